@@ -1,0 +1,92 @@
+"""graphgrad: PyTorch's autograd, rebuilt in Python on NumPy.
+
+Write ``import graphgrad as torch`` and PyTorch code runs on NumPy arrays:
+
+>>> import graphgrad as torch
+>>> x = torch.tensor(7.0, requires_grad=True)
+>>> f = (x**2) + 3
+>>> f.backward()
+>>> print(x.grad)
+tensor(14.)
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from . import _methods, autograd, dtypes
+from ._device import device
+from ._printing import get_printoptions, printoptions, set_printoptions
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (
+    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace,
+    ones, ones_like, scalar_tensor, tensor, zeros, zeros_like,
+)
+from .dtypes import (
+    bool_ as bool,  # noqa: A004
+    cdouble, cfloat, complex64, complex128, double, dtype, float16, float32, float64,
+    get_default_dtype, half, int8, int16, int32, int64, long, promote_types, result_type,
+    set_default_dtype, short, uint8,
+)
+from .dtypes import float as float  # noqa: A004, PLC0414
+from .dtypes import int as int  # noqa: A004, PLC0414
+from .ops.compare import *  # noqa: F403
+from .ops.convert import to as _to  # noqa: F401
+from .ops.elementwise import (
+    abs, absolute, add, ceil, clamp, clamp_max, clamp_min, clip, cos, div, divide, exp, expm1,
+    fix, float_power, floor, floor_divide, fmod, log, log1p, log2, log10, maximum, minimum, mul,
+    multiply, neg, negative, pow, reciprocal, relu, remainder, round, rsqrt, rsub, sigmoid, sign,
+    sin, sqrt, square, sub, subtract, tan, tanh, true_divide, trunc, where,
+)
+from .ops.reduce import mean, sum, sum_to_size  # noqa: F401
+from .ops.shape import broadcast_to, clone, reshape, squeeze, unsqueeze
+from .tensor import Size, Tensor, is_tensor
+
+__version__ = "0.1.0"
+
+_methods.install()
+
+# Ops modules written as separate units export their public functions through __all__.
+for _name in ("linalg", "index", "activation", "shape", "reduce"):
+    try:
+        _mod = importlib.import_module(f".ops.{_name}", __name__)
+    except ModuleNotFoundError:
+        continue
+    globals().update({k: getattr(_mod, k) for k in getattr(_mod, "__all__", ())})
+
+try:  # the RNG module is its own unit
+    from .random import (  # noqa: F401
+        Generator, default_generator, get_rng_state, initial_seed, manual_seed, normal, rand,
+        rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state,
+    )
+except ImportError:  # pragma: no cover - only while the module is being written
+    pass
+
+
+def is_floating_point(input: Tensor) -> bool:
+    return input.dtype.is_floating_point
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()
+
+
+class _Cuda:
+    """``torch.cuda`` on a machine without CUDA support."""
+
+    @staticmethod
+    def is_available() -> bool:
+        return False
+
+    @staticmethod
+    def device_count() -> int:
+        return 0
+
+    @staticmethod
+    def manual_seed(seed: int) -> None:
+        pass
+
+    manual_seed_all = manual_seed
+
+
+cuda = _Cuda()

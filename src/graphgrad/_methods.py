@@ -1,0 +1,152 @@
+"""Attach the ops to ``Tensor`` as methods and operators: the one place tensor.py meets ops/.
+
+Each module under ``ops/`` may declare ``METHODS`` (method name -> function taking the tensor
+first) and ``INPLACE`` (names whose ``name_`` in-place form is generated); this module installs
+them, plus the operators below.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from . import autograd
+from .ops import compare, convert, elementwise, inplace, reduce, shape
+from .ops.elementwise import as_operand
+from .tensor import Tensor
+
+OP_MODULES = ("elementwise", "compare", "convert", "reduce", "shape", "linalg", "index",
+              "activation")
+
+
+def _reflected(fn):
+    def method(self: Tensor, other) -> Tensor:
+        return fn(as_operand(other), self)
+
+    return method
+
+
+def _operators() -> dict:
+    e, c = elementwise, compare
+    return {
+        "__add__": e.add, "__radd__": e.add, "__sub__": e.sub, "__rsub__": e.rsub,
+        "__mul__": e.mul, "__rmul__": e.mul, "__truediv__": e.div,
+        "__rtruediv__": _reflected(e.div), "__floordiv__": e.floor_divide,
+        "__rfloordiv__": _reflected(e.floor_divide), "__mod__": e.remainder,
+        "__rmod__": _reflected(e.remainder), "__pow__": e.pow, "__rpow__": _reflected(e.pow),
+        "__neg__": e.neg, "__pos__": lambda self: self, "__abs__": e.abs,
+        "__eq__": c.eq, "__ne__": c.ne, "__lt__": c.lt, "__le__": c.le, "__gt__": c.gt,
+        "__ge__": c.ge, "__and__": c.bitwise_and, "__rand__": c.bitwise_and,
+        "__or__": c.bitwise_or, "__ror__": c.bitwise_or, "__xor__": c.bitwise_xor,
+        "__rxor__": c.bitwise_xor, "__invert__": c.bitwise_not,
+    }
+
+
+def _inplace_operators() -> dict:
+    e = elementwise
+    pairs = {"__iadd__": e.add, "__isub__": e.sub, "__imul__": e.mul, "__itruediv__": e.div,
+             "__ipow__": e.pow, "__ifloordiv__": e.floor_divide, "__imod__": e.remainder}
+    return {name: inplace.inplace(fn) for name, fn in pairs.items()}
+
+
+def _core_methods() -> dict:
+    e = elementwise
+    methods = {name: getattr(e, name) for name in (
+        "add", "sub", "mul", "div", "pow", "neg", "abs", "reciprocal", "exp", "log", "log2",
+        "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan", "tanh", "sigmoid",
+        "relu", "sign", "floor", "ceil", "round", "trunc", "clamp", "clip", "clamp_min",
+        "clamp_max", "maximum", "minimum", "square", "floor_divide", "remainder", "fmod",
+        "float_power", "negative", "absolute", "multiply", "divide", "true_divide", "subtract",
+        "rsub", "fix",
+    )}
+    methods.update({name: getattr(compare, name) for name in compare.__all__})
+    methods.update(
+        to=convert.to, sum=reduce.sum, mean=reduce.mean, sum_to_size=reduce.sum_to_size,
+        view=shape.view, reshape=shape.reshape, expand=shape.expand,
+        expand_as=shape.expand_as, broadcast_to=shape.broadcast_to,
+        unsqueeze=shape.unsqueeze, squeeze=shape.squeeze, clone=shape.clone,
+        contiguous=shape.contiguous,
+        backward=_backward, register_hook=_register_hook, retain_grad=_retain_grad,
+    )
+    methods.update(_conversions())
+    return methods
+
+
+def _conversions() -> dict:
+    from . import dtypes as d
+
+    def conv(dt):
+        return lambda self, memory_format=None: convert.to(self, dt)
+
+    return {"float": conv(d.float32), "double": conv(d.float64), "half": conv(d.float16),
+            "long": conv(d.int64), "int": conv(d.int32), "short": conv(d.int16),
+            "bool": conv(d.bool_), "byte": conv(d.uint8), "char": conv(d.int8),
+            "cpu": lambda self, memory_format=None: self,
+            "type_as": lambda self, other: convert.to(self, other.dtype),
+            "type": _type}
+
+
+def _type(self: Tensor, dtype=None, non_blocking: bool = False):
+    from . import dtypes as d
+
+    if dtype is None:
+        return f"torch.{self.dtype.legacy}Tensor"
+    if isinstance(dtype, str):
+        names = {f"torch.{x.legacy}Tensor": x for x in d.ALL_DTYPES}
+        dtype = names[dtype]
+    return convert.to(self, dtype)
+
+
+def _backward(self: Tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(self)/d(leaf) into each leaf's ``.grad`` (Tensor.backward)."""
+    autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+def _register_hook(self: Tensor, hook):
+    """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
+    if not self._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if self.grad_fn is not None:
+        return self.grad_fn._add_tensor_hook(self._output_nr, hook)
+    return self._grad_accumulator()._add_tensor_hook(0, hook)
+
+
+def _retain_grad(self: Tensor) -> None:
+    """Keep this non-leaf's gradient in ``.grad`` during backward."""
+    if not self._requires_grad:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if self.grad_fn is None or self._retains_grad:
+        return
+    import weakref
+
+    ref = weakref.ref(self)
+
+    def keep(grad: Tensor) -> None:
+        t = ref()
+        if t is not None:
+            t._grad = grad.detach().clone() if t._grad is None else t._grad + grad.detach()
+
+    self._retains_grad = True
+    self.grad_fn._add_tensor_hook(self._output_nr, keep)
+
+
+def install() -> None:
+    """Attach every method and operator to Tensor."""
+    methods = _core_methods()
+    for name in OP_MODULES:
+        try:
+            mod = importlib.import_module(f".ops.{name}", __package__)
+        except ModuleNotFoundError:
+            continue
+        methods.update(getattr(mod, "METHODS", {}))
+        for base in getattr(mod, "INPLACE", ()):
+            methods[base + "_"] = inplace.inplace(getattr(mod, base))
+    for base in ("add", "sub", "mul", "div", "pow", "neg", "abs", "reciprocal", "exp", "log",
+                 "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clamp", "floor", "ceil",
+                 "round", "sign", "trunc", "clamp_min", "clamp_max", "square", "rsqrt",
+                 "log1p", "expm1", "remainder", "floor_divide", "fmod", "tan", "clip"):
+        methods.setdefault(base + "_", inplace.inplace(methods[base]))
+    methods.update(_operators())
+    methods.update(_inplace_operators())
+    for name, fn in methods.items():
+        setattr(Tensor, name, fn)
+    Tensor.__hash__ = lambda self: id(self)

@@ -1,0 +1,130 @@
+"""Reverse-mode automatic differentiation: ``backward``, ``grad`` and grad-mode switches.
+
+>>> import graphgrad as torch
+>>> x = torch.tensor(3.0, requires_grad=True)
+>>> (dy,) = torch.autograd.grad(x**3, x, create_graph=True)
+>>> dy, torch.autograd.grad(dy, x)[0]
+(tensor(27., grad_fn=<MulBackward0>), tensor(18.))
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..tensor import Tensor
+from .engine import run_backward
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .node import Node
+
+Variable = Tensor
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, Tensor):
+        return [value]
+    return list(value)
+
+
+def _make_grads(outputs: list[Tensor], grads: list) -> list[Tensor]:
+    """The seed gradients: ones for scalar outputs, the given tensors checked against shapes."""
+    if len(grads) != len(outputs):
+        if grads:
+            raise RuntimeError(
+                f"grad requires a grad_outputs of size {len(outputs)}, got {len(grads)}"
+            )
+        grads = [None] * len(outputs)
+    result = []
+    for i, (out, g) in enumerate(zip(outputs, grads)):
+        if g is None:
+            if out._requires_grad and out._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            g = Tensor._make(np.ones(out._data.shape, out._data.dtype))
+        elif not isinstance(g, Tensor):
+            g = Tensor._make(np.full(out._data.shape, g, out._data.dtype))
+        elif g._data.shape != out._data.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
+                f"has a shape of {out.shape}."
+            )
+        elif g.dtype is not out.dtype:
+            g = g.to(out.dtype)
+        result.append(g)
+    return result
+
+
+def backward(
+    tensors,
+    grad_tensors=None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    grad_variables=None,
+    inputs=None,
+) -> None:
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or ``inputs``)."""
+    outputs = _as_list(tensors)
+    grads = _make_grads(outputs, _as_list(grad_tensors if grad_tensors is not None
+                                          else grad_variables))
+    if retain_graph is None:
+        retain_graph = create_graph
+    if create_graph:
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the "
+            "parameter and its gradient which can cause a memory leak. We recommend using "
+            "autograd.grad when creating the graph to avoid this. If you have to use this "
+            "function, make sure to reset the .grad fields of your parameters to None after use "
+            "to break the cycle and avoid the leak.",
+            UserWarning,
+            stacklevel=3,
+        )
+    input_list = _as_list(inputs) if inputs is not None else None
+    if input_list is not None and not input_list:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    run_backward(outputs, grads, retain_graph, create_graph, input_list, accumulate=True)
+
+
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    only_inputs: bool = True,
+    allow_unused: bool | None = None,
+    is_grads_batched: bool = False,
+    materialize_grads: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """The gradients of ``outputs`` with respect to ``inputs``, as a tuple; ``.grad`` untouched."""
+    outs = _as_list(outputs)
+    ins = _as_list(inputs) if not isinstance(inputs, Sequence) else list(inputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    if materialize_grads and allow_unused is False:
+        raise ValueError(
+            "Expected allow_unused to be True or not passed when materialize_grads=True, but "
+            "got: allow_unused=False."
+        )
+    grads = _make_grads(outs, _as_list(grad_outputs))
+    if retain_graph is None:
+        retain_graph = create_graph
+    results = run_backward(outs, grads, retain_graph, create_graph, ins, accumulate=False)
+    for i, (t, g) in enumerate(zip(ins, results)):
+        if g is None:
+            if materialize_grads:
+                results[i] = Tensor._make(np.zeros(t._data.shape, t._data.dtype))
+            elif not allow_unused:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {i} appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior."
+                )
+    return tuple(results)
+
+
+__all__ = [
+    "Node", "Variable", "backward", "enable_grad", "grad", "is_grad_enabled", "no_grad",
+    "set_grad_enabled",
+]

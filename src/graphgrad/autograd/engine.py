@@ -1,0 +1,209 @@
+"""The one backward engine: both ``Tensor.backward`` and ``autograd.grad`` run through it.
+
+It walks the graph iteratively (no recursion, so a chain of a million nodes is fine): first it
+counts, for every reachable node, how many edges lead into it; then it runs nodes in dependency
+order (Kahn's algorithm), later-created nodes first as PyTorch does, summing the gradients that
+arrive at each node before calling it. Each gradient is dropped as soon as it has been consumed.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+from ..tensor import Tensor
+from .grad_mode import set_grad_enabled
+from .node import AccumulateGrad, Node, accumulate_into
+
+
+def _count_dependencies(roots: list[Node]) -> dict[Node, int]:
+    """For each node reachable from ``roots``, the number of edges that lead into it."""
+    deps: dict[Node, int] = {}
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node._next_functions:
+            if nxt is None:
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return deps
+
+
+def _needed_nodes(roots: list[Node], targets: dict) -> dict[Node, bool]:
+    """Which nodes lie on a path to a target node (iterative post-order walk)."""
+    target_nodes = {node for node, _ in targets}
+    needed: dict[Node, bool] = {}
+    for root in roots:
+        if root in needed:
+            continue
+        needed[root] = root in target_nodes
+        stack = [(root, iter(root._next_functions))]
+        while stack:
+            node, children = stack[-1]
+            for child, _ in children:
+                if child is not None and child not in needed:
+                    needed[child] = child in target_nodes
+                    stack.append((child, iter(child._next_functions)))
+                    break
+            else:
+                stack.pop()
+                if any(needed.get(c, False) for c, _ in node._next_functions):
+                    needed[node] = True
+    return needed
+
+
+def _fit(grad: Tensor, meta, node: Node, index: int) -> Tensor:
+    """Undo broadcasting once, here: reduce ``grad`` to its input's shape and dtype."""
+    shape, dt = meta
+    if grad._data.shape != shape:
+        try:
+            grad = grad.sum_to_size(shape)
+        except RuntimeError:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {index} - got "
+                f"{list(grad.shape)} but expected shape compatible with {list(shape)}"
+            ) from None
+    if grad.dtype is not dt:
+        grad = grad.to(dt)
+    return grad
+
+
+def _run_tensor_hooks(node: Node, grads: list) -> list:
+    for nr, hooks in node._tensor_hooks.items():
+        if nr < len(grads) and grads[nr] is not None:
+            for hook in list(hooks):
+                new = hook(grads[nr])
+                if new is not None:
+                    grads[nr] = new
+    return grads
+
+
+def _call_node(node: Node, grads: list, retain_graph: bool) -> list:
+    if node._pre_hooks:
+        for hook in node._pre_hooks:
+            new = hook(tuple(grads))
+            if new is not None:
+                grads = list(new)
+    outs = node.apply(grads)
+    if node._post_hooks:
+        for hook in node._post_hooks:
+            new = hook(tuple(outs), tuple(grads))
+            if new is not None:
+                outs = list(new)
+    if not retain_graph:
+        node.release()
+    return outs
+
+
+class _GraphTask:
+    """One backward call's state: dependency counts, gradient buffers and the ready queue."""
+
+    def __init__(self, roots: list[Node], targets: dict | None, accumulate: bool) -> None:
+        self.deps = _count_dependencies(roots)
+        self.buffers: dict[Node, list] = {}
+        self.ready: list = []
+        self.targets = targets
+        self.needed = _needed_nodes(roots, targets) if targets is not None else None
+        self.accumulate = accumulate
+        self.captured: dict = {}
+        self._tiebreak = 0
+
+    def add_grad(self, node: Node, nr: int, grad: Tensor) -> None:
+        buf = self.buffers.get(node)
+        if buf is None:
+            buf = self.buffers[node] = [None] * (nr + 1)
+        elif len(buf) <= nr:
+            buf.extend([None] * (nr + 1 - len(buf)))
+        old = buf[nr]
+        buf[nr] = grad if old is None else old + grad
+
+    def push(self, node: Node) -> None:
+        self._tiebreak += 1
+        heapq.heappush(self.ready, (-node._sequence_nr, self._tiebreak, node))
+
+    def run(self, retain_graph: bool) -> None:
+        while self.ready:
+            node = heapq.heappop(self.ready)[2]
+            grads = self.buffers.pop(node, None) or [None]
+            if node._tensor_hooks:
+                grads = _run_tensor_hooks(node, grads)
+            outs = self._execute(node, grads, retain_graph)
+            self._propagate(node, outs)
+
+    def _execute(self, node: Node, grads: list, retain_graph: bool) -> list | None:
+        targets = self.targets
+        if targets is not None:
+            for nr, g in enumerate(grads):
+                slot = targets.get((node, nr))
+                if slot is not None and g is not None:
+                    self.captured[slot] = g
+            if not self.needed.get(node, False):
+                return None
+        if type(node) is AccumulateGrad:
+            if self.accumulate and (targets is None or (node, 0) in targets):
+                _call_node(node, grads, retain_graph)
+            return None
+        if all(g is None for g in grads):
+            return None
+        return _call_node(node, grads, retain_graph)
+
+    def _propagate(self, node: Node, outs: list | None) -> None:
+        deps = self.deps
+        for i, (nxt, nr) in enumerate(node._next_functions):
+            if nxt is None:
+                continue
+            g = outs[i] if outs is not None and i < len(outs) else None
+            if g is not None:
+                self.add_grad(nxt, nr, _fit(g, node._meta[i], node, i))
+            left = deps[nxt] - 1
+            deps[nxt] = left
+            if left == 0:
+                self.push(nxt)
+
+
+def run_backward(
+    roots: list[Tensor],
+    grads: list[Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: list[Tensor] | None = None,
+    accumulate: bool = True,
+) -> list[Tensor | None]:
+    """Backpropagate ``grads`` from ``roots``.
+
+    With ``accumulate`` the leaves' ``.grad`` fields receive the sums (restricted to ``inputs``
+    when given); without it nothing is written and the gradients of ``inputs`` are returned.
+    """
+    root_edges = []
+    for i, t in enumerate(roots):
+        edge = t._edge()
+        if edge is None:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
+        root_edges.append(edge)
+    targets = None
+    if inputs is not None:
+        targets = {}
+        for j, t in enumerate(inputs):
+            edge = t._edge()
+            if edge is None:
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            targets.setdefault(edge, j)
+    task = _GraphTask([node for node, _ in root_edges], targets, accumulate)
+    for (node, nr), g in zip(root_edges, grads):
+        task.add_grad(node, nr, g)
+    for node in task.buffers:
+        if task.deps.get(node, 0) == 0:
+            task.push(node)
+    with set_grad_enabled(create_graph):
+        task.run(retain_graph)
+        results = [task.captured.get(targets[t._edge()]) for t in inputs] if inputs else []
+        if accumulate and inputs:
+            for t, g in zip(inputs, results):
+                if t.grad_fn is not None:
+                    accumulate_into(t, g)
+    return results

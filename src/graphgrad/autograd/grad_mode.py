@@ -1,0 +1,107 @@
+"""Grad-mode switches: no_grad, enable_grad, set_grad_enabled (context managers and decorators).
+
+>>> import graphgrad as torch
+>>> x = torch.ones(2, requires_grad=True)
+>>> with torch.no_grad():
+...     (x * 2).requires_grad
+False
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+
+class _GradState(threading.local):
+    enabled = True
+
+
+_state = _GradState()
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations are recorded for autograd right now."""
+    return _state.enabled
+
+
+class _DecoratorContextManager:
+    """Base for context managers that also decorate functions (with or without parentheses)."""
+
+    def __new__(cls, orig_func=None, *args, **kwargs):
+        if cls is not set_grad_enabled and callable(orig_func):
+            return cls()(orig_func)
+        return super().__new__(cls)
+
+    def __call__(self, func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            with self.clone():
+                return func(*args, **kwargs)
+
+        return wrapper
+
+    def clone(self):
+        return type(self)()
+
+
+class no_grad(_DecoratorContextManager):  # noqa: N801 - PyTorch's public name
+    """Disable gradient recording inside the block."""
+
+    def __init__(self, orig_func=None) -> None:
+        self.prev = True
+
+    def __enter__(self) -> None:
+        self.prev = _state.enabled
+        _state.enabled = False
+
+    def __exit__(self, *exc) -> None:
+        _state.enabled = self.prev
+
+
+class enable_grad(_DecoratorContextManager):  # noqa: N801
+    """Re-enable gradient recording inside the block (e.g. inside no_grad)."""
+
+    def __init__(self, orig_func=None) -> None:
+        self.prev = True
+
+    def __enter__(self) -> None:
+        self.prev = _state.enabled
+        _state.enabled = True
+
+    def __exit__(self, *exc) -> None:
+        _state.enabled = self.prev
+
+
+class set_grad_enabled(_DecoratorContextManager):  # noqa: N801
+    """Set grad mode: takes effect at once as a call, and is undone on leaving a with-block."""
+
+    def __init__(self, mode: bool) -> None:
+        self.prev = _state.enabled
+        self.mode = bool(mode)
+        _state.enabled = self.mode
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc) -> None:
+        _state.enabled = self.prev
+
+    def __call__(self, func):
+        _state.enabled = self.prev  # as a decorator it only applies during calls
+        return super().__call__(func)
+
+    def clone(self):
+        return _ScopedMode(self.mode)
+
+
+class _ScopedMode(set_grad_enabled):
+    """set_grad_enabled used as a decorator: apply the mode only during each call."""
+
+    def __init__(self, mode: bool) -> None:
+        self.mode = bool(mode)
+        self.prev = True
+
+    def __enter__(self) -> None:
+        self.prev = _state.enabled
+        _state.enabled = self.mode

@@ -1,0 +1,157 @@
+"""dtype objects and PyTorch's type-promotion rules.
+
+>>> import graphgrad as torch
+>>> torch.float32, torch.result_type(torch.ones(2, dtype=torch.int32), 1.5)
+(torch.float32, torch.float32)
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+# Categories order promotion across kinds: bool < integer < floating < complex.
+_BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
+
+
+class dtype:  # noqa: N801 - PyTorch's public name
+    """A tensor element type, printed as ``torch.<name>`` like PyTorch's."""
+
+    __slots__ = ("name", "np", "category", "itemsize", "legacy", "__weakref__")
+
+    def __init__(self, name: str, np_dtype: np.dtype, category: int, legacy: str) -> None:
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.category = category
+        self.itemsize = self.np.itemsize
+        self.legacy = legacy  # name in "torch.FloatTensor"-style messages
+
+    @property
+    def is_floating_point(self) -> bool:
+        return self.category == _FLOAT
+
+    @property
+    def is_complex(self) -> bool:
+        return self.category == _COMPLEX
+
+    @property
+    def is_signed(self) -> bool:
+        return self.name not in ("uint8", "bool")
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    def __reduce__(self) -> str:
+        return self.name
+
+
+float16 = dtype("float16", np.float16, _FLOAT, "Half")
+float32 = dtype("float32", np.float32, _FLOAT, "Float")
+float64 = dtype("float64", np.float64, _FLOAT, "Double")
+complex64 = dtype("complex64", np.complex64, _COMPLEX, "ComplexFloat")
+complex128 = dtype("complex128", np.complex128, _COMPLEX, "ComplexDouble")
+uint8 = dtype("uint8", np.uint8, _INT, "Byte")
+int8 = dtype("int8", np.int8, _INT, "Char")
+int16 = dtype("int16", np.int16, _INT, "Short")
+int32 = dtype("int32", np.int32, _INT, "Int")
+int64 = dtype("int64", np.int64, _INT, "Long")
+bool_ = dtype("bool", np.bool_, _BOOL, "Bool")
+
+ALL_DTYPES = (
+    float16, float32, float64, complex64, complex128, uint8, int8, int16, int32, int64, bool_
+)
+_FROM_NUMPY = {d.np: d for d in ALL_DTYPES}
+
+# PyTorch's aliases.
+half, float, double = float16, float32, float64  # noqa: A001
+short, int, long = int16, int32, int64  # noqa: A001
+cfloat, cdouble = complex64, complex128
+
+_default_dtype = float32
+
+
+def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
+    """The graphgrad dtype for a NumPy dtype; TypeError for ones PyTorch lacks."""
+    try:
+        return _FROM_NUMPY[np.dtype(np_dtype)]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only "
+            "supported types are: float64, float32, float16, complex64, complex128, int64, "
+            "int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+def get_default_dtype() -> dtype:
+    """The dtype of float tensors made from Python floats (float32 unless changed)."""
+    return _default_dtype
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Set the default floating dtype (float32 or float64, as PyTorch allows)."""
+    global _default_dtype
+    if not isinstance(d, dtype) or d.category != _FLOAT:
+        raise TypeError("only floating-point types are supported as the default type")
+    _default_dtype = d
+
+
+def _promote_pair(a: dtype, b: dtype) -> dtype:
+    """promote_types for two dtypes: the smallest type holding both."""
+    if a is b:
+        return a
+    if a.category != b.category:
+        hi, lo = (a, b) if a.category > b.category else (b, a)
+        if hi.category == _COMPLEX and lo is float64:
+            return complex128
+        return hi
+    return _FROM_NUMPY[np.promote_types(a.np, b.np)]
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """The smallest dtype to which both ``a`` and ``b`` can be cast (torch.promote_types)."""
+    return _promote_pair(a, b)
+
+
+def scalar_dtype(value: object) -> dtype:
+    """The dtype a Python scalar takes part in promotion with (a 'wrapped number')."""
+    if isinstance(value, bool):
+        return bool_
+    if isinstance(value, (builtins.int, np.integer)):
+        return int64
+    if isinstance(value, complex):
+        return complex128 if _default_dtype is float64 else complex64
+    return _default_dtype
+
+
+def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
+    """Let a lower-priority group (0-d tensors, scalars) raise the category only."""
+    if higher is None:
+        return lower
+    if lower is None or lower.category <= higher.category:
+        if higher is bool_ and lower is not None:
+            return _promote_pair(higher, lower)
+        return higher
+    if lower.category == _COMPLEX and higher.category == _FLOAT:
+        return complex128 if higher is float64 else complex64
+    return _promote_pair(higher, lower)
+
+
+def result_type(*operands: object) -> dtype:
+    """PyTorch's result type: tensors with dims outrank 0-d tensors, which outrank scalars.
+
+    A lower group changes the result only when it is of a higher category
+    (bool < int < float < complex): float32 tensor + float64 0-d tensor stays float32.
+    """
+    dim_t = zero_t = wrapped = None
+    for op in operands:
+        d = getattr(op, "dtype", None)
+        if isinstance(d, dtype):
+            if op.ndim:
+                dim_t = d if dim_t is None else _promote_pair(dim_t, d)
+            else:
+                zero_t = d if zero_t is None else _promote_pair(zero_t, d)
+        else:
+            s = scalar_dtype(op)
+            wrapped = s if wrapped is None else _promote_pair(wrapped, s)
+    return _combine(_combine(dim_t, zero_t), wrapped)

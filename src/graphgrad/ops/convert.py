@@ -1,0 +1,41 @@
+"""dtype conversion (``to``, ``float()``, ``double()``...): ToCopyBackward0.
+
+>>> import graphgrad as torch
+>>> a = torch.ones(2, dtype=torch.float64, requires_grad=True)
+>>> a.float().grad_fn.name()
+'ToCopyBackward0'
+"""
+
+from __future__ import annotations
+
+from .._device import device as Device
+from ..dtypes import dtype as DType
+from ..tensor import Tensor
+from .primitive import Primitive, apply
+
+_to_copy = Primitive(
+    "to_copy", "ToCopyBackward0",
+    lambda a, dtype: a.astype(dtype.np),
+    # The engine casts the gradient back to the input's dtype.
+    (lambda g, s: g,),
+)
+
+
+def _parse_to_args(args: tuple, kwargs: dict) -> tuple[DType | None, bool]:
+    dt = kwargs.get("dtype")
+    for a in args:
+        if isinstance(a, DType):
+            dt = a
+        elif isinstance(a, Tensor):
+            dt = a.dtype
+        elif isinstance(a, (str, Device)) or a is None:
+            Device(a or "cpu")  # validates the device string
+    return dt, bool(kwargs.get("copy", False))
+
+
+def to(input: Tensor, *args, **kwargs) -> Tensor:
+    """Convert dtype (device: CPU only); returns ``input`` itself when nothing changes."""
+    dt, copy = _parse_to_args(args, kwargs)
+    if dt is None or dt is input.dtype:
+        return input.clone() if copy else input
+    return apply(_to_copy, input, dtype=dt)

@@ -1,0 +1,170 @@
+"""THE TABLE's machinery: a ``Primitive`` is one op's forward plus one backward rule per input.
+
+``apply(prim, *args, **params)`` is the single dispatch path: it promotes dtypes, runs the
+forward on arrays, wraps the result and, when grad mode is on and an input requires grad, records
+one node of the op's class (``MulBackward0``...) with what the rules need.
+
+Rules are written with graphgrad's own tensor ops and receive ``(grad, saved)``: ``saved`` maps
+input names (``"self"``, ``"other"``...), ``"result"`` and the op's parameters to values. Rules
+never undo broadcasting or cast dtypes: the engine does that once.
+
+>>> import graphgrad as torch
+>>> from graphgrad.ops.primitive import REGISTRY
+>>> REGISTRY["mul"].node_name
+'MulBackward0'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..autograd.grad_mode import _state as _grad_state
+from ..autograd.node import FunctionNode, SavedSlot, node_class
+from ..dtypes import _FLOAT, get_default_dtype, result_type
+from ..tensor import Tensor
+
+Rule = Callable[[Tensor, dict], Tensor]
+
+REGISTRY: dict[str, Primitive] = {}
+
+
+class Primitive:
+    """One differentiable op: forward on arrays, one rule per tensor input, what to save.
+
+    ``saves`` maps a saved name (an input's name or ``"result"``) to the indices of the inputs
+    whose rules read it; it is saved only when one of those inputs needs a gradient, as PyTorch
+    does (``x * 7`` saves ``other`` but not ``self``). ``attrs`` lists the ``_saved_*`` names a
+    node shows (PyTorch's names); ``display`` computes the ones that are not stored, such as
+    ``self_sym_sizes``.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        node: str,
+        forward: Callable,
+        rules: tuple[Rule | None, ...],
+        *,
+        inputs: tuple[str, ...] = ("self",),
+        saves: dict[str, tuple[int, ...]] | None = None,
+        dtype: str | Callable = "same",
+        attrs: tuple[str, ...] | None = None,
+        display: dict[str, Callable] | None = None,
+        n_outputs: int = 1,
+        view: bool = False,
+        register: bool = True,
+    ) -> None:
+        self.name = name
+        self.node_name = node
+        self.forward = forward
+        self.rules = rules
+        self.inputs = inputs
+        self.saves = tuple((k, v) for k, v in (saves or {}).items())
+        self.dtype_rule = dtype
+        self.display = display or {}
+        self.n_outputs = n_outputs
+        self.view = view
+        names = attrs if attrs is not None else tuple(sorted(k for k, _ in self.saves))
+        self.node_cls = node_class(node, self, names)
+        if register:
+            REGISTRY[name] = self
+
+    def __repr__(self) -> str:
+        return f"<Primitive {self.name} ({self.node_name})>"
+
+    def saved_attr(self, node: FunctionNode, name: str):
+        """The value behind ``node._saved_<name>``, as PyTorch shows it."""
+        if name in self.display:
+            return self.display[name](node)
+        if name not in node._saved:
+            if node._freed and any(k == name for k, _ in self.saves):
+                node.unpack_saved()  # raises the "backward a second time" error
+            return None
+        value = node._saved[name]
+        if type(value) is SavedSlot:
+            return value.unpack(node)
+        if name in self.inputs and isinstance(value, (int, float, complex, bool)):
+            return Tensor._make(np.asarray(value))  # a wrapped Python scalar shows as a 0-d tensor
+        return value
+
+
+def _prepare(prim: Primitive, args: tuple) -> list:
+    """The forward's array arguments, cast as the op's dtype rule says."""
+    rule = prim.dtype_rule
+    arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+    if rule == "same":
+        return arrays
+    if callable(rule):
+        return rule(arrays, args)
+    dt = result_type(*args) if len(args) > 1 else args[0].dtype
+    if rule == "float" and dt.category < _FLOAT:
+        dt = get_default_dtype()
+    target = dt.np
+    return [
+        a.astype(target) if isinstance(a, np.ndarray) and a.dtype != target else a for a in arrays
+    ]
+
+
+def _wrap(out) -> np.ndarray:
+    return out if type(out) is np.ndarray else np.asarray(out)
+
+
+def apply(prim: Primitive, *args, **params):
+    """Run ``prim`` on tensors (and Python scalars where the op takes them); record the node."""
+    out = prim.forward(*_prepare(prim, args), **params)
+    single = prim.n_outputs == 1
+    datas = (_wrap(out),) if single else tuple(_wrap(o) for o in out)
+    edges = None
+    if _grad_state.enabled:
+        edges = _edges(args)
+    if edges is None or datas[0].dtype.kind not in "fc":
+        results = tuple(_output(prim, d, args) for d in datas)
+    else:
+        node = _record(prim, args, params, edges)
+        results = tuple(_output(prim, d, args, node, i) for i, d in enumerate(datas))
+        _save(prim, node, args, results, edges)
+    return results[0] if single else results
+
+
+def _edges(args: tuple) -> tuple | None:
+    """One (node, output_nr) edge per input, or None when no input requires grad."""
+    edges = []
+    any_grad = False
+    for a in args:
+        if isinstance(a, Tensor) and a._requires_grad:
+            any_grad = True
+            edges.append(a._edge())
+        else:
+            edges.append((None, 0))
+    return tuple(edges) if any_grad else None
+
+
+def _record(prim: Primitive, args: tuple, params: dict, edges: tuple) -> FunctionNode:
+    meta = tuple((a._data.shape, a.dtype) if isinstance(a, Tensor) else None for a in args)
+    return prim.node_cls(edges, params, meta)
+
+
+def _save(prim: Primitive, node: FunctionNode, args: tuple, results: tuple, edges: tuple) -> None:
+    saved = node._saved
+    for name, users in prim.saves:
+        if not any(edges[i][0] is not None for i in users):
+            continue
+        if name == "result":
+            saved[name] = SavedSlot(results[0], True)
+        else:
+            value = args[prim.inputs.index(name)]
+            saved[name] = SavedSlot(value, False) if isinstance(value, Tensor) else value
+    if prim.n_outputs > 1:
+        node._out_meta = tuple((r._data.shape, r.dtype) for r in results)
+
+
+def _output(prim: Primitive, data: np.ndarray, args: tuple, node=None, nr: int = 0) -> Tensor:
+    base = None
+    if prim.view and data.base is not None:
+        src = args[0]
+        base = src._base if src._base is not None else src
+    if node is not None and data.dtype.kind not in "fc":
+        node = None  # integer outputs (indices) are not differentiable
+    return Tensor._make(data, node is not None, node, nr, base)
