@@ -128,3 +128,7 @@ __all__ = [
     "Node", "Variable", "backward", "enable_grad", "grad", "is_grad_enabled", "no_grad",
     "set_grad_enabled",
 ]
+
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
+
+__all__ += ["GradcheckError", "gradcheck", "gradgradcheck"]

@@ -1,0 +1,118 @@
+"""Samples for the elementwise, reduction, shape, conversion and mm primitives."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .sample import Sample, away_from
+
+
+def _kinked(shape):
+    return lambda rng: [away_from(rng.uniform(-2, 2, shape))]
+
+
+def _distinct_pair(rng):
+    a = rng.uniform(-2, 2, (3, 4))
+    return [a, a + away_from(rng.uniform(-1, 1, (3, 4)))]
+
+
+SAMPLES = {
+    "add": [
+        Sample(lambda T, a, b: a + b, ((3, 4), (3, 4)), np.add),
+        Sample(lambda T, a, b: T.add(a, b, alpha=2), ((3, 1), (1, 4)), lambda a, b: a + 2 * b),
+        Sample(lambda T, a: a + 3, ((2, 3),), lambda a: a + 3),
+        Sample(lambda T, a: 3 + a, ((2, 3),), lambda a: 3 + a),
+    ],
+    "sub": [
+        Sample(lambda T, a, b: a - b, ((3, 4), (4,)), np.subtract),
+        Sample(lambda T, a, b: T.sub(a, b, alpha=0.5), ((2, 1), (3,)), lambda a, b: a - 0.5 * b),
+    ],
+    "rsub": [Sample(lambda T, a: 3 - a, ((2, 3),), lambda a: 3 - a)],
+    "mul": [
+        Sample(lambda T, a, b: a * b, ((3, 1), (1, 4)), np.multiply),
+        Sample(lambda T, a: a * 7, ((3,),), lambda a: a * 7),
+        Sample(lambda T, a, b: a * b, ((), (2, 3)), np.multiply),
+    ],
+    "div": [
+        Sample(lambda T, a, b: a / b, ((3, 4), (4,)), np.divide,
+               make=lambda rng: [rng.uniform(-2, 2, (3, 4)), rng.uniform(0.5, 2, (4,))]),
+        Sample(lambda T, a: a / 2, ((3,),), lambda a: a / 2),
+    ],
+    "pow": [
+        Sample(lambda T, a: a**2, ((3, 4),), lambda a: a**2),
+        Sample(lambda T, a: a**2.5, ((3,),), lambda a: a**2.5, low=0.5),
+        Sample(lambda T, a: a.square(), ((2, 2),), np.square),
+    ],
+    "pow_tensor": [
+        Sample(lambda T, a, b: a**b, ((3, 4), (4,)), np.power,
+               make=lambda rng: [rng.uniform(0.5, 2, (3, 4)), rng.uniform(-1, 2, (4,))]),
+    ],
+    "pow_scalar_base": [Sample(lambda T, a: 2**a, ((3,),), lambda a: 2.0**a)],
+    "maximum": [Sample(lambda T, a, b: T.maximum(a, b), ((3, 4), (3, 4)), np.maximum,
+                       make=_distinct_pair)],
+    "minimum": [Sample(lambda T, a, b: T.minimum(a, b), ((3, 4), (3, 4)), np.minimum,
+                       make=_distinct_pair)],
+    "where": [
+        Sample(lambda T, a, b: T.where(a > 0, a, b), ((3, 4), (4,)),
+               lambda a, b: np.where(a > 0, a, b), make=lambda rng: [
+                   away_from(rng.uniform(-2, 2, (3, 4))), rng.uniform(-2, 2, (4,))]),
+    ],
+    "neg": [Sample(lambda T, a: -a, ((3,),), np.negative)],
+    "abs": [Sample(lambda T, a: a.abs(), make=_kinked((3, 4)), ref=np.abs)],
+    "reciprocal": [Sample(lambda T, a: a.reciprocal(), low=0.5, ref=np.reciprocal),
+                   Sample(lambda T, a: 2 / a, low=0.5, ref=lambda a: 2 / a)],
+    "exp": [Sample(lambda T, a: a.exp(), ref=np.exp)],
+    "log": [Sample(lambda T, a: a.log(), low=0.2, ref=np.log)],
+    "log2": [Sample(lambda T, a: T.log2(a), low=0.2, ref=np.log2)],
+    "log10": [Sample(lambda T, a: T.log10(a), low=0.2, ref=np.log10)],
+    "log1p": [Sample(lambda T, a: a.log1p(), low=-0.5, ref=np.log1p)],
+    "expm1": [Sample(lambda T, a: a.expm1(), ref=np.expm1)],
+    "sqrt": [Sample(lambda T, a: a.sqrt(), low=0.2, ref=np.sqrt)],
+    "rsqrt": [Sample(lambda T, a: a.rsqrt(), low=0.2, ref=lambda a: 1 / np.sqrt(a))],
+    "sin": [Sample(lambda T, a: a.sin(), ref=np.sin)],
+    "cos": [Sample(lambda T, a: a.cos(), ref=np.cos)],
+    "tan": [Sample(lambda T, a: a.tan(), low=-1, high=1, ref=np.tan)],
+    "tanh": [Sample(lambda T, a: a.tanh(), ref=np.tanh)],
+    "sigmoid": [Sample(lambda T, a: a.sigmoid(), ref=lambda a: 1 / (1 + np.exp(-a)))],
+    "relu": [Sample(lambda T, a: a.relu(), make=_kinked((3, 4)),
+                    ref=lambda a: np.maximum(a, 0))],
+    "sign": [Sample(lambda T, a: a.sign(), make=_kinked((3,)), ref=np.sign)],
+    "floor": [Sample(lambda T, a: a.floor(), make=lambda rng: [rng.uniform(0.1, 0.9, 4) + 1],
+                     ref=np.floor)],
+    "ceil": [Sample(lambda T, a: a.ceil(), make=lambda rng: [rng.uniform(0.1, 0.9, 4) + 1],
+                    ref=np.ceil)],
+    "round": [Sample(lambda T, a: a.round(), make=lambda rng: [rng.uniform(0.1, 0.4, 4) + 1],
+                     ref=np.round)],
+    "trunc": [Sample(lambda T, a: a.trunc(), make=lambda rng: [rng.uniform(0.1, 0.9, 4) + 1],
+                     ref=np.trunc)],
+    "clamp": [
+        Sample(lambda T, a: a.clamp(-0.5, 0.5),
+               make=lambda rng: [away_from(rng.uniform(-2, 2, (3, 4)), (-0.5, 0.5))],
+               ref=lambda a: np.clip(a, -0.5, 0.5)),
+        Sample(lambda T, a: T.clamp(a, min=0.0), make=_kinked((5,)),
+               ref=lambda a: np.maximum(a, 0)),
+    ],
+    "sum": [Sample(lambda T, a: a.sum(), ref=np.sum)],
+    "sum_dim": [
+        Sample(lambda T, a: a.sum(1), ref=lambda a: a.sum(1)),
+        Sample(lambda T, a: a.sum((0, 1), keepdim=True), ref=lambda a: a.sum((0, 1), keepdims=True)),
+    ],
+    "mean": [Sample(lambda T, a: a.mean(), ref=np.mean)],
+    "mean_dim": [Sample(lambda T, a: a.mean(-1, keepdim=True),
+                        ref=lambda a: a.mean(-1, keepdims=True))],
+    "view": [Sample(lambda T, a: a.view(2, 6), ref=lambda a: a.reshape(2, 6)),
+             Sample(lambda T, a: a.reshape(-1), ref=lambda a: a.reshape(-1))],
+    "reshape_copy": [Sample(lambda T, a: a.t().reshape(12), ref=lambda a: a.T.reshape(12),
+                            node="UnsafeViewBackward0")],
+    "clone": [Sample(lambda T, a: a.clone(), ref=np.copy)],
+    "expand": [Sample(lambda T, a: a.expand(2, 3, 4), ((3, 1),),
+                      ref=lambda a: np.broadcast_to(a, (2, 3, 4)))],
+    "unsqueeze": [Sample(lambda T, a: a.unsqueeze(1), ref=lambda a: a[:, None])],
+    "squeeze": [Sample(lambda T, a: a.squeeze(), ((3, 1, 4),), ref=np.squeeze)],
+    "squeeze_dim": [Sample(lambda T, a: a.squeeze(1), ((3, 1, 4),),
+                           ref=lambda a: a.squeeze(1))],
+    "to_copy": [Sample(lambda T, a: a.float(), ref=lambda a: a.astype(np.float32),
+                       gradgrad=False, extra={"atol": 1e-3, "rtol": 1e-3, "eps": 1e-3})],
+    "mm": [Sample(lambda T, a, b: a @ b, ((2, 3), (3, 4)), np.matmul),
+           Sample(lambda T, a, b: T.mm(a, b), ((40, 30), (30, 20)), np.matmul)],
+}
