@@ -736,3 +736,56 @@ def test_real_graphgrad_tensors():
     assert repr(d) == "tensor([1., 2.], dtype=torch.float64, requires_grad=True)"
     assert repr(gg.tensor([1, 2, 3])) == "tensor([1, 2, 3])"
     assert repr(gg.tensor(-0.0)) == "tensor(-0.)"
+
+
+REAL_EXPRESSIONS = {
+    "matrix": lambda m: m.tensor([[1.0, -2.5], [400.25, 6.0]]),
+    "pow-sum": lambda m: (m.tensor([1.0, 2.0], requires_grad=True) ** 2).sum(),
+    "float64-mul": lambda m: m.tensor([1.0, 2.0], dtype=m.float64, requires_grad=True) * 2,
+    "wrapped-suffix": lambda m: (
+        m.tensor([0.7748, -0.073, -0.4577, 0.0941, 0.811, -2.6339, 0.7493, 0.2622], dtype=m.float64)
+        .requires_grad_()
+        .mul(1)
+    ),
+    "arange-summarized": lambda m: m.arange(2000.0),
+    "arange-int": lambda m: m.arange(1001),
+    "empty-int": lambda m: m.tensor([], dtype=m.int64),
+    "empty-2d": lambda m: m.zeros(0, 3),
+    "neg-zero": lambda m: m.tensor(-0.0),
+    "nonfinite": lambda m: m.tensor([1.5, math.nan, math.inf]),
+    "int32": lambda m: m.tensor([1, 2, 3], dtype=m.int32),
+    "bool": lambda m: m.tensor([True, False]),
+    "complex": lambda m: m.tensor([1 + 2j, 3 - 4j]),
+    "3d": lambda m: m.arange(24.0).reshape(2, 3, 4),
+}
+
+
+@pytest.mark.parametrize("name", list(REAL_EXPRESSIONS))
+def test_real_graphgrad_matches_torch(name):
+    torch = pytest.importorskip("torch")
+    gg = _graphgrad()
+    build = REAL_EXPRESSIONS[name]
+    try:
+        ours = build(gg)
+    except (AttributeError, TypeError, NotImplementedError) as exc:
+        pytest.skip(f"graphgrad cannot build this yet: {exc!r}")
+    assert repr(ours) == repr(build(torch))
+    assert str(ours) == str(build(torch))
+
+
+def test_real_graphgrad_exports_printoptions():
+    gg = _graphgrad()
+    with gg.printoptions(precision=2):
+        assert repr(gg.tensor([1.0 / 3, 2.0])) == "tensor([0.33, 2.00])"
+    gg.set_printoptions(sci_mode=True)
+    assert gg.get_printoptions()["sci_mode"] is True
+    assert repr(gg.tensor([1.0, 2.5])) == "tensor([1.0000e+00, 2.5000e+00])"
+
+
+def test_real_graphgrad_parameter():
+    gg = _graphgrad()
+    nn = getattr(gg, "nn", None)
+    if nn is None or not hasattr(nn, "Parameter"):
+        pytest.skip("graphgrad.nn.Parameter not available yet")
+    param = nn.Parameter(gg.tensor([1.0, 2.0]))
+    assert repr(param) == "Parameter containing:\ntensor([1., 2.], requires_grad=True)"

@@ -11,11 +11,12 @@ import importlib
 
 from . import autograd
 from .ops import compare, convert, elementwise, inplace, reduce, shape
+from .autograd.node import RemovableHandle, RetainGradHook
 from .ops.elementwise import as_operand
 from .tensor import Tensor
 
 OP_MODULES = ("elementwise", "compare", "convert", "reduce", "shape", "linalg", "index",
-              "activation")
+              "activation", "inplace")
 
 
 def _reflected(fn):
@@ -66,6 +67,7 @@ def _core_methods() -> dict:
         unsqueeze=shape.unsqueeze, squeeze=shape.squeeze, clone=shape.clone,
         contiguous=shape.contiguous,
         backward=_backward, register_hook=_register_hook, retain_grad=_retain_grad,
+        register_post_accumulate_grad_hook=_register_post_accumulate_grad_hook,
     )
     methods.update(_conversions())
     return methods
@@ -116,17 +118,20 @@ def _retain_grad(self: Tensor) -> None:
         raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
     if self.grad_fn is None or self._retains_grad:
         return
-    import weakref
-
-    ref = weakref.ref(self)
-
-    def keep(grad: Tensor) -> None:
-        t = ref()
-        if t is not None:
-            t._grad = grad.detach().clone() if t._grad is None else t._grad + grad.detach()
-
     self._retains_grad = True
-    self.grad_fn._add_tensor_hook(self._output_nr, keep)
+    self.grad_fn._add_tensor_hook(self._output_nr, RetainGradHook(self))
+
+
+def _register_post_accumulate_grad_hook(self: Tensor, hook):
+    """Call ``hook(self)`` each time backward has accumulated into this leaf's ``.grad``."""
+    if not self._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if self.grad_fn is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    if self._post_accumulate_grad_hooks is None:
+        self._post_accumulate_grad_hooks = []
+    self._post_accumulate_grad_hooks.append(hook)
+    return RemovableHandle(self._post_accumulate_grad_hooks, hook)
 
 
 def install() -> None:

@@ -7,6 +7,7 @@ ops exist, so the dependency runs one way.
 
 from __future__ import annotations
 
+import threading
 import warnings
 import weakref
 
@@ -24,6 +25,51 @@ class VersionCounter:
 
     def __init__(self) -> None:
         self.value = 0
+
+
+class InferenceTensorError(RuntimeError):
+    """Raised when an inference tensor's version is read (it has none)."""
+
+
+class InferenceCounter:
+    """The counter of a tensor made under ``inference_mode``: it tracks no version, so such a
+    tensor can be neither saved for backward nor checked for in-place changes, as in PyTorch."""
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> int:
+        raise InferenceTensorError("Inference tensors do not track version counter.")
+
+    @value.setter
+    def value(self, _: int) -> None:
+        pass  # in-place writes inside inference mode are not counted
+
+
+class _InferenceState(threading.local):
+    enabled = False
+
+
+# ``inference_mode`` is per thread; ``_inference_threads`` counts the threads inside it, so that
+# while it is 0 (the common case) making a tensor costs one global read, not a thread-local one.
+inference_state = _InferenceState()
+_inference_threads = 0
+_inference_lock = threading.Lock()
+
+
+def enter_inference_mode(enabled: bool) -> bool:
+    """Switch this thread's inference mode; returns the previous setting."""
+    global _inference_threads
+    prev = inference_state.enabled
+    if prev != enabled:
+        with _inference_lock:
+            _inference_threads += 1 if enabled else -1
+        inference_state.enabled = enabled
+    return prev
+
+
+def _new_counter():
+    return InferenceCounter() if inference_state.enabled else VersionCounter()
 
 
 class Size(tuple):
@@ -77,6 +123,7 @@ class Tensor:
 
     # Make NumPy defer to Tensor's reflected operators (ndarray + Tensor -> Tensor.__radd__).
     __array_priority__ = 1000
+    _post_accumulate_grad_hooks: list | None = None  # per leaf; see _methods.py
 
     def __init__(self, *args, **kwargs) -> None:
         raise TypeError("use graphgrad.tensor(data) to create a Tensor")
@@ -100,7 +147,10 @@ class Tensor:
         t._grad = None
         t._output_nr = output_nr
         t._base = base
-        t._version_counter = base._version_counter if base is not None else VersionCounter()
+        if base is not None:
+            t._version_counter = base._version_counter
+        else:
+            t._version_counter = _new_counter() if _inference_threads else VersionCounter()
         t._accumulator = None
         t._retains_grad = False
         t._backward_hooks = None
@@ -229,6 +279,10 @@ class Tensor:
     @property
     def _version(self) -> int:
         return self._version_counter.value
+
+    def is_inference(self) -> bool:
+        """Whether this tensor was made under ``inference_mode``."""
+        return type(self._version_counter) is InferenceCounter
 
     def _bump_version(self) -> None:
         self._version_counter.value += 1

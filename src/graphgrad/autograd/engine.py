@@ -12,7 +12,7 @@ import heapq
 
 from ..tensor import Tensor
 from .grad_mode import set_grad_enabled
-from .node import AccumulateGrad, Node, accumulate_into
+from .node import AccumulateGrad, Node, accumulate_into, check_hook_count, check_hook_result
 
 
 def _count_dependencies(roots: list[Node]) -> dict[Node, int]:
@@ -77,22 +77,22 @@ def _run_tensor_hooks(node: Node, grads: list) -> list:
             for hook in list(hooks):
                 new = hook(grads[nr])
                 if new is not None:
-                    grads[nr] = new
+                    grads[nr] = check_hook_result(hook, grads[nr], new)
     return grads
 
 
 def _call_node(node: Node, grads: list, retain_graph: bool) -> list:
     if node._pre_hooks:
-        for hook in node._pre_hooks:
+        for hook in list(node._pre_hooks):
             new = hook(tuple(grads))
             if new is not None:
-                grads = list(new)
+                grads = check_hook_count(hook, new, len(grads))
     outs = node.apply(grads)
     if node._post_hooks:
-        for hook in node._post_hooks:
+        for hook in list(node._post_hooks):
             new = hook(tuple(outs), tuple(grads))
             if new is not None:
-                outs = list(new)
+                outs = check_hook_count(hook, new, len(outs))
     if not retain_graph:
         node.release()
     return outs

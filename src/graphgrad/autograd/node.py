@@ -15,6 +15,7 @@ the node of a primitive op (its class is named as PyTorch names it, e.g. ``MulBa
 from __future__ import annotations
 
 import itertools
+import weakref
 
 import numpy as np
 
@@ -34,16 +35,76 @@ BACKWARD_TWICE = (
 )
 
 
+_handle_ids = itertools.count()
+
+
 class RemovableHandle:
-    """Returned by ``register_hook``: ``remove()`` takes the hook out again."""
+    """Returned by ``register_hook``: ``remove()`` takes the hook out again (also on leaving a
+    ``with`` block, as PyTorch's handle does)."""
 
     def __init__(self, hooks: list, hook) -> None:
         self._hooks = hooks
         self._hook = hook
+        self.id = next(_handle_ids)
 
     def remove(self) -> None:
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
+        hooks = self._hooks
+        for i, h in enumerate(hooks):
+            if h is self._hook:
+                del hooks[i]
+                return
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
+
+
+class RetainGradHook:
+    """What ``retain_grad()`` registers: copies the gradient into ``.grad``. It always runs
+    after the tensor's other hooks (so it sees their result) and follows the tensor when an
+    in-place op rebases it, as in PyTorch."""
+
+    __slots__ = ("ref",)
+    __name__ = "retain_grad_hook"
+
+    def __init__(self, tensor: Tensor) -> None:
+        self.ref = weakref.ref(tensor)
+
+    def __call__(self, grad: Tensor) -> None:
+        t = self.ref()
+        if t is not None:
+            t._grad = grad.clone() if t._grad is None else t._grad + grad
+
+
+def _hook_name(hook) -> str:
+    return getattr(hook, "__name__", "<unknown>")
+
+
+def check_hook_result(hook, old: Tensor, new) -> Tensor:
+    """PyTorch's checks on what a tensor hook returned in place of ``old``."""
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    if new._data.shape != old._data.shape:
+        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the size of value")
+    if new.dtype is not old.dtype:
+        raise RuntimeError(
+            f"hook '{_hook_name(hook)}' has changed the type of value (was "
+            f"torch.{old.dtype.legacy}Tensor got torch.{new.dtype.legacy}Tensor)"
+        )
+    return new
+
+
+def check_hook_count(hook, new, expected: int) -> list:
+    """A node hook must return as many values as it was given."""
+    new = list(new) if isinstance(new, (tuple, list)) else [new]
+    if len(new) != expected:
+        raise RuntimeError(
+            f"hook '{_hook_name(hook)}' has returned an incorrect number of values (got "
+            f"{len(new)}, but expected {expected})"
+        )
+    return new
 
 
 class Node:
@@ -102,7 +163,10 @@ class Node:
         if self._tensor_hooks is None:
             self._tensor_hooks = {}
         hooks = self._tensor_hooks.setdefault(output_nr, [])
-        hooks.append(fn)
+        if hooks and type(hooks[-1]) is RetainGradHook:
+            hooks.insert(len(hooks) - 1, fn)  # retain_grad's hook stays last
+        else:
+            hooks.append(fn)
         return RemovableHandle(hooks, fn)
 
     def __call__(self, *grads):
@@ -122,12 +186,29 @@ class AccumulateGrad(Node):
     __slots__ = ("variable",)
 
     def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
         super().__init__(())
         self._sequence_nr = _MAX_SEQUENCE
-        self.variable = variable
+
+    # A leaf's hooks live on the tensor, not on this node (which the tensor holds weakly), so a
+    # hook registered before any graph uses the leaf is not lost with a short-lived node.
+    @property
+    def _tensor_hooks(self) -> dict | None:
+        return self.variable._backward_hooks
+
+    @_tensor_hooks.setter
+    def _tensor_hooks(self, hooks: dict | None) -> None:
+        if hooks is not None or self.variable._backward_hooks is None:
+            self.variable._backward_hooks = hooks
 
     def apply(self, grads: list) -> list:
-        accumulate_into(self.variable, grads[0])
+        variable = self.variable
+        accumulate_into(variable, grads[0])
+        hooks = variable._post_accumulate_grad_hooks
+        if hooks:
+            for hook in list(hooks):
+                if hook(variable) is not None:
+                    raise RuntimeError("Tensor post accumulate grad hooks should return None.")
         return []
 
 
@@ -249,10 +330,12 @@ class FunctionNode(Node):
         return out
 
     def release(self) -> None:
-        saved = self._saved
-        if any(type(v) is SavedSlot for v in saved.values()):
+        # Saved inputs and results are freed (wrapped Python scalars count, as in PyTorch);
+        # plain parameters such as ``alpha`` stay, so a node that saved nothing can run again.
+        saved, names = self._saved, self.prim.saved_names
+        if any(k in names for k in saved):
             self._freed = True
-            self._saved = {k: v for k, v in saved.items() if type(v) is not SavedSlot}
+            self._saved = {k: v for k, v in saved.items() if k not in names}
 
     def __getattr__(self, attr: str):
         if attr.startswith("_saved_") and attr[7:] in self._attr_names:
@@ -260,7 +343,8 @@ class FunctionNode(Node):
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{attr}'")
 
     def __dir__(self):
-        return sorted(set(super().__dir__()) | {"_saved_" + n for n in self._attr_names})
+        names = {n for n in super().__dir__() if n != "_saved"}  # the slot is not a saved value
+        return sorted(names | {"_saved_" + n for n in self._attr_names})
 
 
 def _zeros(meta: tuple) -> Tensor:

@@ -20,6 +20,20 @@ from .primitive import Primitive, apply
 _SCALARS = (int, float, bool, complex)
 
 
+def quiet(fn):
+    """Run a NumPy forward without floating-point warnings: PyTorch returns inf/nan silently.
+
+    Only ops that routinely meet poles (division, logs, roots, powers) pay for ``errstate``.
+    """
+
+    def forward(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return fn(*args, **kwargs)
+
+    forward.__name__ = getattr(fn, "__name__", "forward")
+    return forward
+
+
 def as_operand(value):
     """A Tensor or a Python scalar: NumPy scalars become Python scalars, arrays become tensors."""
     if isinstance(value, Tensor) or type(value) in _SCALARS:
@@ -68,7 +82,7 @@ _mul = Primitive(
 )
 _div = Primitive(
     "div", "DivBackward0",
-    np.true_divide,
+    quiet(np.true_divide),
     (
         lambda g, s: g / s["other"],
         lambda g, s: -g * s["self"] / (s["other"] * s["other"]),
@@ -151,13 +165,13 @@ def _pow_base_rule(g: Tensor, s: dict) -> Tensor:
 
 _pow0 = Primitive(
     "pow", "PowBackward0",
-    lambda a, exponent: np.power(a, exponent),
+    quiet(lambda a, exponent: np.power(a, exponent)),
     (_pow_scalar_rule,),
     saves={"self": (0,)}, attrs=("exponent", "self"), dtype=lambda arrs, args: arrs,
 )
 _pow1 = Primitive(
     "pow_tensor", "PowBackward1",
-    np.power,
+    quiet(np.power),
     (
         lambda g, s: g * s["exponent"] * s["self"] ** (s["exponent"] - 1),
         lambda g, s: _pow_base_rule(g, s),
@@ -167,7 +181,7 @@ _pow1 = Primitive(
 )
 _pow2 = Primitive(
     "pow_scalar_base", "PowBackward2",
-    lambda e, self: np.power(self, e),
+    quiet(lambda e, self: np.power(self, e)),
     (lambda g, s: g * s["result"] * np.log(s["self"]),),
     inputs=("exponent",), saves={"result": (0,)}, attrs=("exponent", "result", "self"),
     dtype=lambda arrays, args: _pow2_prepare(arrays, args),
@@ -286,21 +300,21 @@ def _zero_rule(g: Tensor, s: dict) -> Tensor:
 _neg = _unary("neg", "NegBackward0", np.negative, lambda g, s: -g, None, "same")
 _abs = _unary("abs", "AbsBackward0", np.abs, lambda g, s: g * sign(s["self"]), "self", "same")
 _reciprocal = _unary(
-    "reciprocal", "ReciprocalBackward0", np.reciprocal,
+    "reciprocal", "ReciprocalBackward0", quiet(np.reciprocal),
     lambda g, s: -g * s["result"] * s["result"], "result",
 )
-_exp = _unary("exp", "ExpBackward0", np.exp, lambda g, s: g * s["result"], "result")
-_log = _unary("log", "LogBackward0", np.log, lambda g, s: g / s["self"], "self")
-_log2 = _unary("log2", "Log2Backward0", np.log2,
+_exp = _unary("exp", "ExpBackward0", quiet(np.exp), lambda g, s: g * s["result"], "result")
+_log = _unary("log", "LogBackward0", quiet(np.log), lambda g, s: g / s["self"], "self")
+_log2 = _unary("log2", "Log2Backward0", quiet(np.log2),
                lambda g, s: g / (s["self"] * 0.6931471805599453), "self")
-_log10 = _unary("log10", "Log10Backward0", np.log10,
+_log10 = _unary("log10", "Log10Backward0", quiet(np.log10),
                 lambda g, s: g / (s["self"] * 2.302585092994046), "self")
-_log1p = _unary("log1p", "Log1PBackward0", np.log1p, lambda g, s: g / (s["self"] + 1), "self")
-_expm1 = _unary("expm1", "Expm1Backward0", np.expm1, lambda g, s: g * (s["result"] + 1),
+_log1p = _unary("log1p", "Log1PBackward0", quiet(np.log1p), lambda g, s: g / (s["self"] + 1), "self")
+_expm1 = _unary("expm1", "Expm1Backward0", quiet(np.expm1), lambda g, s: g * (s["result"] + 1),
                 "result")
-_sqrt = _unary("sqrt", "SqrtBackward0", np.sqrt, lambda g, s: g / (2 * s["result"]), "result")
+_sqrt = _unary("sqrt", "SqrtBackward0", quiet(np.sqrt), lambda g, s: g / (2 * s["result"]), "result")
 _rsqrt = _unary(
-    "rsqrt", "RsqrtBackward0", lambda a: 1 / np.sqrt(a),
+    "rsqrt", "RsqrtBackward0", quiet(lambda a: 1 / np.sqrt(a)),
     lambda g, s: -0.5 * g * s["result"] ** 3, "result",
 )
 _sin = _unary("sin", "SinBackward0", np.sin, lambda g, s: g * cos(s["self"]), "self")

@@ -13,17 +13,26 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.grad_mode import _state as _grad_state
-from ..autograd.node import SavedSlot
-from ..tensor import Tensor
+from ..autograd.node import RetainGradHook, SavedSlot
+from ..tensor import InferenceCounter, Tensor, inference_state
+from .primitive import Primitive, apply
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+INFERENCE_INPLACE = (  # sic: PyTorch's text has no spaces after the first two periods
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+    "clone to get a normal tensor before doing inplace update.See "
+    "https://github.com/pytorch/rfcs/pull/17 for more details."
+)
 VIEW_OF_LEAF_INPLACE = (
     "a view of a leaf Variable that requires grad is being used in an in-place operation."
 )
 
 
 def check_inplace(t: Tensor) -> None:
-    """PyTorch's refusal to write in place into a leaf (or a view of one) that requires grad."""
+    """PyTorch's refusal to write in place into a leaf (or a view of one) that requires grad,
+    or into an inference tensor outside inference mode."""
+    if type(t._version_counter) is InferenceCounter and not inference_state.enabled:
+        raise RuntimeError(INFERENCE_INPLACE)
     if not _grad_state.enabled:
         return
     base = t._base
@@ -54,14 +63,37 @@ def commit(t: Tensor, out: Tensor) -> Tensor:
         from .views_inplace import rebase_view
 
         return rebase_view(t, out)
+    if node is not None:
+        _snapshot_saved_self(node, t)
     np.copyto(t._data, out._data, casting="unsafe")
     t._version_counter.value += 1
     if node is not None:
+        if t._retains_grad:
+            _move_retain_grad(t, node, out._output_nr)
         t.grad_fn = node
         t._requires_grad = True
         t._output_nr = out._output_nr
         _repoint_saved_result(node, out, t)
     return t
+
+
+def _move_retain_grad(t: Tensor, node, output_nr: int) -> None:
+    """retain_grad follows the tensor to its new node; its other hooks stay with the old one."""
+    old_hooks = t.grad_fn._tensor_hooks.get(t._output_nr, [])
+    for hook in old_hooks:
+        if type(hook) is RetainGradHook:
+            old_hooks.remove(hook)
+            node._add_tensor_hook(output_nr, hook)
+            return
+
+
+def _snapshot_saved_self(node, t: Tensor) -> None:
+    """If the op saved the tensor it is about to overwrite (``m.mul_(b)`` needs the old ``m``
+    for ``b``'s gradient), keep the old value instead, still attached to its old graph."""
+    for name, slot in node._saved.items():
+        if type(slot) is SavedSlot and slot.tensor is t:
+            old = Tensor._make(t._data.copy(), t._requires_grad, t.grad_fn, t._output_nr)
+            node._saved[name] = SavedSlot(old, False)
 
 
 def _repoint_saved_result(node, out: Tensor, t: Tensor) -> None:
@@ -83,3 +115,52 @@ def inplace(fn):
     method.__name__ = fn.__name__ + "_"
     method.__doc__ = f"In-place version of ``{fn.__name__}``."
     return method
+
+
+_zero = Primitive("zero", "ZeroBackward0", lambda a: np.zeros_like(a), (lambda g, s: g * 0,))
+_fill = Primitive(
+    "fill", "FillBackward2", lambda a, value: np.full_like(a, value), (lambda g, s: g * 0,)
+)
+_copy = Primitive(
+    "copy", "CopyBackwards",
+    lambda a, src: np.broadcast_to(src, a.shape).astype(a.dtype),
+    # The engine reduces src's gradient to its shape and dtype.
+    (lambda g, s: g * 0, lambda g, s: g),
+    inputs=("self", "src"),
+)
+
+
+def zero_(self: Tensor) -> Tensor:
+    """Fill with zeros in place (Tensor.zero_)."""
+    check_inplace(self)
+    return commit(self, apply(_zero, self))
+
+
+def fill_(self: Tensor, value) -> Tensor:
+    """Fill with ``value`` in place (Tensor.fill_)."""
+    check_inplace(self)
+    if isinstance(value, Tensor):
+        value = value.item()
+    return commit(self, apply(_fill, self, value=value))
+
+
+def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
+    """Copy ``src`` (broadcast, cast) into this tensor in place (Tensor.copy_)."""
+    check_inplace(self)
+    if not isinstance(src, Tensor):
+        src = Tensor._make(np.asarray(src))
+    try:
+        np.broadcast_shapes(src._data.shape, self._data.shape)
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({self.shape[-1]}) must match the size of tensor b "
+            f"({src.shape[-1]}) at non-singleton dimension {self.ndim - 1}"
+        ) from None
+    out = apply(_copy, self, src)
+    if out.dtype is not self.dtype:
+        out = Tensor._make(out._data.astype(self.dtype.np), out._requires_grad, out.grad_fn)
+    return commit(self, out)
+
+
+METHODS = {"zero_": zero_, "fill_": fill_, "copy_": copy_}
+

@@ -62,6 +62,7 @@ class Primitive:
         self.rules = rules
         self.inputs = inputs
         self.saves = tuple((k, v) for k, v in (saves or {}).items())
+        self.saved_names = frozenset(k for k, _ in self.saves)
         self.dtype_rule = dtype
         self.display = display or {}
         self.n_outputs = n_outputs

@@ -1,41 +1,92 @@
-"""Reductions: sum, mean and friends, with ``dim`` / ``keepdim`` and their backward rules.
+"""Reductions: sum, nansum, mean, prod, logsumexp, cumsum, cumprod, all and any.
+
+Every reduction takes PyTorch's ``dim`` / ``keepdim``; the node shows ``dim`` as PyTorch does
+(the raw value, negative dims wrapped to 2**64 + d). Max/min-style reductions live in
+``reduce_select``, statistics and norms in ``reduce_stats``.
 
 >>> import graphgrad as torch
 >>> a = torch.ones(2, 3, requires_grad=True)
 >>> a.sum(1, keepdim=True).grad_fn.name()
 'SumBackward1'
+>>> torch.tensor([[1.0, 2.0], [3.0, 4.0]]).prod(1)
+tensor([ 2., 12.])
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..dtypes import _FLOAT
+from ..dtypes import _FLOAT, get_default_dtype
 from ..tensor import Tensor, _wrap_dim
+from .elementwise import as_operand, exp, where
 from .primitive import Primitive, apply
 
+_U64 = 2**64
 
-def normalize_dims(dim, ndim: int) -> tuple[int, ...]:
-    """``dim`` (an int, a sequence or None for all) as a sorted tuple of non-negative dims."""
-    if dim is None:
+
+# -- helpers shared by the reduction modules --------------------------------------------------
+def normalize_dims(dim, ndim: int, empty_means_all: bool = True) -> tuple[int, ...]:
+    """``dim`` (an int, a sequence, or None for all) as a sorted tuple of non-negative dims.
+
+    An empty sequence means every dim, as in PyTorch 2.x reductions; a 0-d tensor accepts
+    dim 0 / -1 and has no dim to reduce.
+    """
+    if dim is None or (empty_means_all and isinstance(dim, (tuple, list)) and not dim):
         return tuple(range(ndim))
-    if isinstance(dim, (int, np.integer)):
-        return (_wrap_dim(int(dim), ndim),)
-    return tuple(sorted(_wrap_dim(int(d), ndim) for d in dim))
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    out = []
+    for d in dims:
+        w = _wrap_dim(int(d), ndim)
+        if w in out:
+            raise RuntimeError(f"dim {w} appears multiple times in the list of dims")
+        out.append(w)
+    return tuple(sorted(out)) if ndim else ()
+
+
+def shown_dim(dim, as_tuple: bool = False):
+    """``dim`` as a PyTorch node shows it: negative values as unsigned 64-bit (2**64 + d)."""
+    if dim is None:
+        return None
+    if isinstance(dim, (tuple, list)):
+        return tuple(int(d) % _U64 for d in dim)
+    return (int(dim) % _U64,) if as_tuple else int(dim) % _U64
+
+
+def restore_dims(g: Tensor, ndim: int, dims: tuple, keepdim: bool) -> Tensor:
+    """Re-insert the reduced dims (size 1) of a reduction's output or gradient."""
+    if not keepdim and g.ndim != ndim:
+        for d in dims:
+            g = g.unsqueeze(d)
+    return g
 
 
 def expand_reduced(g: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
     """Broadcast the gradient of a reduction back to the input's shape."""
-    if not keepdim and g.ndim != len(shape):
-        for d in dims:
-            g = g.unsqueeze(d)
-    return g.expand(shape)
+    return restore_dims(g, len(shape), dims, keepdim).expand(shape)
 
 
-def _sum_forward(a, dim, keepdim, dtype, **_):
-    return np.sum(a, axis=dim, keepdims=keepdim, dtype=dtype)
+def reduced_count(shape: tuple, dims: tuple) -> int:
+    """How many input elements each output element of a reduction over ``dims`` combines."""
+    n = 1
+    for d in dims:
+        n *= shape[d]
+    return n
 
 
+def int_to_long(input: Tensor, dtype) -> np.dtype | None:
+    """The accumulation dtype of sum/prod/cumsum: integers and bools widen to int64."""
+    if dtype is not None:
+        return dtype.np
+    if input.dtype.category < _FLOAT:
+        return np.dtype(np.int64)
+    return None
+
+
+def _rule_sum(g: Tensor, s: dict) -> Tensor:
+    return expand_reduced(g, s["self_sym_sizes"], s["axes"], s["keepdim"])
+
+
+# -- sum, nansum --------------------------------------------------------------------------------
 _sum0 = Primitive(
     "sum", "SumBackward0",
     lambda a, dtype, **_: np.sum(a, dtype=dtype),
@@ -44,28 +95,40 @@ _sum0 = Primitive(
 )
 _sum1 = Primitive(
     "sum_dim", "SumBackward1",
-    _sum_forward,
-    (lambda g, s: expand_reduced(g, s["self_sym_sizes"], s["dim"], s["keepdim"]),),
+    lambda a, axes, keepdim, dtype, **_: np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype),
+    (_rule_sum,),
     attrs=("dim", "keepdim", "self_sym_sizes"),
 )
 
 
-def _sum_dtype(input: Tensor, dtype) -> np.dtype | None:
-    if dtype is not None:
-        return dtype.np
-    if input.dtype.category < _FLOAT:
-        return np.dtype(np.int64)
-    return None
-
-
 def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
-    """Sum of all elements, or over ``dim`` (torch.sum)."""
-    np_dtype = _sum_dtype(input, dtype)
+    """Sum of all elements, or over ``dim``; integers sum to int64 (torch.sum)."""
+    np_dtype = int_to_long(input, dtype)
     if dim is None:
         return apply(_sum0, input, dtype=np_dtype, self_sym_sizes=input._data.shape)
-    dims = normalize_dims(dim, input.ndim)
-    return apply(_sum1, input, dim=dims, keepdim=keepdim, dtype=np_dtype,
-                 self_sym_sizes=input._data.shape)
+    axes = normalize_dims(dim, input.ndim)
+    return apply(_sum1, input, axes=axes, keepdim=keepdim, dtype=np_dtype,
+                 dim=shown_dim(dim, as_tuple=True), self_sym_sizes=input._data.shape)
+
+
+def _nansum_rule(g: Tensor, s: dict) -> Tensor:
+    x = s["self"]
+    return where(x != x, 0.0, restore_dims(g, x.ndim, s["axes"], s["keepdim"]))
+
+
+_nansum = Primitive(
+    "nansum", "NansumBackward0",
+    lambda a, axes, keepdim, dtype, **_: np.nansum(a, axis=axes, keepdims=keepdim, dtype=dtype),
+    (_nansum_rule,),
+    saves={"self": (0,)}, attrs=("dim", "keepdim", "self"),
+)
+
+
+def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    """Sum treating NaN as zero (torch.nansum)."""
+    axes = normalize_dims(dim, input.ndim)
+    return apply(_nansum, input, axes=axes, keepdim=keepdim, dtype=int_to_long(input, dtype),
+                 dim=shown_dim(dim, as_tuple=True))
 
 
 def sum_to_size(input: Tensor, *size) -> Tensor:
@@ -84,6 +147,7 @@ def sum_to_size(input: Tensor, *size) -> Tensor:
     return out.reshape(shape) if lead else out
 
 
+# -- mean ---------------------------------------------------------------------------------------
 def _mean_check(input: Tensor, dtype) -> None:
     if dtype is None and input.dtype.category < _FLOAT:
         raise RuntimeError(
@@ -92,17 +156,24 @@ def _mean_check(input: Tensor, dtype) -> None:
         )
 
 
+def _mean_forward(a, dtype, axes=None, keepdim=False, **_):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if a.size == 0 or reduced_count(a.shape, axes or ()) == 0:
+            total = np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype)
+            return np.asarray(total / 0.0, dtype)
+        return np.mean(a, axis=axes, keepdims=keepdim, dtype=dtype)
+
+
 _mean0 = Primitive(
     "mean", "MeanBackward0",
-    lambda a, **_: np.mean(a, dtype=a.dtype),
+    _mean_forward,
     (lambda g, s: g.expand(s["self_sym_sizes"]) / s["self_sym_numel"],),
     attrs=("self_sym_numel", "self_sym_sizes"),
 )
 _mean1 = Primitive(
     "mean_dim", "MeanBackward1",
-    lambda a, dim, keepdim, **_: np.mean(a, axis=dim, keepdims=keepdim, dtype=a.dtype),
-    (lambda g, s: expand_reduced(g, s["self_sym_sizes"], s["dim"], s["keepdim"])
-     / s["count"],),
+    _mean_forward,
+    (lambda g, s: _rule_sum(g, s) / reduced_count(s["self_sym_sizes"], s["axes"]),),
     attrs=("dim", "keepdim", "self_sym_numel", "self_sym_sizes"),
 )
 
@@ -110,12 +181,194 @@ _mean1 = Primitive(
 def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Arithmetic mean of all elements, or over ``dim`` (torch.mean)."""
     _mean_check(input, dtype)
-    if dtype is not None:
-        input = input.to(dtype)
+    np_dtype = dtype.np if dtype is not None else input._data.dtype
     shape = input._data.shape
     if dim is None:
-        return apply(_mean0, input, self_sym_sizes=shape, self_sym_numel=input._data.size)
-    dims = normalize_dims(dim, input.ndim)
-    count = int(np.prod([shape[d] for d in dims])) if dims else 1
-    return apply(_mean1, input, dim=dims, keepdim=keepdim, self_sym_sizes=shape,
-                 self_sym_numel=input._data.size, count=count)
+        return apply(_mean0, input, dtype=np_dtype, self_sym_sizes=shape,
+                     self_sym_numel=input._data.size)
+    axes = normalize_dims(dim, input.ndim)
+    return apply(_mean1, input, axes=axes, keepdim=keepdim, dtype=np_dtype,
+                 dim=shown_dim(dim, as_tuple=True), self_sym_sizes=shape,
+                 self_sym_numel=input._data.size)
+
+
+# -- prod ---------------------------------------------------------------------------------------
+def _prod_others(x: Tensor, result: Tensor, axes: tuple) -> Tensor:
+    """For each element, the product of the other elements of its slice, when x has zeros.
+
+    A slice without zeros uses result / x; with one zero only the zero's position is non-zero
+    (the product of the rest); with two or more zeros everything is zero.
+    """
+    zero = x == 0
+    safe = where(zero, 1.0, x)
+    nonzero_prod = apply(_prod1, safe, axes=axes, keepdim=True, dtype=None,
+                         dim=axes[0] if axes else 0)
+    count = zero.sum(axes, keepdim=True)
+    return where(zero, where(count == 1, nonzero_prod, 0.0),
+                 where(count == 0, result / safe, 0.0))
+
+
+def _prod_rule(g: Tensor, s: dict) -> Tensor:
+    x, axes, keepdim = s["self"], s.get("axes", tuple(range(s["self"].ndim))), s["keepdim"]
+    if x.ndim == 0:
+        return g
+    g = restore_dims(g, x.ndim, axes, keepdim)
+    result = restore_dims(s["result"], x.ndim, axes, keepdim)
+    if not np.any(x._data == 0):
+        return g * (result / x)
+    return g * _prod_others(x, result, axes)
+
+
+_prod0 = Primitive(
+    "prod", "ProdBackward0",
+    lambda a, dtype, **_: np.prod(a, dtype=dtype),
+    (_prod_rule,),
+    saves={"self": (0,), "result": (0,)},
+)
+_prod1 = Primitive(
+    "prod_dim", "ProdBackward1",
+    lambda a, axes, keepdim, dtype, **_: np.prod(a, axis=axes, keepdims=keepdim, dtype=dtype),
+    (_prod_rule,),
+    saves={"self": (0,), "result": (0,)}, attrs=("dim", "keepdim", "result", "self"),
+)
+
+
+def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    """Product of all elements, or over one ``dim``; zeros get exact gradients (torch.prod)."""
+    np_dtype = int_to_long(input, dtype)
+    if dim is None:
+        return apply(_prod0, input, dtype=np_dtype, keepdim=False)
+    axes = normalize_dims(int(dim), input.ndim)
+    return apply(_prod1, input, axes=axes, keepdim=keepdim, dtype=np_dtype, dim=shown_dim(dim))
+
+
+# -- logsumexp ----------------------------------------------------------------------------------
+def _logsumexp_forward(a, axes, keepdim, **_):
+    if a.size == 0:
+        return np.log(np.sum(np.exp(a), axis=axes, keepdims=keepdim))
+    m = np.max(a, axis=axes, keepdims=True)
+    m = np.where(np.isinf(m), 0.0, m).astype(a.dtype)  # all -inf (or an inf) stays exact
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
+    return out if keepdim else np.squeeze(out, axis=axes)
+
+
+def _logsumexp_rule(g: Tensor, s: dict) -> Tensor:
+    x, axes, keepdim = s["self"], s["axes"], s["keepdim"]
+    result = restore_dims(s["result"], x.ndim, axes, keepdim)
+    return restore_dims(g, x.ndim, axes, keepdim) * exp(x - result)
+
+
+_logsumexp = Primitive(
+    "logsumexp", "LogsumexpBackward0",
+    _logsumexp_forward,
+    (_logsumexp_rule,),
+    saves={"self": (0,), "result": (0,)}, dtype="float",
+    attrs=("dim", "keepdim", "result", "self"),
+)
+
+
+def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
+    """``log(sum(exp(input), dim))``, computed without overflow (torch.logsumexp)."""
+    axes = normalize_dims(dim, input.ndim)
+    return apply(_logsumexp, input, axes=axes, keepdim=keepdim,
+                 dim=shown_dim(dim, as_tuple=True))
+
+
+# -- cumsum, cumprod ----------------------------------------------------------------------------
+def _cumsum_array(a, axis, dtype, **_):
+    return np.cumsum(a, axis=axis, dtype=dtype) if a.ndim else a.astype(dtype or a.dtype)
+
+
+def _reverse_cumsum_array(a, axis, **_):
+    if a.ndim == 0:
+        return a.copy()
+    return np.flip(np.cumsum(np.flip(a, axis), axis=axis), axis)
+
+
+_cumsum = Primitive(
+    "cumsum", "CumsumBackward0",
+    _cumsum_array,
+    (lambda g, s: apply(_reverse_cumsum, g, axis=s["axis"]),),
+    attrs=("dim",),
+)
+# NOTE: a primitive (not flip + cumsum + flip) because flip belongs to another module; it is
+# what cumsum's backward computes, and its own backward is cumsum. Internal: not registered.
+_reverse_cumsum = Primitive(
+    "reverse_cumsum", "ReverseCumsumBackward0",
+    _reverse_cumsum_array,
+    (lambda g, s: apply(_cumsum, g, axis=s["axis"], dtype=None, dim=s["axis"]),),
+    register=False,
+)
+
+
+def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+    """Running sum along ``dim``; integers accumulate in int64 (torch.cumsum)."""
+    axis = _wrap_dim(int(dim), input.ndim)
+    return apply(_cumsum, input, axis=axis, dtype=int_to_long(input, dtype), dim=shown_dim(dim))
+
+
+def _cumprod_rule(g: Tensor, s: dict) -> Tensor:
+    """d(cumprod)/dx, exact with zeros: positions after the first zero get nothing, the first
+    zero gets the running products that skip it, the ones before it the usual ratio."""
+    x, out, axis = s["self"], s["result"], s["axis"]
+    if x.ndim == 0:
+        return g
+    zero = x == 0
+    if not np.any(zero._data):
+        return apply(_reverse_cumsum, g * out, axis=axis) / x
+    seen = cumsum(zero, axis)
+    before = seen == 0
+    first = zero & (seen == 1)
+    head = apply(_reverse_cumsum, where(before, g * out, 0.0), axis=axis) / where(before, x, 1.0)
+    skip = cumprod(where(first, 1.0, x), axis)
+    at_zero = apply(_reverse_cumsum, where(before, 0.0, g * skip), axis=axis)
+    return where(before, head, where(first, at_zero, 0.0))
+
+
+_cumprod = Primitive(
+    "cumprod", "CumprodBackward0",
+    lambda a, axis, dtype, **_: np.cumprod(a, axis=axis, dtype=dtype) if a.ndim else a.copy(),
+    (_cumprod_rule,),
+    saves={"self": (0,), "result": (0,)}, attrs=("dim", "result", "self"),
+)
+
+
+def cumprod(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+    """Running product along ``dim`` (torch.cumprod)."""
+    axis = _wrap_dim(int(dim), input.ndim)
+    return apply(_cumprod, input, axis=axis, dtype=int_to_long(input, dtype), dim=shown_dim(dim))
+
+
+# -- all, any (no gradient) --------------------------------------------------------------------
+def _logical_reduce(fn, input: Tensor, dim, keepdim: bool) -> Tensor:
+    axes = None if dim is None else normalize_dims(dim, input.ndim)
+    out = np.asarray(fn(input._data, axis=axes, keepdims=keepdim))
+    if input._data.dtype == np.uint8:
+        out = out.astype(np.uint8)  # PyTorch keeps uint8 for all/any on uint8
+    return Tensor._make(out)
+
+
+def all(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """Whether every element (over ``dim``) is non-zero (torch.all)."""
+    return _logical_reduce(np.all, input, dim, keepdim)
+
+
+def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
+    """Whether some element (over ``dim``) is non-zero (torch.any)."""
+    return _logical_reduce(np.any, input, dim, keepdim)
+
+
+def _float_input(input) -> Tensor:
+    """logsumexp promotes integers to the default float dtype, as PyTorch does."""
+    input = as_operand(input)
+    if input.dtype.category < _FLOAT:
+        return input.to(get_default_dtype())
+    return input
+
+
+__all__ = ["all", "any", "cumprod", "cumsum", "logsumexp", "mean", "nansum", "prod", "sum",
+           "sum_to_size"]
+
+METHODS = {name: globals()[name] for name in __all__}
+INPLACE = ("cumsum", "cumprod")

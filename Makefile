@@ -1,0 +1,36 @@
+# Two set-up commands for a fresh machine: `make demo` and `make test`.
+# Both build their own virtual environment (.venv) from this repo's files.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SEED_DIR ?= ../shared/seed
+GRAPH_DIR ?= graphs
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.demo: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[viz]"
+	touch $@
+
+$(VENV)/.test: pyproject.toml requirements-test.txt | $(BIN)/python
+	$(BIN)/pip install -q -e ".[viz]" -r requirements-test.txt
+	touch $@ $(VENV)/.demo
+
+demo: $(VENV)/.demo
+	$(BIN)/python scripts/run_seeds.py $(SEED_DIR)
+
+test: $(VENV)/.test
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+
+clean:
+	rm -rf $(VENV) $(GRAPH_DIR) .pytest_cache

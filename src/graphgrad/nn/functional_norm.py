@@ -1,0 +1,254 @@
+"""Normalisation and lookup: batch_norm (NativeBatchNormBackward0), layer_norm
+(NativeLayerNormBackward0) and embedding (EmbeddingBackward0).
+
+The norm rules recompute the statistics from the saved input with graphgrad ops instead of
+reading saved arrays, so the gradient of the gradient sees how mean and variance depend on the
+input (double backward is exact).
+
+>>> import graphgrad as torch
+>>> import graphgrad.nn.functional as F
+>>> F.layer_norm(torch.tensor([[1.0, 2.0, 3.0]]), (3,))
+tensor([[-1.2247,  0.0000,  1.2247]])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..ops.primitive import Primitive, apply
+from ..tensor import Tensor
+
+
+def _stats(x: np.ndarray, dims: tuple, eps: float):
+    mean = x.mean(axis=dims, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=dims, keepdims=True)
+    return mean, var, (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
+
+
+def _normalized(x: Tensor, dims: tuple, eps: float) -> tuple[Tensor, Tensor]:
+    """``(x - mean) * invstd`` and ``invstd``, in graphgrad ops (differentiable in ``x``)."""
+    centred = x - x.mean(dims, keepdim=True)
+    invstd = ((centred * centred).mean(dims, keepdim=True) + eps).rsqrt()
+    return centred * invstd, invstd
+
+
+def _norm_input_grad(gxhat: Tensor, xhat: Tensor, invstd: Tensor, dims: tuple) -> Tensor:
+    """d/dx of a normalisation over ``dims``, given the gradient at ``xhat``."""
+    mean_g = gxhat.mean(dims, keepdim=True)
+    mean_gx = (gxhat * xhat).mean(dims, keepdim=True)
+    return (gxhat - mean_g - xhat * mean_gx) * invstd
+
+
+# -- batch norm -------------------------------------------------------------------------------
+def _channel_shape(ndim: int, c: int) -> tuple:
+    return (1, c) + (1,) * (ndim - 2)
+
+
+def _bn_forward(x, weight, bias, running_mean, running_var, training, momentum, eps, **_):
+    dims = (0,) + tuple(range(2, x.ndim))
+    shape = _channel_shape(x.ndim, x.shape[1])
+    if training:
+        mean, var, invstd = _stats(x, dims, eps)
+        n = x.size // x.shape[1]
+        if running_mean is not None:
+            rm, rv = running_mean._data, running_var._data
+            rm[...] = (1 - momentum) * rm + momentum * mean.reshape(-1)
+            rv[...] = (1 - momentum) * rv + momentum * var.reshape(-1) * (n / max(n - 1, 1))
+            running_mean._bump_version()
+            running_var._bump_version()
+    else:
+        mean = running_mean._data.reshape(shape)
+        invstd = 1.0 / np.sqrt(running_var._data.reshape(shape) + eps)
+    y = (x - mean) * invstd
+    if weight is not None:
+        y = y * weight.reshape(shape)
+    if bias is not None:
+        y = y + bias.reshape(shape)
+    return y.astype(x.dtype, copy=False)
+
+
+def _bn_xhat(s: dict) -> tuple[Tensor, Tensor, tuple, tuple]:
+    x = s["input"]
+    dims = (0,) + tuple(range(2, x.ndim))
+    shape = _channel_shape(x.ndim, x.shape[1])
+    if s["training"]:
+        xhat, invstd = _normalized(x, dims, s["eps"])
+        return xhat, invstd, dims, shape
+    mean = s["running_mean"]._data.reshape(shape)
+    invstd = Tensor._make((1.0 / np.sqrt(s["running_var"]._data.reshape(shape) + s["eps"]))
+                          .astype(x._data.dtype, copy=False))
+    return (x - Tensor._make(mean.astype(x._data.dtype))) * invstd, invstd, dims, shape
+
+
+def _bn_input_rule(g: Tensor, s: dict) -> Tensor:
+    xhat, invstd, dims, shape = _bn_xhat(s)
+    w = s["weight"]
+    gxhat = g * w.reshape(shape) if w is not None else g
+    if not s["training"]:
+        return gxhat * invstd
+    return _norm_input_grad(gxhat, xhat, invstd, dims)
+
+
+def _bn_weight_rule(g: Tensor, s: dict) -> Tensor:
+    xhat, _, dims, _ = _bn_xhat(s)
+    return (g * xhat).sum(dims)
+
+
+_batch_norm = Primitive(
+    "batch_norm", "NativeBatchNormBackward0", _bn_forward,
+    (_bn_input_rule, _bn_weight_rule, lambda g, s: g.sum((0,) + tuple(range(2, g.ndim)))),
+    inputs=("input", "weight", "bias"), saves={"input": (0, 1), "weight": (0,)},
+    attrs=("eps", "input", "result1", "result2", "running_mean", "running_var", "training",
+           "weight"),
+    display={"result1": lambda node: None, "result2": lambda node: None},
+)
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel (dim 1) by batch statistics or running ones (F.batch_norm)."""
+    if training:
+        per_channel = input.numel() // input.shape[1]
+        if per_channel <= 1:
+            raise ValueError("Expected more than 1 value per channel when training, got input "
+                             f"size {input.shape}")
+    elif running_mean is None or running_var is None:
+        raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
+    return apply(_batch_norm, input, weight, bias, running_mean=running_mean,
+                 running_var=running_var, training=training,
+                 momentum=0.1 if momentum is None else momentum, eps=eps)
+
+
+# -- layer norm -------------------------------------------------------------------------------
+def _ln_forward(x, weight, bias, normalized_shape, eps):
+    dims = tuple(range(x.ndim - len(normalized_shape), x.ndim))
+    mean, _, invstd = _stats(x, dims, eps)
+    y = (x - mean) * invstd
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y.astype(x.dtype, copy=False)
+
+
+def _ln_dims(s: dict) -> tuple[tuple, tuple]:
+    x, n = s["input"], len(s["normalized_shape"])
+    return tuple(range(x.ndim - n, x.ndim)), tuple(range(x.ndim - n))
+
+
+def _ln_input_rule(g: Tensor, s: dict) -> Tensor:
+    dims, _ = _ln_dims(s)
+    xhat, invstd = _normalized(s["input"], dims, s["eps"])
+    w = s["weight"]
+    return _norm_input_grad(g * w if w is not None else g, xhat, invstd, dims)
+
+
+def _ln_weight_rule(g: Tensor, s: dict) -> Tensor:
+    dims, lead = _ln_dims(s)
+    xhat, _ = _normalized(s["input"], dims, s["eps"])
+    return (g * xhat).sum(lead) if lead else g * xhat
+
+
+def _ln_bias_rule(g: Tensor, s: dict) -> Tensor:
+    lead = tuple(range(g.ndim - len(s["normalized_shape"])))
+    return g.sum(lead) if lead else g
+
+
+_layer_norm = Primitive(
+    "layer_norm", "NativeLayerNormBackward0", _ln_forward,
+    (_ln_input_rule, _ln_weight_rule, _ln_bias_rule),
+    inputs=("input", "weight", "bias"), saves={"input": (0, 1), "weight": (0,)},
+    attrs=("bias", "input", "normalized_shape", "result1", "result2", "weight"),
+    display={"result1": lambda node: None, "result2": lambda node: None},
+)
+
+
+def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise over the trailing ``normalized_shape`` dims (F.layer_norm)."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape:
+        expected = "[*, " + ", ".join(map(str, shape)) + "]"
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape {expected}, but "
+            f"got input of size{input.shape}"
+        )
+    return apply(_layer_norm, input, weight, bias, normalized_shape=shape, eps=eps)
+
+
+# -- embedding --------------------------------------------------------------------------------
+def _grad_scale(indices: np.ndarray, num_weights: int, padding_idx, by_freq: bool):
+    """Per-lookup factor of the weight gradient: 0 at ``padding_idx``, 1/count by frequency."""
+    scale = np.ones(indices.shape)
+    if by_freq:
+        scale = scale / np.bincount(indices.ravel(), minlength=num_weights)[indices]
+    if padding_idx is not None:
+        scale = np.where(indices == padding_idx, 0.0, scale)
+    return scale
+
+
+def _embedding_backward(g, indices, num_weights, padding_idx, scale_grad_by_freq, **_):
+    idx = indices._data
+    d = g.shape[-1]
+    rows = g.reshape(-1, d) * _grad_scale(idx, num_weights, padding_idx,
+                                          scale_grad_by_freq).reshape(-1, 1)
+    out = np.zeros((num_weights, d), g.dtype)
+    np.add.at(out, idx.ravel(), rows.astype(g.dtype, copy=False))
+    return out
+
+
+def _embedding_double_rule(gg: Tensor, s: dict) -> Tensor:
+    idx = s["indices"]._data
+    scale = _grad_scale(idx, s["num_weights"], s["padding_idx"], s["scale_grad_by_freq"])
+    looked = embedding_lookup(gg, s["indices"])
+    return looked * Tensor._make(scale[..., None].astype(gg._data.dtype))
+
+
+_embedding = Primitive(
+    "embedding", "EmbeddingBackward0",
+    lambda w, indices, **_: w[indices._data],
+    (lambda g, s: apply(_embedding_dense_backward, g, **_emb_params(s)),),
+    inputs=("weight",),
+    attrs=("indices", "padding_idx", "scale_grad_by_freq", "sparse", "weight_sym_argsize_0"),
+)
+_embedding_dense_backward = Primitive(
+    "embedding_dense_backward", "EmbeddingDenseBackwardBackward0", _embedding_backward,
+    (_embedding_double_rule,), attrs=(),
+)
+
+
+def _emb_params(s: dict) -> dict:
+    return {"indices": s["indices"], "num_weights": s["weight_sym_argsize_0"],
+            "padding_idx": s["padding_idx"], "scale_grad_by_freq": s["scale_grad_by_freq"]}
+
+
+def embedding_lookup(weight: Tensor, indices: Tensor, padding_idx=None,
+                     scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    return apply(_embedding, weight, indices=indices, padding_idx=padding_idx,
+                 scale_grad_by_freq=scale_grad_by_freq, sparse=sparse,
+                 weight_sym_argsize_0=weight._data.shape[0])
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of ``weight`` picked by the integer ``input`` (F.embedding)."""
+    if input.dtype.category > 1:
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have one of the following scalar "
+            f"types: Long, Int; but got torch.{input.dtype.legacy}Tensor instead (while checking "
+            "arguments for embedding)"
+        )
+    if max_norm is not None:
+        raise NotImplementedError("embedding(max_norm=...) is not supported yet")
+    num = weight.shape[0]
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += num
+    idx = input._data
+    if idx.size and (idx.min() < 0 or idx.max() >= num):
+        raise IndexError("index out of range in self")
+    return embedding_lookup(weight, input, padding_idx, scale_grad_by_freq, sparse)
+
+
+__all__ = ["batch_norm", "embedding", "layer_norm"]

@@ -1,0 +1,254 @@
+"""Activation primitives: softmax, log_softmax, gelu, leaky_relu, silu, softplus, elu (and erf).
+
+Each is one table entry with PyTorch's node name (``SoftmaxBackward0``, ``GeluBackward0``...);
+the rules are written in graphgrad ops, so double backward works. ``relu``, ``sigmoid`` and
+``tanh`` live in ``elementwise``.
+
+>>> import graphgrad as torch
+>>> x = torch.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+>>> y = torch.softmax(x, dim=1)
+>>> y.grad_fn.name(), round(y.sum().item(), 6)
+('SoftmaxBackward0', 1.0)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..tensor import Tensor, _wrap_dim
+from .elementwise import exp, sigmoid, tanh, where
+from .primitive import REGISTRY, Primitive, apply
+
+_SQRT_HALF = 1 / math.sqrt(2)
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+_TANH_K = math.sqrt(2 / math.pi)
+_TANH_C = 0.044715
+
+
+def quiet(fn):
+    """Run a NumPy forward without floating-point warnings (PyTorch returns inf/nan silently)."""
+
+    def forward(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return fn(*args, **kwargs)
+
+    return forward
+
+
+def _softmax_dim(dim: int, ndim: int) -> int:
+    return _wrap_dim(dim, max(ndim, 1))
+
+
+# -- softmax / log_softmax --------------------------------------------------------------------
+def _softmax_forward(a: np.ndarray, dim: int) -> np.ndarray:
+    if a.ndim == 0:
+        return np.ones_like(a)
+    e = np.exp(a - np.max(a, axis=dim, keepdims=True))
+    return e / np.sum(e, axis=dim, keepdims=True)
+
+
+@quiet
+def _log_softmax_forward(a: np.ndarray, dim: int) -> np.ndarray:
+    if a.ndim == 0:
+        return np.zeros_like(a)
+    shifted = a - np.max(a, axis=dim, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+
+
+def _softmax_rule(g: Tensor, s: dict) -> Tensor:
+    y, dim = s["result"], s["dim"]
+    if y.ndim == 0:
+        return g * 0
+    return y * (g - (g * y).sum(dim, keepdim=True))
+
+
+def _log_softmax_rule(g: Tensor, s: dict) -> Tensor:
+    y, dim = s["result"], s["dim"]
+    if y.ndim == 0:
+        return g * 0
+    return g - exp(y) * g.sum(dim, keepdim=True)
+
+
+_softmax = Primitive(
+    "softmax", "SoftmaxBackward0", quiet(_softmax_forward), (_softmax_rule,),
+    saves={"result": (0,)}, attrs=("dim", "result"), dtype="float",
+)
+_log_softmax = Primitive(
+    "log_softmax", "LogSoftmaxBackward0", _log_softmax_forward, (_log_softmax_rule,),
+    saves={"result": (0,)}, attrs=("dim", "result"), dtype="float",
+)
+
+
+def _cast(input: Tensor, dtype) -> Tensor:
+    return input.to(dtype) if dtype is not None else input
+
+
+def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+    """``exp(x) / exp(x).sum(dim)``, computed stably (torch.softmax)."""
+    input = _cast(input, dtype)
+    return apply(_softmax, input, dim=_softmax_dim(dim, input.ndim))
+
+
+def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+    """``log(softmax(x, dim))`` without the overflow of the naive form (torch.log_softmax)."""
+    input = _cast(input, dtype)
+    return apply(_log_softmax, input, dim=_softmax_dim(dim, input.ndim))
+
+
+# -- erf (needed by the exact GELU; registered here unless elementwise already has it) -------
+def _erf_array(a: np.ndarray) -> np.ndarray:
+    try:
+        from scipy.special import erf as _scipy_erf
+    except ImportError:  # pragma: no cover - scipy is optional
+        return np.frompyfunc(math.erf, 1, 1)(a).astype(a.dtype)
+    return _scipy_erf(a).astype(a.dtype, copy=False)
+
+
+if "erf" in REGISTRY:  # pragma: no cover - depends on which engineer's module landed first
+    _erf = REGISTRY["erf"]
+    _OWN_ERF = False
+else:
+    _erf = Primitive(
+        "erf", "ErfBackward0", _erf_array,
+        (lambda g, s: g * (2 / math.sqrt(math.pi)) * exp(-(s["self"] * s["self"])),),
+        saves={"self": (0,)}, dtype="float",
+    )
+    _OWN_ERF = True
+
+
+def erf(input: Tensor) -> Tensor:
+    """The error function (torch.erf)."""
+    return apply(_erf, input)
+
+
+# -- gelu -------------------------------------------------------------------------------------
+def _gelu_forward(a: np.ndarray, approximate: str) -> np.ndarray:
+    if approximate == "tanh":
+        inner = _TANH_K * (a + _TANH_C * a * a * a)
+        return (0.5 * a * (1 + np.tanh(inner))).astype(a.dtype, copy=False)
+    return (0.5 * a * (1 + _erf_array(a * _SQRT_HALF))).astype(a.dtype, copy=False)
+
+
+def _gelu_rule(g: Tensor, s: dict) -> Tensor:
+    x = s["self"]
+    if s["approximate"] == "tanh":
+        x2 = x * x
+        t = tanh((x + x2 * x * _TANH_C) * _TANH_K)
+        slope = (1 - t * t) * (1 + x2 * (3 * _TANH_C)) * _TANH_K
+        return g * ((t + 1) * 0.5 + x * 0.5 * slope)
+    cdf = (erf(x * _SQRT_HALF) + 1) * 0.5
+    pdf = exp(x * x * -0.5) * _INV_SQRT_2PI
+    return g * (cdf + x * pdf)
+
+
+_gelu = Primitive(
+    "gelu", "GeluBackward0", _gelu_forward, (_gelu_rule,),
+    saves={"self": (0,)}, attrs=("approximate", "self"),
+)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """Gaussian error linear unit ``x * Phi(x)``; ``approximate='tanh'`` for the tanh form."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    return apply(_gelu, input, approximate=approximate)
+
+
+# -- leaky_relu, silu, softplus, elu ----------------------------------------------------------
+_leaky_relu = Primitive(
+    "leaky_relu", "LeakyReluBackward0",
+    lambda a, negative_slope: np.where(a > 0, a, a * negative_slope).astype(a.dtype, copy=False),
+    (lambda g, s: where(s["self"] > 0, g, g * s["negative_slope"]),),
+    saves={"self": (0,)}, attrs=("negative_slope", "self"),
+)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """``x`` where positive, ``negative_slope * x`` elsewhere (F.leaky_relu)."""
+    return apply(_leaky_relu, input, negative_slope=negative_slope)
+
+
+def _silu_rule(g: Tensor, s: dict) -> Tensor:
+    x = s["self"]
+    sig = sigmoid(x)
+    return g * sig * (x * (1 - sig) + 1)
+
+
+def _sigmoid_array(a: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+
+
+_silu = Primitive(
+    "silu", "SiluBackward0",
+    lambda a: (a * _sigmoid_array(a)).astype(a.dtype, copy=False),
+    (_silu_rule,), saves={"self": (0,)},
+)
+
+
+def silu(input: Tensor) -> Tensor:
+    """``x * sigmoid(x)``, also called swish (F.silu)."""
+    return apply(_silu, input)
+
+
+@quiet
+def _softplus_forward(a: np.ndarray, beta: float, threshold: float) -> np.ndarray:
+    z = a * beta
+    soft = (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))) / beta
+    return np.where(z > threshold, a, soft).astype(a.dtype, copy=False)
+
+
+_softplus = Primitive(
+    "softplus", "SoftplusBackward0", _softplus_forward,
+    (lambda g, s: where(s["self"] * s["beta"] > s["threshold"], g,
+                        g * sigmoid(s["self"] * s["beta"])),),
+    saves={"self": (0,)}, attrs=("beta", "self", "threshold"),
+)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + exp(beta * x)) / beta``, linear above ``threshold`` (F.softplus)."""
+    return apply(_softplus, input, beta=beta, threshold=threshold)
+
+
+@quiet
+def _elu_forward(a: np.ndarray, alpha: float, scale: float, input_scale: float) -> np.ndarray:
+    neg = np.expm1(np.minimum(a, 0) * input_scale) * (alpha * scale)
+    return np.where(a > 0, a * scale, neg).astype(a.dtype, copy=False)
+
+
+def _elu_rule(g: Tensor, s: dict) -> Tensor:
+    x, alpha, scale, input_scale = s["self"], s["alpha"], s["scale"], s["input_scale"]
+    neg = g * exp(x * input_scale) * (alpha * scale * input_scale)
+    return where(x > 0, g * scale, neg)
+
+
+_elu = Primitive(
+    "elu", "EluBackward0", _elu_forward, (_elu_rule,),
+    saves={"self": (0,)}, attrs=("alpha", "input_scale", "scale", "self"),
+)
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``x`` where positive, ``alpha * (exp(x) - 1)`` elsewhere (F.elu)."""
+    return apply(_elu, input, alpha=alpha, scale=1.0, input_scale=1.0)
+
+
+def selu(input: Tensor) -> Tensor:
+    """Scaled ELU with the self-normalising constants (F.selu; node EluBackward0)."""
+    return apply(_elu, input, alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
+
+
+__all__ = ["log_softmax", "softmax"] + (["erf"] if _OWN_ERF else [])
+
+METHODS = {
+    "softmax": softmax,
+    "log_softmax": log_softmax,
+    **({"erf": erf} if _OWN_ERF else {}),
+}
+INPLACE = ("erf",) if _OWN_ERF else ()
