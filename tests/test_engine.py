@@ -49,7 +49,8 @@ def test_one_accumulate_grad_node_per_leaf():
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     n1 = (x * 2).grad_fn.next_functions[0][0]
     n2 = (x + 1).grad_fn.next_functions[0][0]
-    assert n1 is n2 and n1.name() == "AccumulateGrad" and n1.next_functions == ()
+    assert n1 is n2 and n1.next_functions == ()
+    assert type(n1).__name__ == "AccumulateGrad" and n1.name() == "torch::autograd::AccumulateGrad"
 
 
 def test_scalar_operand_slots():

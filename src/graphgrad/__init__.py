@@ -47,12 +47,15 @@ __version__ = "0.1.0"
 _methods.install()
 
 # Ops modules written as separate units export their public functions through __all__.
-for _name in ("linalg", "index", "activation", "shape", "reduce"):
+for _name in ("linalg", "index", "activation", "shape", "reduce", "reduce_select",
+              "reduce_stats", "einsum", "linalg_extra", "shape_join", "gather"):
     try:
         _mod = importlib.import_module(f".ops.{_name}", __name__)
     except ModuleNotFoundError:
         continue
     globals().update({k: getattr(_mod, k) for k in getattr(_mod, "__all__", ())})
+
+from . import linalg  # noqa: E402 - the torch.linalg namespace, after the ops it names
 
 try:  # the RNG module is its own unit
     from .random import (  # noqa: F401
@@ -90,3 +93,7 @@ class _Cuda:
 
 
 cuda = _Cuda()
+
+# Training: nn, optim, utils.data and safetensors checkpoints (issue 5).
+from . import nn, optim, utils  # noqa: E402
+from .serialization import load, save  # noqa: E402

@@ -16,7 +16,8 @@ from .ops.elementwise import as_operand
 from .tensor import Tensor
 
 OP_MODULES = ("elementwise", "compare", "convert", "reduce", "shape", "linalg", "index",
-              "activation", "inplace")
+              "activation", "inplace", "reduce_select", "reduce_stats", "einsum", "linalg_extra",
+              "shape_join", "gather")
 
 
 def _reflected(fn):

@@ -110,16 +110,19 @@ class Tensor:
         "dtype",
         "_requires_grad",
         "grad_fn",
-        "_grad",
-        "_output_nr",
         "_version_counter",
-        "_base",
-        "_accumulator",
-        "_retains_grad",
-        "_backward_hooks",
         "__dict__",
         "__weakref__",
     )
+
+    # Rarely set state lives in the instance dict only when it differs from these defaults,
+    # which keeps creating a tensor (every op does) cheap.
+    _grad = None
+    _output_nr = 0
+    _base = None
+    _accumulator = None
+    _retains_grad = False
+    _backward_hooks = None
 
     # Make NumPy defer to Tensor's reflected operators (ndarray + Tensor -> Tensor.__radd__).
     __array_priority__ = 1000
@@ -144,16 +147,13 @@ class Tensor:
         t.dtype = _FROM_NUMPY[data.dtype]
         t._requires_grad = requires_grad
         t.grad_fn = grad_fn
-        t._grad = None
-        t._output_nr = output_nr
-        t._base = base
-        if base is not None:
-            t._version_counter = base._version_counter
+        if output_nr:
+            t._output_nr = output_nr
+        if base is None:
+            t._version_counter = VersionCounter()
         else:
-            t._version_counter = _new_counter() if _inference_threads else VersionCounter()
-        t._accumulator = None
-        t._retains_grad = False
-        t._backward_hooks = None
+            t._base = base
+            t._version_counter = base._version_counter
         return t
 
     # -- basic attributes ---------------------------------------------------------------------

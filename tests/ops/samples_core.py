@@ -1,4 +1,5 @@
-"""Samples for the elementwise, reduction, shape, conversion and mm primitives."""
+"""Samples for the elementwise and conversion primitives (reductions, matrix products and
+shapes: samples_reduce.py, samples_linalg.py, samples_shape.py)."""
 
 from __future__ import annotations
 
@@ -92,27 +93,11 @@ SAMPLES = {
         Sample(lambda T, a: T.clamp(a, min=0.0), make=_kinked((5,)),
                ref=lambda a: np.maximum(a, 0)),
     ],
-    "sum": [Sample(lambda T, a: a.sum(), ref=np.sum)],
-    "sum_dim": [
-        Sample(lambda T, a: a.sum(1), ref=lambda a: a.sum(1)),
-        Sample(lambda T, a: a.sum((0, 1), keepdim=True), ref=lambda a: a.sum((0, 1), keepdims=True)),
-    ],
-    "mean": [Sample(lambda T, a: a.mean(), ref=np.mean)],
-    "mean_dim": [Sample(lambda T, a: a.mean(-1, keepdim=True),
-                        ref=lambda a: a.mean(-1, keepdims=True))],
-    "view": [Sample(lambda T, a: a.view(2, 6), ref=lambda a: a.reshape(2, 6)),
-             Sample(lambda T, a: a.reshape(-1), ref=lambda a: a.reshape(-1))],
-    "reshape_copy": [Sample(lambda T, a: a.t().reshape(12), ref=lambda a: a.T.reshape(12),
-                            node="UnsafeViewBackward0")],
-    "clone": [Sample(lambda T, a: a.clone(), ref=np.copy)],
-    "expand": [Sample(lambda T, a: a.expand(2, 3, 4), ((3, 1),),
-                      ref=lambda a: np.broadcast_to(a, (2, 3, 4)))],
-    "unsqueeze": [Sample(lambda T, a: a.unsqueeze(1), ref=lambda a: a[:, None])],
-    "squeeze": [Sample(lambda T, a: a.squeeze(), ((3, 1, 4),), ref=np.squeeze)],
-    "squeeze_dim": [Sample(lambda T, a: a.squeeze(1), ((3, 1, 4),),
-                           ref=lambda a: a.squeeze(1))],
     "to_copy": [Sample(lambda T, a: a.float(), ref=lambda a: a.astype(np.float32),
                        gradgrad=False, extra={"atol": 1e-3, "rtol": 1e-3, "eps": 1e-3})],
-    "mm": [Sample(lambda T, a, b: a @ b, ((2, 3), (3, 4)), np.matmul),
-           Sample(lambda T, a, b: T.mm(a, b), ((40, 30), (30, 20)), np.matmul)],
+    "zero": [Sample(lambda T, a: (a * 1).zero_(), ref=np.zeros_like, gradgrad=False)],
+    "fill": [Sample(lambda T, a: (a * 1).fill_(2.5), ref=lambda a: np.full_like(a, 2.5),
+                    gradgrad=False)],
+    "copy": [Sample(lambda T, a, b: (a * 1).copy_(b), ((3, 4), (4,)),
+                    ref=lambda a, b: np.broadcast_to(b, a.shape))],
 }

@@ -132,3 +132,16 @@ __all__ = [
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
 
 __all__ += ["GradcheckError", "gradcheck", "gradgradcheck"]
+
+from . import forward_ad, function, functional  # noqa: E402
+from .anomaly_mode import (  # noqa: E402
+    detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly,
+)
+from .function import Function, once_differentiable  # noqa: E402
+from .grad_mode import inference_mode, is_inference_mode_enabled  # noqa: E402
+
+__all__ += [
+    "Function", "detect_anomaly", "forward_ad", "function", "functional", "inference_mode",
+    "is_anomaly_check_nan_enabled", "is_anomaly_enabled", "is_inference_mode_enabled",
+    "once_differentiable", "set_detect_anomaly",
+]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import heapq
 
 from ..tensor import Tensor
+from . import anomaly_mode
+from .anomaly_mode import state as _anomaly
 from .grad_mode import set_grad_enabled
 from .node import AccumulateGrad, Node, accumulate_into, check_hook_count, check_hook_result
 
@@ -98,6 +100,18 @@ def _call_node(node: Node, grads: list, retain_graph: bool) -> list:
     return outs
 
 
+def _call_node_checked(node: Node, grads: list, retain_graph: bool) -> list:
+    """``_call_node`` under anomaly detection: NaN checks, and the forward stack on error."""
+    try:
+        outs = _call_node(node, grads, retain_graph)
+        if _anomaly.check_nan:
+            anomaly_mode.check_outputs(node, outs)
+    except Exception:
+        anomaly_mode.warn_error(node)
+        raise
+    return outs
+
+
 class _GraphTask:
     """One backward call's state: dependency counts, gradient buffers and the ready queue."""
 
@@ -110,6 +124,7 @@ class _GraphTask:
         self.accumulate = accumulate
         self.captured: dict = {}
         self._tiebreak = 0
+        self.call = _call_node_checked if _anomaly.enabled else _call_node
 
     def add_grad(self, node: Node, nr: int, grad: Tensor) -> None:
         buf = self.buffers.get(node)
@@ -144,11 +159,11 @@ class _GraphTask:
                 return None
         if type(node) is AccumulateGrad:
             if self.accumulate and (targets is None or (node, 0) in targets):
-                _call_node(node, grads, retain_graph)
+                self.call(node, grads, retain_graph)
             return None
         if all(g is None for g in grads):
             return None
-        return _call_node(node, grads, retain_graph)
+        return self.call(node, grads, retain_graph)
 
     def _propagate(self, node: Node, outs: list | None) -> None:
         deps = self.deps

@@ -5,12 +5,18 @@
 >>> with torch.no_grad():
 ...     (x * 2).requires_grad
 False
+>>> with torch.inference_mode():
+...     y = x * 2
+>>> y.requires_grad, y.is_inference()
+(False, True)
 """
 
 from __future__ import annotations
 
 import functools
 import threading
+
+from ..tensor import enter_inference_mode, inference_state
 
 
 class _GradState(threading.local):
@@ -105,3 +111,30 @@ class _ScopedMode(set_grad_enabled):
     def __enter__(self) -> None:
         self.prev = _state.enabled
         _state.enabled = self.mode
+
+
+class inference_mode(_DecoratorContextManager):  # noqa: N801
+    """Like ``no_grad``, and what is made inside is an *inference tensor*: it can never be
+    saved for backward nor changed in place outside inference mode (as in PyTorch)."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = bool(mode)
+        self.prev_grad = True
+        self.prev = False
+
+    def __enter__(self) -> None:
+        self.prev_grad = _state.enabled
+        _state.enabled = not self.mode
+        self.prev = enter_inference_mode(self.mode)
+
+    def __exit__(self, *exc) -> None:
+        enter_inference_mode(self.prev)
+        _state.enabled = self.prev_grad
+
+    def clone(self):
+        return type(self)(self.mode)
+
+
+def is_inference_mode_enabled() -> bool:
+    """Whether this thread is inside ``inference_mode``."""
+    return inference_state.enabled

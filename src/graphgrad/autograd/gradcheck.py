@@ -1,5 +1,16 @@
 """gradcheck / gradgradcheck: compare autograd's Jacobians with central finite differences.
 
+Same signatures, checks and messages as PyTorch's slow mode: the Jacobian of every output that
+requires grad with respect to every input that requires grad, ``(input.numel(),
+output.numel())`` each, numerical ``(f(x+eps) - f(x-eps)) / 2eps`` against autograd's (computed
+twice, to catch a backward that is not reentrant), compared with ``allclose(rtol, atol)``.
+``check_forward_ad=True`` checks the forward-mode (JVP) Jacobian too.
+
+Options PyTorch accepts that change nothing here: ``fast_mode`` (graphgrad always runs the
+exact, slow mode, so the verdicts agree but the messages are those of slow mode),
+``check_batched_grad`` / ``check_batched_forward_grad`` (``func.vmap`` runs per sample, so a
+batched gradient is the looped one by construction), ``check_undefined_grad`` and ``masked``.
+
 >>> import graphgrad as torch
 >>> x = torch.tensor([0.5, 1.5], dtype=torch.float64, requires_grad=True)
 >>> torch.autograd.gradcheck(torch.sin, (x,))
@@ -13,6 +24,9 @@ import warnings
 import numpy as np
 
 from ..tensor import Tensor
+from . import forward_ad
+
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
 
 class GradcheckError(RuntimeError):
@@ -23,52 +37,176 @@ def _as_tuple(x) -> tuple:
     return x if isinstance(x, tuple) else tuple(x) if isinstance(x, list) else (x,)
 
 
-def _float_outputs(func, inputs: tuple) -> tuple[Tensor, ...]:
-    """The floating-point outputs (those that do not require grad have a zero Jacobian)."""
-    outs = _as_tuple(func(*inputs))
-    return tuple(o for o in outs if isinstance(o, Tensor) and o.dtype.category >= 2)
+def _diff_inputs(inputs: tuple) -> list[Tensor]:
+    return [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
 
 
-def _numerical_jacobian(func, inputs: tuple, index: int, eps: float) -> list[np.ndarray]:
-    """d(outputs)/d(inputs[index]) by central differences, one matrix per output."""
-    data = inputs[index]._data  # perturbed in place, element by element, then restored
-    columns = []
+def _check_inputs(inputs: tuple) -> None:
+    any_grad = False
+    for i, t in enumerate(inputs):
+        if not (isinstance(t, Tensor) and t.requires_grad):
+            continue
+        if t.dtype.name not in ("float64", "complex128"):
+            warnings.warn(
+                f"Input #{i} requires gradient and is not a double precision floating point or "
+                "complex. This check will likely fail if all the inputs are not of double "
+                "precision floating point or complex. ",
+                UserWarning,
+                stacklevel=3,
+            )
+        if any(st == 0 and sz > 1 for st, sz in zip(t.stride(), t.shape)):
+            raise RuntimeError(
+                f"The {i}th input has a dimension with stride 0. gradcheck only supports inputs "
+                "that are non-overlapping to be able to compute the numerical gradients "
+                "correctly. You should call .contiguous on the input before passing it to "
+                "gradcheck."
+            )
+        any_grad = True
+    if not any_grad:
+        raise ValueError(
+            "gradcheck expects at least one input tensor to require gradient, but none of them "
+            "have requires_grad=True."
+        )
+
+
+def _tensor_outputs(out) -> tuple:
+    return tuple(o for o in _as_tuple(out) if isinstance(o, Tensor))
+
+
+def _flat(t: Tensor) -> np.ndarray:
+    return t._data.astype(np.float64, copy=False).ravel()
+
+
+def _numerical(func, inputs: tuple, x: Tensor, eps: float) -> list[np.ndarray]:
+    """d(outputs)/dx by central differences: one ``(x.numel(), out.numel())`` matrix per
+    tensor output. ``x`` is perturbed in place, element by element, and restored."""
+    data = x._data
+    rows = []
     for k in np.ndindex(data.shape):
         orig = data[k].item()
         data[k] = orig + eps
-        plus = [o._data.astype(np.float64).ravel() for o in _float_outputs(func, inputs)]
+        plus = [_flat(o) for o in _tensor_outputs(func(*inputs))]
         data[k] = orig - eps
-        minus = [o._data.astype(np.float64).ravel() for o in _float_outputs(func, inputs)]
+        minus = [_flat(o) for o in _tensor_outputs(func(*inputs))]
         data[k] = orig
-        columns.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
-    n_out = len(columns[0]) if columns else len(_float_outputs(func, inputs))
+        rows.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
+    outs = _tensor_outputs(func(*inputs))
     return [
-        np.stack([col[j] for col in columns], axis=1) if columns else np.zeros((0, 0))
-        for j in range(n_out)
+        np.stack([r[j] for r in rows]) if rows else np.zeros((0, outs[j].numel()))
+        for j in range(len(outs))
     ]
 
 
-def _analytical_jacobian(outputs: tuple, inputs: tuple, index: int) -> list[np.ndarray]:
-    """d(outputs)/d(inputs[index]) row by row, with one vector-Jacobian product per element."""
+def _analytical(output: Tensor, xs: list[Tensor], check_grad_dtypes: bool) -> list[np.ndarray]:
+    """d(output)/dx for each x, one vector-Jacobian product per element of ``output``."""
     from . import grad
 
-    x = inputs[index]
+    jac = [np.zeros((x.numel(), output.numel())) for x in xs]
+    types_ok = True
+    for k in range(output.numel()):
+        seed = np.zeros(output._data.size, output._data.dtype)
+        seed[k] = 1
+        gs = grad(output, xs, Tensor._make(seed.reshape(output._data.shape)),
+                  retain_graph=True, allow_unused=True)
+        for j, (x, g) in enumerate(zip(xs, gs)):
+            if g is None:
+                continue
+            if g.shape != x.shape:
+                raise GradcheckError("Analytical gradient has incorrect size")
+            types_ok &= g.dtype is x.dtype
+            jac[j][:, k] = _flat(g)
+    if check_grad_dtypes and not types_ok:
+        raise GradcheckError("Gradient has dtype mismatch")
+    return jac
+
+
+def _forward_jacobian(func, inputs: tuple, xs: list[Tensor]) -> list[list[np.ndarray]]:
+    """jac[j][i]: d(output i)/d(xs[j]) from forward mode, one JVP per input element."""
     result = []
-    for out in outputs:
-        if not out.requires_grad:
-            result.append(np.zeros((out.numel(), x._data.size)))
-            continue
-        rows = []
-        for k in range(out.numel()):
-            seed = np.zeros(out._data.size, out._data.dtype)
-            seed[k] = 1
-            g = Tensor._make(seed.reshape(out._data.shape))
-            (gx,) = grad(out, x, g, retain_graph=True, allow_unused=True)
-            rows.append(
-                np.zeros(x._data.size) if gx is None else gx._data.astype(np.float64).ravel()
-            )
-        result.append(np.stack(rows) if rows else np.zeros((0, x._data.size)))
+    for x in xs:
+        cols = []
+        for k in range(x.numel()):
+            v = np.zeros(x._data.size, x._data.dtype)
+            v[k] = 1
+            with forward_ad.dual_level():
+                dual = forward_ad.make_dual(x.detach(), Tensor._make(v.reshape(x._data.shape)))
+                args = tuple(dual if a is x else a for a in inputs)
+                cols.append([_tangent_of(o) for o in _tensor_outputs(func(*args))])
+        result.append([np.stack([c[i] for c in cols]) for i in range(len(cols[0]))]
+                      if cols else [])
     return result
+
+
+def _tangent_of(o: Tensor) -> np.ndarray:
+    t = forward_ad.unpack_dual(o).tangent
+    return np.zeros(o.numel()) if t is None else _flat(t)
+
+
+def _fail(a: np.ndarray, n: np.ndarray, out_idx: int, in_idx: int, forward: bool = False):
+    mode = "computed with forward mode " if forward else ""
+    an, nu = Tensor._make(a), Tensor._make(n)
+    return GradcheckError(
+        f"Jacobian {mode}mismatch for output {out_idx} with respect to input {in_idx},\n"
+        f"numerical:{nu}\nanalytical:{an}\n"
+    )
+
+
+def _check_reverse(outputs, numerical, xs, rtol, atol, nondet_tol, check_grad_dtypes) -> None:
+    for i, o in enumerate(outputs):
+        first = _analytical(o, xs, check_grad_dtypes)
+        second = _analytical(o, xs, False)
+        for j, (a, n) in enumerate(zip(first, numerical[i])):
+            if not np.allclose(a, n, rtol, atol):
+                raise _fail(a, n, i, j)
+        if any(np.abs(a - b).max(initial=0) > nondet_tol for a, b in zip(first, second)):
+            raise GradcheckError(
+                "Backward is not reentrant, i.e., running backward with same input and "
+                "grad_output multiple times gives different values, although analytical "
+                f"gradient matches numerical gradient.The tolerance for nondeterminism was "
+                f"{nondet_tol}."
+            )
+
+
+def _check_mul_by_grad_output(outputs: tuple, xs: list[Tensor]) -> None:
+    """A backward must scale with its incoming gradient: zero in, zero out."""
+    from . import grad
+
+    zeros = [Tensor._make(np.zeros(o._data.shape, o._data.dtype)) for o in outputs]
+    for g, x in zip(grad(list(outputs), xs, zeros, allow_unused=True), xs):
+        if g is None:
+            continue
+        if np.any(g._data != 0):
+            raise GradcheckError("backward not multiplied by grad_output")
+        if g.dtype is not x.dtype:
+            raise GradcheckError("grad is incorrect type")
+        if g.shape != x.shape:
+            raise GradcheckError("grad is incorrect size")
+
+
+def _gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes, check_forward_ad,
+               check_backward_ad) -> bool:
+    _check_inputs(inputs)
+    func_out = _tensor_outputs(func(*inputs))
+    xs = _diff_inputs(inputs)
+    numerical_all = [_numerical(func, inputs, x, eps) for x in xs]  # [input][output]
+    keep = [i for i, o in enumerate(func_out) if o.requires_grad]
+    if not keep:
+        if any(np.any(n != 0) for per_in in numerical_all for n in per_in):
+            raise GradcheckError("Numerical gradient for function expected to be zero")
+        return True
+    numerical = [[numerical_all[j][i] for j in range(len(xs))] for i in keep]  # [output][input]
+    outputs = tuple(func_out[i] for i in keep)
+    if check_backward_ad:
+        _check_reverse(outputs, numerical, xs, rtol, atol, nondet_tol, check_grad_dtypes)
+    if check_forward_ad:
+        fw = _forward_jacobian(func, inputs, xs)
+        for i, oi in enumerate(keep):
+            for j in range(len(xs)):
+                if not np.allclose(fw[j][oi], numerical[i][j], rtol, atol):
+                    raise _fail(fw[j][oi], numerical[i][j], i, j, forward=True)
+    if check_backward_ad:
+        _check_mul_by_grad_output(outputs, xs)
+    return True
 
 
 def gradcheck(
@@ -89,34 +227,15 @@ def gradcheck(
     fast_mode: bool = False,
     masked: bool | None = None,
 ) -> bool:
-    """True when autograd's gradients of ``func`` at ``inputs`` match finite differences."""
-    inputs = _as_tuple(inputs)
-    for i, t in enumerate(inputs):
-        if isinstance(t, Tensor) and t.requires_grad and t.dtype.name not in (
-            "float64", "complex128"
-        ):
-            warnings.warn(
-                f"Input #{i} requires gradient and is not a double precision floating point or "
-                "complex. This check will likely fail if all the inputs are not of double "
-                "precision floating point or complex. ",
-                UserWarning,
-                stacklevel=2,
-            )
-    outputs = _float_outputs(func, inputs)
-    for i, x in enumerate(inputs):
-        if not (isinstance(x, Tensor) and x.requires_grad):
-            continue
-        analytical = _analytical_jacobian(outputs, inputs, i)
-        numerical = _numerical_jacobian(func, inputs, i, eps)
-        for j, (a, n) in enumerate(zip(analytical, numerical)):
-            if a.shape != n.shape or not np.allclose(a, n, rtol, atol):
-                if not raise_exception:
-                    return False
-                raise GradcheckError(
-                    f"Jacobian mismatch for output {j} with respect to input {i},\n"
-                    f"numerical:{n}\nanalytical:{a}\n"
-                )
-    return True
+    """True when autograd's gradients of ``func`` at ``inputs`` match finite differences;
+    otherwise raises ``GradcheckError`` (or returns False with ``raise_exception=False``)."""
+    try:
+        return _gradcheck(func, _as_tuple(inputs), eps, atol, rtol, nondet_tol,
+                          check_grad_dtypes, check_forward_ad, check_backward_ad)
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
 
 
 def gradgradcheck(
@@ -138,26 +257,29 @@ def gradgradcheck(
     fast_mode: bool = False,
     masked: bool = False,
 ) -> bool:
-    """gradcheck of the gradients themselves (second derivatives) via ``create_graph=True``."""
+    """gradcheck of the gradients themselves: second derivatives via ``create_graph=True``.
+    Without ``grad_outputs``, random ones in [-1, 1) that require grad are used."""
     from . import grad
 
     inputs = _as_tuple(inputs)
-    outputs = _float_outputs(func, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(0)
+        outs = [o for o in _tensor_outputs(func(*inputs)) if o.requires_grad]
         grad_outputs = tuple(
-            Tensor._make(rng.standard_normal(o._data.shape).astype(o._data.dtype),
-                         requires_grad=True)
-            for o in outputs
+            Tensor._make(rng.uniform(-1, 1, o._data.shape).astype(o._data.dtype), True)
+            for o in outs
         )
     grad_outputs = _as_tuple(grad_outputs)
     n_in = len(inputs)
 
     def first_derivatives(*args):
-        outs = [o for o in _float_outputs(func, args[:n_in]) if o.requires_grad]
-        xs = [x for x in args[:n_in] if isinstance(x, Tensor) and x.requires_grad]
-        grads = grad(outs, xs, args[n_in:], create_graph=True, allow_unused=True)
+        outs = [o for o in _tensor_outputs(func(*args[:n_in])) if o.requires_grad]
+        xs = _diff_inputs(args[:n_in])
+        grads = grad(outs, xs, list(args[n_in:]), create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None)
 
-    return gradcheck(first_derivatives, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
-                     raise_exception=raise_exception)
+    return gradcheck(
+        first_derivatives, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
+        raise_exception=raise_exception, nondet_tol=nondet_tol, check_grad_dtypes=check_grad_dtypes,
+        check_forward_ad=check_fwd_over_rev, check_backward_ad=check_rev_over_rev,
+    )

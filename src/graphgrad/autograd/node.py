@@ -19,13 +19,21 @@ import weakref
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import InferenceTensorError, Tensor
+from .anomaly_mode import state as _anomaly
+from .anomaly_mode import user_stack
 
 _sequence = itertools.count()
 
 # AccumulateGrad runs as soon as it is ready, like PyTorch's (highest priority).
 _MAX_SEQUENCE = 2**63 - 1
 
+INFERENCE_SAVE = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+    "`torch.inference_mode()`."
+)
 BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
     "they have already been freed). Saved intermediate values of the graph are freed when you "
@@ -117,6 +125,8 @@ class Node:
         self._next_functions = next_functions
         self._sequence_nr = next(_sequence)
         self._pre_hooks = self._post_hooks = self._tensor_hooks = self._metadata = None
+        if _anomaly.enabled:
+            self.metadata["traceback_"] = user_stack()
 
     def name(self) -> str:
         return type(self).__name__
@@ -190,6 +200,9 @@ class AccumulateGrad(Node):
         super().__init__(())
         self._sequence_nr = _MAX_SEQUENCE
 
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"  # PyTorch's C++ nodes keep their namespace
+
     # A leaf's hooks live on the tensor, not on this node (which the tensor holds weakly), so a
     # hook registered before any graph uses the leaf is not lost with a short-lived node.
     @property
@@ -245,7 +258,10 @@ class SavedSlot:
         self.tensor = None if is_output else tensor
         self.data = tensor._data if is_output else None
         self.counter = tensor._version_counter
-        self.version = tensor._version_counter.value
+        try:
+            self.version = tensor._version_counter.value
+        except InferenceTensorError:
+            raise RuntimeError(INFERENCE_SAVE) from None
         self.output_nr = tensor._output_nr
 
     def unpack(self, node: Node) -> Tensor:
@@ -322,6 +338,7 @@ class FunctionNode(Node):
         if prim.n_outputs == 1:
             grad = grads[0]
         else:
+            grads = list(grads) + [None] * (len(self._out_meta) - len(grads))  # unused outputs
             grad = [g if g is not None else _zeros(m) for g, m in zip(grads, self._out_meta)]
         saved = self.unpack_saved()
         out = []
@@ -352,6 +369,13 @@ def _zeros(meta: tuple) -> Tensor:
     return Tensor._make(np.zeros(shape, dt.np))
 
 
+# Nodes that PyTorch implements by hand in C++: name() includes their namespace.
+_QUALIFIED = ("CopyBackwards", "CopySlices")
+
+
 def node_class(name: str, prim, attr_names: tuple) -> type:
     """A FunctionNode subclass named like PyTorch's node for ``prim`` (e.g. ``MulBackward0``)."""
-    return type(name, (FunctionNode,), {"__slots__": (), "prim": prim, "_attr_names": attr_names})
+    body = {"__slots__": (), "prim": prim, "_attr_names": attr_names}
+    if name in _QUALIFIED:
+        body["name"] = lambda self: "torch::autograd::" + type(self).__name__
+    return type(name, (FunctionNode,), body)

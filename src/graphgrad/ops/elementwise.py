@@ -45,16 +45,6 @@ def as_operand(value):
     return tensor(value)
 
 
-def _power_dtype(arrays: list, args: tuple) -> list:
-    """``int ** 0.5`` is float, ``int ** 2`` stays int, ``int ** -1`` is an error."""
-    base, exp = args[0], args[1] if len(args) > 1 else None
-    dt = result_type(*args)
-    if dt.category < _FLOAT and isinstance(exp, int) and exp < 0:
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    del base
-    return [a.astype(dt.np) if isinstance(a, np.ndarray) and a.dtype != dt.np else a for a in arrays]
-
-
 # -- binary arithmetic ------------------------------------------------------------------------
 _add = Primitive(
     "add", "AddBackward0",
@@ -163,9 +153,17 @@ def _pow_base_rule(g: Tensor, s: dict) -> Tensor:
     return grad
 
 
+_quiet_power = quiet(np.power)
+
+
+def _pow_forward(a: np.ndarray, exponent) -> np.ndarray:
+    # x**2 is the common case: square() is exact, quick and cannot warn.
+    return np.square(a) if exponent == 2 else _quiet_power(a, exponent)
+
+
 _pow0 = Primitive(
     "pow", "PowBackward0",
-    quiet(lambda a, exponent: np.power(a, exponent)),
+    lambda a, exponent: _pow_forward(a, exponent),
     (_pow_scalar_rule,),
     saves={"self": (0,)}, attrs=("exponent", "self"), dtype=lambda arrs, args: arrs,
 )

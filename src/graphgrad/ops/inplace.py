@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd import forward_ad
+from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.node import RetainGradHook, SavedSlot
 from ..tensor import InferenceCounter, Tensor, inference_state
@@ -67,6 +69,8 @@ def commit(t: Tensor, out: Tensor) -> Tensor:
         _snapshot_saved_self(node, t)
     np.copyto(t._data, out._data, casting="unsafe")
     t._version_counter.value += 1
+    if _fw_state.active:
+        forward_ad.transfer_tangent(out, t)
     if node is not None:
         if t._retains_grad:
             _move_retain_grad(t, node, out._output_nr)

@@ -1,9 +1,15 @@
-"""Matrix products: mm, and matmul in its 1-D / 2-D / batched forms.
+"""Matrix products: mm, bmm, mv, dot, addmm, baddbmm, outer, and matmul in all its forms.
+
+``matmul`` follows PyTorch's ``_matmul_impl`` step by step, so the graph has PyTorch's nodes:
+``v @ B`` is SqueezeBackward4 -> MmBackward0 -> UnsqueezeBackward0, a batched product is
+UnsafeViewBackward0 -> BmmBackward0 -> ViewBackward0 -> ExpandBackward0, and so on.
 
 >>> import graphgrad as torch
 >>> a = torch.ones(2, 3, requires_grad=True)
 >>> (a @ torch.ones(3, 4)).grad_fn.name()
 'MmBackward0'
+>>> (torch.ones(3, requires_grad=True) @ torch.ones(3, 4)).grad_fn.name()
+'SqueezeBackward4'
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
+from .elementwise import as_operand
 from .primitive import Primitive, apply
 
 # Below this many multiply-adds, accumulate k by k in the input dtype as PyTorch's CPU kernel
@@ -18,31 +25,27 @@ from .primitive import Primitive, apply
 _SMALL_MATMUL = 4096
 
 
-def matmul_arrays(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a @ b`` for 2-D arrays, bit-compatible with PyTorch for small sizes."""
-    m, k = a.shape
-    n = b.shape[1]
-    if k == 0 or m * n * k > _SMALL_MATMUL or a.dtype.kind not in "fc":
-        return np.matmul(a, b)
-    c = a[:, 0:1] * b[0:1, :]
+def matmul_arrays(a: np.ndarray, b: np.ndarray, init: np.ndarray | None = None) -> np.ndarray:
+    """``init + a @ b`` for (batches of) matrices, bit-compatible with PyTorch for small sizes.
+
+    The small path starts from the first product (or from ``init``) and adds ``a[:, k] *
+    b[k, :]`` for k ascending, each rounded in the input dtype.
+    """
+    m, k = a.shape[-2:]
+    n = b.shape[-1]
+    size = m * n * k * (a.size // (m * k) if m * k else 1)
+    if k == 0 or size > _SMALL_MATMUL or a.dtype.kind not in "fc":
+        out = np.matmul(a, b)
+        return out if init is None else init + out
+    c = a[..., :, 0:1] * b[..., 0:1, :]
+    if init is not None:
+        c = init + c
     for i in range(1, k):
-        c = c + a[:, i : i + 1] * b[i : i + 1, :]
+        c = c + a[..., :, i : i + 1] * b[..., i : i + 1, :]
     return c
 
 
-def _mm_check(a: Tensor, b: Tensor) -> None:
-    if a.ndim != 2:
-        raise RuntimeError("self must be a matrix")
-    if b.ndim != 2:
-        raise RuntimeError("mat2 must be a matrix")
-    if a.shape[1] != b.shape[0]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
-            f"{b.shape[0]}x{b.shape[1]})"
-        )
-    dtype_check(a, b)
-
-
+# -- checks and the saved geometry PyTorch shows ------------------------------------------------
 def dtype_check(a: Tensor, b: Tensor) -> None:
     if a.dtype is not b.dtype:
         raise RuntimeError(
@@ -52,46 +55,402 @@ def dtype_check(a: Tensor, b: Tensor) -> None:
 
 def _c_name(t: Tensor) -> str:
     """The C type name PyTorch's matmul dtype messages use (float, double, long int...)."""
-    return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int",
-            "float16": "c10::Half", "bool": "bool", "uint8": "unsigned char"}.get(
-        t.dtype.name, t.dtype.name)
+    return {
+        "float32": "float",
+        "float64": "double",
+        "int64": "long int",
+        "int32": "int",
+        "float16": "c10::Half",
+        "bool": "bool",
+        "uint8": "unsigned char",
+    }.get(t.dtype.name, t.dtype.name)
 
 
-def _strides(shape: tuple) -> tuple:
-    out, acc = [], 1
-    for d in reversed(shape):
-        out.append(acc)
-        acc *= d
-    return tuple(reversed(out))
+def _mm_check(a: Tensor, b: Tensor) -> None:
+    if a.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    _shapes_check(a, b)
+    dtype_check(a, b)
 
 
-def _saved_geometry(name: str):
-    """``*_sym_sizes`` are always kept; ``*_sym_strides`` only when that input needs a gradient."""
-    src, kind = name.rsplit("_sym_", 1)
-    index = 0 if src == "self" else 1
-
-    def read(node):
-        shape = node._meta[index][0]
-        if kind == "sizes":
-            return shape
-        return _strides(shape) if node._next_functions[index][0] is not None else ()
-
-    return read
+def _shapes_check(a: Tensor, b: Tensor) -> None:
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and "
+            f"{b.shape[0]}x{b.shape[1]})"
+        )
 
 
+def _geometry(names: tuple[str, ...], first: int) -> dict:
+    """``<name>_sym_sizes`` (always shown) and ``<name>_sym_strides`` (shown only when that
+    input needs a gradient, as in PyTorch) for the inputs ``names``, from slot ``first`` on."""
+    display = {}
+    for i, name in enumerate(names):
+        slot = first + i
+        display[f"{name}_sym_sizes"] = lambda node, slot=slot: node._meta[slot][0]
+        display[f"{name}_sym_strides"] = lambda node, slot=slot, name=name: (
+            node._saved[f"{name}_strides"] if node._next_functions[slot][0] is not None else ()
+        )
+    return display
+
+
+def _broadcast_check(input: Tensor, shape: tuple) -> None:
+    """The added term must broadcast to the product's shape (PyTorch's expand error)."""
+    input.detach().expand(shape)
+
+
+def _strides(a: Tensor) -> tuple:
+    return tuple(s // a._data.itemsize for s in a._data.strides)
+
+
+# -- mm, bmm, mv, dot --------------------------------------------------------------------------
 _mm = Primitive(
-    "mm", "MmBackward0",
-    matmul_arrays,
+    "mm",
+    "MmBackward0",
+    lambda a, b, **_: matmul_arrays(a, b),
     (lambda g, s: mm(g, s["mat2"].mT), lambda g, s: mm(s["self"].mT, g)),
-    inputs=("self", "mat2"), saves={"mat2": (0,), "self": (1,)},
-    attrs=("mat2", "mat2_sym_sizes", "mat2_sym_strides", "self", "self_sym_sizes",
-           "self_sym_strides"),
-    display={n: _saved_geometry(n) for n in ("mat2_sym_sizes", "mat2_sym_strides",
-                                             "self_sym_sizes", "self_sym_strides")},
+    inputs=("self", "mat2"),
+    saves={"mat2": (0,), "self": (1,)},
+    attrs=(
+        "mat2",
+        "mat2_sym_sizes",
+        "mat2_sym_strides",
+        "self",
+        "self_sym_sizes",
+        "self_sym_strides",
+    ),
+    display=_geometry(("self", "mat2"), 0),
 )
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     """Matrix product of two 2-D tensors (torch.mm)."""
     _mm_check(input, mat2)
-    return apply(_mm, input, mat2)
+    return apply(_mm, input, mat2, self_strides=_strides(input), mat2_strides=_strides(mat2))
+
+
+_bmm = Primitive(
+    "bmm",
+    "BmmBackward0",
+    lambda a, b: matmul_arrays(a, b),
+    (lambda g, s: bmm(g, s["mat2"].mT), lambda g, s: bmm(s["self"].mT, g)),
+    inputs=("self", "mat2"),
+    saves={"mat2": (0,), "self": (1,)},
+)
+
+
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    """Batched matrix product of two 3-D tensors (torch.bmm)."""
+    for name, x in (("batch1", input), ("batch2", mat2)):
+        if x.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    b, _, k = input.shape
+    if tuple(mat2.shape[:2]) != (b, k):
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{b}, {k}] but "
+            f"got: [{mat2.shape[0]}, {mat2.shape[1]}]."
+        )
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(
+            f"expected scalar type {input.dtype.legacy} but found {mat2.dtype.legacy}"
+        )
+    return apply(_bmm, input, mat2)
+
+
+_mv = Primitive(
+    "mv",
+    "MvBackward0",
+    lambda a, v: matmul_arrays(a, v[:, None])[:, 0],
+    (lambda g, s: g.unsqueeze(1) * s["vec"], lambda g, s: mv(s["self"].mT, g)),
+    inputs=("self", "vec"),
+    saves={"vec": (0,), "self": (1,)},
+)
+
+
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    """Matrix-vector product (torch.mv)."""
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
+    if input.shape[1] != vec.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({input.shape[0]}), mat "
+            f"({input.shape[0]}x{input.shape[1]}), vec ({vec.shape[0]})"
+        )
+    if input.dtype is not vec.dtype:
+        v, m = vec.dtype.legacy, input.dtype.legacy
+        raise RuntimeError(
+            f"addmv input tensors must have the same dtype, but got {v}, {m}, and {v}"
+        )
+    return apply(_mv, input, vec)
+
+
+_dot = Primitive(
+    "dot",
+    "DotBackward0",
+    lambda a, b: matmul_arrays(a[None, :], b[:, None])[0, 0],
+    (lambda g, s: g * s["tensor"], lambda g, s: g * s["self"]),
+    inputs=("self", "tensor"),
+    saves={"tensor": (0,), "self": (1,)},
+)
+
+
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    """Inner product of two 1-D tensors (torch.dot)."""
+    if input.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
+    if input.shape[0] != tensor.shape[0]:
+        n, m = input.shape[0], tensor.shape[0]
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same "
+            f"number of elements, but got {n} and {m} elements respectively"
+        )
+    if input.dtype is not tensor.dtype:
+        raise RuntimeError(
+            "dot : expected both vectors to have same dtype, but found "
+            f"{input.dtype.legacy} and {tensor.dtype.legacy}"
+        )
+    return apply(_dot, input, tensor)
+
+
+# -- addmm, baddbmm ----------------------------------------------------------------------------
+def _addmm_forward(bias, a, b, beta, alpha, **_):
+    if beta == 1 and alpha == 1 and b.flags.c_contiguous:
+        # PyTorch's kernel starts the accumulation from the bias when mat2 is row-major
+        init = np.broadcast_to(bias, a.shape[:-1] + b.shape[-1:])
+        return matmul_arrays(a, b, init=init)
+    out = matmul_arrays(a, b)
+    if alpha != 1:
+        out = alpha * out
+    return out if beta == 0 else out + (bias if beta == 1 else beta * bias)
+
+
+def _scaled(g: Tensor, factor) -> Tensor:
+    return g if factor == 1 else g * factor
+
+
+_addmm = Primitive(
+    "addmm",
+    "AddmmBackward0",
+    _addmm_forward,
+    (
+        lambda g, s: _scaled(g, s["beta"]),
+        lambda g, s: _scaled(mm(g, s["mat2"].mT), s["alpha"]),
+        lambda g, s: _scaled(mm(s["mat1"].mT, g), s["alpha"]),
+    ),
+    inputs=("self", "mat1", "mat2"),
+    saves={"mat2": (1,), "mat1": (2,)},
+    attrs=(
+        "alpha",
+        "beta",
+        "mat1",
+        "mat1_sym_sizes",
+        "mat1_sym_strides",
+        "mat2",
+        "mat2_sym_sizes",
+        "mat2_sym_strides",
+    ),
+    display=_geometry(("mat1", "mat2"), 1),
+)
+
+
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * (mat1 @ mat2)`` in one node (torch.addmm; nn.Linear's op)."""
+    for name, x in (("mat1", mat1), ("mat2", mat2)):
+        if x.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {x.ndim}-D tensor")
+    _shapes_check(mat1, mat2)
+    if mat1.dtype is not mat2.dtype:
+        raise RuntimeError(
+            "mat1 and mat2 must have the same dtype, but got "
+            f"{mat1.dtype.legacy} and {mat2.dtype.legacy}"
+        )
+    if input.dtype is not mat2.dtype:
+        raise RuntimeError(
+            "self and mat2 must have the same dtype, but got "
+            f"{input.dtype.legacy} and {mat2.dtype.legacy}"
+        )
+    _broadcast_check(input, (mat1.shape[0], mat2.shape[1]))
+    return apply(
+        _addmm,
+        input,
+        mat1,
+        mat2,
+        beta=beta,
+        alpha=alpha,
+        mat1_strides=_strides(mat1),
+        mat2_strides=_strides(mat2),
+    )
+
+
+_baddbmm = Primitive(
+    "baddbmm",
+    "BaddbmmBackward0",
+    lambda bias, a, b, beta, alpha: _addmm_forward(bias, a, b, beta, alpha),
+    (
+        lambda g, s: _scaled(g, s["beta"]),
+        lambda g, s: _scaled(bmm(g, s["batch2"].mT), s["alpha"]),
+        lambda g, s: _scaled(bmm(s["batch1"].mT, g), s["alpha"]),
+    ),
+    inputs=("self", "batch1", "batch2"),
+    saves={"batch2": (1,), "batch1": (2,)},
+    attrs=("alpha", "batch1", "batch2", "beta"),
+)
+
+
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """``beta * input + alpha * bmm(batch1, batch2)`` (torch.baddbmm)."""
+    bmm(batch1.detach(), batch2.detach())  # PyTorch's shape and dtype errors
+    _broadcast_check(input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
+    return apply(_baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
+
+
+# -- outer ---------------------------------------------------------------------------------------
+def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """Outer product of two vectors: ``input[:, None] * vec2`` (MulBackward0, as in PyTorch)."""
+    for name, x in (("self", input), ("vec2", vec2)):
+        if x.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {x.ndim}-D")
+    return input.reshape(input.shape[0], 1) * vec2
+
+
+ger = outer
+
+
+# -- matmul --------------------------------------------------------------------------------------
+_squeeze_row = Primitive(
+    "matmul_squeeze",
+    "SqueezeBackward4",
+    lambda a, **_: a[0],
+    (lambda g, s: g.unsqueeze(0),),
+    attrs=("dim", "self_sym_sizes"),
+)
+_unsafe_view = Primitive(
+    "matmul_unsafe_view",
+    "UnsafeViewBackward0",
+    lambda a, shape, **_: np.reshape(a, shape),
+    (lambda g, s: g.reshape(s["self_sym_sizes"]),),
+    attrs=("self_sym_sizes",),
+)
+
+
+def _unsafe(x: Tensor, shape: tuple) -> Tensor:
+    """PyTorch's ``_unsafe_view`` of a fresh product: a reshape that is not a view."""
+    return apply(_unsafe_view, x, shape=tuple(shape), self_sym_sizes=x._data.shape)
+
+
+def _should_fold(t1: Tensor, t2: Tensor) -> bool:
+    """PyTorch's ``should_fold``: fold the batch of the larger operand into mm / mv rows."""
+    larger = t1.ndim >= t2.ndim
+    big, small = (t1, t2) if larger else (t2, t1)
+    shape, strides = list(big.shape), list(big.stride())
+    if not larger:  # the checks look at big.mT
+        shape[-2:], strides[-2:] = shape[:-3:-1], strides[:-3:-1]
+    if not (big.ndim >= 3 and small.ndim <= 2):
+        return False
+    if small.requires_grad:
+        return True
+    if t1.ndim == 2:
+        return False
+    if big.numel() == 0:
+        return True
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(big.ndim - 2))
+
+
+def _matmul_folded(tensor1: Tensor, tensor2: Tensor) -> Tensor:
+    """N-D @ 1-D / 2-D (or the mirror image) as one mm or mv over folded rows."""
+    transpose = tensor2.ndim > tensor1.ndim
+    t1 = tensor2.mT if transpose else tensor1
+    t2 = tensor2 if not transpose else tensor1.t() if tensor1.ndim == 2 else tensor1
+    out_shape = tuple(t1.shape[:-1])
+    folded = int(np.prod(out_shape))
+    t1_folded = t1.reshape(folded, t1.shape[-1])
+    if t2.ndim == 2:
+        out = _unsafe(mm(t1_folded, t2), out_shape + (t2.shape[1],))
+        return out.mT.contiguous() if transpose else out
+    return _unsafe(mv(t1_folded, t2), out_shape)
+
+
+def broadcast_batch(a: tuple, b: tuple) -> tuple:
+    """Broadcast two shapes, with PyTorch's message when they do not match."""
+    n = max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
+    out = []
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b "
+                f"({y}) at non-singleton dimension {i}"
+            )
+        out.append(y if x == 1 else x)
+    return tuple(out)
+
+
+def _matmul_batched(tensor1: Tensor, tensor2: Tensor) -> Tensor:
+    """Broadcast the batch dims, fold them into one, and call bmm."""
+    d1, d2 = tensor1.ndim, tensor2.ndim
+    n, m1 = (tensor1.shape[-2] if d1 > 1 else 1), tensor1.shape[-1]
+    m2, p = (tensor2.shape[-2], tensor2.shape[-1]) if d2 > 1 else (tensor2.shape[0], 1)
+    batch1, batch2 = tuple(tensor1.shape[:-2]), tuple(tensor2.shape[:-2])
+    if d1 == 3 and d2 == 3 and batch1[0] != batch2[0]:
+        if batch1[0] == 1 and tensor1.requires_grad:
+            return matmul(tensor1.squeeze(0), tensor2)
+        if batch2[0] == 1 and tensor2.requires_grad:
+            return matmul(tensor1, tensor2.squeeze(0))
+    batch = broadcast_batch(batch1, batch2)
+    size = int(np.prod(batch))
+    left = tensor1.expand(batch + (n, m1)).reshape(size, n, m1)
+    if d2 == 1:
+        right = tensor2.expand(batch + (m2,)).reshape(size, m2).unsqueeze(2)
+    else:
+        right = tensor2.expand(batch + (m2, p)).reshape(size, m2, p)
+    out_shape = batch + ((n,) if d1 > 1 else ()) + ((p,) if d2 > 1 else ())
+    out = bmm(left, right)
+    return _unsafe(out.squeeze(-1) if d2 == 1 else out, out_shape)
+
+
+def matmul(input: Tensor, other: Tensor) -> Tensor:
+    """Matrix product with NumPy's rules for 1-D and batched operands (torch.matmul, ``@``)."""
+    d1, d2 = input.ndim, other.ndim
+    if d1 == 0 or d2 == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {d1}D and {d2}D"
+        )
+    if d1 == 1 and d2 == 1:
+        return dot(input, other)
+    if d1 == 2 and d2 == 1:
+        return mv(input, other)
+    if d1 == 1 and d2 == 2:
+        row = mm(input.unsqueeze(0), other)
+        return apply(_squeeze_row, row, dim=0, self_sym_sizes=row._data.shape)
+    if d1 == 2 and d2 == 2:
+        return mm(input, other)
+    if _should_fold(input, other):
+        return _matmul_folded(input, other)
+    return _matmul_batched(input, other)
+
+
+def _matmul_op(self: Tensor, other) -> Tensor:
+    return matmul(self, _as_tensor(other))
+
+
+def _rmatmul(self: Tensor, other) -> Tensor:
+    return matmul(_as_tensor(other), self)
+
+
+def _as_tensor(value) -> Tensor:
+    """An array-like operand of ``@`` as a tensor (``ndarray @ tensor`` reaches __rmatmul__)."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (int, float, complex, bool, np.generic)):
+        raise RuntimeError(
+            "both arguments to matmul need to be at least 1D, but they are 0D and 1D"
+        )
+    return as_operand(value)
+
+
+__all__ = ["addmm", "baddbmm", "bmm", "dot", "ger", "matmul", "mm", "mv", "outer"]
+
+METHODS = {name: globals()[name] for name in __all__}
+METHODS.update({"__matmul__": _matmul_op, "__rmatmul__": _rmatmul})

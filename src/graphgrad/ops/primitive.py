@@ -20,6 +20,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..autograd import forward_ad
+from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.node import FunctionNode, SavedSlot, node_class
 from ..dtypes import _FLOAT, get_default_dtype, result_type
@@ -55,6 +57,7 @@ class Primitive:
         n_outputs: int = 1,
         view: bool = False,
         register: bool = True,
+        jvp: tuple[Rule | None, ...] | Callable | None = None,
     ) -> None:
         self.name = name
         self.node_name = node
@@ -67,6 +70,7 @@ class Primitive:
         self.display = display or {}
         self.n_outputs = n_outputs
         self.view = view
+        self.jvp = jvp
         names = attrs if attrs is not None else tuple(sorted(k for k, _ in self.saves))
         self.node_cls = node_class(node, self, names)
         if register:
@@ -94,39 +98,94 @@ class Primitive:
 def _prepare(prim: Primitive, args: tuple) -> list:
     """The forward's array arguments, cast as the op's dtype rule says."""
     rule = prim.dtype_rule
-    arrays = [a._data if isinstance(a, Tensor) else a for a in args]
     if rule == "same":
-        return arrays
+        return [a._data if isinstance(a, Tensor) else a for a in args]
     if callable(rule):
-        return rule(arrays, args)
-    dt = result_type(*args) if len(args) > 1 else args[0].dtype
+        return rule([a._data if isinstance(a, Tensor) else a for a in args], args)
+    dt = _common_dtype(args)
     if rule == "float" and dt.category < _FLOAT:
         dt = get_default_dtype()
     target = dt.np
-    return [
-        a.astype(target) if isinstance(a, np.ndarray) and a.dtype != target else a for a in arrays
-    ]
+    arrays = []
+    for a in args:
+        if isinstance(a, Tensor):
+            a = a._data
+            if a.dtype != target:
+                a = a.astype(target)
+        arrays.append(a)
+    return arrays
 
 
-def _wrap(out) -> np.ndarray:
-    return out if type(out) is np.ndarray else np.asarray(out)
+def _common_dtype(args: tuple):
+    """result_type, with a fast answer for the common cases (one dtype; a same-kind scalar)."""
+    first = args[0]
+    if len(args) == 1:
+        return first.dtype
+    if len(args) == 2 and isinstance(first, Tensor):
+        second = args[1]
+        dt = first.dtype
+        if isinstance(second, Tensor):
+            if second.dtype is dt:
+                return dt
+        elif type(second) is float and dt.category == _FLOAT:
+            return dt
+        elif type(second) is int and dt.category >= 1 and dt.name != "bool":
+            return dt
+    return result_type(*args)
 
 
 def apply(prim: Primitive, *args, **params):
     """Run ``prim`` on tensors (and Python scalars where the op takes them); record the node."""
+    if _fw_state.active:
+        return _apply_forward_ad(prim, args, params)
     out = prim.forward(*_prepare(prim, args), **params)
-    single = prim.n_outputs == 1
-    datas = (_wrap(out),) if single else tuple(_wrap(o) for o in out)
-    edges = None
-    if _grad_state.enabled:
+    if prim.n_outputs != 1:
+        return _apply_multi(prim, args, params, out)
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    base = _view_base(prim, out, args)
+    if _grad_state.enabled and out.dtype.kind in "fc":
         edges = _edges(args)
-    if edges is None or datas[0].dtype.kind not in "fc":
-        results = tuple(_output(prim, d, args) for d in datas)
-    else:
-        node = _record(prim, args, params, edges)
-        results = tuple(_output(prim, d, args, node, i) for i, d in enumerate(datas))
-        _save(prim, node, args, results, edges)
-    return results[0] if single else results
+        if edges is not None:
+            node = _record(prim, args, params, edges)
+            result = Tensor._make(out, True, node, 0, base)
+            _save(prim, node, args, (result,), edges)
+            return result
+    return Tensor._make(out, False, None, 0, base)
+
+
+def _apply_multi(prim: Primitive, args: tuple, params: dict, outs) -> tuple:
+    datas = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in outs)
+    edges = _edges(args) if _grad_state.enabled else None
+    if edges is None:
+        return tuple(Tensor._make(d, False, None, 0, _view_base(prim, d, args)) for d in datas)
+    node = _record(prim, args, params, edges)
+    results = tuple(
+        Tensor._make(d, d.dtype.kind in "fc", node if d.dtype.kind in "fc" else None, i,
+                     _view_base(prim, d, args))
+        for i, d in enumerate(datas)
+    )
+    _save(prim, node, args, results, edges)
+    return results
+
+
+def _view_base(prim: Primitive, data: np.ndarray, args: tuple):
+    """The base tensor a view output shares storage (and version counter) with, or None."""
+    if prim.view and data.base is not None:
+        src = args[0]
+        return src._base if src._base is not None else src
+    return None
+
+
+def _apply_forward_ad(prim: Primitive, args: tuple, params: dict):
+    """``apply`` inside a forward-AD level: the primal as usual, then the tangents."""
+    _fw_state.active = False
+    try:
+        out = apply(prim, *args, **params)
+    finally:
+        _fw_state.active = True
+    forward_ad.propagate(prim, args, params, (out,) if prim.n_outputs == 1 else out)
+    return out
 
 
 def _edges(args: tuple) -> tuple | None:
@@ -159,13 +218,3 @@ def _save(prim: Primitive, node: FunctionNode, args: tuple, results: tuple, edge
             saved[name] = SavedSlot(value, False) if isinstance(value, Tensor) else value
     if prim.n_outputs > 1:
         node._out_meta = tuple((r._data.shape, r.dtype) for r in results)
-
-
-def _output(prim: Primitive, data: np.ndarray, args: tuple, node=None, nr: int = 0) -> Tensor:
-    base = None
-    if prim.view and data.base is not None:
-        src = args[0]
-        base = src._base if src._base is not None else src
-    if node is not None and data.dtype.kind not in "fc":
-        node = None  # integer outputs (indices) are not differentiable
-    return Tensor._make(data, node is not None, node, nr, base)

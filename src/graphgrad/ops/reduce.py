@@ -14,11 +14,13 @@ tensor([ 2., 12.])
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
-from ..dtypes import _FLOAT, get_default_dtype
+from ..dtypes import _FLOAT
 from ..tensor import Tensor, _wrap_dim
-from .elementwise import as_operand, exp, where
+from .elementwise import exp, where
 from .primitive import Primitive, apply
 
 _U64 = 2**64
@@ -88,13 +90,15 @@ def _rule_sum(g: Tensor, s: dict) -> Tensor:
 
 # -- sum, nansum --------------------------------------------------------------------------------
 _sum0 = Primitive(
-    "sum", "SumBackward0",
+    "sum",
+    "SumBackward0",
     lambda a, dtype, **_: np.sum(a, dtype=dtype),
     (lambda g, s: g.expand(s["self_sym_sizes"]),),
     attrs=("self_sym_sizes",),
 )
 _sum1 = Primitive(
-    "sum_dim", "SumBackward1",
+    "sum_dim",
+    "SumBackward1",
     lambda a, axes, keepdim, dtype, **_: np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype),
     (_rule_sum,),
     attrs=("dim", "keepdim", "self_sym_sizes"),
@@ -107,8 +111,15 @@ def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor
     if dim is None:
         return apply(_sum0, input, dtype=np_dtype, self_sym_sizes=input._data.shape)
     axes = normalize_dims(dim, input.ndim)
-    return apply(_sum1, input, axes=axes, keepdim=keepdim, dtype=np_dtype,
-                 dim=shown_dim(dim, as_tuple=True), self_sym_sizes=input._data.shape)
+    return apply(
+        _sum1,
+        input,
+        axes=axes,
+        keepdim=keepdim,
+        dtype=np_dtype,
+        dim=shown_dim(dim, as_tuple=True),
+        self_sym_sizes=input._data.shape,
+    )
 
 
 def _nansum_rule(g: Tensor, s: dict) -> Tensor:
@@ -117,18 +128,26 @@ def _nansum_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _nansum = Primitive(
-    "nansum", "NansumBackward0",
+    "nansum",
+    "NansumBackward0",
     lambda a, axes, keepdim, dtype, **_: np.nansum(a, axis=axes, keepdims=keepdim, dtype=dtype),
     (_nansum_rule,),
-    saves={"self": (0,)}, attrs=("dim", "keepdim", "self"),
+    saves={"self": (0,)},
+    attrs=("dim", "keepdim", "self"),
 )
 
 
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Sum treating NaN as zero (torch.nansum)."""
     axes = normalize_dims(dim, input.ndim)
-    return apply(_nansum, input, axes=axes, keepdim=keepdim, dtype=int_to_long(input, dtype),
-                 dim=shown_dim(dim, as_tuple=True))
+    return apply(
+        _nansum,
+        input,
+        axes=axes,
+        keepdim=keepdim,
+        dtype=int_to_long(input, dtype),
+        dim=shown_dim(dim, as_tuple=True),
+    )
 
 
 def sum_to_size(input: Tensor, *size) -> Tensor:
@@ -137,12 +156,18 @@ def sum_to_size(input: Tensor, *size) -> Tensor:
     if input._data.shape == shape:
         return input
     lead = input.ndim - len(shape)
-    if lead < 0 or any(s != 1 and s != d for s, d in zip(shape, input._data.shape[lead:])):
-        raise RuntimeError(f"size {{{', '.join(map(str, shape))}}} is not expandable to size "
-                           f"{{{', '.join(map(str, input.shape))}}}.")
+    if lead < 0 or builtins.any(
+        s != 1 and s != d for s, d in zip(shape, input._data.shape[lead:], strict=True)
+    ):
+        raise RuntimeError(
+            f"size {{{', '.join(map(str, shape))}}} is not expandable to size "
+            f"{{{', '.join(map(str, input.shape))}}}."
+        )
     dims = tuple(range(lead)) + tuple(
         lead + i for i, s in enumerate(shape) if s == 1 and input._data.shape[lead + i] != 1
     )
+    if not dims:
+        return input.reshape(shape)
     out = sum(input, dims, keepdim=True)
     return out.reshape(shape) if lead else out
 
@@ -165,13 +190,15 @@ def _mean_forward(a, dtype, axes=None, keepdim=False, **_):
 
 
 _mean0 = Primitive(
-    "mean", "MeanBackward0",
+    "mean",
+    "MeanBackward0",
     _mean_forward,
     (lambda g, s: g.expand(s["self_sym_sizes"]) / s["self_sym_numel"],),
     attrs=("self_sym_numel", "self_sym_sizes"),
 )
 _mean1 = Primitive(
-    "mean_dim", "MeanBackward1",
+    "mean_dim",
+    "MeanBackward1",
     _mean_forward,
     (lambda g, s: _rule_sum(g, s) / reduced_count(s["self_sym_sizes"], s["axes"]),),
     attrs=("dim", "keepdim", "self_sym_numel", "self_sym_sizes"),
@@ -184,28 +211,37 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
     np_dtype = dtype.np if dtype is not None else input._data.dtype
     shape = input._data.shape
     if dim is None:
-        return apply(_mean0, input, dtype=np_dtype, self_sym_sizes=shape,
-                     self_sym_numel=input._data.size)
+        return apply(
+            _mean0, input, dtype=np_dtype, self_sym_sizes=shape, self_sym_numel=input._data.size
+        )
     axes = normalize_dims(dim, input.ndim)
-    return apply(_mean1, input, axes=axes, keepdim=keepdim, dtype=np_dtype,
-                 dim=shown_dim(dim, as_tuple=True), self_sym_sizes=shape,
-                 self_sym_numel=input._data.size)
+    return apply(
+        _mean1,
+        input,
+        axes=axes,
+        keepdim=keepdim,
+        dtype=np_dtype,
+        dim=shown_dim(dim, as_tuple=True),
+        self_sym_sizes=shape,
+        self_sym_numel=input._data.size,
+    )
 
 
 # -- prod ---------------------------------------------------------------------------------------
 def _prod_others(x: Tensor, result: Tensor, axes: tuple) -> Tensor:
     """For each element, the product of the other elements of its slice, when x has zeros.
 
-    A slice without zeros uses result / x; with one zero only the zero's position is non-zero
-    (the product of the rest); with two or more zeros everything is zero.
+    A non-zero element gets result / x (zero when its slice has a zero, but its derivative
+    flows through ``result``); the only zero of a slice gets the product of the rest; where a
+    slice has two or more zeros they get 0 (exact to first order).
     """
     zero = x == 0
     safe = where(zero, 1.0, x)
-    nonzero_prod = apply(_prod1, safe, axes=axes, keepdim=True, dtype=None,
-                         dim=axes[0] if axes else 0)
+    nonzero_prod = apply(
+        _prod1, safe, axes=axes, keepdim=True, dtype=None, dim=axes[0] if axes else 0
+    )
     count = zero.sum(axes, keepdim=True)
-    return where(zero, where(count == 1, nonzero_prod, 0.0),
-                 where(count == 0, result / safe, 0.0))
+    return where(zero, where(count == 1, nonzero_prod, 0.0), result / safe)
 
 
 def _prod_rule(g: Tensor, s: dict) -> Tensor:
@@ -220,16 +256,19 @@ def _prod_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _prod0 = Primitive(
-    "prod", "ProdBackward0",
+    "prod",
+    "ProdBackward0",
     lambda a, dtype, **_: np.prod(a, dtype=dtype),
     (_prod_rule,),
     saves={"self": (0,), "result": (0,)},
 )
 _prod1 = Primitive(
-    "prod_dim", "ProdBackward1",
+    "prod_dim",
+    "ProdBackward1",
     lambda a, axes, keepdim, dtype, **_: np.prod(a, axis=axes, keepdims=keepdim, dtype=dtype),
     (_prod_rule,),
-    saves={"self": (0,), "result": (0,)}, attrs=("dim", "keepdim", "result", "self"),
+    saves={"self": (0,), "result": (0,)},
+    attrs=("dim", "keepdim", "result", "self"),
 )
 
 
@@ -244,11 +283,11 @@ def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
 
 # -- logsumexp ----------------------------------------------------------------------------------
 def _logsumexp_forward(a, axes, keepdim, **_):
-    if a.size == 0:
-        return np.log(np.sum(np.exp(a), axis=axes, keepdims=keepdim))
-    m = np.max(a, axis=axes, keepdims=True)
-    m = np.where(np.isinf(m), 0.0, m).astype(a.dtype)  # all -inf (or an inf) stays exact
     with np.errstate(divide="ignore"):
+        if a.size == 0:
+            return np.log(np.sum(np.exp(a), axis=axes, keepdims=keepdim))
+        m = np.max(a, axis=axes, keepdims=True)
+        m = np.where(np.isinf(m), 0.0, m).astype(a.dtype)  # all -inf (or an inf) stays exact
         out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
     return out if keepdim else np.squeeze(out, axis=axes)
 
@@ -260,10 +299,12 @@ def _logsumexp_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _logsumexp = Primitive(
-    "logsumexp", "LogsumexpBackward0",
+    "logsumexp",
+    "LogsumexpBackward0",
     _logsumexp_forward,
     (_logsumexp_rule,),
-    saves={"self": (0,), "result": (0,)}, dtype="float",
+    saves={"self": (0,), "result": (0,)},
+    dtype="float",
     attrs=("dim", "keepdim", "result", "self"),
 )
 
@@ -271,8 +312,7 @@ _logsumexp = Primitive(
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """``log(sum(exp(input), dim))``, computed without overflow (torch.logsumexp)."""
     axes = normalize_dims(dim, input.ndim)
-    return apply(_logsumexp, input, axes=axes, keepdim=keepdim,
-                 dim=shown_dim(dim, as_tuple=True))
+    return apply(_logsumexp, input, axes=axes, keepdim=keepdim, dim=shown_dim(dim, as_tuple=True))
 
 
 # -- cumsum, cumprod ----------------------------------------------------------------------------
@@ -287,7 +327,8 @@ def _reverse_cumsum_array(a, axis, **_):
 
 
 _cumsum = Primitive(
-    "cumsum", "CumsumBackward0",
+    "cumsum",
+    "CumsumBackward0",
     _cumsum_array,
     (lambda g, s: apply(_reverse_cumsum, g, axis=s["axis"]),),
     attrs=("dim",),
@@ -295,7 +336,8 @@ _cumsum = Primitive(
 # NOTE: a primitive (not flip + cumsum + flip) because flip belongs to another module; it is
 # what cumsum's backward computes, and its own backward is cumsum. Internal: not registered.
 _reverse_cumsum = Primitive(
-    "reverse_cumsum", "ReverseCumsumBackward0",
+    "reverse_cumsum",
+    "ReverseCumsumBackward0",
     _reverse_cumsum_array,
     (lambda g, s: apply(_cumsum, g, axis=s["axis"], dtype=None, dim=s["axis"]),),
     register=False,
@@ -309,28 +351,29 @@ def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
 
 
 def _cumprod_rule(g: Tensor, s: dict) -> Tensor:
-    """d(cumprod)/dx, exact with zeros: positions after the first zero get nothing, the first
-    zero gets the running products that skip it, the ones before it the usual ratio."""
+    """d(cumprod)/dx = reverse_cumsum(g * out) / x where x != 0; exact with zeros too: the
+    first zero of a line gets the running products that skip it, later zeros get 0."""
     x, out, axis = s["self"], s["result"], s["axis"]
     if x.ndim == 0:
         return g
     zero = x == 0
+    ratio = apply(_reverse_cumsum, g * out, axis=axis)
     if not np.any(zero._data):
-        return apply(_reverse_cumsum, g * out, axis=axis) / x
+        return ratio / x
     seen = cumsum(zero, axis)
-    before = seen == 0
     first = zero & (seen == 1)
-    head = apply(_reverse_cumsum, where(before, g * out, 0.0), axis=axis) / where(before, x, 1.0)
     skip = cumprod(where(first, 1.0, x), axis)
-    at_zero = apply(_reverse_cumsum, where(before, 0.0, g * skip), axis=axis)
-    return where(before, head, where(first, at_zero, 0.0))
+    at_zero = apply(_reverse_cumsum, where(seen == 0, 0.0, g * skip), axis=axis)
+    return where(zero, where(first, at_zero, 0.0), ratio / where(zero, 1.0, x))
 
 
 _cumprod = Primitive(
-    "cumprod", "CumprodBackward0",
+    "cumprod",
+    "CumprodBackward0",
     lambda a, axis, dtype, **_: np.cumprod(a, axis=axis, dtype=dtype) if a.ndim else a.copy(),
     (_cumprod_rule,),
-    saves={"self": (0,), "result": (0,)}, attrs=("dim", "result", "self"),
+    saves={"self": (0,), "result": (0,)},
+    attrs=("dim", "result", "self"),
 )
 
 
@@ -359,16 +402,18 @@ def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
     return _logical_reduce(np.any, input, dim, keepdim)
 
 
-def _float_input(input) -> Tensor:
-    """logsumexp promotes integers to the default float dtype, as PyTorch does."""
-    input = as_operand(input)
-    if input.dtype.category < _FLOAT:
-        return input.to(get_default_dtype())
-    return input
-
-
-__all__ = ["all", "any", "cumprod", "cumsum", "logsumexp", "mean", "nansum", "prod", "sum",
-           "sum_to_size"]
+__all__ = [
+    "all",
+    "any",
+    "cumprod",
+    "cumsum",
+    "logsumexp",
+    "mean",
+    "nansum",
+    "prod",
+    "sum",
+    "sum_to_size",
+]
 
 METHODS = {name: globals()[name] for name in __all__}
 INPLACE = ("cumsum", "cumprod")

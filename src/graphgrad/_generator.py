@@ -1,0 +1,244 @@
+"""``Generator``: PyTorch's CPU random streams, bit for bit, as NumPy arrays.
+
+Every draw follows what PyTorch 2.x does on x86-64 (measured; spec/torch-behaviour.md §4.2):
+
+* ``random()`` is one mt19937 word; ``random64()`` is two, the first one the high half.
+* Uniform float32 (and float16): ``(random() & (2**24 - 1)) * 2**-24``; float64:
+  ``(random64() & (2**53 - 1)) * 2**-53``; ``uniform_(a, b)`` is ``fma(u, b - a, a)``.
+* Normal, fewer than 16 values (or a non-contiguous fill): double Box-Muller with one cached
+  value that survives between calls; 16 or more: the blocked kernels in ``_normal``.
+* ``randint``: ``low + w % range`` with ``w = random()``, or ``random64()`` once range >= 2**28.
+* ``randperm(n)``: forward Fisher-Yates, ``i + random() % (n - i)`` (n < 214748364).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from . import _device, _normal
+from ._fma import fma32, fma64
+from ._mt19937 import MT19937
+
+DEFAULT_SEED = 67280421310721  # what a fresh torch.Generator() reports
+_U24, _U53 = np.uint32(0xFFFFFF), np.uint64((1 << 53) - 1)
+_WIDE_RANGE = 1 << 28  # from this range on, randint draws random64()
+_RANDPERM_EXACT = 214748364  # from this n on, PyTorch shuffles differently (not reproduced)
+_F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
+
+
+def _check_seed(seed) -> int:
+    """A seed as PyTorch stores it: an unsigned 64-bit integer."""
+    seed = int(seed)
+    if not -(1 << 63) <= seed < (1 << 64):
+        raise ValueError("Overflow when unpacking long long")
+    return seed & 0xFFFFFFFFFFFFFFFF
+
+
+class Generator:
+    """A source of PyTorch-identical random numbers (``torch.Generator``).
+
+    >>> g = Generator().manual_seed(0)
+    >>> g.uniform_array((3,), 0.0, 1.0, np.float32)
+    array([0.4962566 , 0.7682218 , 0.08847743], dtype=float32)
+    """
+
+    def __init__(self, device="cpu") -> None:
+        self.device = _device.device(device)
+        self._mt = MT19937(DEFAULT_SEED)
+        self._initial_seed = DEFAULT_SEED
+        self._normal_cache: float | None = None  # second value of the last scalar pair
+
+    def __repr__(self) -> str:
+        return f"<graphgrad.Generator object at {hex(id(self))}>"
+
+    # -- seeding and state --------------------------------------------------------------------
+    def manual_seed(self, seed: int) -> Generator:
+        """Seed the stream (init_genrand on the low 32 bits) and forget the cached normal."""
+        seed = _check_seed(seed)
+        self._mt.seed(seed)
+        self._initial_seed = seed
+        self._normal_cache = None
+        return self
+
+    def seed(self) -> int:
+        """Seed from the operating system's entropy; returns the seed used."""
+        seed = int.from_bytes(os.urandom(8), "little")
+        self.manual_seed(seed)
+        return seed
+
+    def initial_seed(self) -> int:
+        return self._initial_seed
+
+    def get_state(self):
+        """The state as a uint8 tensor in PyTorch's 5056-byte layout."""
+        from .tensor import Tensor
+
+        return Tensor._make(self._mt.to_bytes(self._initial_seed, self._normal_cache))
+
+    def set_state(self, new_state) -> Generator:
+        """Restore a state from ``get_state`` (graphgrad's or PyTorch's)."""
+        data = getattr(new_state, "_data", None)
+        if data is None or data.dtype != np.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        self._initial_seed, self._normal_cache = self._mt.from_bytes(data.reshape(-1))
+        return self
+
+    def clone_state(self) -> Generator:
+        """An independent generator at the same point of the stream."""
+        g = Generator(self.device)
+        return g.set_state(self.get_state())
+
+    # -- raw words ----------------------------------------------------------------------------
+    def random_uint32(self, n: int) -> np.ndarray:
+        """The next ``n`` 32-bit words (PyTorch's ``random()``)."""
+        return self._mt.uint32(n)
+
+    def random_uint64(self, n: int) -> np.ndarray:
+        """The next ``n`` 64-bit values (PyTorch's ``random64()``: high word first)."""
+        return self._mt.uint64(n)
+
+    def _unit(self, n: int, np_dtype: np.dtype) -> np.ndarray:
+        """``n`` uniforms in [0, 1) at the precision PyTorch's kernel uses for ``np_dtype``."""
+        if np_dtype == _F64:
+            return (self._mt.uint64(n) & _U53).astype(_F64) * 2.0**-53
+        w = self._mt.uint32(n)
+        w &= _U24
+        u = w.astype(_F32)
+        u *= np.float32(2.0**-24)
+        return u
+
+    # -- distributions ------------------------------------------------------------------------
+    def uniform_array(self, shape, low=0.0, high=1.0, np_dtype=np.float32) -> np.ndarray:
+        """U(low, high) values of ``shape``, in C order, as PyTorch's ``uniform_``."""
+        np_dtype = np.dtype(np_dtype)
+        if np_dtype.kind == "c":
+            real = self.uniform_array((*shape, 2), low, high, np_dtype.type(0).real.dtype)
+            return real.view(np_dtype).reshape(shape)
+        _check_float(np_dtype, "check_uniform_bounds")
+        if low > high:
+            raise RuntimeError(
+                f"uniform_ expects to return a [from, to) range, but found from={low:g} > "
+                f"to={high:g}"
+            )
+        u = self._unit(_size(shape), np_dtype)
+        if np_dtype == _F64:
+            out = u if (low, high) == (0.0, 1.0) else fma64(u, high - low, low)
+        else:
+            lo = np.float32(low)
+            out = u if (low, high) == (0.0, 1.0) else fma32(u, np.float32(high) - lo, lo)
+        return out.astype(np_dtype, copy=False).reshape(shape)
+
+    def normal_array(self, shape, mean=0.0, std=1.0, np_dtype=np.float32) -> np.ndarray:
+        """N(mean, std**2) values of ``shape`` (a contiguous fill, as ``torch.randn``)."""
+        np_dtype = np.dtype(np_dtype)
+        if np_dtype.kind == "c":  # PyTorch fills the real view with std / sqrt(2)
+            real_dtype = np_dtype.type(0).real.dtype
+            real = self.normal_array((*shape, 2), mean, std / np.sqrt(2.0), real_dtype)
+            return real.view(np_dtype).reshape(shape)
+        _check_float(np_dtype, "normal_kernel_cpu")
+        _check_std(std)
+        n = _size(shape)
+        if n < 16:
+            return self.normal_scalar_array(n, mean, std, np_dtype).reshape(shape)
+        if np_dtype == _F16:
+            return self._normal_f16(n, mean, std).reshape(shape)
+        fill = _normal.fill16_f64 if np_dtype == _F64 else _normal.fill16_f32
+        d = self._unit(n, np_dtype)
+        full = n - n % 16
+        fill(d[:full], mean, std)
+        if full != n:  # the tail: 16 fresh uniforms over the last 16 slots
+            d[n - 16 :] = self._unit(16, np_dtype)
+            fill(d[n - 16 :], mean, std)
+        return d.reshape(shape)
+
+    def _normal_f16(self, n: int, mean: float, std: float) -> np.ndarray:
+        full = n - n % 16
+        out = np.empty(n, np.float16)
+        out[:full] = _normal.fill16_f16(self._unit(full, _F32), mean, std)
+        if full != n:
+            out[n - 16 :] = _normal.fill16_f16(self._unit(16, _F32), mean, std)
+        return out
+
+    def normal_scalar_array(self, n: int, mean=0.0, std=1.0, np_dtype=np.float64) -> np.ndarray:
+        """``n`` values from the scalar path: double Box-Muller, one value cached between calls."""
+        _check_std(std)
+        vals = np.empty(n, _F64)
+        for i in range(n):
+            if self._normal_cache is not None:
+                vals[i], self._normal_cache = self._normal_cache, None
+            else:
+                u1, u2 = self._unit(2, _F64).tolist()
+                vals[i], self._normal_cache = _normal.box_muller_pair(u1, u2)
+        vals = vals + 0.0 if (mean, std) == (0.0, 1.0) else fma64(vals, std, mean)
+        if np.dtype(np_dtype) == _F16:  # PyTorch's Half rounds through float
+            vals = vals.astype(_F32)
+        return vals.astype(np_dtype)
+
+    def randint_array(self, low: int, high: int, shape, np_dtype=np.int64) -> np.ndarray:
+        """Integers in [low, high): ``low + w % (high - low)``, cast to ``np_dtype``."""
+        low, high = int(low), int(high)
+        if low >= high:
+            raise RuntimeError(
+                f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+            )
+        span, n = high - low, _size(shape)
+        if span >= _WIDE_RANGE:
+            w = self._mt.uint64(n)
+        else:
+            w = self._mt.uint32(n).astype(np.uint64)
+        w %= np.uint64(span)
+        w += np.uint64(low & 0xFFFFFFFFFFFFFFFF)  # wraps like int64 arithmetic
+        return w.view(np.int64).astype(np_dtype).reshape(shape)
+
+    def randperm_array(self, n: int, np_dtype=np.int64) -> np.ndarray:
+        """A random permutation of ``range(n)`` (forward Fisher-Yates, PyTorch's swaps)."""
+        n = int(n)
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+        if n < 2:
+            return np.arange(n, dtype=np_dtype)
+        # Draw all the words at once; the swaps themselves are inherently sequential.
+        # NOTE: for n >= 214748364 PyTorch switches to another shuffle that is not reproduced.
+        w = self._mt.uint32(n - 1) if n < _RANDPERM_EXACT else self._mt.uint64(n - 1)
+        targets = np.arange(n - 1, dtype=np.uint64) + w % np.arange(n, 1, -1, dtype=np.uint64)
+        perm = list(range(n))
+        for i, j in enumerate(targets.tolist()):
+            perm[i], perm[j] = perm[j], perm[i]
+        return np.array(perm, dtype=np_dtype)
+
+    def bernoulli_array(self, shape, p, np_dtype=np.float32) -> np.ndarray:
+        """0/1 values, 1 with probability ``p`` (a float, or an array broadcast to ``shape``).
+
+        A float ``p`` compares float64 uniforms (``bernoulli_(p)`` on non-Intel CPUs; Intel
+        builds use MKL there); an array ``p`` compares uniforms of its own dtype.
+        """
+        n = _size(shape)
+        if isinstance(p, np.ndarray):
+            u = self._unit(n, _F64 if p.dtype == _F64 else _F32).reshape(shape)
+        else:
+            u = self._unit(n, _F64).reshape(shape)
+        return (u < p).astype(np_dtype)
+
+
+def _size(shape) -> int:
+    n = 1
+    for d in shape:
+        n *= int(d)
+    return n
+
+
+def _check_std(std: float) -> None:
+    if not std >= 0.0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+
+
+def _check_float(np_dtype: np.dtype, kernel: str) -> None:
+    """PyTorch's error for a floating-point kernel asked for an integer dtype."""
+    if np_dtype.kind == "f":
+        return
+    from .dtypes import from_numpy_dtype
+
+    name = from_numpy_dtype(np_dtype).legacy
+    raise NotImplementedError(f"\"{kernel}\" not implemented for '{name}'")

@@ -1,0 +1,262 @@
+"""Forward-mode AD: dual tensors carry a tangent, and every primitive pushes it forward.
+
+Inside ``dual_level()``, ``make_dual(x, v)`` makes a view of ``x`` whose tangent is ``v``; every
+op applied to it computes its output's tangent with the op's JVP rule (kept next to its
+backward rule in the primitive table), and ``unpack_dual(y)`` gives back ``(primal, tangent)``.
+
+Tangents live in a table keyed by tensor object (a dual is a view of its primal, as in PyTorch),
+and tangent computations are ordinary recorded ops, so reverse mode can differentiate them and
+forward mode can run over a backward pass.
+
+>>> import graphgrad as torch
+>>> import graphgrad.autograd.forward_ad as fwAD
+>>> x = torch.tensor([1.0, 2.0])
+>>> with fwAD.dual_level():
+...     y = fwAD.make_dual(x, torch.tensor([1.0, 0.0])) ** 2
+...     fwAD.unpack_dual(y).tangent
+tensor([2., 0.])
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections import namedtuple
+
+from ..tensor import Tensor
+
+__all__ = [
+    "UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level", "make_dual",
+    "unpack_dual",
+]
+
+UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
+
+
+class _State:
+    """``active`` is what ``primitive.apply`` reads: a level exists and is not suspended."""
+
+    level: int | None = None
+    active = False
+
+
+class _WeakIdMap:
+    """A map keyed by object identity that drops an entry when its key dies (a
+    WeakKeyDictionary compares keys with ``==``, which for tensors is elementwise)."""
+
+    def __init__(self) -> None:
+        self._items: dict[int, tuple] = {}
+
+    def get(self, key, default=None):
+        item = self._items.get(id(key))
+        return item[1] if item is not None and item[0]() is key else default
+
+    def __setitem__(self, key, value) -> None:
+        items, k = self._items, id(key)
+        items[k] = (weakref.ref(key, lambda _: items.pop(k, None)), value)
+
+    def pop(self, key, default=None):
+        item = self._items.pop(id(key), None)
+        return item[1] if item is not None else default
+
+    def setdefault(self, key, default):
+        value = self.get(key)
+        if value is None:
+            self[key] = value = default
+        return value
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+
+state = _State()
+_tangents = _WeakIdMap()
+# Tangents of outputs of recorded ops, by node: a saved output is re-wrapped as a new tensor on
+# unpack and finds its tangent here (forward mode over a backward pass needs it).
+_node_tangents = _WeakIdMap()
+
+NO_LEVEL = (
+    "Trying to create a dual Tensor for forward AD but no level exists, make sure to "
+    "enter_dual_level() first."
+)
+
+
+def enter_dual_level() -> int:
+    """Start a forward-AD level (one at a time, as in PyTorch); returns its index."""
+    if state.level is not None:
+        raise RuntimeError("Nested forward mode AD is not supported at the moment")
+    state.level = 0
+    state.active = True
+    return 0
+
+
+def exit_dual_level(*, level: int | None = None) -> None:
+    """End the level: every tangent made in it is dropped."""
+    if level is None:
+        level = state.level
+    if level != state.level:
+        raise RuntimeError(
+            "Trying to exit a forward AD level that was not the last one that was created. This "
+            "is not supported."
+        )
+    _tangents.clear()
+    _node_tangents.clear()
+    state.level = None
+    state.active = False
+
+
+class dual_level:  # noqa: N801 - PyTorch's public name
+    """Context manager for a forward-AD level."""
+
+    def __enter__(self) -> int:
+        return enter_dual_level()
+
+    def __exit__(self, *exc) -> None:
+        exit_dual_level()
+
+
+class _Suspended:
+    """Run without tangent propagation (JVP rules compute on primal values only)."""
+
+    def __enter__(self) -> None:
+        self.prev = state.active
+        state.active = False
+
+    def __exit__(self, *exc) -> None:
+        state.active = self.prev
+
+
+def suspended() -> _Suspended:
+    return _Suspended()
+
+
+def _check_dual(tensor: Tensor, tangent: Tensor) -> None:
+    for what, t in (("primal", tensor), ("tangent", tangent)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"make_dual(): {what} must be a Tensor, not {type(t).__name__}")
+        if not (t.dtype.is_floating_point or t.dtype.is_complex):
+            raise ValueError(
+                f"Expected {what} to be floating point or complex, but got: {t.dtype}"
+            )
+    if tangent.shape != tensor.shape:
+        raise RuntimeError(
+            "Trying to set a forward gradient that has a different size than that of the "
+            f"original Tensor, this is not supported. Tensor is of size {list(tensor.shape)} "
+            f"while the given forward gradient is of size {list(tangent.shape)}."
+        )
+
+
+def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> Tensor:
+    """A view of ``tensor`` whose tangent (forward gradient) is ``tangent``."""
+    if state.level is None:
+        raise RuntimeError(NO_LEVEL)
+    _check_dual(tensor, tangent)
+    with suspended():
+        dual = tensor.view(tensor.shape)
+    _tangents[dual] = tangent
+    return dual
+
+
+def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTensor:
+    """``(primal, tangent)``: the primal is a view without a tangent; tangent None if none."""
+    tangent = get_tangent(tensor) if state.level is not None else None
+    if tangent is None:
+        return UnpackedDualTensor(tensor, None)
+    with suspended():
+        primal = tensor.view(tensor.shape)
+    return UnpackedDualTensor(primal, tangent)
+
+
+def get_tangent(t: Tensor) -> Tensor | None:
+    """The tangent of ``t`` at the current level, or None."""
+    tangent = _tangents.get(t)
+    if tangent is None and t.grad_fn is not None and _node_tangents:
+        by_output = _node_tangents.get(t.grad_fn)
+        if by_output is not None:
+            tangent = by_output.get(t._output_nr)
+    return tangent
+
+
+def set_tangent(t: Tensor, tangent: Tensor | None) -> None:
+    if tangent is None:
+        _tangents.pop(t, None)
+    else:
+        _tangents[t] = tangent
+
+
+def _fit(tangent: Tensor, out: Tensor) -> Tensor:
+    """A rule may return its input's shape for a broadcast op; give it the output's."""
+    if tangent._data.shape != out._data.shape:
+        tangent = tangent.expand(out.shape)
+    if tangent.dtype is not out.dtype:
+        tangent = tangent.to(out.dtype)
+    return tangent
+
+
+def _sum_rules(prim, tangents: list, saved: dict):
+    total = None
+    for i, t in enumerate(tangents):
+        if t is None:
+            continue
+        rule = prim.jvp[i]
+        if rule is None:
+            raise RuntimeError(
+                f"The derivative of {prim.name} with respect to its input {prim.inputs[i]} is "
+                "not implemented for forward mode AD."
+            )
+        term = rule(t, saved)
+        total = term if total is None else total + term
+    return total
+
+
+def propagate(prim, args: tuple, params: dict, results: tuple) -> None:
+    """Give ``results`` the tangents that ``prim``'s JVP rule computes from its inputs'."""
+    tangents = [get_tangent(a) if isinstance(a, Tensor) else None for a in args]
+    if all(t is None for t in tangents):
+        return
+    if prim.jvp is None:
+        raise RuntimeError(
+            f"Trying to use forward AD with {prim.name} that does not support it because it has "
+            "not been implemented yet."
+        )
+    saved = dict(params)
+    saved.update(zip(prim.inputs, args))
+    saved["result"] = results[0] if prim.n_outputs == 1 else results
+    with suspended():
+        if callable(prim.jvp):
+            out = prim.jvp(tangents, saved)
+        else:
+            out = _sum_rules(prim, tangents, saved)
+        outs = (out,) if prim.n_outputs == 1 else tuple(out)
+        _attach(results, outs)
+
+
+def _attach(results: tuple, tangents: tuple) -> None:
+    for r, t in zip(results, tangents):
+        if t is None or not r.dtype.is_floating_point:
+            continue
+        t = _fit(t, r)
+        _tangents[r] = t
+        node = r.grad_fn
+        if node is not None:
+            _node_tangents.setdefault(node, {})[r._output_nr] = t
+
+
+def custom_function_jvp(cls, ctx, args: tuple, output) -> None:
+    """Forward mode through a custom ``Function``: its ``jvp`` gives the outputs' tangents."""
+    tangents = [get_tangent(a) if isinstance(a, Tensor) else None for a in args]
+    if all(t is None for t in tangents):
+        return
+    with suspended():
+        out = cls.jvp(ctx, *tangents)
+    outs = output if isinstance(output, tuple) else (output,)
+    outs_t = out if isinstance(out, tuple) else (out,)
+    _attach(tuple(o for o in outs if isinstance(o, Tensor)),
+            tuple(t for o, t in zip(outs, outs_t) if isinstance(o, Tensor)))
+
+
+def transfer_tangent(out: Tensor, t: Tensor) -> None:
+    """After an in-place op wrote ``out`` into ``t``, ``t`` carries ``out``'s tangent."""
+    set_tangent(t, get_tangent(out))

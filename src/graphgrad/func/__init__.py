@@ -1,0 +1,18 @@
+"""Composable function transforms, as ``torch.func``: grad, grad_and_value, vjp, jvp, jacrev,
+jacfwd, hessian and vmap.
+
+>>> import graphgrad as torch
+>>> from graphgrad.func import grad, vmap
+>>> w = torch.tensor([1.0, 2.0])
+>>> xs = torch.tensor([[1.0, 0.0], [0.0, 3.0]])
+>>> vmap(grad(lambda w, x: (w * x).sum() ** 2), in_dims=(None, 0))(w, xs)  # per-sample grads
+tensor([[ 2.,  0.],
+        [ 0., 36.]])
+"""
+
+from __future__ import annotations
+
+from ._transforms import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, vjp
+from ._vmap import vmap
+
+__all__ = ["grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp", "vmap"]

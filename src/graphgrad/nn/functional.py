@@ -1,0 +1,206 @@
+"""``graphgrad.nn.functional``: the stateless forms of the layers (PyTorch's ``F``).
+
+The heavy primitives live in ``functional_conv`` / ``_pool`` / ``_norm`` / ``_loss``; this
+module adds linear, dropout and the activation wrappers, and re-exports everything.
+
+>>> import graphgrad as torch
+>>> import graphgrad.nn.functional as F
+>>> x = torch.ones(2, 3, requires_grad=True)
+>>> F.relu(x - 2).sum().grad_fn.name()
+'SumBackward0'
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..ops import activation as _act
+from ..ops import elementwise as _ew
+from ..ops import linalg as _linalg
+from ..ops.linalg import mm
+from ..ops.primitive import Primitive, apply
+from ..tensor import Tensor
+from ._random import uniform_array
+from .functional_conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from .functional_loss import (
+    binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, l1_loss,
+    mse_loss, nll_loss, smooth_l1_loss,
+)
+from .functional_norm import batch_norm, embedding, layer_norm
+from .functional_pool import (
+    adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d,
+)
+
+
+# -- linear -----------------------------------------------------------------------------------
+# NOTE: used only until the shape engineer's ``Tensor.t`` exists; same node name (TBackward0).
+_t_fallback = Primitive(
+    "t_fallback", "TBackward0", lambda a: a.T, (lambda g, s: _transpose2d(g),), view=True,
+    register=False,
+)
+
+
+def _transpose2d(t: Tensor) -> Tensor:
+    if hasattr(Tensor, "t"):
+        return t.t()
+    return apply(_t_fallback, t)
+
+
+def _addmm(bias: Tensor, input: Tensor, mat2: Tensor) -> Tensor:
+    if hasattr(_linalg, "addmm"):
+        return _linalg.addmm(bias, input, mat2)
+    return mm(input, mat2) + bias  # temporary composite until addmm (AddmmBackward0) lands
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``input @ weight.T + bias`` (F.linear): AddmmBackward0 for 2-D input with a bias."""
+    wt = _transpose2d(weight)
+    if input.ndim == 2:
+        return _addmm(bias, input, wt) if bias is not None else mm(input, wt)
+    lead = tuple(input.shape[:-1])
+    flat = input.reshape(-1, input.shape[-1]) if input.ndim != 1 else input.view(1, -1)
+    out = _addmm(bias, flat, wt) if bias is not None else mm(flat, wt)
+    return out.view(*lead, weight.shape[0])
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None):
+    """``x1^T W_k x2 + b_k`` for each output feature k (F.bilinear)."""
+    inner = (input1.unsqueeze(-2).unsqueeze(-1) * weight).sum(-2)  # (..., out, in2)
+    out = (inner * input2.unsqueeze(-2)).sum(-1)
+    return out + bias if bias is not None else out
+
+
+# -- dropout ----------------------------------------------------------------------------------
+def _check_p(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def _masked(input: Tensor, p: float, mask_shape: tuple, inplace: bool) -> Tensor:
+    dtype = input._data.dtype
+    if p == 1.0:
+        mask = np.zeros((), dtype)
+    else:
+        keep = uniform_array(mask_shape, dtype) < (1.0 - p)
+        mask = (keep / (1.0 - p)).astype(dtype)
+    noise = Tensor._make(mask)
+    return input.mul_(noise) if inplace else input * noise
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True,
+            inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by ``1/(1-p)`` (F.dropout).
+
+    The mask comes from graphgrad's generator, so ``manual_seed`` makes it repeatable; it is
+    not PyTorch's mask (PyTorch draws it with MKL's Bernoulli stream).
+    """
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    return _masked(input, p, tuple(input.shape), inplace)
+
+
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, nd: int):
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    batched = input.ndim == nd + 2
+    shape = tuple(input.shape[: 2 if batched else 1]) + (1,) * nd
+    return _masked(input, p, shape, inplace)
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
+    """Zero whole channels of ``(N, C, L)`` input (F.dropout1d)."""
+    return _feature_dropout(input, p, training, inplace, 1)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
+    """Zero whole channels of ``(N, C, H, W)`` input (F.dropout2d)."""
+    return _feature_dropout(input, p, training, inplace, 2)
+
+
+# -- activations ------------------------------------------------------------------------------
+gelu = _act.gelu
+sigmoid = _ew.sigmoid
+tanh = _ew.tanh
+erf = _act.erf
+
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    return input.relu_() if inplace else _ew.relu(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    return _act.leaky_relu(input, negative_slope)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    return _act.silu(input)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    return _act.elu(input, alpha)
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    return _act.selu(input)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    return _act.softplus(input, beta, threshold)
+
+
+def _implicit_dim(name: str, ndim: int, stacklevel: int) -> int:
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+        "dim=X as an argument.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """Softmax over ``dim`` (F.softmax); no ``dim`` picks PyTorch's legacy default, warning."""
+    if dim is None:
+        dim = _implicit_dim("softmax", input.ndim, _stacklevel)
+    return _act.softmax(input, dim, dtype=dtype)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    if dim is None:
+        dim = _implicit_dim("softmin", input.ndim, _stacklevel)
+    return _act.softmax(-input, dim, dtype=dtype)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                dtype=None) -> Tensor:
+    """Log of softmax over ``dim``, computed stably (F.log_softmax)."""
+    if dim is None:
+        dim = _implicit_dim("log_softmax", input.ndim, _stacklevel)
+    return _act.log_softmax(input, dim, dtype=dtype)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """int64 one-hot encoding along a new last dim (F.one_hot)."""
+    if tensor.dtype.name != "int64":
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    idx = tensor._data
+    if num_classes == -1:
+        num_classes = int(idx.max()) + 1 if idx.size else 0
+    if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor._make((idx[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+
+__all__ = [
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "batch_norm",
+    "bilinear", "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv1d", "conv2d",
+    "conv_transpose1d", "conv_transpose2d", "cross_entropy", "dropout", "dropout1d", "dropout2d",
+    "elu", "embedding", "erf", "gelu", "huber_loss", "l1_loss", "layer_norm", "leaky_relu",
+    "linear", "log_softmax", "max_pool1d", "max_pool2d", "mse_loss", "nll_loss", "one_hot",
+    "relu", "selu", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softmin", "softplus", "tanh",
+]

@@ -1,0 +1,450 @@
+"""``nn.Module``: the base of every layer, with parameters, buffers, children, hooks,
+train/eval, ``state_dict`` / ``load_state_dict`` and PyTorch's repr.
+
+``load_state_dict`` checks every key and shape before it copies anything, so a mismatched
+checkpoint raises PyTorch's error and leaves the module as it was (PyTorch itself copies the
+matching tensors before it raises).
+
+>>> import graphgrad as torch
+>>> class Net(torch.nn.Module):
+...     def __init__(self):
+...         super().__init__()
+...         self.fc = torch.nn.Linear(2, 1)
+...     def forward(self, x):
+...         return self.fc(x)
+>>> Net()
+Net(
+  (fc): Linear(in_features=2, out_features=1, bias=True)
+)
+>>> list(Net().state_dict())
+['fc.weight', 'fc.bias']
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict, namedtuple
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from ..autograd.grad_mode import no_grad
+from ..autograd.node import RemovableHandle
+from ..tensor import Tensor
+from .parameter import Parameter
+
+_hook_ids = itertools.count()
+
+
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+    __str__ = __repr__
+
+
+def _addindent(text: str, spaces: int) -> str:
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
+
+
+def _typename(value) -> str:
+    if isinstance(value, Tensor):
+        return f"torch.{value.dtype.legacy}Tensor"
+    return type(value).__name__
+
+
+class _HookHandle(RemovableHandle):
+    """Removes a hook from a Module's ordered hook dict."""
+
+    def __init__(self, hooks: dict, key: int) -> None:
+        self._hooks_dict = hooks
+        self.id = key
+
+    def remove(self) -> None:
+        self._hooks_dict.pop(self.id, None)
+
+
+class Module:
+    """Base class for all layers: assign Parameters and Modules as attributes to register them."""
+
+    training: bool
+    _version: int = 1
+
+    def __init__(self, *args, **kwargs) -> None:
+        if args or kwargs:
+            raise TypeError(f"{type(self).__name__}.__init__() takes no arguments")
+        d = self.__dict__
+        d["training"] = True
+        d["_parameters"] = {}
+        d["_buffers"] = {}
+        d["_non_persistent_buffers_set"] = set()
+        d["_modules"] = {}
+        d["_forward_hooks"] = OrderedDict()
+        d["_forward_pre_hooks"] = OrderedDict()
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(
+            f'Module [{type(self).__name__}] is missing the required "forward" function'
+        )
+
+    def __call__(self, *args, **kwargs):
+        for hook in list(self._forward_pre_hooks.values()):
+            result = hook(self, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        output = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks.values()):
+            result = hook(self, args, output)
+            if result is not None:
+                output = result
+        return output
+
+    # -- registration -------------------------------------------------------------------------
+    def _check_ready(self) -> None:
+        if "_parameters" not in self.__dict__:
+            raise AttributeError("cannot assign parameters before Module.__init__() call")
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` (or None, a declared but absent parameter) under ``name``."""
+        self._check_ready()
+        if "." in name:
+            raise KeyError('parameter name can\'t contain "."')
+        if name == "":
+            raise KeyError('parameter name can\'t be empty string ""')
+        if hasattr(self, name) and name not in self._parameters:
+            raise KeyError(f"attribute '{name}' already exists")
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' "
+                            "(torch.nn.Parameter or None required)")
+        self._parameters[name] = param
+
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register a tensor that is state but not a parameter (running means...)."""
+        self._check_ready()
+        if "." in name:
+            raise KeyError('buffer name can\'t contain "."')
+        if hasattr(self, name) and name not in self._buffers:
+            raise KeyError(f"attribute '{name}' already exists")
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
+                            "(torch Tensor or None required)")
+        self._buffers[name] = tensor
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Register a child module."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"{_typename(module)} is not a Module subclass")
+        if "." in name:
+            raise KeyError(f'module name can\'t contain ".", got: {name}')
+        self._modules[name] = module
+
+    register_module = add_module
+
+    def __setattr__(self, name: str, value) -> None:
+        d = self.__dict__
+        params = d.get("_parameters")
+        if isinstance(value, Parameter):
+            self._check_ready()
+            self._forget(name)
+            self.register_parameter(name, value)
+        elif params is not None and name in params:
+            if value is not None:
+                raise TypeError(f"cannot assign '{_typename(value)}' as parameter '{name}' "
+                                "(torch.nn.Parameter or None expected)")
+            params[name] = None
+        elif isinstance(value, Module):
+            if "_modules" not in d:
+                raise AttributeError("cannot assign module before Module.__init__() call")
+            self._forget(name)
+            d["_modules"][name] = value
+        elif "_modules" in d and name in d["_modules"]:
+            if value is not None:
+                raise TypeError(f"cannot assign '{_typename(value)}' as child module '{name}' "
+                                "(torch.nn.Module or None expected)")
+            d["_modules"][name] = None
+        elif "_buffers" in d and name in d["_buffers"]:
+            if value is not None and not isinstance(value, Tensor):
+                raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' "
+                                "(torch.Tensor or None expected)")
+            d["_buffers"][name] = value
+        else:
+            object.__setattr__(self, name, value)
+
+    def _forget(self, name: str) -> None:
+        for key in ("_parameters", "_buffers", "_modules"):
+            self.__dict__[key].pop(name, None)
+        self.__dict__.pop(name, None)
+
+    def __getattr__(self, name: str):
+        d = self.__dict__
+        for key in ("_parameters", "_buffers", "_modules"):
+            store = d.get(key)
+            if store is not None and name in store:
+                return store[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        for key in ("_parameters", "_buffers", "_modules"):
+            if name in self.__dict__[key]:
+                del self.__dict__[key][name]
+                self._non_persistent_buffers_set.discard(name)
+                return
+        object.__delattr__(self, name)
+
+    def __dir__(self):
+        extra = list(self._parameters) + list(self._buffers) + list(self._modules)
+        return sorted(set(object.__dir__(self)) | set(extra))
+
+    # -- traversal ----------------------------------------------------------------------------
+    def named_modules(self, memo: set | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """This module and every descendant, depth first, each once (iterative)."""
+        seen = memo if memo is not None else set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if remove_duplicate:
+                if id(module) in seen:
+                    continue
+                seen.add(id(module))
+            yield name, module
+            children = [(f"{name}.{k}" if name else k, m)
+                        for k, m in module._modules.items() if m is not None]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        seen = set()
+        for name, m in self._modules.items():
+            if m is not None and id(m) not in seen:
+                seen.add(id(m))
+                yield name, m
+
+    def children(self) -> Iterator[Module]:
+        for _, m in self.named_children():
+            yield m
+
+    def _named_members(self, store: str, prefix: str, recurse: bool, remove_duplicate: bool):
+        seen = set()
+        mods = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        for mod_prefix, module in mods:
+            for name, value in module.__dict__[store].items():
+                if value is None or (remove_duplicate and id(value) in seen):
+                    continue
+                seen.add(id(value))
+                yield (f"{mod_prefix}.{name}" if mod_prefix else name), value
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    def get_submodule(self, target: str) -> Module:
+        module = self
+        for item in target.split(".") if target else []:
+            if item not in module._modules:
+                raise AttributeError(f"{module._get_name()} has no attribute `{item}`")
+            module = module._modules[item]
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if name not in module._parameters:
+            raise AttributeError(f"`{name}` is not an nn.Parameter")
+        return module._parameters[name]
+
+    # -- modes and bulk changes ---------------------------------------------------------------
+    def train(self, mode: bool = True) -> Module:
+        if not isinstance(mode, bool):
+            raise ValueError("training mode is expected to be boolean")
+        for m in self.modules():
+            m.__dict__["training"] = mode
+        return self
+
+    def eval(self) -> Module:
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients of all parameters (to None by default, as PyTorch 2)."""
+        for p in self.parameters():
+            if p._grad is None:
+                continue
+            if set_to_none:
+                p._grad = None
+            else:
+                p._grad = Tensor._make(np.zeros_like(p._grad._data))
+
+    def apply(self, fn: Callable[[Module], None]) -> Module:
+        """Call ``fn`` on every submodule (children first) and then on this module."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def _apply_to_tensors(self, fn: Callable[[Tensor], Tensor]) -> Module:
+        with no_grad():
+            for m in self.modules():
+                for store in (m._parameters, m._buffers):
+                    for t in store.values():
+                        if t is None:
+                            continue
+                        new = fn(t)
+                        if new is not t:
+                            t._data = new._data
+                            t.dtype = new.dtype
+                            if t._grad is not None:
+                                t._grad = fn(t._grad)
+        return self
+
+    def to(self, *args, **kwargs) -> Module:
+        """Cast floating-point parameters and buffers to a dtype (CPU is the only device)."""
+        from ..dtypes import dtype as DType
+
+        dt = kwargs.get("dtype")
+        for a in args:
+            if isinstance(a, DType):
+                dt = a
+            elif isinstance(a, Tensor):
+                dt = a.dtype
+        if dt is None:
+            return self
+        if not dt.is_floating_point:
+            raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but "
+                            f"got desired dtype={dt}")
+        return self._apply_to_tensors(lambda t: t.to(dt) if t.dtype.is_floating_point else t)
+
+    def float(self) -> Module:
+        from ..dtypes import float32
+
+        return self.to(float32)
+
+    def double(self) -> Module:
+        from ..dtypes import float64
+
+        return self.to(float64)
+
+    def half(self) -> Module:
+        from ..dtypes import float16
+
+        return self.to(float16)
+
+    def cpu(self) -> Module:
+        return self
+
+    def type(self, dst_type) -> Module:
+        return self.to(dst_type)
+
+    # -- hooks --------------------------------------------------------------------------------
+    def _add_hook(self, store: dict, hook, prepend: bool) -> _HookHandle:
+        key = next(_hook_ids)
+        store[key] = hook
+        if prepend:
+            store.move_to_end(key, last=False)
+        return _HookHandle(store, key)
+
+    def register_forward_pre_hook(self, hook, *, prepend: bool = False) -> _HookHandle:
+        """``hook(module, args)`` runs before forward; it may return replacement args."""
+        return self._add_hook(self._forward_pre_hooks, hook, prepend)
+
+    def register_forward_hook(self, hook, *, prepend: bool = False) -> _HookHandle:
+        """``hook(module, args, output)`` runs after forward; it may return a new output."""
+        return self._add_hook(self._forward_hooks, hook, prepend)
+
+    # -- state dict ---------------------------------------------------------------------------
+    def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
+        for name, p in self._parameters.items():
+            if p is not None:
+                destination[prefix + name] = p if keep_vars else p.detach()
+        for name, b in self._buffers.items():
+            if b is not None and name not in self._non_persistent_buffers_set:
+                destination[prefix + name] = b if keep_vars else b.detach()
+
+    def state_dict(self, *args, destination=None, prefix: str = "",
+                   keep_vars: bool = False) -> OrderedDict:
+        """Parameters and persistent buffers by dotted name, detached, sharing storage."""
+        if destination is None:
+            destination = OrderedDict()
+        for mod_prefix, module in self.named_modules(prefix=prefix.rstrip(".")):
+            module._save_to_state_dict(destination, f"{mod_prefix}." if mod_prefix else "",
+                                       keep_vars)
+        return destination
+
+    def _local_state(self) -> dict:
+        """Every tensor this module (not its children) would load: name -> current tensor."""
+        out: dict = {}
+        self._save_to_state_dict(out, "", True)
+        return out
+
+    def _fill_missing(self, state_dict: dict, prefix: str) -> None:
+        """Hook for modules that accept an older checkpoint layout (BatchNorm)."""
+
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+        """Copy tensors from ``state_dict`` into this module's parameters and buffers.
+
+        Every key and shape is checked first; on any error nothing is copied.
+        """
+        from ._state import plan_load
+
+        plan, missing, unexpected, errors = plan_load(self, dict(state_dict), strict)
+        if errors:
+            raise RuntimeError(
+                f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                + "\n\t".join(errors)
+            )
+        with no_grad():
+            for target, value in plan:
+                if assign:
+                    target._data = value._data.astype(target._data.dtype, copy=True)
+                else:
+                    np.copyto(target._data, value._data, casting="unsafe")
+                target._bump_version()
+        return _IncompatibleKeys(missing, unexpected)
+
+    # -- repr ---------------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        return ""
+
+    def _get_name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [f"({key}): {_addindent(repr(m), 2)}" for key, m in self._modules.items()]
+        lines = extra_lines + child_lines
+        body = ""
+        if lines:
+            if len(extra_lines) == 1 and not child_lines:
+                body = extra_lines[0]
+            else:
+                body = "\n  " + "\n  ".join(lines) + "\n"
+        return f"{self._get_name()}({body})"

@@ -1,0 +1,107 @@
+"""Square-matrix functions: det and inv (batched over leading dims).
+
+>>> import graphgrad as torch
+>>> A = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+>>> torch.linalg.det(A)
+tensor(-2.0000, grad_fn=<LinalgDetBackward0>)
+>>> torch.linalg.inv(A).grad_fn.name()
+'LinalgInvExBackward0'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from .elementwise import where
+from .linalg import matmul
+from .primitive import Primitive, apply
+
+
+class LinAlgError(RuntimeError):
+    """A singular matrix where an invertible one is needed (torch.linalg.LinAlgError)."""
+
+
+def _square_check(name: str, A: Tensor) -> None:  # noqa: N803 - PyTorch's argument name
+    if not A.dtype.is_floating_point and not A.dtype.is_complex:
+        raise RuntimeError(
+            f"linalg.{name}: Expected a floating point or complex tensor as "
+            f"input. Got {A.dtype.legacy}"
+        )
+    if A.ndim < 2:
+        raise RuntimeError(f"linalg.{name}: The input tensor A must have at least 2 dimensions.")
+    if A.shape[-1] != A.shape[-2]:
+        raise RuntimeError(
+            f"linalg.{name}: A must be batches of square matrices, but they are "
+            f"{A.shape[-2]} by {A.shape[-1]} matrices"
+        )
+
+
+def _inv_array(a: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        # PyTorch names the first zero pivot of the LU factorisation (1-based)
+        lu = a.reshape(-1, *a.shape[-2:])[0].astype(np.float64)
+        n = lu.shape[0]
+        for k in range(n):
+            p = k + int(np.argmax(np.abs(lu[k:, k])))
+            if lu[p, k] == 0:
+                raise LinAlgError(
+                    f"linalg.inv: The diagonal element {k + 1} is zero, the inversion could not "
+                    "be completed because the input matrix is singular."
+                ) from None
+            lu[[k, p]] = lu[[p, k]]
+            lu[k + 1 :] -= np.outer(lu[k + 1 :, k] / lu[k, k], lu[k])
+        raise LinAlgError("linalg.inv: The input matrix is singular.") from None
+
+
+_inv = Primitive(
+    "inv",
+    "LinalgInvExBackward0",
+    _inv_array,
+    (lambda g, s: -matmul(matmul(s["result"].mT, g), s["result"].mT),),
+    saves={"result": (0,)},
+    attrs=("inverse",),
+    display={"inverse": lambda node: node.prim.saved_attr(node, "result")},
+)
+
+
+def inv(A: Tensor) -> Tensor:  # noqa: N803 - PyTorch's argument name
+    """Inverse of a square matrix, or of each in a batch (torch.linalg.inv)."""
+    _square_check("inv", A)
+    return apply(_inv, A)
+
+
+def _det_rule(g: Tensor, s: dict) -> Tensor:
+    """``g * det(A) * inv(A)^T``; zero for a singular matrix, as PyTorch returns there."""
+    a, det = s["self"], s["result"]
+    singular = (det == 0).unsqueeze(-1).unsqueeze(-1)
+    eye = Tensor._make(np.eye(a.shape[-1], dtype=a._data.dtype))
+    safe = where(singular, eye, a)
+    scale = (g * det).unsqueeze(-1).unsqueeze(-1)
+    return where(singular, 0.0, scale * inv(safe).mT)
+
+
+_det = Primitive(
+    "det",
+    "LinalgDetBackward0",
+    lambda a: np.asarray(np.linalg.det(a)),
+    (_det_rule,),
+    saves={"self": (0,), "result": (0,)},
+    attrs=("A", "result"),
+    display={"A": lambda node: node.prim.saved_attr(node, "self")},
+)
+
+
+def det(A: Tensor) -> Tensor:  # noqa: N803 - PyTorch's argument name
+    """Determinant of a square matrix, or of each in a batch (torch.linalg.det)."""
+    _square_check("det", A)
+    return apply(_det, A)
+
+
+inverse = inv
+
+__all__ = ["det", "inverse"]
+
+METHODS = {"det": det, "inverse": inv}

@@ -1,0 +1,300 @@
+"""Statistics and norms: var, std, var_mean, std_mean, norm, vector_norm, matrix_norm.
+
+``var`` / ``std`` are unbiased by default (``correction=1``). Norms are PyTorch's
+``linalg.vector_norm`` (LinalgVectorNormBackward0) underneath; their gradient is 0 at the zero
+vector, as in PyTorch.
+
+>>> import graphgrad as torch
+>>> torch.tensor([1.0, 2.0, 3.0, 4.0]).std()
+tensor(1.2910)
+>>> torch.tensor([3.0, 4.0], requires_grad=True).norm()
+tensor(5., grad_fn=<LinalgVectorNormBackward0>)
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import warnings
+
+import numpy as np
+
+from ..dtypes import _FLOAT
+from ..tensor import Tensor
+from .elementwise import sign, where
+from .primitive import Primitive, apply
+from .reduce import normalize_dims, reduced_count, restore_dims, shown_dim
+from .reduce_select import amax, amin
+
+_UNSET = object()  # tells ``var()`` apart from ``var(None)``: only the former shows correction=None
+
+
+# -- var, std, var_mean, std_mean --------------------------------------------------------------
+def _var_array(a, axes, correction_value, keepdim, std: bool = False, **_):
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        n = reduced_count(a.shape, axes)
+        mean = np.mean(a, axis=axes, keepdims=True) if n else np.zeros((1,) * a.ndim, a.dtype)
+        sq = np.sum(np.abs(a - mean) ** 2, axis=axes, keepdims=keepdim)
+        out = sq / builtins.max(0, n - correction_value)
+    out = np.asarray(out, a.dtype)
+    return np.sqrt(out) if std else out
+
+
+def _var_grad(g: Tensor, x: Tensor, s: dict) -> Tensor:
+    """d var / dx = 2 (x - mean) / (N - correction), with g restored to x's rank."""
+    axes = s["axes"]
+    n = reduced_count(x.shape, axes) - s["correction_value"]
+    factor = 2.0 / n if n != 0 else math.inf
+    return factor * restore_dims(g, x.ndim, axes, s["keepdim"]) * (x - x.mean(axes, keepdim=True))
+
+
+def _std_grad(g: Tensor, result: Tensor, x: Tensor, s: dict) -> Tensor:
+    r = restore_dims(result, x.ndim, s["axes"], s["keepdim"])
+    g = restore_dims(g, x.ndim, s["axes"], s["keepdim"])
+    return _var_grad(where(r == 0, 0.0, g / (2 * r)), x, {**s, "keepdim": True})
+
+
+def _mean_grad(g: Tensor, x: Tensor, s: dict) -> Tensor:
+    axes = s["axes"]
+    return restore_dims(g, x.ndim, axes, s["keepdim"]).expand(x.shape) / reduced_count(
+        x.shape, axes
+    )
+
+
+_STAT_ATTRS = ("correction", "dim", "keepdim")
+_var = Primitive(
+    "var",
+    "VarBackward0",
+    _var_array,
+    (lambda g, s: _var_grad(g, s["self"], s),),
+    saves={"self": (0,)},
+    attrs=(*_STAT_ATTRS, "self"),
+)
+_std = Primitive(
+    "std",
+    "StdBackward0",
+    lambda a, **kw: _var_array(a, std=True, **kw),
+    (lambda g, s: _std_grad(g, s["result"], s["self"], s),),
+    saves={"self": (0,), "result": (0,)},
+    attrs=(*_STAT_ATTRS, "result", "self"),
+)
+_var_mean = Primitive(
+    "var_mean",
+    "VarMeanBackward0",
+    lambda a, **kw: (_var_array(a, **kw), np.mean(a, axis=kw["axes"], keepdims=kw["keepdim"])),
+    (lambda gs, s: _var_grad(gs[0], s["self"], s) + _mean_grad(gs[1], s["self"], s),),
+    saves={"self": (0,)},
+    attrs=(*_STAT_ATTRS, "self"),
+    n_outputs=2,
+)
+_std_mean = Primitive(
+    "std_mean",
+    "StdMeanBackward0",
+    lambda a, **kw: (
+        _var_array(a, std=True, **kw),
+        np.mean(a, axis=kw["axes"], keepdims=kw["keepdim"]),
+    ),
+    (lambda gs, s: _std_grad(gs[0], s["result"], s["self"], s) + _mean_grad(gs[1], s["self"], s),),
+    saves={"self": (0,), "result": (0,)},
+    attrs=(*_STAT_ATTRS, "result0", "self"),
+    n_outputs=2,
+    display={"result0": lambda node: node.prim.saved_attr(node, "result")},
+)
+
+
+def _stat(prim: Primitive, name: str, input: Tensor, dim, unbiased, keepdim: bool, correction):
+    if input.dtype.category < _FLOAT:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    if isinstance(dim, bool):  # the legacy var(unbiased) overload
+        dim, unbiased = None, dim
+    shown = None
+    if not (dim is _UNSET and unbiased is None and correction is None):
+        shown = correction if correction is not None else int(unbiased is not False)
+    dim = None if dim is _UNSET else dim
+    value = shown if shown is not None else 1
+    axes = normalize_dims(dim, input.ndim)
+    if reduced_count(input._data.shape, axes) - value <= 0:
+        warnings.warn(
+            f"{name}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+            "reduction factor (input numel divided by output numel).",
+            UserWarning,
+            stacklevel=3,
+        )
+    return apply(
+        prim,
+        input,
+        axes=axes,
+        keepdim=keepdim,
+        correction=shown,
+        correction_value=value,
+        dim=shown_dim(dim, as_tuple=True),
+    )
+
+
+def var(input: Tensor, dim=_UNSET, unbiased=None, keepdim: bool = False, *, correction=None):
+    """Variance over ``dim`` (all by default), unbiased unless told otherwise (torch.var)."""
+    return _stat(_var, "var", input, dim, unbiased, keepdim, correction)
+
+
+def std(input: Tensor, dim=_UNSET, unbiased=None, keepdim: bool = False, *, correction=None):
+    """Standard deviation over ``dim``, unbiased by default (torch.std)."""
+    return _stat(_std, "std", input, dim, unbiased, keepdim, correction)
+
+
+def var_mean(
+    input: Tensor, dim=_UNSET, unbiased=None, keepdim: bool = False, *, correction=None
+) -> tuple[Tensor, Tensor]:
+    """``(var, mean)`` from one node (torch.var_mean)."""
+    return _stat(_var_mean, "var_mean", input, dim, unbiased, keepdim, correction)
+
+
+def std_mean(
+    input: Tensor, dim=_UNSET, unbiased=None, keepdim: bool = False, *, correction=None
+) -> tuple[Tensor, Tensor]:
+    """``(std, mean)`` from one node (torch.std_mean)."""
+    return _stat(_std_mean, "std_mean", input, dim, unbiased, keepdim, correction)
+
+
+# -- vector norms -------------------------------------------------------------------------------
+def _vector_norm_array(a, p, axes, keepdim, **_):
+    ab = np.abs(a)
+    kw = {"axis": axes, "keepdims": keepdim}
+    if p == 2:
+        return np.sqrt(np.sum(ab * ab, **kw))
+    if p == 1:
+        return np.sum(ab, **kw)
+    if p == math.inf:
+        return np.max(ab, **kw) if ab.size else np.zeros(np.sum(ab, **kw).shape, a.dtype)
+    if p == -math.inf:
+        return np.min(ab, **kw)
+    if p == 0:
+        return np.sum(ab != 0, **kw).astype(a.dtype)
+    with np.errstate(divide="ignore"):
+        return np.asarray(np.sum(ab**p, **kw) ** (1.0 / p), a.dtype)
+
+
+def _norm_rule(g: Tensor, s: dict) -> Tensor:
+    """PyTorch's norm_backward for each order; 0 where the norm is 0."""
+    x, p, axes, keepdim = s["self"], s["p"], s["axes"], s["keepdim"]
+    g = restore_dims(g, x.ndim, axes, keepdim)
+    r = restore_dims(s["result"], x.ndim, axes, keepdim)
+    if p == 0:
+        return g * 0.0 * x
+    if p == 1:
+        return sign(x) * g
+    safe_r = where(r == 0, 1.0, r)
+    if p == 2:
+        return g * where(r == 0, 0.0, x / safe_r)
+    if math.isinf(p):
+        mask = x.abs() == r
+        return sign(x) * where(mask, g / mask.sum(axes, keepdim=True), 0.0)
+    if p < 1:
+        safe_abs = where(x == 0, 1.0, x.abs())
+        return sign(x) * where(x == 0, 0.0, safe_abs ** (p - 1)) * g * r ** (1 - p)
+    if p < 2:
+        grad = sign(x) * x.abs() ** (p - 1) * g / safe_r ** (p - 1)
+    else:
+        grad = x * x.abs() ** (p - 2) * g / safe_r ** (p - 1)
+    return where(r == 0, 0.0, grad)
+
+
+_vector_norm = Primitive(
+    "vector_norm",
+    "LinalgVectorNormBackward0",
+    _vector_norm_array,
+    (_norm_rule,),
+    saves={"self": (0,), "result": (0,)},
+    attrs=("dim", "keepdim", "ord", "result", "self"),
+)
+
+
+def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    """The ``ord``-norm of ``x`` as a vector, over ``dim`` or all elements (linalg.vector_norm)."""
+    if not x.dtype.is_floating_point and not x.dtype.is_complex:
+        raise RuntimeError(
+            "linalg.vector_norm: Expected a floating point or complex tensor as "
+            f"input. Got {x.dtype.legacy}"
+        )
+    if dtype is not None:
+        x = x.to(dtype)
+    axes = normalize_dims(dim, x.ndim)
+    return apply(
+        _vector_norm,
+        x,
+        p=float(ord),
+        axes=axes,
+        keepdim=keepdim,
+        ord=ord,
+        dim=shown_dim(dim, as_tuple=True),
+    )
+
+
+def matrix_norm(
+    A: Tensor,  # noqa: N803 - PyTorch's argument name
+    ord="fro",
+    dim=(-2, -1),
+    keepdim: bool = False,
+    *,
+    dtype=None,
+) -> Tensor:
+    """Frobenius, 1, -1, inf and -inf matrix norms over the two ``dim`` (linalg.matrix_norm)."""
+    d0, d1 = (d % A.ndim for d in dim) if A.ndim >= 2 else (None, None)
+    if d0 is None:
+        raise RuntimeError(
+            "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
+        )
+    if ord == "fro":
+        return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)
+    if ord in (1, -1, math.inf, -math.inf):
+        # the 1-norms of the columns (ord +-1) or rows (+-inf), then their max or min
+        vec_dim, red_dim = (d0, d1) if abs(ord) == 1 else (d1, d0)
+        if not keepdim and vec_dim < red_dim:
+            red_dim -= 1
+        norms = vector_norm(A, 1.0, (vec_dim,), keepdim, dtype=dtype)
+        return (amax if ord > 0 else amin)(norms, (red_dim,), keepdim)
+    raise NotImplementedError(
+        f"graphgrad: matrix norm ord={ord!r} (needs an SVD) is not "
+        "supported; use 'fro', 1, -1, inf or -inf"
+    )
+
+
+def linalg_norm(
+    A: Tensor,  # noqa: N803 - PyTorch's argument name
+    ord=None,
+    dim=None,
+    keepdim: bool = False,
+    *,
+    dtype=None,
+) -> Tensor:
+    """A vector or a matrix norm, depending on ``ord`` and ``dim`` (torch.linalg.norm)."""
+    if isinstance(dim, int):
+        dim = (dim,)
+    if ord is None:
+        if dim is None or len(dim) == 1:
+            return vector_norm(A, 2.0, dim, keepdim, dtype=dtype)
+        return matrix_norm(A, "fro", dim, keepdim, dtype=dtype)
+    if dim is None:
+        if A.ndim not in (1, 2):
+            raise RuntimeError(
+                "linalg.norm: If dim is not specified but ord is, the input must "
+                f"be 1D or 2D. Got {A.ndim}D."
+            )
+        dim = (0,) if A.ndim == 1 else (-2, -1)
+    if len(dim) == 1:
+        return vector_norm(A, ord, dim, keepdim, dtype=dtype)
+    return matrix_norm(A, ord, dim, keepdim, dtype=dtype)
+
+
+def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
+    """The ``p``-norm over ``dim`` (all elements by default); ``'fro'`` is the 2-norm."""
+    if p == "nuc":
+        return matrix_norm(input, "nuc", dim if dim is not None else (-2, -1), keepdim)
+    if p == "fro" or p is None:
+        p = 2
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)
+
+
+__all__ = ["norm", "std", "std_mean", "var", "var_mean"]
+
+METHODS = {"norm": norm, "std": std, "var": var}

@@ -1,0 +1,94 @@
+"""Adam (with amsgrad) and AdamW (decoupled weight decay), PyTorch's single-tensor update.
+
+>>> import graphgrad as torch
+>>> w = torch.nn.Parameter(torch.tensor([1.0, -1.0]))
+>>> opt = torch.optim.Adam([w], lr=0.1)
+>>> (w * w).sum().backward()
+>>> opt.step()
+>>> w
+Parameter containing:
+tensor([ 0.9000, -0.9000], requires_grad=True)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from ._kernels import add_scaled, lerp, write
+from .optimizer import (
+    Optimizer, check_eps, check_lr, check_weight_decay, finish, param_grad, params_with_grad,
+    state_array, step_count,
+)
+
+
+class Adam(Optimizer):
+    _decoupled_default = False
+
+    def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, foreach=None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False,
+                 fused=None, decoupled_weight_decay: bool | None = None) -> None:
+        check_lr(lr)
+        check_eps(eps)
+        for i, beta in enumerate(betas):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+        check_weight_decay(weight_decay)
+        if decoupled_weight_decay is None:
+            decoupled_weight_decay = self._decoupled_default
+        defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
+                    "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach,
+                    "capturable": capturable, "differentiable": differentiable, "fused": fused,
+                    "decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            for p in params_with_grad(group):
+                self._update(p, group)
+        return loss
+
+    def _update(self, p: Tensor, group: dict) -> None:
+        data = p._data
+        grad = param_grad(p, group["maximize"])
+        state = self.state[p]
+        step = step_count(state)
+        exp_avg = state_array(state, "exp_avg", data)
+        exp_avg_sq = state_array(state, "exp_avg_sq", data)
+        lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+        if wd != 0:
+            if group["decoupled_weight_decay"]:
+                write(data, data * data.dtype.type(1 - lr * wd))
+            else:
+                grad = add_scaled(grad, data, wd)
+        write(exp_avg, lerp(exp_avg, grad, 1 - beta1))
+        square = exp_avg_sq * data.dtype.type(beta2)
+        write(exp_avg_sq, square + data.dtype.type(1 - beta2) * grad * grad)
+        bias_correction1 = 1 - beta1**step
+        bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+        step_size = lr / bias_correction1
+        second = exp_avg_sq
+        if group["amsgrad"]:
+            second = state_array(state, "max_exp_avg_sq", data)
+            np.maximum(second, exp_avg_sq, out=second)
+        denom = np.sqrt(second) / data.dtype.type(bias_correction2_sqrt) + data.dtype.type(
+            group["eps"])
+        write(data, data + data.dtype.type(-step_size) * (exp_avg / denom))
+        finish(p)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (default ``weight_decay=0.01``)."""
+
+    _decoupled_default = True
+
+    def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+                 foreach=None, capturable: bool = False, differentiable: bool = False,
+                 fused=None) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach,
+                         maximize=maximize, capturable=capturable,
+                         differentiable=differentiable, fused=fused,
+                         decoupled_weight_decay=True)

@@ -1,0 +1,223 @@
+"""``Optimizer``: parameter groups, per-parameter state, ``zero_grad``, ``state_dict``.
+
+Updates run on the parameters' arrays in place (what PyTorch does under ``no_grad``), bump the
+version counters, and follow PyTorch's single-tensor (CPU) formulas operation by operation.
+
+>>> import graphgrad as torch
+>>> w = torch.nn.Parameter(torch.ones(2))
+>>> torch.optim.SGD([w], lr=0.1)
+SGD (
+Parameter Group 0
+    dampening: 0
+    differentiable: False
+    foreach: None
+    fused: None
+    lr: 0.1
+    maximize: False
+    momentum: 0
+    nesterov: False
+    weight_decay: 0
+)
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from ..autograd.grad_mode import enable_grad
+from ..tensor import Tensor
+
+
+class _Required:
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _Required()
+
+
+def _typename(obj) -> str:
+    if isinstance(obj, Tensor):
+        return f"torch.{obj.dtype.legacy}Tensor"
+    return type(obj).__name__
+
+
+class Optimizer:
+    """Base class: subclasses implement ``step`` from ``param_groups`` and ``state``."""
+
+    def __init__(self, params, defaults: dict) -> None:
+        self.defaults = defaults
+        self.state: defaultdict = defaultdict(dict)
+        self.param_groups: list[dict] = []
+        if isinstance(params, Tensor):
+            raise TypeError("params argument given to the optimizer should be an iterable of "
+                            f"Tensors or dicts, but got {_typename(params)}")
+        groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group: dict) -> None:
+        """Add a group (a dict with ``params`` and optional overrides of the defaults)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+        params = param_group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, "
+                            "but the ordering of tensors in sets will change between runs. "
+                            "Please use a list instead.")
+        params = list(params)
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"optimizer can only optimize Tensors, but one of the params is "
+                                f"{_typename(p)}")
+            if not p.is_leaf:
+                raise ValueError("can't optimize a non-leaf Tensor")
+        group = dict(param_group, params=params)
+        for name, default in self.defaults.items():
+            if default is required and name not in group:
+                raise ValueError("parameter group didn't specify a value of required "
+                                 f"optimization parameter {name}")
+            group.setdefault(name, default)
+        existing = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in existing for p in params):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(group)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset gradients: to None (the default, as PyTorch 2), or to zeros in place."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p._grad is None:
+                    continue
+                if set_to_none:
+                    p._grad = None
+                else:
+                    p._grad = Tensor._make(np.zeros_like(p._grad._data))
+
+    def _closure_loss(self, closure: Callable | None):
+        if closure is None:
+            return None
+        with enable_grad():
+            return closure()
+
+    def step(self, closure: Callable | None = None):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- state dict ---------------------------------------------------------------------------
+    def state_dict(self) -> dict:
+        """``{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}``."""
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            ids = []
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+                ids.append(index[id(p)])
+            packed["params"] = ids
+            groups.append(packed)
+        state = {index[id(p)]: value for p, value in self.state.items() if id(p) in index}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restore state saved by ``state_dict`` (tensors cast to each parameter's dtype)."""
+        state_dict = copy.deepcopy(dict(state_dict))
+        saved = state_dict["param_groups"]
+        if len(saved) != len(self.param_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        for ours, theirs in zip(self.param_groups, saved):
+            if len(ours["params"]) != len(theirs["params"]):
+                raise ValueError("loaded state dict contains a parameter group that doesn't "
+                                 "match the size of optimizer's group")
+        mapping = {}
+        for ours, theirs in zip(self.param_groups, saved):
+            mapping.update(zip(theirs["params"], ours["params"]))
+        self.state = defaultdict(dict)
+        for key, value in state_dict["state"].items():
+            key = int(key) if isinstance(key, str) else key
+            if key in mapping:
+                param = mapping[key]
+                self.state[param] = {k: _cast_state(k, v, param) for k, v in value.items()}
+        self.param_groups = [dict(theirs, params=ours["params"])
+                             for ours, theirs in zip(self.param_groups, saved)]
+
+    def __getstate__(self) -> dict:
+        return self.__dict__
+
+    def __repr__(self) -> str:
+        text = type(self).__name__ + " ("
+        for i, group in enumerate(self.param_groups):
+            text += f"\nParameter Group {i}\n"
+            for key in sorted(group):
+                if key != "params":
+                    text += f"    {key}: {group[key]}\n"
+        return text + ")"
+
+
+def _cast_state(key: str, value, param: Tensor):
+    """State tensors follow their parameter's dtype, except ``step`` (PyTorch's policy)."""
+    if key == "step" or not isinstance(value, Tensor):
+        return value
+    if param.dtype.is_floating_point and value.dtype.is_floating_point:
+        return Tensor._make(value._data.astype(param._data.dtype, copy=True))
+    return Tensor._make(value._data.copy())
+
+
+def _params_with_grad(group: dict) -> Iterable[Tensor]:
+    for p in group["params"]:
+        if p._grad is not None:
+            yield p
+
+
+def state_array(state: dict, key: str, like: np.ndarray, fill: float = 0.0) -> np.ndarray:
+    """The array of the tensor ``state[key]``, created as ``full_like(like, fill)`` if absent."""
+    if key not in state:
+        state[key] = Tensor._make(np.full_like(like, fill))
+    return state[key]._data
+
+
+def step_count(state: dict) -> float:
+    """Advance and return ``state["step"]``, a float32 0-d tensor as in PyTorch."""
+    if "step" not in state:
+        state["step"] = Tensor._make(np.asarray(0.0, np.float32))
+    step = state["step"]
+    step._data = np.asarray(step._data + 1, np.float32)
+    return float(step._data)
+
+
+def param_grad(p: Tensor, maximize: bool) -> np.ndarray:
+    g = p._grad._data
+    return -g if maximize else g
+
+
+def finish(p: Tensor) -> None:
+    """An in-place update happened: bump the version counter as PyTorch's ``add_`` does."""
+    p._bump_version()
+
+
+def check_lr(lr) -> None:
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+
+
+def check_eps(eps) -> None:
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+
+
+def check_weight_decay(weight_decay) -> None:
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
+params_with_grad = _params_with_grad

@@ -1,0 +1,76 @@
+"""RMSprop (with momentum and the centered variant), PyTorch's single-tensor update.
+
+>>> import graphgrad as torch
+>>> w = torch.nn.Parameter(torch.tensor([1.0]))
+>>> opt = torch.optim.RMSprop([w], lr=0.01)
+>>> (w * w).sum().backward()
+>>> opt.step()
+>>> round(w.item(), 4)
+0.9
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from ._kernels import add_scaled, lerp, write
+from .optimizer import (
+    Optimizer, check_eps, check_lr, check_weight_decay, finish, param_grad, params_with_grad,
+    state_array, step_count,
+)
+
+
+class RMSprop(Optimizer):
+    def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False,
+                 capturable: bool = False, foreach=None, maximize: bool = False,
+                 differentiable: bool = False) -> None:
+        check_lr(lr)
+        check_eps(eps)
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        check_weight_decay(weight_decay)
+        if alpha < 0.0:
+            raise ValueError(f"Invalid alpha value: {alpha}")
+        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
+                    "centered": centered, "weight_decay": weight_decay, "capturable": capturable,
+                    "foreach": foreach, "maximize": maximize, "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            for p in params_with_grad(group):
+                self._update(p, group)
+        return loss
+
+    def _update(self, p: Tensor, group: dict) -> None:
+        data = p._data
+        f = data.dtype.type
+        grad = param_grad(p, group["maximize"])
+        state = self.state[p]
+        step_count(state)
+        square_avg = state_array(state, "square_avg", data)
+        if group["momentum"] > 0:
+            state_array(state, "momentum_buffer", data)
+        if group["centered"]:
+            state_array(state, "grad_avg", data)
+        alpha = group["alpha"]
+        if group["weight_decay"] != 0:
+            grad = add_scaled(grad, data, group["weight_decay"])
+        write(square_avg, square_avg * f(alpha) + f(1 - alpha) * grad * grad)
+        if group["centered"]:
+            grad_avg = state["grad_avg"]._data
+            write(grad_avg, lerp(grad_avg, grad, 1 - alpha))
+            avg = np.sqrt(square_avg + f(-1) * grad_avg * grad_avg)
+        else:
+            avg = np.sqrt(square_avg)
+        avg = avg + f(group["eps"])
+        if group["momentum"] > 0:
+            buf = state["momentum_buffer"]._data
+            write(buf, buf * f(group["momentum"]) + grad / avg)
+            write(data, add_scaled(data, buf, -group["lr"]))
+        else:
+            write(data, data + f(-group["lr"]) * (grad / avg))
+        finish(p)

@@ -1,0 +1,60 @@
+"""SGD with momentum, dampening, Nesterov and weight decay (PyTorch's update, step by step).
+
+>>> import graphgrad as torch
+>>> w = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+>>> opt = torch.optim.SGD([w], lr=0.1)
+>>> (w * w).sum().backward()
+>>> opt.step()
+>>> w
+Parameter containing:
+tensor([0.8000, 1.6000], requires_grad=True)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from ._kernels import add_scaled, write
+from .optimizer import Optimizer, check_lr, check_weight_decay, finish, param_grad, params_with_grad
+
+
+class SGD(Optimizer):
+    def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach=None, differentiable: bool = False, fused=None) -> None:
+        check_lr(lr)
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        check_weight_decay(weight_decay)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
+                    "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
+                    "foreach": foreach, "differentiable": differentiable, "fused": fused}
+        super().__init__(params, defaults)
+
+    def step(self, closure=None):
+        loss = self._closure_loss(closure)
+        for group in self.param_groups:
+            for p in params_with_grad(group):
+                self._update(p, group)
+        return loss
+
+    def _update(self, p: Tensor, group: dict) -> None:
+        grad = param_grad(p, group["maximize"])
+        if group["weight_decay"] != 0:
+            grad = add_scaled(grad, p._data, group["weight_decay"])
+        momentum = group["momentum"]
+        if momentum != 0:
+            state = self.state[p]
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = Tensor._make(np.array(grad, copy=True))
+                state["momentum_buffer"] = buf
+            else:
+                scaled = buf._data * buf._data.dtype.type(momentum)
+                write(buf._data, add_scaled(scaled, grad, 1 - group["dampening"]))
+            grad = add_scaled(grad, buf._data, momentum) if group["nesterov"] else buf._data
+        write(p._data, add_scaled(p._data, grad, -group["lr"]))
+        finish(p)

@@ -1,0 +1,216 @@
+"""Activation checkpointing: trade compute for memory by recomputing a segment in backward.
+
+``checkpoint(fn, *args, use_reentrant=False)`` runs ``fn`` as usual but lets go of the tensors
+its nodes saved for backward (the activations); when backward first reaches one of those
+nodes, ``fn`` runs again on the same inputs and the recomputed values take their place. The
+output's ``grad_fn`` is ``fn``'s own last node and gradients equal the plain ones, as PyTorch's
+non-reentrant variant. ``use_reentrant=True`` (PyTorch's old default, and what it does when
+``use_reentrant`` is not given, with a warning) wraps ``fn`` in one ``CheckpointFunction``
+node instead, whose backward reruns ``fn`` and backpropagates through it.
+
+>>> import graphgrad as torch
+>>> from graphgrad.utils.checkpoint import checkpoint
+>>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+>>> y = checkpoint(lambda t: (t.sin() * t).sum(), x, use_reentrant=False)
+>>> y.grad_fn.name()
+'SumBackward0'
+>>> y.backward(); x.grad
+tensor([1.3818, 0.0770])
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from ..autograd import Function, backward
+from ..autograd import node as _node
+from ..autograd.grad_mode import _state as _grad_state
+from ..autograd.grad_mode import enable_grad, no_grad
+from ..autograd.node import AccumulateGrad, FunctionNode, SavedSlot
+from ..tensor import Tensor
+
+__all__ = ["CheckpointError", "checkpoint", "checkpoint_sequential"]
+
+USE_REENTRANT_WARNING = (
+    "torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in "
+    "PyTorch 2.9, calling checkpoint without use_reentrant will raise an exception. "
+    "use_reentrant=False is recommended, but if you need to preserve the current default "
+    "behavior, you can pass use_reentrant=True. Refer to docs for more details on the "
+    "differences between the two variants."
+)
+
+
+class CheckpointError(RuntimeError):
+    """The recomputation did not save what the original forward saved."""
+
+
+def checkpoint(function, *args, use_reentrant: bool | None = None, context_fn=None,
+               determinism_check: str = "default", debug: bool = False,
+               early_stop: bool = True, preserve_rng_state: bool = True, **kwargs):
+    """``function(*args, **kwargs)``, keeping no activations inside it for backward."""
+    if use_reentrant is None:
+        warnings.warn(USE_REENTRANT_WARNING, UserWarning, stacklevel=2)
+        use_reentrant = True
+    if use_reentrant:
+        if kwargs:
+            raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
+        return CheckpointFunction.apply(function, preserve_rng_state, *args)
+    return _checkpoint_without_reentrant(function, args, kwargs, preserve_rng_state)
+
+
+def checkpoint_sequential(functions, segments: int, input, use_reentrant: bool | None = None,
+                          **kwargs):
+    """Run ``functions`` (a list or ``nn.Sequential``) in ``segments`` checkpointed chunks;
+    the last chunk runs normally, as in PyTorch."""
+    if use_reentrant is None:
+        warnings.warn(USE_REENTRANT_WARNING, UserWarning, stacklevel=2)
+        use_reentrant = True
+    funcs = list(functions.children()) if hasattr(functions, "children") else list(functions)
+    size = max(len(funcs) // segments, 1)
+    end = -1
+    for start in range(0, size * (segments - 1), size):
+        end = start + size - 1
+        chunk = funcs[start:end + 1]
+        input = checkpoint(_run_all(chunk), input, use_reentrant=use_reentrant, **kwargs)
+    return _run_all(funcs[end + 1:])(input)
+
+
+def _run_all(funcs: list):
+    def forward(x):
+        for f in funcs:
+            x = f(x)
+        return x
+
+    return forward
+
+
+# -- the reentrant variant: one custom Function --------------------------------------------------
+class _RngState:
+    """The default generator's state, if the RNG module is there (restored for recomputing)."""
+
+    def __init__(self, enabled: bool) -> None:
+        import graphgrad
+
+        self.get = getattr(graphgrad, "get_rng_state", None) if enabled else None
+        self.set = getattr(graphgrad, "set_rng_state", None)
+        self.state = self.get() if self.get is not None else None
+
+    def restore(self) -> None:
+        if self.state is not None and self.set is not None:
+            self.set(self.state)
+
+
+class CheckpointFunction(Function):
+    """Forward without recording; backward reruns the function with grad and backpropagates."""
+
+    @staticmethod
+    def forward(ctx, run_function, preserve_rng_state: bool, *args):
+        ctx.run_function = run_function
+        ctx.rng = _RngState(preserve_rng_state)
+        ctx.inputs = [None if isinstance(a, Tensor) else a for a in args]
+        ctx.tensor_indices = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+        ctx.save_for_backward(*(a for a in args if isinstance(a, Tensor)))
+        with no_grad():
+            return run_function(*args)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        inputs = list(ctx.inputs)
+        for i, t in zip(ctx.tensor_indices, ctx.saved_tensors):
+            inputs[i] = t.detach().requires_grad_(t.requires_grad)
+        ctx.rng.restore()
+        with enable_grad():
+            outputs = ctx.run_function(*inputs)
+        outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+        pairs = [(o, g) for o, g in zip(outputs, grads)
+                 if isinstance(o, Tensor) and o.requires_grad]
+        if not pairs:
+            raise RuntimeError(
+                "none of output has requires_grad=True, this checkpoint() is not necessary"
+            )
+        backward([o for o, _ in pairs], [g for _, g in pairs])
+        grads_in = [None] * len(inputs)
+        for i in ctx.tensor_indices:
+            grads_in[i] = inputs[i].grad
+        return (None, None, *grads_in)
+
+
+# -- the non-reentrant variant: drop saved activations, refill them on first use ----------------
+def _checkpoint_without_reentrant(function, args: tuple, kwargs: dict, preserve_rng: bool):
+    rng = _RngState(preserve_rng)
+    start = next(_node._sequence)
+    outputs = function(*args, **kwargs)
+    if not _grad_state.enabled:
+        return outputs
+    nodes = _segment_nodes(outputs, start)
+    dropped = [(n, _drop_activations(n, start)) for n in nodes]
+    dropped = [(n, keys) for n, keys in dropped if keys]
+    if not dropped:
+        return outputs
+    state = {"done": False}
+
+    def recompute(_grad_outputs):
+        if not state["done"]:
+            state["done"] = True
+            rng.restore()
+            again_start = next(_node._sequence)
+            with enable_grad():
+                again = function(*args, **kwargs)
+            _refill(dropped, nodes, _segment_nodes(again, again_start))
+
+    for n, _ in dropped:
+        n.register_prehook(recompute)
+    return outputs
+
+
+def _segment_nodes(outputs, start: int) -> list:
+    """The nodes made since sequence number ``start`` that lead to ``outputs``, oldest first."""
+    outs = outputs if isinstance(outputs, (tuple, list)) else (outputs,)
+    stack = [o.grad_fn for o in outs if isinstance(o, Tensor) and o.grad_fn is not None]
+    seen, found = set(), []
+    while stack:
+        n = stack.pop()
+        if n is None or n in seen or type(n) is AccumulateGrad or n._sequence_nr < start:
+            continue
+        seen.add(n)
+        found.append(n)
+        stack.extend(nxt for nxt, _ in n._next_functions)
+    return sorted(found, key=lambda n: n._sequence_nr)
+
+
+def _made_inside(slot: SavedSlot, start: int) -> bool:
+    t = slot.tensor
+    if t is None:
+        return True  # a saved output of the node: always an activation
+    return t.grad_fn is not None and t.grad_fn._sequence_nr >= start
+
+
+def _drop_activations(node, start: int) -> list:
+    """Free the saved activations of ``node``; the keys that will need refilling."""
+    if not isinstance(node, FunctionNode):
+        return []
+    keys = []
+    for key, slot in node._saved.items():
+        if type(slot) is SavedSlot and _made_inside(slot, start):
+            slot.tensor = slot.data = None
+            keys.append(key)
+    return keys
+
+
+def _refill(dropped: list, original: list, again: list) -> None:
+    """Copy the recomputed saved values into the original nodes (paired by creation order)."""
+    original = [n for n in original if isinstance(n, FunctionNode)]
+    again = [n for n in again if isinstance(n, FunctionNode)]
+    if [n.name() for n in original] != [n.name() for n in again]:
+        raise CheckpointError(
+            "torch.utils.checkpoint: Recomputed values for the following tensors have different "
+            "metadata than during the forward pass: the recomputation ran "
+            f"{[n.name() for n in again]} instead of {[n.name() for n in original]}."
+        )
+    twin = {id(o): n for o, n in zip(original, again)}
+    for node, keys in dropped:
+        new = twin[id(node)]
+        for key in keys:
+            src, dst = new._saved[key], node._saved[key]
+            dst.tensor, dst.data = src.tensor, src.data
+            dst.counter, dst.version = src.counter, src.version

@@ -1,0 +1,119 @@
+"""DataLoader: batches from a dataset with optional shuffling, and ``default_collate``.
+
+Single-process only (``num_workers`` is accepted and ignored). A TensorDataset (or a Subset of
+one) with the default collate is batched by one fancy index per tensor instead of per sample.
+
+>>> import graphgrad as torch
+>>> default_collate([{"x": torch.tensor([1.0]), "y": 0}, {"x": torch.tensor([2.0]), "y": 1}])
+{'x': tensor([[1.],
+        [2.]]), 'y': tensor([0, 1])}
+"""
+
+from __future__ import annotations
+
+import collections.abc as abc
+
+import numpy as np
+
+from ...tensor import Tensor
+from .sampler import BatchSampler, RandomSampler, SequentialSampler
+
+
+def _stack(tensors: list[Tensor]) -> Tensor:
+    return Tensor._make(np.stack([t._data for t in tensors]))
+
+
+def default_collate(batch: list):
+    """Stack samples into batches, recursing into tuples, lists, dicts and namedtuples."""
+    elem = batch[0]
+    if isinstance(elem, Tensor):
+        return _stack(batch)
+    if isinstance(elem, np.ndarray):
+        return Tensor._make(np.stack(batch))
+    if isinstance(elem, np.generic):
+        return Tensor._make(np.asarray(batch))
+    if isinstance(elem, bool):
+        return Tensor._make(np.asarray(batch, np.bool_))
+    if isinstance(elem, float):
+        return Tensor._make(np.asarray(batch, np.float64))
+    if isinstance(elem, int):
+        return Tensor._make(np.asarray(batch, np.int64))
+    if isinstance(elem, (str, bytes)):
+        return batch
+    if isinstance(elem, abc.Mapping):
+        return {key: default_collate([d[key] for d in batch]) for key in elem}
+    if isinstance(elem, tuple) and hasattr(elem, "_fields"):
+        return type(elem)(*(default_collate(list(s)) for s in zip(*batch)))
+    if isinstance(elem, abc.Sequence):
+        if any(len(e) != len(elem) for e in batch):
+            raise RuntimeError("each element in list of batch should be of equal size")
+        return [default_collate(list(s)) for s in zip(*batch)]
+    raise TypeError(
+        "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
+        f"found {type(elem)}"
+    )
+
+
+def default_convert(data):
+    """Arrays to tensors, recursively (what ``batch_size=None`` applies to each sample)."""
+    if isinstance(data, np.ndarray):
+        return Tensor._make(data)
+    if isinstance(data, abc.Mapping):
+        return {k: default_convert(v) for k, v in data.items()}
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(default_convert(d) for d in data))
+    if isinstance(data, (list, tuple)):
+        return [default_convert(d) for d in data]
+    return data
+
+
+class DataLoader:
+    """Iterate over ``dataset`` in batches (optionally shuffled with a seeded ``generator``)."""
+
+    def __init__(self, dataset, batch_size: int | None = 1, shuffle: bool | None = None,
+                 sampler=None, batch_sampler=None, num_workers: int = 0, collate_fn=None,
+                 pin_memory: bool = False, drop_last: bool = False, timeout: float = 0,
+                 worker_init_fn=None, multiprocessing_context=None, generator=None, *,
+                 prefetch_factor=None, persistent_workers: bool = False) -> None:
+        if num_workers < 0:
+            raise ValueError("num_workers option should be non-negative; use num_workers=0 to "
+                             "disable multiprocessing.")
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None
+                                          or drop_last):
+            raise ValueError("batch_sampler option is mutually exclusive with batch_size, "
+                             "shuffle, sampler, and drop_last")
+        self.dataset, self.num_workers, self.generator = dataset, num_workers, generator
+        if sampler is None:
+            sampler = (RandomSampler(dataset, generator=generator) if shuffle
+                       else SequentialSampler(dataset))
+        if batch_sampler is None and batch_size is not None:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        elif batch_sampler is not None:
+            batch_size, drop_last = None, False
+        self.sampler, self.batch_sampler = sampler, batch_sampler
+        self.batch_size, self.drop_last = batch_size, drop_last
+        self._auto_collate = collate_fn is None
+        if collate_fn is None:
+            collate_fn = default_collate if batch_sampler is not None else default_convert
+        self.collate_fn = collate_fn
+
+    def __iter__(self):
+        if self.batch_sampler is None:
+            for index in self.sampler:
+                yield self.collate_fn(self.dataset[index])
+            return
+        fast = getattr(self.dataset, "_batch", None) if self._auto_collate else None
+        for indices in self.batch_sampler:
+            batch = fast(indices) if fast is not None else None
+            if batch is None:
+                batch = self.collate_fn([self.dataset[i] for i in indices])
+            elif isinstance(batch, tuple):
+                batch = list(batch)
+            yield batch
+
+    def __len__(self) -> int:
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
+        return len(self.sampler)

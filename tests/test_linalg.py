@@ -1,0 +1,519 @@
+"""Matrix products: PyTorch's graph structure for every form of matmul (spec 2.1), addmm's saved
+geometry, einsum, exact error messages (spec 3.25), and the seed program of Example 4 printed
+exactly as PyTorch prints it (spec 4), which needs the bit-compatible small matmul (spec 4.3)."""
+
+# ruff: noqa: N803, N806 - ``T`` is the module under test (graphgrad or torch), as in
+# sample.py; matrices are named A, B as in the math
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import graphgrad as torch
+from graphgrad.ops.linalg import matmul_arrays
+
+
+def _tree(node, depth: int = 0) -> list[str]:
+    """Every node below ``node``, indented, with PyTorch's AccumulateGrad name normalised."""
+    if node is None:
+        return ["  " * depth + "None"]
+    out = ["  " * depth + node.name().replace("torch::autograd::", "")]
+    for child, _ in node.next_functions:
+        out += _tree(child, depth + 1)
+    return out
+
+
+def _leaves(T, shapes, grads=None):
+    rng = np.random.default_rng(0)
+    grads = grads or [True] * len(shapes)
+    return [
+        T.tensor(rng.uniform(-1, 1, s), dtype=T.float64, requires_grad=g)
+        for s, g in zip(shapes, grads, strict=True)
+    ]
+
+
+# -- graph structure ---------------------------------------------------------------------------
+def test_matmul_graphs_from_the_spec():
+    def tree(*shapes):
+        a, b = _leaves(torch, shapes)
+        return _tree((a @ b).grad_fn)
+
+    assert tree((3,), (3,)) == ["DotBackward0", "  AccumulateGrad", "  AccumulateGrad"]
+    assert tree((2, 3), (3,))[0] == "MvBackward0"
+    assert tree((3,), (3, 4)) == [
+        "SqueezeBackward4",
+        "  MmBackward0",
+        "    UnsqueezeBackward0",
+        "      AccumulateGrad",
+        "    AccumulateGrad",
+    ]
+    assert tree((5, 2, 3), (5, 3, 4)) == [
+        "UnsafeViewBackward0",
+        "  BmmBackward0",
+        "    ViewBackward0",
+        "      ExpandBackward0",
+        "        AccumulateGrad",
+        "    ViewBackward0",
+        "      ExpandBackward0",
+        "        AccumulateGrad",
+    ]
+    assert tree((5, 2, 3), (3, 4)) == [
+        "UnsafeViewBackward0",
+        "  MmBackward0",
+        "    ViewBackward0",
+        "      AccumulateGrad",
+        "    AccumulateGrad",
+    ]
+    assert tree((2, 3), (5, 3, 4))[:5] == [
+        "CloneBackward0",
+        "  TransposeBackward0",
+        "    UnsafeViewBackward0",
+        "      MmBackward0",
+        "        UnsafeViewBackward0",
+    ]
+
+
+MATMUL_CASES = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (3, 4)),
+    ((2, 3), (3, 4)),
+    ((5, 2, 3), (5, 3, 4)),
+    ((5, 2, 3), (3, 4)),
+    ((2, 3), (5, 3, 4)),
+    ((5, 2, 3), (3,)),
+    ((2,), (5, 2, 3)),
+    ((2, 5, 2, 3), (5, 3, 4)),
+    ((1, 2, 3), (5, 3, 4)),
+    ((5, 2, 3), (1, 3, 4)),
+    ((2, 1, 2, 3), (1, 4, 3, 2)),
+    ((2, 5, 2, 3), (3,)),
+    ((3,), (2, 2, 3, 4)),
+]
+
+
+@pytest.mark.parametrize("shapes", MATMUL_CASES)
+@pytest.mark.parametrize("grads", [(True, True), (True, False), (False, True)])
+def test_matmul_graph_values_and_gradients_match_torch(shapes, grads):
+    torch_ = pytest.importorskip("torch")
+    ours, theirs = _leaves(torch, shapes, list(grads)), _leaves(torch_, shapes, list(grads))
+    out, ref = ours[0] @ ours[1], theirs[0] @ theirs[1]
+    assert _tree(out.grad_fn) == _tree(ref.grad_fn)
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12)
+    seed = np.random.default_rng(1).standard_normal(tuple(ref.shape))
+    out.backward(torch.tensor(seed))
+    ref.backward(torch_.tensor(seed))
+    for x, y in zip(ours, theirs, strict=True):
+        if y.grad is not None:
+            np.testing.assert_allclose(x.grad.numpy(), y.grad.numpy(), rtol=1e-12)
+
+
+def test_non_contiguous_batch_is_not_folded():
+    torch_ = pytest.importorskip("torch")
+    for T in (torch, torch_):
+        a = T.ones(2, 5, 3, requires_grad=True).transpose(0, 1)
+        out = a @ T.ones(3, dtype=a.dtype)
+        assert out.shape == (5, 2)
+    ours = torch.ones(2, 5, 3, requires_grad=True).transpose(0, 1) @ torch.ones(3)
+    assert _tree(ours.grad_fn)[:3] == [
+        "UnsafeViewBackward0",
+        "  SqueezeBackward1",
+        "    BmmBackward0",
+    ]
+
+
+def test_mm_saved_geometry():
+    x, w = torch.ones(1, 10), torch.ones(10, 5, requires_grad=True)
+    node = (x @ w).grad_fn
+    assert node._saved_mat2 is None and node._saved_self is x
+    assert node._saved_self_sym_sizes == (1, 10) and node._saved_self_sym_strides == ()
+    assert node._saved_mat2_sym_sizes == (10, 5) and node._saved_mat2_sym_strides == (5, 1)
+    a, b = torch.ones(2, 3, requires_grad=True), torch.ones(4, 3, requires_grad=True)
+    node = a.mm(b.t()).grad_fn
+    assert node._saved_mat2_sym_strides == (1, 3)
+    assert node.next_functions[1][0].name() == "TBackward0"
+
+
+def test_addmm_is_nn_linear_node():
+    bias, x = torch.zeros(4, requires_grad=True), torch.ones(2, 3, requires_grad=True)
+    w = torch.ones(4, 3, requires_grad=True)
+    y = torch.addmm(bias, x, w.t())
+    node = y.grad_fn
+    assert node.name() == "AddmmBackward0"
+    assert [line for line in _tree(node) if line.startswith("  ") and line[2] != " "] == [
+        "  AccumulateGrad",
+        "  AccumulateGrad",
+        "  TBackward0",
+    ]
+    assert (node._saved_alpha, node._saved_beta) == (1, 1)
+    assert node._saved_mat1 is x and node._saved_mat2.shape == (3, 4)
+    assert node._saved_mat1_sym_sizes == (2, 3) and node._saved_mat1_sym_strides == (3, 1)
+    assert node._saved_mat2_sym_sizes == (3, 4) and node._saved_mat2_sym_strides == (1, 3)
+    y.sum().backward()
+    assert bias.grad.tolist() == [2.0] * 4 and w.grad.tolist() == [[2.0] * 3] * 4
+    z = torch.addmm(torch.zeros(2, 4), x, w.t(), beta=0.5, alpha=2)
+    assert (z.grad_fn._saved_alpha, z.grad_fn._saved_beta) == (2, 0.5)
+    assert z.tolist() == [[6.0] * 4] * 2
+
+
+def test_outer_and_einsum_graphs():
+    v, w = torch.ones(3, requires_grad=True), torch.ones(4, requires_grad=True)
+    assert _tree(torch.outer(v, w).grad_fn) == [
+        "MulBackward0",
+        "  ViewBackward0",
+        "    AccumulateGrad",
+        "  AccumulateGrad",
+    ]
+    assert torch.ger(v, w).shape == (3, 4)
+    A, B = torch.ones(2, 3, requires_grad=True), torch.ones(3, 4, requires_grad=True)
+    assert torch.einsum("ij,jk->ik", A, B).grad_fn.name() == "ViewBackward0"
+    assert torch.einsum("ij->i", A).grad_fn.name() == "SumBackward1"
+    assert torch.einsum("ij->ji", A).grad_fn.name() == "PermuteBackward0"
+    assert torch.einsum("i,j->ij", v, w).grad_fn.name() == "MulBackward0"
+    assert torch.tensordot(A, B, dims=1).grad_fn.name() == "ViewBackward0"
+
+
+EINSUMS = [
+    ("ii->i", [(3, 3)]),
+    ("ii", [(3, 3)]),
+    ("iij->ji", [(3, 3, 2)]),
+    ("ij->", [(2, 3)]),
+    ("i,i", [(3,), (3,)]),
+    ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]),
+    ("...ij,...jk", [(2, 1, 2, 3), (4, 3, 2)]),
+    ("ij,jk->i", [(2, 1), (3, 4)]),
+    ("ijk,ikl,lm->mji", [(2, 3, 2), (2, 2, 3), (3, 2)]),
+    ("ij,ij->ij", [(2, 3), (2, 3)]),
+    ("Ab,bC->AC", [(2, 3), (3, 2)]),
+    ("i,i,i->", [(3,), (3,), (3,)]),
+]
+
+
+@pytest.mark.parametrize(("equation", "shapes"), EINSUMS)
+def test_einsum_values_and_gradients_match_torch(equation, shapes):
+    torch_ = pytest.importorskip("torch")
+    ours, theirs = _leaves(torch, shapes), _leaves(torch_, shapes)
+    out, ref = torch.einsum(equation, *ours), torch_.einsum(equation, *theirs)
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12)
+    seed = np.random.default_rng(1).standard_normal(tuple(ref.shape))
+    out.backward(torch.tensor(seed))
+    ref.backward(torch_.tensor(seed))
+    for x, y in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(x.grad.numpy(), y.grad.numpy(), rtol=1e-12)
+
+
+def test_einsum_double_backward():
+    a = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradgradcheck(lambda x: torch.einsum("ij,jk,ii->k", x, x, x), (a,))
+    assert torch.autograd.gradcheck(lambda x: torch.einsum("ii->i", x) ** 2, (a,))
+
+
+def test_rmatmul_and_int_matmul():
+    a = torch.tensor([[1, 2]])
+    assert (a @ torch.tensor([[1], [2]])).tolist() == [[5]]
+    m = torch.ones(2, 2)
+    out = np.ones((1, 2), np.float32) @ m
+    assert isinstance(out, torch.Tensor) and out.tolist() == [[2.0, 2.0]]
+    assert m.__rmatmul__(torch.ones(2)).tolist() == [2.0, 2.0]
+
+
+def test_det_and_inv():
+    A = torch.tensor([[4.0, 7.0], [2.0, 6.0]], requires_grad=True)
+    d = torch.linalg.det(A)
+    assert d.item() == pytest.approx(10.0)
+    d.backward()
+    np.testing.assert_allclose(A.grad.numpy(), [[6.0, -2.0], [-7.0, 4.0]], rtol=1e-6)
+    inv = torch.linalg.inv(A)
+    assert inv.grad_fn.name() == "LinalgInvExBackward0"
+    np.testing.assert_allclose((inv @ A).detach().numpy(), np.eye(2), atol=1e-6)
+    S = torch.tensor([[1.0, 2.0], [2.0, 4.0]], requires_grad=True)
+    torch.det(S).backward()
+    assert S.grad.tolist() == [[0.0, 0.0], [0.0, 0.0]]  # PyTorch returns zero here too
+
+
+# -- errors (spec 3.25) -------------------------------------------------------------------------
+ERRORS = [
+    (
+        lambda T: T.ones(2, 3) @ T.ones(4, 5),
+        "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)",
+    ),
+    (
+        lambda T: T.mm(T.ones(2, 3), T.ones(4, 5)),
+        "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)",
+    ),
+    (lambda T: T.ones(3) @ T.ones(4, 5), "mat1 and mat2 shapes cannot be multiplied (1x3 and 4x5)"),
+    (
+        lambda T: T.ones(3) @ T.ones(4),
+        "inconsistent tensor size, expected tensor [3] and src [4] to "
+        "have the same number of elements, but got 3 and 4 elements respectively",
+    ),
+    (
+        lambda T: T.dot(T.ones(3), T.ones(4)),
+        "inconsistent tensor size, expected tensor [3] and src "
+        "[4] to have the same number of elements, but got 3 and 4 elements respectively",
+    ),
+    (lambda T: T.ones(2, 3) @ T.ones(4), "size mismatch, got input (2), mat (2x3), vec (4)"),
+    (
+        lambda T: T.ones(5, 2, 3) @ T.ones(5, 4, 2),
+        "Expected size for first two dimensions of batch2 tensor to be: [5, 3] but got: [5, 4].",
+    ),
+    (
+        lambda T: T.ones(5, 2, 3) @ T.ones(4, 3, 2),
+        "The size of tensor a (5) must match the size of tensor b (4) at non-singleton dimension 0",
+    ),
+    (
+        lambda T: T.bmm(T.ones(5, 2, 3), T.ones(4, 3, 2)),
+        "Expected size for first two dimensions of batch2 tensor to be: [5, 3] but got: [4, 3].",
+    ),
+    (
+        lambda T: T.tensor(1.0) @ T.ones(2),
+        "both arguments to matmul need to be at least 1D, but they are 0D and 1D",
+    ),
+    (lambda T: T.mm(T.ones(3), T.ones(3)), "self must be a matrix"),
+    (lambda T: T.mm(T.ones(3, 3), T.ones(3)), "mat2 must be a matrix"),
+    (
+        lambda T: T.ones(2, 3) @ T.ones(3, 2, dtype=T.float64),
+        "expected m1 and m2 to have the same dtype, but got: float != double",
+    ),
+    (
+        lambda T: T.tensor([[1, 2]]) @ T.ones(2, 2),
+        "expected m1 and m2 to have the same dtype, but got: long int != float",
+    ),
+    (
+        lambda T: T.dot(T.ones(3), T.ones(3, dtype=T.float64)),
+        "dot : expected both vectors to have same dtype, but found Float and Double",
+    ),
+    (
+        lambda T: T.mv(T.ones(2, 3, dtype=T.float64), T.ones(3)),
+        "addmv input tensors must have the same dtype, but got Float, Double, and Float",
+    ),
+    (lambda T: T.bmm(T.ones(2, 3), T.ones(3, 2)), "batch1 must be a 3D tensor"),
+    (
+        lambda T: T.bmm(T.ones(1, 2, 3, dtype=T.float64), T.ones(1, 3, 2)),
+        "expected scalar type Double but found Float",
+    ),
+    (lambda T: T.dot(T.ones(2, 2), T.ones(2, 2)), "1D tensors expected, but got 2D and 2D tensors"),
+    (lambda T: T.mv(T.ones(3), T.ones(3)), "vector + matrix @ vector expected, got 1, 1, 1"),
+    (lambda T: T.outer(T.ones(3), T.ones(2, 2)), "outer: Expected 1-D argument vec2, but got 2-D"),
+    (
+        lambda T: T.addmm(T.ones(3), T.ones(3), T.ones(3, 3)),
+        "mat1 must be a matrix, got 1-D tensor",
+    ),
+    (
+        lambda T: T.addmm(T.ones(3), T.ones(2, 3), T.ones(4, 3)),
+        "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x3)",
+    ),
+    (
+        lambda T: T.addmm(T.ones(3, dtype=T.float64), T.ones(2, 3), T.ones(3, 3)),
+        "self and mat2 must have the same dtype, but got Double and Float",
+    ),
+    (
+        lambda T: T.addmm(T.ones(5), T.ones(2, 3), T.ones(3, 3)),
+        "The expanded size of the tensor (3) must match the existing size (5) at non-singleton "
+        "dimension 1.  Target sizes: [2, 3].  Tensor sizes: [5]",
+    ),
+    (
+        lambda T: T.einsum("ij,jk->ik", T.ones(2, 3), T.ones(4, 5)),
+        "einsum(): subscript j has size "
+        "4 for operand 1 which does not broadcast with previously seen size 3",
+    ),
+    (
+        lambda T: T.einsum("ij->ijk", T.ones(2, 3)),
+        "einsum(): output subscript k does not appear in the equation for any input operand",
+    ),
+    (
+        lambda T: T.einsum("ij", T.ones(2, 3), T.ones(2)),
+        "einsum(): more operands were provided than specified in the equation",
+    ),
+    (
+        lambda T: T.einsum("ii", T.ones(2, 3)),
+        "einsum(): subscript i is repeated for operand 0 but the sizes don't match, 3 != 2",
+    ),
+    (
+        lambda T: T.linalg.inv(T.ones(2, 3)),
+        "linalg.inv: A must be batches of square matrices, but they are 2 by 3 matrices",
+    ),
+    (
+        lambda T: T.linalg.inv(T.zeros(3, 3)),
+        "linalg.inv: The diagonal element 1 is zero, the "
+        "inversion could not be completed because the input matrix is singular.",
+    ),
+    (
+        lambda T: T.linalg.det(T.tensor([[1, 2], [3, 4]])),
+        "linalg.det: Expected a floating point or complex tensor as input. Got Long",
+    ),
+]
+
+
+@pytest.mark.parametrize(("expr", "message"), ERRORS)
+def test_error_messages(expr, message):
+    with pytest.raises(RuntimeError) as info:
+        expr(torch)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(("expr", "message"), ERRORS)
+def test_error_messages_match_torch(expr, message):
+    torch_ = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError) as info:
+        expr(torch_)
+    assert str(info.value).split("\n")[0] == message
+
+
+# -- the small-matmul kernel and seed Example 4 (spec 4 and 4.3) ------------------------------
+def test_small_matmul_keeps_negative_zero_when_k_is_one():
+    a = np.array([[1.0], [-2.0]], np.float32)
+    b = np.array([[0.0, -3.0]], np.float32)
+    out = matmul_arrays(a, b)
+    assert np.signbit(out[1, 0]) and out.tolist() == [[0.0, -3.0], [-0.0, 6.0]]
+
+
+X = [
+    1.5409960746765137,
+    -0.293428897857666,
+    -2.1787893772125244,
+    0.5684312582015991,
+    -1.0845223665237427,
+    -1.3985954523086548,
+    0.40334683656692505,
+    0.8380263447761536,
+    -0.7192575931549072,
+    -0.40334352850914,
+]
+W1 = [
+    0.5988394618034363,
+    -1.5550950765609741,
+    -0.3413603901863098,
+    1.85300612449646,
+    0.46809640526771545,
+    -0.1577124446630478,
+    1.4436601400375366,
+    0.26604941487312317,
+    1.3893661499023438,
+    1.586334228515625,
+    0.946298360824585,
+    -0.843676745891571,
+    0.9318265914916992,
+    1.2590092420578003,
+    2.0049805641174316,
+    0.05373690277338028,
+    0.4396958351135254,
+    0.11241118609905243,
+    0.6407923698425293,
+    0.441156268119812,
+    -0.21586325764656067,
+    -0.7425481677055359,
+    0.5627213716506958,
+    0.25962740182876587,
+    0.5228604674339294,
+    2.3022053241729736,
+    -1.4688938856124878,
+    -1.586688756942749,
+    1.203223705291748,
+    0.08453469723463058,
+    -1.2001394033432007,
+    -0.004785737954080105,
+    -0.23033547401428223,
+    -0.3917543888092041,
+    -0.4731197953224182,
+    0.3355507552623749,
+    1.5091218948364258,
+    2.0819554328918457,
+    1.7067116498947144,
+    2.3803675174713135,
+    -1.1256016492843628,
+    -0.31699809432029724,
+    -0.14067143201828003,
+    0.8057535886764526,
+    0.32761430740356445,
+    -0.7607071995735168,
+    -1.5990819931030273,
+    0.018486667424440384,
+    -0.7504268288612366,
+    0.18540798127651215,
+]
+B1 = [
+    -0.67763751745224,
+    1.0421911478042603,
+    -1.9512622356414795,
+    0.41861534118652344,
+    3.3214149475097656,
+]
+W2 = [
+    0.8764007091522217,
+    1.2345104217529297,
+    -1.16419517993927,
+    -0.024031592532992363,
+    0.6479946374893188,
+]
+B2 = [1.7340123653411865]
+
+EXAMPLE_4 = """\
+tensor([[0.0000, 5.3057, 0.0000, 0.0000, 0.2679]], grad_fn=<ReluBackward0>)
+tensor([[8.4576]], grad_fn=<AddBackward0>)
+tensor([[ 0.0000,  1.9024,  0.0000,  0.0000,  0.9986],
+        [-0.0000, -0.3622, -0.0000, -0.0000, -0.1901],
+        [-0.0000, -2.6897, -0.0000, -0.0000, -1.4118],
+        [ 0.0000,  0.7017,  0.0000,  0.0000,  0.3683],
+        [-0.0000, -1.3389, -0.0000, -0.0000, -0.7028],
+        [-0.0000, -1.7266, -0.0000, -0.0000, -0.9063],
+        [ 0.0000,  0.4979,  0.0000,  0.0000,  0.2614],
+        [ 0.0000,  1.0346,  0.0000,  0.0000,  0.5430],
+        [-0.0000, -0.8879, -0.0000, -0.0000, -0.4661],
+        [-0.0000, -0.4979, -0.0000, -0.0000, -0.2614]])
+tensor([0.0000, 1.2345, 0.0000, 0.0000, 0.6480])
+tensor([[0.0000],
+        [5.3057],
+        [0.0000],
+        [0.0000],
+        [0.2679]])
+tensor([1.])
+tensor([[-1.6165,  2.8101,  0.2577,  0.8287, -0.5779, -1.7586, -0.3125,  3.4055,
+         -0.1790, -1.8539]])"""
+
+
+def _example_4(T, x_requires_grad: bool):
+    """Seed Example 4 (``manual_seed(0)`` draws, spelled out): a two-layer net, backward."""
+    x = T.tensor([X], requires_grad=x_requires_grad)
+    w1 = T.tensor(W1).reshape(10, 5).detach().requires_grad_()
+    b1 = T.tensor(B1, requires_grad=True)
+    w2 = T.tensor(W2).reshape(5, 1).detach().requires_grad_()
+    b2 = T.tensor(B2, requires_grad=True)
+    h = T.relu(x @ w1 + b1)
+    y = h @ w2 + b2
+    y.backward()
+    return h, y, [w1.grad, b1.grad, w2.grad, b2.grad], x
+
+
+def test_seed_example_4_prints_exactly_as_pytorch():
+    h, y, grads, _ = _example_4(torch, False)
+    _, _, _, x = _example_4(torch, True)
+    text = "\n".join(repr(t) for t in [h, y, *grads, x.grad])
+    assert text == EXAMPLE_4
+    g = grads[0].numpy()
+    assert int((np.signbit(g) & (g == 0)).sum()) == 18  # the negative zeros of W1.grad
+    assert _tree(y.grad_fn) == [
+        "AddBackward0",
+        "  MmBackward0",
+        "    ReluBackward0",
+        "      AddBackward0",
+        "        MmBackward0",
+        "          None",
+        "          AccumulateGrad",
+        "        AccumulateGrad",
+        "    AccumulateGrad",
+        "  AccumulateGrad",
+    ]
+
+
+def test_seed_example_4_is_bit_exact_with_torch():
+    torch_ = pytest.importorskip("torch")
+    ours, theirs = _example_4(torch, True), _example_4(torch_, True)
+    for a, b in zip(
+        [ours[0], ours[1], *ours[2], ours[3].grad],
+        [theirs[0], theirs[1], *theirs[2], theirs[3].grad],
+        strict=True,
+    ):
+        mine, ref = a.detach().numpy(), b.detach().numpy()
+        assert mine.tobytes() == ref.tobytes()
