@@ -32,5 +32,8 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 
+bench: $(VENV)/.test
+	$(BIN)/python benchmarks/run.py
+
 clean:
 	rm -rf $(VENV) $(GRAPH_DIR) .pytest_cache

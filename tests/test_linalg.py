@@ -517,3 +517,33 @@ def test_seed_example_4_is_bit_exact_with_torch():
     ):
         mine, ref = a.detach().numpy(), b.detach().numpy()
         assert mine.tobytes() == ref.tobytes()
+
+
+@pytest.mark.parametrize("grads", [(True, True), (True, False), (False, True)])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        lambda T, a, b: a @ b,
+        lambda T, a, b: a.mm(b.t().t()),
+        lambda T, a, b: T.addmm(T.ones(4, dtype=T.float64), a, b),
+        lambda T, a, b: T.addmm(T.ones(4, dtype=T.float64), a, b.t().t(), alpha=2, beta=0.5),
+        lambda T, a, b: T.mv(a, b[:, 0]),
+        lambda T, a, b: T.dot(a[0], b[:, 0]),
+        lambda T, a, b: T.bmm(a[None], b[None]),
+    ],
+)
+def test_saved_attributes_match_torch(expr, grads):
+    torch_ = pytest.importorskip("torch")
+    ours = expr(torch, *_leaves(torch, [(2, 3), (3, 4)], list(grads))).grad_fn
+    theirs = expr(torch_, *_leaves(torch_, [(2, 3), (3, 4)], list(grads))).grad_fn
+    assert ours.name() == theirs.name()
+    names = sorted(n for n in dir(theirs) if n.startswith("_saved_") and "raw" not in n)
+    assert sorted(n for n in dir(ours) if n.startswith("_saved_")) == names
+    for n in names:
+        mine, ref = getattr(ours, n), getattr(theirs, n)
+        if isinstance(ref, torch_.Tensor) or ref is None:
+            assert (mine is None) == (ref is None), n
+            if ref is not None:
+                np.testing.assert_array_equal(mine.detach().numpy(), ref.detach().numpy())
+        else:
+            assert mine == ref, n

@@ -176,7 +176,7 @@ def test_saved_tensor_modified_in_place():
     s.add_(1)
     assert "[torch.FloatTensor []], which is output 0 of Add" in _message(t.backward)
     w = torch.ones(3, 4, requires_grad=True)
-    h = (torch.ones(2, 3) @ w).sum()
+    h = (torch.ones(2, 3, requires_grad=True) @ w).sum()
     with torch.no_grad():
         w.add_(1)
     assert _message(h.backward) == (

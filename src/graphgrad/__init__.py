@@ -17,7 +17,11 @@ import importlib
 from . import _methods, autograd, dtypes
 from ._device import device
 from ._printing import get_printoptions, printoptions, set_printoptions
-from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd import (
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+    set_grad_enabled,
+)
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .creation import (
     arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace,
     ones, ones_like, scalar_tensor, tensor, zeros, zeros_like,
@@ -48,7 +52,8 @@ _methods.install()
 
 # Ops modules written as separate units export their public functions through __all__.
 for _name in ("linalg", "index", "activation", "shape", "reduce", "reduce_select",
-              "reduce_stats", "einsum", "linalg_extra", "shape_join", "gather"):
+              "reduce_stats", "einsum", "linalg_extra", "shape_join", "shape_reorder",
+              "slicing", "gather"):
     try:
         _mod = importlib.import_module(f".ops.{_name}", __name__)
     except ModuleNotFoundError:
@@ -96,4 +101,8 @@ cuda = _Cuda()
 
 # Training: nn, optim, utils.data and safetensors checkpoints (issue 5).
 from . import nn, optim, utils  # noqa: E402
+
+# The function transforms (issue 6): torch.func, and torch.vmap as its alias.
+from . import func  # noqa: E402
+from .func import vmap  # noqa: E402, F401
 from .serialization import load, save  # noqa: E402

@@ -128,7 +128,12 @@ class Generator:
         else:
             lo = np.float32(low)
             out = u if (low, high) == (0.0, 1.0) else fma32(u, np.float32(high) - lo, lo)
-        return out.astype(np_dtype, copy=False).reshape(shape)
+        out = out.astype(np_dtype, copy=False)
+        # A value that rounds up to ``high`` becomes ``low``, so the range stays [low, high).
+        hi = np_dtype.type(high)
+        if (low, high) != (0.0, 1.0) or np_dtype == _F16:
+            out[out == hi] = np_dtype.type(low)
+        return out.reshape(shape)
 
     def normal_array(self, shape, mean=0.0, std=1.0, np_dtype=np.float32) -> np.ndarray:
         """N(mean, std**2) values of ``shape`` (a contiguous fill, as ``torch.randn``)."""
@@ -142,24 +147,26 @@ class Generator:
         n = _size(shape)
         if n < 16:
             return self.normal_scalar_array(n, mean, std, np_dtype).reshape(shape)
-        if np_dtype == _F16:
-            return self._normal_f16(n, mean, std).reshape(shape)
-        fill = _normal.fill16_f64 if np_dtype == _F64 else _normal.fill16_f32
-        d = self._unit(n, np_dtype)
+        if np_dtype == _F64:
+            return self._normal_f64(n, mean, std).reshape(shape)
+        # float32 and float16: the float32 kernel. Slots get n uniforms first (float16: only the
+        # whole blocks), then a short tail is redone with 16 fresh ones over the last 16 slots.
         full = n - n % 16
-        fill(d[:full], mean, std)
-        if full != n:  # the tail: 16 fresh uniforms over the last 16 slots
-            d[n - 16 :] = self._unit(16, np_dtype)
-            fill(d[n - 16 :], mean, std)
-        return d.reshape(shape)
-
-    def _normal_f16(self, n: int, mean: float, std: float) -> np.ndarray:
-        full = n - n % 16
-        out = np.empty(n, np.float16)
-        out[:full] = _normal.fill16_f16(self._unit(full, _F32), mean, std)
+        out = np.empty(n, _F32)
+        words = self._mt.uint32(full if np_dtype == _F16 else n)
+        _normal.fill16_f32(words[:full], out[:full], mean, std)
         if full != n:
-            out[n - 16 :] = _normal.fill16_f16(self._unit(16, _F32), mean, std)
-        return out
+            _normal.fill16_f32(self._mt.uint32(16), out[n - 16 :], mean, std)
+        return out.reshape(shape) if np_dtype == _F32 else out.astype(_F16).reshape(shape)
+
+    def _normal_f64(self, n: int, mean: float, std: float) -> np.ndarray:
+        d = self._unit(n, _F64)
+        full = n - n % 16
+        _normal.fill16_f64(d[:full], mean, std)
+        if full != n:  # the tail: 16 fresh uniforms over the last 16 slots
+            d[n - 16 :] = self._unit(16, _F64)
+            _normal.fill16_f64(d[n - 16 :], mean, std)
+        return d
 
     def normal_scalar_array(self, n: int, mean=0.0, std=1.0, np_dtype=np.float64) -> np.ndarray:
         """``n`` values from the scalar path: double Box-Muller, one value cached between calls."""

@@ -17,7 +17,7 @@ from .tensor import Tensor
 
 OP_MODULES = ("elementwise", "compare", "convert", "reduce", "shape", "linalg", "index",
               "activation", "inplace", "reduce_select", "reduce_stats", "einsum", "linalg_extra",
-              "shape_join", "gather")
+              "shape_join", "shape_reorder", "slicing", "gather")
 
 
 def _reflected(fn):

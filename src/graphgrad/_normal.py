@@ -58,43 +58,39 @@ def _horner(x: np.ndarray, coeffs: tuple) -> np.ndarray:
 
 
 def log_ps(u: np.ndarray) -> np.ndarray:
-    """``log256_ps`` of positive normal float32 ``u``, as float64 values at float32 precision."""
-    bits = u.view(np.uint32)
-    m = ((bits & np.uint32(0x807FFFFF)) | np.uint32(0x3F000000)).view(f32)  # u = m * 2**e
-    small = m < _SQRT_HALF
-    e = (bits >> 23).astype(np.int32)
-    e -= small  # for m < sqrt(1/2) use 2m - 1 and one less in the exponent
-    ef = e.astype(f64)
-    ef -= 0x7F - 1
-    x = m.astype(f64)
-    np.add(x, x, out=x, where=small)
-    x -= 1.0  # exact (Sterbenz)
-    z = _r(x * x)
+    """``log256_ps`` of positive normal float32 ``u``, FMA-contracted; float32 result."""
+    m, e = np.frexp(u)  # u = m * 2**e, m in [0.5, 1)
+    # Below sqrt(1/2) use 2m - 1 and one less in the exponent. (Arithmetic on the mask rather
+    # than ufunc ``where=``, whose masked loops crawl on random masks.)
+    small = (m < _SQRT_HALF).astype(f32)
+    x32 = m * (small + f32(1))
+    x32 -= f32(1)  # exact (Sterbenz)
+    ef = e.astype(f32)
+    ef -= small
+    x = x32.astype(f64)
+    z32 = x32 * x32
     y = _horner(x, _LOG_P)
     y *= x
     _r(y)
-    y *= z  # GCC fuses this product (the first one) with the add of e*q1
-    y += _r(ef * _LOG_Q1)
-    _r(y)
-    y -= z * 0.5
-    _r(y)
-    x += y
-    _r(x)
-    x += ef * _LOG_Q2
-    return _r(x)
+    y *= z32.astype(f64)  # GCC fuses this product (the first one) with the add of e*q1
+    y += (ef * f32(_LOG_Q1)).astype(f64)
+    # The remaining steps round exactly like plain float32 arithmetic (z/2 and e*q2 are exact).
+    y32 = y.astype(f32)
+    y32 -= z32 * f32(0.5)
+    x32 += y32
+    x32 += ef * f32(_LOG_Q2)
+    return x32
 
 
 def sincos_ps(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``sincos256_ps`` of float32 ``theta`` in [0, 2*pi): (sin, cos) as float64 arrays."""
+    """``sincos256_ps`` of float32 ``theta`` in [0, 2*pi): float32 (sin, cos)."""
     j = (theta * _FOPI).astype(np.int32)
     j += 1
     j &= ~1  # octant, rounded up to even
-    flip_sin = (j & 4) != 0
-    flip_cos = ((j - 2) & 4) == 0
-    use_cos_poly = (j & 2) != 0
-    x = theta.astype(f64)
     jf = j.astype(f64)
-    for dp in _DP:  # extended-precision theta - j * pi/4, one FMA each
+    x = theta.astype(f64)
+    x += jf * _DP[0]  # exact: the first Cody-Waite step needs no rounding
+    for dp in _DP[1:]:  # extended-precision theta - j * pi/4, one FMA each
         x += jf * dp
         _r(x)
     z = _r(x * x)
@@ -103,71 +99,72 @@ def sincos_ps(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     _r(yc)
     yc *= z  # fused with the subtraction of z/2 (exact)
     yc -= z * 0.5
-    _r(yc)
-    yc += 1.0
-    _r(yc)
+    yc32 = yc.astype(f32)
+    yc32 += f32(1)
     ys = _horner(z, _SIN_P)
     ys *= z
     _r(ys)
     ys *= x
     ys += x
-    _r(ys)
-    sin = np.where(use_cos_poly, yc, ys)
-    cos = np.where(use_cos_poly, ys, yc)
-    np.negative(sin, out=sin, where=flip_sin)
-    np.negative(cos, out=cos, where=flip_cos)
+    ys32 = ys.astype(f32)
+    # Octants 2 and 6 swap the polynomials; octants 4 and 6 negate sin, 2 and 4 negate cos.
+    swap = (j & 2) != 0
+    sin = np.where(swap, yc32, ys32)
+    cos = np.where(swap, ys32, yc32)
+    sin.view(np.int32)[...] ^= (j & 4) << 29
+    cos.view(np.int32)[...] ^= (~(j - 2) & 4) << 29
     return sin, cos
 
 
-def fill16_f32(d: np.ndarray, mean: float, std: float) -> None:
-    """The float32 kernel: turn uniforms into normals in place, block by block of 16.
+_U24 = np.uint32(0xFFFFFF)
+_TWO_PI_ULP = _TWO_PI * f32(2.0**-24)  # exact: 2*pi * (k * 2**-24) == (2*pi * 2**-24) * k
 
-    In each block, ``d[j]`` and ``d[j + 8]`` (j < 8) are one Box-Muller pair.
+
+def fill16_f32(words: np.ndarray, out: np.ndarray, mean: float, std: float) -> None:
+    """The float32 kernel: 32-bit words -> normals in ``out``, block by block of 16.
+
+    Word ``w`` gives the uniform ``(w & 0xFFFFFF) * 2**-24``; in each block, slots ``j`` and
+    ``j + 8`` (j < 8) are one Box-Muller pair.
     """
-    blocks = d.reshape(-1, 2, 8)
+    src, dst = words.reshape(-1, 2, 8), out.reshape(-1, 2, 8)
     step = _CHUNK // 8
-    for start in range(0, len(blocks), step):
-        blk = blocks[start : start + step]
-        radius = log_ps((f32(1) - blk[:, 0]).ravel())
-        radius *= -2.0
-        _r(np.sqrt(radius, out=radius))
-        sin, cos = sincos_ps((_TWO_PI * blk[:, 1]).ravel())
+    for start in range(0, len(src), step):
+        w, o = src[start : start + step], dst[start : start + step]
+        k = (w[:, 0] & _U24).ravel()
+        u1 = k.astype(f32)
+        u1 *= f32(-(2.0**-24))
+        u1 += f32(1)  # 1 - u, exact
+        radius = log_ps(u1)
+        radius *= f32(-2)
+        np.sqrt(radius, out=radius)
+        theta = (w[:, 1] & _U24).ravel().astype(f32)
+        theta *= _TWO_PI_ULP
+        sin, cos = sincos_ps(theta)
         for half, trig in ((0, cos), (1, sin)):
             trig *= radius
-            blk[:, half] = _finish32(trig, mean, std).reshape(-1, 8)
+            _finish32(trig.reshape(-1, 8), mean, std, o[:, half])
 
 
-def _finish32(x: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """``fmaf(x, std, mean)`` for float32 values ``x`` (held in float64, not yet rounded)."""
-    if std == 1.0 and mean == 0.0:
-        return x.astype(f32) + f32(0)  # the FMA with 1 and 0 only turns -0.0 into +0.0
-    return fma32(x.astype(f32), f32(std), f32(mean))
+def _finish32(x: np.ndarray, mean: float, std: float, out: np.ndarray) -> None:
+    """``out = fmaf(x, std, mean)`` for float32 ``x``."""
+    if std == 1.0:
+        np.add(x, f32(mean), out=out)  # exact fma with 1; also turns -0.0 into +0.0 for mean 0
+    else:
+        out[...] = fma32(x, f32(std), f32(mean))
 
 
 def fill16_f64(d: np.ndarray, mean: float, std: float) -> None:
-    """The float64 kernel: the same blocks, with libm's double ``log``, ``cos`` and ``sin``."""
+    """The float64 kernel: the same blocks, with the C library's double ``log``, ``cos``, ``sin``.
+
+    ``math.log`` is the C library's ``log``; NumPy's float64 ``log`` can be a SIMD version that
+    differs in the last bit (AVX-512 builds), while its float64 ``cos``/``sin`` match the C library.
+    """
     blocks = d.reshape(-1, 2, 8)
-    # Python's math module calls the same C library as PyTorch; NumPy's SIMD log can differ.
     logs = np.fromiter(map(math.log, (1.0 - blocks[:, 0]).ravel().tolist()), f64)
     radius = np.sqrt(-2.0 * logs).reshape(-1, 8)
     theta = (2.0 * math.pi) * blocks[:, 1]
-    cos = np.fromiter(map(math.cos, theta.ravel().tolist()), f64).reshape(-1, 8)
-    sin = np.fromiter(map(math.sin, theta.ravel().tolist()), f64).reshape(-1, 8)
-    blocks[:, 0] = _finish64(radius * cos, mean, std)
-    blocks[:, 1] = _finish64(radius * sin, mean, std)
-
-
-def fill16_f16(d: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """The scalar kernel used for float16: float32 libm math on float32 uniforms.
-
-    Returns the float16 result (rounded from float32, as PyTorch's Half does).
-    """
-    blocks = d.reshape(-1, 2, 8)
-    radius = np.sqrt(f32(-2) * np.log(f32(1) - blocks[:, 0]))
-    theta = _TWO_PI * blocks[:, 1]
-    blocks[:, 0] = fma32(radius * np.cos(theta), f32(std), f32(mean))
-    blocks[:, 1] = fma32(radius * np.sin(theta), f32(std), f32(mean))
-    return d.astype(np.float16)
+    blocks[:, 0] = _finish64(radius * np.cos(theta), mean, std)
+    blocks[:, 1] = _finish64(radius * np.sin(theta), mean, std)
 
 
 def _finish64(x: np.ndarray, mean: float, std: float) -> np.ndarray:

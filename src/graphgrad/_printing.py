@@ -170,6 +170,15 @@ def _grad_suffix(t: Any) -> list[str]:
     return []
 
 
+# Set by autograd.forward_ad: the tangent of a dual tensor, or None (``tangent=`` suffix).
+tangent_of: Any = None
+
+
+def _tangent_suffix(t: Any) -> list[str]:
+    tangent = tangent_of(t) if tangent_of is not None else None
+    return [] if tangent is None else [f"tangent={tensor_repr(tangent)}"]
+
+
 def _body_and_suffixes(t: Any, indent: int) -> tuple[str, list[str]]:
     """The element text and the suffixes (device, size, dtype, grad), in PyTorch's order."""
     data = np.asarray(t._data)
@@ -189,7 +198,7 @@ def _body_and_suffixes(t: Any, indent: int) -> tuple[str, list[str]]:
         if not _has_default_dtype(t.dtype):
             suffixes.append(f"dtype={t.dtype!r}")
         body = _tensor_str(data, indent)
-    return body, suffixes + _grad_suffix(t)
+    return body, suffixes + _grad_suffix(t) + _tangent_suffix(t)
 
 
 def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:

@@ -85,15 +85,20 @@ class _Flattener:
         if data.dtype.kind == "c":
             raise TypeError("graphgrad.save: complex tensors are not supported by safetensors")
         key = self.key(path)
-        self.arrays[key] = np.ascontiguousarray(data)
+        self.arrays[key] = data if data.flags.c_contiguous else data.copy()  # keeps 0-d shape
         node = {"__tensor__": key}
         if isinstance(obj, Tensor) and obj.requires_grad:
             node["requires_grad"] = True
         return node
 
 
-def save(obj, f, pickle_module=None, pickle_protocol: int = 2,
-         _use_new_zipfile_serialization: bool = True) -> None:
+def save(
+    obj,
+    f,
+    pickle_module=None,
+    pickle_protocol: int = 2,
+    _use_new_zipfile_serialization: bool = True,
+) -> None:
     """Write ``obj`` (tensors in dicts/lists, numbers, strings) to ``f`` as safetensors."""
     flat = _Flattener()
     structure = flat.visit(obj, [])
@@ -124,12 +129,15 @@ def _header(raw: bytes, name: str) -> dict:
             "in PyTorch, write it with safetensors.torch.save_file(model.state_dict(), path)."
         )
     if len(raw) < 8:
-        raise CheckpointError(f"{name}: file too short to be a safetensors checkpoint "
-                              f"({len(raw)} bytes)")
+        raise CheckpointError(
+            f"{name}: file too short to be a safetensors checkpoint ({len(raw)} bytes)"
+        )
     (size,) = struct.unpack("<Q", raw[:8])
     if size > len(raw) - 8:
-        raise CheckpointError(f"{name}: truncated checkpoint: the header says {size} bytes but "
-                              f"only {len(raw) - 8} follow")
+        raise CheckpointError(
+            f"{name}: truncated checkpoint: the header says {size} bytes but "
+            f"only {len(raw) - 8} follow"
+        )
     try:
         header = json.loads(raw[8 : 8 + size].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -152,8 +160,9 @@ def _rebuild(node, arrays: dict, name: str):
     if "__tensor__" in node:
         key = node["__tensor__"]
         if key not in arrays:
-            raise CheckpointError(f"{name}: the checkpoint's structure names a missing tensor "
-                                  f"{key!r}")
+            raise CheckpointError(
+                f"{name}: the checkpoint's structure names a missing tensor {key!r}"
+            )
         t = Tensor._make(np.array(arrays[key], copy=True))
         if node.get("requires_grad"):
             t.requires_grad_(True)
@@ -167,8 +176,15 @@ def _rebuild(node, arrays: dict, name: str):
     raise CheckpointError(f"{name}: corrupt checkpoint structure")
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only: bool = True,
-         mmap: bool | None = None, **kwargs):
+def load(
+    f,
+    map_location=None,
+    pickle_module=None,
+    *,
+    weights_only: bool = True,
+    mmap: bool | None = None,
+    **kwargs,
+):
     """Read what ``save`` wrote, or any safetensors file (a dict of tensors, in file order)."""
     raw, name = _read(f)
     header = _header(raw, name)

@@ -26,6 +26,9 @@ class VersionCounter:
     def __init__(self) -> None:
         self.value = 0
 
+    def bump(self) -> None:
+        self.value += 1
+
 
 class InferenceTensorError(RuntimeError):
     """Raised when an inference tensor's version is read (it has none)."""
@@ -41,8 +44,7 @@ class InferenceCounter:
     def value(self) -> int:
         raise InferenceTensorError("Inference tensors do not track version counter.")
 
-    @value.setter
-    def value(self, _: int) -> None:
+    def bump(self) -> None:
         pass  # in-place writes inside inference mode are not counted
 
 
@@ -150,7 +152,8 @@ class Tensor:
         if output_nr:
             t._output_nr = output_nr
         if base is None:
-            t._version_counter = VersionCounter()
+            # one global read in the common case; see enter_inference_mode
+            t._version_counter = _new_counter() if _inference_threads else VersionCounter()
         else:
             t._base = base
             t._version_counter = base._version_counter
@@ -285,7 +288,7 @@ class Tensor:
         return type(self._version_counter) is InferenceCounter
 
     def _bump_version(self) -> None:
-        self._version_counter.value += 1
+        self._version_counter.bump()
 
     def _is_view(self) -> bool:
         return self._base is not None

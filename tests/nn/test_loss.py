@@ -1,3 +1,4 @@
+# ruff: noqa: N803, N812 - ``T``/``F`` are the module under test (graphgrad or torch)
 """Losses against PyTorch (values, gradients, node names) and their error messages."""
 
 from __future__ import annotations
@@ -24,21 +25,43 @@ CASES = [
     ("ce", lambda T, F, a: F.cross_entropy(a, T.tensor(TARGET)), LOGITS),
     ("ce_sum", lambda T, F, a: F.cross_entropy(a, T.tensor(TARGET), reduction="sum"), LOGITS),
     ("ce_none", lambda T, F, a: F.cross_entropy(a, T.tensor(TARGET), reduction="none"), LOGITS),
-    ("ce_weight", lambda T, F, a: F.cross_entropy(a, T.tensor(TARGET), weight=T.tensor(W4)),
-     LOGITS),
+    (
+        "ce_weight",
+        lambda T, F, a: F.cross_entropy(a, T.tensor(TARGET), weight=T.tensor(W4)),
+        LOGITS,
+    ),
     ("ce_ignore", lambda T, F, a: F.cross_entropy(a, T.tensor(TARGET), ignore_index=3), LOGITS),
-    ("ce_smooth", lambda T, F, a: F.cross_entropy(a, T.tensor(TARGET), label_smoothing=0.1),
-     LOGITS),
-    ("ce_smooth_weight_ignore", lambda T, F, a: F.cross_entropy(
-        a, T.tensor(TARGET), weight=T.tensor(W4), ignore_index=0, label_smoothing=0.3), LOGITS),
-    ("ce_smooth_none", lambda T, F, a: F.cross_entropy(
-        a, T.tensor(TARGET), label_smoothing=0.2, reduction="none"), LOGITS),
+    (
+        "ce_smooth",
+        lambda T, F, a: F.cross_entropy(a, T.tensor(TARGET), label_smoothing=0.1),
+        LOGITS,
+    ),
+    (
+        "ce_smooth_weight_ignore",
+        lambda T, F, a: F.cross_entropy(
+            a, T.tensor(TARGET), weight=T.tensor(W4), ignore_index=0, label_smoothing=0.3
+        ),
+        LOGITS,
+    ),
+    (
+        "ce_smooth_none",
+        lambda T, F, a: F.cross_entropy(a, T.tensor(TARGET), label_smoothing=0.2, reduction="none"),
+        LOGITS,
+    ),
     ("ce_probs", lambda T, F, a: F.cross_entropy(a, T.tensor(PROBS)), LOGITS),
-    ("ce_probs_weight_smooth", lambda T, F, a: F.cross_entropy(
-        a, T.tensor(PROBS), weight=T.tensor(W4), label_smoothing=0.1), LOGITS),
+    (
+        "ce_probs_weight_smooth",
+        lambda T, F, a: F.cross_entropy(
+            a, T.tensor(PROBS), weight=T.tensor(W4), label_smoothing=0.1
+        ),
+        LOGITS,
+    ),
     ("ce_1d", lambda T, F, a: F.cross_entropy(a[0], T.tensor(2)), LOGITS),
-    ("ce_spatial", lambda T, F, a: F.cross_entropy(a.reshape(1, 4, 5), T.tensor([TARGET])),
-     LOGITS.T.copy()),
+    (
+        "ce_spatial",
+        lambda T, F, a: F.cross_entropy(a.reshape(1, 4, 5), T.tensor(TARGET[None])),
+        LOGITS.T.copy(),
+    ),
     ("nll", lambda T, F, a: F.nll_loss(F.log_softmax(a, 1), T.tensor(TARGET)), LOGITS),
     ("mse", lambda T, F, a: F.mse_loss(a, T.tensor(Y)), X),
     ("mse_sum", lambda T, F, a: F.mse_loss(a, T.tensor(Y), reduction="sum"), X),
@@ -48,11 +71,19 @@ CASES = [
     ("smooth_l1_beta0", lambda T, F, a: F.smooth_l1_loss(a, T.tensor(Y), beta=0.0), X),
     ("huber", lambda T, F, a: F.huber_loss(a, T.tensor(Y), delta=0.5), X),
     ("bce", lambda T, F, a: F.binary_cross_entropy(a, T.tensor(T01)), P),
-    ("bce_weight", lambda T, F, a: F.binary_cross_entropy(a, T.tensor(T01), weight=T.tensor(W4)),
-     P),
+    (
+        "bce_weight",
+        lambda T, F, a: F.binary_cross_entropy(a, T.tensor(T01), weight=T.tensor(W4)),
+        P,
+    ),
     ("bce_logits", lambda T, F, a: F.binary_cross_entropy_with_logits(a, T.tensor(T01)), X),
-    ("bce_logits_pos", lambda T, F, a: F.binary_cross_entropy_with_logits(
-        a, T.tensor(T01), pos_weight=T.tensor(W4), reduction="sum"), X),
+    (
+        "bce_logits_pos",
+        lambda T, F, a: F.binary_cross_entropy_with_logits(
+            a, T.tensor(T01), pos_weight=T.tensor(W4), reduction="sum"
+        ),
+        X,
+    ),
 ]
 
 
@@ -64,8 +95,7 @@ def test_loss_matches_torch(case, fn, data):
     a_t = torch.tensor(data, requires_grad=True)
     a_g = graphgrad.tensor(data, requires_grad=True)
     out_t, out_g = fn(torch, TF, a_t), fn(graphgrad, F, a_g)
-    np.testing.assert_allclose(out_g.detach().numpy(), out_t.detach().numpy(), rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(out_g.detach().numpy(), out_t.detach().numpy(), rtol=1e-5, atol=1e-6)
     out_t.sum().backward()
     out_g.sum().backward()
     np.testing.assert_allclose(a_g.grad.numpy(), a_t.grad.numpy(), rtol=1e-5, atol=1e-6)
@@ -78,9 +108,11 @@ def test_spec_cross_entropy_values():
     t = graphgrad.tensor([1, 0])
     assert repr(F.cross_entropy(p, t)) == "tensor(0.5178, grad_fn=<NllLossBackward0>)"
     assert repr(F.cross_entropy(p, t, reduction="sum")) == (
-        "tensor(1.0356, grad_fn=<NllLossBackward0>)")
+        "tensor(1.0356, grad_fn=<NllLossBackward0>)"
+    )
     assert repr(F.cross_entropy(p, t, reduction="none")) == (
-        "tensor([0.4375, 0.5981], grad_fn=<NllLossBackward0>)")
+        "tensor([0.4375, 0.5981], grad_fn=<NllLossBackward0>)"
+    )
 
 
 def test_cross_entropy_graph_and_saved_attributes():
@@ -102,19 +134,27 @@ def test_l1_loss_is_decomposed_like_torch():
     assert out.grad_fn.next_functions[0][0].name() == "AbsBackward0"
 
 
-@pytest.mark.parametrize(("target", "message"), [
-    (graphgrad.tensor([1.0, 0.0]), "expected target dtype to be Long or Byte, but got Float"),
-    (graphgrad.tensor([1, 0], dtype=graphgrad.int32),
-     "expected target dtype to be Long or Byte, but got Int"),
-])
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (graphgrad.tensor([1.0, 0.0]), "expected target dtype to be Long or Byte, but got Float"),
+        (
+            graphgrad.tensor([1, 0], dtype=graphgrad.int32),
+            "expected target dtype to be Long or Byte, but got Int",
+        ),
+    ],
+)
 def test_cross_entropy_target_dtype_messages(target, message):
     with pytest.raises(RuntimeError, match=message):
         F.cross_entropy(graphgrad.ones(2, 3), target)
 
 
 def test_loss_error_messages():
-    with pytest.raises(ValueError, match=r"Expected input batch_size \(4\) to match target "
-                                         r"batch_size \(3\)\."):
+    with pytest.raises(
+        ValueError,
+        match=r"Expected input batch_size \(4\) to match target "
+        r"batch_size \(3\)\.",
+    ):
         F.cross_entropy(graphgrad.ones(4, 5), graphgrad.tensor([1, 0, 4]))
     with pytest.raises(IndexError, match="Target 7 is out of bounds."):
         F.cross_entropy(graphgrad.ones(2, 5), graphgrad.tensor([1, 7]))
@@ -138,8 +178,11 @@ def test_mse_size_warning_matches_spec():
         "(torch.Size([3, 1])). This will likely lead to incorrect results due to broadcasting. "
         "Please ensure they have the same size."
     )
-    with pytest.raises(RuntimeError, match=r"The size of tensor a \(3\) must match the size of "
-                                           r"tensor b \(4\) at non-singleton dimension 0"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"The size of tensor a \(3\) must match the size of "
+        r"tensor b \(4\) at non-singleton dimension 0",
+    ):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             F.mse_loss(graphgrad.ones(3), graphgrad.ones(4))

@@ -24,23 +24,35 @@ LAYERS = [
     ("bilinear", None, None),
     ("conv1d", lambda nn: nn.Conv1d(3, 4, 3, stride=2, padding=1), _x(2, 3, 9)),
     ("conv2d", lambda nn: nn.Conv2d(3, 4, 3), _x(2, 3, 6, 6)),
-    ("conv2d_groups", lambda nn: nn.Conv2d(4, 6, (3, 2), stride=(2, 1), padding=1,
-                                           dilation=(1, 2), groups=2, bias=False),
-     _x(2, 4, 7, 6)),
+    (
+        "conv2d_groups",
+        lambda nn: nn.Conv2d(
+            4, 6, (3, 2), stride=(2, 1), padding=1, dilation=(1, 2), groups=2, bias=False
+        ),
+        _x(2, 4, 7, 6),
+    ),
     ("conv2d_same", lambda nn: nn.Conv2d(2, 3, 3, padding="same"), _x(1, 2, 5, 5)),
     ("conv2d_unbatched", lambda nn: nn.Conv2d(2, 3, 3), _x(2, 5, 5)),
-    ("conv_transpose2d", lambda nn: nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1,
-                                                       output_padding=1), _x(2, 3, 4, 4)),
-    ("conv_transpose1d", lambda nn: nn.ConvTranspose1d(2, 3, 4, stride=3, groups=1),
-     _x(2, 2, 5)),
+    (
+        "conv_transpose2d",
+        lambda nn: nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1, output_padding=1),
+        _x(2, 3, 4, 4),
+    ),
+    ("conv_transpose1d", lambda nn: nn.ConvTranspose1d(2, 3, 4, stride=3, groups=1), _x(2, 2, 5)),
     ("maxpool2d", lambda nn: nn.MaxPool2d(2), _x(2, 3, 6, 6)),
-    ("maxpool2d_pad", lambda nn: nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True),
-     _x(2, 3, 7, 6)),
+    (
+        "maxpool2d_pad",
+        lambda nn: nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True),
+        _x(2, 3, 7, 6),
+    ),
     ("maxpool2d_dilation", lambda nn: nn.MaxPool2d(2, stride=1, dilation=2), _x(1, 2, 5, 5)),
     ("maxpool1d", lambda nn: nn.MaxPool1d(3, stride=2), _x(2, 3, 9)),
     ("avgpool2d", lambda nn: nn.AvgPool2d(2), _x(2, 3, 6, 6)),
-    ("avgpool2d_pad", lambda nn: nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True,
-                                              count_include_pad=False), _x(2, 3, 7, 6)),
+    (
+        "avgpool2d_pad",
+        lambda nn: nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+        _x(2, 3, 7, 6),
+    ),
     ("avgpool1d", lambda nn: nn.AvgPool1d(2), _x(2, 3, 8)),
     ("adaptive_avgpool2d", lambda nn: nn.AdaptiveAvgPool2d((2, 3)), _x(2, 3, 7, 8)),
     ("adaptive_avgpool2d_1", lambda nn: nn.AdaptiveAvgPool2d(1), _x(2, 3, 5, 5)),
@@ -68,9 +80,13 @@ LAYERS = [
     ("softmax", lambda nn: nn.Softmax(dim=1), _x(3, 4)),
     ("softmin", lambda nn: nn.Softmin(dim=0), _x(3, 4)),
     ("log_softmax", lambda nn: nn.LogSoftmax(dim=-1), _x(2, 3, 4)),
-    ("sequential", lambda nn: nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(),
-                                            nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8, 3)),
-     _x(2, 1, 4, 4)),
+    (
+        "sequential",
+        lambda nn: nn.Sequential(
+            nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8, 3)
+        ),
+        _x(2, 1, 4, 4),
+    ),
 ]
 LAYERS = [case for case in LAYERS if case[1] is not None]
 
@@ -91,8 +107,7 @@ def _node(t) -> str | None:
 
 
 def _compare(ours, theirs, rtol=1e-5, atol=1e-5):
-    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=rtol,
-                               atol=atol)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=rtol, atol=atol)
 
 
 def _check_layer(make, data, requires_grad: bool) -> None:
@@ -146,8 +161,10 @@ def test_bilinear_matches_torch():
 
 def test_batchnorm_running_stats_follow_torch_over_steps():
     torch = pytest.importorskip("torch")
-    theirs, ours = torch.nn.BatchNorm1d(3, momentum=None), graphgrad.nn.BatchNorm1d(3,
-                                                                                  momentum=None)
+    theirs, ours = (
+        torch.nn.BatchNorm1d(3, momentum=None),
+        graphgrad.nn.BatchNorm1d(3, momentum=None),
+    )
     for _ in range(3):
         x = _x(6, 3)
         theirs(torch.tensor(x))
@@ -162,5 +179,8 @@ def test_linear_node_structure_is_addmm_with_transposed_weight():
     out = layer(graphgrad.ones(4, 3, requires_grad=True))
     names = [None if n is None else n.name() for n, _ in out.grad_fn.next_functions]
     assert out.grad_fn.name() == "AddmmBackward0"
-    assert names == ["torch::autograd::AccumulateGrad", "torch::autograd::AccumulateGrad",
-                     "TBackward0"]
+    assert names == [
+        "torch::autograd::AccumulateGrad",
+        "torch::autograd::AccumulateGrad",
+        "TBackward0",
+    ]

@@ -1,3 +1,4 @@
+# ruff: noqa: N803 - ``T`` is the module under test (graphgrad or torch), as in sample.py
 """Samples for the shape primitives (ops/shape.py and ops/shape_join.py)."""
 
 from __future__ import annotations
@@ -47,15 +48,22 @@ SAMPLES = {
     ],
     "reshape_copy": [
         Sample(lambda T, a: a.t().reshape(12), ref=lambda a: a.T.reshape(12)),
-        Sample(lambda T, a: a.transpose(0, 1).flatten(), ((2, 3, 4),),
-               ref=lambda a: a.transpose(1, 0, 2).reshape(-1)),
+        Sample(
+            lambda T, a: a.transpose(0, 1).flatten(),
+            ((2, 3, 4),),
+            ref=lambda a: a.transpose(1, 0, 2).reshape(-1),
+        ),
     ],
     "clone": [Sample(lambda T, a: a.clone(), ref=np.copy)],
     "expand": [
-        Sample(lambda T, a: a.expand(2, 3, 4), ((3, 1),),
-               ref=lambda a: np.broadcast_to(a, (2, 3, 4))),
-        Sample(lambda T, a: T.broadcast_to(a, (3, -1)), ((4,),),
-               ref=lambda a: np.broadcast_to(a, (3, 4))),
+        Sample(
+            lambda T, a: a.expand(2, 3, 4), ((3, 1),), ref=lambda a: np.broadcast_to(a, (2, 3, 4))
+        ),
+        Sample(
+            lambda T, a: T.broadcast_to(a, (3, -1)),
+            ((4,),),
+            ref=lambda a: np.broadcast_to(a, (3, 4)),
+        ),
     ],
     "unsqueeze": [
         Sample(lambda T, a: a.unsqueeze(1), ref=lambda a: a[:, None]),
@@ -63,10 +71,10 @@ SAMPLES = {
         Sample(lambda T, a: a[None], ref=lambda a: a[None]),
     ],
     "squeeze": [Sample(lambda T, a: a.squeeze(), ((3, 1, 4),), ref=np.squeeze)],
-    "squeeze_dim": [Sample(lambda T, a: a.squeeze(1), ((3, 1, 4),),
-                           ref=lambda a: a.squeeze(1))],
-    "squeeze_dims": [Sample(lambda T, a: a.squeeze((1, -1)), ((3, 1, 4, 1),),
-                            ref=lambda a: a.squeeze((1, 3)))],
+    "squeeze_dim": [Sample(lambda T, a: a.squeeze(1), ((3, 1, 4),), ref=lambda a: a.squeeze(1))],
+    "squeeze_dims": [
+        Sample(lambda T, a: a.squeeze((1, -1)), ((3, 1, 4, 1),), ref=lambda a: a.squeeze((1, 3)))
+    ],
     "transpose": [
         Sample(lambda T, a: a.transpose(0, 1), ref=np.transpose),
         Sample(lambda T, a: a.mT, ((2, 3, 4),), ref=lambda a: a.swapaxes(-1, -2)),
@@ -74,25 +82,35 @@ SAMPLES = {
     ],
     "t": [Sample(lambda T, a: a.t(), ref=np.transpose)],
     "permute": [
-        Sample(lambda T, a: a.permute(2, 0, 1), ((2, 3, 4),),
-               ref=lambda a: a.transpose(2, 0, 1)),
+        Sample(lambda T, a: a.permute(2, 0, 1), ((2, 3, 4),), ref=lambda a: a.transpose(2, 0, 1)),
         Sample(lambda T, a: a.T, ref=np.transpose),
         Sample(lambda T, a: a.movedim(0, -1), ((2, 3, 4),), ref=lambda a: np.moveaxis(a, 0, -1)),
     ],
     "alias": [Sample(lambda T, a: a[...], ref=lambda a: a)],
     "cat": [
-        Sample(lambda T, a, b: T.cat([a, b], 1), ((3, 4), (3, 2)),
-               ref=lambda a, b: np.concatenate([a, b], 1)),
-        Sample(lambda T, a, b: T.cat((a, b, a)), ((2, 3), (1, 3)),
-               ref=lambda a, b: np.concatenate([a, b, a])),
-        Sample(lambda T, a, b: T.hstack([a, b]), ((3,), (2,)),
-               ref=lambda a, b: np.concatenate([a, b])),
+        Sample(
+            lambda T, a, b: T.cat([a, b], 1),
+            ((3, 4), (3, 2)),
+            ref=lambda a, b: np.concatenate([a, b], 1),
+        ),
+        Sample(
+            lambda T, a, b: T.cat((a, b, a)),
+            ((2, 3), (1, 3)),
+            ref=lambda a, b: np.concatenate([a, b, a]),
+        ),
+        Sample(
+            lambda T, a, b: T.hstack([a, b]), ((3,), (2,)), ref=lambda a, b: np.concatenate([a, b])
+        ),
     ],
     "stack": [
-        Sample(lambda T, a, b: T.stack([a, b], 1), ((3, 4), (3, 4)),
-               ref=lambda a, b: np.stack([a, b], 1)),
-        Sample(lambda T, a, b: T.stack((a, b), -1), ((3,), (3,)),
-               ref=lambda a, b: np.stack([a, b], -1)),
+        Sample(
+            lambda T, a, b: T.stack([a, b], 1),
+            ((3, 4), (3, 4)),
+            ref=lambda a, b: np.stack([a, b], 1),
+        ),
+        Sample(
+            lambda T, a, b: T.stack((a, b), -1), ((3,), (3,)), ref=lambda a, b: np.stack([a, b], -1)
+        ),
     ],
     "split": [
         Sample(lambda T, a: a.split(2)[1], ((5, 2),), ref=lambda a: a[2:4]),
@@ -118,25 +136,34 @@ SAMPLES = {
         Sample(lambda T, a: a.roll(5), ref=lambda a: np.roll(a, 5)),
         Sample(lambda T, a: a.roll((1, -1), (0, 1)), ref=lambda a: np.roll(a, (1, -1), (0, 1))),
     ],
-    "tril": [Sample(lambda T, a: a.tril(), ref=np.tril),
-             Sample(lambda T, a: T.tril(a, -1), ((2, 3, 3),), ref=lambda a: np.tril(a, -1))],
+    "tril": [
+        Sample(lambda T, a: a.tril(), ref=np.tril),
+        Sample(lambda T, a: T.tril(a, -1), ((2, 3, 3),), ref=lambda a: np.tril(a, -1)),
+    ],
     "triu": [Sample(lambda T, a: a.triu(1), ref=lambda a: np.triu(a, 1))],
     "diagonal": [
         Sample(lambda T, a: a.diagonal(), ref=np.diagonal),
         Sample(lambda T, a: a.diagonal(1), ref=lambda a: np.diagonal(a, 1)),
-        Sample(lambda T, a: a.diagonal(-1, 1, 2), ((2, 3, 4),),
-               ref=lambda a: np.diagonal(a, -1, 1, 2)),
+        Sample(
+            lambda T, a: a.diagonal(-1, 1, 2), ((2, 3, 4),), ref=lambda a: np.diagonal(a, -1, 1, 2)
+        ),
     ],
-    "diagonal_copy": [Sample(lambda T, a: T.diag(a), ref=np.diag),
-                      Sample(lambda T, a: a.diag(-1), ref=lambda a: np.diag(a, -1))],
+    "diagonal_copy": [
+        Sample(lambda T, a: T.diag(a), ref=np.diag),
+        Sample(lambda T, a: a.diag(-1), ref=lambda a: np.diag(a, -1)),
+    ],
     "diag_embed": [
         Sample(lambda T, a: T.diag(a), ((3,),), ref=np.diag),
         Sample(lambda T, a: a.diag(1), ((3,),), ref=lambda a: np.diag(a, 1)),
-        Sample(lambda T, a: T.diag_embed(a), ((2, 3),),
-               ref=lambda a: np.stack([np.diag(r) for r in a])),
+        Sample(
+            lambda T, a: T.diag_embed(a), ((2, 3),), ref=lambda a: np.stack([np.diag(r) for r in a])
+        ),
     ],
     "diagonal_backward": [
-        Sample(_grad_of(lambda a: a.diagonal()), ((3, 4), (3,)),
-               ref=lambda a, g: _embed_diagonal(g, a.shape)),
+        Sample(
+            _grad_of(lambda a: a.diagonal()),
+            ((3, 4), (3,)),
+            ref=lambda a, g: _embed_diagonal(g, a.shape),
+        ),
     ],
 }

@@ -41,7 +41,7 @@ def _node_names(out) -> list[str]:
         if node is None or id(node) in seen:
             continue
         seen.add(id(node))
-        names.append(node.name())
+        names.append(type(node).__name__)
         stack.extend(n for n, _ in node.next_functions)
     return names
 

@@ -140,13 +140,52 @@ class _GraphTask:
         heapq.heappush(self.ready, (-node._sequence_nr, self._tiebreak, node))
 
     def run(self, retain_graph: bool) -> None:
-        while self.ready:
-            node = heapq.heappop(self.ready)[2]
-            grads = self.buffers.pop(node, None) or [None]
+        """Pop the latest-created ready node, run it, hand its outputs on; repeat.
+
+        Every backward spends its Python time here, so the common case (no ``inputs=``, no
+        anomaly mode, no node hooks) is written inline; ``_execute`` and ``_propagate`` are
+        the same steps in full.
+        """
+        ready, buffers, deps = self.ready, self.buffers, self.deps
+        heappop, heappush = heapq.heappop, heapq.heappush
+        plain = self.targets is None and self.call is _call_node
+        while ready:
+            node = heappop(ready)[2]
+            grads = buffers.pop(node, None) or [None]
             if node._tensor_hooks:
                 grads = _run_tensor_hooks(node, grads)
-            outs = self._execute(node, grads, retain_graph)
-            self._propagate(node, outs)
+            if not plain or node.__class__ is AccumulateGrad:
+                self._propagate(node, self._execute(node, grads, retain_graph))
+                continue
+            outs = None
+            for g in grads:
+                if g is not None:
+                    if node._pre_hooks or node._post_hooks:
+                        outs = _call_node(node, grads, retain_graph)
+                    else:
+                        outs = node.apply(grads)
+                        if not retain_graph:
+                            node.release()
+                    break
+            n_outs = len(outs) if outs is not None else 0
+            for i, (nxt, nr) in enumerate(node._next_functions):
+                if nxt is None:
+                    continue
+                if i < n_outs:
+                    g = outs[i]
+                    if g is not None:
+                        meta = node._meta[i]
+                        if g._data.shape != meta[0] or g.dtype is not meta[1]:
+                            g = _fit(g, meta, node, i)
+                        if nr == 0 and nxt not in buffers:
+                            buffers[nxt] = [g]
+                        else:
+                            self.add_grad(nxt, nr, g)
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
+                    self._tiebreak += 1
+                    heappush(ready, (-nxt._sequence_nr, self._tiebreak, nxt))
 
     def _execute(self, node: Node, grads: list, retain_graph: bool) -> list | None:
         targets = self.targets

@@ -2,7 +2,8 @@
 
 Inside ``dual_level()``, ``make_dual(x, v)`` makes a view of ``x`` whose tangent is ``v``; every
 op applied to it computes its output's tangent with the op's JVP rule (kept next to its
-backward rule in the primitive table), and ``unpack_dual(y)`` gives back ``(primal, tangent)``.
+backward rule in the primitive table; see ``ops/forward_mode.py``), and ``unpack_dual(y)`` gives
+back ``(primal, tangent)``. This module holds the levels and the tangents.
 
 Tangents live in a table keyed by tensor object (a dual is a view of its primal, as in PyTorch),
 and tangent computations are ordinary recorded ops, so reverse mode can differentiate them and
@@ -22,10 +23,15 @@ from __future__ import annotations
 import weakref
 from collections import namedtuple
 
+from .. import _printing
 from ..tensor import Tensor
 
 __all__ = [
-    "UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level", "make_dual",
+    "UnpackedDualTensor",
+    "dual_level",
+    "enter_dual_level",
+    "exit_dual_level",
+    "make_dual",
     "unpack_dual",
 ]
 
@@ -137,9 +143,7 @@ def _check_dual(tensor: Tensor, tangent: Tensor) -> None:
         if not isinstance(t, Tensor):
             raise TypeError(f"make_dual(): {what} must be a Tensor, not {type(t).__name__}")
         if not (t.dtype.is_floating_point or t.dtype.is_complex):
-            raise ValueError(
-                f"Expected {what} to be floating point or complex, but got: {t.dtype}"
-            )
+            raise ValueError(f"Expected {what} to be floating point or complex, but got: {t.dtype}")
     if tangent.shape != tensor.shape:
         raise RuntimeError(
             "Trying to set a forward gradient that has a different size than that of the "
@@ -179,6 +183,13 @@ def get_tangent(t: Tensor) -> Tensor | None:
     return tangent
 
 
+def _printed_tangent(t: Tensor) -> Tensor | None:
+    return get_tangent(t) if state.level is not None else None
+
+
+_printing.tangent_of = _printed_tangent  # repr shows ``tangent=...`` as PyTorch's does
+
+
 def set_tangent(t: Tensor, tangent: Tensor | None) -> None:
     if tangent is None:
         _tangents.pop(t, None)
@@ -186,62 +197,12 @@ def set_tangent(t: Tensor, tangent: Tensor | None) -> None:
         _tangents[t] = tangent
 
 
-def _fit(tangent: Tensor, out: Tensor) -> Tensor:
-    """A rule may return its input's shape for a broadcast op; give it the output's."""
-    if tangent._data.shape != out._data.shape:
-        tangent = tangent.expand(out.shape)
-    if tangent.dtype is not out.dtype:
-        tangent = tangent.to(out.dtype)
-    return tangent
-
-
-def _sum_rules(prim, tangents: list, saved: dict):
-    total = None
-    for i, t in enumerate(tangents):
-        if t is None:
-            continue
-        rule = prim.jvp[i]
-        if rule is None:
-            raise RuntimeError(
-                f"The derivative of {prim.name} with respect to its input {prim.inputs[i]} is "
-                "not implemented for forward mode AD."
-            )
-        term = rule(t, saved)
-        total = term if total is None else total + term
-    return total
-
-
-def propagate(prim, args: tuple, params: dict, results: tuple) -> None:
-    """Give ``results`` the tangents that ``prim``'s JVP rule computes from its inputs'."""
-    tangents = [get_tangent(a) if isinstance(a, Tensor) else None for a in args]
-    if all(t is None for t in tangents):
-        return
-    if prim.jvp is None:
-        raise RuntimeError(
-            f"Trying to use forward AD with {prim.name} that does not support it because it has "
-            "not been implemented yet."
-        )
-    saved = dict(params)
-    saved.update(zip(prim.inputs, args))
-    saved["result"] = results[0] if prim.n_outputs == 1 else results
-    with suspended():
-        if callable(prim.jvp):
-            out = prim.jvp(tangents, saved)
-        else:
-            out = _sum_rules(prim, tangents, saved)
-        outs = (out,) if prim.n_outputs == 1 else tuple(out)
-        _attach(results, outs)
-
-
-def _attach(results: tuple, tangents: tuple) -> None:
-    for r, t in zip(results, tangents):
-        if t is None or not r.dtype.is_floating_point:
-            continue
-        t = _fit(t, r)
-        _tangents[r] = t
-        node = r.grad_fn
-        if node is not None:
-            _node_tangents.setdefault(node, {})[r._output_nr] = t
+def attach_tangent(r: Tensor, tangent: Tensor) -> None:
+    """Give an op's output ``r`` its tangent (also findable from ``r``'s node, see above)."""
+    _tangents[r] = tangent
+    node = r.grad_fn
+    if node is not None:
+        _node_tangents.setdefault(node, {})[r._output_nr] = tangent
 
 
 def custom_function_jvp(cls, ctx, args: tuple, output) -> None:
@@ -253,8 +214,9 @@ def custom_function_jvp(cls, ctx, args: tuple, output) -> None:
         out = cls.jvp(ctx, *tangents)
     outs = output if isinstance(output, tuple) else (output,)
     outs_t = out if isinstance(out, tuple) else (out,)
-    _attach(tuple(o for o in outs if isinstance(o, Tensor)),
-            tuple(t for o, t in zip(outs, outs_t) if isinstance(o, Tensor)))
+    for o, t in zip(outs, outs_t, strict=False):
+        if isinstance(o, Tensor) and t is not None and o.dtype.is_floating_point:
+            attach_tangent(o, t)
 
 
 def transfer_tangent(out: Tensor, t: Tensor) -> None:

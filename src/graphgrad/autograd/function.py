@@ -117,7 +117,7 @@ class BackwardCFunction(FunctionCtx, Node):
         """One gradient per output; zeros for missing ones unless materialization is off."""
         grads = list(grads) + [None] * (len(self._out_meta) - len(grads))
         if self.materialize_grads:
-            for i, (g, meta) in enumerate(zip(grads, self._out_meta)):
+            for i, (g, meta) in enumerate(zip(grads, self._out_meta, strict=False)):
                 if g is None and meta is not None:
                     grads[i] = Tensor._make(np.zeros(meta[0], meta[1].np))
         return grads
@@ -149,6 +149,10 @@ class BackwardCFunction(FunctionCtx, Node):
         if self._saved:
             self._saved = ()
             self._freed = True
+
+    def __repr__(self) -> str:  # a Python-defined node shows its module, as in PyTorch
+        cls = type(self)
+        return f"<{cls.__module__}.{cls.__qualname__} object at {hex(id(self))}>"
 
 
 class FunctionMeta(type):
@@ -263,7 +267,7 @@ def _wrap_one(ctx, o: Tensor, nr: int, record: bool, dirty: bool, non_diff: bool
     if dirty:
         if o._requires_grad and o.grad_fn is None and record:
             raise RuntimeError(LEAF_DIRTY)
-        o._version_counter.value += 1
+        o._version_counter.bump()
     elif is_input and record:
         o = Tensor._make(o._data, base=o._base if o._base is not None else o)  # an alias
     if record and not non_diff and o.dtype.is_floating_point:

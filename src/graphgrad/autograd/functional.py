@@ -77,7 +77,7 @@ def _validate_v(v: tuple, other: tuple, is_other_tuple: bool) -> None:
                 f"v is a tuple of invalid length: should be {len(other)} but got {len(v)}."
             )
         raise RuntimeError("The given v should contain a single Tensor.")
-    for i, (a, b) in enumerate(zip(v, other)):
+    for i, (a, b) in enumerate(zip(v, other, strict=False)):
         if a.shape != b.shape:
             prefix = f"Entry {i} in " if is_other_tuple else ""
             raise RuntimeError(
@@ -101,17 +101,23 @@ def _grad(outputs: tuple, inputs: tuple, grad_outputs, create_graph: bool) -> tu
     """autograd.grad over the outputs that require grad (None for the others' inputs)."""
     from . import grad
 
-    pairs = [(o, g) for o, g in zip(outputs, grad_outputs) if o.requires_grad]
+    pairs = [(o, g) for o, g in zip(outputs, grad_outputs, strict=False) if o.requires_grad]
     if not pairs:
         return (None,) * len(inputs)
-    outs, gos = zip(*pairs)
-    return grad(list(outs), list(inputs), list(gos), retain_graph=True,
-                create_graph=create_graph, allow_unused=True)
+    outs, gos = zip(*pairs, strict=False)
+    return grad(
+        list(outs),
+        list(inputs),
+        list(gos),
+        retain_graph=True,
+        create_graph=create_graph,
+        allow_unused=True,
+    )
 
 
 def _fill_in_zeros(grads: tuple, refs: tuple, strict: bool, message: str) -> tuple:
     out = []
-    for i, (g, r) in enumerate(zip(grads, refs)):
+    for i, (g, r) in enumerate(zip(grads, refs, strict=False)):
         if g is None:
             if strict:
                 raise RuntimeError(message.format(i))
@@ -120,8 +126,10 @@ def _fill_in_zeros(grads: tuple, refs: tuple, strict: bool, message: str) -> tup
     return tuple(out)
 
 
-_INDEPENDENT = "The output of the user-provided function is independent of input {}. This is " \
+_INDEPENDENT = (
+    "The output of the user-provided function is independent of input {}. This is "
     "not allowed in strict mode."
+)
 
 
 def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
@@ -143,8 +151,10 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
             _validate_v(vs, outs, is_out_tuple)
         grads = _grad(outs, ins, vs, create_graph)
         result = _fill_in_zeros(grads, ins, strict, _INDEPENDENT)
-    return (_unpack(_postprocess(outs, create_graph), is_out_tuple),
-            _unpack(_postprocess(result, create_graph), is_in_tuple))
+    return (
+        _unpack(_postprocess(outs, create_graph), is_out_tuple),
+        _unpack(_postprocess(result, create_graph), is_in_tuple),
+    )
 
 
 def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
@@ -169,12 +179,19 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
         grads = _grad(outs, ins, us, create_graph=True)
         grads = _fill_in_zeros(grads, ins, strict, _INDEPENDENT)
         result = _grad(grads, us, vs, create_graph)
-        result = _fill_in_zeros(result, outs, strict, "The gradient with respect to the input "
-                                "is independent of entry {} in the grad_outputs when using the "
-                                "double backward trick to compute forward mode gradients. This "
-                                "is not allowed in strict mode.")
-    return (_unpack(_postprocess(outs, create_graph), is_out_tuple),
-            _unpack(_postprocess(result, create_graph), is_out_tuple))
+        result = _fill_in_zeros(
+            result,
+            outs,
+            strict,
+            "The gradient with respect to the input "
+            "is independent of entry {} in the grad_outputs when using the "
+            "double backward trick to compute forward mode gradients. This "
+            "is not allowed in strict mode.",
+        )
+    return (
+        _unpack(_postprocess(outs, create_graph), is_out_tuple),
+        _unpack(_postprocess(result, create_graph), is_out_tuple),
+    )
 
 
 def _jacobian_rows(out: Tensor, ins: tuple, create_graph: bool, strict: bool) -> list:
@@ -184,7 +201,7 @@ def _jacobian_rows(out: Tensor, ins: tuple, create_graph: bool, strict: bool) ->
         seed = np.zeros(out._data.size, out._data.dtype)
         seed[k] = 1
         grads = _grad((out,), ins, (Tensor._make(seed.reshape(out._data.shape)),), create_graph)
-        for i, (g, t) in enumerate(zip(grads, ins)):
+        for i, (g, t) in enumerate(zip(grads, ins, strict=False)):
             if g is None:
                 if strict:
                     raise RuntimeError(
@@ -193,7 +210,7 @@ def _jacobian_rows(out: Tensor, ins: tuple, create_graph: bool, strict: bool) ->
                     )
                 g = Tensor._make(np.zeros(t._data.shape, t._data.dtype))
             per_input[i].append(g)
-    return [_stack_rows(rows, out, t) for rows, t in zip(per_input, ins)]
+    return [_stack_rows(rows, out, t) for rows, t in zip(per_input, ins, strict=False)]
 
 
 def _stack_rows(rows: list, out: Tensor, inp: Tensor) -> Tensor:
@@ -222,8 +239,14 @@ def stack_tensors(tensors: list) -> Tensor:
     return total
 
 
-def jacobian(func, inputs, create_graph: bool = False, strict: bool = False,
-             vectorize: bool = False, strategy: str = "reverse-mode"):
+def jacobian(
+    func,
+    inputs,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    strategy: str = "reverse-mode",
+):
     """The Jacobian of ``func`` at ``inputs``: ``out.shape + in.shape`` per (output, input)."""
     if strategy not in ("forward-mode", "reverse-mode"):
         raise ValueError(
@@ -239,8 +262,9 @@ def jacobian(func, inputs, create_graph: bool = False, strict: bool = False,
     with enable_grad():
         is_in_tuple, ins = _as_tuple(inputs, "inputs", "jacobian")
         ins = _preprocess(ins, create_graph)
-        is_out_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function",
-                                       "jacobian")
+        is_out_tuple, outs = _as_tuple(
+            func(*ins), "outputs of the user-provided function", "jacobian"
+        )
         _check_outputs_require_grad(outs, strict)
         jac = tuple(tuple(_jacobian_rows(o, ins, create_graph, strict)) for o in outs)
     return _unpack(_postprocess(jac, create_graph), (is_out_tuple, is_in_tuple))
@@ -258,8 +282,14 @@ def _scalar_output(func, ins: tuple, fn_name: str) -> Tensor:
     return outs[0].squeeze()
 
 
-def hessian(func, inputs, create_graph: bool = False, strict: bool = False,
-            vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode"):
+def hessian(
+    func,
+    inputs,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    outer_jacobian_strategy: str = "reverse-mode",
+):
     """The Hessian of a scalar ``func``: ``in.shape + in.shape`` (nested tuples for several)."""
     is_in_tuple, ins = _as_tuple(inputs, "inputs", "hessian")
 
@@ -268,8 +298,14 @@ def hessian(func, inputs, create_graph: bool = False, strict: bool = False,
         grads = _grad((out,), xs, (Tensor._make(np.ones((), out._data.dtype)),), True)
         return _fill_in_zeros(grads, xs, strict, _INDEPENDENT)
 
-    res = jacobian(jac_func, ins, create_graph=create_graph, strict=strict, vectorize=vectorize,
-                   strategy=outer_jacobian_strategy)
+    res = jacobian(
+        jac_func,
+        ins,
+        create_graph=create_graph,
+        strict=strict,
+        vectorize=vectorize,
+        strategy=outer_jacobian_strategy,
+    )
     return _unpack(res, (is_in_tuple, is_in_tuple))
 
 
@@ -292,10 +328,14 @@ def _second_order(func, inputs, v, create_graph: bool, strict: bool, fn_name: st
         ones = Tensor._make(np.ones((), out._data.dtype))
         jac = _fill_in_zeros(_grad((out,), ins, (ones,), True), ins, strict, _INDEPENDENT)
         res = _grad(jac, ins, vs, create_graph)
-        res = _fill_in_zeros(res, ins, strict, "The hessian of the user-provided function is "
-                             "independent of input {}. This is not allowed in strict mode.")
-    return (_postprocess(out, create_graph), _unpack(_postprocess(res, create_graph),
-                                                     is_in_tuple))
+        res = _fill_in_zeros(
+            res,
+            ins,
+            strict,
+            "The hessian of the user-provided function is "
+            "independent of input {}. This is not allowed in strict mode.",
+        )
+    return (_postprocess(out, create_graph), _unpack(_postprocess(res, create_graph), is_in_tuple))
 
 
 def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):

@@ -54,7 +54,7 @@ def _check_inputs(inputs: tuple) -> None:
                 UserWarning,
                 stacklevel=3,
             )
-        if any(st == 0 and sz > 1 for st, sz in zip(t.stride(), t.shape)):
+        if any(st == 0 and sz > 1 for st, sz in zip(t.stride(), t.shape, strict=False)):
             raise RuntimeError(
                 f"The {i}th input has a dimension with stride 0. gradcheck only supports inputs "
                 "that are non-overlapping to be able to compute the numerical gradients "
@@ -70,11 +70,16 @@ def _check_inputs(inputs: tuple) -> None:
 
 
 def _tensor_outputs(out) -> tuple:
-    return tuple(o for o in _as_tuple(out) if isinstance(o, Tensor))
+    """The outputs that count: floating-point tensors (integral ones have no Jacobian)."""
+    return tuple(
+        o
+        for o in _as_tuple(out)
+        if isinstance(o, Tensor) and (o.dtype.is_floating_point or o.dtype.is_complex)
+    )
 
 
 def _flat(t: Tensor) -> np.ndarray:
-    return t._data.astype(np.float64, copy=False).ravel()
+    return t._data.astype(np.float64).ravel()  # a copy: outputs may share memory with inputs
 
 
 def _numerical(func, inputs: tuple, x: Tensor, eps: float) -> list[np.ndarray]:
@@ -89,7 +94,7 @@ def _numerical(func, inputs: tuple, x: Tensor, eps: float) -> list[np.ndarray]:
         data[k] = orig - eps
         minus = [_flat(o) for o in _tensor_outputs(func(*inputs))]
         data[k] = orig
-        rows.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
+        rows.append([(p - m) / (2 * eps) for p, m in zip(plus, minus, strict=False)])
     outs = _tensor_outputs(func(*inputs))
     return [
         np.stack([r[j] for r in rows]) if rows else np.zeros((0, outs[j].numel()))
@@ -106,9 +111,14 @@ def _analytical(output: Tensor, xs: list[Tensor], check_grad_dtypes: bool) -> li
     for k in range(output.numel()):
         seed = np.zeros(output._data.size, output._data.dtype)
         seed[k] = 1
-        gs = grad(output, xs, Tensor._make(seed.reshape(output._data.shape)),
-                  retain_graph=True, allow_unused=True)
-        for j, (x, g) in enumerate(zip(xs, gs)):
+        gs = grad(
+            output,
+            xs,
+            Tensor._make(seed.reshape(output._data.shape)),
+            retain_graph=True,
+            allow_unused=True,
+        )
+        for j, (x, g) in enumerate(zip(xs, gs, strict=False)):
             if g is None:
                 continue
             if g.shape != x.shape:
@@ -132,8 +142,7 @@ def _forward_jacobian(func, inputs: tuple, xs: list[Tensor]) -> list[list[np.nda
                 dual = forward_ad.make_dual(x.detach(), Tensor._make(v.reshape(x._data.shape)))
                 args = tuple(dual if a is x else a for a in inputs)
                 cols.append([_tangent_of(o) for o in _tensor_outputs(func(*args))])
-        result.append([np.stack([c[i] for c in cols]) for i in range(len(cols[0]))]
-                      if cols else [])
+        result.append([np.stack([c[i] for c in cols]) for i in range(len(cols[0]))] if cols else [])
     return result
 
 
@@ -155,10 +164,12 @@ def _check_reverse(outputs, numerical, xs, rtol, atol, nondet_tol, check_grad_dt
     for i, o in enumerate(outputs):
         first = _analytical(o, xs, check_grad_dtypes)
         second = _analytical(o, xs, False)
-        for j, (a, n) in enumerate(zip(first, numerical[i])):
+        for j, (a, n) in enumerate(zip(first, numerical[i], strict=False)):
             if not np.allclose(a, n, rtol, atol):
                 raise _fail(a, n, i, j)
-        if any(np.abs(a - b).max(initial=0) > nondet_tol for a, b in zip(first, second)):
+        if any(
+            np.abs(a - b).max(initial=0) > nondet_tol for a, b in zip(first, second, strict=False)
+        ):
             raise GradcheckError(
                 "Backward is not reentrant, i.e., running backward with same input and "
                 "grad_output multiple times gives different values, although analytical "
@@ -172,7 +183,7 @@ def _check_mul_by_grad_output(outputs: tuple, xs: list[Tensor]) -> None:
     from . import grad
 
     zeros = [Tensor._make(np.zeros(o._data.shape, o._data.dtype)) for o in outputs]
-    for g, x in zip(grad(list(outputs), xs, zeros, allow_unused=True), xs):
+    for g, x in zip(grad(list(outputs), xs, zeros, allow_unused=True), xs, strict=False):
         if g is None:
             continue
         if np.any(g._data != 0):
@@ -183,8 +194,17 @@ def _check_mul_by_grad_output(outputs: tuple, xs: list[Tensor]) -> None:
             raise GradcheckError("grad is incorrect size")
 
 
-def _gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes, check_forward_ad,
-               check_backward_ad) -> bool:
+def _gradcheck(
+    func,
+    inputs,
+    eps,
+    atol,
+    rtol,
+    nondet_tol,
+    check_grad_dtypes,
+    check_forward_ad,
+    check_backward_ad,
+) -> bool:
     _check_inputs(inputs)
     func_out = _tensor_outputs(func(*inputs))
     xs = _diff_inputs(inputs)
@@ -230,8 +250,17 @@ def gradcheck(
     """True when autograd's gradients of ``func`` at ``inputs`` match finite differences;
     otherwise raises ``GradcheckError`` (or returns False with ``raise_exception=False``)."""
     try:
-        return _gradcheck(func, _as_tuple(inputs), eps, atol, rtol, nondet_tol,
-                          check_grad_dtypes, check_forward_ad, check_backward_ad)
+        return _gradcheck(
+            func,
+            _as_tuple(inputs),
+            eps,
+            atol,
+            rtol,
+            nondet_tol,
+            check_grad_dtypes,
+            check_forward_ad,
+            check_backward_ad,
+        )
     except GradcheckError:
         if raise_exception:
             raise
@@ -279,7 +308,14 @@ def gradgradcheck(
         return tuple(g for g in grads if g is not None)
 
     return gradcheck(
-        first_derivatives, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
-        raise_exception=raise_exception, nondet_tol=nondet_tol, check_grad_dtypes=check_grad_dtypes,
-        check_forward_ad=check_fwd_over_rev, check_backward_ad=check_rev_over_rev,
+        first_derivatives,
+        inputs + grad_outputs,
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        raise_exception=raise_exception,
+        nondet_tol=nondet_tol,
+        check_grad_dtypes=check_grad_dtypes,
+        check_forward_ad=check_fwd_over_rev,
+        check_backward_ad=check_rev_over_rev,
     )

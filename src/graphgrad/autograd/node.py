@@ -21,6 +21,7 @@ import numpy as np
 
 from ..tensor import InferenceTensorError, Tensor
 from .anomaly_mode import state as _anomaly
+from .grad_mode import _state as _grad_state
 from .anomaly_mode import user_stack
 
 _sequence = itertools.count()
@@ -229,16 +230,14 @@ def accumulate_into(variable: Tensor, grad: Tensor | None) -> None:
     """``variable.grad += grad``, in place when no graph is being built (as PyTorch does)."""
     if grad is None:
         return
-    from .grad_mode import is_grad_enabled
-
     old = variable._grad
     if old is None:
-        if is_grad_enabled():
+        if _grad_state.enabled:
             variable._grad = grad
         else:
             # The engine may hand the same tensor to several slots: store a private copy.
             variable._grad = Tensor._make(np.array(grad._data, copy=True))
-    elif is_grad_enabled() or old._requires_grad:
+    elif _grad_state.enabled or old._requires_grad:
         variable._grad = old + grad
     else:
         np.add(old._data, grad._data, out=old._data, casting="unsafe")
@@ -329,9 +328,13 @@ class FunctionNode(Node):
         if self._freed:
             raise RuntimeError(BACKWARD_TWICE)
         saved = self._saved
-        if not any(type(v) is SavedSlot for v in saved.values()):
-            return saved
-        return {k: (v.unpack(self) if type(v) is SavedSlot else v) for k, v in saved.items()}
+        unpacked = None
+        for k, v in saved.items():
+            if v.__class__ is SavedSlot:
+                if unpacked is None:
+                    unpacked = saved.copy()
+                unpacked[k] = v.unpack(self)
+        return saved if unpacked is None else unpacked
 
     def apply(self, grads: list) -> list:
         prim = self.prim
@@ -350,7 +353,7 @@ class FunctionNode(Node):
         # Saved inputs and results are freed (wrapped Python scalars count, as in PyTorch);
         # plain parameters such as ``alpha`` stay, so a node that saved nothing can run again.
         saved, names = self._saved, self.prim.saved_names
-        if any(k in names for k in saved):
+        if not names.isdisjoint(saved):
             self._freed = True
             self._saved = {k: v for k, v in saved.items() if k not in names}
 

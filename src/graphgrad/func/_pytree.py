@@ -38,7 +38,7 @@ def _unflatten(spec: Any, it):
     if spec is LEAF:
         return next(it)
     if spec[0] is dict:
-        return {k: _unflatten(s, it) for k, s in zip(spec[1], spec[2])}
+        return {k: _unflatten(s, it) for k, s in zip(spec[1], spec[2], strict=False)}
     items = [_unflatten(s, it) for s in spec[1]]
     return spec[0](items) if spec[0] is list else tuple(items)
 
@@ -48,7 +48,11 @@ def spec_str(spec: Any) -> str:
     if spec is LEAF:
         return "*"
     if spec[0] is dict:
-        return "{" + ", ".join(f"{k!r}: {spec_str(s)}" for k, s in zip(spec[1], spec[2])) + "}"
+        return (
+            "{"
+            + ", ".join(f"{k!r}: {spec_str(s)}" for k, s in zip(spec[1], spec[2], strict=False))
+            + "}"
+        )
     inner = ", ".join(spec_str(s) for s in spec[1])
     return f"[{inner}]" if spec[0] is list else f"({inner}{',' if len(spec[1]) == 1 else ''})"
 
@@ -66,11 +70,14 @@ def _broadcast(prefix: Any, tree: Any, out: list, where: str) -> None:
         leaves, _ = tree_flatten(tree)
         out.extend([prefix] * len(leaves))
         return
-    if isinstance(prefix, dict) != isinstance(tree, dict) or len(prefix) != len(tree) or (
-        isinstance(tree, dict) and list(prefix) != list(tree)
-    ) or not isinstance(tree, (tuple, list, dict)):
+    if (
+        isinstance(prefix, dict) != isinstance(tree, dict)
+        or len(prefix) != len(tree)
+        or (isinstance(tree, dict) and list(prefix) != list(tree))
+        or not isinstance(tree, (tuple, list, dict))
+    ):
         raise ValueError(where)
     sub = prefix.values() if isinstance(prefix, dict) else prefix
     items = tree.values() if isinstance(tree, dict) else tree
-    for p, t in zip(sub, items):
+    for p, t in zip(sub, items, strict=False):
         _broadcast(p, t, out, where)

@@ -99,7 +99,7 @@ def _prepare(args: tuple, argnums) -> tuple[tuple, list, object, tuple]:
     tracked = [_track(x) for x in leaves]
     new_chosen = tree_unflatten(spec, tracked)
     new_args = list(args)
-    for n, value in zip(nums, new_chosen):
+    for n, value in zip(nums, new_chosen, strict=False):
         new_args[n] = value
     return tuple(new_args), tracked, spec, nums
 
@@ -125,8 +125,11 @@ def grad_and_value(func, argnums=0, has_aux: bool = False):
                     "APIs instead?"
                 )
             inputs = [t for t in tracked if isinstance(t, Tensor)]
-            grads = iter(autograd.grad(out, inputs, create_graph=keep, allow_unused=True)
-                         if out.requires_grad else [None] * len(inputs))
+            grads = iter(
+                autograd.grad(out, inputs, create_graph=keep, allow_unused=True)
+                if out.requires_grad
+                else [None] * len(inputs)
+            )
         flat = [_fill(next(grads), t) if isinstance(t, Tensor) else None for t in tracked]
         g = tree_unflatten(spec, flat)
         g = g[0] if not isinstance(argnums, tuple) else g
@@ -170,12 +173,21 @@ def vjp(func, *primals, has_aux: bool = False):
                 "Expected pytree structure of cotangents to be the same as pytree structure of "
                 "outputs to the function."
             )
-        pairs = [(o, c) for o, c in zip(out_leaves, cot_leaves) if o.requires_grad]
+        pairs = [(o, c) for o, c in zip(out_leaves, cot_leaves, strict=False) if o.requires_grad]
         inputs = [t for t in tracked if isinstance(t, Tensor)]
         with enable_grad(), _Depth():
-            grads = (autograd.grad([o for o, _ in pairs], inputs, [c for _, c in pairs],
-                                   retain_graph=True, create_graph=keep, allow_unused=True)
-                     if pairs else [None] * len(inputs))
+            grads = (
+                autograd.grad(
+                    [o for o, _ in pairs],
+                    inputs,
+                    [c for _, c in pairs],
+                    retain_graph=True,
+                    create_graph=keep,
+                    allow_unused=True,
+                )
+                if pairs
+                else [None] * len(inputs)
+            )
         it = iter(grads)
         flat = [_fill(next(it), t) if isinstance(t, Tensor) else None for t in tracked]
         return tree_unflatten(spec, flat)
@@ -205,16 +217,21 @@ def jvp(func, primals: tuple, tangents: tuple, *, strict: bool = False, has_aux:
         return _jvp_by_double_vjp(func, primals, tangents, has_aux)
     p_leaves, spec = tree_flatten(primals)
     t_leaves, _ = tree_flatten(tangents)
+    keep = _keep_graph(p_leaves + t_leaves)
     with forward_ad.dual_level(), _Depth():
-        duals = [forward_ad.make_dual(p, t) for p, t in zip(p_leaves, t_leaves)]
+        duals = [forward_ad.make_dual(p, t) for p, t in zip(p_leaves, t_leaves, strict=False)]
         out, aux = _split_aux(func(*tree_unflatten(spec, duals)), has_aux, "jvp")
         out_leaves, out_spec = tree_flatten(out)
         unpacked = [forward_ad.unpack_dual(o) for o in out_leaves]
-    values = tree_unflatten(out_spec, [u.primal for u in unpacked])
-    jvps = tree_unflatten(out_spec, [
-        u.tangent if u.tangent is not None else _zeros_like(u.primal) for u in unpacked
-    ])
-    return (values, jvps, aux) if has_aux else (values, jvps)
+    values = _detach_tree(tree_unflatten(out_spec, [u.primal for u in unpacked]), keep)
+    jvps = _detach_tree(
+        tree_unflatten(
+            out_spec,
+            [u.tangent if u.tangent is not None else _zeros_like(u.primal) for u in unpacked],
+        ),
+        keep,
+    )
+    return (values, jvps, _detach_tree(aux, keep)) if has_aux else (values, jvps)
 
 
 def _jvp_by_double_vjp(func, primals, tangents, has_aux: bool):
@@ -224,10 +241,23 @@ def _jvp_by_double_vjp(func, primals, tangents, has_aux: bool):
     with enable_grad(), _Depth():
         us = [Tensor._make(np.zeros(o._data.shape, o._data.dtype), True) for o in out_leaves]
         grads = tree_flatten(vjp_fn(tree_unflatten(out_spec, us)))[0]
-        pairs = [(g, t) for g, t in zip(grads, tree_flatten(tangents)[0]) if g.requires_grad]
-        res = autograd.grad([g for g, _ in pairs], us, [t for _, t in pairs],
-                            create_graph=True, allow_unused=True) if pairs else [None] * len(us)
-    jv = tree_unflatten(out_spec, [_fill(r, o) for r, o in zip(res, out_leaves)])
+        pairs = [
+            (g, t)
+            for g, t in zip(grads, tree_flatten(tangents)[0], strict=False)
+            if g.requires_grad
+        ]
+        res = (
+            autograd.grad(
+                [g for g, _ in pairs],
+                us,
+                [t for _, t in pairs],
+                create_graph=True,
+                allow_unused=True,
+            )
+            if pairs
+            else [None] * len(us)
+        )
+    jv = tree_unflatten(out_spec, [_fill(r, o) for r, o in zip(res, out_leaves, strict=False)])
     return (out, jv, aux[0]) if has_aux else (out, jv)
 
 
@@ -251,7 +281,7 @@ def jacrev(func, argnums=0, *, has_aux: bool = False, chunk_size=None):
 
         def f_of_chosen(*chosen):
             full = list(args)
-            for n, c in zip(nums, chosen):
+            for n, c in zip(nums, chosen, strict=False):
                 full[n] = c
             return func(*full)
 
@@ -297,8 +327,9 @@ def jacfwd(func, argnums=0, has_aux: bool = False, *, randomness: str = "error")
                     Tensor._make(basis.reshape(c._data.shape)) if m == i else _zeros_like(x)
                     for m, x in enumerate(chosen)
                 )
-                res = jvp(lambda *xs: func(*_merge(args, nums, xs)), chosen, tangents,
-                          has_aux=has_aux)
+                res = jvp(
+                    lambda *xs: func(*_merge(args, nums, xs)), chosen, tangents, has_aux=has_aux
+                )
                 out, jv = res[0], res[1]
                 aux = res[2] if has_aux else None
                 cols[i].append(tree_flatten(jv)[0])
@@ -315,7 +346,7 @@ def jacfwd(func, argnums=0, has_aux: bool = False, *, randomness: str = "error")
 
 def _merge(args: tuple, nums: tuple, chosen: tuple) -> tuple:
     full = list(args)
-    for n, c in zip(nums, chosen):
+    for n, c in zip(nums, chosen, strict=False):
         full[n] = c
     return tuple(full)
 

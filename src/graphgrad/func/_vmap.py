@@ -48,7 +48,7 @@ def vmap(func, in_dims=0, out_dims=0, randomness: str = "error", *, chunk_size=N
         with _Randomness(randomness) as rng:
             for i in range(size):
                 rng.before_sample()
-                sample = [_take(x, d, i) for x, d in zip(leaves, dims)]
+                sample = [_take(x, d, i) for x, d in zip(leaves, dims, strict=False)]
                 per_sample.append(func(*tree_unflatten(spec, sample), **kwargs))
                 rng.after_sample()
         return _stack_outputs(per_sample, out_dims, func)
@@ -79,7 +79,7 @@ def _leaf_dims(in_dims, args: tuple, name: str) -> list:
 
 def _batch_size(leaves: list, dims: list, name: str) -> int:
     sizes = []
-    for x, d in zip(leaves, dims):
+    for x, d in zip(leaves, dims, strict=False):
         if d is None:
             continue
         if not isinstance(x, Tensor):
@@ -111,13 +111,15 @@ def _take(x, d, i: int):
 def _stack_outputs(per_sample: list, out_dims, func):
     first_leaves, spec = tree_flatten(per_sample[0])
     columns = [tree_flatten(s)[0] for s in per_sample]
-    dims = broadcast_prefix(
-        out_dims if isinstance(out_dims, (tuple, list)) else out_dims,
-        per_sample[0] if isinstance(out_dims, (tuple, list)) else per_sample[0],
-        f"vmap({_name(func)}, ...): out_dims is not compatible with the structure of `outputs`.",
-    ) if isinstance(out_dims, (tuple, list)) else [out_dims] * len(first_leaves)
+    if isinstance(out_dims, (tuple, list)):
+        where = (
+            f"vmap({_name(func)}, ...): out_dims is not compatible with the structure of outputs."
+        )
+        dims = broadcast_prefix(out_dims, per_sample[0], where)
+    else:
+        dims = [out_dims] * len(first_leaves)
     stacked = []
-    for j, (leaf, d) in enumerate(zip(first_leaves, dims)):
+    for j, (leaf, d) in enumerate(zip(first_leaves, dims, strict=False)):
         if d is None:
             stacked.append(leaf)
             continue

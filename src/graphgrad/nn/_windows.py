@@ -25,7 +25,7 @@ def pad(a: np.ndarray, before: tuple, after: tuple | None = None, value: float =
     after = before if after is None else after
     if not any(before) and not any(after):
         return a
-    widths = [(0, 0), (0, 0)] + [(b, e) for b, e in zip(before, after)]
+    widths = [(0, 0), (0, 0)] + [(b, e) for b, e in zip(before, after, strict=False)]
     return np.pad(a, widths, constant_values=value)
 
 
@@ -35,8 +35,8 @@ def windows(a: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple, out: t
     shape = a.shape[:2] + tuple(kernel) + tuple(out)
     strides = (
         (s_n, s_c)
-        + tuple(s * d for s, d in zip(s_sp, dilation))
-        + tuple(s * st for s, st in zip(s_sp, stride))
+        + tuple(s * d for s, d in zip(s_sp, dilation, strict=False))
+        + tuple(s * st for s, st in zip(s_sp, stride, strict=False))
     )
     return as_strided(a, shape, strides, writeable=False)
 
@@ -49,7 +49,7 @@ def scatter_windows(cols: np.ndarray, size: tuple, stride: tuple, dilation: tupl
     for pos in np.ndindex(*kernel):
         index = (slice(None), slice(None)) + tuple(
             slice(p * d, p * d + s * (o - 1) + 1, s)
-            for p, d, s, o in zip(pos, dilation, stride, out)
+            for p, d, s, o in zip(pos, dilation, stride, out, strict=False)
         )
         result[index] += cols[(slice(None), slice(None)) + pos]
     return result
@@ -57,5 +57,7 @@ def scatter_windows(cols: np.ndarray, size: tuple, stride: tuple, dilation: tupl
 
 def crop(a: np.ndarray, start: tuple, size: tuple) -> np.ndarray:
     """The spatial block ``[start, start + size)`` of ``a``."""
-    index = (slice(None), slice(None)) + tuple(slice(b, b + n) for b, n in zip(start, size))
+    index = (slice(None), slice(None)) + tuple(
+        slice(b, b + n) for b, n in zip(start, size, strict=False)
+    )
     return a[index]

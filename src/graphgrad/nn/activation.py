@@ -9,7 +9,7 @@ Softmax, Softmin, LogSoftmax.
 from __future__ import annotations
 
 from ..tensor import Tensor
-from . import functional as F
+from . import functional as F  # noqa: N812 - PyTorch's spelling
 from .module import Module
 
 

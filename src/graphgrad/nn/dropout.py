@@ -8,7 +8,7 @@ Dropout(p=0.5, inplace=False)
 from __future__ import annotations
 
 from ..tensor import Tensor
-from . import functional as F
+from . import functional as F  # noqa: N812 - PyTorch's spelling
 from .module import Module
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ops.primitive import Primitive, apply
+from ..ops.primitive import MULTILINEAR, Primitive, apply
 from ..tensor import Tensor
 from ._windows import crop, out_size, pad, scatter_windows, windows
 
@@ -44,7 +44,9 @@ def _im2col(x: np.ndarray, kernel, stride, padding, dilation, out, groups) -> np
 
 def _conv_forward(x, w, bias, stride, padding, dilation, groups, **_) -> np.ndarray:
     kernel = w.shape[2:]
-    out = tuple(out_size(*a) for a in zip(x.shape[2:], kernel, stride, padding, dilation))
+    out = tuple(
+        out_size(*a) for a in zip(x.shape[2:], kernel, stride, padding, dilation, strict=False)
+    )
     cols = _im2col(x, kernel, stride, padding, dilation, out, groups)
     wm = w.reshape(groups, w.shape[0] // groups, -1)
     y = np.matmul(wm, cols)  # (G, Og, N * L)
@@ -66,10 +68,12 @@ def _conv_transpose_forward(x, w, bias, stride, padding, dilation, groups, outpu
     cols = np.matmul(wm, xm).reshape((groups * c_out_g,) + tuple(kernel) + (n,) + spatial)
     nd = len(kernel)
     cols = np.moveaxis(cols, 1 + nd, 0)  # (N, C_out, *k, *spatial)
-    full = tuple(o + 2 * p for o, p in zip(output_size, padding))
-    needed = tuple((s - 1) * st + d * (k - 1) + 1
-                   for s, st, d, k in zip(spatial, stride, dilation, kernel))
-    big = tuple(max(f, m) for f, m in zip(full, needed))
+    full = tuple(o + 2 * p for o, p in zip(output_size, padding, strict=False))
+    needed = tuple(
+        (s - 1) * st + d * (k - 1) + 1
+        for s, st, d, k in zip(spatial, stride, dilation, kernel, strict=False)
+    )
+    big = tuple(max(f, m) for f, m in zip(full, needed, strict=False))
     y = crop(scatter_windows(cols, big, stride, dilation), padding, output_size)
     if bias is not None:
         y = y + bias.reshape((1, -1) + (1,) * nd)
@@ -87,11 +91,11 @@ def _weight_grad(x, gout, kernel, stride, padding, dilation, groups, **_) -> np.
     return gw.reshape((o, x.shape[1] // groups) + tuple(kernel))
 
 
-def _convolution_forward(x, w, bias, stride, padding, dilation, transposed, output_padding,
-                         groups, output_size=None, **_):
+def _convolution_forward(
+    x, w, bias, stride, padding, dilation, transposed, output_padding, groups, output_size=None, **_
+):
     if transposed:
-        return _conv_transpose_forward(x, w, bias, stride, padding, dilation, groups,
-                                       output_size)
+        return _conv_transpose_forward(x, w, bias, stride, padding, dilation, groups, output_size)
     return _conv_forward(x, w, bias, stride, padding, dilation, groups)
 
 
@@ -119,17 +123,30 @@ def _bias_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _convolution = Primitive(
-    "convolution", "ConvolutionBackward0", _convolution_forward,
+    "convolution",
+    "ConvolutionBackward0",
+    _convolution_forward,
     (_input_rule, _weight_rule, _bias_rule),
-    inputs=("input", "weight", "bias"), saves={"input": (1,), "weight": (0,)},
-    attrs=("bias_sym_sizes_opt", "dilation", "groups", "input", "output_padding", "padding",
-           "stride", "transposed", "weight"),
+    inputs=("input", "weight", "bias"),
+    saves={"input": (1,), "weight": (0,)},
+    attrs=(
+        "bias_sym_sizes_opt",
+        "dilation",
+        "groups",
+        "input",
+        "output_padding",
+        "padding",
+        "stride",
+        "transposed",
+        "weight",
+    ),
 )
 
 
 def _wgrad_input_rule(g: Tensor, s: dict) -> Tensor:
-    return convolution(s["gout"], g, None, transposed=True, output_size=s["input_size"],
-                       **_geometry(s))
+    return convolution(
+        s["gout"], g, None, transposed=True, output_size=s["input_size"], **_geometry(s)
+    )
 
 
 def _wgrad_gout_rule(g: Tensor, s: dict) -> Tensor:
@@ -137,48 +154,87 @@ def _wgrad_gout_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _convolution_weight = Primitive(
-    "convolution_weight", "ConvolutionBackwardBackward0", _weight_grad,
+    "convolution_weight",
+    "ConvolutionBackwardBackward0",
+    _weight_grad,
     (_wgrad_input_rule, _wgrad_gout_rule),
-    inputs=("input", "gout"), saves={"gout": (0,), "input": (1,)},
+    inputs=("input", "gout"),
+    saves={"gout": (0,), "input": (1,)},
     attrs=("dilation", "groups", "padding", "stride"),
+    jvp=MULTILINEAR,
 )
 
 
-def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding, dilation,
-                transposed: bool, groups: int, output_size: tuple | None = None) -> Tensor:
+def convolution(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None,
+    stride,
+    padding,
+    dilation,
+    transposed: bool,
+    groups: int,
+    output_size: tuple | None = None,
+) -> Tensor:
     """``aten::convolution``: ``output_size`` (spatial) fixes a transposed conv's output."""
     kernel = weight._data.shape[2:]
     spatial = input._data.shape[2:]
     if transposed and output_size is None:
-        output_size = tuple((s - 1) * st - 2 * p + d * (k - 1) + 1
-                            for s, st, p, d, k in zip(spatial, stride, padding, dilation, kernel))
+        output_size = tuple(
+            (s - 1) * st - 2 * p + d * (k - 1) + 1
+            for s, st, p, d, k in zip(spatial, stride, padding, dilation, kernel, strict=False)
+        )
     output_padding = (0,) * len(kernel)
     if transposed:
-        output_padding = tuple(o - ((s - 1) * st - 2 * p + d * (k - 1) + 1) for o, s, st, p, d, k
-                               in zip(output_size, spatial, stride, padding, dilation, kernel))
+        output_padding = tuple(
+            o - ((s - 1) * st - 2 * p + d * (k - 1) + 1)
+            for o, s, st, p, d, k in zip(
+                output_size, spatial, stride, padding, dilation, kernel, strict=False
+            )
+        )
     return apply(
-        _convolution, input, weight, bias, stride=tuple(stride), padding=tuple(padding),
-        dilation=tuple(dilation), transposed=transposed, output_padding=output_padding,
-        groups=groups, output_size=output_size, input_size=spatial,
+        _convolution,
+        input,
+        weight,
+        bias,
+        stride=tuple(stride),
+        padding=tuple(padding),
+        dilation=tuple(dilation),
+        transposed=transposed,
+        output_padding=output_padding,
+        groups=groups,
+        output_size=output_size,
+        input_size=spatial,
         weight_size=weight._data.shape,
         bias_sym_sizes_opt=None if bias is None else tuple(bias._data.shape),
     )
 
 
-def convolution_weight(input: Tensor, gout: Tensor, kernel, stride, padding, dilation,
-                       groups) -> Tensor:
+def convolution_weight(
+    input: Tensor, gout: Tensor, kernel, stride, padding, dilation, groups
+) -> Tensor:
     """The weight gradient of a convolution of ``input`` that produced the gradient ``gout``."""
-    return apply(_convolution_weight, input, gout, kernel=tuple(kernel), stride=stride,
-                 padding=padding, dilation=dilation, groups=groups,
-                 input_size=input._data.shape[2:])
+    return apply(
+        _convolution_weight,
+        input,
+        gout,
+        kernel=tuple(kernel),
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        groups=groups,
+        input_size=input._data.shape[2:],
+    )
 
 
 # -- public functional forms ------------------------------------------------------------------
 def _check_conv(input: Tensor, weight: Tensor, nd: int, groups: int, name: str) -> None:
     if input.ndim not in (nd + 1, nd + 2):
         dims = ", ".join(map(str, input.shape))
-        raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
-                           f"{name}, but got input of size: [{dims}]")
+        raise RuntimeError(
+            f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
+            f"{name}, but got input of size: [{dims}]"
+        )
     channels = input.shape[-nd - 1]
     if channels != weight.shape[1] * groups:
         raise RuntimeError(
@@ -189,9 +245,9 @@ def _check_conv(input: Tensor, weight: Tensor, nd: int, groups: int, name: str) 
 
 
 def _check_size(input: Tensor, kernel, padding, dilation) -> None:
-    padded = tuple(s + 2 * p for s, p in zip(input.shape[2:], padding))
-    eff = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    if any(e > s for e, s in zip(eff, padded)):
+    padded = tuple(s + 2 * p for s, p in zip(input.shape[2:], padding, strict=False))
+    eff = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=False))
+    if any(e > s for e, s in zip(eff, padded, strict=False)):
         raise RuntimeError(
             f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). "
             f"Kernel size: ({' x '.join(map(str, eff))}). Kernel size can't be greater than "
@@ -200,7 +256,7 @@ def _check_size(input: Tensor, kernel, padding, dilation) -> None:
 
 
 def _same_padding(kernel, dilation) -> tuple:
-    total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+    total = [d * (k - 1) for k, d in zip(kernel, dilation, strict=False)]
     if any(t % 2 for t in total):
         raise NotImplementedError("padding='same' with an even total padding is not supported")
     return tuple(t // 2 for t in total)
@@ -231,32 +287,41 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) 
     return _conv_nd(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
-def _conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups, dilation,
-                       nd: int):
+def _conv_transpose_nd(
+    input, weight, bias, stride, padding, output_padding, groups, dilation, nd: int
+):
     unbatched = input.ndim == nd + 1
     if unbatched:
         input = input.unsqueeze(0)
     kernel = tuple(weight.shape[2:])
     stride, padding = _tuple(stride, nd), _tuple(padding, nd)
     dilation, output_padding = _tuple(dilation, nd), _tuple(output_padding, nd)
-    size = tuple((s - 1) * st - 2 * p + d * (k - 1) + 1 + op for s, st, p, d, k, op in
-                 zip(input.shape[2:], stride, padding, dilation, kernel, output_padding))
+    size = tuple(
+        (s - 1) * st - 2 * p + d * (k - 1) + 1 + op
+        for s, st, p, d, k, op in zip(
+            input.shape[2:], stride, padding, dilation, kernel, output_padding, strict=False
+        )
+    )
     out = convolution(input, weight, bias, stride, padding, dilation, True, groups, size)
     return out.squeeze(0) if unbatched else out
 
 
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
-                     dilation=1) -> Tensor:
+def conv_transpose1d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+) -> Tensor:
     """Transposed 1-D convolution, the gradient of conv1d in its input (F.conv_transpose1d)."""
-    return _conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups,
-                              dilation, 1)
+    return _conv_transpose_nd(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, 1
+    )
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1,
-                     dilation=1) -> Tensor:
+def conv_transpose2d(
+    input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
+) -> Tensor:
     """Transposed 2-D convolution, the gradient of conv2d in its input (F.conv_transpose2d)."""
-    return _conv_transpose_nd(input, weight, bias, stride, padding, output_padding, groups,
-                              dilation, 2)
+    return _conv_transpose_nd(
+        input, weight, bias, stride, padding, output_padding, groups, dilation, 2
+    )
 
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..ops.activation import log_softmax, softplus
 from ..ops.elementwise import clamp_min, log, sigmoid, where
-from ..ops.primitive import Primitive, apply
+from ..ops.primitive import LINEAR, Primitive, apply
 from ..tensor import Tensor
 
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
@@ -49,11 +49,13 @@ def _scale(s: dict, numel: int) -> float:
 def _broadcast_shape(a: tuple, b: tuple) -> tuple:
     n = max(len(a), len(b))
     a, b = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
-    for i, (x, y) in enumerate(zip(a, b)):
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
         if x != y and x != 1 and y != 1:
-            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b "
-                               f"({y}) at non-singleton dimension {i}")
-    return tuple(max(x, y) for x, y in zip(a, b))
+            raise RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b "
+                f"({y}) at non-singleton dimension {i}"
+            )
+    return tuple(max(x, y) for x, y in zip(a, b, strict=False))
 
 
 def _pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
@@ -103,8 +105,9 @@ def _nll_forward(a, reduction, total_weight, picked, safe, class_dim, **_):
 def _nll_rule(g: Tensor, s: dict) -> Tensor:
     shape, class_dim, dtype = s["input_shape"], s["class_dim"], g._data.dtype
     m = np.zeros(shape, dtype)
-    np.put_along_axis(m, np.expand_dims(s["safe"], class_dim),
-                      np.expand_dims(-s["picked"], class_dim), class_dim)
+    np.put_along_axis(
+        m, np.expand_dims(s["safe"], class_dim), np.expand_dims(-s["picked"], class_dim), class_dim
+    )
     if s["reduction"] == 1:
         m = m / s["total_weight"]._data
     if s["reduction"] == 0 and g.ndim:
@@ -113,23 +116,32 @@ def _nll_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _nll_loss = Primitive(
-    "nll_loss", "NllLossBackward0", _nll_forward, (_nll_rule,),
+    "nll_loss",
+    "NllLossBackward0",
+    _nll_forward,
+    (_nll_rule,),
     saves={"self": (0,)},
     attrs=("ignore_index", "reduction", "self", "target", "total_weight", "weight"),
     display={"ignore_index": lambda node: node._saved["ignore_index"] % 2**64},
+    jvp=LINEAR,
 )
 
 
 _nll_loss2d = Primitive(
-    "nll_loss2d", "NllLoss2DBackward0", _nll_forward, (_nll_rule,),
+    "nll_loss2d",
+    "NllLoss2DBackward0",
+    _nll_forward,
+    (_nll_rule,),
     saves={"self": (0,)},
     attrs=("ignore_index", "reduction", "self", "target", "total_weight", "weight"),
     display={"ignore_index": lambda node: node._saved["ignore_index"] % 2**64},
+    jvp=LINEAR,
 )
 
 
-def _nll_apply(prim: Primitive, input: Tensor, target: Tensor, weight, code: int,
-               ignore_index: int) -> Tensor:
+def _nll_apply(
+    prim: Primitive, input: Tensor, target: Tensor, weight, code: int, ignore_index: int
+) -> Tensor:
     class_dim = 0 if input.ndim == 1 else 1
     t = target._data.astype(np.int64)
     ignored = t == ignore_index
@@ -141,13 +153,30 @@ def _nll_apply(prim: Primitive, input: Tensor, target: Tensor, weight, code: int
     w = weight._data[safe] if weight is not None else np.ones(safe.shape, dtype)
     picked = np.where(ignored, 0, w).astype(dtype)
     total = Tensor._make(np.asarray(picked.sum(), dtype))
-    return apply(prim, input, target=target, weight=weight, reduction=code,
-                 ignore_index=ignore_index, total_weight=total, picked=picked, safe=safe,
-                 class_dim=class_dim, input_shape=input._data.shape)
+    return apply(
+        prim,
+        input,
+        target=target,
+        weight=weight,
+        reduction=code,
+        ignore_index=ignore_index,
+        total_weight=total,
+        picked=picked,
+        safe=safe,
+        class_dim=class_dim,
+        input_shape=input._data.shape,
+    )
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
+def nll_loss(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
     """Negative log likelihood of the target classes, given log-probabilities (F.nll_loss).
 
     Inputs with spatial dims go through NllLoss2DBackward0 as in PyTorch: 4-D directly, 3-D
@@ -161,8 +190,9 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
         return _nll_apply(_nll_loss2d, input, target, weight, code, ignore_index)
     n, c = input.shape[:2]
     flat_target = Tensor._make(np.ascontiguousarray(target._data).reshape(n, 1, -1))
-    out = _nll_apply(_nll_loss2d, input.contiguous().view(n, c, 1, -1), flat_target, weight,
-                     code, ignore_index)
+    out = _nll_apply(
+        _nll_loss2d, input.contiguous().view(n, c, 1, -1), flat_target, weight, code, ignore_index
+    )
     return out.view(target.shape) if code == 0 else out
 
 
@@ -173,8 +203,9 @@ def _class_view(weight: Tensor, ndim: int, class_dim: int) -> Tensor:
     return weight.reshape(shape)
 
 
-def _prob_cross_entropy(logp: Tensor, target: Tensor, weight, code: int, class_dim: int,
-                        label_smoothing: float) -> Tensor:
+def _prob_cross_entropy(
+    logp: Tensor, target: Tensor, weight, code: int, class_dim: int, label_smoothing: float
+) -> Tensor:
     n_classes = logp.shape[class_dim]
     if label_smoothing > 0:
         target = target * (1 - label_smoothing) + label_smoothing / n_classes
@@ -188,10 +219,18 @@ def _prob_cross_entropy(logp: Tensor, target: Tensor, weight, code: int, class_d
     return -prod.sum() / (logp.numel() / n_classes)
 
 
-def _smoothed(logp: Tensor, target: Tensor, weight, code: int, class_dim: int,
-              ignore_index: int, label_smoothing: float) -> Tensor:
-    nll = nll_loss(logp, target, weight, ignore_index=ignore_index,
-                   reduction=("none", "mean", "sum")[code])
+def _smoothed(
+    logp: Tensor,
+    target: Tensor,
+    weight,
+    code: int,
+    class_dim: int,
+    ignore_index: int,
+    label_smoothing: float,
+) -> Tensor:
+    nll = nll_loss(
+        logp, target, weight, ignore_index=ignore_index, reduction=("none", "mean", "sum")[code]
+    )
     ignore = target._data == ignore_index
     prod = logp if weight is None else logp * _class_view(weight, logp.ndim, class_dim)
     smooth = where(Tensor._make(ignore), 0.0, -prod.sum(class_dim))
@@ -209,9 +248,16 @@ def _smoothed(logp: Tensor, target: Tensor, weight, code: int, class_dim: int,
     return nll * (1 - label_smoothing) + ret * (label_smoothing / n_classes)
 
 
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                  size_average=None, ignore_index: int = -100, reduce=None,
-                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+def cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    ignore_index: int = -100,
+    reduce=None,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Tensor:
     """Softmax cross entropy against class indices or class probabilities (F.cross_entropy)."""
     code = reduction_code(reduction, size_average, reduce)
     if not 0.0 <= label_smoothing <= 1.0:
@@ -223,8 +269,9 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     if label_smoothing > 0:
         _check_target(input, target)
         return _smoothed(logp, target, weight, code, class_dim, ignore_index, label_smoothing)
-    return nll_loss(logp, target, weight, ignore_index=ignore_index,
-                    reduction=("none", "mean", "sum")[code])
+    return nll_loss(
+        logp, target, weight, ignore_index=ignore_index, reduction=("none", "mean", "sum")[code]
+    )
 
 
 # -- regression losses ------------------------------------------------------------------------
@@ -238,16 +285,20 @@ def _pointwise(name: str, node: str, forward, grad_fn, attrs: tuple) -> Primitiv
         return -grad_fn(g, s["self"] - s["target"], s) * _scale(s, s["numel"])
 
     return Primitive(
-        name, node,
+        name,
+        node,
         lambda a, b, reduction, **kw: _reduce(forward(a - b, kw), reduction),
-        (rule_self, rule_target), inputs=("self", "target"),
-        saves={"self": (0, 1), "target": (0, 1)}, dtype="promote",
+        (rule_self, rule_target),
+        inputs=("self", "target"),
+        saves={"self": (0, 1), "target": (0, 1)},
+        dtype="promote",
         attrs=attrs + ("reduction", "self", "target"),
     )
 
 
-_mse = _pointwise("mse_loss", "MseLossBackward0", lambda d, kw: d * d,
-                  lambda g, d, s: g * d * 2, ())
+_mse = _pointwise(
+    "mse_loss", "MseLossBackward0", lambda d, kw: d * d, lambda g, d, s: g * d * 2, ()
+)
 
 
 def _smooth_l1_array(d: np.ndarray, kw: dict) -> np.ndarray:
@@ -257,24 +308,28 @@ def _smooth_l1_array(d: np.ndarray, kw: dict) -> np.ndarray:
 
 def _huber_array(d: np.ndarray, kw: dict) -> np.ndarray:
     z, delta = np.abs(d), kw["delta"]
-    return np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(d.dtype,
-                                                                            copy=False)
+    return np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(d.dtype, copy=False)
 
 
 def _clipped(limit: str, inside_scale: bool):
     def grad(g: Tensor, d: Tensor, s: dict) -> Tensor:
         c = s[limit]
         inner = g * d / c if inside_scale else g * d
-        return where(d < -c, g * -(1.0 if inside_scale else c),
-                     where(d > c, g * (1.0 if inside_scale else c), inner))
+        return where(
+            d < -c,
+            g * -(1.0 if inside_scale else c),
+            where(d > c, g * (1.0 if inside_scale else c), inner),
+        )
 
     return grad
 
 
-_smooth_l1 = _pointwise("smooth_l1_loss", "SmoothL1LossBackward0", _smooth_l1_array,
-                        _clipped("beta", True), ("beta",))
-_huber = _pointwise("huber_loss", "HuberLossBackward0", _huber_array,
-                    _clipped("delta", False), ("delta",))
+_smooth_l1 = _pointwise(
+    "smooth_l1_loss", "SmoothL1LossBackward0", _smooth_l1_array, _clipped("beta", True), ("beta",)
+)
+_huber = _pointwise(
+    "huber_loss", "HuberLossBackward0", _huber_array, _clipped("delta", False), ("delta",)
+)
 
 
 def _regression(prim, input, target, code, **params) -> Tensor:
@@ -282,14 +337,26 @@ def _regression(prim, input, target, code, **params) -> Tensor:
     return apply(prim, input, target, reduction=code, numel=input.numel(), **params)
 
 
-def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-             reduction: str = "mean", weight=None) -> Tensor:
+def mse_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    weight=None,
+) -> Tensor:
     """Mean squared error (F.mse_loss)."""
     return _regression(_mse, input, target, reduction_code(reduction, size_average, reduce))
 
 
-def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-            reduction: str = "mean", weight=None) -> Tensor:
+def l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    weight=None,
+) -> Tensor:
     """Mean absolute error, as PyTorch decomposes it: sub, abs, mean (F.l1_loss)."""
     code = reduction_code(reduction, size_average, reduce)
     input, target = _pair(input, target)
@@ -297,8 +364,14 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     return loss.mean() if code == 1 else loss.sum() if code == 2 else loss
 
 
-def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+def smooth_l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
     """Squared below ``beta``, absolute above (F.smooth_l1_loss)."""
     code = reduction_code(reduction, size_average, reduce)
     if beta < 0:
@@ -308,8 +381,9 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
     return _regression(_smooth_l1, input, target, code, beta=beta)
 
 
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
-               weight=None) -> Tensor:
+def huber_loss(
+    input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight=None
+) -> Tensor:
     """Squared below ``delta``, ``delta``-scaled absolute above (F.huber_loss)."""
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
@@ -334,20 +408,31 @@ def _weighted(grad: Tensor, s: dict) -> Tensor:
 
 
 _bce = Primitive(
-    "binary_cross_entropy", "BinaryCrossEntropyBackward0", _bce_forward,
+    "binary_cross_entropy",
+    "BinaryCrossEntropyBackward0",
+    _bce_forward,
     (
-        lambda g, s: _weighted(g * (s["self"] - s["target"])
-                               / clamp_min((1 - s["self"]) * s["self"], 1e-12), s),
+        lambda g, s: _weighted(
+            g * (s["self"] - s["target"]) / clamp_min((1 - s["self"]) * s["self"], 1e-12), s
+        ),
         lambda g, s: _weighted(g * (log(1 - s["self"]) - log(s["self"])), s),
     ),
-    inputs=("self", "target"), saves={"self": (0, 1), "target": (0,)}, dtype="promote",
+    inputs=("self", "target"),
+    saves={"self": (0, 1), "target": (0,)},
+    dtype="promote",
     attrs=("reduction", "self", "target", "weight"),
 )
 
 
-def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
-    """Cross entropy of probabilities ``input`` against targets in [0, 1] (F.binary_cross_entropy)."""
+def binary_cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Cross entropy of probabilities ``input`` against targets in [0, 1] (F.bce)."""
     code = reduction_code(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise ValueError(
@@ -388,26 +473,51 @@ def _bcel_target_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _bcel = Primitive(
-    "binary_cross_entropy_with_logits", "BinaryCrossEntropyWithLogitsBackward0", _bcel_forward,
+    "binary_cross_entropy_with_logits",
+    "BinaryCrossEntropyWithLogitsBackward0",
+    _bcel_forward,
     (_bcel_self_rule, _bcel_target_rule),
-    inputs=("self", "target"), saves={"self": (0, 1), "target": (0,)}, dtype="promote",
+    inputs=("self", "target"),
+    saves={"self": (0, 1), "target": (0,)},
+    dtype="promote",
     attrs=("pos_weight", "reduction", "self", "target", "weight"),
 )
 
 
-def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                                     size_average=None, reduce=None, reduction: str = "mean",
-                                     pos_weight: Tensor | None = None) -> Tensor:
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
     """Sigmoid + binary cross entropy in one stable step (F.binary_cross_entropy_with_logits)."""
     code = reduction_code(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise ValueError(
             f"Target size ({target.shape}) must be the same as input size ({input.shape})"
         )
-    return apply(_bcel, input, target, weight=weight, pos_weight=pos_weight, reduction=code,
-                 numel=input.numel())
+    return apply(
+        _bcel,
+        input,
+        target,
+        weight=weight,
+        pos_weight=pos_weight,
+        reduction=code,
+        numel=input.numel(),
+    )
 
 
-__all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
-           "huber_loss", "l1_loss", "mse_loss", "nll_loss", "reduction_code",
-           "smooth_l1_loss"]
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "huber_loss",
+    "l1_loss",
+    "mse_loss",
+    "nll_loss",
+    "reduction_code",
+    "smooth_l1_loss",
+]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ops.primitive import Primitive, apply
+from ..ops.primitive import LINEAR, Primitive, apply
 from ..tensor import Tensor
 
 
@@ -75,8 +75,11 @@ def _bn_xhat(s: dict) -> tuple[Tensor, Tensor, tuple, tuple]:
         xhat, invstd = _normalized(x, dims, s["eps"])
         return xhat, invstd, dims, shape
     mean = s["running_mean"]._data.reshape(shape)
-    invstd = Tensor._make((1.0 / np.sqrt(s["running_var"]._data.reshape(shape) + s["eps"]))
-                          .astype(x._data.dtype, copy=False))
+    invstd = Tensor._make(
+        (1.0 / np.sqrt(s["running_var"]._data.reshape(shape) + s["eps"])).astype(
+            x._data.dtype, copy=False
+        )
+    )
     return (x - Tensor._make(mean.astype(x._data.dtype))) * invstd, invstd, dims, shape
 
 
@@ -95,29 +98,57 @@ def _bn_weight_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _batch_norm = Primitive(
-    "batch_norm", "NativeBatchNormBackward0", _bn_forward,
+    "batch_norm",
+    "NativeBatchNormBackward0",
+    _bn_forward,
     (_bn_input_rule, _bn_weight_rule, lambda g, s: g.sum((0,) + tuple(range(2, g.ndim)))),
-    inputs=("input", "weight", "bias"), saves={"input": (0, 1), "weight": (0,)},
-    attrs=("eps", "input", "result1", "result2", "running_mean", "running_var", "training",
-           "weight"),
+    inputs=("input", "weight", "bias"),
+    saves={"input": (0, 1), "weight": (0,)},
+    attrs=(
+        "eps",
+        "input",
+        "result1",
+        "result2",
+        "running_mean",
+        "running_var",
+        "training",
+        "weight",
+    ),
     display={"result1": lambda node: None, "result2": lambda node: None},
 )
 
 
-def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
-               weight: Tensor | None = None, bias: Tensor | None = None,
-               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+def batch_norm(
+    input: Tensor,
+    running_mean: Tensor | None,
+    running_var: Tensor | None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    training: bool = False,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
     """Normalise each channel (dim 1) by batch statistics or running ones (F.batch_norm)."""
     if training:
         per_channel = input.numel() // input.shape[1]
         if per_channel <= 1:
-            raise ValueError("Expected more than 1 value per channel when training, got input "
-                             f"size {input.shape}")
+            raise ValueError(
+                "Expected more than 1 value per channel when training, got input "
+                f"size {input.shape}"
+            )
     elif running_mean is None or running_var is None:
         raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
-    return apply(_batch_norm, input, weight, bias, running_mean=running_mean,
-                 running_var=running_var, training=training,
-                 momentum=0.1 if momentum is None else momentum, eps=eps)
+    return apply(
+        _batch_norm,
+        input,
+        weight,
+        bias,
+        running_mean=running_mean,
+        running_var=running_var,
+        training=training,
+        momentum=0.1 if momentum is None else momentum,
+        eps=eps,
+    )
 
 
 # -- layer norm -------------------------------------------------------------------------------
@@ -156,19 +187,27 @@ def _ln_bias_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _layer_norm = Primitive(
-    "layer_norm", "NativeLayerNormBackward0", _ln_forward,
+    "layer_norm",
+    "NativeLayerNormBackward0",
+    _ln_forward,
     (_ln_input_rule, _ln_weight_rule, _ln_bias_rule),
-    inputs=("input", "weight", "bias"), saves={"input": (0, 1), "weight": (0,)},
+    inputs=("input", "weight", "bias"),
+    saves={"input": (0, 1), "weight": (0,)},
     attrs=("bias", "input", "normalized_shape", "result1", "result2", "weight"),
     display={"result1": lambda node: None, "result2": lambda node: None},
 )
 
 
-def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
-               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+def layer_norm(
+    input: Tensor,
+    normalized_shape,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
     """Normalise over the trailing ``normalized_shape`` dims (F.layer_norm)."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    if tuple(input.shape[input.ndim - len(shape):]) != shape:
+    if tuple(input.shape[input.ndim - len(shape) :]) != shape:
         expected = "[*, " + ", ".join(map(str, shape)) + "]"
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape {expected}, but "
@@ -191,8 +230,9 @@ def _grad_scale(indices: np.ndarray, num_weights: int, padding_idx, by_freq: boo
 def _embedding_backward(g, indices, num_weights, padding_idx, scale_grad_by_freq, **_):
     idx = indices._data
     d = g.shape[-1]
-    rows = g.reshape(-1, d) * _grad_scale(idx, num_weights, padding_idx,
-                                          scale_grad_by_freq).reshape(-1, 1)
+    rows = g.reshape(-1, d) * _grad_scale(
+        idx, num_weights, padding_idx, scale_grad_by_freq
+    ).reshape(-1, 1)
     out = np.zeros((num_weights, d), g.dtype)
     np.add.at(out, idx.ravel(), rows.astype(g.dtype, copy=False))
     return out
@@ -206,33 +246,60 @@ def _embedding_double_rule(gg: Tensor, s: dict) -> Tensor:
 
 
 _embedding = Primitive(
-    "embedding", "EmbeddingBackward0",
+    "embedding",
+    "EmbeddingBackward0",
     lambda w, indices, **_: w[indices._data],
     (lambda g, s: apply(_embedding_dense_backward, g, **_emb_params(s)),),
     inputs=("weight",),
     attrs=("indices", "padding_idx", "scale_grad_by_freq", "sparse", "weight_sym_argsize_0"),
+    jvp=LINEAR,
 )
 _embedding_dense_backward = Primitive(
-    "embedding_dense_backward", "EmbeddingDenseBackwardBackward0", _embedding_backward,
-    (_embedding_double_rule,), attrs=(),
+    "embedding_dense_backward",
+    "EmbeddingDenseBackwardBackward0",
+    _embedding_backward,
+    (_embedding_double_rule,),
+    attrs=(),
+    jvp=LINEAR,
 )
 
 
 def _emb_params(s: dict) -> dict:
-    return {"indices": s["indices"], "num_weights": s["weight_sym_argsize_0"],
-            "padding_idx": s["padding_idx"], "scale_grad_by_freq": s["scale_grad_by_freq"]}
+    return {
+        "indices": s["indices"],
+        "num_weights": s["weight_sym_argsize_0"],
+        "padding_idx": s["padding_idx"],
+        "scale_grad_by_freq": s["scale_grad_by_freq"],
+    }
 
 
-def embedding_lookup(weight: Tensor, indices: Tensor, padding_idx=None,
-                     scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
-    return apply(_embedding, weight, indices=indices, padding_idx=padding_idx,
-                 scale_grad_by_freq=scale_grad_by_freq, sparse=sparse,
-                 weight_sym_argsize_0=weight._data.shape[0])
+def embedding_lookup(
+    weight: Tensor,
+    indices: Tensor,
+    padding_idx=None,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
+    return apply(
+        _embedding,
+        weight,
+        indices=indices,
+        padding_idx=padding_idx,
+        scale_grad_by_freq=scale_grad_by_freq,
+        sparse=sparse,
+        weight_sym_argsize_0=weight._data.shape[0],
+    )
 
 
-def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
-              max_norm: float | None = None, norm_type: float = 2.0,
-              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+def embedding(
+    input: Tensor,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
     """Rows of ``weight`` picked by the integer ``input`` (F.embedding)."""
     if input.dtype.category > 1:
         raise RuntimeError(

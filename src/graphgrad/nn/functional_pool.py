@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ops.primitive import Primitive, apply
+from ..ops.primitive import LINEAR, Primitive, apply
 from ..tensor import Tensor
 from ._windows import crop, pad, scatter_windows, windows
 from .functional_conv import _tuple
@@ -31,10 +31,14 @@ def _pool_out(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int
 
 
 def _geometry(shape: tuple, kernel, stride, padding, dilation, ceil_mode):
-    out = tuple(_pool_out(n, k, s, p, d, ceil_mode)
-                for n, k, s, p, d in zip(shape, kernel, stride, padding, dilation))
-    after = tuple(max(p, (o - 1) * s + d * (k - 1) + 1 - n - p)
-                  for n, k, s, p, d, o in zip(shape, kernel, stride, padding, dilation, out))
+    out = tuple(
+        _pool_out(n, k, s, p, d, ceil_mode)
+        for n, k, s, p, d in zip(shape, kernel, stride, padding, dilation, strict=False)
+    )
+    after = tuple(
+        max(p, (o - 1) * s + d * (k - 1) + 1 - n - p)
+        for n, k, s, p, d, o in zip(shape, kernel, stride, padding, dilation, out, strict=False)
+    )
     return out, after
 
 
@@ -50,7 +54,9 @@ def _max_pool_forward(a, kernel_size, stride, padding, dilation, ceil_mode, **_)
     # Window position -> input coordinate, then flat index in the (H, W) plane, as PyTorch.
     pos = np.unravel_index(arg, kernel_size)
     index = np.zeros(arg.shape, np.int64)
-    for dim, (p_k, s, p, d, n) in enumerate(zip(pos, stride, padding, dilation, spatial)):
+    for dim, (p_k, s, p, d, n) in enumerate(
+        zip(pos, stride, padding, dilation, spatial, strict=False)
+    ):
         o = np.arange(out[dim]).reshape((-1,) + (1,) * (len(out) - dim - 1))
         index = index * n + (o * s - p + p_k * d)
     return values, index
@@ -72,22 +78,30 @@ def _plane_gather(a: np.ndarray, indices: np.ndarray) -> np.ndarray:
 
 
 _max_pool2d = Primitive(
-    "max_pool2d", "MaxPool2DWithIndicesBackward0", _max_pool_forward,
+    "max_pool2d",
+    "MaxPool2DWithIndicesBackward0",
+    _max_pool_forward,
     (lambda g, s: max_pool_scatter(g[0], s["result1"], s["self_size"]),),
-    saves={"self": (0,)}, n_outputs=2,
+    saves={"self": (0,)},
+    n_outputs=2,
     attrs=("ceil_mode", "dilation", "kernel_size", "padding", "result1", "self", "stride"),
+    jvp=lambda ts, s: (max_pool_gather(ts[0], s["results"][1]), None),
 )
 _max_pool_scatter = Primitive(
-    "max_pool_scatter", "MaxPool2DWithIndicesBackwardBackward0",
+    "max_pool_scatter",
+    "MaxPool2DWithIndicesBackwardBackward0",
     lambda g, indices, size: _plane_scatter(g, indices._data, size),
     (lambda g, s: max_pool_gather(g, s["indices"]),),
     attrs=(),
+    jvp=LINEAR,
 )
 _max_pool_gather = Primitive(
-    "max_pool_gather", "GatherBackward0",
+    "max_pool_gather",
+    "GatherBackward0",
     lambda a, indices, size: _plane_gather(a, indices._data),
     (lambda g, s: max_pool_scatter(g, s["indices"], s["size"]),),
     attrs=(),
+    jvp=LINEAR,
 )
 
 
@@ -105,7 +119,7 @@ def _pool_args(kernel_size, stride, padding, dilation, nd: int):
     kernel = _tuple(kernel_size, nd)
     stride_t = kernel if stride is None or stride == [] or stride == () else _tuple(stride, nd)
     pad_t, dil_t = _tuple(padding, nd), _tuple(dilation, nd)
-    for k, p in zip(kernel, pad_t):
+    for k, p in zip(kernel, pad_t, strict=False):
         if p > k // 2:
             raise RuntimeError(
                 f"pad should be at most half of effective kernel size, but got pad={p}, "
@@ -120,13 +134,22 @@ def _batched(input: Tensor, nd: int):
     return input, False
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool2d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
     """2-D max pooling; ``return_indices`` also gives the flat argmax per plane (F.max_pool2d)."""
     kernel, stride_t, pad_t, dil_t = _pool_args(kernel_size, stride, padding, dilation, 2)
     x, unbatched = _batched(input, 2)
-    out, idx = apply(_max_pool2d, x, kernel_size=kernel, stride=stride_t, padding=pad_t,
-                     dilation=dil_t, ceil_mode=ceil_mode, self_size=x._data.shape[2:])
+    out, idx = apply(
+        _max_pool2d,
+        x,
+        kernel_size=kernel,
+        stride=stride_t,
+        padding=pad_t,
+        dilation=dil_t,
+        ceil_mode=ceil_mode,
+        self_size=x._data.shape[2:],
+    )
     if out.grad_fn is not None:
         out.grad_fn._saved["result1"] = idx
     if unbatched:
@@ -134,13 +157,21 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     return (out, idx) if return_indices else out
 
 
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
-               return_indices=False):
+def max_pool1d(
+    input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
+):
     """1-D max pooling through the 2-D one on an unsqueezed input (F.max_pool1d)."""
     k = _tuple(kernel_size, 1)
     s = k if stride is None or stride == [] else _tuple(stride, 1)
-    out = max_pool2d(input.unsqueeze(-2), (1, k[0]), (1, s[0]), (0, _tuple(padding, 1)[0]),
-                     (1, _tuple(dilation, 1)[0]), ceil_mode, return_indices)
+    out = max_pool2d(
+        input.unsqueeze(-2),
+        (1, k[0]),
+        (1, s[0]),
+        (0, _tuple(padding, 1)[0]),
+        (1, _tuple(dilation, 1)[0]),
+        ceil_mode,
+        return_indices,
+    )
     if return_indices:
         return out[0].squeeze(-2), out[1].squeeze(-2)
     return out.squeeze(-2)
@@ -152,7 +183,7 @@ def _divisor(spatial, out, kernel, stride, padding, count_include_pad, divisor_o
     if divisor_override:
         return float(divisor_override)
     total = None
-    for dim, (n, o, k, s, p) in enumerate(zip(spatial, out, kernel, stride, padding)):
+    for dim, (n, o, k, s, p) in enumerate(zip(spatial, out, kernel, stride, padding, strict=False)):
         start = np.arange(o) * s - p
         end = np.minimum(start + k, n + p)
         if not count_include_pad:
@@ -162,70 +193,117 @@ def _divisor(spatial, out, kernel, stride, padding, count_include_pad, divisor_o
     return total
 
 
-def _avg_pool_forward(a, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                      divisor_override, **_):
+def _avg_pool_forward(
+    a, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, **_
+):
     spatial, nd = a.shape[2:], len(kernel_size)
     out, after = _geometry(spatial, kernel_size, stride, padding, (1,) * nd, ceil_mode)
     win = windows(pad(a, padding, after), kernel_size, stride, (1,) * nd, out)
     total = win.sum(axis=tuple(range(2, 2 + nd)))
-    div = _divisor(spatial, out, kernel_size, stride, padding, count_include_pad,
-                   divisor_override)
+    div = _divisor(spatial, out, kernel_size, stride, padding, count_include_pad, divisor_override)
     return (total / div).astype(a.dtype, copy=False)
 
 
-def _avg_pool_backward(g, kernel_size, stride, padding, ceil_mode, count_include_pad,
-                       divisor_override, self_size, **_):
+def _avg_pool_backward(
+    g, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, self_size, **_
+):
     nd = len(kernel_size)
     out = g.shape[2:]
-    div = _divisor(self_size, out, kernel_size, stride, padding, count_include_pad,
-                   divisor_override)
+    div = _divisor(
+        self_size, out, kernel_size, stride, padding, count_include_pad, divisor_override
+    )
     share = (g / div).astype(g.dtype, copy=False)
-    cols = np.broadcast_to(share[(slice(None), slice(None)) + (None,) * nd],
-                           g.shape[:2] + tuple(kernel_size) + out)
+    cols = np.broadcast_to(
+        share[(slice(None), slice(None)) + (None,) * nd], g.shape[:2] + tuple(kernel_size) + out
+    )
     _, after = _geometry(self_size, kernel_size, stride, padding, (1,) * nd, ceil_mode)
-    size = tuple(n + p + e for n, p, e in zip(self_size, padding, after))
-    return np.ascontiguousarray(crop(scatter_windows(cols, size, stride, (1,) * nd), padding,
-                                     self_size))
+    size = tuple(n + p + e for n, p, e in zip(self_size, padding, after, strict=False))
+    return np.ascontiguousarray(
+        crop(scatter_windows(cols, size, stride, (1,) * nd), padding, self_size)
+    )
 
 
-_AVG_ATTRS = ("ceil_mode", "count_include_pad", "divisor_override", "kernel_size", "padding",
-              "self", "stride")
+_AVG_ATTRS = (
+    "ceil_mode",
+    "count_include_pad",
+    "divisor_override",
+    "kernel_size",
+    "padding",
+    "self",
+    "stride",
+)
 _avg_pool2d = Primitive(
-    "avg_pool2d", "AvgPool2DBackward0", _avg_pool_forward,
+    "avg_pool2d",
+    "AvgPool2DBackward0",
+    _avg_pool_forward,
     (lambda g, s: apply(_avg_pool_backward_prim, g, **_avg_params(s)),),
-    saves={"self": (0,)}, attrs=_AVG_ATTRS,
+    saves={"self": (0,)},
+    attrs=_AVG_ATTRS,
+    jvp=LINEAR,
 )
 _avg_pool_backward_prim = Primitive(
-    "avg_pool2d_backward", "AvgPool2DBackwardBackward0", _avg_pool_backward,
+    "avg_pool2d_backward",
+    "AvgPool2DBackwardBackward0",
+    _avg_pool_backward,
     (lambda g, s: apply(_avg_pool2d, g, **_avg_params(s)),),
     attrs=(),
+    jvp=LINEAR,
 )
 
 
 def _avg_params(s: dict) -> dict:
-    keys = ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad",
-            "divisor_override", "self_size")
+    keys = (
+        "kernel_size",
+        "stride",
+        "padding",
+        "ceil_mode",
+        "count_include_pad",
+        "divisor_override",
+        "self_size",
+    )
     return {k: s[k] for k in keys}
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True, divisor_override=None) -> Tensor:
+def avg_pool2d(
+    input,
+    kernel_size,
+    stride=None,
+    padding=0,
+    ceil_mode=False,
+    count_include_pad=True,
+    divisor_override=None,
+) -> Tensor:
     """2-D average pooling (F.avg_pool2d)."""
     kernel, stride_t, pad_t, _ = _pool_args(kernel_size, stride, padding, 1, 2)
     x, unbatched = _batched(input, 2)
-    out = apply(_avg_pool2d, x, kernel_size=kernel, stride=stride_t, padding=pad_t,
-                ceil_mode=ceil_mode, count_include_pad=count_include_pad,
-                divisor_override=divisor_override, self_size=x._data.shape[2:])
+    out = apply(
+        _avg_pool2d,
+        x,
+        kernel_size=kernel,
+        stride=stride_t,
+        padding=pad_t,
+        ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad,
+        divisor_override=divisor_override,
+        self_size=x._data.shape[2:],
+    )
     return out.squeeze(0) if unbatched else out
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
-               count_include_pad=True) -> Tensor:
+def avg_pool1d(
+    input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True
+) -> Tensor:
     """1-D average pooling through the 2-D one (F.avg_pool1d)."""
     k = _tuple(kernel_size, 1)[0]
     s = k if stride is None or stride == [] else _tuple(stride, 1)[0]
-    out = avg_pool2d(input.unsqueeze(-2), (1, k), (1, s), (0, _tuple(padding, 1)[0]),
-                     ceil_mode, count_include_pad)
+    out = avg_pool2d(
+        input.unsqueeze(-2),
+        (1, k),
+        (1, s),
+        (0, _tuple(padding, 1)[0]),
+        ceil_mode,
+        count_include_pad,
+    )
     return out.squeeze(-2)
 
 
@@ -250,16 +328,21 @@ def _adaptive_apply(a: np.ndarray, sizes: tuple, transpose: bool) -> np.ndarray:
 
 
 _adaptive_avg = Primitive(
-    "adaptive_avg_pool2d", "AdaptiveAvgPool2DBackward0",
+    "adaptive_avg_pool2d",
+    "AdaptiveAvgPool2DBackward0",
     lambda a, sizes: _adaptive_apply(a, sizes, False),
     (lambda g, s: apply(_adaptive_avg_backward, g, sizes=s["sizes"]),),
-    saves={"self": (0,)}, attrs=("self",),
+    saves={"self": (0,)},
+    attrs=("self",),
+    jvp=LINEAR,
 )
 _adaptive_avg_backward = Primitive(
-    "adaptive_avg_pool2d_backward", "AdaptiveAvgPool2DBackwardBackward0",
+    "adaptive_avg_pool2d_backward",
+    "AdaptiveAvgPool2DBackwardBackward0",
     lambda g, sizes: _adaptive_apply(g, sizes, True),
     (lambda g, s: apply(_adaptive_avg, g, sizes=s["sizes"]),),
     attrs=(),
+    jvp=LINEAR,
 )
 
 
@@ -267,10 +350,10 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     """Average pooling to a fixed output size (F.adaptive_avg_pool2d)."""
     size = _tuple(output_size, 2) if output_size is not None else (None, None)
     spatial = input.shape[-2:]
-    size = tuple(n if o is None else o for n, o in zip(spatial, size))
+    size = tuple(n if o is None else o for n, o in zip(spatial, size, strict=False))
     if size == (1, 1):
         return input.mean((-2, -1), keepdim=True)  # PyTorch's shortcut: MeanBackward1
-    return apply(_adaptive_avg, input, sizes=tuple(zip(spatial, size)))
+    return apply(_adaptive_avg, input, sizes=tuple(zip(spatial, size, strict=False)))
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
@@ -279,5 +362,11 @@ def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
 
 
-__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d",
-           "max_pool1d", "max_pool2d"]
+__all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "max_pool1d",
+    "max_pool2d",
+]

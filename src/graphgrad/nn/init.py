@@ -23,8 +23,15 @@ from . import _random
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
     """The recommended gain for a nonlinearity (PyTorch's table)."""
-    linear = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-              "conv_transpose3d")
+    linear = (
+        "linear",
+        "conv1d",
+        "conv2d",
+        "conv3d",
+        "conv_transpose1d",
+        "conv_transpose2d",
+        "conv_transpose3d",
+    )
     if nonlinearity in linear or nonlinearity == "sigmoid":
         return 1
     if nonlinearity == "tanh":
@@ -117,8 +124,13 @@ def _zero_element(tensor: Tensor) -> bool:
     return False
 
 
-def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
-                     nonlinearity: str = "leaky_relu", generator=None) -> Tensor:
+def kaiming_uniform_(
+    tensor: Tensor,
+    a: float = 0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    generator=None,
+) -> Tensor:
     """U(-b, b) with ``b = gain * sqrt(3 / fan)`` (He); nn.Linear uses ``a=sqrt(5)``."""
     if _zero_element(tensor):
         return tensor
@@ -128,8 +140,13 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
     return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
-                    nonlinearity: str = "leaky_relu", generator=None) -> Tensor:
+def kaiming_normal_(
+    tensor: Tensor,
+    a: float = 0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    generator=None,
+) -> Tensor:
     if _zero_element(tensor):
         return tensor
     fan = _calculate_correct_fan(tensor, mode)
@@ -137,18 +154,72 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
     return normal_(tensor, 0.0, std, generator)
 
 
-def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
-                  b: float = 2.0, generator=None) -> Tensor:
-    """N(mean, std**2) truncated to [a, b], by inverse CDF as PyTorch does (needs SciPy)."""
-    from scipy.special import erfinv
+def _fresh(tensor: Tensor) -> Tensor:
+    return Tensor._make(np.empty_like(tensor._data))
+
+
+def _trunc_by_rejection(
+    tensor: Tensor, mean: float, std: float, lo: float, hi: float, generator
+) -> None:
+    """Redraw N(mean, std) values outside [lo, hi] until none is left (PyTorch's p > 0.3 path)."""
+    result = normal_(tensor, mean, std, generator)._data
+    while True:
+        mask = (result < lo) | (result > hi)
+        if not mask.any():
+            break
+        result = np.where(mask, normal_(_fresh(tensor), mean, std, generator)._data, result)
+    tensor._data[...] = result
+
+
+def _trunc_by_uniform(
+    tensor: Tensor, mean: float, std: float, a: float, b: float, generator
+) -> None:
+    """U(a, b) proposals accepted with the normal density (PyTorch's narrow-window path)."""
+    dtype = tensor._data.dtype
+    log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2
+
+    def log_pdf(x: np.ndarray) -> np.ndarray:
+        return ((x - dtype.type(mean)) / dtype.type(std)) ** 2 * dtype.type(-0.5) - dtype.type(
+            log_peak
+        )
+
+    def pending_from(x: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore"):
+            return np.log(uniform_(_fresh(tensor), 0.0, 1.0, generator)._data) > log_pdf(x)
+
+    result = uniform_(tensor, a, b, generator)._data.copy()
+    pending = pending_from(result)
+    while pending.any():
+        candidates = uniform_(_fresh(tensor), a, b, generator)._data
+        result = np.where(pending, candidates, result)
+        pending = np.where(pending, pending_from(candidates), pending)
+    tensor._data[...] = result
+
+
+def trunc_normal_(
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    a: float = -2.0,
+    b: float = 2.0,
+    generator=None,
+) -> Tensor:
+    """N(mean, std**2) truncated to [a, b], drawn as PyTorch 2.13 draws it (rejection)."""
 
     def cdf(x: float) -> float:
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
 
-    lo, hi = cdf((a - mean) / std), cdf((b - mean) / std)
-    uniform_(tensor, 2 * lo - 1, 2 * hi - 1, generator)
-    data = tensor._data
-    data[...] = np.clip(erfinv(data) * (std * math.sqrt(2.0)) + mean, a, b)
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn(
+            "mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
+            "distribution of values may be incorrect.",
+            stacklevel=2,
+        )
+    if cdf((b - mean) / std) - cdf((a - mean) / std) > 0.3:
+        dtype = tensor._data.dtype.type
+        _trunc_by_rejection(tensor, mean, std, float(dtype(a)), float(dtype(b)), generator)
+    else:
+        _trunc_by_uniform(tensor, mean, std, a, b, generator)
     return _touched(tensor)
 
 
@@ -171,6 +242,18 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     return _touched(tensor)
 
 
-__all__ = ["calculate_gain", "constant_", "eye_", "kaiming_normal_", "kaiming_uniform_",
-           "normal_", "ones_", "orthogonal_", "trunc_normal_", "uniform_", "xavier_normal_",
-           "xavier_uniform_", "zeros_"]
+__all__ = [
+    "calculate_gain",
+    "constant_",
+    "eye_",
+    "kaiming_normal_",
+    "kaiming_uniform_",
+    "normal_",
+    "ones_",
+    "orthogonal_",
+    "trunc_normal_",
+    "uniform_",
+    "xavier_normal_",
+    "xavier_uniform_",
+    "zeros_",
+]

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
 from .elementwise import exp, sigmoid, tanh, where
-from .primitive import REGISTRY, Primitive, apply
+from .primitive import DIAGONAL, REGISTRY, Primitive, apply
 
 _SQRT_HALF = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
@@ -72,12 +72,28 @@ def _log_softmax_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _softmax = Primitive(
-    "softmax", "SoftmaxBackward0", quiet(_softmax_forward), (_softmax_rule,),
-    saves={"result": (0,)}, attrs=("dim", "result"), dtype="float",
+    "softmax",
+    "SoftmaxBackward0",
+    quiet(_softmax_forward),
+    (_softmax_rule,),
+    saves={"result": (0,)},
+    attrs=("dim", "result"),
+    dtype="float",
+    jvp=(_softmax_rule,),  # softmax's Jacobian is symmetric: its backward rule is its JVP
 )
 _log_softmax = Primitive(
-    "log_softmax", "LogSoftmaxBackward0", _log_softmax_forward, (_log_softmax_rule,),
-    saves={"result": (0,)}, attrs=("dim", "result"), dtype="float",
+    "log_softmax",
+    "LogSoftmaxBackward0",
+    _log_softmax_forward,
+    (_log_softmax_rule,),
+    saves={"result": (0,)},
+    attrs=("dim", "result"),
+    dtype="float",
+    jvp=(
+        lambda t, s: (
+            t - (exp(s["result"]) * t).sum(s["dim"], keepdim=True) if s["result"].ndim else t * 0
+        ),
+    ),
 )
 
 
@@ -111,9 +127,13 @@ if "erf" in REGISTRY:  # pragma: no cover - depends on which engineer's module l
     _OWN_ERF = False
 else:
     _erf = Primitive(
-        "erf", "ErfBackward0", _erf_array,
+        "erf",
+        "ErfBackward0",
+        _erf_array,
         (lambda g, s: g * (2 / math.sqrt(math.pi)) * exp(-(s["self"] * s["self"])),),
-        saves={"self": (0,)}, dtype="float",
+        saves={"self": (0,)},
+        dtype="float",
+        jvp=DIAGONAL,
     )
     _OWN_ERF = True
 
@@ -144,8 +164,13 @@ def _gelu_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _gelu = Primitive(
-    "gelu", "GeluBackward0", _gelu_forward, (_gelu_rule,),
-    saves={"self": (0,)}, attrs=("approximate", "self"),
+    "gelu",
+    "GeluBackward0",
+    _gelu_forward,
+    (_gelu_rule,),
+    saves={"self": (0,)},
+    attrs=("approximate", "self"),
+    jvp=DIAGONAL,
 )
 
 
@@ -158,10 +183,13 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 # -- leaky_relu, silu, softplus, elu ----------------------------------------------------------
 _leaky_relu = Primitive(
-    "leaky_relu", "LeakyReluBackward0",
+    "leaky_relu",
+    "LeakyReluBackward0",
     lambda a, negative_slope: np.where(a > 0, a, a * negative_slope).astype(a.dtype, copy=False),
     (lambda g, s: where(s["self"] > 0, g, g * s["negative_slope"]),),
-    saves={"self": (0,)}, attrs=("negative_slope", "self"),
+    saves={"self": (0,)},
+    attrs=("negative_slope", "self"),
+    jvp=DIAGONAL,
 )
 
 
@@ -182,9 +210,12 @@ def _sigmoid_array(a: np.ndarray) -> np.ndarray:
 
 
 _silu = Primitive(
-    "silu", "SiluBackward0",
+    "silu",
+    "SiluBackward0",
     lambda a: (a * _sigmoid_array(a)).astype(a.dtype, copy=False),
-    (_silu_rule,), saves={"self": (0,)},
+    (_silu_rule,),
+    saves={"self": (0,)},
+    jvp=DIAGONAL,
 )
 
 
@@ -201,10 +232,17 @@ def _softplus_forward(a: np.ndarray, beta: float, threshold: float) -> np.ndarra
 
 
 _softplus = Primitive(
-    "softplus", "SoftplusBackward0", _softplus_forward,
-    (lambda g, s: where(s["self"] * s["beta"] > s["threshold"], g,
-                        g * sigmoid(s["self"] * s["beta"])),),
-    saves={"self": (0,)}, attrs=("beta", "self", "threshold"),
+    "softplus",
+    "SoftplusBackward0",
+    _softplus_forward,
+    (
+        lambda g, s: where(
+            s["self"] * s["beta"] > s["threshold"], g, g * sigmoid(s["self"] * s["beta"])
+        ),
+    ),
+    saves={"self": (0,)},
+    attrs=("beta", "self", "threshold"),
+    jvp=DIAGONAL,
 )
 
 
@@ -226,8 +264,13 @@ def _elu_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _elu = Primitive(
-    "elu", "EluBackward0", _elu_forward, (_elu_rule,),
-    saves={"self": (0,)}, attrs=("alpha", "input_scale", "scale", "self"),
+    "elu",
+    "EluBackward0",
+    _elu_forward,
+    (_elu_rule,),
+    saves={"self": (0,)},
+    attrs=("alpha", "input_scale", "scale", "self"),
+    jvp=DIAGONAL,
 )
 
 _SELU_ALPHA = 1.6732632423543772848170429916717

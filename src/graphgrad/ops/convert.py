@@ -11,13 +11,14 @@ from __future__ import annotations
 from .._device import device as Device
 from ..dtypes import dtype as DType
 from ..tensor import Tensor
-from .primitive import Primitive, apply
+from .primitive import LINEAR, Primitive, apply
 
 _to_copy = Primitive(
     "to_copy", "ToCopyBackward0",
     lambda a, dtype: a.astype(dtype.np),
     # The engine casts the gradient back to the input's dtype.
     (lambda g, s: g,),
+    jvp=LINEAR,
 )
 
 

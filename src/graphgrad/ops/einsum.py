@@ -19,7 +19,7 @@ import string
 import numpy as np
 
 from ..tensor import Tensor
-from .primitive import Primitive, apply
+from .primitive import LINEAR, MULTILINEAR, Primitive, apply
 
 _LETTERS = string.ascii_letters
 
@@ -128,22 +128,20 @@ def _grad_for(g: Tensor, s: dict, index: int) -> Tensor:
     subs = ins.split(",")
     names = ("self", "other")
     others = [(s[names[j]], subs[j]) for j in range(len(subs)) if j != index]
-    return einsum_grad(g, out, others, subs[index], s["shapes"][index], s["sizes"])
+    return einsum_grad(g, out, others, subs[index], s["shapes"][index])
 
 
-def einsum_grad(
-    g: Tensor, g_subs: str, others: list, target: str, shape: tuple, sizes: dict
-) -> Tensor:
+def einsum_grad(g: Tensor, g_subs: str, others: list, target: str, shape: tuple) -> Tensor:
     """Contract ``g`` (subscripts ``g_subs``) with ``others`` into an operand of subscripts
     ``target`` and shape ``shape``: a diagonal gets an identity operand per repeat, a subscript
     summed only inside the operand is broadcast back."""
     used = set(g_subs + target + "".join(sub for _, sub in others))
     free = iter(c for c in _LETTERS if c not in used)
     renamed, operands, subs = [], [g] + [o for o, _ in others], [g_subs] + [x for _, x in others]
-    for c in target:
+    for c, n in zip(target, shape, strict=True):
         if c in renamed:
             fresh = next(free)
-            operands.append(Tensor._make(np.eye(sizes[c], dtype=g._data.dtype)))
+            operands.append(Tensor._make(np.eye(n, dtype=g._data.dtype)))
             subs.append(c + fresh)
             c = fresh
         renamed.append(c)
@@ -164,6 +162,7 @@ _einsum1 = Primitive(
     _einsum_array,
     (lambda g, s: _grad_for(g, s, 0),),
     attrs=(),
+    jvp=LINEAR,
 )
 _einsum2 = Primitive(
     "einsum",
@@ -173,22 +172,17 @@ _einsum2 = Primitive(
     inputs=("self", "other"),
     saves={"other": (0,), "self": (1,)},
     attrs=(),
+    jvp=MULTILINEAR,
 )
 
 
 def _apply(operands: list, subs: list[str], out: str) -> Tensor:
-    sizes = {
-        c: n
-        for x, sub in zip(operands, subs, strict=True)
-        for c, n in zip(sub, x.shape, strict=True)
-    }
     prim = _einsum1 if len(operands) == 1 else _einsum2
     return apply(
         prim,
         *operands,
         spec=",".join(subs) + "->" + out,
         shapes=tuple(tuple(x.shape) for x in operands),
-        sizes=sizes,
     )
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
-from .primitive import Primitive, apply
+from .primitive import DIAGONAL, Primitive, apply
 
 _SCALARS = (int, float, bool, complex)
 
@@ -50,25 +50,28 @@ _add = Primitive(
     "add", "AddBackward0",
     lambda a, b, alpha: a + b if alpha == 1 else a + alpha * b,
     (lambda g, s: g, lambda g, s: g if s["alpha"] == 1 else g * s["alpha"]),
-    inputs=("self", "other"), dtype="promote", attrs=("alpha",),
+    inputs=("self", "other"), dtype="promote", attrs=("alpha",), jvp=DIAGONAL,
+    scalar_arrays=True,
 )
 _sub = Primitive(
     "sub", "SubBackward0",
     lambda a, b, alpha: a - b if alpha == 1 else a - alpha * b,
     (lambda g, s: g, lambda g, s: -g if s["alpha"] == 1 else g * -s["alpha"]),
-    inputs=("self", "other"), dtype="promote", attrs=("alpha",),
+    inputs=("self", "other"), dtype="promote", attrs=("alpha",), jvp=DIAGONAL,
+    scalar_arrays=True,
 )
 _rsub = Primitive(
     "rsub", "RsubBackward1",
     lambda a, other, alpha: other - a if alpha == 1 else other - alpha * a,
     (lambda g, s: -g if s["alpha"] == 1 else g * -s["alpha"],),
-    dtype=lambda arrays, args: _prepare_rsub(arrays, args), attrs=("alpha",),
+    dtype=lambda arrays, args: _prepare_rsub(arrays, args), attrs=("alpha",), jvp=DIAGONAL,
 )
 _mul = Primitive(
     "mul", "MulBackward0",
     np.multiply,
     (lambda g, s: g * s["other"], lambda g, s: g * s["self"]),
     inputs=("self", "other"), saves={"other": (0,), "self": (1,)}, dtype="promote",
+    jvp=DIAGONAL, scalar_arrays=True,
 )
 _div = Primitive(
     "div", "DivBackward0",
@@ -78,6 +81,7 @@ _div = Primitive(
         lambda g, s: -g * s["self"] / (s["other"] * s["other"]),
     ),
     inputs=("self", "other"), saves={"other": (0, 1), "self": (1,)}, dtype="float",
+    jvp=DIAGONAL, scalar_arrays=True,
 )
 
 
@@ -166,6 +170,7 @@ _pow0 = Primitive(
     lambda a, exponent: _pow_forward(a, exponent),
     (_pow_scalar_rule,),
     saves={"self": (0,)}, attrs=("exponent", "self"), dtype=lambda arrs, args: arrs,
+    jvp=DIAGONAL,
 )
 _pow1 = Primitive(
     "pow_tensor", "PowBackward1",
@@ -175,14 +180,14 @@ _pow1 = Primitive(
         lambda g, s: _pow_base_rule(g, s),
     ),
     inputs=("self", "exponent"), dtype="promote",
-    saves={"self": (0, 1), "exponent": (0, 1), "result": (1,)},
+    saves={"self": (0, 1), "exponent": (0, 1), "result": (1,)}, jvp=DIAGONAL,
 )
 _pow2 = Primitive(
     "pow_scalar_base", "PowBackward2",
     quiet(lambda e, self: np.power(self, e)),
     (lambda g, s: g * s["result"] * np.log(s["self"]),),
     inputs=("exponent",), saves={"result": (0,)}, attrs=("exponent", "result", "self"),
-    dtype=lambda arrays, args: _pow2_prepare(arrays, args),
+    dtype=lambda arrays, args: _pow2_prepare(arrays, args), jvp=DIAGONAL,
 )
 
 
@@ -236,12 +241,14 @@ def _tie_rule(pick):
 _maximum = Primitive(
     "maximum", "MaximumBackward0", np.maximum, (_tie_rule(0), _tie_rule(1)),
     inputs=("self", "other"), saves={"self": (0, 1), "other": (0, 1)}, dtype="promote",
+    jvp=DIAGONAL,
 )
 _minimum = Primitive(
     "minimum", "MinimumBackward0", np.minimum,
     (lambda g, s: _tie_rule(0)(g, {"self": -s["self"], "other": -s["other"]}),
      lambda g, s: _tie_rule(1)(g, {"self": -s["self"], "other": -s["other"]})),
     inputs=("self", "other"), saves={"self": (0, 1), "other": (0, 1)}, dtype="promote",
+    jvp=DIAGONAL,
 )
 
 
@@ -266,7 +273,7 @@ def _where_prepare(arrays: list, args: tuple) -> list:
 _where = Primitive(
     "where", "WhereBackward0", _where_forward,
     (lambda g, s: where(s["condition"], g, 0.0), lambda g, s: where(s["condition"], 0.0, g)),
-    inputs=("self", "other"), attrs=("condition",), dtype=_where_prepare,
+    inputs=("self", "other"), attrs=("condition",), dtype=_where_prepare, jvp=DIAGONAL,
 )
 
 
@@ -287,7 +294,8 @@ def where(condition: Tensor, input=None, other=None):
 # -- unary math -------------------------------------------------------------------------------
 def _unary(name: str, node: str, forward, rule, saves: str | None, dtype: str = "float"):
     return Primitive(
-        name, node, forward, (rule,), saves={saves: (0,)} if saves else None, dtype=dtype
+        name, node, forward, (rule,), saves={saves: (0,)} if saves else None, dtype=dtype,
+        jvp=DIAGONAL,  # elementwise: the Jacobian is diagonal, so the rule serves both modes
     )
 
 
@@ -364,6 +372,7 @@ def _clamp_rule(g: Tensor, s: dict) -> Tensor:
 _clamp = Primitive(
     "clamp", "ClampBackward1", _clamp_forward, (_clamp_rule,),
     saves={"self": (0,)}, attrs=("max", "min", "self"), dtype=lambda arrays, args: arrays,
+    jvp=DIAGONAL,
 )
 
 

@@ -18,13 +18,21 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
 from .elementwise import where
-from .index import _index_put_impl, slice_backward
-from .primitive import Primitive, apply
+from .primitive import LINEAR, Primitive, apply
 from .shape import expand, reshape, show_u64
+from .slicing import _index_put_impl, slice_backward
 
-_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-            "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-            "bool": "bool"}
+_C_NAMES = {
+    "float32": "float",
+    "float64": "double",
+    "float16": "c10::Half",
+    "int64": "long int",
+    "int32": "int",
+    "int16": "short int",
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "bool": "bool",
+}
 
 
 def _dims(shape) -> str:
@@ -45,19 +53,21 @@ def _index_key(index: np.ndarray, axis: int) -> tuple:
 def _check_bounds(index: np.ndarray, n: int, axis: int) -> None:
     bad = index[(index >= n) | (index < -n)]
     if bad.size:
-        raise RuntimeError(f"index {bad.flat[0]} is out of bounds for dimension {axis} with size {n}")
+        raise RuntimeError(
+            f"index {bad.flat[0]} is out of bounds for dimension {axis} with size {n}"
+        )
 
 
 def _embed(t: Tensor, shape: tuple) -> Tensor:
     """``t`` in the leading corner of zeros of ``shape`` (each dim no smaller than ``t``'s)."""
-    for d, (m, n) in enumerate(zip(t.shape, shape)):
+    for d, (m, n) in enumerate(zip(t.shape, shape, strict=True)):
         if m != n:
             sizes = tuple(t.shape[:d]) + (n,) + tuple(t.shape[d + 1 :])
             t = slice_backward(t, sizes, d, 0, m)
     return t
 
 
-# -- gather / scatter / scatter_add -----------------------------------------------------------------
+# -- gather / scatter / scatter_add ---------------------------------------------------------------
 def _gather_forward(a: np.ndarray, index: Tensor, axis: int, **_) -> np.ndarray:
     idx = index._data
     return a[_index_key(idx, axis)]
@@ -75,8 +85,16 @@ def _scatter_into(out: np.ndarray, idx: np.ndarray, src, axis: int, add: bool) -
 
 
 def _scatter_add_rule(g: Tensor, s: dict) -> Tensor:
-    return apply(_scatter_add, _zeros(s["self_shape"], g), g, dim=s["dim"], axis=s["axis"],
-                 index=s["index"], src_shape=g._data.shape, self_shape=s["self_shape"])
+    return apply(
+        _scatter_add,
+        _zeros(s["self_shape"], g),
+        g,
+        dim=s["dim"],
+        axis=s["axis"],
+        index=s["index"],
+        src_shape=g._data.shape,
+        self_shape=s["self_shape"],
+    )
 
 
 def _src_rule(g: Tensor, s: dict) -> Tensor:
@@ -86,28 +104,43 @@ def _src_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _gather = Primitive(
-    "gather", "GatherBackward0", _gather_forward,
+    "gather",
+    "GatherBackward0",
+    _gather_forward,
     (lambda g, s: _scatter_add_rule(g, {**s, "self_shape": s["self"]._data.shape}),),
-    saves={"self": (0,)}, attrs=("dim", "index", "self", "sparse_grad"),
+    saves={"self": (0,)},
+    attrs=("dim", "index", "self", "sparse_grad"),
     display=show_u64("dim"),
+    jvp=LINEAR,
 )
 _scatter = Primitive(
-    "scatter", "ScatterBackward0",
+    "scatter",
+    "ScatterBackward0",
     lambda a, src, index, axis, **_: _scatter_into(a.copy(), index._data, src, axis, False),
     (lambda g, s: scatter(g, s["dim"], s["index"], 0.0), _src_rule),
-    inputs=("self", "src"), attrs=("dim", "index"), display=show_u64("dim"),
+    inputs=("self", "src"),
+    attrs=("dim", "index"),
+    display=show_u64("dim"),
+    jvp=LINEAR,
 )
 _scatter_value = Primitive(
-    "scatter_value", "ScatterBackward1",
+    "scatter_value",
+    "ScatterBackward1",
     lambda a, index, axis, value, **_: _scatter_into(a.copy(), index._data, value, axis, False),
     (lambda g, s: scatter(g, s["dim"], s["index"], 0.0),),
-    attrs=("dim", "index"), display=show_u64("dim"),
+    attrs=("dim", "index"),
+    display=show_u64("dim"),
+    jvp=(lambda t, s: scatter(t, s["dim"], s["index"], 0.0),),
 )
 _scatter_add = Primitive(
-    "scatter_add", "ScatterAddBackward0",
+    "scatter_add",
+    "ScatterAddBackward0",
     lambda a, src, index, axis, **_: _scatter_into(a.copy(), index._data, src, axis, True),
     (lambda g, s: g, _src_rule),
-    inputs=("self", "src"), attrs=("dim", "index"), display=show_u64("dim"),
+    inputs=("self", "src"),
+    attrs=("dim", "index"),
+    display=show_u64("dim"),
+    jvp=LINEAR,
 )
 
 
@@ -143,8 +176,9 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
     return apply(_gather, input, dim=dim, axis=axis, index=index, sparse_grad=sparse_grad)
 
 
-def scatter(input: Tensor, dim: int, index: Tensor, src=None, *, value=None,
-            reduce: str | None = None) -> Tensor:
+def scatter(
+    input: Tensor, dim: int, index: Tensor, src=None, *, value=None, reduce: str | None = None
+) -> Tensor:
     """A copy of ``input`` with ``src`` (a tensor or a number) written at ``index``."""
     if reduce is not None:
         raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add")
@@ -163,8 +197,16 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     if src.dtype is not input.dtype:
         raise RuntimeError("scatter_add(): Expected self.dtype to be equal to src.dtype")
     axis = _check_index("scatter_add", input, dim, index, src)
-    return apply(_scatter_add, input, src, dim=dim, axis=axis, index=index, src_shape=src.shape,
-                 self_shape=input._data.shape)
+    return apply(
+        _scatter_add,
+        input,
+        src,
+        dim=dim,
+        axis=axis,
+        index=index,
+        src_shape=src.shape,
+        self_shape=input._data.shape,
+    )
 
 
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
@@ -186,11 +228,14 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     return gather(expand(input, self_shape), axis, expand(indices, index_shape))
 
 
-# -- index_select / index_add -----------------------------------------------------------------------
+# -- index_select / index_add ---------------------------------------------------------------------
 def _index_add_forward(a, source, index, axis, alpha, **_):
     out = a.copy()
-    np.add.at(out, (slice(None),) * axis + (index._data.reshape(-1),),
-              source if alpha == 1 else alpha * source)
+    np.add.at(
+        out,
+        (slice(None),) * axis + (index._data.reshape(-1),),
+        source if alpha == 1 else alpha * source,
+    )
     return out
 
 
@@ -200,16 +245,24 @@ def _index_add_source_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _index_select = Primitive(
-    "index_select", "IndexSelectBackward0",
+    "index_select",
+    "IndexSelectBackward0",
     lambda a, index, axis, **_: np.take(a, index._data.reshape(-1), axis),
     (lambda g, s: index_add(_zeros(s["self_sym_sizes"], g), s["dim"], s["index"], g),),
-    attrs=("dim", "index", "self_sym_sizes"), display=show_u64("dim"),
+    attrs=("dim", "index", "self_sym_sizes"),
+    display=show_u64("dim"),
+    jvp=LINEAR,
 )
 _index_add = Primitive(
-    "index_add", "IndexAddBackward0", _index_add_forward,
+    "index_add",
+    "IndexAddBackward0",
+    _index_add_forward,
     (lambda g, s: g, _index_add_source_rule),
-    inputs=("self", "source"), saves={"source": (0, 1)},
-    attrs=("alpha", "dim", "index", "source", "source_dim"), display=show_u64("dim"),
+    inputs=("self", "source"),
+    saves={"source": (0, 1)},
+    attrs=("alpha", "dim", "index", "source", "source_dim"),
+    display=show_u64("dim"),
+    jvp=LINEAR,
 )
 
 
@@ -227,8 +280,9 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     n = input._data.shape[axis] if input.ndim else 1
     if np.any((index._data >= n) | (index._data < -n)):
         raise IndexError("index out of range in self")
-    return apply(_index_select, input, dim=dim, axis=axis, index=index,
-                 self_sym_sizes=input._data.shape)
+    return apply(
+        _index_select, input, dim=dim, axis=axis, index=index, self_sym_sizes=input._data.shape
+    )
 
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
@@ -247,11 +301,19 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
             f"source.size(dim): ({count}), for dim: {dim}"
         )
     _check_bounds(index._data, input._data.shape[axis], axis)
-    return apply(_index_add, input, source, dim=dim, axis=axis, index=index, alpha=alpha,
-                 source_dim=source.ndim)
+    return apply(
+        _index_add,
+        input,
+        source,
+        dim=dim,
+        axis=axis,
+        index=index,
+        alpha=alpha,
+        source_dim=source.ndim,
+    )
 
 
-# -- masks ------------------------------------------------------------------------------------------
+# -- masks ----------------------------------------------------------------------------------------
 def _check_mask(mask: Tensor) -> None:
     if mask.dtype.name != "bool":
         raise RuntimeError(
@@ -277,13 +339,21 @@ def _masked_fill_forward(a, *rest, mask, value=None):
 
 
 _masked_fill = Primitive(
-    "masked_fill", "MaskedFillBackward0", _masked_fill_forward,
-    (lambda g, s: masked_fill(g, s["mask"], 0.0),), attrs=("mask",),
+    "masked_fill",
+    "MaskedFillBackward0",
+    _masked_fill_forward,
+    (lambda g, s: masked_fill(g, s["mask"], 0.0),),
+    attrs=("mask",),
+    jvp=(lambda t, s: masked_fill(t, s["mask"], 0.0),),  # affine: the fill has no tangent
 )
 _masked_fill_tensor = Primitive(
-    "masked_fill_tensor", "MaskedFillBackward1", _masked_fill_forward,
+    "masked_fill_tensor",
+    "MaskedFillBackward1",
+    _masked_fill_forward,
     (lambda g, s: masked_fill(g, s["mask"], 0.0), lambda g, s: where(s["mask"], g, 0.0).sum()),
-    inputs=("self", "value"), attrs=("mask",),
+    inputs=("self", "value"),
+    attrs=("mask",),
+    jvp=LINEAR,
 )
 
 
@@ -313,8 +383,13 @@ def _masked_select_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _masked_select = Primitive(
-    "masked_select", "MaskedSelectBackward0", _masked_select_forward, (_masked_select_rule,),
-    saves={"self": (0,)}, attrs=("mask", "self"),
+    "masked_select",
+    "MaskedSelectBackward0",
+    _masked_select_forward,
+    (_masked_select_rule,),
+    saves={"self": (0,)},
+    attrs=("mask", "self"),
+    jvp=LINEAR,
 )
 
 
@@ -325,19 +400,28 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     return apply(_masked_select, input, mask=mask)
 
 
-# -- take / nonzero ---------------------------------------------------------------------------------
+# -- take / nonzero -------------------------------------------------------------------------------
 def _take_rule(g: Tensor, s: dict) -> Tensor:
     self_shape = s["self"]._data.shape
     flat = Tensor._make(s["index"]._data.reshape(-1))
-    out = apply(_index_put_impl, _zeros((int(np.prod(self_shape)),), g), reshape(g, -1),
-                indices=(flat,), accumulate=True)
+    out = apply(
+        _index_put_impl,
+        _zeros((int(np.prod(self_shape)),), g),
+        reshape(g, -1),
+        indices=(flat,),
+        accumulate=True,
+    )
     return reshape(out, self_shape)
 
 
 _take = Primitive(
-    "take", "TakeBackward0",
+    "take",
+    "TakeBackward0",
     lambda a, index: np.ascontiguousarray(a).reshape(-1)[index._data],
-    (_take_rule,), saves={"self": (0,)}, attrs=("index", "self"),
+    (_take_rule,),
+    saves={"self": (0,)},
+    attrs=("index", "self"),
+    jvp=LINEAR,
 )
 
 
@@ -363,14 +447,30 @@ def nonzero(input: Tensor, *, as_tuple: bool = False):
 argwhere = nonzero
 
 __all__ = [
-    "argwhere", "gather", "index_add", "index_select", "masked_fill", "masked_select", "nonzero",
-    "scatter", "scatter_add", "take", "take_along_dim",
+    "argwhere",
+    "gather",
+    "index_add",
+    "index_select",
+    "masked_fill",
+    "masked_select",
+    "nonzero",
+    "scatter",
+    "scatter_add",
+    "take",
+    "take_along_dim",
 ]
 
 METHODS = {
-    "argwhere": argwhere, "gather": gather, "index_add": index_add, "index_select": index_select,
-    "masked_fill": masked_fill, "masked_select": masked_select, "nonzero": nonzero,
-    "scatter": scatter, "scatter_add": scatter_add, "take": take,
+    "argwhere": argwhere,
+    "gather": gather,
+    "index_add": index_add,
+    "index_select": index_select,
+    "masked_fill": masked_fill,
+    "masked_select": masked_select,
+    "nonzero": nonzero,
+    "scatter": scatter,
+    "scatter_add": scatter_add,
+    "take": take,
     "take_along_dim": take_along_dim,
 }
 

@@ -17,7 +17,7 @@ from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.node import RetainGradHook, SavedSlot
 from ..tensor import InferenceCounter, Tensor, inference_state
-from .primitive import Primitive, apply
+from .primitive import DIAGONAL, LINEAR, Primitive, apply
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 INFERENCE_INPLACE = (  # sic: PyTorch's text has no spaces after the first two periods
@@ -68,7 +68,7 @@ def commit(t: Tensor, out: Tensor) -> Tensor:
     if node is not None:
         _snapshot_saved_self(node, t)
     np.copyto(t._data, out._data, casting="unsafe")
-    t._version_counter.value += 1
+    t._version_counter.bump()
     if _fw_state.active:
         forward_ad.transfer_tangent(out, t)
     if node is not None:
@@ -78,6 +78,10 @@ def commit(t: Tensor, out: Tensor) -> Tensor:
         t._requires_grad = True
         t._output_nr = out._output_nr
         _repoint_saved_result(node, out, t)
+        if "_views" in t.__dict__:  # views of t now hang off its new node
+            from .views_inplace import refresh_views
+
+            refresh_views(t)
     return t
 
 
@@ -121,9 +125,12 @@ def inplace(fn):
     return method
 
 
-_zero = Primitive("zero", "ZeroBackward0", lambda a: np.zeros_like(a), (lambda g, s: g * 0,))
+_zero = Primitive(
+    "zero", "ZeroBackward0", lambda a: np.zeros_like(a), (lambda g, s: g * 0,), jvp=LINEAR
+)
 _fill = Primitive(
-    "fill", "FillBackward2", lambda a, value: np.full_like(a, value), (lambda g, s: g * 0,)
+    "fill", "FillBackward2", lambda a, value: np.full_like(a, value), (lambda g, s: g * 0,),
+    jvp=DIAGONAL,
 )
 _copy = Primitive(
     "copy", "CopyBackwards",
@@ -131,6 +138,7 @@ _copy = Primitive(
     # The engine reduces src's gradient to its shape and dtype.
     (lambda g, s: g * 0, lambda g, s: g),
     inputs=("self", "src"),
+    jvp=LINEAR,
 )
 
 

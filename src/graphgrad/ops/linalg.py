@@ -18,11 +18,12 @@ import numpy as np
 
 from ..tensor import Tensor
 from .elementwise import as_operand
-from .primitive import Primitive, apply
+from .primitive import LINEAR, MULTILINEAR, Primitive, apply
 
 # Below this many multiply-adds, accumulate k by k in the input dtype as PyTorch's CPU kernel
 # does for small matrices (spec 4.3): same bits, including -0.0 when K == 1.
 _SMALL_MATMUL = 4096
+_SMALL_K = 64  # and a short loop: a long dot product goes to BLAS (one Python step per k)
 
 
 def matmul_arrays(a: np.ndarray, b: np.ndarray, init: np.ndarray | None = None) -> np.ndarray:
@@ -34,7 +35,7 @@ def matmul_arrays(a: np.ndarray, b: np.ndarray, init: np.ndarray | None = None) 
     m, k = a.shape[-2:]
     n = b.shape[-1]
     size = m * n * k * (a.size // (m * k) if m * k else 1)
-    if k == 0 or size > _SMALL_MATMUL or a.dtype.kind not in "fc":
+    if k == 0 or k > _SMALL_K or size > _SMALL_MATMUL or a.dtype.kind not in "fc":
         out = np.matmul(a, b)
         return out if init is None else init + out
     c = a[..., :, 0:1] * b[..., 0:1, :]
@@ -122,6 +123,7 @@ _mm = Primitive(
         "self_sym_strides",
     ),
     display=_geometry(("self", "mat2"), 0),
+    jvp=MULTILINEAR,
 )
 
 
@@ -138,6 +140,7 @@ _bmm = Primitive(
     (lambda g, s: bmm(g, s["mat2"].mT), lambda g, s: bmm(s["self"].mT, g)),
     inputs=("self", "mat2"),
     saves={"mat2": (0,), "self": (1,)},
+    jvp=MULTILINEAR,
 )
 
 
@@ -166,6 +169,7 @@ _mv = Primitive(
     (lambda g, s: g.unsqueeze(1) * s["vec"], lambda g, s: mv(s["self"].mT, g)),
     inputs=("self", "vec"),
     saves={"vec": (0,), "self": (1,)},
+    jvp=MULTILINEAR,
 )
 
 
@@ -193,6 +197,7 @@ _dot = Primitive(
     (lambda g, s: g * s["tensor"], lambda g, s: g * s["self"]),
     inputs=("self", "tensor"),
     saves={"tensor": (0,), "self": (1,)},
+    jvp=MULTILINEAR,
 )
 
 
@@ -252,6 +257,11 @@ _addmm = Primitive(
         "mat2_sym_strides",
     ),
     display=_geometry(("mat1", "mat2"), 1),
+    jvp=(
+        lambda t, s: _scaled(t, s["beta"]),
+        lambda t, s: _scaled(mm(t, s["mat2"]), s["alpha"]),
+        lambda t, s: _scaled(mm(s["mat1"], t), s["alpha"]),
+    ),
 )
 
 
@@ -296,6 +306,11 @@ _baddbmm = Primitive(
     inputs=("self", "batch1", "batch2"),
     saves={"batch2": (1,), "batch1": (2,)},
     attrs=("alpha", "batch1", "batch2", "beta"),
+    jvp=(
+        lambda t, s: _scaled(t, s["beta"]),
+        lambda t, s: _scaled(bmm(t, s["batch2"]), s["alpha"]),
+        lambda t, s: _scaled(bmm(s["batch1"], t), s["alpha"]),
+    ),
 )
 
 
@@ -325,6 +340,7 @@ _squeeze_row = Primitive(
     lambda a, **_: a[0],
     (lambda g, s: g.unsqueeze(0),),
     attrs=("dim", "self_sym_sizes"),
+    jvp=LINEAR,
 )
 _unsafe_view = Primitive(
     "matmul_unsafe_view",
@@ -332,6 +348,7 @@ _unsafe_view = Primitive(
     lambda a, shape, **_: np.reshape(a, shape),
     (lambda g, s: g.reshape(s["self_sym_sizes"]),),
     attrs=("self_sym_sizes",),
+    jvp=LINEAR,
 )
 
 

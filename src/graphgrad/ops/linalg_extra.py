@@ -1,9 +1,9 @@
 """Square-matrix functions: det and inv (batched over leading dims).
 
 >>> import graphgrad as torch
->>> A = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+>>> A = torch.tensor([[4.0, 7.0], [2.0, 6.0]], requires_grad=True)
 >>> torch.linalg.det(A)
-tensor(-2.0000, grad_fn=<LinalgDetBackward0>)
+tensor(10., grad_fn=<LinalgDetBackward0>)
 >>> torch.linalg.inv(A).grad_fn.name()
 'LinalgInvExBackward0'
 """
@@ -64,6 +64,7 @@ _inv = Primitive(
     saves={"result": (0,)},
     attrs=("inverse",),
     display={"inverse": lambda node: node.prim.saved_attr(node, "result")},
+    jvp=(lambda t, s: -matmul(matmul(s["result"], t), s["result"]),),
 )
 
 

@@ -20,8 +20,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..autograd import forward_ad
 from ..autograd.forward_ad import state as _fw_state
+from . import forward_mode
+from .forward_mode import DIAGONAL, LINEAR, MULTILINEAR  # noqa: F401 - the jvp kinds, for entries
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.node import FunctionNode, SavedSlot, node_class
 from ..dtypes import _FLOAT, get_default_dtype, result_type
@@ -39,7 +40,8 @@ class Primitive:
     whose rules read it; it is saved only when one of those inputs needs a gradient, as PyTorch
     does (``x * 7`` saves ``other`` but not ``self``). ``attrs`` lists the ``_saved_*`` names a
     node shows (PyTorch's names); ``display`` computes the ones that are not stored, such as
-    ``self_sym_sizes``.
+    ``self_sym_sizes``. ``scalar_arrays`` lets ``apply`` hand the forward a Python scalar operand
+    as a cached 0-d array of the op's float dtype (for forwards that are plain ufuncs).
     """
 
     def __init__(
@@ -58,6 +60,7 @@ class Primitive:
         view: bool = False,
         register: bool = True,
         jvp: tuple[Rule | None, ...] | Callable | None = None,
+        scalar_arrays: bool = False,
     ) -> None:
         self.name = name
         self.node_name = node
@@ -66,6 +69,11 @@ class Primitive:
         self.inputs = inputs
         self.saves = tuple((k, v) for k, v in (saves or {}).items())
         self.saved_names = frozenset(k for k, _ in self.saves)
+        # (name, users, input index or -1 for the result): what ``apply`` saves, precomputed
+        self.save_plan = tuple(
+            (k, v, -1 if k == "result" else inputs.index(k)) for k, v in self.saves
+        )
+        self.scalar_arrays = scalar_arrays
         self.dtype_rule = dtype
         self.display = display or {}
         self.n_outputs = n_outputs
@@ -100,7 +108,7 @@ def _prepare(prim: Primitive, args: tuple) -> list:
     rule = prim.dtype_rule
     if rule == "same":
         return [a._data if isinstance(a, Tensor) else a for a in args]
-    if callable(rule):
+    if rule.__class__ is not str:
         return rule([a._data if isinstance(a, Tensor) else a for a in args], args)
     dt = _common_dtype(args)
     if rule == "float" and dt.category < _FLOAT:
@@ -110,10 +118,38 @@ def _prepare(prim: Primitive, args: tuple) -> list:
     for a in args:
         if isinstance(a, Tensor):
             a = a._data
-            if a.dtype != target:
+            if a.dtype is not target and a.dtype != target:
                 a = a.astype(target)
+        elif prim.scalar_arrays:
+            a = _scalar_operand(a, target)
         arrays.append(a)
     return arrays
+
+
+# Python scalars as read-only 0-d arrays, per float dtype. NumPy converts a (weak) Python scalar
+# operand to the array's dtype anyway, so the result is the same, and a ufunc on two arrays is
+# about twice as quick as one given a Python float (which NumPy 2 must inspect every call).
+_SCALAR_CACHE: dict = {np.dtype(np.float32): {}, np.dtype(np.float64): {}}
+_SCALAR_CACHE_SIZE = 256
+_SCALAR_TYPES = (float, int)
+
+
+def _scalar_operand(value, target: np.dtype):
+    """``value`` as a cached 0-d array of ``target`` where that is exact, else unchanged."""
+    cache = _SCALAR_CACHE.get(target)
+    if cache is None or value.__class__ not in _SCALAR_TYPES:
+        return value
+    arr = cache.get(value)
+    if arr is None:
+        # zeros keep their sign (0.0 == -0.0 as keys); NaN, inf and huge values (which warn on
+        # conversion) and big integers (rounded) are left to NumPy.
+        if not (0 < abs(value) < 3.0e38) or (value.__class__ is int and abs(value) > 2**24):
+            return value
+        if len(cache) >= _SCALAR_CACHE_SIZE:
+            cache.clear()
+        arr = cache[value] = np.array(value, target)
+        arr.flags.writeable = False
+    return arr
 
 
 def _common_dtype(args: tuple):
@@ -127,9 +163,9 @@ def _common_dtype(args: tuple):
         if isinstance(second, Tensor):
             if second.dtype is dt:
                 return dt
-        elif type(second) is float and dt.category == _FLOAT:
+        elif second.__class__ is float and dt.category == _FLOAT:
             return dt
-        elif type(second) is int and dt.category >= 1 and dt.name != "bool":
+        elif second.__class__ is int and dt.category >= 1 and dt.name != "bool":
             return dt
     return result_type(*args)
 
@@ -141,15 +177,16 @@ def apply(prim: Primitive, *args, **params):
     out = prim.forward(*_prepare(prim, args), **params)
     if prim.n_outputs != 1:
         return _apply_multi(prim, args, params, out)
-    if type(out) is not np.ndarray:
+    if out.__class__ is not np.ndarray:
         out = np.asarray(out)
-    base = _view_base(prim, out, args)
+    base = _view_base(prim, out, args) if prim.view else None
     if _grad_state.enabled and out.dtype.kind in "fc":
         edges = _edges(args)
         if edges is not None:
             node = _record(prim, args, params, edges)
             result = Tensor._make(out, True, node, 0, base)
-            _save(prim, node, args, (result,), edges)
+            if prim.saves:
+                _save(prim, node, args, (result,), edges)
             return result
     return Tensor._make(out, False, None, 0, base)
 
@@ -184,8 +221,11 @@ def _apply_forward_ad(prim: Primitive, args: tuple, params: dict):
         out = apply(prim, *args, **params)
     finally:
         _fw_state.active = True
-    forward_ad.propagate(prim, args, params, (out,) if prim.n_outputs == 1 else out)
+    forward_mode.propagate(prim, args, params, (out,) if prim.n_outputs == 1 else out, apply)
     return out
+
+
+_NO_EDGE = (None, 0)
 
 
 def _edges(args: tuple) -> tuple | None:
@@ -195,26 +235,32 @@ def _edges(args: tuple) -> tuple | None:
     for a in args:
         if isinstance(a, Tensor) and a._requires_grad:
             any_grad = True
-            edges.append(a._edge())
+            fn = a.grad_fn
+            edges.append((fn, a._output_nr) if fn is not None else (a._grad_accumulator(), 0))
         else:
-            edges.append((None, 0))
+            edges.append(_NO_EDGE)
     return tuple(edges) if any_grad else None
 
 
 def _record(prim: Primitive, args: tuple, params: dict, edges: tuple) -> FunctionNode:
-    meta = tuple((a._data.shape, a.dtype) if isinstance(a, Tensor) else None for a in args)
-    return prim.node_cls(edges, params, meta)
+    meta = []
+    for a in args:
+        meta.append((a._data.shape, a.dtype) if isinstance(a, Tensor) else None)
+    return prim.node_cls(edges, params, tuple(meta))
 
 
 def _save(prim: Primitive, node: FunctionNode, args: tuple, results: tuple, edges: tuple) -> None:
     saved = node._saved
-    for name, users in prim.saves:
-        if not any(edges[i][0] is not None for i in users):
-            continue
-        if name == "result":
+    for name, users, index in prim.save_plan:
+        for i in users:
+            if edges[i][0] is not None:
+                break
+        else:
+            continue  # no input whose rule reads this value needs a gradient
+        if index < 0:
             saved[name] = SavedSlot(results[0], True)
         else:
-            value = args[prim.inputs.index(name)]
+            value = args[index]
             saved[name] = SavedSlot(value, False) if isinstance(value, Tensor) else value
     if prim.n_outputs > 1:
         node._out_meta = tuple((r._data.shape, r.dtype) for r in results)

@@ -21,19 +21,21 @@ import numpy as np
 from ..dtypes import _FLOAT
 from ..tensor import Tensor, _wrap_dim
 from .elementwise import exp, where
-from .primitive import Primitive, apply
+from .primitive import LINEAR, Primitive, apply
 
 _U64 = 2**64
+# ``x.sum()`` is SumBackward0; an explicit ``dim`` (even None) selects the dim overload
+NO_DIM = object()
 
 
 # -- helpers shared by the reduction modules --------------------------------------------------
-def normalize_dims(dim, ndim: int, empty_means_all: bool = True) -> tuple[int, ...]:
+def normalize_dims(dim, ndim: int) -> tuple[int, ...]:
     """``dim`` (an int, a sequence, or None for all) as a sorted tuple of non-negative dims.
 
     An empty sequence means every dim, as in PyTorch 2.x reductions; a 0-d tensor accepts
     dim 0 / -1 and has no dim to reduce.
     """
-    if dim is None or (empty_means_all and isinstance(dim, (tuple, list)) and not dim):
+    if dim is None or (isinstance(dim, (tuple, list)) and not dim):
         return tuple(range(ndim))
     dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
     out = []
@@ -88,6 +90,20 @@ def _rule_sum(g: Tensor, s: dict) -> Tensor:
     return expand_reduced(g, s["self_sym_sizes"], s["axes"], s["keepdim"])
 
 
+def _reduction_jvp(rule):
+    """The forward rule of a reduction whose backward rule is ``restore(g) * D(x)``: the tangent
+    is ``sum(t * D)`` over the reduced dims, and ``D`` is the backward rule applied to ones."""
+
+    def jvp(t: Tensor, s: dict) -> Tensor:
+        x, result = s["self"], s["result"]
+        d = rule(Tensor._make(np.ones(result._data.shape, result._data.dtype)), s)
+        if x.ndim == 0:
+            return t * d
+        return sum(t * d, s.get("axes", tuple(range(x.ndim))), keepdim=s["keepdim"])
+
+    return (jvp,)
+
+
 # -- sum, nansum --------------------------------------------------------------------------------
 _sum0 = Primitive(
     "sum",
@@ -95,6 +111,7 @@ _sum0 = Primitive(
     lambda a, dtype, **_: np.sum(a, dtype=dtype),
     (lambda g, s: g.expand(s["self_sym_sizes"]),),
     attrs=("self_sym_sizes",),
+    jvp=LINEAR,
 )
 _sum1 = Primitive(
     "sum_dim",
@@ -102,14 +119,16 @@ _sum1 = Primitive(
     lambda a, axes, keepdim, dtype, **_: np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype),
     (_rule_sum,),
     attrs=("dim", "keepdim", "self_sym_sizes"),
+    jvp=LINEAR,
 )
 
 
-def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
+def sum(input: Tensor, dim=NO_DIM, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
     """Sum of all elements, or over ``dim``; integers sum to int64 (torch.sum)."""
     np_dtype = int_to_long(input, dtype)
-    if dim is None:
+    if dim is NO_DIM and not keepdim:
         return apply(_sum0, input, dtype=np_dtype, self_sym_sizes=input._data.shape)
+    dim = None if dim is NO_DIM else dim
     axes = normalize_dims(dim, input.ndim)
     return apply(
         _sum1,
@@ -134,6 +153,7 @@ _nansum = Primitive(
     (_nansum_rule,),
     saves={"self": (0,)},
     attrs=("dim", "keepdim", "self"),
+    jvp=_reduction_jvp(_nansum_rule),
 )
 
 
@@ -195,6 +215,7 @@ _mean0 = Primitive(
     _mean_forward,
     (lambda g, s: g.expand(s["self_sym_sizes"]) / s["self_sym_numel"],),
     attrs=("self_sym_numel", "self_sym_sizes"),
+    jvp=LINEAR,
 )
 _mean1 = Primitive(
     "mean_dim",
@@ -202,18 +223,20 @@ _mean1 = Primitive(
     _mean_forward,
     (lambda g, s: _rule_sum(g, s) / reduced_count(s["self_sym_sizes"], s["axes"]),),
     attrs=("dim", "keepdim", "self_sym_numel", "self_sym_sizes"),
+    jvp=LINEAR,
 )
 
 
-def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def mean(input: Tensor, dim=NO_DIM, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Arithmetic mean of all elements, or over ``dim`` (torch.mean)."""
     _mean_check(input, dtype)
     np_dtype = dtype.np if dtype is not None else input._data.dtype
     shape = input._data.shape
-    if dim is None:
+    if dim is NO_DIM and not keepdim:
         return apply(
             _mean0, input, dtype=np_dtype, self_sym_sizes=shape, self_sym_numel=input._data.size
         )
+    dim = None if dim is NO_DIM else dim
     axes = normalize_dims(dim, input.ndim)
     return apply(
         _mean1,
@@ -261,6 +284,7 @@ _prod0 = Primitive(
     lambda a, dtype, **_: np.prod(a, dtype=dtype),
     (_prod_rule,),
     saves={"self": (0,), "result": (0,)},
+    jvp=_reduction_jvp(_prod_rule),
 )
 _prod1 = Primitive(
     "prod_dim",
@@ -269,6 +293,7 @@ _prod1 = Primitive(
     (_prod_rule,),
     saves={"self": (0,), "result": (0,)},
     attrs=("dim", "keepdim", "result", "self"),
+    jvp=_reduction_jvp(_prod_rule),
 )
 
 
@@ -306,11 +331,14 @@ _logsumexp = Primitive(
     saves={"self": (0,), "result": (0,)},
     dtype="float",
     attrs=("dim", "keepdim", "result", "self"),
+    jvp=_reduction_jvp(_logsumexp_rule),
 )
 
 
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """``log(sum(exp(input), dim))``, computed without overflow (torch.logsumexp)."""
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
     axes = normalize_dims(dim, input.ndim)
     return apply(_logsumexp, input, axes=axes, keepdim=keepdim, dim=shown_dim(dim, as_tuple=True))
 
@@ -332,6 +360,7 @@ _cumsum = Primitive(
     _cumsum_array,
     (lambda g, s: apply(_reverse_cumsum, g, axis=s["axis"]),),
     attrs=("dim",),
+    jvp=LINEAR,
 )
 # NOTE: a primitive (not flip + cumsum + flip) because flip belongs to another module; it is
 # what cumsum's backward computes, and its own backward is cumsum. Internal: not registered.

@@ -14,14 +14,13 @@ indices=tensor([1, 0]))
 
 from __future__ import annotations
 
-import builtins
 from operator import itemgetter
 
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
 from .elementwise import as_operand, maximum, minimum, where
-from .primitive import Primitive, apply
+from .primitive import LINEAR, Primitive, apply
 from .reduce import normalize_dims, restore_dims, shown_dim
 
 
@@ -75,7 +74,8 @@ def _amax_rule(g: Tensor, s: dict) -> Tensor:
 
 def _all_reduce(name: str, node: str, fn) -> Primitive:
     return Primitive(
-        name, node, lambda a, **_: fn(a), (_evenly,), saves={"self": (0,), "result": (0,)}
+        name, node, lambda a, **_: fn(a), (_evenly,), saves={"self": (0,), "result": (0,)},
+        jvp=(lambda t, s: _evenly(t, s).sum(),),  # the mean of the tangent over the ties
     )
 
 
@@ -129,7 +129,8 @@ def _take(a, indices, axis, keepdim, **_):
 
 def _select_prim(name: str, node: str) -> Primitive:
     return Primitive(
-        name, node, _take, (_select_rule,), attrs=("dim", "indices", "keepdim", "self_sym_sizes")
+        name, node, _take, (_select_rule,), attrs=("dim", "indices", "keepdim", "self_sym_sizes"),
+        jvp=LINEAR,  # a take at fixed indices
     )
 
 
@@ -228,8 +229,9 @@ def _amax_amin(prim: Primitive, name: str, input: Tensor, dim, keepdim: bool) ->
     if input._data.size == 0:
         if dim is None or dim == ():
             _empty_check(name, input)
-        if builtins.any(input._data.shape[d] == 0 for d in axes):
-            raise IndexError(f"{name}(): Expected reduction dim {axes[0]} to have non-zero size.")
+        empty = [d for d in axes if input._data.shape[d] == 0]
+        if empty:
+            raise IndexError(f"{name}(): Expected reduction dim {empty[0]} to have non-zero size.")
     return apply(prim, input, axes=axes, keepdim=keepdim, dim=shown_dim(dim, as_tuple=True))
 
 

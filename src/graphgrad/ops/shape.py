@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 
 from ..tensor import Size, Tensor, _wrap_dim
-from .primitive import Primitive, apply
+from .primitive import LINEAR, Primitive, apply
 from .views_inplace import track_view
 
 
@@ -70,18 +70,23 @@ def _view_of(prim: Primitive, input: Tensor, **params) -> Tensor:
     return track_view(apply(prim, input, **params))
 
 
-# -- view / reshape / flatten -------------------------------------------------------------------
+# -- view / reshape / flatten ---------------------------------------------------------------------
 _view = Primitive(
-    "view", "ViewBackward0",
+    "view",
+    "ViewBackward0",
     lambda a, shape, **_: a.reshape(shape),
     (lambda g, s: g.reshape(s["self_sym_sizes"]),),
-    attrs=("self_sym_sizes",), view=True,
+    attrs=("self_sym_sizes",),
+    view=True,
+    jvp=LINEAR,
 )
 _unsafe_view = Primitive(
-    "reshape_copy", "UnsafeViewBackward0",
+    "reshape_copy",
+    "UnsafeViewBackward0",
     lambda a, shape, **_: np.reshape(a, shape).copy(),
     (lambda g, s: g.reshape(s["self_sym_sizes"]),),
     attrs=("self_sym_sizes",),
+    jvp=LINEAR,
 )
 
 
@@ -167,7 +172,12 @@ def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
 
 # -- copies ---------------------------------------------------------------------------------------
 _clone = Primitive(
-    "clone", "CloneBackward0", lambda a, **_: np.array(a, copy=True), (lambda g, s: g,),
+    "clone",
+    "CloneBackward0",
+    # clone() keeps the layout (PyTorch's preserve_format); contiguous() asks for C order.
+    lambda a, order="K": np.array(a, order=order, copy=True),
+    (lambda g, s: g,),
+    jvp=LINEAR,
 )
 
 
@@ -180,19 +190,22 @@ def contiguous(input: Tensor, memory_format=None) -> Tensor:
     """``input`` itself when C-contiguous, else a contiguous copy (CloneBackward0)."""
     if input._data.flags.c_contiguous:
         return input
-    return apply(_clone, input)
+    return apply(_clone, input, order="C")
 
 
-# -- expand -----------------------------------------------------------------------------------------
+# -- expand ---------------------------------------------------------------------------------------
 def _join(shape) -> str:
     return ", ".join(map(str, shape))
 
 
 _expand = Primitive(
-    "expand", "ExpandBackward0",
+    "expand",
+    "ExpandBackward0",
     lambda a, shape, **_: np.broadcast_to(a, shape),
     (lambda g, s: g.sum_to_size(s["self_sym_sizes"]),),
-    attrs=("self_sym_sizes",), view=True,
+    attrs=("self_sym_sizes",),
+    view=True,
+    jvp=LINEAR,
 )
 
 
@@ -238,12 +251,16 @@ def broadcast_to(input: Tensor, size) -> Tensor:
     return expand(input, tuple(size))
 
 
-# -- unsqueeze / squeeze ----------------------------------------------------------------------------
+# -- unsqueeze / squeeze --------------------------------------------------------------------------
 _unsqueeze = Primitive(
-    "unsqueeze", "UnsqueezeBackward0",
+    "unsqueeze",
+    "UnsqueezeBackward0",
     lambda a, axis, **_: np.expand_dims(a, axis),
     (lambda g, s: g.squeeze(s["axis"]),),
-    attrs=("dim",), view=True, display=show_u64("dim"),
+    attrs=("dim",),
+    view=True,
+    display=show_u64("dim"),
+    jvp=LINEAR,
 )
 
 
@@ -253,22 +270,33 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 
 
 _squeeze0 = Primitive(
-    "squeeze", "SqueezeBackward0",
+    "squeeze",
+    "SqueezeBackward0",
     lambda a, **_: np.squeeze(a),
     (lambda g, s: g.reshape(s["self_sym_sizes"]),),
-    attrs=("self_sym_sizes",), view=True,
+    attrs=("self_sym_sizes",),
+    view=True,
+    jvp=LINEAR,
 )
 _squeeze1 = Primitive(
-    "squeeze_dim", "SqueezeBackward1",
+    "squeeze_dim",
+    "SqueezeBackward1",
     lambda a, axis, **_: np.squeeze(a, axis) if a.shape[axis] == 1 else a.view(),
     (lambda g, s: g.reshape(s["self_sym_sizes"]),),
-    attrs=("dim", "self_sym_sizes"), view=True, display=show_u64("dim"),
+    attrs=("dim", "self_sym_sizes"),
+    view=True,
+    display=show_u64("dim"),
+    jvp=LINEAR,
 )
 _squeeze2 = Primitive(
-    "squeeze_dims", "SqueezeBackward2",
+    "squeeze_dims",
+    "SqueezeBackward2",
     lambda a, axes, **_: np.squeeze(a, tuple(d for d in axes if a.shape[d] == 1)),
     (lambda g, s: g.reshape(s["self_sym_sizes"]),),
-    attrs=("dim", "self_sym_sizes"), view=True, display=show_u64("dim"),
+    attrs=("dim", "self_sym_sizes"),
+    view=True,
+    display=show_u64("dim"),
+    jvp=LINEAR,
 )
 
 
@@ -281,26 +309,39 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
         dims = tuple(int(d) for d in dim)
         axes = tuple(sorted({_wrap_dim(d, input.ndim) for d in dims}))
         return _view_of(_squeeze2, input, dim=dims, axes=axes, self_sym_sizes=sizes)
-    return _view_of(_squeeze1, input, dim=dim, axis=_wrap_dim(dim, input.ndim),
-                    self_sym_sizes=sizes)
+    return _view_of(
+        _squeeze1, input, dim=dim, axis=_wrap_dim(dim, input.ndim), self_sym_sizes=sizes
+    )
 
 
-# -- transpose / permute ----------------------------------------------------------------------------
+# -- transpose / permute --------------------------------------------------------------------------
 _transpose = Primitive(
-    "transpose", "TransposeBackward0",
+    "transpose",
+    "TransposeBackward0",
     lambda a, dim0, dim1: np.swapaxes(a, dim0, dim1),
     (lambda g, s: g.transpose(s["dim0"], s["dim1"]),),
-    attrs=("dim0", "dim1"), view=True, display=show_u64("dim0", "dim1"),
+    attrs=("dim0", "dim1"),
+    view=True,
+    display=show_u64("dim0", "dim1"),
+    jvp=LINEAR,
 )
 _t = Primitive(
-    "t", "TBackward0", lambda a: a.T if a.ndim == 2 else a.view(), (lambda g, s: g.t(),),
+    "t",
+    "TBackward0",
+    lambda a: a.T if a.ndim == 2 else a.view(),
+    (lambda g, s: g.t(),),
     view=True,
+    jvp=LINEAR,
 )
 _permute = Primitive(
-    "permute", "PermuteBackward0",
+    "permute",
+    "PermuteBackward0",
     lambda a, dims, axes: np.transpose(a, axes),
     (lambda g, s: g.permute(tuple(int(i) for i in np.argsort(s["axes"]))),),
-    attrs=("dims",), view=True, display=show_u64("dims"),
+    attrs=("dims",),
+    view=True,
+    display=show_u64("dims"),
+    jvp=LINEAR,
 )
 
 
@@ -316,9 +357,7 @@ swapaxes = swapdims = transpose
 def t(input: Tensor) -> Tensor:
     """Transpose a matrix; 0-D and 1-D tensors come back as they are (torch.t)."""
     if input.ndim > 2:
-        raise RuntimeError(
-            f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D"
-        )
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return _view_of(_t, input)
 
 
@@ -355,7 +394,7 @@ def movedim(input: Tensor, source, destination) -> Tensor:
             f"contain the same number of dims as destination ([{_join(dst)}] dims)"
         )
     order = [-1] * input.ndim
-    for s, d in zip(src, dst):
+    for s, d in zip(src, dst, strict=True):
         order[d] = s
     rest = iter(d for d in range(input.ndim) if d not in src)
     order = [o if o != -1 else next(rest) for o in order]
@@ -375,8 +414,11 @@ _T_DEPRECATED = (
 def _T(self: Tensor) -> Tensor:
     """``x.T``: the dims reversed (PermuteBackward0); deprecated unless 2-D."""
     if self.ndim == 0:
-        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in "
-                      "these cases.", UserWarning, stacklevel=2)
+        warnings.warn(
+            "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+            UserWarning,
+            stacklevel=2,
+        )
     elif self.ndim != 2:
         warnings.warn(_T_DEPRECATED, UserWarning, stacklevel=2)
     return permute(self, tuple(range(self.ndim - 1, -1, -1)))
@@ -384,8 +426,9 @@ def _T(self: Tensor) -> Tensor:
 
 def _matrix_transpose(self: Tensor, name: str, zero_d_tail: str) -> Tensor:
     if self.ndim == 0:
-        warnings.warn(f"Tensor.{name} is deprecated on 0-D tensors. {zero_d_tail}",
-                      UserWarning, stacklevel=3)
+        warnings.warn(
+            f"Tensor.{name} is deprecated on 0-D tensors. {zero_d_tail}", UserWarning, stacklevel=3
+        )
         return self
     if self.ndim == 1:
         raise RuntimeError(
@@ -404,7 +447,9 @@ def _mH(self: Tensor) -> Tensor:
     return _matrix_transpose(self, "mH", "Consider using x.conj().")
 
 
-_alias = Primitive("alias", "AliasBackward0", lambda a: a.view(), (lambda g, s: g,), view=True)
+_alias = Primitive(
+    "alias", "AliasBackward0", lambda a: a.view(), (lambda g, s: g,), view=True, jvp=LINEAR
+)
 
 
 def alias(input: Tensor) -> Tensor:
@@ -413,16 +458,47 @@ def alias(input: Tensor) -> Tensor:
 
 
 __all__ = [
-    "broadcast_to", "clone", "flatten", "movedim", "moveaxis", "permute", "ravel", "reshape",
-    "squeeze", "swapaxes", "swapdims", "t", "transpose", "unflatten", "unsqueeze",
+    "broadcast_to",
+    "clone",
+    "flatten",
+    "movedim",
+    "moveaxis",
+    "permute",
+    "ravel",
+    "reshape",
+    "squeeze",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "transpose",
+    "unflatten",
+    "unsqueeze",
 ]
 
 METHODS = {
-    "view": view, "reshape": reshape, "view_as": view_as, "reshape_as": reshape_as,
-    "flatten": flatten, "ravel": ravel, "unflatten": unflatten, "clone": clone,
-    "contiguous": contiguous, "expand": expand, "expand_as": expand_as,
-    "broadcast_to": broadcast_to, "unsqueeze": unsqueeze, "squeeze": squeeze,
-    "transpose": transpose, "swapaxes": swapaxes, "swapdims": swapdims, "t": t,
-    "permute": permute, "movedim": movedim, "moveaxis": moveaxis,
-    "T": property(_T), "mT": property(_mT), "mH": property(_mH), "adjoint": _mH,
+    "view": view,
+    "reshape": reshape,
+    "view_as": view_as,
+    "reshape_as": reshape_as,
+    "flatten": flatten,
+    "ravel": ravel,
+    "unflatten": unflatten,
+    "clone": clone,
+    "contiguous": contiguous,
+    "expand": expand,
+    "expand_as": expand_as,
+    "broadcast_to": broadcast_to,
+    "unsqueeze": unsqueeze,
+    "squeeze": squeeze,
+    "transpose": transpose,
+    "swapaxes": swapaxes,
+    "swapdims": swapdims,
+    "t": t,
+    "permute": permute,
+    "movedim": movedim,
+    "moveaxis": moveaxis,
+    "T": property(_T),
+    "mT": property(_mT),
+    "mH": property(_mH),
+    "adjoint": _mH,
 }

@@ -14,7 +14,7 @@ of its own.
 >>> v = w[1:]
 >>> _ = v.mul_(2)
 >>> w.grad_fn.name(), v.grad_fn.name()
-('CopySlices', 'AsStridedBackward0')
+('torch::autograd::CopySlices', 'AsStridedBackward0')
 >>> w.sum().backward()
 >>> a.grad
 tensor([1., 2., 2.])
@@ -26,11 +26,13 @@ import weakref
 
 import numpy as np
 
+from ..autograd import forward_ad
 from ..autograd.engine import _fit
+from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.node import Node, _forward_name
 from ..tensor import Tensor
-from .primitive import Primitive, apply
+from .primitive import LINEAR, Primitive, apply
 
 OVERLAP = (
     "unsupported operation: more than one element of the written-to tensor refers to a single "
@@ -52,7 +54,7 @@ _NO_GRAD_TAIL = (
 )
 
 
-# -- where a view sits in its base ------------------------------------------------------------
+# -- where a view sits in its base ----------------------------------------------------------------
 def _address(a: np.ndarray) -> int:
     return a.__array_interface__["data"][0]
 
@@ -60,7 +62,7 @@ def _address(a: np.ndarray) -> int:
 def _affine(shape: tuple, strides: tuple, offset: int) -> np.ndarray:
     """``offset + sum(i_k * strides_k)`` for every index ``i`` of ``shape`` (int64)."""
     pos = np.asarray(offset, np.int64)
-    for d, (n, s) in enumerate(zip(shape, strides)):
+    for d, (n, s) in enumerate(zip(shape, strides, strict=True)):
         step = [1] * len(shape)
         step[d] = n
         pos = pos + (np.arange(n, dtype=np.int64) * s).reshape(step)
@@ -88,12 +90,18 @@ def view_geometry(view: np.ndarray, base: np.ndarray) -> dict:
         ranked = addr[order]
         pos = order[np.searchsorted(ranked, _affine(view.shape, view.strides, off))]
         start = int(ranked[0]) if ranked.size else 0
-    overlap = any(s == 0 and n > 1 for s, n in zip(view.strides, view.shape))
-    return {"pos": pos, "size": tuple(view.shape), "stride": stride,
-            "storage_offset": (off - start) // isz, "base_shape": base.shape, "overlap": overlap}
+    overlap = any(s == 0 and n > 1 for s, n in zip(view.strides, view.shape, strict=True))
+    return {
+        "pos": pos,
+        "size": tuple(view.shape),
+        "stride": stride,
+        "storage_offset": (off - start) // isz,
+        "base_shape": base.shape,
+        "overlap": overlap,
+    }
 
 
-# -- as_strided and as_strided_scatter ----------------------------------------------------------
+# -- as_strided and as_strided_scatter ------------------------------------------------------------
 def _strided_read(a: np.ndarray, pos: np.ndarray, **_) -> np.ndarray:
     return np.ascontiguousarray(a).reshape(-1)[pos]
 
@@ -124,19 +132,33 @@ def _write_input_rule(g: Tensor, s: dict) -> Tensor:
 
 _GEOMETRY = ("size", "storage_offset", "stride")
 _as_strided = Primitive(
-    "as_strided", "AsStridedBackward0", _strided_read, (_read_rule,), attrs=_GEOMETRY,
+    "as_strided",
+    "AsStridedBackward0",
+    _strided_read,
+    (_read_rule,),
+    attrs=_GEOMETRY,
+    jvp=LINEAR,
 )
 _as_strided_scatter = Primitive(
-    "as_strided_scatter", "AsStridedScatterBackward0", _strided_write,
+    "as_strided_scatter",
+    "AsStridedScatterBackward0",
+    _strided_write,
     (_write_input_rule, lambda g, s: apply(_as_strided, g, **s)),
-    inputs=("self", "src"), dtype="promote", attrs=_GEOMETRY,
+    inputs=("self", "src"),
+    dtype="promote",
+    attrs=_GEOMETRY,
+    jvp=LINEAR,
 )
 
 
 def _user_geometry(input: Tensor, size, stride, storage_offset) -> dict:
     size, stride = tuple(int(n) for n in size), tuple(int(n) for n in stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
     offset = int(storage_offset or 0)
-    need = offset + 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    need = (
+        offset + 1 + sum((n - 1) * s for n, s in zip(size, stride, strict=True)) if all(size) else 0
+    )
     if need > input.numel():
         isz = input.element_size()
         raise RuntimeError(
@@ -146,8 +168,14 @@ def _user_geometry(input: Tensor, size, stride, storage_offset) -> dict:
             f"{input.numel() * isz}"
         )
     pos = _affine(size, stride, offset)
-    return {"pos": pos, "size": size, "stride": stride, "storage_offset": offset,
-            "base_shape": input._data.shape, "overlap": np.unique(pos).size != pos.size}
+    return {
+        "pos": pos,
+        "size": size,
+        "stride": stride,
+        "storage_offset": offset,
+        "base_shape": input._data.shape,
+        "overlap": np.unique(pos).size != pos.size,
+    }
 
 
 def as_strided(input: Tensor, size, stride, storage_offset=None) -> Tensor:
@@ -174,9 +202,10 @@ def as_strided_scatter(input: Tensor, src: Tensor, size, stride, storage_offset=
 class _ViewRefs:
     """Weak references to a base's views, pruned of dead ones as the list grows."""
 
-    __slots__ = ("refs", "limit")
+    __slots__ = ("owner", "refs", "limit")
 
-    def __init__(self) -> None:
+    def __init__(self, owner: Tensor) -> None:
+        self.owner = weakref.ref(owner)  # a copied tensor dict must not share the list
         self.refs: list = []
         self.limit = 16
 
@@ -197,8 +226,8 @@ def track_view(view: Tensor, multi: bool = False) -> Tensor:
     if base is None:
         return view
     refs = base.__dict__.get("_views")
-    if refs is None:
-        refs = base.__dict__["_views"] = _ViewRefs()
+    if refs is None or refs.owner() is not base:
+        refs = base.__dict__["_views"] = _ViewRefs(base)
     refs.add(view)
     if multi:
         view.__dict__["_view_meta"] = "multi" if view.grad_fn is not None else "multi_no_grad"
@@ -223,7 +252,7 @@ def _check_writable(t: Tensor) -> None:
         raise RuntimeError(f"{_NO_GRAD_HEAD} {_NO_GRAD_TAIL}")
 
 
-# -- nodes ------------------------------------------------------------------------------------------
+# -- nodes ----------------------------------------------------------------------------------------
 class CopySlices(Node):
     """The base's node after an in-place write into one of its views (PyTorch's CopySlices).
 
@@ -275,7 +304,7 @@ class ViewError(Node):
         raise RuntimeError(self.message)
 
 
-# -- rebasing ---------------------------------------------------------------------------------------
+# -- rebasing -------------------------------------------------------------------------------------
 def _set_node(t: Tensor, node: Node) -> None:
     if t._retains_grad and t.grad_fn is not None:
         from .inplace import _move_retain_grad
@@ -313,7 +342,7 @@ def _rebase_one(view: Tensor, base: Tensor) -> None:
 def refresh_views(base: Tensor, skip: Tensor | None = None) -> None:
     """After ``base`` got a new node from an in-place write, hang its live views off it."""
     refs = base.__dict__.get("_views")
-    if refs is None or base.grad_fn is None:
+    if refs is None or refs.owner() is not base or base.grad_fn is None:
         return
     for view in refs.live():
         if view is not skip:
@@ -332,7 +361,9 @@ def rebase_view(t: Tensor, out: Tensor) -> Tensor:
         raise RuntimeError(OVERLAP)
     _snapshot_saved_self(node, t)
     np.copyto(t._data, out._data, casting="unsafe")
-    t._version_counter.value += 1
+    t._version_counter.bump()
+    if _fw_state.active:
+        forward_ad.transfer_tangent(out, t)
     edge = base._edge() or (None, 0)
     copy_slices = CopySlices(edge, node, geometry, (base._data.shape, base.dtype))
     if base._retains_grad and base.grad_fn is not None:

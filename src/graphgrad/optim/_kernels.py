@@ -23,6 +23,19 @@ def add_scaled(a: np.ndarray, b: np.ndarray, alpha: float) -> np.ndarray:
     return a + a.dtype.type(alpha) * b
 
 
+def addcmul(a: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: float) -> np.ndarray:
+    """``a + value * t1 * t2`` as PyTorch's vector kernel computes it: ``fma(value*t1, t2, a)``."""
+    if a.dtype == np.float32:
+        scaled = (np.float32(value) * t1).astype(np.float64)
+        return (a.astype(np.float64) + scaled * t2.astype(np.float64)).astype(np.float32)
+    return a + a.dtype.type(value) * t1 * t2
+
+
+def addcdiv(a: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: float) -> np.ndarray:
+    """``a + value * (t1 / t2)``, evaluated as PyTorch's kernel does: ``a + (value*t1) / t2``."""
+    return a + (a.dtype.type(value) * t1) / t2
+
+
 def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     """PyTorch's ``lerp``: ``start + w (end - start)``, or from ``end`` when ``w >= 0.5``."""
     w = start.dtype.type(weight)

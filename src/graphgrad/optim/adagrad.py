@@ -14,17 +14,35 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from ._kernels import add_scaled, write
+from ._kernels import add_scaled, addcdiv, addcmul, write
 from .optimizer import (
-    Optimizer, check_eps, check_lr, check_weight_decay, finish, param_grad, params_with_grad,
-    state_array, step_count,
+    Optimizer,
+    check_eps,
+    check_lr,
+    check_weight_decay,
+    finish,
+    param_grad,
+    params_with_grad,
+    state_array,
+    step_count,
 )
 
 
 class Adagrad(Optimizer):
-    def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
-                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach=None, *,
-                 maximize: bool = False, differentiable: bool = False, fused=None) -> None:
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-2,
+        lr_decay: float = 0,
+        weight_decay: float = 0,
+        initial_accumulator_value: float = 0,
+        eps: float = 1e-10,
+        foreach=None,
+        *,
+        maximize: bool = False,
+        differentiable: bool = False,
+        fused=None,
+    ) -> None:
         check_lr(lr)
         if not 0.0 <= lr_decay:
             raise ValueError(f"Invalid lr_decay value: {lr_decay}")
@@ -34,9 +52,17 @@ class Adagrad(Optimizer):
                 f"Invalid initial_accumulator_value value: {initial_accumulator_value}"
             )
         check_eps(eps)
-        defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
-                    "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
-                    "maximize": maximize, "differentiable": differentiable, "fused": fused}
+        defaults = {
+            "lr": lr,
+            "lr_decay": lr_decay,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "initial_accumulator_value": initial_accumulator_value,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
         super().__init__(params, defaults)
         for group in self.param_groups:  # PyTorch creates Adagrad's state eagerly
             for p in group["params"]:
@@ -61,7 +87,7 @@ class Adagrad(Optimizer):
             grad = add_scaled(grad, data, group["weight_decay"])
         clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
         total = state_array(state, "sum", data, group["initial_accumulator_value"])
-        write(total, total + grad * grad)
+        write(total, addcmul(total, grad, grad, 1))
         std = np.sqrt(total) + f(group["eps"])
-        write(data, data + f(-clr) * (grad / std))
+        write(data, addcdiv(data, grad, std, -clr))
         finish(p)

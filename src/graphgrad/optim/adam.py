@@ -15,20 +15,39 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from ._kernels import add_scaled, lerp, write
+from ._kernels import add_scaled, addcdiv, addcmul, lerp, write
 from .optimizer import (
-    Optimizer, check_eps, check_lr, check_weight_decay, finish, param_grad, params_with_grad,
-    state_array, step_count,
+    Optimizer,
+    check_eps,
+    check_lr,
+    check_weight_decay,
+    finish,
+    param_grad,
+    params_with_grad,
+    state_array,
+    step_count,
 )
 
 
 class Adam(Optimizer):
     _decoupled_default = False
 
-    def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0, amsgrad: bool = False, *, foreach=None,
-                 maximize: bool = False, capturable: bool = False, differentiable: bool = False,
-                 fused=None, decoupled_weight_decay: bool | None = None) -> None:
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        betas: tuple = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        amsgrad: bool = False,
+        *,
+        foreach=None,
+        maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused=None,
+        decoupled_weight_decay: bool | None = None,
+    ) -> None:
         check_lr(lr)
         check_eps(eps)
         for i, beta in enumerate(betas):
@@ -37,10 +56,19 @@ class Adam(Optimizer):
         check_weight_decay(weight_decay)
         if decoupled_weight_decay is None:
             decoupled_weight_decay = self._decoupled_default
-        defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
-                    "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach,
-                    "capturable": capturable, "differentiable": differentiable, "fused": fused,
-                    "decoupled_weight_decay": decoupled_weight_decay}
+        defaults = {
+            "lr": lr,
+            "betas": tuple(betas),
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "differentiable": differentiable,
+            "fused": fused,
+            "decoupled_weight_decay": decoupled_weight_decay,
+        }
         super().__init__(params, defaults)
 
     def step(self, closure=None):
@@ -65,7 +93,7 @@ class Adam(Optimizer):
                 grad = add_scaled(grad, data, wd)
         write(exp_avg, lerp(exp_avg, grad, 1 - beta1))
         square = exp_avg_sq * data.dtype.type(beta2)
-        write(exp_avg_sq, square + data.dtype.type(1 - beta2) * grad * grad)
+        write(exp_avg_sq, addcmul(square, grad, grad, 1 - beta2))
         bias_correction1 = 1 - beta1**step
         bias_correction2_sqrt = (1 - beta2**step) ** 0.5
         step_size = lr / bias_correction1
@@ -74,8 +102,9 @@ class Adam(Optimizer):
             second = state_array(state, "max_exp_avg_sq", data)
             np.maximum(second, exp_avg_sq, out=second)
         denom = np.sqrt(second) / data.dtype.type(bias_correction2_sqrt) + data.dtype.type(
-            group["eps"])
-        write(data, data + data.dtype.type(-step_size) * (exp_avg / denom))
+            group["eps"]
+        )
+        write(data, addcdiv(data, exp_avg, denom, -step_size))
         finish(p)
 
 
@@ -84,11 +113,32 @@ class AdamW(Adam):
 
     _decoupled_default = True
 
-    def __init__(self, params, lr: float = 1e-3, betas: tuple = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
-                 foreach=None, capturable: bool = False, differentiable: bool = False,
-                 fused=None) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach,
-                         maximize=maximize, capturable=capturable,
-                         differentiable=differentiable, fused=fused,
-                         decoupled_weight_decay=True)
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        betas: tuple = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        foreach=None,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused=None,
+    ) -> None:
+        super().__init__(
+            params,
+            lr,
+            betas,
+            eps,
+            weight_decay,
+            amsgrad,
+            foreach=foreach,
+            maximize=maximize,
+            capturable=capturable,
+            differentiable=differentiable,
+            fused=fused,
+            decoupled_weight_decay=True,
+        )

@@ -19,12 +19,23 @@ from .optimizer import Optimizer
 class OneCycleLR(_base.LRScheduler):
     """Warm up to ``max_lr`` then anneal to ``max_lr / (div_factor * final_div_factor)``."""
 
-    def __init__(self, optimizer: Optimizer, max_lr, total_steps: int | None = None,
-                 epochs: int | None = None, steps_per_epoch: int | None = None,
-                 pct_start: float = 0.3, anneal_strategy: str = "cos",
-                 cycle_momentum: bool = True, base_momentum=0.85, max_momentum=0.95,
-                 div_factor: float = 25.0, final_div_factor: float = 1e4,
-                 three_phase: bool = False, last_epoch: int = -1) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        max_lr,
+        total_steps: int | None = None,
+        epochs: int | None = None,
+        steps_per_epoch: int | None = None,
+        pct_start: float = 0.3,
+        anneal_strategy: str = "cos",
+        cycle_momentum: bool = True,
+        base_momentum=0.85,
+        max_momentum=0.95,
+        div_factor: float = 25.0,
+        final_div_factor: float = 1e4,
+        three_phase: bool = False,
+        last_epoch: int = -1,
+    ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         self.optimizer = optimizer
@@ -33,12 +44,13 @@ class OneCycleLR(_base.LRScheduler):
         if pct_start < 0 or pct_start > 1 or not isinstance(pct_start, float):
             raise ValueError(f"Expected float between 0 and 1 pct_start, but got {pct_start}")
         if anneal_strategy not in ("cos", "linear"):
-            raise ValueError("anneal_strategy must be one of 'cos' or 'linear', instead got "
-                             f"{anneal_strategy}")
+            raise ValueError(
+                f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}"
+            )
         self._anneal_func_type = anneal_strategy
         max_lrs = _base._per_group("max_lr", optimizer, max_lr)
         if last_epoch == -1:
-            for lr, group in zip(max_lrs, optimizer.param_groups):
+            for lr, group in zip(max_lrs, optimizer.param_groups, strict=False):
                 group["initial_lr"] = lr / div_factor
                 group["max_lr"] = lr
                 group["min_lr"] = group["initial_lr"] / final_div_factor
@@ -58,33 +70,59 @@ class OneCycleLR(_base.LRScheduler):
                 raise ValueError(f"Expected positive integer epochs, but got {epochs}")
             if not isinstance(steps_per_epoch, int) or steps_per_epoch <= 0:
                 raise ValueError(
-                    f"Expected positive integer steps_per_epoch, but got {steps_per_epoch}")
+                    f"Expected positive integer steps_per_epoch, but got {steps_per_epoch}"
+                )
             return epochs * steps_per_epoch
         raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
 
     def _phases(self, pct_start: float, three_phase: bool) -> list[dict]:
         n = self.total_steps
-        up = {"end_step": float(pct_start * n) - 1, "start_lr": "initial_lr", "end_lr": "max_lr",
-              "start_momentum": "max_momentum", "end_momentum": "base_momentum"}
+        up = {
+            "end_step": float(pct_start * n) - 1,
+            "start_lr": "initial_lr",
+            "end_lr": "max_lr",
+            "start_momentum": "max_momentum",
+            "end_momentum": "base_momentum",
+        }
         if not three_phase:
-            return [up, {"end_step": n - 1, "start_lr": "max_lr", "end_lr": "min_lr",
-                         "start_momentum": "base_momentum", "end_momentum": "max_momentum"}]
-        return [up,
-                {"end_step": float(2 * pct_start * n) - 2, "start_lr": "max_lr",
-                 "end_lr": "initial_lr", "start_momentum": "base_momentum",
-                 "end_momentum": "max_momentum"},
-                {"end_step": n - 1, "start_lr": "initial_lr", "end_lr": "min_lr",
-                 "start_momentum": "max_momentum", "end_momentum": "max_momentum"}]
+            return [
+                up,
+                {
+                    "end_step": n - 1,
+                    "start_lr": "max_lr",
+                    "end_lr": "min_lr",
+                    "start_momentum": "base_momentum",
+                    "end_momentum": "max_momentum",
+                },
+            ]
+        return [
+            up,
+            {
+                "end_step": float(2 * pct_start * n) - 2,
+                "start_lr": "max_lr",
+                "end_lr": "initial_lr",
+                "start_momentum": "base_momentum",
+                "end_momentum": "max_momentum",
+            },
+            {
+                "end_step": n - 1,
+                "start_lr": "initial_lr",
+                "end_lr": "min_lr",
+                "start_momentum": "max_momentum",
+                "end_momentum": "max_momentum",
+            },
+        ]
 
     def _init_momentum(self, optimizer, base_momentum, max_momentum, last_epoch) -> None:
         if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
             raise ValueError(
-                "optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
+                "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
+            )
         self.use_beta1 = "betas" in optimizer.defaults
         highs = _base._per_group("max_momentum", optimizer, max_momentum)
         lows = _base._per_group("base_momentum", optimizer, base_momentum)
         if last_epoch == -1:
-            for high, low, group in zip(highs, lows, optimizer.param_groups):
+            for high, low, group in zip(highs, lows, optimizer.param_groups, strict=False):
                 if self.use_beta1:
                     group["betas"] = (high, *group["betas"][1:])
                 else:
@@ -100,8 +138,10 @@ class OneCycleLR(_base.LRScheduler):
     def get_lr(self) -> list[float]:
         step = self.last_epoch
         if step > self.total_steps:
-            raise ValueError(f"Tried to step {step} times. The specified number of total steps "
-                             f"is {self.total_steps}")
+            raise ValueError(
+                f"Tried to step {step} times. The specified number of total steps "
+                f"is {self.total_steps}"
+            )
         lrs = []
         for group in self.optimizer.param_groups:
             start = 0.0
@@ -111,8 +151,9 @@ class OneCycleLR(_base.LRScheduler):
                     pct = (step - start) / (end - start)
                     lr = self._anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct)
                     if self.cycle_momentum:
-                        momentum = self._anneal(group[phase["start_momentum"]],
-                                                group[phase["end_momentum"]], pct)
+                        momentum = self._anneal(
+                            group[phase["start_momentum"]], group[phase["end_momentum"]], pct
+                        )
                     break
                 start = end
             lrs.append(lr)
@@ -127,9 +168,18 @@ class OneCycleLR(_base.LRScheduler):
 class ReduceLROnPlateau(_base.LRScheduler):
     """Cut the lr by ``factor`` when a metric stops improving for ``patience`` epochs."""
 
-    def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
-                 patience: int = 10, threshold: float = 1e-4, threshold_mode: str = "rel",
-                 cooldown: int = 0, min_lr=0, eps: float = 1e-8) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        mode: str = "min",
+        factor: float = 0.1,
+        patience: int = 10,
+        threshold: float = 1e-4,
+        threshold_mode: str = "rel",
+        cooldown: int = 0,
+        min_lr=0,
+        eps: float = 1e-8,
+    ) -> None:
         if factor >= 1.0:
             raise ValueError("Factor should be < 1.0.")
         if not isinstance(optimizer, Optimizer):
@@ -137,8 +187,9 @@ class ReduceLROnPlateau(_base.LRScheduler):
         self.factor, self.optimizer = factor, optimizer
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != len(optimizer.param_groups):
-                raise ValueError(f"expected {len(optimizer.param_groups)} min_lrs, got "
-                                 f"{len(min_lr)}")
+                raise ValueError(
+                    f"expected {len(optimizer.param_groups)} min_lrs, got {len(min_lr)}"
+                )
             self.default_min_lr, self.min_lrs = None, list(min_lr)
         else:
             self.default_min_lr = min_lr

@@ -54,8 +54,10 @@ class Optimizer:
         self.state: defaultdict = defaultdict(dict)
         self.param_groups: list[dict] = []
         if isinstance(params, Tensor):
-            raise TypeError("params argument given to the optimizer should be an iterable of "
-                            f"Tensors or dicts, but got {_typename(params)}")
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of "
+                f"Tensors or dicts, but got {_typename(params)}"
+            )
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
@@ -72,21 +74,26 @@ class Optimizer:
         if isinstance(params, Tensor):
             params = [params]
         elif isinstance(params, set):
-            raise TypeError("optimizer parameters need to be organized in ordered collections, "
-                            "but the ordering of tensors in sets will change between runs. "
-                            "Please use a list instead.")
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, "
+                "but the ordering of tensors in sets will change between runs. "
+                "Please use a list instead."
+            )
         params = list(params)
         for p in params:
             if not isinstance(p, Tensor):
-                raise TypeError(f"optimizer can only optimize Tensors, but one of the params is "
-                                f"{_typename(p)}")
+                raise TypeError(
+                    f"optimizer can only optimize Tensors, but one of the params is {_typename(p)}"
+                )
             if not p.is_leaf:
                 raise ValueError("can't optimize a non-leaf Tensor")
         group = dict(param_group, params=params)
         for name, default in self.defaults.items():
             if default is required and name not in group:
-                raise ValueError("parameter group didn't specify a value of required "
-                                 f"optimization parameter {name}")
+                raise ValueError(
+                    "parameter group didn't specify a value of required "
+                    f"optimization parameter {name}"
+                )
             group.setdefault(name, default)
         existing = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in existing for p in params):
@@ -135,21 +142,25 @@ class Optimizer:
         saved = state_dict["param_groups"]
         if len(saved) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
-        for ours, theirs in zip(self.param_groups, saved):
+        for ours, theirs in zip(self.param_groups, saved, strict=False):
             if len(ours["params"]) != len(theirs["params"]):
-                raise ValueError("loaded state dict contains a parameter group that doesn't "
-                                 "match the size of optimizer's group")
+                raise ValueError(
+                    "loaded state dict contains a parameter group that doesn't "
+                    "match the size of optimizer's group"
+                )
         mapping = {}
-        for ours, theirs in zip(self.param_groups, saved):
-            mapping.update(zip(theirs["params"], ours["params"]))
+        for ours, theirs in zip(self.param_groups, saved, strict=False):
+            mapping.update(zip(theirs["params"], ours["params"], strict=False))
         self.state = defaultdict(dict)
         for key, value in state_dict["state"].items():
             key = int(key) if isinstance(key, str) else key
             if key in mapping:
                 param = mapping[key]
                 self.state[param] = {k: _cast_state(k, v, param) for k, v in value.items()}
-        self.param_groups = [dict(theirs, params=ours["params"])
-                             for ours, theirs in zip(self.param_groups, saved)]
+        self.param_groups = [
+            dict(theirs, params=ours["params"])
+            for ours, theirs in zip(self.param_groups, saved, strict=False)
+        ]
 
     def __getstate__(self) -> dict:
         return self.__dict__

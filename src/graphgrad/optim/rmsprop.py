@@ -14,18 +14,35 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from ._kernels import add_scaled, lerp, write
+from ._kernels import add_scaled, addcdiv, addcmul, lerp, write
 from .optimizer import (
-    Optimizer, check_eps, check_lr, check_weight_decay, finish, param_grad, params_with_grad,
-    state_array, step_count,
+    Optimizer,
+    check_eps,
+    check_lr,
+    check_weight_decay,
+    finish,
+    param_grad,
+    params_with_grad,
+    state_array,
+    step_count,
 )
 
 
 class RMSprop(Optimizer):
-    def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0, momentum: float = 0, centered: bool = False,
-                 capturable: bool = False, foreach=None, maximize: bool = False,
-                 differentiable: bool = False) -> None:
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum: float = 0,
+        centered: bool = False,
+        capturable: bool = False,
+        foreach=None,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ) -> None:
         check_lr(lr)
         check_eps(eps)
         if momentum < 0.0:
@@ -33,9 +50,18 @@ class RMSprop(Optimizer):
         check_weight_decay(weight_decay)
         if alpha < 0.0:
             raise ValueError(f"Invalid alpha value: {alpha}")
-        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
-                    "centered": centered, "weight_decay": weight_decay, "capturable": capturable,
-                    "foreach": foreach, "maximize": maximize, "differentiable": differentiable}
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "alpha": alpha,
+            "eps": eps,
+            "centered": centered,
+            "weight_decay": weight_decay,
+            "capturable": capturable,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+        }
         super().__init__(params, defaults)
 
     def step(self, closure=None):
@@ -59,18 +85,18 @@ class RMSprop(Optimizer):
         alpha = group["alpha"]
         if group["weight_decay"] != 0:
             grad = add_scaled(grad, data, group["weight_decay"])
-        write(square_avg, square_avg * f(alpha) + f(1 - alpha) * grad * grad)
+        write(square_avg, addcmul(square_avg * f(alpha), grad, grad, 1 - alpha))
         if group["centered"]:
             grad_avg = state["grad_avg"]._data
             write(grad_avg, lerp(grad_avg, grad, 1 - alpha))
-            avg = np.sqrt(square_avg + f(-1) * grad_avg * grad_avg)
+            avg = np.sqrt(addcmul(square_avg, grad_avg, grad_avg, -1))
         else:
             avg = np.sqrt(square_avg)
         avg = avg + f(group["eps"])
         if group["momentum"] > 0:
             buf = state["momentum_buffer"]._data
-            write(buf, buf * f(group["momentum"]) + grad / avg)
+            write(buf, addcdiv(buf * f(group["momentum"]), grad, avg, 1))
             write(data, add_scaled(data, buf, -group["lr"]))
         else:
-            write(data, data + f(-group["lr"]) * (grad / avg))
+            write(data, addcdiv(data, grad, avg, -group["lr"]))
         finish(p)

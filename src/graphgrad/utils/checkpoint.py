@@ -44,9 +44,17 @@ class CheckpointError(RuntimeError):
     """The recomputation did not save what the original forward saved."""
 
 
-def checkpoint(function, *args, use_reentrant: bool | None = None, context_fn=None,
-               determinism_check: str = "default", debug: bool = False,
-               early_stop: bool = True, preserve_rng_state: bool = True, **kwargs):
+def checkpoint(
+    function,
+    *args,
+    use_reentrant: bool | None = None,
+    context_fn=None,
+    determinism_check: str = "default",
+    debug: bool = False,
+    early_stop: bool = True,
+    preserve_rng_state: bool = True,
+    **kwargs,
+):
     """``function(*args, **kwargs)``, keeping no activations inside it for backward."""
     if use_reentrant is None:
         warnings.warn(USE_REENTRANT_WARNING, UserWarning, stacklevel=2)
@@ -58,8 +66,9 @@ def checkpoint(function, *args, use_reentrant: bool | None = None, context_fn=No
     return _checkpoint_without_reentrant(function, args, kwargs, preserve_rng_state)
 
 
-def checkpoint_sequential(functions, segments: int, input, use_reentrant: bool | None = None,
-                          **kwargs):
+def checkpoint_sequential(
+    functions, segments: int, input, use_reentrant: bool | None = None, **kwargs
+):
     """Run ``functions`` (a list or ``nn.Sequential``) in ``segments`` checkpointed chunks;
     the last chunk runs normally, as in PyTorch."""
     if use_reentrant is None:
@@ -70,9 +79,9 @@ def checkpoint_sequential(functions, segments: int, input, use_reentrant: bool |
     end = -1
     for start in range(0, size * (segments - 1), size):
         end = start + size - 1
-        chunk = funcs[start:end + 1]
+        chunk = funcs[start : end + 1]
         input = checkpoint(_run_all(chunk), input, use_reentrant=use_reentrant, **kwargs)
-    return _run_all(funcs[end + 1:])(input)
+    return _run_all(funcs[end + 1 :])(input)
 
 
 def _run_all(funcs: list):
@@ -116,14 +125,17 @@ class CheckpointFunction(Function):
     @staticmethod
     def backward(ctx, *grads):
         inputs = list(ctx.inputs)
-        for i, t in zip(ctx.tensor_indices, ctx.saved_tensors):
+        for i, t in zip(ctx.tensor_indices, ctx.saved_tensors, strict=False):
             inputs[i] = t.detach().requires_grad_(t.requires_grad)
         ctx.rng.restore()
         with enable_grad():
             outputs = ctx.run_function(*inputs)
         outputs = outputs if isinstance(outputs, tuple) else (outputs,)
-        pairs = [(o, g) for o, g in zip(outputs, grads)
-                 if isinstance(o, Tensor) and o.requires_grad]
+        pairs = [
+            (o, g)
+            for o, g in zip(outputs, grads, strict=False)
+            if isinstance(o, Tensor) and o.requires_grad
+        ]
         if not pairs:
             raise RuntimeError(
                 "none of output has requires_grad=True, this checkpoint() is not necessary"
@@ -207,7 +219,7 @@ def _refill(dropped: list, original: list, again: list) -> None:
             "metadata than during the forward pass: the recomputation ran "
             f"{[n.name() for n in again]} instead of {[n.name() for n in original]}."
         )
-    twin = {id(o): n for o, n in zip(original, again)}
+    twin = {id(o): n for o, n in zip(original, again, strict=False)}
     for node, keys in dropped:
         new = twin[id(node)]
         for key in keys:

@@ -23,9 +23,13 @@ def _grads(parameters) -> list[Tensor]:
     return [p._grad for p in parameters if p._grad is not None]
 
 
-def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,
-                    norm_type: float = 2.0, error_if_nonfinite: bool = False,
-                    foreach=None) -> Tensor:
+def clip_grad_norm_(
+    parameters: Iterable[Tensor] | Tensor,
+    max_norm: float,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach=None,
+) -> Tensor:
     """Scale all gradients so their joint ``norm_type`` norm is at most ``max_norm``.
 
     Returns the norm before clipping, as a 0-d tensor.
@@ -54,8 +58,9 @@ def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,
     return Tensor._make(np.asarray(total, dtype))
 
 
-def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float,
-                     foreach=None) -> None:
+def clip_grad_value_(
+    parameters: Iterable[Tensor] | Tensor, clip_value: float, foreach=None
+) -> None:
     """Clamp every gradient element into ``[-clip_value, clip_value]``."""
     for g in _grads(parameters):
         np.clip(g._data, -clip_value, clip_value, out=g._data)

@@ -1,0 +1,146 @@
+"""Formatting of the benchmark table: units, paired ratios and the issue's targets.
+
+>>> r = Row("W1", "demo", {"graphgrad": [1e-5, 2e-5], "torch": [4e-5, 4e-5]})
+>>> r.ratio("torch")
+(0.375, 0.25, 0.5)
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from dataclasses import dataclass, field
+
+GG, PT, NP = "graphgrad", "torch", "numpy"
+MATMUL_FLOP = 3 * 2 * 1024**3
+
+# key -> (compared with, comparison, threshold) from issue 4; W5 also asks graphgrad <= 1.10 x
+# NumPy by hand, import also <= 0.15 s.
+TARGETS = {
+    "W1": (PT, "<=", 0.35), "W2": (PT, "<=", 0.5), "W3": (PT, "<=", 0.5), "W3'": (PT, "<=", 0.5),
+    "W4a": (PT, "<=", 0.5), "W4b": (PT, "<=", 0.5), "W5a": (PT, "<=", 0.95),
+    "W5b": (PT, "<=", 0.95), "W6": (NP, ">=", 0.97), "W7": (PT, "<=", 1.0),
+    "W7m": (PT, "<=", 0.5), "W8": (PT, "<=", 0.5), "import": (PT, "<=", 0.2),
+}  # fmt: skip
+
+
+@dataclass
+class Row:
+    """One workload: per system, one measurement per round (seconds, or MiB with ``unit``)."""
+
+    key: str
+    label: str
+    values: dict[str, list[float]]
+    unit: str = "s"
+    notes: list[str] = field(default_factory=list)
+
+    def median(self, system: str) -> float | None:
+        vals = self.values.get(system)
+        return statistics.median(vals) if vals else None
+
+    def ratio(self, system: str) -> tuple[float, float, float] | None:
+        """graphgrad / ``system`` paired round by round: (median, min, max); for W6, the
+        GFLOP/s ratio (the other system's time over graphgrad's)."""
+        if system not in self.values or GG not in self.values:
+            return None
+        pairs = zip(self.values[GG], self.values[system])
+        if self.key == "W6":
+            ratios = [o / g for g, o in pairs]
+        else:
+            ratios = [g / o for g, o in pairs]
+        return statistics.median(ratios), min(ratios), max(ratios)
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "label": self.label, "unit": self.unit, "values": self.values}
+
+
+def _fmt_value(row: Row, system: str) -> str:
+    m = row.median(system)
+    if m is None:
+        return "-"
+    if row.unit == "MiB":
+        return f"{m:.1f} MiB"
+    if row.key == "W6":
+        return f"{MATMUL_FLOP / m / 1e9:.1f} GFLOP/s"
+    if m >= 0.1:
+        return f"{m:.3f} s"
+    if m >= 1e-3:
+        return f"{m * 1e3:.2f} ms"
+    return f"{m * 1e6:.2f} us"
+
+
+def _fmt_ratio(r: tuple | None) -> str:
+    if r is None:
+        return "-"
+    return f"{r[0]:.2f} [{r[1]:.2f}-{r[2]:.2f}]"
+
+
+def verdict(row: Row) -> tuple[str, str]:
+    """(target text, 'yes'/'no'/'-') for the row's issue target, on the median paired ratio."""
+    if row.key not in TARGETS:
+        return "", "-"
+    other, op, threshold = TARGETS[row.key]
+    name = {PT: "PyTorch", NP: "NumPy"}[other]
+    text = f"{op} {threshold} x {name}"
+    r = row.ratio(other)
+    if r is None:
+        return text, "-"
+    ok = r[0] <= threshold if op == "<=" else r[0] >= threshold
+    if row.key.startswith("W5"):
+        text += ", <= 1.10 x NumPy"
+        rn = row.ratio(NP)
+        ok = ok and rn is not None and rn[0] <= 1.10
+    if row.key == "import":
+        text += ", <= 0.15 s"
+        ok = ok and row.median(GG) <= 0.15
+    return text, "yes" if ok else "no"
+
+
+def print_table(rows: list[Row], extra: dict) -> None:
+    print("| | workload | graphgrad | PyTorch | NumPy by hand | graphgrad / PyTorch "
+          "| graphgrad / NumPy | target | met |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row in rows:
+        target, met = verdict(row)
+        cells = [row.key, row.label, _fmt_value(row, GG), _fmt_value(row, PT),
+                 _fmt_value(row, NP), _fmt_ratio(row.ratio(PT)), _fmt_ratio(row.ratio(NP)),
+                 target, met]  # fmt: skip
+        print("| " + " | ".join(cells) + " |")
+    big = extra.get("W7_1M")
+    if big:
+        t1m = statistics.median(big["time_s"])
+        t100k = statistics.median(r["time_s"] for r in extra["W7_100k_time_s"])
+        print(
+            f"\nW7 at 1,000,000 ops (graphgrad): {t1m:.2f} s, "
+            f"{t1m / 1e6 * 1e6:.2f} us/op against {t100k / 1e5 * 1e6:.2f} us/op at 100,000 "
+            f"(x{t1m / t100k:.1f} time for x10 ops), peak {statistics.median(big['peak_mib']):.0f} MiB"
+        )
+    print(
+        "\nTimes are medians per call (per op for W4); ratios are graphgrad over the other "
+        "system, paired round by round: median [min-max]. W6 shows GFLOP/s and the GFLOP/s ratio."
+    )
+
+
+def machine_line(torch, platform, started: float) -> str:
+    import os
+
+    import numpy as np
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            names = [ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")]
+        cpu = f"{names[0]} x{len(names)}" if names else cpu
+    except OSError:
+        pass
+    when = datetime.datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M")
+    try:
+        load = "load %.1f" % os.getloadavg()[0]
+    except OSError:
+        load = ""
+    tv = torch.__version__ if torch is not None else "not installed"
+    return (
+        f"Machine: {cpu}, {platform.system()} {platform.release()}, Python "
+        f"{platform.python_version()}, NumPy {np.__version__}, PyTorch {tv}, 1 BLAS thread; "
+        f"{when}, {load} at start.\n"
+    )

@@ -1,0 +1,295 @@
+"""Repeating and reordering elements (repeat, flip, roll), triangles (tril, triu) and
+diagonals (diagonal, diag, diag_embed).
+
+>>> import graphgrad as torch
+>>> a = torch.ones(2, 2, requires_grad=True)
+>>> a.flip(-1).grad_fn._saved_dims, a.diagonal().grad_fn.name(), a.tril().grad_fn.name()
+((18446744073709551615,), 'DiagonalBackward0', 'TrilBackward0')
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor, _wrap_dim
+from .primitive import LINEAR, Primitive, apply
+from .shape import parse_size, show_u64
+from .views_inplace import track_view
+
+
+def _dims(shape) -> str:
+    return ", ".join(map(str, shape))
+
+
+# -- repeat / flip / roll -------------------------------------------------------------------------
+def _repeat_rule(g: Tensor, s: dict) -> Tensor:
+    """Sum the copies: view each dim as (repeat, size) and sum the repeat axes."""
+    reps, sizes = s["repeats"], tuple(s["self_sym_sizes"])
+    padded = (1,) * (len(reps) - len(sizes)) + sizes
+    paired = tuple(x for r, n in zip(reps, padded, strict=True) for x in (r, n))
+    summed = g.reshape(paired).sum(tuple(range(0, len(paired), 2)))
+    return summed.reshape(sizes)
+
+
+_repeat = Primitive(
+    "repeat",
+    "RepeatBackward0",
+    lambda a, repeats, **_: np.tile(a, repeats),
+    (_repeat_rule,),
+    attrs=("repeats", "self_sym_sizes"),
+    jvp=LINEAR,
+)
+
+
+def repeat(input: Tensor, *sizes) -> Tensor:
+    """Tile the tensor ``sizes[i]`` times along each dim (Tensor.repeat)."""
+    reps = parse_size(sizes)
+    if len(reps) < input.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+            "tensor"
+        )
+    padded = (1,) * (len(reps) - input.ndim) + input._data.shape
+    target = tuple(r * n for r, n in zip(reps, padded, strict=True))
+    for r in reps:
+        if r < 0:
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {min(target)}: [{_dims(target)}]"
+            )
+    return apply(_repeat, input, repeats=reps, self_sym_sizes=input._data.shape)
+
+
+_flip = Primitive(
+    "flip",
+    "FlipBackward0",
+    lambda a, axes, **_: np.flip(a, axes).copy(),
+    (lambda g, s: flip(g, s["dims"]),),
+    attrs=("dims",),
+    display=show_u64("dims"),
+    jvp=LINEAR,
+)
+
+
+def flip(input: Tensor, *dims) -> Tensor:
+    """Reverse the order of elements along ``dims`` (a copy, as in PyTorch) (torch.flip)."""
+    if not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    dims = parse_size(dims)
+    axes = tuple(_wrap_dim(d, input.ndim) for d in dims)
+    for d in axes:
+        if axes.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return apply(_flip, input, dims=dims, axes=axes)
+
+
+def fliplr(input: Tensor) -> Tensor:
+    if input.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, 1)
+
+
+def flipud(input: Tensor) -> Tensor:
+    if input.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, 0)
+
+
+def _roll_forward(a: np.ndarray, shifts: tuple, axes: tuple, **_) -> np.ndarray:
+    return np.roll(a, shifts, axes) if axes else np.roll(a, shifts[0])
+
+
+_roll = Primitive(
+    "roll",
+    "RollBackward0",
+    _roll_forward,
+    (lambda g, s: roll(g, tuple(-k for k in s["shifts"]), s["dims"] or None),),
+    attrs=("dims", "shifts"),
+    display=show_u64("dims", "shifts"),
+    jvp=LINEAR,
+)
+
+
+def roll(input: Tensor, shifts, dims=None) -> Tensor:
+    """Shift elements cyclically along ``dims`` (the flattened tensor if None) (torch.roll)."""
+    shifts = (int(shifts),) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
+    dims = () if dims is None else (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+    if (dims and len(shifts) != len(dims)) or (not dims and len(shifts) != 1):
+        raise RuntimeError(
+            f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
+        )
+    axes = tuple(_wrap_dim(d, input.ndim) for d in dims)
+    return apply(_roll, input, shifts=shifts, dims=dims, axes=axes)
+
+
+# -- triangles and diagonals ----------------------------------------------------------------------
+def _triangle(name: str, node: str, fn):
+    prim = Primitive(
+        name,
+        node,
+        lambda a, diagonal: fn(a, diagonal),
+        (lambda g, s: apply(prim, g, diagonal=s["diagonal"]),),
+        attrs=("diagonal",),
+        display=show_u64("diagonal"),
+        jvp=LINEAR,
+    )
+
+    def op(input: Tensor, diagonal: int = 0) -> Tensor:
+        if input.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        return apply(prim, input, diagonal=diagonal)
+
+    op.__name__ = name
+    op.__doc__ = f"Zero the elements {'above' if name == 'tril' else 'below'} the ``diagonal``."
+    return op
+
+
+tril = _triangle("tril", "TrilBackward0", np.tril)
+triu = _triangle("triu", "TriuBackward0", np.triu)
+
+
+def diagonal_view(a: np.ndarray, offset: int, axis1: int, axis2: int) -> np.ndarray:
+    """The diagonal of ``a`` as a writable view, its dim last (np.diagonal's is read-only)."""
+    key = [slice(None)] * a.ndim
+    key[axis1] = slice(max(-offset, 0), None)
+    key[axis2] = slice(max(offset, 0), None)
+    b = a[tuple(key)]
+    n = max(0, min(b.shape[axis1], b.shape[axis2]))
+    rest = [d for d in range(a.ndim) if d not in (axis1, axis2)]
+    shape = tuple(b.shape[d] for d in rest) + (n,)
+    strides = tuple(b.strides[d] for d in rest) + (b.strides[axis1] + b.strides[axis2],)
+    return np.lib.stride_tricks.as_strided(b, shape, strides)
+
+
+def _diagonal_embed(
+    g: np.ndarray, input_sizes: tuple, offset: int, axis1: int, axis2: int, **_
+) -> np.ndarray:
+    out = np.zeros(input_sizes, g.dtype)
+    diagonal_view(out, offset, axis1, axis2)[...] = g
+    return out
+
+
+_DIAG_ATTRS = {
+    "attrs": ("dim1", "dim2", "offset", "self_sym_sizes"),
+    "display": show_u64("dim1", "dim2", "offset"),
+}
+
+
+def _diagonal_rule(g: Tensor, s: dict) -> Tensor:
+    return apply(
+        _diagonal_backward,
+        g,
+        input_sizes=s["self_sym_sizes"],
+        offset=s["offset"],
+        dim1=s["dim1"],
+        dim2=s["dim2"],
+        axis1=s["axis1"],
+        axis2=s["axis2"],
+    )
+
+
+_diagonal = Primitive(
+    "diagonal",
+    "DiagonalBackward0",
+    lambda a, offset, axis1, axis2, **_: diagonal_view(a, offset, axis1, axis2),
+    (_diagonal_rule,),
+    view=True,
+    **_DIAG_ATTRS,
+    jvp=LINEAR,
+)
+_diagonal_copy = Primitive(
+    "diagonal_copy",
+    "DiagonalBackward0_copy",
+    lambda a, offset, axis1, axis2, **_: diagonal_view(a, offset, axis1, axis2).copy(),
+    (_diagonal_rule,),
+    **_DIAG_ATTRS,
+    jvp=LINEAR,
+)
+_diagonal_backward = Primitive(
+    "diagonal_backward",
+    "DiagonalBackwardBackward0",
+    _diagonal_embed,
+    (lambda g, s: diagonal(g, s["offset"], s["dim1"], s["dim2"]),),
+    attrs=("dim1", "dim2", "offset"),
+    display=show_u64("dim1", "dim2", "offset"),
+    jvp=LINEAR,
+)
+_diag_embed = Primitive(
+    "diag_embed",
+    "DiagEmbedBackward0",
+    lambda a, offset, **_: _diagonal_embed(
+        a, _embedded_shape(a.shape, offset), offset, a.ndim - 1, a.ndim
+    ),
+    (lambda g, s: diagonal(g, s["offset"], -2, -1),),
+    attrs=("dim1", "dim2", "offset"),
+    display=show_u64("dim1", "dim2", "offset"),
+    jvp=LINEAR,
+)
+
+
+def _embedded_shape(shape: tuple, offset: int) -> tuple:
+    m = shape[-1] + abs(offset)
+    return tuple(shape[:-1]) + (m, m)
+
+
+def _diagonal_params(input: Tensor, offset: int, dim1: int, dim2: int) -> dict:
+    axis1, axis2 = _wrap_dim(dim1, input.ndim), _wrap_dim(dim2, input.ndim)
+    if axis1 == axis2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return {
+        "offset": offset,
+        "dim1": dim1,
+        "dim2": dim2,
+        "axis1": axis1,
+        "axis2": axis2,
+        "self_sym_sizes": input._data.shape,
+    }
+
+
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal of the ``dim1``/``dim2`` planes, as a last dim; a view (torch.diagonal)."""
+    out = apply(_diagonal, input, **_diagonal_params(input, offset, dim1, dim2))
+    return track_view(out)
+
+
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """Matrices (in the last two dims) with ``input``'s last dim on a diagonal."""
+    if (dim1, dim2) != (-2, -1):
+        raise NotImplementedError("diag_embed: only dim1=-2, dim2=-1 are supported")
+    return apply(_diag_embed, input, offset=offset, dim1=dim1, dim2=dim2)
+
+
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """A 1-D tensor's diagonal matrix, or a 2-D tensor's diagonal (a copy) (torch.diag)."""
+    if input.ndim == 1:
+        return diag_embed(input, diagonal)
+    if input.ndim != 2:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+    return apply(_diagonal_copy, input, **_diagonal_params(input, diagonal, 0, 1))
+
+
+__all__ = [
+    "diag",
+    "diag_embed",
+    "diagonal",
+    "flip",
+    "fliplr",
+    "flipud",
+    "roll",
+    "tril",
+    "triu",
+]
+
+METHODS = {
+    "repeat": repeat,
+    "flip": flip,
+    "fliplr": fliplr,
+    "flipud": flipud,
+    "roll": roll,
+    "tril": tril,
+    "triu": triu,
+    "diagonal": diagonal,
+    "diag": diag,
+    "diag_embed": diag_embed,
+}
+
+INPLACE = ("tril", "triu")

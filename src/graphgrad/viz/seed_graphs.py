@@ -1,0 +1,115 @@
+"""Draw the seed programs: ``python -m graphgrad.viz.seed_graphs [--names] OUT_DIR SEED_DIR``.
+
+Each ``exampleN.py`` in SEED_DIR runs with its imports changed as the seed runner changes them
+(``import torch`` -> ``import graphgrad as torch``, ``from torchviz import make_dot`` ->
+``from graphgrad.viz import make_dot``); the graph of its last ``make_dot(...)`` call is written
+to ``OUT_DIR/exampleN.svg``. What the programs print is not shown (the seed runner shows it).
+With ``--names`` the graph is drawn again with the program's tensor variables as ``params``, so
+its boxes read ``x (1)``, ``w (1)``... instead of torchviz's bare shapes.
+
+>>> import pathlib, tempfile
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     seed = pathlib.Path(tmp, "example1.py")
+...     _ = seed.write_text(
+...         "import torch\\nfrom torchviz import make_dot\\n"
+...         "x = torch.tensor(2.0, requires_grad=True)\\nmake_dot(x * 3)\\n")
+...     graph = graph_of(seed)
+>>> [line.strip() for line in graph.body if "->" in line]
+['n2 -> n1', 'n3 -> n2', 'n1 -> n0']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import sys
+from pathlib import Path
+
+IMPORTS = (
+    (re.compile(r"^import torch$", re.M), "import graphgrad as torch"),
+    (re.compile(r"^from torchviz import make_dot$", re.M), "from graphgrad.viz import make_dot"),
+)
+USAGE = "usage: python -m graphgrad.viz.seed_graphs [--names] OUT_DIR SEED_DIR"
+
+
+def ported_source(path: Path) -> str:
+    """The seed program with its two import lines switched to graphgrad."""
+    text = path.read_text(encoding="utf-8")
+    for pattern, replacement in IMPORTS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def graph_of(path: Path, names: bool = False):
+    """Run one seed program quietly; return the graph of its last ``make_dot`` call (or None).
+
+    With ``names``, that call is made again with ``params`` naming every tensor the program
+    keeps in a variable (the first name of each), unless it passed ``params`` itself.
+    """
+    from graphgrad import viz
+
+    drawn = []
+    original = viz.make_dot
+
+    def recording(*args, **kwargs):
+        graph = original(*args, **kwargs)
+        drawn.append((graph, args, kwargs))
+        return graph
+
+    code = compile(ported_source(path), str(path), "exec")
+    namespace = {"__name__": "__main__", "__file__": str(path)}
+    viz.make_dot = recording
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(code, namespace)
+    finally:
+        viz.make_dot = original
+    if not drawn:
+        return None
+    graph, args, kwargs = drawn[-1]
+    if names and len(args) < 2 and kwargs.get("params") is None:
+        graph = original(*args, **{**kwargs, "params": _tensor_names(namespace)})
+    return graph
+
+
+def _tensor_names(namespace: dict) -> dict:
+    """``{name: tensor}`` for the program's tensor variables, one (the first) name per tensor."""
+    from graphgrad.viz._labels import is_tensor
+
+    params, seen = {}, set()
+    for name, value in namespace.items():
+        if is_tensor(value) and not name.startswith("_") and id(value) not in seen:
+            seen.add(id(value))
+            params[name] = value
+    return params
+
+
+def main(argv: list[str]) -> int:
+    names = "--names" in argv
+    args = [a for a in argv[1:] if a != "--names"]
+    if len(args) != 2:
+        print(USAGE, file=sys.stderr)
+        return 2
+    out_dir, seed_dir = Path(args[0]), Path(args[1])
+    examples = sorted(seed_dir.glob("example*.py"))
+    if not examples:
+        print(f"no example*.py in {seed_dir}", file=sys.stderr)
+        return 1
+    failed = 0
+    for path in examples:
+        try:
+            graph = graph_of(path, names)
+            if graph is None:
+                raise RuntimeError("it never calls make_dot")
+            written = graph.render(outfile=out_dir / f"{path.stem}.svg")
+        except Exception as exc:  # report each seed, keep going
+            failed += 1
+            print(f"{path.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
+        print(f"wrote {written}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
