@@ -789,3 +789,16 @@ def test_real_graphgrad_parameter():
         pytest.skip("graphgrad.nn.Parameter not available yet")
     param = nn.Parameter(gg.tensor([1.0, 2.0]))
     assert repr(param) == "Parameter containing:\ntensor([1., 2.], requires_grad=True)"
+
+
+def test_grad_fn_suffix_uses_the_class_name():
+    """Regression: CopySlices' name() is namespaced, but repr shows the bare class name."""
+    import graphgrad as gg
+
+    a = gg.ones(3, requires_grad=True)
+    y = a * 1
+    y[0] = 2
+    assert repr(y) == "tensor([2., 1., 1.], grad_fn=<CopySlices>)"
+    z = gg.zeros(3)
+    z.copy_(a)
+    assert repr(z) == "tensor([1., 1., 1.], grad_fn=<CopyBackwards>)"

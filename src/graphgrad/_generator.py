@@ -20,6 +20,8 @@ import numpy as np
 from . import _device, _normal
 from ._fma import fma32, fma64
 from ._mt19937 import MT19937
+from .dtypes import from_numpy_dtype
+from .tensor import Tensor
 
 DEFAULT_SEED = 67280421310721  # what a fresh torch.Generator() reports
 _U24, _U53 = np.uint32(0xFFFFFF), np.uint64((1 << 53) - 1)
@@ -73,8 +75,6 @@ class Generator:
 
     def get_state(self):
         """The state as a uint8 tensor in PyTorch's 5056-byte layout."""
-        from .tensor import Tensor
-
         return Tensor._make(self._mt.to_bytes(self._initial_seed, self._normal_cache))
 
     def set_state(self, new_state) -> Generator:
@@ -169,19 +169,28 @@ class Generator:
         return d
 
     def normal_scalar_array(self, n: int, mean=0.0, std=1.0, np_dtype=np.float64) -> np.ndarray:
-        """``n`` values from the scalar path: double Box-Muller, one value cached between calls."""
+        """``n`` values from the scalar path: double Box-Muller, one value cached between calls.
+
+        Each element takes the cached value if there is one, else draws a pair (two float64
+        uniforms), returns ``r*cos`` and caches ``r*sin``.
+        """
         _check_std(std)
-        vals = np.empty(n, _F64)
-        for i in range(n):
-            if self._normal_cache is not None:
-                vals[i], self._normal_cache = self._normal_cache, None
-            else:
-                u1, u2 = self._unit(2, _F64).tolist()
-                vals[i], self._normal_cache = _normal.box_muller_pair(u1, u2)
-        vals = vals + 0.0 if (mean, std) == (0.0, 1.0) else fma64(vals, std, mean)
+        vals: list[float] = []
+        if n and self._normal_cache is not None:
+            vals.append(self._normal_cache)
+            self._normal_cache = None
+        pairs = (n - len(vals) + 1) // 2
+        if pairs:
+            u = self._unit(2 * pairs, _F64).tolist()
+            for i in range(0, 2 * pairs, 2):
+                vals.extend(_normal.box_muller_pair(u[i], u[i + 1]))
+            if len(vals) > n:
+                self._normal_cache = vals.pop()
+        out = np.array(vals, _F64)
+        out = out + 0.0 if (mean, std) == (0.0, 1.0) else fma64(out, std, mean)
         if np.dtype(np_dtype) == _F16:  # PyTorch's Half rounds through float
-            vals = vals.astype(_F32)
-        return vals.astype(np_dtype)
+            out = out.astype(_F32)
+        return out.astype(np_dtype)
 
     def randint_array(self, low: int, high: int, shape, np_dtype=np.int64) -> np.ndarray:
         """Integers in [low, high): ``low + w % (high - low)``, cast to ``np_dtype``."""
@@ -206,20 +215,16 @@ class Generator:
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
         if n < 2:
             return np.arange(n, dtype=np_dtype)
-        # Draw all the words at once; the swaps themselves are inherently sequential.
         # NOTE: for n >= 214748364 PyTorch switches to another shuffle that is not reproduced.
         w = self._mt.uint32(n - 1) if n < _RANDPERM_EXACT else self._mt.uint64(n - 1)
         targets = np.arange(n - 1, dtype=np.uint64) + w % np.arange(n, 1, -1, dtype=np.uint64)
-        perm = list(range(n))
-        for i, j in enumerate(targets.tolist()):
-            perm[i], perm[j] = perm[j], perm[i]
-        return np.array(perm, dtype=np_dtype)
+        return _fisher_yates(targets.astype(np.int64)).astype(np_dtype)
 
     def bernoulli_array(self, shape, p, np_dtype=np.float32) -> np.ndarray:
         """0/1 values, 1 with probability ``p`` (a float, or an array broadcast to ``shape``).
 
-        A float ``p`` compares float64 uniforms (``bernoulli_(p)`` on non-Intel CPUs; Intel
-        builds use MKL there); an array ``p`` compares uniforms of its own dtype.
+        A float ``p`` is compared with float64 uniforms (``bernoulli_(p)``); an array ``p`` with
+        uniforms of its own precision (``torch.bernoulli(p)``).
         """
         n = _size(shape)
         if isinstance(p, np.ndarray):
@@ -227,6 +232,40 @@ class Generator:
         else:
             u = self._unit(n, _F64).reshape(shape)
         return (u < p).astype(np_dtype)
+
+
+def _fisher_yates(t: np.ndarray) -> np.ndarray:
+    """The permutation left by ``swap(p[i], p[t[i]])`` for i = 0, 1, ..., with ``t[i] >= i``.
+
+    Without a Python loop: after step i, slot i never changes, so ``out[i]`` is what sat in slot
+    ``t[i]`` just before step i: the value carried in by the last earlier step that targeted
+    ``t[i]``, or ``t[i]`` itself. The value step s carried is what sat in slot s before step s,
+    which by the same rule chains back to a slot nothing wrote into; pointer jumping follows
+    those chains in O(log depth) passes.
+    """
+    n = len(t) + 1
+    steps = np.arange(n - 1, dtype=np.int64)
+    keys = np.sort(t * n + steps)  # the steps grouped by target, in step order
+    s, tgt = keys % n, keys // n
+    first = np.ones(n - 1, bool)
+    first[1:] = tgt[1:] != tgt[:-1]
+    prev = np.where(first, -1, np.roll(s, 1))  # previous step with the same target
+    before = np.empty(n - 1, np.int64)
+    before[s] = prev
+    last = np.roll(first, -1)  # the last step into each target slot...
+    last[-1] = True
+    writer = np.full(n, -1, np.int64)  # ...is the last write before the slot's own step
+    writer[tgt[last]] = np.where(s[last] == tgt[last], prev[last], s[last])
+    root = np.where(writer >= 0, writer, np.arange(n))
+    while True:
+        hop = root[root]
+        if np.array_equal(hop, root):
+            break
+        root = hop
+    out = np.empty(n, np.int64)
+    out[:-1] = np.where(before >= 0, root[np.maximum(before, 0)], t)
+    out[-1] = root[-1]
+    return out
 
 
 def _size(shape) -> int:
@@ -245,7 +284,5 @@ def _check_float(np_dtype: np.dtype, kernel: str) -> None:
     """PyTorch's error for a floating-point kernel asked for an integer dtype."""
     if np_dtype.kind == "f":
         return
-    from .dtypes import from_numpy_dtype
-
     name = from_numpy_dtype(np_dtype).legacy
     raise NotImplementedError(f"\"{kernel}\" not implemented for '{name}'")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 
 from . import autograd
-from .ops import compare, convert, elementwise, inplace, reduce, shape
 from .autograd.node import RemovableHandle, RetainGradHook
+from .ops import compare, convert, elementwise, inplace, reduce, shape
 from .ops.elementwise import as_operand
 from .tensor import Tensor
 

@@ -70,14 +70,14 @@ class MT19937:
         raw = np.ascontiguousarray(raw, np.uint8)
         if raw.shape != (STATE_BYTES,):
             raise RuntimeError(
-                f"Expected either a THGeneratorState of size 5048 or a "
-                f"CPUGeneratorImplState of size {STATE_BYTES} but found the "
-                f"input RNG state size to be {raw.size}"
+                f"Expected a CPUGeneratorImplState of size {STATE_BYTES} but found the input RNG "
+                f"state size to be {raw.size}"
             )
         left = int(raw[_LEFT : _LEFT + 4].view(np.int32)[0])
+        seeded = int(raw[_SEEDED : _SEEDED + 4].view(np.int32)[0])
         nxt = int(raw[_NEXT : _NEXT + 8].view(np.uint64)[0])
-        if not 1 <= left <= N:
-            raise RuntimeError("The given RNG state is invalid")  # keeps pos in NumPy's range
+        if not (1 <= left <= N and seeded == 1 and nxt <= N):
+            raise RuntimeError("Invalid mt19937 state")
         words = raw[_WORDS : _WORDS + 8 * N].view(np.uint64).astype(np.uint32)
         self._bits.state = {
             "bit_generator": "MT19937",

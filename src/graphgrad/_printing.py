@@ -164,7 +164,7 @@ def _has_default_dtype(dtype: Any) -> bool:
 def _grad_suffix(t: Any) -> list[str]:
     """``grad_fn=<Name>`` for a non-leaf, else ``requires_grad=True`` if it requires grad."""
     if t.grad_fn is not None:
-        return [f"grad_fn=<{t.grad_fn.name()}>"]
+        return [f"grad_fn=<{type(t.grad_fn).__name__}>"]  # the class name, as torch prints it
     if t.requires_grad:
         return ["requires_grad=True"]
     return []

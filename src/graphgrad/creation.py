@@ -87,8 +87,12 @@ def tensor(data, *, dtype: DType | None = None, device=None, requires_grad: bool
             UserWarning,
             stacklevel=2,
         )
-    arr = _infer_array(data)
-    arr = np.array(arr, dtype=dtype.np if dtype is not None else None, copy=True)
+    if dtype is not None and not isinstance(data, (Tensor, np.ndarray, np.generic)):
+        # Straight to the requested dtype: no detour through the default float dtype.
+        arr = np.array(_tensors_to_lists(data), dtype=dtype.np)
+    else:
+        arr = _infer_array(data)
+        arr = np.array(arr, dtype=dtype.np if dtype is not None else None, copy=True)
     return _finish(arr, requires_grad, device)
 
 

@@ -5,7 +5,7 @@
 >>> torch.rand(3)
 tensor([0.4963, 0.7682, 0.0885])
 >>> torch.randint(0, 10, (5,))
-tensor([4, 9, 3, 0, 3])
+tensor([0, 3, 9, 7, 3])
 
 The generator itself (streams, state layout, exactness notes) lives in ``_generator``; this module
 adds the process-wide default generator and PyTorch's tensor-level functions.
@@ -241,9 +241,12 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     if isinstance(std, Tensor) and (s < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     shape = np.broadcast_shapes(np.shape(m), np.shape(s))
-    # PyTorch draws N(0, 1) of the output's shape, then multiplies and adds in its dtype.
-    arr = g.normal_array(shape, 0.0, 1.0, result)
-    arr *= s
+    if isinstance(std, Tensor):
+        # PyTorch draws N(0, 1) of the output's shape, then multiplies and adds in its dtype.
+        arr = g.normal_array(shape, 0.0, 1.0, result)
+        arr *= s
+    else:  # a float std goes into the kernel itself (it matters on the double scalar path)
+        arr = g.normal_array(shape, 0.0, float(std), result)
     arr += m
     return _finish(arr, False, None, out)
 

@@ -135,7 +135,10 @@ __all__ += ["GradcheckError", "gradcheck", "gradgradcheck"]
 
 from . import forward_ad, function, functional  # noqa: E402
 from .anomaly_mode import (  # noqa: E402
-    detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly,
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_detect_anomaly,
 )
 from .function import Function, once_differentiable  # noqa: E402
 from .grad_mode import inference_mode, is_inference_mode_enabled  # noqa: E402

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import heapq
 
+import numpy as np
+
 from ..tensor import Tensor
 from . import anomaly_mode
 from .anomaly_mode import state as _anomaly
@@ -253,7 +255,8 @@ def run_backward(
     for node in task.buffers:
         if task.deps.get(node, 0) == 0:
             task.push(node)
-    with set_grad_enabled(create_graph):
+    # Rules meet inf * 0 and the like at poles; PyTorch computes through them silently.
+    with set_grad_enabled(create_graph), np.errstate(all="ignore"):
         task.run(retain_graph)
         results = [task.captured.get(targets[t._edge()]) for t in inputs] if inputs else []
         if accumulate and inputs:

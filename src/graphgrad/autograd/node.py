@@ -21,8 +21,8 @@ import numpy as np
 
 from ..tensor import InferenceTensorError, Tensor
 from .anomaly_mode import state as _anomaly
-from .grad_mode import _state as _grad_state
 from .anomaly_mode import user_stack
+from .grad_mode import _state as _grad_state
 
 _sequence = itertools.count()
 

@@ -21,12 +21,12 @@ from collections.abc import Callable
 import numpy as np
 
 from ..autograd.forward_ad import state as _fw_state
-from . import forward_mode
-from .forward_mode import DIAGONAL, LINEAR, MULTILINEAR  # noqa: F401 - the jvp kinds, for entries
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.node import FunctionNode, SavedSlot, node_class
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
+from . import forward_mode
+from .forward_mode import DIAGONAL, LINEAR, MULTILINEAR  # noqa: F401 - the jvp kinds, for entries
 
 Rule = Callable[[Tensor, dict], Tensor]
 
@@ -42,6 +42,8 @@ class Primitive:
     node shows (PyTorch's names); ``display`` computes the ones that are not stored, such as
     ``self_sym_sizes``. ``scalar_arrays`` lets ``apply`` hand the forward a Python scalar operand
     as a cached 0-d array of the op's float dtype (for forwards that are plain ufuncs).
+    ``jvp`` is the forward-mode rule, next to the backward ones: per-input rules, a whole-op
+    rule, or one of the kinds ``DIAGONAL`` / ``LINEAR`` / ``MULTILINEAR`` (see forward_mode.py).
     """
 
     def __init__(
