@@ -62,13 +62,15 @@ for _name in ("linalg", "index", "activation", "shape", "reduce", "reduce_select
 
 from . import linalg  # noqa: E402 - the torch.linalg namespace, after the ops it names
 
-try:  # the RNG module is its own unit
-    from .random import (  # noqa: F401
-        Generator, default_generator, get_rng_state, initial_seed, manual_seed, normal, rand,
-        rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state,
-    )
-except ImportError:  # pragma: no cover - only while the module is being written
-    pass
+from .random import (  # noqa: E402
+    Generator, bernoulli, default_generator, fork_rng, get_rng_state, initial_seed, manual_seed,
+    normal, rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed,
+    set_rng_state,
+)
+from .random import tensor_methods as _random_methods  # noqa: E402
+
+for _name, _fn in _random_methods().items():
+    setattr(Tensor, _name, _fn)
 
 
 def is_floating_point(input: Tensor) -> bool:

@@ -358,3 +358,27 @@ def bernoulli_(tensor: Tensor, p=0.5, generator=None) -> Tensor:
         probs = float(p)
     np.copyto(view, _gen(generator).bernoulli_array(view.shape, probs, view.dtype))
     return tensor
+
+
+def tensor_methods() -> dict:
+    """``Tensor.uniform_`` / ``normal_`` / ``bernoulli_``: the fills above, with PyTorch's
+    in-place checks (a leaf that requires grad refuses) and a version bump."""
+    from .ops.inplace import check_inplace
+
+    def in_place(fill):
+        def method(self: Tensor, *args, generator=None, **kwargs) -> Tensor:
+            check_inplace(self)
+            fill(self, *args, generator=generator, **kwargs)
+            self._version_counter.value += 1
+            return self
+
+        method.__name__ = fill.__name__
+        method.__doc__ = fill.__doc__
+        return method
+
+    def uniform(self: Tensor, from_: float = 0.0, to: float = 1.0, *, generator=None):
+        return uniform_(self, from_, to, generator=generator)
+
+    uniform.__name__ = "uniform_"
+    return {"uniform_": in_place(uniform), "normal_": in_place(normal_),
+            "bernoulli_": in_place(bernoulli_)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 TOKEN = re.compile(r'\s*(?:(->)|([\[\]{}=;,])|"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_.]+))', re.S)
+END = re.compile(r"\s*\Z")
 ALIAS = {"constraint": "false", "dir": "none", "style": "dashed"}
 SAVED_SUFFIX = "#saved"
 
@@ -18,7 +19,7 @@ SAVED_SUFFIX = "#saved"
 def tokenize(text: str) -> list[tuple[str, str]]:
     """(kind, text) tokens: 'op' for ``->`` and punctuation, 'id' for ids and quoted strings."""
     tokens, pos = [], 0
-    while text[pos:].strip():
+    while not END.match(text, pos):
         m = TOKEN.match(text, pos)
         if m is None:
             raise ValueError(f"cannot read DOT at {text[pos : pos + 30]!r}")

@@ -7,8 +7,17 @@ import importlib
 
 import pytest
 
-MODULES = ["", "._labels", "._graph", "._walk", "._collapse", "._forward", "._render",
-           "._digraph", ".seed_graphs"]
+MODULES = [
+    "",
+    "._labels",
+    "._graph",
+    "._walk",
+    "._collapse",
+    "._forward",
+    "._render",
+    "._digraph",
+    ".seed_graphs",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -39,21 +39,25 @@ def test_100000_ops_give_their_dot_without_recursion_error():
     folded = make_dot(y, params={"x": x, "w": w})  # the default threshold folds it
     assert labels(folded) == ["()", "MulBackward0\n× 100000", "x\n ()", "w\n ()"]
     assert folded.stats == {
-        "nodes": 100_005, "folded_accumulate": 2, "folded_runs": 99_999, "drawn": 4
+        "nodes": 100_005,
+        "folded_accumulate": 2,
+        "folded_runs": 99_999,
+        "drawn": 4,
     }
 
 
 def test_time_is_linear_in_size():
-    """10x the ops costs about 10x the time (allowing for noise), not 100x."""
-    def timed(n):
-        _, _, y = chain(n)
+    """10x the ops costs about 10x the time (40x allowed for a busy machine), not 100x."""
+
+    def timed(y):
         start = time.perf_counter()
         make_dot(y, collapse_threshold=None, show_attrs=True)
         return time.perf_counter() - start
 
-    timed(500)  # warm up
-    small, large = min(timed(2_000) for _ in range(2)), min(timed(20_000) for _ in range(2))
-    assert large / small < 25
+    small, large = chain(2_000)[2], chain(20_000)[2]
+    timed(small)  # warm up
+    ratio = min(timed(large) for _ in range(3)) / min(timed(small) for _ in range(3))
+    assert ratio < 40
 
 
 def test_small_graphs_are_never_folded():
@@ -80,7 +84,10 @@ def test_periodic_runs_fold_with_shared_leaves():
         y = (y * w + x).tanh()
     g = make_dot(y.sum(), params={"x": x, "w": w})
     assert labels(g) == [
-        "()", "SumBackward0", "MulBackward0\nAddBackward0\nTanhBackward0\n× 300", "x\n ()",
+        "()",
+        "SumBackward0",
+        "MulBackward0\nAddBackward0\nTanhBackward0\n× 300",
+        "x\n ()",
         "w\n ()",
     ]
     flows = [(s[1], s[2]) for s in parse(g.source) if s[0] == "edge"]

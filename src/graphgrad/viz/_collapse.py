@@ -8,7 +8,8 @@ Above make_dot's ``collapse_threshold`` (a number of boxes), the drawing is simp
    input: the previous link) whose names repeat with a period of up to ``MAX_PERIOD`` becomes one
    double-bordered box, e.g. ``MulBackward0`` / ``AddBackward0`` / ``TanhBackward0`` / ``× 100``.
    Leaves and other inputs of the members point at that box; the members' saved tensors go.
-3. ``layout_hints``: Graphviz's ``nslimit``/``mclimit`` bound the time ``dot`` spends.
+3. layout hints (``LAYOUT_HINTS``): when the graph is still too big, Graphviz's
+   ``nslimit``/``mclimit`` bound the time ``dot`` spends on it.
 
 >>> import graphgrad as torch
 >>> from graphgrad.viz._walk import Options, walk_backward

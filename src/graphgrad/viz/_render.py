@@ -150,7 +150,9 @@ def _render_wasm(source: str, fmt: str, engine: str) -> bytes:
                 if "call stack exhausted" in str(exc):
                     raise RenderError(TOO_DEEP) from None
                 if attempt == 2:
-                    raise RenderError(f"WebAssembly Graphviz failed ({_reason(exc)}). {HINT}")
+                    raise RenderError(
+                        f"WebAssembly Graphviz failed ({_reason(exc)}). {HINT}"
+                    ) from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -117,6 +117,8 @@ class BackwardWalk:
     def run(self, outputs: list) -> GraphIR:
         if self.opts.max_depth is not None:
             self.within = depths(outputs, self.opts.max_depth)
+        for var in outputs:  # first, so an output that is also a leaf is drawn as the output
+            self.tensor_node(var, "output")
         for var in outputs:
             self.stack.append(("tensor", var, "output"))
             self.drain()
