@@ -23,6 +23,7 @@ $(VENV)/.test: pyproject.toml requirements-test.txt | $(BIN)/python
 
 demo: $(VENV)/.demo
 	$(BIN)/python scripts/run_seeds.py $(SEED_DIR)
+	$(BIN)/python -m graphgrad.viz.seed_graphs $(GRAPH_DIR) $(SEED_DIR) --names
 
 test: $(VENV)/.test
 	$(BIN)/ruff check src tests scripts

@@ -77,6 +77,18 @@ SAMPLES = {
     "sigmoid": [Sample(lambda T, a: a.sigmoid(), ref=lambda a: 1 / (1 + np.exp(-a)))],
     "relu": [Sample(lambda T, a: a.relu(), make=_kinked((3, 4)),
                     ref=lambda a: np.maximum(a, 0))],
+    # The backward ops, reached through a gradient taken with create_graph=True.
+    "tanh_backward": [Sample(lambda T, a, g: T.autograd.grad(a.tanh(), a, g, create_graph=True)[0],
+                             ((3, 4), (3, 4)), lambda a, g: g * (1 - np.tanh(a) ** 2))],
+    "sigmoid_backward": [
+        Sample(lambda T, a, g: T.autograd.grad(a.sigmoid(), a, g, create_graph=True)[0],
+               ((3, 4), (3, 4)), lambda a, g: g * np.exp(-a) / (1 + np.exp(-a)) ** 2),
+    ],
+    "threshold_backward": [
+        Sample(lambda T, a, g: T.autograd.grad(a.relu(), a, g, create_graph=True)[0],
+               make=lambda rng: [away_from(rng.uniform(-2, 2, (3, 4))), rng.uniform(-2, 2, (3, 4))],
+               ref=lambda a, g: np.where(a > 0, g, 0.0)),
+    ],
     "sign": [Sample(lambda T, a: a.sign(), make=_kinked((3,)), ref=np.sign)],
     "floor": [Sample(lambda T, a: a.floor(), make=lambda rng: [rng.uniform(0.1, 0.9, 4) + 1],
                      ref=np.floor)],

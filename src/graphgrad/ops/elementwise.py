@@ -328,21 +328,65 @@ _cos = _unary("cos", "CosBackward0", np.cos, lambda g, s: -g * sin(s["self"]), "
 _tan = _unary("tan", "TanBackward0", np.tan,
               lambda g, s: g * (1 + s["result"] * s["result"]), "result")
 _tanh = _unary("tanh", "TanhBackward0", np.tanh,
-               lambda g, s: g * (1 - s["result"] * s["result"]), "result")
+               lambda g, s: tanh_backward(g, s["result"]), "result")
 _sigmoid = _unary(
     "sigmoid", "SigmoidBackward0", lambda a: _sigmoid_array(a),
-    lambda g, s: g * s["result"] * (1 - s["result"]), "result",
+    lambda g, s: sigmoid_backward(g, s["result"]), "result",
 )
 _relu = _unary(
     "relu", "ReluBackward0", lambda a: np.maximum(a, 0, dtype=a.dtype),
-    # where(), not g * mask: a negative gradient must give +0.0 where the input was cut (spec).
-    lambda g, s: where(s["result"] > 0, g, 0.0), "result", "same",
+    lambda g, s: threshold_backward(g, s["result"], 0), "result", "same",
 )
 _sign = _unary("sign", "SignBackward0", np.sign, _zero_rule, None, "same")
 _floor = _unary("floor", "FloorBackward0", np.floor, _zero_rule, None, "same")
 _ceil = _unary("ceil", "CeilBackward0", np.ceil, _zero_rule, None, "same")
 _round = _unary("round", "RoundBackward0", np.round, _zero_rule, None, "same")
 _trunc = _unary("trunc", "TruncBackward0", np.trunc, _zero_rule, None, "same")
+
+
+# -- the backward ops of tanh, sigmoid and relu -----------------------------------------------
+# NOTE: primitives, as in PyTorch, rather than ``g * (1 - y * y)`` in three ops: a first-order
+# backward makes one op call instead of three (it is the hot path of every network), and a
+# second-order graph has PyTorch's nodes (TanhBackwardBackward0...). Arithmetic in PyTorch's
+# order, so the bits agree too.
+_tanh_backward = Primitive(
+    "tanh_backward", "TanhBackwardBackward0", lambda g, y: g * (1 - y * y),
+    (lambda g, s: tanh_backward(g, s["output"]),
+     lambda g, s: g * (-2 * s["output"] * s["grad_output"])),
+    inputs=("grad_output", "output"), saves={"grad_output": (1,), "output": (0, 1)},
+    dtype="promote", jvp=DIAGONAL,
+)
+_sigmoid_backward = Primitive(
+    "sigmoid_backward", "SigmoidBackwardBackward0", lambda g, y: g * (1 - y) * y,
+    (lambda g, s: sigmoid_backward(g, s["output"]),
+     lambda g, s: g * s["grad_output"] * (-2 * s["output"] + 1)),
+    inputs=("grad_output", "output"), saves={"grad_output": (1,), "output": (0, 1)},
+    dtype="promote", jvp=DIAGONAL,
+)
+_threshold_backward = Primitive(
+    "threshold_backward", "ThresholdBackwardBackward0",
+    # 0 where self <= threshold: +0.0 even for a negative gradient (spec 3.26); NaN passes.
+    lambda g, x, threshold: np.where(x <= threshold, g.dtype.type(0), g),
+    (lambda g, s: threshold_backward(g, s["self"], s["threshold"]),
+     lambda g, s: Tensor._make(np.zeros_like(g._data))),
+    inputs=("grad_output", "self"), saves={"self": (0,)}, attrs=("self", "threshold"),
+    dtype="promote", jvp=DIAGONAL,
+)
+
+
+def tanh_backward(grad_output: Tensor, output: Tensor) -> Tensor:
+    """``grad_output * (1 - output**2)``: the gradient of tanh through its result."""
+    return apply(_tanh_backward, grad_output, output)
+
+
+def sigmoid_backward(grad_output: Tensor, output: Tensor) -> Tensor:
+    """``grad_output * (1 - output) * output``: the gradient of sigmoid through its result."""
+    return apply(_sigmoid_backward, grad_output, output)
+
+
+def threshold_backward(grad_output: Tensor, self: Tensor, threshold) -> Tensor:
+    """``grad_output`` where ``self > threshold``, else 0 (relu's gradient, ``self`` its result)."""
+    return apply(_threshold_backward, grad_output, self, threshold=threshold)
 
 
 def _sigmoid_array(a: np.ndarray) -> np.ndarray:
