@@ -1,3 +1,4 @@
+# ruff: noqa: N803, N806 - the module under test is ``T`` (graphgrad or torch), matrices A, B, G
 """Measurements that need a process of their own: peak memory (W7, W8) and import time.
 
 Run by ``run.py`` as ``python child.py MODE SYSTEM [N]``; prints one JSON object. Peak memory is

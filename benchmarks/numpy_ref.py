@@ -10,9 +10,14 @@ hand, in float32 like the other systems, and returns the same gradients as NumPy
 from __future__ import annotations
 
 import numpy as np
-
 from workloads import (
-    CHAIN_BLOCKS, MLP_SIZES, Step, chain_input, matmul_arrays, mlp_arrays, seed4_arrays,
+    CHAIN_BLOCKS,
+    MLP_SIZES,
+    Step,
+    chain_input,
+    matmul_arrays,
+    mlp_arrays,
+    seed4_arrays,
 )  # fmt: skip
 
 f32 = np.float32

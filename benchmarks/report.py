@@ -113,7 +113,8 @@ def print_table(rows: list[Row], extra: dict) -> None:
         print(
             f"\nW7 at 1,000,000 ops (graphgrad): {t1m:.2f} s, "
             f"{t1m / 1e6 * 1e6:.2f} us/op against {t100k / 1e5 * 1e6:.2f} us/op at 100,000 "
-            f"(x{t1m / t100k:.1f} time for x10 ops), peak {statistics.median(big['peak_mib']):.0f} MiB"
+            f"(x{t1m / t100k:.1f} time for x10 ops), "
+            f"peak {statistics.median(big['peak_mib']):.0f} MiB"
         )
     print(
         "\nTimes are medians per call (per op for W4); ratios are graphgrad over the other "
@@ -135,7 +136,7 @@ def machine_line(torch, platform, started: float) -> str:
         pass
     when = datetime.datetime.fromtimestamp(started).strftime("%Y-%m-%d %H:%M")
     try:
-        load = "load %.1f" % os.getloadavg()[0]
+        load = f"load {os.getloadavg()[0]:.1f}"
     except OSError:
         load = ""
     tv = torch.__version__ if torch is not None else "not installed"

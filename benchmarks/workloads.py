@@ -1,3 +1,4 @@
+# ruff: noqa: N803, N806 - the module under test is ``T`` (graphgrad or torch), matrices A, B, G
 """The benchmark programs W1-W6, written once for any torch-like module ``T``.
 
 Each builder takes ``T`` (``graphgrad`` or ``torch``) and returns ``step``: a zero-argument

@@ -160,13 +160,14 @@ class Generator:
         return out.reshape(shape) if np_dtype == _F32 else out.astype(_F16).reshape(shape)
 
     def _normal_f64(self, n: int, mean: float, std: float) -> np.ndarray:
-        d = self._unit(n, _F64)
+        # n uniforms (two words each) first, then a short tail is redone with 16 fresh ones.
+        out = np.empty(n, _F64)
         full = n - n % 16
-        _normal.fill16_f64(d[:full], mean, std)
-        if full != n:  # the tail: 16 fresh uniforms over the last 16 slots
-            d[n - 16 :] = self._unit(16, _F64)
-            _normal.fill16_f64(d[n - 16 :], mean, std)
-        return d
+        words = self._mt.uint32(2 * n)
+        _normal.fill16_f64(words[: 2 * full], out[:full], mean, std)
+        if full != n:
+            _normal.fill16_f64(self._mt.uint32(32), out[n - 16 :], mean, std)
+        return out
 
     def normal_scalar_array(self, n: int, mean=0.0, std=1.0, np_dtype=np.float64) -> np.ndarray:
         """``n`` values from the scalar path: double Box-Muller, one value cached between calls.

@@ -112,7 +112,7 @@ class Tensor:
         "dtype",
         "_requires_grad",
         "grad_fn",
-        "_version_counter",
+        "_vc",
         "__dict__",
         "__weakref__",
     )
@@ -152,12 +152,26 @@ class Tensor:
         if output_nr:
             t._output_nr = output_nr
         if base is None:
-            # one global read in the common case; see enter_inference_mode
-            t._version_counter = _new_counter() if _inference_threads else VersionCounter()
+            # one global read in the common case (see enter_inference_mode); the counter itself
+            # is made on first use (``_version_counter``)
+            t._vc = _new_counter() if _inference_threads else None
         else:
             t._base = base
-            t._version_counter = base._version_counter
+            t._vc = base._version_counter
         return t
+
+    @property
+    def _version_counter(self) -> VersionCounter | InferenceCounter:
+        """The counter of in-place writes, shared with views; made on first use, since most
+        tensors are never saved for backward, viewed or written in place."""
+        vc = self._vc
+        if vc is None:
+            vc = self._vc = VersionCounter()
+        return vc
+
+    @_version_counter.setter
+    def _version_counter(self, counter: VersionCounter | InferenceCounter) -> None:
+        self._vc = counter
 
     # -- basic attributes ---------------------------------------------------------------------
     @property

@@ -10,6 +10,8 @@ import pytest
 
 import graphgrad
 
+from ._helpers import doubling
+
 
 def _functions(T):
     """The same custom Functions, written against module ``T`` (graphgrad or torch)."""
@@ -150,14 +152,9 @@ def test_function_parity():
 
 
 def _errors(T):
-    class WrongNum(T.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x * 2
-
-        @staticmethod
-        def backward(ctx, g):
-            return g, g
+    wrong_num = doubling(T, "WrongNum", lambda ctx, g: (g, g))
+    wrong_shape = doubling(T, "WrongShape", lambda ctx, g: T.ones(3))
+    extra_none = doubling(T, "ExtraNone", lambda ctx, g: (g, None))
 
     class NonTensorGrad(T.autograd.Function):
         @staticmethod
@@ -167,24 +164,6 @@ def _errors(T):
         @staticmethod
         def backward(ctx, g):
             return g, g
-
-    class WrongShape(T.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x * 2
-
-        @staticmethod
-        def backward(ctx, g):
-            return T.ones(3)
-
-    class ExtraNone(T.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x * 2
-
-        @staticmethod
-        def backward(ctx, g):
-            return g, None
 
     class SaveInt(T.autograd.Function):
         @staticmethod
@@ -208,12 +187,12 @@ def _errors(T):
 
     x = T.tensor([1.0, 2.0], requires_grad=True)
     messages = []
-    for fn, args in ((WrongNum, (x,)), (NonTensorGrad, (x, 2)), (WrongShape, (x,))):
+    for fn, args in ((wrong_num, (x,)), (NonTensorGrad, (x, 2)), (wrong_shape, (x,))):
         try:
             fn.apply(*args).sum().backward()
         except RuntimeError as e:
             messages.append(str(e))
-    ExtraNone.apply(x).sum().backward()  # trailing Nones are allowed
+    extra_none.apply(x).sum().backward()  # trailing Nones are allowed
     try:
         SaveInt.apply(x)
     except TypeError as e:

@@ -9,6 +9,8 @@ import pytest
 import graphgrad
 from graphgrad.autograd import functional as F  # noqa: N812
 
+from ._helpers import central_difference
+
 
 def _cases(T):
     """Calls with the same arguments through module ``T``; shapes, values and messages."""
@@ -101,26 +103,10 @@ def test_against_finite_differences():
 
     x0 = rng.standard_normal(2)
     j = F.jacobian(f, graphgrad.tensor(x0)).numpy()
-    eps = 1e-6
-    numeric = np.stack(
-        [
-            (f(graphgrad.tensor(x0 + eps * e)).numpy() - f(graphgrad.tensor(x0 - eps * e)).numpy())
-            / (2 * eps)
-            for e in np.eye(2)
-        ],
-        axis=1,
-    )
+    numeric = central_difference(lambda v: f(graphgrad.tensor(v)).numpy(), x0)
     np.testing.assert_allclose(j, numeric, rtol=1e-6, atol=1e-8)
     h = F.hessian(lambda x: f(x).sum(), graphgrad.tensor(x0)).numpy()
-    num_h = np.stack(
-        [
-            (
-                F.jacobian(lambda x: f(x).sum(), graphgrad.tensor(x0 + eps * e)).numpy()
-                - F.jacobian(lambda x: f(x).sum(), graphgrad.tensor(x0 - eps * e)).numpy()
-            )
-            / (2 * eps)
-            for e in np.eye(2)
-        ],
-        axis=1,
+    num_h = central_difference(
+        lambda v: F.jacobian(lambda x: f(x).sum(), graphgrad.tensor(v)).numpy(), x0
     )
     np.testing.assert_allclose(h, num_h, rtol=1e-5, atol=1e-7)

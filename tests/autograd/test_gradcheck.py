@@ -11,22 +11,11 @@ import pytest
 import graphgrad
 from graphgrad.autograd import GradcheckError, gradcheck, gradgradcheck
 
+from ._helpers import doubling
+
 
 def _wrong_backward(T):
-    class Bad(T.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x * 2
-
-        @staticmethod
-        def backward(ctx, g):
-            return g * 3
-
-        @staticmethod
-        def jvp(ctx, t):
-            return t * 2
-
-    return Bad
+    return doubling(T, "Bad", lambda ctx, g: g * 3, jvp=lambda ctx, t: t * 2)
 
 
 def _messages(T):
@@ -106,25 +95,12 @@ def test_forward_mode_check():
     x = graphgrad.tensor([1.0, 2.0], dtype=graphgrad.float64, requires_grad=True)
     assert gradcheck(graphgrad.sin, (x,), check_forward_ad=True)
     assert gradcheck(lambda a: (a * a).sum(), (x,), check_forward_ad=True, check_backward_ad=False)
-
-    class BadJvp(graphgrad.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x * 2
-
-        @staticmethod
-        def backward(ctx, g):
-            return g * 2
-
-        @staticmethod
-        def jvp(ctx, t):
-            return t * 3
-
+    bad_jvp = doubling(graphgrad, "BadJvp", lambda ctx, g: g * 2, jvp=lambda ctx, t: t * 3)
     with pytest.raises(
         GradcheckError,
         match="Jacobian computed with forward mode mismatch for output 0 with respect to input 0",
     ):
-        gradcheck(BadJvp.apply, (x,), check_forward_ad=True)
+        gradcheck(bad_jvp.apply, (x,), check_forward_ad=True)
 
 
 def test_gradgradcheck_catches_a_non_differentiable_backward():

@@ -26,6 +26,18 @@ from .grad_mode import enable_grad
 __all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
 
 
+def filled_like(t: Tensor, value: float, requires_grad: bool = False) -> Tensor:
+    """A new tensor of ``t``'s shape and dtype, every element ``value``."""
+    return Tensor._make(np.full(t._data.shape, value, t._data.dtype), requires_grad)
+
+
+def one_hot_like(t: Tensor, k: int) -> Tensor:
+    """Zeros of ``t``'s shape and dtype with a 1 at flat index ``k``: a basis direction."""
+    basis = np.zeros(t._data.size, t._data.dtype)
+    basis[k] = 1
+    return Tensor._make(basis.reshape(t._data.shape))
+
+
 def _as_tuple(inp, arg_name: str, fn_name: str) -> tuple[bool, tuple]:
     is_tuple = isinstance(inp, tuple)
     items = inp if is_tuple else (inp,)
@@ -51,38 +63,17 @@ def _unpack(res, to_unpack):
     return res
 
 
-def _preprocess(inputs: tuple, create_graph: bool, need_graph: bool = True) -> tuple:
-    """Fresh tensors to differentiate with respect to (kept in the graph with create_graph)."""
+def _inputs(inputs, fn_name: str, create_graph: bool) -> tuple[bool, tuple]:
+    """The user's inputs as a tuple of fresh tensors to differentiate with respect to (kept in
+    the graph with create_graph), and whether they came as a tuple."""
+    is_tuple, ins = _as_tuple(inputs, "inputs", fn_name)
     out = []
-    for t in inputs:
+    for t in ins:
         if create_graph and t.requires_grad:
             out.append(t.view(t.shape))
         else:
-            out.append(t.detach().requires_grad_(need_graph))
-    return tuple(out)
-
-
-def _postprocess(values, create_graph: bool):
-    if isinstance(values, tuple):
-        return tuple(_postprocess(v, create_graph) for v in values)
-    if values is None or create_graph:
-        return values
-    return values.detach()
-
-
-def _validate_v(v: tuple, other: tuple, is_other_tuple: bool) -> None:
-    if len(other) != len(v):
-        if is_other_tuple:
-            raise RuntimeError(
-                f"v is a tuple of invalid length: should be {len(other)} but got {len(v)}."
-            )
-        raise RuntimeError("The given v should contain a single Tensor.")
-    for i, (a, b) in enumerate(zip(v, other, strict=False)):
-        if a.shape != b.shape:
-            prefix = f"Entry {i} in " if is_other_tuple else ""
-            raise RuntimeError(
-                f"{prefix}v has invalid size: should be {b.shape} but got {a.shape}."
-            )
+            out.append(t.detach().requires_grad_(True))
+    return is_tuple, tuple(out)
 
 
 def _check_outputs_require_grad(outputs: tuple, strict: bool) -> None:
@@ -97,8 +88,51 @@ def _check_outputs_require_grad(outputs: tuple, strict: bool) -> None:
             )
 
 
-def _grad(outputs: tuple, inputs: tuple, grad_outputs, create_graph: bool) -> tuple:
-    """autograd.grad over the outputs that require grad (None for the others' inputs)."""
+def _outputs(func, ins: tuple, fn_name: str, strict: bool) -> tuple[bool, tuple]:
+    """``func(*ins)`` as a tuple (and whether it was one); in strict mode each must need grad."""
+    is_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function", fn_name)
+    _check_outputs_require_grad(outs, strict)
+    return is_tuple, outs
+
+
+def _postprocess(values, create_graph: bool):
+    if isinstance(values, tuple):
+        return tuple(_postprocess(v, create_graph) for v in values)
+    if values is None or create_graph:
+        return values
+    return values.detach()
+
+
+def _vector(v, refs: tuple, refs_is_tuple: bool, fn_name: str, refs_are: str) -> tuple:
+    """The user's ``v`` as a tuple matching ``refs``; ones when it is None and ``refs`` is one
+    single-element tensor (``refs_are`` words that condition in the error)."""
+    if v is None:
+        if len(refs) != 1 or refs[0].numel() != 1:
+            raise RuntimeError(
+                f"The vector v can only be None if {refs_are} a single Tensor with a single "
+                "element."
+            )
+        return tuple(filled_like(r, 1) for r in refs)
+    _, vs = _as_tuple(v, "v", fn_name)
+    if len(refs) != len(vs):
+        if refs_is_tuple:
+            raise RuntimeError(
+                f"v is a tuple of invalid length: should be {len(refs)} but got {len(vs)}."
+            )
+        raise RuntimeError("The given v should contain a single Tensor.")
+    for i, (a, b) in enumerate(zip(vs, refs, strict=False)):
+        if a.shape != b.shape:
+            prefix = f"Entry {i} in " if refs_is_tuple else ""
+            raise RuntimeError(
+                f"{prefix}v has invalid size: should be {b.shape} but got {a.shape}."
+            )
+    return vs
+
+
+def grad_or_none(
+    outputs, inputs, grad_outputs, create_graph: bool, retain_graph: bool | None = True
+) -> tuple:
+    """autograd.grad over the outputs that require grad (None for every input if none does)."""
     from . import grad
 
     pairs = [(o, g) for o, g in zip(outputs, grad_outputs, strict=False) if o.requires_grad]
@@ -109,7 +143,7 @@ def _grad(outputs: tuple, inputs: tuple, grad_outputs, create_graph: bool) -> tu
         list(outs),
         list(inputs),
         list(gos),
-        retain_graph=True,
+        retain_graph=retain_graph,
         create_graph=create_graph,
         allow_unused=True,
     )
@@ -121,35 +155,28 @@ def _fill_in_zeros(grads: tuple, refs: tuple, strict: bool, message: str) -> tup
         if g is None:
             if strict:
                 raise RuntimeError(message.format(i))
-            g = Tensor._make(np.zeros(r._data.shape, r._data.dtype))
+            g = filled_like(r, 0)
         out.append(g)
     return tuple(out)
 
 
-_INDEPENDENT = (
-    "The output of the user-provided function is independent of input {}. This is "
-    "not allowed in strict mode."
-)
+_STRICT = " This is not allowed in strict mode."
+_INDEPENDENT = "The output of the user-provided function is independent of input {}." + _STRICT
+
+
+def _scalar_grads(out: Tensor, ins: tuple, strict: bool) -> tuple:
+    """d(out)/d(ins) of a scalar ``out``, kept in the graph for a second derivative."""
+    grads = grad_or_none((out,), ins, (filled_like(out, 1),), create_graph=True)
+    return _fill_in_zeros(grads, ins, strict, _INDEPENDENT)
 
 
 def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """``(func(inputs), v^T J)``: the vector-Jacobian product at ``inputs``."""
     with enable_grad():
-        is_in_tuple, ins = _as_tuple(inputs, "inputs", "vjp")
-        ins = _preprocess(ins, create_graph)
-        is_out_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function", "vjp")
-        _check_outputs_require_grad(outs, strict)
-        if v is None:
-            if len(outs) != 1 or outs[0].numel() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the user-provided function returns a "
-                    "single Tensor with a single element."
-                )
-            vs = tuple(Tensor._make(np.ones(o._data.shape, o._data.dtype)) for o in outs)
-        else:
-            _, vs = _as_tuple(v, "v", "vjp")
-            _validate_v(vs, outs, is_out_tuple)
-        grads = _grad(outs, ins, vs, create_graph)
+        is_in_tuple, ins = _inputs(inputs, "vjp", create_graph)
+        is_out_tuple, outs = _outputs(func, ins, "vjp", strict)
+        vs = _vector(v, outs, is_out_tuple, "vjp", "the user-provided function returns")
+        grads = grad_or_none(outs, ins, vs, create_graph)
         result = _fill_in_zeros(grads, ins, strict, _INDEPENDENT)
     return (
         _unpack(_postprocess(outs, create_graph), is_out_tuple),
@@ -157,36 +184,27 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     )
 
 
+_INPUT_IS = "the input to the user-provided function is"
+
+
 def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """``(func(inputs), J v)``: the Jacobian-vector product, by the double-backward trick."""
     with enable_grad():
-        is_in_tuple, ins = _as_tuple(inputs, "inputs", "jvp")
-        ins = _preprocess(ins, create_graph)
-        if v is None:
-            if len(ins) != 1 or ins[0].numel() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the input to the user-provided function "
-                    "is a single Tensor with a single element."
-                )
-            vs = tuple(Tensor._make(np.ones(t._data.shape, t._data.dtype)) for t in ins)
-        else:
-            _, vs = _as_tuple(v, "v", "jvp")
-            _validate_v(vs, ins, is_in_tuple)
-        is_out_tuple, outs = _as_tuple(func(*ins), "outputs of the user-provided function", "jvp")
-        _check_outputs_require_grad(outs, strict)
+        is_in_tuple, ins = _inputs(inputs, "jvp", create_graph)
+        vs = _vector(v, ins, is_in_tuple, "jvp", _INPUT_IS)
+        is_out_tuple, outs = _outputs(func, ins, "jvp", strict)
         # u -> J^T u is linear in u; differentiating J^T u with respect to u along v gives J v.
-        us = tuple(Tensor._make(np.zeros(o._data.shape, o._data.dtype), True) for o in outs)
-        grads = _grad(outs, ins, us, create_graph=True)
+        us = tuple(filled_like(o, 0, requires_grad=True) for o in outs)
+        grads = grad_or_none(outs, ins, us, create_graph=True)
         grads = _fill_in_zeros(grads, ins, strict, _INDEPENDENT)
-        result = _grad(grads, us, vs, create_graph)
+        result = grad_or_none(grads, us, vs, create_graph)
         result = _fill_in_zeros(
             result,
             outs,
             strict,
-            "The gradient with respect to the input "
-            "is independent of entry {} in the grad_outputs when using the "
-            "double backward trick to compute forward mode gradients. This "
-            "is not allowed in strict mode.",
+            "The gradient with respect to the input is independent of entry {} in the "
+            "grad_outputs when using the double backward trick to compute forward mode "
+            "gradients." + _STRICT,
         )
     return (
         _unpack(_postprocess(outs, create_graph), is_out_tuple),
@@ -196,26 +214,19 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
 
 def _jacobian_rows(out: Tensor, ins: tuple, create_graph: bool, strict: bool) -> list:
     """d(out)/d(each input), shaped ``out.shape + input.shape``, by one vjp per element."""
+    message = "The jacobian of the user-provided function is independent of input {}." + _STRICT
     per_input = [[] for _ in ins]
     for k in range(out.numel()):
-        seed = np.zeros(out._data.size, out._data.dtype)
-        seed[k] = 1
-        grads = _grad((out,), ins, (Tensor._make(seed.reshape(out._data.shape)),), create_graph)
-        for i, (g, t) in enumerate(zip(grads, ins, strict=False)):
-            if g is None:
-                if strict:
-                    raise RuntimeError(
-                        f"The jacobian of the user-provided function is independent of input "
-                        f"{i}. This is not allowed in strict mode."
-                    )
-                g = Tensor._make(np.zeros(t._data.shape, t._data.dtype))
-            per_input[i].append(g)
-    return [_stack_rows(rows, out, t) for rows, t in zip(per_input, ins, strict=False)]
+        grads = grad_or_none((out,), ins, (one_hot_like(out, k),), create_graph)
+        for rows, g in zip(per_input, _fill_in_zeros(grads, ins, strict, message), strict=False):
+            rows.append(g)
+    return [stack_rows(rows, out, t) for rows, t in zip(per_input, ins, strict=False)]
 
 
-def _stack_rows(rows: list, out: Tensor, inp: Tensor) -> Tensor:
+def stack_rows(rows: list, out: Tensor, inp: Tensor) -> Tensor:
+    """Jacobian rows d(out_k)/d(inp), one per element of ``out``, as ``out.shape + inp.shape``."""
     if not rows:
-        return Tensor._make(np.zeros(out.shape + inp.shape, inp._data.dtype))
+        return Tensor._make(np.zeros(tuple(out.shape) + tuple(inp.shape), inp._data.dtype))
     return stack_tensors(rows).reshape(tuple(out.shape) + tuple(inp.shape))
 
 
@@ -260,12 +271,8 @@ def jacobian(
             "implemented for `vectorize=True`."
         )
     with enable_grad():
-        is_in_tuple, ins = _as_tuple(inputs, "inputs", "jacobian")
-        ins = _preprocess(ins, create_graph)
-        is_out_tuple, outs = _as_tuple(
-            func(*ins), "outputs of the user-provided function", "jacobian"
-        )
-        _check_outputs_require_grad(outs, strict)
+        is_in_tuple, ins = _inputs(inputs, "jacobian", create_graph)
+        is_out_tuple, outs = _outputs(func, ins, "jacobian", strict)
         jac = tuple(tuple(_jacobian_rows(o, ins, create_graph, strict)) for o in outs)
     return _unpack(_postprocess(jac, create_graph), (is_out_tuple, is_in_tuple))
 
@@ -294,9 +301,7 @@ def hessian(
     is_in_tuple, ins = _as_tuple(inputs, "inputs", "hessian")
 
     def jac_func(*xs):
-        out = _scalar_output(func, xs, "hessian")
-        grads = _grad((out,), xs, (Tensor._make(np.ones((), out._data.dtype)),), True)
-        return _fill_in_zeros(grads, xs, strict, _INDEPENDENT)
+        return _scalar_grads(_scalar_output(func, xs, "hessian"), xs, strict)
 
     res = jacobian(
         jac_func,
@@ -311,29 +316,16 @@ def hessian(
 
 def _second_order(func, inputs, v, create_graph: bool, strict: bool, fn_name: str):
     with enable_grad():
-        is_in_tuple, ins = _as_tuple(inputs, "inputs", fn_name)
-        ins = _preprocess(ins, create_graph)
-        if v is None:
-            if len(ins) != 1 or ins[0].numel() != 1:
-                raise RuntimeError(
-                    "The vector v can only be None if the input to the user-provided function "
-                    "is a single Tensor with a single element."
-                )
-            vs = tuple(Tensor._make(np.ones(t._data.shape, t._data.dtype)) for t in ins)
-        else:
-            _, vs = _as_tuple(v, "v", fn_name)
-            _validate_v(vs, ins, is_in_tuple)
+        is_in_tuple, ins = _inputs(inputs, fn_name, create_graph)
+        vs = _vector(v, ins, is_in_tuple, fn_name, _INPUT_IS)
         out = _scalar_output(func, ins, fn_name)
         _check_outputs_require_grad((out,), strict)
-        ones = Tensor._make(np.ones((), out._data.dtype))
-        jac = _fill_in_zeros(_grad((out,), ins, (ones,), True), ins, strict, _INDEPENDENT)
-        res = _grad(jac, ins, vs, create_graph)
+        res = grad_or_none(_scalar_grads(out, ins, strict), ins, vs, create_graph)
         res = _fill_in_zeros(
             res,
             ins,
             strict,
-            "The hessian of the user-provided function is "
-            "independent of input {}. This is not allowed in strict mode.",
+            "The hessian of the user-provided function is independent of input {}." + _STRICT,
         )
     return (_postprocess(out, create_graph), _unpack(_postprocess(res, create_graph), is_in_tuple))
 

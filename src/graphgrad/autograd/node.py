@@ -256,9 +256,9 @@ class SavedSlot:
     def __init__(self, tensor: Tensor, is_output: bool) -> None:
         self.tensor = None if is_output else tensor
         self.data = tensor._data if is_output else None
-        self.counter = tensor._version_counter
+        self.counter = counter = tensor._version_counter
         try:
-            self.version = tensor._version_counter.value
+            self.version = counter.value
         except InferenceTensorError:
             raise RuntimeError(INFERENCE_SAVE) from None
         self.output_nr = tensor._output_nr
@@ -269,7 +269,7 @@ class SavedSlot:
         if self.tensor is not None:
             return self.tensor
         t = Tensor._make(self.data, True, node, self.output_nr)
-        t._version_counter = self.counter
+        t._vc = self.counter  # the output's counter (the slot: skips the property)
         return t
 
     def _modified_message(self, node: Node) -> str:
@@ -355,7 +355,8 @@ class FunctionNode(Node):
         saved, names = self._saved, self.prim.saved_names
         if not names.isdisjoint(saved):
             self._freed = True
-            self._saved = {k: v for k, v in saved.items() if k not in names}
+            for k in names:
+                saved.pop(k, None)
 
     def __getattr__(self, attr: str):
         if attr.startswith("_saved_") and attr[7:] in self._attr_names:

@@ -21,9 +21,14 @@ import functools
 
 import numpy as np
 
-from .. import autograd
 from ..autograd import forward_ad
-from ..autograd.functional import stack_tensors
+from ..autograd.functional import (
+    filled_like,
+    grad_or_none,
+    one_hot_like,
+    stack_rows,
+    stack_tensors,
+)
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
 from ._pytree import tree_flatten, tree_unflatten
@@ -59,10 +64,6 @@ def _track(t):
     return fresh
 
 
-def _zeros_like(t: Tensor) -> Tensor:
-    return Tensor._make(np.zeros(t._data.shape, t._data.dtype))
-
-
 def _detach_tree(tree, keep: bool):
     if keep:
         return tree
@@ -91,17 +92,37 @@ def _split_aux(out, has_aux: bool, api: str):
     return out
 
 
-def _prepare(args: tuple, argnums) -> tuple[tuple, list, object, tuple]:
-    """args with the differentiated ones replaced by tracked copies; their flat leaves."""
+def _chosen(args: tuple, argnums) -> tuple[tuple, tuple]:
+    """The checked ``argnums`` (as a tuple of positions) and the arguments they select."""
     nums = _check_argnums(argnums, len(args))
-    chosen = tuple(args[n] for n in nums)
+    return nums, tuple(args[n] for n in nums)
+
+
+def _merge(args: tuple, nums: tuple, chosen: tuple) -> tuple:
+    """``args`` with the arguments at ``nums`` replaced by ``chosen``."""
+    full = list(args)
+    for n, c in zip(nums, chosen, strict=False):
+        full[n] = c
+    return tuple(full)
+
+
+def _prepare(args: tuple, argnums) -> tuple[tuple, list, object]:
+    """args with the differentiated ones replaced by tracked copies; their flat leaves."""
+    nums, chosen = _chosen(args, argnums)
     leaves, spec = tree_flatten(chosen)
     tracked = [_track(x) for x in leaves]
-    new_chosen = tree_unflatten(spec, tracked)
-    new_args = list(args)
-    for n, value in zip(nums, new_chosen, strict=False):
-        new_args[n] = value
-    return tuple(new_args), tracked, spec, nums
+    return _merge(args, nums, tree_unflatten(spec, tracked)), tracked, spec
+
+
+def _grads_tree(grads, tracked: list, spec):
+    """One gradient per tracked leaf (zeros for an unused tensor, None for a non-tensor)."""
+    it = iter(grads)
+    flat = [_fill(next(it), t) if isinstance(t, Tensor) else None for t in tracked]
+    return tree_unflatten(spec, flat)
+
+
+def _fill(g, ref: Tensor) -> Tensor:
+    return filled_like(ref, 0) if g is None else g
 
 
 def grad_and_value(func, argnums=0, has_aux: bool = False):
@@ -109,7 +130,7 @@ def grad_and_value(func, argnums=0, has_aux: bool = False):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        new_args, tracked, spec, _ = _prepare(args, argnums)
+        new_args, tracked, spec = _prepare(args, argnums)
         keep = _keep_graph(list(tree_flatten(args)[0]))
         with enable_grad(), _Depth():
             out, aux = _split_aux(func(*new_args, **kwargs), has_aux, "grad_and_value")
@@ -125,13 +146,8 @@ def grad_and_value(func, argnums=0, has_aux: bool = False):
                     "APIs instead?"
                 )
             inputs = [t for t in tracked if isinstance(t, Tensor)]
-            grads = iter(
-                autograd.grad(out, inputs, create_graph=keep, allow_unused=True)
-                if out.requires_grad
-                else [None] * len(inputs)
-            )
-        flat = [_fill(next(grads), t) if isinstance(t, Tensor) else None for t in tracked]
-        g = tree_unflatten(spec, flat)
+            grads = grad_or_none((out,), inputs, (None,), keep, retain_graph=None)
+        g = _grads_tree(grads, tracked, spec)
         g = g[0] if not isinstance(argnums, tuple) else g
         value = _detach_tree(out, keep)
         if has_aux:
@@ -139,10 +155,6 @@ def grad_and_value(func, argnums=0, has_aux: bool = False):
         return g, value
 
     return wrapper
-
-
-def _fill(g, ref: Tensor) -> Tensor:
-    return _zeros_like(ref) if g is None else g
 
 
 def grad(func, argnums=0, has_aux: bool = False):
@@ -173,24 +185,10 @@ def vjp(func, *primals, has_aux: bool = False):
                 "Expected pytree structure of cotangents to be the same as pytree structure of "
                 "outputs to the function."
             )
-        pairs = [(o, c) for o, c in zip(out_leaves, cot_leaves, strict=False) if o.requires_grad]
         inputs = [t for t in tracked if isinstance(t, Tensor)]
         with enable_grad(), _Depth():
-            grads = (
-                autograd.grad(
-                    [o for o, _ in pairs],
-                    inputs,
-                    [c for _, c in pairs],
-                    retain_graph=True,
-                    create_graph=keep,
-                    allow_unused=True,
-                )
-                if pairs
-                else [None] * len(inputs)
-            )
-        it = iter(grads)
-        flat = [_fill(next(it), t) if isinstance(t, Tensor) else None for t in tracked]
-        return tree_unflatten(spec, flat)
+            grads = grad_or_none(out_leaves, inputs, cot_leaves, keep)
+        return _grads_tree(grads, tracked, spec)
 
     value = _detach_tree(out, keep)
     return (value, vjp_fn, _detach_tree(aux, keep)) if has_aux else (value, vjp_fn)
@@ -227,7 +225,7 @@ def jvp(func, primals: tuple, tangents: tuple, *, strict: bool = False, has_aux:
     jvps = _detach_tree(
         tree_unflatten(
             out_spec,
-            [u.tangent if u.tangent is not None else _zeros_like(u.primal) for u in unpacked],
+            [_fill(u.tangent, u.primal) for u in unpacked],
         ),
         keep,
     )
@@ -239,31 +237,11 @@ def _jvp_by_double_vjp(func, primals, tangents, has_aux: bool):
     out, vjp_fn, *aux = vjp(func, *primals, has_aux=has_aux)
     out_leaves, out_spec = tree_flatten(out)
     with enable_grad(), _Depth():
-        us = [Tensor._make(np.zeros(o._data.shape, o._data.dtype), True) for o in out_leaves]
+        us = [filled_like(o, 0, requires_grad=True) for o in out_leaves]
         grads = tree_flatten(vjp_fn(tree_unflatten(out_spec, us)))[0]
-        pairs = [
-            (g, t)
-            for g, t in zip(grads, tree_flatten(tangents)[0], strict=False)
-            if g.requires_grad
-        ]
-        res = (
-            autograd.grad(
-                [g for g, _ in pairs],
-                us,
-                [t for _, t in pairs],
-                create_graph=True,
-                allow_unused=True,
-            )
-            if pairs
-            else [None] * len(us)
-        )
+        res = grad_or_none(grads, us, tree_flatten(tangents)[0], True, retain_graph=None)
     jv = tree_unflatten(out_spec, [_fill(r, o) for r, o in zip(res, out_leaves, strict=False)])
     return (out, jv, aux[0]) if has_aux else (out, jv)
-
-
-def _select_args(args: tuple, argnums) -> tuple:
-    nums = _check_argnums(argnums, len(args))
-    return tuple(args[n] for n in nums)
 
 
 def _jac_structure(per_out_per_arg: list, out_spec, argnums):
@@ -277,37 +255,21 @@ def jacrev(func, argnums=0, *, has_aux: bool = False, chunk_size=None):
 
     @functools.wraps(func)
     def wrapper(*args):
-        nums = _check_argnums(argnums, len(args))
-
-        def f_of_chosen(*chosen):
-            full = list(args)
-            for n, c in zip(nums, chosen, strict=False):
-                full[n] = c
-            return func(*full)
-
-        chosen = _select_args(args, argnums)
-        out, vjp_fn, *aux = vjp(f_of_chosen, *chosen, has_aux=has_aux)
+        nums, chosen = _chosen(args, argnums)
+        out, vjp_fn, *aux = vjp(lambda *xs: func(*_merge(args, nums, xs)), *chosen, has_aux=has_aux)
         out_leaves, out_spec = tree_flatten(out)
         per_out = []
         for j, o in enumerate(out_leaves):
             rows = []
             for k in range(o.numel()):
-                cots = [_zeros_like(x) for x in out_leaves]
-                basis = np.zeros(o._data.size, o._data.dtype)
-                basis[k] = 1
-                cots[j] = Tensor._make(basis.reshape(o._data.shape))
+                cots = [filled_like(x, 0) for x in out_leaves]
+                cots[j] = one_hot_like(o, k)
                 rows.append(vjp_fn(tree_unflatten(out_spec, cots)))
-            per_out.append([_stack_jac([r[i] for r in rows], o, c) for i, c in enumerate(chosen)])
+            per_out.append([stack_rows([r[i] for r in rows], o, c) for i, c in enumerate(chosen)])
         jac = _jac_structure(per_out, out_spec, argnums)
         return (jac, aux[0]) if has_aux else jac
 
     return wrapper
-
-
-def _stack_jac(rows: list, out: Tensor, inp: Tensor) -> Tensor:
-    if not rows:
-        return Tensor._make(np.zeros(tuple(out.shape) + tuple(inp.shape), inp._data.dtype))
-    return stack_tensors(rows).reshape(tuple(out.shape) + tuple(inp.shape))
 
 
 def jacfwd(func, argnums=0, has_aux: bool = False, *, randomness: str = "error"):
@@ -315,16 +277,13 @@ def jacfwd(func, argnums=0, has_aux: bool = False, *, randomness: str = "error")
 
     @functools.wraps(func)
     def wrapper(*args):
-        nums = _check_argnums(argnums, len(args))
-        chosen = _select_args(args, argnums)
+        nums, chosen = _chosen(args, argnums)
         cols = [[] for _ in chosen]  # cols[i]: the jvps for each element of chosen[i]
         out = aux = None
         for i, c in enumerate(chosen):
             for k in range(c.numel()):
-                basis = np.zeros(c._data.size, c._data.dtype)
-                basis[k] = 1
                 tangents = tuple(
-                    Tensor._make(basis.reshape(c._data.shape)) if m == i else _zeros_like(x)
+                    one_hot_like(c, k) if m == i else filled_like(x, 0)
                     for m, x in enumerate(chosen)
                 )
                 res = jvp(
@@ -342,13 +301,6 @@ def jacfwd(func, argnums=0, has_aux: bool = False, *, randomness: str = "error")
         return (jac, aux) if has_aux else jac
 
     return wrapper
-
-
-def _merge(args: tuple, nums: tuple, chosen: tuple) -> tuple:
-    full = list(args)
-    for n, c in zip(nums, chosen, strict=False):
-        full[n] = c
-    return tuple(full)
 
 
 def _stack_cols(cols: list, out: Tensor, inp: Tensor) -> Tensor:

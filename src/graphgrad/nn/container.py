@@ -24,7 +24,36 @@ def _index(idx, size: int) -> int:
     return idx % size
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: children named ``0, 1, ...`` in order."""
+
+    def __delitem__(self, idx) -> None:
+        values = list(self._modules.values())
+        del values[idx if isinstance(idx, slice) else _index(idx, len(values))]
+        self._renumber(values)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def append(self, module: Module):
+        self.add_module(str(len(self)), module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        values = list(self._modules.values())
+        values.insert(index, module)
+        self._renumber(values)
+
+    def _renumber(self, values: list) -> None:
+        self._modules.clear()
+        for i, m in enumerate(values):
+            self.add_module(str(i), m)
+
+
+class Sequential(_ModuleSequence):
     """Run modules one after another; ``Sequential(OrderedDict(...))`` names them."""
 
     def __init__(self, *args) -> None:
@@ -45,36 +74,13 @@ class Sequential(Module):
         key = list(self._modules)[_index(idx, len(self))]
         self.add_module(key, module)
 
-    def __delitem__(self, idx) -> None:
-        keys = list(self._modules)
-        for key in keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(self))]]:
-            del self._modules[key]
-        values = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(values):
-            self._modules[str(i)] = m
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def append(self, module: Module) -> Sequential:
-        self.add_module(str(len(self)), module)
-        return self
-
     def extend(self, modules: Iterable[Module]) -> Sequential:
         for m in modules:
             self.append(m)
         return self
 
     def insert(self, index: int, module: Module) -> Sequential:
-        values = list(self._modules.values())
-        values.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(values):
-            self.add_module(str(i), m)
+        super().insert(index, module)
         return self
 
     def forward(self, input):
@@ -83,7 +89,7 @@ class Sequential(Module):
         return input
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules whose parameters the parent module sees."""
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
@@ -99,28 +105,11 @@ class ModuleList(Module):
     def __setitem__(self, idx: int, module: Module) -> None:
         self.add_module(str(_index(idx, len(self))), module)
 
-    def __delitem__(self, idx) -> None:
-        values = list(self._modules.values())
-        del values[idx if isinstance(idx, slice) else _index(idx, len(values))]
-        self._modules.clear()
-        for i, m in enumerate(values):
-            self._modules[str(i)] = m
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
     def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
         return self.extend(modules)
 
     def __add__(self, other: Iterable[Module]) -> ModuleList:
         return ModuleList(list(self) + list(other))
-
-    def append(self, module: Module) -> ModuleList:
-        self.add_module(str(len(self)), module)
-        return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
         if isinstance(modules, Module) and not isinstance(modules, ModuleList):
@@ -131,13 +120,6 @@ class ModuleList(Module):
         for m in list(modules):
             self.append(m)
         return self
-
-    def insert(self, index: int, module: Module) -> None:
-        values = list(self._modules.values())
-        values.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(values):
-            self.add_module(str(i), m)
 
     def __repr__(self) -> str:
         """Runs of identical children collapse, as PyTorch prints them: ``(0-1): 2 x ReLU()``."""

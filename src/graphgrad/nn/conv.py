@@ -7,19 +7,20 @@ Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))
 
 from __future__ import annotations
 
-import math
-
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
-from . import init
 from .functional_conv import _tuple
-from .linear import empty_parameter
+from .linear import add_weight_and_bias, reset_fan_in
 from .module import Module
 
 
 class _ConvNd(Module):
+    """Conv1d and Conv2d (and, through ``_ConvTransposeNd``, the transposed ones): the
+    subclasses give the number of spatial dims ``_nd`` and the functional form ``_fn``."""
+
     _nd = 2
     _transposed = False
+    _fn = None
 
     def __init__(
         self,
@@ -32,7 +33,6 @@ class _ConvNd(Module):
         groups: int = 1,
         bias: bool = True,
         padding_mode: str = "zeros",
-        output_padding=0,
         device=None,
         dtype=None,
     ) -> None:
@@ -51,26 +51,22 @@ class _ConvNd(Module):
         self.stride = _tuple(stride, nd)
         self.padding = padding if isinstance(padding, str) else _tuple(padding, nd)
         self.dilation = _tuple(dilation, nd)
-        self.output_padding = _tuple(output_padding, nd)
+        self.output_padding = _tuple(0, nd)
         self.groups, self.padding_mode = groups, padding_mode
         if self._transposed:
             shape = (in_channels, out_channels // groups) + self.kernel_size
         else:
             shape = (out_channels, in_channels // groups) + self.kernel_size
-        self.weight = empty_parameter(*shape, dtype=dtype)
-        if bias:
-            self.bias = empty_parameter(out_channels, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
+        add_weight_and_bias(self, shape, bias, out_channels, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        reset_fan_in(self.weight, self.bias, empty_draws=False)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return type(self)._fn(
+            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+        )
 
     def extra_repr(self) -> str:
         nd = self._nd
@@ -91,22 +87,23 @@ class _ConvNd(Module):
         return s
 
 
-class Conv1d(_ConvNd):
-    """1-D convolution over ``(N, C, L)`` input."""
+class _ConvTransposeNd(_ConvNd):
+    """The transposed convolutions: PyTorch's argument order, and an ``output_padding``."""
 
-    _nd = 1
+    _transposed = True
 
     def __init__(
         self,
-        in_channels,
-        out_channels,
+        in_channels: int,
+        out_channels: int,
         kernel_size,
         stride=1,
         padding=0,
+        output_padding=0,
+        groups: int = 1,
+        bias: bool = True,
         dilation=1,
-        groups=1,
-        bias=True,
-        padding_mode="zeros",
+        padding_mode: str = "zeros",
         device=None,
         dtype=None,
     ) -> None:
@@ -122,140 +119,44 @@ class Conv1d(_ConvNd):
             padding_mode,
             dtype=dtype,
         )
+        self.output_padding = _tuple(output_padding, self._nd)
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.conv1d(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+        return type(self)._fn(
+            input,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.output_padding,
+            self.groups,
+            self.dilation,
         )
+
+
+class Conv1d(_ConvNd):
+    """1-D convolution over ``(N, C, L)`` input."""
+
+    _nd = 1
+    _fn = staticmethod(F.conv1d)
 
 
 class Conv2d(_ConvNd):
     """2-D convolution over ``(N, C, H, W)`` input."""
 
     _nd = 2
-
-    def __init__(
-        self,
-        in_channels,
-        out_channels,
-        kernel_size,
-        stride=1,
-        padding=0,
-        dilation=1,
-        groups=1,
-        bias=True,
-        padding_mode="zeros",
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__(
-            in_channels,
-            out_channels,
-            kernel_size,
-            stride,
-            padding,
-            dilation,
-            groups,
-            bias,
-            padding_mode,
-            dtype=dtype,
-        )
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.conv2d(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
-        )
+    _fn = staticmethod(F.conv2d)
 
 
-class ConvTranspose1d(_ConvNd):
+class ConvTranspose1d(_ConvTransposeNd):
     """Transposed 1-D convolution (the gradient of Conv1d in its input)."""
 
-    _nd, _transposed = 1, True
-
-    def __init__(
-        self,
-        in_channels,
-        out_channels,
-        kernel_size,
-        stride=1,
-        padding=0,
-        output_padding=0,
-        groups=1,
-        bias=True,
-        dilation=1,
-        padding_mode="zeros",
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__(
-            in_channels,
-            out_channels,
-            kernel_size,
-            stride,
-            padding,
-            dilation,
-            groups,
-            bias,
-            padding_mode,
-            output_padding,
-            dtype=dtype,
-        )
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.conv_transpose1d(
-            input,
-            self.weight,
-            self.bias,
-            self.stride,
-            self.padding,
-            self.output_padding,
-            self.groups,
-            self.dilation,
-        )
+    _nd = 1
+    _fn = staticmethod(F.conv_transpose1d)
 
 
-class ConvTranspose2d(_ConvNd):
+class ConvTranspose2d(_ConvTransposeNd):
     """Transposed 2-D convolution (the gradient of Conv2d in its input)."""
 
-    _nd, _transposed = 2, True
-
-    def __init__(
-        self,
-        in_channels,
-        out_channels,
-        kernel_size,
-        stride=1,
-        padding=0,
-        output_padding=0,
-        groups=1,
-        bias=True,
-        dilation=1,
-        padding_mode="zeros",
-        device=None,
-        dtype=None,
-    ) -> None:
-        super().__init__(
-            in_channels,
-            out_channels,
-            kernel_size,
-            stride,
-            padding,
-            dilation,
-            groups,
-            bias,
-            padding_mode,
-            output_padding,
-            dtype=dtype,
-        )
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.conv_transpose2d(
-            input,
-            self.weight,
-            self.bias,
-            self.stride,
-            self.padding,
-            self.output_padding,
-            self.groups,
-            self.dilation,
-        )
+    _nd = 2
+    _fn = staticmethod(F.conv_transpose2d)

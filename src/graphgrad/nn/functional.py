@@ -1,7 +1,8 @@
 """``graphgrad.nn.functional``: the stateless forms of the layers (PyTorch's ``F``).
 
-The heavy primitives live in ``functional_conv`` / ``_pool`` / ``_norm`` / ``_loss``; this
-module adds linear, dropout and the activation wrappers, and re-exports everything.
+The heavy primitives live in ``functional_conv`` / ``_pool`` / ``_norm`` / ``_loss`` /
+``_loss_pointwise``; this module adds linear, dropout and the activation wrappers, and
+re-exports everything.
 
 >>> import graphgrad as torch
 >>> import graphgrad.nn.functional as F
@@ -21,17 +22,16 @@ from ..ops import elementwise as _ew
 from ..ops import linalg as _linalg
 from ..ops.linalg import mm
 from ..ops.primitive import Primitive, apply
-from ..tensor import Tensor
 from ..random import default_generator
+from ..tensor import Tensor
 from .functional_conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
-from .functional_loss import (
+from .functional_loss import cross_entropy, nll_loss
+from .functional_loss_pointwise import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
-    cross_entropy,
     huber_loss,
     l1_loss,
     mse_loss,
-    nll_loss,
     smooth_l1_loss,
 )
 from .functional_norm import batch_norm, embedding, layer_norm

@@ -122,6 +122,14 @@ def _bias_rule(g: Tensor, s: dict) -> Tensor:
     return g.sum((0,) + tuple(range(2, g.ndim)))
 
 
+def _bilinear_jvp(x: Tensor, w: Tensor, s: dict) -> Tensor:
+    """The convolution without its bias, which is bilinear in input and weight: the tangent is
+    ``conv(dx, w) + conv(x, dw)`` (+ the bias's tangent, broadcast)."""
+    return convolution(
+        x, w, None, transposed=s["transposed"], output_size=s["output_size"], **_geometry(s)
+    )
+
+
 _convolution = Primitive(
     "convolution",
     "ConvolutionBackward0",
@@ -139,6 +147,11 @@ _convolution = Primitive(
         "stride",
         "transposed",
         "weight",
+    ),
+    jvp=(
+        lambda t, s: _bilinear_jvp(t, s["weight"], s),
+        lambda t, s: _bilinear_jvp(s["input"], t, s),
+        lambda t, s: t.reshape((1, -1) + (1,) * len(s["stride"])),
     ),
 )
 

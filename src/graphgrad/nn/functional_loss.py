@@ -1,6 +1,6 @@
-"""Losses with PyTorch's nodes: nll_loss (NllLossBackward0), cross_entropy (NllLoss over
-LogSoftmax, or the probability-target form), mse_loss, smooth_l1_loss, huber_loss,
-binary_cross_entropy (+ with_logits) as primitives; l1_loss decomposed as PyTorch does.
+"""Classification losses with PyTorch's nodes: nll_loss (NllLossBackward0, NllLoss2DBackward0)
+and cross_entropy (NllLoss over LogSoftmax, or the probability-target form). The elementwise
+losses are in ``functional_loss_pointwise``; the reductions in ``_reduction``.
 
 >>> import graphgrad as torch
 >>> import graphgrad.nn.functional as F
@@ -11,69 +11,13 @@ tensor(0.5178, grad_fn=<NllLossBackward0>)
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from ..ops.activation import log_softmax, softplus
-from ..ops.elementwise import clamp_min, log, sigmoid, where
+from ..ops.activation import log_softmax
+from ..ops.elementwise import where
 from ..ops.primitive import LINEAR, Primitive, apply
 from ..tensor import Tensor
-
-_REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
-
-
-def reduction_code(reduction: str, size_average=None, reduce=None) -> int:
-    """PyTorch's reduction enum (none=0, mean=1, sum=2), honouring the legacy arguments."""
-    if size_average is not None or reduce is not None:
-        size_average = True if size_average is None else size_average
-        reduce = True if reduce is None else reduce
-        reduction = "none" if not reduce else "mean" if size_average else "sum"
-    if reduction not in _REDUCTIONS:
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    return _REDUCTIONS[reduction]
-
-
-def _reduce(a: np.ndarray, code: int) -> np.ndarray:
-    if code == 1:
-        return np.mean(a, dtype=a.dtype)
-    if code == 2:
-        return np.sum(a, dtype=a.dtype)
-    return a
-
-
-def _scale(s: dict, numel: int) -> float:
-    return 1.0 / numel if s["reduction"] == 1 else 1.0
-
-
-def _broadcast_shape(a: tuple, b: tuple) -> tuple:
-    n = max(len(a), len(b))
-    a, b = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
-    for i, (x, y) in enumerate(zip(a, b, strict=False)):
-        if x != y and x != 1 and y != 1:
-            raise RuntimeError(
-                f"The size of tensor a ({x}) must match the size of tensor b "
-                f"({y}) at non-singleton dimension {i}"
-            )
-    return tuple(max(x, y) for x, y in zip(a, b, strict=False))
-
-
-def _pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
-    """Warn about a target of another size, then broadcast both, as PyTorch's losses do."""
-    if target.shape != input.shape:
-        warnings.warn(
-            f"Using a target size ({target.shape}) that is different to the input size "
-            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
-            "Please ensure they have the same size.",
-            UserWarning,
-            stacklevel=3,
-        )
-        shape = _broadcast_shape(input.shape, target.shape)
-        if input.shape != shape:
-            input = input.expand(shape)
-        if target.shape != shape:
-            target = target.expand(shape)
-    return input, target
+from ._reduction import reduce_tensor, reduction_code, reduction_name
 
 
 # -- nll_loss ---------------------------------------------------------------------------------
@@ -115,28 +59,22 @@ def _nll_rule(g: Tensor, s: dict) -> Tensor:
     return g * Tensor._make(m.astype(dtype, copy=False))
 
 
-_nll_loss = Primitive(
-    "nll_loss",
-    "NllLossBackward0",
-    _nll_forward,
-    (_nll_rule,),
-    saves={"self": (0,)},
-    attrs=("ignore_index", "reduction", "self", "target", "total_weight", "weight"),
-    display={"ignore_index": lambda node: node._saved["ignore_index"] % 2**64},
-    jvp=LINEAR,
-)
+def _nll_primitive(name: str, node: str) -> Primitive:
+    """nll_loss and nll_loss2d: one computation under PyTorch's two node names."""
+    return Primitive(
+        name,
+        node,
+        _nll_forward,
+        (_nll_rule,),
+        saves={"self": (0,)},
+        attrs=("ignore_index", "reduction", "self", "target", "total_weight", "weight"),
+        display={"ignore_index": lambda node: node._saved["ignore_index"] % 2**64},
+        jvp=LINEAR,
+    )
 
 
-_nll_loss2d = Primitive(
-    "nll_loss2d",
-    "NllLoss2DBackward0",
-    _nll_forward,
-    (_nll_rule,),
-    saves={"self": (0,)},
-    attrs=("ignore_index", "reduction", "self", "target", "total_weight", "weight"),
-    display={"ignore_index": lambda node: node._saved["ignore_index"] % 2**64},
-    jvp=LINEAR,
-)
+_nll_loss = _nll_primitive("nll_loss", "NllLossBackward0")
+_nll_loss2d = _nll_primitive("nll_loss2d", "NllLoss2DBackward0")
 
 
 def _nll_apply(
@@ -228,22 +166,17 @@ def _smoothed(
     ignore_index: int,
     label_smoothing: float,
 ) -> Tensor:
-    nll = nll_loss(
-        logp, target, weight, ignore_index=ignore_index, reduction=("none", "mean", "sum")[code]
-    )
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction_name(code))
     ignore = target._data == ignore_index
     prod = logp if weight is None else logp * _class_view(weight, logp.ndim, class_dim)
     smooth = where(Tensor._make(ignore), 0.0, -prod.sum(class_dim))
+    denom = None
     if code == 1:
         if weight is not None:
             denom = float(weight._data[target._data[~ignore]].sum())
         else:
             denom = float((~ignore).sum())
-        ret = smooth.sum() / denom
-    elif code == 2:
-        ret = smooth.sum()
-    else:
-        ret = smooth
+    ret = reduce_tensor(smooth, code, denom)
     n_classes = logp.shape[class_dim]
     return nll * (1 - label_smoothing) + ret * (label_smoothing / n_classes)
 
@@ -269,255 +202,7 @@ def cross_entropy(
     if label_smoothing > 0:
         _check_target(input, target)
         return _smoothed(logp, target, weight, code, class_dim, ignore_index, label_smoothing)
-    return nll_loss(
-        logp, target, weight, ignore_index=ignore_index, reduction=("none", "mean", "sum")[code]
-    )
+    return nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction_name(code))
 
 
-# -- regression losses ------------------------------------------------------------------------
-def _pointwise(name: str, node: str, forward, grad_fn, attrs: tuple) -> Primitive:
-    """A loss ``reduce(f(input - target))`` whose gradient is ``f'(input - target)``."""
-
-    def rule_self(g: Tensor, s: dict) -> Tensor:
-        return grad_fn(g, s["self"] - s["target"], s) * _scale(s, s["numel"])
-
-    def rule_target(g: Tensor, s: dict) -> Tensor:
-        return -grad_fn(g, s["self"] - s["target"], s) * _scale(s, s["numel"])
-
-    return Primitive(
-        name,
-        node,
-        lambda a, b, reduction, **kw: _reduce(forward(a - b, kw), reduction),
-        (rule_self, rule_target),
-        inputs=("self", "target"),
-        saves={"self": (0, 1), "target": (0, 1)},
-        dtype="promote",
-        attrs=attrs + ("reduction", "self", "target"),
-    )
-
-
-_mse = _pointwise(
-    "mse_loss", "MseLossBackward0", lambda d, kw: d * d, lambda g, d, s: g * d * 2, ()
-)
-
-
-def _smooth_l1_array(d: np.ndarray, kw: dict) -> np.ndarray:
-    z, beta = np.abs(d), kw["beta"]
-    return np.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta).astype(d.dtype, copy=False)
-
-
-def _huber_array(d: np.ndarray, kw: dict) -> np.ndarray:
-    z, delta = np.abs(d), kw["delta"]
-    return np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(d.dtype, copy=False)
-
-
-def _clipped(limit: str, inside_scale: bool):
-    def grad(g: Tensor, d: Tensor, s: dict) -> Tensor:
-        c = s[limit]
-        inner = g * d / c if inside_scale else g * d
-        return where(
-            d < -c,
-            g * -(1.0 if inside_scale else c),
-            where(d > c, g * (1.0 if inside_scale else c), inner),
-        )
-
-    return grad
-
-
-_smooth_l1 = _pointwise(
-    "smooth_l1_loss", "SmoothL1LossBackward0", _smooth_l1_array, _clipped("beta", True), ("beta",)
-)
-_huber = _pointwise(
-    "huber_loss", "HuberLossBackward0", _huber_array, _clipped("delta", False), ("delta",)
-)
-
-
-def _regression(prim, input, target, code, **params) -> Tensor:
-    input, target = _pair(input, target)
-    return apply(prim, input, target, reduction=code, numel=input.numel(), **params)
-
-
-def mse_loss(
-    input: Tensor,
-    target: Tensor,
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-    weight=None,
-) -> Tensor:
-    """Mean squared error (F.mse_loss)."""
-    return _regression(_mse, input, target, reduction_code(reduction, size_average, reduce))
-
-
-def l1_loss(
-    input: Tensor,
-    target: Tensor,
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-    weight=None,
-) -> Tensor:
-    """Mean absolute error, as PyTorch decomposes it: sub, abs, mean (F.l1_loss)."""
-    code = reduction_code(reduction, size_average, reduce)
-    input, target = _pair(input, target)
-    loss = (input - target).abs()
-    return loss.mean() if code == 1 else loss.sum() if code == 2 else loss
-
-
-def smooth_l1_loss(
-    input: Tensor,
-    target: Tensor,
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-    beta: float = 1.0,
-) -> Tensor:
-    """Squared below ``beta``, absolute above (F.smooth_l1_loss)."""
-    code = reduction_code(reduction, size_average, reduce)
-    if beta < 0:
-        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
-    if beta == 0:
-        return l1_loss(input, target, reduction=("none", "mean", "sum")[code])
-    return _regression(_smooth_l1, input, target, code, beta=beta)
-
-
-def huber_loss(
-    input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight=None
-) -> Tensor:
-    """Squared below ``delta``, ``delta``-scaled absolute above (F.huber_loss)."""
-    if delta <= 0:
-        raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    return _regression(_huber, input, target, reduction_code(reduction), delta=delta)
-
-
-# -- binary cross entropy ---------------------------------------------------------------------
-def _bce_forward(x, t, weight, reduction, **_):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_x = np.maximum(np.log(x), -100)
-        log_1mx = np.maximum(np.log1p(-x), -100)
-    loss = -(t * log_x + (1 - t) * log_1mx)
-    if weight is not None:
-        loss = loss * weight._data
-    return _reduce(loss.astype(x.dtype, copy=False), reduction)
-
-
-def _weighted(grad: Tensor, s: dict) -> Tensor:
-    if s["weight"] is not None:
-        grad = grad * s["weight"]
-    return grad * _scale(s, s["numel"])
-
-
-_bce = Primitive(
-    "binary_cross_entropy",
-    "BinaryCrossEntropyBackward0",
-    _bce_forward,
-    (
-        lambda g, s: _weighted(
-            g * (s["self"] - s["target"]) / clamp_min((1 - s["self"]) * s["self"], 1e-12), s
-        ),
-        lambda g, s: _weighted(g * (log(1 - s["self"]) - log(s["self"])), s),
-    ),
-    inputs=("self", "target"),
-    saves={"self": (0, 1), "target": (0,)},
-    dtype="promote",
-    attrs=("reduction", "self", "target", "weight"),
-)
-
-
-def binary_cross_entropy(
-    input: Tensor,
-    target: Tensor,
-    weight: Tensor | None = None,
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-) -> Tensor:
-    """Cross entropy of probabilities ``input`` against targets in [0, 1] (F.bce)."""
-    code = reduction_code(reduction, size_average, reduce)
-    if target.shape != input.shape:
-        raise ValueError(
-            f"Using a target size ({target.shape}) that is different to the input size "
-            f"({input.shape}) is deprecated. Please ensure they have the same size."
-        )
-    if weight is not None and weight.shape != input.shape:
-        weight = weight.expand(_broadcast_shape(target.shape, weight.shape))
-    x = input._data
-    if np.any((x < 0) | (x > 1)):
-        raise RuntimeError("all elements of input should be between 0 and 1")
-    return apply(_bce, input, target, weight=weight, reduction=code, numel=input.numel())
-
-
-def _bcel_forward(x, t, weight, pos_weight, reduction, **_):
-    log_sig = -(np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x))))
-    if pos_weight is not None:
-        log_sig = log_sig * ((pos_weight._data - 1) * t + 1)
-    loss = (1 - t) * x - log_sig
-    if weight is not None:
-        loss = loss * weight._data
-    return _reduce(loss.astype(x.dtype, copy=False), reduction)
-
-
-def _bcel_self_rule(g: Tensor, s: dict) -> Tensor:
-    x, t, pw = s["self"], s["target"], s["pos_weight"]
-    if pw is None:
-        return _weighted(g * (sigmoid(x) - t), s)
-    pt = pw * t
-    return _weighted(g * ((pt + 1 - t) * sigmoid(x) - pt), s)
-
-
-def _bcel_target_rule(g: Tensor, s: dict) -> Tensor:
-    x, pw = s["self"], s["pos_weight"]
-    if pw is None:
-        return _weighted(g * -x, s)
-    return _weighted(g * (pw * softplus(-x) - softplus(x)), s)
-
-
-_bcel = Primitive(
-    "binary_cross_entropy_with_logits",
-    "BinaryCrossEntropyWithLogitsBackward0",
-    _bcel_forward,
-    (_bcel_self_rule, _bcel_target_rule),
-    inputs=("self", "target"),
-    saves={"self": (0, 1), "target": (0,)},
-    dtype="promote",
-    attrs=("pos_weight", "reduction", "self", "target", "weight"),
-)
-
-
-def binary_cross_entropy_with_logits(
-    input: Tensor,
-    target: Tensor,
-    weight: Tensor | None = None,
-    size_average=None,
-    reduce=None,
-    reduction: str = "mean",
-    pos_weight: Tensor | None = None,
-) -> Tensor:
-    """Sigmoid + binary cross entropy in one stable step (F.binary_cross_entropy_with_logits)."""
-    code = reduction_code(reduction, size_average, reduce)
-    if target.shape != input.shape:
-        raise ValueError(
-            f"Target size ({target.shape}) must be the same as input size ({input.shape})"
-        )
-    return apply(
-        _bcel,
-        input,
-        target,
-        weight=weight,
-        pos_weight=pos_weight,
-        reduction=code,
-        numel=input.numel(),
-    )
-
-
-__all__ = [
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
-    "cross_entropy",
-    "huber_loss",
-    "l1_loss",
-    "mse_loss",
-    "nll_loss",
-    "reduction_code",
-    "smooth_l1_loss",
-]
+__all__ = ["cross_entropy", "nll_loss"]

@@ -97,6 +97,11 @@ def _bn_weight_rule(g: Tensor, s: dict) -> Tensor:
     return (g * xhat).sum(dims)
 
 
+def _bn_weight_jvp(t: Tensor, s: dict) -> Tensor:
+    xhat, _, _, shape = _bn_xhat(s)
+    return t.reshape(shape) * xhat
+
+
 _batch_norm = Primitive(
     "batch_norm",
     "NativeBatchNormBackward0",
@@ -115,6 +120,13 @@ _batch_norm = Primitive(
         "weight",
     ),
     display={"result1": lambda node: None, "result2": lambda node: None},
+    # per channel the normalisation's Jacobian is symmetric and the weight a constant factor,
+    # so the input's backward rule is its forward rule
+    jvp=(
+        _bn_input_rule,
+        _bn_weight_jvp,
+        lambda t, s: t.reshape(_channel_shape(s["input"].ndim, t.shape[0])),
+    ),
 )
 
 
@@ -186,6 +198,20 @@ def _ln_bias_rule(g: Tensor, s: dict) -> Tensor:
     return g.sum(lead) if lead else g
 
 
+def _ln_input_jvp(t: Tensor, s: dict) -> Tensor:
+    """The normalisation's (symmetric) Jacobian applied to ``t``, then the weight."""
+    dims, _ = _ln_dims(s)
+    xhat, invstd = _normalized(s["input"], dims, s["eps"])
+    w = s["weight"]
+    dxhat = _norm_input_grad(t, xhat, invstd, dims)
+    return dxhat * w if w is not None else dxhat
+
+
+def _ln_weight_jvp(t: Tensor, s: dict) -> Tensor:
+    dims, _ = _ln_dims(s)
+    return t * _normalized(s["input"], dims, s["eps"])[0]
+
+
 _layer_norm = Primitive(
     "layer_norm",
     "NativeLayerNormBackward0",
@@ -195,6 +221,7 @@ _layer_norm = Primitive(
     saves={"input": (0, 1), "weight": (0,)},
     attrs=("bias", "input", "normalized_shape", "result1", "result2", "weight"),
     display={"result1": lambda node: None, "result2": lambda node: None},
+    jvp=(_ln_input_jvp, _ln_weight_jvp, lambda t, s: t),
 )
 
 

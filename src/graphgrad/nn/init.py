@@ -124,6 +124,11 @@ def _zero_element(tensor: Tensor) -> bool:
     return False
 
 
+def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
+    """He's standard deviation, ``gain / sqrt(fan)``."""
+    return calculate_gain(nonlinearity, a) / math.sqrt(_calculate_correct_fan(tensor, mode))
+
+
 def kaiming_uniform_(
     tensor: Tensor,
     a: float = 0,
@@ -134,9 +139,7 @@ def kaiming_uniform_(
     """U(-b, b) with ``b = gain * sqrt(3 / fan)`` (He); nn.Linear uses ``a=sqrt(5)``."""
     if _zero_element(tensor):
         return tensor
-    fan = _calculate_correct_fan(tensor, mode)
-    std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
-    bound = math.sqrt(3.0) * std
+    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
     return uniform_(tensor, -bound, bound, generator)
 
 
@@ -149,9 +152,7 @@ def kaiming_normal_(
 ) -> Tensor:
     if _zero_element(tensor):
         return tensor
-    fan = _calculate_correct_fan(tensor, mode)
-    std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
-    return normal_(tensor, 0.0, std, generator)
+    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
 def _fresh(tensor: Tensor) -> Tensor:

@@ -26,6 +26,29 @@ def empty_parameter(*shape: int, dtype=None) -> Parameter:
     return Parameter(Tensor._make(np.empty(shape, dt)))
 
 
+def add_weight_and_bias(module: Module, shape: tuple, bias: bool, out: int, dtype=None) -> None:
+    """Give ``module`` an uninitialised ``weight`` of ``shape`` and a ``bias`` of ``out`` values
+    (or a registered ``None`` bias), as PyTorch's layers declare them."""
+    module.weight = empty_parameter(*shape, dtype=dtype)
+    if bias:
+        module.bias = empty_parameter(out, dtype=dtype)
+    else:
+        module.register_parameter("bias", None)
+
+
+def reset_fan_in(weight: Parameter, bias: Parameter | None, empty_draws: bool = True) -> None:
+    """PyTorch's default init of Linear and Conv: ``kaiming_uniform_(a=sqrt(5))`` weights and a
+    bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)). With ``fan_in == 0`` Linear still draws its
+    bias, from U(0, 0) (``empty_draws``), and Conv skips it, as PyTorch does."""
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is None:
+        return
+    fan_in, _ = init._calculate_fan_in_and_fan_out(weight)
+    if fan_in > 0 or empty_draws:
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        init.uniform_(bias, -bound, bound)
+
+
 class Identity(Module):
     """Returns its input unchanged; takes and ignores any arguments."""
 
@@ -45,19 +68,11 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = empty_parameter(out_features, in_features, dtype=dtype)
-        if bias:
-            self.bias = empty_parameter(out_features, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
+        add_weight_and_bias(self, (out_features, in_features), bias, out_features, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        reset_fan_in(self.weight, self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.linear(input, self.weight, self.bias)
@@ -84,11 +99,8 @@ class Bilinear(Module):
         super().__init__()
         self.in1_features, self.in2_features = in1_features, in2_features
         self.out_features = out_features
-        self.weight = empty_parameter(out_features, in1_features, in2_features, dtype=dtype)
-        if bias:
-            self.bias = empty_parameter(out_features, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
+        shape = (out_features, in1_features, in2_features)
+        add_weight_and_bias(self, shape, bias, out_features, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

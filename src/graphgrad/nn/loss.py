@@ -10,19 +10,14 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
-from .functional_loss import reduction_code
+from ._reduction import reduction_code, reduction_name
 from .module import Module
-
-
-def _legacy(size_average, reduce, reduction: str) -> str:
-    code = reduction_code(reduction, size_average, reduce)
-    return ("none", "mean", "sum")[code]
 
 
 class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
         super().__init__()
-        self.reduction = _legacy(size_average, reduce, reduction)
+        self.reduction = reduction_name(reduction_code(reduction, size_average, reduce))
 
 
 class _WeightedLoss(_Loss):

@@ -31,7 +31,7 @@ import numpy as np
 from ..autograd.grad_mode import no_grad
 from ..autograd.node import RemovableHandle
 from ..tensor import Tensor
-from .parameter import Parameter
+from .parameter import Parameter, reset_grads
 
 _hook_ids = itertools.count()
 
@@ -311,13 +311,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters (to None by default, as PyTorch 2)."""
-        for p in self.parameters():
-            if p._grad is None:
-                continue
-            if set_to_none:
-                p._grad = None
-            else:
-                p._grad = Tensor._make(np.zeros_like(p._grad._data))
+        reset_grads(self.parameters(), set_to_none)
 
     def apply(self, fn: Callable[[Module], None]) -> Module:
         """Call ``fn`` on every submodule (children first) and then on this module."""

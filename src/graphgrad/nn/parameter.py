@@ -9,6 +9,8 @@ tensor([1., 1.], requires_grad=True)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 
 from ..tensor import Tensor
@@ -37,3 +39,15 @@ class Parameter(Tensor):
 
     def __reduce_ex__(self, protocol):
         return (Parameter, (Tensor._make(self._data.copy()), self._requires_grad))
+
+
+def reset_grads(params: Iterable[Tensor], set_to_none: bool = True) -> None:
+    """``zero_grad`` of modules and optimizers: each ``.grad`` to None (the default, as PyTorch 2)
+    or to zeros."""
+    for p in params:
+        if p._grad is None:
+            continue
+        if set_to_none:
+            p._grad = None
+        else:
+            p._grad = Tensor._make(np.zeros_like(p._grad._data))

@@ -56,7 +56,14 @@ class MaxPool2d(_MaxPoolNd):
     _fn = staticmethod(F.max_pool2d)
 
 
-class AvgPool1d(Module):
+def _single(value):
+    return (value,) if isinstance(value, int) else value
+
+
+class _AvgPoolNd(Module):
+    _fn = None
+    _size = staticmethod(lambda value: value)  # how the sizes are stored
+
     def __init__(
         self,
         kernel_size,
@@ -66,27 +73,29 @@ class AvgPool1d(Module):
         count_include_pad: bool = True,
     ) -> None:
         super().__init__()
-        self.kernel_size = (kernel_size,) if isinstance(kernel_size, int) else kernel_size
-        stride = stride if stride is not None else kernel_size
-        self.stride = (stride,) if isinstance(stride, int) else stride
-        self.padding = (padding,) if isinstance(padding, int) else padding
+        self.kernel_size = self._size(kernel_size)
+        self.stride = self._size(stride if stride is not None else kernel_size)
+        self.padding = self._size(padding)
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
+    def _options(self) -> tuple:
+        return (self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
+
     def forward(self, input: Tensor) -> Tensor:
-        return F.avg_pool1d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.ceil_mode,
-            self.count_include_pad,
-        )
+        return type(self)._fn(input, *self._options())
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AvgPool2d(Module):
+class AvgPool1d(_AvgPoolNd):
+    _fn = staticmethod(F.avg_pool1d)
+    _size = staticmethod(_single)  # PyTorch keeps AvgPool1d's sizes as 1-tuples
+
+
+class AvgPool2d(_AvgPoolNd):
+    _fn = staticmethod(F.avg_pool2d)
+
     def __init__(
         self,
         kernel_size,
@@ -96,25 +105,11 @@ class AvgPool2d(Module):
         count_include_pad: bool = True,
         divisor_override=None,
     ) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding, self.ceil_mode = padding, ceil_mode
-        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
+        super().__init__(kernel_size, stride, padding, ceil_mode, count_include_pad)
+        self.divisor_override = divisor_override
 
-    def forward(self, input: Tensor) -> Tensor:
-        return F.avg_pool2d(
-            input,
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.ceil_mode,
-            self.count_include_pad,
-            self.divisor_override,
-        )
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+    def _options(self) -> tuple:
+        return super()._options() + (self.divisor_override,)
 
 
 class AdaptiveAvgPool1d(Module):

@@ -13,11 +13,13 @@ import numbers
 
 import numpy as np
 
+from ..autograd.grad_mode import _state as _grad_state
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
 from .primitive import DIAGONAL, Primitive, apply
 
 _SCALARS = (int, float, bool, complex)
+_NUMBERS = (int, float)
 
 
 def quiet(fn):
@@ -145,7 +147,10 @@ def _pow_scalar_rule(g: Tensor, s: dict) -> Tensor:
     e = s["exponent"]
     if e == 0:
         return g * 0
-    return g * e * s["self"] ** (e - 1)
+    # PyTorch's pow_backward, grad * (exponent * self.pow(exponent - 1)); a first-order backward
+    # of x**2 (no graph to record) skips self.pow(1), which is self exactly.
+    base = s["self"] if e == 2 and not _grad_state.enabled else s["self"] ** (e - 1)
+    return g * (e * base)
 
 
 def _pow_base_rule(g: Tensor, s: dict) -> Tensor:
@@ -199,6 +204,9 @@ def _pow2_prepare(arrays: list, args: tuple) -> list:
 
 def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
     """``input ** exponent`` for tensor or scalar base and exponent (torch.pow)."""
+    if exponent.__class__ in _NUMBERS and isinstance(input, Tensor):
+        if input.dtype.category == _FLOAT:  # the common case: a float tensor keeps its dtype
+            return apply(_pow0, input, exponent=exponent)
     exponent = as_operand(exponent)
     if not isinstance(input, Tensor):
         exponent_t = exponent

@@ -106,12 +106,34 @@ def _strides(a: Tensor) -> tuple:
     return tuple(s // a._data.itemsize for s in a._data.strides)
 
 
+def _column_major(strides: tuple, rows: int) -> bool:
+    return strides[0] == 1 and strides[1] == rows
+
+
+# PyTorch's mm_mat1_backward / mm_mat2_backward: a column-major factor (``W.t()`` in nn.Linear)
+# gets its gradient column-major too, so the leaf's gradient comes out contiguous (PyTorch's
+# layout) and the optimiser's elementwise updates run on matching layouts.
+def _mat1_backward(g: Tensor, mat2: Tensor, strides: tuple, alpha=1) -> Tensor:
+    if _column_major(strides, g._data.shape[0]):
+        return _scaled(mm(mat2, g.mT).mT, alpha)
+    return _scaled(mm(g, mat2.mT), alpha)
+
+
+def _mat2_backward(g: Tensor, mat1: Tensor, strides: tuple, alpha=1) -> Tensor:
+    if _column_major(strides, mat1._data.shape[1]):
+        return _scaled(mm(g.mT, mat1).mT, alpha)
+    return _scaled(mm(mat1.mT, g), alpha)
+
+
 # -- mm, bmm, mv, dot --------------------------------------------------------------------------
 _mm = Primitive(
     "mm",
     "MmBackward0",
     lambda a, b, **_: matmul_arrays(a, b),
-    (lambda g, s: mm(g, s["mat2"].mT), lambda g, s: mm(s["self"].mT, g)),
+    (
+        lambda g, s: _mat1_backward(g, s["mat2"], s["self_strides"]),
+        lambda g, s: _mat2_backward(g, s["self"], s["mat2_strides"]),
+    ),
     inputs=("self", "mat2"),
     saves={"mat2": (0,), "self": (1,)},
     attrs=(
@@ -241,8 +263,8 @@ _addmm = Primitive(
     _addmm_forward,
     (
         lambda g, s: _scaled(g, s["beta"]),
-        lambda g, s: _scaled(mm(g, s["mat2"].mT), s["alpha"]),
-        lambda g, s: _scaled(mm(s["mat1"].mT, g), s["alpha"]),
+        lambda g, s: _mat1_backward(g, s["mat2"], s["mat1_strides"], s["alpha"]),
+        lambda g, s: _mat2_backward(g, s["mat1"], s["mat2_strides"], s["alpha"]),
     ),
     inputs=("self", "mat1", "mat2"),
     saves={"mat2": (1,), "mat1": (2,)},

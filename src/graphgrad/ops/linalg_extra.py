@@ -84,6 +84,16 @@ def _det_rule(g: Tensor, s: dict) -> Tensor:
     return where(singular, 0.0, scale * inv(safe).mT)
 
 
+def _det_jvp(t: Tensor, s: dict) -> Tensor:
+    """``det(A) * trace(inv(A) @ dA)``, the trace taken as ``sum(inv(A)^T * dA)``; zero for a
+    singular matrix, as the backward rule gives."""
+    a, det = s["self"], s["result"]
+    singular = det == 0
+    eye = Tensor._make(np.eye(a.shape[-1], dtype=a._data.dtype))
+    safe = where(singular.unsqueeze(-1).unsqueeze(-1), eye, a)
+    return where(singular, 0.0, det * (inv(safe).mT * t).sum((-2, -1)))
+
+
 _det = Primitive(
     "det",
     "LinalgDetBackward0",
@@ -92,6 +102,7 @@ _det = Primitive(
     saves={"self": (0,), "result": (0,)},
     attrs=("A", "result"),
     display={"A": lambda node: node.prim.saved_attr(node, "self")},
+    jvp=(_det_jvp,),
 )
 
 

@@ -112,6 +112,23 @@ def _prepare(prim: Primitive, args: tuple) -> list:
         return [a._data if isinstance(a, Tensor) else a for a in args]
     if rule.__class__ is not str:
         return rule([a._data if isinstance(a, Tensor) else a for a in args], args)
+    first = args[0]
+    if isinstance(first, Tensor) and first.dtype.category == _FLOAT and len(args) <= 2:
+        # the common case, without casts: a float tensor and at most one more operand, a
+        # tensor of the same dtype or a Python number (which takes the tensor's dtype)
+        if len(args) == 1:
+            return [first._data]
+        second = args[1]
+        if isinstance(second, Tensor):
+            if second.dtype is first.dtype:
+                return [first._data, second._data]
+        elif second.__class__ is float or second.__class__ is int:
+            if prim.scalar_arrays:
+                target = first._data.dtype
+                cache = _SCALAR_CACHE.get(target)
+                cached = cache.get(second) if cache is not None else None
+                second = cached if cached is not None else _scalar_operand(second, target)
+            return [first._data, second]
     dt = _common_dtype(args)
     if rule == "float" and dt.category < _FLOAT:
         dt = get_default_dtype()
@@ -183,22 +200,21 @@ def apply(prim: Primitive, *args, **params):
         out = np.asarray(out)
     base = _view_base(prim, out, args) if prim.view else None
     if _grad_state.enabled and out.dtype.kind in "fc":
-        edges = _edges(args)
-        if edges is not None:
-            node = _record(prim, args, params, edges)
+        node = _record(prim, args, params)
+        if node is not None:
             result = Tensor._make(out, True, node, 0, base)
             if prim.saves:
-                _save(prim, node, args, (result,), edges)
+                _save(prim, node, args, (result,), node._next_functions)
             return result
-    return Tensor._make(out, False, None, 0, base)
+    return Tensor._make(out) if base is None else Tensor._make(out, False, None, 0, base)
 
 
 def _apply_multi(prim: Primitive, args: tuple, params: dict, outs) -> tuple:
     datas = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in outs)
-    edges = _edges(args) if _grad_state.enabled else None
-    if edges is None:
+    node = _record(prim, args, params) if _grad_state.enabled else None
+    if node is None:
         return tuple(Tensor._make(d, False, None, 0, _view_base(prim, d, args)) for d in datas)
-    node = _record(prim, args, params, edges)
+    edges = node._next_functions
     results = tuple(
         Tensor._make(d, d.dtype.kind in "fc", node if d.dtype.kind in "fc" else None, i,
                      _view_base(prim, d, args))
@@ -230,25 +246,40 @@ def _apply_forward_ad(prim: Primitive, args: tuple, params: dict):
 _NO_EDGE = (None, 0)
 
 
-def _edges(args: tuple) -> tuple | None:
-    """One (node, output_nr) edge per input, or None when no input requires grad."""
+# Every node keeps one (shape, dtype) per input; a graph has few distinct such tuples, so
+# nodes share them: a long chain of small ops needs 150 bytes per op less.
+_META: dict = {}
+_META_SIZE = 4096
+
+
+def _intern_meta(meta: tuple) -> tuple:
+    if len(_META) >= _META_SIZE:
+        _META.clear()
+    _META[meta] = meta
+    return meta
+
+
+def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
+    """The node of this application (edges, input shapes and dtypes), or None when no input
+    requires grad. One pass over the inputs: this runs for every op of every forward."""
     edges = []
+    meta = []
     any_grad = False
     for a in args:
-        if isinstance(a, Tensor) and a._requires_grad:
-            any_grad = True
-            fn = a.grad_fn
-            edges.append((fn, a._output_nr) if fn is not None else (a._grad_accumulator(), 0))
+        if isinstance(a, Tensor):
+            meta.append((a._data.shape, a.dtype))
+            if a._requires_grad:
+                any_grad = True
+                fn = a.grad_fn
+                edges.append((fn, a._output_nr) if fn is not None else (a._grad_accumulator(), 0))
+                continue
         else:
-            edges.append(_NO_EDGE)
-    return tuple(edges) if any_grad else None
-
-
-def _record(prim: Primitive, args: tuple, params: dict, edges: tuple) -> FunctionNode:
-    meta = []
-    for a in args:
-        meta.append((a._data.shape, a.dtype) if isinstance(a, Tensor) else None)
-    return prim.node_cls(edges, params, tuple(meta))
+            meta.append(None)
+        edges.append(_NO_EDGE)
+    if not any_grad:
+        return None
+    meta = tuple(meta)
+    return prim.node_cls(tuple(edges), params, _META.get(meta) or _intern_meta(meta))
 
 
 def _save(prim: Primitive, node: FunctionNode, args: tuple, results: tuple, edges: tuple) -> None:

@@ -396,6 +396,21 @@ def _cumprod_rule(g: Tensor, s: dict) -> Tensor:
     return where(zero, where(first, at_zero, 0.0), ratio / where(zero, 1.0, x))
 
 
+def _cumprod_jvp(t: Tensor, s: dict) -> Tensor:
+    """d out = out * cumsum(t / x) where x != 0; exact with zeros too: from a line's first zero
+    on, out is 0 and the tangent is t there times the running product that skips it (0 again
+    after a second zero)."""
+    x, out, axis = s["self"], s["result"], s["axis"]
+    if x.ndim == 0:
+        return t
+    zero = x == 0
+    if not np.any(zero._data):
+        return cumsum(t / x, axis) * out
+    first = zero & (cumsum(zero, axis) == 1)
+    skip = cumprod(where(first, 1.0, x), axis)
+    return cumsum(t / where(zero, 1.0, x), axis) * out + cumsum(where(first, t, 0.0), axis) * skip
+
+
 _cumprod = Primitive(
     "cumprod",
     "CumprodBackward0",
@@ -403,6 +418,7 @@ _cumprod = Primitive(
     (_cumprod_rule,),
     saves={"self": (0,), "result": (0,)},
     attrs=("dim", "result", "self"),
+    jvp=(_cumprod_jvp,),
 )
 
 

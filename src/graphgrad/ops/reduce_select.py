@@ -72,6 +72,13 @@ def _amax_rule(g: Tensor, s: dict) -> Tensor:
     return where(mask, restore_dims(g, x.ndim, axes, keepdim) / count, 0.0)
 
 
+def _amax_jvp(t: Tensor, s: dict) -> Tensor:
+    """The mean of the tangent over each slice's ties (PyTorch's amaxamin_jvp)."""
+    x, axes, keepdim = s["self"], s["axes"], s["keepdim"]
+    mask = x == restore_dims(s["result"], x.ndim, axes, keepdim)
+    return where(mask, t, 0.0).sum(axes, keepdim=keepdim) / mask.sum(axes, keepdim=keepdim)
+
+
 def _all_reduce(name: str, node: str, fn) -> Primitive:
     return Primitive(
         name, node, lambda a, **_: fn(a), (_evenly,), saves={"self": (0,), "result": (0,)},
@@ -101,6 +108,7 @@ def _amax_prim(name: str, node: str, fn) -> Primitive:
         (_amax_rule,),
         saves={"self": (0,), "result": (0,)},
         attrs=("dim", "keepdim", "result", "self"),
+        jvp=(_amax_jvp,),
     )
 
 

@@ -62,6 +62,24 @@ def _mean_grad(g: Tensor, x: Tensor, s: dict) -> Tensor:
     )
 
 
+def _var_jvp(t: Tensor, x: Tensor, s: dict) -> Tensor:
+    """d var = 2 sum((x - mean) * t) / (N - correction) over the reduced dims."""
+    axes = s["axes"]
+    n = reduced_count(x.shape, axes) - s["correction_value"]
+    factor = 2.0 / n if n != 0 else math.inf
+    return factor * ((x - x.mean(axes, keepdim=True)) * t).sum(axes, keepdim=s["keepdim"])
+
+
+def _std_jvp(t: Tensor, result: Tensor, x: Tensor, s: dict) -> Tensor:
+    """d std = d var / (2 std); 0 where std is 0, as the backward rule gives."""
+    zero = result == 0
+    return where(zero, 0.0, _var_jvp(t, x, s) / (2 * where(zero, 1.0, result)))
+
+
+def _mean_jvp(t: Tensor, s: dict) -> Tensor:
+    return t.mean(s["axes"], keepdim=s["keepdim"])
+
+
 _STAT_ATTRS = ("correction", "dim", "keepdim")
 _var = Primitive(
     "var",
@@ -70,6 +88,7 @@ _var = Primitive(
     (lambda g, s: _var_grad(g, s["self"], s),),
     saves={"self": (0,)},
     attrs=(*_STAT_ATTRS, "self"),
+    jvp=(lambda t, s: _var_jvp(t, s["self"], s),),
 )
 _std = Primitive(
     "std",
@@ -78,6 +97,7 @@ _std = Primitive(
     (lambda g, s: _std_grad(g, s["result"], s["self"], s),),
     saves={"self": (0,), "result": (0,)},
     attrs=(*_STAT_ATTRS, "result", "self"),
+    jvp=(lambda t, s: _std_jvp(t, s["result"], s["self"], s),),
 )
 _var_mean = Primitive(
     "var_mean",
@@ -87,6 +107,7 @@ _var_mean = Primitive(
     saves={"self": (0,)},
     attrs=(*_STAT_ATTRS, "self"),
     n_outputs=2,
+    jvp=lambda ts, s: (_var_jvp(ts[0], s["self"], s), _mean_jvp(ts[0], s)),
 )
 _std_mean = Primitive(
     "std_mean",
@@ -100,6 +121,7 @@ _std_mean = Primitive(
     attrs=(*_STAT_ATTRS, "result0", "self"),
     n_outputs=2,
     display={"result0": lambda node: node.prim.saved_attr(node, "result")},
+    jvp=lambda ts, s: (_std_jvp(ts[0], s["result"], s["self"], s), _mean_jvp(ts[0], s)),
 )
 
 
@@ -199,6 +221,33 @@ def _norm_rule(g: Tensor, s: dict) -> Tensor:
     return where(r == 0, 0.0, grad)
 
 
+def _norm_jvp(t: Tensor, s: dict) -> Tensor:
+    """PyTorch's norm_jvp for each order; 0 where the norm is 0 (for p >= 1)."""
+    x, p, axes, keepdim, r = s["self"], s["p"], s["axes"], s["keepdim"], s["result"]
+
+    def total(v: Tensor) -> Tensor:
+        return v.sum(axes, keepdim=keepdim)
+
+    if p == 0:
+        return total(t) * 0.0
+    if p == 1:
+        return total(sign(x) * t)
+    safe_r = where(r == 0, 1.0, r)
+    if p == 2:
+        return where(r == 0, 0.0, total(x * t) / safe_r)
+    if math.isinf(p):  # the mean of sign(x) * t over the entries where |x| is the norm
+        mask = x.abs() == restore_dims(r, x.ndim, axes, keepdim)
+        return total(where(mask, sign(x) * t, 0.0)) / total(mask)
+    if p < 1:
+        safe_abs = where(x == 0, 1.0, x.abs())
+        return total(sign(x) * where(x == 0, 0.0, safe_abs ** (p - 1)) * t) * r ** (1 - p)
+    if p < 2:
+        summed = total(sign(x) * x.abs() ** (p - 1) * t)
+    else:
+        summed = total(x * x.abs() ** (p - 2) * t)
+    return where(r == 0, 0.0, summed / safe_r ** (p - 1))
+
+
 _vector_norm = Primitive(
     "vector_norm",
     "LinalgVectorNormBackward0",
@@ -206,6 +255,7 @@ _vector_norm = Primitive(
     (_norm_rule,),
     saves={"self": (0,), "result": (0,)},
     attrs=("dim", "keepdim", "ord", "result", "self"),
+    jvp=(_norm_jvp,),
 )
 
 

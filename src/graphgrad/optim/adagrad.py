@@ -14,18 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from ._kernels import add_scaled, addcdiv, addcmul, write
-from .optimizer import (
-    Optimizer,
-    check_eps,
-    check_lr,
-    check_weight_decay,
-    finish,
-    param_grad,
-    params_with_grad,
-    state_array,
-    step_count,
-)
+from ._kernels import addcdiv, addcmul, write
+from .optimizer import Optimizer, check_nonnegative, new_step, param_grad, state_array, step_count
 
 
 class Adagrad(Optimizer):
@@ -43,15 +33,13 @@ class Adagrad(Optimizer):
         differentiable: bool = False,
         fused=None,
     ) -> None:
-        check_lr(lr)
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        check_weight_decay(weight_decay)
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(
-                f"Invalid initial_accumulator_value value: {initial_accumulator_value}"
-            )
-        check_eps(eps)
+        check_nonnegative(
+            lr=lr,
+            lr_decay=lr_decay,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            eps=eps,
+        )
         defaults = {
             "lr": lr,
             "lr_decay": lr_decay,
@@ -67,27 +55,17 @@ class Adagrad(Optimizer):
         for group in self.param_groups:  # PyTorch creates Adagrad's state eagerly
             for p in group["params"]:
                 state = self.state[p]
-                state["step"] = Tensor._make(np.asarray(0.0, np.float32))
+                state["step"] = new_step()
                 state_array(state, "sum", p._data, group["initial_accumulator_value"])
-
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            for p in params_with_grad(group):
-                self._update(p, group)
-        return loss
 
     def _update(self, p: Tensor, group: dict) -> None:
         data = p._data
         f = data.dtype.type
         state = self.state[p]
         step = step_count(state)
-        grad = param_grad(p, group["maximize"])
-        if group["weight_decay"] != 0:
-            grad = add_scaled(grad, data, group["weight_decay"])
+        grad = param_grad(p, group)
         clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
         total = state_array(state, "sum", data, group["initial_accumulator_value"])
         write(total, addcmul(total, grad, grad, 1))
         std = np.sqrt(total) + f(group["eps"])
         write(data, addcdiv(data, grad, std, -clr))
-        finish(p)

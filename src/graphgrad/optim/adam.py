@@ -15,18 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from ._kernels import add_scaled, addcdiv, addcmul, lerp, write
-from .optimizer import (
-    Optimizer,
-    check_eps,
-    check_lr,
-    check_weight_decay,
-    finish,
-    param_grad,
-    params_with_grad,
-    state_array,
-    step_count,
-)
+from ._kernels import addcdiv, addcmul, lerp, write
+from .optimizer import Optimizer, check_nonnegative, param_grad, state_array, step_count
 
 
 class Adam(Optimizer):
@@ -48,12 +38,11 @@ class Adam(Optimizer):
         fused=None,
         decoupled_weight_decay: bool | None = None,
     ) -> None:
-        check_lr(lr)
-        check_eps(eps)
+        check_nonnegative(lr=lr, eps=eps)
         for i, beta in enumerate(betas):
             if not 0.0 <= beta < 1.0:
                 raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
-        check_weight_decay(weight_decay)
+        check_nonnegative(weight_decay=weight_decay)
         if decoupled_weight_decay is None:
             decoupled_weight_decay = self._decoupled_default
         defaults = {
@@ -71,26 +60,17 @@ class Adam(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            for p in params_with_grad(group):
-                self._update(p, group)
-        return loss
-
     def _update(self, p: Tensor, group: dict) -> None:
         data = p._data
-        grad = param_grad(p, group["maximize"])
+        lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+        decoupled = wd != 0 and group["decoupled_weight_decay"]
+        grad = param_grad(p, group, l2_decay=not decoupled)
         state = self.state[p]
         step = step_count(state)
         exp_avg = state_array(state, "exp_avg", data)
         exp_avg_sq = state_array(state, "exp_avg_sq", data)
-        lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                write(data, data * data.dtype.type(1 - lr * wd))
-            else:
-                grad = add_scaled(grad, data, wd)
+        if decoupled:
+            write(data, data * data.dtype.type(1 - lr * wd))
         write(exp_avg, lerp(exp_avg, grad, 1 - beta1))
         square = exp_avg_sq * data.dtype.type(beta2)
         write(exp_avg_sq, addcmul(square, grad, grad, 1 - beta2))
@@ -105,7 +85,6 @@ class Adam(Optimizer):
             group["eps"]
         )
         write(data, addcdiv(data, exp_avg, denom, -step_size))
-        finish(p)
 
 
 class AdamW(Adam):

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import copy
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad
+from ..nn.parameter import reset_grads
 from ..tensor import Tensor
+from ._kernels import add_scaled
 
 
 class _Required:
@@ -102,22 +104,23 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset gradients: to None (the default, as PyTorch 2), or to zeros in place."""
+        reset_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
+
+    def step(self, closure: Callable | None = None):
+        """One update of every parameter that has a gradient; returns ``closure()``'s loss."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
         for group in self.param_groups:
             for p in group["params"]:
-                if p._grad is None:
-                    continue
-                if set_to_none:
-                    p._grad = None
-                else:
-                    p._grad = Tensor._make(np.zeros_like(p._grad._data))
+                if p._grad is not None:
+                    self._update(p, group)
+                    p._bump_version()  # an in-place update, as PyTorch's ``add_`` records it
+        return loss
 
-    def _closure_loss(self, closure: Callable | None):
-        if closure is None:
-            return None
-        with enable_grad():
-            return closure()
-
-    def step(self, closure: Callable | None = None):  # pragma: no cover - abstract
+    def _update(self, p: Tensor, group: dict) -> None:  # pragma: no cover - abstract
+        """Update ``p._data`` in place from its gradient, ``group`` and ``self.state[p]``."""
         raise NotImplementedError
 
     # -- state dict ---------------------------------------------------------------------------
@@ -184,12 +187,6 @@ def _cast_state(key: str, value, param: Tensor):
     return Tensor._make(value._data.copy())
 
 
-def _params_with_grad(group: dict) -> Iterable[Tensor]:
-    for p in group["params"]:
-        if p._grad is not None:
-            yield p
-
-
 def state_array(state: dict, key: str, like: np.ndarray, fill: float = 0.0) -> np.ndarray:
     """The array of the tensor ``state[key]``, created as ``full_like(like, fill)`` if absent."""
     if key not in state:
@@ -197,38 +194,36 @@ def state_array(state: dict, key: str, like: np.ndarray, fill: float = 0.0) -> n
     return state[key]._data
 
 
+def new_step() -> Tensor:
+    """A fresh ``state["step"]``: a float32 0-d tensor, as in PyTorch."""
+    return Tensor._make(np.asarray(0.0, np.float32))
+
+
 def step_count(state: dict) -> float:
-    """Advance and return ``state["step"]``, a float32 0-d tensor as in PyTorch."""
+    """Advance and return ``state["step"]`` (created by ``new_step`` if absent)."""
     if "step" not in state:
-        state["step"] = Tensor._make(np.asarray(0.0, np.float32))
+        state["step"] = new_step()
     step = state["step"]
     step._data = np.asarray(step._data + 1, np.float32)
     return float(step._data)
 
 
-def param_grad(p: Tensor, maximize: bool) -> np.ndarray:
+def param_grad(p: Tensor, group: dict, l2_decay: bool = True) -> np.ndarray:
+    """The gradient to step along: negated under ``maximize``, then (unless ``l2_decay`` is off)
+    plus ``weight_decay * p``, PyTorch's coupled (L2) weight decay."""
     g = p._grad._data
-    return -g if maximize else g
+    if group["maximize"]:
+        g = -g
+    if l2_decay and group["weight_decay"] != 0:
+        g = add_scaled(g, p._data, group["weight_decay"])
+    return g
 
 
-def finish(p: Tensor) -> None:
-    """An in-place update happened: bump the version counter as PyTorch's ``add_`` does."""
-    p._bump_version()
+_LABELS = {"lr": "learning rate", "eps": "epsilon value"}
 
 
-def check_lr(lr) -> None:
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-
-
-def check_eps(eps) -> None:
-    if not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
-
-
-def check_weight_decay(weight_decay) -> None:
-    if not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-
-
-params_with_grad = _params_with_grad
+def check_nonnegative(**values) -> None:
+    """PyTorch's ``Invalid <name> value: <value>`` checks, in the order given (NaN fails too)."""
+    for name, value in values.items():
+        if not 0.0 <= value:
+            raise ValueError(f"Invalid {_LABELS.get(name, name + ' value')}: {value}")

@@ -15,17 +15,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._kernels import add_scaled, addcdiv, addcmul, lerp, write
-from .optimizer import (
-    Optimizer,
-    check_eps,
-    check_lr,
-    check_weight_decay,
-    finish,
-    param_grad,
-    params_with_grad,
-    state_array,
-    step_count,
-)
+from .optimizer import Optimizer, check_nonnegative, param_grad, state_array, step_count
 
 
 class RMSprop(Optimizer):
@@ -43,11 +33,10 @@ class RMSprop(Optimizer):
         maximize: bool = False,
         differentiable: bool = False,
     ) -> None:
-        check_lr(lr)
-        check_eps(eps)
+        check_nonnegative(lr=lr, eps=eps)
         if momentum < 0.0:
             raise ValueError(f"Invalid momentum value: {momentum}")
-        check_weight_decay(weight_decay)
+        check_nonnegative(weight_decay=weight_decay)
         if alpha < 0.0:
             raise ValueError(f"Invalid alpha value: {alpha}")
         defaults = {
@@ -64,17 +53,10 @@ class RMSprop(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            for p in params_with_grad(group):
-                self._update(p, group)
-        return loss
-
     def _update(self, p: Tensor, group: dict) -> None:
         data = p._data
         f = data.dtype.type
-        grad = param_grad(p, group["maximize"])
+        grad = param_grad(p, group)
         state = self.state[p]
         step_count(state)
         square_avg = state_array(state, "square_avg", data)
@@ -83,8 +65,6 @@ class RMSprop(Optimizer):
         if group["centered"]:
             state_array(state, "grad_avg", data)
         alpha = group["alpha"]
-        if group["weight_decay"] != 0:
-            grad = add_scaled(grad, data, group["weight_decay"])
         write(square_avg, addcmul(square_avg * f(alpha), grad, grad, 1 - alpha))
         if group["centered"]:
             grad_avg = state["grad_avg"]._data
@@ -99,4 +79,3 @@ class RMSprop(Optimizer):
             write(data, add_scaled(data, buf, -group["lr"]))
         else:
             write(data, addcdiv(data, grad, avg, -group["lr"]))
-        finish(p)

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._kernels import add_scaled, write
-from .optimizer import Optimizer, check_lr, check_weight_decay, finish, param_grad, params_with_grad
+from .optimizer import Optimizer, check_nonnegative, param_grad
 
 
 class SGD(Optimizer):
@@ -34,10 +34,10 @@ class SGD(Optimizer):
         differentiable: bool = False,
         fused=None,
     ) -> None:
-        check_lr(lr)
+        check_nonnegative(lr=lr)
         if momentum < 0.0:
             raise ValueError(f"Invalid momentum value: {momentum}")
-        check_weight_decay(weight_decay)
+        check_nonnegative(weight_decay=weight_decay)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         defaults = {
@@ -53,17 +53,8 @@ class SGD(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            for p in params_with_grad(group):
-                self._update(p, group)
-        return loss
-
     def _update(self, p: Tensor, group: dict) -> None:
-        grad = param_grad(p, group["maximize"])
-        if group["weight_decay"] != 0:
-            grad = add_scaled(grad, p._data, group["weight_decay"])
+        grad = param_grad(p, group)
         momentum = group["momentum"]
         if momentum != 0:
             state = self.state[p]
@@ -76,4 +67,3 @@ class SGD(Optimizer):
                 write(buf._data, add_scaled(scaled, grad, 1 - group["dampening"]))
             grad = add_scaled(grad, buf._data, momentum) if group["nesterov"] else buf._data
         write(p._data, add_scaled(p._data, grad, -group["lr"]))
-        finish(p)

@@ -1,0 +1,312 @@
+"""Elementwise losses with PyTorch's nodes: mse_loss, smooth_l1_loss, huber_loss and
+binary_cross_entropy (+ with_logits) as primitives; l1_loss decomposed as PyTorch does.
+
+>>> import graphgrad as torch
+>>> import graphgrad.nn.functional as F
+>>> x = torch.tensor([0.0, 2.0], requires_grad=True)
+>>> F.mse_loss(x, torch.tensor([1.0, 1.0]))
+tensor(1., grad_fn=<MseLossBackward0>)
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..ops.activation import softplus
+from ..ops.elementwise import clamp_min, log, sigmoid, where
+from ..ops.linalg import broadcast_batch
+from ..ops.primitive import Primitive, apply
+from ..tensor import Tensor
+from ._reduction import mean_scale, reduce_array, reduce_tensor, reduction_code, reduction_name
+
+
+def _elementwise_jvp(rule):
+    """The forward rule of an elementwise loss from its backward ``rule`` (``g * f'`` times the
+    mean's 1/numel): before the reduction the Jacobian is diagonal, so the rule applied to the
+    tangent, summed when the loss is reduced, is the loss's tangent."""
+
+    def jvp(t: Tensor, s: dict) -> Tensor:
+        v = rule(t, s)
+        return v if s["reduction"] == 0 else v.sum()
+
+    return jvp
+
+
+def _elementwise_loss(
+    name: str, node: str, forward, rules: tuple, attrs: tuple, saves: dict | None = None
+) -> Primitive:
+    """A loss primitive elementwise in ``(self, target)`` before its reduction, whose forward
+    rules come from its backward ones; by default the target is saved for the first rule only."""
+    return Primitive(
+        name,
+        node,
+        forward,
+        rules,
+        inputs=("self", "target"),
+        saves=saves or {"self": (0, 1), "target": (0,)},
+        dtype="promote",
+        attrs=attrs,
+        jvp=tuple(_elementwise_jvp(rule) for rule in rules),
+    )
+
+
+def _pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
+    """Warn about a target of another size, then broadcast both, as PyTorch's losses do."""
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            UserWarning,
+            stacklevel=3,
+        )
+        shape = broadcast_batch(input.shape, target.shape)
+        if input.shape != shape:
+            input = input.expand(shape)
+        if target.shape != shape:
+            target = target.expand(shape)
+    return input, target
+
+
+# -- regression losses ------------------------------------------------------------------------
+def _pointwise(name: str, node: str, forward, grad_fn, attrs: tuple) -> Primitive:
+    """A loss ``reduce(f(input - target))`` whose gradient is ``f'(input - target)``."""
+
+    def rule_self(g: Tensor, s: dict) -> Tensor:
+        return grad_fn(g, s["self"] - s["target"], s) * mean_scale(s)
+
+    def rule_target(g: Tensor, s: dict) -> Tensor:
+        return -grad_fn(g, s["self"] - s["target"], s) * mean_scale(s)
+
+    return _elementwise_loss(
+        name,
+        node,
+        lambda a, b, reduction, **kw: reduce_array(forward(a - b, kw), reduction),
+        (rule_self, rule_target),
+        attrs + ("reduction", "self", "target"),
+        saves={"self": (0, 1), "target": (0, 1)},
+    )
+
+
+_mse = _pointwise(
+    "mse_loss", "MseLossBackward0", lambda d, kw: d * d, lambda g, d, s: g * d * 2, ()
+)
+
+
+def _smooth_l1_array(d: np.ndarray, kw: dict) -> np.ndarray:
+    z, beta = np.abs(d), kw["beta"]
+    return np.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta).astype(d.dtype, copy=False)
+
+
+def _huber_array(d: np.ndarray, kw: dict) -> np.ndarray:
+    z, delta = np.abs(d), kw["delta"]
+    return np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(d.dtype, copy=False)
+
+
+def _clipped(limit: str, inside_scale: bool):
+    def grad(g: Tensor, d: Tensor, s: dict) -> Tensor:
+        c = s[limit]
+        inner = g * d / c if inside_scale else g * d
+        return where(
+            d < -c,
+            g * -(1.0 if inside_scale else c),
+            where(d > c, g * (1.0 if inside_scale else c), inner),
+        )
+
+    return grad
+
+
+_smooth_l1 = _pointwise(
+    "smooth_l1_loss", "SmoothL1LossBackward0", _smooth_l1_array, _clipped("beta", True), ("beta",)
+)
+_huber = _pointwise(
+    "huber_loss", "HuberLossBackward0", _huber_array, _clipped("delta", False), ("delta",)
+)
+
+
+def _regression(prim, input, target, code, **params) -> Tensor:
+    input, target = _pair(input, target)
+    return apply(prim, input, target, reduction=code, numel=input.numel(), **params)
+
+
+def mse_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    weight=None,
+) -> Tensor:
+    """Mean squared error (F.mse_loss)."""
+    return _regression(_mse, input, target, reduction_code(reduction, size_average, reduce))
+
+
+def l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    weight=None,
+) -> Tensor:
+    """Mean absolute error, as PyTorch decomposes it: sub, abs, mean (F.l1_loss)."""
+    code = reduction_code(reduction, size_average, reduce)
+    input, target = _pair(input, target)
+    loss = (input - target).abs()
+    return reduce_tensor(loss, code)
+
+
+def smooth_l1_loss(
+    input: Tensor,
+    target: Tensor,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Tensor:
+    """Squared below ``beta``, absolute above (F.smooth_l1_loss)."""
+    code = reduction_code(reduction, size_average, reduce)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0:
+        return l1_loss(input, target, reduction=reduction_name(code))
+    return _regression(_smooth_l1, input, target, code, beta=beta)
+
+
+def huber_loss(
+    input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight=None
+) -> Tensor:
+    """Squared below ``delta``, ``delta``-scaled absolute above (F.huber_loss)."""
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    return _regression(_huber, input, target, reduction_code(reduction), delta=delta)
+
+
+# -- binary cross entropy ---------------------------------------------------------------------
+def _bce_forward(x, t, weight, reduction, **_):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_x = np.maximum(np.log(x), -100)
+        log_1mx = np.maximum(np.log1p(-x), -100)
+    loss = -(t * log_x + (1 - t) * log_1mx)
+    if weight is not None:
+        loss = loss * weight._data
+    return reduce_array(loss.astype(x.dtype, copy=False), reduction)
+
+
+def _weighted(grad: Tensor, s: dict) -> Tensor:
+    if s["weight"] is not None:
+        grad = grad * s["weight"]
+    return grad * mean_scale(s)
+
+
+def _bce_self_rule(g: Tensor, s: dict) -> Tensor:
+    x = s["self"]
+    return _weighted(g * (x - s["target"]) / clamp_min((1 - x) * x, 1e-12), s)
+
+
+def _bce_target_rule(g: Tensor, s: dict) -> Tensor:
+    return _weighted(g * (log(1 - s["self"]) - log(s["self"])), s)
+
+
+_bce = _elementwise_loss(
+    "binary_cross_entropy",
+    "BinaryCrossEntropyBackward0",
+    _bce_forward,
+    (_bce_self_rule, _bce_target_rule),
+    ("reduction", "self", "target", "weight"),
+)
+
+
+def binary_cross_entropy(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+) -> Tensor:
+    """Cross entropy of probabilities ``input`` against targets in [0, 1] (F.bce)."""
+    code = reduction_code(reduction, size_average, reduce)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}) is deprecated. Please ensure they have the same size."
+        )
+    if weight is not None and weight.shape != input.shape:
+        weight = weight.expand(broadcast_batch(target.shape, weight.shape))
+    x = input._data
+    if np.any((x < 0) | (x > 1)):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    return apply(_bce, input, target, weight=weight, reduction=code, numel=input.numel())
+
+
+def _bcel_forward(x, t, weight, pos_weight, reduction, **_):
+    log_sig = -(np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x))))
+    if pos_weight is not None:
+        log_sig = log_sig * ((pos_weight._data - 1) * t + 1)
+    loss = (1 - t) * x - log_sig
+    if weight is not None:
+        loss = loss * weight._data
+    return reduce_array(loss.astype(x.dtype, copy=False), reduction)
+
+
+def _bcel_self_rule(g: Tensor, s: dict) -> Tensor:
+    x, t, pw = s["self"], s["target"], s["pos_weight"]
+    if pw is None:
+        return _weighted(g * (sigmoid(x) - t), s)
+    pt = pw * t
+    return _weighted(g * ((pt + 1 - t) * sigmoid(x) - pt), s)
+
+
+def _bcel_target_rule(g: Tensor, s: dict) -> Tensor:
+    x, pw = s["self"], s["pos_weight"]
+    if pw is None:
+        return _weighted(g * -x, s)
+    return _weighted(g * (pw * softplus(-x) - softplus(x)), s)
+
+
+_bcel = _elementwise_loss(
+    "binary_cross_entropy_with_logits",
+    "BinaryCrossEntropyWithLogitsBackward0",
+    _bcel_forward,
+    (_bcel_self_rule, _bcel_target_rule),
+    ("pos_weight", "reduction", "self", "target", "weight"),
+)
+
+
+def binary_cross_entropy_with_logits(
+    input: Tensor,
+    target: Tensor,
+    weight: Tensor | None = None,
+    size_average=None,
+    reduce=None,
+    reduction: str = "mean",
+    pos_weight: Tensor | None = None,
+) -> Tensor:
+    """Sigmoid + binary cross entropy in one stable step (F.binary_cross_entropy_with_logits)."""
+    code = reduction_code(reduction, size_average, reduce)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Target size ({target.shape}) must be the same as input size ({input.shape})"
+        )
+    return apply(
+        _bcel,
+        input,
+        target,
+        weight=weight,
+        pos_weight=pos_weight,
+        reduction=code,
+        numel=input.numel(),
+    )
+
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "huber_loss",
+    "l1_loss",
+    "mse_loss",
+    "smooth_l1_loss",
+]
