@@ -112,3 +112,23 @@ def test_long_chain_is_freed_without_recursion():
     del y
     assert ref() is None
     assert x.grad.item() == 1.0
+
+
+def test_leaf_gradients_never_alias_other_tensors():
+    # The engine stores a new gradient as .grad without a copy only when nothing else holds it:
+    # a gradient passed through (x + y), the caller's own tensor, or a view is copied.
+    x = torch.ones(3, requires_grad=True)
+    y = torch.ones(3, requires_grad=True)
+    seed = torch.ones(3)
+    (x + y).backward(seed)
+    (x + y).backward(seed)  # accumulates in place into x.grad and y.grad
+    assert not np.shares_memory(x.grad._data, y.grad._data)
+    assert not np.shares_memory(x.grad._data, seed._data)
+    np.testing.assert_array_equal(seed.numpy(), [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0, 2.0])
+    a = torch.ones(2, 2, requires_grad=True)
+    b = torch.ones(2, 2, requires_grad=True)
+    (a @ b).sum().backward()  # mm's rules make new arrays: they become the .grad tensors
+    (a @ b).sum().backward()
+    np.testing.assert_array_equal(a.grad.numpy(), np.full((2, 2), 4.0))
+    np.testing.assert_array_equal(b.grad.numpy(), np.full((2, 2), 4.0))

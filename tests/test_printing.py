@@ -30,14 +30,9 @@ dtypes = importlib.import_module("graphgrad.dtypes")
 # -- a stand-in tensor ---------------------------------------------------------------------------
 
 
-class _Fn:
-    """A grad_fn stand-in: only ``name()`` is read by the printer."""
-
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def name(self) -> str:
-        return self._name
+def _Fn(name: str):  # noqa: N802 - stands in for a node class
+    """A grad_fn stand-in: the printer shows its class name, as PyTorch does."""
+    return type(name, (), {"name": lambda self: name})()
 
 
 class Tensor:

@@ -260,6 +260,52 @@ def test_kernel_fma_shortcut_matches_exact_fma(offset):
         assert _same_bits(got[0], ref[0]) and _same_bits(got[1], ref[1])
 
 
+def _fill_words(blocks: int, seed: int) -> np.ndarray:
+    """Random words for ``blocks`` blocks of 16, the first block holding the edge inputs."""
+    words = np.random.default_rng(seed).integers(0, 1 << 32, blocks * 16, dtype=np.uint32)
+    words[:16] = [0, 0xFFFFFF, 1, 0x800000, 0x5A827A, 0xFF000000, 7, 0xABCDEF] * 2
+    return words
+
+
+@pytest.mark.parametrize(("mean", "std"), [(0.0, 1.0), (0.5, 1.0), (-1.25, 3.5)])
+def test_float32_fill_matches_the_reference_kernel(mean, std):
+    """fill16_f32 (chunked, deinterleaved, octants by bit operations) equals the exact-FMA
+    references applied pair by pair, over two full chunks and a short one."""
+    words = _fill_words(2 * _normal._LANES // 8 + 5, seed=3)
+    out = np.empty(len(words), f32)
+    _normal.fill16_f32(words, out, mean, std)
+    k = (words & np.uint32(0xFFFFFF)).reshape(-1, 2, 8)
+    u1 = f32(1) - k[:, 0].ravel().astype(f32) * f32(2.0**-24)
+    radius = np.sqrt(_log_reference(u1) * f32(-2))
+    sin, cos = _sincos_reference(k[:, 1].ravel().astype(f32) * _normal._TWO_PI_ULP)
+    want = np.empty((len(k), 2, 8), f32)
+    for half, trig in ((0, cos), (1, sin)):
+        want[:, half] = _fma.fma32(radius * trig, f32(std), f32(mean)).reshape(-1, 8)
+    assert _same_bits(out, want.ravel())
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_float64_fill_matches_the_c_library(monkeypatch, fallback):
+    """fill16_f64 equals double Box-Muller with ``math`` (the C library) pair by pair, both
+    through NumPy's ufuncs on reversed views and through the per-value fallback."""
+    if fallback:
+        monkeypatch.setattr(_normal, "_libm_ok", lambda: False)
+    else:
+        assert _normal._libm_ok()  # true wherever NumPy's SIMD loops skip negative strides
+    words = _fill_words(2 * (_normal._LANES // 8 + 3), seed=4)  # 32 words per block
+    out = np.empty(len(words) // 2)
+    _normal.fill16_f64(words, out, 0.25, 1.5)
+    w = words.astype(np.uint64)
+    u = (((w[0::2] << np.uint64(32)) | w[1::2]) & np.uint64((1 << 53) - 1)) * 2.0**-53
+    want = np.empty(len(u))
+    for b in range(0, len(u), 16):
+        for j in range(b, b + 8):
+            radius = math.sqrt(-2.0 * math.log(1.0 - u[j]))
+            theta = 2.0 * math.pi * u[j + 8]
+            want[j], want[j + 8] = radius * math.cos(theta), radius * math.sin(theta)
+    assert _same_bits(out, _fma.fma64(want, 1.5, 0.25))
+
+
 # -- state ----------------------------------------------------------------------------------------
 def test_state_round_trip_includes_the_cached_normal():
     g = gg.Generator().manual_seed(11)

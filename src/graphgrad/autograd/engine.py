@@ -16,7 +16,14 @@ from ..tensor import Tensor
 from . import anomaly_mode
 from .anomaly_mode import state as _anomaly
 from .grad_mode import set_grad_enabled
-from .node import AccumulateGrad, Node, accumulate_into, check_hook_count, check_hook_result
+from .node import (
+    AccumulateGrad,
+    FunctionNode,
+    Node,
+    accumulate_into,
+    check_hook_count,
+    check_hook_result,
+)
 
 
 def _count_dependencies(roots: list[Node]) -> dict[Node, int]:
@@ -57,6 +64,19 @@ def _needed_nodes(roots: list[Node], targets: dict) -> dict[Node, bool]:
                 if any(needed.get(c, False) for c, _ in node._next_functions):
                     needed[node] = True
     return needed
+
+
+def _sole(grad: Tensor, grads: list, outs: list) -> bool:
+    """Whether a node's output ``grad`` is its own: not an incoming gradient passed on, and not
+    also given to another input (identity checks: ``==`` would compare tensors elementwise)."""
+    for g in grads:
+        if g is grad:
+            return False
+    count = 0
+    for o in outs:
+        if o is grad:
+            count += 1
+    return count == 1
 
 
 def _fit(grad: Tensor, meta, node: Node, index: int) -> Tensor:
@@ -125,6 +145,7 @@ class _GraphTask:
         self.needed = _needed_nodes(roots, targets) if targets is not None else None
         self.accumulate = accumulate
         self.captured: dict = {}
+        self.owned: dict[Node, Tensor] = {}  # AccumulateGrad -> a gradient only it holds
         self._tiebreak = 0
         self.call = _call_node_checked if _anomaly.enabled else _call_node
 
@@ -151,21 +172,27 @@ class _GraphTask:
         ready, buffers, deps = self.ready, self.buffers, self.deps
         heappop, heappush = heapq.heappop, heapq.heappush
         plain = self.targets is None and self.call is _call_node
+        owned = self.owned
         while ready:
             node = heappop(ready)[2]
             grads = buffers.pop(node, None) or [None]
             if node._tensor_hooks:
                 grads = _run_tensor_hooks(node, grads)
-            if not plain or node.__class__ is AccumulateGrad:
+            if not plain:
                 self._propagate(node, self._execute(node, grads, retain_graph))
                 continue
+            if node.__class__ is AccumulateGrad:
+                self._accumulate(node, grads, retain_graph)
+                continue
             outs = None
+            fresh = False  # outs are new tensors of a primitive's rules (no hooks saw them)
             for g in grads:
                 if g is not None:
                     if node._pre_hooks or node._post_hooks:
                         outs = _call_node(node, grads, retain_graph)
                     else:
                         outs = node.apply(grads)
+                        fresh = isinstance(node, FunctionNode)
                         if not retain_graph:
                             node.release()
                     break
@@ -181,13 +208,31 @@ class _GraphTask:
                             g = _fit(g, meta, node, i)
                         if nr == 0 and nxt not in buffers:
                             buffers[nxt] = [g]
+                            if fresh and nxt.__class__ is AccumulateGrad:
+                                if _sole(outs[i], grads, outs):
+                                    owned[nxt] = g
                         else:
                             self.add_grad(nxt, nr, g)
+                            owned.pop(nxt, None)
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
                     self._tiebreak += 1
                     heappush(ready, (-nxt._sequence_nr, self._tiebreak, nxt))
+
+    def _accumulate(self, node: AccumulateGrad, grads: list, retain_graph: bool) -> None:
+        """Run a leaf's AccumulateGrad. A gradient that a rule made for this leaf alone (no hook
+        saw it) becomes ``.grad`` without a copy, as PyTorch's AccumulateGrad steals a gradient
+        that nothing else holds."""
+        owned = self.owned.pop(node, None)
+        if not self.accumulate:
+            return
+        if owned is not None and owned is grads[0] and not (
+            node._tensor_hooks or node._pre_hooks or node._post_hooks
+        ):
+            node.apply(grads, owned=True)
+        else:
+            _call_node(node, grads, retain_graph)
 
     def _execute(self, node: Node, grads: list, retain_graph: bool) -> list | None:
         targets = self.targets

@@ -215,9 +215,9 @@ class AccumulateGrad(Node):
         if hooks is not None or self.variable._backward_hooks is None:
             self.variable._backward_hooks = hooks
 
-    def apply(self, grads: list) -> list:
+    def apply(self, grads: list, owned: bool = False) -> list:
         variable = self.variable
-        accumulate_into(variable, grads[0])
+        accumulate_into(variable, grads[0], owned)
         hooks = variable._post_accumulate_grad_hooks
         if hooks:
             for hook in list(hooks):
@@ -226,13 +226,20 @@ class AccumulateGrad(Node):
         return []
 
 
-def accumulate_into(variable: Tensor, grad: Tensor | None) -> None:
-    """``variable.grad += grad``, in place when no graph is being built (as PyTorch does)."""
+def accumulate_into(variable: Tensor, grad: Tensor | None, owned: bool = False) -> None:
+    """``variable.grad += grad``, in place when no graph is being built (as PyTorch does).
+
+    ``owned``: the engine vouches that nothing else holds ``grad``; it is then stored as it is
+    when it is a plain, contiguous array of its own that no view or saved slot shares (its
+    version counter, made on first use, does not exist yet).
+    """
     if grad is None:
         return
     old = variable._grad
     if old is None:
         if _grad_state.enabled:
+            variable._grad = grad
+        elif owned and _stealable(grad):
             variable._grad = grad
         else:
             # The engine may hand the same tensor to several slots: store a private copy.
@@ -241,6 +248,19 @@ def accumulate_into(variable: Tensor, grad: Tensor | None) -> None:
         variable._grad = old + grad
     else:
         np.add(old._data, grad._data, out=old._data, casting="unsafe")
+
+
+def _stealable(grad: Tensor) -> bool:
+    data = grad._data
+    return (
+        grad.__class__ is Tensor
+        and grad._vc is None
+        and grad._base is None
+        and grad.grad_fn is None
+        and data.base is None
+        and data.flags.c_contiguous
+        and data.flags.writeable
+    )
 
 
 class SavedSlot:

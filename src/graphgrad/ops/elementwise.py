@@ -371,10 +371,23 @@ _sigmoid_backward = Primitive(
     inputs=("grad_output", "output"), saves={"grad_output": (1,), "output": (0, 1)},
     dtype="promote", jvp=DIAGONAL,
 )
+_UINT_OF_SIZE = {2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def _threshold_backward_forward(g: np.ndarray, x: np.ndarray, threshold) -> np.ndarray:
+    """``g`` where ``x > threshold`` (and where x is NaN), else +0.0 (spec 3.26), as PyTorch's
+    ``x <= threshold ? 0 : g``. On the bits, ``g & mask``: exact, and several times quicker than
+    ``np.where``, whose branches mispredict on a ReLU's random pattern."""
+    uint = _UINT_OF_SIZE.get(g.dtype.itemsize) if g.dtype.kind == "f" else None
+    if uint is None:
+        return np.where(x <= threshold, g.dtype.type(0), g)
+    keep = np.asarray(x <= threshold).view(np.uint8).astype(uint)
+    keep -= uint(1)  # 1 (drop) -> 0, 0 (keep) -> all ones
+    return np.bitwise_and(g.view(uint), keep).view(g.dtype)
+
+
 _threshold_backward = Primitive(
-    "threshold_backward", "ThresholdBackwardBackward0",
-    # 0 where self <= threshold: +0.0 even for a negative gradient (spec 3.26); NaN passes.
-    lambda g, x, threshold: np.where(x <= threshold, g.dtype.type(0), g),
+    "threshold_backward", "ThresholdBackwardBackward0", _threshold_backward_forward,
     (lambda g, s: threshold_backward(g, s["self"], s["threshold"]),
      lambda g, s: Tensor._make(np.zeros_like(g._data))),
     inputs=("grad_output", "self"), saves={"self": (0,)}, attrs=("self", "threshold"),
