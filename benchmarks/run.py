@@ -167,7 +167,10 @@ def _child(*argv: str, bytecode: bool = True) -> dict:
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed packages are: compiled once
     out = subprocess.run(
         [sys.executable, os.path.join(HERE, "child.py"), *argv],
-        env=env, capture_output=True, text=True, check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -187,25 +190,57 @@ def run_processes(args) -> tuple[list[Row], dict]:
     reps = 3 if args.quick else 5
     if not args.only or "W7" in args.only:
         res = _alternate(lambda s: ("w7", s, "100000"), systems, reps)
-        rows.append(Row("W7", "100,000 chained scalar ops + backward: time",
-                        {s: [r["time_s"] for r in v] for s, v in res.items()}))
-        rows.append(Row("W7m", "100,000 chained scalar ops + backward: peak memory",
-                        {s: [r["peak_mib"] for r in v] for s, v in res.items()}, unit="MiB"))
+        rows.append(
+            Row(
+                "W7",
+                "100,000 chained scalar ops + backward: time",
+                {s: [r["time_s"] for r in v] for s, v in res.items()},
+            )
+        )
+        rows.append(
+            Row(
+                "W7m",
+                "100,000 chained scalar ops + backward: peak memory",
+                {s: [r["peak_mib"] for r in v] for s, v in res.items()},
+                unit="MiB",
+            )
+        )
+        rows.append(
+            Row(
+                "W7p",
+                "the same, peak memory of the whole process",
+                {s: [r["process_peak_mib"] for r in v] for s, v in res.items()},
+                unit="MiB",
+            )
+        )
         if not args.quick:  # a million ops: it works, and in linear time
             big = [_child("w7", GG, "1000000")]
-            extra["W7_1M"] = {"time_s": [b["time_s"] for b in big],
-                              "peak_mib": [b["peak_mib"] for b in big]}
+            extra["W7_1M"] = {
+                "time_s": [b["time_s"] for b in big],
+                "peak_mib": [b["peak_mib"] for b in big],
+            }
             extra["W7_100k_time_s"] = res[GG]
     if not args.only or "W8" in args.only:
         res = _alternate(lambda s: ("w8", s, "1024"), systems, reps)
-        rows.append(Row("W8", "peak memory of W5's step, batch 1024 (own process)",
-                        {s: [r["peak_mib"] for r in v] for s, v in res.items()}, unit="MiB"))
+        rows.append(
+            Row(
+                "W8",
+                "peak memory of W5's step, batch 1024 (own process)",
+                {s: [r["peak_mib"] for r in v] for s, v in res.items()},
+                unit="MiB",
+            )
+        )
     if not args.only or "import" in args.only:
         for s in systems:
             _child("import", s)  # compile bytecode once, as installing a package does
         res = _alternate(lambda s: ("import", s), systems, 3 * reps)
-        rows.append(Row("import", "import graphgrad / import torch (fresh process)",
-                        {s: [r["time_s"] for r in v] for s, v in res.items()}))
+        rows.append(
+            Row(
+                "import",
+                "import graphgrad / import torch (fresh process)",
+                {s: [r["time_s"] for r in v] for s, v in res.items()},
+            )
+        )
     return rows, extra
 
 

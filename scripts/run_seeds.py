@@ -32,8 +32,9 @@ def run(path: Path) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / path.name
         script.write_text(ported_source(path))
-        return subprocess.run([sys.executable, str(script)], cwd=tmp, capture_output=True,
-                              text=True, timeout=60)
+        return subprocess.run(
+            [sys.executable, str(script)], cwd=tmp, capture_output=True, text=True, timeout=60
+        )
 
 
 def main(argv: list[str]) -> int:

@@ -145,7 +145,9 @@ def test_non_scalar_backward_errors():
 def test_backward_on_tensor_without_grad():
     with pytest.raises(RuntimeError) as err:
         torch.tensor(1.0).backward()
-    assert str(err.value) == "element 0 of tensors does not require grad and does not have a grad_fn"
+    assert str(err.value) == (
+        "element 0 of tensors does not require grad and does not have a grad_fn"
+    )
 
 
 def test_leaf_backward_adds_one():
@@ -276,8 +278,7 @@ def test_broadcast_gradients_reduce_to_input_shapes():
     c = torch.ones(4, requires_grad=True)
     s = torch.tensor(2.0, requires_grad=True)
     (a * b + c * s).sum().backward()
-    assert (a.grad.shape, b.grad.shape, c.grad.shape, s.grad.shape) == (
-        (3, 1), (1, 4), (4,), ())
+    assert (a.grad.shape, b.grad.shape, c.grad.shape, s.grad.shape) == ((3, 1), (1, 4), (4,), ())
     assert a.grad.tolist() == [[4.0]] * 3 and s.grad.item() == 12.0
     k = torch.ones(1, requires_grad=True)
     (k * torch.ones(2, 3)).sum().backward()

@@ -47,16 +47,18 @@ Gradient of b2: tensor([1.])
 def _run(source: str, tmp_path: Path) -> str:
     script = tmp_path / "program.py"
     script.write_text(source)
-    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
 def _seeded(n: int) -> str:
     source = ported_source(SEED_DIR / f"example{n}.py")
-    return source.replace("import graphgrad as torch\n",
-                          "import graphgrad as torch\ntorch.manual_seed(0)\n", 1)
+    return source.replace(
+        "import graphgrad as torch\n", "import graphgrad as torch\ntorch.manual_seed(0)\n", 1
+    )
 
 
 def test_example_1(tmp_path):

@@ -19,16 +19,20 @@ def _message(fn) -> str:
 
 def test_requires_grad_on_integer_tensors_three_texts():
     assert _message(lambda: torch.tensor(7, requires_grad=True)) == (
-        "Only Tensors of floating point and complex dtype can require gradients")
+        "Only Tensors of floating point and complex dtype can require gradients"
+    )
     assert _message(lambda: torch.ones(3, dtype=torch.long, requires_grad=True)) == (
-        "Only Tensors of floating point and complex dtype can require gradients")
+        "Only Tensors of floating point and complex dtype can require gradients"
+    )
     assert _message(lambda: torch.arange(3).requires_grad_()) == (
-        "only Tensors of floating point dtype can require gradients")
+        "only Tensors of floating point dtype can require gradients"
+    )
     t = torch.arange(3)
     with pytest.raises(RuntimeError) as err:
         t.requires_grad = True
     assert str(err.value) == (
-        "only Tensors of floating point and complex dtype can require gradients")
+        "only Tensors of floating point and complex dtype can require gradients"
+    )
 
 
 def test_requires_grad_flag_on_non_leaf():
@@ -62,7 +66,8 @@ def test_retain_grad():
     assert y.retains_grad
     x.retain_grad()  # no-op on a leaf
     assert _message(lambda: torch.tensor(1.0).retain_grad()) == (
-        "can't retain_grad on Tensor that has requires_grad=False")
+        "can't retain_grad on Tensor that has requires_grad=False"
+    )
 
 
 def test_detach_shares_storage_and_version():
@@ -78,7 +83,8 @@ def test_detach_shares_storage_and_version():
         "one of the variables needed for gradient computation has been modified by an inplace "
         "operation: [torch.FloatTensor [2]], which is output 0 of Exp, is at version 1; expected "
         "version 0 instead. Hint: enable anomaly detection to find the operation that failed to "
-        "compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        "compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
 
 
 def test_data_is_untracked():
@@ -101,7 +107,8 @@ def test_inplace_on_leaf_errors():
     x = torch.ones(3, requires_grad=True)
     for op in (lambda: x.add_(1), lambda: x.mul_(2), lambda: x.zero_(), lambda: x.sub_(1)):
         assert _message(op) == (
-            "a leaf Variable that requires grad is being used in an in-place operation.")
+            "a leaf Variable that requires grad is being used in an in-place operation."
+        )
 
     def iadd():
         y = x
@@ -126,7 +133,8 @@ def test_inplace_rebases_grad_fn_and_bumps_version():
     assert (y.grad_fn.name(), y._version) == ("SigmoidBackward0", 5)
     # relu_ saved its output, which sigmoid_ then overwrote: PyTorch refuses, and so do we.
     assert "which is output 0 of Relu, is at version 5; expected version 4" in _message(
-        lambda: y.sum().backward())
+        lambda: y.sum().backward()
+    )
     b = torch.tensor([-0.5, 0.1, 0.2], requires_grad=True)
     y = b * 2
     y.add_(1)
@@ -162,12 +170,13 @@ def test_saved_tensor_modified_in_place():
     y = x * 2
     z = y**2
     y.add_(1)
-    assert "[torch.FloatTensor [2]], which is output 0 of Add, is at version 1; expected " \
-           "version 0 instead." in _message(lambda: z.sum().backward())
+    assert (
+        "[torch.FloatTensor [2]], which is output 0 of Add, is at version 1; expected "
+        "version 0 instead." in _message(lambda: z.sum().backward())
+    )
     y = x.sigmoid()
     y.mul_(2)
-    assert "which is output 0 of Sigmoid, is at version 1" in _message(
-        lambda: y.sum().backward())
+    assert "which is output 0 of Sigmoid, is at version 1" in _message(lambda: y.sum().backward())
     y = x + 1
     y.relu_()
     y.sum().backward()
@@ -183,14 +192,17 @@ def test_saved_tensor_modified_in_place():
         "one of the variables needed for gradient computation has been modified by an inplace "
         "operation: [torch.FloatTensor [3, 4]] is at version 1; expected version 0 instead. "
         "Hint: enable anomaly detection to find the operation that failed to compute its "
-        "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
 
 
 def test_inplace_result_errors():
     assert _message(lambda: torch.tensor([1, 2]).add_(1.5)) == (
-        "result type Float can't be cast to the desired output type Long")
+        "result type Float can't be cast to the desired output type Long"
+    )
     assert _message(lambda: torch.ones(3).add_(torch.ones(2, 3))) == (
-        "output with shape [3] doesn't match the broadcast shape [2, 3]")
+        "output with shape [3] doesn't match the broadcast shape [2, 3]"
+    )
 
 
 @pytest.mark.parametrize(
@@ -212,8 +224,7 @@ def test_inplace_result_errors():
         (lambda: torch.tensor([1, 2]) + 1.5, torch.float32),
         (lambda: torch.tensor([1, 2]) / 2, torch.float32),
         (lambda: torch.tensor([1, 2]) // 2, torch.int64),
-        (lambda: torch.ones(2, dtype=torch.int32) + torch.ones(2, dtype=torch.int64),
-         torch.int64),
+        (lambda: torch.ones(2, dtype=torch.int32) + torch.ones(2, dtype=torch.int64), torch.int64),
         (lambda: torch.ones(2) + torch.ones(2, dtype=torch.float64), torch.float64),
         (lambda: torch.ones(2, dtype=torch.bool) + torch.ones(2, dtype=torch.bool), torch.bool),
         (lambda: torch.ones(2) + torch.tensor(1.0, dtype=torch.float64), torch.float32),
@@ -237,21 +248,27 @@ def test_promotion_values_and_errors():
     assert repr(torch.tensor([1, 2]) / 2) == "tensor([0.5000, 1.0000])"
     assert repr(torch.tensor([True, True]).sum()) == "tensor(2)"
     assert _message(lambda: torch.tensor([1, 2]) ** -1) == (
-        "Integers to negative integer powers are not allowed.")
+        "Integers to negative integer powers are not allowed."
+    )
     assert _message(lambda: torch.tensor([1, 2]).mean()) == (
         "mean(): could not infer output dtype. Input dtype must be either a floating point or "
-        "complex dtype. Got: Long")
+        "complex dtype. Got: Long"
+    )
 
 
 def test_conversions():
     assert _message(lambda: float(torch.ones(2))) == (
-        "only one element tensors can be converted to Python scalars")
+        "only one element tensors can be converted to Python scalars"
+    )
     assert _message(lambda: torch.ones(2).item()) == (
-        "a Tensor with 2 elements cannot be converted to Scalar")
+        "a Tensor with 2 elements cannot be converted to Scalar"
+    )
     assert _message(lambda: bool(torch.ones(2))) == (
-        "Boolean value of Tensor with more than one value is ambiguous")
+        "Boolean value of Tensor with more than one value is ambiguous"
+    )
     assert _message(lambda: torch.ones(2, requires_grad=True).numpy()) == (
-        "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+    )
     assert _message(lambda: len(torch.tensor(1.0))) == "len() of a 0-d tensor"
     assert torch.tensor(2.5).item() == 2.5 and int(torch.tensor(3)) == 3
     with pytest.warns(UserWarning, match="To copy construct from a tensor"):

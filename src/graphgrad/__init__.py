@@ -18,29 +18,110 @@ from . import _methods, autograd, dtypes
 from ._device import device
 from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd import (
-    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
     set_grad_enabled,
 )
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .creation import (
-    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace,
-    ones, ones_like, scalar_tensor, tensor, zeros, zeros_like,
+    arange,
+    as_tensor,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    logspace,
+    ones,
+    ones_like,
+    scalar_tensor,
+    tensor,
+    zeros,
+    zeros_like,
 )
 from .dtypes import (
     bool_ as bool,  # noqa: A004
-    cdouble, cfloat, complex64, complex128, double, dtype, float16, float32, float64,
-    get_default_dtype, half, int8, int16, int32, int64, long, promote_types, result_type,
-    set_default_dtype, short, uint8,
+)
+from .dtypes import (
+    cdouble,
+    cfloat,
+    complex64,
+    complex128,
+    double,
+    dtype,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    promote_types,
+    result_type,
+    set_default_dtype,
+    short,
+    uint8,
 )
 from .dtypes import float as float  # noqa: A004, PLC0414
 from .dtypes import int as int  # noqa: A004, PLC0414
 from .ops.compare import *  # noqa: F403
 from .ops.convert import to as _to  # noqa: F401
 from .ops.elementwise import (
-    abs, absolute, add, ceil, clamp, clamp_max, clamp_min, clip, cos, div, divide, exp, expm1,
-    fix, float_power, floor, floor_divide, fmod, log, log1p, log2, log10, maximum, minimum, mul,
-    multiply, neg, negative, pow, reciprocal, relu, remainder, round, rsqrt, rsub, sigmoid, sign,
-    sin, sqrt, square, sub, subtract, tan, tanh, true_divide, trunc, where,
+    abs,
+    absolute,
+    add,
+    ceil,
+    clamp,
+    clamp_max,
+    clamp_min,
+    clip,
+    cos,
+    div,
+    divide,
+    exp,
+    expm1,
+    fix,
+    float_power,
+    floor,
+    floor_divide,
+    fmod,
+    log,
+    log1p,
+    log2,
+    log10,
+    maximum,
+    minimum,
+    mul,
+    multiply,
+    neg,
+    negative,
+    pow,
+    reciprocal,
+    relu,
+    remainder,
+    round,
+    rsqrt,
+    rsub,
+    sigmoid,
+    sign,
+    sin,
+    sqrt,
+    square,
+    sub,
+    subtract,
+    tan,
+    tanh,
+    true_divide,
+    trunc,
+    where,
 )
 from .ops.reduce import mean, sum, sum_to_size  # noqa: F401
 from .ops.shape import broadcast_to, clone, reshape, squeeze, unsqueeze
@@ -51,9 +132,21 @@ __version__ = "0.1.0"
 _methods.install()
 
 # Ops modules written as separate units export their public functions through __all__.
-for _name in ("linalg", "index", "activation", "shape", "reduce", "reduce_select",
-              "reduce_stats", "einsum", "linalg_extra", "shape_join", "shape_reorder",
-              "slicing", "gather"):
+for _name in (
+    "linalg",
+    "index",
+    "activation",
+    "shape",
+    "reduce",
+    "reduce_select",
+    "reduce_stats",
+    "einsum",
+    "linalg_extra",
+    "shape_join",
+    "shape_reorder",
+    "slicing",
+    "gather",
+):
     try:
         _mod = importlib.import_module(f".ops.{_name}", __name__)
     except ModuleNotFoundError:
@@ -61,10 +154,23 @@ for _name in ("linalg", "index", "activation", "shape", "reduce", "reduce_select
     globals().update({k: getattr(_mod, k) for k in getattr(_mod, "__all__", ())})
 
 from . import linalg  # noqa: E402 - the torch.linalg namespace, after the ops it names
-
 from .random import (  # noqa: E402
-    Generator, bernoulli, default_generator, fork_rng, get_rng_state, initial_seed, manual_seed,
-    normal, rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed,
+    Generator,
+    bernoulli,
+    default_generator,
+    fork_rng,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    normal,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    seed,
     set_rng_state,
 )
 from .random import tensor_methods as _random_methods  # noqa: E402
@@ -93,8 +199,8 @@ class _Cuda:
         return 0
 
     @staticmethod
-    def manual_seed(seed: int) -> None:
-        pass
+    def manual_seed(value: int) -> None:
+        """Nothing to seed: there is no CUDA generator."""
 
     manual_seed_all = manual_seed
 
@@ -102,9 +208,12 @@ class _Cuda:
 cuda = _Cuda()
 
 # Training: nn, optim, utils.data and safetensors checkpoints (issue 5).
-from . import nn, optim, utils  # noqa: E402
-
 # The function transforms (issue 6): torch.func, and torch.vmap as its alias.
-from . import func  # noqa: E402
+from . import (  # noqa: E402
+    func,  # noqa: E402
+    nn,
+    optim,
+    utils,
+)
 from .func import vmap  # noqa: E402, F401
 from .serialization import load, save  # noqa: E402

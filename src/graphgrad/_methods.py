@@ -15,9 +15,25 @@ from .ops import compare, convert, elementwise, inplace, reduce, shape
 from .ops.elementwise import as_operand
 from .tensor import Tensor
 
-OP_MODULES = ("elementwise", "compare", "convert", "reduce", "shape", "linalg", "index",
-              "activation", "inplace", "reduce_select", "reduce_stats", "einsum", "linalg_extra",
-              "shape_join", "shape_reorder", "slicing", "gather")
+OP_MODULES = (
+    "elementwise",
+    "compare",
+    "convert",
+    "reduce",
+    "shape",
+    "linalg",
+    "index",
+    "activation",
+    "inplace",
+    "reduce_select",
+    "reduce_stats",
+    "einsum",
+    "linalg_extra",
+    "shape_join",
+    "shape_reorder",
+    "slicing",
+    "gather",
+)
 
 
 def _reflected(fn):
@@ -30,44 +46,124 @@ def _reflected(fn):
 def _operators() -> dict:
     e, c = elementwise, compare
     return {
-        "__add__": e.add, "__radd__": e.add, "__sub__": e.sub, "__rsub__": e.rsub,
-        "__mul__": e.mul, "__rmul__": e.mul, "__truediv__": e.div,
-        "__rtruediv__": _reflected(e.div), "__floordiv__": e.floor_divide,
-        "__rfloordiv__": _reflected(e.floor_divide), "__mod__": e.remainder,
-        "__rmod__": _reflected(e.remainder), "__pow__": e.pow, "__rpow__": _reflected(e.pow),
-        "__neg__": e.neg, "__pos__": lambda self: self, "__abs__": e.abs,
-        "__eq__": c.eq, "__ne__": c.ne, "__lt__": c.lt, "__le__": c.le, "__gt__": c.gt,
-        "__ge__": c.ge, "__and__": c.bitwise_and, "__rand__": c.bitwise_and,
-        "__or__": c.bitwise_or, "__ror__": c.bitwise_or, "__xor__": c.bitwise_xor,
-        "__rxor__": c.bitwise_xor, "__invert__": c.bitwise_not,
+        "__add__": e.add,
+        "__radd__": e.add,
+        "__sub__": e.sub,
+        "__rsub__": e.rsub,
+        "__mul__": e.mul,
+        "__rmul__": e.mul,
+        "__truediv__": e.div,
+        "__rtruediv__": _reflected(e.div),
+        "__floordiv__": e.floor_divide,
+        "__rfloordiv__": _reflected(e.floor_divide),
+        "__mod__": e.remainder,
+        "__rmod__": _reflected(e.remainder),
+        "__pow__": e.pow,
+        "__rpow__": _reflected(e.pow),
+        "__neg__": e.neg,
+        "__pos__": lambda self: self,
+        "__abs__": e.abs,
+        "__eq__": c.eq,
+        "__ne__": c.ne,
+        "__lt__": c.lt,
+        "__le__": c.le,
+        "__gt__": c.gt,
+        "__ge__": c.ge,
+        "__and__": c.bitwise_and,
+        "__rand__": c.bitwise_and,
+        "__or__": c.bitwise_or,
+        "__ror__": c.bitwise_or,
+        "__xor__": c.bitwise_xor,
+        "__rxor__": c.bitwise_xor,
+        "__invert__": c.bitwise_not,
     }
 
 
 def _inplace_operators() -> dict:
     e = elementwise
-    pairs = {"__iadd__": e.add, "__isub__": e.sub, "__imul__": e.mul, "__itruediv__": e.div,
-             "__ipow__": e.pow, "__ifloordiv__": e.floor_divide, "__imod__": e.remainder}
+    pairs = {
+        "__iadd__": e.add,
+        "__isub__": e.sub,
+        "__imul__": e.mul,
+        "__itruediv__": e.div,
+        "__ipow__": e.pow,
+        "__ifloordiv__": e.floor_divide,
+        "__imod__": e.remainder,
+    }
     return {name: inplace.inplace(fn) for name, fn in pairs.items()}
 
 
 def _core_methods() -> dict:
     e = elementwise
-    methods = {name: getattr(e, name) for name in (
-        "add", "sub", "mul", "div", "pow", "neg", "abs", "reciprocal", "exp", "log", "log2",
-        "log10", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan", "tanh", "sigmoid",
-        "relu", "sign", "floor", "ceil", "round", "trunc", "clamp", "clip", "clamp_min",
-        "clamp_max", "maximum", "minimum", "square", "floor_divide", "remainder", "fmod",
-        "float_power", "negative", "absolute", "multiply", "divide", "true_divide", "subtract",
-        "rsub", "fix",
-    )}
+    methods = {
+        name: getattr(e, name)
+        for name in (
+            "add",
+            "sub",
+            "mul",
+            "div",
+            "pow",
+            "neg",
+            "abs",
+            "reciprocal",
+            "exp",
+            "log",
+            "log2",
+            "log10",
+            "log1p",
+            "expm1",
+            "sqrt",
+            "rsqrt",
+            "sin",
+            "cos",
+            "tan",
+            "tanh",
+            "sigmoid",
+            "relu",
+            "sign",
+            "floor",
+            "ceil",
+            "round",
+            "trunc",
+            "clamp",
+            "clip",
+            "clamp_min",
+            "clamp_max",
+            "maximum",
+            "minimum",
+            "square",
+            "floor_divide",
+            "remainder",
+            "fmod",
+            "float_power",
+            "negative",
+            "absolute",
+            "multiply",
+            "divide",
+            "true_divide",
+            "subtract",
+            "rsub",
+            "fix",
+        )
+    }
     methods.update({name: getattr(compare, name) for name in compare.__all__})
     methods.update(
-        to=convert.to, sum=reduce.sum, mean=reduce.mean, sum_to_size=reduce.sum_to_size,
-        view=shape.view, reshape=shape.reshape, expand=shape.expand,
-        expand_as=shape.expand_as, broadcast_to=shape.broadcast_to,
-        unsqueeze=shape.unsqueeze, squeeze=shape.squeeze, clone=shape.clone,
+        to=convert.to,
+        sum=reduce.sum,
+        mean=reduce.mean,
+        sum_to_size=reduce.sum_to_size,
+        view=shape.view,
+        reshape=shape.reshape,
+        expand=shape.expand,
+        expand_as=shape.expand_as,
+        broadcast_to=shape.broadcast_to,
+        unsqueeze=shape.unsqueeze,
+        squeeze=shape.squeeze,
+        clone=shape.clone,
         contiguous=shape.contiguous,
-        backward=_backward, register_hook=_register_hook, retain_grad=_retain_grad,
+        backward=_backward,
+        register_hook=_register_hook,
+        retain_grad=_retain_grad,
         register_post_accumulate_grad_hook=_register_post_accumulate_grad_hook,
     )
     methods.update(_conversions())
@@ -80,12 +176,20 @@ def _conversions() -> dict:
     def conv(dt):
         return lambda self, memory_format=None: convert.to(self, dt)
 
-    return {"float": conv(d.float32), "double": conv(d.float64), "half": conv(d.float16),
-            "long": conv(d.int64), "int": conv(d.int32), "short": conv(d.int16),
-            "bool": conv(d.bool_), "byte": conv(d.uint8), "char": conv(d.int8),
-            "cpu": lambda self, memory_format=None: self,
-            "type_as": lambda self, other: convert.to(self, other.dtype),
-            "type": _type}
+    return {
+        "float": conv(d.float32),
+        "double": conv(d.float64),
+        "half": conv(d.float16),
+        "long": conv(d.int64),
+        "int": conv(d.int32),
+        "short": conv(d.int16),
+        "bool": conv(d.bool_),
+        "byte": conv(d.uint8),
+        "char": conv(d.int8),
+        "cpu": lambda self, memory_format=None: self,
+        "type_as": lambda self, other: convert.to(self, other.dtype),
+        "type": _type,
+    }
 
 
 def _type(self: Tensor, dtype=None, non_blocking: bool = False):
@@ -146,10 +250,41 @@ def install() -> None:
         methods.update(getattr(mod, "METHODS", {}))
         for base in getattr(mod, "INPLACE", ()):
             methods[base + "_"] = inplace.inplace(getattr(mod, base))
-    for base in ("add", "sub", "mul", "div", "pow", "neg", "abs", "reciprocal", "exp", "log",
-                 "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "clamp", "floor", "ceil",
-                 "round", "sign", "trunc", "clamp_min", "clamp_max", "square", "rsqrt",
-                 "log1p", "expm1", "remainder", "floor_divide", "fmod", "tan", "clip"):
+    for base in (
+        "add",
+        "sub",
+        "mul",
+        "div",
+        "pow",
+        "neg",
+        "abs",
+        "reciprocal",
+        "exp",
+        "log",
+        "sqrt",
+        "sin",
+        "cos",
+        "tanh",
+        "sigmoid",
+        "relu",
+        "clamp",
+        "floor",
+        "ceil",
+        "round",
+        "sign",
+        "trunc",
+        "clamp_min",
+        "clamp_max",
+        "square",
+        "rsqrt",
+        "log1p",
+        "expm1",
+        "remainder",
+        "floor_divide",
+        "fmod",
+        "tan",
+        "clip",
+    ):
         methods.setdefault(base + "_", inplace.inplace(methods[base]))
     methods.update(_operators())
     methods.update(_inplace_operators())

@@ -12,16 +12,15 @@ import warnings
 
 import numpy as np
 
-from . import dtypes
-from ._device import device as Device
-from .dtypes import dtype as DType
+from . import _device, dtypes
+from .dtypes import dtype as dtype_t
 from .ops.shape import parse_size
 from .tensor import Tensor
 
 
 def _finish(data: np.ndarray, requires_grad: bool, device=None) -> Tensor:
     if device is not None:
-        Device(device)
+        _device.device(device)
     t = Tensor._make(data)
     if requires_grad:
         if t.dtype.category < 2:
@@ -44,8 +43,9 @@ def _infer_array(data) -> np.ndarray:
     if arr.dtype.kind == "f":
         return arr.astype(dtypes.get_default_dtype().np)
     if arr.dtype.kind == "c":
-        return arr.astype(np.complex128 if dtypes.get_default_dtype() is dtypes.float64
-                          else np.complex64)
+        return arr.astype(
+            np.complex128 if dtypes.get_default_dtype() is dtypes.float64 else np.complex64
+        )
     if arr.dtype.kind in "iu":
         return arr.astype(np.int64)
     if arr.dtype.kind == "b":
@@ -71,8 +71,14 @@ def _tensors_to_lists(data):
     return data
 
 
-def tensor(data, *, dtype: DType | None = None, device=None, requires_grad: bool = False,
-           pin_memory: bool = False) -> Tensor:
+def tensor(
+    data,
+    *,
+    dtype: dtype_t | None = None,
+    device=None,
+    requires_grad: bool = False,
+    pin_memory: bool = False,
+) -> Tensor:
     """A new tensor holding a copy of ``data`` (torch.tensor).
 
     >>> tensor([[1., 2.], [3., 4.]])
@@ -96,7 +102,7 @@ def tensor(data, *, dtype: DType | None = None, device=None, requires_grad: bool
     return _finish(arr, requires_grad, device)
 
 
-def as_tensor(data, dtype: DType | None = None, device=None) -> Tensor:
+def as_tensor(data, dtype: dtype_t | None = None, device=None) -> Tensor:
     """Like ``tensor`` but shares memory with a Tensor or ndarray when it can."""
     if isinstance(data, Tensor):
         return data if dtype is None or dtype is data.dtype else data.to(dtype)
@@ -113,7 +119,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return Tensor._make(array)
 
 
-def _dt(dtype: DType | None) -> np.dtype:
+def _dt(dtype: dtype_t | None) -> np.dtype:
     return (dtype or dtypes.get_default_dtype()).np
 
 
@@ -121,26 +127,34 @@ def _filled(size: tuple, value, dtype, requires_grad: bool, device) -> Tensor:
     return _finish(np.full(parse_size(size), value, _dt(dtype)), requires_grad, device)
 
 
-def zeros(*size, dtype: DType | None = None, device=None, requires_grad: bool = False,
-          out=None) -> Tensor:
+def zeros(
+    *size, dtype: dtype_t | None = None, device=None, requires_grad: bool = False, out=None
+) -> Tensor:
     """A tensor of zeros (torch.zeros)."""
     return _filled(size, 0, dtype, requires_grad, device)
 
 
-def ones(*size, dtype: DType | None = None, device=None, requires_grad: bool = False,
-         out=None) -> Tensor:
+def ones(
+    *size, dtype: dtype_t | None = None, device=None, requires_grad: bool = False, out=None
+) -> Tensor:
     """A tensor of ones (torch.ones)."""
     return _filled(size, 1, dtype, requires_grad, device)
 
 
-def empty(*size, dtype: DType | None = None, device=None, requires_grad: bool = False,
-          memory_format=None) -> Tensor:
+def empty(
+    *size,
+    dtype: dtype_t | None = None,
+    device=None,
+    requires_grad: bool = False,
+    memory_format=None,
+) -> Tensor:
     """An uninitialised tensor (zeros here: NumPy's empty memory is not worth the surprise)."""
     return _filled(size, 0, dtype, requires_grad, device)
 
 
-def full(size, fill_value, *, dtype: DType | None = None, device=None,
-         requires_grad: bool = False) -> Tensor:
+def full(
+    size, fill_value, *, dtype: dtype_t | None = None, device=None, requires_grad: bool = False
+) -> Tensor:
     """A tensor filled with ``fill_value``; its dtype follows the value (torch.full)."""
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
@@ -151,28 +165,39 @@ def _like(input: Tensor, value, dtype, requires_grad: bool) -> Tensor:
     return _finish(np.full(input._data.shape, value, (dtype or input.dtype).np), requires_grad)
 
 
-def zeros_like(input: Tensor, *, dtype=None, device=None, requires_grad=False,
-               memory_format=None) -> Tensor:
+def zeros_like(
+    input: Tensor, *, dtype=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
     return _like(input, 0, dtype, requires_grad)
 
 
-def ones_like(input: Tensor, *, dtype=None, device=None, requires_grad=False,
-              memory_format=None) -> Tensor:
+def ones_like(
+    input: Tensor, *, dtype=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
     return _like(input, 1, dtype, requires_grad)
 
 
-def empty_like(input: Tensor, *, dtype=None, device=None, requires_grad=False,
-               memory_format=None) -> Tensor:
+def empty_like(
+    input: Tensor, *, dtype=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
     return _like(input, 0, dtype, requires_grad)
 
 
-def full_like(input: Tensor, fill_value, *, dtype=None, device=None, requires_grad=False,
-              memory_format=None) -> Tensor:
+def full_like(
+    input: Tensor, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None
+) -> Tensor:
     return _like(input, fill_value, dtype, requires_grad)
 
 
-def arange(start, end=None, step=1, *, dtype: DType | None = None, device=None,
-           requires_grad: bool = False) -> Tensor:
+def arange(
+    start,
+    end=None,
+    step=1,
+    *,
+    dtype: dtype_t | None = None,
+    device=None,
+    requires_grad: bool = False,
+) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) by ``step`` (torch.arange)."""
     if end is None:
         start, end = 0, start
@@ -192,8 +217,15 @@ def arange(start, end=None, step=1, *, dtype: DType | None = None, device=None,
     return _finish(data, requires_grad, device)
 
 
-def linspace(start, end, steps: int, *, dtype: DType | None = None, device=None,
-             requires_grad: bool = False) -> Tensor:
+def linspace(
+    start,
+    end,
+    steps: int,
+    *,
+    dtype: dtype_t | None = None,
+    device=None,
+    requires_grad: bool = False,
+) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive (torch.linspace)."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
@@ -201,14 +233,28 @@ def linspace(start, end, steps: int, *, dtype: DType | None = None, device=None,
     return _finish(data.astype(_dt(dtype)), requires_grad, device)
 
 
-def logspace(start, end, steps: int, base: float = 10.0, *, dtype=None, device=None,
-             requires_grad: bool = False) -> Tensor:
+def logspace(
+    start,
+    end,
+    steps: int,
+    base: float = 10.0,
+    *,
+    dtype=None,
+    device=None,
+    requires_grad: bool = False,
+) -> Tensor:
     data = np.logspace(float(start), float(end), int(steps), base=base)
     return _finish(data.astype(_dt(dtype)), requires_grad, device)
 
 
-def eye(n: int, m: int | None = None, *, dtype: DType | None = None, device=None,
-        requires_grad: bool = False) -> Tensor:
+def eye(
+    n: int,
+    m: int | None = None,
+    *,
+    dtype: dtype_t | None = None,
+    device=None,
+    requires_grad: bool = False,
+) -> Tensor:
     """The identity matrix, ``n`` x ``m`` (torch.eye)."""
     return _finish(np.eye(n, m, dtype=_dt(dtype)), requires_grad, device)
 

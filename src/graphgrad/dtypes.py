@@ -59,7 +59,17 @@ int64 = dtype("int64", np.int64, _INT, "Long")
 bool_ = dtype("bool", np.bool_, _BOOL, "Bool")
 
 ALL_DTYPES = (
-    float16, float32, float64, complex64, complex128, uint8, int8, int16, int32, int64, bool_
+    float16,
+    float32,
+    float64,
+    complex64,
+    complex128,
+    uint8,
+    int8,
+    int16,
+    int32,
+    int64,
+    bool_,
 )
 _FROM_NUMPY = {d.np: d for d in ALL_DTYPES}
 

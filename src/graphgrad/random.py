@@ -380,5 +380,8 @@ def tensor_methods() -> dict:
         return uniform_(self, from_, to, generator=generator)
 
     uniform.__name__ = "uniform_"
-    return {"uniform_": in_place(uniform), "normal_": in_place(normal_),
-            "bernoulli_": in_place(bernoulli_)}
+    return {
+        "uniform_": in_place(uniform),
+        "normal_": in_place(normal_),
+        "bernoulli_": in_place(bernoulli_),
+    }

@@ -389,9 +389,7 @@ class Tensor:
 
     def __index__(self) -> int:
         if self.dtype.category > 1 or self._data.size != 1:
-            raise TypeError(
-                "only integer tensors of a single element can be converted to an index"
-            )
+            raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._data.reshape(()))
 
     def __bool__(self) -> bool:

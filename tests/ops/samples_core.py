@@ -42,8 +42,12 @@ SAMPLES = {
         Sample(lambda T, a, b: a * b, ((), (2, 3)), np.multiply),
     ],
     "div": [
-        Sample(lambda T, a, b: a / b, ((3, 4), (4,)), np.divide,
-               make=lambda rng: [rng.uniform(-2, 2, (3, 4)), rng.uniform(0.5, 2, (4,))]),
+        Sample(
+            lambda T, a, b: a / b,
+            ((3, 4), (4,)),
+            np.divide,
+            make=lambda rng: [rng.uniform(-2, 2, (3, 4)), rng.uniform(0.5, 2, (4,))],
+        ),
         Sample(lambda T, a: a / 2, ((3,),), lambda a: a / 2),
     ],
     "pow": [
@@ -52,23 +56,34 @@ SAMPLES = {
         Sample(lambda T, a: a.square(), ((2, 2),), np.square),
     ],
     "pow_tensor": [
-        Sample(lambda T, a, b: a**b, ((3, 4), (4,)), np.power,
-               make=lambda rng: [rng.uniform(0.5, 2, (3, 4)), rng.uniform(-1, 2, (4,))]),
+        Sample(
+            lambda T, a, b: a**b,
+            ((3, 4), (4,)),
+            np.power,
+            make=lambda rng: [rng.uniform(0.5, 2, (3, 4)), rng.uniform(-1, 2, (4,))],
+        ),
     ],
     "pow_scalar_base": [Sample(lambda T, a: 2**a, ((3,),), lambda a: 2.0**a)],
-    "maximum": [Sample(lambda T, a, b: T.maximum(a, b), ((3, 4), (3, 4)), np.maximum,
-                       make=_distinct_pair)],
-    "minimum": [Sample(lambda T, a, b: T.minimum(a, b), ((3, 4), (3, 4)), np.minimum,
-                       make=_distinct_pair)],
+    "maximum": [
+        Sample(lambda T, a, b: T.maximum(a, b), ((3, 4), (3, 4)), np.maximum, make=_distinct_pair)
+    ],
+    "minimum": [
+        Sample(lambda T, a, b: T.minimum(a, b), ((3, 4), (3, 4)), np.minimum, make=_distinct_pair)
+    ],
     "where": [
-        Sample(lambda T, a, b: T.where(a > 0, a, b), ((3, 4), (4,)),
-               lambda a, b: np.where(a > 0, a, b), make=lambda rng: [
-                   away_from(rng.uniform(-2, 2, (3, 4))), rng.uniform(-2, 2, (4,))]),
+        Sample(
+            lambda T, a, b: T.where(a > 0, a, b),
+            ((3, 4), (4,)),
+            lambda a, b: np.where(a > 0, a, b),
+            make=lambda rng: [away_from(rng.uniform(-2, 2, (3, 4))), rng.uniform(-2, 2, (4,))],
+        ),
     ],
     "neg": [Sample(lambda T, a: -a, ((3,),), np.negative)],
     "abs": [Sample(lambda T, a: a.abs(), make=_kinked((3, 4)), ref=np.abs)],
-    "reciprocal": [Sample(lambda T, a: a.reciprocal(), low=0.5, ref=np.reciprocal),
-                   Sample(lambda T, a: 2 / a, low=0.5, ref=lambda a: 2 / a)],
+    "reciprocal": [
+        Sample(lambda T, a: a.reciprocal(), low=0.5, ref=np.reciprocal),
+        Sample(lambda T, a: 2 / a, low=0.5, ref=lambda a: 2 / a),
+    ],
     "exp": [Sample(lambda T, a: a.exp(), ref=np.exp)],
     "log": [Sample(lambda T, a: a.log(), low=0.2, ref=np.log)],
     "log2": [Sample(lambda T, a: T.log2(a), low=0.2, ref=np.log2)],
@@ -82,41 +97,75 @@ SAMPLES = {
     "tan": [Sample(lambda T, a: a.tan(), low=-1, high=1, ref=np.tan)],
     "tanh": [Sample(lambda T, a: a.tanh(), ref=np.tanh)],
     "sigmoid": [Sample(lambda T, a: a.sigmoid(), ref=lambda a: 1 / (1 + np.exp(-a)))],
-    "relu": [Sample(lambda T, a: a.relu(), make=_kinked((3, 4)),
-                    ref=lambda a: np.maximum(a, 0))],
+    "relu": [Sample(lambda T, a: a.relu(), make=_kinked((3, 4)), ref=lambda a: np.maximum(a, 0))],
     # The backward ops that the rules of tanh, sigmoid and relu call (PyTorch's aten ops).
-    "tanh_backward": [Sample(lambda T, a, g: _backward_op(T, "tanh_backward")(g, a.tanh()),
-                             ((3, 4), (3, 4)), lambda a, g: g * (1 - np.tanh(a) ** 2))],
+    "tanh_backward": [
+        Sample(
+            lambda T, a, g: _backward_op(T, "tanh_backward")(g, a.tanh()),
+            ((3, 4), (3, 4)),
+            lambda a, g: g * (1 - np.tanh(a) ** 2),
+        )
+    ],
     "sigmoid_backward": [
-        Sample(lambda T, a, g: _backward_op(T, "sigmoid_backward")(g, a.sigmoid()),
-               ((3, 4), (3, 4)), lambda a, g: g * np.exp(-a) / (1 + np.exp(-a)) ** 2),
+        Sample(
+            lambda T, a, g: _backward_op(T, "sigmoid_backward")(g, a.sigmoid()),
+            ((3, 4), (3, 4)),
+            lambda a, g: g * np.exp(-a) / (1 + np.exp(-a)) ** 2,
+        ),
     ],
     "threshold_backward": [
-        Sample(lambda T, a, g: _backward_op(T, "threshold_backward")(g, a.relu(), 0),
-               make=lambda rng: [away_from(rng.uniform(-2, 2, (3, 4))), rng.uniform(-2, 2, (3, 4))],
-               ref=lambda a, g: np.where(a > 0, g, 0.0)),
+        Sample(
+            lambda T, a, g: _backward_op(T, "threshold_backward")(g, a.relu(), 0),
+            make=lambda rng: [away_from(rng.uniform(-2, 2, (3, 4))), rng.uniform(-2, 2, (3, 4))],
+            ref=lambda a, g: np.where(a > 0, g, 0.0),
+        ),
     ],
     "sign": [Sample(lambda T, a: a.sign(), make=_kinked((3,)), ref=np.sign)],
-    "floor": [Sample(lambda T, a: a.floor(), make=lambda rng: [rng.uniform(0.1, 0.9, 4) + 1],
-                     ref=np.floor)],
-    "ceil": [Sample(lambda T, a: a.ceil(), make=lambda rng: [rng.uniform(0.1, 0.9, 4) + 1],
-                    ref=np.ceil)],
-    "round": [Sample(lambda T, a: a.round(), make=lambda rng: [rng.uniform(0.1, 0.4, 4) + 1],
-                     ref=np.round)],
-    "trunc": [Sample(lambda T, a: a.trunc(), make=lambda rng: [rng.uniform(0.1, 0.9, 4) + 1],
-                     ref=np.trunc)],
-    "clamp": [
-        Sample(lambda T, a: a.clamp(-0.5, 0.5),
-               make=lambda rng: [away_from(rng.uniform(-2, 2, (3, 4)), (-0.5, 0.5))],
-               ref=lambda a: np.clip(a, -0.5, 0.5)),
-        Sample(lambda T, a: T.clamp(a, min=0.0), make=_kinked((5,)),
-               ref=lambda a: np.maximum(a, 0)),
+    "floor": [
+        Sample(
+            lambda T, a: a.floor(), make=lambda rng: [rng.uniform(0.1, 0.9, 4) + 1], ref=np.floor
+        )
     ],
-    "to_copy": [Sample(lambda T, a: a.float(), ref=lambda a: a.astype(np.float32),
-                       gradgrad=False, extra={"atol": 1e-3, "rtol": 1e-3, "eps": 1e-3})],
+    "ceil": [
+        Sample(lambda T, a: a.ceil(), make=lambda rng: [rng.uniform(0.1, 0.9, 4) + 1], ref=np.ceil)
+    ],
+    "round": [
+        Sample(
+            lambda T, a: a.round(), make=lambda rng: [rng.uniform(0.1, 0.4, 4) + 1], ref=np.round
+        )
+    ],
+    "trunc": [
+        Sample(
+            lambda T, a: a.trunc(), make=lambda rng: [rng.uniform(0.1, 0.9, 4) + 1], ref=np.trunc
+        )
+    ],
+    "clamp": [
+        Sample(
+            lambda T, a: a.clamp(-0.5, 0.5),
+            make=lambda rng: [away_from(rng.uniform(-2, 2, (3, 4)), (-0.5, 0.5))],
+            ref=lambda a: np.clip(a, -0.5, 0.5),
+        ),
+        Sample(
+            lambda T, a: T.clamp(a, min=0.0), make=_kinked((5,)), ref=lambda a: np.maximum(a, 0)
+        ),
+    ],
+    "to_copy": [
+        Sample(
+            lambda T, a: a.float(),
+            ref=lambda a: a.astype(np.float32),
+            gradgrad=False,
+            extra={"atol": 1e-3, "rtol": 1e-3, "eps": 1e-3},
+        )
+    ],
     "zero": [Sample(lambda T, a: (a * 1).zero_(), ref=np.zeros_like, gradgrad=False)],
-    "fill": [Sample(lambda T, a: (a * 1).fill_(2.5), ref=lambda a: np.full_like(a, 2.5),
-                    gradgrad=False)],
-    "copy": [Sample(lambda T, a, b: (a * 1).copy_(b), ((3, 4), (4,)),
-                    ref=lambda a, b: np.broadcast_to(b, a.shape))],
+    "fill": [
+        Sample(lambda T, a: (a * 1).fill_(2.5), ref=lambda a: np.full_like(a, 2.5), gradgrad=False)
+    ],
+    "copy": [
+        Sample(
+            lambda T, a, b: (a * 1).copy_(b),
+            ((3, 4), (4,)),
+            ref=lambda a, b: np.broadcast_to(b, a.shape),
+        )
+    ],
 }

@@ -76,8 +76,9 @@ def test_reaches_primitive(name, index):
 def test_gradcheck(name, index):
     sample = SAMPLES[name][index]
     tol = {k: sample.extra[k] for k in ("atol", "rtol", "eps") if k in sample.extra}
-    assert graphgrad.autograd.gradcheck(lambda *xs: sample.fn(graphgrad, *xs),
-                                        _inputs(sample), **tol)
+    assert graphgrad.autograd.gradcheck(
+        lambda *xs: sample.fn(graphgrad, *xs), _inputs(sample), **tol
+    )
 
 
 @pytest.mark.parametrize(("name", "index"), CASES)
@@ -85,8 +86,7 @@ def test_gradgradcheck(name, index):
     sample = SAMPLES[name][index]
     if not sample.gradgrad:
         pytest.skip("first-order only (its derivative is piecewise constant or a cast)")
-    assert graphgrad.autograd.gradgradcheck(lambda *xs: sample.fn(graphgrad, *xs),
-                                            _inputs(sample))
+    assert graphgrad.autograd.gradgradcheck(lambda *xs: sample.fn(graphgrad, *xs), _inputs(sample))
 
 
 @pytest.mark.parametrize(("name", "index"), CASES)
@@ -98,8 +98,7 @@ def test_parity_with_torch(name, index):
     ours = _inputs(sample)
     theirs = [torch.tensor(a, dtype=torch.float64, requires_grad=True) for a in sample.arrays()]
     out, ref = sample.fn(graphgrad, *ours), sample.fn(torch, *theirs)
-    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-10,
-                               atol=1e-12)
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-10, atol=1e-12)
     assert out.grad_fn.name() == ref.grad_fn.name()
     seed = np.random.default_rng(1).standard_normal(tuple(ref.shape))
     out.backward(graphgrad.tensor(seed, dtype=out.dtype))

@@ -67,8 +67,9 @@ def backward(
 ) -> None:
     """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or ``inputs``)."""
     outputs = _as_list(tensors)
-    grads = _make_grads(outputs, _as_list(grad_tensors if grad_tensors is not None
-                                          else grad_variables))
+    grads = _make_grads(
+        outputs, _as_list(grad_tensors if grad_tensors is not None else grad_variables)
+    )
     if retain_graph is None:
         retain_graph = create_graph
     if create_graph:
@@ -125,7 +126,13 @@ def grad(
 
 
 __all__ = [
-    "Node", "Variable", "backward", "enable_grad", "grad", "is_grad_enabled", "no_grad",
+    "Node",
+    "Variable",
+    "backward",
+    "enable_grad",
+    "grad",
+    "is_grad_enabled",
+    "no_grad",
     "set_grad_enabled",
 ]
 
@@ -144,7 +151,15 @@ from .function import Function, once_differentiable  # noqa: E402
 from .grad_mode import inference_mode, is_inference_mode_enabled  # noqa: E402
 
 __all__ += [
-    "Function", "detect_anomaly", "forward_ad", "function", "functional", "inference_mode",
-    "is_anomaly_check_nan_enabled", "is_anomaly_enabled", "is_inference_mode_enabled",
-    "once_differentiable", "set_detect_anomaly",
+    "Function",
+    "detect_anomaly",
+    "forward_ad",
+    "function",
+    "functional",
+    "inference_mode",
+    "is_anomaly_check_nan_enabled",
+    "is_anomaly_enabled",
+    "is_inference_mode_enabled",
+    "once_differentiable",
+    "set_detect_anomaly",
 ]

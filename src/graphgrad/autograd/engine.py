@@ -173,6 +173,7 @@ class _GraphTask:
         heappop, heappush = heapq.heappop, heapq.heappush
         plain = self.targets is None and self.call is _call_node
         owned = self.owned
+        tiebreak = self._tiebreak
         while ready:
             node = heappop(ready)[2]
             grads = buffers.pop(node, None) or [None]
@@ -217,8 +218,9 @@ class _GraphTask:
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
-                    self._tiebreak += 1
-                    heappush(ready, (-nxt._sequence_nr, self._tiebreak, nxt))
+                    tiebreak += 1
+                    heappush(ready, (-nxt._sequence_nr, tiebreak, nxt))
+        self._tiebreak = tiebreak
 
     def _accumulate(self, node: AccumulateGrad, grads: list, retain_graph: bool) -> None:
         """Run a leaf's AccumulateGrad. A gradient that a rule made for this leaf alone (no hook
@@ -227,8 +229,10 @@ class _GraphTask:
         owned = self.owned.pop(node, None)
         if not self.accumulate:
             return
-        if owned is not None and owned is grads[0] and not (
-            node._tensor_hooks or node._pre_hooks or node._post_hooks
+        if (
+            owned is not None
+            and owned is grads[0]
+            and not (node._tensor_hooks or node._pre_hooks or node._post_hooks)
         ):
             node.apply(grads, owned=True)
         else:

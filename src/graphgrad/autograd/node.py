@@ -119,8 +119,15 @@ def check_hook_count(hook, new, expected: int) -> list:
 class Node:
     """Base of every backward node."""
 
-    __slots__ = ("_next_functions", "_sequence_nr", "_pre_hooks", "_post_hooks", "_tensor_hooks",
-                 "_metadata", "__weakref__")
+    __slots__ = (
+        "_next_functions",
+        "_sequence_nr",
+        "_pre_hooks",
+        "_post_hooks",
+        "_tensor_hooks",
+        "_metadata",
+        "__weakref__",
+    )
 
     def __init__(self, next_functions: tuple = ()) -> None:
         self._next_functions = next_functions

@@ -76,7 +76,7 @@ def _bitwise(fn, input, other) -> Tensor:
     a, b = as_operand(input), as_operand(other)
     for v in (a, b):
         if isinstance(v, Tensor) and v.dtype.category > 1:
-            raise RuntimeError(f'"{fn.__name__}_cpu" not implemented for \'{v.dtype.legacy}\'')
+            raise RuntimeError(f"\"{fn.__name__}_cpu\" not implemented for '{v.dtype.legacy}'")
     return _binary_no_grad(fn, a, b)
 
 
@@ -124,8 +124,29 @@ def equal(input: Tensor, other: Tensor) -> bool:
 
 
 __all__ = [
-    "allclose", "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "eq", "equal", "ge",
-    "greater", "greater_equal", "gt", "isclose", "isfinite", "isinf", "isnan", "le", "less",
-    "less_equal", "logical_and", "logical_not", "logical_or", "logical_xor", "lt", "ne",
+    "allclose",
+    "bitwise_and",
+    "bitwise_not",
+    "bitwise_or",
+    "bitwise_xor",
+    "eq",
+    "equal",
+    "ge",
+    "greater",
+    "greater_equal",
+    "gt",
+    "isclose",
+    "isfinite",
+    "isinf",
+    "isnan",
+    "le",
+    "less",
+    "less_equal",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
+    "lt",
+    "ne",
     "not_equal",
 ]

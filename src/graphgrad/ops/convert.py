@@ -8,13 +8,14 @@
 
 from __future__ import annotations
 
-from .._device import device as Device
-from ..dtypes import dtype as DType
+from .. import _device
+from ..dtypes import dtype as dtype_t
 from ..tensor import Tensor
 from .primitive import LINEAR, Primitive, apply
 
 _to_copy = Primitive(
-    "to_copy", "ToCopyBackward0",
+    "to_copy",
+    "ToCopyBackward0",
     lambda a, dtype: a.astype(dtype.np),
     # The engine casts the gradient back to the input's dtype.
     (lambda g, s: g,),
@@ -22,15 +23,15 @@ _to_copy = Primitive(
 )
 
 
-def _parse_to_args(args: tuple, kwargs: dict) -> tuple[DType | None, bool]:
+def _parse_to_args(args: tuple, kwargs: dict) -> tuple[dtype_t | None, bool]:
     dt = kwargs.get("dtype")
     for a in args:
-        if isinstance(a, DType):
+        if isinstance(a, dtype_t):
             dt = a
         elif isinstance(a, Tensor):
             dt = a.dtype
-        elif isinstance(a, (str, Device)) or a is None:
-            Device(a or "cpu")  # validates the device string
+        elif isinstance(a, (str, _device.device)) or a is None:
+            _device.device(a or "cpu")  # validates the device string
     return dt, bool(kwargs.get("copy", False))
 
 

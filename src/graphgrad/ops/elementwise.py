@@ -49,41 +49,60 @@ def as_operand(value):
 
 # -- binary arithmetic ------------------------------------------------------------------------
 _add = Primitive(
-    "add", "AddBackward0",
+    "add",
+    "AddBackward0",
     lambda a, b, alpha: a + b if alpha == 1 else a + alpha * b,
     (lambda g, s: g, lambda g, s: g if s["alpha"] == 1 else g * s["alpha"]),
-    inputs=("self", "other"), dtype="promote", attrs=("alpha",), jvp=DIAGONAL,
+    inputs=("self", "other"),
+    dtype="promote",
+    attrs=("alpha",),
+    jvp=DIAGONAL,
     scalar_arrays=True,
 )
 _sub = Primitive(
-    "sub", "SubBackward0",
+    "sub",
+    "SubBackward0",
     lambda a, b, alpha: a - b if alpha == 1 else a - alpha * b,
     (lambda g, s: g, lambda g, s: -g if s["alpha"] == 1 else g * -s["alpha"]),
-    inputs=("self", "other"), dtype="promote", attrs=("alpha",), jvp=DIAGONAL,
+    inputs=("self", "other"),
+    dtype="promote",
+    attrs=("alpha",),
+    jvp=DIAGONAL,
     scalar_arrays=True,
 )
 _rsub = Primitive(
-    "rsub", "RsubBackward1",
+    "rsub",
+    "RsubBackward1",
     lambda a, other, alpha: other - a if alpha == 1 else other - alpha * a,
     (lambda g, s: -g if s["alpha"] == 1 else g * -s["alpha"],),
-    dtype=lambda arrays, args: _prepare_rsub(arrays, args), attrs=("alpha",), jvp=DIAGONAL,
+    dtype=lambda arrays, args: _prepare_rsub(arrays, args),
+    attrs=("alpha",),
+    jvp=DIAGONAL,
 )
 _mul = Primitive(
-    "mul", "MulBackward0",
+    "mul",
+    "MulBackward0",
     np.multiply,
     (lambda g, s: g * s["other"], lambda g, s: g * s["self"]),
-    inputs=("self", "other"), saves={"other": (0,), "self": (1,)}, dtype="promote",
-    jvp=DIAGONAL, scalar_arrays=True,
+    inputs=("self", "other"),
+    saves={"other": (0,), "self": (1,)},
+    dtype="promote",
+    jvp=DIAGONAL,
+    scalar_arrays=True,
 )
 _div = Primitive(
-    "div", "DivBackward0",
+    "div",
+    "DivBackward0",
     quiet(np.true_divide),
     (
         lambda g, s: g / s["other"],
         lambda g, s: -g * s["self"] / (s["other"] * s["other"]),
     ),
-    inputs=("self", "other"), saves={"other": (0, 1), "self": (1,)}, dtype="float",
-    jvp=DIAGONAL, scalar_arrays=True,
+    inputs=("self", "other"),
+    saves={"other": (0, 1), "self": (1,)},
+    dtype="float",
+    jvp=DIAGONAL,
+    scalar_arrays=True,
 )
 
 
@@ -171,28 +190,38 @@ def _pow_forward(a: np.ndarray, exponent) -> np.ndarray:
 
 
 _pow0 = Primitive(
-    "pow", "PowBackward0",
+    "pow",
+    "PowBackward0",
     lambda a, exponent: _pow_forward(a, exponent),
     (_pow_scalar_rule,),
-    saves={"self": (0,)}, attrs=("exponent", "self"), dtype=lambda arrs, args: arrs,
+    saves={"self": (0,)},
+    attrs=("exponent", "self"),
+    dtype=lambda arrs, args: arrs,
     jvp=DIAGONAL,
 )
 _pow1 = Primitive(
-    "pow_tensor", "PowBackward1",
+    "pow_tensor",
+    "PowBackward1",
     quiet(np.power),
     (
         lambda g, s: g * s["exponent"] * s["self"] ** (s["exponent"] - 1),
         lambda g, s: _pow_base_rule(g, s),
     ),
-    inputs=("self", "exponent"), dtype="promote",
-    saves={"self": (0, 1), "exponent": (0, 1), "result": (1,)}, jvp=DIAGONAL,
+    inputs=("self", "exponent"),
+    dtype="promote",
+    saves={"self": (0, 1), "exponent": (0, 1), "result": (1,)},
+    jvp=DIAGONAL,
 )
 _pow2 = Primitive(
-    "pow_scalar_base", "PowBackward2",
+    "pow_scalar_base",
+    "PowBackward2",
     quiet(lambda e, self: np.power(self, e)),
     (lambda g, s: g * s["result"] * np.log(s["self"]),),
-    inputs=("exponent",), saves={"result": (0,)}, attrs=("exponent", "result", "self"),
-    dtype=lambda arrays, args: _pow2_prepare(arrays, args), jvp=DIAGONAL,
+    inputs=("exponent",),
+    saves={"result": (0,)},
+    attrs=("exponent", "result", "self"),
+    dtype=lambda arrays, args: _pow2_prepare(arrays, args),
+    jvp=DIAGONAL,
 )
 
 
@@ -247,15 +276,26 @@ def _tie_rule(pick):
 
 
 _maximum = Primitive(
-    "maximum", "MaximumBackward0", np.maximum, (_tie_rule(0), _tie_rule(1)),
-    inputs=("self", "other"), saves={"self": (0, 1), "other": (0, 1)}, dtype="promote",
+    "maximum",
+    "MaximumBackward0",
+    np.maximum,
+    (_tie_rule(0), _tie_rule(1)),
+    inputs=("self", "other"),
+    saves={"self": (0, 1), "other": (0, 1)},
+    dtype="promote",
     jvp=DIAGONAL,
 )
 _minimum = Primitive(
-    "minimum", "MinimumBackward0", np.minimum,
-    (lambda g, s: _tie_rule(0)(g, {"self": -s["self"], "other": -s["other"]}),
-     lambda g, s: _tie_rule(1)(g, {"self": -s["self"], "other": -s["other"]})),
-    inputs=("self", "other"), saves={"self": (0, 1), "other": (0, 1)}, dtype="promote",
+    "minimum",
+    "MinimumBackward0",
+    np.minimum,
+    (
+        lambda g, s: _tie_rule(0)(g, {"self": -s["self"], "other": -s["other"]}),
+        lambda g, s: _tie_rule(1)(g, {"self": -s["self"], "other": -s["other"]}),
+    ),
+    inputs=("self", "other"),
+    saves={"self": (0, 1), "other": (0, 1)},
+    dtype="promote",
     jvp=DIAGONAL,
 )
 
@@ -274,14 +314,21 @@ def _where_forward(a, b, condition):
 
 def _where_prepare(arrays: list, args: tuple) -> list:
     dt = result_type(*args)
-    return [np.asarray(a, dt.np) if not isinstance(a, np.ndarray) or a.dtype != dt.np else a
-            for a in arrays]
+    return [
+        np.asarray(a, dt.np) if not isinstance(a, np.ndarray) or a.dtype != dt.np else a
+        for a in arrays
+    ]
 
 
 _where = Primitive(
-    "where", "WhereBackward0", _where_forward,
+    "where",
+    "WhereBackward0",
+    _where_forward,
     (lambda g, s: where(s["condition"], g, 0.0), lambda g, s: where(s["condition"], 0.0, g)),
-    inputs=("self", "other"), attrs=("condition",), dtype=_where_prepare, jvp=DIAGONAL,
+    inputs=("self", "other"),
+    attrs=("condition",),
+    dtype=_where_prepare,
+    jvp=DIAGONAL,
 )
 
 
@@ -302,7 +349,12 @@ def where(condition: Tensor, input=None, other=None):
 # -- unary math -------------------------------------------------------------------------------
 def _unary(name: str, node: str, forward, rule, saves: str | None, dtype: str = "float"):
     return Primitive(
-        name, node, forward, (rule,), saves={saves: (0,)} if saves else None, dtype=dtype,
+        name,
+        node,
+        forward,
+        (rule,),
+        saves={saves: (0,)} if saves else None,
+        dtype=dtype,
         jvp=DIAGONAL,  # elementwise: the Jacobian is diagonal, so the rule serves both modes
     )
 
@@ -314,36 +366,66 @@ def _zero_rule(g: Tensor, s: dict) -> Tensor:
 _neg = _unary("neg", "NegBackward0", np.negative, lambda g, s: -g, None, "same")
 _abs = _unary("abs", "AbsBackward0", np.abs, lambda g, s: g * sign(s["self"]), "self", "same")
 _reciprocal = _unary(
-    "reciprocal", "ReciprocalBackward0", quiet(np.reciprocal),
-    lambda g, s: -g * s["result"] * s["result"], "result",
+    "reciprocal",
+    "ReciprocalBackward0",
+    quiet(np.reciprocal),
+    lambda g, s: -g * s["result"] * s["result"],
+    "result",
 )
 _exp = _unary("exp", "ExpBackward0", quiet(np.exp), lambda g, s: g * s["result"], "result")
 _log = _unary("log", "LogBackward0", quiet(np.log), lambda g, s: g / s["self"], "self")
-_log2 = _unary("log2", "Log2Backward0", quiet(np.log2),
-               lambda g, s: g / (s["self"] * 0.6931471805599453), "self")
-_log10 = _unary("log10", "Log10Backward0", quiet(np.log10),
-                lambda g, s: g / (s["self"] * 2.302585092994046), "self")
-_log1p = _unary("log1p", "Log1PBackward0", quiet(np.log1p), lambda g, s: g / (s["self"] + 1), "self")
-_expm1 = _unary("expm1", "Expm1Backward0", quiet(np.expm1), lambda g, s: g * (s["result"] + 1),
-                "result")
-_sqrt = _unary("sqrt", "SqrtBackward0", quiet(np.sqrt), lambda g, s: g / (2 * s["result"]), "result")
+_log2 = _unary(
+    "log2",
+    "Log2Backward0",
+    quiet(np.log2),
+    lambda g, s: g / (s["self"] * 0.6931471805599453),
+    "self",
+)
+_log10 = _unary(
+    "log10",
+    "Log10Backward0",
+    quiet(np.log10),
+    lambda g, s: g / (s["self"] * 2.302585092994046),
+    "self",
+)
+_log1p = _unary(
+    "log1p", "Log1PBackward0", quiet(np.log1p), lambda g, s: g / (s["self"] + 1), "self"
+)
+_expm1 = _unary(
+    "expm1", "Expm1Backward0", quiet(np.expm1), lambda g, s: g * (s["result"] + 1), "result"
+)
+_sqrt = _unary(
+    "sqrt", "SqrtBackward0", quiet(np.sqrt), lambda g, s: g / (2 * s["result"]), "result"
+)
 _rsqrt = _unary(
-    "rsqrt", "RsqrtBackward0", quiet(lambda a: 1 / np.sqrt(a)),
-    lambda g, s: -0.5 * g * s["result"] ** 3, "result",
+    "rsqrt",
+    "RsqrtBackward0",
+    quiet(lambda a: 1 / np.sqrt(a)),
+    lambda g, s: -0.5 * g * s["result"] ** 3,
+    "result",
 )
 _sin = _unary("sin", "SinBackward0", np.sin, lambda g, s: g * cos(s["self"]), "self")
 _cos = _unary("cos", "CosBackward0", np.cos, lambda g, s: -g * sin(s["self"]), "self")
-_tan = _unary("tan", "TanBackward0", np.tan,
-              lambda g, s: g * (1 + s["result"] * s["result"]), "result")
-_tanh = _unary("tanh", "TanhBackward0", np.tanh,
-               lambda g, s: tanh_backward(g, s["result"]), "result")
+_tan = _unary(
+    "tan", "TanBackward0", np.tan, lambda g, s: g * (1 + s["result"] * s["result"]), "result"
+)
+_tanh = _unary(
+    "tanh", "TanhBackward0", np.tanh, lambda g, s: tanh_backward(g, s["result"]), "result"
+)
 _sigmoid = _unary(
-    "sigmoid", "SigmoidBackward0", lambda a: _sigmoid_array(a),
-    lambda g, s: sigmoid_backward(g, s["result"]), "result",
+    "sigmoid",
+    "SigmoidBackward0",
+    lambda a: _sigmoid_array(a),
+    lambda g, s: sigmoid_backward(g, s["result"]),
+    "result",
 )
 _relu = _unary(
-    "relu", "ReluBackward0", lambda a: np.maximum(a, 0, dtype=a.dtype),
-    lambda g, s: threshold_backward(g, s["result"], 0), "result", "same",
+    "relu",
+    "ReluBackward0",
+    lambda a: np.maximum(a, 0, dtype=a.dtype),
+    lambda g, s: threshold_backward(g, s["result"], 0),
+    "result",
+    "same",
 )
 _sign = _unary("sign", "SignBackward0", np.sign, _zero_rule, None, "same")
 _floor = _unary("floor", "FloorBackward0", np.floor, _zero_rule, None, "same")
@@ -358,18 +440,30 @@ _trunc = _unary("trunc", "TruncBackward0", np.trunc, _zero_rule, None, "same")
 # second-order graph has PyTorch's nodes (TanhBackwardBackward0...). Arithmetic in PyTorch's
 # order, so the bits agree too.
 _tanh_backward = Primitive(
-    "tanh_backward", "TanhBackwardBackward0", lambda g, y: g * (1 - y * y),
-    (lambda g, s: tanh_backward(g, s["output"]),
-     lambda g, s: g * (-2 * s["output"] * s["grad_output"])),
-    inputs=("grad_output", "output"), saves={"grad_output": (1,), "output": (0, 1)},
-    dtype="promote", jvp=DIAGONAL,
+    "tanh_backward",
+    "TanhBackwardBackward0",
+    lambda g, y: g * (1 - y * y),
+    (
+        lambda g, s: tanh_backward(g, s["output"]),
+        lambda g, s: g * (-2 * s["output"] * s["grad_output"]),
+    ),
+    inputs=("grad_output", "output"),
+    saves={"grad_output": (1,), "output": (0, 1)},
+    dtype="promote",
+    jvp=DIAGONAL,
 )
 _sigmoid_backward = Primitive(
-    "sigmoid_backward", "SigmoidBackwardBackward0", lambda g, y: g * (1 - y) * y,
-    (lambda g, s: sigmoid_backward(g, s["output"]),
-     lambda g, s: g * s["grad_output"] * (-2 * s["output"] + 1)),
-    inputs=("grad_output", "output"), saves={"grad_output": (1,), "output": (0, 1)},
-    dtype="promote", jvp=DIAGONAL,
+    "sigmoid_backward",
+    "SigmoidBackwardBackward0",
+    lambda g, y: g * (1 - y) * y,
+    (
+        lambda g, s: sigmoid_backward(g, s["output"]),
+        lambda g, s: g * s["grad_output"] * (-2 * s["output"] + 1),
+    ),
+    inputs=("grad_output", "output"),
+    saves={"grad_output": (1,), "output": (0, 1)},
+    dtype="promote",
+    jvp=DIAGONAL,
 )
 _UINT_OF_SIZE = {2: np.uint16, 4: np.uint32, 8: np.uint64}
 
@@ -387,11 +481,18 @@ def _threshold_backward_forward(g: np.ndarray, x: np.ndarray, threshold) -> np.n
 
 
 _threshold_backward = Primitive(
-    "threshold_backward", "ThresholdBackwardBackward0", _threshold_backward_forward,
-    (lambda g, s: threshold_backward(g, s["self"], s["threshold"]),
-     lambda g, s: Tensor._make(np.zeros_like(g._data))),
-    inputs=("grad_output", "self"), saves={"self": (0,)}, attrs=("self", "threshold"),
-    dtype="promote", jvp=DIAGONAL,
+    "threshold_backward",
+    "ThresholdBackwardBackward0",
+    _threshold_backward_forward,
+    (
+        lambda g, s: threshold_backward(g, s["self"], s["threshold"]),
+        lambda g, s: Tensor._make(np.zeros_like(g._data)),
+    ),
+    inputs=("grad_output", "self"),
+    saves={"self": (0,)},
+    attrs=("self", "threshold"),
+    dtype="promote",
+    jvp=DIAGONAL,
 )
 
 
@@ -435,8 +536,13 @@ def _clamp_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _clamp = Primitive(
-    "clamp", "ClampBackward1", _clamp_forward, (_clamp_rule,),
-    saves={"self": (0,)}, attrs=("max", "min", "self"), dtype=lambda arrays, args: arrays,
+    "clamp",
+    "ClampBackward1",
+    _clamp_forward,
+    (_clamp_rule,),
+    saves={"self": (0,)},
+    attrs=("max", "min", "self"),
+    dtype=lambda arrays, args: arrays,
     jvp=DIAGONAL,
 )
 

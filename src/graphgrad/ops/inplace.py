@@ -129,11 +129,15 @@ _zero = Primitive(
     "zero", "ZeroBackward0", lambda a: np.zeros_like(a), (lambda g, s: g * 0,), jvp=LINEAR
 )
 _fill = Primitive(
-    "fill", "FillBackward2", lambda a, value: np.full_like(a, value), (lambda g, s: g * 0,),
+    "fill",
+    "FillBackward2",
+    lambda a, value: np.full_like(a, value),
+    (lambda g, s: g * 0,),
     jvp=DIAGONAL,
 )
 _copy = Primitive(
-    "copy", "CopyBackwards",
+    "copy",
+    "CopyBackwards",
     lambda a, src: np.broadcast_to(src, a.shape).astype(a.dtype),
     # The engine reduces src's gradient to its shape and dtype.
     (lambda g, s: g * 0, lambda g, s: g),
@@ -175,4 +179,3 @@ def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
 
 
 METHODS = {"zero_": zero_, "fill_": fill_, "copy_": copy_}
-

@@ -23,7 +23,7 @@ from .primitive import LINEAR, MULTILINEAR, Primitive, apply
 # Below this many multiply-adds, accumulate k by k in the input dtype as PyTorch's CPU kernel
 # does for small matrices (spec 4.3): same bits, including -0.0 when K == 1.
 _SMALL_MATMUL = 4096
-_SMALL_K = 64  # and a short loop: a long dot product goes to BLAS (one Python step per k)
+_SMALL_K = 64  # and a short sum: a long dot product goes to BLAS
 
 
 def matmul_arrays(a: np.ndarray, b: np.ndarray, init: np.ndarray | None = None) -> np.ndarray:
@@ -38,12 +38,12 @@ def matmul_arrays(a: np.ndarray, b: np.ndarray, init: np.ndarray | None = None) 
     if k == 0 or k > _SMALL_K or size > _SMALL_MATMUL or a.dtype.kind not in "fc":
         out = np.matmul(a, b)
         return out if init is None else init + out
-    c = a[..., :, 0:1] * b[..., 0:1, :]
+    # All k products at once, then a running sum over k: np.add.accumulate adds in order with
+    # each step rounded in the dtype, so the bits are those of the k-step loop, in 3 NumPy calls.
+    prods = a[..., :, :, None] * b[..., None, :, :]  # (..., m, k, n)
     if init is not None:
-        c = init + c
-    for i in range(1, k):
-        c = c + a[..., :, i : i + 1] * b[..., i : i + 1, :]
-    return c
+        prods[..., :, 0, :] = init + prods[..., :, 0, :]
+    return np.ascontiguousarray(np.add.accumulate(prods, axis=-2)[..., -1, :])
 
 
 # -- checks and the saved geometry PyTorch shows ------------------------------------------------

@@ -216,8 +216,13 @@ def _apply_multi(prim: Primitive, args: tuple, params: dict, outs) -> tuple:
         return tuple(Tensor._make(d, False, None, 0, _view_base(prim, d, args)) for d in datas)
     edges = node._next_functions
     results = tuple(
-        Tensor._make(d, d.dtype.kind in "fc", node if d.dtype.kind in "fc" else None, i,
-                     _view_base(prim, d, args))
+        Tensor._make(
+            d,
+            d.dtype.kind in "fc",
+            node if d.dtype.kind in "fc" else None,
+            i,
+            _view_base(prim, d, args),
+        )
         for i, d in enumerate(datas)
     )
     _save(prim, node, args, results, edges)

@@ -81,7 +81,11 @@ def _amax_jvp(t: Tensor, s: dict) -> Tensor:
 
 def _all_reduce(name: str, node: str, fn) -> Primitive:
     return Primitive(
-        name, node, lambda a, **_: fn(a), (_evenly,), saves={"self": (0,), "result": (0,)},
+        name,
+        node,
+        lambda a, **_: fn(a),
+        (_evenly,),
+        saves={"self": (0,), "result": (0,)},
         jvp=(lambda t, s: _evenly(t, s).sum(),),  # the mean of the tangent over the ties
     )
 
@@ -137,7 +141,11 @@ def _take(a, indices, axis, keepdim, **_):
 
 def _select_prim(name: str, node: str) -> Primitive:
     return Primitive(
-        name, node, _take, (_select_rule,), attrs=("dim", "indices", "keepdim", "self_sym_sizes"),
+        name,
+        node,
+        _take,
+        (_select_rule,),
+        attrs=("dim", "indices", "keepdim", "self_sym_sizes"),
         jvp=LINEAR,  # a take at fixed indices
     )
 
