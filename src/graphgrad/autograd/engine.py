@@ -66,17 +66,19 @@ def _needed_nodes(roots: list[Node], targets: dict) -> dict[Node, bool]:
     return needed
 
 
-def _sole(grad: Tensor, grads: list, outs: list) -> bool:
-    """Whether a node's output ``grad`` is its own: not an incoming gradient passed on, and not
-    also given to another input (identity checks: ``==`` would compare tensors elementwise)."""
-    for g in grads:
-        if g is grad:
-            return False
-    count = 0
+def _shared_ids(grads: list, outs: list) -> set:
+    """The ids of a node's outputs that are not its own: an incoming gradient passed on, or one
+    tensor given to several inputs (ids, since ``==`` would compare tensors elementwise). One
+    pass per node, so a node with many outputs (``stack`` of many leaves) stays linear."""
+    shared = {id(g) for g in grads if g is not None}
+    seen = set()
     for o in outs:
-        if o is grad:
-            count += 1
-    return count == 1
+        if o is not None:
+            k = id(o)
+            if k in seen:
+                shared.add(k)
+            seen.add(k)
+    return shared
 
 
 def _fit(grad: Tensor, meta, node: Node, index: int) -> Tensor:
@@ -166,8 +168,8 @@ class _GraphTask:
         """Pop the latest-created ready node, run it, hand its outputs on; repeat.
 
         Every backward spends its Python time here, so the common case (no ``inputs=``, no
-        anomaly mode, no node hooks) is written inline; ``_execute`` and ``_propagate`` are
-        the same steps in full.
+        anomaly mode) is written inline; ``_execute`` and ``_propagate`` are the same steps in
+        full.
         """
         ready, buffers, deps = self.ready, self.buffers, self.deps
         heappop, heappush = heapq.heappop, heapq.heappush
@@ -198,6 +200,7 @@ class _GraphTask:
                             node.release()
                     break
             n_outs = len(outs) if outs is not None else 0
+            shared = None  # _shared_ids(grads, outs), made when first needed
             for i, (nxt, nr) in enumerate(node._next_functions):
                 if nxt is None:
                     continue
@@ -210,7 +213,9 @@ class _GraphTask:
                         if nr == 0 and nxt not in buffers:
                             buffers[nxt] = [g]
                             if fresh and nxt.__class__ is AccumulateGrad:
-                                if _sole(outs[i], grads, outs):
+                                if shared is None:
+                                    shared = _shared_ids(grads, outs)
+                                if id(outs[i]) not in shared:
                                     owned[nxt] = g
                         else:
                             self.add_grad(nxt, nr, g)

@@ -245,7 +245,9 @@ def accumulate_into(variable: Tensor, grad: Tensor | None, owned: bool = False) 
     old = variable._grad
     if old is None:
         if _grad_state.enabled:
-            variable._grad = grad
+            # create_graph: a recorded copy (CopyBackwards, as PyTorch's clone_obey_contract),
+            # never ``grad`` itself, which may be the caller's ``gradient`` or another slot's.
+            variable._grad = Tensor._make(np.empty_like(grad._data)).copy_(grad)
         elif owned and _stealable(grad):
             variable._grad = grad
         else:
@@ -255,6 +257,8 @@ def accumulate_into(variable: Tensor, grad: Tensor | None, owned: bool = False) 
         variable._grad = old + grad
     else:
         np.add(old._data, grad._data, out=old._data, casting="unsafe")
+        if old._vc is not None:  # no counter yet: nothing saved or viewed the old .grad
+            old._vc.bump()
 
 
 def _stealable(grad: Tensor) -> bool:

@@ -10,6 +10,7 @@ tensor([0.5000, 0.2500])
 from __future__ import annotations
 
 import numbers
+import operator
 
 import numpy as np
 
@@ -265,12 +266,13 @@ def float_power(input, exponent) -> Tensor:
 
 
 # -- binary comparisons of values with gradients ----------------------------------------------
-def _tie_rule(pick):
-    """maximum/minimum: the chosen side gets the gradient, ties split it in half."""
+def _tie_rule(pick: int, wins):
+    """maximum/minimum: the chosen side (where ``wins(a, b)``) gets the gradient, ties split it
+    in half."""
 
-    def rule(g: Tensor, s: dict, pick=pick) -> Tensor:
+    def rule(g: Tensor, s: dict) -> Tensor:
         a, b = (s["self"], s["other"]) if pick == 0 else (s["other"], s["self"])
-        return where(a == b, g / 2, where(a > b, g, 0.0))
+        return where(a == b, g / 2, where(wins(a, b), g, 0.0))
 
     return rule
 
@@ -279,7 +281,7 @@ _maximum = Primitive(
     "maximum",
     "MaximumBackward0",
     np.maximum,
-    (_tie_rule(0), _tie_rule(1)),
+    (_tie_rule(0, operator.gt), _tie_rule(1, operator.gt)),
     inputs=("self", "other"),
     saves={"self": (0, 1), "other": (0, 1)},
     dtype="promote",
@@ -289,10 +291,7 @@ _minimum = Primitive(
     "minimum",
     "MinimumBackward0",
     np.minimum,
-    (
-        lambda g, s: _tie_rule(0)(g, {"self": -s["self"], "other": -s["other"]}),
-        lambda g, s: _tie_rule(1)(g, {"self": -s["self"], "other": -s["other"]}),
-    ),
+    (_tie_rule(0, operator.lt), _tie_rule(1, operator.lt)),
     inputs=("self", "other"),
     saves={"self": (0, 1), "other": (0, 1)},
     dtype="promote",
@@ -558,7 +557,7 @@ def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
         if max is not None:
             out = minimum(out, as_operand(max))
         return out
-    if input.dtype.category < _FLOAT and isinstance(min, float) or isinstance(max, float):
+    if input.dtype.category < _FLOAT and (isinstance(min, float) or isinstance(max, float)):
         input = input.to(result_type(input, min if isinstance(min, float) else max))
     return apply(_clamp, input, min=min, max=max)
 

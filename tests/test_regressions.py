@@ -1,0 +1,110 @@
+"""Regressions found in review of the core (engine, nodes, accumulation), each checked against
+PyTorch's behaviour; and guards for the gradient-stealing fast path, which must never let
+``.grad`` share memory with a tensor someone else holds."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import graphgrad as torch
+
+
+@pytest.fixture(autouse=True)
+def _quiet_create_graph_warning():
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Using backward\\(\\) with create_graph=True")
+        yield
+
+
+def test_create_graph_backward_does_not_alias_user_gradient():
+    # The first gradient is cloned under create_graph (PyTorch's AccumulateGrad does), so a
+    # later in-place accumulation cannot write into the caller's ``gradient``.
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    g = torch.tensor([1.0, 1.0])
+    (x + 1).backward(g, create_graph=True)
+    assert x.grad is not g
+    (x * 1).sum().backward()
+    assert g.tolist() == [1.0, 1.0]
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_create_graph_backward_of_leaf_does_not_alias_user_gradient():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    g = torch.tensor([1.0, 1.0])
+    x.backward(g, create_graph=True)
+    x.backward(g)
+    assert g.tolist() == [1.0, 1.0]
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_create_graph_grad_keeps_its_graph():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    (x**3).sum().backward(create_graph=True)
+    assert x.grad.requires_grad
+    (gg,) = torch.autograd.grad(x.grad.sum(), x)
+    assert gg.tolist() == [6.0, 12.0]
+
+
+def test_in_place_accumulation_bumps_grad_version():
+    # PyTorch's ``variable.grad += new_grad`` counts as an in-place write: a graph that saved
+    # the old .grad must refuse to run, not compute with the new values.
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    w = torch.tensor([3.0, 4.0], requires_grad=True)
+    (x * 2).sum().backward()
+    loss = (x.grad * w).sum()  # saves x.grad for w's gradient
+    (x * 5).sum().backward()
+    assert x.grad._version == 1
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        loss.backward()
+
+
+# -- guards for the steal-without-copy path ----------------------------------------------------
+
+
+def test_x_plus_x_does_not_alias():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    g = torch.tensor([1.0, 1.0])
+    (x + x).backward(g)
+    (x + x).backward(g)
+    assert g.tolist() == [1.0, 1.0]
+    assert x.grad.tolist() == [4.0, 4.0]
+
+
+def test_passthrough_gradient_is_copied():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    g = torch.tensor([1.0, 1.0])
+    (x + 1).backward(g)
+    assert x.grad is not g
+    (x * 3).backward(g)
+    assert g.tolist() == [1.0, 1.0]
+
+
+def test_hook_that_keeps_its_input_sees_no_later_writes():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    kept = []
+    x.register_hook(lambda g: kept.append(g) or g)
+    (x * 3).sum().backward()
+    (x * 3).sum().backward()
+    assert kept[0].tolist() == [3.0, 3.0]
+    assert x.grad.tolist() == [6.0, 6.0]
+
+
+def test_retain_graph_twice_accumulates_fresh_gradients():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    z = (x * 2).sum()
+    z.backward(retain_graph=True)
+    first = x.grad
+    z.backward()
+    assert first is x.grad  # accumulated in place, as PyTorch does
+    assert x.grad.tolist() == [4.0, 4.0]
+
+
+def test_stolen_gradient_is_not_shared_with_another_leaf():
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    b = torch.tensor([3.0, 4.0], requires_grad=True)
+    (a * b).sum().backward()
+    (a * b).sum().backward()
+    assert a.grad.tolist() == [6.0, 8.0]
+    assert b.grad.tolist() == [2.0, 4.0]
