@@ -11,7 +11,7 @@ import importlib
 
 from . import autograd
 from .autograd.node import RemovableHandle, RetainGradHook
-from .ops import compare, convert, elementwise, inplace, reduce, shape
+from .ops import compare, convert, elementwise, inplace
 from .ops.elementwise import as_operand
 from .tensor import Tensor
 
@@ -94,78 +94,14 @@ def _inplace_operators() -> dict:
 
 
 def _core_methods() -> dict:
-    e = elementwise
+    """Methods that are not ops of one module: autograd entry points and conversions."""
     methods = {
-        name: getattr(e, name)
-        for name in (
-            "add",
-            "sub",
-            "mul",
-            "div",
-            "pow",
-            "neg",
-            "abs",
-            "reciprocal",
-            "exp",
-            "log",
-            "log2",
-            "log10",
-            "log1p",
-            "expm1",
-            "sqrt",
-            "rsqrt",
-            "sin",
-            "cos",
-            "tan",
-            "tanh",
-            "sigmoid",
-            "relu",
-            "sign",
-            "floor",
-            "ceil",
-            "round",
-            "trunc",
-            "clamp",
-            "clip",
-            "clamp_min",
-            "clamp_max",
-            "maximum",
-            "minimum",
-            "square",
-            "floor_divide",
-            "remainder",
-            "fmod",
-            "float_power",
-            "negative",
-            "absolute",
-            "multiply",
-            "divide",
-            "true_divide",
-            "subtract",
-            "rsub",
-            "fix",
-        )
+        "to": convert.to,
+        "backward": _backward,
+        "register_hook": _register_hook,
+        "retain_grad": _retain_grad,
+        "register_post_accumulate_grad_hook": _register_post_accumulate_grad_hook,
     }
-    methods.update({name: getattr(compare, name) for name in compare.__all__})
-    methods.update(
-        to=convert.to,
-        sum=reduce.sum,
-        mean=reduce.mean,
-        sum_to_size=reduce.sum_to_size,
-        view=shape.view,
-        reshape=shape.reshape,
-        expand=shape.expand,
-        expand_as=shape.expand_as,
-        broadcast_to=shape.broadcast_to,
-        unsqueeze=shape.unsqueeze,
-        squeeze=shape.squeeze,
-        clone=shape.clone,
-        contiguous=shape.contiguous,
-        backward=_backward,
-        register_hook=_register_hook,
-        retain_grad=_retain_grad,
-        register_post_accumulate_grad_hook=_register_post_accumulate_grad_hook,
-    )
     methods.update(_conversions())
     return methods
 
@@ -243,49 +179,10 @@ def install() -> None:
     """Attach every method and operator to Tensor."""
     methods = _core_methods()
     for name in OP_MODULES:
-        try:
-            mod = importlib.import_module(f".ops.{name}", __package__)
-        except ModuleNotFoundError:
-            continue
+        mod = importlib.import_module(f".ops.{name}", __package__)
         methods.update(getattr(mod, "METHODS", {}))
         for base in getattr(mod, "INPLACE", ()):
             methods[base + "_"] = inplace.inplace(getattr(mod, base))
-    for base in (
-        "add",
-        "sub",
-        "mul",
-        "div",
-        "pow",
-        "neg",
-        "abs",
-        "reciprocal",
-        "exp",
-        "log",
-        "sqrt",
-        "sin",
-        "cos",
-        "tanh",
-        "sigmoid",
-        "relu",
-        "clamp",
-        "floor",
-        "ceil",
-        "round",
-        "sign",
-        "trunc",
-        "clamp_min",
-        "clamp_max",
-        "square",
-        "rsqrt",
-        "log1p",
-        "expm1",
-        "remainder",
-        "floor_divide",
-        "fmod",
-        "tan",
-        "clip",
-    ):
-        methods.setdefault(base + "_", inplace.inplace(methods[base]))
     methods.update(_operators())
     methods.update(_inplace_operators())
     for name, fn in methods.items():

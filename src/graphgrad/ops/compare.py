@@ -150,3 +150,5 @@ __all__ = [
     "ne",
     "not_equal",
 ]
+
+METHODS = {name: globals()[name] for name in __all__}

@@ -640,3 +640,18 @@ def tensor_from(value) -> Tensor:
 def fmod(input: Tensor, other) -> Tensor:
     other = as_operand(other)
     return input - div(input, other, rounding_mode="trunc") * other
+
+
+# Tensor methods (see _methods.py) and the ones that also get a generated in-place ``name_``.
+METHODS = {
+    name: globals()[name]
+    for name in """add sub mul div pow neg abs reciprocal exp log log2 log10 log1p expm1 sqrt
+    rsqrt sin cos tan tanh sigmoid relu sign floor ceil round trunc clamp clip clamp_min
+    clamp_max maximum minimum square floor_divide remainder fmod float_power negative absolute
+    multiply divide true_divide subtract rsub fix""".split()
+}
+INPLACE = tuple(
+    """add sub mul div pow neg abs reciprocal exp log sqrt sin cos tanh sigmoid relu clamp floor
+    ceil round sign trunc clamp_min clamp_max square rsqrt log1p expm1 remainder floor_divide fmod
+    tan clip""".split()
+)
