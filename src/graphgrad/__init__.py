@@ -72,7 +72,6 @@ from .dtypes import (
 )
 from .dtypes import float as float  # noqa: A004, PLC0414
 from .dtypes import int as int  # noqa: A004, PLC0414
-from .ops.compare import *  # noqa: F403
 from .ops.convert import to as _to  # noqa: F401
 from .ops.elementwise import (
     abs,
@@ -131,26 +130,9 @@ __version__ = "0.1.0"
 
 _methods.install()
 
-# Ops modules written as separate units export their public functions through __all__.
-for _name in (
-    "linalg",
-    "index",
-    "activation",
-    "shape",
-    "reduce",
-    "reduce_select",
-    "reduce_stats",
-    "einsum",
-    "linalg_extra",
-    "shape_join",
-    "shape_reorder",
-    "slicing",
-    "gather",
-):
-    try:
-        _mod = importlib.import_module(f".ops.{_name}", __name__)
-    except ModuleNotFoundError:
-        continue
+# Every ops module exports its public functions (torch.<name>) through __all__.
+for _name in _methods.OP_MODULES:
+    _mod = importlib.import_module(f".ops.{_name}", __name__)
     globals().update({k: getattr(_mod, k) for k in getattr(_mod, "__all__", ())})
 
 from . import linalg  # noqa: E402 - the torch.linalg namespace, after the ops it names
