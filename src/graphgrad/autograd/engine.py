@@ -29,17 +29,20 @@ from .node import (
 def _count_dependencies(roots: list[Node]) -> dict[Node, int]:
     """For each node reachable from ``roots``, the number of edges that lead into it."""
     deps: dict[Node, int] = {}
-    seen = set(roots)
+    roots_set = set(roots)
     stack = list(roots)
     while stack:
         node = stack.pop()
         for nxt, _ in node._next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
+            count = deps.get(nxt)
+            if count is None:  # first seen (``deps`` doubles as the seen set)
+                deps[nxt] = 1
+                if nxt not in roots_set:
+                    stack.append(nxt)
+            else:
+                deps[nxt] = count + 1
     return deps
 
 

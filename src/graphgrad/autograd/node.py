@@ -348,11 +348,16 @@ class FunctionNode(Node):
     _attr_names: tuple = ()
 
     def __init__(self, next_functions: tuple, saved: dict, meta: tuple) -> None:
-        Node.__init__(self, next_functions)
+        # Node.__init__, inline: every op of every recorded forward makes one of these
+        self._next_functions = next_functions
+        self._sequence_nr = next(_sequence)
+        self._pre_hooks = self._post_hooks = self._tensor_hooks = self._metadata = None
         self._saved = saved
         self._meta = meta
         self._freed = False
         self._out_meta = None
+        if _anomaly.enabled:
+            self.metadata["traceback_"] = user_stack()
 
     def unpack_saved(self) -> dict:
         """What the rules read, with saved tensors unpacked (raises if freed or modified)."""
@@ -371,6 +376,8 @@ class FunctionNode(Node):
         prim = self.prim
         if prim.n_outputs == 1:
             grad = grads[0]
+            if prim.unary and self._next_functions[0][0] is not None:  # one rule, one output
+                return [prim.rules[0](grad, self.unpack_saved())]
         else:
             grads = list(grads) + [None] * (len(self._out_meta) - len(grads))  # unused outputs
             grad = [g if g is not None else _zeros(m) for g, m in zip(grads, self._out_meta)]

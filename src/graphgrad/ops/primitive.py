@@ -76,6 +76,9 @@ class Primitive:
             (k, v, -1 if k == "result" else inputs.index(k)) for k, v in self.saves
         )
         self.scalar_arrays = scalar_arrays
+        # precomputed for the per-op paths: one rule (FunctionNode.apply), plain single output
+        self.unary = type(rules) is tuple and len(rules) == 1 and rules[0] is not None
+        self.plain = n_outputs == 1 and not view
         self.dtype_rule = dtype
         self.display = display or {}
         self.n_outputs = n_outputs
@@ -194,6 +197,18 @@ def apply(prim: Primitive, *args, **params):
     if _fw_state.active:
         return _apply_forward_ad(prim, args, params)
     out = prim.forward(*_prepare(prim, args), **params)
+    if prim.plain:
+        # the common case: one output, not a view
+        if out.__class__ is not np.ndarray:
+            out = np.asarray(out)
+        if _grad_state.enabled and out.dtype.kind in "fc":
+            node = _record(prim, args, params)
+            if node is not None:
+                result = Tensor._make(out, True, node)
+                if prim.saves:
+                    _save(prim, node, args, (result,), node._next_functions)
+                return result
+        return Tensor._make(out)
     if prim.n_outputs != 1:
         return _apply_multi(prim, args, params, out)
     if out.__class__ is not np.ndarray:
@@ -264,9 +279,65 @@ def _intern_meta(meta: tuple) -> tuple:
     return meta
 
 
+# A node of an op that saves nothing only reads its parameters (``alpha=1``), and nothing writes
+# to its dict: such nodes share one dict per distinct set of values, where the values are ints,
+# strings or None (equal values of these are indistinguishable; not bools, 1 == True; not
+# floats, 0.0 == -0.0). A chain of adds needs 180 bytes per add less.
+_PARAMS: dict = {(): {}}
+_PARAMS_SIZE = 4096
+_PARAM_ATOMS = frozenset((int, str, type(None)))
+
+
+def _node_params(prim: Primitive, params: dict) -> dict:
+    if prim.saves:
+        return params
+    key = tuple(params.items())
+    for _, v in key:  # before hashing: 1.0 or True would find the dict of 1
+        if v.__class__ not in _PARAM_ATOMS:
+            return params
+    shared = _PARAMS.get(key)
+    if shared is not None:
+        return shared
+    if len(_PARAMS) >= _PARAMS_SIZE:
+        _PARAMS.clear()
+        _PARAMS[()] = {}
+    _PARAMS[key] = params
+    return params
+
+
 def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
     """The node of this application (edges, input shapes and dtypes), or None when no input
     requires grad. One pass over the inputs: this runs for every op of every forward."""
+    if len(args) == 1:  # the unary case, without the lists
+        a = args[0]
+        if not (isinstance(a, Tensor) and a._requires_grad):
+            return None
+        fn = a.grad_fn
+        edge = (fn, a._output_nr) if fn is not None else (a._grad_accumulator(), 0)
+        meta = ((a._data.shape, a.dtype),)
+        return prim.node_cls(
+            (edge,), _node_params(prim, params), _META.get(meta) or _intern_meta(meta)
+        )
+    if len(args) == 2:  # the binary case, without the lists
+        a, b = args
+        meta_a = meta_b = None
+        edge_a = edge_b = _NO_EDGE
+        if isinstance(a, Tensor):
+            meta_a = (a._data.shape, a.dtype)
+            if a._requires_grad:
+                fn = a.grad_fn
+                edge_a = (fn, a._output_nr) if fn is not None else (a._grad_accumulator(), 0)
+        if isinstance(b, Tensor):
+            meta_b = (b._data.shape, b.dtype)
+            if b._requires_grad:
+                fn = b.grad_fn
+                edge_b = (fn, b._output_nr) if fn is not None else (b._grad_accumulator(), 0)
+        if edge_a is _NO_EDGE and edge_b is _NO_EDGE:
+            return None
+        meta = (meta_a, meta_b)
+        return prim.node_cls(
+            (edge_a, edge_b), _node_params(prim, params), _META.get(meta) or _intern_meta(meta)
+        )
     edges = []
     meta = []
     any_grad = False
@@ -284,7 +355,9 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
     if not any_grad:
         return None
     meta = tuple(meta)
-    return prim.node_cls(tuple(edges), params, _META.get(meta) or _intern_meta(meta))
+    return prim.node_cls(
+        tuple(edges), _node_params(prim, params), _META.get(meta) or _intern_meta(meta)
+    )
 
 
 def _save(prim: Primitive, node: FunctionNode, args: tuple, results: tuple, edges: tuple) -> None:
