@@ -73,57 +73,6 @@ from .dtypes import (
 from .dtypes import float as float  # noqa: A004, PLC0414
 from .dtypes import int as int  # noqa: A004, PLC0414
 from .ops.convert import to as _to  # noqa: F401
-from .ops.elementwise import (
-    abs,
-    absolute,
-    add,
-    ceil,
-    clamp,
-    clamp_max,
-    clamp_min,
-    clip,
-    cos,
-    div,
-    divide,
-    exp,
-    expm1,
-    fix,
-    float_power,
-    floor,
-    floor_divide,
-    fmod,
-    log,
-    log1p,
-    log2,
-    log10,
-    maximum,
-    minimum,
-    mul,
-    multiply,
-    neg,
-    negative,
-    pow,
-    reciprocal,
-    relu,
-    remainder,
-    round,
-    rsqrt,
-    rsub,
-    sigmoid,
-    sign,
-    sin,
-    sqrt,
-    square,
-    sub,
-    subtract,
-    tan,
-    tanh,
-    true_divide,
-    trunc,
-    where,
-)
-from .ops.reduce import mean, sum, sum_to_size  # noqa: F401
-from .ops.shape import broadcast_to, clone, reshape, squeeze, unsqueeze
 from .tensor import Size, Tensor, is_tensor
 
 __version__ = "0.1.0"

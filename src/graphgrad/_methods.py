@@ -11,12 +11,13 @@ import importlib
 
 from . import autograd
 from .autograd.node import RemovableHandle, RetainGradHook
-from .ops import compare, convert, elementwise, inplace
+from .ops import compare, convert, elementwise, inplace, unary
 from .ops.elementwise import as_operand
 from .tensor import Tensor
 
 OP_MODULES = (
     "elementwise",
+    "unary",
     "compare",
     "convert",
     "reduce",
@@ -60,9 +61,9 @@ def _operators() -> dict:
         "__rmod__": _reflected(e.remainder),
         "__pow__": e.pow,
         "__rpow__": _reflected(e.pow),
-        "__neg__": e.neg,
+        "__neg__": unary.neg,
         "__pos__": lambda self: self,
-        "__abs__": e.abs,
+        "__abs__": unary.abs,
         "__eq__": c.eq,
         "__ne__": c.ne,
         "__lt__": c.lt,

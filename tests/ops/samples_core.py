@@ -16,7 +16,7 @@ def _backward_op(T, name: str):
     """A backward op by name: PyTorch's ``torch.ops.aten.<name>`` or graphgrad's own."""
     if T.__name__ == "torch":
         return getattr(T.ops.aten, name)
-    return getattr(T.ops.elementwise, name)
+    return getattr(T.ops.unary, name)
 
 
 def _distinct_pair(rng):

@@ -18,8 +18,8 @@ import warnings
 import numpy as np
 
 from ..ops import activation as _act
-from ..ops import elementwise as _ew
 from ..ops import linalg as _linalg
+from ..ops import unary as _unary
 from ..ops.linalg import mm
 from ..ops.primitive import Primitive, apply
 from ..random import default_generator
@@ -137,13 +137,13 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
 
 # -- activations ------------------------------------------------------------------------------
 gelu = _act.gelu
-sigmoid = _ew.sigmoid
-tanh = _ew.tanh
+sigmoid = _unary.sigmoid
+tanh = _unary.tanh
 erf = _act.erf
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    return input.relu_() if inplace else _ew.relu(input)
+    return input.relu_() if inplace else _unary.relu(input)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:

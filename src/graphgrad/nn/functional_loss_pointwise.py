@@ -15,9 +15,10 @@ import warnings
 import numpy as np
 
 from ..ops.activation import softplus
-from ..ops.elementwise import clamp_min, log, sigmoid, where
+from ..ops.elementwise import where
 from ..ops.linalg import broadcast_batch
 from ..ops.primitive import Primitive, apply
+from ..ops.unary import clamp_min, log, sigmoid
 from ..tensor import Tensor
 from ._reduction import mean_scale, reduce_array, reduce_tensor, reduction_code, reduction_name
 

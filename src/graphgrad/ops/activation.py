@@ -18,8 +18,9 @@ import math
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
-from .elementwise import exp, sigmoid, tanh, where
+from .elementwise import where
 from .primitive import DIAGONAL, REGISTRY, Primitive, apply
+from .unary import exp, sigmoid, tanh
 
 _SQRT_HALF = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)

@@ -1,10 +1,12 @@
-"""Elementwise primitives: arithmetic, powers, unary math, and their backward rules.
+"""Elementwise binary primitives: arithmetic, powers, maximum/minimum/where, and their rules.
+
+The unary math (exp, log, tanh, relu, clamp...) is in ``ops/unary.py``.
 
 >>> import graphgrad as torch
 >>> x = torch.tensor([1.0, 4.0], requires_grad=True)
->>> torch.sqrt(x).sum().backward()
+>>> (x * x + 2 / x).sum().backward()
 >>> x.grad
-tensor([0.5000, 0.2500])
+tensor([0.0000, 7.8750])
 """
 
 from __future__ import annotations
@@ -144,7 +146,7 @@ def div(input, other, *, rounding_mode: str | None = None) -> Tensor:
     """True division (torch.div); ``rounding_mode='floor'|'trunc'`` rounds (no gradient)."""
     if rounding_mode is None:
         if not isinstance(input, Tensor):
-            return reciprocal(other) * input
+            return as_operand(other).reciprocal() * input  # PyTorch's graph for 2 / x
         return apply(_div, input, as_operand(other))
     if rounding_mode == "floor":
         return floor_divide(input, other)
@@ -176,10 +178,8 @@ def _pow_scalar_rule(g: Tensor, s: dict) -> Tensor:
 def _pow_base_rule(g: Tensor, s: dict) -> Tensor:
     base, exp = s["self"], s["exponent"]
     # PyTorch's convention: no gradient where the base is 0 and the exponent is non-negative.
-    grad = g * s["result"] * log(base)
-    if isinstance(base, Tensor):
-        return where((base == 0) & (exp >= 0), 0.0, grad)
-    return grad
+    grad = g * s["result"] * base.log()
+    return where((base == 0) & (exp >= 0), 0.0, grad)
 
 
 _quiet_power = quiet(np.power)
@@ -345,277 +345,6 @@ def where(condition: Tensor, input=None, other=None):
     return apply(_where, input, other, condition=condition)
 
 
-# -- unary math -------------------------------------------------------------------------------
-def _unary(name: str, node: str, forward, rule, saves: str | None, dtype: str = "float"):
-    return Primitive(
-        name,
-        node,
-        forward,
-        (rule,),
-        saves={saves: (0,)} if saves else None,
-        dtype=dtype,
-        jvp=DIAGONAL,  # elementwise: the Jacobian is diagonal, so the rule serves both modes
-    )
-
-
-def _zero_rule(g: Tensor, s: dict) -> Tensor:
-    return g * 0
-
-
-_neg = _unary("neg", "NegBackward0", np.negative, lambda g, s: -g, None, "same")
-_abs = _unary("abs", "AbsBackward0", np.abs, lambda g, s: g * sign(s["self"]), "self", "same")
-_reciprocal = _unary(
-    "reciprocal",
-    "ReciprocalBackward0",
-    quiet(np.reciprocal),
-    lambda g, s: -g * s["result"] * s["result"],
-    "result",
-)
-_exp = _unary("exp", "ExpBackward0", quiet(np.exp), lambda g, s: g * s["result"], "result")
-_log = _unary("log", "LogBackward0", quiet(np.log), lambda g, s: g / s["self"], "self")
-_log2 = _unary(
-    "log2",
-    "Log2Backward0",
-    quiet(np.log2),
-    lambda g, s: g / (s["self"] * 0.6931471805599453),
-    "self",
-)
-_log10 = _unary(
-    "log10",
-    "Log10Backward0",
-    quiet(np.log10),
-    lambda g, s: g / (s["self"] * 2.302585092994046),
-    "self",
-)
-_log1p = _unary(
-    "log1p", "Log1PBackward0", quiet(np.log1p), lambda g, s: g / (s["self"] + 1), "self"
-)
-_expm1 = _unary(
-    "expm1", "Expm1Backward0", quiet(np.expm1), lambda g, s: g * (s["result"] + 1), "result"
-)
-_sqrt = _unary(
-    "sqrt", "SqrtBackward0", quiet(np.sqrt), lambda g, s: g / (2 * s["result"]), "result"
-)
-_rsqrt = _unary(
-    "rsqrt",
-    "RsqrtBackward0",
-    quiet(lambda a: 1 / np.sqrt(a)),
-    lambda g, s: -0.5 * g * s["result"] ** 3,
-    "result",
-)
-_sin = _unary("sin", "SinBackward0", np.sin, lambda g, s: g * cos(s["self"]), "self")
-_cos = _unary("cos", "CosBackward0", np.cos, lambda g, s: -g * sin(s["self"]), "self")
-_tan = _unary(
-    "tan", "TanBackward0", np.tan, lambda g, s: g * (1 + s["result"] * s["result"]), "result"
-)
-_tanh = _unary(
-    "tanh", "TanhBackward0", np.tanh, lambda g, s: tanh_backward(g, s["result"]), "result"
-)
-_sigmoid = _unary(
-    "sigmoid",
-    "SigmoidBackward0",
-    lambda a: _sigmoid_array(a),
-    lambda g, s: sigmoid_backward(g, s["result"]),
-    "result",
-)
-_relu = _unary(
-    "relu",
-    "ReluBackward0",
-    lambda a: np.maximum(a, 0, dtype=a.dtype),
-    lambda g, s: threshold_backward(g, s["result"], 0),
-    "result",
-    "same",
-)
-_sign = _unary("sign", "SignBackward0", np.sign, _zero_rule, None, "same")
-_floor = _unary("floor", "FloorBackward0", np.floor, _zero_rule, None, "same")
-_ceil = _unary("ceil", "CeilBackward0", np.ceil, _zero_rule, None, "same")
-_round = _unary("round", "RoundBackward0", np.round, _zero_rule, None, "same")
-_trunc = _unary("trunc", "TruncBackward0", np.trunc, _zero_rule, None, "same")
-
-
-# -- the backward ops of tanh, sigmoid and relu -----------------------------------------------
-# NOTE: primitives, as in PyTorch, rather than ``g * (1 - y * y)`` in three ops: a first-order
-# backward makes one op call instead of three (it is the hot path of every network), and a
-# second-order graph has PyTorch's nodes (TanhBackwardBackward0...). Arithmetic in PyTorch's
-# order, so the bits agree too.
-_tanh_backward = Primitive(
-    "tanh_backward",
-    "TanhBackwardBackward0",
-    lambda g, y: g * (1 - y * y),
-    (
-        lambda g, s: tanh_backward(g, s["output"]),
-        lambda g, s: g * (-2 * s["output"] * s["grad_output"]),
-    ),
-    inputs=("grad_output", "output"),
-    saves={"grad_output": (1,), "output": (0, 1)},
-    dtype="promote",
-    jvp=DIAGONAL,
-)
-_sigmoid_backward = Primitive(
-    "sigmoid_backward",
-    "SigmoidBackwardBackward0",
-    lambda g, y: g * (1 - y) * y,
-    (
-        lambda g, s: sigmoid_backward(g, s["output"]),
-        lambda g, s: g * s["grad_output"] * (-2 * s["output"] + 1),
-    ),
-    inputs=("grad_output", "output"),
-    saves={"grad_output": (1,), "output": (0, 1)},
-    dtype="promote",
-    jvp=DIAGONAL,
-)
-_UINT_OF_SIZE = {2: np.uint16, 4: np.uint32, 8: np.uint64}
-
-
-def _threshold_backward_forward(g: np.ndarray, x: np.ndarray, threshold) -> np.ndarray:
-    """``g`` where ``x > threshold`` (and where x is NaN), else +0.0 (spec 3.26), as PyTorch's
-    ``x <= threshold ? 0 : g``. On the bits, ``g & mask``: exact, and several times quicker than
-    ``np.where``, whose branches mispredict on a ReLU's random pattern."""
-    uint = _UINT_OF_SIZE.get(g.dtype.itemsize) if g.dtype.kind == "f" else None
-    if uint is None:
-        return np.where(x <= threshold, g.dtype.type(0), g)
-    keep = np.asarray(x <= threshold).view(np.uint8).astype(uint)
-    keep -= uint(1)  # 1 (drop) -> 0, 0 (keep) -> all ones
-    return np.bitwise_and(g.view(uint), keep).view(g.dtype)
-
-
-_threshold_backward = Primitive(
-    "threshold_backward",
-    "ThresholdBackwardBackward0",
-    _threshold_backward_forward,
-    (
-        lambda g, s: threshold_backward(g, s["self"], s["threshold"]),
-        lambda g, s: Tensor._make(np.zeros_like(g._data)),
-    ),
-    inputs=("grad_output", "self"),
-    saves={"self": (0,)},
-    attrs=("self", "threshold"),
-    dtype="promote",
-    jvp=DIAGONAL,
-)
-
-
-def tanh_backward(grad_output: Tensor, output: Tensor) -> Tensor:
-    """``grad_output * (1 - output**2)``: the gradient of tanh through its result."""
-    return apply(_tanh_backward, grad_output, output)
-
-
-def sigmoid_backward(grad_output: Tensor, output: Tensor) -> Tensor:
-    """``grad_output * (1 - output) * output``: the gradient of sigmoid through its result."""
-    return apply(_sigmoid_backward, grad_output, output)
-
-
-def threshold_backward(grad_output: Tensor, self: Tensor, threshold) -> Tensor:
-    """``grad_output`` where ``self > threshold``, else 0 (relu's gradient, ``self`` its result)."""
-    return apply(_threshold_backward, grad_output, self, threshold=threshold)
-
-
-def _sigmoid_array(a: np.ndarray) -> np.ndarray:
-    # exp of a non-positive argument only, so large |a| neither overflows nor warns.
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
-
-
-def _clamp_forward(a, min, max):  # noqa: A002
-    if min is not None:
-        a = np.maximum(a, np.asarray(min, a.dtype))
-    if max is not None:
-        a = np.minimum(a, np.asarray(max, a.dtype))
-    return a
-
-
-def _clamp_rule(g: Tensor, s: dict) -> Tensor:
-    x, lo, hi = s["self"], s["min"], s["max"]
-    inside = None
-    if lo is not None:
-        inside = x >= lo
-    if hi is not None:
-        inside = (x <= hi) if inside is None else inside & (x <= hi)
-    return where(inside, g, 0.0)
-
-
-_clamp = Primitive(
-    "clamp",
-    "ClampBackward1",
-    _clamp_forward,
-    (_clamp_rule,),
-    saves={"self": (0,)},
-    attrs=("max", "min", "self"),
-    dtype=lambda arrays, args: arrays,
-    jvp=DIAGONAL,
-)
-
-
-def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
-    """Limit values to ``[min, max]``; the boundaries count as inside for the gradient."""
-    if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input
-        if min is not None:
-            out = maximum(out, as_operand(min))
-        if max is not None:
-            out = minimum(out, as_operand(max))
-        return out
-    if input.dtype.category < _FLOAT and (isinstance(min, float) or isinstance(max, float)):
-        input = input.to(result_type(input, min if isinstance(min, float) else max))
-    return apply(_clamp, input, min=min, max=max)
-
-
-clip = clamp
-
-
-def clamp_min(input: Tensor, min) -> Tensor:  # noqa: A002
-    return clamp(input, min=min)
-
-
-def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
-    return clamp(input, max=max)
-
-
-def _unary_fn(prim: Primitive, doc: str):
-    def fn(input: Tensor) -> Tensor:
-        return apply(prim, as_operand(input))
-
-    fn.__name__ = prim.name
-    fn.__doc__ = doc
-    return fn
-
-
-neg = _unary_fn(_neg, "Elementwise negation (torch.neg).")
-negative = neg
-abs = _unary_fn(_abs, "Absolute value; gradient 0 at 0 (torch.abs).")  # noqa: A001
-absolute = abs
-reciprocal = _unary_fn(_reciprocal, "1 / input (torch.reciprocal).")
-exp = _unary_fn(_exp, "Elementwise e**x (torch.exp).")
-log = _unary_fn(_log, "Natural logarithm (torch.log).")
-log2 = _unary_fn(_log2, "Base-2 logarithm (torch.log2).")
-log10 = _unary_fn(_log10, "Base-10 logarithm (torch.log10).")
-log1p = _unary_fn(_log1p, "log(1 + input), accurate near 0 (torch.log1p).")
-expm1 = _unary_fn(_expm1, "exp(input) - 1, accurate near 0 (torch.expm1).")
-sqrt = _unary_fn(_sqrt, "Square root; gradient inf at 0 (torch.sqrt).")
-rsqrt = _unary_fn(_rsqrt, "1 / sqrt(input) (torch.rsqrt).")
-sin = _unary_fn(_sin, "Sine (torch.sin).")
-cos = _unary_fn(_cos, "Cosine (torch.cos).")
-tan = _unary_fn(_tan, "Tangent (torch.tan).")
-tanh = _unary_fn(_tanh, "Hyperbolic tangent (torch.tanh).")
-sigmoid = _unary_fn(_sigmoid, "Logistic function 1 / (1 + exp(-x)) (torch.sigmoid).")
-relu = _unary_fn(_relu, "max(x, 0); gradient 0 at 0 (torch.relu).")
-sign = _unary_fn(_sign, "Sign of each element; zero gradient (torch.sign).")
-floor = _unary_fn(_floor, "Round down; zero gradient (torch.floor).")
-ceil = _unary_fn(_ceil, "Round up; zero gradient (torch.ceil).")
-trunc = _unary_fn(_trunc, "Round toward zero; zero gradient (torch.trunc).")
-fix = trunc
-
-
-def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001
-    """Round half to even, like PyTorch (torch.round)."""
-    if decimals:
-        scale = 10.0**decimals
-        return apply(_round, input * scale) / scale
-    return apply(_round, input)
-
-
 def floor_divide(input, other) -> Tensor:
     """Division rounded down; integer for integer inputs (no gradient)."""
     a, b = as_operand(input), as_operand(other)
@@ -645,13 +374,8 @@ def fmod(input: Tensor, other) -> Tensor:
 # Tensor methods (see _methods.py) and the ones that also get a generated in-place ``name_``.
 METHODS = {
     name: globals()[name]
-    for name in """add sub mul div pow neg abs reciprocal exp log log2 log10 log1p expm1 sqrt
-    rsqrt sin cos tan tanh sigmoid relu sign floor ceil round trunc clamp clip clamp_min
-    clamp_max maximum minimum square floor_divide remainder fmod float_power negative absolute
-    multiply divide true_divide subtract rsub fix""".split()
+    for name in """add sub mul div pow maximum minimum square floor_divide remainder fmod
+    float_power multiply divide true_divide subtract rsub""".split()
 }
-INPLACE = tuple(
-    """add sub mul div pow neg abs reciprocal exp log sqrt sin cos tanh sigmoid relu clamp floor
-    ceil round sign trunc clamp_min clamp_max square rsqrt log1p expm1 remainder floor_divide fmod
-    tan clip""".split()
-)
+INPLACE = ("add", "sub", "mul", "div", "pow", "square", "remainder", "floor_divide", "fmod")
+__all__ = [*METHODS, "where"]

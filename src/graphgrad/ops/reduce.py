@@ -20,8 +20,9 @@ import numpy as np
 
 from ..dtypes import _FLOAT
 from ..tensor import Tensor, _wrap_dim
-from .elementwise import exp, where
+from .elementwise import where
 from .primitive import LINEAR, Primitive, apply
+from .unary import exp
 
 _U64 = 2**64
 # ``x.sum()`` is SumBackward0; an explicit ``dim`` (even None) selects the dim overload

@@ -21,10 +21,11 @@ import numpy as np
 
 from ..dtypes import _FLOAT
 from ..tensor import Tensor
-from .elementwise import sign, where
+from .elementwise import where
 from .primitive import Primitive, apply
 from .reduce import normalize_dims, reduced_count, restore_dims, shown_dim
 from .reduce_select import amax, amin
+from .unary import sign
 
 _UNSET = object()  # tells ``var()`` apart from ``var(None)``: only the former shows correction=None
 
