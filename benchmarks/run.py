@@ -184,32 +184,33 @@ def _alternate(argv_of, systems: list[str], reps: int) -> dict[str, list[dict]]:
     return results
 
 
+def _field_row(key: str, label: str, res: dict, field: str, unit: str = "s") -> Row:
+    """A row from the child processes' results: one ``field`` per run, per system."""
+    return Row(key, label, {s: [r[field] for r in v] for s, v in res.items()}, unit=unit)
+
+
 def run_processes(args) -> tuple[list[Row], dict]:
     systems = [GG] + ([PT] if torch is not None else [])
     rows, extra = [], {}
     reps = 3 if args.quick else 5
     if not args.only or "W7" in args.only:
         res = _alternate(lambda s: ("w7", s, "100000"), systems, reps)
+        rows.append(_field_row("W7", "100,000 chained scalar ops + backward: time", res, "time_s"))
         rows.append(
-            Row(
-                "W7",
-                "100,000 chained scalar ops + backward: time",
-                {s: [r["time_s"] for r in v] for s, v in res.items()},
-            )
-        )
-        rows.append(
-            Row(
+            _field_row(
                 "W7m",
                 "100,000 chained scalar ops + backward: peak memory",
-                {s: [r["peak_mib"] for r in v] for s, v in res.items()},
+                res,
+                "peak_mib",
                 unit="MiB",
             )
         )
         rows.append(
-            Row(
+            _field_row(
                 "W7p",
                 "the same, peak memory of the whole process",
-                {s: [r["process_peak_mib"] for r in v] for s, v in res.items()},
+                res,
+                "process_peak_mib",
                 unit="MiB",
             )
         )
@@ -223,10 +224,11 @@ def run_processes(args) -> tuple[list[Row], dict]:
     if not args.only or "W8" in args.only:
         res = _alternate(lambda s: ("w8", s, "1024"), systems, reps)
         rows.append(
-            Row(
+            _field_row(
                 "W8",
                 "peak memory of W5's step, batch 1024 (own process)",
-                {s: [r["peak_mib"] for r in v] for s, v in res.items()},
+                res,
+                "peak_mib",
                 unit="MiB",
             )
         )
@@ -235,11 +237,7 @@ def run_processes(args) -> tuple[list[Row], dict]:
             _child("import", s)  # compile bytecode once, as installing a package does
         res = _alternate(lambda s: ("import", s), systems, 3 * reps)
         rows.append(
-            Row(
-                "import",
-                "import graphgrad / import torch (fresh process)",
-                {s: [r["time_s"] for r in v] for s, v in res.items()},
-            )
+            _field_row("import", "import graphgrad / import torch (fresh process)", res, "time_s")
         )
     return rows, extra
 
