@@ -15,7 +15,7 @@ import numpy as np
 from ..tensor import Tensor
 from . import anomaly_mode
 from .anomaly_mode import state as _anomaly
-from .grad_mode import set_grad_enabled
+from .grad_mode import _state as _grad_state
 from .node import (
     AccumulateGrad,
     FunctionNode,
@@ -100,6 +100,72 @@ def _fit(grad: Tensor, meta, node: Node, index: int) -> Tensor:
     return grad
 
 
+def _fit_array(grad, meta, node: Node, index: int) -> np.ndarray:
+    """``_fit`` on the first-order path, where gradients are arrays."""
+    shape, dt = meta
+    if grad.shape != shape:
+        try:
+            grad = sum_to_array(grad, shape)
+        except RuntimeError:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {index} - got "
+                f"{list(grad.shape)} but expected shape compatible with {list(shape)}"
+            ) from None
+    if grad.dtype != dt.np:
+        grad = grad.astype(dt.np)
+    return grad
+
+
+def sum_to_array(array: np.ndarray, shape: tuple) -> np.ndarray:
+    """``sum_to_size`` on an array (the engine's first-order path): the same sums, no graph."""
+    dims = sum_to_dims(array.shape, shape)
+    if dims:
+        array = np.sum(array, axis=dims, keepdims=True)
+    return array.reshape(shape)
+
+
+def sum_to_dims(have: tuple, shape: tuple) -> tuple:
+    """The dims of a ``have``-shaped value to sum over so that it reshapes to ``shape``: the
+    leading ones and those where ``shape`` has 1 (PyTorch's expand error when it cannot)."""
+    lead = len(have) - len(shape)
+    if lead < 0 or any(s != 1 and s != d for s, d in zip(shape, have[lead:], strict=True)):
+        raise RuntimeError(
+            f"size {{{', '.join(map(str, shape))}}} is not expandable to size "
+            f"{{{', '.join(map(str, have))}}}."
+        )
+    return tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and have[lead + i] != 1
+    )
+
+
+def _wrap(grad) -> Tensor:
+    """An array gradient as a Tensor, for code that takes Tensors (hooks, other nodes' rules);
+    a NumPy scalar (what ufuncs give on 0-d arrays) becomes a 0-d array."""
+    return Tensor._make(grad if grad.__class__ is np.ndarray else np.asarray(grad))
+
+
+def _wrap_all(grads: list) -> list:
+    return [None if g is None else _wrap(g) for g in grads]
+
+
+def _unwrap_all(grads: list) -> list:
+    return [None if g is None else g._data for g in grads]
+
+
+def _call_wrapped(node: Node, grads: list, retain_graph: bool) -> tuple[list, bool]:
+    """Run a node that has no array rules (or has hooks) on the first-order path: its grads
+    as Tensors in, arrays out. Also says whether the outputs are the node's own new values
+    (a primitive's rules, no hooks, no saved or viewed tensor among them), which a leaf may
+    then keep as its ``.grad`` without a copy."""
+    outs = _call_node(node, _wrap_all(grads), retain_graph)
+    fresh = (
+        isinstance(node, FunctionNode)
+        and not (node._pre_hooks or node._post_hooks)
+        and all(o is None or (o._vc is None and o._base is None) for o in outs)
+    )
+    return _unwrap_all(outs), fresh
+
+
 def _run_tensor_hooks(node: Node, grads: list) -> list:
     for nr, hooks in node._tensor_hooks.items():
         if nr < len(grads) and grads[nr] is not None:
@@ -167,40 +233,49 @@ class _GraphTask:
         self._tiebreak += 1
         heapq.heappush(self.ready, (-node._sequence_nr, self._tiebreak, node))
 
-    def run(self, retain_graph: bool) -> None:
+    def run(self, retain_graph: bool, arrays: bool) -> None:
         """Pop the latest-created ready node, run it, hand its outputs on; repeat.
 
-        Every backward spends its Python time here, so the common case (no ``inputs=``, no
-        anomaly mode) is written inline; ``_execute`` and ``_propagate`` are the same steps in
-        full.
+        ``arrays``: the first-order path (no graph to record, no ``inputs=``, no anomaly mode),
+        where gradients are plain arrays; every backward spends its Python time there, so it
+        is written inline in ``_run_arrays``. Otherwise gradients are Tensors, and each node
+        goes through ``_execute`` and ``_propagate``.
         """
+        if arrays:
+            self._run_arrays(retain_graph)
+            return
+        ready, buffers = self.ready, self.buffers
+        while ready:
+            node = heapq.heappop(ready)[2]
+            grads = buffers.pop(node, None) or [None]
+            if node._tensor_hooks:
+                grads = _run_tensor_hooks(node, grads)
+            self._propagate(node, self._execute(node, grads, retain_graph))
+
+    def _run_arrays(self, retain_graph: bool) -> None:
         ready, buffers, deps = self.ready, self.buffers, self.deps
         heappop, heappush = heapq.heappop, heapq.heappush
-        plain = self.targets is None and self.call is _call_node
         owned = self.owned
         tiebreak = self._tiebreak
         while ready:
             node = heappop(ready)[2]
             grads = buffers.pop(node, None) or [None]
             if node._tensor_hooks:
-                grads = _run_tensor_hooks(node, grads)
-            if not plain:
-                self._propagate(node, self._execute(node, grads, retain_graph))
-                continue
+                grads = _unwrap_all(_run_tensor_hooks(node, _wrap_all(grads)))
             if node.__class__ is AccumulateGrad:
                 self._accumulate(node, grads, retain_graph)
                 continue
             outs = None
-            fresh = False  # outs are new tensors of a primitive's rules (no hooks saw them)
+            fresh = False  # outs are new arrays of the node's rules, which nothing else holds
             for g in grads:
                 if g is not None:
-                    if node._pre_hooks or node._post_hooks:
-                        outs = _call_node(node, grads, retain_graph)
-                    else:
-                        outs = node.apply(grads)
-                        fresh = isinstance(node, FunctionNode)
+                    if node._array_rules and not (node._pre_hooks or node._post_hooks):
+                        outs = node.apply_arrays(grads)
+                        fresh = True
                         if not retain_graph:
                             node.release()
+                    else:
+                        outs, fresh = _call_wrapped(node, grads, retain_graph)
                     break
             n_outs = len(outs) if outs is not None else 0
             shared = None  # _shared_ids(grads, outs), made when first needed
@@ -211,8 +286,8 @@ class _GraphTask:
                     g = outs[i]
                     if g is not None:
                         meta = node._meta[i]
-                        if g._data.shape != meta[0] or g.dtype is not meta[1]:
-                            g = _fit(g, meta, node, i)
+                        if g.shape != meta[0] or g.dtype != meta[1].np:
+                            g = _fit_array(g, meta, node, i)
                         if nr == 0 and nxt not in buffers:
                             buffers[nxt] = [g]
                             if fresh and nxt.__class__ is AccumulateGrad:
@@ -231,20 +306,22 @@ class _GraphTask:
         self._tiebreak = tiebreak
 
     def _accumulate(self, node: AccumulateGrad, grads: list, retain_graph: bool) -> None:
-        """Run a leaf's AccumulateGrad. A gradient that a rule made for this leaf alone (no hook
-        saw it) becomes ``.grad`` without a copy, as PyTorch's AccumulateGrad steals a gradient
-        that nothing else holds."""
+        """Run a leaf's AccumulateGrad on the first-order path. A gradient that a rule made for
+        this leaf alone (no hook saw it) becomes ``.grad`` without a copy, as PyTorch's
+        AccumulateGrad steals a gradient that nothing else holds."""
         owned = self.owned.pop(node, None)
         if not self.accumulate:
             return
+        grad = grads[0]
+        tensors = [None if grad is None else _wrap(grad)]
         if (
             owned is not None
-            and owned is grads[0]
+            and owned is grad
             and not (node._tensor_hooks or node._pre_hooks or node._post_hooks)
         ):
-            node.apply(grads, owned=True)
+            node.apply(tensors, owned=True)
         else:
-            _call_node(node, grads, retain_graph)
+            _call_node(node, tensors, retain_graph)
 
     def _execute(self, node: Node, grads: list, retain_graph: bool) -> list | None:
         targets = self.targets
@@ -307,17 +384,24 @@ def run_backward(
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(edge, j)
     task = _GraphTask([node for node, _ in root_edges], targets, accumulate)
+    arrays = not create_graph and targets is None and not _anomaly.enabled
     for (node, nr), g in zip(root_edges, grads):
-        task.add_grad(node, nr, g)
+        task.add_grad(node, nr, g._data if arrays else g)
     for node in task.buffers:
         if task.deps.get(node, 0) == 0:
             task.push(node)
     # Rules meet inf * 0 and the like at poles; PyTorch computes through them silently.
-    with set_grad_enabled(create_graph), np.errstate(all="ignore"):
-        task.run(retain_graph)
-        results = [task.captured.get(targets[t._edge()]) for t in inputs] if inputs else []
-        if accumulate and inputs:
-            for t, g in zip(inputs, results):
-                if t.grad_fn is not None:
-                    accumulate_into(t, g)
+    # (grad mode set by hand: set_grad_enabled's object costs a backward of x**2 5%)
+    grad_enabled = _grad_state.enabled
+    _grad_state.enabled = create_graph
+    try:
+        with np.errstate(all="ignore"):
+            task.run(retain_graph, arrays)
+            results = [task.captured.get(targets[t._edge()]) for t in inputs] if inputs else []
+            if accumulate and inputs:
+                for t, g in zip(inputs, results):
+                    if t.grad_fn is not None:
+                        accumulate_into(t, g)
+    finally:
+        _grad_state.enabled = grad_enabled
     return results

@@ -129,6 +129,8 @@ class Node:
         "__weakref__",
     )
 
+    _array_rules = False  # FunctionNodes of primitives with array rules: see engine._run_arrays
+
     def __init__(self, next_functions: tuple = ()) -> None:
         self._next_functions = next_functions
         self._sequence_nr = next(_sequence)
@@ -257,8 +259,7 @@ def accumulate_into(variable: Tensor, grad: Tensor | None, owned: bool = False) 
         variable._grad = old + grad
     else:
         np.add(old._data, grad._data, out=old._data, casting="unsafe")
-        if old._vc is not None:  # no counter yet: nothing saved or viewed the old .grad
-            old._vc.bump()
+        old._version_counter.bump()  # an in-place write, as PyTorch counts it
 
 
 def _stealable(grad: Tensor) -> bool:
@@ -285,23 +286,46 @@ class SavedSlot:
     __slots__ = ("tensor", "data", "counter", "version", "output_nr")
 
     def __init__(self, tensor: Tensor, is_output: bool) -> None:
-        self.tensor = None if is_output else tensor
-        self.data = tensor._data if is_output else None
-        self.counter = counter = tensor._version_counter
+        if is_output:
+            self.tensor = None
+            self.data = tensor._data
+            counter = tensor._version_counter  # made now: the output will share it
+        else:
+            self.tensor = tensor
+            self.data = None
+            # An input without a counter has never been written in place (version 0); its
+            # counter, if one is made later, is read from the tensor (``current_version``).
+            counter = tensor._vc
+        self.counter = counter
         try:
-            self.version = counter.value
+            self.version = counter.value if counter is not None else 0
         except InferenceTensorError:
             raise RuntimeError(INFERENCE_SAVE) from None
         self.output_nr = tensor._output_nr
 
+    def current_version(self) -> int:
+        counter = self.counter
+        if counter is None:
+            counter = self.tensor._vc
+            if counter is None:
+                return 0
+        return counter.value
+
     def unpack(self, node: Node) -> Tensor:
-        if self.counter.value != self.version:
+        if self.current_version() != self.version:
             raise RuntimeError(self._modified_message(node))
         if self.tensor is not None:
             return self.tensor
         t = Tensor._make(self.data, True, node, self.output_nr)
         t._vc = self.counter  # the output's counter (the slot: skips the property)
         return t
+
+    def unpack_array(self, node: Node) -> np.ndarray:
+        """The saved array, for rules that run on arrays (checked as ``unpack`` checks)."""
+        if self.current_version() != self.version:
+            raise RuntimeError(self._modified_message(node))
+        t = self.tensor
+        return self.data if t is None else t._data
 
     def _modified_message(self, node: Node) -> str:
         t = self.tensor
@@ -316,8 +340,8 @@ class SavedSlot:
         return (
             "one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [torch.{legacy}Tensor [{dims}]]{where} is at version "
-            f"{self.counter.value}; expected version {self.version} instead. Hint: enable anomaly "
-            "detection to find the operation that failed to compute its gradient, with "
+            f"{self.current_version()}; expected version {self.version} instead. Hint: enable "
+            "anomaly detection to find the operation that failed to compute its gradient, with "
             "torch.autograd.set_detect_anomaly(True, check_nan=False)."
         )
 
@@ -387,6 +411,30 @@ class FunctionNode(Node):
             out.append(rule(grad, saved) if edge[0] is not None and rule is not None else None)
         return out
 
+    def apply_arrays(self, grads: list) -> list:
+        """``apply`` on arrays, through the primitive's ``array_rules`` (no graph is recorded,
+        so no Tensor needs to exist); the engine's first-order path."""
+        if self._freed:
+            raise RuntimeError(BACKWARD_TWICE)
+        saved = self._saved
+        unpacked = None
+        for k, v in saved.items():
+            if v.__class__ is SavedSlot:
+                if unpacked is None:
+                    unpacked = saved.copy()
+                unpacked[k] = v.unpack_array(self)
+        if unpacked is not None:
+            saved = unpacked
+        grad = grads[0]
+        rules = self.prim.array_rules
+        edges = self._next_functions
+        if len(rules) == 1:
+            return [rules[0](grad, saved) if edges[0][0] is not None else None]
+        return [
+            rule(grad, saved) if edge[0] is not None and rule is not None else None
+            for rule, edge in zip(rules, edges)
+        ]
+
     def release(self) -> None:
         # Saved inputs and results are freed (wrapped Python scalars count, as in PyTorch);
         # plain parameters such as ``alpha`` stay, so a node that saved nothing can run again.
@@ -417,7 +465,12 @@ _QUALIFIED = ("CopyBackwards", "CopySlices")
 
 def node_class(name: str, prim, attr_names: tuple) -> type:
     """A FunctionNode subclass named like PyTorch's node for ``prim`` (e.g. ``MulBackward0``)."""
-    body = {"__slots__": (), "prim": prim, "_attr_names": attr_names}
+    body = {
+        "__slots__": (),
+        "prim": prim,
+        "_attr_names": attr_names,
+        "_array_rules": getattr(prim, "array_rules", None) is not None,
+    }
     if name in _QUALIFIED:
         body["name"] = lambda self: "torch::autograd::" + type(self).__name__
     return type(name, (FunctionNode,), body)

@@ -61,6 +61,7 @@ _add = Primitive(
     attrs=("alpha",),
     jvp=DIAGONAL,
     scalar_arrays=True,
+    array_rules=True,
 )
 _sub = Primitive(
     "sub",
@@ -72,6 +73,7 @@ _sub = Primitive(
     attrs=("alpha",),
     jvp=DIAGONAL,
     scalar_arrays=True,
+    array_rules=True,
 )
 _rsub = Primitive(
     "rsub",
@@ -81,7 +83,10 @@ _rsub = Primitive(
     dtype=lambda arrays, args: _prepare_rsub(arrays, args),
     attrs=("alpha",),
     jvp=DIAGONAL,
+    array_rules=True,
 )
+# On arrays, a gradient meets a saved operand in the gradient's dtype, as tensors promote
+# (the gradient has the result's dtype; NumPy would take float64 for float32 * int64).
 _mul = Primitive(
     "mul",
     "MulBackward0",
@@ -92,6 +97,10 @@ _mul = Primitive(
     dtype="promote",
     jvp=DIAGONAL,
     scalar_arrays=True,
+    array_rules=(
+        lambda g, s: np.multiply(g, s["other"], dtype=g.dtype),
+        lambda g, s: np.multiply(g, s["self"], dtype=g.dtype),
+    ),
 )
 _div = Primitive(
     "div",
@@ -106,6 +115,12 @@ _div = Primitive(
     dtype="float",
     jvp=DIAGONAL,
     scalar_arrays=True,
+    array_rules=(
+        lambda g, s: np.true_divide(g, s["other"], dtype=g.dtype),
+        lambda g, s: np.true_divide(
+            np.multiply(-g, s["self"], dtype=g.dtype), s["other"] * s["other"], dtype=g.dtype
+        ),
+    ),
 )
 
 
@@ -182,6 +197,18 @@ def _pow_base_rule(g: Tensor, s: dict) -> Tensor:
     return where((base == 0) & (exp >= 0), 0.0, grad)
 
 
+def _pow_scalar_array_rule(g, s: dict):
+    """``_pow_scalar_rule`` on arrays (the power through the forward's own function)."""
+    e = s["exponent"]
+    if e == 0:
+        return g * 0
+    x = s["self"]
+    # self ** (e - 1) as the forward computes it (square for 2); the engine runs rules with
+    # floating-point warnings off, so no ``quiet``
+    base = x if e == 2 else np.square(x) if e == 3 else np.power(x, e - 1)
+    return g * (e * base)
+
+
 _quiet_power = quiet(np.power)
 
 
@@ -199,6 +226,7 @@ _pow0 = Primitive(
     attrs=("exponent", "self"),
     dtype=lambda arrs, args: arrs,
     jvp=DIAGONAL,
+    array_rules=(_pow_scalar_array_rule,),
 )
 _pow1 = Primitive(
     "pow_tensor",

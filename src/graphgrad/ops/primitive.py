@@ -44,6 +44,7 @@ class Primitive:
     as a cached 0-d array of the op's float dtype (for forwards that are plain ufuncs).
     ``jvp`` is the forward-mode rule, next to the backward ones: per-input rules, a whole-op
     rule, or one of the kinds ``DIAGONAL`` / ``LINEAR`` / ``MULTILINEAR`` (see forward_mode.py).
+    ``array_rules`` are the rules on arrays, for a backward that records no graph.
     """
 
     def __init__(
@@ -63,6 +64,7 @@ class Primitive:
         register: bool = True,
         jvp: tuple[Rule | None, ...] | Callable | None = None,
         scalar_arrays: bool = False,
+        array_rules: tuple[Callable | None, ...] | bool = False,
     ) -> None:
         self.name = name
         self.node_name = node
@@ -76,6 +78,13 @@ class Primitive:
             (k, v, -1 if k == "result" else inputs.index(k)) for k, v in self.saves
         )
         self.scalar_arrays = scalar_arrays
+        # NOTE: the first-order fast path. A backward without create_graph runs these on the
+        # arrays themselves, with no Tensor wrappers or dispatch. ``True``: ``rules`` already do
+        # the same on arrays (operators only); else one array version per rule, for hot ops
+        # whose rules call other primitives (tanh's calls tanh_backward's forward).
+        self.array_rules = rules if array_rules is True else (array_rules or None)
+        if self.array_rules is not None and n_outputs != 1:
+            raise ValueError("array_rules are for single-output primitives")
         # precomputed for the per-op paths: one rule (FunctionNode.apply), plain single output
         self.unary = type(rules) is tuple and len(rules) == 1 and rules[0] is not None
         self.plain = n_outputs == 1 and not view

@@ -14,10 +14,9 @@ tensor([ 2., 12.])
 
 from __future__ import annotations
 
-import builtins
-
 import numpy as np
 
+from ..autograd.engine import sum_to_dims
 from ..dtypes import _FLOAT
 from ..tensor import Tensor, _wrap_dim
 from .elementwise import where
@@ -113,6 +112,7 @@ _sum0 = Primitive(
     (lambda g, s: g.expand(s["self_sym_sizes"]),),
     attrs=("self_sym_sizes",),
     jvp=LINEAR,
+    array_rules=(lambda g, s: np.broadcast_to(g, s["self_sym_sizes"]),),
 )
 _sum1 = Primitive(
     "sum_dim",
@@ -176,21 +176,11 @@ def sum_to_size(input: Tensor, *size) -> Tensor:
     shape = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else tuple(size)
     if input._data.shape == shape:
         return input
-    lead = input.ndim - len(shape)
-    if lead < 0 or builtins.any(
-        s != 1 and s != d for s, d in zip(shape, input._data.shape[lead:], strict=True)
-    ):
-        raise RuntimeError(
-            f"size {{{', '.join(map(str, shape))}}} is not expandable to size "
-            f"{{{', '.join(map(str, input.shape))}}}."
-        )
-    dims = tuple(range(lead)) + tuple(
-        lead + i for i, s in enumerate(shape) if s == 1 and input._data.shape[lead + i] != 1
-    )
+    dims = sum_to_dims(input._data.shape, shape)
     if not dims:
         return input.reshape(shape)
     out = sum(input, dims, keepdim=True)
-    return out.reshape(shape) if lead else out
+    return out.reshape(shape) if len(shape) < input.ndim else out
 
 
 # -- mean ---------------------------------------------------------------------------------------
@@ -217,6 +207,7 @@ _mean0 = Primitive(
     (lambda g, s: g.expand(s["self_sym_sizes"]) / s["self_sym_numel"],),
     attrs=("self_sym_numel", "self_sym_sizes"),
     jvp=LINEAR,
+    array_rules=(lambda g, s: np.broadcast_to(g, s["self_sym_sizes"]) / s["self_sym_numel"],),
 )
 _mean1 = Primitive(
     "mean_dim",

@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from ..autograd.engine import sum_to_array
 from ..tensor import Size, Tensor, _wrap_dim
 from .primitive import LINEAR, Primitive, apply
 from .views_inplace import track_view
@@ -206,6 +207,7 @@ _expand = Primitive(
     attrs=("self_sym_sizes",),
     view=True,
     jvp=LINEAR,
+    array_rules=(lambda g, s: sum_to_array(g, s["self_sym_sizes"]),),
 )
 
 

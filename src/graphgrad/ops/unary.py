@@ -18,7 +18,16 @@ from .primitive import DIAGONAL, Primitive, apply
 
 
 # -- unary math -------------------------------------------------------------------------------
-def _unary(name: str, node: str, forward, rule, saves: str | None, dtype: str = "float"):
+def _unary(
+    name: str,
+    node: str,
+    forward,
+    rule,
+    saves: str | None,
+    dtype: str = "float",
+    array_rule=None,
+):
+    """``array_rule``: ``True`` when ``rule`` (operators only) works on arrays as written."""
     return Primitive(
         name,
         node,
@@ -27,6 +36,7 @@ def _unary(name: str, node: str, forward, rule, saves: str | None, dtype: str = 
         saves={saves: (0,)} if saves else None,
         dtype=dtype,
         jvp=DIAGONAL,  # elementwise: the Jacobian is diagonal, so the rule serves both modes
+        array_rules=True if array_rule is True else (array_rule,) if array_rule else False,
     )
 
 
@@ -34,7 +44,7 @@ def _zero_rule(g: Tensor, s: dict) -> Tensor:
     return g * 0
 
 
-_neg = _unary("neg", "NegBackward0", np.negative, lambda g, s: -g, None, "same")
+_neg = _unary("neg", "NegBackward0", np.negative, lambda g, s: -g, None, "same", True)
 _abs = _unary("abs", "AbsBackward0", np.abs, lambda g, s: g * sign(s["self"]), "self", "same")
 _reciprocal = _unary(
     "reciprocal",
@@ -42,9 +52,14 @@ _reciprocal = _unary(
     quiet(np.reciprocal),
     lambda g, s: -g * s["result"] * s["result"],
     "result",
+    array_rule=True,
 )
-_exp = _unary("exp", "ExpBackward0", quiet(np.exp), lambda g, s: g * s["result"], "result")
-_log = _unary("log", "LogBackward0", quiet(np.log), lambda g, s: g / s["self"], "self")
+_exp = _unary(
+    "exp", "ExpBackward0", quiet(np.exp), lambda g, s: g * s["result"], "result", array_rule=True
+)
+_log = _unary(
+    "log", "LogBackward0", quiet(np.log), lambda g, s: g / s["self"], "self", array_rule=True
+)
 _log2 = _unary(
     "log2",
     "Log2Backward0",
@@ -66,7 +81,12 @@ _expm1 = _unary(
     "expm1", "Expm1Backward0", quiet(np.expm1), lambda g, s: g * (s["result"] + 1), "result"
 )
 _sqrt = _unary(
-    "sqrt", "SqrtBackward0", quiet(np.sqrt), lambda g, s: g / (2 * s["result"]), "result"
+    "sqrt",
+    "SqrtBackward0",
+    quiet(np.sqrt),
+    lambda g, s: g / (2 * s["result"]),
+    "result",
+    array_rule=True,
 )
 _rsqrt = _unary(
     "rsqrt",
@@ -80,8 +100,14 @@ _cos = _unary("cos", "CosBackward0", np.cos, lambda g, s: -g * sin(s["self"]), "
 _tan = _unary(
     "tan", "TanBackward0", np.tan, lambda g, s: g * (1 + s["result"] * s["result"]), "result"
 )
+# The array rules of tanh, sigmoid and relu are the forwards of their backward primitives.
 _tanh = _unary(
-    "tanh", "TanhBackward0", np.tanh, lambda g, s: tanh_backward(g, s["result"]), "result"
+    "tanh",
+    "TanhBackward0",
+    np.tanh,
+    lambda g, s: tanh_backward(g, s["result"]),
+    "result",
+    array_rule=lambda g, s: _tanh_backward.forward(g, s["result"]),
 )
 _sigmoid = _unary(
     "sigmoid",
@@ -89,6 +115,7 @@ _sigmoid = _unary(
     lambda a: _sigmoid_array(a),
     lambda g, s: sigmoid_backward(g, s["result"]),
     "result",
+    array_rule=lambda g, s: _sigmoid_backward.forward(g, s["result"]),
 )
 _relu = _unary(
     "relu",
@@ -97,6 +124,7 @@ _relu = _unary(
     lambda g, s: threshold_backward(g, s["result"], 0),
     "result",
     "same",
+    array_rule=lambda g, s: _threshold_backward_forward(g, s["result"], 0),
 )
 _sign = _unary("sign", "SignBackward0", np.sign, _zero_rule, None, "same")
 _floor = _unary("floor", "FloorBackward0", np.floor, _zero_rule, None, "same")

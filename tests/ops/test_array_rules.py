@@ -1,0 +1,111 @@
+"""The first-order fast path: primitives' ``array_rules`` against their Tensor rules.
+
+``backward()`` without ``create_graph`` runs a primitive's array rules on plain arrays;
+``autograd.grad(..., inputs)`` runs its Tensor rules. Both must give the same bits, for every
+sample of every primitive that has array rules, in float32 and float64, and where NumPy's own
+promotion would differ from PyTorch's (a float32 gradient meeting an int64 operand).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import graphgrad
+from graphgrad.ops.primitive import REGISTRY
+
+from .test_primitives import SAMPLES
+
+ARRAY_CASES = [
+    (name, i)
+    for name in sorted(SAMPLES)
+    if REGISTRY[name].array_rules is not None
+    for i in range(len(SAMPLES[name]))
+]
+
+
+def _both_paths(fn, arrays: list, dtype) -> tuple[list, list]:
+    """The gradients of ``fn`` on leaves from ``arrays``: via backward() (arrays) and via
+    autograd.grad (Tensors), for the same seed gradient."""
+    leaves = [graphgrad.tensor(a, dtype=dtype, requires_grad=True) for a in arrays]
+    out = fn(*leaves)
+    seed = graphgrad.tensor(np.random.default_rng(2).standard_normal(out.shape), dtype=out.dtype)
+    tensor_path = graphgrad.autograd.grad(out, leaves, seed, retain_graph=True, allow_unused=True)
+    out.backward(seed)
+    return [x.grad for x in leaves], list(tensor_path)
+
+
+def _assert_same_bits(got: list, want: list) -> None:
+    for a, b in zip(got, want):
+        if b is None:
+            assert a is None or not np.any(a.numpy())
+            continue
+        assert a.dtype is b.dtype
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_hot_primitives_have_array_rules():
+    hot = ("add", "sub", "rsub", "mul", "div", "neg", "pow", "exp", "log", "tanh", "sigmoid",
+           "relu", "sum", "mean")  # fmt: skip
+    assert [n for n in hot if REGISTRY[n].array_rules is None] == []
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(("name", "index"), ARRAY_CASES)
+def test_array_rules_match_tensor_rules(name, index, dtype):
+    sample = SAMPLES[name][index]
+    got, want = _both_paths(
+        lambda *xs: sample.fn(graphgrad, *xs), sample.arrays(), getattr(graphgrad, dtype)
+    )
+    _assert_same_bits(got, want)
+
+
+@pytest.mark.parametrize("op", ["mul", "div", "add", "sub"])
+@pytest.mark.parametrize("other_dtype", ["int64", "int32", "float64", "bool"])
+def test_mixed_dtypes_promote_as_tensors_do(op, other_dtype):
+    # float32 * int64 is float32 in PyTorch but float64 in NumPy: the array rules must follow
+    # the tensors (a value that float32 and float64 products round differently)
+    other = graphgrad.tensor([3, 16777217, 1], dtype=getattr(graphgrad, other_dtype))
+    x = graphgrad.tensor([0.1, 1.7, -2.3], requires_grad=True)
+    fn = getattr(graphgrad, op)
+    got, want = _both_paths(lambda t: fn(t, other), [x.detach().numpy()], x.dtype)
+    _assert_same_bits(got, want)
+    assert got[0].dtype is graphgrad.float32
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (3, 1)])
+def test_zero_dim_and_broadcast_gradients(shape):
+    # ufuncs on 0-d arrays return NumPy scalars; the engine must hand on arrays of the leaves'
+    # shapes either way, and undo broadcasting against a (4,) operand
+    a = np.full(shape, 0.7, np.float32)
+    b = np.linspace(-1, 1, 4, dtype=np.float32)
+
+    def fn(x, y):
+        return ((x * y + 0.5).tanh().relu() * 3 - y / (x + 2) + x**2).exp().sigmoid().sum()
+
+    got, want = _both_paths(fn, [a, b], graphgrad.float32)
+    _assert_same_bits(got, want)
+    assert got[0].shape == shape and type(got[0].numpy()) is np.ndarray
+
+
+def test_saved_tensor_modified_in_place_is_caught():
+    x = graphgrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    z = y.exp()
+    y.add_(1)  # z's rule reads its result, not y: fine; y's product with itself is not
+    w = y * y
+    y.mul_(2)
+    z.sum().backward()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        w.sum().backward()
+
+
+def test_leaf_gradient_owns_its_array():
+    # the leaf keeps the rule's fresh array as .grad, never an array that a saved slot or
+    # another leaf also holds
+    x = graphgrad.tensor([1.0, 2.0], requires_grad=True)
+    y = graphgrad.tensor([3.0, 4.0], requires_grad=True)
+    (x + y).sum().backward()
+    assert not np.shares_memory(x.grad.numpy(), y.grad.numpy())
+    x.grad.add_(1)
+    assert y.grad.tolist() == [1.0, 1.0]
