@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 
 from . import autograd
-from .autograd.node import RemovableHandle, RetainGradHook
+from .autograd.hooks import RemovableHandle, RetainGradHook
 from .ops import compare, convert, elementwise, inplace, unary
 from .ops.elementwise import as_operand
 from .tensor import Tensor

@@ -16,33 +16,25 @@ from ..tensor import Tensor
 from . import anomaly_mode
 from .anomaly_mode import state as _anomaly
 from .grad_mode import _state as _grad_state
-from .node import (
-    AccumulateGrad,
-    FunctionNode,
-    Node,
-    accumulate_into,
-    check_hook_count,
-    check_hook_result,
-)
+from .hooks import check_hook_count, check_hook_result
+from .node import AccumulateGrad, FunctionNode, Node, accumulate_into
 
 
 def _count_dependencies(roots: list[Node]) -> dict[Node, int]:
-    """For each node reachable from ``roots``, the number of edges that lead into it."""
-    deps: dict[Node, int] = {}
-    roots_set = set(roots)
-    stack = list(roots)
+    """For each node reachable from ``roots``, the number of edges that lead into it (roots
+    start at 0; ``deps`` doubles as the set of nodes seen)."""
+    deps: dict[Node, int] = dict.fromkeys(roots, 0)
+    get = deps.get
+    stack = list(deps)
     while stack:
-        node = stack.pop()
-        for nxt, _ in node._next_functions:
-            if nxt is None:
-                continue
-            count = deps.get(nxt)
-            if count is None:  # first seen (``deps`` doubles as the seen set)
-                deps[nxt] = 1
-                if nxt not in roots_set:
+        for nxt, _ in stack.pop()._next_functions:
+            if nxt is not None:
+                count = get(nxt)
+                if count is None:
+                    deps[nxt] = 1
                     stack.append(nxt)
-            else:
-                deps[nxt] = count + 1
+                else:
+                    deps[nxt] = count + 1
     return deps
 
 
@@ -260,19 +252,22 @@ class _GraphTask:
         while ready:
             node = heappop(ready)[2]
             grads = buffers.pop(node, None) or [None]
-            if node._tensor_hooks:
-                grads = _unwrap_all(_run_tensor_hooks(node, _wrap_all(grads)))
+            hooks = node._hooks
             if node.__class__ is AccumulateGrad:
+                if node._tensor_hooks:  # a leaf's hooks live on the tensor
+                    grads = _unwrap_all(_run_tensor_hooks(node, _wrap_all(grads)))
                 self._accumulate(node, grads, retain_graph)
                 continue
+            if hooks is not None and hooks.tensor:
+                grads = _unwrap_all(_run_tensor_hooks(node, _wrap_all(grads)))
             outs = None
             fresh = False  # outs are new arrays of the node's rules, which nothing else holds
             for g in grads:
                 if g is not None:
-                    if node._array_rules and not (node._pre_hooks or node._post_hooks):
+                    if node._array_rules and (hooks is None or not (hooks.pre or hooks.post)):
                         outs = node.apply_arrays(grads)
                         fresh = True
-                        if not retain_graph:
+                        if node._saves and not retain_graph:
                             node.release()
                     else:
                         outs, fresh = _call_wrapped(node, grads, retain_graph)
@@ -286,7 +281,10 @@ class _GraphTask:
                     g = outs[i]
                     if g is not None:
                         meta = node._meta[i]
-                        if g.shape != meta[0] or g.dtype != meta[1].np:
+                        # (NumPy's builtin dtypes are singletons: ``is`` settles the usual case)
+                        if g.shape != meta[0] or (
+                            g.dtype is not meta[1].np and g.dtype != meta[1].np
+                        ):
                             g = _fit_array(g, meta, node, i)
                         if nr == 0 and nxt not in buffers:
                             buffers[nxt] = [g]

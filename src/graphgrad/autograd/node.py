@@ -15,7 +15,6 @@ the node of a primitive op (its class is named as PyTorch names it, e.g. ``MulBa
 from __future__ import annotations
 
 import itertools
-import weakref
 
 import numpy as np
 
@@ -23,6 +22,7 @@ from ..tensor import InferenceTensorError, Tensor
 from .anomaly_mode import state as _anomaly
 from .anomaly_mode import user_stack
 from .grad_mode import _state as _grad_state
+from .hooks import NodeHooks, RemovableHandle, RetainGradHook
 
 _sequence = itertools.count()
 
@@ -44,99 +44,40 @@ BACKWARD_TWICE = (
 )
 
 
-_handle_ids = itertools.count()
-
-
-class RemovableHandle:
-    """Returned by ``register_hook``: ``remove()`` takes the hook out again (also on leaving a
-    ``with`` block, as PyTorch's handle does)."""
-
-    def __init__(self, hooks: list, hook) -> None:
-        self._hooks = hooks
-        self._hook = hook
-        self.id = next(_handle_ids)
-
-    def remove(self) -> None:
-        hooks = self._hooks
-        for i, h in enumerate(hooks):
-            if h is self._hook:
-                del hooks[i]
-                return
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.remove()
-
-
-class RetainGradHook:
-    """What ``retain_grad()`` registers: copies the gradient into ``.grad``. It always runs
-    after the tensor's other hooks (so it sees their result) and follows the tensor when an
-    in-place op rebases it, as in PyTorch."""
-
-    __slots__ = ("ref",)
-    __name__ = "retain_grad_hook"
-
-    def __init__(self, tensor: Tensor) -> None:
-        self.ref = weakref.ref(tensor)
-
-    def __call__(self, grad: Tensor) -> None:
-        t = self.ref()
-        if t is not None:
-            t._grad = grad.clone() if t._grad is None else t._grad + grad
-
-
-def _hook_name(hook) -> str:
-    return getattr(hook, "__name__", "<unknown>")
-
-
-def check_hook_result(hook, old: Tensor, new) -> Tensor:
-    """PyTorch's checks on what a tensor hook returned in place of ``old``."""
-    if not isinstance(new, Tensor):
-        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
-    if new._data.shape != old._data.shape:
-        raise RuntimeError(f"hook '{_hook_name(hook)}' has changed the size of value")
-    if new.dtype is not old.dtype:
-        raise RuntimeError(
-            f"hook '{_hook_name(hook)}' has changed the type of value (was "
-            f"torch.{old.dtype.legacy}Tensor got torch.{new.dtype.legacy}Tensor)"
-        )
-    return new
-
-
-def check_hook_count(hook, new, expected: int) -> list:
-    """A node hook must return as many values as it was given."""
-    new = list(new) if isinstance(new, (tuple, list)) else [new]
-    if len(new) != expected:
-        raise RuntimeError(
-            f"hook '{_hook_name(hook)}' has returned an incorrect number of values (got "
-            f"{len(new)}, but expected {expected})"
-        )
-    return new
-
-
 class Node:
     """Base of every backward node."""
 
-    __slots__ = (
-        "_next_functions",
-        "_sequence_nr",
-        "_pre_hooks",
-        "_post_hooks",
-        "_tensor_hooks",
-        "_metadata",
-        "__weakref__",
-    )
+    __slots__ = ("_next_functions", "_sequence_nr", "_hooks", "__weakref__")
 
     _array_rules = False  # FunctionNodes of primitives with array rules: see engine._run_arrays
+    _saves = True  # whether release() may have something to free
 
     def __init__(self, next_functions: tuple = ()) -> None:
         self._next_functions = next_functions
         self._sequence_nr = next(_sequence)
-        self._pre_hooks = self._post_hooks = self._tensor_hooks = self._metadata = None
+        self._hooks = None
         if _anomaly.enabled:
             self.metadata["traceback_"] = user_stack()
+
+    def _node_hooks(self) -> NodeHooks:
+        hooks = self._hooks
+        if hooks is None:
+            hooks = self._hooks = NodeHooks()
+        return hooks
+
+    # the hook lists: None until a hook is registered
+    _pre_hooks = property(
+        lambda self: self._hooks and self._hooks.pre,
+        lambda self, v: setattr(self._node_hooks(), "pre", v),
+    )
+    _post_hooks = property(
+        lambda self: self._hooks and self._hooks.post,
+        lambda self, v: setattr(self._node_hooks(), "post", v),
+    )
+    _tensor_hooks = property(
+        lambda self: self._hooks and self._hooks.tensor,
+        lambda self, v: setattr(self._node_hooks(), "tensor", v),
+    )
 
     def name(self) -> str:
         return type(self).__name__
@@ -147,9 +88,14 @@ class Node:
 
     @property
     def metadata(self) -> dict:
-        if self._metadata is None:
-            self._metadata = {}
-        return self._metadata
+        hooks = self._node_hooks()
+        if hooks.metadata is None:
+            hooks.metadata = {}
+        return hooks.metadata
+
+    @property
+    def _metadata(self) -> dict | None:
+        return self._hooks and self._hooks.metadata
 
     @property
     def requires_grad(self) -> bool:
@@ -358,6 +304,12 @@ def _forward_name(node_name: str) -> str:
     return head if sep else node_name
 
 
+class Released(dict):
+    """A node's saved values after ``release()``: the plain parameters that stay."""
+
+    __slots__ = ()
+
+
 class FunctionNode(Node):
     """The node of one primitive application. Subclasses are made per op by ``node_class``.
 
@@ -367,7 +319,7 @@ class FunctionNode(Node):
     to its input's shape and dtype.
     """
 
-    __slots__ = ("_saved", "_meta", "_freed", "_out_meta")
+    __slots__ = ("_saved", "_meta")  # multi-output ops' classes add "_out_meta"
     prim = None  # the Primitive, set on each generated subclass
     _attr_names: tuple = ()
 
@@ -375,19 +327,17 @@ class FunctionNode(Node):
         # Node.__init__, inline: every op of every recorded forward makes one of these
         self._next_functions = next_functions
         self._sequence_nr = next(_sequence)
-        self._pre_hooks = self._post_hooks = self._tensor_hooks = self._metadata = None
+        self._hooks = None
         self._saved = saved
         self._meta = meta
-        self._freed = False
-        self._out_meta = None
         if _anomaly.enabled:
             self.metadata["traceback_"] = user_stack()
 
     def unpack_saved(self) -> dict:
         """What the rules read, with saved tensors unpacked (raises if freed or modified)."""
-        if self._freed:
-            raise RuntimeError(BACKWARD_TWICE)
         saved = self._saved
+        if saved.__class__ is Released:
+            raise RuntimeError(BACKWARD_TWICE)
         unpacked = None
         for k, v in saved.items():
             if v.__class__ is SavedSlot:
@@ -414,9 +364,9 @@ class FunctionNode(Node):
     def apply_arrays(self, grads: list) -> list:
         """``apply`` on arrays, through the primitive's ``array_rules`` (no graph is recorded,
         so no Tensor needs to exist); the engine's first-order path."""
-        if self._freed:
-            raise RuntimeError(BACKWARD_TWICE)
         saved = self._saved
+        if saved.__class__ is Released:
+            raise RuntimeError(BACKWARD_TWICE)
         unpacked = None
         for k, v in saved.items():
             if v.__class__ is SavedSlot:
@@ -438,11 +388,14 @@ class FunctionNode(Node):
     def release(self) -> None:
         # Saved inputs and results are freed (wrapped Python scalars count, as in PyTorch);
         # plain parameters such as ``alpha`` stay, so a node that saved nothing can run again.
+        # A new dict, not pops: nodes may share a dict of plain values (primitive._node_params).
         saved, names = self._saved, self.prim.saved_names
         if not names.isdisjoint(saved):
-            self._freed = True
-            for k in names:
-                saved.pop(k, None)
+            self._saved = Released({k: v for k, v in saved.items() if k not in names})
+
+    @property
+    def _freed(self) -> bool:
+        return self._saved.__class__ is Released
 
     def __getattr__(self, attr: str):
         if attr.startswith("_saved_") and attr[7:] in self._attr_names:
@@ -466,10 +419,11 @@ _QUALIFIED = ("CopyBackwards", "CopySlices")
 def node_class(name: str, prim, attr_names: tuple) -> type:
     """A FunctionNode subclass named like PyTorch's node for ``prim`` (e.g. ``MulBackward0``)."""
     body = {
-        "__slots__": (),
+        "__slots__": ("_out_meta",) if prim.n_outputs > 1 else (),
         "prim": prim,
         "_attr_names": attr_names,
-        "_array_rules": getattr(prim, "array_rules", None) is not None,
+        "_array_rules": prim.array_rules is not None,
+        "_saves": bool(prim.saves),  # whether release() has anything to free
     }
     if name in _QUALIFIED:
         body["name"] = lambda self: "torch::autograd::" + type(self).__name__

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
-from ..autograd.node import RemovableHandle
+from ..autograd.hooks import RemovableHandle
 from ..tensor import Tensor
 from .parameter import Parameter, reset_grads
 
