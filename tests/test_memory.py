@@ -9,6 +9,7 @@ import tracemalloc
 import weakref
 
 import numpy as np
+import pytest
 
 import graphgrad as torch
 import graphgrad.nn.functional as F
@@ -132,3 +133,34 @@ def test_leaf_gradients_never_alias_other_tensors():
     (a @ b).sum().backward()
     np.testing.assert_array_equal(a.grad.numpy(), np.full((2, 2), 4.0))
     np.testing.assert_array_equal(b.grad.numpy(), np.full((2, 2), 4.0))
+
+
+# -- nodes share dicts of plain saved values (primitive._shared_values) ------------------------
+
+
+def test_nodes_with_equal_plain_values_share_one_dict():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    a, b = x * 0.9, x * 0.9
+    assert a.grad_fn._saved is b.grad_fn._saved
+    assert (x + 1).grad_fn._saved is (x + 1).grad_fn._saved
+
+
+def test_shared_values_keep_their_type_and_sign():
+    # 1, 1.0 and True are equal keys, and 0.0 == -0.0: none may borrow another's dict
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    shown = [(x * v).grad_fn._saved_other for v in (1, 1.0, 0.0, -0.0)]
+    assert [t.dtype for t in shown] == [torch.int64, torch.float64, torch.float64, torch.float64]
+    assert [np.signbit(t.item()) for t in shown[2:]] == [False, True]
+    (x * -0.0).sum().backward()
+    assert np.signbit(x.grad.numpy()).tolist() == [True, True]
+
+
+def test_release_does_not_touch_a_shared_dict():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    a, b = x * 0.9, x * 0.9
+    a.sum().backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        a.sum().backward()
+    assert b.grad_fn._saved_other.item() == pytest.approx(0.9)
+    b.sum().backward()
+    assert x.grad.tolist() == pytest.approx([1.8, 1.8])
