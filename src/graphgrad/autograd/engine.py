@@ -27,7 +27,7 @@ def _count_dependencies(roots: list[Node]) -> dict[Node, int]:
     get = deps.get
     stack = list(deps)
     while stack:
-        for nxt, _ in stack.pop()._next_functions:
+        for nxt in stack.pop()._next_nodes:
             if nxt is not None:
                 count = get(nxt)
                 if count is None:
@@ -46,17 +46,17 @@ def _needed_nodes(roots: list[Node], targets: dict) -> dict[Node, bool]:
         if root in needed:
             continue
         needed[root] = root in target_nodes
-        stack = [(root, iter(root._next_functions))]
+        stack = [(root, iter(root._next_nodes))]
         while stack:
             node, children = stack[-1]
-            for child, _ in children:
+            for child in children:
                 if child is not None and child not in needed:
                     needed[child] = child in target_nodes
-                    stack.append((child, iter(child._next_functions)))
+                    stack.append((child, iter(child._next_nodes)))
                     break
             else:
                 stack.pop()
-                if any(needed.get(c, False) for c, _ in node._next_functions):
+                if any(needed.get(c, False) for c in node._next_nodes):
                     needed[node] = True
     return needed
 
@@ -274,7 +274,8 @@ class _GraphTask:
                     break
             n_outs = len(outs) if outs is not None else 0
             shared = None  # _shared_ids(grads, outs), made when first needed
-            for i, (nxt, nr) in enumerate(node._next_functions):
+            nrs = node._next_nrs
+            for i, nxt in enumerate(node._next_nodes):
                 if nxt is None:
                     continue
                 if i < n_outs:
@@ -286,6 +287,7 @@ class _GraphTask:
                             g.dtype is not meta[1].np and g.dtype != meta[1].np
                         ):
                             g = _fit_array(g, meta, node, i)
+                        nr = nrs[i]
                         if nr == 0 and nxt not in buffers:
                             buffers[nxt] = [g]
                             if fresh and nxt.__class__ is AccumulateGrad:
@@ -340,12 +342,12 @@ class _GraphTask:
 
     def _propagate(self, node: Node, outs: list | None) -> None:
         deps = self.deps
-        for i, (nxt, nr) in enumerate(node._next_functions):
+        for i, nxt in enumerate(node._next_nodes):
             if nxt is None:
                 continue
             g = outs[i] if outs is not None and i < len(outs) else None
             if g is not None:
-                self.add_grad(nxt, nr, _fit(g, node._meta[i], node, i))
+                self.add_grad(nxt, node._next_nrs[i], _fit(g, node._meta[i], node, i))
             left = deps[nxt] - 1
             deps[nxt] = left
             if left == 0:

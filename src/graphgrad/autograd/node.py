@@ -44,16 +44,33 @@ BACKWARD_TWICE = (
 )
 
 
+_NRS: dict = {}
+
+
+def output_numbers(nrs: tuple) -> tuple:
+    """``nrs`` as the one shared tuple of its values (nodes hold few distinct ones)."""
+    shared = _NRS.get(nrs)
+    if shared is None:
+        if len(_NRS) >= 4096:
+            _NRS.clear()
+        shared = _NRS[nrs] = nrs
+    return shared
+
+
 class Node:
     """Base of every backward node."""
 
-    __slots__ = ("_next_functions", "_sequence_nr", "_hooks", "__weakref__")
+    # The edges, as two tuples: the next nodes (None where an input needs no gradient) and the
+    # output numbers. The numbers are a few shared tuples ((0,), (0, 0)...), so an edge costs
+    # no tuple of its own: a long chain of ops holds 50 bytes and one tracked object less per op.
+    __slots__ = ("_next_nodes", "_next_nrs", "_sequence_nr", "_hooks", "__weakref__")
 
     _array_rules = False  # FunctionNodes of primitives with array rules: see engine._run_arrays
     _saves = True  # whether release() may have something to free
 
     def __init__(self, next_functions: tuple = ()) -> None:
-        self._next_functions = next_functions
+        self._next_nodes = tuple(fn for fn, _ in next_functions)
+        self._next_nrs = output_numbers(tuple(nr for _, nr in next_functions))
         self._sequence_nr = next(_sequence)
         self._hooks = None
         if _anomaly.enabled:
@@ -84,7 +101,7 @@ class Node:
 
     @property
     def next_functions(self) -> tuple:
-        return self._next_functions
+        return tuple(zip(self._next_nodes, self._next_nrs))
 
     @property
     def metadata(self) -> dict:
@@ -323,9 +340,10 @@ class FunctionNode(Node):
     prim = None  # the Primitive, set on each generated subclass
     _attr_names: tuple = ()
 
-    def __init__(self, next_functions: tuple, saved: dict, meta: tuple) -> None:
+    def __init__(self, nodes: tuple, nrs: tuple, saved: dict, meta: tuple) -> None:
         # Node.__init__, inline: every op of every recorded forward makes one of these
-        self._next_functions = next_functions
+        self._next_nodes = nodes
+        self._next_nrs = nrs
         self._sequence_nr = next(_sequence)
         self._hooks = None
         self._saved = saved
@@ -350,15 +368,15 @@ class FunctionNode(Node):
         prim = self.prim
         if prim.n_outputs == 1:
             grad = grads[0]
-            if prim.unary and self._next_functions[0][0] is not None:  # one rule, one output
+            if prim.unary and self._next_nodes[0] is not None:  # one rule, one output
                 return [prim.rules[0](grad, self.unpack_saved())]
         else:
             grads = list(grads) + [None] * (len(self._out_meta) - len(grads))  # unused outputs
             grad = [g if g is not None else _zeros(m) for g, m in zip(grads, self._out_meta)]
         saved = self.unpack_saved()
         out = []
-        for rule, edge in zip(prim.rules, self._next_functions):
-            out.append(rule(grad, saved) if edge[0] is not None and rule is not None else None)
+        for rule, nxt in zip(prim.rules, self._next_nodes):
+            out.append(rule(grad, saved) if nxt is not None and rule is not None else None)
         return out
 
     def apply_arrays(self, grads: list) -> list:
@@ -377,12 +395,12 @@ class FunctionNode(Node):
             saved = unpacked
         grad = grads[0]
         rules = self.prim.array_rules
-        edges = self._next_functions
+        nodes = self._next_nodes
         if len(rules) == 1:
-            return [rules[0](grad, saved) if edges[0][0] is not None else None]
+            return [rules[0](grad, saved) if nodes[0] is not None else None]
         return [
-            rule(grad, saved) if edge[0] is not None and rule is not None else None
-            for rule, edge in zip(rules, edges)
+            rule(grad, saved) if nxt is not None and rule is not None else None
+            for rule, nxt in zip(rules, nodes)
         ]
 
     def release(self) -> None:

@@ -92,7 +92,7 @@ def _geometry(names: tuple[str, ...], first: int) -> dict:
         slot = first + i
         display[f"{name}_sym_sizes"] = lambda node, slot=slot: node._meta[slot][0]
         display[f"{name}_sym_strides"] = lambda node, slot=slot, name=name: (
-            node._saved[f"{name}_strides"] if node._next_functions[slot][0] is not None else ()
+            node._saved[f"{name}_strides"] if node._next_nodes[slot] is not None else ()
         )
     return display
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
-from ..autograd.node import FunctionNode, SavedSlot, node_class
+from ..autograd.node import FunctionNode, SavedSlot, node_class, output_numbers
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
 from . import forward_mode
@@ -215,7 +215,7 @@ def apply(prim: Primitive, *args, **params):
             if node is not None:
                 result = Tensor._make(out, True, node)
                 if prim.saves:
-                    _save(prim, node, args, (result,), node._next_functions)
+                    _save(prim, node, args, (result,), node._next_nodes)
                 return result
         return Tensor._make(out)
     if prim.n_outputs != 1:
@@ -228,7 +228,7 @@ def apply(prim: Primitive, *args, **params):
         if node is not None:
             result = Tensor._make(out, True, node, 0, base)
             if prim.saves:
-                _save(prim, node, args, (result,), node._next_functions)
+                _save(prim, node, args, (result,), node._next_nodes)
             return result
     return Tensor._make(out) if base is None else Tensor._make(out, False, None, 0, base)
 
@@ -238,7 +238,7 @@ def _apply_multi(prim: Primitive, args: tuple, params: dict, outs) -> tuple:
     node = _record(prim, args, params) if _grad_state.enabled else None
     if node is None:
         return tuple(Tensor._make(d, False, None, 0, _view_base(prim, d, args)) for d in datas)
-    edges = node._next_functions
+    nodes = node._next_nodes
     results = tuple(
         Tensor._make(
             d,
@@ -249,7 +249,7 @@ def _apply_multi(prim: Primitive, args: tuple, params: dict, outs) -> tuple:
         )
         for i, d in enumerate(datas)
     )
-    _save(prim, node, args, results, edges)
+    _save(prim, node, args, results, nodes)
     return results
 
 
@@ -272,7 +272,7 @@ def _apply_forward_ad(prim: Primitive, args: tuple, params: dict):
     return out
 
 
-_NO_EDGE = (None, 0)
+_NR0, _NR00 = output_numbers((0,)), output_numbers((0, 0))
 
 
 # Every node keeps one (shape, dtype) per input; a graph has few distinct such tuples, so
@@ -322,65 +322,83 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
         if not (isinstance(a, Tensor) and a._requires_grad):
             return None
         fn = a.grad_fn
-        edge = (fn, a._output_nr) if fn is not None else (a._grad_accumulator(), 0)
+        if fn is None:
+            fn = a._grad_accumulator()
+            nrs = _NR0
+        else:
+            nr = a._output_nr
+            nrs = _NR0 if nr == 0 else output_numbers((nr,))
         meta = ((a._data.shape, a.dtype),)
         return prim.node_cls(
-            (edge,),
+            (fn,),
+            nrs,
             params if prim.saves else _shared_values(params),
             _META.get(meta) or _intern_meta(meta),
         )
     if len(args) == 2:  # the binary case, without the lists
         a, b = args
-        meta_a = meta_b = None
-        edge_a = edge_b = _NO_EDGE
+        meta_a = meta_b = fn_a = fn_b = None
+        nr_a = nr_b = 0
         if isinstance(a, Tensor):
             meta_a = (a._data.shape, a.dtype)
             if a._requires_grad:
-                fn = a.grad_fn
-                edge_a = (fn, a._output_nr) if fn is not None else (a._grad_accumulator(), 0)
+                fn_a = a.grad_fn
+                if fn_a is None:
+                    fn_a = a._grad_accumulator()
+                else:
+                    nr_a = a._output_nr
         if isinstance(b, Tensor):
             meta_b = (b._data.shape, b.dtype)
             if b._requires_grad:
-                fn = b.grad_fn
-                edge_b = (fn, b._output_nr) if fn is not None else (b._grad_accumulator(), 0)
-        if edge_a is _NO_EDGE and edge_b is _NO_EDGE:
+                fn_b = b.grad_fn
+                if fn_b is None:
+                    fn_b = b._grad_accumulator()
+                else:
+                    nr_b = b._output_nr
+        if fn_a is None and fn_b is None:
             return None
         meta = (meta_a, meta_b)
         return prim.node_cls(
-            (edge_a, edge_b),
+            (fn_a, fn_b),
+            _NR00 if nr_a == 0 and nr_b == 0 else output_numbers((nr_a, nr_b)),
             params if prim.saves else _shared_values(params),
             _META.get(meta) or _intern_meta(meta),
         )
-    edges = []
+    nodes = []
+    nrs = []
     meta = []
-    any_grad = False
     for a in args:
+        fn = None
+        nr = 0
         if isinstance(a, Tensor):
             meta.append((a._data.shape, a.dtype))
             if a._requires_grad:
-                any_grad = True
                 fn = a.grad_fn
-                edges.append((fn, a._output_nr) if fn is not None else (a._grad_accumulator(), 0))
-                continue
+                if fn is None:
+                    fn = a._grad_accumulator()
+                else:
+                    nr = a._output_nr
         else:
             meta.append(None)
-        edges.append(_NO_EDGE)
-    if not any_grad:
+        nodes.append(fn)
+        nrs.append(nr)
+    if not any(fn is not None for fn in nodes):
         return None
     meta = tuple(meta)
     return prim.node_cls(
-        tuple(edges),
+        tuple(nodes),
+        output_numbers(tuple(nrs)),
         params if prim.saves else _shared_values(params),
         _META.get(meta) or _intern_meta(meta),
     )
 
 
-def _save(prim: Primitive, node: FunctionNode, args: tuple, results: tuple, edges: tuple) -> None:
+def _save(prim: Primitive, node: FunctionNode, args: tuple, results: tuple, nodes: tuple) -> None:
     saved = node._saved
     plain = True  # no tensor saved: the dict may be shared
     for name, users, index in prim.save_plan:
         for i in users:
-            if edges[i][0] is not None:
+            if nodes[i] is not None:
                 break
         else:
             continue  # no input whose rule reads this value needs a gradient

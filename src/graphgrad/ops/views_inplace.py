@@ -30,7 +30,7 @@ from ..autograd import forward_ad
 from ..autograd.engine import _fit
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
-from ..autograd.node import Node, _forward_name
+from ..autograd.node import Node, _forward_name, output_numbers
 from ..tensor import Tensor
 from .primitive import LINEAR, Primitive, apply
 
@@ -273,7 +273,7 @@ class CopySlices(Node):
     def apply(self, grads: list) -> list:
         g = grads[0]
         if g is None:
-            return [None] * len(self._next_functions)
+            return [None] * len(self._next_nodes)
         geometry = self._geometry
         res = self.fn.apply([apply(_as_strided, g, **geometry)])
         own = res[0] if res else None
@@ -282,7 +282,7 @@ class CopySlices(Node):
         else:
             own = _fit(own, self.fn._meta[0], self.fn, 0)
         base_grad = None
-        if self._next_functions[0][0] is not None:
+        if self._next_nodes[0] is not None:
             base_grad = apply(_as_strided_scatter, g, own, **geometry)
         return [base_grad, *res[1:]]
 
@@ -336,7 +336,7 @@ def _rebase_one(view: Tensor, base: Tensor) -> None:
         return
     geometry = view_geometry(view._data, base._data)
     meta_in = ((base._data.shape, base.dtype),)
-    _set_node(view, _as_strided.node_cls((edge,), geometry, meta_in))
+    _set_node(view, _as_strided.node_cls((edge[0],), output_numbers((edge[1],)), geometry, meta_in))
 
 
 def refresh_views(base: Tensor, skip: Tensor | None = None) -> None:
@@ -373,6 +373,6 @@ def rebase_view(t: Tensor, out: Tensor) -> Tensor:
     base._output_nr = 0
     _repoint_saved_result(node, out, t)
     meta_in = ((base._data.shape, base.dtype),)
-    _set_node(t, _as_strided.node_cls(((copy_slices, 0),), geometry, meta_in))
+    _set_node(t, _as_strided.node_cls((copy_slices,), output_numbers((0,)), geometry, meta_in))
     refresh_views(base, skip=t)
     return t

@@ -186,7 +186,7 @@ def _segment_nodes(outputs, start: int) -> list:
             continue
         seen.add(n)
         found.append(n)
-        stack.extend(nxt for nxt, _ in n._next_functions)
+        stack.extend(n._next_nodes)
     return sorted(found, key=lambda n: n._sequence_nr)
 
 
