@@ -130,9 +130,15 @@ def _prepare_rsub(arrays: list, args: tuple) -> list:
     return [a.astype(dt.np) if a.dtype != dt.np else a]
 
 
+# Operands that need no conversion: the common case of every operator, checked in one step.
+_PLAIN_OPERANDS = frozenset((Tensor, float, int))
+
+
 def add(input, other, *, alpha=1) -> Tensor:
     """``input + alpha * other``, broadcasting (torch.add)."""
-    return apply(_add, as_operand(input), as_operand(other), alpha=alpha)
+    if input.__class__ is not Tensor or other.__class__ not in _PLAIN_OPERANDS:
+        input, other = as_operand(input), as_operand(other)
+    return apply(_add, input, other, alpha=alpha)
 
 
 def sub(input, other, *, alpha=1) -> Tensor:
@@ -154,7 +160,9 @@ def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
 
 def mul(input, other) -> Tensor:
     """Elementwise product, broadcasting (torch.mul)."""
-    return apply(_mul, as_operand(input), as_operand(other))
+    if input.__class__ is not Tensor or other.__class__ not in _PLAIN_OPERANDS:
+        input, other = as_operand(input), as_operand(other)
+    return apply(_mul, input, other)
 
 
 def div(input, other, *, rounding_mode: str | None = None) -> Tensor:

@@ -288,30 +288,41 @@ def _intern_meta(meta: tuple) -> tuple:
     return meta
 
 
-# A node whose saved values are all plain (parameters such as ``alpha=1``, a Python scalar
-# operand such as the 0.9 of ``x * 0.9``) only reads them, and nothing writes to its dict
-# (``release`` replaces it): such nodes share one dict per distinct set of values. A chain of
-# ``x * 0.9 + 0.1`` needs 250 bytes per op less. Keys hold each value's class, since 1, 1.0
-# and True are equal; floats equal to 0 are not shared (0.0 == -0.0), nor NaN (never equal).
+# Nodes share what they only read. A node's parameters (``alpha=1``) are shared per distinct
+# set of values when these are ints, strings or None (equal values of these are the same; not
+# bools, 1 == True; not floats, 0.0 == -0.0); a Python scalar operand it saves (the 0.9 of
+# ``x * 0.9``) per (name, class, value), floats included but for 0 (NaN never matches). Nothing
+# writes to these dicts (``release`` replaces a node's dict): a chain of ``x * 0.9 + 0.1``
+# needs 250 bytes per op less.
 _SHARED: dict = {}
 _SHARED_SIZE = 4096
-_ATOMS = frozenset((int, float, str, type(None)))
+_PARAM_ATOMS = frozenset((int, str, type(None)))
+_SCALARS = frozenset((int, float))
 
 
-def _shared_values(values: dict) -> dict:
-    key = []
-    for k, v in values.items():
-        cls = v.__class__
-        if cls not in _ATOMS or (cls is float and not v):
-            return values
-        key.append((k, cls, v))
-    key = tuple(key)
+def _shared(key, values: dict) -> dict:
     shared = _SHARED.get(key)
     if shared is None:
         if len(_SHARED) >= _SHARED_SIZE:
             _SHARED.clear()
         shared = _SHARED[key] = values
     return shared
+
+
+def _shared_params(params: dict) -> dict:
+    key = tuple(params.items())
+    for _, v in key:  # before hashing: 1.0 or True would find the dict of 1
+        if v.__class__ not in _PARAM_ATOMS:
+            return params
+    return _shared(key, params)
+
+
+def _saved_scalar(name: str, value) -> dict:
+    """The dict of a node that saves one Python scalar and has no parameters."""
+    cls = value.__class__
+    if cls not in _SCALARS or not value:
+        return {name: value}
+    return _SHARED.get((name, cls, value)) or _shared((name, cls, value), {name: value})
 
 
 def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
@@ -332,7 +343,7 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
         return prim.node_cls(
             (fn,),
             nrs,
-            params if prim.saves else _shared_values(params),
+            params if prim.saves else _shared_params(params),
             _META.get(meta) or _intern_meta(meta),
         )
     if len(args) == 2:  # the binary case, without the lists
@@ -361,7 +372,7 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
         return prim.node_cls(
             (fn_a, fn_b),
             _NR00 if nr_a == 0 and nr_b == 0 else output_numbers((nr_a, nr_b)),
-            params if prim.saves else _shared_values(params),
+            params if prim.saves else _shared_params(params),
             _META.get(meta) or _intern_meta(meta),
         )
     nodes = []
@@ -388,31 +399,32 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
     return prim.node_cls(
         tuple(nodes),
         output_numbers(tuple(nrs)),
-        params if prim.saves else _shared_values(params),
+        params if prim.saves else _shared_params(params),
         _META.get(meta) or _intern_meta(meta),
     )
 
 
 def _save(prim: Primitive, node: FunctionNode, args: tuple, results: tuple, nodes: tuple) -> None:
     saved = node._saved
-    plain = True  # no tensor saved: the dict may be shared
+    shared = False  # saved is a shared dict: copy it before writing
     for name, users, index in prim.save_plan:
         for i in users:
             if nodes[i] is not None:
                 break
         else:
             continue  # no input whose rule reads this value needs a gradient
+        value = results[0] if index < 0 else args[index]
+        if not isinstance(value, Tensor) and not saved:
+            # a scalar operand and no parameters (x * 0.9): maybe a shared dict
+            saved = node._saved = _saved_scalar(name, value)
+            shared = True
+            continue
+        if shared:
+            saved = node._saved = dict(saved)
+            shared = False
         if index < 0:
-            saved[name] = SavedSlot(results[0], True)
-            plain = False
+            saved[name] = SavedSlot(value, True)
         else:
-            value = args[index]
-            if isinstance(value, Tensor):
-                saved[name] = SavedSlot(value, False)
-                plain = False
-            else:
-                saved[name] = value
-    if plain:
-        node._saved = _shared_values(saved)
+            saved[name] = SavedSlot(value, False) if isinstance(value, Tensor) else value
     if prim.n_outputs > 1:
         node._out_meta = tuple((r._data.shape, r.dtype) for r in results)
