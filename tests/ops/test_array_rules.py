@@ -109,3 +109,18 @@ def test_leaf_gradient_owns_its_array():
     assert not np.shares_memory(x.grad.numpy(), y.grad.numpy())
     x.grad.add_(1)
     assert y.grad.tolist() == [1.0, 1.0]
+
+
+def test_leaf_keeps_a_view_only_when_nothing_else_holds_its_base():
+    # nn.Linear's weight gradient is the transpose of a fresh product: kept without a copy
+    lin = graphgrad.nn.Linear(3, 2)
+    lin(graphgrad.ones(4, 3)).sum().backward()
+    assert lin.weight.grad.is_contiguous()
+    assert lin.weight.grad.tolist() == [[4.0] * 3] * 2
+    # here the transpose views the caller's gradient, which must not change with x.grad
+    x = graphgrad.zeros(2, 3, requires_grad=True)
+    g = graphgrad.arange(6.0).reshape(3, 2)
+    x.t().backward(g)
+    x.grad.add_(100)
+    assert g.tolist() == [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]
+    assert x.grad.tolist() == [[100.0, 102.0, 104.0], [101.0, 103.0, 105.0]]

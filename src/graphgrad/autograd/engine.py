@@ -147,13 +147,14 @@ def _unwrap_all(grads: list) -> list:
 def _call_wrapped(node: Node, grads: list, retain_graph: bool) -> tuple[list, bool]:
     """Run a node that has no array rules (or has hooks) on the first-order path: its grads
     as Tensors in, arrays out. Also says whether the outputs are the node's own new values
-    (a primitive's rules, no hooks, no saved or viewed tensor among them), which a leaf may
-    then keep as its ``.grad`` without a copy."""
+    (a primitive's rules, no hooks, no output of a forward among them), which a leaf may then
+    keep as its ``.grad`` without a copy."""
     outs = _call_node(node, _wrap_all(grads), retain_graph)
+    # (a view is fine: a leaf keeps a view only if nothing else holds its base; _stealable)
     fresh = (
         isinstance(node, FunctionNode)
         and not (node._pre_hooks or node._post_hooks)
-        and all(o is None or (o._vc is None and o._base is None) for o in outs)
+        and all(o is None or o._vc is None or o._base is not None for o in outs)
     )
     return _unwrap_all(outs), fresh
 
@@ -290,11 +291,14 @@ class _GraphTask:
                         nr = nrs[i]
                         if nr == 0 and nxt not in buffers:
                             buffers[nxt] = [g]
-                            if fresh and nxt.__class__ is AccumulateGrad:
-                                if shared is None:
-                                    shared = _shared_ids(grads, outs)
-                                if id(outs[i]) not in shared:
+                            if nxt.__class__ is AccumulateGrad:
+                                if g is not outs[i]:  # new from _fit_array (a sum, a cast)
                                     owned[nxt] = g
+                                elif fresh:
+                                    if shared is None:
+                                        shared = _shared_ids(grads, outs)
+                                    if id(g) not in shared:
+                                        owned[nxt] = g
                         else:
                             self.add_grad(nxt, nr, g)
                             owned.pop(nxt, None)

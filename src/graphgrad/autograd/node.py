@@ -15,6 +15,7 @@ the node of a primitive op (its class is named as PyTorch names it, e.g. ``MulBa
 from __future__ import annotations
 
 import itertools
+import sys
 
 import numpy as np
 
@@ -232,10 +233,18 @@ def _stealable(grad: Tensor) -> bool:
         and grad._vc is None
         and grad._base is None
         and grad.grad_fn is None
-        and data.base is None
+        and (data.base is None or _sole_view(data))
         and data.flags.c_contiguous
         and data.flags.writeable
     )
+
+
+def _sole_view(data: np.ndarray) -> bool:
+    """Whether ``data`` is the only reference to the array it views (as nn.Linear's weight
+    gradient, the transpose of a fresh product, is): keeping it then aliases nothing, which
+    PyTorch's AccumulateGrad checks the same way, by reference count."""
+    # the references counted: data's own (``.base``) and getrefcount's argument
+    return data.base.__class__ is np.ndarray and sys.getrefcount(data.base) == 2
 
 
 class SavedSlot:
