@@ -125,6 +125,23 @@ def _mat2_backward(g: Tensor, mat1: Tensor, strides: tuple, alpha=1) -> Tensor:
     return _scaled(mm(mat1.mT, g), alpha)
 
 
+# The same two rules on arrays (the first-order path), in the same layouts.
+def _mat1_backward_array(g: np.ndarray, mat2: np.ndarray, strides: tuple, alpha=1) -> np.ndarray:
+    if _column_major(strides, g.shape[0]):
+        out = matmul_arrays(mat2, g.T).T
+    else:
+        out = matmul_arrays(g, mat2.T)
+    return out if alpha == 1 else out * alpha
+
+
+def _mat2_backward_array(g: np.ndarray, mat1: np.ndarray, strides: tuple, alpha=1) -> np.ndarray:
+    if _column_major(strides, mat1.shape[1]):
+        out = matmul_arrays(g.T, mat1).T
+    else:
+        out = matmul_arrays(mat1.T, g)
+    return out if alpha == 1 else out * alpha
+
+
 # -- mm, bmm, mv, dot --------------------------------------------------------------------------
 _mm = Primitive(
     "mm",
@@ -146,6 +163,10 @@ _mm = Primitive(
     ),
     display=_geometry(("self", "mat2"), 0),
     jvp=MULTILINEAR,
+    array_rules=(
+        lambda g, s: _mat1_backward_array(g, s["mat2"], s["self_strides"]),
+        lambda g, s: _mat2_backward_array(g, s["self"], s["mat2_strides"]),
+    ),
 )
 
 
@@ -283,6 +304,11 @@ _addmm = Primitive(
         lambda t, s: _scaled(t, s["beta"]),
         lambda t, s: _scaled(mm(t, s["mat2"]), s["alpha"]),
         lambda t, s: _scaled(mm(s["mat1"], t), s["alpha"]),
+    ),
+    array_rules=(
+        lambda g, s: _scaled(g, s["beta"]),
+        lambda g, s: _mat1_backward_array(g, s["mat2"], s["mat1_strides"], s["alpha"]),
+        lambda g, s: _mat2_backward_array(g, s["mat1"], s["mat2_strides"], s["alpha"]),
     ),
 )
 

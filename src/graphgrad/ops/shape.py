@@ -80,6 +80,7 @@ _view = Primitive(
     attrs=("self_sym_sizes",),
     view=True,
     jvp=LINEAR,
+    array_rules=(lambda g, s: g.reshape(s["self_sym_sizes"]),),
 )
 _unsafe_view = Primitive(
     "reshape_copy",
@@ -326,6 +327,7 @@ _transpose = Primitive(
     view=True,
     display=show_u64("dim0", "dim1"),
     jvp=LINEAR,
+    array_rules=(lambda g, s: np.swapaxes(g, s["dim0"], s["dim1"]),),
 )
 _t = Primitive(
     "t",
@@ -334,6 +336,7 @@ _t = Primitive(
     (lambda g, s: g.t(),),
     view=True,
     jvp=LINEAR,
+    array_rules=(lambda g, s: g.T,),  # (0-d and 1-d: T is the identity, as t() is)
 )
 _permute = Primitive(
     "permute",
