@@ -266,10 +266,8 @@ class _GraphTask:
             for g in grads:
                 if g is not None:
                     if node._array_rules and (hooks is None or not (hooks.pre or hooks.post)):
-                        outs = node.apply_arrays(grads)
+                        outs = node.apply_arrays(grads, not retain_graph)
                         fresh = True
-                        if node._saves and not retain_graph:
-                            node.release()
                     else:
                         outs, fresh = _call_wrapped(node, grads, retain_graph)
                     break

@@ -66,7 +66,7 @@ class Node:
     # no tuple of its own: a long chain of ops holds 50 bytes and one tracked object less per op.
     __slots__ = ("_next_nodes", "_next_nrs", "_sequence_nr", "_hooks", "__weakref__")
 
-    _array_rules = False  # FunctionNodes of primitives with array rules: see engine._run_arrays
+    _array_rules = None  # a primitive's array rules, on its node class: see engine._run_arrays
     _saves = True  # whether release() may have something to free
 
     def __init__(self, next_functions: tuple = ()) -> None:
@@ -336,6 +336,9 @@ class Released(dict):
     __slots__ = ()
 
 
+_NOTHING_KEPT = Released()  # shared: nothing writes to a released node's dict
+
+
 class FunctionNode(Node):
     """The node of one primitive application. Subclasses are made per op by ``node_class``.
 
@@ -388,22 +391,22 @@ class FunctionNode(Node):
             out.append(rule(grad, saved) if nxt is not None and rule is not None else None)
         return out
 
-    def apply_arrays(self, grads: list) -> list:
+    def apply_arrays(self, grads: list, release: bool) -> list:
         """``apply`` on arrays, through the primitive's ``array_rules`` (no graph is recorded,
-        so no Tensor needs to exist); the engine's first-order path."""
+        so no Tensor needs to exist), then ``release()`` if asked: the engine's first-order
+        path, in one pass over what was saved."""
         saved = self._saved
         if saved.__class__ is Released:
             raise RuntimeError(BACKWARD_TWICE)
-        unpacked = None
-        for k, v in saved.items():
-            if v.__class__ is SavedSlot:
-                if unpacked is None:
-                    unpacked = saved.copy()
-                unpacked[k] = v.unpack_array(self)
-        if unpacked is not None:
+        if self._saves:
+            unpacked = {}
+            for k, v in saved.items():
+                unpacked[k] = v.unpack_array(self) if v.__class__ is SavedSlot else v
+            if release:
+                self._release(saved)
             saved = unpacked
         grad = grads[0]
-        rules = self.prim.array_rules
+        rules = self._array_rules
         nodes = self._next_nodes
         if len(rules) == 1:
             return [rules[0](grad, saved) if nodes[0] is not None else None]
@@ -413,12 +416,18 @@ class FunctionNode(Node):
         ]
 
     def release(self) -> None:
+        self._release(self._saved)
+
+    def _release(self, saved: dict) -> None:
         # Saved inputs and results are freed (wrapped Python scalars count, as in PyTorch);
         # plain parameters such as ``alpha`` stay, so a node that saved nothing can run again.
-        # A new dict, not pops: nodes may share a dict of plain values (primitive._node_params).
-        saved, names = self._saved, self.prim.saved_names
+        # A new dict, not pops: nodes may share a dict of plain values (primitive._shared).
+        names = self.prim.saved_names
         if not names.isdisjoint(saved):
-            self._saved = Released({k: v for k, v in saved.items() if k not in names})
+            if saved.keys() <= names:
+                self._saved = _NOTHING_KEPT
+            else:
+                self._saved = Released({k: v for k, v in saved.items() if k not in names})
 
     @property
     def _freed(self) -> bool:
@@ -449,7 +458,7 @@ def node_class(name: str, prim, attr_names: tuple) -> type:
         "__slots__": ("_out_meta",) if prim.n_outputs > 1 else (),
         "prim": prim,
         "_attr_names": attr_names,
-        "_array_rules": prim.array_rules is not None,
+        "_array_rules": prim.array_rules,
         "_saves": bool(prim.saves),  # whether release() has anything to free
     }
     if name in _QUALIFIED:
