@@ -252,16 +252,21 @@ class SavedSlot:
 
     Inputs are kept as the Tensor itself (so ``_saved_self is x`` for a leaf); an output is kept
     as its array only, and re-wrapped on unpack with ``grad_fn`` = the saving node, so that a
-    node never holds its own output and graphs are freed by reference counting.
+    node never holds its own output and graphs are freed by reference counting. An output
+    that had no version counter yet gets the slot itself as its counter (``value``, ``bump``):
+    one object less per saved output (tanh, sigmoid, exp, relu...).
     """
 
-    __slots__ = ("tensor", "data", "counter", "version", "output_nr")
+    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "value")
 
     def __init__(self, tensor: Tensor, is_output: bool) -> None:
         if is_output:
             self.tensor = None
             self.data = tensor._data
-            counter = tensor._version_counter  # made now: the output will share it
+            counter = tensor._vc
+            if counter is None:  # counter None and tensor None: the slot counts (own_counter)
+                self.value = 0
+                tensor._vc = self
         else:
             self.tensor = tensor
             self.data = None
@@ -275,13 +280,33 @@ class SavedSlot:
             raise RuntimeError(INFERENCE_SAVE) from None
         self.output_nr = tensor._output_nr
 
+    def bump(self) -> None:
+        """An in-place write to the output whose counter this slot is."""
+        self.value += 1
+
+    def own_counter(self):
+        """The counter this slot checks: its own, its tensor's, or None (version 0)."""
+        counter = self.counter
+        if counter is None:
+            if self.tensor is None:
+                return self
+            return self.tensor._vc
+        return counter
+
     def current_version(self) -> int:
         counter = self.counter
         if counter is None:
+            if self.tensor is None:
+                return self.value
             counter = self.tensor._vc
             if counter is None:
                 return 0
         return counter.value
+
+    def adopt(self, other: SavedSlot) -> None:
+        """Watch what ``other`` watches (checkpoint's recomputed values)."""
+        self.tensor, self.data, self.version = other.tensor, other.data, other.version
+        self.counter = other.own_counter()
 
     def unpack(self, node: Node) -> Tensor:
         if self.current_version() != self.version:
@@ -289,7 +314,7 @@ class SavedSlot:
         if self.tensor is not None:
             return self.tensor
         t = Tensor._make(self.data, True, node, self.output_nr)
-        t._vc = self.counter  # the output's counter (the slot: skips the property)
+        t._vc = self.own_counter()  # the output's counter (the slot: skips the property)
         return t
 
     def unpack_array(self, node: Node) -> np.ndarray:

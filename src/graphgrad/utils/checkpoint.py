@@ -223,6 +223,4 @@ def _refill(dropped: list, original: list, again: list) -> None:
     for node, keys in dropped:
         new = twin[id(node)]
         for key in keys:
-            src, dst = new._saved[key], node._saved[key]
-            dst.tensor, dst.data = src.tensor, src.data
-            dst.counter, dst.version = src.counter, src.version
+            node._saved[key].adopt(new._saved[key])
