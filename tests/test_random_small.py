@@ -183,6 +183,21 @@ def test_live_in_place_normal_and_init():
     _assert_same(torch, program)
 
 
+def test_live_sizes_around_the_limit():
+    """Either side of ``MAX_SIZE``; above it the tail block goes through the small kernel."""
+    torch = pytest.importorskip("torch")
+    limit = _normal_small.MAX_SIZE
+    sizes = (limit - 1, limit, limit + 1, limit + 16, 2 * limit + 7, 5003)
+
+    half = torch.__version__.startswith("2.13")  # float16 streams were measured on torch 2.13
+
+    def program(m):
+        dtypes = (m.float32, m.float16) if half else (m.float32,)
+        return [m.randn(n, dtype=dt) for n in sizes for dt in dtypes]
+
+    _assert_same(torch, program, _SEEDS[:2])
+
+
 def test_live_float16_small():
     torch = pytest.importorskip("torch")
     if not torch.__version__.startswith("2.13"):

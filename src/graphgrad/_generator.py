@@ -169,8 +169,8 @@ class Generator:
             out = np.empty(n, _F32)
             words = self._mt.uint32(full if np_dtype == _F16 else n)
             _normal.fill16_f32(words[:full], out[:full], mean, std)
-            if full != n:
-                _normal.fill16_f32(self._mt.uint32(16), out[n - 16 :], mean, std)
+            if full != n:  # one block: the small kernel's fewer calls
+                out[n - 16 :] = _normal_small.fill_small(self._mt.raw(16), 16, 0, mean, std)
         return out.reshape(shape) if np_dtype == _F32 else out.astype(_F16).reshape(shape)
 
     def _normal_f64(self, n: int, mean: float, std: float) -> np.ndarray:
@@ -178,9 +178,17 @@ class Generator:
         out = np.empty(n, _F64)
         full = n - n % 16
         words = self._mt.uint32(2 * n)
-        _normal.fill16_f64(words[: 2 * full], out[:full], mean, std)
-        if full != n:
-            _normal.fill16_f64(self._mt.uint32(32), out[n - 16 :], mean, std)
+        if full == n or n > _normal_small.MAX_SIZE:
+            _normal.fill16_f64(words[: 2 * full], out[:full], mean, std)
+            if full != n:
+                _normal.fill16_f64(self._mt.uint32(32), out[n - 16 :], mean, std)
+            return out
+        # small: the whole blocks and the tail block in one kernel call (its cost is per call)
+        both = np.concatenate([words[: 2 * full], self._mt.uint32(32)])
+        vals = np.empty(full + 16, _F64)
+        _normal.fill16_f64(both, vals, mean, std)
+        out[:full] = vals[:full]
+        out[n - 16 :] = vals[full:]
         return out
 
     def normal_scalar_array(self, n: int, mean=0.0, std=1.0, np_dtype=np.float64) -> np.ndarray:

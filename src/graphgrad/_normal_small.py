@@ -8,10 +8,11 @@ each call, about 60 calls in all:
 * Per pair, a log lane and a sincos lane find their constants first: they depend only on a
   monotone step function of the lane's 24-bit input ``k`` (the log's exponent, the octant), so
   one ``searchsorted`` (a sincos lane's key is ``k + 2**24``) and one ``take`` serve all lanes.
-* Then six rows of ``L`` lanes: ``log, log, cos, sin, sin, cos``. The log and the polynomials
-  are evaluated twice (lanes are nearly free, calls are not), so the rows line up with the
-  outputs: ``[cos slot | sin slot] = radius * (rows 2:4 * w + rows 4:6 * w')``, where the
-  weights ``w`` (0 or +-1, exact) carry the octant's swap and signs.
+* Then five rows of ``L`` lanes: ``log, cos, sin, sin, cos``. The polynomials are evaluated twice
+  (lanes are nearly free, calls are not), so the rows line up with the outputs:
+  ``[cos slot | sin slot] = radius * (rows 1:3 * w + rows 3:5 * w')``, where the weights ``w``
+  (0 or +-1, exact) carry the octant's swap and signs. The first six Horner steps, where the
+  sincos polynomials have not started, run on the log row alone.
 * Fused multiply-adds run in float64 (the product of two float32 values is exact) and are rounded
   once to float32 by assignment, as in ``_normal``; plain float32 steps run in float32.
 
@@ -31,7 +32,8 @@ from . import _normal as _n
 
 f32, f64 = np.float32, np.float64
 _SPAN = 1 << 24  # values of a 24-bit uniform k; a sincos lane's lookup key is k + _SPAN
-_KINDS = (0, 0, 1, 2, 2, 1)  # what each of the six rows computes: 0 log, 1 cos, 2 sin
+_KINDS = (0, 1, 2, 2, 1)  # what each of the five rows computes: 0 log, 1 cos, 2 sin
+_LEAD = 6  # Horner steps before the sincos rows' leading coefficient: the log row alone
 _M24 = np.array(_SPAN - 1, np.uint64)
 _MINUS_HALF, _MINUS_2_32 = np.array(-0.5), np.array(-2.0, f32)
 # Rows of the lane table (one column per log lane, then per sincos lane). The lookup fills S..F3;
@@ -118,10 +120,10 @@ _COEFS = tuple(zip(_n._LOG_P, (0.0,) * 6 + _n._COS_P, (0.0,) * 6 + _n._SIN_P, st
 
 class _Plan:
     """What depends only on the lane count ``L``: gather indices, the Horner coefficients of the
-    six rows, and scratch buffers (a plan is used by one call at a time; see ``_POOL``)."""
+    five rows, and scratch buffers (a plan is used by one call at a time; see ``_POOL``)."""
 
     def __init__(self, lanes: int) -> None:
-        two, six = 2 * lanes, 6 * lanes
+        two, five = 2 * lanes, 5 * lanes
         self.key_offset = np.repeat(np.array([0, _SPAN], np.uint64), lanes)
         self.lanes = lanes
         self.kf, self.p2 = np.empty((2, two))
@@ -131,36 +133,43 @@ class _Plan:
         self.rows = [self.table[i] for i in range(12)]
         self.aux_index = self._aux_index(lanes)
         self.aux = np.empty(len(self.aux_index))  # h | h3 | t3 | d | x, e*q2 (log) | weights
-        self.h, self.h3, self.t3 = (self.aux[i * six : (i + 1) * six] for i in range(3))
-        self.aux32 = np.empty(len(self.aux) - 3 * six, f32)
+        self.h, self.h3, self.t3 = (self.aux[i * five : (i + 1) * five] for i in range(3))
+        self.aux32 = np.empty(len(self.aux) - 3 * five, f32)
         self.d, self.x_log, self.eq2, self.weights = np.split(
-            self.aux32, np.cumsum([six, two, two])
+            self.aux32, np.cumsum([five, lanes, lanes])
         )
-        self.coefs = tuple(np.repeat(np.array(c)[list(_KINDS)] * 1.0, lanes) for c in _COEFS)
-        self.p, self.y64 = np.empty((2, six))
-        self.y32 = np.empty(six, f32)
-        self.y_log, self.y_poly = self.y32[:two], self.y32[two:]
-        self.y_a, self.y_b = self.y32[two : 2 * two], self.y32[2 * two :]
-        self.radius, self.out = np.empty((2, two), f32)
+        coefs = [np.repeat(np.array(c)[list(_KINDS)] * 1.0, lanes) for c in _COEFS]
+        self.log_coefs = tuple(c[:lanes] for c in coefs[: _LEAD + 1])
+        self.lead = coefs[_LEAD][lanes:]  # c0 and s0: the sincos rows' leading coefficients
+        self.coefs = tuple(coefs[_LEAD + 1 :])
+        self.p, self.y64 = np.empty((2, five))
+        self.y32 = np.empty(five, f32)
+        self.y_log, self.y_poly = self.y32[:lanes], self.y32[lanes:]
+        self.log_views = self.y_log, self.y64[:lanes], self.p[:lanes], self.h[:lanes]
+        self.sincos_views = self.h[lanes:], self.p[lanes:]
+        self.y_a, self.y_b = self.y32[lanes : 3 * lanes], self.y32[3 * lanes :]
+        self.radius = np.empty(lanes, f32)
+        self.out = np.empty(two, f32)
+        self.out_a, self.out_b = self.out[:lanes], self.out[lanes:]
 
     @staticmethod
     def _aux_index(lanes: int) -> np.ndarray:
         """Flat indices into the lane table for ``aux``: per row, the entry its kind needs."""
         two = 2 * lanes
-        row = np.arange(6 * lanes) // lanes
+        row = np.arange(5 * lanes) // lanes
         kind = np.array(_KINDS)[row]
-        col = np.arange(6 * lanes) % lanes + lanes * (kind != 0)  # log or sincos lane
+        col = np.arange(5 * lanes) % lanes + lanes * (kind != 0)  # log or sincos lane
 
         def pick(*by_kind: int) -> np.ndarray:
             return np.array(by_kind)[kind] * two + col
 
-        log = np.arange(two) % lanes
+        log = np.arange(lanes)
         # fma(y, h3, t3): log y*z + e*q1, cos c*z - z/2, sin s*x + x; then + d: log - z/2,
         # cos + 1, sin + -0.0 (which leaves every value as it is)
         return np.concatenate([
             pick(_X, _Z, _Z), pick(_Z, _Z, _X), pick(_EQ1, _NZH, _X), pick(_NZH, _ONE, _NEG0),
             _X * two + log, _F0 * two + log,
-            (_F0 + row[two:] - 2) * two + col[two:],
+            (_F0 + row[lanes:] - 1) * two + col[lanes:],
         ])  # fmt: skip
 
 
@@ -234,15 +243,22 @@ def _reduce(w: _Plan, g: np.ndarray) -> None:
 
 
 def _polynomials(w: _Plan) -> None:
-    """The log and sincos polynomials of all six rows, into ``w.y32``.
+    """The log and sincos polynomials of the five rows, into ``w.y32``.
 
     Each fma is a float64 multiply (exact) and add, rounded to float32 by assignment, as
     ``_Work.log`` does for the log; for the sincos rows ``_Work`` rounds its first two steps
     with a rounding constant instead, and the exhaustive test shows the results equal.
     """
     y32, y64, p, h = w.y32, w.y64, w.p, w.h
-    np.multiply(h, w.coefs[0], p)
-    for c in w.coefs[1:]:  # Horner: log, and zeros until cos and sin start
+    y32_log, y64_log, p_log, h_log = w.log_views  # the log row alone until the sincos rows start
+    np.multiply(h_log, w.log_coefs[0], p_log)
+    for c in w.log_coefs[1:]:
+        np.add(p_log, c, p_log)
+        y32_log[...] = p_log
+        y64_log[...] = y32_log
+        np.multiply(y64_log, h_log, p_log)
+    np.multiply(w.lead, *w.sincos_views)  # the sincos rows start from their leading coefficient
+    for c in w.coefs:  # Horner: all rows
         np.add(p, c, p)
         y32[...] = p
         y64[...] = y32
@@ -264,5 +280,6 @@ def _combine(w: _Plan) -> np.ndarray:
     np.sqrt(r, r)
     np.multiply(w.y_poly, w.weights, w.y_poly)  # 0 or +-1: exact
     np.add(w.y_a, w.y_b, w.out)  # one of the two is +-0: exact
-    np.multiply(w.out, r, w.out)
+    np.multiply(w.out_a, r, w.out_a)
+    np.multiply(w.out_b, r, w.out_b)
     return w.out
