@@ -195,7 +195,9 @@ def _indices(n: int, skip: int) -> tuple[int, np.ndarray, np.ndarray]:
     p = np.arange(n)
     b = np.where(tail & (p >= n - 16), full, p // 16)
     s = np.where(b == full, p - (n - 16), p % 16)
-    return lanes, words, (s // 8) * lanes + 8 * b + s % 8
+    out = (s // 8) * lanes + 8 * b + s % 8
+    words.flags.writeable = out.flags.writeable = False  # shared by every call of this size
+    return lanes, words, out
 
 
 def fill_small(words: np.ndarray, n: int, skip: int, mean: float, std: float) -> np.ndarray:
