@@ -17,7 +17,7 @@ import os
 
 import numpy as np
 
-from . import _device, _normal
+from . import _device, _normal, _normal_small
 from ._fma import fma32, fma64
 from ._mt19937 import MT19937
 from .dtypes import from_numpy_dtype
@@ -25,6 +25,9 @@ from .tensor import Tensor
 
 DEFAULT_SEED = 67280421310721  # what a fresh torch.Generator() reports
 _U24, _U53 = np.uint32(0xFFFFFF), np.uint64((1 << 53) - 1)
+_M53 = (1 << 53) - 1
+_K_U24_64, _K_2_24 = np.array(0xFFFFFF, np.uint64), np.array(2.0**-24, np.float32)  # 0-d: cheapest
+_SMALL_WORDS = 2048  # below this, raw uint64 words are the cheapest draw
 _WIDE_RANGE = 1 << 28  # from this range on, randint draws random64()
 _RANDPERM_EXACT = 214748364  # from this n on, PyTorch shuffles differently (not reproduced)
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
@@ -103,16 +106,22 @@ class Generator:
         """``n`` uniforms in [0, 1) at the precision PyTorch's kernel uses for ``np_dtype``."""
         if np_dtype == _F64:
             return (self._mt.uint64(n) & _U53).astype(_F64) * 2.0**-53
-        w = self._mt.uint32(n)
-        w &= _U24
+        if n < _SMALL_WORDS:
+            w = self._mt.raw(n)  # uint64: one conversion fewer
+            np.bitwise_and(w, _K_U24_64, w)
+        else:
+            w = self._mt.uint32(n)
+            w &= _U24
         u = w.astype(_F32)
-        u *= np.float32(2.0**-24)
+        np.multiply(u, _K_2_24, u)  # exact
         return u
 
     # -- distributions ------------------------------------------------------------------------
     def uniform_array(self, shape, low=0.0, high=1.0, np_dtype=np.float32) -> np.ndarray:
         """U(low, high) values of ``shape``, in C order, as PyTorch's ``uniform_``."""
         np_dtype = np.dtype(np_dtype)
+        if low == 0.0 and high == 1.0 and (np_dtype == _F32 or np_dtype == _F64):
+            return self._unit(_size(shape), np_dtype).reshape(shape)  # below 1: nothing to fix
         if np_dtype.kind == "c":
             real = self.uniform_array((*shape, 2), low, high, np_dtype.type(0).real.dtype)
             return real.view(np_dtype).reshape(shape)
@@ -146,17 +155,22 @@ class Generator:
         _check_std(std)
         n = _size(shape)
         if n < 16:
-            return self.normal_scalar_array(n, mean, std, np_dtype).reshape(shape)
+            return self._scalar_normals(n, mean, std, np_dtype).reshape(shape)
         if np_dtype == _F64:
             return self._normal_f64(n, mean, std).reshape(shape)
         # float32 and float16: the float32 kernel. Slots get n uniforms first (float16: only the
         # whole blocks), then a short tail is redone with 16 fresh ones over the last 16 slots.
         full = n - n % 16
-        out = np.empty(n, _F32)
-        words = self._mt.uint32(full if np_dtype == _F16 else n)
-        _normal.fill16_f32(words[:full], out[:full], mean, std)
-        if full != n:
-            _normal.fill16_f32(self._mt.uint32(16), out[n - 16 :], mean, std)
+        if n <= _normal_small.MAX_SIZE:
+            skip = full if np_dtype == _F16 else n
+            words = self._mt.raw(skip + 16 if full != n else n)
+            out = _normal_small.fill_small(words, n, skip, mean, std)
+        else:
+            out = np.empty(n, _F32)
+            words = self._mt.uint32(full if np_dtype == _F16 else n)
+            _normal.fill16_f32(words[:full], out[:full], mean, std)
+            if full != n:  # one block: the small kernel's fewer calls
+                out[n - 16 :] = _normal_small.fill_small(self._mt.raw(16), 16, 0, mean, std)
         return out.reshape(shape) if np_dtype == _F32 else out.astype(_F16).reshape(shape)
 
     def _normal_f64(self, n: int, mean: float, std: float) -> np.ndarray:
@@ -164,34 +178,52 @@ class Generator:
         out = np.empty(n, _F64)
         full = n - n % 16
         words = self._mt.uint32(2 * n)
-        _normal.fill16_f64(words[: 2 * full], out[:full], mean, std)
-        if full != n:
-            _normal.fill16_f64(self._mt.uint32(32), out[n - 16 :], mean, std)
+        if full == n or n > _normal_small.MAX_SIZE:
+            _normal.fill16_f64(words[: 2 * full], out[:full], mean, std)
+            if full != n:
+                _normal.fill16_f64(self._mt.uint32(32), out[n - 16 :], mean, std)
+            return out
+        # small: the whole blocks and the tail block in one kernel call (its cost is per call)
+        both = np.concatenate([words[: 2 * full], self._mt.uint32(32)])
+        vals = np.empty(full + 16, _F64)
+        _normal.fill16_f64(both, vals, mean, std)
+        out[:full] = vals[:full]
+        out[n - 16 :] = vals[full:]
         return out
 
     def normal_scalar_array(self, n: int, mean=0.0, std=1.0, np_dtype=np.float64) -> np.ndarray:
         """``n`` values from the scalar path: double Box-Muller, one value cached between calls.
 
         Each element takes the cached value if there is one, else draws a pair (two float64
-        uniforms), returns ``r*cos`` and caches ``r*sin``.
+        uniforms), returns ``r*cos`` and caches ``r*sin``. Plain Python floats: for a handful of
+        values they beat NumPy calls, and every step (53-bit integer to float, scaling by 2**-53,
+        ``math``) is the same double arithmetic.
         """
         _check_std(std)
+        return self._scalar_normals(n, mean, std, np.dtype(np_dtype))
+
+    def _scalar_normals(self, n: int, mean: float, std: float, np_dtype: np.dtype) -> np.ndarray:
+        """``normal_scalar_array`` without the argument checks."""
         vals: list[float] = []
         if n and self._normal_cache is not None:
             vals.append(self._normal_cache)
             self._normal_cache = None
         pairs = (n - len(vals) + 1) // 2
         if pairs:
-            u = self._unit(2 * pairs, _F64).tolist()
-            for i in range(0, 2 * pairs, 2):
-                vals.extend(_normal.box_muller_pair(u[i], u[i + 1]))
+            w = self._mt.raw(4 * pairs).tolist()
+            pair = _normal.box_muller_pair
+            for i in range(0, 4 * pairs, 4):
+                vals.extend(pair(((w[i] << 32 | w[i + 1]) & _M53) * 2.0**-53,
+                                 ((w[i + 2] << 32 | w[i + 3]) & _M53) * 2.0**-53))  # fmt: skip
             if len(vals) > n:
                 self._normal_cache = vals.pop()
-        out = np.array(vals, _F64)
-        out = out + 0.0 if (mean, std) == (0.0, 1.0) else fma64(out, std, mean)
-        if np.dtype(np_dtype) == _F16:  # PyTorch's Half rounds through float
-            out = out.astype(_F32)
-        return out.astype(np_dtype)
+        if mean == 0.0 and std == 1.0:  # fma(v, 1, mean) == v + mean, exact
+            out = np.array([v + mean for v in vals], _F32 if np_dtype == _F16 else np_dtype)
+        else:
+            out = fma64(np.array(vals, _F64), std, mean)
+            if np_dtype == _F16:  # PyTorch's Half rounds through float
+                out = out.astype(_F32)
+        return out.astype(np_dtype, copy=False)
 
     def randint_array(self, low: int, high: int, shape, np_dtype=np.int64) -> np.ndarray:
         """Integers in [low, high): ``low + w % (high - low)``, cast to ``np_dtype``."""

@@ -44,6 +44,11 @@ class MT19937:
         # integers() over the full uint32 range returns the raw words, without rejection.
         return self._ints.integers(0, 1 << 32, size=n, dtype=np.uint32)
 
+    def raw(self, n: int) -> np.ndarray:
+        """The next ``n`` 32-bit outputs as a uint64 array (no conversion: cheapest for small n)."""
+        self._fresh = False
+        return self._bits.random_raw(n)
+
     def uint64(self, n: int) -> np.ndarray:
         """``n`` of PyTorch's random64(): two words, the first one the high half."""
         w = self.uint32(2 * n).astype(np.uint64)

@@ -15,7 +15,8 @@ exact, a rounding constant where the result stays in one binade).
 Speed: the words are deinterleaved chunk by chunk (16384 pairs, sized for the L2 cache) so that
 each of the ~110 steps is one NumPy call on contiguous lanes, writing into preallocated buffers;
 10**7 float32 normals take about 2.3x PyTorch's time, of which the mt19937 words (NumPy's C
-engine) are a quarter.
+engine) are a quarter. Fills of up to 1024 values go through ``_normal_small`` instead (same
+bits, far fewer NumPy calls).
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ _K_LOG_Q1, _K_LOG_Q2 = _k(_LOG_Q1, f32), _k(_LOG_Q2, f32)
 _K_DP = tuple(_k(c) for c in _DP)
 _K_DP32, _K_FOPI = (_k(_DP[0], f32), _k(_DP[1], f32)), _k(_FOPI, f32)
 _K_TWO_PI_ULP, _K_TWO24 = _k(_TWO_PI_ULP, f32), _k(2.0**24, f32)
+_K_ZERO32 = _k(0.0, f32)
 _K_1_32, _K_HALF32, _K_MINUS_2_32, _K_HALF = _k(1, f32), _k(0.5, f32), _k(-2, f32), _k(0.5)
 # The first two steps of each sincos polynomial stay in one binade for every z in [0, (pi/4)**2]
 # (interval bounds: c1 in -[1.373e-3, 1.389e-3], c2 in [0.0408, 0.0417], s1 in [8.21e-3,
@@ -277,8 +279,13 @@ def fill16_f32(words: np.ndarray, out: np.ndarray, mean: float, std: float) -> N
 
 def _finish32(o: np.ndarray, mean: float, std: float) -> None:
     """``o = fmaf(o, std, mean)`` in place, for float32 ``o``."""
-    if std == 1.0:
-        np.add(o, _k(mean, f32), out=o)  # exact fma with 1; also turns -0.0 into +0.0 for mean 0
+    if std == 1.0:  # exact fma with 1; also turns -0.0 into +0.0 for mean 0
+        np.add(o, _K_ZERO32 if mean == 0.0 and math.copysign(1.0, mean) > 0 else _k(mean, f32), o)
+    elif mean == 0.0:  # o * std is exact in float64, and so is adding a zero: one rounding
+        p = o.astype(f64)
+        p *= f64(f32(std))
+        p += mean  # +0.0 or -0.0: signs of zero as fma's
+        o[...] = p
     else:
         o[...] = fma32(o, f32(std), f32(mean))
 

@@ -80,12 +80,13 @@ def fork_rng(devices=None, enabled: bool = True, _caller: str = "fork_rng",
 # -- argument handling ----------------------------------------------------------------------------
 def _parse_size(size: tuple, fn: str, kwargs: dict) -> tuple[int, ...]:
     """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])``, ``f(Size)`` or ``f(size=...)`` -> a shape."""
-    if "size" in kwargs:
-        if size:
-            raise TypeError(f"{fn}() got multiple values for argument 'size'")
-        size = (kwargs.pop("size"),)
     if kwargs:
-        raise TypeError(f"{fn}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        if "size" in kwargs:
+            if size:
+                raise TypeError(f"{fn}() got multiple values for argument 'size'")
+            size = (kwargs.pop("size"),)
+        if kwargs:
+            raise TypeError(f"{fn}() got an unexpected keyword argument '{next(iter(kwargs))}'")
     if not size:
         raise TypeError(f"{fn}() missing 1 required positional argument: 'size'")
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
@@ -94,6 +95,12 @@ def _parse_size(size: tuple, fn: str, kwargs: dict) -> tuple[int, ...]:
 
 
 def _check_dims(size, fn: str, position: int = 1) -> tuple[int, ...]:
+    if type(size) is tuple:  # the common case, plain non-negative ints, without a new tuple
+        for d in size:
+            if type(d) is not int or d < 0:
+                break
+        else:
+            return size
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"{fn}(): argument 'size' (position {position}) must be tuple of ints, "
                         f"not {type(size).__name__}")  # fmt: skip
@@ -117,6 +124,8 @@ def _finish(arr: np.ndarray, requires_grad: bool, device, out: Tensor | None) ->
     """Wrap a fresh array (or write it into ``out``), checking ``requires_grad``."""
     if requires_grad and arr.dtype.kind not in "fc":
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    if device is None and out is None:
+        return Tensor._make(arr, requires_grad)
     if device is not None and _device.device(device).type != "cpu":
         arr = _device.array_module(_device.device(device)).asarray(arr)
     if out is None:
