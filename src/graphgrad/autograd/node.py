@@ -424,11 +424,23 @@ class FunctionNode(Node):
         if saved.__class__ is Released:
             raise RuntimeError(BACKWARD_TWICE)
         if self._saves:
+            names = self.prim.saved_names
             unpacked = {}
+            kept = None  # the parameters, which a release keeps
+            freed = False
             for k, v in saved.items():
-                unpacked[k] = v.unpack_array(self) if v.__class__ is SavedSlot else v
-            if release:
-                self._release(saved)
+                if v.__class__ is SavedSlot:
+                    v = v.unpack_array(self)
+                    freed = True
+                elif k in names:
+                    freed = True
+                elif release:
+                    if kept is None:
+                        kept = Released()
+                    kept[k] = v
+                unpacked[k] = v
+            if release and freed:
+                self._saved = kept if kept is not None else _NOTHING_KEPT
             saved = unpacked
         grad = grads[0]
         rules = self._array_rules

@@ -97,11 +97,17 @@ _mul = Primitive(
     dtype="promote",
     jvp=DIAGONAL,
     scalar_arrays=True,
-    array_rules=(
-        lambda g, s: np.multiply(g, s["other"], dtype=g.dtype),
-        lambda g, s: np.multiply(g, s["self"], dtype=g.dtype),
-    ),
+    array_rules=(lambda g, s: _times(g, s["other"]), lambda g, s: _times(g, s["self"])),
 )
+
+
+def _times(g, other):
+    """``g * other`` in ``g``'s dtype (an array rule's product with a saved operand)."""
+    if other.__class__ is not np.ndarray or other.dtype is g.dtype:
+        return g * other  # a Python number (weak in NumPy too) or the same dtype
+    return np.multiply(g, other, dtype=g.dtype)
+
+
 _div = Primitive(
     "div",
     "DivBackward0",
