@@ -250,14 +250,17 @@ class _GraphTask:
         heappop, heappush = heapq.heappop, heapq.heappush
         owned = self.owned
         tiebreak = self._tiebreak
-        while ready:
-            node = heappop(ready)[2]
+        node = None  # the next node, when the last one made exactly it ready (see below)
+        while node is not None or ready:
+            if node is None:
+                node = heappop(ready)[2]
             grads = buffers.pop(node, None) or [None]
             hooks = node._hooks
             if node.__class__ is AccumulateGrad:
                 if node._tensor_hooks:  # a leaf's hooks live on the tensor
                     grads = _unwrap_all(_run_tensor_hooks(node, _wrap_all(grads)))
                 self._accumulate(node, grads, retain_graph)
+                node = None
                 continue
             if hooks is not None and hooks.tensor:
                 grads = _unwrap_all(_run_tensor_hooks(node, _wrap_all(grads)))
@@ -274,6 +277,10 @@ class _GraphTask:
             n_outs = len(outs) if outs is not None else 0
             shared = None  # _shared_ids(grads, outs), made when first needed
             nrs = node._next_nrs
+            # A chain's node makes one node ready while the queue is empty: that one runs
+            # next without a trip through the heap (it is what the heap would give).
+            handoff = None
+            direct = not ready
             for i, nxt in enumerate(node._next_nodes):
                 if nxt is None:
                     continue
@@ -303,8 +310,17 @@ class _GraphTask:
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:
+                    if direct:
+                        if handoff is None:
+                            handoff = nxt
+                            continue
+                        direct = False  # a second one: both go through the heap, in order
+                        tiebreak += 1
+                        heappush(ready, (-handoff._sequence_nr, tiebreak, handoff))
+                        handoff = None
                     tiebreak += 1
                     heappush(ready, (-nxt._sequence_nr, tiebreak, nxt))
+            node = handoff
         self._tiebreak = tiebreak
 
     def _accumulate(self, node: AccumulateGrad, grads: list, retain_graph: bool) -> None:
