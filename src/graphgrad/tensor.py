@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import warnings
-import weakref
 
 import numpy as np
 
@@ -312,14 +311,10 @@ class Tensor:
         return self._output_nr
 
     def _grad_accumulator(self):
-        """This leaf's one AccumulateGrad node, created on first use and shared after."""
-        acc = self._accumulator() if self._accumulator is not None else None
-        if acc is None:
-            from .autograd.node import AccumulateGrad
+        """This leaf's one AccumulateGrad node (autograd.node.grad_accumulator)."""
+        from .autograd.node import grad_accumulator
 
-            acc = AccumulateGrad(self)
-            self._accumulator = weakref.ref(acc)
-        return acc
+        return grad_accumulator(self)
 
     def _edge(self):
         """The (node, output_nr) a gradient for this tensor flows into, or None."""

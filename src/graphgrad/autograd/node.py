@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+import weakref
 
 import numpy as np
 
@@ -170,9 +171,13 @@ class AccumulateGrad(Node):
     __slots__ = ("variable",)
 
     def __init__(self, variable: Tensor) -> None:
+        # Node.__init__, inline: a fresh leaf (seed example 1's x) makes one per forward
         self.variable = variable
-        super().__init__(())
+        self._next_nodes = self._next_nrs = ()
         self._sequence_nr = _MAX_SEQUENCE
+        self._hooks = None
+        if _anomaly.enabled:
+            self.metadata["traceback_"] = user_stack()
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"  # PyTorch's C++ nodes keep their namespace
@@ -197,6 +202,17 @@ class AccumulateGrad(Node):
                 if hook(variable) is not None:
                     raise RuntimeError("Tensor post accumulate grad hooks should return None.")
         return []
+
+
+def grad_accumulator(leaf: Tensor) -> AccumulateGrad:
+    """The leaf's one AccumulateGrad node, made on first use and shared while it lives (the
+    leaf holds it weakly, as PyTorch does, so a graph's end frees it)."""
+    ref = leaf._accumulator
+    acc = ref() if ref is not None else None
+    if acc is None:
+        acc = AccumulateGrad(leaf)
+        leaf._accumulator = weakref.ref(acc)
+    return acc
 
 
 def accumulate_into(variable: Tensor, grad: Tensor | None, owned: bool = False) -> None:

@@ -238,7 +238,6 @@ _pow0 = Primitive(
     (_pow_scalar_rule,),
     saves={"self": (0,)},
     attrs=("exponent", "self"),
-    dtype=lambda arrs, args: arrs,
     jvp=DIAGONAL,
     array_rules=(_pow_scalar_array_rule,),
 )

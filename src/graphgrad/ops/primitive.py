@@ -22,7 +22,13 @@ import numpy as np
 
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
-from ..autograd.node import FunctionNode, SavedSlot, node_class, output_numbers
+from ..autograd.node import (
+    FunctionNode,
+    SavedSlot,
+    grad_accumulator,
+    node_class,
+    output_numbers,
+)
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
 from . import forward_mode
@@ -334,7 +340,7 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
             return None
         fn = a.grad_fn
         if fn is None:
-            fn = a._grad_accumulator()
+            fn = grad_accumulator(a)
             nrs = _NR0
         else:
             nr = a._output_nr
@@ -355,7 +361,7 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
             if a._requires_grad:
                 fn_a = a.grad_fn
                 if fn_a is None:
-                    fn_a = a._grad_accumulator()
+                    fn_a = grad_accumulator(a)
                 else:
                     nr_a = a._output_nr
         if isinstance(b, Tensor):
@@ -363,7 +369,7 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
             if b._requires_grad:
                 fn_b = b.grad_fn
                 if fn_b is None:
-                    fn_b = b._grad_accumulator()
+                    fn_b = grad_accumulator(b)
                 else:
                     nr_b = b._output_nr
         if fn_a is None and fn_b is None:
@@ -386,7 +392,7 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
             if a._requires_grad:
                 fn = a.grad_fn
                 if fn is None:
-                    fn = a._grad_accumulator()
+                    fn = grad_accumulator(a)
                 else:
                     nr = a._output_nr
         else:
