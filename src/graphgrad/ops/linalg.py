@@ -99,7 +99,12 @@ def _geometry(names: tuple[str, ...], first: int) -> dict:
 
 def _broadcast_check(input: Tensor, shape: tuple) -> None:
     """The added term must broadcast to the product's shape (PyTorch's expand error)."""
-    input.detach().expand(shape)
+    have = input._data.shape
+    if len(have) <= len(shape) and all(
+        h == 1 or h == s for h, s in zip(reversed(have), reversed(shape))
+    ):
+        return  # (the usual bias of nn.Linear: no tensors made to check it)
+    input.detach().expand(shape)  # raises the error
 
 
 def _strides(a: Tensor) -> tuple:
