@@ -37,7 +37,7 @@ def _infer_array(data) -> np.ndarray:
         return data._data
     if isinstance(data, (np.ndarray, np.generic)):
         return np.asarray(data)
-    if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in _flat(data)):
+    if isinstance(data, (list, tuple)) and _holds_tensor(data):
         data = _tensors_to_lists(data)
     arr = np.array(data)
     if arr.dtype.kind == "f":
@@ -53,14 +53,21 @@ def _infer_array(data) -> np.ndarray:
     raise TypeError(f"Could not infer dtype of {type(data).__name__}")
 
 
-def _flat(data):
+_NUMBERS = frozenset((float, int, bool))
+
+
+def _holds_tensor(data: list | tuple) -> bool:
+    """Whether nested lists hold a Tensor anywhere (iteratively; numbers skipped quickly)."""
     stack = [data]
     while stack:
-        item = stack.pop()
-        if isinstance(item, (list, tuple)):
-            stack.extend(item)
-        else:
-            yield item
+        for item in stack.pop():
+            if item.__class__ in _NUMBERS:
+                continue
+            if isinstance(item, (list, tuple)):
+                stack.append(item)
+            elif isinstance(item, Tensor):
+                return True
+    return False
 
 
 def _tensors_to_lists(data):
