@@ -250,9 +250,12 @@ def _stealable(grad: Tensor) -> bool:
         and grad._base is None
         and grad.grad_fn is None
         and (data.base is None or _sole_view(data))
-        and data.flags.c_contiguous
-        and data.flags.writeable
+        and _contiguous_writeable(data.flags)
     )
+
+
+def _contiguous_writeable(flags) -> bool:
+    return flags.c_contiguous and flags.writeable  # (one flags object, not two)
 
 
 def _sole_view(data: np.ndarray) -> bool:

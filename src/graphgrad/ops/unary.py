@@ -275,7 +275,7 @@ def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
 
 def _unary_fn(prim: Primitive, doc: str):
     def fn(input: Tensor) -> Tensor:
-        return apply(prim, as_operand(input))
+        return apply(prim, input if input.__class__ is Tensor else as_operand(input))
 
     fn.__name__ = fn.__qualname__ = prim.name
     fn.__doc__ = doc
