@@ -202,3 +202,33 @@ def test_retain_grad_with_create_graph_keeps_graph():
     (gx,) = graphgrad.autograd.grad((y**2).sum(), x, create_graph=True)
     assert y.grad.tolist() == [2.0, 8.0] and y.grad.grad_fn.name() == "CloneBackward0"
     assert gx.tolist() == [4.0, 32.0]
+
+
+def _execution_order(T) -> list:
+    """The order in which backward runs the nodes of a graph with chains, forks and joins:
+    node pre-hooks log function nodes, post-accumulate hooks the four leaves."""
+    log = []
+    leaves = [T.tensor([0.5, -1.0], requires_grad=True) for _ in range(4)]
+    for i, leaf in enumerate(leaves):
+        leaf.register_post_accumulate_grad_hook(lambda p, i=i: log.append(i))
+    a, b, c, d = leaves
+    h = (a * 2).tanh()  # a chain (one ready node at a time: handed on directly)
+    u, v = h * b, h + c  # a fork
+    w = (u.exp() + v.sigmoid()) * d  # a join
+    out = w.sum() + (a * c).sum()
+    stack, seen = [out.grad_fn], set()
+    while stack:  # every function node logs its name when it runs
+        node = stack.pop()
+        if node is None or node in seen or not hasattr(node, "register_prehook"):
+            continue
+        seen.add(node)
+        if "AccumulateGrad" not in node.name():
+            node.register_prehook(lambda go, name=node.name(): log.append(name))
+        stack.extend(n for n, _ in node.next_functions)
+    out.backward()
+    return log
+
+
+def test_execution_order_matches_torch():
+    torch = pytest.importorskip("torch")
+    assert _execution_order(graphgrad) == _execution_order(torch)
