@@ -65,10 +65,21 @@ SAMPLES = {
     ],
     "pow_scalar_base": [Sample(lambda T, a: 2**a, ((3,),), lambda a: 2.0**a)],
     "maximum": [
-        Sample(lambda T, a, b: T.maximum(a, b), ((3, 4), (3, 4)), np.maximum, make=_distinct_pair)
+        Sample(lambda T, a, b: T.maximum(a, b), ((3, 4), (3, 4)), np.maximum, make=_distinct_pair),
+        # an int operand (compared in the float dtype) and a float64 one (float32 samples: mixed)
+        Sample(
+            lambda T, a: T.maximum(a, T.tensor([1, 0, -1, 2])),
+            make=_kinked((3, 4)),
+            ref=lambda a: np.maximum(a, [1, 0, -1, 2]),
+        ),
+        Sample(
+            lambda T, a: T.maximum(a, T.tensor([0.5, -0.5, 1.5, 0.25], dtype=T.float64)),
+            make=_kinked((3, 4)),
+        ),
     ],
     "minimum": [
-        Sample(lambda T, a, b: T.minimum(a, b), ((3, 4), (3, 4)), np.minimum, make=_distinct_pair)
+        Sample(lambda T, a, b: T.minimum(a, b), ((3, 4), (3, 4)), np.minimum, make=_distinct_pair),
+        Sample(lambda T, a, b: T.minimum(a, b), ((3, 1), (4,)), np.minimum),
     ],
     "where": [
         Sample(
@@ -77,6 +88,8 @@ SAMPLES = {
             lambda a, b: np.where(a > 0, a, b),
             make=lambda rng: [away_from(rng.uniform(-2, 2, (3, 4))), rng.uniform(-2, 2, (4,))],
         ),
+        Sample(lambda T, a: T.where(a > 0, a, 0.0), make=_kinked((3, 4))),
+        Sample(lambda T, a: T.where(a < 0, 1.0, a), make=_kinked((2, 3))),
     ],
     "neg": [Sample(lambda T, a: -a, ((3,),), np.negative)],
     "abs": [Sample(lambda T, a: a.abs(), make=_kinked((3, 4)), ref=np.abs)],
@@ -147,6 +160,12 @@ SAMPLES = {
         ),
         Sample(
             lambda T, a: T.clamp(a, min=0.0), make=_kinked((5,)), ref=lambda a: np.maximum(a, 0)
+        ),
+        # a NumPy float64 bound compares as a Python number, in the tensor's dtype
+        Sample(
+            lambda T, a: a.clamp(max=np.float64(0.3)),
+            make=lambda rng: [away_from(rng.uniform(-2, 2, (3, 4)), (0.3,))],
+            ref=lambda a: np.minimum(a, 0.3),
         ),
     ],
     "to_copy": [

@@ -219,6 +219,11 @@ SAMPLES = {
             ((3,), (3,)),
             lambda a, b: (a - b) ** 2,
         ),
+        # a float64 target: the difference is taken in float64 (float32 samples: mixed)
+        Sample(
+            lambda T, a: _f(T).mse_loss(a, T.tensor([0.5, -1.0, 0.25], dtype=T.float64)),
+            ((3,),),
+        ),
     ],
     "smooth_l1_loss": [
         Sample(lambda T, a, b: _f(T).smooth_l1_loss(a, b, beta=0.5), ((3, 4), (3, 4))),

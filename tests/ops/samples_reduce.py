@@ -51,6 +51,7 @@ SAMPLES = {
             lambda T, a: a.sum((0, 1), keepdim=True), ref=lambda a: a.sum((0, 1), keepdims=True)
         ),
         Sample(lambda T, a: T.sum(a, -1), ((2, 3, 4),), ref=lambda a: a.sum(-1)),
+        Sample(lambda T, a: a.sum(-1) * 2, ((),), ref=lambda a: a * 2),
     ],
     "nansum": [
         Sample(lambda T, a: T.nansum(a, 1), ref=lambda a: np.nansum(a, 1)),
@@ -60,6 +61,8 @@ SAMPLES = {
     "mean_dim": [
         Sample(lambda T, a: a.mean(-1, keepdim=True), ref=lambda a: a.mean(-1, keepdims=True)),
         Sample(lambda T, a: T.mean(a, (0, 2)), ((2, 3, 4),), ref=lambda a: a.mean((0, 2))),
+        Sample(lambda T, a: a.mean((-1, 0)) * 2, ((2, 3, 4),), ref=lambda a: a.mean((0, 2)) * 2),
+        Sample(lambda T, a: a.mean(0) * 2, ((),), ref=lambda a: a * 2),
     ],
     "prod": [
         Sample(lambda T, a: a.prod(), ((2, 3),), ref=np.prod, low=0.5),

@@ -69,8 +69,12 @@ SAMPLES = {
         Sample(lambda T, a: a.unsqueeze(1), ref=lambda a: a[:, None]),
         Sample(lambda T, a: a.unsqueeze(-1), ref=lambda a: a[..., None]),
         Sample(lambda T, a: a[None], ref=lambda a: a[None]),
+        Sample(lambda T, a: a.unsqueeze(0), ((),), ref=lambda a: a[None]),
     ],
-    "squeeze": [Sample(lambda T, a: a.squeeze(), ((3, 1, 4),), ref=np.squeeze)],
+    "squeeze": [
+        Sample(lambda T, a: a.squeeze(), ((3, 1, 4),), ref=np.squeeze),
+        Sample(lambda T, a: a.squeeze() * 2, ((1, 1),), ref=lambda a: np.squeeze(a) * 2),
+    ],
     "squeeze_dim": [Sample(lambda T, a: a.squeeze(1), ((3, 1, 4),), ref=lambda a: a.squeeze(1))],
     "squeeze_dims": [
         Sample(lambda T, a: a.squeeze((1, -1)), ((3, 1, 4, 1),), ref=lambda a: a.squeeze((1, 3)))

@@ -46,7 +46,12 @@ def _assert_same_bits(got: list, want: list) -> None:
 
 def test_hot_primitives_have_array_rules():
     hot = ("add", "sub", "rsub", "mul", "div", "neg", "pow", "exp", "log", "tanh", "sigmoid",
-           "relu", "sum", "mean")  # fmt: skip
+           "relu", "sum", "mean", "sum_dim", "mean_dim", "softmax", "log_softmax", "nll_loss",
+           "nll_loss2d", "mse_loss", "smooth_l1_loss", "huber_loss", "gelu", "silu",
+           "leaky_relu", "softplus", "elu", "abs", "sin", "cos", "sqrt", "clamp", "where",
+           "maximum", "minimum", "view", "reshape_copy", "unsqueeze", "squeeze", "squeeze_dim",
+           "squeeze_dims", "permute", "transpose", "t", "expand", "clone", "mm", "addmm", "bmm",
+           "mv", "dot", "matmul_squeeze", "matmul_unsafe_view", "embedding")  # fmt: skip
     assert [n for n in hot if REGISTRY[n].array_rules is None] == []
 
 

@@ -46,17 +46,29 @@ def _nll_forward(a, reduction, total_weight, picked, safe, class_dim, **_):
     return loss
 
 
-def _nll_rule(g: Tensor, s: dict) -> Tensor:
-    shape, class_dim, dtype = s["input_shape"], s["class_dim"], g._data.dtype
-    m = np.zeros(shape, dtype)
+def _nll_weights(s: dict, dtype: np.dtype) -> np.ndarray:
+    """What the gradient multiplies: -weight at each target class (over the total weight for
+    the mean), 0 elsewhere."""
+    class_dim = s["class_dim"]
+    m = np.zeros(s["input_shape"], dtype)
     np.put_along_axis(
         m, np.expand_dims(s["safe"], class_dim), np.expand_dims(-s["picked"], class_dim), class_dim
     )
     if s["reduction"] == 1:
         m = m / s["total_weight"]._data
+    return m.astype(dtype, copy=False)
+
+
+def _nll_rule(g: Tensor, s: dict) -> Tensor:
     if s["reduction"] == 0 and g.ndim:
-        g = g.unsqueeze(class_dim)
-    return g * Tensor._make(m.astype(dtype, copy=False))
+        g = g.unsqueeze(s["class_dim"])
+    return g * Tensor._make(_nll_weights(s, g._data.dtype))
+
+
+def _nll_array_rule(g, s: dict) -> np.ndarray:
+    if s["reduction"] == 0 and g.ndim:
+        g = np.expand_dims(g, s["class_dim"])
+    return g * _nll_weights(s, g.dtype)
 
 
 def _nll_primitive(name: str, node: str) -> Primitive:
@@ -70,6 +82,7 @@ def _nll_primitive(name: str, node: str) -> Primitive:
         attrs=("ignore_index", "reduction", "self", "target", "total_weight", "weight"),
         display={"ignore_index": lambda node: node._saved["ignore_index"] % 2**64},
         jvp=LINEAR,
+        array_rules=(_nll_array_rule,),
     )
 
 

@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 
 from ..ops.activation import softplus
-from ..ops.elementwise import where
+from ..ops.elementwise import _in_dtype, where
 from ..ops.linalg import broadcast_batch
 from ..ops.primitive import Primitive, apply
 from ..ops.unary import clamp_min, log, sigmoid
@@ -36,7 +36,13 @@ def _elementwise_jvp(rule):
 
 
 def _elementwise_loss(
-    name: str, node: str, forward, rules: tuple, attrs: tuple, saves: dict | None = None
+    name: str,
+    node: str,
+    forward,
+    rules: tuple,
+    attrs: tuple,
+    saves: dict | None = None,
+    array_rules: tuple | None = None,
 ) -> Primitive:
     """A loss primitive elementwise in ``(self, target)`` before its reduction, whose forward
     rules come from its backward ones; by default the target is saved for the first rule only."""
@@ -50,6 +56,7 @@ def _elementwise_loss(
         dtype="promote",
         attrs=attrs,
         jvp=tuple(_elementwise_jvp(rule) for rule in rules),
+        array_rules=array_rules,
     )
 
 
@@ -73,13 +80,21 @@ def _pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
 
 # -- regression losses ------------------------------------------------------------------------
 def _pointwise(name: str, node: str, forward, grad_fn, attrs: tuple) -> Primitive:
-    """A loss ``reduce(f(input - target))`` whose gradient is ``f'(input - target)``."""
+    """A loss ``reduce(f(input - target))`` whose gradient is ``f'(input - target)``.
+
+    ``grad_fn(g, d, s, where)`` serves both paths, with graphgrad's ``where`` or NumPy's. On
+    arrays the difference is taken in the gradient's dtype, the result type to which the
+    tensors' subtraction casts both operands (NumPy would promote float32 - int64 further)."""
 
     def rule_self(g: Tensor, s: dict) -> Tensor:
-        return grad_fn(g, s["self"] - s["target"], s) * mean_scale(s)
+        return grad_fn(g, s["self"] - s["target"], s, where) * mean_scale(s)
 
     def rule_target(g: Tensor, s: dict) -> Tensor:
-        return -grad_fn(g, s["self"] - s["target"], s) * mean_scale(s)
+        return -grad_fn(g, s["self"] - s["target"], s, where) * mean_scale(s)
+
+    def array_grad(g, s: dict):
+        d = _in_dtype(s["self"], g.dtype) - _in_dtype(s["target"], g.dtype)
+        return grad_fn(g, d, s, np.where)
 
     return _elementwise_loss(
         name,
@@ -88,11 +103,15 @@ def _pointwise(name: str, node: str, forward, grad_fn, attrs: tuple) -> Primitiv
         (rule_self, rule_target),
         attrs + ("reduction", "self", "target"),
         saves={"self": (0, 1), "target": (0, 1)},
+        array_rules=(
+            lambda g, s: array_grad(g, s) * mean_scale(s),
+            lambda g, s: -array_grad(g, s) * mean_scale(s),
+        ),
     )
 
 
 _mse = _pointwise(
-    "mse_loss", "MseLossBackward0", lambda d, kw: d * d, lambda g, d, s: g * d * 2, ()
+    "mse_loss", "MseLossBackward0", lambda d, kw: d * d, lambda g, d, s, where: g * d * 2, ()
 )
 
 
@@ -107,7 +126,7 @@ def _huber_array(d: np.ndarray, kw: dict) -> np.ndarray:
 
 
 def _clipped(limit: str, inside_scale: bool):
-    def grad(g: Tensor, d: Tensor, s: dict) -> Tensor:
+    def grad(g: Tensor, d: Tensor, s: dict, where=where) -> Tensor:
         c = s[limit]
         inner = g * d / c if inside_scale else g * d
         return where(

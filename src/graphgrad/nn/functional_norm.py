@@ -280,6 +280,7 @@ _embedding = Primitive(
     inputs=("weight",),
     attrs=("indices", "padding_idx", "scale_grad_by_freq", "sparse", "weight_sym_argsize_0"),
     jvp=LINEAR,
+    array_rules=(lambda g, s: _embedding_backward(g, **_emb_params(s)),),  # the backward's forward
 )
 _embedding_dense_backward = Primitive(
     "embedding_dense_backward",

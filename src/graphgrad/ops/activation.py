@@ -14,13 +14,14 @@ the rules are written in graphgrad ops, so double backward works. ``relu``, ``si
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
 from .elementwise import where
 from .primitive import DIAGONAL, REGISTRY, Primitive, apply
-from .unary import exp, sigmoid, tanh
+from .unary import _sigmoid, exp, sigmoid, tanh
 
 _SQRT_HALF = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
@@ -72,6 +73,17 @@ def _log_softmax_rule(g: Tensor, s: dict) -> Tensor:
     return g - exp(y) * g.sum(dim, keepdim=True)
 
 
+# The same two rules on arrays: Tensor.sum(dim, keepdim=True) is np.sum over the tuple (dim,).
+def _softmax_array_rule(g, s: dict):
+    y, dim = s["result"], s["dim"]
+    return g * 0 if y.ndim == 0 else y * (g - np.sum(g * y, axis=(dim,), keepdims=True))
+
+
+def _log_softmax_array_rule(g, s: dict):
+    y, dim = s["result"], s["dim"]
+    return g * 0 if y.ndim == 0 else g - np.exp(y) * np.sum(g, axis=(dim,), keepdims=True)
+
+
 _softmax = Primitive(
     "softmax",
     "SoftmaxBackward0",
@@ -81,6 +93,7 @@ _softmax = Primitive(
     attrs=("dim", "result"),
     dtype="float",
     jvp=(_softmax_rule,),  # softmax's Jacobian is symmetric: its backward rule is its JVP
+    array_rules=(_softmax_array_rule,),
 )
 _log_softmax = Primitive(
     "log_softmax",
@@ -95,6 +108,7 @@ _log_softmax = Primitive(
             t - (exp(s["result"]) * t).sum(s["dim"], keepdim=True) if s["result"].ndim else t * 0
         ),
     ),
+    array_rules=(_log_softmax_array_rule,),
 )
 
 
@@ -152,15 +166,29 @@ def _gelu_forward(a: np.ndarray, approximate: str) -> np.ndarray:
     return (0.5 * a * (1 + _erf_array(a * _SQRT_HALF))).astype(a.dtype, copy=False)
 
 
-def _gelu_rule(g: Tensor, s: dict) -> Tensor:
+# The rules below serve both paths: besides operators they call only ``m``'s functions,
+# graphgrad's ops (the Tensor rules) or those ops' own array functions (the array rules), so the
+# two give the same bits.
+_ON_TENSORS = SimpleNamespace(where=where, exp=exp, tanh=tanh, erf=erf, sigmoid=sigmoid)
+_ON_ARRAYS = SimpleNamespace(
+    where=np.where, exp=np.exp, tanh=np.tanh, erf=_erf.forward, sigmoid=_sigmoid.forward
+)
+
+
+def _on_arrays(rule):
+    """The array rule of a rule written for both paths."""
+    return (lambda g, s: rule(g, s, _ON_ARRAYS),)
+
+
+def _gelu_rule(g: Tensor, s: dict, m=_ON_TENSORS) -> Tensor:
     x = s["self"]
     if s["approximate"] == "tanh":
         x2 = x * x
-        t = tanh((x + x2 * x * _TANH_C) * _TANH_K)
+        t = m.tanh((x + x2 * x * _TANH_C) * _TANH_K)
         slope = (1 - t * t) * (1 + x2 * (3 * _TANH_C)) * _TANH_K
         return g * ((t + 1) * 0.5 + x * 0.5 * slope)
-    cdf = (erf(x * _SQRT_HALF) + 1) * 0.5
-    pdf = exp(x * x * -0.5) * _INV_SQRT_2PI
+    cdf = (m.erf(x * _SQRT_HALF) + 1) * 0.5
+    pdf = m.exp(x * x * -0.5) * _INV_SQRT_2PI
     return g * (cdf + x * pdf)
 
 
@@ -172,6 +200,7 @@ _gelu = Primitive(
     saves={"self": (0,)},
     attrs=("approximate", "self"),
     jvp=DIAGONAL,
+    array_rules=_on_arrays(_gelu_rule),
 )
 
 
@@ -183,14 +212,19 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 # -- leaky_relu, silu, softplus, elu ----------------------------------------------------------
+def _leaky_relu_rule(g: Tensor, s: dict, m=_ON_TENSORS) -> Tensor:
+    return m.where(s["self"] > 0, g, g * s["negative_slope"])
+
+
 _leaky_relu = Primitive(
     "leaky_relu",
     "LeakyReluBackward0",
     lambda a, negative_slope: np.where(a > 0, a, a * negative_slope).astype(a.dtype, copy=False),
-    (lambda g, s: where(s["self"] > 0, g, g * s["negative_slope"]),),
+    (_leaky_relu_rule,),
     saves={"self": (0,)},
     attrs=("negative_slope", "self"),
     jvp=DIAGONAL,
+    array_rules=_on_arrays(_leaky_relu_rule),
 )
 
 
@@ -199,9 +233,9 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     return apply(_leaky_relu, input, negative_slope=negative_slope)
 
 
-def _silu_rule(g: Tensor, s: dict) -> Tensor:
+def _silu_rule(g: Tensor, s: dict, m=_ON_TENSORS) -> Tensor:
     x = s["self"]
-    sig = sigmoid(x)
+    sig = m.sigmoid(x)
     return g * sig * (x * (1 - sig) + 1)
 
 
@@ -217,6 +251,7 @@ _silu = Primitive(
     (_silu_rule,),
     saves={"self": (0,)},
     jvp=DIAGONAL,
+    array_rules=_on_arrays(_silu_rule),
 )
 
 
@@ -232,18 +267,20 @@ def _softplus_forward(a: np.ndarray, beta: float, threshold: float) -> np.ndarra
     return np.where(z > threshold, a, soft).astype(a.dtype, copy=False)
 
 
+def _softplus_rule(g: Tensor, s: dict, m=_ON_TENSORS) -> Tensor:
+    z = s["self"] * s["beta"]
+    return m.where(z > s["threshold"], g, g * m.sigmoid(z))
+
+
 _softplus = Primitive(
     "softplus",
     "SoftplusBackward0",
     _softplus_forward,
-    (
-        lambda g, s: where(
-            s["self"] * s["beta"] > s["threshold"], g, g * sigmoid(s["self"] * s["beta"])
-        ),
-    ),
+    (_softplus_rule,),
     saves={"self": (0,)},
     attrs=("beta", "self", "threshold"),
     jvp=DIAGONAL,
+    array_rules=_on_arrays(_softplus_rule),
 )
 
 
@@ -258,10 +295,10 @@ def _elu_forward(a: np.ndarray, alpha: float, scale: float, input_scale: float) 
     return np.where(a > 0, a * scale, neg).astype(a.dtype, copy=False)
 
 
-def _elu_rule(g: Tensor, s: dict) -> Tensor:
+def _elu_rule(g: Tensor, s: dict, m=_ON_TENSORS) -> Tensor:
     x, alpha, scale, input_scale = s["self"], s["alpha"], s["scale"], s["input_scale"]
-    neg = g * exp(x * input_scale) * (alpha * scale * input_scale)
-    return where(x > 0, g * scale, neg)
+    neg = g * m.exp(x * input_scale) * (alpha * scale * input_scale)
+    return m.where(x > 0, g * scale, neg)
 
 
 _elu = Primitive(
@@ -272,6 +309,7 @@ _elu = Primitive(
     saves={"self": (0,)},
     attrs=("alpha", "input_scale", "scale", "self"),
     jvp=DIAGONAL,
+    array_rules=_on_arrays(_elu_rule),
 )
 
 _SELU_ALPHA = 1.6732632423543772848170429916717

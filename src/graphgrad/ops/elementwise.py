@@ -318,6 +318,22 @@ def _tie_rule(pick: int, wins):
     return rule
 
 
+def _tie_array_rule(pick: int, wins):
+    """``_tie_rule`` on arrays. Tensor comparisons first cast both operands to their result
+    type, which is the gradient's dtype (NumPy would compare float32 with int64 in float64)."""
+
+    def rule(g, s: dict):
+        a, b = (s["self"], s["other"]) if pick == 0 else (s["other"], s["self"])
+        a, b = _in_dtype(a, g.dtype), _in_dtype(b, g.dtype)
+        return np.where(a == b, g / 2, np.where(wins(a, b), g, 0.0))
+
+    return rule
+
+
+def _in_dtype(value, dtype: np.dtype):
+    return value.astype(dtype) if value.__class__ is np.ndarray and value.dtype != dtype else value
+
+
 _maximum = Primitive(
     "maximum",
     "MaximumBackward0",
@@ -327,6 +343,7 @@ _maximum = Primitive(
     saves={"self": (0, 1), "other": (0, 1)},
     dtype="promote",
     jvp=DIAGONAL,
+    array_rules=(_tie_array_rule(0, operator.gt), _tie_array_rule(1, operator.gt)),
 )
 _minimum = Primitive(
     "minimum",
@@ -337,6 +354,7 @@ _minimum = Primitive(
     saves={"self": (0, 1), "other": (0, 1)},
     dtype="promote",
     jvp=DIAGONAL,
+    array_rules=(_tie_array_rule(0, operator.lt), _tie_array_rule(1, operator.lt)),
 )
 
 
@@ -369,6 +387,10 @@ _where = Primitive(
     attrs=("condition",),
     dtype=_where_prepare,
     jvp=DIAGONAL,
+    array_rules=(
+        lambda g, s: np.where(s["condition"]._data, g, 0.0),
+        lambda g, s: np.where(s["condition"]._data, 0.0, g),
+    ),
 )
 
 

@@ -181,6 +181,11 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return apply(_mm, input, mat2, self_strides=_strides(input), mat2_strides=_strides(mat2))
 
 
+def _mT(a: np.ndarray) -> np.ndarray:
+    """``Tensor.mT`` on an array (transpose(-2, -1)), for the array rules."""
+    return np.swapaxes(a, -2, -1)
+
+
 _bmm = Primitive(
     "bmm",
     "BmmBackward0",
@@ -189,6 +194,10 @@ _bmm = Primitive(
     inputs=("self", "mat2"),
     saves={"mat2": (0,), "self": (1,)},
     jvp=MULTILINEAR,
+    array_rules=(
+        lambda g, s: matmul_arrays(g, _mT(s["mat2"])),
+        lambda g, s: matmul_arrays(_mT(s["self"]), g),
+    ),
 )
 
 
@@ -218,6 +227,10 @@ _mv = Primitive(
     inputs=("self", "vec"),
     saves={"vec": (0,), "self": (1,)},
     jvp=MULTILINEAR,
+    array_rules=(
+        lambda g, s: np.expand_dims(g, 1) * s["vec"],
+        lambda g, s: _mv.forward(_mT(s["self"]), g),
+    ),
 )
 
 
@@ -246,6 +259,7 @@ _dot = Primitive(
     inputs=("self", "tensor"),
     saves={"tensor": (0,), "self": (1,)},
     jvp=MULTILINEAR,
+    array_rules=True,  # (dot checks that both operands have the result's dtype)
 )
 
 
@@ -394,6 +408,7 @@ _squeeze_row = Primitive(
     (lambda g, s: g.unsqueeze(0),),
     attrs=("dim", "self_sym_sizes"),
     jvp=LINEAR,
+    array_rules=(lambda g, s: np.expand_dims(g, 0),),
 )
 _unsafe_view = Primitive(
     "matmul_unsafe_view",
@@ -402,6 +417,7 @@ _unsafe_view = Primitive(
     (lambda g, s: g.reshape(s["self_sym_sizes"]),),
     attrs=("self_sym_sizes",),
     jvp=LINEAR,
+    array_rules=True,
 )
 
 

@@ -69,6 +69,13 @@ def expand_reduced(g: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tenso
     return restore_dims(g, len(shape), dims, keepdim).expand(shape)
 
 
+def expand_reduced_array(g, shape: tuple, dims: tuple, keepdim: bool) -> np.ndarray:
+    """``expand_reduced`` on arrays (one expand_dims for the unsqueezes, in ascending order)."""
+    if not keepdim and np.ndim(g) != len(shape):
+        g = np.expand_dims(g, dims)
+    return np.broadcast_to(g, shape)
+
+
 def reduced_count(shape: tuple, dims: tuple) -> int:
     """How many input elements each output element of a reduction over ``dims`` combines."""
     n = 1
@@ -88,6 +95,10 @@ def int_to_long(input: Tensor, dtype) -> np.dtype | None:
 
 def _rule_sum(g: Tensor, s: dict) -> Tensor:
     return expand_reduced(g, s["self_sym_sizes"], s["axes"], s["keepdim"])
+
+
+def _array_rule_sum(g, s: dict) -> np.ndarray:
+    return expand_reduced_array(g, s["self_sym_sizes"], s["axes"], s["keepdim"])
 
 
 def _reduction_jvp(rule):
@@ -121,6 +132,7 @@ _sum1 = Primitive(
     (_rule_sum,),
     attrs=("dim", "keepdim", "self_sym_sizes"),
     jvp=LINEAR,
+    array_rules=(_array_rule_sum,),
 )
 
 
@@ -216,6 +228,9 @@ _mean1 = Primitive(
     (lambda g, s: _rule_sum(g, s) / reduced_count(s["self_sym_sizes"], s["axes"]),),
     attrs=("dim", "keepdim", "self_sym_numel", "self_sym_sizes"),
     jvp=LINEAR,
+    array_rules=(
+        lambda g, s: _array_rule_sum(g, s) / reduced_count(s["self_sym_sizes"], s["axes"]),
+    ),
 )
 
 

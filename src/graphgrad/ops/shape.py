@@ -89,6 +89,7 @@ _unsafe_view = Primitive(
     (lambda g, s: g.reshape(s["self_sym_sizes"]),),
     attrs=("self_sym_sizes",),
     jvp=LINEAR,
+    array_rules=True,
 )
 
 
@@ -180,6 +181,7 @@ _clone = Primitive(
     lambda a, order="K": np.array(a, order=order, copy=True),
     (lambda g, s: g,),
     jvp=LINEAR,
+    array_rules=True,
 )
 
 
@@ -264,6 +266,7 @@ _unsqueeze = Primitive(
     view=True,
     display=show_u64("dim"),
     jvp=LINEAR,
+    array_rules=(lambda g, s: np.squeeze(g, s["axis"]),),
 )
 
 
@@ -280,6 +283,7 @@ _squeeze0 = Primitive(
     attrs=("self_sym_sizes",),
     view=True,
     jvp=LINEAR,
+    array_rules=True,
 )
 _squeeze1 = Primitive(
     "squeeze_dim",
@@ -290,6 +294,7 @@ _squeeze1 = Primitive(
     view=True,
     display=show_u64("dim"),
     jvp=LINEAR,
+    array_rules=True,
 )
 _squeeze2 = Primitive(
     "squeeze_dims",
@@ -300,6 +305,7 @@ _squeeze2 = Primitive(
     view=True,
     display=show_u64("dim"),
     jvp=LINEAR,
+    array_rules=True,
 )
 
 
@@ -347,6 +353,7 @@ _permute = Primitive(
     view=True,
     display=show_u64("dims"),
     jvp=LINEAR,
+    array_rules=(lambda g, s: np.transpose(g, np.argsort(s["axes"])),),
 )
 
 

@@ -45,7 +45,15 @@ def _zero_rule(g: Tensor, s: dict) -> Tensor:
 
 
 _neg = _unary("neg", "NegBackward0", np.negative, lambda g, s: -g, None, "same", True)
-_abs = _unary("abs", "AbsBackward0", np.abs, lambda g, s: g * sign(s["self"]), "self", "same")
+_abs = _unary(
+    "abs",
+    "AbsBackward0",
+    np.abs,
+    lambda g, s: g * sign(s["self"]),
+    "self",
+    "same",
+    array_rule=lambda g, s: g * np.sign(s["self"]),
+)
 _reciprocal = _unary(
     "reciprocal",
     "ReciprocalBackward0",
@@ -66,6 +74,7 @@ _log2 = _unary(
     quiet(np.log2),
     lambda g, s: g / (s["self"] * 0.6931471805599453),
     "self",
+    array_rule=True,
 )
 _log10 = _unary(
     "log10",
@@ -73,12 +82,23 @@ _log10 = _unary(
     quiet(np.log10),
     lambda g, s: g / (s["self"] * 2.302585092994046),
     "self",
+    array_rule=True,
 )
 _log1p = _unary(
-    "log1p", "Log1PBackward0", quiet(np.log1p), lambda g, s: g / (s["self"] + 1), "self"
+    "log1p",
+    "Log1PBackward0",
+    quiet(np.log1p),
+    lambda g, s: g / (s["self"] + 1),
+    "self",
+    array_rule=True,
 )
 _expm1 = _unary(
-    "expm1", "Expm1Backward0", quiet(np.expm1), lambda g, s: g * (s["result"] + 1), "result"
+    "expm1",
+    "Expm1Backward0",
+    quiet(np.expm1),
+    lambda g, s: g * (s["result"] + 1),
+    "result",
+    array_rule=True,
 )
 _sqrt = _unary(
     "sqrt",
@@ -94,11 +114,31 @@ _rsqrt = _unary(
     quiet(lambda a: 1 / np.sqrt(a)),
     lambda g, s: -0.5 * g * s["result"] ** 3,
     "result",
+    array_rule=lambda g, s: -0.5 * g * np.power(s["result"], 3),  # as pow's forward computes ** 3
 )
-_sin = _unary("sin", "SinBackward0", np.sin, lambda g, s: g * cos(s["self"]), "self")
-_cos = _unary("cos", "CosBackward0", np.cos, lambda g, s: -g * sin(s["self"]), "self")
+_sin = _unary(
+    "sin",
+    "SinBackward0",
+    np.sin,
+    lambda g, s: g * cos(s["self"]),
+    "self",
+    array_rule=lambda g, s: g * np.cos(s["self"]),
+)
+_cos = _unary(
+    "cos",
+    "CosBackward0",
+    np.cos,
+    lambda g, s: -g * sin(s["self"]),
+    "self",
+    array_rule=lambda g, s: -g * np.sin(s["self"]),
+)
 _tan = _unary(
-    "tan", "TanBackward0", np.tan, lambda g, s: g * (1 + s["result"] * s["result"]), "result"
+    "tan",
+    "TanBackward0",
+    np.tan,
+    lambda g, s: g * (1 + s["result"] * s["result"]),
+    "result",
+    array_rule=True,
 )
 # The array rules of tanh, sigmoid and relu are the forwards of their backward primitives.
 _tanh = _unary(
@@ -126,11 +166,11 @@ _relu = _unary(
     "same",
     array_rule=lambda g, s: _threshold_backward_forward(g, s["result"], 0),
 )
-_sign = _unary("sign", "SignBackward0", np.sign, _zero_rule, None, "same")
-_floor = _unary("floor", "FloorBackward0", np.floor, _zero_rule, None, "same")
-_ceil = _unary("ceil", "CeilBackward0", np.ceil, _zero_rule, None, "same")
-_round = _unary("round", "RoundBackward0", np.round, _zero_rule, None, "same")
-_trunc = _unary("trunc", "TruncBackward0", np.trunc, _zero_rule, None, "same")
+_sign = _unary("sign", "SignBackward0", np.sign, _zero_rule, None, "same", True)
+_floor = _unary("floor", "FloorBackward0", np.floor, _zero_rule, None, "same", True)
+_ceil = _unary("ceil", "CeilBackward0", np.ceil, _zero_rule, None, "same", True)
+_round = _unary("round", "RoundBackward0", np.round, _zero_rule, None, "same", True)
+_trunc = _unary("trunc", "TruncBackward0", np.trunc, _zero_rule, None, "same", True)
 
 
 # -- the backward ops of tanh, sigmoid and relu -----------------------------------------------
@@ -224,13 +264,15 @@ def _clamp_forward(a, min, max):  # noqa: A002
     return a
 
 
-def _clamp_rule(g: Tensor, s: dict) -> Tensor:
+def _clamp_rule(g: Tensor, s: dict, where=where) -> Tensor:
+    """Also the array rule, with ``np.where``: the bounds compare as Python numbers either way
+    (as_operand), so a NumPy float64 bound does not promote a float32 array."""
     x, lo, hi = s["self"], s["min"], s["max"]
     inside = None
     if lo is not None:
-        inside = x >= lo
+        inside = x >= as_operand(lo)
     if hi is not None:
-        inside = (x <= hi) if inside is None else inside & (x <= hi)
+        inside = (x <= as_operand(hi)) if inside is None else inside & (x <= as_operand(hi))
     return where(inside, g, 0.0)
 
 
@@ -243,6 +285,7 @@ _clamp = Primitive(
     attrs=("max", "min", "self"),
     dtype=lambda arrays, args: arrays,
     jvp=DIAGONAL,
+    array_rules=(lambda g, s: _clamp_rule(g, s, np.where),),
 )
 
 
