@@ -222,8 +222,9 @@ def _execution_order(T) -> list:
         if node is None or node in seen or not hasattr(node, "register_prehook"):
             continue
         seen.add(node)
-        if "AccumulateGrad" not in node.name():
-            node.register_prehook(lambda go, name=node.name(): log.append(name))
+        name = node.name()
+        if "AccumulateGrad" not in name:
+            node.register_prehook(lambda go, name=name: log.append(name))
         stack.extend(n for n, _ in node.next_functions)
     out.backward()
     return log

@@ -4,6 +4,18 @@ It walks the graph iteratively (no recursion, so a chain of a million nodes is f
 counts, for every reachable node, how many edges lead into it; then it runs nodes in dependency
 order (Kahn's algorithm), later-created nodes first as PyTorch does, summing the gradients that
 arrive at each node before calling it. Each gradient is dropped as soon as it has been consumed.
+
+A first-order backward (no ``create_graph``, no ``inputs=``, no anomaly mode) hands plain
+arrays between nodes and runs the primitives' ``array_rules``; otherwise gradients are tensors
+and the rules record a graph of their own.
+
+>>> import graphgrad as torch
+>>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+>>> y = (x * x).sum()
+>>> torch.autograd.grad(y, x, create_graph=True)[0]  # tensor rules: a graph to differentiate
+tensor([2., 4.], grad_fn=<AddBackward0>)
+>>> y.backward(); x.grad  # array rules
+tensor([2., 4.])
 """
 
 from __future__ import annotations

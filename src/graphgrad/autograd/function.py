@@ -35,7 +35,8 @@ from ..tensor import Tensor
 from . import forward_ad
 from .grad_mode import _state as _grad_state
 from .grad_mode import no_grad
-from .node import BACKWARD_TWICE, Node, SavedSlot
+from .node import BACKWARD_TWICE, Node
+from .saved import SavedSlot
 
 __all__ = ["Function", "FunctionCtx", "BackwardCFunction", "once_differentiable"]
 

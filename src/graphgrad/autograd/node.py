@@ -20,23 +20,18 @@ import weakref
 
 import numpy as np
 
-from ..tensor import InferenceTensorError, Tensor
+from ..tensor import Tensor
 from .anomaly_mode import state as _anomaly
 from .anomaly_mode import user_stack
 from .grad_mode import _state as _grad_state
 from .hooks import NodeHooks, RemovableHandle, RetainGradHook
+from .saved import SavedSlot
 
 _sequence = itertools.count()
 
 # AccumulateGrad runs as soon as it is ready, like PyTorch's (highest priority).
 _MAX_SEQUENCE = 2**63 - 1
 
-INFERENCE_SAVE = (
-    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
-    "inference mode in computation tracked by autograd. To work around this, you can make a "
-    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
-    "`torch.inference_mode()`."
-)
 BACKWARD_TWICE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
     "they have already been freed). Saved intermediate values of the graph are freed when you "
@@ -264,114 +259,6 @@ def _sole_view(data: np.ndarray) -> bool:
     PyTorch's AccumulateGrad checks the same way, by reference count."""
     # the references counted: data's own (``.base``) and getrefcount's argument
     return data.base.__class__ is np.ndarray and sys.getrefcount(data.base) == 2
-
-
-class SavedSlot:
-    """A tensor saved for backward, with the version it had when saved.
-
-    Inputs are kept as the Tensor itself (so ``_saved_self is x`` for a leaf); an output is kept
-    as its array only, and re-wrapped on unpack with ``grad_fn`` = the saving node, so that a
-    node never holds its own output and graphs are freed by reference counting. An output
-    that had no version counter yet gets the slot itself as its counter (``value``, ``bump``):
-    one object less per saved output (tanh, sigmoid, exp, relu...).
-    """
-
-    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "value")
-
-    def __init__(self, tensor: Tensor, is_output: bool) -> None:
-        if is_output:
-            self.tensor = None
-            self.data = tensor._data
-            counter = tensor._vc
-            if counter is None:  # counter None and tensor None: the slot counts (own_counter)
-                self.value = 0
-                tensor._vc = self
-        else:
-            self.tensor = tensor
-            self.data = None
-            # An input without a counter has never been written in place (version 0); its
-            # counter, if one is made later, is read from the tensor (``current_version``).
-            counter = tensor._vc
-        self.counter = counter
-        try:
-            self.version = counter.value if counter is not None else 0
-        except InferenceTensorError:
-            raise RuntimeError(INFERENCE_SAVE) from None
-        self.output_nr = tensor._output_nr
-
-    def bump(self) -> None:
-        """An in-place write to the output whose counter this slot is."""
-        self.value += 1
-
-    def own_counter(self):
-        """The counter this slot checks: its own, its tensor's, or None (version 0)."""
-        counter = self.counter
-        if counter is None:
-            if self.tensor is None:
-                return self
-            return self.tensor._vc
-        return counter
-
-    def current_version(self) -> int:
-        counter = self.counter
-        if counter is None:
-            if self.tensor is None:
-                return self.value
-            counter = self.tensor._vc
-            if counter is None:
-                return 0
-        return counter.value
-
-    def adopt(self, other: SavedSlot) -> None:
-        """Watch what ``other`` watches (checkpoint's recomputed values)."""
-        self.tensor, self.data, self.version = other.tensor, other.data, other.version
-        self.counter = other.own_counter()
-
-    def unpack(self, node: Node) -> Tensor:
-        if self.current_version() != self.version:
-            raise RuntimeError(self._modified_message(node))
-        if self.tensor is not None:
-            return self.tensor
-        t = Tensor._make(self.data, True, node, self.output_nr)
-        t._vc = self.own_counter()  # the output's counter (the slot: skips the property)
-        return t
-
-    def unpack_array(self, node: Node) -> np.ndarray:
-        """The saved array, for rules that run on arrays (checked as ``unpack`` checks)."""
-        if self.current_version() != self.version:
-            raise RuntimeError(self._modified_message(node))
-        t = self.tensor
-        return self.data if t is None else t._data
-
-    def _modified_message(self, node: Node) -> str:
-        t = self.tensor
-        shape = t.shape if t is not None else self.data.shape
-        legacy = (t.dtype if t is not None else _dtype_of(self.data)).legacy
-        owner = node if t is None else t.grad_fn
-        where = ""
-        if owner is not None:
-            op = _forward_name(owner.name())
-            where = f", which is output {self.output_nr} of {op},"
-        dims = ", ".join(str(d) for d in shape)
-        return (
-            "one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: [torch.{legacy}Tensor [{dims}]]{where} is at version "
-            f"{self.current_version()}; expected version {self.version} instead. Hint: enable "
-            "anomaly detection to find the operation that failed to compute its gradient, with "
-            "torch.autograd.set_detect_anomaly(True, check_nan=False)."
-        )
-
-
-def _dtype_of(data: np.ndarray):
-    from ..dtypes import from_numpy_dtype
-
-    return from_numpy_dtype(data.dtype)
-
-
-def _forward_name(node_name: str) -> str:
-    """``AddBackward0`` -> ``Add``: the forward op's name as PyTorch's messages give it."""
-    head, sep, _ = node_name.rpartition("Backward")
-    return head if sep else node_name
 
 
 class Released(dict):

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..ops.activation import softplus
 from ..ops.elementwise import _in_dtype, where
-from ..ops.linalg import broadcast_batch
+from ..ops.matmul import broadcast_batch
 from ..ops.primitive import Primitive, apply
 from ..ops.unary import clamp_min, log, sigmoid
 from ..tensor import Tensor

@@ -26,7 +26,8 @@ import numpy as np
 from ..tensor import Tensor
 from .inplace import check_inplace, commit, copy_
 from .primitive import LINEAR, Primitive, apply
-from .shape import alias, expand, unsqueeze, view
+from .shape import expand, unsqueeze, view
+from .shape_transpose import alias
 from .slicing import (
     _as_index_tensor,
     _index,

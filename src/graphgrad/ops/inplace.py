@@ -16,7 +16,7 @@ from ..autograd import forward_ad
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.hooks import RetainGradHook
-from ..autograd.node import SavedSlot
+from ..autograd.saved import SavedSlot
 from ..tensor import InferenceCounter, Tensor, inference_state
 from .primitive import DIAGONAL, LINEAR, Primitive, apply
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from .elementwise import where
-from .linalg import matmul
+from .matmul import matmul
 from .primitive import Primitive, apply
 
 

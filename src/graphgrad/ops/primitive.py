@@ -24,11 +24,11 @@ from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.node import (
     FunctionNode,
-    SavedSlot,
     grad_accumulator,
     node_class,
     output_numbers,
 )
+from ..autograd.saved import SavedSlot
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
 from . import forward_mode

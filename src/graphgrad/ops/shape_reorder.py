@@ -13,12 +13,8 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
 from .primitive import LINEAR, Primitive, apply
-from .shape import parse_size, show_u64
+from .shape import join_dims, parse_size, show_u64
 from .views_inplace import track_view
-
-
-def _dims(shape) -> str:
-    return ", ".join(map(str, shape))
 
 
 # -- repeat / flip / roll -------------------------------------------------------------------------
@@ -54,7 +50,8 @@ def repeat(input: Tensor, *sizes) -> Tensor:
     for r in reps:
         if r < 0:
             raise RuntimeError(
-                f"Trying to create tensor with negative dimension {min(target)}: [{_dims(target)}]"
+                f"Trying to create tensor with negative dimension {min(target)}: "
+                f"[{join_dims(target)}]"
             )
     return apply(_repeat, input, repeats=reps, self_sym_sizes=input._data.shape)
 

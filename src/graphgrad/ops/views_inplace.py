@@ -30,7 +30,8 @@ from ..autograd import forward_ad
 from ..autograd.engine import _fit
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
-from ..autograd.node import Node, _forward_name, output_numbers
+from ..autograd.node import Node, output_numbers
+from ..autograd.saved import _forward_name
 from ..tensor import Tensor
 from .primitive import LINEAR, Primitive, apply
 

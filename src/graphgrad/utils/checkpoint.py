@@ -26,7 +26,8 @@ from ..autograd import Function, backward
 from ..autograd import node as _node
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.grad_mode import enable_grad, no_grad
-from ..autograd.node import AccumulateGrad, FunctionNode, SavedSlot
+from ..autograd.node import AccumulateGrad, FunctionNode
+from ..autograd.saved import SavedSlot
 from ..tensor import Tensor
 
 __all__ = ["CheckpointError", "checkpoint", "checkpoint_sequential"]

@@ -1,0 +1,180 @@
+"""Transposes and permutations: transpose, t, permute, movedim, .T / .mT / .mH, alias; all views.
+
+>>> import graphgrad as torch
+>>> a = torch.ones(2, 3, requires_grad=True)
+>>> a.t().grad_fn.name(), a.T.grad_fn.name(), a.permute(1, 0).shape
+('TBackward0', 'PermuteBackward0', torch.Size([3, 2]))
+>>> a.transpose(-1, -2).grad_fn._saved_dim0
+18446744073709551615
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..tensor import Tensor, _wrap_dim
+from .primitive import LINEAR, Primitive
+from .shape import _view_of, join_dims, parse_size, show_u64
+
+_transpose = Primitive(
+    "transpose",
+    "TransposeBackward0",
+    lambda a, dim0, dim1: np.swapaxes(a, dim0, dim1),
+    (lambda g, s: g.transpose(s["dim0"], s["dim1"]),),
+    attrs=("dim0", "dim1"),
+    view=True,
+    display=show_u64("dim0", "dim1"),
+    jvp=LINEAR,
+    array_rules=(lambda g, s: np.swapaxes(g, s["dim0"], s["dim1"]),),
+)
+_t = Primitive(
+    "t",
+    "TBackward0",
+    lambda a: a.T if a.ndim == 2 else a.view(),
+    (lambda g, s: g.t(),),
+    view=True,
+    jvp=LINEAR,
+    array_rules=(lambda g, s: g.T,),  # (0-d and 1-d: T is the identity, as t() is)
+)
+_permute = Primitive(
+    "permute",
+    "PermuteBackward0",
+    lambda a, dims, axes: np.transpose(a, axes),
+    (lambda g, s: g.permute(tuple(int(i) for i in np.argsort(s["axes"]))),),
+    attrs=("dims",),
+    view=True,
+    display=show_u64("dims"),
+    jvp=LINEAR,
+    array_rules=(lambda g, s: np.transpose(g, np.argsort(s["axes"])),),
+)
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap two dims; a view (torch.transpose)."""
+    _wrap_dim(dim0, input.ndim), _wrap_dim(dim1, input.ndim)
+    return _view_of(_transpose, input, dim0=dim0, dim1=dim1)
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input: Tensor) -> Tensor:
+    """Transpose a matrix; 0-D and 1-D tensors come back as they are (torch.t)."""
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return _view_of(_t, input)
+
+
+def permute(input: Tensor, *dims) -> Tensor:
+    """Reorder the dims (torch.permute)."""
+    dims = parse_size(dims)
+    if len(dims) != input.ndim:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            "length of the desired ordering of dimensions i.e. input.dim() = "
+            f"{input.ndim} is not equal to len(dims) = {len(dims)}"
+        )
+    axes = tuple(_wrap_dim(d, input.ndim) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return _view_of(_permute, input, dims=dims, axes=axes)
+
+
+def _dim_list(dims, ndim: int, name: str) -> tuple:
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    wrapped = tuple(_wrap_dim(d, ndim) for d in dims)
+    if len(set(wrapped)) != len(wrapped):
+        raise RuntimeError(f"movedim: repeated dim in `{name}` ([{join_dims(dims)}])")
+    return wrapped
+
+
+def movedim(input: Tensor, source, destination) -> Tensor:
+    """Move dims ``source`` to positions ``destination``, the others keeping their order."""
+    src = _dim_list(source, input.ndim, "source")
+    dst = _dim_list(destination, input.ndim, "destination")
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ([{join_dims(src)}] dims) should "
+            f"contain the same number of dims as destination ([{join_dims(dst)}] dims)"
+        )
+    order = [-1] * input.ndim
+    for s, d in zip(src, dst, strict=True):
+        order[d] = s
+    rest = iter(d for d in range(input.ndim) if d not in src)
+    order = [o if o != -1 else next(rest) for o in order]
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+_T_DEPRECATED = (
+    "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+    "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+    "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+    "tensor."
+)
+
+
+def _T(self: Tensor) -> Tensor:
+    """``x.T``: the dims reversed (PermuteBackward0); deprecated unless 2-D."""
+    if self.ndim == 0:
+        warnings.warn(
+            "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+            UserWarning,
+            stacklevel=2,
+        )
+    elif self.ndim != 2:
+        warnings.warn(_T_DEPRECATED, UserWarning, stacklevel=2)
+    return permute(self, tuple(range(self.ndim - 1, -1, -1)))
+
+
+def _matrix_transpose(self: Tensor, name: str, zero_d_tail: str) -> Tensor:
+    if self.ndim == 0:
+        warnings.warn(
+            f"Tensor.{name} is deprecated on 0-D tensors. {zero_d_tail}", UserWarning, stacklevel=3
+        )
+        return self
+    if self.ndim == 1:
+        raise RuntimeError(
+            f"tensor.{name} is only supported on matrices or batches of matrices. Got 1-D tensor."
+        )
+    return transpose(self, -2, -1)
+
+
+def _mT(self: Tensor) -> Tensor:
+    """``x.mT``: the last two dims swapped (TransposeBackward0)."""
+    return _matrix_transpose(self, "mT", "This function is the identity in these cases.")
+
+
+def _mH(self: Tensor) -> Tensor:
+    """``x.mH``: the conjugate transpose of the last two dims (real tensors: ``x.mT``)."""
+    return _matrix_transpose(self, "mH", "Consider using x.conj().")
+
+
+_alias = Primitive(
+    "alias", "AliasBackward0", lambda a: a.view(), (lambda g, s: g,), view=True, jvp=LINEAR
+)
+
+
+def alias(input: Tensor) -> Tensor:
+    """A new view of all of ``input`` (what ``x[...]`` returns)."""
+    return _view_of(_alias, input)
+
+
+__all__ = ["movedim", "moveaxis", "permute", "swapaxes", "swapdims", "t", "transpose"]
+
+METHODS = {
+    "transpose": transpose,
+    "swapaxes": swapaxes,
+    "swapdims": swapdims,
+    "t": t,
+    "permute": permute,
+    "movedim": movedim,
+    "moveaxis": moveaxis,
+    "T": property(_T),
+    "mT": property(_mT),
+    "mH": property(_mH),
+    "adjoint": _mH,
+}
