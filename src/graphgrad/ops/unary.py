@@ -216,7 +216,9 @@ def _threshold_backward_forward(g: np.ndarray, x: np.ndarray, threshold) -> np.n
         return np.where(x <= threshold, g.dtype.type(0), g)
     keep = np.asarray(x <= threshold).view(np.uint8).astype(uint)
     keep -= uint(1)  # 1 (drop) -> 0, 0 (keep) -> all ones
-    return np.bitwise_and(g.view(uint), keep).view(g.dtype)
+    # the mask is ours alone: the result can take its place (a ReLU's gradient-sized buffer less)
+    out = keep if keep.shape == g.shape else None
+    return np.bitwise_and(g.view(uint), keep, out=out).view(g.dtype)
 
 
 _threshold_backward = Primitive(
