@@ -73,10 +73,22 @@ def _needed_nodes(roots: list[Node], targets: dict) -> dict[Node, bool]:
     return needed
 
 
+def _is_own(g, grads: list, outs: list) -> bool:
+    """Whether output ``g`` of a node is its own: not an incoming gradient passed on, and not
+    given to two inputs (identity, since ``==`` would compare elementwise). A few outputs are
+    checked one by one; a node with many (``stack`` of many leaves) uses ``_shared_ids``."""
+    for x in grads:
+        if x is g:
+            return False
+    seen = 0
+    for o in outs:
+        if o is g:
+            seen += 1
+    return seen == 1
+
+
 def _shared_ids(grads: list, outs: list) -> set:
-    """The ids of a node's outputs that are not its own: an incoming gradient passed on, or one
-    tensor given to several inputs (ids, since ``==`` would compare tensors elementwise). One
-    pass per node, so a node with many outputs (``stack`` of many leaves) stays linear."""
+    """The ids of a node's outputs that are not its own (see ``_is_own``), in one pass."""
     shared = {id(g) for g in grads if g is not None}
     seen = set()
     for o in outs:
@@ -287,7 +299,7 @@ class _GraphTask:
                         outs, fresh = _call_wrapped(node, grads, retain_graph)
                     break
             n_outs = len(outs) if outs is not None else 0
-            shared = None  # _shared_ids(grads, outs), made when first needed
+            shared = None  # _shared_ids(grads, outs), made when first needed by a big node
             nrs = node._next_nrs
             # A chain's node makes one node ready while the queue is empty: that one runs
             # next without a trip through the heap (it is what the heap would give).
@@ -312,9 +324,13 @@ class _GraphTask:
                                 if g is not outs[i]:  # new from _fit_array (a sum, a cast)
                                     owned[nxt] = g
                                 elif fresh:
-                                    if shared is None:
+                                    if shared is None and n_outs > 8:
                                         shared = _shared_ids(grads, outs)
-                                    if id(g) not in shared:
+                                    if (
+                                        _is_own(g, grads, outs)
+                                        if shared is None
+                                        else id(g) not in shared
+                                    ):
                                         owned[nxt] = g
                         else:
                             self.add_grad(nxt, nr, g)
@@ -347,7 +363,8 @@ class _GraphTask:
         if (
             owned is not None
             and owned is grad
-            and not (node._tensor_hooks or node._pre_hooks or node._post_hooks)
+            and node._hooks is None  # no node hooks; a leaf's tensor hooks live on the leaf:
+            and not node.variable._backward_hooks
         ):
             node.apply(tensors, owned=True)
         else:
