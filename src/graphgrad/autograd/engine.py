@@ -107,10 +107,7 @@ def _fit(grad: Tensor, meta, node: Node, index: int) -> Tensor:
         try:
             grad = grad.sum_to_size(shape)
         except RuntimeError:
-            raise RuntimeError(
-                f"Function {node.name()} returned an invalid gradient at index {index} - got "
-                f"{list(grad.shape)} but expected shape compatible with {list(shape)}"
-            ) from None
+            raise _invalid_gradient(node, index, grad._data.shape, shape) from None
     if grad.dtype is not dt:
         grad = grad.to(dt)
     return grad
@@ -123,13 +120,17 @@ def _fit_array(grad, meta, node: Node, index: int) -> np.ndarray:
         try:
             grad = sum_to_array(grad, shape)
         except RuntimeError:
-            raise RuntimeError(
-                f"Function {node.name()} returned an invalid gradient at index {index} - got "
-                f"{list(grad.shape)} but expected shape compatible with {list(shape)}"
-            ) from None
+            raise _invalid_gradient(node, index, grad.shape, shape) from None
     if grad.dtype != dt.np:
         grad = grad.astype(dt.np)
     return grad
+
+
+def _invalid_gradient(node: Node, index: int, got: tuple, expected: tuple) -> RuntimeError:
+    return RuntimeError(
+        f"Function {node.name()} returned an invalid gradient at index {index} - got "
+        f"{list(got)} but expected shape compatible with {list(expected)}"
+    )
 
 
 def sum_to_array(array: np.ndarray, shape: tuple) -> np.ndarray:
