@@ -257,8 +257,16 @@ def _sole_view(data: np.ndarray) -> bool:
     """Whether ``data`` is the only reference to the array it views (as nn.Linear's weight
     gradient, the transpose of a fresh product, is): keeping it then aliases nothing, which
     PyTorch's AccumulateGrad checks the same way, by reference count."""
-    # the references counted: data's own (``.base``) and getrefcount's argument
-    return data.base.__class__ is np.ndarray and sys.getrefcount(data.base) == 2
+    return data.base.__class__ is np.ndarray and _base_refs(data) == _SOLE_BASE_REFS
+
+
+def _base_refs(data: np.ndarray) -> int:
+    return sys.getrefcount(data.base) if hasattr(sys, "getrefcount") else -1
+
+
+# What _base_refs counts for a base that only its view holds, measured once on this interpreter
+# (how a call's own references count differs between Python versions).
+_SOLE_BASE_REFS = _base_refs(np.empty(2)[:1])
 
 
 class Released(dict):
