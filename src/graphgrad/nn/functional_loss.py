@@ -36,9 +36,23 @@ def _check_target(input: Tensor, target: Tensor) -> None:
         raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
 
 
+def _target_index(ndim: int, safe: np.ndarray):
+    """The index of each target's entry, for the usual (N, C) and (C,) inputs, or None (then
+    the along-axis functions, several times slower on small batches, do it)."""
+    if ndim == 2:
+        return np.arange(safe.shape[0]), safe
+    return safe if ndim == 1 else None
+
+
 def _nll_forward(a, reduction, total_weight, picked, safe, class_dim, **_):
-    chosen = np.take_along_axis(a, np.expand_dims(safe, class_dim), class_dim)
-    loss = -np.squeeze(chosen, class_dim) * picked
+    index = _target_index(a.ndim, safe)
+    if index is not None:
+        chosen = a[index]
+    else:
+        chosen = np.squeeze(
+            np.take_along_axis(a, np.expand_dims(safe, class_dim), class_dim), class_dim
+        )
+    loss = -chosen * picked
     if reduction == 1:
         return (loss.sum(dtype=a.dtype) / total_weight._data).astype(a.dtype)
     if reduction == 2:
@@ -46,29 +60,53 @@ def _nll_forward(a, reduction, total_weight, picked, safe, class_dim, **_):
     return loss
 
 
-def _nll_weights(s: dict, dtype: np.dtype) -> np.ndarray:
-    """What the gradient multiplies: -weight at each target class (over the total weight for
-    the mean), 0 elsewhere."""
-    class_dim = s["class_dim"]
-    m = np.zeros(s["input_shape"], dtype)
-    np.put_along_axis(
-        m, np.expand_dims(s["safe"], class_dim), np.expand_dims(-s["picked"], class_dim), class_dim
-    )
+def _targets_mask(s: dict) -> np.ndarray:
+    """True at each counted target's entry (ignored targets have none), False elsewhere."""
+    class_dim, safe = s["class_dim"], s["safe"]
+    mask = np.zeros(s["input_shape"], bool)
+    index = _target_index(mask.ndim, safe)
+    if index is not None:
+        mask[index] = s["keep"]
+    else:
+        np.put_along_axis(
+            mask, np.expand_dims(safe, class_dim), np.expand_dims(s["keep"], class_dim), class_dim
+        )
+    return mask
+
+
+def _nll_grad(g, s: dict, weights, where):
+    """PyTorch's nll_loss_backward: ``-(g / total_weight)`` for the mean (``-g`` otherwise),
+    times the target's weight, at each counted target's entry; +0.0 everywhere else (written
+    by ``where``, not multiplied, so a negative ``g`` leaves no -0.0 behind). ``weights`` and
+    ``where`` are the Tensor or the array forms; the rule is the same for both."""
     if s["reduction"] == 1:
-        m = m / s["total_weight"]._data
-    return m.astype(dtype, copy=False)
+        g = g / weights(s["total_weight"])
+    g = -g
+    if s["weight"] is not None:
+        g = g * weights(s["picked"])
+    if g.ndim:  # one value per target (reduction none, or weighted): along the class dim
+        g = g.reshape(g.shape[: s["class_dim"]] + (1,) + g.shape[s["class_dim"] :])
+    return where(weights(_targets_mask(s)), g, 0.0)
 
 
 def _nll_rule(g: Tensor, s: dict) -> Tensor:
-    if s["reduction"] == 0 and g.ndim:
-        g = g.unsqueeze(s["class_dim"])
-    return g * Tensor._make(_nll_weights(s, g._data.dtype))
+    return _nll_grad(g, s, _as_tensor, where)
 
 
 def _nll_array_rule(g, s: dict) -> np.ndarray:
-    if s["reduction"] == 0 and g.ndim:
-        g = np.expand_dims(g, s["class_dim"])
-    return g * _nll_weights(s, g.dtype)
+    return _nll_grad(g, s, _as_array, _where_array)
+
+
+def _as_tensor(value) -> Tensor:
+    return value if isinstance(value, Tensor) else Tensor._make(np.asarray(value))
+
+
+def _as_array(value) -> np.ndarray:
+    return value._data if isinstance(value, Tensor) else value
+
+
+def _where_array(mask: np.ndarray, g, zero: float) -> np.ndarray:
+    return np.where(mask, g, g.dtype.type(zero))
 
 
 def _nll_primitive(name: str, node: str) -> Primitive:
@@ -94,15 +132,20 @@ def _nll_apply(
     prim: Primitive, input: Tensor, target: Tensor, weight, code: int, ignore_index: int
 ) -> Tensor:
     class_dim = 0 if input.ndim == 1 else 1
-    t = target._data.astype(np.int64)
+    t = target._data.astype(np.int64)  # a copy: the node keeps it, whatever the caller does
     ignored = t == ignore_index
-    safe = np.where(ignored, 0, t)
-    bad = (safe < 0) | (safe >= input.shape[class_dim])
-    if bad.any():
+    any_ignored = ignored.any()
+    safe = np.where(ignored, 0, t) if any_ignored else t
+    classes = input._data.shape[class_dim]
+    if safe.size and (safe.min() < 0 or safe.max() >= classes):
+        bad = (safe < 0) | (safe >= classes)
         raise IndexError(f"Target {t[bad].ravel()[0]} is out of bounds.")
     dtype = input._data.dtype
-    w = weight._data[safe] if weight is not None else np.ones(safe.shape, dtype)
-    picked = np.where(ignored, 0, w).astype(dtype)
+    if weight is None and not any_ignored:  # the usual case: every target counts once
+        picked = np.ones(safe.shape, dtype)
+    else:
+        w = weight._data[safe] if weight is not None else np.ones(safe.shape, dtype)
+        picked = np.where(ignored, 0, w).astype(dtype)
     total = Tensor._make(np.asarray(picked.sum(), dtype))
     return apply(
         prim,
@@ -114,6 +157,7 @@ def _nll_apply(
         total_weight=total,
         picked=picked,
         safe=safe,
+        keep=~ignored,
         class_dim=class_dim,
         input_shape=input._data.shape,
     )
