@@ -87,6 +87,17 @@ def _is_own(g, grads: list, outs: list) -> bool:
     return seen == 1
 
 
+def _leaf_may_keep(g, out, fresh: bool, grads: list, outs: list, shared: set | None) -> bool:
+    """Whether a leaf may keep gradient ``g`` (the node's output ``out``, fitted) without a
+    copy: ``_fit_array`` made it (a sum, a cast), or it is the node's own new output (``shared``:
+    the precomputed ``_shared_ids`` of a node with many outputs, else None)."""
+    if g is not out:
+        return True
+    if not fresh:
+        return False
+    return _is_own(g, grads, outs) if shared is None else id(g) not in shared
+
+
 def _shared_ids(grads: list, outs: list) -> set:
     """The ids of a node's outputs that are not its own (see ``_is_own``), in one pass."""
     shared = {id(g) for g in grads if g is not None}
@@ -300,7 +311,7 @@ class _GraphTask:
                         outs, fresh = _call_wrapped(node, grads, retain_graph)
                     break
             n_outs = len(outs) if outs is not None else 0
-            shared = None  # _shared_ids(grads, outs), made when first needed by a big node
+            shared = None  # _shared_ids(grads, outs), made when a big node first needs it
             nrs = node._next_nrs
             # A chain's node makes one node ready while the queue is empty: that one runs
             # next without a trip through the heap (it is what the heap would give).
@@ -322,17 +333,10 @@ class _GraphTask:
                         if nr == 0 and nxt not in buffers:
                             buffers[nxt] = [g]
                             if nxt.__class__ is AccumulateGrad:
-                                if g is not outs[i]:  # new from _fit_array (a sum, a cast)
+                                if shared is None and n_outs > 8:
+                                    shared = _shared_ids(grads, outs)
+                                if _leaf_may_keep(g, outs[i], fresh, grads, outs, shared):
                                     owned[nxt] = g
-                                elif fresh:
-                                    if shared is None and n_outs > 8:
-                                        shared = _shared_ids(grads, outs)
-                                    if (
-                                        _is_own(g, grads, outs)
-                                        if shared is None
-                                        else id(g) not in shared
-                                    ):
-                                        owned[nxt] = g
                         else:
                             self.add_grad(nxt, nr, g)
                             owned.pop(nxt, None)
