@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 
 import graphgrad as torch
@@ -108,3 +109,27 @@ def test_stolen_gradient_is_not_shared_with_another_leaf():
     (a * b).sum().backward()
     assert a.grad.tolist() == [6.0, 8.0]
     assert b.grad.tolist() == [2.0, 4.0]
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda x: x.floor(),
+        lambda x: x.ceil(),
+        lambda x: x.round(),
+        lambda x: x.trunc(),
+        lambda x: x.sign(),
+        lambda x: x**0,
+        lambda x: (x * 1).fill_(2.0),
+        lambda x: (x * 1).zero_(),
+    ],
+)
+def test_zero_gradients_are_positive_zeros(fn):
+    # PyTorch's rule is zeros_like(grad): +0.0 even where the incoming gradient is negative
+    # (these rules were ``g * 0``, which printed -0. there)
+    x = torch.tensor([1.5, -2.0, 0.0], requires_grad=True)
+    fn(x).backward(torch.tensor([-1.0, 2.0, -3.0]))
+    assert x.grad.tolist() == [0.0, 0.0, 0.0]
+    assert not np.signbit(x.grad.numpy()).any()
+    (g,) = torch.autograd.grad(fn(x), x, torch.tensor([-1.0, 2.0, -3.0]))
+    assert not np.signbit(g.numpy()).any()  # the tensor rules too

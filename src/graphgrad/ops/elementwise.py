@@ -193,11 +193,19 @@ multiply = mul
 subtract = sub
 
 
+def zeros_like_grad(g, s: dict | None = None):
+    """PyTorch's ``zeros_like(grad)`` rule (floor, sign, fill_, x**0...): +0.0 whatever the
+    signs in ``g`` (``g * 0`` would leave -0.0 where g < 0). Serves tensor and array rules."""
+    if isinstance(g, Tensor):
+        return Tensor._make(np.zeros_like(g._data))
+    return np.zeros_like(g)
+
+
 # -- powers -----------------------------------------------------------------------------------
 def _pow_scalar_rule(g: Tensor, s: dict) -> Tensor:
     e = s["exponent"]
     if e == 0:
-        return g * 0
+        return zeros_like_grad(g)
     # PyTorch's pow_backward, grad * (exponent * self.pow(exponent - 1)); a first-order backward
     # of x**2 (no graph to record) skips self.pow(1), which is self exactly.
     base = s["self"] if e == 2 and not _grad_state.enabled else s["self"] ** (e - 1)
@@ -215,7 +223,7 @@ def _pow_scalar_array_rule(g, s: dict):
     """``_pow_scalar_rule`` on arrays (the power through the forward's own function)."""
     e = s["exponent"]
     if e == 0:
-        return g * 0
+        return zeros_like_grad(g)
     x = s["self"]
     # self ** (e - 1) as the forward computes it (square for 2); the engine runs rules with
     # floating-point warnings off, so no ``quiet``

@@ -18,6 +18,7 @@ from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.hooks import RetainGradHook
 from ..autograd.saved import SavedSlot
 from ..tensor import InferenceCounter, Tensor, inference_state
+from .elementwise import zeros_like_grad
 from .primitive import DIAGONAL, LINEAR, Primitive, apply
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
@@ -127,13 +128,13 @@ def inplace(fn):
 
 
 _zero = Primitive(
-    "zero", "ZeroBackward0", lambda a: np.zeros_like(a), (lambda g, s: g * 0,), jvp=LINEAR
+    "zero", "ZeroBackward0", lambda a: np.zeros_like(a), (zeros_like_grad,), jvp=LINEAR
 )
 _fill = Primitive(
     "fill",
     "FillBackward2",
     lambda a, value: np.full_like(a, value),
-    (lambda g, s: g * 0,),
+    (zeros_like_grad,),
     jvp=DIAGONAL,
 )
 _copy = Primitive(
@@ -141,7 +142,7 @@ _copy = Primitive(
     "CopyBackwards",
     lambda a, src: np.broadcast_to(src, a.shape).astype(a.dtype),
     # The engine reduces src's gradient to its shape and dtype.
-    (lambda g, s: g * 0, lambda g, s: g),
+    (zeros_like_grad, lambda g, s: g),
     inputs=("self", "src"),
     jvp=LINEAR,
 )

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..dtypes import _FLOAT, result_type
 from ..tensor import Tensor
-from .elementwise import as_operand, maximum, minimum, quiet, where
+from .elementwise import as_operand, maximum, minimum, quiet, where, zeros_like_grad
 from .primitive import DIAGONAL, Primitive, apply
 
 
@@ -38,10 +38,6 @@ def _unary(
         jvp=DIAGONAL,  # elementwise: the Jacobian is diagonal, so the rule serves both modes
         array_rules=True if array_rule is True else (array_rule,) if array_rule else False,
     )
-
-
-def _zero_rule(g: Tensor, s: dict) -> Tensor:
-    return g * 0
 
 
 _neg = _unary("neg", "NegBackward0", np.negative, lambda g, s: -g, None, "same", True)
@@ -166,11 +162,11 @@ _relu = _unary(
     "same",
     array_rule=lambda g, s: _threshold_backward_forward(g, s["result"], 0),
 )
-_sign = _unary("sign", "SignBackward0", np.sign, _zero_rule, None, "same", True)
-_floor = _unary("floor", "FloorBackward0", np.floor, _zero_rule, None, "same", True)
-_ceil = _unary("ceil", "CeilBackward0", np.ceil, _zero_rule, None, "same", True)
-_round = _unary("round", "RoundBackward0", np.round, _zero_rule, None, "same", True)
-_trunc = _unary("trunc", "TruncBackward0", np.trunc, _zero_rule, None, "same", True)
+_sign = _unary("sign", "SignBackward0", np.sign, zeros_like_grad, None, "same", True)
+_floor = _unary("floor", "FloorBackward0", np.floor, zeros_like_grad, None, "same", True)
+_ceil = _unary("ceil", "CeilBackward0", np.ceil, zeros_like_grad, None, "same", True)
+_round = _unary("round", "RoundBackward0", np.round, zeros_like_grad, None, "same", True)
+_trunc = _unary("trunc", "TruncBackward0", np.trunc, zeros_like_grad, None, "same", True)
 
 
 # -- the backward ops of tanh, sigmoid and relu -----------------------------------------------
