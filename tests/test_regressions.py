@@ -133,3 +133,25 @@ def test_zero_gradients_are_positive_zeros(fn):
     assert not np.signbit(x.grad.numpy()).any()
     (g,) = torch.autograd.grad(fn(x), x, torch.tensor([-1.0, 2.0, -3.0]))
     assert not np.signbit(g.numpy()).any()  # the tensor rules too
+
+
+BROADCAST_FAILURES = [
+    (lambda T, a, b: a + b, (1, 2), (3,)),
+    (lambda T, a, b: a * b, (2, 3), (3, 2)),  # two dims differ: the last one is named
+    (lambda T, a, b: T.maximum(a, b), (1, 2), (3,)),
+    (lambda T, a, b: T.where(a > 0, a, b), (1, 2), (3,)),
+    (lambda T, a, b: a.add_(b), (2, 3), (4, 3, 3)),
+    (lambda T, a, b: T.matmul(a, b), (2, 3, 4, 5), (3, 2, 5, 6)),
+]
+
+
+@pytest.mark.parametrize(("fn", "shape_a", "shape_b"), BROADCAST_FAILURES)
+def test_shapes_that_do_not_broadcast_raise_torchs_error(fn, shape_a, shape_b):
+    # elementwise ops let NumPy's ValueError ("operands could not be broadcast together")
+    # through; PyTorch raises a RuntimeError naming the last dim that does not match
+    with pytest.raises(RuntimeError, match="must match the size of tensor b") as ours:
+        fn(torch, torch.ones(*shape_a), torch.ones(*shape_b))
+    real = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError) as theirs:
+        fn(real, real.ones(*shape_a), real.ones(*shape_b))
+    assert str(ours.value) == str(theirs.value)

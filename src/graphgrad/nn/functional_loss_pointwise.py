@@ -15,8 +15,8 @@ import warnings
 import numpy as np
 
 from ..ops.activation import softplus
+from ..ops.broadcast import broadcast_shapes
 from ..ops.elementwise import _in_dtype, where
-from ..ops.matmul import broadcast_batch
 from ..ops.primitive import Primitive, apply
 from ..ops.unary import clamp_min, log, sigmoid
 from ..tensor import Tensor
@@ -70,7 +70,7 @@ def _pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
             UserWarning,
             stacklevel=3,
         )
-        shape = broadcast_batch(input.shape, target.shape)
+        shape = broadcast_shapes(input.shape, target.shape)
         if input.shape != shape:
             input = input.expand(shape)
         if target.shape != shape:
@@ -255,7 +255,7 @@ def binary_cross_entropy(
             f"({input.shape}) is deprecated. Please ensure they have the same size."
         )
     if weight is not None and weight.shape != input.shape:
-        weight = weight.expand(broadcast_batch(target.shape, weight.shape))
+        weight = weight.expand(broadcast_shapes(target.shape, weight.shape))
     x = input._data
     if np.any((x < 0) | (x > 1)):
         raise RuntimeError("all elements of input should be between 0 and 1")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
+from .broadcast import broadcast_shapes
 from .elementwise import as_operand
 from .linalg import bmm, dot, mm, mv
 from .primitive import LINEAR, Primitive, apply
@@ -77,21 +78,6 @@ def _matmul_folded(tensor1: Tensor, tensor2: Tensor) -> Tensor:
     return _unsafe(mv(t1_folded, t2), out_shape)
 
 
-def broadcast_batch(a: tuple, b: tuple) -> tuple:
-    """Broadcast two shapes, with PyTorch's message when they do not match."""
-    n = max(len(a), len(b))
-    a, b = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
-    out = []
-    for i, (x, y) in enumerate(zip(a, b, strict=True)):
-        if x != y and x != 1 and y != 1:
-            raise RuntimeError(
-                f"The size of tensor a ({x}) must match the size of tensor b "
-                f"({y}) at non-singleton dimension {i}"
-            )
-        out.append(y if x == 1 else x)
-    return tuple(out)
-
-
 def _matmul_batched(tensor1: Tensor, tensor2: Tensor) -> Tensor:
     """Broadcast the batch dims, fold them into one, and call bmm."""
     d1, d2 = tensor1.ndim, tensor2.ndim
@@ -103,7 +89,7 @@ def _matmul_batched(tensor1: Tensor, tensor2: Tensor) -> Tensor:
             return matmul(tensor1.squeeze(0), tensor2)
         if batch2[0] == 1 and tensor2.requires_grad:
             return matmul(tensor1, tensor2.squeeze(0))
-    batch = broadcast_batch(batch1, batch2)
+    batch = broadcast_shapes(batch1, batch2)
     size = int(np.prod(batch))
     left = tensor1.expand(batch + (n, m1)).reshape(size, n, m1)
     if d2 == 1:

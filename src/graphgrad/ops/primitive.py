@@ -32,6 +32,7 @@ from ..autograd.saved import SavedSlot
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
 from . import forward_mode
+from .broadcast import broadcast_shapes
 from .forward_mode import DIAGONAL, LINEAR, MULTILINEAR  # noqa: F401 - the jvp kinds, for entries
 
 Rule = Callable[[Tensor, dict], Tensor]
@@ -211,7 +212,11 @@ def apply(prim: Primitive, *args, **params):
     """Run ``prim`` on tensors (and Python scalars where the op takes them); record the node."""
     if _fw_state.active:
         return _apply_forward_ad(prim, args, params)
-    out = prim.forward(*_prepare(prim, args), **params)
+    try:
+        out = prim.forward(*_prepare(prim, args), **params)
+    except ValueError:
+        _check_broadcast(args)  # NumPy's "could not be broadcast" as PyTorch's RuntimeError
+        raise
     if prim.plain:
         # the common case: one output, not a view
         if out.__class__ is not np.ndarray:
@@ -237,6 +242,16 @@ def apply(prim: Primitive, *args, **params):
                 _save(prim, node, args, (result,), node._next_nodes)
             return result
     return Tensor._make(out) if base is None else Tensor._make(out, False, None, 0, base)
+
+
+def _check_broadcast(args: tuple) -> None:
+    """Raise PyTorch's error if the tensor operands' shapes do not broadcast together (their
+    shapes folded in order, as PyTorch's TensorIterator does)."""
+    shape = None
+    for a in args:
+        if isinstance(a, Tensor):
+            here = a._data.shape
+            shape = here if shape is None else broadcast_shapes(shape, here)
 
 
 def _apply_multi(prim: Primitive, args: tuple, params: dict, outs) -> tuple:
