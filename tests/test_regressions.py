@@ -142,6 +142,8 @@ BROADCAST_FAILURES = [
     (lambda T, a, b: T.where(a > 0, a, b), (1, 2), (3,)),
     (lambda T, a, b: a.add_(b), (2, 3), (4, 3, 3)),
     (lambda T, a, b: T.matmul(a, b), (2, 3, 4, 5), (3, 2, 5, 6)),
+    (lambda T, a, b: a > b, (2, 3), (3, 2)),
+    (lambda T, a, b: T.eq(a, b), (1, 2), (3,)),
 ]
 
 

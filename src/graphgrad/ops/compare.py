@@ -12,6 +12,7 @@ import numpy as np
 from ..dtypes import result_type
 from ..tensor import Tensor
 from .elementwise import as_operand
+from .primitive import check_broadcast
 
 
 def _array(value):
@@ -25,7 +26,11 @@ def _binary_no_grad(fn, input, other, promote: bool = True) -> Tensor:
         dt = result_type(a, b).np
         x = x.astype(dt) if isinstance(x, np.ndarray) and x.dtype != dt else x
         y = y.astype(dt) if isinstance(y, np.ndarray) and y.dtype != dt else y
-    out = fn(x, y)
+    try:
+        out = fn(x, y)
+    except ValueError:
+        check_broadcast((a, b))  # PyTorch's error for shapes that do not broadcast
+        raise
     return Tensor._make(out if type(out) is np.ndarray else np.asarray(out))
 
 

@@ -215,7 +215,7 @@ def apply(prim: Primitive, *args, **params):
     try:
         out = prim.forward(*_prepare(prim, args), **params)
     except ValueError:
-        _check_broadcast(args)  # NumPy's "could not be broadcast" as PyTorch's RuntimeError
+        check_broadcast(args)  # NumPy's "could not be broadcast" as PyTorch's RuntimeError
         raise
     if prim.plain:
         # the common case: one output, not a view
@@ -244,7 +244,7 @@ def apply(prim: Primitive, *args, **params):
     return Tensor._make(out) if base is None else Tensor._make(out, False, None, 0, base)
 
 
-def _check_broadcast(args: tuple) -> None:
+def check_broadcast(args: tuple) -> None:
     """Raise PyTorch's error if the tensor operands' shapes do not broadcast together (their
     shapes folded in order, as PyTorch's TensorIterator does)."""
     shape = None
