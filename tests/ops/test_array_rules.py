@@ -129,3 +129,52 @@ def test_leaf_keeps_a_view_only_when_nothing_else_holds_its_base():
     x.grad.add_(100)
     assert g.tolist() == [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]
     assert x.grad.tolist() == [[100.0, 102.0, 104.0], [101.0, 103.0, 105.0]]
+
+
+_UNARY = [
+    lambda x: x.exp() * 0.1, lambda x: x.tanh(), lambda x: x.sigmoid(), lambda x: x.relu(),
+    lambda x: x**3, lambda x: -x.abs(), lambda x: graphgrad.nn.functional.gelu(x),
+    lambda x: x.clamp(-0.5, 0.5), lambda x: (x * x + 1).sqrt().log(), lambda x: x.sin(),
+    lambda x: graphgrad.log_softmax(x, -1) if x.ndim else x,
+    lambda x: x.t() if x.ndim == 2 else x, lambda x: x.sum(-1, keepdim=True) if x.ndim else x,
+    lambda x: x.mean(0) if x.ndim else x,
+]  # fmt: skip
+_BINARY = [
+    lambda a, b: a + b, lambda a, b: a - b, lambda a, b: a * b, lambda a, b: a / (b * b + 1),
+    lambda a, b: graphgrad.maximum(a, b), lambda a, b: graphgrad.where(a > b, a, b),
+    lambda a, b: a * 0.7 + b * -1.3, lambda a, b: 2.0 - a * b,
+]  # fmt: skip
+
+
+def _random_program(rng: np.random.Generator):
+    """A random composition of the ops above on two leaves (broadcast shapes, scalars)."""
+    steps = []
+    for _ in range(rng.integers(2, 9)):
+        if rng.random() < 0.5:
+            steps.append(("unary", rng.integers(len(_UNARY)), rng.integers(1 << 30)))
+        else:
+            steps.append(("binary", rng.integers(len(_BINARY)), rng.integers(1 << 30)))
+
+    def program(a, b):
+        values = [a, b]
+        for kind, op, pick in steps:
+            if kind == "unary":
+                values.append(_UNARY[op](values[pick % len(values)]))
+            else:
+                x, y = values[pick % len(values)], values[(pick >> 8) % len(values)]
+                values.append(_BINARY[op](x, y))
+        return sum(v.sum() for v in values[2:])
+
+    return program
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_programs_give_the_same_bits_on_both_paths(seed):
+    rng = np.random.default_rng(seed)
+    shape = [(), (3,), (2, 3), (1, 3), (2, 1)][seed % 5]
+    other = [shape, shape[-1:], (1,) * len(shape)][seed % 3]
+    for dtype in (graphgrad.float32, graphgrad.float64):
+        program = _random_program(rng)
+        arrays = [rng.standard_normal(shape), rng.standard_normal(other)]
+        got, want = _both_paths(program, arrays, dtype)
+        _assert_same_bits(got, want)
