@@ -227,11 +227,25 @@ def _pow_scalar_array_rule(g, s: dict):
     x = s["self"]
     # self ** (e - 1) as the forward computes it (square for 2); the engine runs rules with
     # floating-point warnings off, so no ``quiet``
-    base = x if e == 2 else np.square(x) if e == 3 else np.power(x, e - 1)
+    base = x if e == 2 else np.square(x) if e == 3 else power_array(x, e - 1)
     return g * (e * base)
 
 
-_quiet_power = quiet(np.power)
+def power_array(a: np.ndarray, exponent) -> np.ndarray:
+    """``a ** exponent`` as PyTorch's CPU kernel computes it for a float tensor: products and
+    reciprocals for the exponents it special-cases (``x**3`` is ``x * x * x``, which differs
+    from ``pow`` in the last bit for a third of float32 inputs), ``pow`` otherwise."""
+    if a.dtype.kind == "f":
+        if exponent == 3:
+            return a * a * a
+        if exponent == -2:
+            return 1 / (a * a)
+        if exponent == -0.5:
+            return 1 / np.sqrt(a)
+    return np.power(a, exponent)
+
+
+_quiet_power = quiet(power_array)
 
 
 def _pow_forward(a: np.ndarray, exponent) -> np.ndarray:

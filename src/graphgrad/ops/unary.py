@@ -13,7 +13,7 @@ import numpy as np
 
 from ..dtypes import _FLOAT, result_type
 from ..tensor import Tensor
-from .elementwise import as_operand, maximum, minimum, quiet, where, zeros_like_grad
+from .elementwise import as_operand, maximum, minimum, power_array, quiet, where, zeros_like_grad
 from .primitive import DIAGONAL, Primitive, apply
 
 
@@ -110,7 +110,7 @@ _rsqrt = _unary(
     quiet(lambda a: 1 / np.sqrt(a)),
     lambda g, s: -0.5 * g * s["result"] ** 3,
     "result",
-    array_rule=lambda g, s: -0.5 * g * np.power(s["result"], 3),  # as pow's forward computes ** 3
+    array_rule=lambda g, s: -0.5 * g * power_array(s["result"], 3),  # as pow computes ** 3
 )
 _sin = _unary(
     "sin",
