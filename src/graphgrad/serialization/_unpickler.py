@@ -10,7 +10,7 @@ checked, so a truncated or corrupt pickle raises ``CheckpointError``, never Inde
 >>> import pickle
 >>> raw = pickle.dumps({"a": [1, 2.5, None, (True, "x")]}, protocol=2)
 >>> load_pickle(raw, _no_globals, None)
-({'a': [1, 2.5, None, (True, 'x')]}, 42)
+({'a': [1, 2.5, None, (True, 'x')]}, 44)
 """
 
 from __future__ import annotations
