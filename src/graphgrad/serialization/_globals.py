@@ -265,7 +265,8 @@ def _numpy_dtype(spec) -> np.dtype:
 
 
 def _np_dtype(spec, align=False, copy=True):
-    return _DTypeBuilder(spec) if isinstance(spec, str) else _numpy_dtype(spec)
+    _numpy_dtype(spec)  # refuse object, structured and void dtypes before BUILD
+    return _DTypeBuilder(spec)
 
 
 def _np_reconstruct(cls, shape, dtype_code):

@@ -17,7 +17,9 @@ of storage keys, then per key an 8-byte little-endian element count and the raw 
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -53,10 +55,24 @@ def _to_native(array: np.ndarray) -> np.ndarray:
 
 
 # -- zip ----------------------------------------------------------------------------------------
+# What zipfile raises for a corrupt archive (RuntimeError: "encrypted", a flipped flag bit).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+    zlib.error,
+)
+
+
 def _open_zip(f, name: str) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(f)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+    except _ZIP_ERRORS as err:
         raise CheckpointError(f"{name}: corrupt or truncated checkpoint archive ({err})") from None
 
 
@@ -72,7 +88,7 @@ def _record(archive: zipfile.ZipFile, path: str, name: str, size: int | None = N
         )
     try:
         return archive.read(info)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as err:
+    except _ZIP_ERRORS as err:
         raise CheckpointError(f"{name}: corrupt or truncated record {path} ({err})") from None
 
 
