@@ -90,7 +90,17 @@ class SubsetRandomSampler(Sampler):
 
 class WeightedRandomSampler(Sampler):
     """``num_samples`` indices drawn with probabilities proportional to ``weights``
-    (``multinomial`` on the float64 weights, with ``generator``), as PyTorch's."""
+    (``multinomial`` on the float64 weights, with ``generator``), as PyTorch's.
+
+    Args:
+        weights: one non-negative weight per index (a sequence or 1-d tensor).
+        num_samples: how many indices a pass yields.
+        replacement: draw with replacement (the default) or without.
+        generator: the Generator to draw from (the default generator if None).
+
+    >>> len(WeightedRandomSampler([0.1, 0.9], num_samples=5))
+    5
+    """
 
     def __init__(self, weights, num_samples: int, replacement: bool = True, generator=None):
         if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0:
