@@ -102,6 +102,25 @@ def test_crafted_opcodes_are_refused(raw, message):
             graphgrad.load(data)
 
 
+def test_build_cannot_overwrite_a_tensors_attributes():
+    buf = io.BytesIO()
+    graphgrad.save(graphgrad.ones(2), buf)
+    z = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    pkl = z.read("archive/data.pkl")
+    assert pkl.endswith(b".")
+    evil = pkl[:-1] + b"}X\x05\x00\x00\x00_dataNsb."  # tensor.__dict__["_data"] = None
+    with pytest.raises(CheckpointError, match="refused BUILD on Tensor"):
+        graphgrad.load(_zip_with_pickle(evil, {"data/0": z.read("archive/data/0")}))
+
+
+def test_many_numpy_arrays_load_in_linear_time():
+    arrays = [np.full(2, i, np.int32) for i in range(3000)]
+    buf = io.BytesIO()
+    graphgrad.save(arrays, buf)
+    out = graphgrad.load(buf.getvalue())
+    assert [int(a[0]) for a in out] == list(range(3000))
+
+
 def test_the_error_class_is_unpickling_and_runtime_error():
     with pytest.raises(pickle.UnpicklingError):
         graphgrad.load(_reduce_on("os", "system"))

@@ -226,6 +226,9 @@ _NDARRAY = _NDArrayClass()
 class _ArrayBuilder:
     """What ``_reconstruct`` returns; the BUILD that follows gives it the array's state."""
 
+    def __init__(self) -> None:
+        self.memo_keys: list[int] = []
+
     def _checkpoint_build(self, state) -> np.ndarray:
         if not isinstance(state, tuple) or len(state) != 5:
             raise CheckpointError("corrupt NumPy array record")
@@ -247,6 +250,7 @@ class _DTypeBuilder:
 
     def __init__(self, spec: str) -> None:
         self.spec = spec
+        self.memo_keys: list[int] = []
 
     def _checkpoint_build(self, state) -> np.dtype:
         order = state[1] if isinstance(state, tuple) and len(state) > 1 else "|"

@@ -16,6 +16,7 @@ checked, so a truncated or corrupt pickle raises ``CheckpointError``, never Inde
 from __future__ import annotations
 
 import struct
+from collections import OrderedDict
 
 from ._errors import CheckpointError
 
@@ -129,11 +130,11 @@ def _build(m: _Machine) -> None:
     if setter is not None:  # NumPy's arrays and dtypes: a placeholder, then BUILD makes the value
         value = setter(state)
         m.stack[-1] = value
-        for key, held in list(m.memo.items()):
-            if held is obj:
+        for key in getattr(obj, "memo_keys", ()):  # where the placeholder was memoised
+            if m.memo.get(key) is obj:
                 m.memo[key] = value
-    elif isinstance(state, dict) and hasattr(obj, "__dict__") and type(obj) is not type:
-        for key, value in state.items():  # plain attributes only (an OrderedDict's _metadata)
+    elif isinstance(state, dict) and type(obj) is OrderedDict:
+        for key, value in state.items():  # plain attributes only (a state dict's _metadata)
             if not isinstance(key, str) or key.startswith("__"):
                 raise CheckpointError(f"{m.name}: refused BUILD attribute {key!r}")
             obj.__dict__[key] = value
@@ -189,7 +190,11 @@ def _bytes_from(m: _Machine, n: int) -> None:
 
 
 def _memoize(m: _Machine, index: int) -> None:
-    m.memo[index] = m.top()
+    value = m.top()
+    m.memo[index] = value
+    keys = getattr(value, "memo_keys", None)
+    if isinstance(keys, list):  # a NumPy placeholder: BUILD replaces it here too
+        keys.append(index)
 
 
 def _op_table() -> dict:
