@@ -131,9 +131,9 @@ def test_the_error_class_is_unpickling_and_runtime_error():
 @pytest.mark.parametrize(
     "raw",
     [
-        b"\x80\x02" + b"]" * 100_000 + b"a" * 99_999 + b".",  # lists nested on the stack
-        b"\x80\x02N" + b"\x85" * 100_000 + b".",  # ((((None,),),),) with a constant stack
-        b"\x80\x02]q\x00q\x02" + b"]q\x01h\x00h\x01a0q\x00" * 50_000 + b"h\x02.",  # memo
+        b"\x80\x02" + b"]" * 20_000 + b"a" * 19_999 + b".",  # lists nested on the stack
+        b"\x80\x02N" + b"\x85" * 20_000 + b".",  # ((((None,),),),) with a constant stack
+        b"\x80\x02]q\x00q\x02" + b"]q\x01h\x00h\x01a0q\x00" * 20_000 + b"h\x02.",  # memo
         b"\x80\x02" + b"}" * 5000 + b"(" + b"Ku" * 0 + b".",
     ],
 )
