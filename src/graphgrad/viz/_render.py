@@ -63,7 +63,8 @@ _wasm = None  # the in-process Graphviz (a _WasmGraphviz), built on first use
 
 
 class RenderError(RuntimeError):
-    """Nothing here can turn the graph into the requested format (the message says why)."""
+    """Nothing here can turn the graph into the requested format, or open it in a viewer (the
+    message says why and what to install)."""
 
 
 def chosen_backend(backend: str | None = None) -> str:
