@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import graphgrad
-from graphgrad.serialization import _atomic
+from graphgrad import _atomic
 
 FORMATS = ["model.pt", "model.safetensors", "legacy.pt"]
 

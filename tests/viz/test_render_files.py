@@ -18,7 +18,8 @@ import graphviz
 import pytest
 
 import graphgrad as torch
-from graphgrad.viz import ENV_VAR, Graph, RenderError, _files, _render, make_dot
+from graphgrad import _atomic
+from graphgrad.viz import ENV_VAR, Graph, RenderError, _render, make_dot
 
 from .programs import example1
 
@@ -145,7 +146,7 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temp(bin_dir, work, monke
     def fsync(fd):
         raise failure
 
-    monkeypatch.setattr(_files.os, "fsync", fsync)
+    monkeypatch.setattr(_atomic.os, "fsync", fsync)
     with pytest.raises(type(failure)):
         g.render("g.svg")
     with pytest.raises(type(failure)):
@@ -153,7 +154,7 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temp(bin_dir, work, monke
     assert listing(work) == ["g.dot", "g.svg"]
     assert (work / "g.svg").read_text() == "old picture"
     assert (work / "g.dot").read_text() == "old source"
-    monkeypatch.setattr(_files.os, "fsync", real_fsync)
+    monkeypatch.setattr(_atomic.os, "fsync", real_fsync)
     assert g.render("g.svg") == "g.svg" and g.save("g.dot") == "g.dot"
     assert (work / "g.dot").read_text() == g.source
     assert listing(work) == ["g.dot", "g.svg"]

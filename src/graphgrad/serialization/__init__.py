@@ -24,8 +24,8 @@ from __future__ import annotations
 import io
 import os
 
+from .._atomic import atomic_write
 from . import _safetensors
-from ._atomic import atomic_write
 from ._errors import CheckpointError
 from ._torch_read import read_legacy, read_zip
 from ._torch_write import write_legacy, write_zip

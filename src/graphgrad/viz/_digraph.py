@@ -33,7 +33,7 @@ except ImportError as exc:  # pragma: no cover - the viz extra is not installed
         "graphgrad.viz needs the graphviz package: pip install 'graphgrad[viz]'"
     ) from exc
 
-from ._files import write_atomic
+from .._atomic import write_atomic
 from ._render import (
     IMAGE_FORMATS,
     SOURCE_FORMATS,

@@ -1,5 +1,6 @@
-"""Atomic file writes: a checkpoint is either the old file or the complete new one, never a
-truncated mix, whatever fails (an exception while serialising, a full disk, SIGKILL).
+"""Atomic file writes: every file graphgrad writes (checkpoints, rendered graphs) is either the
+old file or the complete new one, never a truncated mix, whatever fails (an exception while
+serialising, a full disk, Ctrl-C, SIGKILL).
 
 The bytes go to a temporary file in the target's folder (so the final rename stays on one
 file system), are flushed and fsynced, and only then ``os.replace`` puts them in place; on any
@@ -21,6 +22,26 @@ import ctypes
 import os
 import shutil
 import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: str | os.PathLike, data: bytes) -> str:
+    """Write ``data`` to ``path`` atomically, making missing folders; return the path.
+
+    Args:
+        path: the target file.
+        data: its new contents.
+
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_atomic(os.path.join(tmp, "sub", "g.svg"), b"<svg/>")
+    ...     open(path, "rb").read(), os.listdir(os.path.dirname(path))
+    (b'<svg/>', ['g.svg'])
+    """
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path) as fh:
+        fh.write(data)
+    return os.fspath(path)
 
 
 @contextlib.contextmanager
