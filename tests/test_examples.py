@@ -82,3 +82,19 @@ def test_the_same_program_in_torch_prints_the_same(path, tmp_path):
 def test_example_draws_its_graph(path):
     graph = graph_of(path, names=True)
     assert graph is not None and "AccumulateGrad" in graph.source
+
+
+def test_the_demo_writes_each_graph_as_svg_and_png(tmp_path):
+    from graphgrad.viz import seed_graphs
+    from graphgrad.viz._render import can_render
+
+    assert seed_graphs.main(["seed_graphs", str(tmp_path), str(BASICS), "--names"]) == 0
+    stems = [p.stem for p in PROGRAMS]
+    if not can_render("svg"):  # Python 3.10 without the dot program: the DOT text instead
+        assert sorted(p.name for p in tmp_path.iterdir()) == [f"{s}.dot" for s in stems]
+        return
+    want = sorted(f"{s}.{ext}" for s in stems for ext in ("png", "svg"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == want
+    for stem in stems:
+        assert (tmp_path / f"{stem}.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+        assert "<svg" in (tmp_path / f"{stem}.svg").read_text()

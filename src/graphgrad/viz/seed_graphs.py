@@ -3,8 +3,9 @@
 Each ``exampleN.py`` in SEED_DIR runs with its imports changed as the seed runner changes them
 (``import torch`` -> ``import graphgrad as torch``, ``from torchviz import make_dot`` ->
 ``from graphgrad.viz import make_dot``); the graph of its last ``make_dot(...)`` call is written
-to ``OUT_DIR/exampleN.svg`` (or, where nothing can render SVG, its DOT text to ``exampleN.dot``
-with the reason on stderr). What the programs print is not shown (the seed runner shows it).
+to ``OUT_DIR/exampleN.svg`` and ``.png`` (or, where nothing can render, its DOT text to
+``exampleN.dot`` with the reason on stderr). What the programs print is not shown (the seed
+runner shows it).
 With ``--names`` the graph is drawn again with the program's tensor variables as ``params``, so
 its boxes read ``x (1)``, ``w (1)``... instead of torchviz's bare shapes.
 
@@ -103,24 +104,24 @@ def main(argv: list[str]) -> int:
             graph = graph_of(path, names)
             if graph is None:
                 raise RuntimeError("it never calls make_dot")
-            written = _write(graph, out_dir / f"{path.stem}.svg")
-        except Exception as exc:  # report each seed, keep going
+            written = _write(graph, out_dir / path.stem)
+        except Exception as exc:  # report each program, keep going
             failed += 1
             print(f"{path.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
             continue
-        print(f"wrote {written}")
+        print("wrote " + " ".join(written))
     return 1 if failed else 0
 
 
-def _write(graph, target: Path) -> str:
-    """The SVG; where nothing here renders SVG, the DOT text beside it, and why on stderr."""
+def _write(graph, stem: Path) -> list[str]:
+    """The SVG and the PNG; where nothing here renders, the DOT text instead, and why on stderr."""
     from graphgrad.viz import RenderError
 
     try:
-        return graph.render(outfile=target)
+        return [graph.render(outfile=stem.with_suffix(f".{fmt}")) for fmt in ("svg", "png")]
     except RenderError as exc:
-        print(f"{target.name}: {exc}", file=sys.stderr)
-        return graph.save(target.with_suffix(".dot"))
+        print(f"{stem.name}: {exc}", file=sys.stderr)
+        return [graph.save(stem.with_suffix(".dot"))]
 
 
 if __name__ == "__main__":
