@@ -60,7 +60,7 @@ def test_names_option_labels_the_program_s_tensors(seed_dir):
 
 
 @pytest.mark.skipif(not _render.available(), reason="no renderer installed")
-def test_cli_writes_one_svg_per_seed(seed_dir, tmp_path):
+def test_cli_writes_an_svg_and_a_png_per_seed(seed_dir, tmp_path):
     out = tmp_path / "graphs"
     done = subprocess.run(
         [sys.executable, "-m", "graphgrad.viz.seed_graphs", str(out), str(seed_dir)],
@@ -69,10 +69,12 @@ def test_cli_writes_one_svg_per_seed(seed_dir, tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    expected = sorted(p.stem + ".svg" for p in seed_dir.glob("example*.py"))
-    assert sorted(p.name for p in out.iterdir()) == expected
-    assert done.stdout.splitlines() == [f"wrote {out / name}" for name in expected]
-    assert all("</svg>" in (out / name).read_text() for name in expected)
+    stems = sorted(p.stem for p in seed_dir.glob("example*.py"))
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{s}.{ext}" for s in stems for ext in ("png", "svg")
+    )
+    assert done.stdout.splitlines() == [f"wrote {out / s}.svg {out / s}.png" for s in stems]
+    assert all("</svg>" in (out / f"{s}.svg").read_text() for s in stems)
 
 
 def test_cli_usage_and_missing_seeds(tmp_path, capsys):
