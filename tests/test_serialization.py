@@ -1,4 +1,5 @@
-"""Checkpoints in the safetensors format: round trips with PyTorch, nested objects, bad files."""
+"""Checkpoints in the safetensors format (written and read by graphgrad itself, with NumPy):
+round trips with PyTorch's safetensors package, nested objects, bad files."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ import graphgrad
 from graphgrad import nn
 from graphgrad.serialization import CheckpointError
 from graphgrad.serialization._safetensors import dumps
-
-pytest.importorskip("safetensors")  # graphgrad's optional "io" extra
 
 
 def _model():
@@ -36,7 +35,7 @@ def test_state_dict_round_trip(tmp_path):
 
 def test_graphgrad_checkpoint_opens_in_torch(tmp_path):
     torch = pytest.importorskip("torch")
-    from safetensors.torch import load_file
+    load_file = pytest.importorskip("safetensors.torch").load_file
 
     ours = _model()
     path = tmp_path / "ours.safetensors"
@@ -58,7 +57,7 @@ def test_graphgrad_checkpoint_opens_in_torch(tmp_path):
 
 def test_torch_checkpoint_opens_in_graphgrad(tmp_path):
     torch = pytest.importorskip("torch")
-    from safetensors.torch import save_file
+    save_file = pytest.importorskip("safetensors.torch").save_file
 
     theirs = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.ReLU(), torch.nn.Linear(3, 2))
     path = tmp_path / "theirs.safetensors"
@@ -155,3 +154,38 @@ def test_torch_pickle_file_loads(tmp_path):
     path = tmp_path / "pickled.pt"
     torch.save({"w": torch.ones(2)}, str(path))
     assert graphgrad.load(path)["w"].tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32", "float16", "int64", "int32", "int16",
+                                   "int8", "uint8", "bool"])  # fmt: skip
+def test_every_dtype_matches_the_safetensors_package_byte_for_byte(dtype):
+    st = pytest.importorskip("safetensors.numpy")
+    arrays = {"a": (np.arange(6) % 3).astype(dtype).reshape(2, 3), "b": np.ones((), dtype)}
+    ours = dumps({k: graphgrad.tensor(v) for k, v in arrays.items()})
+    for key, value in st.load(ours).items():
+        np.testing.assert_array_equal(value, arrays[key])
+        assert value.dtype == arrays[key].dtype and value.shape == arrays[key].shape
+    theirs = graphgrad.load(st.save(arrays))
+    assert {k: (v.numpy().dtype, v.tolist()) for k, v in theirs.items()} == {
+        k: (v.dtype, v.tolist()) for k, v in arrays.items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"dtype": "F32", "shape": [4], "data_offsets": [0, 8]}, "does not match its 8 bytes"),
+        ({"dtype": "F32", "shape": [2], "data_offsets": [0, 800]}, "truncated checkpoint"),
+        ({"dtype": "F32", "shape": [-2], "data_offsets": [0, 8]}, r"entry 'w'"),
+        ({"dtype": "F32", "shape": [2], "data_offsets": [8, 0]}, r"entry 'w'"),
+        ({"dtype": "F32", "shape": "2", "data_offsets": [0, 8]}, r"entry 'w'"),
+    ],
+)
+def test_header_entries_that_do_not_fit_their_bytes_are_refused(entry, message):
+    import json
+    import struct
+
+    text = json.dumps({"w": entry}).encode()
+    raw = struct.pack("<Q", len(text)) + text + b"\0" * 8
+    with pytest.raises(CheckpointError, match=message):
+        graphgrad.load(raw)

@@ -16,6 +16,7 @@ returned, and a dtype graphgrad lacks (BF16, F8_*, U16/U32/U64) is named as unsu
 from __future__ import annotations
 
 import json
+import math
 import re
 import struct
 
@@ -24,8 +25,15 @@ import numpy as np
 from ..tensor import Tensor
 from ._errors import MAX_DEPTH, CheckpointError, check_depth
 
-# safetensors dtype codes graphgrad reads, and the PyTorch names of those it cannot hold.
-_DTYPES = {"F64", "F32", "F16", "I64", "I32", "I16", "I8", "U8", "BOOL", "C64"}
+# safetensors dtype codes graphgrad reads (little-endian NumPy dtypes), and the PyTorch names of
+# those it cannot hold.
+_DTYPES = {
+    code: np.dtype(kind)
+    for code, kind in [("F64", "<f8"), ("F32", "<f4"), ("F16", "<f2"), ("I64", "<i8"),
+                       ("I32", "<i4"), ("I16", "<i2"), ("I8", "i1"), ("U8", "u1"),
+                       ("BOOL", "?"), ("C64", "<c8")]
+}  # fmt: skip
+_CODES = {dtype: code for code, dtype in _DTYPES.items()}
 _TORCH_NAMES = {
     "BF16": "torch.bfloat16",
     "U16": "torch.uint16",
@@ -41,16 +49,6 @@ _TORCH_NAMES = {
 }
 _STRUCTURE_KEY = "graphgrad"
 _SCALARS = (bool, int, float, str, type(None))
-
-
-def _safetensors():
-    try:
-        import safetensors.numpy as st
-    except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "graphgrad.save/load need the safetensors package: pip install 'graphgrad[io]'"
-        ) from err
-    return st
 
 
 # -- save -------------------------------------------------------------------------------------
@@ -105,7 +103,25 @@ def dumps(obj) -> bytes:
     flat = _Flattener()
     structure = flat.visit(obj, [])
     metadata = {"format": "pt", _STRUCTURE_KEY: json.dumps(structure)}
-    return _safetensors().save(flat.arrays, metadata=metadata)
+    return _pack(flat.arrays, metadata)
+
+
+def _pack(arrays: dict[str, np.ndarray], metadata: dict[str, str]) -> bytes:
+    """The safetensors container: a length, a JSON header padded to 8 bytes, the raw arrays."""
+    header: dict = {"__metadata__": metadata}
+    chunks, offset = [], 0
+    for key, array in arrays.items():
+        data = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes()
+        header[key] = {
+            "dtype": _CODES[array.dtype.newbyteorder("<")],
+            "shape": list(array.shape),
+            "data_offsets": [offset, offset + len(data)],
+        }
+        chunks.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)  # the format aligns the data to 8 bytes
+    return struct.pack("<Q", len(text)) + text + b"".join(chunks)
 
 
 # -- load -------------------------------------------------------------------------------------
@@ -183,11 +199,33 @@ def _check_entry(key: str, entry, name: str) -> None:
         )
 
 
-def _arrays(raw: bytes, name: str) -> dict[str, np.ndarray]:
-    try:
-        return _safetensors().load(raw)
-    except Exception as err:  # safetensors raises its own SafetensorError / ValueError
-        raise CheckpointError(f"{name}: corrupt or truncated checkpoint ({err})") from None
+def _arrays(raw: bytes, header: dict, name: str) -> dict[str, np.ndarray]:
+    """Each header entry's array, after checking that its bytes are in the file."""
+    (size,) = struct.unpack("<Q", raw[:8])
+    data = memoryview(raw)[8 + size :]
+    arrays = {}
+    for key, entry in header.items():
+        if key == "__metadata__":
+            continue
+        dtype, shape, span = _DTYPES[entry["dtype"]], entry.get("shape"), entry.get("data_offsets")
+        if not (_ints(shape) and _ints(span) and len(span) == 2 and 0 <= span[0] <= span[1]):
+            raise CheckpointError(f"{name}: corrupt checkpoint header (entry {key!r})")
+        if span[1] > len(data):
+            raise CheckpointError(f"{name}: truncated checkpoint (tensor {key!r} is cut off)")
+        if span[1] - span[0] != dtype.itemsize * math.prod(shape):
+            raise CheckpointError(
+                f"{name}: corrupt checkpoint header (tensor {key!r}: its shape {shape} does not "
+                f"match its {span[1] - span[0]} bytes)"
+            )
+        array = np.frombuffer(data[span[0] : span[1]], dtype=dtype).reshape(shape)
+        arrays[key] = array.astype(dtype.newbyteorder("="))
+    return arrays
+
+
+def _ints(value) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value
+    )
 
 
 def _tensor(array: np.ndarray) -> Tensor:
@@ -219,7 +257,7 @@ def _rebuild(node, arrays: dict, name: str):
 def loads(raw: bytes, name: str):
     """What ``dumps`` wrote, or any safetensors file (a dict of tensors, in file order)."""
     header = _header(raw, name)
-    arrays = _arrays(raw, name)
+    arrays = _arrays(raw, header, name)
     meta = header.get("__metadata__") or {}
     if _STRUCTURE_KEY in meta:
         structure = _json(meta[_STRUCTURE_KEY], name, "structure")
