@@ -36,6 +36,7 @@ OP_MODULES = (
     "shape_reorder",
     "slicing",
     "gather",
+    "sort",
 )
 
 
