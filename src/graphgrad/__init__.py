@@ -106,7 +106,10 @@ from .random import (  # noqa: E402
 )
 from .random import tensor_methods as _random_methods  # noqa: E402
 
-for _name, _fn in _random_methods().items():
+from .random_fills import multinomial  # noqa: E402
+from .random_fills import tensor_methods as _fill_methods  # noqa: E402
+
+for _name, _fn in {**_random_methods(), **_fill_methods()}.items():
     setattr(Tensor, _name, _fn)
 
 
