@@ -105,7 +105,6 @@ from .random import (  # noqa: E402
     set_rng_state,
 )
 from .random import tensor_methods as _random_methods  # noqa: E402
-
 from .random_fills import multinomial  # noqa: E402
 from .random_fills import tensor_methods as _fill_methods  # noqa: E402
 
