@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 
 from . import autograd
+from ._arg_forms import numpy_names
 from .autograd.hooks import RemovableHandle, RetainGradHook
 from .ops import compare, convert, elementwise, inplace, unary
 from .ops.elementwise import as_operand
@@ -190,5 +191,5 @@ def install() -> None:
     methods.update(_operators())
     methods.update(_inplace_operators())
     for name, fn in methods.items():
-        setattr(Tensor, name, fn)
+        setattr(Tensor, name, numpy_names(fn))
     Tensor.__hash__ = lambda self: id(self)
