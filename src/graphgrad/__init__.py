@@ -112,6 +112,17 @@ from .random_fills import tensor_methods as _fill_methods  # noqa: E402
 for _name, _fn in {**_random_methods(), **_fill_methods()}.items():
     setattr(Tensor, _name, _fn)
 
+# Legacy constructors and process-wide settings (issue 12): torch.Tensor(...), FloatTensor...,
+# autograd.Variable, Tensor.new_*; finfo/iinfo, threads, determinism, the default device.
+from . import _legacy  # noqa: E402
+from ._runtime import *  # noqa: E402, F403
+
+Tensor.__new__ = _legacy.tensor_new
+for _name, _fn in _legacy.TENSOR_METHODS.items():
+    setattr(Tensor, _name, _fn)
+globals().update(_legacy.LEGACY_TYPES)
+autograd.Variable = _legacy.Variable
+
 
 def is_floating_point(input: Tensor) -> bool:
     return input.dtype.is_floating_point

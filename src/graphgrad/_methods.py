@@ -138,6 +138,8 @@ def _type(self: Tensor, dtype=None, non_blocking: bool = False):
 
     if dtype is None:
         return f"torch.{self.dtype.legacy}Tensor"
+    if isinstance(getattr(dtype, "dtype", None), d.dtype):  # a legacy type: torch.LongTensor
+        dtype = dtype.dtype
     if isinstance(dtype, str):
         names = {f"torch.{x.legacy}Tensor": x for x in d.ALL_DTYPES}
         dtype = names[dtype]
