@@ -38,6 +38,7 @@ OP_MODULES = (
     "slicing",
     "gather",
     "sort",
+    "trig",
 )
 
 
