@@ -116,6 +116,7 @@ for _name, _fn in {**_random_methods(), **_fill_methods()}.items():
 # autograd.Variable, Tensor.new_*; finfo/iinfo, threads, determinism, the default device.
 from . import _legacy  # noqa: E402
 from ._runtime import *  # noqa: E402, F403
+from .histogram import histc, histogram  # noqa: E402
 
 Tensor.__new__ = _legacy.tensor_new
 for _name, _fn in _legacy.TENSOR_METHODS.items():
