@@ -78,31 +78,33 @@ def _ranks(row: np.ndarray, descending: bool) -> list[int]:
     return (-ranks if descending else ranks).tolist()
 
 
-def _has_ties(row: np.ndarray) -> bool:
-    return np.unique(row).size < row.size or (row.dtype.kind in "fc" and np.isnan(row).sum() > 1)
-
-
-def _order(row: np.ndarray, descending: bool, stable: bool, algorithm) -> np.ndarray:
-    """One slice's indices: NumPy where the order is unique or stable, else ``algorithm``."""
-    if stable or not _has_ties(row):
-        if not descending:
-            return np.argsort(row, kind="stable")
-        if row.dtype.kind in "fc":  # NaN first, then the largest
-            return np.lexsort((-row, ~np.isnan(row)))
-        return np.argsort(-row.astype(np.int64), kind="stable")
+def _replay(row: np.ndarray, descending: bool, algorithm, width: int) -> np.ndarray:
+    """The first ``width`` indices after ``algorithm`` has moved ``row``'s (rank, index) pairs."""
     pairs = [[r, i] for i, r in enumerate(_ranks(row, descending))]
     algorithm(pairs)
-    return np.array([i for _, i in pairs], np.int64)
+    return np.array([i for _, i in pairs[:width]], np.int64)
 
 
-def _slices(a: np.ndarray, axis: int, fn) -> np.ndarray:
-    """``fn`` applied to every 1-D slice along ``axis``; the int64 results stacked back."""
+def _stable_orders(rows: np.ndarray, descending: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's stable sorting indices (NaN the largest), and which rows hold equal values."""
+    if not descending:
+        orders = np.argsort(rows, axis=-1, kind="stable")
+    elif rows.dtype.kind in "fc":  # NaN first, then the largest
+        orders = np.lexsort((-rows, ~np.isnan(rows)), axis=-1)
+    else:
+        orders = np.argsort(-rows.astype(np.int64), axis=-1, kind="stable")
+    ranked = np.take_along_axis(rows, orders, -1)
+    same = ranked[:, 1:] == ranked[:, :-1]
+    if rows.dtype.kind in "fc":
+        same |= np.isnan(ranked[:, 1:]) & np.isnan(ranked[:, :-1])
+    return orders, same.any(axis=-1)
+
+
+def _by_slice(a: np.ndarray, axis: int, fn) -> np.ndarray:
+    """``fn(rows)`` on the 2-D stack of ``a``'s slices along ``axis``; the result put back."""
     moved = np.moveaxis(a, axis, -1)
-    flat = moved.reshape(-1, moved.shape[-1])
-    rows = [fn(row) for row in flat]
-    width = len(rows[0]) if rows else 0
-    out = np.array(rows, np.int64).reshape(moved.shape[:-1] + (width,))
-    return np.moveaxis(out, -1, axis)
+    out = fn(moved.reshape(-1, moved.shape[-1]))
+    return np.moveaxis(out.reshape(moved.shape[:-1] + out.shape[-1:]), -1, axis)
 
 
 def _radix_stable(a: np.ndarray, descending: bool) -> bool:
@@ -112,12 +114,18 @@ def _radix_stable(a: np.ndarray, descending: bool) -> bool:
 
 def _sort_indices(a: np.ndarray, axis: int, descending: bool, stable: bool) -> np.ndarray:
     stable = stable or _radix_stable(a, descending)
-    return _slices(a, axis, lambda row: _order(row, descending, stable, _stdsort.introsort))
+
+    def rows_fn(rows: np.ndarray) -> np.ndarray:
+        orders, tied = _stable_orders(rows, descending)
+        if not stable:  # rows without ties come out the same whatever the algorithm
+            for r in np.flatnonzero(tied):
+                orders[r] = _replay(rows[r], descending, _stdsort.introsort, rows.shape[1])
+        return orders
+
+    return _by_slice(a, axis, rows_fn)
 
 
-def _topk_order(row: np.ndarray, k: int, largest: bool, sorted: bool) -> np.ndarray:
-    n = row.size
-
+def _topk_algorithm(k: int, n: int, sorted: bool):  # noqa: A002
     def algorithm(pairs: list) -> None:
         if k * 64 <= n:
             _stdsort.partial_sort(pairs, k)
@@ -126,24 +134,33 @@ def _topk_order(row: np.ndarray, k: int, largest: bool, sorted: bool) -> np.ndar
         if sorted:
             _stdsort.introsort(pairs, 0, k - 1)
 
-    if not _has_ties(row):  # the same k elements whatever the algorithm; sorted order
-        order = _order(row, largest, True, None)[:k]
-        if not sorted and k * 64 > n:  # nth_element leaves them in no particular order
-            pairs = [[r, i] for i, r in enumerate(_ranks(row, largest))]
-            algorithm(pairs)
-            return np.array([i for _, i in pairs[:k]], np.int64)
-        return order
-    pairs = [[r, i] for i, r in enumerate(_ranks(row, largest))]
-    algorithm(pairs)
-    return np.array([i for _, i in pairs[:k]], np.int64)
+    return algorithm
 
 
-def _kth_index(row: np.ndarray, k: int) -> int:
-    if not _has_ties(row):
-        return int(np.argsort(row, kind="stable")[k - 1])
-    pairs = [[r, i] for i, r in enumerate(_ranks(row, False))]
-    _stdsort.quickselect(pairs, k - 1)
-    return pairs[k - 1][1]
+def _topk_indices(a: np.ndarray, axis: int, k: int, largest: bool, sorted: bool) -> np.ndarray:  # noqa: A002
+    def rows_fn(rows: np.ndarray) -> np.ndarray:
+        n = rows.shape[1]
+        orders, tied = _stable_orders(rows, largest)
+        out = orders[:, :k].copy()
+        if not sorted and k * 64 > n:  # nth_element leaves the k in its own order
+            tied[:] = True
+        algorithm = _topk_algorithm(k, n, sorted)
+        for r in np.flatnonzero(tied):
+            out[r] = _replay(rows[r], largest, algorithm, k)
+        return out
+
+    return _by_slice(a, axis, rows_fn)
+
+
+def _kth_indices(a: np.ndarray, axis: int, k: int) -> np.ndarray:
+    def rows_fn(rows: np.ndarray) -> np.ndarray:
+        orders, tied = _stable_orders(rows, False)
+        out = orders[:, k - 1 : k].copy()
+        for r in np.flatnonzero(tied):
+            out[r] = _replay(rows[r], False, lambda p: _stdsort.quickselect(p, k - 1), k)[-1]
+        return out
+
+    return _by_slice(a, axis, rows_fn)
 
 
 # -- the public functions -------------------------------------------------------------------------
@@ -213,7 +230,7 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     elif k == 0:
         idx = np.zeros(a.shape[:axis] + (0,) + a.shape[axis + 1 :], np.int64)
     else:
-        idx = _slices(a, axis, lambda row: _topk_order(row, k, largest, sorted))
+        idx = _topk_indices(a, axis, k, largest, sorted)
     return _result("topk", _topk, input, idx, axis, dim)
 
 
@@ -231,7 +248,7 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     if a.ndim == 0:
         idx = np.zeros((), np.int64)
     else:
-        idx = _slices(a, axis, lambda row: [_kth_index(row, k)])
+        idx = _kth_indices(a, axis, k)
         idx = idx if keepdim else np.squeeze(idx, axis)
     values = apply(
         _kthvalue,
