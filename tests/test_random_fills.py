@@ -29,7 +29,7 @@ def test_multinomial_values():
 
 
 @pytest.mark.parametrize(("name", "args"), FILLS)
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 def test_fills_match_torch(name, args, dtype):
     torch = pytest.importorskip("torch")
     for seed in range(6):
