@@ -151,6 +151,11 @@ items = [y.grad_fn, y.grad_fn.next_functions, y.grad_fn.next_functions[0][0].nex
          T.optim.SGD([T.nn.Parameter(T.ones(1))], lr=0.1, momentum=0.9),
          T.optim.Adam([T.nn.Parameter(T.ones(1))], lr=0.1), T.Size([2, 3]), type(y.grad_fn),
          T.nn.Parameter(T.ones(2), requires_grad=False), T.finfo(T.float32), T.FloatTensor]
+p = [T.nn.Parameter(T.ones(1))]
+items += [T.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-4),
+          T.optim.Adam(p, lr=1e-3, amsgrad=True), T.optim.AdamW(p), T.optim.RMSprop(p),
+          T.optim.Adagrad(p), T.nn.Conv2d(3, 8, 3, stride=2, padding=1), T.nn.BatchNorm1d(4),
+          T.nn.LayerNorm(5), T.nn.Embedding(10, 3), T.nn.Dropout(0.2), T.iinfo(T.int64)]
 for i in items:
     print(re.sub("0x[0-9a-f]+", "0x..", repr(i)))
 """
