@@ -113,3 +113,10 @@ def test_multinomial_errors(probs, n, replacement, message):
 def test_fill_on_leaf_that_requires_grad_raises():
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         graphgrad.zeros(2, requires_grad=True).exponential_()
+
+
+def test_random_range_errors_match_torch():
+    with pytest.raises(RuntimeError, match="to - 1 is out of bounds for unsigned char"):
+        graphgrad.empty(3, dtype=graphgrad.uint8).random_(0, 300)
+    with pytest.raises(RuntimeError, match="random_ expects 'from' to be less than 'to'"):
+        graphgrad.empty(3).random_(5, 5)

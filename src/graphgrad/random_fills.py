@@ -29,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes as _dtypes
-from .random import _finish, _gen, _iteration_view
+from .random import _check_int_bounds, _finish, _gen, _iteration_view
 from .tensor import Tensor
 
 __all__ = ["multinomial"]
@@ -127,6 +127,7 @@ def random_(tensor: Tensor, from_=None, to=None, *, generator=None) -> Tensor:
     view = _iteration_view(tensor._data)
     g = _gen(generator)
     if to is not None:
+        _check_int_bounds(int(from_), int(to), tensor.dtype)
         values = g.randint_array(int(from_), int(to), (view.size,), np.int64)
     else:
         values = _full_range(g, view.size, tensor.dtype)
