@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 
 from . import _methods, autograd, dtypes
+from ._arg_forms import public as _public
 from ._device import device
 from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd import (
@@ -82,7 +83,7 @@ _methods.install()
 # Every ops module exports its public functions (torch.<name>) through __all__.
 for _name in _methods.OP_MODULES:
     _mod = importlib.import_module(f".ops.{_name}", __name__)
-    globals().update({k: getattr(_mod, k) for k in getattr(_mod, "__all__", ())})
+    globals().update({k: _public(k, getattr(_mod, k)) for k in getattr(_mod, "__all__", ())})
 
 from . import linalg  # noqa: E402 - the torch.linalg namespace, after the ops it names
 from .random import (  # noqa: E402
@@ -105,9 +106,23 @@ from .random import (  # noqa: E402
     set_rng_state,
 )
 from .random import tensor_methods as _random_methods  # noqa: E402
+from .random_fills import multinomial  # noqa: E402
+from .random_fills import tensor_methods as _fill_methods  # noqa: E402
 
-for _name, _fn in _random_methods().items():
+for _name, _fn in {**_random_methods(), **_fill_methods()}.items():
     setattr(Tensor, _name, _fn)
+
+# Legacy constructors and process-wide settings (issue 12): torch.Tensor(...), FloatTensor...,
+# autograd.Variable, Tensor.new_*; finfo/iinfo, threads, determinism, the default device.
+from . import _legacy  # noqa: E402
+from ._runtime import *  # noqa: E402, F403
+from .histogram import histc, histogram  # noqa: E402
+
+Tensor.__new__ = _legacy.tensor_new
+for _name, _fn in _legacy.TENSOR_METHODS.items():
+    setattr(Tensor, _name, _fn)
+globals().update(_legacy.LEGACY_TYPES)
+autograd.Variable = _legacy.Variable
 
 
 def is_floating_point(input: Tensor) -> bool:

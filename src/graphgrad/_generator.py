@@ -61,7 +61,7 @@ class Generator:
         self._normal_cache: float | None = None  # second value of the last scalar pair
 
     def __repr__(self) -> str:
-        return f"<graphgrad.Generator object at {hex(id(self))}>"
+        return f"<torch._C.Generator object at {hex(id(self))}>"  # PyTorch's C++ class
 
     # -- seeding and state --------------------------------------------------------------------
     def manual_seed(self, seed: int) -> Generator:

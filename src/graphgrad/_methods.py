@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 
 from . import autograd
+from ._arg_forms import numpy_names
 from .autograd.hooks import RemovableHandle, RetainGradHook
 from .ops import compare, convert, elementwise, inplace, unary
 from .ops.elementwise import as_operand
@@ -36,6 +37,8 @@ OP_MODULES = (
     "shape_reorder",
     "slicing",
     "gather",
+    "sort",
+    "trig",
 )
 
 
@@ -136,6 +139,8 @@ def _type(self: Tensor, dtype=None, non_blocking: bool = False):
 
     if dtype is None:
         return f"torch.{self.dtype.legacy}Tensor"
+    if isinstance(getattr(dtype, "dtype", None), d.dtype):  # a legacy type: torch.LongTensor
+        dtype = dtype.dtype
     if isinstance(dtype, str):
         names = {f"torch.{x.legacy}Tensor": x for x in d.ALL_DTYPES}
         dtype = names[dtype]
@@ -189,5 +194,5 @@ def install() -> None:
     methods.update(_operators())
     methods.update(_inplace_operators())
     for name, fn in methods.items():
-        setattr(Tensor, name, fn)
+        setattr(Tensor, name, numpy_names(fn))
     Tensor.__hash__ = lambda self: id(self)

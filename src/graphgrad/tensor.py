@@ -130,7 +130,8 @@ class Tensor:
     _post_accumulate_grad_hooks: list | None = None  # per leaf; see _methods.py
 
     def __init__(self, *args, **kwargs) -> None:
-        raise TypeError("use graphgrad.tensor(data) to create a Tensor")
+        """Nothing to do: the legacy ``Tensor(data)`` / ``Tensor(*sizes)`` forms are built by
+        ``__new__`` (installed from _legacy.py by the package)."""
 
     # -- construction -------------------------------------------------------------------------
     @classmethod

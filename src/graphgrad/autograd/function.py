@@ -161,6 +161,7 @@ class FunctionMeta(type):
 
     def __init__(cls, name: str, bases: tuple, attrs: dict) -> None:
         cls._backward_cls = type(name + "Backward", (BackwardCFunction,), {"_forward_cls": cls})
+        cls._backward_cls.__module__ = "torch.autograd.function"  # where PyTorch makes it
         super().__init__(name, bases, attrs)
 
 

@@ -152,8 +152,8 @@ class Node:
     def __call__(self, *grads):
         return _unwrap_single(self.apply(list(grads)))
 
-    def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+    def __repr__(self) -> str:  # the class name, without name()'s C++ namespace
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
 
 
 def _unwrap_single(out: list):
@@ -414,4 +414,6 @@ def node_class(name: str, prim, attr_names: tuple) -> type:
     }
     if name in _QUALIFIED:
         body["name"] = lambda self: "torch::autograd::" + type(self).__name__
-    return type(name, (FunctionNode,), body)
+    cls = type(name, (FunctionNode,), body)
+    cls.__module__ = "builtins"  # PyTorch's C++ node classes print as <class 'MulBackward0'>
+    return cls

@@ -23,8 +23,10 @@ from .activation import (
     Softplus,
     Tanh,
 )
+from .activation_piecewise import Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, ReLU6, Softsign
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
+from .distance import CosineSimilarity, KLDivLoss
 from .dropout import Dropout, Dropout1d, Dropout2d
 from .linear import Bilinear, Flatten, Identity, Linear, Unflatten
 from .loss import (
@@ -39,6 +41,8 @@ from .loss import (
 )
 from .module import Module
 from .norm import BatchNorm1d, BatchNorm2d, LayerNorm
+from .padding import *  # noqa: F403 - the fifteen padding layers
+from .padding import __all__ as _padding_names
 from .parameter import Parameter
 from .pooling import (
     AdaptiveAvgPool1d,
@@ -51,6 +55,14 @@ from .pooling import (
 from .sparse import Embedding
 
 __all__ = [
+    "KLDivLoss",
+    "CosineSimilarity",
+    "Softsign",
+    "ReLU6",
+    "LogSigmoid",
+    "Hardtanh",
+    "Hardswish",
+    "Hardsigmoid",
     "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
     "AvgPool1d",
@@ -102,3 +114,4 @@ __all__ = [
     "init",
     "utils",
 ]
+__all__ += _padding_names

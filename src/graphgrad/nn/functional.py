@@ -24,7 +24,16 @@ from ..ops.linalg import mm
 from ..ops.primitive import Primitive, apply
 from ..random import default_generator
 from ..tensor import Tensor
+from .functional_activation import (
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    logsigmoid,
+    relu6,
+    softsign,
+)
 from .functional_conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from .functional_distance import cosine_similarity, kl_div, normalize
 from .functional_loss import cross_entropy, nll_loss
 from .functional_loss_pointwise import (
     binary_cross_entropy,
@@ -35,6 +44,7 @@ from .functional_loss_pointwise import (
     smooth_l1_loss,
 )
 from .functional_norm import batch_norm, embedding, layer_norm
+from .functional_pad import pad
 from .functional_pool import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -209,6 +219,16 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 
 
 __all__ = [
+    "pad",
+    "normalize",
+    "kl_div",
+    "cosine_similarity",
+    "softsign",
+    "relu6",
+    "logsigmoid",
+    "hardtanh",
+    "hardswish",
+    "hardsigmoid",
     "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
     "avg_pool1d",

@@ -32,6 +32,7 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.hooks import RemovableHandle
 from ..ops.convert import cuda, parse_to_args
 from ..tensor import Tensor
+from ._backward_hooks import BackwardHook
 from .parameter import Parameter, reset_grads
 
 _hook_ids = itertools.count()
@@ -98,11 +99,17 @@ class Module:
             result = hook(self, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
+        backward_hooks = self.__dict__.get("_backward_hooks")
+        if backward_hooks:
+            bw_hook = BackwardHook(self, list(backward_hooks.values()))
+            args = bw_hook.setup_input_hook(args)
         output = self.forward(*args, **kwargs)
         for hook in list(self._forward_hooks.values()):
             result = hook(self, args, output)
             if result is not None:
                 output = result
+        if backward_hooks:
+            output = bw_hook.setup_output_hook(output)
         return output
 
     # -- registration -------------------------------------------------------------------------
@@ -390,6 +397,13 @@ class Module:
     def register_forward_hook(self, hook, *, prepend: bool = False) -> _HookHandle:
         """``hook(module, args, output)`` runs after forward; it may return a new output."""
         return self._add_hook(self._forward_hooks, hook, prepend)
+
+    def register_full_backward_hook(self, hook, prepend: bool = False) -> _HookHandle:
+        """``hook(module, grad_input, grad_output)`` runs once the gradients with respect to
+        the module's inputs are computed; it may return a replacement ``grad_input``."""
+        if "_backward_hooks" not in self.__dict__:
+            self.__dict__["_backward_hooks"] = OrderedDict()
+        return self._add_hook(self._backward_hooks, hook, prepend)
 
     # -- state dict ---------------------------------------------------------------------------
     def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:

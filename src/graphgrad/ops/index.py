@@ -128,6 +128,8 @@ def _convert(item):
         return item
     if _is_bool(item) or _is_int(item):
         return item
+    if isinstance(item, range):  # a sequence of ints, as PyTorch reads it
+        item = list(item)
     return _as_index_tensor(item)
 
 

@@ -1,0 +1,86 @@
+"""Inverse trigonometric and hyperbolic functions, and atan2.
+
+Each gradient is PyTorch's formula (``asin``: ``grad / sqrt(1 - x**2)``...), written in
+graphgrad's ops so that it differentiates again.
+
+>>> import graphgrad as torch
+>>> x = torch.tensor([0.5], requires_grad=True)
+>>> torch.asin(x).backward()
+>>> x.grad
+tensor([1.1547])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from .elementwise import as_operand, quiet
+from .primitive import Primitive, apply
+from .unary import _unary, _unary_fn
+
+
+def _unary_trig(name: str, fn, rule) -> Primitive:
+    return _unary(name, f"{name.capitalize()}Backward0", quiet(fn), rule, "self")
+
+
+_asin = _unary_trig("asin", np.arcsin, lambda g, s: g * (1 - s["self"] * s["self"]).rsqrt())
+_acos = _unary_trig("acos", np.arccos, lambda g, s: -g * (1 - s["self"] * s["self"]).rsqrt())
+_atan = _unary_trig("atan", np.arctan, lambda g, s: g / (s["self"] * s["self"] + 1))
+_sinh = _unary_trig("sinh", np.sinh, lambda g, s: g * cosh(s["self"]))
+_cosh = _unary_trig("cosh", np.cosh, lambda g, s: g * sinh(s["self"]))
+_asinh = _unary_trig("asinh", np.arcsinh, lambda g, s: g * (s["self"] * s["self"] + 1).rsqrt())
+_acosh = _unary_trig("acosh", np.arccosh, lambda g, s: g * (s["self"] * s["self"] - 1).rsqrt())
+_atanh = _unary_trig("atanh", np.arctanh, lambda g, s: g / (1 - s["self"] * s["self"]))
+
+asin = _unary_fn(_asin, "Arcsine (torch.asin); NaN outside [-1, 1].")
+acos = _unary_fn(_acos, "Arccosine (torch.acos); NaN outside [-1, 1].")
+atan = _unary_fn(_atan, "Arctangent (torch.atan).")
+sinh = _unary_fn(_sinh, "Hyperbolic sine (torch.sinh).")
+cosh = _unary_fn(_cosh, "Hyperbolic cosine (torch.cosh).")
+asinh = _unary_fn(_asinh, "Inverse hyperbolic sine (torch.asinh).")
+acosh = _unary_fn(_acosh, "Inverse hyperbolic cosine (torch.acosh); NaN below 1.")
+atanh = _unary_fn(_atanh, "Inverse hyperbolic tangent (torch.atanh); NaN outside [-1, 1].")
+arcsin, arccos, arctan = asin, acos, atan
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+
+def _atan2_scale(s: dict) -> Tensor:
+    return 1 / (s["self"] * s["self"] + s["other"] * s["other"])
+
+
+_atan2_rules = (
+    lambda g, s: g * s["other"] * _atan2_scale(s),
+    lambda g, s: -g * s["self"] * _atan2_scale(s),
+)
+_atan2 = Primitive(
+    "atan2",
+    "Atan2Backward0",
+    quiet(np.arctan2),
+    _atan2_rules,
+    inputs=("self", "other"),
+    saves={"self": (0, 1), "other": (0, 1)},
+    dtype="float",
+    jvp=_atan2_rules,  # elementwise: each input's tangent goes through its own rule
+)
+
+
+def atan2(input: Tensor, other: Tensor) -> Tensor:
+    """The angle of the point (``other``, ``input``), in (-pi, pi] (torch.atan2).
+
+    >>> import graphgrad as torch
+    >>> torch.atan2(torch.tensor([1.0, -1.0]), torch.tensor([0.0, 0.0]))
+    tensor([ 1.5708, -1.5708])
+    """
+    return apply(_atan2, input, as_operand(other))
+
+
+arctan2 = atan2
+
+METHODS = {
+    name: globals()[name]
+    for name in """asin acos atan sinh cosh asinh acosh atanh arcsin arccos arctan arcsinh
+    arccosh arctanh atan2 arctan2""".split()
+}
+INPLACE = tuple("asin acos atan sinh cosh asinh acosh atanh atan2".split())
+__all__ = list(METHODS)
