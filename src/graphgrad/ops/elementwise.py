@@ -219,6 +219,18 @@ def _pow_base_rule(g: Tensor, s: dict) -> Tensor:
     return where((base == 0) & (exp >= 0), 0.0, grad)
 
 
+def _pow_tensor_self_rule(g: Tensor, s: dict) -> Tensor:
+    # PyTorch's convention: no gradient where the exponent is 0 (0**0 would give 0 * inf = nan)
+    exp = s["exponent"]
+    return where(exp == 0, 0.0, g * exp * s["self"] ** (exp - 1))
+
+
+def _pow_scalar_base_rule(g: Tensor, s: dict) -> Tensor:
+    grad = g * s["result"] * np.log(s["self"])
+    # as _pow_base_rule: a zero base gives no gradient for a non-negative exponent
+    return where(s["exponent"] >= 0, 0.0, grad) if s["self"] == 0 else grad
+
+
 def _pow_scalar_array_rule(g, s: dict):
     """``_pow_scalar_rule`` on arrays (the power through the forward's own function)."""
     e = s["exponent"]
@@ -268,7 +280,7 @@ _pow1 = Primitive(
     "PowBackward1",
     quiet(np.power),
     (
-        lambda g, s: g * s["exponent"] * s["self"] ** (s["exponent"] - 1),
+        lambda g, s: _pow_tensor_self_rule(g, s),
         lambda g, s: _pow_base_rule(g, s),
     ),
     inputs=("self", "exponent"),
@@ -280,9 +292,9 @@ _pow2 = Primitive(
     "pow_scalar_base",
     "PowBackward2",
     quiet(lambda e, self: np.power(self, e)),
-    (lambda g, s: g * s["result"] * np.log(s["self"]),),
+    (lambda g, s: _pow_scalar_base_rule(g, s),),
     inputs=("exponent",),
-    saves={"result": (0,)},
+    saves={"result": (0,), "exponent": (0,)},
     attrs=("exponent", "result", "self"),
     dtype=lambda arrays, args: _pow2_prepare(arrays, args),
     jvp=DIAGONAL,
@@ -441,10 +453,81 @@ def floor_divide(input, other) -> Tensor:
     return Tensor._make(np.asarray(np.floor_divide(x, y)).astype(dt.np, copy=False))
 
 
-def remainder(input, other) -> Tensor:
-    """Python-style modulus, the sign of the divisor (torch.remainder)."""
+def _integer_divisor_check(a: np.ndarray, b) -> None:
+    if a.dtype.kind in "iub" and np.any(np.asarray(b) == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _fmod_array(a: np.ndarray, b) -> np.ndarray:
+    """C's fmod, the sign of the dividend; ``fmod(x, ±inf)`` is ``x``."""
+    _integer_divisor_check(a, b)
+    with np.errstate(all="ignore"):
+        return np.fmod(a, b)
+
+
+def _remainder_array(a: np.ndarray, b) -> np.ndarray:
+    """The sign of the divisor, from fmod as PyTorch's kernel computes it: a nonzero fmod of
+    the other sign moves by one divisor; a zero keeps the dividend's sign (NumPy's remainder
+    gives the divisor's), and ``remainder(-2, inf)`` is ``inf``."""
+    _integer_divisor_check(a, b)
+    if a.dtype.kind in "iub":
+        return np.remainder(a, b)
+    with np.errstate(all="ignore"):
+        mod = np.fmod(a, b)
+        moves = (mod != 0) & ((np.asarray(b) < 0) != (mod < 0))
+        return np.where(moves, mod + b, mod).astype(mod.dtype, copy=False)
+
+
+def _modulus_primitives(name: str, node: str, forward, rounding_mode: str):
+    """``name`` by a scalar (``<node>0``) and by a tensor (``<node>1``): the gradient is 1 for
+    the dividend and minus the rounded quotient for the divisor."""
+    by_scalar = Primitive(
+        name,
+        f"{node}0",
+        lambda a, other: forward(a, other),
+        (lambda g, s: g,),
+        jvp=DIAGONAL,
+    )
+    by_tensor = Primitive(
+        f"{name}_tensor",
+        f"{node}1",
+        forward,
+        (
+            lambda g, s: g,
+            lambda g, s: -g * div(s["self"], s["other"], rounding_mode=rounding_mode),
+        ),
+        inputs=("self", "other"),
+        saves={"self": (1,), "other": (1,)},
+        dtype="promote",
+        jvp=DIAGONAL,
+    )
+    return by_scalar, by_tensor
+
+
+_fmod0, _fmod1 = _modulus_primitives("fmod", "FmodBackward", _fmod_array, "trunc")
+_remainder0, _remainder1 = _modulus_primitives(
+    "remainder", "RemainderBackward", _remainder_array, "floor"
+)
+
+
+def _modulus(by_scalar: Primitive, by_tensor: Primitive, input, other) -> Tensor:
     a, b = as_operand(input), as_operand(other)
-    return a - floor_divide(a, b) * b if isinstance(a, Tensor) else tensor_from(a) % b
+    if not isinstance(a, Tensor):  # 5 % t
+        a = tensor_from(a)
+    if isinstance(b, Tensor):
+        return apply(by_tensor, a, b)
+    dt = result_type(a, b)
+    return apply(by_scalar, a if dt is a.dtype else a.to(dt), other=b)
+
+
+def remainder(input, other) -> Tensor:
+    """Python-style modulus, the sign of the divisor (torch.remainder).
+
+    >>> import graphgrad as torch
+    >>> torch.remainder(torch.tensor([-3.0, 3.0]), 2)
+    tensor([1., 1.])
+    """
+    return _modulus(_remainder0, _remainder1, input, other)
 
 
 def tensor_from(value) -> Tensor:
@@ -452,8 +535,13 @@ def tensor_from(value) -> Tensor:
 
 
 def fmod(input: Tensor, other) -> Tensor:
-    other = as_operand(other)
-    return input - div(input, other, rounding_mode="trunc") * other
+    """C-style modulus, the sign of the dividend (torch.fmod).
+
+    >>> import graphgrad as torch
+    >>> torch.fmod(torch.tensor([-3.0, 3.0]), float("inf"))
+    tensor([-3.,  3.])
+    """
+    return _modulus(_fmod0, _fmod1, input, other)
 
 
 # Tensor methods (see _methods.py) and the ones that also get a generated in-place ``name_``.
