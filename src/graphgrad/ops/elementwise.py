@@ -341,25 +341,25 @@ def float_power(input, exponent) -> Tensor:
 
 
 # -- binary comparisons of values with gradients ----------------------------------------------
-def _tie_rule(pick: int, wins):
-    """maximum/minimum: the chosen side (where ``wins(a, b)``) gets the gradient, ties split it
-    in half."""
+def _tie_rule(pick: int, loses):
+    """maximum/minimum: a side gets the gradient unless it ``loses(a, b)``, ties split it in
+    half; where either side is NaN (the result), both get all of it, as in PyTorch."""
 
     def rule(g: Tensor, s: dict) -> Tensor:
         a, b = (s["self"], s["other"]) if pick == 0 else (s["other"], s["self"])
-        return where(a == b, g / 2, where(wins(a, b), g, 0.0))
+        return where(a == b, g / 2, where(loses(a, b), 0.0, g))
 
     return rule
 
 
-def _tie_array_rule(pick: int, wins):
+def _tie_array_rule(pick: int, loses):
     """``_tie_rule`` on arrays. Tensor comparisons first cast both operands to their result
     type, which is the gradient's dtype (NumPy would compare float32 with int64 in float64)."""
 
     def rule(g, s: dict):
         a, b = (s["self"], s["other"]) if pick == 0 else (s["other"], s["self"])
         a, b = _in_dtype(a, g.dtype), _in_dtype(b, g.dtype)
-        return np.where(a == b, g / 2, np.where(wins(a, b), g, 0.0))
+        return np.where(a == b, g / 2, np.where(loses(a, b), 0.0, g))
 
     return rule
 
@@ -372,23 +372,23 @@ _maximum = Primitive(
     "maximum",
     "MaximumBackward0",
     np.maximum,
-    (_tie_rule(0, operator.gt), _tie_rule(1, operator.gt)),
-    inputs=("self", "other"),
-    saves={"self": (0, 1), "other": (0, 1)},
-    dtype="promote",
-    jvp=DIAGONAL,
-    array_rules=(_tie_array_rule(0, operator.gt), _tie_array_rule(1, operator.gt)),
-)
-_minimum = Primitive(
-    "minimum",
-    "MinimumBackward0",
-    np.minimum,
     (_tie_rule(0, operator.lt), _tie_rule(1, operator.lt)),
     inputs=("self", "other"),
     saves={"self": (0, 1), "other": (0, 1)},
     dtype="promote",
     jvp=DIAGONAL,
     array_rules=(_tie_array_rule(0, operator.lt), _tie_array_rule(1, operator.lt)),
+)
+_minimum = Primitive(
+    "minimum",
+    "MinimumBackward0",
+    np.minimum,
+    (_tie_rule(0, operator.gt), _tie_rule(1, operator.gt)),
+    inputs=("self", "other"),
+    saves={"self": (0, 1), "other": (0, 1)},
+    dtype="promote",
+    jvp=DIAGONAL,
+    array_rules=(_tie_array_rule(0, operator.gt), _tie_array_rule(1, operator.gt)),
 )
 
 

@@ -69,7 +69,9 @@ def _amax_rule(g: Tensor, s: dict) -> Tensor:
     x, axes, keepdim = s["self"], s["axes"], s["keepdim"]
     mask = x == restore_dims(s["result"], x.ndim, axes, keepdim)
     count = mask.sum(axes, keepdim=True)
-    return where(mask, restore_dims(g, x.ndim, axes, keepdim) / count, 0.0)
+    # a product, not a where, as PyTorch's scale_grad_by_count: a slice whose result is NaN
+    # has no ties (count 0), so all of it gets NaN; the others get -0.0 where the grad is < 0
+    return restore_dims(g, x.ndim, axes, keepdim) / count * mask
 
 
 def _amax_jvp(t: Tensor, s: dict) -> Tensor:
