@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 
-from . import _methods, autograd, dtypes
+from . import _argcheck, _methods, autograd, dtypes
 from ._device import device
 from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd import (
@@ -79,10 +79,11 @@ __version__ = "0.1.0"
 
 _methods.install()
 
-# Every ops module exports its public functions (torch.<name>) through __all__.
+# Every ops module exports its public functions (torch.<name>) through __all__; those taking a
+# tensor ``input`` first raise PyTorch's TypeError for anything else (torch.exp(1.0)).
 for _name in _methods.OP_MODULES:
     _mod = importlib.import_module(f".ops.{_name}", __name__)
-    globals().update({k: getattr(_mod, k) for k in getattr(_mod, "__all__", ())})
+    globals().update(_argcheck.checked_exports(_mod))
 
 from . import linalg  # noqa: E402 - the torch.linalg namespace, after the ops it names
 from .random import (  # noqa: E402

@@ -16,23 +16,29 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._argcheck import int_tuple
 from ..autograd.engine import sum_to_array
-from ..tensor import Size, Tensor, _wrap_dim
+from ..dtypes import dtype
+from ..tensor import Tensor, _wrap_dim
 from .primitive import LINEAR, Primitive, apply
 from .views_inplace import track_view
 
 
-def parse_size(size: tuple) -> tuple:
-    """``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` all mean the shape ``(2, 3)``."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
-        size = tuple(size[0])
-    return tuple(int(s) for s in size)
+def parse_size(size: tuple, fn: str = "view", arg: str = "size") -> tuple:
+    """``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` all mean the shape ``(2, 3)``; ``fn`` names
+    the function in the TypeError for an element that is not an int."""
+    return int_tuple(size, fn, arg)
 
 
 def infer_size(shape: tuple, numel: int) -> tuple:
     """Resolve one ``-1`` in ``shape``; PyTorch's error when the sizes cannot match."""
     known = 1
     unknown = [i for i, s in enumerate(shape) if s == -1]
+    for i, s in enumerate(shape):
+        if s < -1:
+            raise RuntimeError(
+                f"invalid shape dimension {s} at index {i} of shape [{', '.join(map(str, shape))}]"
+            )
     for s in shape:
         if s != -1:
             known *= s
@@ -106,7 +112,7 @@ def _viewable(a: np.ndarray, shape: tuple) -> bool:
 
 def view(input: Tensor, *shape) -> Tensor:
     """The same data with another shape; never copies (torch.Tensor.view)."""
-    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list, Size)):
+    if len(shape) == 1 and isinstance(shape[0], dtype):
         return input.to(shape[0])  # view(dtype) is not supported beyond same-size casts
     shape = infer_size(parse_size(shape), input._data.size)
     if not _viewable(input._data, shape):
@@ -119,7 +125,7 @@ def view(input: Tensor, *shape) -> Tensor:
 
 def reshape(input: Tensor, *shape) -> Tensor:
     """A view when the layout allows, else a copy (torch.reshape)."""
-    shape = infer_size(parse_size(shape), input._data.size)
+    shape = infer_size(parse_size(shape, "reshape", "shape"), input._data.size)
     if _viewable(input._data, shape):
         return _view_of(_view, input, shape=shape, self_sym_sizes=input._data.shape)
     return apply(_unsafe_view, contiguous(input), shape=shape, self_sym_sizes=input._data.shape)
@@ -245,7 +251,7 @@ def _expand_target(input: Tensor, shape: tuple) -> tuple:
 
 def expand(input: Tensor, *sizes) -> Tensor:
     """Broadcast size-1 dims to ``sizes`` without copying; -1 keeps a dim (Tensor.expand)."""
-    target = _expand_target(input, parse_size(sizes))
+    target = _expand_target(input, parse_size(sizes, "expand"))
     return _view_of(_expand, input, shape=target, self_sym_sizes=input._data.shape)
 
 

@@ -307,6 +307,8 @@ def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
             f"start out of range (expected to be in range of [{-n}, {n}], but got {start})"
         )
     start = start + n if start < 0 else start
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     if start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
     return slice_view(input, dim, start, start + length, 1, axis)
