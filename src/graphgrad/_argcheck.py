@@ -26,8 +26,7 @@ _SEQUENCES = (tuple, list, Size)
 def type_name(value) -> str:
     """A value's type as PyTorch's messages name it: ``float``, ``numpy.ndarray``."""
     cls = type(value)
-    module = cls.__module__
-    return cls.__qualname__ if module == "builtins" else f"{module.split('.')[0]}.{cls.__name__}"
+    return f"numpy.{cls.__name__}" if cls.__module__.startswith("numpy") else cls.__name__
 
 
 def as_int(value):

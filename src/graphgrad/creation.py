@@ -177,6 +177,7 @@ def arange(
         start, end = 0, start
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     _check_range(values)
+    dtype = dtype_arg(dtype, "arange")
     if dtype is None:
         is_float = any(isinstance(v, float) for v in values)
         dtype = dtypes.get_default_dtype() if is_float else dtypes.int64

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import _device
 from . import dtypes as _dtypes
-from ._argcheck import int_tuple
+from ._argcheck import dtype_arg, int_tuple
 from ._generator import Generator
 from .tensor import Tensor
 
@@ -137,6 +137,7 @@ def _finish(arr: np.ndarray, requires_grad: bool, device, out: Tensor | None) ->
 
 
 def _float_dtype(dtype, out: Tensor | None = None) -> _dtypes.dtype:
+    dtype = dtype_arg(dtype, "randn")
     if dtype is None:
         return out.dtype if out is not None else _dtypes.get_default_dtype()
     return dtype

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from .. import _device
+from .._argcheck import dtype_arg
 from ..dtypes import dtype as dtype_t
 from ..tensor import Tensor
 from .primitive import LINEAR, Primitive, apply
@@ -24,12 +25,14 @@ _to_copy = Primitive(
 
 
 def _parse_to_args(args: tuple, kwargs: dict) -> tuple[dtype_t | None, bool]:
-    dt = kwargs.get("dtype")
+    dt = dtype_arg(kwargs.get("dtype"), "to")
     for a in args:
         if isinstance(a, dtype_t):
             dt = a
         elif isinstance(a, Tensor):
             dt = a.dtype
+        elif a in (float, int, bool, complex):  # Python's types stand for 64-bit dtypes
+            dt = dtype_arg(a, "to")
         elif isinstance(a, (str, _device.device)) or a is None:
             _device.device(a or "cpu")  # validates the device string
     return dt, bool(kwargs.get("copy", False))

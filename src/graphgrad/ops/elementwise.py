@@ -11,11 +11,11 @@ tensor([0.0000, 7.8750])
 
 from __future__ import annotations
 
-import numbers
 import operator
 
 import numpy as np
 
+from .._argcheck import type_name
 from ..autograd.grad_mode import _state as _grad_state
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
@@ -40,14 +40,22 @@ def quiet(fn):
 
 
 def as_operand(value):
-    """A Tensor or a Python scalar: NumPy scalars become Python scalars, arrays become tensors."""
+    """A Tensor or a Python scalar: NumPy scalars become Python scalars, arrays become tensors
+    (in the native byte order). Anything else (None, a string, a list, a Fraction) is a
+    TypeError, which the operators turn into NotImplemented, as PyTorch's do."""
     if isinstance(value, Tensor) or type(value) in _SCALARS:
         return value
-    if isinstance(value, (np.generic, numbers.Number)):
-        return value.item() if isinstance(value, np.generic) else value
-    from ..creation import tensor
+    if isinstance(value, np.generic) and value.dtype.kind in "biufc":
+        return value.item()
+    if isinstance(value, (bool, int, float, complex)):  # subclasses
+        return value
+    if isinstance(value, np.ndarray):
+        from ..creation import tensor
 
-    return tensor(value)
+        return tensor(
+            value if value.dtype.isnative else value.astype(value.dtype.newbyteorder("="))
+        )
+    raise TypeError(f"argument 'other' must be Tensor, not {type_name(value)}")
 
 
 # -- binary arithmetic ------------------------------------------------------------------------
