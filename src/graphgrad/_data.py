@@ -53,7 +53,15 @@ def to_array(data, dtype: dtypes.dtype | None = None) -> np.ndarray:
     return arr.astype(np.int64) if arr.dtype.kind == "i" else arr
 
 
-def _cast_checked(arr: np.ndarray, dtype: dtypes.dtype) -> np.ndarray:
+def fill_value(value, dtype: dtypes.dtype):
+    """A Python number to fill a tensor of ``dtype`` with (full, fill_), range-checked as
+    PyTorch checks it (-1 wraps to 255 in uint8; 300 is an error)."""
+    if dtype.np.kind not in "iu" or not isinstance(value, (int, float)):
+        return value
+    return _cast_checked(np.asarray(value), dtype, f"{dtype.name}_t")[()]
+
+
+def _cast_checked(arr: np.ndarray, dtype: dtypes.dtype, name: str = "") -> np.ndarray:
     """``arr`` (int64, float64 or bool from Python numbers) cast to ``dtype``, with PyTorch's
     range check for integer dtypes: an unsigned one also takes negatives down to ``-max``,
     which wrap."""
@@ -66,7 +74,9 @@ def _cast_checked(arr: np.ndarray, dtype: dtypes.dtype) -> np.ndarray:
         else:
             ok = arr.min() >= low and arr.max() <= info.max
         if not ok:
-            raise RuntimeError(f"value cannot be converted to type {dtype.name} without overflow")
+            raise RuntimeError(
+                f"value cannot be converted to type {name or dtype.name} without overflow"
+            )
     with np.errstate(all="ignore"):  # float64 -> float16/float32 overflows to inf, as PyTorch
         return arr.astype(target)
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _device, dtypes
 from ._argcheck import as_int, dtype_arg, int_tuple, type_name
-from ._data import check_native, to_array
+from ._data import check_native, fill_value, to_array
 from .dtypes import dtype as dtype_t
 from .tensor import Tensor
 
@@ -98,7 +98,8 @@ def _filled(size: tuple, value, dtype, requires_grad: bool, device, fn: str) -> 
         raise RuntimeError(
             f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}"
         )
-    return _finish(np.full(shape, value, _dt(dtype_arg(dtype, fn))), requires_grad, device)
+    dt = dtype_arg(dtype, fn) or dtypes.get_default_dtype()
+    return _finish(np.full(shape, fill_value(value, dt), dt.np), requires_grad, device)
 
 
 def zeros(

@@ -19,7 +19,7 @@ from .._argcheck import type_name
 from ..autograd.grad_mode import _state as _grad_state
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
-from .primitive import DIAGONAL, Primitive, apply
+from .primitive import DIAGONAL, Primitive, apply, wrap_int
 
 _SCALARS = (int, float, bool, complex)
 _NUMBERS = (int, float)
@@ -155,8 +155,29 @@ def add(input, other, *, alpha=1) -> Tensor:
     return apply(_add, input, other, alpha=alpha)
 
 
+def _is_bool(value) -> bool:
+    return value.dtype.name == "bool" if isinstance(value, Tensor) else isinstance(value, bool)
+
+
+def check_bool_sub(input, other) -> None:
+    """PyTorch's errors for ``-`` with a bool tensor (NumPy's would be a TypeError)."""
+    a_bool, b_bool = _is_bool(input), _is_bool(other)
+    if not (a_bool and isinstance(input, Tensor) or b_bool and isinstance(other, Tensor)):
+        return
+    if a_bool and b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    raise RuntimeError(
+        "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+        "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+    )
+
+
 def sub(input, other, *, alpha=1) -> Tensor:
     """``input - alpha * other`` (torch.sub)."""
+    check_bool_sub(input, other)
     if not isinstance(input, Tensor) and isinstance(other, Tensor):
         return rsub(other, input, alpha=alpha)
     return apply(_sub, as_operand(input), as_operand(other), alpha=alpha)
@@ -164,6 +185,7 @@ def sub(input, other, *, alpha=1) -> Tensor:
 
 def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
     """``other - alpha * input`` (what ``3 - x`` calls)."""
+    check_bool_sub(input, other)
     other = as_operand(other)
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
@@ -415,9 +437,16 @@ def _where_forward(a, b, condition):
 def _where_prepare(arrays: list, args: tuple) -> list:
     dt = result_type(*args)
     return [
-        np.asarray(a, dt.np) if not isinstance(a, np.ndarray) or a.dtype != dt.np else a
+        np.asarray(_in_range(a, dt.np), dt.np)
+        if not isinstance(a, np.ndarray) or a.dtype != dt.np
+        else a
         for a in arrays
     ]
+
+
+def _in_range(value, target: np.dtype):
+    """A Python int operand wrapped into an integer dtype's range, as PyTorch does."""
+    return wrap_int(value, target) if value.__class__ is int and target.kind in "iu" else value
 
 
 _where = Primitive(
@@ -446,6 +475,7 @@ def where(condition: Tensor, input=None, other=None):
     input, other = as_operand(input), as_operand(other)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         dt = result_type(input, other)
+        input, other = _in_range(input, dt.np), _in_range(other, dt.np)
         return Tensor._make(np.where(condition._data, input, other).astype(dt.np))
     return apply(_where, input, other, condition=condition)
 
@@ -525,7 +555,7 @@ def _modulus(by_scalar: Primitive, by_tensor: Primitive, input, other) -> Tensor
     if isinstance(b, Tensor):
         return apply(by_tensor, a, b)
     dt = result_type(a, b)
-    return apply(by_scalar, a if dt is a.dtype else a.to(dt), other=b)
+    return apply(by_scalar, a if dt is a.dtype else a.to(dt), other=_in_range(b, dt.np))
 
 
 def remainder(input, other) -> Tensor:

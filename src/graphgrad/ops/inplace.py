@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._data import fill_value
 from ..autograd import forward_ad
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
@@ -159,7 +160,7 @@ def fill_(self: Tensor, value) -> Tensor:
     check_inplace(self)
     if isinstance(value, Tensor):
         value = value.item()
-    return commit(self, apply(_fill, self, value=value))
+    return commit(self, apply(_fill, self, value=fill_value(value, self.dtype)))
 
 
 def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:

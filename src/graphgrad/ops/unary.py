@@ -40,7 +40,16 @@ def _unary(
     )
 
 
-_neg = _unary("neg", "NegBackward0", np.negative, lambda g, s: -g, None, "same", True)
+def _negative(a: np.ndarray) -> np.ndarray:
+    if a.dtype.kind == "b":  # NumPy's error would be a TypeError
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return np.negative(a)
+
+
+_neg = _unary("neg", "NegBackward0", _negative, lambda g, s: -g, None, "same", True)
 _abs = _unary(
     "abs",
     "AbsBackward0",
@@ -255,10 +264,15 @@ def _sigmoid_array(a: np.ndarray) -> np.ndarray:
 
 
 def _clamp_forward(a, min, max):  # noqa: A002
-    if min is not None:
-        a = np.maximum(a, np.asarray(min, a.dtype))
-    if max is not None:
-        a = np.minimum(a, np.asarray(max, a.dtype))
+    try:
+        if min is not None:
+            a = np.maximum(a, np.asarray(min, a.dtype))
+        if max is not None:
+            a = np.minimum(a, np.asarray(max, a.dtype))
+    except OverflowError:  # an int bound beyond an integer dtype's range
+        raise RuntimeError(
+            f"value cannot be converted to type {a.dtype.name}_t without overflow"
+        ) from None
     return a
 
 
