@@ -471,6 +471,11 @@ def where(condition: Tensor, input=None, other=None):
         return tuple(Tensor._make(i) for i in np.nonzero(condition._data))
     condition = as_operand(condition)
     if condition.dtype.name != "bool":
+        if condition.dtype.name != "uint8":  # PyTorch still takes a uint8 mask
+            raise RuntimeError(
+                "where expected condition to be a boolean tensor, but got a tensor with dtype "
+                f"{condition.dtype.legacy}"
+            )
         condition = condition != 0
     input, other = as_operand(input), as_operand(other)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
