@@ -47,6 +47,17 @@ def check_inplace(t: Tensor) -> None:
         raise RuntimeError(LEAF_INPLACE)
 
 
+def check_overlap(t: Tensor) -> None:
+    """PyTorch's refusal to write an op's result into a tensor whose elements share memory
+    (an expanded one); fill_ and zero_ may, since every element gets the same value."""
+    data = t._data
+    if any(st == 0 and n > 1 for st, n in zip(data.strides, data.shape)):
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation."
+        )
+
+
 def _check_result(t: Tensor, out: Tensor) -> None:
     if out.dtype.category > t.dtype.category:
         raise RuntimeError(
@@ -121,6 +132,7 @@ def inplace(fn):
 
     def method(self: Tensor, *args, **kwargs) -> Tensor:
         check_inplace(self)
+        check_overlap(self)
         return commit(self, fn(self, *args, **kwargs))
 
     method.__name__ = fn.__name__ + "_"
@@ -166,6 +178,7 @@ def fill_(self: Tensor, value) -> Tensor:
 def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` (broadcast, cast) into this tensor in place (Tensor.copy_)."""
     check_inplace(self)
+    check_overlap(self)
     if not isinstance(src, Tensor):
         src = Tensor._make(np.asarray(src))
     try:

@@ -208,10 +208,19 @@ def join_dims(shape) -> str:
     return ", ".join(map(str, shape))
 
 
+def _broadcast_view(a: np.ndarray, shape: tuple) -> np.ndarray:
+    """np.broadcast_to, but writable where ``a`` is, as PyTorch's expanded tensors are
+    (``e[0] = 5`` writes the one shared element; in-place ops refuse, see check_overlap)."""
+    b = np.broadcast_to(a, shape)
+    if not a.flags.writeable:
+        return b
+    return np.lib.stride_tricks.as_strided(a, b.shape, b.strides)
+
+
 _expand = Primitive(
     "expand",
     "ExpandBackward0",
-    lambda a, shape, **_: np.broadcast_to(a, shape),
+    lambda a, shape, **_: _broadcast_view(a, shape),
     (lambda g, s: g.sum_to_size(s["self_sym_sizes"]),),
     attrs=("self_sym_sizes",),
     view=True,
