@@ -70,7 +70,7 @@ def _cast_checked(arr: np.ndarray, dtype: dtypes.dtype, name: str = "") -> np.nd
         info = np.iinfo(target)
         low = -info.max if target.kind == "u" and arr.dtype.kind == "i" else info.min
         if arr.dtype.kind == "f":
-            ok = np.isfinite(arr).all() and arr.min() > low - 1 and arr.max() < info.max + 1
+            ok = np.isfinite(arr).all() and arr.min() >= info.min and arr.max() <= info.max
         else:
             ok = arr.min() >= low and arr.max() <= info.max
         if not ok:

@@ -244,9 +244,9 @@ def _pow_scalar_rule(g: Tensor, s: dict) -> Tensor:
 
 def _pow_base_rule(g: Tensor, s: dict) -> Tensor:
     base, exp = s["self"], s["exponent"]
-    # PyTorch's convention: no gradient where the base is 0 and the exponent is non-negative.
-    grad = g * s["result"] * base.log()
-    return where((base == 0) & (exp >= 0), 0.0, grad)
+    # PyTorch's convention: no gradient where the base is 0 and the exponent is non-negative
+    # (the factor is zeroed before the product with g, so zeros keep g's sign, as in PyTorch)
+    return g * where((base == 0) & (exp >= 0), 0.0, s["result"] * base.log())
 
 
 def _pow_tensor_self_rule(g: Tensor, s: dict) -> Tensor:
@@ -256,9 +256,10 @@ def _pow_tensor_self_rule(g: Tensor, s: dict) -> Tensor:
 
 
 def _pow_scalar_base_rule(g: Tensor, s: dict) -> Tensor:
-    grad = g * s["result"] * np.log(s["self"])
+    if s["self"] != 0:
+        return g * s["result"] * np.log(s["self"])
     # as _pow_base_rule: a zero base gives no gradient for a non-negative exponent
-    return where(s["exponent"] >= 0, 0.0, grad) if s["self"] == 0 else grad
+    return g * where(s["exponent"] >= 0, 0.0, s["result"] * np.log(s["self"]))
 
 
 def _pow_scalar_array_rule(g, s: dict):
