@@ -21,6 +21,8 @@ def _plain(T, value):
         return ("tensor", str(value.dtype), tuple(value.shape), np.array(data, copy=True))
     if isinstance(value, (tuple, list)):
         return tuple(_plain(T, v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _plain(T, v)) for k, v in value.items())
     return value
 
 

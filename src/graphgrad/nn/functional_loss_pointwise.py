@@ -16,7 +16,7 @@ import numpy as np
 
 from ..ops.activation import softplus
 from ..ops.broadcast import broadcast_shapes
-from ..ops.elementwise import _in_dtype, where
+from ..ops.elementwise import _in_dtype, quiet, where
 from ..ops.primitive import Primitive, apply
 from ..ops.unary import clamp_min, log, sigmoid
 from ..tensor import Tensor
@@ -100,7 +100,8 @@ def _pointwise(name: str, node: str, forward, grad_fn, attrs: tuple) -> Primitiv
     return _elementwise_loss(
         name,
         node,
-        lambda a, b, reduction, **kw: reduce_array(forward(a - b, kw), reduction),
+        # quiet: at float32's extremes the difference overflows to inf, silently in PyTorch
+        quiet(lambda a, b, reduction, **kw: reduce_array(forward(a - b, kw), reduction)),
         (rule_self, rule_target),
         attrs + ("reduction", "self", "target"),
         saves={"self": (0, 1), "target": (0, 1)},
