@@ -83,7 +83,9 @@ def _bitwise(fn, input, other) -> Tensor:
     a, b = as_operand(input), as_operand(other)
     for v in (a, b):
         if isinstance(v, Tensor) and v.dtype.category > 1:
-            raise RuntimeError(f"\"{fn.__name__}_cpu\" not implemented for '{v.dtype.legacy}'")
+            raise NotImplementedError(
+                f"\"{fn.__name__}_cpu\" not implemented for '{v.dtype.legacy}'"
+            )
     return _binary_no_grad(fn, a, b)
 
 
@@ -101,7 +103,7 @@ def bitwise_xor(input, other) -> Tensor:
 
 def bitwise_not(input: Tensor) -> Tensor:
     if input.dtype.category > 1:
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.legacy}'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.legacy}'")
     return Tensor._make(np.asarray(np.invert(input._data)))
 
 

@@ -266,6 +266,8 @@ def amin(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
 # -- argmax, argmin (no gradient) ---------------------------------------------------------------
 def _arg(fn, name: str, input: Tensor, dim, keepdim: bool) -> Tensor:
     a = input._data
+    if a.dtype.kind == "b":
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
         if a.size == 0:
             raise IndexError(

@@ -330,6 +330,9 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
     sizes = input._data.shape
     if dim is None:
         return _view_of(_squeeze0, input, self_sym_sizes=sizes)
+    if input.ndim == 0 and not isinstance(dim, (tuple, list)):
+        _wrap_dim(dim, 1)  # a 0-d tensor has dim 0 (and -1), as in PyTorch
+        return _view_of(_squeeze0, input, self_sym_sizes=sizes)
     if isinstance(dim, (tuple, list)):
         dims = tuple(int(d) for d in dim)
         axes = tuple(sorted({_wrap_dim(d, input.ndim) for d in dims}))

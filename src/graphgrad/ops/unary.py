@@ -165,13 +165,19 @@ _sigmoid = _unary(
 _relu = _unary(
     "relu",
     "ReluBackward0",
-    lambda a: np.maximum(a, 0, dtype=a.dtype),
+    lambda a: _relu_array(a),
     lambda g, s: threshold_backward(g, s["result"], 0),
     "result",
     "same",
     array_rule=lambda g, s: _threshold_backward_forward(g, s["result"], 0),
 )
-_sign = _unary("sign", "SignBackward0", np.sign, zeros_like_grad, None, "same", True)
+
+
+def _sign_array(a: np.ndarray) -> np.ndarray:
+    return a.copy() if a.dtype.kind == "b" else np.sign(a)  # a bool's sign is itself
+
+
+_sign = _unary("sign", "SignBackward0", _sign_array, zeros_like_grad, None, "same", True)
 _floor = _unary("floor", "FloorBackward0", np.floor, zeros_like_grad, None, "same", True)
 _ceil = _unary("ceil", "CeilBackward0", np.ceil, zeros_like_grad, None, "same", True)
 _round = _unary("round", "RoundBackward0", np.round, zeros_like_grad, None, "same", True)
@@ -255,6 +261,12 @@ def sigmoid_backward(grad_output: Tensor, output: Tensor) -> Tensor:
 def threshold_backward(grad_output: Tensor, self: Tensor, threshold) -> Tensor:
     """``grad_output`` where ``self > threshold``, else 0 (relu's gradient, ``self`` its result)."""
     return apply(_threshold_backward, grad_output, self, threshold=threshold)
+
+
+def _relu_array(a: np.ndarray) -> np.ndarray:
+    if a.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return np.maximum(a, 0, dtype=a.dtype)
 
 
 def _sigmoid_array(a: np.ndarray) -> np.ndarray:
