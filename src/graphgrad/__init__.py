@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 
 from . import _methods, autograd, dtypes
-from ._arg_forms import public as _public
+from ._arg_forms import exports as _exports
 from ._device import device
 from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd import (
@@ -80,10 +80,11 @@ __version__ = "0.1.0"
 
 _methods.install()
 
-# Every ops module exports its public functions (torch.<name>) through __all__.
+# Every ops module exports its public functions (torch.<name>) through __all__, in the forms
+# PyTorch accepts (see _arg_forms.exports).
 for _name in _methods.OP_MODULES:
     _mod = importlib.import_module(f".ops.{_name}", __name__)
-    globals().update({k: _public(k, getattr(_mod, k)) for k in getattr(_mod, "__all__", ())})
+    globals().update(_exports(_mod))
 
 from . import linalg  # noqa: E402 - the torch.linalg namespace, after the ops it names
 from .random import (  # noqa: E402

@@ -25,6 +25,7 @@ import warnings
 
 import numpy as np
 
+from ._argcheck import checked_exports
 from .autograd.grad_mode import is_grad_enabled, no_grad
 from .dtypes import from_numpy_dtype
 from .tensor import Tensor
@@ -150,3 +151,9 @@ def public(name: str, fn):
     if not callable(fn) or isinstance(fn, type):
         return fn
     return with_out(name, numpy_names(fn))
+
+
+def exports(module) -> dict:
+    """``module.__all__`` by name, each in its public form; those taking a tensor ``input``
+    first raise PyTorch's TypeError for anything else (``torch.exp(1.0)``)."""
+    return {name: public(name, fn) for name, fn in checked_exports(module).items()}

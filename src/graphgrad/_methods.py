@@ -183,6 +183,29 @@ def _register_post_accumulate_grad_hook(self: Tensor, hook):
     return RemovableHandle(self._post_accumulate_grad_hooks, hook)
 
 
+_BINARY_OPERATORS = tuple(
+    f"__{p}{op}__"
+    for op in "add sub mul truediv floordiv mod pow matmul and or xor".split()
+    for p in ("", "r", "i")
+    if not (p == "i" and op in ("matmul", "and", "or", "xor"))
+) + tuple(f"__{op}__" for op in "eq ne lt le gt ge".split())
+
+
+def _binary_operator(fn):
+    """An operator that returns NotImplemented for an operand of a type it does not take, as
+    PyTorch's do: ``t == None`` is then False and ``t + None`` Python's "unsupported operand"."""
+
+    def operator(self, other):
+        try:
+            return fn(self, other)
+        except TypeError:
+            return NotImplemented
+
+    operator.__name__ = getattr(fn, "__name__", "operator")
+    operator.__doc__ = fn.__doc__
+    return operator
+
+
 def install() -> None:
     """Attach every method and operator to Tensor."""
     methods = _core_methods()
@@ -193,6 +216,8 @@ def install() -> None:
             methods[base + "_"] = inplace.inplace(getattr(mod, base))
     methods.update(_operators())
     methods.update(_inplace_operators())
+    for name in _BINARY_OPERATORS:
+        methods[name] = _binary_operator(methods[name])
     for name, fn in methods.items():
         setattr(Tensor, name, numpy_names(fn))
     Tensor.__hash__ = lambda self: id(self)

@@ -8,13 +8,15 @@
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 
 import numpy as np
 
 from . import _device, dtypes
+from ._argcheck import as_int, dtype_arg, int_tuple, type_name
+from ._data import check_native, fill_value, to_array
 from .dtypes import dtype as dtype_t
-from .ops.shape import parse_size
 from .tensor import Tensor
 
 
@@ -28,53 +30,6 @@ def _finish(data: np.ndarray, requires_grad: bool, device=None) -> Tensor:
             )
         t._requires_grad = True
     return t
-
-
-def _infer_array(data) -> np.ndarray:
-    """Python data to an array in PyTorch's inferred dtype (floats -> the default dtype)."""
-    if isinstance(data, Tensor):
-        return data._data
-    if isinstance(data, (np.ndarray, np.generic)):
-        return np.asarray(data)
-    if isinstance(data, (list, tuple)) and _holds_tensor(data):
-        data = _tensors_to_lists(data)
-    arr = np.array(data)
-    if arr.dtype.kind == "f":
-        return arr.astype(dtypes.get_default_dtype().np)
-    if arr.dtype.kind == "c":
-        return arr.astype(
-            np.complex128 if dtypes.get_default_dtype() is dtypes.float64 else np.complex64
-        )
-    if arr.dtype.kind in "iu":
-        return arr.astype(np.int64)
-    if arr.dtype.kind == "b":
-        return arr
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
-
-
-_NUMBERS = frozenset((float, int, bool))
-
-
-def _holds_tensor(data: list | tuple) -> bool:
-    """Whether nested lists hold a Tensor anywhere (iteratively; numbers skipped quickly)."""
-    stack = [data]
-    while stack:
-        for item in stack.pop():
-            if item.__class__ in _NUMBERS:
-                continue
-            if isinstance(item, (list, tuple)):
-                stack.append(item)
-            elif isinstance(item, Tensor):
-                return True
-    return False
-
-
-def _tensors_to_lists(data):
-    if isinstance(data, Tensor):
-        return data.tolist()
-    if isinstance(data, (list, tuple)):
-        return [_tensors_to_lists(d) for d in data]
-    return data
 
 
 def tensor(
@@ -99,17 +54,22 @@ def tensor(
             UserWarning,
             stacklevel=2,
         )
-    if dtype is not None and not isinstance(data, (Tensor, np.ndarray, np.generic)):
-        # Straight to the requested dtype: no detour through the default float dtype.
-        arr = np.array(_tensors_to_lists(data), dtype=dtype.np)
+    dtype = dtype_arg(dtype, "tensor")
+    if isinstance(data, Tensor):
+        arr = data._data
+    elif isinstance(data, (np.ndarray, np.generic)):
+        arr = np.asarray(data)
+        check_native(arr)
     else:
-        arr = _infer_array(data)
-        arr = np.array(arr, dtype=dtype.np if dtype is not None else None, copy=True)
+        # Python data straight to the requested dtype: no detour through the default dtype.
+        arr = to_array(data, dtype)
+    arr = np.array(arr, dtype=dtype.np if dtype is not None else None, copy=True)
     return _finish(arr, requires_grad, device)
 
 
 def as_tensor(data, dtype: dtype_t | None = None, device=None) -> Tensor:
     """Like ``tensor`` but shares memory with a Tensor or ndarray when it can."""
+    dtype = dtype_arg(dtype, "as_tensor")
     if isinstance(data, Tensor):
         return data if dtype is None or dtype is data.dtype else data.to(dtype)
     if isinstance(data, np.ndarray) and (dtype is None or data.dtype == dtype.np):
@@ -121,30 +81,38 @@ def from_numpy(array: np.ndarray) -> Tensor:
     """A tensor sharing memory with ``array`` (torch.from_numpy)."""
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
-    dtypes.from_numpy_dtype(array.dtype)
+    check_native(array)
     return Tensor._make(array)
 
 
 def _dt(dtype: dtype_t | None) -> np.dtype:
-    return (dtype or dtypes.get_default_dtype()).np
+    return (dtype_arg(dtype, "tensor") or dtypes.get_default_dtype()).np
 
 
-def _filled(size: tuple, value, dtype, requires_grad: bool, device) -> Tensor:
-    return _finish(np.full(parse_size(size), value, _dt(dtype)), requires_grad, device)
+def _filled(size: tuple, value, dtype, requires_grad: bool, device, fn: str) -> Tensor:
+    shape = int_tuple(size, fn)
+    if any(n < 0 for n in shape):
+        if fn == "zeros":
+            raise RuntimeError("zeros: Dimension size must be non-negative.")
+        raise RuntimeError(
+            f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}"
+        )
+    dt = dtype_arg(dtype, fn) or dtypes.get_default_dtype()
+    return _finish(np.full(shape, fill_value(value, dt), dt.np), requires_grad, device)
 
 
 def zeros(
     *size, dtype: dtype_t | None = None, device=None, requires_grad: bool = False, out=None
 ) -> Tensor:
     """A tensor of zeros (torch.zeros)."""
-    return _filled(size, 0, dtype, requires_grad, device)
+    return _filled(size, 0, dtype, requires_grad, device, "zeros")
 
 
 def ones(
     *size, dtype: dtype_t | None = None, device=None, requires_grad: bool = False, out=None
 ) -> Tensor:
     """A tensor of ones (torch.ones)."""
-    return _filled(size, 1, dtype, requires_grad, device)
+    return _filled(size, 1, dtype, requires_grad, device, "ones")
 
 
 def empty(
@@ -155,7 +123,7 @@ def empty(
     memory_format=None,
 ) -> Tensor:
     """An uninitialised tensor (zeros here: NumPy's empty memory is not worth the surprise)."""
-    return _filled(size, 0, dtype, requires_grad, device)
+    return _filled(size, 0, dtype, requires_grad, device, "empty")
 
 
 def full(
@@ -164,7 +132,7 @@ def full(
     """A tensor filled with ``fill_value``; its dtype follows the value (torch.full)."""
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
-    return _filled((size,), fill_value, dtype, requires_grad, device)
+    return _filled((size,), fill_value, dtype, requires_grad, device, "full")
 
 
 def _like(input: Tensor, value, dtype, requires_grad: bool, device) -> Tensor:
@@ -209,8 +177,8 @@ def arange(
     if end is None:
         start, end = 0, start
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
+    _check_range(values)
+    dtype = dtype_arg(dtype, "arange")
     if dtype is None:
         is_float = any(isinstance(v, float) for v in values)
         dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
@@ -224,6 +192,20 @@ def arange(
     return _finish(data, requires_grad, device)
 
 
+def _check_range(values: list) -> None:
+    """PyTorch's checks of arange's start, end and step."""
+    for name, value in zip(("start", "end", "step"), values):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(f"arange(): argument '{name}' must be Number, not {type_name(value)}")
+    start, end, step = values
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+
+
 def linspace(
     start,
     end,
@@ -234,6 +216,8 @@ def linspace(
     requires_grad: bool = False,
 ) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive (torch.linspace)."""
+    if as_int(steps) is None:
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type_name(steps)}")
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     data = np.linspace(float(start), float(end), int(steps), dtype=np.float64)
@@ -263,6 +247,14 @@ def eye(
     requires_grad: bool = False,
 ) -> Tensor:
     """The identity matrix, ``n`` x ``m`` (torch.eye)."""
+    for name, value in (("n", n), ("m", m)):
+        if value is not None and as_int(value) is None:
+            raise TypeError(
+                f"eye(): argument '{name}' (position {1 if name == 'n' else 2}) must be int, "
+                f"not {type_name(value)}"
+            )
+        if value is not None and value < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {value}")
     return _finish(np.eye(n, m, dtype=_dt(dtype)), requires_grad, device)
 
 

@@ -21,6 +21,7 @@ import numpy as np
 
 from . import _device
 from . import dtypes as _dtypes
+from ._argcheck import dtype_arg, int_tuple
 from ._generator import Generator
 from .tensor import Tensor
 
@@ -89,9 +90,7 @@ def _parse_size(size: tuple, fn: str, kwargs: dict) -> tuple[int, ...]:
             raise TypeError(f"{fn}() got an unexpected keyword argument '{next(iter(kwargs))}'")
     if not size:
         raise TypeError(f"{fn}() missing 1 required positional argument: 'size'")
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        size = tuple(size[0])
-    return _check_dims(size, fn)
+    return _check_dims(int_tuple(size, fn), fn)
 
 
 def _check_dims(size, fn: str, position: int = 1) -> tuple[int, ...]:
@@ -134,6 +133,7 @@ def _finish(arr: np.ndarray, requires_grad: bool, out: Tensor | None) -> Tensor:
 
 
 def _float_dtype(dtype, out: Tensor | None = None) -> _dtypes.dtype:
+    dtype = dtype_arg(dtype, "randn")
     if dtype is None:
         return out.dtype if out is not None else _dtypes.get_default_dtype()
     return dtype

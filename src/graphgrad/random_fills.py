@@ -209,7 +209,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     _check_multinomial(p, n, replacement)
     if replacement and n > 1:
         idx = _with_replacement(p.reshape(-1, p.shape[-1]), n, generator)
-        return _finish(idx.reshape(p.shape[:-1] + (n,)), False, None, out)
+        return _finish(idx.reshape(p.shape[:-1] + (n,)), False, out)
     q = exponential_(Tensor._make(np.empty_like(p)), generator=generator)._data
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = Tensor._make(p / q)
@@ -217,7 +217,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
         idx = np.expand_dims(np.argmax(ratio._data, -1), -1).astype(np.int64)
     else:
         idx = topk(ratio, n).indices._data
-    return _finish(idx, False, None, out)
+    return _finish(idx, False, out)
 
 
 def tensor_methods() -> dict:

@@ -24,6 +24,23 @@ def _distinct_pair(rng):
     return [a, a + away_from(rng.uniform(-1, 1, (3, 4)))]
 
 
+def _far(rng):
+    """Upper bounds above every lower bound of ``_distinct_pair`` (which stays in (-3, 3))."""
+    return rng.uniform(3.5, 4, (3, 4))
+
+
+def _off_multiples(rng):
+    """Dividends away from the multiples of 0.75, where fmod and remainder jump."""
+    a = rng.uniform(-2, 2, (3, 4))
+    return [a + away_from(np.fmod(a, 0.75), (0.0, 0.75, -0.75)) - np.fmod(a, 0.75)]
+
+
+def _dividend_divisor(rng):
+    b = rng.choice([-1.0, 1.0], (3, 4)) * rng.uniform(0.5, 1.5, (3, 4))
+    q = rng.integers(-3, 4, (3, 4)) + rng.uniform(0.2, 0.8, (3, 4))
+    return [q * b, b]
+
+
 SAMPLES = {
     "add": [
         Sample(lambda T, a, b: a + b, ((3, 4), (3, 4)), np.add),
@@ -167,6 +184,30 @@ SAMPLES = {
             make=lambda rng: [away_from(rng.uniform(-2, 2, (3, 4)), (0.3,))],
             ref=lambda a: np.minimum(a, 0.3),
         ),
+    ],
+    # tensor bounds: x kept apart from both, the bounds apart from each other
+    "clamp_tensor": [
+        Sample(
+            lambda T, a, lo, hi: a.clamp(lo, hi),
+            make=lambda rng: [rng.uniform(-2, 2, (3, 4)), *_distinct_pair(rng)[:1], _far(rng)],
+        ),
+        Sample(lambda T, a, lo: a.clamp(min=lo), ((3, 4), (4,)), np.maximum, make=_distinct_pair),
+    ],
+    "clamp_min_tensor": [
+        Sample(lambda T, a, b: T.clamp_min(a, b), ((3, 4), (3, 4)), np.maximum, make=_distinct_pair)
+    ],
+    "clamp_max_tensor": [
+        Sample(lambda T, a, b: T.clamp_max(a, b), ((3, 4), (3, 4)), np.minimum, make=_distinct_pair)
+    ],
+    "fmod": [
+        Sample(lambda T, a: T.fmod(a, 0.75), make=_off_multiples, ref=lambda a: np.fmod(a, 0.75))
+    ],
+    "fmod_tensor": [Sample(lambda T, a, b: T.fmod(a, b), make=_dividend_divisor, ref=np.fmod)],
+    "remainder": [
+        Sample(lambda T, a: a % 0.75, make=_off_multiples, ref=lambda a: np.remainder(a, 0.75))
+    ],
+    "remainder_tensor": [
+        Sample(lambda T, a, b: T.remainder(a, b), make=_dividend_divisor, ref=np.remainder)
     ],
     "to_copy": [
         Sample(

@@ -73,6 +73,10 @@ def test_mixed_dtypes_promote_as_tensors_do(op, other_dtype):
     other = graphgrad.tensor([3, 16777217, 1], dtype=getattr(graphgrad, other_dtype))
     x = graphgrad.tensor([0.1, 1.7, -2.3], requires_grad=True)
     fn = getattr(graphgrad, op)
+    if op == "sub" and other_dtype == "bool":  # PyTorch refuses to subtract a bool tensor
+        with pytest.raises(RuntimeError, match="with a bool tensor is not supported"):
+            fn(x, other)
+        return
     got, want = _both_paths(lambda t: fn(t, other), [x.detach().numpy()], x.dtype)
     _assert_same_bits(got, want)
     assert got[0].dtype is graphgrad.float32

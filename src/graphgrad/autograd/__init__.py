@@ -32,6 +32,9 @@ def _as_list(value) -> list:
 
 def _make_grads(outputs: list[Tensor], grads: list) -> list[Tensor]:
     """The seed gradients: ones for scalar outputs, the given tensors checked against shapes."""
+    for g in grads:
+        if g is not None and not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
     if len(grads) != len(outputs):
         if grads:
             raise RuntimeError(
@@ -46,8 +49,6 @@ def _make_grads(outputs: list[Tensor], grads: list) -> list[Tensor]:
             shape, dt = out._data.shape, out._data.dtype
             # np.array is several times quicker than np.ones for the usual 0-d output
             g = Tensor._make(np.array(1, dt) if shape == () else np.ones(shape, dt))
-        elif not isinstance(g, Tensor):
-            g = Tensor._make(np.full(out._data.shape, g, out._data.dtype))
         elif g._data.shape != out._data.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "

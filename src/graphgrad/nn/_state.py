@@ -32,6 +32,8 @@ def plan_load(root, state_dict: dict, strict: bool) -> tuple[list, list, list, l
                 missing.append(key)
                 continue
             value = state_dict[key]
+            if isinstance(value, Tensor) and target.ndim == 0 and value.shape == (1,):
+                value = value[0]  # PyTorch's allowance for old checkpoints: (1,) into a 0-d
             if not isinstance(value, Tensor):
                 mismatched.append(
                     f'While copying the parameter named "{key}", expected torch.Tensor or '

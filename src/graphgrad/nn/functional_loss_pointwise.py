@@ -16,7 +16,7 @@ import numpy as np
 
 from ..ops.activation import softplus
 from ..ops.broadcast import broadcast_shapes
-from ..ops.elementwise import _in_dtype, where
+from ..ops.elementwise import _in_dtype, quiet, where
 from ..ops.primitive import Primitive, apply
 from ..ops.unary import clamp_min, log, sigmoid
 from ..tensor import Tensor
@@ -82,37 +82,43 @@ def _pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
 def _pointwise(name: str, node: str, forward, grad_fn, attrs: tuple) -> Primitive:
     """A loss ``reduce(f(input - target))`` whose gradient is ``f'(input - target)``.
 
-    ``grad_fn(g, d, s, where)`` serves both paths, with graphgrad's ``where`` or NumPy's. On
-    arrays the difference is taken in the gradient's dtype, the result type to which the
-    tensors' subtraction casts both operands (NumPy would promote float32 - int64 further)."""
+    ``grad_fn(g, d, s, where, scale)`` (``scale``: 1/numel for the mean) serves both paths,
+    with graphgrad's ``where`` or NumPy's. On arrays the difference is taken in the gradient's
+    dtype, the result type to which the tensors' subtraction casts both operands
+    (NumPy would promote float32 - int64 further)."""
 
     def rule_self(g: Tensor, s: dict) -> Tensor:
-        return grad_fn(g, s["self"] - s["target"], s, where) * mean_scale(s)
+        return grad_fn(g, s["self"] - s["target"], s, where, mean_scale(s))
 
     def rule_target(g: Tensor, s: dict) -> Tensor:
-        return -grad_fn(g, s["self"] - s["target"], s, where) * mean_scale(s)
+        return -grad_fn(g, s["self"] - s["target"], s, where, mean_scale(s))
 
     def array_grad(g, s: dict):
         d = _in_dtype(s["self"], g.dtype) - _in_dtype(s["target"], g.dtype)
-        return grad_fn(g, d, s, np.where)
+        return grad_fn(g, d, s, np.where, mean_scale(s))
 
     return _elementwise_loss(
         name,
         node,
-        lambda a, b, reduction, **kw: reduce_array(forward(a - b, kw), reduction),
+        # quiet: at float32's extremes the difference overflows to inf, silently in PyTorch
+        quiet(lambda a, b, reduction, **kw: reduce_array(forward(a - b, kw), reduction)),
         (rule_self, rule_target),
         attrs + ("reduction", "self", "target"),
         saves={"self": (0, 1), "target": (0, 1)},
         array_rules=(
-            lambda g, s: array_grad(g, s) * mean_scale(s),
-            lambda g, s: -array_grad(g, s) * mean_scale(s),
+            lambda g, s: array_grad(g, s),
+            lambda g, s: -array_grad(g, s),
         ),
     )
 
 
-_mse = _pointwise(
-    "mse_loss", "MseLossBackward0", lambda d, kw: d * d, lambda g, d, s, where: g * d * 2, ()
-)
+def _mse_grad(g, d, s: dict, where, scale: float):
+    # PyTorch's order, (2 / numel) * d * g: at d = 3e38 the mean of two elements gives 3e38,
+    # where g * d * 2 (or d * 2 first) would overflow float32 to inf
+    return 2.0 * scale * d * g
+
+
+_mse = _pointwise("mse_loss", "MseLossBackward0", lambda d, kw: d * d, _mse_grad, ())
 
 
 def _smooth_l1_array(d: np.ndarray, kw: dict) -> np.ndarray:
@@ -126,13 +132,16 @@ def _huber_array(d: np.ndarray, kw: dict) -> np.ndarray:
 
 
 def _clipped(limit: str, inside_scale: bool):
-    def grad(g: Tensor, d: Tensor, s: dict, where=where) -> Tensor:
+    def grad(g: Tensor, d: Tensor, s: dict, where, scale: float) -> Tensor:
         c = s[limit]
         inner = g * d / c if inside_scale else g * d
-        return where(
-            d < -c,
-            g * -(1.0 if inside_scale else c),
-            where(d > c, g * (1.0 if inside_scale else c), inner),
+        return (
+            where(
+                d < -c,
+                g * -(1.0 if inside_scale else c),
+                where(d > c, g * (1.0 if inside_scale else c), inner),
+            )
+            * scale
         )
 
     return grad

@@ -130,6 +130,14 @@ _batch_norm = Primitive(
 )
 
 
+def _empty_batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> Tensor:
+    """An empty batch, as PyTorch handles it: nothing to normalise and no statistics to
+    update; the affine part alone keeps the weight and bias in the graph (zero gradients)."""
+    shape = _channel_shape(input.ndim, input.shape[1])
+    out = input if weight is None else input * weight.reshape(shape)
+    return out if bias is None else out + bias.reshape(shape)
+
+
 def batch_norm(
     input: Tensor,
     running_mean: Tensor | None,
@@ -141,6 +149,8 @@ def batch_norm(
     eps: float = 1e-5,
 ) -> Tensor:
     """Normalise each channel (dim 1) by batch statistics or running ones (F.batch_norm)."""
+    if input.numel() == 0:
+        return _empty_batch_norm(input, weight, bias)
     if training:
         per_channel = input.numel() // input.shape[1]
         if per_channel <= 1:

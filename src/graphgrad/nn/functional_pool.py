@@ -119,6 +119,17 @@ def _pool_args(kernel_size, stride, padding, dilation, nd: int):
     kernel = _tuple(kernel_size, nd)
     stride_t = kernel if stride is None or stride == [] or stride == () else _tuple(stride, nd)
     pad_t, dil_t = _tuple(padding, nd), _tuple(dilation, nd)
+    if 0 in stride_t:
+        raise RuntimeError("stride should not be zero")
+    if min(kernel) <= 0:
+        raise RuntimeError(
+            f"kernel size should be greater than zero, but got kH: {kernel[0]} kW: {kernel[-1]}"
+        )
+    if min(dil_t) <= 0:
+        raise RuntimeError(
+            "dilation should be greater than zero, but got "
+            f"dilationH: {dil_t[0]} dilationW: {dil_t[-1]}"
+        )
     for k, p in zip(kernel, pad_t, strict=False):
         if p > k // 2:
             raise RuntimeError(
@@ -126,6 +137,17 @@ def _pool_args(kernel_size, stride, padding, dilation, nd: int):
                 f"kernel_size={k} and dilation=1"
             )
     return kernel, stride_t, pad_t, dil_t
+
+
+def _check_output_size(x: Tensor, kernel, stride, padding, dilation, ceil_mode) -> None:
+    """PyTorch's error for a window that does not fit (a kernel larger than the input)."""
+    out, _ = _geometry(x._data.shape[2:], kernel, stride, padding, dilation, ceil_mode)
+    if min(out) <= 0:
+        c, sizes = x._data.shape[1], x._data.shape[2:]
+        raise RuntimeError(
+            f"Given input size: ({c}x{'x'.join(map(str, sizes))}). Calculated output size: "
+            f"({c}x{'x'.join(map(str, out))}). Output size is too small"
+        )
 
 
 def _batched(input: Tensor, nd: int):
@@ -140,6 +162,7 @@ def max_pool2d(
     """2-D max pooling; ``return_indices`` also gives the flat argmax per plane (F.max_pool2d)."""
     kernel, stride_t, pad_t, dil_t = _pool_args(kernel_size, stride, padding, dilation, 2)
     x, unbatched = _batched(input, 2)
+    _check_output_size(x, kernel, stride_t, pad_t, dil_t, ceil_mode)
     out, idx = apply(
         _max_pool2d,
         x,
@@ -276,6 +299,7 @@ def avg_pool2d(
     """2-D average pooling (F.avg_pool2d)."""
     kernel, stride_t, pad_t, _ = _pool_args(kernel_size, stride, padding, 1, 2)
     x, unbatched = _batched(input, 2)
+    _check_output_size(x, kernel, stride_t, pad_t, (1, 1), ceil_mode)
     out = apply(
         _avg_pool2d,
         x,

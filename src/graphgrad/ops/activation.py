@@ -47,6 +47,8 @@ def _softmax_dim(dim: int, ndim: int) -> int:
 def _softmax_forward(a: np.ndarray, dim: int) -> np.ndarray:
     if a.ndim == 0:
         return np.ones_like(a)
+    if a.size == 0:  # no slice to take a max of (NumPy's max raises)
+        return a.copy()
     e = np.exp(a - np.max(a, axis=dim, keepdims=True))
     return e / np.sum(e, axis=dim, keepdims=True)
 
@@ -55,6 +57,8 @@ def _softmax_forward(a: np.ndarray, dim: int) -> np.ndarray:
 def _log_softmax_forward(a: np.ndarray, dim: int) -> np.ndarray:
     if a.ndim == 0:
         return np.zeros_like(a)
+    if a.size == 0:  # no slice to take a max of (NumPy's max raises)
+        return a.copy()
     shifted = a - np.max(a, axis=dim, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
 

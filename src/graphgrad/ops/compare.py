@@ -12,7 +12,7 @@ import numpy as np
 from ..dtypes import result_type
 from ..tensor import Tensor
 from .elementwise import as_operand
-from .primitive import check_broadcast
+from .primitive import check_broadcast, wrap_int
 
 
 def _array(value):
@@ -26,6 +26,8 @@ def _binary_no_grad(fn, input, other, promote: bool = True) -> Tensor:
         dt = result_type(a, b).np
         x = x.astype(dt) if isinstance(x, np.ndarray) and x.dtype != dt else x
         y = y.astype(dt) if isinstance(y, np.ndarray) and y.dtype != dt else y
+        if dt.kind in "iu":  # u8 == 256 compares with 0, as PyTorch wraps the scalar
+            x, y = (wrap_int(v, dt) if v.__class__ is int else v for v in (x, y))
     try:
         out = fn(x, y)
     except ValueError:
@@ -81,7 +83,9 @@ def _bitwise(fn, input, other) -> Tensor:
     a, b = as_operand(input), as_operand(other)
     for v in (a, b):
         if isinstance(v, Tensor) and v.dtype.category > 1:
-            raise RuntimeError(f"\"{fn.__name__}_cpu\" not implemented for '{v.dtype.legacy}'")
+            raise NotImplementedError(
+                f"\"{fn.__name__}_cpu\" not implemented for '{v.dtype.legacy}'"
+            )
     return _binary_no_grad(fn, a, b)
 
 
@@ -99,7 +103,7 @@ def bitwise_xor(input, other) -> Tensor:
 
 def bitwise_not(input: Tensor) -> Tensor:
     if input.dtype.category > 1:
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.legacy}'")
+        raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.legacy}'")
     return Tensor._make(np.asarray(np.invert(input._data)))
 
 

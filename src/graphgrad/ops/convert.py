@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from .. import _device
+from .._argcheck import dtype_arg
 from ..dtypes import dtype as dtype_t
 from ..tensor import Tensor
 from .primitive import LINEAR, Primitive, apply
@@ -25,12 +26,14 @@ _to_copy = Primitive(
 
 def parse_to_args(args: tuple, kwargs: dict) -> tuple[dtype_t | None, bool]:
     """The dtype and ``copy`` flag of a ``.to(...)`` call; a device other than the CPU raises."""
-    dt = kwargs.get("dtype")
+    dt = dtype_arg(kwargs.get("dtype"), "to")
     for a in args:
         if isinstance(a, dtype_t):
             dt = a
         elif isinstance(a, Tensor):
             dt = a.dtype
+        elif a in (float, int, bool, complex):  # Python's types stand for 64-bit dtypes
+            dt = dtype_arg(a, "to")
         elif isinstance(a, (str, int, _device.device)) or a is None:
             _device.cpu_only(a)
     _device.cpu_only(kwargs.get("device"))

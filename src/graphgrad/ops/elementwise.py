@@ -11,15 +11,15 @@ tensor([0.0000, 7.8750])
 
 from __future__ import annotations
 
-import numbers
 import operator
 
 import numpy as np
 
+from .._argcheck import type_name
 from ..autograd.grad_mode import _state as _grad_state
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
-from .primitive import DIAGONAL, Primitive, apply
+from .primitive import DIAGONAL, Primitive, apply, wrap_int
 
 _SCALARS = (int, float, bool, complex)
 _NUMBERS = (int, float)
@@ -40,14 +40,22 @@ def quiet(fn):
 
 
 def as_operand(value):
-    """A Tensor or a Python scalar: NumPy scalars become Python scalars, arrays become tensors."""
+    """A Tensor or a Python scalar: NumPy scalars become Python scalars, arrays become tensors
+    (in the native byte order). Anything else (None, a string, a list, a Fraction) is a
+    TypeError, which the operators turn into NotImplemented, as PyTorch's do."""
     if isinstance(value, Tensor) or type(value) in _SCALARS:
         return value
-    if isinstance(value, (np.generic, numbers.Number)):
-        return value.item() if isinstance(value, np.generic) else value
-    from ..creation import tensor
+    if isinstance(value, np.generic) and value.dtype.kind in "biufc":
+        return value.item()
+    if isinstance(value, (bool, int, float, complex)):  # subclasses
+        return value
+    if isinstance(value, np.ndarray):
+        from ..creation import tensor
 
-    return tensor(value)
+        return tensor(
+            value if value.dtype.isnative else value.astype(value.dtype.newbyteorder("="))
+        )
+    raise TypeError(f"argument 'other' must be Tensor, not {type_name(value)}")
 
 
 # -- binary arithmetic ------------------------------------------------------------------------
@@ -147,8 +155,29 @@ def add(input, other, *, alpha=1) -> Tensor:
     return apply(_add, input, other, alpha=alpha)
 
 
+def _is_bool(value) -> bool:
+    return value.dtype.name == "bool" if isinstance(value, Tensor) else isinstance(value, bool)
+
+
+def check_bool_sub(input, other) -> None:
+    """PyTorch's errors for ``-`` with a bool tensor (NumPy's would be a TypeError)."""
+    a_bool, b_bool = _is_bool(input), _is_bool(other)
+    if not (a_bool and isinstance(input, Tensor) or b_bool and isinstance(other, Tensor)):
+        return
+    if a_bool and b_bool:
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    raise RuntimeError(
+        "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+        "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+    )
+
+
 def sub(input, other, *, alpha=1) -> Tensor:
     """``input - alpha * other`` (torch.sub)."""
+    check_bool_sub(input, other)
     if not isinstance(input, Tensor) and isinstance(other, Tensor):
         return rsub(other, input, alpha=alpha)
     return apply(_sub, as_operand(input), as_operand(other), alpha=alpha)
@@ -156,6 +185,7 @@ def sub(input, other, *, alpha=1) -> Tensor:
 
 def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
     """``other - alpha * input`` (what ``3 - x`` calls)."""
+    check_bool_sub(input, other)
     other = as_operand(other)
     if isinstance(other, Tensor):
         return sub(other, input, alpha=alpha)
@@ -214,9 +244,22 @@ def _pow_scalar_rule(g: Tensor, s: dict) -> Tensor:
 
 def _pow_base_rule(g: Tensor, s: dict) -> Tensor:
     base, exp = s["self"], s["exponent"]
-    # PyTorch's convention: no gradient where the base is 0 and the exponent is non-negative.
-    grad = g * s["result"] * base.log()
-    return where((base == 0) & (exp >= 0), 0.0, grad)
+    # PyTorch's convention: no gradient where the base is 0 and the exponent is non-negative
+    # (the factor is zeroed before the product with g, so zeros keep g's sign, as in PyTorch)
+    return g * where((base == 0) & (exp >= 0), 0.0, s["result"] * base.log())
+
+
+def _pow_tensor_self_rule(g: Tensor, s: dict) -> Tensor:
+    # PyTorch's convention: no gradient where the exponent is 0 (0**0 would give 0 * inf = nan)
+    exp = s["exponent"]
+    return where(exp == 0, 0.0, g * exp * s["self"] ** (exp - 1))
+
+
+def _pow_scalar_base_rule(g: Tensor, s: dict) -> Tensor:
+    if s["self"] != 0:
+        return g * s["result"] * np.log(s["self"])
+    # as _pow_base_rule: a zero base gives no gradient for a non-negative exponent
+    return g * where(s["exponent"] >= 0, 0.0, s["result"] * np.log(s["self"]))
 
 
 def _pow_scalar_array_rule(g, s: dict):
@@ -268,7 +311,7 @@ _pow1 = Primitive(
     "PowBackward1",
     quiet(np.power),
     (
-        lambda g, s: g * s["exponent"] * s["self"] ** (s["exponent"] - 1),
+        lambda g, s: _pow_tensor_self_rule(g, s),
         lambda g, s: _pow_base_rule(g, s),
     ),
     inputs=("self", "exponent"),
@@ -280,9 +323,9 @@ _pow2 = Primitive(
     "pow_scalar_base",
     "PowBackward2",
     quiet(lambda e, self: np.power(self, e)),
-    (lambda g, s: g * s["result"] * np.log(s["self"]),),
+    (lambda g, s: _pow_scalar_base_rule(g, s),),
     inputs=("exponent",),
-    saves={"result": (0,)},
+    saves={"result": (0,), "exponent": (0,)},
     attrs=("exponent", "result", "self"),
     dtype=lambda arrays, args: _pow2_prepare(arrays, args),
     jvp=DIAGONAL,
@@ -329,25 +372,25 @@ def float_power(input, exponent) -> Tensor:
 
 
 # -- binary comparisons of values with gradients ----------------------------------------------
-def _tie_rule(pick: int, wins):
-    """maximum/minimum: the chosen side (where ``wins(a, b)``) gets the gradient, ties split it
-    in half."""
+def _tie_rule(pick: int, loses):
+    """maximum/minimum: a side gets the gradient unless it ``loses(a, b)``, ties split it in
+    half; where either side is NaN (the result), both get all of it, as in PyTorch."""
 
     def rule(g: Tensor, s: dict) -> Tensor:
         a, b = (s["self"], s["other"]) if pick == 0 else (s["other"], s["self"])
-        return where(a == b, g / 2, where(wins(a, b), g, 0.0))
+        return where(a == b, g / 2, where(loses(a, b), 0.0, g))
 
     return rule
 
 
-def _tie_array_rule(pick: int, wins):
+def _tie_array_rule(pick: int, loses):
     """``_tie_rule`` on arrays. Tensor comparisons first cast both operands to their result
     type, which is the gradient's dtype (NumPy would compare float32 with int64 in float64)."""
 
     def rule(g, s: dict):
         a, b = (s["self"], s["other"]) if pick == 0 else (s["other"], s["self"])
         a, b = _in_dtype(a, g.dtype), _in_dtype(b, g.dtype)
-        return np.where(a == b, g / 2, np.where(wins(a, b), g, 0.0))
+        return np.where(a == b, g / 2, np.where(loses(a, b), 0.0, g))
 
     return rule
 
@@ -360,23 +403,23 @@ _maximum = Primitive(
     "maximum",
     "MaximumBackward0",
     np.maximum,
-    (_tie_rule(0, operator.gt), _tie_rule(1, operator.gt)),
-    inputs=("self", "other"),
-    saves={"self": (0, 1), "other": (0, 1)},
-    dtype="promote",
-    jvp=DIAGONAL,
-    array_rules=(_tie_array_rule(0, operator.gt), _tie_array_rule(1, operator.gt)),
-)
-_minimum = Primitive(
-    "minimum",
-    "MinimumBackward0",
-    np.minimum,
     (_tie_rule(0, operator.lt), _tie_rule(1, operator.lt)),
     inputs=("self", "other"),
     saves={"self": (0, 1), "other": (0, 1)},
     dtype="promote",
     jvp=DIAGONAL,
     array_rules=(_tie_array_rule(0, operator.lt), _tie_array_rule(1, operator.lt)),
+)
+_minimum = Primitive(
+    "minimum",
+    "MinimumBackward0",
+    np.minimum,
+    (_tie_rule(0, operator.gt), _tie_rule(1, operator.gt)),
+    inputs=("self", "other"),
+    saves={"self": (0, 1), "other": (0, 1)},
+    dtype="promote",
+    jvp=DIAGONAL,
+    array_rules=(_tie_array_rule(0, operator.gt), _tie_array_rule(1, operator.gt)),
 )
 
 
@@ -395,9 +438,16 @@ def _where_forward(a, b, condition):
 def _where_prepare(arrays: list, args: tuple) -> list:
     dt = result_type(*args)
     return [
-        np.asarray(a, dt.np) if not isinstance(a, np.ndarray) or a.dtype != dt.np else a
+        np.asarray(_in_range(a, dt.np), dt.np)
+        if not isinstance(a, np.ndarray) or a.dtype != dt.np
+        else a
         for a in arrays
     ]
+
+
+def _in_range(value, target: np.dtype):
+    """A Python int operand wrapped into an integer dtype's range, as PyTorch does."""
+    return wrap_int(value, target) if value.__class__ is int and target.kind in "iu" else value
 
 
 _where = Primitive(
@@ -422,10 +472,16 @@ def where(condition: Tensor, input=None, other=None):
         return tuple(Tensor._make(i) for i in np.nonzero(condition._data))
     condition = as_operand(condition)
     if condition.dtype.name != "bool":
+        if condition.dtype.name != "uint8":  # PyTorch still takes a uint8 mask
+            raise RuntimeError(
+                "where expected condition to be a boolean tensor, but got a tensor with dtype "
+                f"{condition.dtype.legacy}"
+            )
         condition = condition != 0
     input, other = as_operand(input), as_operand(other)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         dt = result_type(input, other)
+        input, other = _in_range(input, dt.np), _in_range(other, dt.np)
         return Tensor._make(np.where(condition._data, input, other).astype(dt.np))
     return apply(_where, input, other, condition=condition)
 
@@ -441,10 +497,81 @@ def floor_divide(input, other) -> Tensor:
     return Tensor._make(np.asarray(np.floor_divide(x, y)).astype(dt.np, copy=False))
 
 
-def remainder(input, other) -> Tensor:
-    """Python-style modulus, the sign of the divisor (torch.remainder)."""
+def _integer_divisor_check(a: np.ndarray, b) -> None:
+    if a.dtype.kind in "iub" and np.any(np.asarray(b) == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _fmod_array(a: np.ndarray, b) -> np.ndarray:
+    """C's fmod, the sign of the dividend; ``fmod(x, ±inf)`` is ``x``."""
+    _integer_divisor_check(a, b)
+    with np.errstate(all="ignore"):
+        return np.fmod(a, b)
+
+
+def _remainder_array(a: np.ndarray, b) -> np.ndarray:
+    """The sign of the divisor, from fmod as PyTorch's kernel computes it: a nonzero fmod of
+    the other sign moves by one divisor; a zero keeps the dividend's sign (NumPy's remainder
+    gives the divisor's), and ``remainder(-2, inf)`` is ``inf``."""
+    _integer_divisor_check(a, b)
+    if a.dtype.kind in "iub":
+        return np.remainder(a, b)
+    with np.errstate(all="ignore"):
+        mod = np.fmod(a, b)
+        moves = (mod != 0) & ((np.asarray(b) < 0) != (mod < 0))
+        return np.where(moves, mod + b, mod).astype(mod.dtype, copy=False)
+
+
+def _modulus_primitives(name: str, node: str, forward, rounding_mode: str):
+    """``name`` by a scalar (``<node>0``) and by a tensor (``<node>1``): the gradient is 1 for
+    the dividend and minus the rounded quotient for the divisor."""
+    by_scalar = Primitive(
+        name,
+        f"{node}0",
+        lambda a, other: forward(a, other),
+        (lambda g, s: g,),
+        jvp=DIAGONAL,
+    )
+    by_tensor = Primitive(
+        f"{name}_tensor",
+        f"{node}1",
+        forward,
+        (
+            lambda g, s: g,
+            lambda g, s: -g * div(s["self"], s["other"], rounding_mode=rounding_mode),
+        ),
+        inputs=("self", "other"),
+        saves={"self": (1,), "other": (1,)},
+        dtype="promote",
+        jvp=DIAGONAL,
+    )
+    return by_scalar, by_tensor
+
+
+_fmod0, _fmod1 = _modulus_primitives("fmod", "FmodBackward", _fmod_array, "trunc")
+_remainder0, _remainder1 = _modulus_primitives(
+    "remainder", "RemainderBackward", _remainder_array, "floor"
+)
+
+
+def _modulus(by_scalar: Primitive, by_tensor: Primitive, input, other) -> Tensor:
     a, b = as_operand(input), as_operand(other)
-    return a - floor_divide(a, b) * b if isinstance(a, Tensor) else tensor_from(a) % b
+    if not isinstance(a, Tensor):  # 5 % t
+        a = tensor_from(a)
+    if isinstance(b, Tensor):
+        return apply(by_tensor, a, b)
+    dt = result_type(a, b)
+    return apply(by_scalar, a if dt is a.dtype else a.to(dt), other=_in_range(b, dt.np))
+
+
+def remainder(input, other) -> Tensor:
+    """Python-style modulus, the sign of the divisor (torch.remainder).
+
+    >>> import graphgrad as torch
+    >>> torch.remainder(torch.tensor([-3.0, 3.0]), 2)
+    tensor([1., 1.])
+    """
+    return _modulus(_remainder0, _remainder1, input, other)
 
 
 def tensor_from(value) -> Tensor:
@@ -452,8 +579,13 @@ def tensor_from(value) -> Tensor:
 
 
 def fmod(input: Tensor, other) -> Tensor:
-    other = as_operand(other)
-    return input - div(input, other, rounding_mode="trunc") * other
+    """C-style modulus, the sign of the dividend (torch.fmod).
+
+    >>> import graphgrad as torch
+    >>> torch.fmod(torch.tensor([-3.0, 3.0]), float("inf"))
+    tensor([-3.,  3.])
+    """
+    return _modulus(_fmod0, _fmod1, input, other)
 
 
 # Tensor methods (see _methods.py) and the ones that also get a generated in-place ``name_``.

@@ -51,7 +51,8 @@ def _index_key(index: np.ndarray, axis: int) -> tuple:
 
 
 def _check_bounds(index: np.ndarray, n: int, axis: int) -> None:
-    bad = index[(index >= n) | (index < -n)]
+    """gather/scatter/index_add indices lie in [0, n): PyTorch does not wrap negative ones."""
+    bad = index[(index >= n) | (index < 0)]
     if bad.size:
         raise RuntimeError(
             f"index {bad.flat[0]} is out of bounds for dimension {axis} with size {n}"
@@ -220,6 +221,8 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
             "dimensions for indices"
         )
     axis = _wrap_dim(dim, input.ndim)
+    # with a dim (not without), PyTorch counts negative indices from the end
+    indices = where(indices < 0, indices + input.shape[axis], indices)
     rest = [1 if d == axis else n for d, n in enumerate(input.shape)]
     other = [1 if d == axis else n for d, n in enumerate(indices.shape)]
     shape = list(np.broadcast_shapes(tuple(rest), tuple(other)))
@@ -278,7 +281,12 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     _vector_index("index_select", index)
     axis = _wrap_dim(dim, input.ndim)
     n = input._data.shape[axis] if input.ndim else 1
-    if np.any((index._data >= n) | (index._data < -n)):
+    bad = index._data[(index._data >= n) | (index._data < 0)]
+    if bad.size:
+        if axis == 1:  # PyTorch's kernel for dim 1 has its own message
+            raise RuntimeError(
+                f"INDICES element is out of DATA bounds, id={bad.flat[0]} axis_dim={n}"
+            )
         raise IndexError("index out of range in self")
     return apply(
         _index_select, input, dim=dim, axis=axis, index=index, self_sym_sizes=input._data.shape

@@ -24,7 +24,7 @@ import warnings
 import numpy as np
 
 from ..tensor import Tensor
-from .inplace import check_inplace, commit, copy_
+from .inplace import check_inplace, check_overlap, commit, copy_
 from .primitive import LINEAR, Primitive, apply
 from .shape import expand, unsqueeze, view
 from .shape_transpose import alias
@@ -235,6 +235,7 @@ def _assign(target: Tensor, value) -> None:
     value = _strip_leading_ones(_value_tensor(value, target))
     if value.ndim == 0:
         check_inplace(target)
+        check_overlap(target)
         commit(target, apply(_fill_tensor, target, value))
         return
     if value._data.shape != target._data.shape:
@@ -250,6 +251,7 @@ def setitem(self: Tensor, key, value) -> None:
         return
     values = _strip_leading_ones(_value_tensor(value, target))
     check_inplace(target)
+    check_overlap(target)
     commit(target, apply(_index_put, target, values, indices=indices, accumulate=False))
 
 

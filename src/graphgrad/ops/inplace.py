@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._data import fill_value
 from ..autograd import forward_ad
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
@@ -44,6 +45,17 @@ def check_inplace(t: Tensor) -> None:
         raise RuntimeError(VIEW_OF_LEAF_INPLACE)
     if t._requires_grad and t.grad_fn is None and base is None:
         raise RuntimeError(LEAF_INPLACE)
+
+
+def check_overlap(t: Tensor) -> None:
+    """PyTorch's refusal to write an op's result into a tensor whose elements share memory
+    (an expanded one); fill_ and zero_ may, since every element gets the same value."""
+    data = t._data
+    if any(st == 0 and n > 1 for st, n in zip(data.strides, data.shape)):
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation."
+        )
 
 
 def _check_result(t: Tensor, out: Tensor) -> None:
@@ -120,6 +132,7 @@ def inplace(fn):
 
     def method(self: Tensor, *args, **kwargs) -> Tensor:
         check_inplace(self)
+        check_overlap(self)
         return commit(self, fn(self, *args, **kwargs))
 
     method.__name__ = fn.__name__ + "_"
@@ -159,12 +172,13 @@ def fill_(self: Tensor, value) -> Tensor:
     check_inplace(self)
     if isinstance(value, Tensor):
         value = value.item()
-    return commit(self, apply(_fill, self, value=value))
+    return commit(self, apply(_fill, self, value=fill_value(value, self.dtype)))
 
 
 def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` (broadcast, cast) into this tensor in place (Tensor.copy_)."""
     check_inplace(self)
+    check_overlap(self)
     if not isinstance(src, Tensor):
         src = Tensor._make(np.asarray(src))
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._argcheck import type_name
 from ..tensor import Tensor
 from .broadcast import broadcast_shapes
 from .elementwise import as_operand
@@ -103,6 +104,10 @@ def _matmul_batched(tensor1: Tensor, tensor2: Tensor) -> Tensor:
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Matrix product with NumPy's rules for 1-D and batched operands (torch.matmul, ``@``)."""
+    if not isinstance(other, Tensor):
+        raise TypeError(
+            f"matmul(): argument 'other' (position 2) must be Tensor, not {type_name(other)}"
+        )
     d1, d2 = input.ndim, other.ndim
     if d1 == 0 or d2 == 0:
         raise RuntimeError(
@@ -135,9 +140,8 @@ def _as_tensor(value) -> Tensor:
     if isinstance(value, Tensor):
         return value
     if isinstance(value, (int, float, complex, bool, np.generic)):
-        raise RuntimeError(
-            "both arguments to matmul need to be at least 1D, but they are 0D and 1D"
-        )
+        # the operator then returns NotImplemented: Python's "unsupported operand type(s)"
+        raise TypeError(f"matmul(): argument 'other' must be Tensor, not {type_name(value)}")
     return as_operand(value)
 
 

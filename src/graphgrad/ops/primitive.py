@@ -166,10 +166,25 @@ def _prepare(prim: Primitive, args: tuple) -> list:
             a = a._data
             if a.dtype is not target and a.dtype != target:
                 a = a.astype(target)
+        elif a.__class__ is int and target.kind in "iu":
+            a = wrap_int(a, target)
         elif prim.scalar_arrays:
             a = _scalar_operand(a, target)
         arrays.append(a)
     return arrays
+
+
+def wrap_int(value: int, target: np.dtype) -> int:
+    """A Python int operand of an integer op in ``target``'s range, wrapped as PyTorch wraps it
+    (``uint8 + -1`` adds 255); beyond 64 bits, PyTorch's OverflowError."""
+    info = np.iinfo(target)
+    if info.min <= value <= info.max:
+        return value
+    if not -(2**63) <= value < 2**64:
+        raise OverflowError("int too big to convert")
+    bits = 8 * target.itemsize
+    value &= (1 << bits) - 1
+    return value - (1 << bits) if target.kind == "i" and value >> (bits - 1) else value
 
 
 # Python scalars as read-only 0-d arrays, per float dtype. NumPy converts a (weak) Python scalar

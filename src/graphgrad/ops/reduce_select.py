@@ -69,7 +69,9 @@ def _amax_rule(g: Tensor, s: dict) -> Tensor:
     x, axes, keepdim = s["self"], s["axes"], s["keepdim"]
     mask = x == restore_dims(s["result"], x.ndim, axes, keepdim)
     count = mask.sum(axes, keepdim=True)
-    return where(mask, restore_dims(g, x.ndim, axes, keepdim) / count, 0.0)
+    # a product, not a where, as PyTorch's scale_grad_by_count: a slice whose result is NaN
+    # has no ties (count 0), so all of it gets NaN; the others get -0.0 where the grad is < 0
+    return restore_dims(g, x.ndim, axes, keepdim) / count * mask
 
 
 def _amax_jvp(t: Tensor, s: dict) -> Tensor:
@@ -264,6 +266,8 @@ def amin(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
 # -- argmax, argmin (no gradient) ---------------------------------------------------------------
 def _arg(fn, name: str, input: Tensor, dim, keepdim: bool) -> Tensor:
     a = input._data
+    if a.dtype.kind == "b":
+        raise RuntimeError(f"{name}(): does not support bool input")
     if dim is None:
         if a.size == 0:
             raise IndexError(

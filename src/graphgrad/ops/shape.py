@@ -16,23 +16,29 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._argcheck import int_tuple
 from ..autograd.engine import sum_to_array
-from ..tensor import Size, Tensor, _wrap_dim
+from ..dtypes import dtype
+from ..tensor import Tensor, _wrap_dim
 from .primitive import LINEAR, Primitive, apply
 from .views_inplace import track_view
 
 
-def parse_size(size: tuple) -> tuple:
-    """``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` all mean the shape ``(2, 3)``."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
-        size = tuple(size[0])
-    return tuple(int(s) for s in size)
+def parse_size(size: tuple, fn: str = "view", arg: str = "size") -> tuple:
+    """``f(2, 3)``, ``f((2, 3))`` and ``f([2, 3])`` all mean the shape ``(2, 3)``; ``fn`` names
+    the function in the TypeError for an element that is not an int."""
+    return int_tuple(size, fn, arg)
 
 
 def infer_size(shape: tuple, numel: int) -> tuple:
     """Resolve one ``-1`` in ``shape``; PyTorch's error when the sizes cannot match."""
     known = 1
     unknown = [i for i, s in enumerate(shape) if s == -1]
+    for i, s in enumerate(shape):
+        if s < -1:
+            raise RuntimeError(
+                f"invalid shape dimension {s} at index {i} of shape [{', '.join(map(str, shape))}]"
+            )
     for s in shape:
         if s != -1:
             known *= s
@@ -103,7 +109,7 @@ def _viewable(a: np.ndarray, shape: tuple) -> bool:
 
 def view(input: Tensor, *shape) -> Tensor:
     """The same data with another shape; never copies (torch.Tensor.view)."""
-    if len(shape) == 1 and not isinstance(shape[0], (int, tuple, list, Size)):
+    if len(shape) == 1 and isinstance(shape[0], dtype):
         return input.to(shape[0])  # view(dtype) is not supported beyond same-size casts
     shape = infer_size(parse_size(shape), input._data.size)
     if not _viewable(input._data, shape):
@@ -116,7 +122,7 @@ def view(input: Tensor, *shape) -> Tensor:
 
 def reshape(input: Tensor, *shape) -> Tensor:
     """A view when the layout allows, else a copy (torch.reshape)."""
-    shape = infer_size(parse_size(shape), input._data.size)
+    shape = infer_size(parse_size(shape, "reshape", "shape"), input._data.size)
     if _viewable(input._data, shape):
         return _view_of(_view, input, shape=shape, self_sym_sizes=input._data.shape)
     return apply(_unsafe_view, contiguous(input), shape=shape, self_sym_sizes=input._data.shape)
@@ -199,10 +205,19 @@ def join_dims(shape) -> str:
     return ", ".join(map(str, shape))
 
 
+def _broadcast_view(a: np.ndarray, shape: tuple) -> np.ndarray:
+    """np.broadcast_to, but writable where ``a`` is, as PyTorch's expanded tensors are
+    (``e[0] = 5`` writes the one shared element; in-place ops refuse, see check_overlap)."""
+    b = np.broadcast_to(a, shape)
+    if not a.flags.writeable:
+        return b
+    return np.lib.stride_tricks.as_strided(a, b.shape, b.strides)
+
+
 _expand = Primitive(
     "expand",
     "ExpandBackward0",
-    lambda a, shape, **_: np.broadcast_to(a, shape),
+    lambda a, shape, **_: _broadcast_view(a, shape),
     (lambda g, s: g.sum_to_size(s["self_sym_sizes"]),),
     attrs=("self_sym_sizes",),
     view=True,
@@ -242,7 +257,7 @@ def _expand_target(input: Tensor, shape: tuple) -> tuple:
 
 def expand(input: Tensor, *sizes) -> Tensor:
     """Broadcast size-1 dims to ``sizes`` without copying; -1 keeps a dim (Tensor.expand)."""
-    target = _expand_target(input, parse_size(sizes))
+    target = _expand_target(input, parse_size(sizes, "expand"))
     return _view_of(_expand, input, shape=target, self_sym_sizes=input._data.shape)
 
 
@@ -311,6 +326,9 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
     """Drop size-1 dims (all of them, or those in ``dim`` that have size 1) (torch.squeeze)."""
     sizes = input._data.shape
     if dim is None:
+        return _view_of(_squeeze0, input, self_sym_sizes=sizes)
+    if input.ndim == 0 and not isinstance(dim, (tuple, list)):
+        _wrap_dim(dim, 1)  # a 0-d tensor has dim 0 (and -1), as in PyTorch
         return _view_of(_squeeze0, input, self_sym_sizes=sizes)
     if isinstance(dim, (tuple, list)):
         dims = tuple(int(d) for d in dim)

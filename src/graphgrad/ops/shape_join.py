@@ -106,12 +106,17 @@ def _cat_axis(tensors: list, dim: int) -> tuple[int, tuple]:
     return axis, sizes
 
 
-def cat(tensors, dim: int = 0) -> Tensor:
-    """Join tensors along an existing dim (torch.cat); CatBackward0 has one edge per tensor."""
+def _tensor_list(fn: str, tensors) -> None:
+    """PyTorch's TypeError for one tensor where a sequence of them belongs."""
     if isinstance(tensors, Tensor):
         raise TypeError(
-            "cat(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor"
+            f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor"
         )
+
+
+def cat(tensors, dim: int = 0) -> Tensor:
+    """Join tensors along an existing dim (torch.cat); CatBackward0 has one edge per tensor."""
+    _tensor_list("cat", tensors)
     tensors = list(tensors)
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
@@ -135,6 +140,7 @@ _stack = Primitive(
 
 def stack(tensors, dim: int = 0) -> Tensor:
     """Join equally shaped tensors along a new dim (torch.stack)."""
+    _tensor_list("stack", tensors)
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -160,12 +166,14 @@ def atleast_2d(input: Tensor) -> Tensor:
 
 def hstack(tensors) -> Tensor:
     """Concatenate along dim 1 (dim 0 for 1-D tensors) (torch.hstack)."""
+    _tensor_list("hstack", tensors)
     tensors = [atleast_1d(t) for t in tensors]
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 def vstack(tensors) -> Tensor:
     """Concatenate along dim 0, after making 1-D tensors rows (torch.vstack)."""
+    _tensor_list("vstack", tensors)
     return cat([atleast_2d(t) for t in tensors], 0)
 
 
@@ -217,6 +225,8 @@ _split_with_sizes = Primitive(
 
 def split(input: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
     """Pieces of ``split_size`` (the last may be smaller) or of the given sizes (torch.split)."""
+    if input.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     axis = _wrap_dim(dim, input.ndim)
     n = input._data.shape[axis]
     shape = input._data.shape
@@ -257,6 +267,8 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """At most ``chunks`` pieces of equal size (the last may be smaller) (torch.chunk)."""
+    if input.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input._data.shape[_wrap_dim(dim, input.ndim)]
@@ -307,6 +319,8 @@ def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
             f"start out of range (expected to be in range of [{-n}, {n}], but got {start})"
         )
     start = start + n if start < 0 else start
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     if start + length > n:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
     return slice_view(input, dim, start, start + length, 1, axis)

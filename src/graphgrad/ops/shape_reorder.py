@@ -39,7 +39,7 @@ _repeat = Primitive(
 
 def repeat(input: Tensor, *sizes) -> Tensor:
     """Tile the tensor ``sizes[i]`` times along each dim (Tensor.repeat)."""
-    reps = parse_size(sizes)
+    reps = parse_size(sizes, "repeat", "repeats")
     if len(reps) < input.ndim:
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of dimensions of "
@@ -71,7 +71,7 @@ def flip(input: Tensor, *dims) -> Tensor:
     """Reverse the order of elements along ``dims`` (a copy, as in PyTorch) (torch.flip)."""
     if not dims:
         raise TypeError('flip() missing 1 required positional arguments: "dims"')
-    dims = parse_size(dims)
+    dims = parse_size(dims, "flip", "dims")
     axes = tuple(_wrap_dim(d, input.ndim) for d in dims)
     for d in axes:
         if axes.count(d) > 1:

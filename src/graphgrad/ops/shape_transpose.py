@@ -69,7 +69,7 @@ def t(input: Tensor) -> Tensor:
 
 def permute(input: Tensor, *dims) -> Tensor:
     """Reorder the dims (torch.permute)."""
-    dims = parse_size(dims)
+    dims = parse_size(dims, "permute", "dims")
     if len(dims) != input.ndim:
         raise RuntimeError(
             "permute(sparse_coo): number of dimensions in the tensor input does not match the "

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..dtypes import _FLOAT, result_type
 from ..tensor import Tensor
-from .elementwise import as_operand, maximum, minimum, power_array, quiet, where, zeros_like_grad
+from .elementwise import as_operand, power_array, quiet, where, zeros_like_grad
 from .primitive import DIAGONAL, Primitive, apply
 
 
@@ -40,7 +40,16 @@ def _unary(
     )
 
 
-_neg = _unary("neg", "NegBackward0", np.negative, lambda g, s: -g, None, "same", True)
+def _negative(a: np.ndarray) -> np.ndarray:
+    if a.dtype.kind == "b":  # NumPy's error would be a TypeError
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    return np.negative(a)
+
+
+_neg = _unary("neg", "NegBackward0", _negative, lambda g, s: -g, None, "same", True)
 _abs = _unary(
     "abs",
     "AbsBackward0",
@@ -156,13 +165,19 @@ _sigmoid = _unary(
 _relu = _unary(
     "relu",
     "ReluBackward0",
-    lambda a: np.maximum(a, 0, dtype=a.dtype),
+    lambda a: _relu_array(a),
     lambda g, s: threshold_backward(g, s["result"], 0),
     "result",
     "same",
     array_rule=lambda g, s: _threshold_backward_forward(g, s["result"], 0),
 )
-_sign = _unary("sign", "SignBackward0", np.sign, zeros_like_grad, None, "same", True)
+
+
+def _sign_array(a: np.ndarray) -> np.ndarray:
+    return a.copy() if a.dtype.kind == "b" else np.sign(a)  # a bool's sign is itself
+
+
+_sign = _unary("sign", "SignBackward0", _sign_array, zeros_like_grad, None, "same", True)
 _floor = _unary("floor", "FloorBackward0", np.floor, zeros_like_grad, None, "same", True)
 _ceil = _unary("ceil", "CeilBackward0", np.ceil, zeros_like_grad, None, "same", True)
 _round = _unary("round", "RoundBackward0", np.round, zeros_like_grad, None, "same", True)
@@ -248,6 +263,12 @@ def threshold_backward(grad_output: Tensor, self: Tensor, threshold) -> Tensor:
     return apply(_threshold_backward, grad_output, self, threshold=threshold)
 
 
+def _relu_array(a: np.ndarray) -> np.ndarray:
+    if a.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return np.maximum(a, 0, dtype=a.dtype)
+
+
 def _sigmoid_array(a: np.ndarray) -> np.ndarray:
     # exp of a non-positive argument only, so large |a| neither overflows nor warns.
     e = np.exp(-np.abs(a))
@@ -255,10 +276,15 @@ def _sigmoid_array(a: np.ndarray) -> np.ndarray:
 
 
 def _clamp_forward(a, min, max):  # noqa: A002
-    if min is not None:
-        a = np.maximum(a, np.asarray(min, a.dtype))
-    if max is not None:
-        a = np.minimum(a, np.asarray(max, a.dtype))
+    try:
+        if min is not None:
+            a = np.maximum(a, np.asarray(min, a.dtype))
+        if max is not None:
+            a = np.minimum(a, np.asarray(max, a.dtype))
+    except OverflowError:  # an int bound beyond an integer dtype's range
+        raise RuntimeError(
+            f"value cannot be converted to type {a.dtype.name}_t without overflow"
+        ) from None
     return a
 
 
@@ -287,17 +313,67 @@ _clamp = Primitive(
 )
 
 
+def _clamp_tensor_forward(a, lo, hi):
+    # NaN in any operand gives NaN (np.maximum/np.minimum propagate it); lo > hi gives hi
+    if lo is not None:
+        a = np.maximum(a, lo)
+    return a if hi is None else np.minimum(a, hi)
+
+
+def _clamp_tensor_prepare(arrays: list, args: tuple) -> list:
+    dt = result_type(*(a for a in args if a is not None)).np
+    return [a if a is None or getattr(a, "dtype", dt) == dt else np.asarray(a, dt) for a in arrays]
+
+
+def _clamp_self_rule(g: Tensor, s: dict) -> Tensor:
+    # PyTorch's convention: the input keeps the gradient at ties with a bound
+    x, lo, hi = s["self"], s["min"], s["max"]
+    inside = None if lo is None else x >= lo
+    if hi is not None:
+        inside = (x <= hi) if inside is None else inside & (x <= hi)
+    return where(inside, g, 0.0)
+
+
+def _clamp_min_rule(g: Tensor, s: dict) -> Tensor:
+    x, lo, hi = s["self"], s["min"], s["max"]
+    chosen = x < lo if hi is None else (x < lo) & (lo < hi)
+    return where(chosen, g, 0.0)
+
+
+def _clamp_max_rule(g: Tensor, s: dict) -> Tensor:
+    x, lo, hi = s["self"], s["min"], s["max"]
+    # ``max`` also wins where the bounds cross (lo > hi), whatever x is
+    chosen = x > hi if lo is None else (x > hi) | (lo > hi)
+    return where(chosen, g, 0.0)
+
+
+def _clamp_tensor_primitive(name: str, node: str) -> Primitive:
+    """clamp with tensor bounds (``None`` for a missing one): ``min`` gets the gradient where
+    it is chosen, ``max`` where it is chosen, the input elsewhere, ties included."""
+    return Primitive(
+        name,
+        node,
+        _clamp_tensor_forward,
+        (_clamp_self_rule, _clamp_min_rule, _clamp_max_rule),
+        inputs=("self", "min", "max"),
+        saves={"self": (0, 1, 2), "min": (0, 1, 2), "max": (0, 1, 2)},
+        dtype=_clamp_tensor_prepare,
+        jvp=DIAGONAL,
+    )
+
+
+_clamp_tensor = _clamp_tensor_primitive("clamp_tensor", "ClampBackward0")
+_clamp_min_tensor = _clamp_tensor_primitive("clamp_min_tensor", "ClampMinBackward1")
+_clamp_max_tensor = _clamp_tensor_primitive("clamp_max_tensor", "ClampMaxBackward1")
+
+
 def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
     """Limit values to ``[min, max]``; the boundaries count as inside for the gradient."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input
-        if min is not None:
-            out = maximum(out, as_operand(min))
-        if max is not None:
-            out = minimum(out, as_operand(max))
-        return out
+        lo, hi = (None if b is None else as_operand(b) for b in (min, max))
+        return apply(_clamp_tensor, input, lo, hi)
     if input.dtype.category < _FLOAT and (isinstance(min, float) or isinstance(max, float)):
         input = input.to(result_type(input, min if isinstance(min, float) else max))
     return apply(_clamp, input, min=min, max=max)
@@ -307,10 +383,14 @@ clip = clamp
 
 
 def clamp_min(input: Tensor, min) -> Tensor:  # noqa: A002
+    if isinstance(min, Tensor):
+        return apply(_clamp_min_tensor, input, min, None)
     return clamp(input, min=min)
 
 
 def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
+    if isinstance(max, Tensor):
+        return apply(_clamp_max_tensor, input, None, max)
     return clamp(input, max=max)
 
 
