@@ -156,13 +156,24 @@ _sigmoid = _unary(
 _relu = _unary(
     "relu",
     "ReluBackward0",
-    lambda a: np.maximum(a, 0, dtype=a.dtype),
+    lambda a: np.where(a < 0, a.dtype.type(0), a),  # -0.0 and NaN stay, as in PyTorch
     lambda g, s: threshold_backward(g, s["result"], 0),
     "result",
     "same",
     array_rule=lambda g, s: _threshold_backward_forward(g, s["result"], 0),
 )
-_sign = _unary("sign", "SignBackward0", np.sign, zeros_like_grad, None, "same", True)
+
+
+def _sign_forward(a: np.ndarray) -> np.ndarray:
+    """np.sign, but NaN gives 0 and -0.0 gives +0.0, as PyTorch's sign does."""
+    r = np.sign(a)
+    if r.dtype.kind == "f":
+        r[np.isnan(r)] = 0
+        r += 0  # -0.0 + 0.0 is +0.0
+    return r
+
+
+_sign = _unary("sign", "SignBackward0", _sign_forward, zeros_like_grad, None, "same", True)
 _floor = _unary("floor", "FloorBackward0", np.floor, zeros_like_grad, None, "same", True)
 _ceil = _unary("ceil", "CeilBackward0", np.ceil, zeros_like_grad, None, "same", True)
 _round = _unary("round", "RoundBackward0", np.round, zeros_like_grad, None, "same", True)
