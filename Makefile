@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SEED_DIR ?= ../shared/seed
 GRAPH_DIR ?= graphs
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,17 @@ test: $(VENV)/.test
 lint: $(VENV)/.test
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/ruff format --check src tests scripts benchmarks
+
+# The long differential fuzz run against torch (docs/testing.md): FUZZ_EXAMPLES per test,
+# differences written to FUZZ_FILE (with a summary at its end) instead of stopping the run.
+FUZZ_EXAMPLES ?= 300
+FUZZ_FILE ?= fuzz-failures.txt
+
+fuzz: $(VENV)/.test
+	rm -f $(FUZZ_FILE)
+	HYPOTHESIS_PROFILE=fuzz GRAPHGRAD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		GRAPHGRAD_FUZZ_FAILURES=$(abspath $(FUZZ_FILE)) $(BIN)/python -m pytest -p no:cacheprovider tests/fuzz
+	@grep '^#' $(FUZZ_FILE)
 
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/run.py
