@@ -168,8 +168,7 @@ def _sign_forward(a: np.ndarray) -> np.ndarray:
     """np.sign, but NaN gives 0 and -0.0 gives +0.0, as PyTorch's sign does."""
     r = np.sign(a)
     if r.dtype.kind == "f":
-        r[np.isnan(r)] = 0
-        r += 0  # -0.0 + 0.0 is +0.0
+        r = np.where(np.isnan(r), 0, r) + r.dtype.type(0)  # -0.0 + 0.0 is +0.0
     return r
 
 
