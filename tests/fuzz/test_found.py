@@ -28,9 +28,10 @@ def _both(fn, values):
     ids=["sign", "relu", "elu"],
 )
 def test_special_values_and_zero_signs(fn):
-    ours, theirs = _both(fn, SPECIAL)
-    np.testing.assert_array_equal(ours, theirs)
-    assert np.array_equal(np.signbit(ours), np.signbit(theirs))
+    for values in (SPECIAL, *SPECIAL):  # one tensor, and each value as a 0-d tensor
+        ours, theirs = _both(fn, values)
+        np.testing.assert_array_equal(ours, theirs)
+        assert np.array_equal(np.signbit(ours), np.signbit(theirs))
 
 
 @pytest.mark.parametrize(
