@@ -18,7 +18,7 @@ OLDEST_PYTHON ?= $(call find_python,3.10)
 NEWEST_PYTHON ?= $(call find_python,3.13)
 NUMPY_RANGE_TESTS ?= tests
 
-.PHONY: demo test test-numpy-range lint bench clean
+.PHONY: demo test test-numpy-range lint bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,17 @@ test-numpy-range:
 lint: $(VENV)/.test
 	$(BIN)/ruff check src tests scripts benchmarks examples
 	$(BIN)/ruff format --check src tests scripts benchmarks examples
+
+# The long differential fuzz run against torch (docs/testing.md): FUZZ_EXAMPLES per test,
+# differences written to FUZZ_FILE (with a summary at its end) instead of stopping the run.
+FUZZ_EXAMPLES ?= 300
+FUZZ_FILE ?= fuzz-failures.txt
+
+fuzz: $(VENV)/.test
+	rm -f $(FUZZ_FILE)
+	HYPOTHESIS_PROFILE=fuzz GRAPHGRAD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		GRAPHGRAD_FUZZ_FAILURES=$(abspath $(FUZZ_FILE)) $(BIN)/python -m pytest -p no:cacheprovider tests/fuzz
+	@grep '^#' $(FUZZ_FILE)
 
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/run.py

@@ -20,6 +20,8 @@ tensor([2., 0.])
 
 from __future__ import annotations
 
+import itertools
+import threading
 import weakref
 from collections import namedtuple
 
@@ -39,10 +41,41 @@ UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
 
 
 class _State:
-    """``active`` is what ``primitive.apply`` reads: a level exists and is not suspended."""
+    """The public level is process-wide, as in PyTorch (another thread sees it and cannot
+    enter a second one). ``active`` is what ``primitive.apply`` reads first: some level exists
+    in some thread; ``propagating()`` then asks whether this thread propagates tangents."""
 
     level: int | None = None
     active = False
+    private = 0  # live private levels (func.jvp's), over all threads
+
+
+class _ThreadState(threading.local):
+    """Per thread: the switch that computes a primal without tangents (an op in one thread
+    must not stop propagation in another), and this thread's private level (func.jvp)."""
+
+    suspended = False
+    private: int | None = None
+
+
+local = _ThreadState()
+_private_ids = itertools.count(1)
+_count_lock = threading.Lock()
+
+
+def current_level() -> int | None:
+    """The level this thread's new tangents belong to: its func.jvp level, else the public one."""
+    private = local.private
+    return private if private is not None else state.level
+
+
+def propagating() -> bool:
+    """Whether ops in this thread push tangents forward now."""
+    return state.active and not local.suspended and current_level() is not None
+
+
+def _update_active() -> None:
+    state.active = state.level is not None or state.private > 0
 
 
 class _WeakIdMap:
@@ -58,7 +91,13 @@ class _WeakIdMap:
 
     def __setitem__(self, key, value) -> None:
         items, k = self._items, id(key)
-        items[k] = (weakref.ref(key, lambda _: items.pop(k, None)), value)
+        items[k] = (weakref.ref(key, lambda _: items.pop(k, None)), value, current_level())
+
+    def drop_level(self, level: int) -> None:
+        """Forget the entries made at ``level`` (other threads' levels keep theirs)."""
+        for k, item in list(self._items.items()):
+            if item[2] == level:
+                self._items.pop(k, None)
 
     def pop(self, key, default=None):
         item = self._items.pop(id(key), None)
@@ -94,7 +133,7 @@ def enter_dual_level() -> int:
     if state.level is not None:
         raise RuntimeError("Nested forward mode AD is not supported at the moment")
     state.level = 0
-    state.active = True
+    _update_active()
     return 0
 
 
@@ -107,10 +146,10 @@ def exit_dual_level(*, level: int | None = None) -> None:
             "Trying to exit a forward AD level that was not the last one that was created. This "
             "is not supported."
         )
-    _tangents.clear()
-    _node_tangents.clear()
+    _tangents.drop_level(level)
+    _node_tangents.drop_level(level)
     state.level = None
-    state.active = False
+    _update_active()
 
 
 class dual_level:  # noqa: N801 - PyTorch's public name
@@ -124,14 +163,35 @@ class dual_level:  # noqa: N801 - PyTorch's public name
 
 
 class _Suspended:
-    """Run without tangent propagation (JVP rules compute on primal values only)."""
+    """Run without tangent propagation in this thread (JVP rules compute on primal values)."""
 
     def __enter__(self) -> None:
-        self.prev = state.active
-        state.active = False
+        self.prev = local.suspended
+        local.suspended = True
 
     def __exit__(self, *exc) -> None:
-        state.active = self.prev
+        local.suspended = self.prev
+
+
+class private_level:  # noqa: N801 - a context manager, like dual_level
+    """A level of this thread alone (what func.jvp runs in): threads running func.jvp at the
+    same time neither see nor drop each other's tangents, as with PyTorch's functorch levels."""
+
+    def __enter__(self) -> int:
+        self.prev = local.private
+        with _count_lock:
+            level = local.private = -next(_private_ids)
+            state.private += 1
+            _update_active()
+        return level
+
+    def __exit__(self, *exc) -> None:
+        level, local.private = local.private, self.prev
+        _tangents.drop_level(level)
+        _node_tangents.drop_level(level)
+        with _count_lock:
+            state.private -= 1
+            _update_active()
 
 
 def suspended() -> _Suspended:
@@ -154,7 +214,7 @@ def _check_dual(tensor: Tensor, tangent: Tensor) -> None:
 
 def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> Tensor:
     """A view of ``tensor`` whose tangent (forward gradient) is ``tangent``."""
-    if state.level is None:
+    if current_level() is None:
         raise RuntimeError(NO_LEVEL)
     _check_dual(tensor, tangent)
     with suspended():
@@ -165,7 +225,7 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
 
 def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTensor:
     """``(primal, tangent)``: the primal is a view without a tangent; tangent None if none."""
-    tangent = get_tangent(tensor) if state.level is not None else None
+    tangent = get_tangent(tensor) if current_level() is not None else None
     if tangent is None:
         return UnpackedDualTensor(tensor, None)
     with suspended():
@@ -184,7 +244,7 @@ def get_tangent(t: Tensor) -> Tensor | None:
 
 
 def _printed_tangent(t: Tensor) -> Tensor | None:
-    return get_tangent(t) if state.level is not None else None
+    return get_tangent(t) if current_level() is not None else None
 
 
 _printing.tangent_of = _printed_tangent  # repr shows ``tangent=...`` as PyTorch's does

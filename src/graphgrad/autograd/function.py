@@ -223,7 +223,7 @@ class Function(metaclass=FunctionMeta):
         edges = tuple(args[i]._edge() if needs[i] else (None, 0) for i in positions)
         meta = tuple((args[i]._data.shape, args[i].dtype) for i in positions)
         ctx = cls._backward_cls(edges, meta, needs, positions)
-        dual = forward_ad.state.active
+        dual = forward_ad.propagating()
         with no_grad(), forward_ad.suspended():  # jvp, not forward's own ops, gives tangents
             if cls.setup_context is not Function.setup_context:
                 output = cls.forward(*args)

@@ -59,7 +59,7 @@ def _track(t):
     if t.requires_grad:
         return t.view(t.shape)
     fresh = t.detach().requires_grad_()
-    if forward_ad.state.level is not None:
+    if forward_ad.current_level() is not None:
         forward_ad.set_tangent(fresh, forward_ad.get_tangent(t))
     return fresh
 
@@ -211,12 +211,12 @@ def _check_jvp_args(primals, tangents) -> None:
 def jvp(func, primals: tuple, tangents: tuple, *, strict: bool = False, has_aux: bool = False):
     """``(func(*primals), J @ tangents)`` by forward mode (dual tensors)."""
     _check_jvp_args(primals, tangents)
-    if forward_ad.state.level is not None:  # forward mode inside forward mode
+    if forward_ad.current_level() is not None:  # forward mode inside forward mode
         return _jvp_by_double_vjp(func, primals, tangents, has_aux)
     p_leaves, spec = tree_flatten(primals)
     t_leaves, _ = tree_flatten(tangents)
     keep = _keep_graph(p_leaves + t_leaves)
-    with forward_ad.dual_level(), _Depth():
+    with forward_ad.private_level(), _Depth():
         duals = [forward_ad.make_dual(p, t) for p, t in zip(p_leaves, t_leaves, strict=False)]
         out, aux = _split_aux(func(*tree_unflatten(spec, duals)), has_aux, "jvp")
         out_leaves, out_spec = tree_flatten(out)

@@ -265,9 +265,11 @@ def binary_cross_entropy(
         )
     if weight is not None and weight.shape != input.shape:
         weight = weight.expand(broadcast_shapes(target.shape, weight.shape))
-    x = input._data
-    if np.any((x < 0) | (x > 1)):
-        raise RuntimeError("all elements of input should be between 0 and 1")
+    # NaN is outside [0, 1] too, as PyTorch's kernel checks it; the input first, then the target
+    for what, t in (("input", input), ("target", target)):
+        x = t._data
+        if not np.all((x >= 0) & (x <= 1)):
+            raise RuntimeError(f"all elements of {what} should be between 0 and 1")
     return apply(_bce, input, target, weight=weight, reduction=code, numel=input.numel())
 
 

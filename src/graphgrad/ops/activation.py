@@ -295,7 +295,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
 @quiet
 def _elu_forward(a: np.ndarray, alpha: float, scale: float, input_scale: float) -> np.ndarray:
-    neg = np.expm1(np.minimum(a, 0) * input_scale) * (alpha * scale)
+    neg = np.expm1(np.where(a > 0, 0, a) * input_scale) * (alpha * scale)  # keeps -0.0
     return np.where(a > 0, a * scale, neg).astype(a.dtype, copy=False)
 
 

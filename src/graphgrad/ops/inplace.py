@@ -14,6 +14,7 @@ import numpy as np
 
 from .._data import fill_value
 from ..autograd import forward_ad
+from ..autograd.forward_ad import propagating as _fw_propagating
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.hooks import RetainGradHook
@@ -83,7 +84,7 @@ def commit(t: Tensor, out: Tensor) -> Tensor:
         _snapshot_saved_self(node, t)
     np.copyto(t._data, out._data, casting="unsafe")
     t._version_counter.bump()
-    if _fw_state.active:
+    if _fw_state.active and _fw_propagating():
         forward_ad.transfer_tangent(out, t)
     if node is not None:
         if t._retains_grad:

@@ -20,7 +20,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..autograd.forward_ad import propagating as _fw_propagating
 from ..autograd.forward_ad import state as _fw_state
+from ..autograd.forward_ad import suspended as _fw_suspended
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.node import (
     FunctionNode,
@@ -233,7 +235,7 @@ def _common_dtype(args: tuple):
 
 def apply(prim: Primitive, *args, **params):
     """Run ``prim`` on tensors (and Python scalars where the op takes them); record the node."""
-    if _fw_state.active:
+    if _fw_state.active and _fw_propagating():
         return _apply_forward_ad(prim, args, params)
     try:
         out = prim.forward(*_prepare(prim, args), **params)
@@ -307,11 +309,8 @@ def _view_base(prim: Primitive, data: np.ndarray, args: tuple):
 
 def _apply_forward_ad(prim: Primitive, args: tuple, params: dict):
     """``apply`` inside a forward-AD level: the primal as usual, then the tangents."""
-    _fw_state.active = False
-    try:
+    with _fw_suspended():  # in this thread only: other threads' ops keep their tangents
         out = apply(prim, *args, **params)
-    finally:
-        _fw_state.active = True
     forward_mode.propagate(prim, args, params, (out,) if prim.n_outputs == 1 else out, apply)
     return out
 

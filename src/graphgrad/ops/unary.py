@@ -174,7 +174,13 @@ _relu = _unary(
 
 
 def _sign_array(a: np.ndarray) -> np.ndarray:
-    return a.copy() if a.dtype.kind == "b" else np.sign(a)  # a bool's sign is itself
+    """np.sign, but a bool's sign is itself, NaN gives 0 and -0.0 gives +0.0, as in PyTorch."""
+    if a.dtype.kind == "b":
+        return a.copy()
+    r = np.sign(a)
+    if r.dtype.kind == "f":
+        r = np.where(np.isnan(r), 0, r) + r.dtype.type(0)  # -0.0 + 0.0 is +0.0
+    return r
 
 
 _sign = _unary("sign", "SignBackward0", _sign_array, zeros_like_grad, None, "same", True)
@@ -266,7 +272,7 @@ def threshold_backward(grad_output: Tensor, self: Tensor, threshold) -> Tensor:
 def _relu_array(a: np.ndarray) -> np.ndarray:
     if a.dtype.kind == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
-    return np.maximum(a, 0, dtype=a.dtype)
+    return np.where(a < 0, a.dtype.type(0), a)  # -0.0 and NaN stay, as in PyTorch
 
 
 def _sigmoid_array(a: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ import numpy as np
 
 from ..autograd import forward_ad
 from ..autograd.engine import _fit
+from ..autograd.forward_ad import propagating as _fw_propagating
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.node import Node, output_numbers
@@ -363,7 +364,7 @@ def rebase_view(t: Tensor, out: Tensor) -> Tensor:
     _snapshot_saved_self(node, t)
     np.copyto(t._data, out._data, casting="unsafe")
     t._version_counter.bump()
-    if _fw_state.active:
+    if _fw_state.active and _fw_propagating():
         forward_ad.transfer_tangent(out, t)
     edge = base._edge() or (None, 0)
     copy_slices = CopySlices(edge, node, geometry, (base._data.shape, base.dtype))

@@ -20,6 +20,7 @@ tensor([1.3818, 0.0770])
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 from ..autograd import Function, backward
@@ -105,9 +106,20 @@ class _RngState:
         self.set = getattr(graphgrad, "set_rng_state", None)
         self.state = self.get() if self.get is not None else None
 
-    def restore(self) -> None:
-        if self.state is not None and self.set is not None:
-            self.set(self.state)
+    @contextlib.contextmanager
+    def forked(self):
+        """Recompute from the forward's RNG state, then put back the state found here, even
+        when the recomputation raises (a KeyboardInterrupt must not leave the RNG rewound),
+        as PyTorch's fork of the RNG does."""
+        if self.state is None or self.set is None:
+            yield
+            return
+        current = self.get()
+        self.set(self.state)
+        try:
+            yield
+        finally:
+            self.set(current)
 
 
 class CheckpointFunction(Function):
@@ -128,8 +140,7 @@ class CheckpointFunction(Function):
         inputs = list(ctx.inputs)
         for i, t in zip(ctx.tensor_indices, ctx.saved_tensors, strict=False):
             inputs[i] = t.detach().requires_grad_(t.requires_grad)
-        ctx.rng.restore()
-        with enable_grad():
+        with ctx.rng.forked(), enable_grad():
             outputs = ctx.run_function(*inputs)
         outputs = outputs if isinstance(outputs, tuple) else (outputs,)
         pairs = [
@@ -164,12 +175,11 @@ def _checkpoint_without_reentrant(function, args: tuple, kwargs: dict, preserve_
 
     def recompute(_grad_outputs):
         if not state["done"]:
-            state["done"] = True
-            rng.restore()
             again_start = next(_node._sequence)
-            with enable_grad():
+            with rng.forked(), enable_grad():
                 again = function(*args, **kwargs)
             _refill(dropped, nodes, _segment_nodes(again, again_start))
+            state["done"] = True  # only now: an interrupted recomputation runs again
 
     for n, _ in dropped:
         n.register_prehook(recompute)

@@ -1,0 +1,50 @@
+"""Regression tests for the differences from torch that the fuzz tests found and that were
+fixed (each fails on the code before its fix)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import graphgrad
+
+SPECIAL = [-0.0, 0.0, float("nan"), float("inf"), -float("inf"), -2.5, 3.0]
+
+
+def _both(fn, values):
+    torch = pytest.importorskip("torch")
+    ours = fn(graphgrad, graphgrad.tensor(values)).numpy()
+    theirs = fn(torch, torch.tensor(values)).numpy()
+    return ours, theirs
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda T, x: T.sign(x),  # NaN gave NaN (torch: 0), -0.0 gave -0.0 (torch: +0.0)
+        lambda T, x: T.relu(x),  # -0.0 gave +0.0 (torch keeps -0.0)
+        lambda T, x: T.nn.functional.elu(x),  # -0.0 gave +0.0
+    ],
+    ids=["sign", "relu", "elu"],
+)
+def test_special_values_and_zero_signs(fn):
+    for values in (SPECIAL, *SPECIAL):  # one tensor, and each value as a 0-d tensor
+        ours, theirs = _both(fn, values)
+        np.testing.assert_array_equal(ours, theirs)
+        assert np.array_equal(np.signbit(ours), np.signbit(theirs))
+
+
+@pytest.mark.parametrize(
+    ("input", "target", "message"),
+    [
+        ([0.5], [float("nan")], "all elements of target should be between 0 and 1"),
+        ([float("nan")], [0.5], "all elements of input should be between 0 and 1"),
+        ([0.5], [2.0], "all elements of target should be between 0 and 1"),
+        ([2.0], [3.0], "all elements of input should be between 0 and 1"),
+    ],
+)
+def test_binary_cross_entropy_checks_input_and_target_as_torch(input, target, message):
+    torch = pytest.importorskip("torch")
+    for T in (graphgrad, torch):
+        with pytest.raises(RuntimeError, match=message):
+            T.nn.functional.binary_cross_entropy(T.tensor(input), T.tensor(target))
