@@ -141,6 +141,7 @@ cuda = _Cuda()
 # Training: nn, optim, utils.data and safetensors checkpoints (issue 5).
 # The function transforms (issue 6): torch.func, and torch.vmap as its alias.
 from . import (  # noqa: E402
+    distributed,  # torch.distributed on MPI (issue 16); mpi4py loads on first use
     func,  # noqa: E402
     nn,
     optim,

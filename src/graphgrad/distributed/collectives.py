@@ -6,10 +6,10 @@ under the group's timeout (``async_op=True``: returns a ``Work`` to ``wait()`` o
 Contiguous tensors are reduced in their own memory; others through a contiguous copy.
 
 >>> import graphgrad as torch, graphgrad.distributed as dist
->>> dist.all_reduce(torch.ones(2))
+>>> dist.all_reduce(torch.ones(2))  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-ValueError: Default process group has not been initialized, please make sure to call init_process_group.
+ValueError: Default process group has not been initialized, ...
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ travel through the same timed MPI operations as tensors do.
 Like torch's, these unpickle what other ranks send: use them only between trusted ranks.
 
 >>> import graphgrad.distributed as dist
->>> dist.all_gather_object([None], {"a": 1})
+>>> dist.all_gather_object([None], {"a": 1})  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-ValueError: Default process group has not been initialized, please make sure to call init_process_group.
+ValueError: Default process group has not been initialized, ...
 """
 
 from __future__ import annotations

@@ -61,7 +61,9 @@ def check_op(op, dtype, collective: str = "all_reduce") -> None:
     if op is RedOpType.PREMUL_SUM:
         raise RuntimeError("PREMUL_SUM is not supported by the MPI backend")
     if op is RedOpType.AVG and not dtype.is_floating_point and not dtype.is_complex:
-        raise RuntimeError(f"result type Float can't be cast to the desired output type {dtype.legacy}")
+        raise RuntimeError(
+            f"result type Float can't be cast to the desired output type {dtype.legacy}"
+        )
     if op in (RedOpType.MIN, RedOpType.MAX) and dtype.is_complex:
         raise ValueError(f"{collective} does not support {op} on complex tensors")
     if op in _BITWISE and (dtype.is_floating_point or dtype.is_complex):
