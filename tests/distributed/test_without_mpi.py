@@ -81,8 +81,13 @@ def test_launcher_command_and_rank_environment():
     cmd = mpiexec_command(args)
     assert cmd[1:7] == ["-n", "4", "-f", "h", "-ppn", "2"]
     assert cmd[-3:] == ["train.py", "--lr", "0.1"]
-    env = torchrun_env({"OMPI_COMM_WORLD_RANK": "3", "OMPI_COMM_WORLD_SIZE": "4",
-                        "OMPI_COMM_WORLD_LOCAL_RANK": "1", "OMPI_COMM_WORLD_LOCAL_SIZE": "2"})  # fmt: skip
+    mpi_env = {
+        "OMPI_COMM_WORLD_RANK": "3",
+        "OMPI_COMM_WORLD_SIZE": "4",
+        "OMPI_COMM_WORLD_LOCAL_RANK": "1",
+        "OMPI_COMM_WORLD_LOCAL_SIZE": "2",
+    }
+    env = torchrun_env(mpi_env)
     assert (env["RANK"], env["LOCAL_RANK"], env["WORLD_SIZE"], env["GROUP_RANK"]) == (
         "3",
         "1",

@@ -15,7 +15,7 @@ import graphgrad as torch  # noqa: E402
 import graphgrad.distributed as dist  # noqa: E402
 import graphgrad.nn.functional as F  # noqa: E402, N812
 from graphgrad import nn  # noqa: E402
-from graphgrad.nn.parallel import DistributedDataParallel as DDP  # noqa: E402
+from graphgrad.nn.parallel import DistributedDataParallel as DDP  # noqa: E402, N817
 
 dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=20))
 R, W = dist.get_rank(), dist.get_world_size()
