@@ -51,3 +51,33 @@ def test_launcher_sets_torchrun_environment():
         f"RANK={r} LOCAL_RANK={r} WORLD_SIZE=2 LOCAL_WORLD_SIZE=2 GROUP_RANK=0 sum=1.0"
         for r in range(2)
     ]
+
+
+def test_train_digits_ddp_matches_single_process(tmp_path):
+    """examples/train_digits.py --ddp on 2 ranks ends with the single-process weights."""
+    for name in ("sklearn", "tqdm", "matplotlib", "safetensors"):
+        pytest.importorskip(name)
+    require_mpi()
+    import subprocess
+
+    import numpy as np
+
+    import graphgrad as torch
+
+    from ._mpirun import env
+
+    example = str(ROOT / "examples" / "train_digits.py")
+    common = ["--quiet", "--epochs", "1", "--dropout", "0", "--out", str(tmp_path)]
+    launcher = [sys.executable, "-m", "graphgrad.distributed.run", "--nproc-per-node", "2"]
+    outputs = []
+    for cmd in ([sys.executable, example, *common], [*launcher, example, "--ddp", *common]):
+        proc = subprocess.run(cmd, env=env(), capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        outputs.append(proc.stdout)
+    accuracy = [out.split("test accuracy ")[1].split("%")[0] for out in outputs]
+    assert accuracy[0] == accuracy[1] and "on 2 rank(s)" in outputs[1]
+    single = torch.load(tmp_path / "digits_graphgrad.ckpt")
+    ddp = torch.load(tmp_path / "digits_graphgrad_ddp2.ckpt")
+    assert list(single) == list(ddp)
+    for key in single:  # float32: the ranks' gradient sums round differently
+        np.testing.assert_allclose(ddp[key].numpy(), single[key].numpy(), rtol=0, atol=1e-5)
