@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import os
 import time
 import zlib
 
@@ -18,6 +19,9 @@ import numpy as np
 
 from ._group import DistBackendError, ProcessGroup
 from ._mpi import mpi
+
+
+_SPINS_BEFORE_YIELD = 200
 
 
 def wait_all(requests: list, pg: ProcessGroup, what: str, statuses=None) -> None:
@@ -30,7 +34,11 @@ def wait_all(requests: list, pg: ProcessGroup, what: str, statuses=None) -> None
     if testall(requests, statuses):
         return
     deadline = time.monotonic() + pg.timeout
+    spins = 0
     while not testall(requests, statuses):
+        spins += 1
+        if spins > _SPINS_BEFORE_YIELD:
+            os.sched_yield()  # ranks may outnumber cores: let the one we wait for run
         if time.monotonic() > deadline:
             error = DistBackendError(
                 f"[Rank {pg.rank()}] {what} timed out after {pg.timeout * 1000:.0f}ms: a rank "
