@@ -76,9 +76,10 @@ def time_steps(framework: str, kind: str, steps: int) -> None:
 
 
 def time_allreduce(sizes: list[int], rounds: int) -> None:
+    from mpi4py import MPI
+
     import graphgrad as gg
     import graphgrad.distributed as dist
-    from mpi4py import MPI
 
     dist.init_process_group("mpi")
     comm = MPI.COMM_WORLD

@@ -38,6 +38,7 @@ def _free_port() -> int:
 def launch(n: int, *args: str) -> dict:
     """Run dist_child.py on ``n`` ranks; rank 0's JSON line."""
     env = dict(os.environ, MASTER_ADDR="127.0.0.1", MASTER_PORT=str(_free_port()))
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
     cmd = [sys.executable, "-m", "graphgrad.distributed.run", "--nproc-per-node", str(n),
            str(HERE / "dist_child.py"), *args]  # fmt: skip
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
@@ -93,7 +94,8 @@ def main() -> None:
     print_bandwidth(bandwidth)
     print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
     if args.json:
-        data = {"steps": {"/".join(map(str, k)): v for k, v in steps.items()}, "allreduce": bandwidth}
+        data = {"steps": {"/".join(map(str, k)): v for k, v in steps.items()}}
+        data["allreduce"] = bandwidth
         args.json.write_text(json.dumps(data, indent=1))
 
 

@@ -1,5 +1,6 @@
 """What each rank runs under the launcher: sets torchrun's environment variables from MPI's
-(MPICH's Hydra or Open MPI), then runs the script as ``__main__``.
+(MPICH's Hydra or Open MPI), then runs the script as ``__main__``, as ``python script.py``
+would (the launcher runs this file directly, so nothing of graphgrad is imported before it).
 
 >>> torchrun_env({"PMI_RANK": "3", "PMI_SIZE": "4", "MPI_LOCALRANKID": "1",
 ...               "MPI_LOCALNRANKS": "2"})["GROUP_RANK"]
@@ -43,10 +44,11 @@ def main(argv: list[str]) -> None:
     as_module = argv[:1] == ["-m"]
     argv = argv[1:] if as_module else argv
     sys.argv = list(argv)
+    # sys.path[0] is this file's folder: make it what ``python script.py`` (or -m) would have
+    sys.path[0] = os.getcwd() if as_module else os.path.dirname(os.path.abspath(argv[0]))
     if as_module:
         runpy.run_module(argv[0], run_name="__main__", alter_sys=True)
     else:
-        sys.path.insert(0, os.path.dirname(os.path.abspath(argv[0])))
         runpy.run_path(argv[0], run_name="__main__")
 
 

@@ -20,7 +20,6 @@ import numpy as np
 from ._group import DistBackendError, ProcessGroup
 from ._mpi import mpi
 
-
 _SPINS_BEFORE_YIELD = 200
 
 

@@ -62,7 +62,9 @@ def mpiexec_command(args: argparse.Namespace) -> list[str]:
         cmd += ["-f", args.hostfile]
     if args.nnodes > 1:
         cmd += ["-ppn", str(args.nproc_per_node)]
-    cmd += [sys.executable, "-m", "graphgrad.distributed._rank_env"]
+    # _rank_env.py runs as a file, not as a module of graphgrad: importing graphgrad (and NumPy)
+    # before the script could set its own environment (thread counts) would be a surprise.
+    cmd += [sys.executable, str(Path(__file__).with_name("_rank_env.py"))]
     cmd += ["-m"] if args.module else []
     return cmd + [args.script, *args.script_args]
 
