@@ -85,24 +85,25 @@ def time_allreduce(sizes: list[int], rounds: int) -> None:
     comm = MPI.COMM_WORLD
     out = {}
     for nbytes in sizes:
-        a = np.ones(nbytes // 4, dtype=np.float32)
+        a, control = np.ones(nbytes // 4, np.float32), np.ones(nbytes // 4, np.float32)
         t = gg.ones(nbytes // 4)
-        raw, ours = [], []
-        for _ in range(rounds):  # alternate, so both see the same machine load
-            comm.Barrier()
-            start = time.perf_counter()
-            comm.Allreduce(MPI.IN_PLACE, a, MPI.SUM)
-            raw.append(time.perf_counter() - start)
-            comm.Barrier()
-            start = time.perf_counter()
-            dist.all_reduce(t)
-            ours.append(time.perf_counter() - start)
-        ratios = np.array(ours) / np.array(raw)
-        out[nbytes] = {
-            "raw_s": float(np.median(raw)),
-            "ours_s": float(np.median(ours)),
-            "ratio": float(np.median(ratios)),
+        calls = {
+            "raw": lambda: comm.Allreduce(MPI.IN_PLACE, a, MPI.SUM),
+            "ours": lambda: dist.all_reduce(t),
+            "control": lambda: comm.Allreduce(MPI.IN_PLACE, control, MPI.SUM),
         }
+        times = {k: [] for k in calls}
+        for _ in range(rounds):  # alternate, so all see the same machine load
+            for name, call in calls.items():
+                comm.Barrier()
+                start = time.perf_counter()
+                call()
+                times[name].append(time.perf_counter() - start)
+        raw = np.array(times["raw"])
+        out[nbytes] = {f"{k}_s": float(np.median(v)) for k, v in times.items()}
+        out[nbytes].update({f"{k}_min_s": float(np.min(v)) for k, v in times.items()})
+        out[nbytes]["ratio"] = float(np.median(np.array(times["ours"]) / raw))
+        out[nbytes]["control_ratio"] = float(np.median(np.array(times["control"]) / raw))
     if comm.Get_rank() == 0:
         print(json.dumps(out))
 

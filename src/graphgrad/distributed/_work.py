@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import os
 import time
-import zlib
-
-import numpy as np
 
 from ._group import DistBackendError, ProcessGroup
 from ._mpi import mpi
 
-_SPINS_BEFORE_YIELD = 200
+# Spin this long before yielding the core at each poll (as MPI's own waits spin, then yield).
+_SPIN_SECONDS = 0.001
 
 
 def wait_all(requests: list, pg: ProcessGroup, what: str, statuses=None) -> None:
@@ -32,13 +30,13 @@ def wait_all(requests: list, pg: ProcessGroup, what: str, statuses=None) -> None
     testall = mpi().Request.Testall
     if testall(requests, statuses):
         return
-    deadline = time.monotonic() + pg.timeout
-    spins = 0
+    now = time.monotonic()
+    deadline, yield_after = now + pg.timeout, now + _SPIN_SECONDS
     while not testall(requests, statuses):
-        spins += 1
-        if spins > _SPINS_BEFORE_YIELD:
+        now = time.monotonic()
+        if now > yield_after:
             os.sched_yield()  # ranks may outnumber cores: let the one we wait for run
-        if time.monotonic() > deadline:
+        if now > deadline:
             error = DistBackendError(
                 f"[Rank {pg.rank()}] {what} timed out after {pg.timeout * 1000:.0f}ms: a rank "
                 "did not join it (it may have died, hung, or be running another collective)"
@@ -53,40 +51,19 @@ def check_usable(pg: ProcessGroup) -> None:
         raise DistBackendError(f"the process group is unusable after an earlier error: {pg.broken}")
 
 
-def check_same(pg: ProcessGroup, description: str) -> None:
-    """Every rank must run the same collective on tensors of the same shape and dtype.
-
-    One small all-reduce of a fingerprint (its max and its negated max) tells every rank at
-    once whether all agree; only on a mismatch do they exchange descriptions for the error.
-    """
-    MPI = mpi()
-    h = zlib.crc32(description.encode())
-    mine = np.array([h, -h], dtype=np.int64)
-    result = np.empty(2, dtype=np.int64)
-    wait_all([pg.comm.Iallreduce(mine, result, MPI.MAX)], pg, description)
-    if result[0] == h and result[1] == -h:
-        return
-    described = pg.comm.allgather(description)
-    me = pg.rank()
-    other = next(i for i, d in enumerate(described) if d != description)
-    raise RuntimeError(
-        "Detected mismatch between collectives on ranks. "
-        f"Rank {pg.ranks[me]} is running collective: {description}, but Rank "
-        f"{pg.ranks[other]} is running collective: {described[other]}"
-    )
-
-
 class Work:
     """A started collective or point-to-point operation (``async_op=True``).
 
     Parameters: ``requests`` the MPI requests, ``pg`` the group (for its timeout), ``what``
-    its name for errors, ``finish`` run once when it completes, ``result`` its tensors.
+    its name for errors, ``finish`` run once when it completes, ``result`` its tensors,
+    ``check`` the ranks' fingerprint exchange (``_fingerprint.Check``), verified first.
 
     >>> w = Work([], None, "noop"); w.is_completed()
     True
     """
 
-    def __init__(self, requests, pg, what, finish=None, result=()) -> None:
+    def __init__(self, requests, pg, what, finish=None, result=(), check=None) -> None:
+        self._check = check
         self._requests = list(requests)
         self._pg, self._what = pg, what
         self._finish = finish
@@ -112,6 +89,10 @@ class Work:
             if timeout is not None:
                 pg = ProcessGroup(pg.comm, pg.ranks, timeout.total_seconds())
             try:
+                if self._check is not None:  # first: do all ranks run this same collective?
+                    wait_all([self._check.request], pg, self._what)
+                    self._check.verify()
+                    self._check = None
                 wait_all(self._requests, pg, self._what, self.statuses)
             finally:
                 self._pg.broken = self._pg.broken or pg.broken
@@ -120,8 +101,14 @@ class Work:
 
     def is_completed(self) -> bool:
         """Whether it has finished (checked without blocking)."""
-        if not self._done and mpi().Request.Testall(self._requests, self.statuses):
-            self._complete()
+        if self._done:
+            return True
+        testall = mpi().Request.Testall
+        if self._check is not None and not testall([self._check.request]):
+            return False
+        if testall(self._requests, self.statuses):
+            self.wait()
+        return self._done
         return self._done
 
     def is_success(self) -> bool:

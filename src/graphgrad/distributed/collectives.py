@@ -17,9 +17,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
+from ._fingerprint import start_check
 from ._group import ProcessGroup, resolve
 from ._mpi import mpi
-from ._work import Work, check_same, check_usable
+from ._work import Work, check_usable
 from .reduce_op import RedOpType, ReduceOp, check_op, mpi_op
 
 
@@ -50,12 +51,6 @@ def _check_tensor(t, name: str = "tensor") -> Tensor:
 
 def _shape(t: Tensor) -> str:
     return "(" + ", ".join(str(d) for d in t.shape) + ")"
-
-
-def _describe(what: str, t: Tensor, **extra) -> str:
-    parts = [f"OpType={what}", f"TensorShape={list(t.shape)}", f"TensorDtype={t.dtype}"]
-    parts += [f"{k}={v}" for k, v in extra.items()]
-    return "CollectiveFingerPrint(" + ", ".join(parts) + ")"
 
 
 def _group(group: ProcessGroup | None) -> ProcessGroup | None:
@@ -100,7 +95,7 @@ def all_reduce(tensor: Tensor, op=ReduceOp.SUM, group=None, async_op: bool = Fal
     if pg is None:
         return None
     check_op(op, tensor.dtype)
-    check_same(pg, _describe("ALLREDUCE", tensor, op=op.name))
+    check = start_check(pg, "ALLREDUCE", tensor, op=op)
     buf = _Buffer(tensor)
     is_bool = tensor.dtype.np == np.bool_
     req = pg.comm.Iallreduce(mpi().IN_PLACE, buf.array, mpi_op(op, is_bool))
@@ -109,7 +104,7 @@ def all_reduce(tensor: Tensor, op=ReduceOp.SUM, group=None, async_op: bool = Fal
         _averaged(buf.array, op, pg.size())
         buf.store()
 
-    return _finish(Work([req], pg, "all_reduce", finish, [tensor]), async_op)
+    return _finish(Work([req], pg, "all_reduce", finish, [tensor], check=check), async_op)
 
 
 def broadcast(tensor: Tensor, src: int = 0, group=None, async_op: bool = False):
@@ -123,10 +118,10 @@ def broadcast(tensor: Tensor, src: int = 0, group=None, async_op: bool = False):
     if pg is None:
         return None
     root = _root(pg, src, "broadcast")
-    check_same(pg, _describe("BROADCAST", tensor, src=src))
+    check = start_check(pg, "BROADCAST", tensor, root=src)
     buf = _Buffer(tensor)
     req = pg.comm.Ibcast(buf.array, root)
-    return _finish(Work([req], pg, "broadcast", buf.store, [tensor]), async_op)
+    return _finish(Work([req], pg, "broadcast", buf.store, [tensor], check=check), async_op)
 
 
 def reduce(tensor: Tensor, dst: int = 0, op=ReduceOp.SUM, group=None, async_op: bool = False):
@@ -141,7 +136,7 @@ def reduce(tensor: Tensor, dst: int = 0, op=ReduceOp.SUM, group=None, async_op: 
         return None
     check_op(op, tensor.dtype, "reduce")
     root = _root(pg, dst, "reduce")
-    check_same(pg, _describe("REDUCE", tensor, op=op.name, dst=dst))
+    check = start_check(pg, "REDUCE", tensor, op=op, root=dst)
     buf = _Buffer(tensor)
     mop = mpi_op(op, tensor.dtype.np == np.bool_)
     if pg.rank() == root:
@@ -153,7 +148,7 @@ def reduce(tensor: Tensor, dst: int = 0, op=ReduceOp.SUM, group=None, async_op: 
 
     else:
         req, finish = pg.comm.Ireduce(buf.array, None, mop, root), None
-    return _finish(Work([req], pg, "reduce", finish, [tensor]), async_op)
+    return _finish(Work([req], pg, "reduce", finish, [tensor], check=check), async_op)
 
 
 def _check_list(tensors, tensor: Tensor, pg: ProcessGroup, what: str) -> None:
@@ -196,12 +191,12 @@ def all_gather(tensor_list: list, tensor: Tensor, group=None, async_op: bool = F
     if pg is None:
         return None
     _check_list(tensor_list, tensor, pg, "allgather")
-    check_same(pg, _describe("ALLGATHER", tensor))
+    check = start_check(pg, "ALLGATHER", tensor)
     send = np.ascontiguousarray(tensor._data).reshape(-1)
     flat = np.empty(send.size * pg.size(), dtype=send.dtype)
     req = pg.comm.Iallgather(send, flat)
     finish = lambda: _scatter_into(tensor_list, flat)
-    return _finish(Work([req], pg, "all_gather", finish, tensor_list), async_op)
+    return _finish(Work([req], pg, "all_gather", finish, tensor_list, check=check), async_op)
 
 
 def _check_multiple(big: Tensor, small: Tensor, pg: ProcessGroup, what: str) -> None:
@@ -226,20 +221,22 @@ def all_gather_into_tensor(output_tensor: Tensor, input_tensor: Tensor, group=No
     if pg is None:
         return None
     _check_multiple(output_tensor, input_tensor, pg, "all_gather_into_tensor")
-    check_same(pg, _describe("ALLGATHER_INTO_TENSOR", input_tensor))
+    check = start_check(pg, "ALLGATHER_INTO_TENSOR", input_tensor)
     out = _Buffer(output_tensor)
     req = pg.comm.Iallgather(np.ascontiguousarray(input_tensor._data).reshape(-1), out.array)
-    return _finish(Work([req], pg, "all_gather_into_tensor", out.store, [output_tensor]), async_op)
+    return _finish(
+        Work([req], pg, "all_gather_into_tensor", out.store, [output_tensor], check=check), async_op
+    )
 
 
-def _reduce_scatter_flat(out: _Buffer, flat: np.ndarray, op, pg: ProcessGroup, what: str):
+def _reduce_scatter_flat(out: _Buffer, flat: np.ndarray, op, pg: ProcessGroup, what: str, check):
     req = pg.comm.Ireduce_scatter_block(flat, out.array, mpi_op(op, flat.dtype == np.bool_))
 
     def finish():
         _averaged(out.array, op, pg.size())
         out.store()
 
-    return Work([req], pg, what, finish, [out.tensor])
+    return Work([req], pg, what, finish, [out.tensor], check=check)
 
 
 def reduce_scatter(output: Tensor, input_list: list, op=ReduceOp.SUM, group=None,
@@ -255,9 +252,9 @@ def reduce_scatter(output: Tensor, input_list: list, op=ReduceOp.SUM, group=None
         return None
     check_op(op, output.dtype, "reduce_scatter")
     _check_list(input_list, output, pg, "reduce_scatter")
-    check_same(pg, _describe("REDUCE_SCATTER", output, op=op.name))
+    check = start_check(pg, "REDUCE_SCATTER", output, op=op)
     flat = np.concatenate([np.ascontiguousarray(t._data).reshape(-1) for t in input_list])
-    work = _reduce_scatter_flat(_Buffer(output), flat, op, pg, "reduce_scatter")
+    work = _reduce_scatter_flat(_Buffer(output), flat, op, pg, "reduce_scatter", check)
     return _finish(work, async_op)
 
 
@@ -275,9 +272,9 @@ def reduce_scatter_tensor(output: Tensor, input: Tensor, op=ReduceOp.SUM, group=
         return None
     check_op(op, output.dtype, "reduce_scatter_tensor")
     _check_multiple(input, output, pg, "reduce_scatter_tensor")
-    check_same(pg, _describe("REDUCE_SCATTER_TENSOR", output, op=op.name))
+    check = start_check(pg, "REDUCE_SCATTER_TENSOR", output, op=op)
     flat = np.ascontiguousarray(input._data).reshape(-1)
-    work = _reduce_scatter_flat(_Buffer(output), flat, op, pg, "reduce_scatter_tensor")
+    work = _reduce_scatter_flat(_Buffer(output), flat, op, pg, "reduce_scatter_tensor", check)
     return _finish(work, async_op)
 
 
@@ -303,12 +300,12 @@ def gather(tensor: Tensor, gather_list=None, dst: int = 0, group=None, async_op:
     _root_list(gather_list, is_root, "gather_list", "destination")
     if is_root:
         _check_list(gather_list, tensor, pg, "gather")
-    check_same(pg, _describe("GATHER", tensor, dst=dst))
+    check = start_check(pg, "GATHER", tensor, root=dst)
     send = np.ascontiguousarray(tensor._data).reshape(-1)
     flat = np.empty(send.size * pg.size(), dtype=send.dtype) if is_root else None
     req = pg.comm.Igather(send, flat, root)
     finish = (lambda: _scatter_into(gather_list, flat)) if is_root else None
-    return _finish(Work([req], pg, "gather", finish, gather_list or []), async_op)
+    return _finish(Work([req], pg, "gather", finish, gather_list or [], check=check), async_op)
 
 
 def scatter(tensor: Tensor, scatter_list=None, src: int = 0, group=None, async_op: bool = False):
@@ -326,13 +323,13 @@ def scatter(tensor: Tensor, scatter_list=None, src: int = 0, group=None, async_o
     _root_list(scatter_list, is_root, "scatter_list", "source")
     if is_root:
         _check_list(scatter_list, tensor, pg, "scatter")
-    check_same(pg, _describe("SCATTER", tensor, src=src))
+    check = start_check(pg, "SCATTER", tensor, root=src)
     flat = None
     if is_root:
         flat = np.concatenate([np.ascontiguousarray(t._data).reshape(-1) for t in scatter_list])
     out = _Buffer(tensor)
     req = pg.comm.Iscatter(flat, out.array, root)
-    return _finish(Work([req], pg, "scatter", out.store, [tensor]), async_op)
+    return _finish(Work([req], pg, "scatter", out.store, [tensor], check=check), async_op)
 
 
 def barrier(group=None, async_op: bool = False, device_ids=None):

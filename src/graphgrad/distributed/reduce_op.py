@@ -70,27 +70,27 @@ def check_op(op, dtype, collective: str = "all_reduce") -> None:
         raise RuntimeError(f"Cannot use ReduceOp.{op.name} with non-integral dtype")
 
 
+_MPI_OPS: dict = {}  # (op, is_bool) -> MPI.Op, filled on first use (MPI loads lazily)
+
+
+def _build_mpi_ops() -> None:
+    MPI = mpi()
+    numeric = {
+        RedOpType.SUM: MPI.SUM, RedOpType.AVG: MPI.SUM, RedOpType.PRODUCT: MPI.PROD,
+        RedOpType.MIN: MPI.MIN, RedOpType.MAX: MPI.MAX, RedOpType.BAND: MPI.BAND,
+        RedOpType.BOR: MPI.BOR, RedOpType.BXOR: MPI.BXOR,
+    }  # fmt: skip
+    logical = {
+        RedOpType.SUM: MPI.LOR, RedOpType.AVG: MPI.LOR, RedOpType.MAX: MPI.LOR,
+        RedOpType.BOR: MPI.LOR, RedOpType.PRODUCT: MPI.LAND, RedOpType.MIN: MPI.LAND,
+        RedOpType.BAND: MPI.LAND, RedOpType.BXOR: MPI.LXOR,
+    }  # fmt: skip
+    _MPI_OPS.update({(op, False): v for op, v in numeric.items()})
+    _MPI_OPS.update({(op, True): v for op, v in logical.items()})
+
+
 def mpi_op(op: RedOpType, is_bool: bool):
     """The MPI operation for ``op`` (AVG sums; the caller divides)."""
-    MPI = mpi()
-    if is_bool:
-        return {
-            RedOpType.SUM: MPI.LOR,
-            RedOpType.AVG: MPI.LOR,
-            RedOpType.MAX: MPI.LOR,
-            RedOpType.BOR: MPI.LOR,
-            RedOpType.PRODUCT: MPI.LAND,
-            RedOpType.MIN: MPI.LAND,
-            RedOpType.BAND: MPI.LAND,
-            RedOpType.BXOR: MPI.LXOR,
-        }[op]
-    return {
-        RedOpType.SUM: MPI.SUM,
-        RedOpType.AVG: MPI.SUM,
-        RedOpType.PRODUCT: MPI.PROD,
-        RedOpType.MIN: MPI.MIN,
-        RedOpType.MAX: MPI.MAX,
-        RedOpType.BAND: MPI.BAND,
-        RedOpType.BOR: MPI.BOR,
-        RedOpType.BXOR: MPI.BXOR,
-    }[op]
+    if not _MPI_OPS:
+        _build_mpi_ops()
+    return _MPI_OPS[op, is_bool]

@@ -240,17 +240,23 @@ def check_argument_errors():
 
 
 def check_mismatched_shapes_raise_on_every_rank():
-    expect_error(
-        RuntimeError,
-        "Detected mismatch between collectives on ranks",
-        lambda: dist.all_reduce(torch.ones(2 + R)),
-    )
-    expect_error(  # same shape, different dtype
-        RuntimeError,
-        "Detected mismatch",
-        lambda: dist.all_reduce(torch.ones(2, dtype=torch.float64 if R else torch.float32)),
-    )
-    t = torch.ones(2)  # and the group still works afterwards
+    other = 1 if R == 0 else 0  # the first rank whose call differs from this rank's
+    cases = [
+        ((2 + R,), torch.float32, [2 + other]),
+        ((2,), torch.float64 if R else torch.float32, [2]),
+    ]
+    for shape, dtype, other_shape in cases:
+        sub = dist.new_group()  # a mismatch retires its group: the others stay usable
+        expect_error(
+            RuntimeError,
+            f"Detected mismatch between collectives on ranks. Rank {R} is running collective: "
+            f"CollectiveFingerPrint(OpType=ALLREDUCE, TensorShape={list(shape)}, "
+            f"TensorDtype={dtype}, ReduceOp=SUM), but Rank {other} is running collective: "
+            f"CollectiveFingerPrint(OpType=ALLREDUCE, TensorShape={other_shape}",
+            lambda: dist.all_reduce(torch.ones(shape, dtype=dtype), group=sub),
+        )
+        expect_error(RuntimeError, "unusable", lambda: dist.barrier(group=sub))
+    t = torch.ones(2)
     dist.all_reduce(t)
     assert t.tolist() == [W, W]
 
