@@ -3,7 +3,6 @@ is no MPI: the distributed tests need mpi4py and an ``mpiexec`` (``pip install m
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -11,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from graphgrad.distributed import is_available
 
 WORKERS = Path(__file__).resolve().parent / "workers"
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +24,7 @@ def mpiexec() -> str | None:
 
 
 def require_mpi() -> str:
-    if importlib.util.find_spec("mpi4py") is None:
+    if not is_available():
         pytest.skip("MPI tests skipped: mpi4py is not installed (pip install mpi4py mpich)")
     exe = mpiexec()
     if exe is None:

@@ -28,13 +28,21 @@ NOT_INIT = (
         lambda: dist.all_gather_object([None], 1),
         lambda: dist.new_group([0]),
         lambda: gg.nn.parallel.DistributedDataParallel(gg.nn.Linear(2, 2)),
-        lambda: DistributedSampler(range(4)),
     ],
 )
 def test_calls_before_init_raise_torch_error(call):
     with pytest.raises(ValueError) as info:
         call()
     assert str(info.value) == NOT_INIT
+
+
+def test_sampler_needs_the_process_group_or_its_numbers():
+    if dist.is_available():
+        with pytest.raises(ValueError, match="Default process group has not been initialized"):
+            DistributedSampler(range(4))
+    else:  # torch's words where its distributed package is not built
+        with pytest.raises(RuntimeError, match="Requires distributed package to be available"):
+            DistributedSampler(range(4))
 
 
 def test_state_before_init():
@@ -76,10 +84,10 @@ def test_sampler_rank_out_of_range():
 
 
 def test_launcher_command_and_rank_environment():
-    args = _parser().parse_args(["--nproc_per_node", "2", "--nnodes", "2", "--hostfile", "h",
-                                 "train.py", "--lr", "0.1"])  # fmt: skip
+    argv = ["--nproc_per_node", "2", "--nnodes", "2", "--hostfile", "h", "--mpiexec", "mpiexec"]
+    args = _parser().parse_args([*argv, "train.py", "--lr", "0.1"])
     cmd = mpiexec_command(args)
-    assert cmd[1:7] == ["-n", "4", "-f", "h", "-ppn", "2"]
+    assert cmd[:7] == ["mpiexec", "-n", "4", "-f", "h", "-ppn", "2"]
     assert cmd[-3:] == ["train.py", "--lr", "0.1"]
     mpi_env = {
         "OMPI_COMM_WORLD_RANK": "3",

@@ -14,7 +14,10 @@ _MPI = None
 
 def mpi_available() -> bool:
     """Whether ``mpi4py`` (and so an MPI library) can be imported."""
-    return importlib.util.find_spec("mpi4py") is not None
+    try:
+        return importlib.util.find_spec("mpi4py") is not None
+    except (ImportError, ValueError):  # ValueError: blocked with sys.modules["mpi4py"] = None
+        return False
 
 
 def mpi():

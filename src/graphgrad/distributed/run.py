@@ -9,8 +9,9 @@ to mpiexec as ``-f``; one host name a line, as MPICH's Hydra reads it). Every ma
 same Python environment at the same path. ``--mpiexec`` picks another launcher (Open MPI's
 ``mpirun`` also works: the ranks read their numbers from either MPI's environment).
 
->>> mpiexec_command(_parser().parse_args(["--nproc-per-node", "2", "t.py", "-x"]))[1:3]
-['-n', '2']
+>>> args = ["--nproc-per-node", "2", "--mpiexec", "mpiexec", "t.py", "-x"]
+>>> mpiexec_command(_parser().parse_args(args))[:3]
+['mpiexec', '-n', '2']
 """
 
 from __future__ import annotations
