@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 
@@ -46,7 +47,8 @@ def test_launcher_sets_torchrun_environment():
         cmd, env=env(), cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    lines = sorted(line for line in proc.stdout.splitlines() if line.startswith("RANK="))
+    # (two ranks share the pipe: their lines may run together, so match, not split)
+    lines = sorted(re.findall(r"RANK=\d .*?sum=[\d.]+", proc.stdout))
     assert lines == [
         f"RANK={r} LOCAL_RANK={r} WORLD_SIZE=2 LOCAL_WORLD_SIZE=2 GROUP_RANK=0 sum=1.0"
         for r in range(2)
