@@ -11,6 +11,15 @@ import lines below by ``import torch``, ``from torch import nn, optim``,
 
     python examples/train_digits.py            # graphgrad
     python examples/train_digits.py --backend torch
+
+``--ddp`` trains data-parallel, one shard of each batch a rank, with DistributedDataParallel
+and DistributedSampler, as a torch.distributed script does. Start it with the launcher:
+
+    python -m graphgrad.distributed.run --nproc-per-node 2 examples/train_digits.py --ddp
+
+With ``--dropout 0`` it ends with the single-process run's weights (up to float32 rounding of
+the gradient sums) and accuracy: each rank's dropout masks are its own, so with dropout the
+runs differ as much as two seeds do.
 """
 
 from __future__ import annotations
@@ -46,7 +55,7 @@ def use_backend(name: str) -> None:
     DataLoader, TensorDataset = data.DataLoader, data.TensorDataset
 
 
-def make_model():
+def make_model(dropout: float = 0.2):
     class DigitsCNN(nn.Module):
         def __init__(self):
             super().__init__()
@@ -59,7 +68,7 @@ def make_model():
             )
             self.classifier = nn.Sequential(
                 nn.Flatten(),
-                nn.Dropout(0.2),
+                nn.Dropout(dropout),
                 nn.Linear(32 * 4 * 4, 64),
                 nn.ReLU(),
                 nn.Linear(64, 10),
@@ -79,7 +88,7 @@ def load_data(seed: int = 0):
     images = digits.images.astype(np.float32)[:, None] / 16.0
     labels = digits.target.astype(np.int64)
     order = np.random.default_rng(seed).permutation(len(labels))
-    cut = int(0.8 * len(labels))
+    cut = int(0.8 * len(labels)) // 6 * 6  # so 1, 2 or 3 ranks get equal shards
     train, test = order[:cut], order[cut:]
     mean, std = images[train].mean(), images[train].std()
     images = (images - mean) / std
@@ -94,26 +103,56 @@ def accuracy(model, x, y) -> float:
     return (predicted == y).float().mean().item()
 
 
-def train(epochs: int, batch_size: int, lr: float, show_progress: bool = True):
+class Ranks:
+    """This process's place among the training processes: one process, or a DDP rank."""
+
+    def __init__(self, ddp: bool) -> None:
+        self.ddp = ddp
+        self.dist = importlib.import_module(f"{torch.__name__}.distributed") if ddp else None
+        if ddp:
+            self.dist.init_process_group("gloo")
+        self.rank = self.dist.get_rank() if ddp else 0
+        self.world = self.dist.get_world_size() if ddp else 1
+
+    def wrap(self, model):
+        return torch.nn.parallel.DistributedDataParallel(model) if self.ddp else model
+
+    def total(self, value: float) -> float:
+        """``value`` summed over the ranks."""
+        if not self.ddp:
+            return value
+        t = torch.tensor([value], dtype=torch.float64)
+        self.dist.all_reduce(t)
+        return t.item()
+
+
+def train(epochs: int, batch_size: int, lr: float, show_progress: bool = True,
+          dropout: float = 0.2, ranks: Ranks | None = None):  # fmt: skip
     from tqdm import tqdm
 
+    ranks = ranks or Ranks(ddp=False)
+    if batch_size % ranks.world:
+        raise SystemExit(f"--batch-size {batch_size} must divide among {ranks.world} ranks")
+    data = importlib.import_module(f"{torch.__name__}.utils.data.distributed")
     torch.manual_seed(0)
     (x_train, y_train), (x_test, y_test) = load_data()
     x_test, y_test = torch.tensor(x_test), torch.tensor(y_test)
-    loader = DataLoader(
-        TensorDataset(torch.tensor(x_train), torch.tensor(y_train)),
-        batch_size=batch_size,
-        shuffle=True,
-        generator=torch.Generator().manual_seed(0),
-    )
-    model = make_model()
+    dataset = TensorDataset(torch.tensor(x_train), torch.tensor(y_train))
+    # The same shuffled order in every mode; rank r takes every world-th sample of it, so the
+    # ranks' batches together are the single process's batch.
+    sampler = data.DistributedSampler(dataset, ranks.world, ranks.rank, shuffle=True, seed=0)
+    loader = DataLoader(dataset, batch_size=batch_size // ranks.world, sampler=sampler)
+    net = make_model(dropout)
+    model = ranks.wrap(net)
     optimizer = optim.Adam(model.parameters(), lr=lr)
     scheduler = optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=lr, epochs=epochs, steps_per_epoch=len(loader)
     )
     history = {"loss": [], "accuracy": []}
-    bar = tqdm(range(epochs), desc=f"{torch.__name__}", disable=not show_progress)
-    for _ in bar:
+    quiet = not show_progress or ranks.rank != 0
+    bar = tqdm(range(epochs), desc=f"{torch.__name__}", disable=quiet)
+    for epoch in bar:
+        sampler.set_epoch(epoch)
         total, seen = 0.0, 0
         for x, y in loader:
             optimizer.zero_grad()
@@ -123,10 +162,10 @@ def train(epochs: int, batch_size: int, lr: float, show_progress: bool = True):
             scheduler.step()
             total += loss.item() * len(y)
             seen += len(y)
-        history["loss"].append(total / seen)
-        history["accuracy"].append(accuracy(model, x_test, y_test))
+        history["loss"].append(ranks.total(total) / ranks.total(seen))
+        history["accuracy"].append(accuracy(net, x_test, y_test))
         bar.set_postfix(loss=f"{history['loss'][-1]:.4f}", acc=f"{history['accuracy'][-1]:.4f}")
-    return model, history, (x_test, y_test)
+    return net, history, (x_test, y_test)
 
 
 def plot(history: dict, path: Path) -> None:
@@ -164,6 +203,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "digits")
     parser.add_argument("--backend", default="graphgrad", help="graphgrad or torch")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--dropout", type=float, default=0.2)
+    parser.add_argument("--ddp", action="store_true", help="data-parallel (use the launcher)")
     args = parser.parse_args(argv)
     if args.backend != "graphgrad":
         use_backend(args.backend)
@@ -171,23 +212,33 @@ def main(argv: list[str] | None = None) -> dict:
 
     start = time.perf_counter()
     with one_blas_thread():
+        ranks = Ranks(args.ddp)
         model, history, (x_test, y_test) = train(
-            args.epochs, args.batch_size, args.lr, not args.quiet
+            args.epochs, args.batch_size, args.lr, not args.quiet, args.dropout, ranks
         )
     seconds = time.perf_counter() - start
+    if ranks.rank != 0:  # every rank holds the same model: rank 0 reports
+        return {"accuracy": history["accuracy"][-1], "seconds": seconds}
     plot(history, args.out / f"digits_{torch.__name__}.png")
 
-    checkpoint = args.out / f"digits_{torch.__name__}.ckpt"
+    suffix = f"_ddp{ranks.world}" if args.ddp else ""
+    checkpoint = args.out / f"digits_{torch.__name__}{suffix}.ckpt"
     torch.save(model.state_dict(), checkpoint)
-    restored = make_model()
+    restored = make_model(args.dropout)
     restored.load_state_dict(torch.load(checkpoint))
     final, reloaded = history["accuracy"][-1], accuracy(restored, x_test, y_test)
     print(
         f"{torch.__name__}: test accuracy {100 * final:.2f}% after {args.epochs} epochs in "
-        f"{seconds:.1f}s; reloaded checkpoint {100 * reloaded:.2f}%; plot and checkpoint in "
+        f"{seconds:.1f}s on {ranks.world} rank(s); reloaded checkpoint {100 * reloaded:.2f}%; plot and checkpoint in "
         f"{args.out}"
     )
-    return {"accuracy": final, "reloaded": reloaded, "seconds": seconds, "out": args.out}
+    return {
+        "accuracy": final,
+        "reloaded": reloaded,
+        "seconds": seconds,
+        "out": args.out,
+        "checkpoint": checkpoint,
+    }
 
 
 if __name__ == "__main__":

@@ -140,6 +140,7 @@ def numel(input: Tensor) -> int:
 from . import (  # noqa: E402
     backends,
     cuda,
+    distributed,  # torch.distributed on MPI (issue 16); mpi4py loads on first use
     func,
     nn,
     optim,

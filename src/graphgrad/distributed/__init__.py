@@ -1,0 +1,83 @@
+"""``graphgrad.distributed``: torch.distributed for CPU training, on MPI (through mpi4py).
+
+Start the ranks with ``python -m graphgrad.distributed.run --nproc-per-node N script.py`` (or
+``mpiexec -n N python script.py``), then call ``init_process_group("gloo")`` (or "mpi"): MPI
+already knows every rank, so no address, port or store is needed. Every collective waits at most
+the group's ``timeout`` (default 30 minutes) for the other ranks, then raises DistBackendError.
+
+>>> import graphgrad.distributed as dist
+>>> dist.is_initialized()
+False
+"""
+
+from __future__ import annotations
+
+from ._group import (
+    DistBackendError,
+    DistError,
+    ProcessGroup,
+    default_pg_timeout,
+    destroy_process_group,
+    get_backend,
+    get_rank,
+    get_world_size,
+    group,
+    init_process_group,
+    is_available,
+    is_initialized,
+    new_group,
+)
+from ._work import Work
+from .collectives import (
+    all_gather,
+    all_gather_into_tensor,
+    all_reduce,
+    barrier,
+    broadcast,
+    gather,
+    irecv,
+    isend,
+    recv,
+    reduce,
+    reduce_scatter,
+    reduce_scatter_tensor,
+    scatter,
+    send,
+)
+from .objects import all_gather_object, broadcast_object_list, gather_object
+from .reduce_op import ReduceOp
+
+__all__ = [
+    "DistBackendError",
+    "DistError",
+    "ProcessGroup",
+    "ReduceOp",
+    "Work",
+    "all_gather",
+    "all_gather_into_tensor",
+    "all_gather_object",
+    "all_reduce",
+    "barrier",
+    "broadcast",
+    "broadcast_object_list",
+    "default_pg_timeout",
+    "destroy_process_group",
+    "gather",
+    "gather_object",
+    "get_backend",
+    "get_rank",
+    "get_world_size",
+    "group",
+    "init_process_group",
+    "irecv",
+    "is_available",
+    "is_initialized",
+    "isend",
+    "new_group",
+    "recv",
+    "reduce",
+    "reduce_scatter",
+    "reduce_scatter_tensor",
+    "scatter",
+    "send",
+]

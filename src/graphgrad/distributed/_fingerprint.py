@@ -1,0 +1,81 @@
+"""Every rank must run the same collective on tensors of the same shape and dtype (torch checks
+this with TORCH_DISTRIBUTED_DEBUG=DETAIL; here it is always on).
+
+Each rank's collective is described by a fixed-size int64 vector (operation, dtype, reduce op,
+root, shape) that an all-gather posted together with the data operation delivers: the check
+costs no extra wait, and on a mismatch every rank can say what every other rank was running.
+
+>>> import graphgrad as torch
+>>> describe(fingerprint("ALLREDUCE", torch.ones(2, 3)))
+'CollectiveFingerPrint(OpType=ALLREDUCE, TensorShape=[2, 3], TensorDtype=torch.float32)'
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from .. import dtypes
+from ._group import ProcessGroup
+
+_OP_TYPES = ("ALLREDUCE", "BROADCAST", "REDUCE", "ALLGATHER", "ALLGATHER_INTO_TENSOR",
+             "REDUCE_SCATTER", "REDUCE_SCATTER_TENSOR", "GATHER", "SCATTER")  # fmt: skip
+_DTYPES = (
+    dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128,
+    dtypes.uint8, dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64, dtypes.bool_,
+)  # fmt: skip
+_LEN, _DIMS = 16, 10  # room for 10 dims; longer shapes keep a hash of the rest
+
+
+def fingerprint(op_type: str, tensor, op=None, root: int | None = None) -> np.ndarray:
+    """The vector that describes one rank's collective call."""
+    shape = tensor._data.shape
+    head = [_OP_TYPES.index(op_type), _DTYPES.index(tensor.dtype)]
+    head += [-1 if op is None else op.value, -1 if root is None else root, len(shape)]
+    dims = list(shape[:_DIMS]) + [-1] * (_DIMS - min(len(shape), _DIMS))
+    rest = zlib.crc32(repr(shape[_DIMS:]).encode()) if len(shape) > _DIMS else -1
+    return np.array(head + dims + [rest], dtype=np.int64)
+
+
+def describe(vec: np.ndarray) -> str:
+    from .reduce_op import RedOpType
+
+    ndim = int(vec[4])
+    shape = [int(d) for d in vec[5 : 5 + min(ndim, _DIMS)]] + (["..."] if ndim > _DIMS else [])
+    parts = [f"OpType={_OP_TYPES[vec[0]]}", f"TensorShape={shape}"]
+    parts.append(f"TensorDtype={_DTYPES[vec[1]]}")
+    if vec[2] >= 0:
+        parts.append(f"ReduceOp={RedOpType(int(vec[2])).name}")
+    if vec[3] >= 0:
+        parts.append(f"Root={int(vec[3])}")
+    return "CollectiveFingerPrint(" + ", ".join(parts) + ")"
+
+
+class Check:
+    """The all-gather of the ranks' fingerprints, started before the data operation."""
+
+    def __init__(self, pg: ProcessGroup, vec: np.ndarray) -> None:
+        self.pg, self.mine = pg, vec
+        self.everyone = np.empty((pg.size(), _LEN), dtype=np.int64)
+        self.request = pg.comm.Iallgather(vec, self.everyone)
+
+    def verify(self) -> None:
+        """After ``request`` completed: raise (and retire the group) if the ranks differ."""
+        if self.everyone.tobytes() == self.mine.tobytes() * len(self.everyone):
+            return
+        other = int(np.argmin((self.everyone == self.mine).all(axis=1)))
+        error = RuntimeError(
+            "Detected mismatch between collectives on ranks. "
+            f"Rank {self.pg.ranks[self.pg.rank()]} is running collective: "
+            f"{describe(self.mine)}, but Rank {self.pg.ranks[other]} is running collective: "
+            f"{describe(self.everyone[other])}"
+        )
+        # the mismatched data operation may never complete: the group is out of step now
+        self.pg.broken = error
+        raise error
+
+
+def start_check(pg: ProcessGroup, op_type: str, tensor, op=None, root=None) -> Check:
+    """Post the exchange of this call's fingerprint (before the data operation)."""
+    return Check(pg, fingerprint(op_type, tensor, op, root))

@@ -1,0 +1,104 @@
+"""What works in one process without MPI: errors before init_process_group, ReduceOp, the
+DistributedSampler's indices (against torch's) and the launcher's command line."""
+
+from __future__ import annotations
+
+import pytest
+
+import graphgrad as gg
+import graphgrad.distributed as dist
+from graphgrad.distributed._rank_env import torchrun_env
+from graphgrad.distributed.run import _parser, mpiexec_command
+from graphgrad.utils.data import DistributedSampler
+
+NOT_INIT = (
+    "Default process group has not been initialized, please make sure to call init_process_group."
+)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        dist.get_rank,
+        dist.get_world_size,
+        dist.get_backend,
+        dist.barrier,
+        lambda: dist.all_reduce(gg.ones(2)),
+        lambda: dist.broadcast(gg.ones(2), 0),
+        lambda: dist.all_gather_object([None], 1),
+        lambda: dist.new_group([0]),
+        lambda: gg.nn.parallel.DistributedDataParallel(gg.nn.Linear(2, 2)),
+    ],
+)
+def test_calls_before_init_raise_torch_error(call):
+    with pytest.raises(ValueError) as info:
+        call()
+    assert str(info.value) == NOT_INIT
+
+
+def test_sampler_needs_the_process_group_or_its_numbers():
+    if dist.is_available():
+        with pytest.raises(ValueError, match="Default process group has not been initialized"):
+            DistributedSampler(range(4))
+    else:  # torch's words where its distributed package is not built
+        with pytest.raises(RuntimeError, match="Requires distributed package to be available"):
+            DistributedSampler(range(4))
+
+
+def test_state_before_init():
+    assert dist.is_initialized() is False
+    assert dist.group.WORLD is None
+    with pytest.raises(AssertionError, match="Process group cannot be None"):
+        dist.destroy_process_group()
+
+
+def test_reduce_op_matches_torch():
+    tdist = pytest.importorskip("torch.distributed")
+    for name in ("SUM", "AVG", "PRODUCT", "MIN", "MAX", "BAND", "BOR", "BXOR"):
+        ours, theirs = getattr(dist.ReduceOp, name), getattr(tdist.ReduceOp, name)
+        assert (repr(ours), str(ours), ours.value) == (repr(theirs), str(theirs), int(theirs))
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 10, 12])
+@pytest.mark.parametrize("replicas", [1, 3, 4])
+@pytest.mark.parametrize("shuffle", [True, False])
+@pytest.mark.parametrize("drop_last", [True, False])
+def test_sampler_indices_match_torch(n, replicas, shuffle, drop_last):
+    tdata = pytest.importorskip("torch.utils.data.distributed")
+    for rank in range(replicas):
+        for epoch in (0, 3):
+            kwargs = dict(num_replicas=replicas, rank=rank, shuffle=shuffle, seed=5,
+                          drop_last=drop_last)  # fmt: skip
+            ours = DistributedSampler(range(n), **kwargs)
+            theirs = tdata.DistributedSampler(range(n), **kwargs)
+            ours.set_epoch(epoch)
+            theirs.set_epoch(epoch)
+            assert list(ours) == list(theirs) and len(ours) == len(theirs)
+
+
+def test_sampler_rank_out_of_range():
+    with pytest.raises(
+        ValueError, match=r"Invalid rank 2, rank should be in the interval \[0, 1\]"
+    ):
+        DistributedSampler(range(4), num_replicas=2, rank=2)
+
+
+def test_launcher_command_and_rank_environment():
+    argv = ["--nproc_per_node", "2", "--nnodes", "2", "--hostfile", "h", "--mpiexec", "mpiexec"]
+    args = _parser().parse_args([*argv, "train.py", "--lr", "0.1"])
+    cmd = mpiexec_command(args)
+    assert cmd[:7] == ["mpiexec", "-n", "4", "-f", "h", "-ppn", "2"]
+    assert cmd[-3:] == ["train.py", "--lr", "0.1"]
+    mpi_env = {
+        "OMPI_COMM_WORLD_RANK": "3",
+        "OMPI_COMM_WORLD_SIZE": "4",
+        "OMPI_COMM_WORLD_LOCAL_RANK": "1",
+        "OMPI_COMM_WORLD_LOCAL_SIZE": "2",
+    }
+    env = torchrun_env(mpi_env)
+    assert (env["RANK"], env["LOCAL_RANK"], env["WORLD_SIZE"], env["GROUP_RANK"]) == (
+        "3",
+        "1",
+        "4",
+        "1",
+    )
