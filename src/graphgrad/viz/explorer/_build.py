@@ -16,11 +16,11 @@ in the SVG, and each line an ``id`` (``e0``...), so the page finds both without 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .._collapse import simplify
 from .._graph import GraphIR, VNode
-from .._labels import fn_name, has_attr
+from .._labels import fn_name, has_attr, shape_text
 from .._walk import Options, walk_backward
 from ._details import fn_details, norm_of, output_shapes, tensor_details, values_text
 from ._order import Flow, engine_order, record_gradients
@@ -57,21 +57,23 @@ def _engine_nodes(node: VNode, acc_of: dict[int, object]) -> list:
 class PageBuilder:
     """One page: the walk, the order, the recorded gradients, and every box's record."""
 
-    def __init__(self, outputs: list, options: Options, grads: bool) -> None:
+    def __init__(self, outputs: list, names: dict[int, str], grads: bool) -> None:
         self.outputs = outputs
-        self.options = options
+        self.names = names
         roots = [o.grad_fn for o in outputs if o.grad_fn is not None]
         self.order = engine_order(roots)
         self.step_of = {id(fn): i + 1 for i, fn in enumerate(self.order)}
         self.acc_of = {id(fn.variable): fn for fn in self.order if has_attr(fn, "variable")}
-        self.flows: dict[int, Flow] | None = record_gradients(outputs, self.order) if grads else None
+        self.flows: dict[int, Flow] | None = None
+        if grads:
+            self.flows = record_gradients(outputs, self.order)
         self.shapes = output_shapes(self.order, outputs)
 
     def box_record(self, node: VNode, box_id: str) -> dict:
-        label = node.label.replace("\\l", "\n").rstrip("\n")
+        label = unescape(node.label).rstrip("\n")
         record = {"id": box_id, "kind": node.kind, "label": label}
         if node.kind in ("output", "leaf", "base", "saved"):
-            name = self.options.names.get(id(node.ref), "")
+            name = self.names.get(id(node.ref), "")
             if node.kind == "saved":
                 name = label.split("\n", 1)[0] if "\n" in label else ""
             record["details"] = tensor_details(node.ref, name, KIND_NAMES[node.kind])
@@ -102,11 +104,14 @@ class PageBuilder:
         """What one step shows: the gradient that comes in and the gradients that go out."""
         flow = self.flows.get(id(fn)) if self.flows is not None else None
         fields = [["node", fn_name(fn)], ["step", str(self.step_of[id(fn)])]]
+        leaf = fn.variable if has_attr(fn, "variable") else None
+        if leaf is not None:
+            fields.append(["leaf", self.names.get(id(leaf)) or shape_text(leaf)])
         items = []
         if flow is None:
             why = "not recorded (backward already freed this graph)"
             fields.append(["gradient", why if self.flows is None else "none reached it"])
-        elif has_attr(fn, "variable"):
+        elif leaf is not None:
             items.append({"name": "into leaf .grad", "fields": [["values", _text(flow.inputs)]]})
         else:
             fields.append(["gradient in", _text(flow.inputs)])
@@ -175,6 +180,29 @@ def _number_ids(ir: GraphIR) -> dict[int, str]:
     return ids
 
 
+def dot_escape(name: str) -> str:
+    """A name as DOT text that Graphviz shows as written: each backslash doubled (backslash-N
+    must not become the node's id, nor backslash-l a line end), ``&`` as ``&amp;`` (``&lt;``
+    must not become ``<``).
+
+    >>> dot_escape("a" + chr(92) + "N") == "a" + chr(92) * 2 + "N"
+    True
+    """
+    return name.replace("\\", "\\\\").replace("&", "&amp;")
+
+
+def unescape(label: str) -> str:
+    """A label made with ``dot_escape`` as the text Graphviz shows: backslash-l or -n ends a
+    line, backslash-x is x, ``&amp;`` is ``&``.
+
+    >>> unescape("a" + chr(92) * 2 + "b" + chr(92) + "l") == "a" + chr(92) + "b" + chr(10)
+    True
+    """
+    text = _ESCAPE.sub(lambda m: "\n" if m.group(1) in "ln" else m.group(1), label)
+    return text.replace("&amp;", "&")
+
+
+_ESCAPE = re.compile(r"\\(.)", re.S)
 _PROLOG = re.compile(r"\A(?:\s*<\?xml[^>]*\?>|\s*<!DOCTYPE[^>]*>|\s*<!--.*?-->)*\s*", re.S)
 
 
@@ -189,11 +217,14 @@ def build(
     """Walk, fold, number, render; collect every box's record, the steps and the lines."""
     from graphgrad import viz  # its make_dot pieces: one drawing, the same as make_dot's
 
-    builder = PageBuilder(outputs, options, grads)
-    ir = walk_backward(outputs, options)
+    builder = PageBuilder(outputs, options.names, grads)
+    drawn = {key: dot_escape(name) for key, name in options.names.items()}
+    ir = walk_backward(outputs, replace(options, names=drawn))
     stats = simplify(ir, threshold)
     ids = _number_ids(ir)
-    svg = viz._graph(ir, rankdir, stats).pipe("svg", encoding="utf-8")
+    graph = viz._graph(ir, rankdir, stats)
+    graph.graph_attr.pop("size", None)  # natural size: the page zooms, Graphviz need not shrink
+    svg = graph.pipe("svg", encoding="utf-8")
     boxes = [builder.box_record(node, ids[id(node)]) for node in ir.nodes()]
     edges = []
     for i, edge in enumerate(ir.edges()):

@@ -33,6 +33,9 @@ TEMPLATE = """<!DOCTYPE html>
 <label>every <input id="speed" type="number" min="50" step="50" value="500" style="width:5em">
 ms</label>
 <button id="reset" type="button">reset</button>
+<button id="zoomout" type="button" title="zoom out">&minus;</button>
+<button id="zoomfit" type="button" title="fit the graph to the window">fit</button>
+<button id="zoomin" type="button" title="zoom in">+</button>
 <input id="search" type="search" placeholder="search labels" aria-label="search labels">
 <label><input id="gradcolor" type="checkbox"> colour lines by |gradient|</label>
 <span id="gradnote" class="legend"></span>

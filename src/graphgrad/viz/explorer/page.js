@@ -218,5 +218,18 @@
     document.getElementById("gradnote").textContent =
       "(gradients not recorded: backward already freed this graph)";
   }
+  // -- zoom: the SVG keeps its viewBox, so changing its size scales the drawing ----------------
+  var natural = [svg.width.baseVal.value, svg.height.baseVal.value], scale = 1;
+  function zoom(factor) {
+    scale = Math.min(4, Math.max(0.05, factor));
+    svg.setAttribute("width", natural[0] * scale);
+    svg.setAttribute("height", natural[1] * scale);
+  }
+  document.getElementById("zoomin").addEventListener("click", function () { zoom(scale * 1.25); });
+  document.getElementById("zoomout").addEventListener("click", function () { zoom(scale / 1.25); });
+  document.getElementById("zoomfit").addEventListener("click", function () {
+    var area = document.getElementById("graph");
+    zoom(Math.min((area.clientWidth - 20) / natural[0], (area.clientHeight - 20) / natural[1]));
+  });
   document.body.setAttribute("data-ready", "1");
 })();
