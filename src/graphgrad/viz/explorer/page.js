@@ -1,5 +1,5 @@
 // graphgrad.viz.explore: the page's behaviour. Every text from the graph is shown with
-// textContent (never innerHTML), so names like <script> render as text.
+// textContent (never innerHTML), so names that hold HTML render as text.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("graph-data").textContent);
