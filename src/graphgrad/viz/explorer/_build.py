@@ -127,6 +127,9 @@ class PageBuilder:
             return 1.0
         if self.flows is None:
             return None
+        if dst.kind == "acc":  # the line from a leaf into its AccumulateGrad: the leaf's grad
+            flow = self.flows.get(id(dst.ref))
+            return norm_of(flow.inputs[0]) if flow is not None else None
         sources = {id(n) for n in _engine_nodes(src, self.acc_of)}
         found = None
         for fn in _engine_nodes(dst, self.acc_of):
