@@ -26,6 +26,7 @@ demo: $(VENV)/.demo
 	$(BIN)/python -m graphgrad.viz.seed_graphs $(GRAPH_DIR) $(SEED_DIR) --names
 
 test: $(VENV)/.test
+	-@sh scripts/ensure_chromium.sh
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/python -m pytest
 

@@ -111,6 +111,8 @@ class PageBuilder:
         if flow is None:
             why = "not recorded (backward already freed this graph)"
             fields.append(["gradient", why if self.flows is None else "none reached it"])
+            if leaf is not None and leaf.grad is not None:
+                fields.append(["leaf .grad now", values_text(leaf.grad.numpy())])
         elif leaf is not None:
             items.append({"name": "into leaf .grad", "fields": [["values", _text(flow.inputs)]]})
         else:

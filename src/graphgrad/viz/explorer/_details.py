@@ -20,28 +20,33 @@ import numpy as np
 from .._labels import FREED_VALUE, _grad_of, fn_name, is_tensor, saved_items, shape_text
 
 MAX_VALUE_CHARS = 400
+SMALL_ARRAY = 16  # up to this many values are all shown
 MAX_FLOAT = float(np.finfo(np.float64).max)
 
 
 def values_text(array: np.ndarray | None) -> str:
-    """A few values of ``array`` (NumPy's summary for big ones), 4 decimals.
+    """A few values of ``array``, 4 decimals: all of a small one, row by row; the first and
+    last three of a big one (NumPy's own printing costs too much for thousands of boxes).
 
     >>> values_text(np.arange(100.0))
-    '[ 0.0000,  1.0000, ..., 98.0000, 99.0000]'
+    '[0.0000, 1.0000, 2.0000, ..., 97.0000, 98.0000, 99.0000] (100 values)'
+    >>> print(values_text(np.eye(2)))
+    [[1.0000, 0.0000],
+     [0.0000, 1.0000]]
     """
     if array is None:
         return "None"
-    text = np.array2string(
-        np.asarray(array),
-        precision=4,
-        separator=", ",
-        threshold=8,
-        edgeitems=2,
-        max_line_width=60,
-        floatmode="fixed",
-        suppress_small=True,
-    )
+    array = np.asarray(array)
+    if array.size > SMALL_ARRAY:
+        flat = array.reshape(-1)
+        ends = [_number(v) for v in flat[:3]] + ["..."] + [_number(v) for v in flat[-3:]]
+        return "[" + ", ".join(ends) + f"] ({array.size} values)"
+    text = np.array2string(array, precision=4, separator=", ", max_line_width=60, floatmode="fixed")
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
+
+
+def _number(value: np.generic) -> str:
+    return f"{float(value):.4f}" if np.issubdtype(value.dtype, np.floating) else str(value)
 
 
 def norm_of(array: np.ndarray | None) -> float | None:
