@@ -243,3 +243,17 @@ def test_a_2000_op_graph_opens_fast_and_stays_responsive(opened):
     expect(page.page.locator("g.node.path").nth(1000)).to_be_attached()
     assert page.count("g.node.active") == 20
     assert time.perf_counter() - start < 5
+
+
+def test_the_jupyter_iframe_works(browser):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_content(explore((x * x).sum(), {"x": x})._repr_html_())
+    frame = page.frame_locator("iframe")
+    frame.locator("#step").click()
+    expect(frame.locator("g.node.active")).to_have_count(1)
+    assert "SumBackward0" in frame.locator("#details").inner_text()
+    assert errors == []
+    page.close()
