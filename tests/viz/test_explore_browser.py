@@ -44,6 +44,8 @@ class Opened:
         self.page.goto(url)
         self.page.wait_for_selector("body[data-ready='1']")
         self.seconds = time.perf_counter() - start
+        # from navigation start to the script's end, as the page measures it
+        self.ready_ms = int(self.page.get_attribute("body", "data-ready-ms"))
         self.url = url
 
     def box(self, line: str):
@@ -232,7 +234,7 @@ def test_a_2000_op_graph_opens_fast_and_stays_responsive(opened):
     explorer = explore(h.sum(), {"x": x})
     assert explorer.data["engine_nodes"] == 2000 + 500 + 2  # and x's AccumulateGrad, the sum
     page = opened(explorer)
-    assert page.seconds < 5, page.seconds
+    assert page.ready_ms < 5000, (page.ready_ms, page.seconds)
     assert page.count("g.node") > 2000
     start = time.perf_counter()
     for _ in range(20):
@@ -242,7 +244,7 @@ def test_a_2000_op_graph_opens_fast_and_stays_responsive(opened):
     page.box("x").click()
     expect(page.page.locator("g.node.path").nth(1000)).to_be_attached()
     assert page.count("g.node.active") == 20
-    assert time.perf_counter() - start < 5
+    assert time.perf_counter() - start < 5, time.perf_counter() - start
 
 
 def test_the_jupyter_iframe_works(browser):

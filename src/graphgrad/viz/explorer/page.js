@@ -231,5 +231,6 @@
     var area = document.getElementById("graph");
     zoom(Math.min((area.clientWidth - 20) / natural[0], (area.clientHeight - 20) / natural[1]));
   });
+  document.body.setAttribute("data-ready-ms", String(Math.round(performance.now())));
   document.body.setAttribute("data-ready", "1");
 })();
