@@ -27,8 +27,9 @@ from pathlib import Path
 
 from ._build import build
 from ._page import document
+from ._program import page_of_program
 
-__all__ = ["Explorer", "explore"]
+__all__ = ["Explorer", "explore", "page_of_program"]
 
 IFRAME_HEIGHT = 640
 

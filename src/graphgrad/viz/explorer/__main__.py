@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from ._program import page_of_program
+from . import page_of_program
 
 USAGE = "usage: python -m graphgrad.viz.explorer [--no-names] PROGRAM.py OUT.html"
 

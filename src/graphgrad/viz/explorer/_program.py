@@ -17,9 +17,12 @@ import contextlib
 import io
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..seed_graphs import _tensor_names, ported_source
-from . import Explorer, explore
+
+if TYPE_CHECKING:
+    from . import Explorer
 
 DRAW_ARGS = ("params", "show_attrs", "show_saved", "max_attr_chars")  # make_dot's positional ones
 
@@ -34,6 +37,8 @@ def page_of_program(
     calls ``make_dot``.
     """
     from graphgrad import viz
+
+    from . import explore
 
     calls = []
     original = viz.make_dot
