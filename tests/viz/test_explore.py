@@ -68,6 +68,20 @@ def test_recorded_gradients_match_backward_and_change_no_grad():
     np.testing.assert_allclose(flows[id(accumulate)].inputs[0], x.grad.numpy(), rtol=1e-6)
 
 
+def test_retained_grads_are_left_as_they_were():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2
+    h.retain_grad()
+    y = (h * h).sum()
+    page = explore(y, {"x": x})
+    assert h.grad is None and x.grad is None
+    mul = page.data["steps"][1]["runs"][0]  # h * h sends h = [2, 4] along each of its inputs
+    outs = mul["sections"][0]["items"]
+    assert [item["fields"][1] for item in outs] == [["values", "[2.0000, 4.0000]"]] * 2
+    y.backward()
+    assert h.grad.tolist() == [4.0, 8.0]
+
+
 def test_no_gradients_once_backward_freed_the_graph():
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     y = (x * x).sum()

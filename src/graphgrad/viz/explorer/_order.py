@@ -90,8 +90,9 @@ def _array(grad: object) -> np.ndarray | None:
 def record_gradients(outputs: list, order: list) -> dict[int, Flow] | None:
     """``id(node) -> Flow`` from one extra backward with gradient 1 at every output.
 
-    It runs ``graphgrad.autograd.grad`` with ``retain_graph=True``, so no ``.grad`` changes and
-    the graph stays usable (hooks you registered do run). None when that cannot be done: the
+    It runs ``graphgrad.autograd.grad`` with ``retain_graph=True``, so the graph stays usable,
+    and puts back the ``.grad`` of any ``retain_grad()`` tensor, so no ``.grad`` changes (hooks
+    you registered do run). None when that cannot be done: the
     graph was already freed by a backward, or the tensors are not graphgrad's.
     """
     import graphgrad
@@ -101,6 +102,7 @@ def record_gradients(outputs: list, order: list) -> dict[int, Flow] | None:
     if not outputs or not leaves or len(outputs) != len({id(o) for o in outputs}):
         return None
     flows: dict[int, Flow] = {}
+    kept = _retained_grads(order)
     handles = []
     for fn in order:
         if not has_attr(fn, "variable") and hasattr(fn, "register_hook"):
@@ -115,10 +117,26 @@ def record_gradients(outputs: list, order: list) -> dict[int, Flow] | None:
     finally:
         for handle in handles:
             handle.remove()
+        for t, grad in kept:  # retain_grad() tensors: their .grad as it was
+            t._grad = grad
     accumulators = [fn for fn in order if has_attr(fn, "variable")]
     for fn, grad in zip(accumulators, leaf_grads):
         flows[id(fn)] = Flow([_array(grad)], [])
     return flows
+
+
+def _retained_grads(order: list) -> list[tuple]:
+    """``(tensor, its .grad)`` for each tensor of the graph that called ``retain_grad()``."""
+    from graphgrad.autograd.hooks import RetainGradHook
+
+    kept = []
+    for fn in order:
+        for hooks in (getattr(fn, "_tensor_hooks", None) or {}).values():
+            for hook in hooks:
+                t = hook.ref() if type(hook) is RetainGradHook else None
+                if t is not None:
+                    kept.append((t, t._grad))
+    return kept
 
 
 def _recorder(flows: dict[int, Flow], fn: object):
