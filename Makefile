@@ -4,10 +4,21 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SEED_DIR ?= ../shared/seed
+# The programs `make demo` runs; SEED_DIR=... runs other PyTorch programs (example*.py) instead,
+# with only their imports changed.
+SEED_DIR ?= examples/basics
 GRAPH_DIR ?= graphs
 
-.PHONY: demo test lint bench clean
+# The ends of the supported NumPy range, each tested in a venv of its own (without PyTorch):
+# NumPy 2.0 on the oldest supported Python, and the newest NumPy pip serves on the newest Python.
+# Where such a Python is missing, that run is skipped with a message.
+# pyenv's interpreters are found by path (its shims need a selected version).
+find_python = $(or $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/$(1).*/bin/python$(1)))),python$(1))
+OLDEST_PYTHON ?= $(call find_python,3.10)
+NEWEST_PYTHON ?= $(call find_python,3.13)
+NUMPY_RANGE_TESTS ?= tests
+
+.PHONY: demo test test-numpy-range lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,15 +38,34 @@ demo: $(VENV)/.demo
 
 test: $(VENV)/.test
 	-@sh scripts/ensure_chromium.sh
-	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff check src tests scripts benchmarks examples
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory test-numpy-range
+
+# One venv per end of the range: .venv-numpy-oldest and .venv-numpy-newest.
+.venv-numpy-%/.test: pyproject.toml requirements-numpy-range.txt
+	@py=$(if $(filter oldest,$*),$(OLDEST_PYTHON),$(NEWEST_PYTHON)); \
+	numpy=$(if $(filter oldest,$*),"numpy==2.0.*","numpy"); \
+	$$py -m venv .venv-numpy-$* && \
+	.venv-numpy-$*/bin/pip install -q --upgrade pip && \
+	.venv-numpy-$*/bin/pip install -q -e ".[viz]" $$numpy -r requirements-numpy-range.txt && touch $@
+
+test-numpy-range:
+	@for end in oldest newest; do \
+	  py=$$( [ $$end = oldest ] && echo $(OLDEST_PYTHON) || echo $(NEWEST_PYTHON) ); \
+	  if ! $$py -c 'import sys' >/dev/null 2>&1; then \
+	    echo "== NumPy $$end: skipped, no $$py on this machine"; continue; fi; \
+	  $(MAKE) --no-print-directory .venv-numpy-$$end/.test || exit 1; \
+	  echo "== NumPy $$end: $$(.venv-numpy-$$end/bin/python -c 'import sys, numpy; print("numpy", numpy.__version__, "on Python", sys.version.split()[0])')"; \
+	  .venv-numpy-$$end/bin/python -m pytest -q -p no:cacheprovider $(NUMPY_RANGE_TESTS) || exit 1; \
+	done
 
 lint: $(VENV)/.test
-	$(BIN)/ruff check src tests scripts benchmarks
-	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/ruff check src tests scripts benchmarks examples
+	$(BIN)/ruff format --check src tests scripts benchmarks examples
 
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) $(GRAPH_DIR) .pytest_cache
+	rm -rf $(VENV) .venv-numpy-oldest .venv-numpy-newest $(GRAPH_DIR) .pytest_cache

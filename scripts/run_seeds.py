@@ -1,31 +1,20 @@
-"""Run the seed programs with only their imports changed, and print what each prints.
+"""Run example programs with only their imports changed, and print what each prints.
 
-Usage: python scripts/run_seeds.py SEED_DIR
+Usage: python scripts/run_seeds.py [DIR]     (DIR defaults to examples/basics)
 
-Each ``exampleN.py`` in SEED_DIR gets ``import torch`` -> ``import graphgrad as torch`` and
-``from torchviz import make_dot`` -> ``from graphgrad.viz import make_dot``; nothing else changes.
+Each ``example*.py`` in DIR gets ``import torch`` -> ``import graphgrad as torch`` and
+``from torchviz import make_dot`` -> ``from graphgrad.viz import make_dot``; nothing else changes,
+so PyTorch programs run as they are, and programs written for graphgrad pass through.
 """
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-IMPORTS = (
-    (re.compile(r"^import torch$", re.M), "import graphgrad as torch"),
-    (re.compile(r"^from torchviz import make_dot$", re.M), "from graphgrad.viz import make_dot"),
-)
-
-
-def ported_source(path: Path) -> str:
-    """The seed program with its two import lines switched to graphgrad."""
-    text = path.read_text()
-    for pattern, replacement in IMPORTS:
-        text = pattern.sub(replacement, text)
-    return text
+from graphgrad.viz.seed_graphs import ported_source
 
 
 def run(path: Path) -> subprocess.CompletedProcess:
@@ -38,7 +27,7 @@ def run(path: Path) -> subprocess.CompletedProcess:
 
 
 def main(argv: list[str]) -> int:
-    seed_dir = Path(argv[1] if len(argv) > 1 else "../shared/seed")
+    seed_dir = Path(argv[1] if len(argv) > 1 else Path(__file__).parents[1] / "examples/basics")
     examples = sorted(seed_dir.glob("example*.py"))
     if not examples:
         print(f"no example*.py in {seed_dir}", file=sys.stderr)

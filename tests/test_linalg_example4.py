@@ -161,13 +161,22 @@ def test_seed_example_4_prints_exactly_as_pytorch():
     ]
 
 
-def test_seed_example_4_is_bit_exact_with_torch():
+def test_seed_example_4_matches_torch_within_the_matmul_error():
+    # torch's matmul kernel depends on the CPU (MKL's SSE4.2 and AVX2 kernels sum as graphgrad
+    # does, K ascending, and agree to the bit; its AVX-512 kernel sums in another order and
+    # h[0,4] differs by 16 ulp). A dot product of K float32 terms, summed in any order, is
+    # within K * 2**-24 * sum(|a_i * b_i|) of the exact value; two kernels differ by at most
+    # twice that, and the second layer carries it on. The bound below allows 8 * K * 2**-24
+    # of the program's largest magnitude, and still catches any wrong term (~1e-1 here).
     torch_ = pytest.importorskip("torch")
     ours, theirs = _example_4(torch, True), _example_4(torch_, True)
-    for a, b in zip(
+    pairs = zip(
         [ours[0], ours[1], *ours[2], ours[3].grad],
         [theirs[0], theirs[1], *theirs[2], theirs[3].grad],
         strict=True,
-    ):
+    )
+    for a, b in pairs:
         mine, ref = a.detach().numpy(), b.detach().numpy()
-        assert mine.tobytes() == ref.tobytes()
+        assert mine.dtype == ref.dtype == np.float32 and mine.shape == ref.shape
+        scale = max(np.abs(ref).max(), 1.0)
+        np.testing.assert_allclose(mine, ref, rtol=0, atol=8 * 10 * 2.0**-24 * scale)

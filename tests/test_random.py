@@ -16,7 +16,7 @@ import pytest
 import graphgrad as gg
 from graphgrad import random as gr
 
-from ._random_helpers import _array, _linear_init, _same_bits, f32, f64
+from ._random_helpers import _array, _linear_init, _same_bits, f32, f64, torch_with_simd_kernels
 
 _UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
@@ -126,7 +126,7 @@ _SIZES = (1, 2, 7, 15, 16, 17, 31, 33, 100, 1023, 4099)
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_live_randn_rand_normal(dtype):
-    torch = pytest.importorskip("torch")
+    torch = torch_with_simd_kernels()
     for n in _SIZES:
 
         def prog(m, n=n):
@@ -138,7 +138,7 @@ def test_live_randn_rand_normal(dtype):
 
 
 def test_live_in_place_fills_and_layouts():
-    torch = pytest.importorskip("torch")
+    torch = torch_with_simd_kernels()
 
     def fill(m):
         uni = (lambda t, a, b: t.uniform_(a, b)) if m is torch else gr.uniform_
@@ -171,7 +171,7 @@ def test_live_integers_and_permutations():
 
 
 def test_live_tensor_normal_bernoulli_complex_like():
-    torch = pytest.importorskip("torch")
+    torch = torch_with_simd_kernels()
     mean = np.linspace(-1, 1, 20, dtype=f32)
     std = np.linspace(0.5, 2, 20, dtype=f32)
 
@@ -189,7 +189,7 @@ def test_live_tensor_normal_bernoulli_complex_like():
 
 
 def test_live_generators_and_state_interchange():
-    torch = pytest.importorskip("torch")
+    torch = torch_with_simd_kernels()
 
     def prog(m):
         g = m.Generator().manual_seed(7)

@@ -13,7 +13,7 @@ import graphgrad as gg
 from graphgrad import _fma, _normal, _normal_small
 from graphgrad import random as gr
 
-from ._random_helpers import _same_bits, f32
+from ._random_helpers import _same_bits, f32, torch_with_simd_kernels
 
 
 def _chunked(words: np.ndarray, n: int, skip: int, mean=0.0, std=1.0) -> np.ndarray:
@@ -131,7 +131,7 @@ def _assert_same(torch, program, seeds=_SEEDS) -> None:
 def test_live_every_small_size(dtype):
     """randn of 1..200 elements, consecutive calls (the stream and the scalar path's cached value
     carry over), as vectors and as matrices."""
-    torch = pytest.importorskip("torch")
+    torch = torch_with_simd_kernels()
 
     def program(m):
         dt = getattr(m, dtype)
@@ -147,7 +147,7 @@ def test_live_every_small_size(dtype):
 
 def test_live_w3_example_and_mixed_calls():
     """Benchmark W3's draws (requires_grad), then randn / rand / normal interleaved."""
-    torch = pytest.importorskip("torch")
+    torch = torch_with_simd_kernels()
 
     def program(m):
         shapes = [(1, 10), (10, 5), (5,), (5, 1), (1,)]
@@ -162,7 +162,7 @@ def test_live_w3_example_and_mixed_calls():
 def test_live_in_place_normal_and_init():
     """``normal_`` (std != 1, mean 0 or not; contiguous or not) and the nn.init fills on small
     tensors."""
-    torch = pytest.importorskip("torch")
+    torch = torch_with_simd_kernels()
 
     def program(m):
         nor = (lambda t, a, b: t.normal_(a, b)) if m is torch else gr.normal_
@@ -185,7 +185,7 @@ def test_live_in_place_normal_and_init():
 
 def test_live_sizes_around_the_limit():
     """Either side of ``MAX_SIZE``; above it the tail block goes through the small kernel."""
-    torch = pytest.importorskip("torch")
+    torch = torch_with_simd_kernels()
     limit = _normal_small.MAX_SIZE
     sizes = (limit - 1, limit, limit + 1, limit + 16, 2 * limit + 7, 5003)
 
@@ -199,7 +199,7 @@ def test_live_sizes_around_the_limit():
 
 
 def test_live_float16_small():
-    torch = pytest.importorskip("torch")
+    torch = torch_with_simd_kernels()
     if not torch.__version__.startswith("2.13"):
         pytest.skip("float16 streams were measured on torch 2.13")
 

@@ -118,30 +118,13 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-class _Cuda:
-    """``torch.cuda`` on a machine without CUDA support."""
-
-    @staticmethod
-    def is_available() -> bool:
-        return False
-
-    @staticmethod
-    def device_count() -> int:
-        return 0
-
-    @staticmethod
-    def manual_seed(value: int) -> None:
-        """Nothing to seed: there is no CUDA generator."""
-
-    manual_seed_all = manual_seed
-
-
-cuda = _Cuda()
-
-# Training: nn, optim, utils.data and safetensors checkpoints (issue 5).
-# The function transforms (issue 6): torch.func, and torch.vmap as its alias.
+# Training: nn, optim, utils.data and checkpoints; the function transforms (torch.func, and
+# torch.vmap as its alias); what PyTorch's CPU-only build has of its accelerator API (cuda,
+# backends: no device, flags at their defaults).
 from . import (  # noqa: E402
-    func,  # noqa: E402
+    backends,
+    cuda,
+    func,
     nn,
     optim,
     utils,

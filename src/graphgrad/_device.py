@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
+# The device types PyTorch names (a device object can name any; only the CPU holds tensors here).
+DEVICE_TYPES = (
+    "cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga",
+    "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone",
+)  # fmt: skip
+
 
 class device:  # noqa: N801 - PyTorch's public name
-    """Where a tensor lives: ``device('cpu')``; ``cuda`` needs the optional CuPy backend.
+    """Where a tensor lives: ``device('cpu')``, the only device graphgrad computes on.
+
+    Other device objects can be made, as in PyTorch's CPU build, but a tensor asked to live
+    there raises that build's error (see :func:`cpu_only`).
 
     >>> device("cpu")
     device(type='cpu')
@@ -18,11 +27,15 @@ class device:  # noqa: N801 - PyTorch's public name
         if isinstance(type, device):
             type, index = type.type, type.index
         if ":" in type:
+            text = type
             type, _, idx = type.partition(":")
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{text}'")
             index = int(idx)
-        if type not in ("cpu", "cuda"):
+        if type not in DEVICE_TYPES:
             raise RuntimeError(
-                "Expected one of cpu, cuda device type at start of device string: " + type
+                f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device "
+                f"string: {type}"
             )
         self.type = type
         self.index = index
@@ -47,14 +60,41 @@ class device:  # noqa: N801 - PyTorch's public name
 CPU = device("cpu")
 
 
+# What PyTorch's CPU-only build says when asked for a device it does not have.
+NO_CUDA = "Torch not compiled with CUDA enabled"
+NO_ACCELERATOR = "Cannot access accelerator device when none is available."
+
+
+def cpu_only(requested) -> device:
+    """The device a tensor is asked to live on, which must be the CPU.
+
+    graphgrad runs on the CPU alone, as PyTorch's CPU build does, and refuses every other
+    device with that build's errors: ``cuda`` raises ``AssertionError``, a bare device index
+    (``device=0``) ``RuntimeError``. Portable code asks ``torch.cuda.is_available()`` first.
+
+    >>> cpu_only(None), cpu_only("cpu")
+    (device(type='cpu'), device(type='cpu'))
+    >>> cpu_only("cuda:0")
+    Traceback (most recent call last):
+    AssertionError: Torch not compiled with CUDA enabled
+    """
+    if requested is None:
+        return CPU
+    if isinstance(requested, int) and not isinstance(requested, bool):
+        raise RuntimeError(NO_ACCELERATOR)
+    dev = requested if isinstance(requested, device) else device(requested)
+    if dev.type == "cuda":
+        raise AssertionError(NO_CUDA)
+    if dev.type != "cpu":
+        raise RuntimeError(f"graphgrad runs on the CPU only; there is no '{dev.type}' device")
+    return dev
+
+
 def array_module(dev: device):
-    """The NumPy-compatible module that computes on ``dev``."""
-    if dev.type == "cpu":
-        return np
-    try:
-        import cupy  # optional GPU extra
-    except ImportError:
-        raise RuntimeError(
-            "Torch not compiled with CUDA enabled (install graphgrad[gpu] for CuPy)"
-        ) from None
-    return cupy
+    """The NumPy-compatible module that computes on ``dev`` (NumPy for the CPU, the only one).
+
+    >>> array_module(CPU).__name__
+    'numpy'
+    """
+    cpu_only(dev)
+    return np

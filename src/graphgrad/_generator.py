@@ -51,6 +51,11 @@ class Generator:
 
     def __init__(self, device="cpu") -> None:
         self.device = _device.device(device)
+        if self.device.type != "cpu":
+            raise RuntimeError(
+                f"Cannot get {self.device.type.upper()} generator without ATen_{self.device.type}"
+                " library. graphgrad runs on the CPU only."
+            )
         self._mt = MT19937(DEFAULT_SEED)
         self._initial_seed = DEFAULT_SEED
         self._normal_cache: float | None = None  # second value of the last scalar pair

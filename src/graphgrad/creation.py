@@ -19,8 +19,7 @@ from .tensor import Tensor
 
 
 def _finish(data: np.ndarray, requires_grad: bool, device=None) -> Tensor:
-    if device is not None:
-        _device.device(device)
+    _device.cpu_only(device)
     t = Tensor._make(data)
     if requires_grad:
         if t.dtype.category < 2:
@@ -168,32 +167,33 @@ def full(
     return _filled((size,), fill_value, dtype, requires_grad, device)
 
 
-def _like(input: Tensor, value, dtype, requires_grad: bool) -> Tensor:
-    return _finish(np.full(input._data.shape, value, (dtype or input.dtype).np), requires_grad)
+def _like(input: Tensor, value, dtype, requires_grad: bool, device) -> Tensor:
+    data = np.full(input._data.shape, value, (dtype or input.dtype).np)
+    return _finish(data, requires_grad, device)
 
 
 def zeros_like(
     input: Tensor, *, dtype=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
-    return _like(input, 0, dtype, requires_grad)
+    return _like(input, 0, dtype, requires_grad, device)
 
 
 def ones_like(
     input: Tensor, *, dtype=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
-    return _like(input, 1, dtype, requires_grad)
+    return _like(input, 1, dtype, requires_grad, device)
 
 
 def empty_like(
     input: Tensor, *, dtype=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
-    return _like(input, 0, dtype, requires_grad)
+    return _like(input, 0, dtype, requires_grad, device)
 
 
 def full_like(
     input: Tensor, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
-    return _like(input, fill_value, dtype, requires_grad)
+    return _like(input, fill_value, dtype, requires_grad, device)
 
 
 def arange(

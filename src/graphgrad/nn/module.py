@@ -30,6 +30,7 @@ import numpy as np
 
 from ..autograd.grad_mode import no_grad
 from ..autograd.hooks import RemovableHandle
+from ..ops.convert import cuda, parse_to_args
 from ..tensor import Tensor
 from .parameter import Parameter, reset_grads
 
@@ -336,15 +337,8 @@ class Module:
         return self
 
     def to(self, *args, **kwargs) -> Module:
-        """Cast floating-point parameters and buffers to a dtype (CPU is the only device)."""
-        from ..dtypes import dtype as DType  # noqa: N812
-
-        dt = kwargs.get("dtype")
-        for a in args:
-            if isinstance(a, DType):
-                dt = a
-            elif isinstance(a, Tensor):
-                dt = a.dtype
+        """Cast floating-point parameters and buffers to a dtype (the CPU is the only device)."""
+        dt, _ = parse_to_args(args, kwargs)
         if dt is None:
             return self
         if not dt.is_floating_point:
@@ -370,6 +364,12 @@ class Module:
         return self.to(float16)
 
     def cpu(self) -> Module:
+        return self
+
+    def cuda(self, device=None) -> Module:
+        """Move to a CUDA device: there is none, as in PyTorch's CPU build, so this raises."""
+        for t in self.parameters():
+            cuda(t, device)
         return self
 
     def type(self, dst_type) -> Module:

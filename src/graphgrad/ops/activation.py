@@ -20,7 +20,7 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
 from .elementwise import where
-from .primitive import DIAGONAL, REGISTRY, Primitive, apply
+from .primitive import DIAGONAL, Primitive, apply
 from .unary import _sigmoid, exp, sigmoid, tanh
 
 _SQRT_HALF = 1 / math.sqrt(2)
@@ -128,29 +128,29 @@ def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
     return apply(_log_softmax, input, dim=_softmax_dim(dim, input.ndim))
 
 
-# -- erf (needed by the exact GELU; registered here unless elementwise already has it) -------
+# -- erf (needed by the exact GELU) -----------------------------------------------------------
 def _erf_array(a: np.ndarray) -> np.ndarray:
+    """erf in ``a``'s dtype: SciPy's ufunc where SciPy is installed, else ``math.erf`` per value.
+
+    SciPy is optional (graphgrad needs only NumPy); the fallback is slower, and agrees with it
+    to the last bit or two.
+    """
     try:
-        from scipy.special import erf as _scipy_erf
-    except ImportError:  # pragma: no cover - scipy is optional
-        return np.frompyfunc(math.erf, 1, 1)(a).astype(a.dtype)
-    return _scipy_erf(a).astype(a.dtype, copy=False)
+        from scipy.special import erf as scipy_erf
+    except ImportError:
+        return np.vectorize(math.erf, otypes=[a.dtype])(a)  # an array even for 0-d input
+    return scipy_erf(a).astype(a.dtype, copy=False)
 
 
-if "erf" in REGISTRY:  # pragma: no cover - depends on which engineer's module landed first
-    _erf = REGISTRY["erf"]
-    _OWN_ERF = False
-else:
-    _erf = Primitive(
-        "erf",
-        "ErfBackward0",
-        _erf_array,
-        (lambda g, s: g * (2 / math.sqrt(math.pi)) * exp(-(s["self"] * s["self"])),),
-        saves={"self": (0,)},
-        dtype="float",
-        jvp=DIAGONAL,
-    )
-    _OWN_ERF = True
+_erf = Primitive(
+    "erf",
+    "ErfBackward0",
+    _erf_array,
+    (lambda g, s: g * (2 / math.sqrt(math.pi)) * exp(-(s["self"] * s["self"])),),
+    saves={"self": (0,)},
+    dtype="float",
+    jvp=DIAGONAL,
+)
 
 
 def erf(input: Tensor) -> Tensor:
@@ -326,11 +326,11 @@ def selu(input: Tensor) -> Tensor:
     return apply(_elu, input, alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
 
 
-__all__ = ["log_softmax", "softmax"] + (["erf"] if _OWN_ERF else [])
+__all__ = ["erf", "log_softmax", "softmax"]
 
 METHODS = {
     "softmax": softmax,
     "log_softmax": log_softmax,
-    **({"erf": erf} if _OWN_ERF else {}),
+    "erf": erf,
 }
-INPLACE = ("erf",) if _OWN_ERF else ()
+INPLACE = ("erf",)

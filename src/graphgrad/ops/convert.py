@@ -23,21 +23,54 @@ _to_copy = Primitive(
 )
 
 
-def _parse_to_args(args: tuple, kwargs: dict) -> tuple[dtype_t | None, bool]:
+def parse_to_args(args: tuple, kwargs: dict) -> tuple[dtype_t | None, bool]:
+    """The dtype and ``copy`` flag of a ``.to(...)`` call; a device other than the CPU raises."""
     dt = kwargs.get("dtype")
     for a in args:
         if isinstance(a, dtype_t):
             dt = a
         elif isinstance(a, Tensor):
             dt = a.dtype
-        elif isinstance(a, (str, _device.device)) or a is None:
-            _device.device(a or "cpu")  # validates the device string
+        elif isinstance(a, (str, int, _device.device)) or a is None:
+            _device.cpu_only(a)
+    _device.cpu_only(kwargs.get("device"))
     return dt, bool(kwargs.get("copy", False))
 
 
 def to(input: Tensor, *args, **kwargs) -> Tensor:
-    """Convert dtype (device: CPU only); returns ``input`` itself when nothing changes."""
-    dt, copy = _parse_to_args(args, kwargs)
+    """Convert dtype (the CPU is the only device); returns ``input`` itself when nothing changes."""
+    dt, copy = parse_to_args(args, kwargs)
     if dt is None or dt is input.dtype:
         return input.clone() if copy else input
     return apply(_to_copy, input, dtype=dt)
+
+
+def cuda(input: Tensor, device=None, non_blocking: bool = False, memory_format=None) -> Tensor:
+    """Copy to a CUDA device: graphgrad, like PyTorch's CPU build, has none, so this raises.
+
+    >>> import graphgrad as torch
+    >>> torch.ones(1).cuda()
+    Traceback (most recent call last):
+    AssertionError: Torch not compiled with CUDA enabled
+    """
+    _device.cpu_only("cuda" if device is None else device)
+    raise AssertionError(_device.NO_CUDA)  # a CPU device named as a CUDA one
+
+
+def pin_memory(input: Tensor, device=None) -> Tensor:
+    """Page-locked memory is for copies to an accelerator, and there is none: raises.
+
+    >>> import graphgrad as torch
+    >>> torch.ones(1).pin_memory()
+    Traceback (most recent call last):
+    RuntimeError: Cannot access accelerator device when none is available.
+    """
+    raise RuntimeError(_device.NO_ACCELERATOR)
+
+
+METHODS = {
+    "cuda": cuda,
+    "pin_memory": pin_memory,
+    "is_pinned": lambda self, device=None: False,
+    "get_device": lambda self: -1,  # PyTorch's answer for a CPU tensor
+}

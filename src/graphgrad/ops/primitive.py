@@ -108,12 +108,20 @@ class Primitive:
     def __repr__(self) -> str:
         return f"<Primitive {self.name} ({self.node_name})>"
 
+    def was_saved(self, node: FunctionNode, name: str) -> bool:
+        """Whether ``apply`` saved ``name`` (one of its readers' inputs needed a gradient): a
+        slot it never filled reads ``None`` after backward too, as in PyTorch."""
+        nodes = node._next_nodes
+        return any(
+            k == name and any(nodes[i] is not None for i in users) for k, users in self.saves
+        )
+
     def saved_attr(self, node: FunctionNode, name: str):
         """The value behind ``node._saved_<name>``, as PyTorch shows it."""
         if name in self.display:
             return self.display[name](node)
         if name not in node._saved:
-            if node._freed and any(k == name for k, _ in self.saves):
+            if node._freed and self.was_saved(node, name):
                 node.unpack_saved()  # raises the "backward a second time" error
             return None
         value = node._saved[name]

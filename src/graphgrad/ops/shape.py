@@ -94,14 +94,11 @@ _unsafe_view = Primitive(
 
 def _viewable(a: np.ndarray, shape: tuple) -> bool:
     """Whether ``a`` can take ``shape`` without copying (its memory layout allows it)."""
-    if a.flags.c_contiguous:
+    if a.flags.c_contiguous or a.size == 0:
         return True
-    try:
-        b = a.view()
-        b.shape = shape  # raises when a copy would be needed
-        return True
-    except AttributeError:
-        return False
+    # NumPy reshapes in place of memory when the layout allows and copies otherwise (setting
+    # ``.shape`` to test this is deprecated from NumPy 2.5; ``copy=False`` is missing in 2.0).
+    return np.may_share_memory(np.reshape(a, shape), a)
 
 
 def view(input: Tensor, *shape) -> Tensor:

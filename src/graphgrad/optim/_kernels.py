@@ -36,7 +36,8 @@ def add_scaled(a: np.ndarray, b: np.ndarray, alpha: float) -> np.ndarray:
         return a + a.dtype.type(alpha) * b
     alpha64 = np.float64(np.float32(alpha))
     if a.shape != b.shape or a.size <= 1024:
-        out = np.multiply(b, alpha64, dtype=np.float64)
+        # asarray: for 0-d inputs NumPy's ufuncs return a scalar, which cannot be ``out=``
+        out = np.asarray(np.multiply(b, alpha64, dtype=np.float64))
         np.add(out, a, out=out)
         return out.astype(np.float32)
     flat_a, flat_b = a.reshape(-1), b.reshape(-1)

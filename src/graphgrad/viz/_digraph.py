@@ -1,12 +1,14 @@
 """``Graph``: a ``graphviz.Digraph`` whose rendering works on a fresh machine.
 
-It is a Digraph (``.source``, ``.node()``, ``.edge()``, ``.body`` all work), with four changes:
+It is a Digraph (``.source``, ``.node()``, ``.edge()``, ``.body`` all work), with these changes:
 
-* ``render(path)`` and ``save(path)`` write the format the file name says (``.svg``, ``.png``,
-  ``.pdf``, ``.dot``...) to exactly that file and nothing else (no stray source file, no
-  ``x.png.pdf``); a name without a known suffix gets ``.<format>`` appended (default ``svg``).
-* ``pipe()`` uses the Graphviz ``dot`` program when it is on PATH, else the in-process
-  WebAssembly Graphviz for SVG (see ``_render``).
+* ``render()`` and ``view()`` make a picture, SVG by default (``format``), with the ``dot``
+  program or in-process (SVG, PNG; see ``_render``), and write only that file, atomically.
+  A name with a picture suffix (``.svg``, ``.png``, ``.pdf``...) is written in that format (no
+  stray source file, no ``x.png.pdf``); any other name gets ``.<format>`` appended, as graphviz
+  does. ``save()`` writes the DOT text (or a picture, for a picture suffix).
+* Where no renderer or no viewer exists, ``RenderError`` says what to install, and nothing is
+  written.
 * In Jupyter, ``_repr_mimebundle_`` / ``_repr_svg_`` show the drawing, or a text message that
   says what to install, and never a traceback.
 * ``backend`` (``"auto"``, ``"dot"``, ``"wasm"``, ``"none"``) picks the renderer per graph.
@@ -31,9 +33,20 @@ except ImportError as exc:  # pragma: no cover - the viz extra is not installed
         "graphgrad.viz needs the graphviz package: pip install 'graphgrad[viz]'"
     ) from exc
 
-from ._render import IMAGE_FORMATS, SOURCE_FORMATS, RenderError, render_bytes
+from .._atomic import write_atomic
+from ._render import (
+    IMAGE_FORMATS,
+    SOURCE_FORMATS,
+    RenderError,
+    can_render,
+    chosen_backend,
+    missing_message,
+    render_bytes,
+)
+from ._viewer import viewer
 
 KNOWN_SUFFIXES = IMAGE_FORMATS + SOURCE_FORMATS
+DEFAULT_FORMAT = "svg"
 MIME = {"svg": "image/svg+xml", "png": "image/png", "jpeg": "image/jpeg", "jpg": "image/jpeg"}
 
 
@@ -43,10 +56,19 @@ def _suffix(path: Path) -> str | None:
 
 
 class Graph(graphviz.Digraph):
-    """A graphviz Digraph that renders with ``dot`` or in-process, and says what to install."""
+    """A graphviz Digraph that renders with ``dot`` or in-process, and says what to install.
+
+    The default ``format`` is ``"svg"`` (graphviz's is ``"pdf"``, which only the ``dot``
+    program writes).
+    """
 
     backend: str | None = None  # None: $GRAPHGRAD_VIZ_RENDERER, else "auto"
     stats: dict | None = None  # what make_dot drew and folded (node counts)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if len(args) < 5 and kwargs.get("format") is None:  # format is the 5th argument
+            self.format = DEFAULT_FORMAT
 
     def pipe(
         self,
@@ -66,16 +88,22 @@ class Graph(graphviz.Digraph):
     def target(
         self, filename=None, directory=None, format: str | None = None, outfile=None
     ) -> tuple[Path, str]:
-        """Where ``render``/``save`` write, and in which format."""
+        """Where ``render`` writes, and in which format.
+
+        A name with a picture suffix (``.svg``, ``.png``...) is written in that format; any other
+        name, ``.gv``/``.dot`` included, gets ``.<format>`` appended, as graphviz names its
+        rendered file (``Digraph.gv`` -> ``Digraph.gv.svg``).
+        """
         if outfile is not None:
-            path = Path(outfile)
+            path = Path(directory if directory is not None else self.directory or "") / outfile
         elif filename is not None:
             path = Path(directory or "") / filename
         else:
-            path = Path(self.directory or "") / self.filename
+            path = Path(directory if directory is not None else self.directory or "")
+            path = path / self.filename
         fmt = _suffix(path)
-        if fmt is None:
-            fmt = (format or self.format or "svg").lower()
+        if fmt is None or fmt in SOURCE_FORMATS:
+            fmt = (format or self.format or DEFAULT_FORMAT).lower()
             path = path.with_name(f"{path.name}.{fmt}")
         return path, fmt
 
@@ -86,44 +114,96 @@ class Graph(graphviz.Digraph):
         view: bool = False,
         cleanup: bool = False,
         format: str | None = None,
-        *args,
+        renderer: str | None = None,
+        formatter: str | None = None,
+        neato_no_op=None,
+        quiet: bool = False,
+        quiet_view: bool = False,
+        *,
         outfile=None,
         engine: str | None = None,
+        raise_if_result_exists: bool = False,
+        overwrite_source: bool = False,
         backend: str | None = None,
-        **kwargs,
     ) -> str:
-        """Write the drawing to ``filename`` in the format its suffix names; return the path.
+        """Write the picture and return its path, as graphviz's ``render`` does.
 
-        Only that one file is written (``cleanup`` has nothing left to remove). Without a known
-        suffix the file gets ``.<format>`` (``format``, else ``self.format``). Raises
-        ``RenderError`` naming what to install when nothing here renders that format.
+        Args:
+            filename: the file's name; a picture suffix (``g.png``) picks the format, any other
+                name gets ``.<format>`` appended (default: ``self.filename``, ``Digraph.gv``).
+            directory: the folder it goes in (made if missing).
+            view: open the picture with the system's viewer (``quiet_view`` too).
+            cleanup: accepted; only the picture is ever written, so nothing is left to remove.
+            format: the format for a name without a picture suffix (default ``self.format``,
+                ``"svg"``).
+            renderer, formatter: graphviz's ``-Tformat:renderer:formatter`` (``dot`` only).
+            outfile: the picture's path, instead of ``filename`` (graphviz's ``outfile``).
+            engine: the layout engine (``"dot"``, ``"neato"``...).
+            raise_if_result_exists: raise ``graphviz.FileExistsError`` if the file exists.
+            backend: the renderer (``"auto"``, ``"dot"``, ``"wasm"``); see ``_render``.
+
+        The file is written atomically (a temporary file, then a rename), and only once the
+        picture is made: when nothing here renders that format (``RenderError`` says what to
+        install), no viewer exists, or rendering is interrupted, nothing is written.
+        ``neato_no_op``, ``quiet`` and ``overwrite_source`` are accepted for compatibility.
+
+        >>> import os, tempfile
+        >>> g = Graph(body=["\\ta -> b\\n"])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     os.path.basename(g.render("g", tmp, format="dot")), os.listdir(tmp)
+        ('g.dot', ['g.dot'])
         """
         path, fmt = self.target(filename, directory, format, outfile)
-        data = render_bytes(self.source, fmt, backend or self.backend, engine or self.engine)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        if view:
-            graphviz.view(os.fspath(path))
-        return os.fspath(path)
+        if renderer or formatter:
+            fmt = ":".join([fmt, renderer or "", formatter or ""]).rstrip(":")
+        if raise_if_result_exists and path.exists():
+            raise graphviz.FileExistsError(f"output file exists: {os.fspath(path)!r}")
+        backend = backend or self.backend
+        if not can_render(fmt, backend):
+            raise RenderError(missing_message(fmt, chosen_backend(backend)))
+        opener = viewer(path) if view or quiet_view else None
+        data = render_bytes(self.source, fmt, backend, engine or self.engine)
+        written = write_atomic(path, data)
+        if opener is not None:
+            opener(quiet_view)
+        return written
+
+    def view(
+        self,
+        filename=None,
+        directory=None,
+        cleanup: bool = False,
+        quiet: bool = False,
+        quiet_view: bool = False,
+    ) -> str:
+        """``render(..., view=True)``: write the picture (SVG by default), open it, return its
+        path. Raises ``RenderError`` before writing anything where no viewer exists (on Linux:
+        ``xdg-open``, from xdg-utils)."""
+        return self.render(
+            filename, directory, view=True, cleanup=cleanup, quiet=quiet, quiet_view=quiet_view
+        )
 
     def save(
         self,
         filename=None,
         directory=None,
         *,
+        skip_existing: bool | None = False,
         format: str | None = None,
         backend: str | None = None,
         **kwargs,
     ) -> str:
-        """Like ``render`` for image suffixes; any other name gets the DOT text, as graphviz's."""
+        """Like ``render`` for picture suffixes; any other name gets the DOT text, as graphviz's
+        ``save`` (default name ``self.filename``). Written atomically."""
         path = Path(directory or "") / filename if filename is not None else None
         if path is not None and _suffix(path) not in (None, *SOURCE_FORMATS):
-            return self.render(outfile=path, backend=backend)
+            return self.render(outfile=path, directory="", backend=backend)
         if path is None:
-            path = Path(self.directory or "") / self.filename
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.source, encoding="utf-8")
-        return os.fspath(path)
+            path = Path(directory if directory is not None else self.directory or "")
+            path = path / self.filename
+        if skip_existing and path.exists():
+            return os.fspath(path)
+        return write_atomic(path, self.source.encode(self.encoding or "utf-8"))
 
     # -- Jupyter ---------------------------------------------------------------------------
     def _repr_svg_(self) -> str | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from ._graph import GraphIR, VNode
 from ._labels import (
     FREED_VALUE,
+    dot_text,
     forward_name,
     has_attr,
     is_tensor,
@@ -127,7 +128,7 @@ class ForwardWalk:
     def op_label(self, fn: object) -> str:
         name = forward_name(fn)
         if not self.opts.show_attrs:
-            return name
+            return dot_text(name)
         extra = [
             f"{k}={v}"
             for k, v in saved_items(fn)
@@ -136,7 +137,7 @@ class ForwardWalk:
             and "_sym_" not in k
             and not (isinstance(v, tuple) and any(is_tensor(t) for t in v))
         ]
-        return "\n".join([name, *extra])
+        return dot_text("\n".join([name, *extra]))
 
     def draw_op(self, fn: object, within: dict[int, int] | None) -> None:
         """One line per (input, result) pair, labelled with the op."""

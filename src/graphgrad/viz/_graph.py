@@ -111,7 +111,10 @@ def emit(ir: GraphIR, dot: object) -> None:
 
 
 class _Quoter:
-    """graphviz's quoting, remembered per string (labels repeat a lot in big graphs)."""
+    """graphviz's quoting, remembered per string (labels repeat a lot in big graphs).
+
+    Labels arrive as DOT escape strings (``_labels.dot_text``); this only adds the quotes.
+    """
 
     def __init__(self) -> None:
         self.known: dict[str, str] = {}
@@ -119,7 +122,8 @@ class _Quoter:
     def __call__(self, text: str) -> str:
         found = self.known.get(text)
         if found is None:
-            found = self.known[text] = quoting.quote(text)
+            # nohtml: a label that looks like <...> is text here, never an HTML-like label
+            found = self.known[text] = quoting.quote(quoting.nohtml(text))
         return found
 
     def attrs(self, attrs: dict[str, str], label: str | None = None) -> str:

@@ -1,5 +1,9 @@
 """Text on the graph: tensor labels, backward-node labels with attribute tables, values.
 
+Labels are DOT escape strings: every piece of text that comes from the program (tensor names,
+class names, attribute values) goes through ``dot_text``, so it is shown as it is written, and our
+own ``\\l`` line ends are the only escapes Graphviz interprets.
+
 Every label follows torchviz's conventions (``name\\n (shape)``, ``PowBackward0`` over a dashed
 rule and ``key: value`` lines) with one change: an unnamed tensor's label is its shape alone, so
 no label begins with an empty line (torchviz writes ``"\\n (1, 1)"``, which also crashes the
@@ -25,6 +29,10 @@ from collections.abc import Sequence
 import numpy as np
 
 SAVED_PREFIX = "_saved_"
+# C0 controls and DEL (Graphviz cannot show them, and a NUL ends its strings) become the Unicode
+# "control pictures" (U+2400 + code, U+2421 for DEL); a newline stays a line break.
+_CONTROL = {c: chr(0x2400 + c) for c in range(32) if c != 10} | {127: "\u2421"}
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "&": "&amp;", **_CONTROL})
 FREED = "[freed]"
 
 
@@ -73,6 +81,21 @@ def has_attr(obj: object, name: str) -> bool:
     return found or (kind.__dictoffset__ != 0 and name in obj.__dict__)
 
 
+def dot_text(text: str) -> str:
+    r"""``text`` as a DOT label fragment that Graphviz shows unaltered.
+
+    Backslashes and quotes are escaped (so ``\N`` or a trailing backslash is text, not an
+    escape), ``&`` becomes ``&amp;`` (so ``&lt;`` is shown as written, not as ``<``), and control
+    characters become their visible symbols (NUL is shown as U+2400, ``␀``).
+
+    >>> print(dot_text(r'a\N "b" &lt; <script>' + '\\'))
+    a\\N \"b\" &amp;lt; <script>\\
+    >>> dot_text("nul\x00") == "nul\u2400"
+    True
+    """
+    return str(text).translate(_ESCAPES)
+
+
 def shape_text(t: object) -> str:
     """torchviz's shape text: ``(3, 3)``, ``(5)`` for one dimension, ``()`` for a scalar.
 
@@ -89,19 +112,19 @@ def tensor_label(t: object, name: str, extra: Sequence[str] = ()) -> str:
     ``extra`` lines (values) follow, left-justified (each ends in DOT's ``\\l``) so that the
     rows of an array line up.
     """
-    head = f"{name}\n {shape_text(t)}" if name else shape_text(t)
+    head = f"{dot_text(name)}\n {shape_text(t)}" if name else shape_text(t)
     return with_lines(head, extra)
 
 
 def with_lines(head: str, extra: Sequence[str]) -> str:
-    """``head``, then ``extra`` as left-justified lines.
+    """``head`` (DOT text), then ``extra`` (plain text) as left-justified lines.
 
     >>> with_lines("(2)", ["data: [1, 2]"])
     '(2)\\ndata: [1, 2]\\\\l'
     """
     if not extra:
         return head
-    return head + "\n" + "".join(line + "\\l" for line in extra)
+    return head + "\n" + "".join(dot_text(line) + "\\l" for line in extra)
 
 
 def saved_items(fn: object) -> list[tuple[str, object]]:
@@ -147,13 +170,13 @@ def fn_label(
     """
     name = fn_name(fn)
     if not show_attrs or not items:
-        return name
+        return dot_text(name)
     texts = [(key, attr_text(value)) for key, value in items]
     col1 = max(len(k) for k, _ in texts)
     col2 = min(max(len(v) for _, v in texts), max(max_attr_chars, 3))
     rule = "-" * max(col1 + col2 + 2, len(name))
     lines = [f"{k.ljust(col1)}: {_cut(v, col2).rjust(col2)}" for k, v in texts]
-    return "\n".join([name, rule, *lines])
+    return dot_text("\n".join([name, rule, *lines]))
 
 
 def _cut(text: str, width: int) -> str:

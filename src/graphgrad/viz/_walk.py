@@ -174,8 +174,7 @@ class BackwardWalk:
 
     def push_children(self, fn: object, node: VNode) -> None:
         """Children in reverse, so the first is popped first: edge, then its whole subtree."""
-        custom = has_attr(fn, "saved_tensors") and fn.saved_tensors
-        if custom:
+        if _custom_saved(fn):
             self.stack.append(("custom", fn, node))
         children = [u for u, _ in fn.next_functions if u is not None]
         kept = [u for u in children if self.reachable(u)]
@@ -212,8 +211,9 @@ class BackwardWalk:
 
     def visit_custom(self, fn: object, node: VNode) -> None:
         """A custom Function's ``saved_tensors``: always drawn, named like any tensor."""
-        for t in fn.saved_tensors:
-            self.saved_box(node, self.opts.names.get(id(t), ""), t, reverse=True)
+        for t in _custom_saved(fn):
+            if is_tensor(t):  # save_for_backward(None) keeps a None
+                self.saved_box(node, self.opts.names.get(id(t), ""), t, reverse=True)
 
     def link_aliases(self) -> None:
         """A dashed line from each drawn leaf or output to the saved boxes that are it."""
@@ -229,6 +229,18 @@ class BackwardWalk:
                 drawn = by_output.get((id(t.grad_fn), _output_nr(t)))
             if drawn is not None and id(drawn) in self.declared:
                 self.ir.link(drawn, box, "alias", **ALIAS_EDGE)
+
+
+def _custom_saved(fn: object) -> tuple:
+    """A custom Function node's ``saved_tensors``; ``()`` for other nodes, and once backward
+    freed them (reading them then raises in graphgrad and PyTorch alike, and torchviz with it).
+    """
+    if not has_attr(fn, "saved_tensors"):
+        return ()
+    try:
+        return tuple(fn.saved_tensors)
+    except RuntimeError:
+        return ()
 
 
 def _output_nr(t: object) -> int:

@@ -1,52 +1,38 @@
-"""Random permutations for shuffling, from graphgrad's generator (PyTorch's stream when
-``graphgrad.random`` provides ``randperm``; a NumPy stream only as a stopgap without it).
+"""The random draws of the samplers and the DataLoader, from graphgrad's generators, which
+give PyTorch's CPU streams bit for bit: same seed, same batches.
 
->>> perm = randperm(5, None)
->>> sorted(perm)
-[0, 1, 2, 3, 4]
+>>> import graphgrad as torch
+>>> _ = torch.manual_seed(0)
+>>> randperm(5, None)
+[4, 0, 1, 3, 2]
 """
 
 from __future__ import annotations
 
-import numpy as np
-
-_fallback = np.random.default_rng()
-
-
-def _graphgrad():
-    import graphgrad
-
-    return graphgrad
+from ...random import Generator, default_generator
+from ...random import randint as _randint
+from ...random import randperm as _randperm
 
 
-def fresh_generator():
+def base_seed(generator: Generator | None) -> int:
+    """The seed PyTorch's DataLoader iterator draws when it starts: one int64 ``random_()``
+    (a 64-bit word modulo 2**63) from ``generator``, or from the default generator."""
+    gen = default_generator if generator is None else generator
+    return int(gen.randint_array(0, 2**63, ()))
+
+
+def fresh_generator() -> Generator:
     """What RandomSampler uses without a generator: one seeded from the default generator."""
-    g = _graphgrad()
-    if not hasattr(g, "Generator"):
-        return None
-    from ...dtypes import int64
-
-    seed_tensor = g.empty((), dtype=int64)
-    if hasattr(seed_tensor, "random_"):
-        seed = int(seed_tensor.random_().item())
-    else:
-        seed = int(g.randint(0, 2**62, (1,)).item())
-    gen = g.Generator()
-    gen.manual_seed(seed)
+    gen = Generator()
+    gen.manual_seed(base_seed(None))
     return gen
 
 
-def randperm(n: int, generator) -> list[int]:
-    g = _graphgrad()
-    if hasattr(g, "randperm"):
-        if generator is None:
-            return g.randperm(n).tolist()
-        return g.randperm(n, generator=generator).tolist()
-    return _fallback.permutation(n).tolist()
+def randperm(n: int, generator: Generator | None) -> list[int]:
+    """``randperm(n, generator=generator).tolist()``."""
+    return _randperm(n, generator=generator).tolist()
 
 
-def randint(high: int, size: int, generator) -> list[int]:
-    g = _graphgrad()
-    if hasattr(g, "randint"):
-        return g.randint(0, high, (size,), generator=generator).tolist()
-    return _fallback.integers(0, high, size).tolist()
+def randint(high: int, size: int, generator: Generator | None) -> list[int]:
+    """``randint(0, high, (size,), generator=generator).tolist()``."""
+    return _randint(0, high, (size,), generator=generator).tolist()

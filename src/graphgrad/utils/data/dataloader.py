@@ -16,6 +16,7 @@ import collections.abc as abc
 import numpy as np
 
 from ...tensor import Tensor
+from . import _rng
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 
@@ -121,21 +122,44 @@ class DataLoader:
             collate_fn = default_collate if batch_sampler is not None else default_convert
         self.collate_fn = collate_fn
 
-    def __iter__(self):
+    @property
+    def _index_sampler(self):
+        return self.batch_sampler if self.batch_sampler is not None else self.sampler
+
+    def __iter__(self) -> _LoaderIter:
+        return _LoaderIter(self)
+
+    def _fetch(self, index):
+        """One batch for ``index`` (a list of indices, or one index without auto-batching)."""
         if self.batch_sampler is None:
-            for index in self.sampler:
-                yield self.collate_fn(self.dataset[index])
-            return
+            return self.collate_fn(self.dataset[index])
         fast = getattr(self.dataset, "_batch", None) if self._auto_collate else None
-        for indices in self.batch_sampler:
-            batch = fast(indices) if fast is not None else None
-            if batch is None:
-                batch = self.collate_fn([self.dataset[i] for i in indices])
-            elif isinstance(batch, tuple):
-                batch = list(batch)
-            yield batch
+        batch = fast(index) if fast is not None else None
+        if batch is None:
+            return self.collate_fn([self.dataset[i] for i in index])
+        return list(batch) if isinstance(batch, tuple) else batch
 
     def __len__(self) -> int:
         if self.batch_sampler is not None:
             return len(self.batch_sampler)
         return len(self.sampler)
+
+
+class _LoaderIter:
+    """One pass over a DataLoader. Starting it takes PyTorch's draws in PyTorch's order: the
+    sampler's ``iter()`` first, then one int64 base seed (for worker seeding) from the loader's
+    ``generator`` or the default generator, so the global stream stays in step with torch's."""
+
+    def __init__(self, loader: DataLoader) -> None:
+        self._loader = loader
+        self._sampler_iter = iter(loader._index_sampler)
+        self._base_seed = _rng.base_seed(loader.generator)
+
+    def __iter__(self) -> _LoaderIter:
+        return self
+
+    def __next__(self):
+        return self._loader._fetch(next(self._sampler_iter))
+
+    def __len__(self) -> int:
+        return len(self._loader)

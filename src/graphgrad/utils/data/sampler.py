@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sized
 
+from ...creation import as_tensor
+from ...dtypes import float64
 from . import _rng
 
 
@@ -84,6 +86,50 @@ class SubsetRandomSampler(Sampler):
 
     def __len__(self) -> int:
         return len(self.indices)
+
+
+class WeightedRandomSampler(Sampler):
+    """``num_samples`` indices drawn with probabilities proportional to ``weights``
+    (``multinomial`` on the float64 weights, with ``generator``), as PyTorch's.
+
+    Args:
+        weights: one non-negative weight per index (a sequence or 1-d tensor).
+        num_samples: how many indices a pass yields.
+        replacement: draw with replacement (the default) or without.
+        generator: the Generator to draw from (the default generator if None).
+
+    >>> len(WeightedRandomSampler([0.1, 0.9], num_samples=5))
+    5
+    """
+
+    def __init__(self, weights, num_samples: int, replacement: bool = True, generator=None):
+        if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples <= 0:
+            raise ValueError(
+                f"num_samples should be a positive integer value, but got num_samples={num_samples}"
+            )
+        if not isinstance(replacement, bool):
+            raise ValueError(
+                f"replacement should be a boolean value, but got replacement={replacement}"
+            )
+        weights = as_tensor(weights, dtype=float64)
+        if weights.dim() != 1:
+            raise ValueError(
+                "weights should be a 1d sequence but given "
+                f"weights have shape {tuple(weights.shape)}"
+            )
+        self.weights, self.num_samples = weights, num_samples
+        self.replacement, self.generator = replacement, generator
+
+    def __iter__(self) -> Iterator[int]:
+        import graphgrad  # ``multinomial`` is exported by the package namespace above us
+
+        drawn = graphgrad.multinomial(
+            self.weights, self.num_samples, self.replacement, generator=self.generator
+        )
+        yield from drawn.tolist()
+
+    def __len__(self) -> int:
+        return self.num_samples
 
 
 class BatchSampler(Sampler):

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import html
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
+from ..._atomic import write_atomic
 from ._build import build
 from ._page import document
 from ._program import page_of_program
@@ -50,8 +49,9 @@ class Explorer:
         self.path = None if path is None else self.save(path)
 
     def save(self, path: str | os.PathLike) -> str:
-        """Write the page to ``path`` atomically (a temporary file beside it, flushed to disk,
-        then renamed over it), so a reader never sees half a page; returns the path.
+        """Write the page to ``path`` atomically (graphgrad's one writer: a temporary file
+        beside it, fsynced, then renamed over it), so a reader never sees half a page;
+        returns the path.
 
         >>> import os, tempfile, graphgrad as torch
         >>> page = explore(torch.ones(2, requires_grad=True).sum())
@@ -60,21 +60,7 @@ class Explorer:
         ...     os.listdir(tmp), open(out, encoding="utf-8").read() == page.html
         (['graph.html'], True)
         """
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                file.write(self.html)
-                file.flush()
-                os.fsync(file.fileno())
-            os.chmod(tmp, 0o666 & ~_umask())  # as open() would have made it, not mkstemp's 0600
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _sync_folder(target.parent)
-        return os.fspath(target)
+        return write_atomic(path, self.html.encode("utf-8"))
 
     def _repr_html_(self) -> str:
         """The page in an ``<iframe srcdoc>``: its script runs, its ids and style stay inside."""
@@ -85,26 +71,6 @@ class Explorer:
 
     def __repr__(self) -> str:
         return f"<graphgrad explore page: {len(self.data['boxes'])} boxes>"
-
-
-def _umask() -> int:
-    mask = os.umask(0o22)
-    os.umask(mask)
-    return mask
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush the rename to disk too, where the system allows opening a folder."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def explore(

@@ -16,7 +16,7 @@ in the SVG, and each line an ``id`` (``e0``...), so the page finds both without 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .._collapse import simplify
 from .._graph import GraphIR, VNode
@@ -185,20 +185,9 @@ def _number_ids(ir: GraphIR) -> dict[int, str]:
     return ids
 
 
-def dot_escape(name: str) -> str:
-    """A name as DOT text that Graphviz shows as written: each backslash doubled (backslash-N
-    must not become the node's id, nor backslash-l a line end), ``&`` as ``&amp;`` (``&lt;``
-    must not become ``<``).
-
-    >>> dot_escape("a" + chr(92) + "N") == "a" + chr(92) * 2 + "N"
-    True
-    """
-    return name.replace("\\", "\\\\").replace("&", "&amp;")
-
-
 def unescape(label: str) -> str:
-    """A label made with ``dot_escape`` as the text Graphviz shows: backslash-l or -n ends a
-    line, backslash-x is x, ``&amp;`` is ``&``.
+    """A label (DOT text, made by ``_labels.dot_text``) as the text Graphviz shows:
+    backslash-l or -n ends a line, backslash-x is x, ``&amp;`` is ``&``.
 
     >>> unescape("a" + chr(92) * 2 + "b" + chr(92) + "l") == "a" + chr(92) + "b" + chr(10)
     True
@@ -223,8 +212,7 @@ def build(
     from graphgrad import viz  # its make_dot pieces: one drawing, the same as make_dot's
 
     builder = PageBuilder(outputs, options.names, grads)
-    drawn = {key: dot_escape(name) for key, name in options.names.items()}
-    ir = walk_backward(outputs, replace(options, names=drawn))
+    ir = walk_backward(outputs, options)
     stats = simplify(ir, threshold)
     ids = _number_ids(ir)
     graph = viz._graph(ir, rankdir, stats)

@@ -1,38 +1,46 @@
-"""``graphgrad.save`` / ``graphgrad.load`` in the safetensors format: no pickle, ever.
+"""The safetensors format: no pickle, ever. ``graphgrad.save`` writes it for a path ending in
+``.safetensors``; ``graphgrad.load`` recognises it by its header.
 
 A flat ``state_dict`` is written as plain safetensors entries (``"fc.weight"`` -> array), so
 ``safetensors.torch.load_file`` opens it in PyTorch, and a file PyTorch wrote with
 ``safetensors.torch.save_file`` loads here. Anything nested (an optimizer's state_dict, a dict
 holding model, optimizer and epoch) keeps its tensors as entries too, and its shape (dicts,
 lists, numbers, strings) as JSON in the file's metadata. Loading parses JSON and raw arrays
-only, so a checkpoint can never run code; a truncated, corrupt or foreign file raises
-``CheckpointError`` before anything is returned.
+only; a truncated, corrupt or foreign file raises ``CheckpointError`` before anything is
+returned, and a dtype graphgrad lacks (BF16, F8_*, U16/U32/U64) is named as unsupported.
 
->>> import io
->>> import graphgrad as torch
->>> buf = io.BytesIO()
->>> torch.save({"w": torch.ones(2), "step": 3}, buf)
->>> _ = buf.seek(0)
->>> torch.load(buf)
-{'w': tensor([1., 1.]), 'step': 3}
+>>> loads(dumps({"w": [1.5, 2]}), "<bytes>")
+{'w': [1.5, 2]}
 """
 
 from __future__ import annotations
 
 import json
-import os
+import re
 import struct
 
 import numpy as np
 
-from .tensor import Tensor
+from ..tensor import Tensor
+from ._errors import MAX_DEPTH, CheckpointError, check_depth
 
+# safetensors dtype codes graphgrad reads, and the PyTorch names of those it cannot hold.
+_DTYPES = {"F64", "F32", "F16", "I64", "I32", "I16", "I8", "U8", "BOOL", "C64"}
+_TORCH_NAMES = {
+    "BF16": "torch.bfloat16",
+    "U16": "torch.uint16",
+    "U32": "torch.uint32",
+    "U64": "torch.uint64",
+    "F8_E4M3": "torch.float8_e4m3fn",
+    "F8_E5M2": "torch.float8_e5m2",
+    "F8_E8M0": "torch.float8_e8m0fnu",
+    "F4": "torch.float4_e2m1fn_x2",
+    "F6_E2M3": "float6_e2m3",
+    "F6_E3M2": "float6_e3m2",
+    "C32": "torch.complex32",
+}
 _STRUCTURE_KEY = "graphgrad"
 _SCALARS = (bool, int, float, str, type(None))
-
-
-class CheckpointError(RuntimeError):
-    """A checkpoint file that is truncated, corrupt, or not a safetensors file."""
 
 
 def _safetensors():
@@ -92,42 +100,17 @@ class _Flattener:
         return node
 
 
-def save(
-    obj,
-    f,
-    pickle_module=None,
-    pickle_protocol: int = 2,
-    _use_new_zipfile_serialization: bool = True,
-) -> None:
-    """Write ``obj`` (tensors in dicts/lists, numbers, strings) to ``f`` as safetensors."""
+def dumps(obj) -> bytes:
+    """``obj`` (tensors in dicts/lists, numbers, strings) as safetensors bytes."""
     flat = _Flattener()
     structure = flat.visit(obj, [])
     metadata = {"format": "pt", _STRUCTURE_KEY: json.dumps(structure)}
-    payload = _safetensors().save(flat.arrays, metadata=metadata)
-    if isinstance(f, (str, os.PathLike)):
-        with open(f, "wb") as fh:
-            fh.write(payload)
-    else:
-        f.write(payload)
+    return _safetensors().save(flat.arrays, metadata=metadata)
 
 
 # -- load -------------------------------------------------------------------------------------
-def _read(f) -> tuple[bytes, str]:
-    if isinstance(f, (str, os.PathLike)):
-        with open(f, "rb") as fh:
-            return fh.read(), os.fspath(f)
-    if isinstance(f, (bytes, bytearray)):
-        return bytes(f), "<bytes>"
-    return f.read(), getattr(f, "name", "<file>")
-
-
 def _header(raw: bytes, name: str) -> dict:
     """The JSON header, after the checks that give a truncated or foreign file a clear error."""
-    if raw[:4] == b"PK\x03\x04" or raw[:1] == b"\x80":
-        raise CheckpointError(
-            f"{name} is a PyTorch pickle checkpoint (torch.save). graphgrad never unpickles: "
-            "in PyTorch, write it with safetensors.torch.save_file(model.state_dict(), path)."
-        )
     if len(raw) < 8:
         raise CheckpointError(
             f"{name}: file too short to be a safetensors checkpoint ({len(raw)} bytes)"
@@ -138,13 +121,66 @@ def _header(raw: bytes, name: str) -> dict:
             f"{name}: truncated checkpoint: the header says {size} bytes but "
             f"only {len(raw) - 8} follow"
         )
-    try:
-        header = json.loads(raw[8 : 8 + size].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise CheckpointError(f"{name}: corrupt checkpoint header ({err})") from None
+    header = _json(raw[8 : 8 + size], name, "header")
     if not isinstance(header, dict):
         raise CheckpointError(f"{name}: corrupt checkpoint header (not a JSON object)")
+    meta = header.get("__metadata__", {})
+    if not isinstance(meta, dict) or not all(isinstance(v, str) for v in meta.values()):
+        raise CheckpointError(f"{name}: corrupt checkpoint header (bad __metadata__)")
+    for key, entry in header.items():
+        if key != "__metadata__":
+            _check_entry(key, entry, name)
     return header
+
+
+def _json(text, name: str, what: str):
+    """Parsed JSON; a deeply nested document is refused before Python's parser recurses."""
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise CheckpointError(f"{name}: corrupt checkpoint {what} ({err})") from None
+    if not isinstance(text, str):
+        raise CheckpointError(f"{name}: corrupt checkpoint {what} (not a string)")
+    if _nesting(text) > MAX_DEPTH:
+        raise CheckpointError(
+            f"{name}: the checkpoint {what} nests more than {MAX_DEPTH} levels deep"
+        )
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as err:
+        raise CheckpointError(f"{name}: corrupt checkpoint {what} ({err})") from None
+
+
+def _nesting(text: str) -> int:
+    """The deepest bracket nesting of a JSON text (brackets inside strings do not count)."""
+    depth = deepest = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _check_entry(key: str, entry, name: str) -> None:
+    """A tensor entry of the header: a dict whose dtype graphgrad has."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("dtype"), str):
+        raise CheckpointError(f"{name}: corrupt checkpoint header (entry {key!r})")
+    code = entry["dtype"]
+    if code not in _DTYPES:
+        torch_name = _TORCH_NAMES.get(code)
+        if torch_name is None:
+            raise CheckpointError(f"{name}: corrupt checkpoint header (unknown dtype {code!r})")
+        raise CheckpointError(
+            f"{name}: unsupported dtype {code} ({torch_name}) in tensor {key!r}: graphgrad has "
+            f"no {torch_name} dtype; convert it in PyTorch first (for example tensor.float())"
+        )
 
 
 def _arrays(raw: bytes, name: str) -> dict[str, np.ndarray]:
@@ -152,6 +188,10 @@ def _arrays(raw: bytes, name: str) -> dict[str, np.ndarray]:
         return _safetensors().load(raw)
     except Exception as err:  # safetensors raises its own SafetensorError / ValueError
         raise CheckpointError(f"{name}: corrupt or truncated checkpoint ({err})") from None
+
+
+def _tensor(array: np.ndarray) -> Tensor:
+    return Tensor._make(np.array(array, copy=True))
 
 
 def _rebuild(node, arrays: dict, name: str):
@@ -163,7 +203,7 @@ def _rebuild(node, arrays: dict, name: str):
             raise CheckpointError(
                 f"{name}: the checkpoint's structure names a missing tensor {key!r}"
             )
-        t = Tensor._make(np.array(arrays[key], copy=True))
+        t = _tensor(arrays[key])
         if node.get("requires_grad"):
             t.requires_grad_(True)
         return t
@@ -176,28 +216,17 @@ def _rebuild(node, arrays: dict, name: str):
     raise CheckpointError(f"{name}: corrupt checkpoint structure")
 
 
-def load(
-    f,
-    map_location=None,
-    pickle_module=None,
-    *,
-    weights_only: bool = True,
-    mmap: bool | None = None,
-    **kwargs,
-):
-    """Read what ``save`` wrote, or any safetensors file (a dict of tensors, in file order)."""
-    raw, name = _read(f)
+def loads(raw: bytes, name: str):
+    """What ``dumps`` wrote, or any safetensors file (a dict of tensors, in file order)."""
     header = _header(raw, name)
     arrays = _arrays(raw, name)
     meta = header.get("__metadata__") or {}
     if _STRUCTURE_KEY in meta:
+        structure = _json(meta[_STRUCTURE_KEY], name, "structure")
+        check_depth(structure, name)
         try:
-            structure = json.loads(meta[_STRUCTURE_KEY])
-        except json.JSONDecodeError as err:
+            return _rebuild(structure, arrays, name)
+        except (TypeError, ValueError, KeyError, AttributeError) as err:
             raise CheckpointError(f"{name}: corrupt checkpoint structure ({err})") from None
-        return _rebuild(structure, arrays, name)
     order = [k for k in header if k != "__metadata__"]
-    return {k: Tensor._make(np.array(arrays[k], copy=True)) for k in order}
-
-
-__all__ = ["CheckpointError", "load", "save"]
+    return {k: _tensor(arrays[k]) for k in order}
