@@ -35,8 +35,10 @@ $(VENV)/.test: pyproject.toml requirements-test.txt | $(BIN)/python
 demo: $(VENV)/.demo
 	$(BIN)/python scripts/run_seeds.py $(SEED_DIR)
 	$(BIN)/python -m graphgrad.viz.seed_graphs $(GRAPH_DIR) $(SEED_DIR) --names
+	$(BIN)/python -m graphgrad.viz.explorer $(lastword $(sort $(wildcard $(SEED_DIR)/example*.py))) $(GRAPH_DIR)/explore.html
 
 test: $(VENV)/.test
+	-@sh scripts/ensure_chromium.sh
 	$(BIN)/ruff check src tests scripts benchmarks examples
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory test-numpy-range

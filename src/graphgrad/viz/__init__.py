@@ -39,12 +39,15 @@ from ._graph import GraphIR, emit
 from ._labels import is_tensor
 from ._render import ENV_VAR, RenderError, available
 from ._walk import Options, walk_backward
+from .explorer import Explorer, explore
 
 __all__ = [
     "ENV_VAR",
+    "Explorer",
     "Graph",
     "RenderError",
     "available_renderers",
+    "explore",
     "make_dot",
     "make_dot_from_trace",
     "make_forward_dot",

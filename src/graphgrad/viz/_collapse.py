@@ -128,8 +128,9 @@ def collapse_runs(ir: GraphIR) -> int:
         names = [n.label.split("\n", 1)[0] for n in chain]
         for start, period, k in _segments(names):
             label = "\n".join([*names[start : start + period], f"× {k}"])
-            group = VNode("group", label, dict(GROUP_ATTRS))
-            for member in chain[start : start + period * k]:
+            members = chain[start : start + period * k]
+            group = VNode("group", label, dict(GROUP_ATTRS), members)  # ref: what it folds
+            for member in members:
                 group_of[id(member)] = group
     if group_of:
         _rewrite(ir, group_of)

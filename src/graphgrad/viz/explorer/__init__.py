@@ -1,0 +1,122 @@
+"""``explore``: the backward graph as an interactive page, for learning how backward works.
+
+The page shows the graph exactly as ``make_dot`` draws it (the same Graphviz SVG) and adds:
+click a box for its details (a tensor's shape, dtype, values and ``.grad``; a backward node's
+inputs, outputs, saved tensors or "freed", attributes); ``step`` runs backward one box at a time
+in the engine's order, showing the gradient that flows out of each; ``search`` marks boxes;
+clicking a leaf lights its paths to the output; lines can be coloured by gradient magnitude;
+folded boxes list their nodes on click. It is one HTML file that makes no network request.
+
+>>> import graphgrad as torch
+>>> from graphgrad.viz import explore
+>>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+>>> page = explore((x * x).sum(), params={"x": x})
+>>> page.html.startswith("<!DOCTYPE html>"), 'class="node"' in page.html
+(True, True)
+>>> len(page.data["steps"])  # SumBackward0, MulBackward0, AccumulateGrad
+3
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Mapping, Sequence
+
+from ..._atomic import write_atomic
+from ._build import build
+from ._page import document
+from ._program import page_of_program
+
+__all__ = ["Explorer", "explore", "page_of_program"]
+
+IFRAME_HEIGHT = 640
+
+
+class Explorer:
+    """The page ``explore`` made: ``.html`` (the document), ``.save(path)``, Jupyter display.
+
+    >>> import graphgrad as torch
+    >>> x = torch.tensor(3.0, requires_grad=True)
+    >>> page = explore(x * 2, params={"x": x})
+    >>> page._repr_html_().startswith("<iframe")
+    True
+    """
+
+    def __init__(self, html_text: str, data: dict, path: str | os.PathLike | None = None) -> None:
+        self.html = html_text
+        self.data = data
+        self.path = None if path is None else self.save(path)
+
+    def save(self, path: str | os.PathLike) -> str:
+        """Write the page to ``path`` atomically (graphgrad's one writer: a temporary file
+        beside it, fsynced, then renamed over it), so a reader never sees half a page;
+        returns the path.
+
+        >>> import os, tempfile, graphgrad as torch
+        >>> page = explore(torch.ones(2, requires_grad=True).sum())
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     out = page.save(os.path.join(tmp, "graph.html"))
+        ...     os.listdir(tmp), open(out, encoding="utf-8").read() == page.html
+        (['graph.html'], True)
+        """
+        return write_atomic(path, self.html.encode("utf-8"))
+
+    def _repr_html_(self) -> str:
+        """The page in an ``<iframe srcdoc>``: its script runs, its ids and style stay inside."""
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+            f'style="width:100%;height:{IFRAME_HEIGHT}px;border:1px solid #ccc"></iframe>'
+        )
+
+    def __repr__(self) -> str:
+        return f"<graphgrad explore page: {len(self.data['boxes'])} boxes>"
+
+
+def explore(
+    var: object,
+    params: Mapping | None = None,
+    *,
+    path: str | os.PathLike | None = None,
+    show_attrs: bool = False,
+    show_saved: bool = False,
+    max_attr_chars: int = 50,
+    show_values: bool = False,
+    show_grads: bool = False,
+    rankdir: str = "TB",
+    output_name: str | Sequence[str] | None = None,
+    max_depth: int | None = None,
+    collapse_threshold: int | None = 400,
+    record_grads: bool = True,
+    title: str = "graphgrad: backward graph",
+) -> Explorer:
+    """An interactive page of ``var``'s backward graph (a tensor or a tuple of them).
+
+    ``params`` names tensors as in ``make_dot``; ``path``, when given, saves the page there.
+    ``show_attrs``, ``show_saved``, ``max_attr_chars``, ``show_values``, ``show_grads``,
+    ``rankdir``, ``output_name``, ``max_depth`` and ``collapse_threshold`` draw the graph as
+    ``make_dot`` does. With ``record_grads`` (the default) one extra backward runs, with a
+    gradient of ones at each output and ``retain_graph=True``: no ``.grad`` changes, but hooks
+    you registered do run. Its gradients are what ``step`` and the line colours show; after
+    a backward that freed the graph they cannot be recorded and the page says so. ``title``
+    is the page's title.
+
+    >>> import graphgrad as torch
+    >>> x = torch.tensor(2.0, requires_grad=True)
+    >>> page = explore(x**3, params={"x": x}, rankdir="LR")
+    >>> [s["runs"][0]["title"] for s in page.data["steps"]]
+    ['PowBackward0', 'AccumulateGrad']
+    >>> page.data["steps"][0]["runs"][0]["sections"][0]["items"][0]["fields"][1]
+    ['values', '12.0000']
+    """
+    from graphgrad import viz
+    from graphgrad.viz._walk import Options
+
+    outputs = viz._outputs(var)
+    viz._check(rankdir, max_depth, max_attr_chars)
+    names, keep = viz._names(params, outputs, output_name)
+    options = Options(
+        names, show_attrs, show_saved, max_attr_chars, show_values, show_grads, max_depth, keep
+    )
+    page = build(outputs, options, rankdir, collapse_threshold, record_grads)
+    return Explorer(document(page.svg, page.data, title), page.data, path)

@@ -1,0 +1,66 @@
+"""The explore page of a whole program: run it, and draw what its last ``make_dot`` drew.
+
+>>> import pathlib, tempfile
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     program = pathlib.Path(tmp, "example1.py")
+...     _ = program.write_text(
+...         "import torch\\nfrom torchviz import make_dot\\n"
+...         "x = torch.tensor(2.0, requires_grad=True)\\nmake_dot(x * 3)\\n")
+...     page = page_of_program(program)
+>>> [box["label"] for box in page.data["boxes"]]
+['()', 'MulBackward0', 'x\\n ()', 'AccumulateGrad']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..seed_graphs import _tensor_names, ported_source
+
+if TYPE_CHECKING:
+    from . import Explorer
+
+DRAW_ARGS = ("params", "show_attrs", "show_saved", "max_attr_chars")  # make_dot's positional ones
+
+
+def page_of_program(
+    program: str | os.PathLike, path: str | os.PathLike | None = None, names: bool = True
+) -> Explorer:
+    """Run ``program`` quietly; the explore page of the graph of its last ``make_dot`` call.
+
+    ``names``: name the boxes after the program's tensor variables when the call passed no
+    ``params``. ``path``: also save the page there. Raises RuntimeError when the program never
+    calls ``make_dot``.
+    """
+    from graphgrad import viz
+
+    from . import explore
+
+    calls = []
+    original = viz.make_dot
+
+    def recording(*args, **kwargs):
+        calls.append((args, kwargs))
+        return original(*args, **kwargs)
+
+    program = Path(program)
+    code = compile(ported_source(program), str(program), "exec")
+    namespace = {"__name__": "__main__", "__file__": str(program)}
+    viz.make_dot = recording
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(code, namespace)
+    finally:
+        viz.make_dot = original
+    if not calls:
+        raise RuntimeError(f"{program.name} never calls make_dot")
+    args, kwargs = calls[-1]
+    kwargs = {**dict(zip(DRAW_ARGS, args[1:])), **kwargs}
+    if names and kwargs.get("params") is None:
+        kwargs["params"] = _tensor_names(namespace)
+    title = f"graphgrad: {program.name}"
+    return explore(args[0] if args else kwargs.pop("var"), path=path, title=title, **kwargs)
