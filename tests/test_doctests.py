@@ -19,7 +19,7 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(graphgrad.__path__, "grap
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=FLAGS, report=False)
+    result = doctest.testmod(module, optionflags=FLAGS, report=False, extraglobs={"torch": graphgrad})
     assert result.failed == 0
 
 
