@@ -109,7 +109,7 @@ def _parameters(obj: object) -> list[str]:
 
 def _doc(obj: object) -> str:
     """The docstring that ``help`` shows; a class may document its arguments in ``__init__``."""
-    doc = inspect.getdoc(obj.fget if isinstance(obj, property) else obj) or ""
+    doc = inspect.getdoc(obj) or ""
     if inspect.isclass(obj) and "__init__" in vars(obj):
         doc += "\n" + (inspect.getdoc(obj.__init__) or "")
     return doc

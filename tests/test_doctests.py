@@ -45,8 +45,7 @@ def test_public_api_examples_the_module_walk_misses():
     runner = doctest.DocTestRunner(optionflags=FLAGS)
     failed = []
     for name, obj in public_api().items():
-        target = obj.fget if isinstance(obj, property) else obj
-        for test in finder.find(target, name, globs={"torch": graphgrad}):
+        for test in finder.find(obj, name, globs={"torch": graphgrad}):
             if test.examples and test.docstring not in covered:
                 covered.add(test.docstring)
                 if runner.run(test, out=lambda text: None).failed:

@@ -109,6 +109,10 @@ from .random import tensor_methods as _random_methods  # noqa: E402
 for _name, _fn in _random_methods().items():
     setattr(Tensor, _name, _fn)
 
+from . import _tensor_docs  # noqa: E402
+
+_tensor_docs.install()
+
 
 def is_floating_point(input: Tensor) -> bool:
     return input.dtype.is_floating_point
