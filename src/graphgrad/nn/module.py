@@ -618,10 +618,10 @@ class Module:
 
         Returns a handle whose ``remove()`` unregisters the hook.
 
-        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
-        >>> handle = net.register_forward_pre_hook(lambda module, args: (args[0] * 0,))
-        >>> net(torch.ones(1, 2))[0, 0]
-        tensor(0., grad_fn=<SelectBackward0>)
+        >>> m = torch.nn.Identity()
+        >>> handle = m.register_forward_pre_hook(lambda module, args: (args[0] * 0,))
+        >>> m(torch.ones(2))
+        tensor([0., 0.])
         >>> handle.remove()
         """
         return self._add_hook(self._forward_pre_hooks, hook, prepend)
