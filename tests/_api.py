@@ -103,7 +103,9 @@ def _parameters(obj: object) -> list[str]:
     return [
         p.name
         for p in signature.parameters.values()
-        if p.name not in UNNAMED and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        if p.name not in UNNAMED
+        and not p.name.startswith("_")  # private, as ``Embedding(_weight=...)``
+        and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
     ]
 
 
