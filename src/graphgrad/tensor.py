@@ -59,7 +59,17 @@ _inference_lock = threading.Lock()
 
 
 def enter_inference_mode(enabled: bool) -> bool:
-    """Switch this thread's inference mode; returns the previous setting."""
+    """Switch this thread's inference mode; returns the previous setting (what
+    ``inference_mode`` does on entering and leaving).
+
+    Args:
+        enabled: the new setting.
+
+    >>> from graphgrad.tensor import enter_inference_mode
+    >>> previous = enter_inference_mode(True)
+    >>> enter_inference_mode(previous)
+    True
+    """
     global _inference_threads
     prev = inference_state.enabled
     if prev != enabled:
