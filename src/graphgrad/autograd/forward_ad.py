@@ -190,9 +190,9 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
 
     >>> import graphgrad.autograd.forward_ad as fwAD
     >>> with fwAD.dual_level():
-    ...     x = fwAD.make_dual(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 0.0]))
+    ...     x = fwAD.make_dual(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 1.0]))
     ...     fwAD.unpack_dual(x.sin()).tangent
-    tensor([0.5403, 0.0000])
+    tensor([ 0.5403, -0.4161])
     """
     if state.level is None:
         raise RuntimeError(NO_LEVEL)
