@@ -13,13 +13,15 @@ import graphgrad
 from ._api import public_api
 
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+# What PyTorch's examples take as imported: ``torch`` and ``F`` (torch.nn.functional).
+GLOBS = {"torch": graphgrad, "F": graphgrad.nn.functional}
 MODULES = sorted(m.name for m in pkgutil.walk_packages(graphgrad.__path__, "graphgrad."))
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     module = importlib.import_module(name)
-    result = doctest.testmod(module, optionflags=FLAGS, report=False, extraglobs={"torch": graphgrad})
+    result = doctest.testmod(module, optionflags=FLAGS, report=False, extraglobs=GLOBS)
     assert result.failed == 0
 
 
@@ -45,7 +47,7 @@ def test_public_api_examples_the_module_walk_misses():
     runner = doctest.DocTestRunner(optionflags=FLAGS)
     failed = []
     for name, obj in public_api().items():
-        for test in finder.find(obj, name, globs={"torch": graphgrad}):
+        for test in finder.find(obj, name, globs=dict(GLOBS)):
             if test.examples and test.docstring not in covered:
                 covered.add(test.docstring)
                 if runner.run(test, out=lambda text: None).failed:
