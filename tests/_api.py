@@ -111,7 +111,10 @@ def _parameters(obj: object) -> list[str]:
 
 def _doc(obj: object) -> str:
     """The docstring that ``help`` shows; a class may document its arguments in ``__init__``."""
-    doc = inspect.getdoc(obj) or ""
+    if inspect.isclass(obj):  # its own docstring: getdoc would fall back to a base class's
+        doc = inspect.cleandoc(vars(obj).get("__doc__") or "")
+    else:
+        doc = inspect.getdoc(obj) or ""
     if inspect.isclass(obj) and "__init__" in vars(obj):
         doc += "\n" + (inspect.getdoc(obj.__init__) or "")
     return doc
