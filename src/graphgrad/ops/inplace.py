@@ -199,13 +199,24 @@ _copy = Primitive(
 
 
 def zero_(self: Tensor) -> Tensor:
-    """Fill with zeros in place (Tensor.zero_)."""
+    """Fill this tensor with zeros in place; returns it.
+
+    >>> torch.ones(2).zero_()
+    tensor([0., 0.])
+    """
     check_inplace(self)
     return commit(self, apply(_zero, self))
 
 
 def fill_(self: Tensor, value) -> Tensor:
-    """Fill with ``value`` in place (Tensor.fill_)."""
+    """Fill this tensor with ``value`` in place; returns it.
+
+    Args:
+        value: a number or a 0-d tensor.
+
+    >>> torch.zeros(3).fill_(2.5)
+    tensor([2.5000, 2.5000, 2.5000])
+    """
     check_inplace(self)
     if isinstance(value, Tensor):
         value = value.item()
@@ -213,7 +224,15 @@ def fill_(self: Tensor, value) -> Tensor:
 
 
 def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
-    """Copy ``src`` (broadcast, cast) into this tensor in place (Tensor.copy_)."""
+    """Copy ``src`` into this tensor in place (broadcast and cast to its dtype); returns it.
+
+    Args:
+        src: the values.
+        non_blocking: accepted for compatibility.
+
+    >>> torch.zeros(2).copy_(torch.tensor([1, 2]))
+    tensor([1., 2.])
+    """
     check_inplace(self)
     if not isinstance(src, Tensor):
         src = Tensor._make(np.asarray(src))
