@@ -99,7 +99,23 @@ def save(
     pickle_protocol: int = 2,
     _use_new_zipfile_serialization: bool = True,
 ) -> None:
-    """Write ``obj`` (tensors in dicts/lists, numbers, strings) to ``f`` as safetensors."""
+    """Write ``obj`` (tensors in dicts and lists, numbers, strings) to ``f`` in the
+    safetensors format: no pickle, so loading runs no code. Needs the ``safetensors`` package
+    (the ``io`` extra).
+
+    Args:
+        obj: a ``state_dict`` or another nest of dicts, lists and tensors.
+        f: a path or a binary file object.
+        pickle_module: accepted for compatibility (nothing is pickled).
+        pickle_protocol: accepted for compatibility.
+
+    >>> import io
+    >>> buffer = io.BytesIO()
+    >>> torch.save({"w": torch.tensor([1.0, 2.0])}, buffer)
+    >>> _ = buffer.seek(0)
+    >>> torch.load(buffer)
+    {'w': tensor([1., 2.])}
+    """
     flat = _Flattener()
     structure = flat.visit(obj, [])
     metadata = {"format": "pt", _STRUCTURE_KEY: json.dumps(structure)}
@@ -185,7 +201,22 @@ def load(
     mmap: bool | None = None,
     **kwargs,
 ):
-    """Read what ``save`` wrote, or any safetensors file (a dict of tensors, in file order)."""
+    """Read what ``save`` wrote, or any safetensors file (a dict of tensors, in file order).
+
+    Args:
+        f: a path or a binary file object.
+        map_location: ``"cpu"`` or ``None`` (everything loads on the CPU).
+        pickle_module: accepted for compatibility.
+        weights_only: accepted; the format only ever holds data.
+        mmap: accepted for compatibility.
+
+    >>> import io
+    >>> buffer = io.BytesIO()
+    >>> torch.save([torch.tensor(3)], buffer)
+    >>> _ = buffer.seek(0)
+    >>> torch.load(buffer)
+    [tensor(3)]
+    """
     raw, name = _read(f)
     header = _header(raw, name)
     arrays = _arrays(raw, name)

@@ -84,12 +84,21 @@ def _new_counter():
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple that prints as ``torch.Size([2, 3])``."""
+    """A tensor's shape: a tuple that prints as ``torch.Size([2, 3])``.
+
+    >>> torch.zeros(2, 3).shape
+    torch.Size([2, 3])
+    """
 
     def __repr__(self) -> str:
         return f"torch.Size([{', '.join(str(d) for d in self)}])"
 
     def numel(self) -> int:
+        """The number of elements a tensor of this shape holds.
+
+        >>> torch.Size([2, 3]).numel()
+        6
+        """
         n = 1
         for d in self:
             n *= d
@@ -458,7 +467,14 @@ def _wrap_dim(dim: int, ndim: int) -> int:
 
 
 def is_tensor(obj: object) -> bool:
-    """True for graphgrad tensors (torch.is_tensor)."""
+    """Whether ``obj`` is a graphgrad tensor.
+
+    Args:
+        obj: any object.
+
+    >>> torch.is_tensor(torch.zeros(1)), torch.is_tensor([0.0])
+    (True, False)
+    """
     return isinstance(obj, Tensor)
 
 

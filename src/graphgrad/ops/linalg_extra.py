@@ -19,7 +19,14 @@ from .primitive import Primitive, apply
 
 
 class LinAlgError(RuntimeError):
-    """A singular matrix where an invertible one is needed (torch.linalg.LinAlgError)."""
+    """A singular matrix where an invertible one is needed (``torch.linalg.LinAlgError``).
+
+    >>> try:
+    ...     torch.inverse(torch.zeros(2, 2))
+    ... except torch.linalg.LinAlgError as error:
+    ...     print(type(error).__name__)
+    LinAlgError
+    """
 
 
 def _square_check(name: str, A: Tensor) -> None:  # noqa: N803 - PyTorch's argument name
