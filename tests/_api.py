@@ -4,6 +4,10 @@
 ``Tensor``, ``nn``, ``optim``, ``autograd``, ``utils``, ``func`` and ``viz`` to its object;
 ``problems()`` says what its docstring lacks (a ``>>>`` example, a parameter's name).
 tests/test_docstrings.py enforces it; tests/test_doctests.py runs the examples.
+
+A namespace's public names are its ``__all__`` when it has one (so a new layer must be added
+to ``nn.__all__`` to be exported, and is then checked), else every name without a leading
+underscore that graphgrad defines.
 """
 
 from __future__ import annotations
