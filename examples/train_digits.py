@@ -229,8 +229,8 @@ def main(argv: list[str] | None = None) -> dict:
     final, reloaded = history["accuracy"][-1], accuracy(restored, x_test, y_test)
     print(
         f"{torch.__name__}: test accuracy {100 * final:.2f}% after {args.epochs} epochs in "
-        f"{seconds:.1f}s on {ranks.world} rank(s); reloaded checkpoint {100 * reloaded:.2f}%; plot and checkpoint in "
-        f"{args.out}"
+        f"{seconds:.1f}s on {ranks.world} rank(s); reloaded checkpoint {100 * reloaded:.2f}%; "
+        f"plot and checkpoint in {args.out}"
     )
     return {
         "accuracy": final,

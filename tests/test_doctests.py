@@ -10,14 +10,18 @@ import pytest
 
 import graphgrad
 
+from ._api import public_api
+
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+# What PyTorch's examples take as imported: ``torch`` and ``F`` (torch.nn.functional).
+GLOBS = {"torch": graphgrad, "F": graphgrad.nn.functional}
 MODULES = sorted(m.name for m in pkgutil.walk_packages(graphgrad.__path__, "graphgrad."))
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
     module = importlib.import_module(name)
-    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    result = doctest.testmod(module, optionflags=flags, report=False)
+    result = doctest.testmod(module, optionflags=FLAGS, report=False, extraglobs=GLOBS)
     assert result.failed == 0
 
 
@@ -28,3 +32,24 @@ def test_the_core_modules_have_examples():
                      "graphgrad.autograd.saved", "graphgrad.viz")
     }  # fmt: skip
     assert all(counted.values()), counted
+
+
+def test_public_api_examples_the_module_walk_misses():
+    """Methods attached to Tensor from other modules (the generated in-place forms, the
+    conversions) are not found by a module's doctest walk; run their examples too."""
+    finder = doctest.DocTestFinder()
+    covered = {
+        test.docstring
+        for name in MODULES
+        for test in finder.find(importlib.import_module(name))
+        if test.examples
+    }
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    failed = []
+    for name, obj in public_api().items():
+        for test in finder.find(obj, name, globs=dict(GLOBS)):
+            if test.examples and test.docstring not in covered:
+                covered.add(test.docstring)
+                if runner.run(test, out=lambda text: None).failed:
+                    failed.append(name)
+    assert not failed, failed

@@ -125,12 +125,32 @@ for _name, _fn in _legacy.TENSOR_METHODS.items():
 globals().update(_legacy.LEGACY_TYPES)
 autograd.Variable = _legacy.Variable
 
+from . import _tensor_docs  # noqa: E402
+
+_tensor_docs.install()
+
 
 def is_floating_point(input: Tensor) -> bool:
+    """Whether ``input``'s dtype is a floating-point type.
+
+    Args:
+        input: the tensor.
+
+    >>> torch.is_floating_point(torch.tensor([1.0]))
+    True
+    """
     return input.dtype.is_floating_point
 
 
 def numel(input: Tensor) -> int:
+    """The number of elements of ``input``.
+
+    Args:
+        input: the tensor.
+
+    >>> torch.numel(torch.zeros(2, 3))
+    6
+    """
     return input.numel()
 
 

@@ -42,11 +42,15 @@ def _check_seed(seed) -> int:
 
 
 class Generator:
-    """A source of PyTorch-identical random numbers (``torch.Generator``).
+    """A source of PyTorch-identical random numbers (``torch.Generator``): pass one as
+    ``generator=`` to the random functions for a stream of its own.
 
-    >>> g = Generator().manual_seed(0)
-    >>> g.uniform_array((3,), 0.0, 1.0, np.float32)
-    array([0.4962566 , 0.7682218 , 0.08847743], dtype=float32)
+    Args:
+        device: only ``"cpu"`` is supported.
+
+    >>> g = torch.Generator().manual_seed(0)
+    >>> torch.rand(3, generator=g)
+    tensor([0.4963, 0.7682, 0.0885])
     """
 
     def __init__(self, device="cpu") -> None:
@@ -65,7 +69,16 @@ class Generator:
 
     # -- seeding and state --------------------------------------------------------------------
     def manual_seed(self, seed: int) -> Generator:
-        """Seed the stream (init_genrand on the low 32 bits) and forget the cached normal."""
+        """Seed the stream (``init_genrand`` on the low 32 bits) and forget the cached normal;
+        returns the generator.
+
+        Args:
+            seed: an integer (taken modulo 2**64).
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> g.initial_seed()
+        0
+        """
         seed = _check_seed(seed)
         self._mt.seed(seed)
         self._initial_seed = seed
@@ -73,20 +86,44 @@ class Generator:
         return self
 
     def seed(self) -> int:
-        """Seed from the operating system's entropy; returns the seed used."""
+        """Seed from the operating system's entropy; returns the seed used.
+
+        >>> isinstance(torch.Generator().seed(), int)
+        True
+        """
         seed = int.from_bytes(os.urandom(8), "little")
         self.manual_seed(seed)
         return seed
 
     def initial_seed(self) -> int:
+        """The seed this generator was last seeded with.
+
+        >>> torch.Generator().manual_seed(42).initial_seed()
+        42
+        """
         return self._initial_seed
 
     def get_state(self):
-        """The state as a uint8 tensor in PyTorch's 5056-byte layout."""
+        """The state as a uint8 tensor in PyTorch's 5056-byte layout.
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> g.get_state().shape, g.get_state().dtype
+        (torch.Size([5056]), torch.uint8)
+        """
         return Tensor._make(self._mt.to_bytes(self._initial_seed, self._normal_cache))
 
     def set_state(self, new_state) -> Generator:
-        """Restore a state from ``get_state`` (graphgrad's or PyTorch's)."""
+        """Restore a state from ``get_state`` (graphgrad's or PyTorch's); returns the generator.
+
+        Args:
+            new_state: the uint8 state tensor.
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> state = g.get_state()
+        >>> a = torch.rand(2, generator=g)
+        >>> torch.equal(torch.rand(2, generator=g.set_state(state)), a)
+        True
+        """
         data = getattr(new_state, "_data", None)
         if data is None or data.dtype != np.uint8:
             raise TypeError("RNG state must be a torch.ByteTensor")
@@ -94,17 +131,39 @@ class Generator:
         return self
 
     def clone_state(self) -> Generator:
-        """An independent generator at the same point of the stream."""
+        """An independent generator at the same point of the stream.
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> twin = g.clone_state()
+        >>> torch.equal(torch.rand(2, generator=g), torch.rand(2, generator=twin))
+        True
+        """
         g = Generator(self.device)
         return g.set_state(self.get_state())
 
     # -- raw words ----------------------------------------------------------------------------
     def random_uint32(self, n: int) -> np.ndarray:
-        """The next ``n`` 32-bit words (PyTorch's ``random()``)."""
+        """The next ``n`` 32-bit words (PyTorch's ``random()``), as a NumPy array.
+
+        Args:
+            n: how many.
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> g.random_uint32(2)
+        array([2357136044, 2546248239], dtype=uint32)
+        """
         return self._mt.uint32(n)
 
     def random_uint64(self, n: int) -> np.ndarray:
-        """The next ``n`` 64-bit values (PyTorch's ``random64()``: high word first)."""
+        """The next ``n`` 64-bit values (PyTorch's ``random64()``: high word first).
+
+        Args:
+            n: how many.
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> g.random_uint64(1)
+        array([10123822223749065263], dtype=uint64)
+        """
         return self._mt.uint64(n)
 
     def _unit(self, n: int, np_dtype: np.dtype) -> np.ndarray:
@@ -123,7 +182,19 @@ class Generator:
 
     # -- distributions ------------------------------------------------------------------------
     def uniform_array(self, shape, low=0.0, high=1.0, np_dtype=np.float32) -> np.ndarray:
-        """U(low, high) values of ``shape``, in C order, as PyTorch's ``uniform_``."""
+        """U(low, high) values of ``shape``, in C order, as PyTorch's ``uniform_`` draws them
+        (a NumPy array; what ``rand`` wraps).
+
+        Args:
+            shape: the shape.
+            low: the lower bound.
+            high: the upper bound.
+            np_dtype: the NumPy dtype of the result.
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> g.uniform_array((3,), 0.0, 1.0, np.float32)
+        array([0.4962566 , 0.7682218 , 0.08847743], dtype=float32)
+        """
         np_dtype = np.dtype(np_dtype)
         if low == 0.0 and high == 1.0 and (np_dtype == _F32 or np_dtype == _F64):
             return self._unit(_size(shape), np_dtype).reshape(shape)  # below 1: nothing to fix
@@ -150,7 +221,18 @@ class Generator:
         return out.reshape(shape)
 
     def normal_array(self, shape, mean=0.0, std=1.0, np_dtype=np.float32) -> np.ndarray:
-        """N(mean, std**2) values of ``shape`` (a contiguous fill, as ``torch.randn``)."""
+        """N(mean, std**2) values of ``shape`` (a contiguous fill, as ``torch.randn``).
+
+        Args:
+            shape: the shape.
+            mean: the mean.
+            std: the standard deviation.
+            np_dtype: the NumPy dtype of the result.
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> g.normal_array((2,))
+        array([ 1.5409961, -0.2934289], dtype=float32)
+        """
         np_dtype = np.dtype(np_dtype)
         if np_dtype.kind == "c":  # PyTorch fills the real view with std / sqrt(2)
             real_dtype = np_dtype.type(0).real.dtype
@@ -203,6 +285,16 @@ class Generator:
         uniforms), returns ``r*cos`` and caches ``r*sin``. Plain Python floats: for a handful of
         values they beat NumPy calls, and every step (53-bit integer to float, scaling by 2**-53,
         ``math``) is the same double arithmetic.
+
+        Args:
+            n: how many.
+            mean: the mean.
+            std: the standard deviation.
+            np_dtype: the NumPy dtype of the result.
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> g.normal_scalar_array(2)
+        array([ 1.54099611, -0.29342891])
         """
         _check_std(std)
         return self._scalar_normals(n, mean, std, np.dtype(np_dtype))
@@ -231,7 +323,18 @@ class Generator:
         return out.astype(np_dtype, copy=False)
 
     def randint_array(self, low: int, high: int, shape, np_dtype=np.int64) -> np.ndarray:
-        """Integers in [low, high): ``low + w % (high - low)``, cast to ``np_dtype``."""
+        """Integers in [low, high): ``low + w % (high - low)``, cast to ``np_dtype``.
+
+        Args:
+            low: the lowest value.
+            high: one above the highest value.
+            shape: the shape.
+            np_dtype: the NumPy dtype of the result.
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> g.randint_array(0, 10, (3,))
+        array([4, 9, 3])
+        """
         low, high = int(low), int(high)
         if low >= high:
             raise RuntimeError(
@@ -247,7 +350,16 @@ class Generator:
         return w.view(np.int64).astype(np_dtype).reshape(shape)
 
     def randperm_array(self, n: int, np_dtype=np.int64) -> np.ndarray:
-        """A random permutation of ``range(n)`` (forward Fisher-Yates, PyTorch's swaps)."""
+        """A random permutation of ``range(n)`` (forward Fisher-Yates, PyTorch's swaps).
+
+        Args:
+            n: the number of values.
+            np_dtype: the NumPy dtype of the result.
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> g.randperm_array(4)
+        array([0, 1, 3, 2])
+        """
         n = int(n)
         if n < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
@@ -263,6 +375,15 @@ class Generator:
 
         A float ``p`` is compared with float64 uniforms (``bernoulli_(p)``); an array ``p`` with
         uniforms of its own precision (``torch.bernoulli(p)``).
+
+        Args:
+            shape: the shape.
+            p: the probability.
+            np_dtype: the NumPy dtype of the result.
+
+        >>> g = torch.Generator().manual_seed(0)
+        >>> g.bernoulli_array((3,), 0.5)
+        array([0., 0., 1.], dtype=float32)
         """
         n = _size(shape)
         if isinstance(p, np.ndarray):

@@ -103,10 +103,10 @@ def _core_methods() -> dict:
     """Methods that are not ops of one module: autograd entry points and conversions."""
     methods = {
         "to": convert.to,
-        "backward": _backward,
-        "register_hook": _register_hook,
-        "retain_grad": _retain_grad,
-        "register_post_accumulate_grad_hook": _register_post_accumulate_grad_hook,
+        "backward": backward,
+        "register_hook": register_hook,
+        "retain_grad": retain_grad,
+        "register_post_accumulate_grad_hook": register_post_accumulate_grad_hook,
     }
     methods.update(_conversions())
     return methods
@@ -147,13 +147,57 @@ def _type(self: Tensor, dtype=None, non_blocking: bool = False):
     return convert.to(self, dtype)
 
 
-def _backward(self: Tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-    """Accumulate d(self)/d(leaf) into each leaf's ``.grad`` (Tensor.backward)."""
+def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Compute the gradient of this tensor with respect to the graph's leaves.
+
+    Runs reverse-mode differentiation from ``self`` back through the graph that recorded it
+    and adds d(self)/d(leaf) to the ``.grad`` of every leaf that requires grad (creating it on
+    first use; call ``zero_grad`` or set ``.grad = None`` between steps). Intermediate tensors
+    get a ``.grad`` only after ``retain_grad()``. The graph's saved tensors are freed unless
+    ``retain_graph`` is set, so a second backward through the same graph raises an error.
+
+    Args:
+        gradient: the gradient of the final result with respect to ``self``, with ``self``'s
+            shape (the vector of the vector-Jacobian product). May be omitted for a
+            one-element tensor, where it is 1.
+        retain_graph: keep the saved tensors so backward can run through this graph again.
+            Defaults to ``create_graph``.
+        create_graph: record the backward computation, so the gradients have a ``grad_fn``
+            and can be differentiated again.
+        inputs: accumulate only into these tensors instead of every leaf.
+
+    Example:
+        >>> import graphgrad as torch
+        >>> x = torch.tensor(7.0, requires_grad=True)
+        >>> f = x**2 + 3
+        >>> f.backward()
+        >>> x.grad
+        tensor(14.)
+        >>> w = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> (w * 3).backward(torch.tensor([1.0, 10.0]), inputs=[w])
+        >>> w.grad
+        tensor([ 3., 30.])
+    """
     autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
 
-def _register_hook(self: Tensor, hook):
-    """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one."""
+def register_hook(self: Tensor, hook):
+    """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one.
+
+    Args:
+        hook: a function of the gradient; a tensor it returns replaces the gradient.
+
+    Returns a handle whose ``remove()`` unregisters the hook.
+
+    Example:
+        >>> import graphgrad as torch
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = x.register_hook(lambda grad: grad * 10)
+        >>> x.sum().backward()
+        >>> x.grad
+        tensor([10., 10.])
+        >>> handle.remove()
+    """
     if not self._requires_grad:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
     if self.grad_fn is not None:
@@ -161,8 +205,18 @@ def _register_hook(self: Tensor, hook):
     return self._grad_accumulator()._add_tensor_hook(0, hook)
 
 
-def _retain_grad(self: Tensor) -> None:
-    """Keep this non-leaf's gradient in ``.grad`` during backward."""
+def retain_grad(self: Tensor) -> None:
+    """Keep this non-leaf's gradient in ``.grad`` during backward.
+
+    Example:
+        >>> import graphgrad as torch
+        >>> x = torch.tensor(2.0, requires_grad=True)
+        >>> y = x * 3
+        >>> y.retain_grad()
+        >>> (y * y).backward()
+        >>> y.grad
+        tensor(12.)
+    """
     if not self._requires_grad:
         raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
     if self.grad_fn is None or self._retains_grad:
@@ -171,8 +225,23 @@ def _retain_grad(self: Tensor) -> None:
     self.grad_fn._add_tensor_hook(self._output_nr, RetainGradHook(self))
 
 
-def _register_post_accumulate_grad_hook(self: Tensor, hook):
-    """Call ``hook(self)`` each time backward has accumulated into this leaf's ``.grad``."""
+def register_post_accumulate_grad_hook(self: Tensor, hook):
+    """Call ``hook(self)`` each time backward has accumulated into this leaf's ``.grad``.
+
+    Args:
+        hook: a function of the leaf tensor; what it returns is ignored.
+
+    Returns a handle whose ``remove()`` unregisters the hook.
+
+    Example:
+        >>> import graphgrad as torch
+        >>> p = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> seen = []
+        >>> handle = p.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.clone()))
+        >>> (p * 2).sum().backward()
+        >>> seen
+        [tensor([2., 2.])]
+    """
     if not self._requires_grad:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
     if self.grad_fn is not None:

@@ -76,6 +76,11 @@ def set_printoptions(
             given override it. An unknown name changes nothing, as in PyTorch.
         sci_mode: ``True``/``False`` forces scientific notation on/off; ``None`` chooses
             automatically. Like PyTorch, every call sets it, so omitting it resets it to ``None``.
+
+    >>> torch.set_printoptions(precision=2)
+    >>> torch.tensor([1 / 3])
+    tensor([0.33])
+    >>> torch.set_printoptions(profile="default")
     """
     if profile in _PROFILES:
         values = _PROFILES[profile]
@@ -93,13 +98,26 @@ def set_printoptions(
 
 
 def get_printoptions() -> dict[str, Any]:
-    """The current options: precision, threshold, edgeitems, linewidth, sci_mode."""
+    """The current print options: precision, threshold, edgeitems, linewidth, sci_mode.
+
+    >>> torch.get_printoptions()["precision"]
+    4
+    """
     return dataclasses.asdict(PRINT_OPTS)
 
 
 @contextlib.contextmanager
 def printoptions(**kwargs: Any) -> Iterator[None]:
-    """Temporarily set print options (keyword arguments of :func:`set_printoptions`)."""
+    """A context manager that sets print options (the keyword arguments of
+    ``set_printoptions``) for a ``with`` block.
+
+    Args:
+        kwargs: the options.
+
+    >>> with torch.printoptions(precision=2):
+    ...     print(torch.tensor([1 / 3]))
+    tensor([0.33])
+    """
     saved = get_printoptions()
     set_printoptions(**kwargs)
     try:

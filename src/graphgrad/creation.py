@@ -40,11 +40,22 @@ def tensor(
     requires_grad: bool = False,
     pin_memory: bool = False,
 ) -> Tensor:
-    """A new tensor holding a copy of ``data`` (torch.tensor).
+    """A new tensor holding a copy of ``data``.
 
-    >>> tensor([[1., 2.], [3., 4.]])
+    Args:
+        data: a number, a (nested) list or tuple of numbers or tensors, a NumPy array or a tensor.
+            Python floats give the default dtype (float32), ints int64, bools bool.
+        dtype: the dtype of the result; inferred from ``data`` when ``None``.
+        device: only ``"cpu"`` (or ``None``) is supported.
+        requires_grad: record operations on the result for autograd.
+        pin_memory: accepted for compatibility; it has no effect on the CPU.
+
+    >>> torch.tensor([[1., 2.], [3., 4.]])
     tensor([[1., 2.],
             [3., 4.]])
+    >>> torch.tensor([[1, 2], [3, 4]], dtype=torch.float64)
+    tensor([[1., 2.],
+            [3., 4.]], dtype=torch.float64)
     """
     if isinstance(data, Tensor):
         warnings.warn(
@@ -68,7 +79,17 @@ def tensor(
 
 
 def as_tensor(data, dtype: dtype_t | None = None, device=None) -> Tensor:
-    """Like ``tensor`` but shares memory with a Tensor or ndarray when it can."""
+    """Like ``tensor``, but shares memory with ``data`` when it is a tensor or NumPy array of
+    the requested dtype.
+
+    Args:
+        data: a tensor, NumPy array, number or (nested) list.
+        dtype: the dtype of the result; ``data``'s own when ``None``.
+        device: only ``"cpu"`` (or ``None``) is supported.
+
+    >>> torch.as_tensor([1, 2])
+    tensor([1, 2])
+    """
     dtype = dtype_arg(dtype, "as_tensor")
     if isinstance(data, Tensor):
         return data if dtype is None or dtype is data.dtype else data.to(dtype)
@@ -78,7 +99,18 @@ def as_tensor(data, dtype: dtype_t | None = None, device=None) -> Tensor:
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
-    """A tensor sharing memory with ``array`` (torch.from_numpy)."""
+    """A tensor sharing memory with the NumPy array ``array``: writes to one show in the other.
+
+    Args:
+        array: a NumPy array of a supported dtype.
+
+    >>> import numpy as np
+    >>> a = np.array([1.0, 2.0])
+    >>> t = torch.from_numpy(a)
+    >>> a[0] = 5.0
+    >>> t
+    tensor([5., 2.], dtype=torch.float64)
+    """
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     check_native(array)
@@ -104,14 +136,33 @@ def _filled(size: tuple, value, dtype, requires_grad: bool, device, fn: str) -> 
 def zeros(
     *size, dtype: dtype_t | None = None, device=None, requires_grad: bool = False, out=None
 ) -> Tensor:
-    """A tensor of zeros (torch.zeros)."""
+    """A tensor of zeros of the given size.
+
+    Args:
+        size: the shape, as integers or one tuple (``zeros(2, 3)`` or ``zeros((2, 3))``).
+        dtype: the dtype; the default dtype (float32) when ``None``.
+        device: only ``"cpu"`` (or ``None``) is supported.
+        requires_grad: record operations on the result for autograd.
+        out: accepted for compatibility and ignored.
+
+    >>> torch.zeros(2, 3)
+    tensor([[0., 0., 0.],
+            [0., 0., 0.]])
+    """
     return _filled(size, 0, dtype, requires_grad, device, "zeros")
 
 
 def ones(
     *size, dtype: dtype_t | None = None, device=None, requires_grad: bool = False, out=None
 ) -> Tensor:
-    """A tensor of ones (torch.ones)."""
+    """A tensor of ones of the given size.
+
+    Args:
+        size, dtype, device, requires_grad, out: as in ``zeros``.
+
+    >>> torch.ones((2,), dtype=torch.int64)
+    tensor([1, 1])
+    """
     return _filled(size, 1, dtype, requires_grad, device, "ones")
 
 
@@ -122,14 +173,33 @@ def empty(
     requires_grad: bool = False,
     memory_format=None,
 ) -> Tensor:
-    """An uninitialised tensor (zeros here: NumPy's empty memory is not worth the surprise)."""
+    """A tensor of the given size whose values are not meant to be read (zeros here: NumPy's
+    uninitialised memory is not worth the surprise).
+
+    Args:
+        size, dtype, device, requires_grad: as in ``zeros``.
+        memory_format: accepted for compatibility (every tensor is contiguous).
+
+    >>> torch.empty(2).shape
+    torch.Size([2])
+    """
     return _filled(size, 0, dtype, requires_grad, device, "empty")
 
 
 def full(
     size, fill_value, *, dtype: dtype_t | None = None, device=None, requires_grad: bool = False
 ) -> Tensor:
-    """A tensor filled with ``fill_value``; its dtype follows the value (torch.full)."""
+    """A tensor of the given size filled with ``fill_value``; its dtype follows the value.
+
+    Args:
+        size: the shape, a tuple of integers.
+        fill_value: the number to fill with (a bool gives bool, an int int64, a float float32).
+        dtype, device, requires_grad: as in ``zeros``.
+
+    >>> torch.full((2, 2), 7)
+    tensor([[7, 7],
+            [7, 7]])
+    """
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
     return _filled((size,), fill_value, dtype, requires_grad, device, "full")
@@ -143,24 +213,59 @@ def _like(input: Tensor, value, dtype, requires_grad: bool, device) -> Tensor:
 def zeros_like(
     input: Tensor, *, dtype=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """Zeros with the shape of ``input``.
+
+    Args:
+        input: the tensor whose shape (and, by default, dtype) the result takes.
+        dtype, device, requires_grad: as in ``tensor``; ``dtype`` defaults to ``input``'s.
+        memory_format: accepted for compatibility (every tensor is contiguous).
+
+    >>> torch.zeros_like(torch.tensor([1.0, 2.0]))
+    tensor([0., 0.])
+    """
     return _like(input, 0, dtype, requires_grad, device)
 
 
 def ones_like(
     input: Tensor, *, dtype=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """Ones with the shape of ``input``.
+
+    Args:
+        input, dtype, device, requires_grad, memory_format: as in ``zeros_like``.
+
+    >>> torch.ones_like(torch.tensor([1, 2]))
+    tensor([1, 1])
+    """
     return _like(input, 1, dtype, requires_grad, device)
 
 
 def empty_like(
     input: Tensor, *, dtype=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """A tensor with the shape of ``input`` whose values are not meant to be read (see ``empty``).
+
+    Args:
+        input, dtype, device, requires_grad, memory_format: as in ``zeros_like``.
+
+    >>> torch.empty_like(torch.tensor([1.0, 2.0])).shape
+    torch.Size([2])
+    """
     return _like(input, 0, dtype, requires_grad, device)
 
 
 def full_like(
     input: Tensor, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None
 ) -> Tensor:
+    """``fill_value`` with the shape of ``input``.
+
+    Args:
+        input, dtype, device, requires_grad, memory_format: as in ``zeros_like``.
+        fill_value: the number to fill with.
+
+    >>> torch.full_like(torch.tensor([1.0, 2.0]), 0.5)
+    tensor([0.5000, 0.5000])
+    """
     return _like(input, fill_value, dtype, requires_grad, device)
 
 
@@ -173,7 +278,22 @@ def arange(
     device=None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """Values from ``start`` to ``end`` (exclusive) by ``step`` (torch.arange)."""
+    """Values from ``start`` to ``end`` (exclusive) in steps of ``step``.
+
+    ``arange(n)`` counts from 0. Each value is computed as ``start + i * step``, as PyTorch does.
+
+    Args:
+        start: the first value (or, alone, the end).
+        end: the bound, not included.
+        step: the gap between values; not 0.
+        dtype: int64 when every bound is an integer, else the default float dtype, when ``None``.
+        device, requires_grad: as in ``zeros``.
+
+    >>> torch.arange(5)
+    tensor([0, 1, 2, 3, 4])
+    >>> torch.arange(1.0, 2.0, 0.25)
+    tensor([1.0000, 1.2500, 1.5000, 1.7500])
+    """
     if end is None:
         start, end = 0, start
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
@@ -215,7 +335,17 @@ def linspace(
     device=None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive (torch.linspace)."""
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included.
+
+    Args:
+        start: the first value.
+        end: the last value.
+        steps: how many values.
+        dtype, device, requires_grad: as in ``zeros``.
+
+    >>> torch.linspace(0, 1, 5)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
     if as_int(steps) is None:
         raise TypeError(f"linspace(): argument 'steps' must be int, not {type_name(steps)}")
     if steps < 0:
@@ -234,6 +364,20 @@ def logspace(
     device=None,
     requires_grad: bool = False,
 ) -> Tensor:
+    """``steps`` values from ``base ** start`` to ``base ** end``, evenly spaced in the exponent.
+
+    Args:
+        start: the first exponent.
+        end: the last exponent.
+        steps: how many values.
+        base: the base of the powers.
+        dtype, device, requires_grad: as in ``zeros``.
+
+    >>> torch.logspace(0, 2, 3)
+    tensor([  1.,  10., 100.])
+    >>> torch.logspace(0, 3, 4, base=2.0)
+    tensor([1., 2., 4., 8.])
+    """
     data = np.logspace(float(start), float(end), int(steps), base=base)
     return _finish(data.astype(_dt(dtype)), requires_grad, device)
 
@@ -246,7 +390,17 @@ def eye(
     device=None,
     requires_grad: bool = False,
 ) -> Tensor:
-    """The identity matrix, ``n`` x ``m`` (torch.eye)."""
+    """The identity matrix: ones on the diagonal, zeros elsewhere, ``n`` x ``m``.
+
+    Args:
+        n: the number of rows.
+        m: the number of columns; ``n`` when ``None``.
+        dtype, device, requires_grad: as in ``zeros``.
+
+    >>> torch.eye(2, 3)
+    tensor([[1., 0., 0.],
+            [0., 1., 0.]])
+    """
     for name, value in (("n", n), ("m", m)):
         if value is not None and as_int(value) is None:
             raise TypeError(
@@ -259,4 +413,13 @@ def eye(
 
 
 def scalar_tensor(value, *, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A 0-d tensor holding ``value``, in the default float dtype unless ``dtype`` is given.
+
+    Args:
+        value: the number.
+        dtype, device, requires_grad: as in ``zeros``.
+
+    >>> torch.scalar_tensor(3)
+    tensor(3.)
+    """
     return _finish(np.asarray(value, _dt(dtype)), requires_grad, device)

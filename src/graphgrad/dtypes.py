@@ -16,7 +16,18 @@ _BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
 
 
 class dtype:  # noqa: N801 - PyTorch's public name
-    """A tensor element type, printed as ``torch.<name>`` like PyTorch's."""
+    """A tensor element type, printed as ``torch.<name>`` like PyTorch's. The instances are
+    ``graphgrad.float32``, ``int64``, ``bool``...; there is no need to make new ones.
+
+    Args:
+        name: the name (``"float32"``).
+        np_dtype: the NumPy dtype that stores it.
+        category: its rank in promotion: bool < integer < floating < complex.
+        legacy: the name in PyTorch's legacy type strings (``"Float"`` for FloatTensor).
+
+    >>> torch.float64, torch.tensor([1.0]).dtype
+    (torch.float64, torch.float32)
+    """
 
     __slots__ = ("name", "np", "category", "itemsize", "legacy", "__weakref__")
 
@@ -29,14 +40,29 @@ class dtype:  # noqa: N801 - PyTorch's public name
 
     @property
     def is_floating_point(self) -> bool:
+        """Whether this is a floating-point dtype.
+
+        >>> torch.float32.is_floating_point, torch.int64.is_floating_point
+        (True, False)
+        """
         return self.category == _FLOAT
 
     @property
     def is_complex(self) -> bool:
+        """Whether this is a complex dtype.
+
+        >>> torch.complex64.is_complex
+        True
+        """
         return self.category == _COMPLEX
 
     @property
     def is_signed(self) -> bool:
+        """Whether the dtype holds negative values (all but uint8 and bool).
+
+        >>> torch.int8.is_signed, torch.uint8.is_signed
+        (True, False)
+        """
         return self.name not in ("uint8", "bool")
 
     def __repr__(self) -> str:
@@ -94,12 +120,25 @@ def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
 
 
 def get_default_dtype() -> dtype:
-    """The dtype of float tensors made from Python floats (float32 unless changed)."""
+    """The dtype of floating tensors made from Python floats (float32 unless changed).
+
+    >>> torch.get_default_dtype()
+    torch.float32
+    """
     return _default_dtype
 
 
 def set_default_dtype(d: dtype) -> None:
-    """Set the default floating dtype (float32 or float64, as PyTorch allows)."""
+    """Set the default floating dtype (float32 or float64, as PyTorch allows).
+
+    Args:
+        d: the new default.
+
+    >>> torch.set_default_dtype(torch.float64)
+    >>> torch.tensor([1.5]).dtype
+    torch.float64
+    >>> torch.set_default_dtype(torch.float32)
+    """
     global _default_dtype
     if not isinstance(d, dtype) or d.category != _FLOAT:
         raise TypeError("only floating-point types are supported as the default type")
@@ -119,7 +158,15 @@ def _promote_pair(a: dtype, b: dtype) -> dtype:
 
 
 def promote_types(a: dtype, b: dtype) -> dtype:
-    """The smallest dtype to which both ``a`` and ``b`` can be cast (torch.promote_types)."""
+    """The smallest dtype to which both ``a`` and ``b`` can be cast.
+
+    Args:
+        a: a dtype.
+        b: a dtype.
+
+    >>> torch.promote_types(torch.int64, torch.float32)
+    torch.float32
+    """
     return _promote_pair(a, b)
 
 
@@ -152,6 +199,12 @@ def result_type(*operands: object) -> dtype:
 
     A lower group changes the result only when it is of a higher category
     (bool < int < float < complex): float32 tensor + float64 0-d tensor stays float32.
+
+    Args:
+        operands: tensors and Python numbers.
+
+    >>> torch.result_type(torch.tensor([1, 2]), 1.0)
+    torch.float32
     """
     dim_t = zero_t = wrapped = None
     for op in operands:

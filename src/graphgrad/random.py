@@ -42,32 +42,82 @@ _INT64 = (-(1 << 63), (1 << 63) - 1)
 
 # -- the default generator ------------------------------------------------------------------------
 def manual_seed(seed: int) -> Generator:
-    """Seed the default generator; returns it (``torch.manual_seed``)."""
+    """Seed the default generator, so that the random functions repeat PyTorch's streams;
+    returns the generator.
+
+    Args:
+        seed: an integer (taken modulo 2**64).
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.randn(3)
+    tensor([ 1.5410, -0.2934, -2.1788])
+    """
     return default_generator.manual_seed(seed)
 
 
 def seed() -> int:
-    """Seed the default generator non-deterministically; returns the seed."""
+    """Seed the default generator from the operating system's entropy; returns the seed.
+
+    >>> isinstance(torch.seed(), int)
+    True
+    """
     return default_generator.seed()
 
 
 def initial_seed() -> int:
+    """The seed the default generator was last seeded with.
+
+    >>> _ = torch.manual_seed(7)
+    >>> torch.initial_seed()
+    7
+    """
     return default_generator.initial_seed()
 
 
 def get_rng_state() -> Tensor:
-    """The default generator's state: a uint8 tensor in PyTorch's layout."""
+    """The default generator's state: a uint8 tensor in PyTorch's 5056-byte layout (so a
+    state saved by PyTorch restores here, and the reverse).
+
+    >>> state = torch.get_rng_state()
+    >>> a = torch.rand(2)
+    >>> torch.set_rng_state(state)
+    >>> torch.equal(torch.rand(2), a)
+    True
+    """
     return default_generator.get_state()
 
 
 def set_rng_state(new_state: Tensor) -> None:
+    """Restore the default generator's state from ``get_rng_state``.
+
+    Args:
+        new_state: the uint8 state tensor.
+
+    >>> state = torch.get_rng_state()
+    >>> a = torch.randn(2)
+    >>> torch.set_rng_state(state)
+    >>> torch.equal(torch.randn(2), a)
+    True
+    """
     default_generator.set_state(new_state)
 
 
 @contextlib.contextmanager
 def fork_rng(devices=None, enabled: bool = True, _caller: str = "fork_rng",
              _devices_kw: str = "devices", device_type: str = "cuda"):  # fmt: skip
-    """Run a block, then put the default generator back where it was."""
+    """Run a ``with`` block, then put the default generator back where it was.
+
+    Args:
+        devices: accepted for compatibility (CPU only).
+        enabled: False makes it do nothing.
+        device_type: accepted for compatibility.
+
+    >>> _ = torch.manual_seed(0)
+    >>> with torch.random.fork_rng():
+    ...     _ = torch.rand(5)
+    >>> torch.rand(1)
+    tensor([0.4963])
+    """
     if not enabled:
         yield
         return
@@ -142,7 +192,23 @@ def _float_dtype(dtype, out: Tensor | None = None) -> _dtypes.dtype:
 # -- creation ---------------------------------------------------------------------------------
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False, **kwargs) -> Tensor:  # fmt: skip
-    """Uniform samples on [0, 1) (``torch.rand``)."""
+    """Samples from the uniform distribution on [0, 1), as PyTorch draws them.
+
+    Args:
+        size: the shape, as integers or one tuple.
+        generator: the random generator (the default one when ``None``).
+        out: a tensor to write the result into.
+        dtype: the dtype (the default float dtype when ``None``).
+        layout: accepted for compatibility (strided only).
+        device: only ``"cpu"`` (or ``None``) is supported.
+        requires_grad: record operations on the result for autograd.
+        pin_memory: accepted for compatibility.
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.rand(2, 3)
+    tensor([[0.4963, 0.7682, 0.0885],
+            [0.1320, 0.3074, 0.6341]])
+    """
     _device.cpu_only(device)  # before drawing: a refused call leaves the stream as it was
     shape = _parse_size(size, "rand", kwargs)
     np_dtype = _float_dtype(dtype, out).np
@@ -152,7 +218,16 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False, **kwargs) -> Tensor:  # fmt: skip
-    """Standard normal samples (``torch.randn``)."""
+    """Samples from the standard normal distribution, as PyTorch draws them.
+
+    Args:
+        size: the shape, as integers or one tuple.
+        generator, out, dtype, layout, device, requires_grad, pin_memory: as in ``rand``.
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.randn(3)
+    tensor([ 1.5410, -0.2934, -2.1788])
+    """
     _device.cpu_only(device)
     shape = _parse_size(size, "randn", kwargs)
     np_dtype = _float_dtype(dtype, out).np
@@ -162,7 +237,19 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
 
 def randint(*args, size=None, low=None, high=None, generator=None, out=None, dtype=None,
             layout=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:  # fmt: skip
-    """Integers on [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
+    """Random integers on [low, high): ``randint(high, size)`` or ``randint(low, high, size)``.
+
+    Args:
+        size: the shape (a tuple).
+        low: the lowest value (0 by default).
+        high: one above the highest value.
+        generator, out, dtype, layout, device, requires_grad, pin_memory: as in ``rand``;
+            ``dtype`` defaults to int64.
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.randint(0, 10, (5,))
+    tensor([4, 9, 3, 0, 3])
+    """
     _device.cpu_only(device)
     low, high, size = _randint_args(list(args), low, high, size)
     shape = _check_dims(size, "randint", position=len(args) or 3)
@@ -211,7 +298,17 @@ def _check_int_bounds(low: int, high: int, dt: _dtypes.dtype) -> None:
 
 def randperm(n: int, *, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False) -> Tensor:  # fmt: skip
-    """A random permutation of ``0 .. n-1`` (``torch.randperm``)."""
+    """A random permutation of ``0 .. n-1``.
+
+    Args:
+        n: the number of values.
+        generator, out, dtype, layout, device, requires_grad, pin_memory: as in ``rand``;
+            ``dtype`` defaults to int64.
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.randperm(5)
+    tensor([4, 0, 1, 3, 2])
+    """
     _device.cpu_only(device)
     n = operator.index(n)
     dt = dtype if dtype is not None else (out.dtype if out is not None else _dtypes.int64)
@@ -225,10 +322,21 @@ def randperm(n: int, *, generator=None, out=None, dtype=None, layout=None, devic
 
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, pin_memory=False, requires_grad=False) -> Tensor:  # fmt: skip
-    """Normal samples: ``normal(mean, std, size)`` with floats, or tensor ``mean``/``std``.
+    """Normal samples: ``normal(mean, std, size)`` with numbers, or elementwise with
+    tensor ``mean`` and/or ``std``.
 
-    NOTE: with tensor arguments that require grad, PyTorch returns a ``NormalBackward`` node
-    whose gradients are zero; here the result is simply not part of the graph.
+    With tensor arguments that require grad, PyTorch returns a ``NormalBackward`` node whose
+    gradients are zero; here the result is simply not part of the graph.
+
+    Args:
+        mean: the mean (a number or a tensor).
+        std: the standard deviation (a number or a tensor).
+        size: the shape, when both are numbers.
+        generator, out, dtype, layout, device, requires_grad, pin_memory: as in ``rand``.
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.normal(torch.tensor([0.0, 10.0]), 1.0)
+    tensor([1.5410, 9.7066])
     """
     _device.cpu_only(device)
     g = _gen(generator)
@@ -267,7 +375,18 @@ def _as_array(x) -> np.ndarray | np.generic:
 
 
 def bernoulli(input: Tensor, p: float | None = None, *, generator=None, out=None) -> Tensor:
-    """0/1 samples with probabilities ``input`` (or the float ``p`` for every element)."""
+    """0/1 samples: 1 with probability ``input`` (elementwise), or ``p`` for every element.
+
+    Args:
+        input: the probabilities (and the shape and dtype of the result).
+        p: one probability for every element instead.
+        generator: the random generator (the default one when ``None``).
+        out: a tensor to write the result into.
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.bernoulli(torch.tensor([0.0, 0.5, 1.0]))
+    tensor([0., 0., 1.])
+    """
     data = input._data
     if data.dtype.kind != "f":
         name = input.dtype.legacy
@@ -296,12 +415,34 @@ def _check_p(p: float) -> None:
 # -- *_like ---------------------------------------------------------------------------------------
 def rand_like(input: Tensor, *, generator=None, dtype=None, layout=None, device=None,
               requires_grad=False, memory_format=None) -> Tensor:  # fmt: skip
+    """``rand`` with the shape of ``input``.
+
+    Args:
+        input: the tensor whose shape (and, by default, dtype) the result takes.
+        generator, dtype, layout, device, requires_grad: as in ``rand``.
+        memory_format: accepted for compatibility.
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.rand_like(torch.zeros(2))
+    tensor([0.4963, 0.7682])
+    """
     return rand(input.shape, generator=generator, dtype=dtype or input.dtype,
                 device=device, requires_grad=requires_grad)  # fmt: skip
 
 
 def randn_like(input: Tensor, *, generator=None, dtype=None, layout=None, device=None,
                requires_grad=False, memory_format=None) -> Tensor:  # fmt: skip
+    """``randn`` with the shape of ``input``.
+
+    Args:
+        input: the tensor whose shape (and, by default, dtype) the result takes.
+        generator, dtype, layout, device, requires_grad: as in ``rand``.
+        memory_format: accepted for compatibility.
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.randn_like(torch.zeros(2))
+    tensor([ 1.5410, -0.2934])
+    """
     return randn(input.shape, generator=generator, dtype=dtype or input.dtype,
                  device=device, requires_grad=requires_grad)  # fmt: skip
 
@@ -309,7 +450,20 @@ def randn_like(input: Tensor, *, generator=None, dtype=None, layout=None, device
 def randint_like(input: Tensor, low: int = 0, high: int | None = None, *, generator=None,
                  dtype=None, layout=None, device=None, requires_grad=False,
                  memory_format=None) -> Tensor:  # fmt: skip
-    """``randint_like(input, high)`` or ``randint_like(input, low, high)``."""
+    """``randint`` with the shape of ``input``: ``randint_like(input, high)`` or
+    ``randint_like(input, low, high)``.
+
+    Args:
+        input: the tensor whose shape (and, by default, dtype) the result takes.
+        generator, dtype, layout, device, requires_grad: as in ``rand``.
+        memory_format: accepted for compatibility.
+        low: the lowest value (or, alone, one above the highest).
+        high: one above the highest value.
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.randint_like(torch.zeros(3), 5)
+    tensor([4., 4., 3.])
+    """
     if high is None:
         low, high = 0, low
     return randint(low, high, tuple(input.shape), generator=generator,
@@ -328,7 +482,18 @@ def _iteration_view(arr: np.ndarray, like: np.ndarray | None = None) -> np.ndarr
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
-    """Fill ``tensor`` with U(a, b) samples in place; returns it."""
+    """Fill ``tensor`` with U(a, b) samples in place; returns it.
+
+    Args:
+        tensor: the tensor to fill.
+        a: the lower bound.
+        b: the upper bound.
+        generator: the random generator (the default one when ``None``).
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.random.uniform_(torch.zeros(3), -1, 1)
+    tensor([-0.0075,  0.5364, -0.8230])
+    """
     view = _iteration_view(tensor._data)
     vals = _gen(generator).uniform_array(view.shape, float(a), float(b), view.dtype)
     np.copyto(view, vals)
@@ -336,10 +501,18 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> 
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
-    """Fill ``tensor`` with N(mean, std**2) samples in place; returns it.
+    """Fill ``tensor`` with N(mean, std**2) samples in place; returns it (also
+    ``Tensor.normal_``).
 
-    A contiguous tensor gets the blocked fill; any other goes through the scalar path, element by
-    element in memory order, exactly as PyTorch does.
+    Args:
+        tensor: the tensor to fill.
+        mean: the mean.
+        std: the standard deviation.
+        generator: the random generator (the default one when ``None``).
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.zeros(3).normal_(0.0, 2.0)
+    tensor([ 3.0820, -0.5869, -4.3576])
     """
     data, g = tensor._data, _gen(generator)
     if data.flags.c_contiguous:
@@ -357,7 +530,18 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
 
 
 def bernoulli_(tensor: Tensor, p=0.5, generator=None) -> Tensor:
-    """Fill ``tensor`` with 0/1 samples, 1 with probability ``p`` (float or tensor)."""
+    """Fill ``tensor`` with 0/1 samples in place, 1 with probability ``p`` (also
+    ``Tensor.bernoulli_``).
+
+    Args:
+        tensor: the tensor to fill.
+        p: the probability (a number, or a tensor broadcast to ``tensor``).
+        generator: the random generator (the default one when ``None``).
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.zeros(4).bernoulli_(0.5)
+    tensor([0., 0., 1., 0.])
+    """
     view = _iteration_view(tensor._data)
     if isinstance(p, Tensor):
         probs = p._data
@@ -390,6 +574,17 @@ def tensor_methods() -> dict:
         return uniform_(self, from_, to, generator=generator)
 
     uniform.__name__ = "uniform_"
+    uniform.__doc__ = """Fill this tensor with U(from_, to) samples in place; returns it.
+
+    Args:
+        from_: the lower bound.
+        to: the upper bound.
+        generator: the random generator (the default one when ``None``).
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.zeros(3).uniform_(-1, 1)
+    tensor([-0.0075,  0.5364, -0.8230])
+    """
     return {
         "uniform_": in_place(uniform),
         "normal_": in_place(normal_),

@@ -59,7 +59,17 @@ _inference_lock = threading.Lock()
 
 
 def enter_inference_mode(enabled: bool) -> bool:
-    """Switch this thread's inference mode; returns the previous setting."""
+    """Switch this thread's inference mode; returns the previous setting (what
+    ``inference_mode`` does on entering and leaving).
+
+    Args:
+        enabled: the new setting.
+
+    >>> from graphgrad.tensor import enter_inference_mode
+    >>> previous = enter_inference_mode(True)
+    >>> enter_inference_mode(previous)
+    True
+    """
     global _inference_threads
     prev = inference_state.enabled
     if prev != enabled:
@@ -74,12 +84,21 @@ def _new_counter():
 
 
 class Size(tuple):
-    """A tensor's shape: a tuple that prints as ``torch.Size([2, 3])``."""
+    """A tensor's shape: a tuple that prints as ``torch.Size([2, 3])``.
+
+    >>> torch.zeros(2, 3).shape
+    torch.Size([2, 3])
+    """
 
     def __repr__(self) -> str:
         return f"torch.Size([{', '.join(str(d) for d in self)}])"
 
     def numel(self) -> int:
+        """The number of elements a tensor of this shape holds.
+
+        >>> torch.Size([2, 3]).numel()
+        6
+        """
         n = 1
         for d in self:
             n *= d
@@ -461,7 +480,14 @@ def _wrap_dim(dim: int, ndim: int) -> int:
 
 
 def is_tensor(obj: object) -> bool:
-    """True for graphgrad tensors (torch.is_tensor)."""
+    """Whether ``obj`` is a graphgrad tensor.
+
+    Args:
+        obj: any object.
+
+    >>> torch.is_tensor(torch.zeros(1)), torch.is_tensor([0.0])
+    (True, False)
+    """
     return isinstance(obj, Tensor)
 
 

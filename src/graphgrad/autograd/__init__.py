@@ -68,7 +68,32 @@ def backward(
     grad_variables=None,
     inputs=None,
 ) -> None:
-    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or ``inputs``)."""
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of the leaves (or ``inputs``).
+
+    Runs reverse-mode differentiation from each output back through the graph that recorded it,
+    and adds each leaf's gradient to its ``.grad`` (creating it on first use). ``t.backward()``
+    is ``backward(t)``.
+
+    Args:
+        tensors: the output tensor, or a sequence of them, to differentiate.
+        grad_tensors: the gradient of the final result with respect to each of ``tensors``
+            (the vector of the vector-Jacobian product). May be ``None`` for a one-element
+            output, which means a gradient of 1; required for any other output.
+        retain_graph: keep the graph's saved tensors so backward can run through it again.
+            Defaults to ``create_graph``.
+        create_graph: record the backward computation itself, so the gradients have a
+            ``grad_fn`` and can be differentiated again (higher-order derivatives).
+        grad_variables: an old name of ``grad_tensors``, accepted for compatibility.
+        inputs: accumulate only into these tensors (leaves or not) instead of every leaf.
+
+    Example:
+        >>> import graphgrad as torch
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = x * x
+        >>> torch.autograd.backward(y, grad_tensors=torch.tensor([1.0, 0.5]))
+        >>> x.grad
+        tensor([2., 2.])
+    """
     outputs = _as_list(tensors)
     grads = _make_grads(
         outputs, _as_list(grad_tensors if grad_tensors is not None else grad_variables)
@@ -102,7 +127,40 @@ def grad(
     is_grads_batched: bool = False,
     materialize_grads: bool = False,
 ) -> tuple[Tensor | None, ...]:
-    """The gradients of ``outputs`` with respect to ``inputs``, as a tuple; ``.grad`` untouched."""
+    """The gradients of ``outputs`` with respect to ``inputs``, as a tuple; ``.grad`` untouched.
+
+    Computes the sum over ``outputs`` of the vector-Jacobian products ``grad_outputs[i]`` times
+    the Jacobian of ``outputs[i]`` with respect to each input, and returns one gradient per
+    input (same shape as the input). Nothing is accumulated into any ``.grad``.
+
+    Args:
+        outputs: the tensor, or sequence of tensors, to differentiate.
+        inputs: the tensor, or sequence of tensors, to differentiate with respect to.
+        grad_outputs: the vector of the vector-Jacobian product, one per output; ``None`` (or a
+            ``None`` entry) means a gradient of 1 for a one-element output.
+        retain_graph: keep the graph's saved tensors for another backward pass. Defaults to
+            ``create_graph``.
+        create_graph: record the backward computation, so the returned gradients can be
+            differentiated again (Hessians, gradient penalties).
+        only_inputs: accepted for compatibility; it has no effect.
+        allow_unused: if False, an input that the outputs do not depend on raises an error; if
+            True its gradient is ``None``. Defaults to ``materialize_grads``.
+        is_grads_batched: accepted for compatibility and ignored: the first dimension of
+            ``grad_outputs`` is not treated as a batch (use ``graphgrad.func.vmap``).
+        materialize_grads: return zeros instead of ``None`` for unused inputs.
+
+    Example:
+        >>> import graphgrad as torch
+        >>> x = torch.tensor(3.0, requires_grad=True)
+        >>> (dx,) = torch.autograd.grad(x**3, x, create_graph=True)
+        >>> dx
+        tensor(27., grad_fn=<MulBackward0>)
+        >>> torch.autograd.grad(dx, x)
+        (tensor(18.),)
+        >>> torch.autograd.grad((x * 2).sum(), [x, torch.tensor(1.0, requires_grad=True)],
+        ...                     allow_unused=True)
+        (tensor(2.), None)
+    """
     outs = _as_list(outputs)
     ins = _as_list(inputs) if not isinstance(inputs, Sequence) else list(inputs)
     if allow_unused is None:

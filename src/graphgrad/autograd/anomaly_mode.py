@@ -41,17 +41,38 @@ ENABLED_WARNING = (
 
 
 def is_anomaly_enabled() -> bool:
-    """Whether anomaly detection is on."""
+    """Whether anomaly detection is on.
+
+    >>> torch.is_anomaly_enabled()
+    False
+    """
     return state.enabled
 
 
 def is_anomaly_check_nan_enabled() -> bool:
-    """Whether anomaly detection also checks gradients for NaN."""
+    """Whether anomaly detection also checks the gradients for NaN.
+
+    >>> torch.is_anomaly_check_nan_enabled()
+    True
+    """
     return state.check_nan
 
 
 class detect_anomaly:  # noqa: N801 - PyTorch's public name
-    """Context manager (and decorator) that turns anomaly detection on inside it."""
+    """Context manager (and decorator) that turns anomaly detection on inside it: each
+    node records the stack of the forward call that made it, and a backward error (or a NaN
+    gradient) reports that stack. Slow; for debugging.
+
+    Args:
+        check_nan: also raise when a node's backward returns NaN.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # it warns that it slows things down
+    ...     with torch.autograd.detect_anomaly():
+    ...         torch.is_anomaly_enabled()
+    True
+    """
 
     def __init__(self, check_nan: bool = True) -> None:
         self.check_nan = check_nan
@@ -78,7 +99,18 @@ class detect_anomaly:  # noqa: N801 - PyTorch's public name
 
 
 class set_detect_anomaly:  # noqa: N801
-    """Turn anomaly detection on or off: at once as a call, or for a ``with`` block."""
+    """Turn anomaly detection on or off: at once when called, or for a ``with`` block.
+
+    Args:
+        mode: True to turn it on.
+        check_nan: also raise when a node's backward returns NaN.
+
+    >>> with torch.autograd.set_detect_anomaly(True):
+    ...     torch.is_anomaly_enabled()
+    True
+    >>> torch.is_anomaly_enabled()
+    False
+    """
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
         self.prev, self.prev_check_nan = state.enabled, state.check_nan

@@ -38,6 +38,11 @@ __all__ = [
 ]
 
 UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
+UnpackedDualTensor.__doc__ = """What ``unpack_dual`` returns: a named tuple ``(primal, tangent)``.
+
+>>> UnpackedDualTensor(torch.tensor(1.0), None).tangent is None
+True
+"""
 
 
 class _State:
@@ -129,7 +134,14 @@ NO_LEVEL = (
 
 
 def enter_dual_level() -> int:
-    """Start a forward-AD level (one at a time, as in PyTorch); returns its index."""
+    """Start a forward-AD level (one at a time, as in PyTorch); returns its index.
+    Prefer the ``dual_level`` context manager.
+
+    >>> import graphgrad.autograd.forward_ad as fwAD
+    >>> fwAD.enter_dual_level()
+    0
+    >>> fwAD.exit_dual_level()
+    """
     if state.level is not None:
         raise RuntimeError("Nested forward mode AD is not supported at the moment")
     state.level = 0
@@ -138,7 +150,15 @@ def enter_dual_level() -> int:
 
 
 def exit_dual_level(*, level: int | None = None) -> None:
-    """End the level: every tangent made in it is dropped."""
+    """End the level: every tangent made in it is dropped.
+
+    Args:
+        level: the level to end (the current one when ``None``).
+
+    >>> import graphgrad.autograd.forward_ad as fwAD
+    >>> level = fwAD.enter_dual_level()
+    >>> fwAD.exit_dual_level(level=level)
+    """
     if level is None:
         level = state.level
     if level != state.level:
@@ -153,7 +173,15 @@ def exit_dual_level(*, level: int | None = None) -> None:
 
 
 class dual_level:  # noqa: N801 - PyTorch's public name
-    """Context manager for a forward-AD level."""
+    """Context manager for a forward-AD level: dual tensors made inside carry tangents,
+    and every operation computes its output's tangent (a Jacobian-vector product).
+
+    >>> import graphgrad.autograd.forward_ad as fwAD
+    >>> with fwAD.dual_level():
+    ...     x = fwAD.make_dual(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 0.0]))
+    ...     fwAD.unpack_dual((x * x).sum()).tangent
+    tensor(2.)
+    """
 
     def __enter__(self) -> int:
         return enter_dual_level()
@@ -213,7 +241,19 @@ def _check_dual(tensor: Tensor, tangent: Tensor) -> None:
 
 
 def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> Tensor:
-    """A view of ``tensor`` whose tangent (forward gradient) is ``tangent``."""
+    """A view of ``tensor`` whose tangent (forward gradient) is ``tangent``.
+
+    Args:
+        tensor: the primal value.
+        tangent: the direction, of ``tensor``'s shape.
+        level: the forward-AD level (the current one when ``None``).
+
+    >>> import graphgrad.autograd.forward_ad as fwAD
+    >>> with fwAD.dual_level():
+    ...     x = fwAD.make_dual(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 1.0]))
+    ...     fwAD.unpack_dual(x.sin()).tangent
+    tensor([ 0.5403, -0.4161])
+    """
     if current_level() is None:
         raise RuntimeError(NO_LEVEL)
     _check_dual(tensor, tangent)
@@ -224,7 +264,19 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
 
 
 def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTensor:
-    """``(primal, tangent)``: the primal is a view without a tangent; tangent None if none."""
+    """``(primal, tangent)`` of ``tensor``: the primal is a view without a tangent; the
+    tangent is ``None`` if it has none.
+
+    Args:
+        tensor: a tensor, dual or not.
+        level: the forward-AD level (the current one when ``None``).
+
+    >>> import graphgrad.autograd.forward_ad as fwAD
+    >>> with fwAD.dual_level():
+    ...     x = fwAD.make_dual(torch.tensor([1.0, 2.0]), torch.tensor([1.0, 0.0]))
+    ...     fwAD.unpack_dual((x * x).sum())
+    UnpackedDualTensor(primal=tensor(5.), tangent=tensor(2.))
+    """
     tangent = get_tangent(tensor) if current_level() is not None else None
     if tangent is None:
         return UnpackedDualTensor(tensor, None)

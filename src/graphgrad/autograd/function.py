@@ -166,7 +166,28 @@ class FunctionMeta(type):
 
 
 class Function(metaclass=FunctionMeta):
-    """Base class for custom differentiable operations; call them with ``MyFn.apply(...)``."""
+    """Base class for custom differentiable operations; call them with ``MyFn.apply(...)``.
+
+    Subclasses define static ``forward`` and ``backward`` (and optionally ``setup_context``,
+    ``jvp``); ``apply`` runs ``forward`` without recording and records one ``<Name>Backward``
+    node, which is the ``ctx`` both methods receive.
+
+    >>> class Cube(torch.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 3
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         (x,) = ctx.saved_tensors
+    ...         return grad * 3 * x ** 2
+    >>> x = torch.tensor(2.0, requires_grad=True)
+    >>> y = Cube.apply(x)
+    >>> y
+    tensor(8., grad_fn=<CubeBackward>)
+    >>> y.backward(); x.grad
+    tensor(12.)
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         warnings.warn(
@@ -186,16 +207,73 @@ class Function(metaclass=FunctionMeta):
 
     @staticmethod
     def forward(*args, **kwargs):
+        """The computation (a static method to override): ``forward(ctx, *args)``, or
+        ``forward(*args)`` together with ``setup_context``. It runs without recording; save what
+        ``backward`` needs with ``ctx.save_for_backward``.
+
+        >>> class Cube(torch.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x ** 3
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return grad * 3 * x ** 2
+        >>> Cube.apply(torch.tensor(2.0))
+        tensor(8.)
+        """
         raise NotImplementedError(
             "You must implement the forward function for custom autograd.Function."
         )
 
     @staticmethod
     def setup_context(ctx, inputs: tuple, output) -> None:
+        """Fill ``ctx`` after a ``forward(*args)`` that takes no ``ctx`` (a static method to
+        override).
+
+        Args:
+            ctx: the node being recorded.
+            inputs: the tuple of arguments ``apply`` received.
+            output: what ``forward`` returned.
+
+        >>> class Square(torch.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(x):
+        ...         return x * x
+        ...     @staticmethod
+        ...     def setup_context(ctx, inputs, output):
+        ...         ctx.save_for_backward(inputs[0])
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return 2 * x * grad
+        >>> x = torch.tensor(3.0, requires_grad=True)
+        >>> Square.apply(x).backward(); x.grad
+        tensor(6.)
+        """
         raise NotImplementedError("setup_context is not implemented.")
 
     @staticmethod
     def backward(ctx, *grad_outputs):
+        """The gradient rule (a static method to override): ``backward(ctx, *grad_outputs)``
+        returns one gradient per ``forward`` input (``None`` for inputs without one). Written with
+        tensor operations, it can itself be differentiated.
+
+        >>> class Cube(torch.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x ** 3
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return grad * 3 * x ** 2
+        >>> x = torch.tensor(2.0, requires_grad=True)
+        >>> (g,) = torch.autograd.grad(Cube.apply(x), x, create_graph=True)
+        >>> torch.autograd.grad(g, x)
+        (tensor(12.),)
+        """
         raise NotImplementedError(
             "You must implement either the backward or vjp method for your custom "
             "autograd.Function to use it with backward mode AD."
@@ -203,6 +281,22 @@ class Function(metaclass=FunctionMeta):
 
     @staticmethod
     def jvp(ctx, *grad_inputs):
+        """The forward-mode rule (optional, a static method to override):
+        ``jvp(ctx, *tangents)`` returns the tangent of each output.
+
+        >>> import graphgrad.autograd.forward_ad as fwAD
+        >>> class Double(torch.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         return 2 * x
+        ...     @staticmethod
+        ...     def jvp(ctx, t):
+        ...         return 2 * t
+        >>> with fwAD.dual_level():
+        ...     x = fwAD.make_dual(torch.tensor(1.0), torch.tensor(1.0))
+        ...     fwAD.unpack_dual(Double.apply(x)).tangent
+        tensor(2.)
+        """
         raise NotImplementedError(
             "You must implement the jvp function for custom autograd.Function to use it with "
             "forward mode AD."
@@ -210,11 +304,44 @@ class Function(metaclass=FunctionMeta):
 
     @classmethod
     def vjp(cls, ctx, *grad_outputs):
+        """The same as ``backward`` (PyTorch's other name for it).
+
+        Args:
+            ctx: the node.
+            grad_outputs: one gradient per output.
+
+        >>> class Cube(torch.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x ** 3
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return grad * 3 * x ** 2
+        >>> x = torch.tensor(2.0, requires_grad=True)
+        >>> Cube.apply(x).backward(); x.grad
+        tensor(12.)
+        """
         return cls.backward(ctx, *grad_outputs)
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        """Run ``forward`` without recording, then record one ``<Name>Backward`` node."""
+        """Run ``forward`` on ``args`` without recording, then record one ``<Name>Backward``
+        node for its outputs.
+
+        >>> class Cube(torch.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x ** 3
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         (x,) = ctx.saved_tensors
+        ...         return grad * 3 * x ** 2
+        >>> Cube.apply(torch.tensor(2.0, requires_grad=True)).grad_fn
+        <...CubeBackward object at ...>
+        """
         if kwargs:
             args = _bind(cls, args, kwargs)
         needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
@@ -292,8 +419,27 @@ class DelayedError(Node):
 
 
 def once_differentiable(fn):
-    """Decorate ``backward`` so it runs without recording: its result cannot be differentiated
-    (doing so raises), as PyTorch's decorator of the same name."""
+    """Decorate ``backward`` so that it runs without recording: its result cannot be
+    differentiated again (doing so raises), as PyTorch's decorator of the same name.
+
+    Args:
+        fn: the ``backward`` static method.
+
+    >>> class Exp(torch.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         y = x.exp()
+    ...         ctx.save_for_backward(y)
+    ...         return y
+    ...     @staticmethod
+    ...     @torch.autograd.once_differentiable
+    ...     def backward(ctx, grad):
+    ...         (y,) = ctx.saved_tensors
+    ...         return grad * y
+    >>> x = torch.tensor(0.0, requires_grad=True)
+    >>> Exp.apply(x).backward(); x.grad
+    tensor(1.)
+    """
 
     @functools.wraps(fn)
     def wrapper(ctx, *args):

@@ -171,7 +171,19 @@ def _scalar_grads(out: Tensor, ins: tuple, strict: bool) -> tuple:
 
 
 def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
-    """``(func(inputs), v^T J)``: the vector-Jacobian product at ``inputs``."""
+    """``(func(inputs), v^T J)``: the outputs and the vector-Jacobian product at ``inputs``.
+
+    Args:
+        func: a function of tensors returning a tensor or a tuple of tensors.
+        inputs: a tensor or a tuple of tensors.
+        v: the vector, of the outputs' shapes (may be omitted for a one-element output).
+        create_graph: record the computation, so the results can be differentiated again.
+        strict: raise when an output does not depend on an input (instead of returning zeros).
+
+    >>> from graphgrad.autograd.functional import vjp
+    >>> vjp(lambda x: x ** 2, torch.tensor([1.0, 2.0]), torch.tensor([1.0, 1.0]))
+    (tensor([1., 4.]), tensor([2., 4.]))
+    """
     with enable_grad():
         is_in_tuple, ins = _inputs(inputs, "vjp", create_graph)
         is_out_tuple, outs = _outputs(func, ins, "vjp", strict)
@@ -188,7 +200,19 @@ _INPUT_IS = "the input to the user-provided function is"
 
 
 def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
-    """``(func(inputs), J v)``: the Jacobian-vector product, by the double-backward trick."""
+    """``(func(inputs), J v)``: the outputs and the Jacobian-vector product, by the
+    double-backward trick (as PyTorch).
+
+    Args:
+        func: a function of tensors returning a tensor or a tuple of tensors.
+        inputs: a tensor or a tuple of tensors.
+        v: the vector, of the inputs' shapes (may be omitted for a one-element input).
+        create_graph, strict: as in ``vjp``.
+
+    >>> from graphgrad.autograd.functional import jvp
+    >>> jvp(lambda x: x ** 2, torch.tensor([1.0, 2.0]), torch.tensor([1.0, 0.0]))
+    (tensor([1., 4.]), tensor([2., 0.]))
+    """
     with enable_grad():
         is_in_tuple, ins = _inputs(inputs, "jvp", create_graph)
         vs = _vector(v, ins, is_in_tuple, "jvp", _INPUT_IS)
@@ -258,7 +282,21 @@ def jacobian(
     vectorize: bool = False,
     strategy: str = "reverse-mode",
 ):
-    """The Jacobian of ``func`` at ``inputs``: ``out.shape + in.shape`` per (output, input)."""
+    """The Jacobian of ``func`` at ``inputs``: shape ``out.shape + in.shape`` for each
+    (output, input) pair, nested in tuples when there are several.
+
+    Args:
+        func: a function of tensors returning a tensor or a tuple of tensors.
+        inputs: a tensor or a tuple of tensors.
+        create_graph, strict: as in ``vjp``.
+        vectorize: accepted; the rows are computed one by one either way.
+        strategy: ``"reverse-mode"`` or ``"forward-mode"`` (which needs ``vectorize=True``).
+
+    >>> from graphgrad.autograd.functional import jacobian
+    >>> jacobian(lambda x: x ** 2, torch.tensor([1.0, 2.0]))
+    tensor([[2., 0.],
+            [0., 4.]])
+    """
     if strategy not in ("forward-mode", "reverse-mode"):
         raise ValueError(
             'Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
@@ -297,7 +335,21 @@ def hessian(
     vectorize: bool = False,
     outer_jacobian_strategy: str = "reverse-mode",
 ):
-    """The Hessian of a scalar ``func``: ``in.shape + in.shape`` (nested tuples for several)."""
+    """The Hessian of a scalar ``func`` at ``inputs``: shape ``in.shape + in.shape``
+    (nested tuples for several inputs).
+
+    Args:
+        func: a function of tensors returning a one-element tensor.
+        inputs: a tensor or a tuple of tensors.
+        create_graph, strict: as in ``vjp``.
+        vectorize: as in ``jacobian``.
+        outer_jacobian_strategy: the ``strategy`` of the outer Jacobian.
+
+    >>> from graphgrad.autograd.functional import hessian
+    >>> hessian(lambda x: (x ** 3).sum(), torch.tensor([1.0, 2.0]))
+    tensor([[ 6.,  0.],
+            [ 0., 12.]])
+    """
     is_in_tuple, ins = _as_tuple(inputs, "inputs", "hessian")
 
     def jac_func(*xs):
@@ -331,10 +383,31 @@ def _second_order(func, inputs, v, create_graph: bool, strict: bool, fn_name: st
 
 
 def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
-    """``(func(inputs), v^T H)`` for a scalar function."""
+    """``(func(inputs), v^T H)``: a scalar function's value and its vector-Hessian product.
+
+    Args:
+        func: a function of tensors returning a one-element tensor.
+        inputs: a tensor or a tuple of tensors.
+        v: the vector, of the inputs' shapes.
+        create_graph, strict: as in ``vjp``.
+
+    >>> from graphgrad.autograd.functional import vhp
+    >>> vhp(lambda x: (x ** 3).sum(), torch.tensor([1.0, 2.0]), torch.tensor([1.0, 1.0]))
+    (tensor(9.), tensor([ 6., 12.]))
+    """
     return _second_order(func, inputs, v, create_graph, strict, "vhp")
 
 
 def hvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
-    """``(func(inputs), H v)`` for a scalar function (H is symmetric, so this is vhp's value)."""
+    """``(func(inputs), H v)``: a scalar function's value and its Hessian-vector product
+    (by the double-backward trick).
+
+    Args:
+        func, inputs, v: as in ``vhp``.
+        create_graph, strict: as in ``vjp``.
+
+    >>> from graphgrad.autograd.functional import hvp
+    >>> hvp(lambda x: (x ** 3).sum(), torch.tensor([1.0, 2.0]), torch.tensor([1.0, 1.0]))
+    (tensor(9.), tensor([ 6., 12.]))
+    """
     return _second_order(func, inputs, v, create_graph, strict, "hvp")

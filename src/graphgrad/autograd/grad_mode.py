@@ -27,7 +27,14 @@ _state = _GradState()
 
 
 def is_grad_enabled() -> bool:
-    """Whether operations are recorded for autograd right now."""
+    """Whether operations are recorded for autograd right now (per thread).
+
+    >>> torch.is_grad_enabled()
+    True
+    >>> with torch.no_grad():
+    ...     torch.is_grad_enabled()
+    False
+    """
     return _state.enabled
 
 
@@ -52,7 +59,18 @@ class _DecoratorContextManager:
 
 
 class no_grad(_DecoratorContextManager):  # noqa: N801 - PyTorch's public name
-    """Disable gradient recording inside the block."""
+    """Disable gradient recording inside the block: results have no ``grad_fn`` and do not
+    require grad. Also a decorator (``@no_grad()`` or ``@no_grad``).
+
+    Args:
+        orig_func: the function, when used as a decorator without parentheses.
+
+    >>> x = torch.tensor([1.0], requires_grad=True)
+    >>> with torch.no_grad():
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    """
 
     def __init__(self, orig_func=None) -> None:
         self.prev = True
@@ -66,7 +84,19 @@ class no_grad(_DecoratorContextManager):  # noqa: N801 - PyTorch's public name
 
 
 class enable_grad(_DecoratorContextManager):  # noqa: N801
-    """Re-enable gradient recording inside the block (e.g. inside no_grad)."""
+    """Re-enable gradient recording inside the block (for example inside ``no_grad``).
+    Also a decorator.
+
+    Args:
+        orig_func: the function, when used as a decorator without parentheses.
+
+    >>> x = torch.tensor([1.0], requires_grad=True)
+    >>> with torch.no_grad():
+    ...     with torch.enable_grad():
+    ...         y = x * 2
+    >>> y.requires_grad
+    True
+    """
 
     def __init__(self, orig_func=None) -> None:
         self.prev = True
@@ -80,7 +110,18 @@ class enable_grad(_DecoratorContextManager):  # noqa: N801
 
 
 class set_grad_enabled(_DecoratorContextManager):  # noqa: N801
-    """Set grad mode: takes effect at once as a call, and is undone on leaving a with-block."""
+    """Turn gradient recording on or off: at once when called, and only for the block
+    in a ``with`` statement (restored on leaving it). Also a decorator.
+
+    Args:
+        mode: True to record, False not to.
+
+    >>> x = torch.tensor([1.0], requires_grad=True)
+    >>> with torch.set_grad_enabled(False):
+    ...     y = x * 2
+    >>> y.requires_grad, torch.is_grad_enabled()
+    (False, True)
+    """
 
     def __init__(self, mode: bool) -> None:
         self.prev = _state.enabled
@@ -114,8 +155,19 @@ class _ScopedMode(set_grad_enabled):
 
 
 class inference_mode(_DecoratorContextManager):  # noqa: N801
-    """Like ``no_grad``, and what is made inside is an *inference tensor*: it can never be
-    saved for backward nor changed in place outside inference mode (as in PyTorch)."""
+    """Like ``no_grad``, and what is made inside is an *inference tensor*: it can never
+    be saved for backward nor changed in place outside inference mode (as in PyTorch). Also a
+    decorator.
+
+    Args:
+        mode: False makes it do nothing (to switch it off conditionally).
+
+    >>> x = torch.tensor([1.0], requires_grad=True)
+    >>> with torch.inference_mode():
+    ...     y = x * 2
+    >>> y.requires_grad, y.is_inference()
+    (False, True)
+    """
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = bool(mode)
@@ -136,5 +188,10 @@ class inference_mode(_DecoratorContextManager):  # noqa: N801
 
 
 def is_inference_mode_enabled() -> bool:
-    """Whether this thread is inside ``inference_mode``."""
+    """Whether this thread is inside ``inference_mode``.
+
+    >>> with torch.inference_mode():
+    ...     torch.is_inference_mode_enabled()
+    True
+    """
     return inference_state.enabled

@@ -30,7 +30,22 @@ __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
 
 class GradcheckError(RuntimeError):
-    """Raised by gradcheck when the analytical and numerical Jacobians differ."""
+    """Raised by gradcheck when the analytical and numerical Jacobians differ.
+
+    >>> class Wrong(torch.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         return x * 2
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         return grad * 3
+    >>> x = torch.tensor([1.0], dtype=torch.float64, requires_grad=True)
+    >>> try:
+    ...     torch.autograd.gradcheck(Wrong.apply, x)
+    ... except torch.autograd.GradcheckError as error:
+    ...     print(str(error).splitlines()[0])
+    Jacobian mismatch for output 0 with respect to input 0,
+    """
 
 
 def _as_tuple(x) -> tuple:
@@ -248,7 +263,28 @@ def gradcheck(
     masked: bool | None = None,
 ) -> bool:
     """True when autograd's gradients of ``func`` at ``inputs`` match finite differences;
-    otherwise raises ``GradcheckError`` (or returns False with ``raise_exception=False``)."""
+    otherwise raises ``GradcheckError`` (or returns False with ``raise_exception=False``).
+    Use float64 inputs: float32 is too coarse for the finite differences.
+
+    Args:
+        func: a function of tensors returning a tensor or a tuple of tensors.
+        inputs: a tensor or a tuple of tensors (those that require grad are checked).
+        eps: the finite-difference step.
+        atol: the absolute tolerance.
+        rtol: the relative tolerance.
+        raise_exception: raise ``GradcheckError`` on a mismatch (else return False).
+        nondet_tol: the tolerance between two runs of backward (for nondeterministic ops).
+        check_grad_dtypes: also check that each gradient has its input's dtype.
+        fast_mode: accepted; graphgrad always runs the exact check (same verdicts).
+        check_undefined_grad, check_batched_grad, masked: accepted for compatibility.
+        check_batched_forward_grad: accepted for compatibility.
+        check_forward_ad: also check forward-mode (JVP) gradients.
+        check_backward_ad: check reverse-mode gradients.
+
+    >>> x = torch.tensor([0.5, 1.0], dtype=torch.float64, requires_grad=True)
+    >>> torch.autograd.gradcheck(torch.sin, x)
+    True
+    """
     try:
         return _gradcheck(
             func,
@@ -286,8 +322,29 @@ def gradgradcheck(
     fast_mode: bool = False,
     masked: bool = False,
 ) -> bool:
-    """gradcheck of the gradients themselves: second derivatives via ``create_graph=True``.
-    Without ``grad_outputs``, random ones in [-1, 1) that require grad are used."""
+    """gradcheck of the gradients themselves: second derivatives via
+    ``create_graph=True``.
+
+    Args:
+        func, inputs: as in ``gradcheck``.
+        grad_outputs: the gradients to differentiate through; random ones in [-1, 1) that
+            require grad when ``None``.
+        eps: the finite-difference step.
+        atol: the absolute tolerance.
+        rtol: the relative tolerance.
+        raise_exception: raise ``GradcheckError`` on a mismatch (else return False).
+        nondet_tol: the tolerance between two runs of backward (for nondeterministic ops).
+        check_grad_dtypes: also check that each gradient has its input's dtype.
+        fast_mode: accepted; graphgrad always runs the exact check (same verdicts).
+        check_undefined_grad, check_batched_grad, masked: accepted for compatibility.
+        gen_non_contig_grad_outputs: accepted for compatibility.
+        check_fwd_over_rev: also check forward-over-reverse.
+        check_rev_over_rev: check reverse-over-reverse.
+
+    >>> x = torch.tensor([0.5, 1.0], dtype=torch.float64, requires_grad=True)
+    >>> torch.autograd.gradgradcheck(torch.sin, x)
+    True
+    """
     from . import grad
 
     inputs = _as_tuple(inputs)

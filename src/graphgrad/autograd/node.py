@@ -55,7 +55,17 @@ def output_numbers(nrs: tuple) -> tuple:
 
 
 class Node:
-    """Base of every backward node."""
+    """Base of every backward node: a tensor's ``grad_fn``, with edges to the nodes of
+    its inputs.
+
+    Args:
+        next_functions: the edges, as ``(node, output_nr)`` pairs.
+
+    >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = (x * 2).sum()
+    >>> isinstance(y.grad_fn, torch.autograd.Node)
+    True
+    """
 
     # The edges, as two tuples: the next nodes (None where an input needs no gradient) and the
     # output numbers. The numbers are a few shared tuples ((0,), (0, 0)...), so an edge costs
@@ -94,14 +104,36 @@ class Node:
     )
 
     def name(self) -> str:
+        """The node's class name, as PyTorch names it (``MulBackward0``...).
+
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x * 2).sum()
+        >>> y.grad_fn.name()
+        'SumBackward0'
+        """
         return type(self).__name__
 
     @property
     def next_functions(self) -> tuple:
+        """The edges to the inputs' nodes: ``(node, output_nr)`` pairs, ``(None, 0)``
+        for an input that needs no gradient.
+
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x * 2).sum()
+        >>> y.grad_fn.next_functions
+        ((<MulBackward0 object at ...>, 0),)
+        """
         return tuple(zip(self._next_nodes, self._next_nrs))
 
     @property
     def metadata(self) -> dict:
+        """A dict for your own annotations (anomaly mode keeps the forward stack here).
+
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x * 2).sum()
+        >>> y.grad_fn.metadata
+        {}
+        """
         hooks = self._node_hooks()
         if hooks.metadata is None:
             hooks.metadata = {}
@@ -113,26 +145,72 @@ class Node:
 
     @property
     def requires_grad(self) -> bool:
+        """Always True: a node exists only where a gradient is needed.
+
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x * 2).sum()
+        >>> y.grad_fn.requires_grad
+        True
+        """
         return True
 
     def _sequence_number(self) -> int:
         return self._sequence_nr
 
     def apply(self, grads: list) -> list:  # pragma: no cover - every node kind overrides it
+        """Compute the input gradients from the output gradients (``node(*grads)`` calls
+        it); each kind of node defines it.
+
+        Args:
+            grads: one gradient per output of the node.
+
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x * 2).sum()
+        >>> y.grad_fn(torch.tensor(1.0))
+        tensor([1., 1.])
+        """
         raise NotImplementedError
 
     def release(self) -> None:
-        """Free what was saved for backward (called by the engine unless retain_graph)."""
+        """Free what was saved for backward (the engine calls it unless ``retain_graph``).
+
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x * 2).sum()
+        >>> y.grad_fn.release()
+        """
 
     def register_hook(self, fn) -> RemovableHandle:
-        """``fn(grad_inputs, grad_outputs)`` runs after this node; it may return new grad_inputs."""
+        """Run ``fn(grad_inputs, grad_outputs)`` after this node; it may return new
+        grad_inputs. Returns a handle whose ``remove()`` unregisters it.
+
+        Args:
+            fn: the hook.
+
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x * 2).sum()
+        >>> seen = []
+        >>> handle = y.grad_fn.register_hook(lambda grad_in, grad_out: seen.append(grad_in))
+        >>> y.backward(); seen
+        [(tensor([1., 1.]),)]
+        """
         if self._post_hooks is None:
             self._post_hooks = []
         self._post_hooks.append(fn)
         return RemovableHandle(self._post_hooks, fn)
 
     def register_prehook(self, fn) -> RemovableHandle:
-        """``fn(grad_outputs)`` runs before this node; it may return new grad_outputs."""
+        """Run ``fn(grad_outputs)`` before this node; it may return new grad_outputs.
+        Returns a handle whose ``remove()`` unregisters it.
+
+        Args:
+            fn: the hook.
+
+        >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+        >>> y = (x * 2).sum()
+        >>> handle = y.grad_fn.register_prehook(lambda grad_outputs: (grad_outputs[0] * 10,))
+        >>> y.backward(); x.grad
+        tensor([20., 20.])
+        """
         if self._pre_hooks is None:
             self._pre_hooks = []
         self._pre_hooks.append(fn)

@@ -126,7 +126,20 @@ def _fill(g, ref: Tensor) -> Tensor:
 
 
 def grad_and_value(func, argnums=0, has_aux: bool = False):
-    """``f -> (df/dargs, f(args))`` for a function returning a scalar tensor."""
+    """``func -> (gradient, value)``: a function returning the gradient of ``func``
+    with respect to its ``argnums`` arguments together with ``func``'s value.
+
+    Args:
+        func: the function; it takes tensors (or pytrees of them) and returns a one-element
+            tensor (with ``has_aux``, a pair ``(tensor, aux)``).
+        argnums: which positional argument(s) to differentiate, an int or a tuple of ints.
+        has_aux: ``func`` returns ``(output, aux)``; aux is passed through undifferentiated.
+
+    >>> from graphgrad.func import grad_and_value
+    >>> x = torch.tensor([1.0, 2.0])
+    >>> grad_and_value(lambda x: (x ** 3).sum())(x)
+    (tensor([ 3., 12.]), tensor(9.))
+    """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -158,7 +171,19 @@ def grad_and_value(func, argnums=0, has_aux: bool = False):
 
 
 def grad(func, argnums=0, has_aux: bool = False):
-    """``f -> df/dargs`` (torch.func.grad); with ``has_aux`` also returns f's auxiliary output."""
+    """``func -> gradient``: a function returning the gradient of ``func`` with respect to
+    its ``argnums`` arguments (``torch.func.grad``); composes with ``vmap`` and itself.
+
+    Args:
+        func, argnums, has_aux: as in ``grad_and_value``.
+
+    >>> from graphgrad.func import grad
+    >>> x = torch.tensor([1.0, 2.0])
+    >>> grad(lambda x: (x ** 3).sum())(x)
+    tensor([ 3., 12.])
+    >>> grad(lambda x, y: (x * y).sum(), argnums=1)(x, torch.tensor([3.0, 4.0]))
+    tensor([1., 2.])
+    """
     gv = grad_and_value(func, argnums, has_aux)
 
     @functools.wraps(func)
@@ -170,7 +195,18 @@ def grad(func, argnums=0, has_aux: bool = False):
 
 
 def vjp(func, *primals, has_aux: bool = False):
-    """``(func(*primals), vjp_fn)``; ``vjp_fn(cotangents)`` gives one gradient per primal."""
+    """``(func(*primals), vjp_fn)``: ``vjp_fn(cotangents)`` returns one gradient per primal.
+
+    Args:
+        func: a function of tensors (or pytrees).
+        primals: the arguments.
+        has_aux: ``func`` returns ``(output, aux)``; aux is returned as a third element.
+
+    >>> from graphgrad.func import vjp
+    >>> out, vjp_fn = vjp(lambda x: x ** 2, torch.tensor([1.0, 2.0]))
+    >>> vjp_fn(torch.ones(2))
+    (tensor([2., 4.]),)
+    """
     leaves, spec = tree_flatten(primals)
     tracked = [_track(x) for x in leaves]
     keep = _keep_graph(leaves)
@@ -209,7 +245,19 @@ def _check_jvp_args(primals, tangents) -> None:
 
 
 def jvp(func, primals: tuple, tangents: tuple, *, strict: bool = False, has_aux: bool = False):
-    """``(func(*primals), J @ tangents)`` by forward mode (dual tensors)."""
+    """``(func(*primals), J @ tangents)`` by forward mode (dual tensors).
+
+    Args:
+        func: a function of tensors.
+        primals: a tuple of the arguments.
+        tangents: a tuple of directions, one per primal.
+        strict: accepted for compatibility.
+        has_aux: ``func`` returns ``(output, aux)``; aux is returned as a third element.
+
+    >>> from graphgrad.func import jvp
+    >>> jvp(lambda x: x ** 2, (torch.tensor([1.0, 2.0]),), (torch.ones(2),))
+    (tensor([1., 4.]), tensor([2., 4.]))
+    """
     _check_jvp_args(primals, tangents)
     if forward_ad.current_level() is not None:  # forward mode inside forward mode
         return _jvp_by_double_vjp(func, primals, tangents, has_aux)
@@ -251,7 +299,20 @@ def _jac_structure(per_out_per_arg: list, out_spec, argnums):
 
 
 def jacrev(func, argnums=0, *, has_aux: bool = False, chunk_size=None):
-    """The Jacobian by reverse mode: one vjp per output element; ``out.shape + in.shape``."""
+    """``func -> Jacobian`` by reverse mode (one vjp per output element); the result
+    has shape ``out.shape + in.shape``.
+
+    Args:
+        func: a function of tensors.
+        argnums: which argument(s) to differentiate.
+        has_aux: ``func`` returns ``(output, aux)``.
+        chunk_size: accepted for compatibility.
+
+    >>> from graphgrad.func import jacrev
+    >>> jacrev(lambda x: x ** 2)(torch.tensor([1.0, 2.0]))
+    tensor([[2., 0.],
+            [0., 4.]])
+    """
 
     @functools.wraps(func)
     def wrapper(*args):
@@ -273,7 +334,17 @@ def jacrev(func, argnums=0, *, has_aux: bool = False, chunk_size=None):
 
 
 def jacfwd(func, argnums=0, has_aux: bool = False, *, randomness: str = "error"):
-    """The Jacobian by forward mode: one jvp per input element; ``out.shape + in.shape``."""
+    """``func -> Jacobian`` by forward mode (one jvp per input element).
+
+    Args:
+        func, argnums, has_aux: as in ``jacrev``.
+        randomness: as in ``vmap``.
+
+    >>> from graphgrad.func import jacfwd
+    >>> jacfwd(lambda x: x ** 2)(torch.tensor([1.0, 2.0]))
+    tensor([[2., 0.],
+            [0., 4.]])
+    """
 
     @functools.wraps(func)
     def wrapper(*args):
@@ -313,5 +384,15 @@ def _stack_cols(cols: list, out: Tensor, inp: Tensor) -> Tensor:
 
 
 def hessian(func, argnums=0):
-    """The Hessian, as torch.func computes it: ``jacfwd(jacrev(func, argnums), argnums)``."""
+    """``func -> Hessian``: ``jacfwd(jacrev(func))``.
+
+    Args:
+        func: a function returning a one-element tensor.
+        argnums: which argument(s) to differentiate.
+
+    >>> from graphgrad.func import hessian
+    >>> hessian(lambda x: (x ** 3).sum())(torch.tensor([1.0, 2.0]))
+    tensor([[ 6.,  0.],
+            [ 0., 12.]])
+    """
     return jacfwd(jacrev(func, argnums), argnums)

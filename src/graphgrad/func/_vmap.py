@@ -30,8 +30,22 @@ __all__ = ["vmap"]
 
 
 def vmap(func, in_dims=0, out_dims=0, randomness: str = "error", *, chunk_size=None):
-    """``func`` mapped over dimension ``in_dims`` of its inputs; outputs stacked at
-    ``out_dims``. ``chunk_size`` is accepted and changes nothing (there is no batching)."""
+    """``func`` mapped over dimension ``in_dims`` of its inputs, the outputs stacked at
+    ``out_dims``. It runs ``func`` once per batch element (no batched kernels).
+
+    Args:
+        func: the function, seeing each input without its mapped dimension.
+        in_dims: the mapped dimension of each input: an int, ``None`` (not mapped) or a nested
+            structure matching the arguments.
+        out_dims: where the batch dimension goes in each output.
+        randomness: ``"error"`` (random draws raise), ``"same"`` (every element draws the same
+            numbers) or ``"different"``.
+        chunk_size: accepted; it changes nothing.
+
+    >>> from graphgrad.func import vmap
+    >>> vmap(torch.dot)(torch.ones(3, 2), torch.ones(3, 2))
+    tensor([2., 2., 2.])
+    """
     if randomness not in ("error", "different", "same"):
         raise RuntimeError(
             f"Only allowed values for randomness are 'error', 'different', or 'same'. Got "

@@ -54,7 +54,20 @@ class _ModuleSequence(Module):
 
 
 class Sequential(_ModuleSequence):
-    """Run modules one after another; ``Sequential(OrderedDict(...))`` names them."""
+    """Run modules one after another, each on the previous one's output.
+
+    Args:
+        args: the modules in order, or one ``OrderedDict`` of named modules.
+
+    >>> net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
+    >>> net
+    Sequential(
+      (0): Linear(in_features=2, out_features=2, bias=True)
+      (1): ReLU()
+    )
+    >>> net(torch.ones(3, 2)).shape
+    torch.Size([3, 2])
+    """
 
     def __init__(self, *args) -> None:
         super().__init__()
@@ -75,11 +88,31 @@ class Sequential(_ModuleSequence):
         self.add_module(key, module)
 
     def extend(self, modules: Iterable[Module]) -> Sequential:
+        """Append every module of ``modules``. Returns the Sequential.
+
+        Args:
+            modules: an iterable of modules.
+
+        >>> len(torch.nn.Sequential(torch.nn.ReLU()).extend([torch.nn.Tanh(), torch.nn.ReLU()]))
+        3
+        """
         for m in modules:
             self.append(m)
         return self
 
     def insert(self, index: int, module: Module) -> Sequential:
+        """Insert ``module`` before position ``index``. Returns the Sequential.
+
+        Args:
+            index: the position (negative counts from the end).
+            module: the module.
+
+        >>> torch.nn.Sequential(torch.nn.ReLU()).insert(0, torch.nn.Tanh())
+        Sequential(
+          (0): Tanh()
+          (1): ReLU()
+        )
+        """
         super().insert(index, module)
         return self
 
@@ -90,7 +123,15 @@ class Sequential(_ModuleSequence):
 
 
 class ModuleList(_ModuleSequence):
-    """A list of modules whose parameters the parent module sees."""
+    """A list of modules whose parameters the parent module sees (a plain list would hide them).
+
+    Args:
+        modules: the initial modules.
+
+    >>> layers = torch.nn.ModuleList([torch.nn.Linear(2, 2) for _ in range(3)])
+    >>> len(layers), len(list(layers.parameters()))
+    (3, 6)
+    """
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
@@ -112,6 +153,14 @@ class ModuleList(_ModuleSequence):
         return ModuleList(list(self) + list(other))
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:
+        """Append every module of ``modules``. Returns the ModuleList.
+
+        Args:
+            modules: an iterable of modules.
+
+        >>> len(torch.nn.ModuleList([torch.nn.ReLU()]).extend([torch.nn.Tanh()]))
+        2
+        """
         if isinstance(modules, Module) and not isinstance(modules, ModuleList):
             raise TypeError(
                 "ModuleList.extend should be called with an iterable, but got "
@@ -140,7 +189,15 @@ class ModuleList(_ModuleSequence):
 
 
 class ModuleDict(Module):
-    """An ordered dict of modules whose parameters the parent module sees."""
+    """An ordered dict of modules whose parameters the parent module sees.
+
+    Args:
+        modules: a mapping or an iterable of ``(name, module)`` pairs.
+
+    >>> d = torch.nn.ModuleDict({"act": torch.nn.ReLU(), "out": torch.nn.Tanh()})
+    >>> d["act"]
+    ReLU()
+    """
 
     def __init__(self, modules: Mapping | Iterable | None = None) -> None:
         super().__init__()
@@ -166,21 +223,65 @@ class ModuleDict(Module):
         return key in self._modules
 
     def clear(self) -> None:
+        """Remove every module.
+
+        >>> d = torch.nn.ModuleDict({"act": torch.nn.ReLU(), "out": torch.nn.Tanh()})
+        >>> d.clear()
+        >>> len(d)
+        0
+        """
         self._modules.clear()
 
     def pop(self, key: str) -> Module:
+        """Remove the module under ``key`` and return it.
+
+        Args:
+            key: the name.
+
+        >>> d = torch.nn.ModuleDict({"act": torch.nn.ReLU(), "out": torch.nn.Tanh()})
+        >>> d.pop("out"), list(d)
+        (Tanh(), ['act'])
+        """
         return self._modules.pop(key)
 
     def keys(self):
+        """The names, in order.
+
+        >>> d = torch.nn.ModuleDict({"act": torch.nn.ReLU(), "out": torch.nn.Tanh()})
+        >>> list(d.keys())
+        ['act', 'out']
+        """
         return self._modules.keys()
 
     def items(self):
+        """The ``(name, module)`` pairs, in order.
+
+        >>> d = torch.nn.ModuleDict({"act": torch.nn.ReLU(), "out": torch.nn.Tanh()})
+        >>> [(name, type(m).__name__) for name, m in d.items()]
+        [('act', 'ReLU'), ('out', 'Tanh')]
+        """
         return self._modules.items()
 
     def values(self):
+        """The modules, in order.
+
+        >>> d = torch.nn.ModuleDict({"act": torch.nn.ReLU(), "out": torch.nn.Tanh()})
+        >>> list(d.values())
+        [ReLU(), Tanh()]
+        """
         return self._modules.values()
 
     def update(self, modules: Mapping | Iterable) -> None:
+        """Add or replace modules from ``modules``.
+
+        Args:
+            modules: a mapping or an iterable of ``(name, module)`` pairs.
+
+        >>> d = torch.nn.ModuleDict({"act": torch.nn.ReLU(), "out": torch.nn.Tanh()})
+        >>> d.update({"act": torch.nn.Sigmoid()})
+        >>> d["act"]
+        Sigmoid()
+        """
         items = modules.items() if isinstance(modules, Mapping) else modules
         for key, module in items:
             self[key] = module

@@ -135,28 +135,74 @@ class _ConvTransposeNd(_ConvNd):
 
 
 class Conv1d(_ConvNd):
-    """1-D convolution over ``(N, C, L)`` input."""
+    """1-D convolution (cross-correlation, as PyTorch) over ``(N, C, L)`` or ``(C, L)``
+    input, with PyTorch's default initialisation.
+
+    Args:
+        in_channels: the number of input channels.
+        out_channels: the number of output channels.
+        kernel_size: the kernel's size (an int or one per spatial dimension).
+        stride: the step between kernel positions.
+        padding: zeros added on both sides of each spatial dimension, or ``"same"`` /
+            ``"valid"``.
+        dilation: the spacing between kernel elements.
+        groups: split the channels into this many independent groups.
+        bias: whether to add a learnable bias.
+        padding_mode: only ``"zeros"`` is supported.
+        device, dtype: as in ``Linear``.
+
+    >>> torch.nn.Conv1d(2, 4, 3, padding=1)(torch.zeros(5, 2, 10)).shape
+    torch.Size([5, 4, 10])
+    """
 
     _nd = 1
     _fn = staticmethod(F.conv1d)
 
 
 class Conv2d(_ConvNd):
-    """2-D convolution over ``(N, C, H, W)`` input."""
+    """2-D convolution over ``(N, C, H, W)`` or ``(C, H, W)`` input.
+
+    Args:
+        in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+        padding_mode, device, dtype: as in ``Conv1d``.
+
+    >>> torch.nn.Conv2d(1, 8, 3, stride=2)(torch.zeros(2, 1, 9, 9)).shape
+    torch.Size([2, 8, 4, 4])
+    """
 
     _nd = 2
     _fn = staticmethod(F.conv2d)
 
 
 class ConvTranspose1d(_ConvTransposeNd):
-    """Transposed 1-D convolution (the gradient of Conv1d in its input)."""
+    """Transposed 1-D convolution: the gradient of ``Conv1d`` in its input (upsamples).
+
+    Args:
+        in_channels, out_channels, kernel_size, stride, dilation, groups, bias, padding_mode,
+        device, dtype: as in ``Conv1d``.
+        padding: how much the implicit zero-padding of the matching convolution trims from
+            each side of the output.
+        output_padding: extra size added to one side of the output (to pick among the shapes a
+            strided convolution maps to the same size).
+
+    >>> torch.nn.ConvTranspose1d(4, 2, 3, stride=2)(torch.zeros(1, 4, 5)).shape
+    torch.Size([1, 2, 11])
+    """
 
     _nd = 1
     _fn = staticmethod(F.conv_transpose1d)
 
 
 class ConvTranspose2d(_ConvTransposeNd):
-    """Transposed 2-D convolution (the gradient of Conv2d in its input)."""
+    """Transposed 2-D convolution: the gradient of ``Conv2d`` in its input.
+
+    Args:
+        in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias,
+        dilation, padding_mode, device, dtype: as in ``ConvTranspose1d``.
+
+    >>> torch.nn.ConvTranspose2d(4, 2, 2, stride=2)(torch.zeros(1, 4, 3, 3)).shape
+    torch.Size([1, 2, 6, 6])
+    """
 
     _nd = 2
     _fn = staticmethod(F.conv_transpose2d)

@@ -24,15 +24,46 @@ class _DropoutNd(Module):
 
 
 class Dropout(_DropoutNd):
+    """In training mode, zero each element with probability ``p`` and scale the rest by
+    ``1 / (1 - p)``; in eval mode, pass the input through.
+
+    Args:
+        p: the probability of zeroing an element.
+        inplace: overwrite the input instead of making a new tensor.
+
+    >>> torch.nn.Dropout(p=0.5).eval()(torch.ones(3))
+    tensor([1., 1., 1.])
+    """
+
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training, self.inplace)
 
 
 class Dropout1d(_DropoutNd):
+    """In training mode, zero whole channels of ``(N, C, L)`` input with probability ``p``.
+
+    Args:
+        p: the probability of zeroing a channel.
+        inplace: overwrite the input instead of making a new tensor.
+
+    >>> torch.nn.Dropout1d(0.5).eval()(torch.ones(1, 2, 3)).shape
+    torch.Size([1, 2, 3])
+    """
+
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout1d(input, self.p, self.training, self.inplace)
 
 
 class Dropout2d(_DropoutNd):
+    """In training mode, zero whole channels of ``(N, C, H, W)`` input with probability ``p``.
+
+    Args:
+        p: the probability of zeroing a channel.
+        inplace: overwrite the input instead of making a new tensor.
+
+    >>> torch.nn.Dropout2d(0.5).eval()(torch.ones(1, 2, 3, 3)).shape
+    torch.Size([1, 2, 3, 3])
+    """
+
     def forward(self, input: Tensor) -> Tensor:
         return F.dropout2d(input, self.p, self.training, self.inplace)

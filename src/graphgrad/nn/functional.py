@@ -79,7 +79,17 @@ def _addmm(bias: Tensor, input: Tensor, mat2: Tensor) -> Tensor:
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """``input @ weight.T + bias`` (F.linear): AddmmBackward0 for 2-D input with a bias."""
+    """``input @ weight.T + bias``: what ``nn.Linear`` computes.
+
+    Args:
+        input: the tensor, ``(*, in_features)``.
+        weight: ``(out_features, in_features)``.
+        bias: ``(out_features,)``, or ``None``.
+
+    >>> weight = torch.tensor([[1.0, 1.0], [0.0, 1.0]])
+    >>> F.linear(torch.tensor([[1.0, 2.0]]), weight, torch.tensor([0.5, 0.0]))
+    tensor([[3.5000, 2.0000]])
+    """
     wt = _transpose2d(weight)
     if input.ndim == 2:
         return _addmm(bias, input, wt) if bias is not None else mm(input, wt)
@@ -90,7 +100,17 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None):
-    """``x1^T W_k x2 + b_k`` for each output feature k (F.bilinear)."""
+    """``y_k = input1^T weight_k input2 + bias_k``: what ``nn.Bilinear`` computes.
+
+    Args:
+        input1: ``(*, in1)``.
+        input2: ``(*, in2)``.
+        weight: ``(out, in1, in2)``.
+        bias: ``(out,)``, or ``None``.
+
+    >>> F.bilinear(torch.ones(1, 2), torch.ones(1, 3), torch.ones(4, 2, 3)).shape
+    torch.Size([1, 4])
+    """
     inner = (input1.unsqueeze(-2).unsqueeze(-1) * weight).sum(-2)  # (..., out, in2)
     out = (inner * input2.unsqueeze(-2)).sum(-1)
     return out + bias if bias is not None else out
@@ -115,10 +135,17 @@ def _masked(input: Tensor, p: float, mask_shape: tuple, inplace: bool) -> Tensor
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero each element with probability ``p`` and scale the rest by ``1/(1-p)`` (F.dropout).
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``; the
+    mask is drawn as PyTorch draws it, so ``manual_seed`` gives PyTorch's mask.
 
-    The mask is drawn as PyTorch draws it (``bernoulli_(1 - p)``), so after the same
-    ``manual_seed`` it is PyTorch's mask on x86-64.
+    Args:
+        input: the tensor.
+        p: the probability of zeroing an element.
+        training: apply dropout (False returns ``input`` unchanged, as in evaluation).
+        inplace: overwrite ``input`` instead of making a new tensor.
+
+    >>> F.dropout(torch.ones(4), p=0.5, training=False)
+    tensor([1., 1., 1., 1.])
     """
     _check_p(p)
     if not training or p == 0.0:
@@ -136,12 +163,32 @@ def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, nd:
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
-    """Zero whole channels of ``(N, C, L)`` input (F.dropout1d)."""
+    """Zero whole channels of a ``(N, C, L)`` or ``(C, L)`` input with probability ``p``.
+
+    Args:
+        input: the tensor.
+        p: the probability of zeroing a channel.
+        training: apply dropout (False returns ``input`` unchanged, as in evaluation).
+        inplace: overwrite ``input`` instead of making a new tensor.
+
+    >>> F.dropout1d(torch.ones(1, 2, 3), p=0.5, training=False).shape
+    torch.Size([1, 2, 3])
+    """
     return _feature_dropout(input, p, training, inplace, 1)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
-    """Zero whole channels of ``(N, C, H, W)`` input (F.dropout2d)."""
+    """Zero whole channels of a ``(N, C, H, W)`` or ``(C, H, W)`` input with probability ``p``.
+
+    Args:
+        input: the tensor.
+        p: the probability of zeroing a channel.
+        training: apply dropout (False returns ``input`` unchanged, as in evaluation).
+        inplace: overwrite ``input`` instead of making a new tensor.
+
+    >>> F.dropout2d(torch.ones(1, 2, 3, 3), p=0.5, training=False).shape
+    torch.Size([1, 2, 3, 3])
+    """
     return _feature_dropout(input, p, training, inplace, 2)
 
 
@@ -153,26 +200,83 @@ erf = _act.erf
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``max(input, 0)``; see ``nn.ReLU``.
+
+    Args:
+        input: the tensor.
+        inplace: overwrite ``input`` instead of making a new tensor.
+
+    >>> F.relu(torch.tensor([-1.0, 2.0]))
+    tensor([0., 2.])
+    """
     return input.relu_() if inplace else _unary.relu(input)
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """``input`` where positive, else ``negative_slope * input``; see ``nn.LeakyReLU``.
+
+    Args:
+        input: the tensor.
+        negative_slope: the slope for negative inputs.
+        inplace: overwrite ``input`` instead of making a new tensor.
+
+    >>> F.leaky_relu(torch.tensor([-1.0, 2.0]), 0.1)
+    tensor([-0.1000,  2.0000])
+    """
     return _act.leaky_relu(input, negative_slope)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``input * sigmoid(input)``; see ``nn.SiLU``.
+
+    Args:
+        input: the tensor.
+        inplace: overwrite ``input`` instead of making a new tensor.
+
+    >>> F.silu(torch.tensor([-1.0, 1.0]))
+    tensor([-0.2689,  0.7311])
+    """
     return _act.silu(input)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``input`` where positive, else ``alpha * (exp(input) - 1)``; see ``nn.ELU``.
+
+    Args:
+        input: the tensor.
+        alpha: the scale of the negative part.
+        inplace: overwrite ``input`` instead of making a new tensor.
+
+    >>> F.elu(torch.tensor([-1.0, 1.0]))
+    tensor([-0.6321,  1.0000])
+    """
     return _act.elu(input, alpha)
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """Scaled ELU with PyTorch's fixed constants; see ``nn.SELU``.
+
+    Args:
+        input: the tensor.
+        inplace: overwrite ``input`` instead of making a new tensor.
+
+    >>> F.selu(torch.tensor([-1.0, 1.0]))
+    tensor([-1.1113,  1.0507])
+    """
     return _act.selu(input)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + exp(beta * input)) / beta``; see ``nn.Softplus``.
+
+    Args:
+        input: the tensor.
+        beta: the sharpness.
+        threshold: above this (times beta) the input passes through unchanged.
+
+    >>> F.softplus(torch.tensor([-1.0, 1.0]))
+    tensor([0.3133, 1.3133])
+    """
     return _act.softplus(input, beta, threshold)
 
 
@@ -187,27 +291,60 @@ def _implicit_dim(name: str, ndim: int, stacklevel: int) -> int:
 
 
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
-    """Softmax over ``dim`` (F.softmax); no ``dim`` picks PyTorch's legacy default, warning."""
+    """``exp(input) / sum(exp(input))`` along ``dim``; see ``nn.Softmax``.
+
+    Args:
+        input: the tensor.
+        dim: the dimension that sums to 1 (``None`` picks one and warns, as PyTorch).
+        dtype: cast ``input`` to this dtype first.
+
+    >>> F.softmax(torch.tensor([1.0, 2.0, 3.0]), dim=0)
+    tensor([0.0900, 0.2447, 0.6652])
+    """
     if dim is None:
         dim = _implicit_dim("softmax", input.ndim, _stacklevel)
     return _act.softmax(input, dim, dtype=dtype)
 
 
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """``softmax(-input)`` along ``dim``.
+
+    Args:
+        input, dim, dtype: as in ``softmax``.
+
+    >>> F.softmin(torch.tensor([1.0, 2.0, 3.0]), dim=0)
+    tensor([0.6652, 0.2447, 0.0900])
+    """
     if dim is None:
         dim = _implicit_dim("softmin", input.ndim, _stacklevel)
     return _act.softmax(-input, dim, dtype=dtype)
 
 
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
-    """Log of softmax over ``dim``, computed stably (F.log_softmax)."""
+    """``log(softmax(input))`` along ``dim``, computed stably.
+
+    Args:
+        input, dim, dtype: as in ``softmax``.
+
+    >>> F.log_softmax(torch.tensor([1.0, 2.0, 3.0]), dim=0)
+    tensor([-2.4076, -1.4076, -0.4076])
+    """
     if dim is None:
         dim = _implicit_dim("log_softmax", input.ndim, _stacklevel)
     return _act.log_softmax(input, dim, dtype=dtype)
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
-    """int64 one-hot encoding along a new last dim (F.one_hot)."""
+    """Class indices as one-hot rows: a new last dimension of size ``num_classes`` (int64).
+
+    Args:
+        tensor: an integer tensor of class indices.
+        num_classes: the number of classes; one more than the largest index when -1.
+
+    >>> F.one_hot(torch.tensor([0, 2]), num_classes=4)
+    tensor([[1, 0, 0, 0],
+            [0, 0, 1, 0]])
+    """
     if tensor.dtype.name != "int64":
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     idx = tensor._data

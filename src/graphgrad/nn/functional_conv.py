@@ -291,12 +291,33 @@ def _conv_nd(input, weight, bias, stride, padding, dilation, groups, nd: int, na
 
 
 def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
-    """1-D convolution (cross-correlation) over ``(N, C, L)`` input (F.conv1d)."""
+    """1-D convolution; see ``nn.Conv1d``.
+
+    Args:
+        input: ``(N, C_in, *spatial)`` or without the batch dimension.
+        weight: ``(C_out, C_in / groups, *kernel)``.
+        bias: ``(C_out,)``, or ``None``.
+        stride, padding, dilation, groups: as in ``nn.Conv1d``.
+
+    >>> F.conv1d(torch.tensor([[[1.0, 2.0, 3.0]]]), torch.tensor([[[1.0, -1.0]]]))
+    tensor([[[-1., -1.]]])
+    """
     return _conv_nd(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
 
 
 def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1) -> Tensor:
-    """2-D convolution (cross-correlation) over ``(N, C, H, W)`` input (F.conv2d)."""
+    """2-D convolution; see ``nn.Conv2d``.
+
+    Args:
+        input: ``(N, C_in, *spatial)`` or without the batch dimension.
+        weight: ``(C_out, C_in / groups, *kernel)``.
+        bias: ``(C_out,)``, or ``None``.
+        stride, padding, dilation, groups: as in ``nn.Conv1d``.
+
+    >>> F.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 2, 2))
+    tensor([[[[4., 4.],
+              [4., 4.]]]])
+    """
     return _conv_nd(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
@@ -322,7 +343,17 @@ def _conv_transpose_nd(
 def conv_transpose1d(
     input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
 ) -> Tensor:
-    """Transposed 1-D convolution, the gradient of conv1d in its input (F.conv_transpose1d)."""
+    """Transposed 1-D convolution, the gradient of conv1d in its input.
+
+    Args:
+        input: ``(N, C_in, *spatial)`` or without the batch dimension.
+        weight: ``(C_in, C_out / groups, *kernel)``.
+        bias: ``(C_out,)``, or ``None``.
+        stride, padding, output_padding, groups, dilation: as in ``nn.ConvTranspose1d``.
+
+    >>> F.conv_transpose1d(torch.tensor([[[1.0, 2.0]]]), torch.tensor([[[1.0, 1.0]]]))
+    tensor([[[1., 3., 2.]]])
+    """
     return _conv_transpose_nd(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 1
     )
@@ -331,7 +362,17 @@ def conv_transpose1d(
 def conv_transpose2d(
     input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1
 ) -> Tensor:
-    """Transposed 2-D convolution, the gradient of conv2d in its input (F.conv_transpose2d)."""
+    """Transposed 2-D convolution, the gradient of conv2d in its input.
+
+    Args:
+        input: ``(N, C_in, *spatial)`` or without the batch dimension.
+        weight: ``(C_in, C_out / groups, *kernel)``.
+        bias: ``(C_out,)``, or ``None``.
+        stride, padding, output_padding, groups, dilation: as in ``nn.ConvTranspose1d``.
+
+    >>> F.conv_transpose2d(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 2, 2), stride=2).shape
+    torch.Size([1, 1, 4, 4])
+    """
     return _conv_transpose_nd(
         input, weight, bias, stride, padding, output_padding, groups, dilation, 2
     )

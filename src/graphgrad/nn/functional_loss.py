@@ -172,10 +172,17 @@ def nll_loss(
     reduce=None,
     reduction: str = "mean",
 ) -> Tensor:
-    """Negative log likelihood of the target classes, given log-probabilities (F.nll_loss).
+    """The negative log likelihood of class indices; see ``nn.NLLLoss``.
 
-    Inputs with spatial dims go through NllLoss2DBackward0 as in PyTorch: 4-D directly, 3-D
-    and 5-D+ viewed as ``(N, C, 1, -1)`` first.
+    Args:
+        input: log-probabilities, ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``.
+        target: class indices, ``(N,)``, ``()`` or ``(N, d1, ...)``.
+        weight: a rescaling weight per class.
+        size_average, reduce, reduction: as in ``nn.MSELoss``.
+        ignore_index: a target value that contributes nothing.
+
+    >>> F.nll_loss(torch.tensor([[-0.5, -1.0], [-2.0, -0.1]]), torch.tensor([0, 1]))
+    tensor(0.3000)
     """
     code = reduction_code(reduction, size_average, reduce)
     _check_target(input, target)
@@ -248,7 +255,20 @@ def cross_entropy(
     reduction: str = "mean",
     label_smoothing: float = 0.0,
 ) -> Tensor:
-    """Softmax cross entropy against class indices or class probabilities (F.cross_entropy)."""
+    """``log_softmax`` over the class dimension then ``nll_loss``; see ``nn.CrossEntropyLoss``.
+
+    Args:
+        input: logits, ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``.
+        target: class indices, or class probabilities of ``input``'s shape.
+        weight: a rescaling weight per class.
+        size_average, reduce, reduction: as in ``nn.MSELoss``.
+        ignore_index: a target class index that contributes nothing.
+        label_smoothing: mix this much of the uniform distribution into the targets.
+
+    >>> logits = torch.tensor([[2.0, 0.0], [0.0, 2.0]])
+    >>> F.cross_entropy(logits, torch.tensor([0, 1]), reduction="none")
+    tensor([0.1269, 0.1269])
+    """
     code = reduction_code(reduction, size_average, reduce)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")

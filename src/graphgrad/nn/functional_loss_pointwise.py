@@ -168,7 +168,18 @@ def mse_loss(
     reduction: str = "mean",
     weight=None,
 ) -> Tensor:
-    """Mean squared error (F.mse_loss)."""
+    """The mean squared error; see ``nn.MSELoss``.
+
+    Args:
+        input: the predictions.
+        target: the targets, of ``input``'s shape.
+        size_average, reduce, reduction: as in ``nn.MSELoss``.
+        weight: accepted and ignored: graphgrad does not weight this loss yet (PyTorch 2.13
+            does).
+
+    >>> F.mse_loss(torch.tensor([1.0, 2.0]), torch.tensor([0.0, 4.0]))
+    tensor(2.5000)
+    """
     return _regression(_mse, input, target, reduction_code(reduction, size_average, reduce))
 
 
@@ -180,7 +191,18 @@ def l1_loss(
     reduction: str = "mean",
     weight=None,
 ) -> Tensor:
-    """Mean absolute error, as PyTorch decomposes it: sub, abs, mean (F.l1_loss)."""
+    """The mean absolute error; see ``nn.L1Loss``.
+
+    Args:
+        input: the predictions.
+        target: the targets, of ``input``'s shape.
+        size_average, reduce, reduction: as in ``nn.MSELoss``.
+        weight: accepted and ignored: graphgrad does not weight this loss yet (PyTorch 2.13
+            does).
+
+    >>> F.l1_loss(torch.tensor([1.0, 2.0]), torch.tensor([0.0, 4.0]))
+    tensor(1.5000)
+    """
     code = reduction_code(reduction, size_average, reduce)
     input, target = _pair(input, target)
     loss = (input - target).abs()
@@ -195,7 +217,17 @@ def smooth_l1_loss(
     reduction: str = "mean",
     beta: float = 1.0,
 ) -> Tensor:
-    """Squared below ``beta``, absolute above (F.smooth_l1_loss)."""
+    """Squared error below ``beta``, absolute above it; see ``nn.SmoothL1Loss``.
+
+    Args:
+        input: the predictions.
+        target: the targets, of ``input``'s shape.
+        size_average, reduce, reduction: as in ``nn.MSELoss``.
+        beta: where the loss changes from quadratic to linear.
+
+    >>> F.smooth_l1_loss(torch.tensor([1.0, 2.0]), torch.tensor([0.5, 4.0]))
+    tensor(0.8125)
+    """
     code = reduction_code(reduction, size_average, reduce)
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
@@ -207,7 +239,19 @@ def smooth_l1_loss(
 def huber_loss(
     input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0, weight=None
 ) -> Tensor:
-    """Squared below ``delta``, ``delta``-scaled absolute above (F.huber_loss)."""
+    """Squared error below ``delta``, linear above it; see ``nn.HuberLoss``.
+
+    Args:
+        input: the predictions.
+        target: the targets, of ``input``'s shape.
+        reduction: as in ``nn.MSELoss``.
+        delta: where the loss changes from quadratic to linear.
+        weight: accepted and ignored: graphgrad does not weight this loss yet (PyTorch 2.13
+            does).
+
+    >>> F.huber_loss(torch.tensor([1.0, 2.0]), torch.tensor([0.5, 4.0]), delta=0.5)
+    tensor(0.5000)
+    """
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     return _regression(_huber, input, target, reduction_code(reduction), delta=delta)
@@ -256,7 +300,17 @@ def binary_cross_entropy(
     reduce=None,
     reduction: str = "mean",
 ) -> Tensor:
-    """Cross entropy of probabilities ``input`` against targets in [0, 1] (F.bce)."""
+    """Binary cross-entropy of probabilities; see ``nn.BCELoss``.
+
+    Args:
+        input: probabilities in [0, 1].
+        target: targets in [0, 1], of ``input``'s shape.
+        weight: a rescaling weight per element (broadcast).
+        size_average, reduce, reduction: as in ``nn.MSELoss``.
+
+    >>> F.binary_cross_entropy(torch.tensor([0.8, 0.2]), torch.tensor([1.0, 0.0]))
+    tensor(0.2231)
+    """
     code = reduction_code(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise ValueError(
@@ -316,7 +370,18 @@ def binary_cross_entropy_with_logits(
     reduction: str = "mean",
     pos_weight: Tensor | None = None,
 ) -> Tensor:
-    """Sigmoid + binary cross entropy in one stable step (F.binary_cross_entropy_with_logits)."""
+    """Binary cross-entropy of logits, computed stably; see ``nn.BCEWithLogitsLoss``.
+
+    Args:
+        input: logits.
+        target: targets in [0, 1], of ``input``'s shape.
+        weight: a rescaling weight per element (broadcast).
+        size_average, reduce, reduction: as in ``nn.MSELoss``.
+        pos_weight: a weight of the positive term per class.
+
+    >>> F.binary_cross_entropy_with_logits(torch.tensor([2.0, -2.0]), torch.tensor([1.0, 0.0]))
+    tensor(0.1269)
+    """
     code = reduction_code(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise ValueError(

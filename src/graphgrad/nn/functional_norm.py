@@ -148,7 +148,26 @@ def batch_norm(
     momentum: float = 0.1,
     eps: float = 1e-5,
 ) -> Tensor:
-    """Normalise each channel (dim 1) by batch statistics or running ones (F.batch_norm)."""
+    """Normalise each channel (dimension 1) by the batch's statistics (``training=True``,
+    which also updates the running ones) or by the running statistics.
+
+    Args:
+        input: ``(N, C, ...)``.
+        running_mean: the running mean per channel, updated in place when training (or ``None``).
+        running_var: the running variance per channel, likewise.
+        weight: a scale per channel, or ``None``.
+        bias: a shift per channel, or ``None``.
+        training: use and update batch statistics.
+        momentum: the weight of the new batch in the running statistics.
+        eps: added to the variance for numerical stability.
+
+    >>> F.batch_norm(torch.tensor([[1.0], [3.0]]), None, None, training=True)
+    tensor([[-1.0000],
+            [ 1.0000]])
+    >>> F.batch_norm(torch.tensor([[1.0], [3.0]]), torch.tensor([1.0]), torch.tensor([4.0]))
+    tensor([[0.0000],
+            [1.0000]])
+    """
     if input.numel() == 0:
         return _empty_batch_norm(input, weight, bias)
     if training:
@@ -242,7 +261,19 @@ def layer_norm(
     bias: Tensor | None = None,
     eps: float = 1e-5,
 ) -> Tensor:
-    """Normalise over the trailing ``normalized_shape`` dims (F.layer_norm)."""
+    """Normalise over the trailing ``normalized_shape`` dimensions (mean 0, variance 1),
+    then scale and shift.
+
+    Args:
+        input: the tensor.
+        normalized_shape: the shape of the trailing dimensions to normalise over.
+        weight: a scale of shape ``normalized_shape``, or ``None``.
+        bias: a shift of shape ``normalized_shape``, or ``None``.
+        eps: added to the variance for numerical stability.
+
+    >>> F.layer_norm(torch.tensor([[1.0, 2.0, 3.0]]), (3,))
+    tensor([[-1.2247,  0.0000,  1.2247]])
+    """
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     if tuple(input.shape[input.ndim - len(shape) :]) != shape:
         expected = "[*, " + ", ".join(map(str, shape)) + "]"
@@ -338,7 +369,17 @@ def embedding(
     scale_grad_by_freq: bool = False,
     sparse: bool = False,
 ) -> Tensor:
-    """Rows of ``weight`` picked by the integer ``input`` (F.embedding)."""
+    """Rows of ``weight`` picked by the integer ``input``; see ``nn.Embedding``.
+
+    Args:
+        input: an integer tensor of indices.
+        weight: the table, ``(num_embeddings, embedding_dim)``.
+        padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse: as in ``nn.Embedding``.
+
+    >>> F.embedding(torch.tensor([1, 0]), torch.tensor([[0.0, 1.0], [2.0, 3.0]]))
+    tensor([[2., 3.],
+            [0., 1.]])
+    """
     if input.dtype.category > 1:
         raise RuntimeError(
             "Expected tensor for argument #1 'indices' to have one of the following scalar "

@@ -159,7 +159,18 @@ def _batched(input: Tensor, nd: int):
 def max_pool2d(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
 ):
-    """2-D max pooling; ``return_indices`` also gives the flat argmax per plane (F.max_pool2d)."""
+    """2-D max pooling; see ``nn.MaxPool2d``. With ``return_indices``, also the flat
+    position of each maximum in its plane.
+
+    Args:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size, stride, padding, dilation, ceil_mode, return_indices: as in
+        ``nn.MaxPool1d``.
+
+    >>> F.max_pool2d(torch.arange(16.0).view(1, 1, 4, 4), 2)
+    tensor([[[[ 5.,  7.],
+              [13., 15.]]]])
+    """
     kernel, stride_t, pad_t, dil_t = _pool_args(kernel_size, stride, padding, dilation, 2)
     x, unbatched = _batched(input, 2)
     _check_output_size(x, kernel, stride_t, pad_t, dil_t, ceil_mode)
@@ -183,7 +194,17 @@ def max_pool2d(
 def max_pool1d(
     input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False
 ):
-    """1-D max pooling through the 2-D one on an unsqueezed input (F.max_pool1d)."""
+    """1-D max pooling; see ``nn.MaxPool1d``. With ``return_indices``, also the position
+    of each maximum.
+
+    Args:
+        input: ``(N, C, L)`` or ``(C, L)``.
+        kernel_size, stride, padding, dilation, ceil_mode, return_indices: as in
+        ``nn.MaxPool1d``.
+
+    >>> F.max_pool1d(torch.tensor([[[1.0, 3.0, 2.0, 4.0]]]), 2)
+    tensor([[[3., 4.]]])
+    """
     k = _tuple(kernel_size, 1)
     s = k if stride is None or stride == [] else _tuple(stride, 1)
     out = max_pool2d(
@@ -296,7 +317,17 @@ def avg_pool2d(
     count_include_pad=True,
     divisor_override=None,
 ) -> Tensor:
-    """2-D average pooling (F.avg_pool2d)."""
+    """2-D average pooling; see ``nn.AvgPool2d``.
+
+    Args:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override: as in
+        ``nn.AvgPool2d``.
+
+    >>> F.avg_pool2d(torch.arange(16.0).view(1, 1, 4, 4), 2)
+    tensor([[[[ 2.5000,  4.5000],
+              [10.5000, 12.5000]]]])
+    """
     kernel, stride_t, pad_t, _ = _pool_args(kernel_size, stride, padding, 1, 2)
     x, unbatched = _batched(input, 2)
     _check_output_size(x, kernel, stride_t, pad_t, (1, 1), ceil_mode)
@@ -317,7 +348,15 @@ def avg_pool2d(
 def avg_pool1d(
     input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True
 ) -> Tensor:
-    """1-D average pooling through the 2-D one (F.avg_pool1d)."""
+    """1-D average pooling; see ``nn.AvgPool1d``.
+
+    Args:
+        input: ``(N, C, L)`` or ``(C, L)``.
+        kernel_size, stride, padding, ceil_mode, count_include_pad: as in ``nn.AvgPool1d``.
+
+    >>> F.avg_pool1d(torch.tensor([[[1.0, 3.0, 2.0, 4.0]]]), 2)
+    tensor([[[2., 3.]]])
+    """
     k = _tuple(kernel_size, 1)[0]
     s = k if stride is None or stride == [] else _tuple(stride, 1)[0]
     out = avg_pool2d(
@@ -371,7 +410,15 @@ _adaptive_avg_backward = Primitive(
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
-    """Average pooling to a fixed output size (F.adaptive_avg_pool2d)."""
+    """Average pooling to an ``output_size`` grid; see ``nn.AdaptiveAvgPool2d``.
+
+    Args:
+        input: ``(N, C, H, W)`` or ``(C, H, W)``.
+        output_size: the output's height and width (an int for both).
+
+    >>> F.adaptive_avg_pool2d(torch.arange(16.0).view(1, 1, 4, 4), 1)
+    tensor([[[[7.5000]]]])
+    """
     size = _tuple(output_size, 2) if output_size is not None else (None, None)
     spatial = input.shape[-2:]
     size = tuple(n if o is None else o for n, o in zip(spatial, size, strict=False))
@@ -381,7 +428,15 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
-    """1-D adaptive average pooling through the 2-D one (F.adaptive_avg_pool1d)."""
+    """Average pooling to ``output_size`` positions; see ``nn.AdaptiveAvgPool1d``.
+
+    Args:
+        input: ``(N, C, L)`` or ``(C, L)``.
+        output_size: the output length.
+
+    >>> F.adaptive_avg_pool1d(torch.tensor([[[1.0, 3.0, 2.0, 4.0]]]), 2)
+    tensor([[[2., 3.]]])
+    """
     size = _tuple(output_size, 1)[0]
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
 

@@ -22,7 +22,16 @@ from . import _random
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
-    """The recommended gain for a nonlinearity (PyTorch's table)."""
+    """The recommended gain for a nonlinearity (PyTorch's table): 1 for linear layers and
+    sigmoid, 5/3 for tanh, sqrt(2) for relu, ``sqrt(2 / (1 + slope**2))`` for leaky_relu...
+
+    Args:
+        nonlinearity: the function's name (``"relu"``, ``"tanh"``, ``"leaky_relu"``...).
+        param: the negative slope for ``"leaky_relu"`` (0.01 when ``None``).
+
+    >>> torch.nn.init.calculate_gain("tanh"), torch.nn.init.calculate_gain("relu")
+    (1.6666666666666667, 1.4142135623730951)
+    """
     linear = (
         "linear",
         "conv1d",
@@ -74,29 +83,86 @@ def _touched(tensor: Tensor) -> Tensor:
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
-    """Fill with U(a, b)."""
+    """Fill ``tensor`` with draws from U(a, b), as PyTorch draws them.
+
+    Args:
+        tensor: the tensor to fill in place (returned).
+        a: the lower bound.
+        b: the upper bound.
+        generator: the random generator (the default one when ``None``).
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.nn.init.uniform_(torch.empty(2, 3), -1, 1)
+    tensor([[-0.0075,  0.5364, -0.8230],
+            [-0.7359, -0.3852,  0.2682]])
+    """
     return _touched(_random.uniform_(tensor, a, b, generator))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
-    """Fill with N(mean, std**2)."""
+    """Fill ``tensor`` with draws from N(mean, std**2), as PyTorch draws them.
+
+    Args:
+        tensor: the tensor to fill in place (returned).
+        mean: the mean.
+        std: the standard deviation.
+        generator: the random generator (the default one when ``None``).
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.nn.init.normal_(torch.empty(3))
+    tensor([ 1.5410, -0.2934, -2.1788])
+    """
     return _touched(_random.normal_(tensor, mean, std, generator))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fill ``tensor`` with ``val``.
+
+    Args:
+        tensor: the tensor to fill in place (returned).
+        val: the value.
+
+    >>> torch.nn.init.constant_(torch.empty(2), 0.5)
+    tensor([0.5000, 0.5000])
+    """
     tensor._data[...] = val
     return _touched(tensor)
 
 
 def ones_(tensor: Tensor) -> Tensor:
+    """Fill ``tensor`` with ones.
+
+    Args:
+        tensor: the tensor to fill in place (returned).
+
+    >>> torch.nn.init.ones_(torch.empty(2))
+    tensor([1., 1.])
+    """
     return constant_(tensor, 1.0)
 
 
 def zeros_(tensor: Tensor) -> Tensor:
+    """Fill ``tensor`` with zeros.
+
+    Args:
+        tensor: the tensor to fill in place (returned).
+
+    >>> torch.nn.init.zeros_(torch.empty(2))
+    tensor([0., 0.])
+    """
     return constant_(tensor, 0.0)
 
 
 def eye_(tensor: Tensor) -> Tensor:
+    """Fill a 2-D ``tensor`` with the identity matrix.
+
+    Args:
+        tensor: the tensor to fill in place (returned).
+
+    >>> torch.nn.init.eye_(torch.empty(2, 3))
+    tensor([[1., 0., 0.],
+            [0., 1., 0.]])
+    """
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     tensor._data[...] = np.eye(*tensor.shape, dtype=tensor._data.dtype)
@@ -104,7 +170,18 @@ def eye_(tensor: Tensor) -> Tensor:
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
-    """U(-a, a) with ``a = gain * sqrt(6 / (fan_in + fan_out))`` (Glorot)."""
+    """Glorot's initialisation: U(-a, a) with ``a = gain * sqrt(6 / (fan_in + fan_out))``.
+
+    Args:
+        tensor: the tensor to fill in place (returned).
+        gain: a scale (see ``calculate_gain``).
+        generator: the random generator (the default one when ``None``).
+
+    >>> _ = torch.manual_seed(0)
+    >>> torch.nn.init.xavier_uniform_(torch.empty(2, 2))
+    tensor([[-0.0092,  0.6570],
+            [-1.0080, -0.9013]])
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std
@@ -112,6 +189,16 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor
 
 
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
+    """Glorot's initialisation: N(0, std**2) with ``std = gain * sqrt(2 / (fan_in + fan_out))``.
+
+    Args:
+        tensor: the tensor to fill in place (returned).
+        gain: a scale (see ``calculate_gain``).
+        generator: the random generator (the default one when ``None``).
+
+    >>> torch.nn.init.xavier_normal_(torch.empty(3, 5)).shape
+    torch.Size([3, 5])
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
@@ -136,7 +223,19 @@ def kaiming_uniform_(
     nonlinearity: str = "leaky_relu",
     generator=None,
 ) -> Tensor:
-    """U(-b, b) with ``b = gain * sqrt(3 / fan)`` (He); nn.Linear uses ``a=sqrt(5)``."""
+    """He's initialisation: U(-b, b) with ``b = gain * sqrt(3 / fan)``; ``nn.Linear``
+    uses ``a=sqrt(5)``.
+
+    Args:
+        tensor: the tensor to fill in place (returned).
+        a: the negative slope of the leaky ReLU that follows (for ``calculate_gain``).
+        mode: ``"fan_in"`` keeps the forward pass's variance, ``"fan_out"`` the backward's.
+        nonlinearity: the nonlinearity that follows (for ``calculate_gain``).
+        generator: the random generator (the default one when ``None``).
+
+    >>> torch.nn.init.kaiming_uniform_(torch.empty(3, 5), nonlinearity="relu").shape
+    torch.Size([3, 5])
+    """
     if _zero_element(tensor):
         return tensor
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
@@ -150,6 +249,18 @@ def kaiming_normal_(
     nonlinearity: str = "leaky_relu",
     generator=None,
 ) -> Tensor:
+    """He's initialisation: N(0, std**2) with ``std = gain / sqrt(fan)``.
+
+    Args:
+        tensor: the tensor to fill in place (returned).
+        a: the negative slope of the leaky ReLU that follows (for ``calculate_gain``).
+        mode: ``"fan_in"`` keeps the forward pass's variance, ``"fan_out"`` the backward's.
+        nonlinearity: the nonlinearity that follows (for ``calculate_gain``).
+        generator: the random generator (the default one when ``None``).
+
+    >>> torch.nn.init.kaiming_normal_(torch.empty(3, 5), mode="fan_out").shape
+    torch.Size([3, 5])
+    """
     if _zero_element(tensor):
         return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
@@ -205,7 +316,20 @@ def trunc_normal_(
     b: float = 2.0,
     generator=None,
 ) -> Tensor:
-    """N(mean, std**2) truncated to [a, b], drawn as PyTorch 2.13 draws it (rejection)."""
+    """Fill ``tensor`` with N(mean, std**2) draws truncated to [a, b], drawn as PyTorch 2.13
+    draws them.
+
+    Args:
+        tensor: the tensor to fill in place (returned).
+        mean: the mean.
+        std: the standard deviation.
+        a: the lower bound.
+        b: the upper bound.
+        generator: the random generator (the default one when ``None``).
+
+    >>> bool(torch.nn.init.trunc_normal_(torch.empty(1000), a=-1.0, b=1.0).abs().max() <= 1)
+    True
+    """
 
     def cdf(x: float) -> float:
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
@@ -225,7 +349,18 @@ def trunc_normal_(
 
 
 def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
-    """A (semi-)orthogonal matrix from the QR of a Gaussian one, signs fixed by R's diagonal."""
+    """Fill ``tensor`` with a (semi-)orthogonal matrix: the Q of the QR decomposition of a
+    Gaussian matrix, signs fixed by R's diagonal, times ``gain``.
+
+    Args:
+        tensor: the tensor to fill in place (returned).
+        gain: a scale.
+        generator: the random generator (the default one when ``None``).
+
+    >>> w = torch.nn.init.orthogonal_(torch.empty(3, 3))
+    >>> torch.allclose(w @ w.T, torch.eye(3), atol=1e-6)
+    True
+    """
     if tensor.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:

@@ -50,7 +50,11 @@ def reset_fan_in(weight: Parameter, bias: Parameter | None, empty_draws: bool = 
 
 
 class Identity(Module):
-    """Returns its input unchanged; takes and ignores any arguments."""
+    """Returns its input unchanged (a placeholder); takes and ignores any arguments.
+
+    >>> torch.nn.Identity(54, unused="argument")(torch.tensor([1.0]))
+    tensor([1.])
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__()
@@ -60,7 +64,25 @@ class Identity(Module):
 
 
 class Linear(Module):
-    """``y = x W^T + b`` with PyTorch's default initialisation (kaiming_uniform_, a=sqrt(5))."""
+    """``y = x W^T + b``: a fully connected layer over the last dimension.
+
+    ``weight`` (``out_features x in_features``) starts as ``kaiming_uniform_(a=sqrt(5))`` and
+    ``bias`` uniform in ``±1/sqrt(in_features)``, drawn from the default generator as PyTorch
+    draws them, so ``manual_seed`` gives PyTorch's numbers.
+
+    Args:
+        in_features: the size of each input's last dimension.
+        out_features: the size of each output's last dimension.
+        bias: whether to add a learnable bias.
+        device: only ``"cpu"`` (or ``None``) is supported.
+        dtype: the parameters' dtype (the default dtype when ``None``).
+
+    >>> fc = torch.nn.Linear(3, 2)
+    >>> fc(torch.ones(4, 3)).shape
+    torch.Size([4, 2])
+    >>> fc.weight.shape, fc.bias.shape
+    (torch.Size([2, 3]), torch.Size([2]))
+    """
 
     def __init__(
         self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None
@@ -72,6 +94,11 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Draw new initial values for ``weight`` and ``bias`` (as the constructor does).
+
+        >>> fc = torch.nn.Linear(2, 2)
+        >>> fc.reset_parameters()
+        """
         reset_fan_in(self.weight, self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
@@ -85,7 +112,18 @@ class Linear(Module):
 
 
 class Bilinear(Module):
-    """``y_k = x1^T W_k x2 + b_k``."""
+    """``y_k = x1^T W_k x2 + b_k``: a bilinear form of two inputs per output feature.
+
+    Args:
+        in1_features: the size of the first input's last dimension.
+        in2_features: the size of the second input's last dimension.
+        out_features: the size of the output's last dimension.
+        bias: whether to add a learnable bias.
+        device, dtype: as in ``Linear``.
+
+    >>> torch.nn.Bilinear(2, 3, 4)(torch.ones(5, 2), torch.ones(5, 3)).shape
+    torch.Size([5, 4])
+    """
 
     def __init__(
         self,
@@ -104,6 +142,10 @@ class Bilinear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Draw new initial values, uniform in ``±1/sqrt(in1_features)``.
+
+        >>> torch.nn.Bilinear(2, 3, 4).reset_parameters()
+        """
         bound = 1 / math.sqrt(self.weight.shape[1])
         init.uniform_(self.weight, -bound, bound)
         if self.bias is not None:
@@ -120,7 +162,15 @@ class Bilinear(Module):
 
 
 class Flatten(Module):
-    """Flatten dims ``start_dim..end_dim`` into one (a view when possible: ViewBackward0)."""
+    """Flatten dimensions ``start_dim`` to ``end_dim`` into one (see ``graphgrad.flatten``).
+
+    Args:
+        start_dim: the first dimension merged (1 keeps the batch dimension).
+        end_dim: the last dimension merged.
+
+    >>> torch.nn.Flatten()(torch.zeros(2, 3, 4)).shape
+    torch.Size([2, 12])
+    """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
@@ -141,7 +191,15 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Split dim ``dim`` into ``unflattened_size``."""
+    """Split dimension ``dim`` into ``unflattened_size`` (see ``graphgrad.unflatten``).
+
+    Args:
+        dim: the dimension to split.
+        unflattened_size: the new dimensions' sizes.
+
+    >>> torch.nn.Unflatten(1, (2, 3))(torch.zeros(4, 6)).shape
+    torch.Size([4, 2, 3])
+    """
 
     def __init__(self, dim: int, unflattened_size) -> None:
         super().__init__()

@@ -29,16 +29,50 @@ class _WeightedLoss(_Loss):
 
 
 class MSELoss(_Loss):
+    """The mean squared error ``(input - target) ** 2`` (see ``nn.functional.mse_loss``).
+
+    Args:
+        reduction: ``"mean"`` (the default) averages the per-element losses, ``"sum"`` adds
+            them, ``"none"`` returns them unreduced.
+        size_average, reduce: PyTorch's deprecated spellings of ``reduction``, still honoured.
+
+    >>> loss = torch.nn.MSELoss()
+    >>> loss(torch.tensor([1.0, 2.0]), torch.tensor([0.0, 4.0]))
+    tensor(2.5000)
+    >>> torch.nn.MSELoss(reduction="none")(torch.tensor([1.0, 2.0]), torch.tensor([0.0, 4.0]))
+    tensor([1., 4.])
+    """
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
+    """The mean absolute error ``|input - target|``.
+
+    Args:
+        size_average, reduce, reduction: as in ``MSELoss``.
+
+    >>> torch.nn.L1Loss(reduction="sum")(torch.tensor([1.0, 2.0]), torch.tensor([0.0, 4.0]))
+    tensor(3.)
+    """
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class SmoothL1Loss(_Loss):
+    """Squared error below ``beta`` (divided by ``2 * beta``), absolute error minus
+    ``beta / 2`` above it.
+
+    Args:
+        size_average, reduce, reduction: as in ``MSELoss``.
+        beta: where the loss changes from quadratic to linear.
+
+    >>> torch.nn.SmoothL1Loss(beta=1.0)(torch.tensor([1.0, 2.0]), torch.tensor([0.5, 4.0]))
+    tensor(0.8125)
+    """
+
     def __init__(
         self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0
     ) -> None:
@@ -50,6 +84,16 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
+    """Half the squared error below ``delta``, ``delta * (|error| - delta / 2)`` above it.
+
+    Args:
+        reduction: as in ``MSELoss``.
+        delta: where the loss changes from quadratic to linear.
+
+    >>> torch.nn.HuberLoss(delta=1.0)(torch.tensor([1.0, 2.0]), torch.tensor([0.5, 4.0]))
+    tensor(0.8125)
+    """
+
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction=reduction)
         self.delta = delta
@@ -59,6 +103,21 @@ class HuberLoss(_Loss):
 
 
 class NLLLoss(_WeightedLoss):
+    """The negative log likelihood: minus the input's entry of each target class.
+
+    The input holds log-probabilities (``LogSoftmax`` output), ``(N, C)`` or ``(N, C, d1, ...)``;
+    the target holds class indices.
+
+    Args:
+        weight: a rescaling weight per class (a tensor of size C).
+        size_average, reduce, reduction: as in ``MSELoss``.
+        ignore_index: a target value that contributes nothing (and is left out of the mean).
+
+    >>> log_probs = torch.tensor([[-0.5, -1.0], [-2.0, -0.1]])
+    >>> torch.nn.NLLLoss()(log_probs, torch.tensor([0, 1]))
+    tensor(0.3000)
+    """
+
     def __init__(
         self,
         weight: Tensor | None = None,
@@ -81,6 +140,24 @@ class NLLLoss(_WeightedLoss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
+    """``LogSoftmax`` over the class dimension followed by ``NLLLoss``.
+
+    The input holds raw scores (logits); the target holds class indices, or class probabilities
+    of the input's shape.
+
+    Args:
+        weight: a rescaling weight per class (a tensor of size C).
+        size_average, reduce, reduction: as in ``MSELoss``.
+        ignore_index: a target class index that contributes nothing.
+        label_smoothing: mix this much of the uniform distribution into the targets.
+
+    >>> logits = torch.tensor([[2.0, 0.0], [0.0, 2.0]])
+    >>> torch.nn.CrossEntropyLoss()(logits, torch.tensor([0, 1]))
+    tensor(0.1269)
+    >>> torch.nn.CrossEntropyLoss(label_smoothing=0.1)(logits, torch.tensor([0, 1]))
+    tensor(0.2269)
+    """
+
     def __init__(
         self,
         weight: Tensor | None = None,
@@ -105,11 +182,33 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class BCELoss(_WeightedLoss):
+    """Binary cross-entropy between probabilities ``input`` and targets in [0, 1].
+
+    Args:
+        weight: a rescaling weight per element (broadcast against the input).
+        size_average, reduce, reduction: as in ``MSELoss``.
+
+    >>> torch.nn.BCELoss()(torch.tensor([0.8, 0.2]), torch.tensor([1.0, 0.0]))
+    tensor(0.2231)
+    """
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
+    """``Sigmoid`` followed by ``BCELoss``, computed stably from logits.
+
+    Args:
+        weight: a rescaling weight per element (broadcast against the input).
+        size_average, reduce, reduction: as in ``MSELoss``.
+        pos_weight: a weight for the positive term, per class (broadcast along the last dim).
+
+    >>> loss = torch.nn.BCEWithLogitsLoss()
+    >>> loss(torch.tensor([2.0, -2.0]), torch.tensor([1.0, 0.0]))
+    tensor(0.1269)
+    """
+
     def __init__(
         self,
         weight: Tensor | None = None,

@@ -72,7 +72,19 @@ class _HookHandle(RemovableHandle):
 
 
 class Module:
-    """Base class for all layers: assign Parameters and Modules as attributes to register them."""
+    """Base class for all layers: assign Parameters and Modules as attributes to register them.
+
+    Subclasses call ``super().__init__()`` first and define ``forward``.
+
+    >>> class Affine(torch.nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.scale = torch.nn.Parameter(torch.tensor(2.0))
+    ...     def forward(self, x):
+    ...         return self.scale * x
+    >>> Affine()(torch.tensor([1.0, 3.0]))
+    tensor([2., 6.], grad_fn=<MulBackward0>)
+    """
 
     training: bool
     _version: int = 1
@@ -90,6 +102,15 @@ class Module:
         d["_forward_pre_hooks"] = OrderedDict()
 
     def forward(self, *args, **kwargs):
+        """The computation of the module: subclasses define it, and calling the module
+        (``module(x)``) runs it between the forward hooks.
+
+        >>> class Double(torch.nn.Module):
+        ...     def forward(self, x):
+        ...         return 2 * x
+        >>> Double()(torch.tensor([1.0]))
+        tensor([2.])
+        """
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function'
         )
@@ -118,7 +139,17 @@ class Module:
             raise AttributeError("cannot assign parameters before Module.__init__() call")
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
-        """Register ``param`` (or None, a declared but absent parameter) under ``name``."""
+        """Register ``param`` under ``name`` (what assigning a ``Parameter`` attribute does).
+
+        Args:
+            name: the attribute name.
+            param: a ``Parameter``, or ``None`` for a declared but absent parameter.
+
+        >>> m = torch.nn.Module()
+        >>> m.register_parameter("w", torch.nn.Parameter(torch.ones(2)))
+        >>> list(m.state_dict())
+        ['w']
+        """
         self._check_ready()
         if "." in name:
             raise KeyError('parameter name can\'t contain "."')
@@ -134,7 +165,19 @@ class Module:
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
-        """Register a tensor that is state but not a parameter (running means...)."""
+        """Register a tensor that is state but not a parameter (running means, counters).
+
+        Args:
+            name: the attribute name.
+            tensor: the tensor, or ``None``.
+            persistent: whether ``state_dict`` includes it.
+
+        >>> m = torch.nn.Module()
+        >>> m.register_buffer("count", torch.zeros(1))
+        >>> m.register_buffer("scratch", torch.zeros(1), persistent=False)
+        >>> list(m.state_dict())
+        ['count']
+        """
         self._check_ready()
         if "." in name:
             raise KeyError('buffer name can\'t contain "."')
@@ -152,7 +195,17 @@ class Module:
             self._non_persistent_buffers_set.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
-        """Register a child module."""
+        """Register a child module under ``name`` (what assigning a Module attribute does).
+
+        Args:
+            name: the attribute name.
+            module: the child, or ``None``.
+
+        >>> m = torch.nn.Module()
+        >>> m.add_module("fc", torch.nn.Linear(1, 1))
+        >>> list(m.state_dict())
+        ['fc.weight', 'fc.bias']
+        """
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{_typename(module)} is not a Module subclass")
         if "." in name:
@@ -226,7 +279,17 @@ class Module:
     def named_modules(
         self, memo: set | None = None, prefix: str = "", remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Module]]:
-        """This module and every descendant, depth first, each once (iterative)."""
+        """This module and every descendant, depth first, each once, with dotted names.
+
+        Args:
+            memo: modules to skip (already seen).
+            prefix: prepended to every name.
+            remove_duplicate: yield a module reachable by several paths once.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> [name for name, _ in net.named_modules()]
+        ['', '0', '1']
+        """
         seen = memo if memo is not None else set()
         stack = [(prefix, self)]
         while stack:
@@ -244,10 +307,22 @@ class Module:
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
+        """This module and every descendant, depth first, each once.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> [type(m).__name__ for m in net.modules()]
+        ['Sequential', 'Linear', 'ReLU']
+        """
         for _, m in self.named_modules():
             yield m
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct children, with their names.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> [name for name, _ in net.named_children()]
+        ['0', '1']
+        """
         seen = set()
         for name, m in self._modules.items():
             if m is not None and id(m) not in seen:
@@ -255,6 +330,12 @@ class Module:
                 yield name, m
 
     def children(self) -> Iterator[Module]:
+        """The direct children.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> [type(m).__name__ for m in net.children()]
+        ['Linear', 'ReLU']
+        """
         for _, m in self.named_children():
             yield m
 
@@ -271,22 +352,69 @@ class Module:
     def named_parameters(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Parameter]]:
+        """The parameters with their dotted names.
+
+        Args:
+            prefix: prepended to every name (with a dot).
+            recurse: include the submodules' parameters, not only this module's own.
+            remove_duplicate: yield a parameter shared by several modules once.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> [(name, tuple(p.shape)) for name, p in net.named_parameters()]
+        [('0.weight', (3, 2)), ('0.bias', (3,))]
+        """
         return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """The parameters (what an optimizer takes).
+
+        Args:
+            recurse: include the submodules' parameters.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> sum(p.numel() for p in net.parameters())
+        9
+        """
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
     def named_buffers(
         self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Tensor]]:
+        """The buffers with their dotted names.
+
+        Args:
+            prefix: prepended to every name (with a dot).
+            recurse: include the submodules' buffers, not only this module's own.
+            remove_duplicate: yield a buffer shared by several modules once.
+
+        >>> [name for name, _ in torch.nn.BatchNorm1d(2).named_buffers()]
+        ['running_mean', 'running_var', 'num_batches_tracked']
+        """
         return self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """The buffers.
+
+        Args:
+            recurse: include the submodules' buffers.
+
+        >>> len(list(torch.nn.BatchNorm1d(2).buffers()))
+        3
+        """
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     def get_submodule(self, target: str) -> Module:
+        """The descendant at the dotted path ``target`` (``""`` is this module).
+
+        Args:
+            target: a dotted path such as ``"encoder.0"``.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net.get_submodule("0")
+        Linear(in_features=2, out_features=3, bias=True)
+        """
         module = self
         for item in target.split(".") if target else []:
             if item not in module._modules:
@@ -295,6 +423,15 @@ class Module:
         return module
 
     def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path ``target``.
+
+        Args:
+            target: a dotted path such as ``"0.bias"``.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net.get_parameter("0.bias").shape
+        torch.Size([3])
+        """
         path, _, name = target.rpartition(".")
         module = self.get_submodule(path)
         if name not in module._parameters:
@@ -303,6 +440,16 @@ class Module:
 
     # -- modes and bulk changes ---------------------------------------------------------------
     def train(self, mode: bool = True) -> Module:
+        """Set training mode (``mode=True``) or evaluation mode on this module and its
+        descendants; it changes what Dropout and BatchNorm do. Returns the module.
+
+        Args:
+            mode: True for training, False for evaluation.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net.train(False).training, net.train().training
+        (False, True)
+        """
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         for m in self.modules():
@@ -310,19 +457,57 @@ class Module:
         return self
 
     def eval(self) -> Module:
+        """Set evaluation mode: ``train(False)``. Returns the module.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net.eval().training
+        False
+        """
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set ``requires_grad`` on every parameter (freeze with False). Returns the module.
+
+        Args:
+            requires_grad: whether autograd should record operations on the parameters.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net.requires_grad_(False)[0].weight.requires_grad
+        False
+        """
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset the gradients of all parameters (to None by default, as PyTorch 2)."""
+        """Reset the gradients of all parameters.
+
+        Args:
+            set_to_none: set each ``.grad`` to ``None`` (the default) instead of zeroing it.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net(torch.ones(1, 2)).sum().backward()
+        >>> net.zero_grad()
+        >>> net[0].weight.grad is None
+        True
+        """
         reset_grads(self.parameters(), set_to_none)
 
     def apply(self, fn: Callable[[Module], None]) -> Module:
-        """Call ``fn`` on every submodule (children first) and then on this module."""
+        """Call ``fn`` on every submodule (children first) and then on this module.
+        Returns the module.
+
+        Args:
+            fn: a function of one module, such as an initialiser.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> def init(m):
+        ...     if isinstance(m, torch.nn.Linear):
+        ...         torch.nn.init.zeros_(m.bias)
+        >>> net.apply(init)[0].bias
+        Parameter containing:
+        tensor([0., 0., 0.], requires_grad=True)
+        """
         for child in self.children():
             child.apply(fn)
         fn(self)
@@ -344,7 +529,14 @@ class Module:
         return self
 
     def to(self, *args, **kwargs) -> Module:
-        """Cast floating-point parameters and buffers to a dtype (the CPU is the only device)."""
+        """Cast the floating-point parameters and buffers to a dtype; ``"cpu"`` is the only
+        device. Takes ``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(tensor)``.
+        Returns the module.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net.to(torch.float64)[0].weight.dtype
+        torch.float64
+        """
         dt, _ = parse_to_args(args, kwargs)
         if dt is None:
             return self
@@ -356,21 +548,45 @@ class Module:
         return self._apply_to_tensors(lambda t: t.to(dt) if t.dtype.is_floating_point else t)
 
     def float(self) -> Module:
+        """Cast floating-point parameters and buffers to float32. Returns the module.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net.double().float()[0].weight.dtype
+        torch.float32
+        """
         from ..dtypes import float32
 
         return self.to(float32)
 
     def double(self) -> Module:
+        """Cast floating-point parameters and buffers to float64. Returns the module.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net.double()[0].weight.dtype
+        torch.float64
+        """
         from ..dtypes import float64
 
         return self.to(float64)
 
     def half(self) -> Module:
+        """Cast floating-point parameters and buffers to float16. Returns the module.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net.half()[0].bias.dtype
+        torch.float16
+        """
         from ..dtypes import float16
 
         return self.to(float16)
 
     def cpu(self) -> Module:
+        """The module itself: it is on the CPU already.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net.cpu() is net
+        True
+        """
         return self
 
     def cuda(self, device=None) -> Module:
@@ -380,6 +596,15 @@ class Module:
         return self
 
     def type(self, dst_type) -> Module:
+        """Cast all parameters and buffers to ``dst_type``. Returns the module.
+
+        Args:
+            dst_type: a dtype.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net.type(torch.float64)[0].bias.dtype
+        torch.float64
+        """
         return self.to(dst_type)
 
     # -- hooks --------------------------------------------------------------------------------
@@ -391,11 +616,40 @@ class Module:
         return _HookHandle(store, key)
 
     def register_forward_pre_hook(self, hook, *, prepend: bool = False) -> _HookHandle:
-        """``hook(module, args)`` runs before forward; it may return replacement args."""
+        """Run ``hook(module, args)`` before each forward; a value it returns
+        replaces the positional arguments.
+
+        Args:
+            hook: the function; ``args`` is the tuple of positional arguments.
+            prepend: run it before the hooks already registered.
+
+        Returns a handle whose ``remove()`` unregisters the hook.
+
+        >>> m = torch.nn.Identity()
+        >>> handle = m.register_forward_pre_hook(lambda module, args: (args[0] * 0,))
+        >>> m(torch.ones(2))
+        tensor([0., 0.])
+        >>> handle.remove()
+        """
         return self._add_hook(self._forward_pre_hooks, hook, prepend)
 
     def register_forward_hook(self, hook, *, prepend: bool = False) -> _HookHandle:
-        """``hook(module, args, output)`` runs after forward; it may return a new output."""
+        """Run ``hook(module, args, output)`` after each forward; a value it returns
+        replaces the output.
+
+        Args:
+            hook: the function.
+            prepend: run it before the hooks already registered.
+
+        Returns a handle whose ``remove()`` unregisters the hook.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> shapes = []
+        >>> handle = net.register_forward_hook(lambda module, args, out: shapes.append(out.shape))
+        >>> _ = net(torch.ones(4, 2))
+        >>> shapes
+        [torch.Size([4, 3])]
+        """
         return self._add_hook(self._forward_hooks, hook, prepend)
 
     def register_full_backward_hook(self, hook, prepend: bool = False) -> _HookHandle:
@@ -417,7 +671,17 @@ class Module:
     def state_dict(
         self, *args, destination=None, prefix: str = "", keep_vars: bool = False
     ) -> OrderedDict:
-        """Parameters and persistent buffers by dotted name, detached, sharing storage."""
+        """The parameters and persistent buffers by dotted name, detached, sharing storage.
+
+        Args:
+            destination: a dict to fill and return (a new ``OrderedDict`` when ``None``).
+            prefix: prepended to every name.
+            keep_vars: keep the tensors attached to the graph instead of detaching them.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> list(net.state_dict())
+        ['0.weight', '0.bias']
+        """
         if destination is None:
             destination = OrderedDict()
         for mod_prefix, module in self.named_modules(prefix=prefix.rstrip(".")):
@@ -438,7 +702,20 @@ class Module:
     def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
         """Copy tensors from ``state_dict`` into this module's parameters and buffers.
 
-        Every key and shape is checked first; on any error nothing is copied.
+        Every key and shape is checked before anything is copied, so a mismatch raises PyTorch's
+        error and leaves the module unchanged.
+
+        Args:
+            state_dict: a mapping from dotted names to tensors, as ``state_dict()`` returns.
+            strict: require exactly this module's keys (else missing and unexpected keys are
+                reported, not raised).
+            assign: replace the parameters by the given tensors instead of copying into them.
+
+        Returns ``(missing_keys, unexpected_keys)``.
+
+        >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
+        >>> net.load_state_dict(net.state_dict())
+        <All keys matched successfully>
         """
         from ._state import plan_load
 
@@ -459,6 +736,11 @@ class Module:
 
     # -- repr ---------------------------------------------------------------------------------
     def extra_repr(self) -> str:
+        """The text inside the parentheses of this module's repr; subclasses override it.
+
+        >>> torch.nn.Linear(2, 3).extra_repr()
+        'in_features=2, out_features=3, bias=True'
+        """
         return ""
 
     def _get_name(self) -> str:

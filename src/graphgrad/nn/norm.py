@@ -101,19 +101,55 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
-    """Batch normalisation over ``(N, C)`` or ``(N, C, L)`` input."""
+    """Batch normalisation over ``(N, C)`` or ``(N, C, L)`` input: each channel is
+    normalised by the batch's mean and variance in training mode, by the running ones in eval
+    mode.
+
+    Args:
+        num_features: the number of channels C.
+        eps: added to the variance for numerical stability.
+        momentum: the weight of each batch in the running statistics (``None``: a plain
+            cumulative average).
+        affine: learn a scale and shift per channel.
+        track_running_stats: keep running statistics (used in eval mode).
+        device, dtype: as in ``Linear``.
+
+    >>> torch.nn.BatchNorm1d(2)(torch.tensor([[1.0, 2.0], [3.0, 6.0]]))
+    tensor([[-1.0000, -1.0000],
+            [ 1.0000,  1.0000]], grad_fn=<NativeBatchNormBackward0>)
+    """
 
     _dims = (2, 3)
 
 
 class BatchNorm2d(_BatchNorm):
-    """Batch normalisation over ``(N, C, H, W)`` input."""
+    """Batch normalisation over ``(N, C, H, W)`` input.
+
+    Args:
+        num_features, eps, momentum, affine, track_running_stats, device, dtype: as in
+        ``BatchNorm1d``.
+
+    >>> torch.nn.BatchNorm2d(3)(torch.zeros(2, 3, 4, 4)).shape
+    torch.Size([2, 3, 4, 4])
+    """
 
     _dims = (4,)
 
 
 class LayerNorm(Module):
-    """Normalise over the trailing ``normalized_shape`` dims, with a learnt scale and shift."""
+    """Normalise over the trailing ``normalized_shape`` dimensions, with a learnt scale
+    and shift.
+
+    Args:
+        normalized_shape: the shape of the trailing dimensions (an int for the last one).
+        eps: added to the variance for numerical stability.
+        elementwise_affine: learn a scale (and shift) per element.
+        bias: learn the shift too.
+        device, dtype: as in ``Linear``.
+
+    >>> torch.nn.LayerNorm(3)(torch.tensor([[1.0, 2.0, 3.0]]))
+    tensor([[-1.2247,  0.0000,  1.2247]], grad_fn=<NativeLayerNormBackward0>)
+    """
 
     def __init__(
         self,

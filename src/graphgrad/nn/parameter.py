@@ -17,7 +17,17 @@ from ..tensor import Tensor
 
 
 class Parameter(Tensor):
-    """A Tensor that is a module parameter; shares storage with the tensor it wraps."""
+    """A Tensor that is a module parameter: assigning one to a Module attribute registers it.
+    It shares storage with the tensor it wraps.
+
+    Args:
+        data: the tensor (an empty one when ``None``).
+        requires_grad: whether the parameter requires grad.
+
+    >>> torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    Parameter containing:
+    tensor([1., 2.], requires_grad=True)
+    """
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
         if data is None:

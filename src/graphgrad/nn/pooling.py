@@ -49,10 +49,34 @@ class _MaxPoolNd(Module):
 
 
 class MaxPool1d(_MaxPoolNd):
+    """The maximum over sliding windows of ``(N, C, L)`` or ``(C, L)`` input.
+
+    Args:
+        kernel_size: the window's size.
+        stride: the step between windows (``kernel_size`` when ``None``).
+        padding: implicit -inf padding on both sides.
+        dilation: the spacing between window elements.
+        return_indices: also return the position of each maximum.
+        ceil_mode: round the output size up instead of down.
+
+    >>> torch.nn.MaxPool1d(2)(torch.tensor([[[1.0, 3.0, 2.0, 4.0]]]))
+    tensor([[[3., 4.]]])
+    """
+
     _fn = staticmethod(F.max_pool1d)
 
 
 class MaxPool2d(_MaxPoolNd):
+    """The maximum over sliding windows of ``(N, C, H, W)`` or ``(C, H, W)`` input.
+
+    Args:
+        kernel_size, stride, padding, dilation, return_indices, ceil_mode: as in ``MaxPool1d``.
+
+    >>> torch.nn.MaxPool2d(2)(torch.arange(16.0).view(1, 1, 4, 4))
+    tensor([[[[ 5.,  7.],
+              [13., 15.]]]])
+    """
+
     _fn = staticmethod(F.max_pool2d)
 
 
@@ -89,11 +113,35 @@ class _AvgPoolNd(Module):
 
 
 class AvgPool1d(_AvgPoolNd):
+    """The average over sliding windows of ``(N, C, L)`` or ``(C, L)`` input.
+
+    Args:
+        kernel_size: the window's size.
+        stride: the step between windows (``kernel_size`` when ``None``).
+        padding: implicit zero padding on both sides.
+        ceil_mode: round the output size up instead of down.
+        count_include_pad: count the padding zeros in each average.
+
+    >>> torch.nn.AvgPool1d(2)(torch.tensor([[[1.0, 3.0, 2.0, 4.0]]]))
+    tensor([[[2., 3.]]])
+    """
+
     _fn = staticmethod(F.avg_pool1d)
     _size = staticmethod(_single)  # PyTorch keeps AvgPool1d's sizes as 1-tuples
 
 
 class AvgPool2d(_AvgPoolNd):
+    """The average over sliding windows of ``(N, C, H, W)`` or ``(C, H, W)`` input.
+
+    Args:
+        kernel_size, stride, padding, ceil_mode, count_include_pad: as in ``AvgPool1d``.
+        divisor_override: divide every window's sum by this instead of its size.
+
+    >>> torch.nn.AvgPool2d(2)(torch.arange(16.0).view(1, 1, 4, 4))
+    tensor([[[[ 2.5000,  4.5000],
+              [10.5000, 12.5000]]]])
+    """
+
     _fn = staticmethod(F.avg_pool2d)
 
     def __init__(
@@ -113,6 +161,15 @@ class AvgPool2d(_AvgPoolNd):
 
 
 class AdaptiveAvgPool1d(Module):
+    """Average pooling whose windows are chosen to give ``output_size`` positions.
+
+    Args:
+        output_size: the output length.
+
+    >>> torch.nn.AdaptiveAvgPool1d(1)(torch.tensor([[[1.0, 3.0, 2.0, 4.0]]]))
+    tensor([[[2.5000]]])
+    """
+
     def __init__(self, output_size) -> None:
         super().__init__()
         self.output_size = output_size
@@ -125,5 +182,14 @@ class AdaptiveAvgPool1d(Module):
 
 
 class AdaptiveAvgPool2d(AdaptiveAvgPool1d):
+    """Average pooling whose windows are chosen to give an ``output_size`` grid.
+
+    Args:
+        output_size: the output's height and width (an int for both).
+
+    >>> torch.nn.AdaptiveAvgPool2d((1, 1))(torch.arange(16.0).view(1, 1, 4, 4))
+    tensor([[[[7.5000]]]])
+    """
+
     def forward(self, input: Tensor) -> Tensor:
         return F.adaptive_avg_pool2d(input, self.output_size)

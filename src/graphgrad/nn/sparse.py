@@ -16,7 +16,26 @@ from .parameter import Parameter
 
 
 class Embedding(Module):
-    """Rows of ``weight`` (``num_embeddings x embedding_dim``, init N(0, 1)) by index."""
+    """A lookup table: row ``i`` of ``weight`` for each index ``i`` in the input.
+
+    ``weight`` (``num_embeddings x embedding_dim``) starts N(0, 1).
+
+    Args:
+        num_embeddings: the number of rows.
+        embedding_dim: the size of each row.
+        padding_idx: a row that starts at zero and gets no gradient.
+        max_norm: renormalise looked-up rows whose norm exceeds this, in place.
+        norm_type: the p of the norm for ``max_norm``.
+        scale_grad_by_freq: divide each row's gradient by how often it occurs in the batch.
+        sparse: accepted for compatibility; gradients are dense.
+        device, dtype: as in ``Linear``.
+
+    >>> emb = torch.nn.Embedding(10, 3, padding_idx=0)
+    >>> emb(torch.tensor([[0, 2]])).shape
+    torch.Size([1, 2, 3])
+    >>> emb.weight[0]
+    tensor([0., 0., 0.], grad_fn=<SelectBackward0>)
+    """
 
     def __init__(
         self,
@@ -48,6 +67,10 @@ class Embedding(Module):
             self.weight = Parameter(_weight, requires_grad=not _freeze)
 
     def reset_parameters(self) -> None:
+        """Draw new N(0, 1) rows (the padding row stays zero).
+
+        >>> torch.nn.Embedding(3, 2).reset_parameters()
+        """
         init.normal_(self.weight)
         if self.padding_idx is not None:
             self.weight._data[self.padding_idx] = 0
@@ -74,6 +97,17 @@ class Embedding(Module):
         scale_grad_by_freq: bool = False,
         sparse: bool = False,
     ) -> Embedding:
+        """An Embedding whose ``weight`` is ``embeddings``.
+
+        Args:
+            embeddings: the table, ``num_embeddings x embedding_dim``.
+            freeze: keep the table fixed (``requires_grad=False``).
+            padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse: as in ``Embedding``.
+
+        >>> emb = torch.nn.Embedding.from_pretrained(torch.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        >>> emb(torch.tensor([1])), emb.weight.requires_grad
+        (tensor([[3., 4.]]), False)
+        """
         rows, cols = embeddings.shape
         return cls(
             rows,

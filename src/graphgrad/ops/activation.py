@@ -121,13 +121,29 @@ def _cast(input: Tensor, dtype) -> Tensor:
 
 
 def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
-    """``exp(x) / exp(x).sum(dim)``, computed stably (torch.softmax)."""
+    """``exp(input) / exp(input).sum(dim)``, computed stably (see ``nn.functional.softmax``).
+
+    Args:
+        input: the tensor.
+        dim: the dimension that sums to 1.
+        dtype: cast ``input`` to this dtype first.
+
+    >>> torch.softmax(torch.tensor([1.0, 2.0]), 0)
+    tensor([0.2689, 0.7311])
+    """
     input = _cast(input, dtype)
     return apply(_softmax, input, dim=_softmax_dim(dim, input.ndim))
 
 
 def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
-    """``log(softmax(x, dim))`` without the overflow of the naive form (torch.log_softmax)."""
+    """``log(softmax(input, dim))`` without the overflow of the naive form.
+
+    Args:
+        input, dim, dtype: as in ``softmax``.
+
+    >>> torch.log_softmax(torch.tensor([1.0, 2.0]), 0)
+    tensor([-1.3133, -0.3133])
+    """
     input = _cast(input, dtype)
     return apply(_log_softmax, input, dim=_softmax_dim(dim, input.ndim))
 
@@ -158,7 +174,14 @@ _erf = Primitive(
 
 
 def erf(input: Tensor) -> Tensor:
-    """The error function (torch.erf)."""
+    """The error function of each element of ``input``.
+
+    Args:
+        input: the tensor.
+
+    >>> torch.erf(torch.tensor([0.0, 0.5]))
+    tensor([0.0000, 0.5205])
+    """
     return apply(_erf, input)
 
 
@@ -209,7 +232,15 @@ _gelu = Primitive(
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
-    """Gaussian error linear unit ``x * Phi(x)``; ``approximate='tanh'`` for the tanh form."""
+    """The Gaussian error linear unit ``input * Phi(input)`` (see ``nn.GELU``).
+
+    Args:
+        input: the tensor.
+        approximate: ``"none"`` for the exact form, ``"tanh"`` for the tanh approximation.
+
+    >>> F.gelu(torch.tensor([-1.0, 1.0]))
+    tensor([-0.1587,  0.8413])
+    """
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     return apply(_gelu, input, approximate=approximate)

@@ -41,7 +41,17 @@ def parse_to_args(args: tuple, kwargs: dict) -> tuple[dtype_t | None, bool]:
 
 
 def to(input: Tensor, *args, **kwargs) -> Tensor:
-    """Convert dtype (the CPU is the only device); returns ``input`` itself when nothing changes."""
+    """``input`` converted to a dtype; the device must be the CPU. Returns ``input`` itself when
+    nothing changes (unless ``copy=True``). Takes ``to(dtype)``, ``to(device)``,
+    ``to(device, dtype)``, ``to(other_tensor)`` and the keywords ``dtype``, ``device``,
+    ``non_blocking``, ``copy``, ``memory_format``.
+
+    Args:
+        input: the tensor.
+
+    >>> torch.tensor([1, 2]).to(torch.float64)
+    tensor([1., 2.], dtype=torch.float64)
+    """
     dt, copy = parse_to_args(args, kwargs)
     if dt is None or dt is input.dtype:
         return input.clone() if copy else input

@@ -202,7 +202,18 @@ def contract(operands: list, subs: list[str], out: str) -> Tensor:
 
 
 def einsum(equation: str, *operands) -> Tensor:
-    """Sum of products over the subscripts an equation names (torch.einsum)."""
+    """Sum of products over the indices an Einstein-summation ``equation`` names.
+
+    Args:
+        equation: such as ``"ij,jk->ik"``; without ``->`` the output takes the indices that
+            occur once, sorted.
+        operands: the tensors (or one list of them), one per comma-separated term.
+
+    >>> torch.einsum("ij,jk->ik", torch.tensor([[1.0, 2.0]]), torch.tensor([[3.0], [4.0]]))
+    tensor([[11.]])
+    >>> torch.einsum("ii", torch.eye(3))
+    tensor(3.)
+    """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     shapes = [tuple(x.shape) for x in operands]
@@ -242,7 +253,17 @@ def _aligned(x: Tensor, sub: str, out: str) -> Tensor:
 
 # -- tensordot ------------------------------------------------------------------------------------
 def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
-    """Contract the last ``dims`` dims of ``a`` with the first of ``b``, or the listed pairs."""
+    """Contract the last ``dims`` dimensions of ``a`` with the first of ``b`` (or the
+    dimensions two lists name).
+
+    Args:
+        a: the first tensor.
+        b: the second tensor.
+        dims: how many dimensions to contract, or a pair of lists of dimensions.
+
+    >>> torch.tensordot(torch.ones(2, 3), torch.ones(3, 4), dims=1).shape
+    torch.Size([2, 4])
+    """
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")

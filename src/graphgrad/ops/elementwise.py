@@ -149,7 +149,16 @@ _PLAIN_OPERANDS = frozenset((Tensor, float, int))
 
 
 def add(input, other, *, alpha=1) -> Tensor:
-    """``input + alpha * other``, broadcasting (torch.add)."""
+    """``input + alpha * other``, elementwise and broadcasting.
+
+    Args:
+        input: a tensor (or number).
+        other: a tensor or number.
+        alpha: the multiplier of ``other``.
+
+    >>> torch.add(torch.tensor([1.0, 2.0]), torch.tensor([10.0, 20.0]), alpha=2)
+    tensor([21., 42.])
+    """
     if input.__class__ is not Tensor or other.__class__ not in _PLAIN_OPERANDS:
         input, other = as_operand(input), as_operand(other)
     return apply(_add, input, other, alpha=alpha)
@@ -176,7 +185,16 @@ def check_bool_sub(input, other) -> None:
 
 
 def sub(input, other, *, alpha=1) -> Tensor:
-    """``input - alpha * other`` (torch.sub)."""
+    """``input - alpha * other``, elementwise and broadcasting (``subtract`` is the same).
+
+    Args:
+        input: a tensor (or number).
+        other: a tensor or number.
+        alpha: the multiplier of ``other``.
+
+    >>> torch.sub(torch.tensor([1.0, 2.0]), 1.0, alpha=2)
+    tensor([-1.,  0.])
+    """
     check_bool_sub(input, other)
     if not isinstance(input, Tensor) and isinstance(other, Tensor):
         return rsub(other, input, alpha=alpha)
@@ -184,7 +202,16 @@ def sub(input, other, *, alpha=1) -> Tensor:
 
 
 def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
-    """``other - alpha * input`` (what ``3 - x`` calls)."""
+    """``other - alpha * input`` (what ``3 - x`` computes).
+
+    Args:
+        input: the tensor subtracted.
+        other: a tensor or number subtracted from.
+        alpha: the multiplier of ``input``.
+
+    >>> torch.rsub(torch.tensor([1.0, 2.0]), 3.0)
+    tensor([2., 1.])
+    """
     check_bool_sub(input, other)
     other = as_operand(other)
     if isinstance(other, Tensor):
@@ -195,14 +222,35 @@ def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
 
 
 def mul(input, other) -> Tensor:
-    """Elementwise product, broadcasting (torch.mul)."""
+    """Elementwise product of ``input`` and ``other``, broadcasting (``multiply`` is the same).
+
+    Args:
+        input: a tensor (or number).
+        other: a tensor or number.
+
+    >>> torch.mul(torch.tensor([1.0, 2.0]), torch.tensor([[1.0], [3.0]]))
+    tensor([[1., 2.],
+            [3., 6.]])
+    """
     if input.__class__ is not Tensor or other.__class__ not in _PLAIN_OPERANDS:
         input, other = as_operand(input), as_operand(other)
     return apply(_mul, input, other)
 
 
 def div(input, other, *, rounding_mode: str | None = None) -> Tensor:
-    """True division (torch.div); ``rounding_mode='floor'|'trunc'`` rounds (no gradient)."""
+    """``input / other``, elementwise and broadcasting (``divide``, ``true_divide``).
+
+    Args:
+        input: a tensor (or number), the dividend.
+        other: a tensor or number, the divisor.
+        rounding_mode: ``None`` for true division; ``"floor"`` rounds the quotient down and
+            ``"trunc"`` toward zero (these have no gradient).
+
+    >>> torch.div(torch.tensor([7.0, -7.0]), 2.0)
+    tensor([ 3.5000, -3.5000])
+    >>> torch.div(torch.tensor([7.0, -7.0]), 2.0, rounding_mode="floor")
+    tensor([ 3., -4.])
+    """
     if rounding_mode is None:
         if not isinstance(input, Tensor):
             return as_operand(other).reciprocal() * input  # PyTorch's graph for 2 / x
@@ -339,7 +387,17 @@ def _pow2_prepare(arrays: list, args: tuple) -> list:
 
 
 def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
-    """``input ** exponent`` for tensor or scalar base and exponent (torch.pow)."""
+    """``input ** exponent``, elementwise, with a tensor or number base and exponent.
+
+    Args:
+        input: the base, a tensor or a number.
+        exponent: the exponent, a tensor or a number.
+
+    >>> torch.pow(torch.tensor([1.0, 2.0, 3.0]), 2)
+    tensor([1., 4., 9.])
+    >>> torch.pow(2.0, torch.tensor([1.0, 2.0]))
+    tensor([2., 4.])
+    """
     if exponent.__class__ in _NUMBERS and isinstance(input, Tensor):
         if input.dtype.category == _FLOAT:  # the common case: a float tensor keeps its dtype
             return apply(_pow0, input, exponent=exponent)
@@ -360,10 +418,27 @@ def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
 
 
 def square(input: Tensor) -> Tensor:
+    """``input ** 2``, elementwise.
+
+    Args:
+        input: the tensor.
+
+    >>> torch.square(torch.tensor([1.0, -3.0]))
+    tensor([1., 9.])
+    """
     return pow(input, 2)
 
 
 def float_power(input, exponent) -> Tensor:
+    """``input ** exponent`` computed in float64.
+
+    Args:
+        input: the base, a tensor or a number.
+        exponent: the exponent, a tensor or a number.
+
+    >>> torch.float_power(torch.tensor([2, 3]), 2)
+    tensor([4., 9.], dtype=torch.float64)
+    """
     from ..dtypes import float64
 
     base = input.to(float64) if isinstance(input, Tensor) else input
@@ -424,10 +499,28 @@ _minimum = Primitive(
 
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
+    """The elementwise maximum of ``input`` and ``other``; a tie splits the gradient evenly.
+
+    Args:
+        input: the tensor.
+        other: the tensor compared with it (broadcast).
+
+    >>> torch.maximum(torch.tensor([1.0, 5.0]), torch.tensor([3.0, 2.0]))
+    tensor([3., 5.])
+    """
     return apply(_maximum, input, as_operand(other))
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
+    """The elementwise minimum of ``input`` and ``other``; a tie splits the gradient evenly.
+
+    Args:
+        input: the tensor.
+        other: the tensor compared with it (broadcast).
+
+    >>> torch.minimum(torch.tensor([1.0, 5.0]), torch.tensor([3.0, 2.0]))
+    tensor([1., 2.])
+    """
     return apply(_minimum, input, as_operand(other))
 
 
@@ -467,7 +560,20 @@ _where = Primitive(
 
 
 def where(condition: Tensor, input=None, other=None):
-    """``input`` where ``condition`` holds, else ``other`` (torch.where)."""
+    """``input`` where ``condition`` holds, else ``other``, broadcasting all three.
+
+    With only ``condition``, the indices of its nonzero elements, one tensor per dimension.
+
+    Args:
+        condition: a bool tensor (other dtypes: nonzero is True).
+        input: the values taken where ``condition`` is True (a tensor or number).
+        other: the values taken elsewhere (a tensor or number).
+
+    >>> torch.where(torch.tensor([True, False]), torch.tensor([1.0, 2.0]), 0.0)
+    tensor([1., 0.])
+    >>> torch.where(torch.tensor([0, 3, 0, 5]))
+    (tensor([1, 3]),)
+    """
     if input is None and other is None:
         return tuple(Tensor._make(i) for i in np.nonzero(condition._data))
     condition = as_operand(condition)
@@ -487,7 +593,15 @@ def where(condition: Tensor, input=None, other=None):
 
 
 def floor_divide(input, other) -> Tensor:
-    """Division rounded down; integer for integer inputs (no gradient)."""
+    """``input / other`` rounded down; integer for integer inputs (no gradient).
+
+    Args:
+        input: the dividend, a tensor or number.
+        other: the divisor, a tensor or number.
+
+    >>> torch.floor_divide(torch.tensor([7, -7]), 2)
+    tensor([ 3, -4])
+    """
     a, b = as_operand(input), as_operand(other)
     dt = result_type(a, b)
     x = a._data if isinstance(a, Tensor) else a
@@ -565,10 +679,13 @@ def _modulus(by_scalar: Primitive, by_tensor: Primitive, input, other) -> Tensor
 
 
 def remainder(input, other) -> Tensor:
-    """Python-style modulus, the sign of the divisor (torch.remainder).
+    """Python's modulus: the remainder of ``input / other`` with the sign of ``other``.
 
-    >>> import graphgrad as torch
-    >>> torch.remainder(torch.tensor([-3.0, 3.0]), 2)
+    Args:
+        input: the dividend, a tensor or number.
+        other: the divisor, a tensor or number.
+
+    >>> torch.remainder(torch.tensor([-3.0, 3.0]), 2.0)
     tensor([1., 1.])
     """
     return _modulus(_remainder0, _remainder1, input, other)
@@ -579,9 +696,14 @@ def tensor_from(value) -> Tensor:
 
 
 def fmod(input: Tensor, other) -> Tensor:
-    """C-style modulus, the sign of the dividend (torch.fmod).
+    """C's modulus: the remainder of ``input / other`` with the sign of ``input``.
 
-    >>> import graphgrad as torch
+    Args:
+        input: the dividend.
+        other: the divisor, a tensor or number.
+
+    >>> torch.fmod(torch.tensor([-3.0, 3.0]), 2.0)
+    tensor([-1.,  1.])
     >>> torch.fmod(torch.tensor([-3.0, 3.0]), float("inf"))
     tensor([-3.,  3.])
     """

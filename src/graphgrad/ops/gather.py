@@ -172,7 +172,19 @@ def _check_index(op: str, input: Tensor, dim: int, index: Tensor, src: Tensor | 
 
 
 def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False) -> Tensor:
-    """``out[i][j] = input[index[i][j]][j]`` for dim 0, and so on (torch.gather)."""
+    """Values of ``input`` picked along ``dim`` by ``index``: ``out[i][j] = input[i][index[i][j]]``
+    for ``dim=1``.
+
+    Args:
+        input: the tensor.
+        dim: the dimension to index.
+        index: an int64 tensor with ``input``'s number of dimensions.
+        sparse_grad: accepted for compatibility (gradients are dense).
+
+    >>> torch.gather(torch.tensor([[1, 2], [3, 4]]), 1, torch.tensor([[0, 0], [1, 0]]))
+    tensor([[1, 1],
+            [4, 3]])
+    """
     axis = _check_index("gather", input, dim, index, None)
     return apply(_gather, input, dim=dim, axis=axis, index=index, sparse_grad=sparse_grad)
 
@@ -180,7 +192,21 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
 def scatter(
     input: Tensor, dim: int, index: Tensor, src=None, *, value=None, reduce: str | None = None
 ) -> Tensor:
-    """A copy of ``input`` with ``src`` (a tensor or a number) written at ``index``."""
+    """A copy of ``input`` with ``src`` written at ``index`` along ``dim`` (the reverse of
+    ``gather``).
+
+    Args:
+        input: the tensor.
+        dim: the dimension to index.
+        index: an int64 tensor with ``input``'s number of dimensions.
+        src: the values, a tensor or a number.
+        value: a number to write instead of ``src``.
+        reduce: not supported (raises); use ``scatter_add``.
+
+    >>> torch.scatter(torch.zeros(2, 3), 1, torch.tensor([[2], [0]]), torch.ones(2, 1))
+    tensor([[0., 0., 1.],
+            [1., 0., 0.]])
+    """
     if reduce is not None:
         raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add")
     src = value if src is None else src
@@ -194,7 +220,17 @@ def scatter(
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
-    """A copy of ``input`` with ``src`` added at ``index``; repeats accumulate."""
+    """A copy of ``input`` with ``src`` added at ``index`` along ``dim`` (repeated indices add up).
+
+    Args:
+        input: the tensor.
+        dim: the dimension to index.
+        index: an int64 tensor.
+        src: the values to add.
+
+    >>> torch.scatter_add(torch.zeros(3), 0, torch.tensor([0, 0, 2]), torch.ones(3))
+    tensor([2., 0., 1.])
+    """
     if src.dtype is not input.dtype:
         raise RuntimeError("scatter_add(): Expected self.dtype to be equal to src.dtype")
     axis = _check_index("scatter_add", input, dim, index, src)
@@ -211,7 +247,17 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
 
 
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
-    """Pick values along ``dim`` at ``indices``, broadcasting the other dims (a gather)."""
+    """Values of ``input`` picked along ``dim`` by ``indices`` (as ``gather``, with
+    broadcasting); of the flattened tensor when ``dim`` is ``None``.
+
+    Args:
+        input: the tensor.
+        indices: an int64 tensor.
+        dim: the dimension to index.
+
+    >>> torch.take_along_dim(torch.tensor([[10, 30, 20]]), torch.tensor([[1]]), dim=1)
+    tensor([[30]])
+    """
     if dim is None:
         return gather(reshape(input, -1), 0, reshape(indices, -1))
     if input.ndim != indices.ndim:
@@ -277,7 +323,17 @@ def _vector_index(op: str, index: Tensor) -> None:
 
 
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    """The slices at ``index`` along ``dim`` (torch.index_select)."""
+    """The entries of ``input`` at ``index`` along ``dim`` (a copy).
+
+    Args:
+        input: the tensor.
+        dim: the dimension to index.
+        index: a 1-D int64 tensor.
+
+    >>> torch.index_select(torch.tensor([[1, 2], [3, 4], [5, 6]]), 0, torch.tensor([2, 0]))
+    tensor([[5, 6],
+            [1, 2]])
+    """
     _vector_index("index_select", index)
     axis = _wrap_dim(dim, input.ndim)
     n = input._data.shape[axis] if input.ndim else 1
@@ -294,7 +350,18 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
 
 def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1) -> Tensor:
-    """A copy of ``input`` with ``alpha * source`` slices added at ``index`` along ``dim``."""
+    """A copy of ``input`` with ``alpha * source`` added at ``index`` along ``dim``.
+
+    Args:
+        input: the tensor.
+        dim: the dimension to index.
+        index: a 1-D int64 tensor, one entry per slice of ``source``.
+        source: the values to add.
+        alpha: the multiplier of ``source``.
+
+    >>> torch.index_add(torch.zeros(3), 0, torch.tensor([0, 0, 2]), torch.ones(3))
+    tensor([2., 0., 1.])
+    """
     _vector_index("index_add_", index)
     if source.dtype is not input.dtype:
         raise RuntimeError(
@@ -366,7 +433,16 @@ _masked_fill_tensor = Primitive(
 
 
 def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
-    """A copy of ``input`` with ``value`` (a number or a 0-d tensor) where ``mask`` holds."""
+    """A copy of ``input`` with ``value`` where ``mask`` is True.
+
+    Args:
+        input: the tensor.
+        mask: a bool tensor broadcast to ``input``.
+        value: a number or 0-d tensor.
+
+    >>> torch.masked_fill(torch.tensor([1.0, 2.0, 3.0]), torch.tensor([True, False, True]), 0.0)
+    tensor([0., 2., 0.])
+    """
     _check_mask(mask)
     _check_broadcast(mask.shape, input.shape)
     if isinstance(value, Tensor):
@@ -402,7 +478,15 @@ _masked_select = Primitive(
 
 
 def masked_select(input: Tensor, mask: Tensor) -> Tensor:
-    """The elements where ``mask`` (broadcast) holds, as a 1-D tensor (torch.masked_select)."""
+    """The elements of ``input`` where ``mask`` is True, as a 1-D tensor.
+
+    Args:
+        input: the tensor.
+        mask: a bool tensor broadcast against ``input``.
+
+    >>> torch.masked_select(torch.tensor([1, 2, 3]), torch.tensor([True, False, True]))
+    tensor([1, 3])
+    """
     if mask.dtype.name != "bool":
         raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {mask.dtype.legacy}")
     return apply(_masked_select, input, mask=mask)
@@ -434,7 +518,15 @@ _take = Primitive(
 
 
 def take(input: Tensor, index: Tensor) -> Tensor:
-    """Elements of the flattened ``input`` at ``index`` (torch.take)."""
+    """The elements of the flattened ``input`` at ``index``.
+
+    Args:
+        input: the tensor.
+        index: an int64 tensor of flat positions.
+
+    >>> torch.take(torch.tensor([[1, 2], [3, 4]]), torch.tensor([0, 3]))
+    tensor([1, 4])
+    """
     n = input.numel()
     bad = index._data[(index._data >= n) | (index._data < -n)]
     if bad.size:
@@ -445,7 +537,17 @@ def take(input: Tensor, index: Tensor) -> Tensor:
 
 
 def nonzero(input: Tensor, *, as_tuple: bool = False):
-    """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one tensor per dim."""
+    """The indices of the nonzero elements: an ``(n, ndim)`` int64 tensor, or one tensor per
+    dimension (``argwhere`` is the first form).
+
+    Args:
+        input: the tensor.
+        as_tuple: return one index tensor per dimension.
+
+    >>> torch.nonzero(torch.tensor([0, 3, 0, 5]))
+    tensor([[1],
+            [3]])
+    """
     data = input._data
     if as_tuple:
         return tuple(Tensor._make(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(data)))

@@ -10,6 +10,8 @@ the tensor's storage, bump its version, and rebase its ``grad_fn`` onto the op's
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from .._data import fill_value
@@ -128,17 +130,67 @@ def _repoint_saved_result(node, out: Tensor, t: Tensor) -> None:
             slot.version = t._version_counter.value
 
 
+# The arguments the generated examples pass (``x`` is a 2x2 float tensor); none for the rest.
+_EXAMPLE_ARGS = {
+    **dict.fromkeys(
+        ("add", "sub", "mul", "div", "pow", "remainder", "floor_divide", "atan2"), "2.0"
+    ),
+    **dict.fromkeys(("clamp", "clip"), "0.0, 1.0"),
+    **dict.fromkeys(("fmod", "clamp_min", "clamp_max"), "1.0"),
+    **dict.fromkeys(("cumsum", "cumprod"), "0"),
+    "index_add": "0, torch.tensor([1]), torch.ones(1, 2)",
+    "masked_fill": "x > 1, 0.0",
+    "scatter": "0, torch.tensor([[1, 0]]), torch.ones(1, 2)",
+    "scatter_add": "0, torch.tensor([[1, 0]]), torch.ones(1, 2)",
+}
+
+
 def inplace(fn):
-    """Make ``fn(self, *args)`` (out of place) into its in-place form."""
+    """Make ``fn(self, *args)`` (out of place) into its in-place form, ``Tensor.<name>_``.
+
+    >>> import graphgrad as torch
+    >>> add_ = inplace(torch.add)
+    >>> x = torch.tensor([1.0, 2.0])
+    >>> add_(x, 1.0) is x, x
+    (True, tensor([2., 3.]))
+    """
 
     def method(self: Tensor, *args, **kwargs) -> Tensor:
         check_inplace(self)
         check_overlap(self)
         return commit(self, fn(self, *args, **kwargs))
 
-    method.__name__ = fn.__name__ + "_"
-    method.__doc__ = f"In-place version of ``{fn.__name__}``."
+    base = fn.__name__
+    method.__name__ = method.__qualname__ = base + "_"
+    method.__doc__ = _inplace_doc(fn)
+    try:
+        signature = inspect.signature(fn)
+        first, *rest = signature.parameters.values()
+        method.__signature__ = signature.replace(parameters=[first.replace(name="self"), *rest])
+    except (TypeError, ValueError):  # pragma: no cover - every op has a signature
+        pass
     return method
+
+
+def _inplace_doc(fn) -> str:
+    """``Tensor.<name>_``'s docstring: where the operation is documented, and an example."""
+    base = fn.__name__
+    try:
+        params = [p for p in inspect.signature(fn).parameters.values()][1:]
+    except (TypeError, ValueError):  # pragma: no cover
+        params = []
+    named = ", ".join(f"``{p.name}``" for p in params)
+    args = _EXAMPLE_ARGS.get(base, "")
+    return (
+        f"In-place version of ``Tensor.{base}``: writes ``self.{base}(...)`` into ``self`` and "
+        f"returns ``self``. See ``graphgrad.{base}`` for the operation"
+        + (f" and its arguments {named}." if named else ".")
+        + "\n\n>>> import graphgrad as torch\n"
+        ">>> x = torch.tensor([[0.5, 2.0], [1.0, 0.25]])\n"
+        f">>> y = x.{base}({args})\n"
+        f">>> x.{base}_({args}) is x, torch.allclose(x, y, equal_nan=True)\n"
+        "(True, True)\n"
+    )
 
 
 _zero = Primitive(
@@ -163,13 +215,24 @@ _copy = Primitive(
 
 
 def zero_(self: Tensor) -> Tensor:
-    """Fill with zeros in place (Tensor.zero_)."""
+    """Fill this tensor with zeros in place; returns it.
+
+    >>> torch.ones(2).zero_()
+    tensor([0., 0.])
+    """
     check_inplace(self)
     return commit(self, apply(_zero, self))
 
 
 def fill_(self: Tensor, value) -> Tensor:
-    """Fill with ``value`` in place (Tensor.fill_)."""
+    """Fill this tensor with ``value`` in place; returns it.
+
+    Args:
+        value: a number or a 0-d tensor.
+
+    >>> torch.zeros(3).fill_(2.5)
+    tensor([2.5000, 2.5000, 2.5000])
+    """
     check_inplace(self)
     if isinstance(value, Tensor):
         value = value.item()
@@ -177,7 +240,15 @@ def fill_(self: Tensor, value) -> Tensor:
 
 
 def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
-    """Copy ``src`` (broadcast, cast) into this tensor in place (Tensor.copy_)."""
+    """Copy ``src`` into this tensor in place (broadcast and cast to its dtype); returns it.
+
+    Args:
+        src: the values.
+        non_blocking: accepted for compatibility.
+
+    >>> torch.zeros(2).copy_(torch.tensor([1, 2]))
+    tensor([1., 2.])
+    """
     check_inplace(self)
     check_overlap(self)
     if not isinstance(src, Tensor):

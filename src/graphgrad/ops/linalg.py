@@ -173,7 +173,15 @@ _mm = Primitive(
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
-    """Matrix product of two 2-D tensors (torch.mm)."""
+    """The matrix product of two 2-D tensors (no broadcasting; see ``matmul``).
+
+    Args:
+        input: ``(n, m)``.
+        mat2: ``(m, p)``.
+
+    >>> torch.mm(torch.tensor([[1.0, 2.0]]), torch.tensor([[3.0], [4.0]]))
+    tensor([[11.]])
+    """
     _mm_check(input, mat2)
     return apply(_mm, input, mat2, self_strides=_strides(input), mat2_strides=_strides(mat2))
 
@@ -199,7 +207,15 @@ _bmm = Primitive(
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
-    """Batched matrix product of two 3-D tensors (torch.bmm)."""
+    """Batched matrix product of two 3-D tensors.
+
+    Args:
+        input: ``(b, n, m)``.
+        mat2: ``(b, m, p)``.
+
+    >>> torch.bmm(torch.ones(2, 1, 3), torch.ones(2, 3, 4)).shape
+    torch.Size([2, 1, 4])
+    """
     for name, x in (("batch1", input), ("batch2", mat2)):
         if x.ndim != 3:
             raise RuntimeError(f"{name} must be a 3D tensor")
@@ -232,7 +248,15 @@ _mv = Primitive(
 
 
 def mv(input: Tensor, vec: Tensor) -> Tensor:
-    """Matrix-vector product (torch.mv)."""
+    """The product of a matrix and a vector.
+
+    Args:
+        input: ``(n, m)``.
+        vec: ``(m,)``.
+
+    >>> torch.mv(torch.tensor([[1.0, 2.0], [3.0, 4.0]]), torch.tensor([1.0, 1.0]))
+    tensor([3., 7.])
+    """
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
     if input.shape[1] != vec.shape[0]:
@@ -261,7 +285,15 @@ _dot = Primitive(
 
 
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
-    """Inner product of two 1-D tensors (torch.dot)."""
+    """The dot product of two 1-D tensors.
+
+    Args:
+        input: ``(n,)``.
+        tensor: ``(n,)``.
+
+    >>> torch.dot(torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0]))
+    tensor(11.)
+    """
     if input.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {tensor.ndim}D tensors")
     if input.shape[0] != tensor.shape[0]:
@@ -330,7 +362,18 @@ _addmm = Primitive(
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
-    """``beta * input + alpha * (mat1 @ mat2)`` in one node (torch.addmm; nn.Linear's op)."""
+    """``beta * input + alpha * (mat1 @ mat2)``: what ``nn.Linear`` computes with a bias.
+
+    Args:
+        input: added, broadcast to ``(n, p)``.
+        mat1: ``(n, m)``.
+        mat2: ``(m, p)``.
+        beta: the multiplier of ``input``.
+        alpha: the multiplier of the product.
+
+    >>> torch.addmm(torch.tensor([1.0, 1.0]), torch.tensor([[1.0, 2.0]]), torch.eye(2), beta=0.5)
+    tensor([[1.5000, 2.5000]])
+    """
     for name, x in (("mat1", mat1), ("mat2", mat2)):
         if x.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {x.ndim}-D tensor")
@@ -379,7 +422,18 @@ _baddbmm = Primitive(
 
 
 def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
-    """``beta * input + alpha * bmm(batch1, batch2)`` (torch.baddbmm)."""
+    """``beta * input + alpha * (batch1 @ batch2)``, batched.
+
+    Args:
+        input: added, broadcast to ``(b, n, p)``.
+        batch1: ``(b, n, m)``.
+        batch2: ``(b, m, p)``.
+        beta: the multiplier of ``input``.
+        alpha: the multiplier of the product.
+
+    >>> torch.baddbmm(torch.zeros(2, 1, 1), torch.ones(2, 1, 3), torch.ones(2, 3, 1)).flatten()
+    tensor([3., 3.])
+    """
     bmm(batch1.detach(), batch2.detach())  # PyTorch's shape and dtype errors
     _broadcast_check(input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
     return apply(_baddbmm, input, batch1, batch2, beta=beta, alpha=alpha)
@@ -387,7 +441,16 @@ def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -
 
 # -- outer ---------------------------------------------------------------------------------------
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
-    """Outer product of two vectors: ``input[:, None] * vec2`` (MulBackward0, as in PyTorch)."""
+    """The outer product of two vectors (``ger`` is the same).
+
+    Args:
+        input: ``(n,)``.
+        vec2: ``(m,)``.
+
+    >>> torch.outer(torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0]))
+    tensor([[3., 4.],
+            [6., 8.]])
+    """
     for name, x in (("self", input), ("vec2", vec2)):
         if x.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {x.ndim}-D")

@@ -19,7 +19,14 @@ from .primitive import Primitive, apply
 
 
 class LinAlgError(RuntimeError):
-    """A singular matrix where an invertible one is needed (torch.linalg.LinAlgError)."""
+    """A singular matrix where an invertible one is needed (``torch.linalg.LinAlgError``).
+
+    >>> try:
+    ...     torch.inverse(torch.zeros(2, 2))
+    ... except torch.linalg.LinAlgError as error:
+    ...     print(type(error).__name__)
+    LinAlgError
+    """
 
 
 def _square_check(name: str, A: Tensor) -> None:  # noqa: N803 - PyTorch's argument name
@@ -69,7 +76,15 @@ _inv = Primitive(
 
 
 def inv(A: Tensor) -> Tensor:  # noqa: N803 - PyTorch's argument name
-    """Inverse of a square matrix, or of each in a batch (torch.linalg.inv)."""
+    """The inverse of a square matrix (or of each in a batch); ``torch.inverse``.
+
+    Args:
+        A: ``(*, n, n)``, invertible.
+
+    >>> torch.inverse(torch.tensor([[2.0, 0.0], [0.0, 4.0]]))
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.2500]])
+    """
     _square_check("inv", A)
     return apply(_inv, A)
 
@@ -107,7 +122,14 @@ _det = Primitive(
 
 
 def det(A: Tensor) -> Tensor:  # noqa: N803 - PyTorch's argument name
-    """Determinant of a square matrix, or of each in a batch (torch.linalg.det)."""
+    """The determinant of a square matrix (or of each in a batch).
+
+    Args:
+        A: ``(*, n, n)``.
+
+    >>> torch.det(torch.tensor([[2.0, 1.0], [1.0, 3.0]]))
+    tensor(5.)
+    """
     _square_check("det", A)
     return apply(_det, A)
 

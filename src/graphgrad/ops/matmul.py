@@ -103,7 +103,18 @@ def _matmul_batched(tensor1: Tensor, tensor2: Tensor) -> Tensor:
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
-    """Matrix product with NumPy's rules for 1-D and batched operands (torch.matmul, ``@``)."""
+    """The matrix product with NumPy's and PyTorch's rules (also ``input @ other``): 1-D
+    operands are vectors, and leading dimensions broadcast as a batch.
+
+    Args:
+        input: a tensor with at least one dimension.
+        other: a tensor with at least one dimension.
+
+    >>> torch.matmul(torch.tensor([[1.0, 2.0], [3.0, 4.0]]), torch.tensor([1.0, 1.0]))
+    tensor([3., 7.])
+    >>> (torch.ones(5, 2, 3) @ torch.ones(3, 4)).shape
+    torch.Size([5, 2, 4])
+    """
     if not isinstance(other, Tensor):
         raise TypeError(
             f"matmul(): argument 'other' (position 2) must be Tensor, not {type_name(other)}"

@@ -137,7 +137,21 @@ _sum1 = Primitive(
 
 
 def sum(input: Tensor, dim=NO_DIM, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
-    """Sum of all elements, or over ``dim``; integers sum to int64 (torch.sum)."""
+    """The sum of all elements of ``input``, or over ``dim``; integers and bools sum to int64.
+
+    Args:
+        input: the tensor.
+        dim: a dimension or tuple of dimensions to reduce; all of them when omitted.
+        keepdim: keep the reduced dimensions, with size 1.
+        dtype: the dtype to accumulate in and return.
+
+    >>> x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    >>> torch.sum(x), torch.sum(x, dim=0)
+    (tensor(10.), tensor([4., 6.]))
+    >>> torch.sum(torch.tensor([[1, 2], [3, 4]]), 1, keepdim=True)
+    tensor([[3],
+            [7]])
+    """
     np_dtype = int_to_long(input, dtype)
     if dim is NO_DIM and not keepdim:
         return apply(_sum0, input, dtype=np_dtype, self_sym_sizes=input._data.shape)
@@ -171,7 +185,14 @@ _nansum = Primitive(
 
 
 def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    """Sum treating NaN as zero (torch.nansum)."""
+    """The sum of ``input``'s elements (over ``dim``), counting NaN as zero.
+
+    Args:
+        input, dim, keepdim, dtype: as in ``sum``.
+
+    >>> torch.nansum(torch.tensor([1.0, float("nan"), 2.0]))
+    tensor(3.)
+    """
     axes = normalize_dims(dim, input.ndim)
     return apply(
         _nansum,
@@ -184,7 +205,16 @@ def nansum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Ten
 
 
 def sum_to_size(input: Tensor, *size) -> Tensor:
-    """Sum broadcast dimensions away so the result has ``size`` (how the engine undoes them)."""
+    """Sum broadcast dimensions away so that the result has ``size`` (how autograd
+    undoes broadcasting).
+
+    Args:
+        input: the tensor; ``size`` must broadcast to its shape.
+        size: the target shape, as integers or one tuple.
+
+    >>> torch.tensor([[1.0, 2.0], [3.0, 4.0]]).sum_to_size(1, 2)
+    tensor([[4., 6.]])
+    """
     shape = tuple(size[0]) if len(size) == 1 and not isinstance(size[0], int) else tuple(size)
     if input._data.shape == shape:
         return input
@@ -235,7 +265,15 @@ _mean1 = Primitive(
 
 
 def mean(input: Tensor, dim=NO_DIM, keepdim: bool = False, *, dtype=None) -> Tensor:
-    """Arithmetic mean of all elements, or over ``dim`` (torch.mean)."""
+    """The arithmetic mean of all elements of ``input``, or over ``dim``.
+
+    Args:
+        input: a floating-point tensor (or pass ``dtype``).
+        dim, keepdim, dtype: as in ``sum``.
+
+    >>> torch.mean(torch.tensor([[1.0, 2.0], [3.0, 4.0]]), dim=1)
+    tensor([1.5000, 3.5000])
+    """
     _mean_check(input, dtype)
     np_dtype = dtype.np if dtype is not None else input._data.dtype
     shape = input._data.shape
@@ -305,7 +343,16 @@ _prod1 = Primitive(
 
 
 def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    """Product of all elements, or over one ``dim``; zeros get exact gradients (torch.prod)."""
+    """The product of all elements of ``input``, or over one ``dim``; zeros get exact gradients.
+
+    Args:
+        input: the tensor.
+        dim: one dimension to reduce; all of them when ``None``.
+        keepdim, dtype: as in ``sum``.
+
+    >>> torch.prod(torch.tensor([[1.0, 2.0], [3.0, 4.0]]), 0)
+    tensor([3., 8.])
+    """
     np_dtype = int_to_long(input, dtype)
     if dim is None:
         return apply(_prod0, input, dtype=np_dtype, keepdim=False)
@@ -343,7 +390,16 @@ _logsumexp = Primitive(
 
 
 def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
-    """``log(sum(exp(input), dim))``, computed without overflow (torch.logsumexp)."""
+    """``log(sum(exp(input), dim))``, computed without overflow.
+
+    Args:
+        input: the tensor.
+        dim: a dimension or tuple of dimensions to reduce.
+        keepdim: keep the reduced dimensions, with size 1.
+
+    >>> torch.logsumexp(torch.tensor([[0.0, 0.0], [1000.0, 1000.0]]), dim=1)
+    tensor([6.9315e-01, 1.0007e+03])
+    """
     if dim is None:
         raise TypeError("logsumexp(): argument 'dim' must be tuple of ints, not NoneType")
     axes = normalize_dims(dim, input.ndim)
@@ -381,7 +437,16 @@ _reverse_cumsum = Primitive(
 
 
 def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
-    """Running sum along ``dim``; integers accumulate in int64 (torch.cumsum)."""
+    """The running sum of ``input`` along ``dim``; integers accumulate in int64.
+
+    Args:
+        input: the tensor.
+        dim: the dimension to run along.
+        dtype: the dtype to accumulate in and return.
+
+    >>> torch.cumsum(torch.tensor([1, 2, 3]), dim=0)
+    tensor([1, 3, 6])
+    """
     axis = _wrap_dim(int(dim), input.ndim)
     return apply(_cumsum, input, axis=axis, dtype=int_to_long(input, dtype), dim=shown_dim(dim))
 
@@ -430,7 +495,14 @@ _cumprod = Primitive(
 
 
 def cumprod(input: Tensor, dim: int, *, dtype=None) -> Tensor:
-    """Running product along ``dim`` (torch.cumprod)."""
+    """The running product of ``input`` along ``dim``; zeros get exact gradients.
+
+    Args:
+        input, dim, dtype: as in ``cumsum``.
+
+    >>> torch.cumprod(torch.tensor([1.0, 2.0, 3.0]), dim=0)
+    tensor([1., 2., 6.])
+    """
     axis = _wrap_dim(int(dim), input.ndim)
     return apply(_cumprod, input, axis=axis, dtype=int_to_long(input, dtype), dim=shown_dim(dim))
 
@@ -445,12 +517,28 @@ def _logical_reduce(fn, input: Tensor, dim, keepdim: bool) -> Tensor:
 
 
 def all(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
-    """Whether every element (over ``dim``) is non-zero (torch.all)."""
+    """Whether every element of ``input`` (over ``dim``) is nonzero, as a bool tensor.
+
+    Args:
+        input: the tensor.
+        dim: a dimension or tuple of dimensions; all of them when ``None``.
+        keepdim: keep the reduced dimensions, with size 1.
+
+    >>> torch.all(torch.tensor([[True, False], [True, True]]), dim=1)
+    tensor([False,  True])
+    """
     return _logical_reduce(np.all, input, dim, keepdim)
 
 
 def any(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
-    """Whether some element (over ``dim``) is non-zero (torch.any)."""
+    """Whether some element of ``input`` (over ``dim``) is nonzero, as a bool tensor.
+
+    Args:
+        input, dim, keepdim: as in ``all``.
+
+    >>> torch.any(torch.tensor([0, 0, 2]))
+    tensor(True)
+    """
     return _logical_reduce(np.any, input, dim, keepdim)
 
 

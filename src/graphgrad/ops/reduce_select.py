@@ -50,7 +50,12 @@ def _return_type(name: str) -> type:
 
 
 class return_types:  # noqa: N801 - PyTorch's namespace name
-    """The named tuples that ``max(dim)``, ``min(dim)``, ``median(dim)`` return."""
+    """The named tuples that ``max(dim)``, ``min(dim)``, ``median(dim)`` return.
+
+    >>> values, indices = torch.max(torch.tensor([[1.0, 5.0]]), dim=1)
+    >>> isinstance(torch.max(torch.tensor([[1.0, 5.0]]), dim=1), torch.return_types.max)
+    True
+    """
 
     max = _return_type("max")
     min = _return_type("min")
@@ -226,17 +231,49 @@ def _max_min(kind: str, input: Tensor, dim, keepdim: bool, other):
 
 
 def max(input: Tensor, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
-    """Largest element; with ``dim``, ``(values, indices)``; with a tensor, ``maximum``."""
+    """The largest element of ``input``; with ``dim``, a ``(values, indices)`` named tuple
+    along it; with ``other``, the elementwise maximum (``maximum``).
+
+    Args:
+        input: the tensor.
+        dim: the dimension to reduce; all of them when ``None``.
+        keepdim: keep the reduced dimension, with size 1.
+        other: a tensor to compare with elementwise instead.
+
+    >>> x = torch.tensor([[1.0, 5.0], [4.0, 2.0]])
+    >>> torch.max(x)
+    tensor(5.)
+    >>> torch.max(x, dim=1)
+    torch.return_types.max(
+    values=tensor([5., 4.]),
+    indices=tensor([1, 0]))
+    """
     return _max_min("max", input, dim, keepdim, other)
 
 
 def min(input: Tensor, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
-    """Smallest element; with ``dim``, ``(values, indices)``; with a tensor, ``minimum``."""
+    """The smallest element of ``input``; with ``dim``, a ``(values, indices)`` named tuple
+    along it; with ``other``, the elementwise minimum (``minimum``).
+
+    Args:
+        input, dim, keepdim, other: as in ``max``.
+
+    >>> torch.min(torch.tensor([[1.0, 5.0], [4.0, 2.0]]), 0, keepdim=True).values
+    tensor([[1., 2.]])
+    """
     return _max_min("min", input, dim, keepdim, other)
 
 
 def median(input: Tensor, dim=None, keepdim: bool = False):
-    """Lower median of all elements, or ``(values, indices)`` along ``dim`` (torch.median)."""
+    """The median of ``input`` (the lower of the two middle values for an even count); with
+    ``dim``, a ``(values, indices)`` named tuple along it.
+
+    Args:
+        input, dim, keepdim: as in ``max``.
+
+    >>> torch.median(torch.tensor([3.0, 1.0, 2.0, 4.0]))
+    tensor(2.)
+    """
     if dim is None:
         return apply(_median_all, input)
     return _reduce_dim("median", _median_dim, input, dim, keepdim)
@@ -254,12 +291,28 @@ def _amax_amin(prim: Primitive, name: str, input: Tensor, dim, keepdim: bool) ->
 
 
 def amax(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
-    """Maximum over ``dim`` (all dims by default); ties share the gradient (torch.amax)."""
+    """The largest values over ``dim`` (several dimensions allowed); ties share the gradient.
+
+    Args:
+        input: the tensor.
+        dim: a dimension or tuple of dimensions; all of them when ``()``.
+        keepdim: keep the reduced dimensions, with size 1.
+
+    >>> torch.amax(torch.tensor([[1.0, 5.0], [4.0, 2.0]]), dim=0)
+    tensor([4., 5.])
+    """
     return _amax_amin(_amax, "amax", input, dim, keepdim)
 
 
 def amin(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
-    """Minimum over ``dim`` (all dims by default); ties share the gradient (torch.amin)."""
+    """The smallest values over ``dim`` (several dimensions allowed); ties share the gradient.
+
+    Args:
+        input, dim, keepdim: as in ``amax``.
+
+    >>> torch.amin(torch.tensor([[1.0, 5.0], [4.0, 2.0]]), dim=(0, 1))
+    tensor(1.)
+    """
     return _amax_amin(_amin, "amin", input, dim, keepdim)
 
 
@@ -286,12 +339,27 @@ def _arg(fn, name: str, input: Tensor, dim, keepdim: bool) -> Tensor:
 
 
 def argmax(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    """Index of the largest element (flattened, or along ``dim``); int64 (torch.argmax)."""
+    """The index of the largest element (of the flattened tensor, or along ``dim``).
+
+    Args:
+        input, dim, keepdim: as in ``max``.
+
+    >>> torch.argmax(torch.tensor([[1.0, 5.0], [4.0, 2.0]]))
+    tensor(1)
+    """
     return _arg(np.argmax, "argmax", input, dim, keepdim)
 
 
 def argmin(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    """Index of the smallest element (flattened, or along ``dim``); int64 (torch.argmin)."""
+    """The index of the smallest element (of the flattened tensor, or along ``dim``).
+
+    Args:
+        input, dim, keepdim: as in ``max``.
+
+    >>> torch.argmin(torch.tensor([[1.0, 5.0], [4.0, 2.0]]), dim=1, keepdim=True)
+    tensor([[0],
+            [1]])
+    """
     return _arg(np.argmin, "argmin", input, dim, keepdim)
 
 

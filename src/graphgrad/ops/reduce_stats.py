@@ -156,26 +156,58 @@ def _stat(prim: Primitive, name: str, input: Tensor, dim, unbiased, keepdim: boo
 
 
 def var(input: Tensor, dim=_UNSET, unbiased=None, keepdim: bool = False, *, correction=None):
-    """Variance over ``dim`` (all by default), unbiased unless told otherwise (torch.var)."""
+    """The variance of ``input`` over ``dim``.
+
+    Args:
+        input: the tensor.
+        dim: a dimension or tuple of dimensions; all of them when omitted.
+        unbiased: PyTorch's older spelling of ``correction`` (True is 1, False is 0).
+        keepdim: keep the reduced dimensions, with size 1.
+        correction: subtract this from the count in the denominator (1, Bessel's, by default).
+
+    >>> torch.var(torch.tensor([1.0, 2.0, 3.0, 4.0]))
+    tensor(1.6667)
+    """
     return _stat(_var, "var", input, dim, unbiased, keepdim, correction)
 
 
 def std(input: Tensor, dim=_UNSET, unbiased=None, keepdim: bool = False, *, correction=None):
-    """Standard deviation over ``dim``, unbiased by default (torch.std)."""
+    """The standard deviation of ``input`` over ``dim``.
+
+    Args:
+        input, dim, unbiased, keepdim, correction: as in ``var``.
+
+    >>> torch.std(torch.tensor([1.0, 2.0, 3.0, 4.0]), correction=0)
+    tensor(1.1180)
+    """
     return _stat(_std, "std", input, dim, unbiased, keepdim, correction)
 
 
 def var_mean(
     input: Tensor, dim=_UNSET, unbiased=None, keepdim: bool = False, *, correction=None
 ) -> tuple[Tensor, Tensor]:
-    """``(var, mean)`` from one node (torch.var_mean)."""
+    """``(var, mean)`` computed together (one node).
+
+    Args:
+        input, dim, unbiased, keepdim, correction: as in ``var``.
+
+    >>> torch.var_mean(torch.tensor([1.0, 2.0, 3.0, 4.0]))
+    (tensor(1.6667), tensor(2.5000))
+    """
     return _stat(_var_mean, "var_mean", input, dim, unbiased, keepdim, correction)
 
 
 def std_mean(
     input: Tensor, dim=_UNSET, unbiased=None, keepdim: bool = False, *, correction=None
 ) -> tuple[Tensor, Tensor]:
-    """``(std, mean)`` from one node (torch.std_mean)."""
+    """``(std, mean)`` computed together (one node).
+
+    Args:
+        input, dim, unbiased, keepdim, correction: as in ``var``.
+
+    >>> torch.std_mean(torch.tensor([[1.0, 3.0]]), dim=1)
+    (tensor([1.4142]), tensor([2.]))
+    """
     return _stat(_std_mean, "std_mean", input, dim, unbiased, keepdim, correction)
 
 
@@ -261,7 +293,19 @@ _vector_norm = Primitive(
 
 
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    """The ``ord``-norm of ``x`` as a vector, over ``dim`` or all elements (linalg.vector_norm)."""
+    """The ``ord``-norm of ``x`` as a vector (all elements, or over ``dim``).
+
+    Args:
+        x: the tensor.
+        ord: the p of the norm; ``inf`` and ``-inf`` for the largest and smallest absolute value.
+        dim: a dimension or tuple of dimensions; all of them when ``None``.
+        keepdim: keep the reduced dimensions, with size 1.
+        dtype: compute in this dtype.
+
+    >>> x = torch.tensor([3.0, -4.0])
+    >>> torch.linalg.vector_norm(x), torch.linalg.vector_norm(x, ord=1)
+    (tensor(5.), tensor(7.))
+    """
     if not x.dtype.is_floating_point and not x.dtype.is_complex:
         raise RuntimeError(
             "linalg.vector_norm: Expected a floating point or complex tensor as "
@@ -289,7 +333,19 @@ def matrix_norm(
     *,
     dtype=None,
 ) -> Tensor:
-    """Frobenius, 1, -1, inf and -inf matrix norms over the two ``dim`` (linalg.matrix_norm)."""
+    """The Frobenius (``"fro"``), 1, -1, inf or -inf norm of the matrices over the two
+    dimensions ``dim``.
+
+    Args:
+        A: a tensor with at least two dimensions.
+        ord: which norm.
+        dim: the two matrix dimensions.
+        keepdim: keep the reduced dimensions, with size 1.
+        dtype: compute in this dtype.
+
+    >>> torch.linalg.matrix_norm(torch.tensor([[3.0, 0.0], [0.0, 4.0]]))
+    tensor(5.)
+    """
     d0, d1 = (d % A.ndim for d in dim) if A.ndim >= 2 else (None, None)
     if d0 is None:
         raise RuntimeError(
@@ -318,7 +374,19 @@ def linalg_norm(
     *,
     dtype=None,
 ) -> Tensor:
-    """A vector or a matrix norm, depending on ``ord`` and ``dim`` (torch.linalg.norm)."""
+    """A vector or a matrix norm, depending on ``ord`` and ``dim`` (``torch.linalg.norm``).
+
+    Args:
+        A: the tensor.
+        ord: the norm's order (as in ``vector_norm`` or ``matrix_norm``); the 2-norm of the
+            flattened tensor (or Frobenius of a matrix) when ``None``.
+        dim: one dimension (a vector norm) or two (a matrix norm).
+        keepdim: keep the reduced dimensions, with size 1.
+        dtype: compute in this dtype.
+
+    >>> torch.linalg.norm(torch.tensor([3.0, 4.0]))
+    tensor(5.)
+    """
     if isinstance(dim, int):
         dim = (dim,)
     if ord is None:
@@ -338,7 +406,19 @@ def linalg_norm(
 
 
 def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
-    """The ``p``-norm over ``dim`` (all elements by default); ``'fro'`` is the 2-norm."""
+    """The ``p``-norm of ``input`` over ``dim`` (all elements by default); ``"fro"`` is the
+    2-norm. Prefer ``graphgrad.linalg.vector_norm`` / ``matrix_norm``.
+
+    Args:
+        input: the tensor.
+        p: the order: a number, or ``"fro"``.
+        dim: a dimension or tuple of dimensions.
+        keepdim: keep the reduced dimensions, with size 1.
+        dtype: compute in this dtype.
+
+    >>> torch.norm(torch.tensor([[3.0, 4.0]]), p=1, dim=1)
+    tensor([7.])
+    """
     if p == "nuc":
         return matrix_norm(input, "nuc", dim if dim is not None else (-2, -1), keepdim)
     if p == "fro" or p is None:

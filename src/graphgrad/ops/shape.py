@@ -108,7 +108,18 @@ def _viewable(a: np.ndarray, shape: tuple) -> bool:
 
 
 def view(input: Tensor, *shape) -> Tensor:
-    """The same data with another shape; never copies (torch.Tensor.view)."""
+    """The same data with another shape; never copies (raises when the layout does not allow it).
+
+    Args:
+        input: the tensor (``input.view(*shape)``).
+        shape: the new shape, as integers or one tuple; one entry may be -1 (inferred).
+
+    >>> torch.arange(6).view(2, 3)
+    tensor([[0, 1, 2],
+            [3, 4, 5]])
+    >>> torch.arange(6).view(-1, 2).shape
+    torch.Size([3, 2])
+    """
     if len(shape) == 1 and isinstance(shape[0], dtype):
         return input.to(shape[0])  # view(dtype) is not supported beyond same-size casts
     shape = infer_size(parse_size(shape), input._data.size)
@@ -121,7 +132,16 @@ def view(input: Tensor, *shape) -> Tensor:
 
 
 def reshape(input: Tensor, *shape) -> Tensor:
-    """A view when the layout allows, else a copy (torch.reshape)."""
+    """``input`` with another shape: a view when the layout allows, else a copy.
+
+    Args:
+        input: the tensor.
+        shape: the new shape, as integers or one tuple; one entry may be -1 (inferred).
+
+    >>> torch.reshape(torch.arange(4), (2, 2))
+    tensor([[0, 1],
+            [2, 3]])
+    """
     shape = infer_size(parse_size(shape, "reshape", "shape"), input._data.size)
     if _viewable(input._data, shape):
         return _view_of(_view, input, shape=shape, self_sym_sizes=input._data.shape)
@@ -129,15 +149,42 @@ def reshape(input: Tensor, *shape) -> Tensor:
 
 
 def view_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input.view(other.shape)``.
+
+    Args:
+        input: the tensor.
+        other: the tensor whose shape the result takes.
+
+    >>> torch.arange(4).view_as(torch.zeros(2, 2)).shape
+    torch.Size([2, 2])
+    """
     return view(input, other.shape)
 
 
 def reshape_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input.reshape(other.shape)``.
+
+    Args:
+        input: the tensor.
+        other: the tensor whose shape the result takes.
+
+    >>> torch.arange(4).reshape_as(torch.zeros(2, 2)).shape
+    torch.Size([2, 2])
+    """
     return reshape(input, other.shape)
 
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    """Merge dims ``start_dim..end_dim`` into one (a view when contiguous) (torch.flatten)."""
+    """Merge dimensions ``start_dim`` to ``end_dim`` into one (a view when contiguous).
+
+    Args:
+        input: the tensor.
+        start_dim: the first dimension merged.
+        end_dim: the last dimension merged (included).
+
+    >>> torch.flatten(torch.zeros(2, 3, 4), start_dim=1).shape
+    torch.Size([2, 12])
+    """
     if input.ndim == 0:
         return reshape(input, 1)
     start, end = _wrap_dim(start_dim, input.ndim), _wrap_dim(end_dim, input.ndim)
@@ -151,12 +198,28 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 
 def ravel(input: Tensor) -> Tensor:
-    """The elements as a 1-D tensor, copying only when not contiguous (torch.ravel)."""
+    """The elements of ``input`` as a 1-D tensor, copying only when not contiguous.
+
+    Args:
+        input: the tensor.
+
+    >>> torch.ravel(torch.tensor([[1, 2], [3, 4]]))
+    tensor([1, 2, 3, 4])
+    """
     return view(contiguous(input), -1)
 
 
 def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
-    """Split dim ``dim`` into ``sizes`` (one may be -1) (torch.unflatten)."""
+    """Split dimension ``dim`` of ``input`` into ``sizes``.
+
+    Args:
+        input: the tensor.
+        dim: the dimension to split.
+        sizes: the new dimensions' sizes; their product is ``input.size(dim)``, one may be -1.
+
+    >>> torch.unflatten(torch.zeros(2, 6), 1, (3, -1)).shape
+    torch.Size([2, 3, 2])
+    """
     sizes = tuple(int(s) for s in sizes)
     if not sizes:
         raise RuntimeError("unflatten: sizes must be non-empty")
@@ -188,12 +251,28 @@ _clone = Primitive(
 
 
 def clone(input: Tensor, *, memory_format=None) -> Tensor:
-    """A copy that stays in the graph (torch.clone)."""
+    """A copy of ``input`` that stays in the graph (gradients flow back through it).
+
+    Args:
+        input: the tensor.
+        memory_format: accepted for compatibility (copies are contiguous).
+
+    >>> torch.clone(torch.tensor([1.0, 2.0], requires_grad=True))
+    tensor([1., 2.], grad_fn=<CloneBackward0>)
+    """
     return apply(_clone, input)
 
 
 def contiguous(input: Tensor, memory_format=None) -> Tensor:
-    """``input`` itself when C-contiguous, else a contiguous copy (CloneBackward0)."""
+    """``input`` itself when its elements are in row-major order, else a contiguous copy.
+
+    Args:
+        input: the tensor (``input.contiguous()``).
+        memory_format: accepted for compatibility.
+
+    >>> torch.zeros(2, 3).t().contiguous().is_contiguous()
+    True
+    """
     if input._data.flags.c_contiguous:
         return input
     return apply(_clone, input, order="C")
@@ -256,16 +335,45 @@ def _expand_target(input: Tensor, shape: tuple) -> tuple:
 
 
 def expand(input: Tensor, *sizes) -> Tensor:
-    """Broadcast size-1 dims to ``sizes`` without copying; -1 keeps a dim (Tensor.expand)."""
+    """A view repeating size-1 dimensions to ``sizes`` without copying.
+
+    Args:
+        input: the tensor (``input.expand(*sizes)``).
+        sizes: the new shape; -1 keeps a dimension's size, and new leading dimensions may be added.
+
+    >>> torch.tensor([[1], [2]]).expand(2, 3)
+    tensor([[1, 1, 1],
+            [2, 2, 2]])
+    """
     target = _expand_target(input, parse_size(sizes, "expand"))
     return _view_of(_expand, input, shape=target, self_sym_sizes=input._data.shape)
 
 
 def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input.expand(other.shape)``.
+
+    Args:
+        input: the tensor.
+        other: the tensor whose shape the result takes.
+
+    >>> torch.tensor([1, 2]).expand_as(torch.zeros(2, 2))
+    tensor([[1, 2],
+            [1, 2]])
+    """
     return expand(input, other.shape)
 
 
 def broadcast_to(input: Tensor, size) -> Tensor:
+    """``input`` broadcast to ``size`` (a view, as ``expand``).
+
+    Args:
+        input: the tensor.
+        size: the shape to broadcast to.
+
+    >>> torch.broadcast_to(torch.tensor([1, 2]), (2, 2))
+    tensor([[1, 2],
+            [1, 2]])
+    """
     return expand(input, tuple(size))
 
 
@@ -284,7 +392,17 @@ _unsqueeze = Primitive(
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
-    """Insert a size-1 dim at ``dim`` (torch.unsqueeze)."""
+    """A view with a new size-1 dimension at position ``dim``.
+
+    Args:
+        input: the tensor.
+        dim: where the new dimension goes (negative counts from the end of the result).
+
+    >>> torch.unsqueeze(torch.tensor([1, 2]), 0)
+    tensor([[1, 2]])
+    >>> torch.unsqueeze(torch.tensor([1, 2]), -1).shape
+    torch.Size([2, 1])
+    """
     return _view_of(_unsqueeze, input, dim=dim, axis=_wrap_dim(dim, input.ndim + 1))
 
 
@@ -323,7 +441,17 @@ _squeeze2 = Primitive(
 
 
 def squeeze(input: Tensor, dim=None) -> Tensor:
-    """Drop size-1 dims (all of them, or those in ``dim`` that have size 1) (torch.squeeze)."""
+    """A view without size-1 dimensions: all of them, or those in ``dim`` that have size 1.
+
+    Args:
+        input: the tensor.
+        dim: a dimension or tuple of dimensions; every dimension when ``None``.
+
+    >>> torch.squeeze(torch.zeros(1, 2, 1)).shape
+    torch.Size([2])
+    >>> torch.squeeze(torch.zeros(1, 2, 1), 0).shape
+    torch.Size([2, 1])
+    """
     sizes = input._data.shape
     if dim is None:
         return _view_of(_squeeze0, input, self_sym_sizes=sizes)

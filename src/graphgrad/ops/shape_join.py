@@ -115,7 +115,17 @@ def _tensor_list(fn: str, tensors) -> None:
 
 
 def cat(tensors, dim: int = 0) -> Tensor:
-    """Join tensors along an existing dim (torch.cat); CatBackward0 has one edge per tensor."""
+    """Join ``tensors`` along an existing dimension ``dim`` (``concat``, ``concatenate``);
+    CatBackward0 has one edge per tensor.
+
+    Args:
+        tensors: a sequence of tensors of the same shape except in ``dim``.
+        dim: the dimension to join along.
+
+    >>> torch.cat([torch.zeros(1, 2), torch.ones(1, 2)])
+    tensor([[0., 0.],
+            [1., 1.]])
+    """
     _tensor_list("cat", tensors)
     tensors = list(tensors)
     if not tensors:
@@ -140,7 +150,16 @@ _stack = Primitive(
 
 
 def stack(tensors, dim: int = 0) -> Tensor:
-    """Join equally shaped tensors along a new dim (torch.stack)."""
+    """Join ``tensors`` along a new dimension ``dim``.
+
+    Args:
+        tensors: a sequence of tensors of the same shape.
+        dim: where the new dimension goes.
+
+    >>> torch.stack([torch.tensor([1, 2]), torch.tensor([3, 4])], dim=1)
+    tensor([[1, 3],
+            [2, 4]])
+    """
     _tensor_list("stack", tensors)
     tensors = list(tensors)
     if not tensors:
@@ -156,24 +175,55 @@ def stack(tensors, dim: int = 0) -> Tensor:
 
 
 def atleast_1d(input: Tensor) -> Tensor:
+    """``input`` with at least one dimension (a 0-d tensor becomes shape ``(1,)``).
+
+    Args:
+        input: the tensor.
+
+    >>> torch.atleast_1d(torch.tensor(1.0))
+    tensor([1.])
+    """
     return reshape(input, 1) if input.ndim == 0 else input
 
 
 def atleast_2d(input: Tensor) -> Tensor:
+    """``input`` with at least two dimensions (1-d becomes a row).
+
+    Args:
+        input: the tensor.
+
+    >>> torch.atleast_2d(torch.tensor([1.0, 2.0]))
+    tensor([[1., 2.]])
+    """
     if input.ndim == 0:
         return reshape(input, 1, 1)
     return unsqueeze(input, 0) if input.ndim == 1 else input
 
 
 def hstack(tensors) -> Tensor:
-    """Concatenate along dim 1 (dim 0 for 1-D tensors) (torch.hstack)."""
+    """Join ``tensors`` along dimension 1 (dimension 0 for 1-D tensors).
+
+    Args:
+        tensors: a sequence of tensors.
+
+    >>> torch.hstack([torch.tensor([1, 2]), torch.tensor([3])])
+    tensor([1, 2, 3])
+    """
     _tensor_list("hstack", tensors)
     tensors = [atleast_1d(t) for t in tensors]
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 def vstack(tensors) -> Tensor:
-    """Concatenate along dim 0, after making 1-D tensors rows (torch.vstack)."""
+    """Join ``tensors`` along dimension 0, 1-D tensors as rows (``row_stack``).
+
+    Args:
+        tensors: a sequence of tensors.
+
+    >>> torch.vstack([torch.tensor([1, 2]), torch.tensor([3, 4])])
+    tensor([[1, 2],
+            [3, 4]])
+    """
     _tensor_list("vstack", tensors)
     return cat([atleast_2d(t) for t in tensors], 0)
 
@@ -225,7 +275,20 @@ _split_with_sizes = Primitive(
 
 
 def split(input: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
-    """Pieces of ``split_size`` (the last may be smaller) or of the given sizes (torch.split)."""
+    """Split ``input`` into views along ``dim``: pieces of one size (the last may be
+    smaller), or of the sizes listed.
+
+    Args:
+        input: the tensor.
+        split_size_or_sections: the size of each piece, or a list of sizes summing to the
+            dimension's length.
+        dim: the dimension to split.
+
+    >>> torch.split(torch.arange(5), 2)
+    (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    >>> torch.split(torch.arange(5), [1, 4])
+    (tensor([0]), tensor([1, 2, 3, 4]))
+    """
     if input.ndim == 0:
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     axis = _wrap_dim(dim, input.ndim)
@@ -267,7 +330,17 @@ def split(input: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
-    """At most ``chunks`` pieces of equal size (the last may be smaller) (torch.chunk)."""
+    """Split ``input`` into at most ``chunks`` views of equal size along ``dim`` (the last may be
+    smaller).
+
+    Args:
+        input: the tensor.
+        chunks: how many pieces.
+        dim: the dimension to split.
+
+    >>> torch.chunk(torch.arange(5), 2)
+    (tensor([0, 1, 2]), tensor([3, 4]))
+    """
     if input.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
@@ -305,13 +378,31 @@ def _fill_missing(grads: list, s: dict) -> list:
 
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
-    """The slices along ``dim``, as views sharing one UnbindBackward0 (torch.unbind)."""
+    """The slices of ``input`` along ``dim``, as a tuple of views without that dimension.
+
+    Args:
+        input: the tensor.
+        dim: the dimension to remove.
+
+    >>> torch.unbind(torch.tensor([[1, 2], [3, 4]]))
+    (tensor([1, 2]), tensor([3, 4]))
+    """
     axis = _wrap_dim(dim, input.ndim)
     return _multi_view(_unbind, input, dim=dim, axis=axis, self_sym_sizes=input._data.shape)
 
 
 def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
-    """``length`` elements from ``start`` along ``dim``; a view (SliceBackward0)."""
+    """The view of ``input`` with ``length`` positions of ``dim`` from ``start``.
+
+    Args:
+        input: the tensor.
+        dim: the dimension to narrow.
+        start: the first position (an int or a 0-d tensor).
+        length: how many positions.
+
+    >>> torch.narrow(torch.arange(6), 0, 2, 3)
+    tensor([2, 3, 4])
+    """
     axis = _wrap_dim(dim, input.ndim)
     n = input._data.shape[axis]
     start = int(start)

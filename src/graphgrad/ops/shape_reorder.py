@@ -38,7 +38,16 @@ _repeat = Primitive(
 
 
 def repeat(input: Tensor, *sizes) -> Tensor:
-    """Tile the tensor ``sizes[i]`` times along each dim (Tensor.repeat)."""
+    """``input`` tiled ``sizes`` times along each dimension (new leading dimensions allowed).
+
+    Args:
+        input: the tensor (``input.repeat(*sizes)``).
+        sizes: the number of copies per dimension, as integers or one tuple.
+
+    >>> torch.tensor([1, 2]).repeat(2, 2)
+    tensor([[1, 2, 1, 2],
+            [1, 2, 1, 2]])
+    """
     reps = parse_size(sizes, "repeat", "repeats")
     if len(reps) < input.ndim:
         raise RuntimeError(
@@ -68,7 +77,16 @@ _flip = Primitive(
 
 
 def flip(input: Tensor, *dims) -> Tensor:
-    """Reverse the order of elements along ``dims`` (a copy, as in PyTorch) (torch.flip)."""
+    """``input`` with the order of elements reversed along ``dims`` (a copy).
+
+    Args:
+        input: the tensor.
+        dims: the dimensions to reverse, as integers or one tuple.
+
+    >>> torch.flip(torch.tensor([[1, 2], [3, 4]]), (0,))
+    tensor([[3, 4],
+            [1, 2]])
+    """
     if not dims:
         raise TypeError('flip() missing 1 required positional arguments: "dims"')
     dims = parse_size(dims, "flip", "dims")
@@ -80,12 +98,30 @@ def flip(input: Tensor, *dims) -> Tensor:
 
 
 def fliplr(input: Tensor) -> Tensor:
+    """``input`` reversed left to right (along dimension 1).
+
+    Args:
+        input: a tensor with at least two dimensions.
+
+    >>> torch.fliplr(torch.tensor([[1, 2], [3, 4]]))
+    tensor([[2, 1],
+            [4, 3]])
+    """
     if input.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
     return flip(input, 1)
 
 
 def flipud(input: Tensor) -> Tensor:
+    """``input`` reversed upside down (along dimension 0).
+
+    Args:
+        input: a tensor with at least one dimension.
+
+    >>> torch.flipud(torch.tensor([[1, 2], [3, 4]]))
+    tensor([[3, 4],
+            [1, 2]])
+    """
     if input.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
     return flip(input, 0)
@@ -107,7 +143,17 @@ _roll = Primitive(
 
 
 def roll(input: Tensor, shifts, dims=None) -> Tensor:
-    """Shift elements cyclically along ``dims`` (the flattened tensor if None) (torch.roll)."""
+    """Shift the elements of ``input`` cyclically along ``dims`` (of the flattened tensor
+    when ``None``).
+
+    Args:
+        input: the tensor.
+        shifts: how far to shift (one per dimension in ``dims``).
+        dims: the dimensions to roll along.
+
+    >>> torch.roll(torch.tensor([1, 2, 3, 4]), 1)
+    tensor([4, 1, 2, 3])
+    """
     shifts = (int(shifts),) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
     dims = () if dims is None else (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
     if (dims and len(shifts) != len(dims)) or (not dims and len(shifts) != 1):
@@ -119,6 +165,21 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
 
 
 # -- triangles and diagonals ----------------------------------------------------------------------
+_TRIANGLE_DOC = """``input`` with the elements {side} the ``diagonal`` set to zero.
+
+Args:
+    input: a tensor with at least two dimensions (the last two are the matrix).
+    diagonal: 0 is the main diagonal, positive ones are above it, negative below.
+
+>>> torch.{name}(torch.ones(2, 3), diagonal=1)
+{shown}
+"""
+_TRIANGLE_SHOWN = {
+    "tril": "tensor([[1., 1., 0.],\n        [1., 1., 1.]])",
+    "triu": "tensor([[0., 1., 1.],\n        [0., 0., 1.]])",
+}
+
+
 def _triangle(name: str, node: str, fn):
     prim = Primitive(
         name,
@@ -136,7 +197,11 @@ def _triangle(name: str, node: str, fn):
         return apply(prim, input, diagonal=diagonal)
 
     op.__name__ = name
-    op.__doc__ = f"Zero the elements {'above' if name == 'tril' else 'below'} the ``diagonal``."
+    op.__doc__ = _TRIANGLE_DOC.format(
+        name=name,
+        side="above" if name == "tril" else "below",
+        shown=_TRIANGLE_SHOWN[name],
+    )
     return op
 
 
@@ -243,20 +308,54 @@ def _diagonal_params(input: Tensor, offset: int, dim1: int, dim2: int) -> dict:
 
 
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
-    """The diagonal of the ``dim1``/``dim2`` planes, as a last dim; a view (torch.diagonal)."""
+    """A view of the diagonal of the matrices over ``dim1`` and ``dim2``.
+
+    Args:
+        input: a tensor with at least two dimensions.
+        offset: which diagonal (positive above the main one, negative below).
+        dim1: the first matrix dimension.
+        dim2: the second matrix dimension.
+
+    >>> torch.diagonal(torch.tensor([[1, 2], [3, 4]]))
+    tensor([1, 4])
+    """
     out = apply(_diagonal, input, **_diagonal_params(input, offset, dim1, dim2))
     return track_view(out)
 
 
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
-    """Matrices (in the last two dims) with ``input``'s last dim on a diagonal."""
+    """Matrices whose ``offset`` diagonal (over ``dim1``, ``dim2``) holds the last dimension of
+    ``input``, zeros elsewhere.
+
+    Args:
+        input: the diagonals.
+        offset: which diagonal to fill.
+        dim1: the first matrix dimension of the result.
+        dim2: the second matrix dimension of the result.
+
+    >>> torch.diag_embed(torch.tensor([1, 2]))
+    tensor([[1, 0],
+            [0, 2]])
+    """
     if (dim1, dim2) != (-2, -1):
         raise NotImplementedError("diag_embed: only dim1=-2, dim2=-1 are supported")
     return apply(_diag_embed, input, offset=offset, dim1=dim1, dim2=dim2)
 
 
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
-    """A 1-D tensor's diagonal matrix, or a 2-D tensor's diagonal (a copy) (torch.diag)."""
+    """A 1-D ``input`` becomes a matrix with it on a diagonal; a 2-D ``input`` gives its
+    diagonal.
+
+    Args:
+        input: a 1-D or 2-D tensor.
+        diagonal: which diagonal (positive above the main one, negative below).
+
+    >>> torch.diag(torch.tensor([1, 2]))
+    tensor([[1, 0],
+            [0, 2]])
+    >>> torch.diag(torch.tensor([[1, 2], [3, 4]]))
+    tensor([1, 4])
+    """
     if input.ndim == 1:
         return diag_embed(input, diagonal)
     if input.ndim != 2:

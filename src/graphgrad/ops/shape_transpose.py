@@ -52,7 +52,16 @@ _permute = Primitive(
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
-    """Swap two dims; a view (torch.transpose)."""
+    """A view with dimensions ``dim0`` and ``dim1`` swapped (``swapaxes``, ``swapdims``).
+
+    Args:
+        input: the tensor.
+        dim0: one dimension.
+        dim1: the other.
+
+    >>> torch.transpose(torch.zeros(2, 3, 4), 0, 2).shape
+    torch.Size([4, 3, 2])
+    """
     _wrap_dim(dim0, input.ndim), _wrap_dim(dim1, input.ndim)
     return _view_of(_transpose, input, dim0=dim0, dim1=dim1)
 
@@ -61,14 +70,31 @@ swapaxes = swapdims = transpose
 
 
 def t(input: Tensor) -> Tensor:
-    """Transpose a matrix; 0-D and 1-D tensors come back as they are (torch.t)."""
+    """The transpose of a matrix, as a view; 0-D and 1-D tensors come back as they are.
+
+    Args:
+        input: a tensor with at most two dimensions.
+
+    >>> torch.t(torch.tensor([[1, 2, 3]]))
+    tensor([[1],
+            [2],
+            [3]])
+    """
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return _view_of(_t, input)
 
 
 def permute(input: Tensor, *dims) -> Tensor:
-    """Reorder the dims (torch.permute)."""
+    """A view with the dimensions reordered: dimension ``i`` of the result is ``dims[i]``.
+
+    Args:
+        input: the tensor.
+        dims: a permutation of the dimensions, as integers or one tuple.
+
+    >>> torch.permute(torch.zeros(2, 3, 4), (2, 0, 1)).shape
+    torch.Size([4, 2, 3])
+    """
     dims = parse_size(dims, "permute", "dims")
     if len(dims) != input.ndim:
         raise RuntimeError(
@@ -91,7 +117,17 @@ def _dim_list(dims, ndim: int, name: str) -> tuple:
 
 
 def movedim(input: Tensor, source, destination) -> Tensor:
-    """Move dims ``source`` to positions ``destination``, the others keeping their order."""
+    """A view with dimensions ``source`` moved to ``destination``, the others keeping their
+    order (``moveaxis``).
+
+    Args:
+        input: the tensor.
+        source: a dimension or tuple of dimensions.
+        destination: their new positions.
+
+    >>> torch.movedim(torch.zeros(2, 3, 4), 0, -1).shape
+    torch.Size([3, 4, 2])
+    """
     src = _dim_list(source, input.ndim, "source")
     dst = _dim_list(destination, input.ndim, "destination")
     if len(src) != len(dst):
@@ -118,7 +154,11 @@ _T_DEPRECATED = (
 
 
 def _T(self: Tensor) -> Tensor:
-    """``x.T``: the dims reversed (PermuteBackward0); deprecated unless 2-D."""
+    """``x.T``: the dimensions reversed (deprecated by PyTorch unless 2-D).
+
+    >>> torch.zeros(2, 3).T.shape
+    torch.Size([3, 2])
+    """
     if self.ndim == 0:
         warnings.warn(
             "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
@@ -144,12 +184,22 @@ def _matrix_transpose(self: Tensor, name: str, zero_d_tail: str) -> Tensor:
 
 
 def _mT(self: Tensor) -> Tensor:
-    """``x.mT``: the last two dims swapped (TransposeBackward0)."""
+    """``x.mT``: the last two dimensions swapped (a batch of matrices transposed).
+
+    >>> torch.zeros(5, 2, 3).mT.shape
+    torch.Size([5, 3, 2])
+    """
     return _matrix_transpose(self, "mT", "This function is the identity in these cases.")
 
 
 def _mH(self: Tensor) -> Tensor:
-    """``x.mH``: the conjugate transpose of the last two dims (real tensors: ``x.mT``)."""
+    """``x.mH`` (and ``x.adjoint()``): the conjugate transpose of the last two dimensions
+    (for real tensors, ``x.mT``).
+
+    >>> torch.tensor([[1, 2]]).mH
+    tensor([[1],
+            [2]])
+    """
     return _matrix_transpose(self, "mH", "Consider using x.conj().")
 
 

@@ -86,7 +86,17 @@ def _select_view(input: Tensor, axis: int, index: int, dim: int | None = None) -
 
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
-    """The slice at ``index`` along ``dim``, without that dim; a view (torch.select)."""
+    """The view of ``input`` at position ``index`` of ``dim``, without that dimension
+    (``x[:, 0]`` is ``x.select(1, 0)``).
+
+    Args:
+        input: the tensor.
+        dim: the dimension.
+        index: the position (negative counts from the end).
+
+    >>> torch.select(torch.tensor([[1, 2], [3, 4]]), 1, 0)
+    tensor([1, 3])
+    """
     axis = _wrap_dim(dim, input.ndim)
     n = input._data.shape[axis]
     if not -n <= index < n:
@@ -280,7 +290,18 @@ def _value_tensor(value, like: Tensor) -> Tensor:
 
 
 def index_put(input: Tensor, indices, values, accumulate: bool = False) -> Tensor:
-    """A copy of ``input`` with ``values`` written at ``indices`` (torch.index_put)."""
+    """A copy of ``input`` with ``values`` written at ``indices`` (what ``x[indices] = values``
+    does, out of place).
+
+    Args:
+        input: the tensor.
+        indices: a tuple of index tensors, one per leading dimension.
+        values: the values (broadcast).
+        accumulate: add into the entries instead of overwriting (repeated indices add up).
+
+    >>> torch.index_put(torch.zeros(3), (torch.tensor([0, 2]),), torch.tensor([5.0, 7.0]))
+    tensor([5., 0., 7.])
+    """
     indices = tuple(None if i is None else _as_index_tensor(i) for i in indices)
     return apply(
         _index_put,
@@ -292,6 +313,15 @@ def index_put(input: Tensor, indices, values, accumulate: bool = False) -> Tenso
 
 
 def index_put_(input: Tensor, indices, values, accumulate: bool = False) -> Tensor:
+    """``index_put`` in place; returns ``input``.
+
+    Args:
+        input, indices, values, accumulate: as in ``index_put``.
+
+    >>> x = torch.zeros(3)
+    >>> x.index_put_((torch.tensor([0, 0]),), torch.tensor([1.0, 2.0]), accumulate=True)
+    tensor([3., 0., 0.])
+    """
     check_inplace(input)
     return commit(input, index_put(input, indices, values, accumulate))
 

@@ -33,14 +33,19 @@ _asinh = _unary_trig("asinh", np.arcsinh, lambda g, s: g * (s["self"] * s["self"
 _acosh = _unary_trig("acosh", np.arccosh, lambda g, s: g * (s["self"] * s["self"] - 1).rsqrt())
 _atanh = _unary_trig("atanh", np.arctanh, lambda g, s: g / (1 - s["self"] * s["self"]))
 
-asin = _unary_fn(_asin, "Arcsine (torch.asin); NaN outside [-1, 1].")
-acos = _unary_fn(_acos, "Arccosine (torch.acos); NaN outside [-1, 1].")
-atan = _unary_fn(_atan, "Arctangent (torch.atan).")
-sinh = _unary_fn(_sinh, "Hyperbolic sine (torch.sinh).")
-cosh = _unary_fn(_cosh, "Hyperbolic cosine (torch.cosh).")
-asinh = _unary_fn(_asinh, "Inverse hyperbolic sine (torch.asinh).")
-acosh = _unary_fn(_acosh, "Inverse hyperbolic cosine (torch.acosh); NaN below 1.")
-atanh = _unary_fn(_atanh, "Inverse hyperbolic tangent (torch.atanh); NaN outside [-1, 1].")
+_EXAMPLE = "[0.5, 2.0]"
+asin = _unary_fn(_asin, "Arcsine; NaN outside [-1, 1].", _EXAMPLE, "tensor([0.5236,    nan])")
+acos = _unary_fn(_acos, "Arccosine; NaN outside [-1, 1].", _EXAMPLE, "tensor([1.0472,    nan])")
+atan = _unary_fn(_atan, "Arctangent.", _EXAMPLE, "tensor([0.4636, 1.1071])")
+sinh = _unary_fn(_sinh, "Hyperbolic sine.", _EXAMPLE, "tensor([0.5211, 3.6269])")
+cosh = _unary_fn(_cosh, "Hyperbolic cosine.", _EXAMPLE, "tensor([1.1276, 3.7622])")
+asinh = _unary_fn(_asinh, "Inverse hyperbolic sine.", _EXAMPLE, "tensor([0.4812, 1.4436])")
+acosh = _unary_fn(
+    _acosh, "Inverse hyperbolic cosine; NaN below 1.", _EXAMPLE, "tensor([   nan, 1.3170])"
+)
+atanh = _unary_fn(
+    _atanh, "Inverse hyperbolic tangent; NaN outside [-1, 1].", _EXAMPLE, "tensor([0.5493,    nan])"
+)
 arcsin, arccos, arctan = asin, acos, atan
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 

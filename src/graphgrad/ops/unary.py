@@ -255,17 +255,42 @@ _threshold_backward = Primitive(
 
 
 def tanh_backward(grad_output: Tensor, output: Tensor) -> Tensor:
-    """``grad_output * (1 - output**2)``: the gradient of tanh through its result."""
+    """``grad_output * (1 - output**2)``: the gradient of tanh through its result.
+
+    Args:
+        grad_output: the gradient flowing into ``tanh``'s result.
+        output: ``tanh``'s result.
+
+    >>> torch.tanh_backward(torch.tensor([1.0, 1.0]), torch.tensor([0.0, 0.5]))
+    tensor([1.0000, 0.7500])
+    """
     return apply(_tanh_backward, grad_output, output)
 
 
 def sigmoid_backward(grad_output: Tensor, output: Tensor) -> Tensor:
-    """``grad_output * (1 - output) * output``: the gradient of sigmoid through its result."""
+    """``grad_output * (1 - output) * output``: the gradient of sigmoid through its result.
+
+    Args:
+        grad_output: the gradient flowing into ``sigmoid``'s result.
+        output: ``sigmoid``'s result.
+
+    >>> torch.sigmoid_backward(torch.tensor([1.0, 1.0]), torch.tensor([0.5, 0.25]))
+    tensor([0.2500, 0.1875])
+    """
     return apply(_sigmoid_backward, grad_output, output)
 
 
 def threshold_backward(grad_output: Tensor, self: Tensor, threshold) -> Tensor:
-    """``grad_output`` where ``self > threshold``, else 0 (relu's gradient, ``self`` its result)."""
+    """``grad_output`` where ``self > threshold``, else 0 (relu's gradient, ``self`` its result).
+
+    Args:
+        grad_output: the gradient flowing into the result.
+        self: the tensor compared with ``threshold`` (relu's input or result).
+        threshold: the value at or below which the gradient is cut.
+
+    >>> torch.threshold_backward(torch.tensor([1.0, 2.0]), torch.tensor([0.0, 3.0]), 0.0)
+    tensor([0., 2.])
+    """
     return apply(_threshold_backward, grad_output, self, threshold=threshold)
 
 
@@ -374,7 +399,19 @@ _clamp_max_tensor = _clamp_tensor_primitive("clamp_max_tensor", "ClampMaxBackwar
 
 
 def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
-    """Limit values to ``[min, max]``; the boundaries count as inside for the gradient."""
+    """Limit each element of ``input`` to ``[min, max]`` (``clip`` is the same function).
+
+    The gradient passes where ``min <= input <= max`` (the boundaries count as inside) and is
+    0 elsewhere.
+
+    Args:
+        input: the tensor (also ``input.clamp(...)``).
+        min: the lower bound, a number or a tensor (broadcast); ``None`` for none.
+        max: the upper bound, a number or a tensor (broadcast); ``None`` for none.
+
+    >>> torch.clamp(torch.tensor([-2.0, 0.5, 3.0]), min=0.0, max=1.0)
+    tensor([0.0000, 0.5000, 1.0000])
+    """
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -391,52 +428,183 @@ clip = clamp
 def clamp_min(input: Tensor, min) -> Tensor:  # noqa: A002
     if isinstance(min, Tensor):
         return apply(_clamp_min_tensor, input, min, None)
+    """``clamp(input, min=min)``: see ``clamp``.
+
+    >>> torch.clamp_min(torch.tensor([-2.0, 0.5]), 0.0)
+    tensor([0.0000, 0.5000])
+    """
     return clamp(input, min=min)
 
 
 def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
     if isinstance(max, Tensor):
         return apply(_clamp_max_tensor, input, None, max)
+    """``clamp(input, max=max)``: see ``clamp``.
+
+    >>> torch.clamp_max(torch.tensor([-2.0, 0.5]), 0.0)
+    tensor([-2.,  0.])
+    """
     return clamp(input, max=max)
 
 
-def _unary_fn(prim: Primitive, doc: str):
+def _unary_fn(prim: Primitive, doc: str, values: str, shown: str):
+    """The public function of an elementwise primitive; its docstring is ``doc`` with the
+    example ``graphgrad.<name>(tensor(values))``, which prints ``shown``."""
+
     def fn(input: Tensor) -> Tensor:
         return apply(prim, input if input.__class__ is Tensor else as_operand(input))
 
     fn.__name__ = fn.__qualname__ = prim.name
-    fn.__doc__ = doc
+    fn.__doc__ = (
+        f"{doc}\n\nArgs:\n    input: the tensor (also ``input.{prim.name}()``).\n\n"
+        f">>> torch.{prim.name}(torch.tensor({values}))\n{shown}\n"
+    )
     return fn
 
 
-neg = _unary_fn(_neg, "Elementwise negation (torch.neg).")
+neg = _unary_fn(
+    _neg,
+    "Negate each element of ``input``.",
+    "[1.0, -2.0]",
+    "tensor([-1.,  2.])",
+)
 negative = neg
-abs = _unary_fn(_abs, "Absolute value; gradient 0 at 0 (torch.abs).")  # noqa: A001
+abs = _unary_fn(  # noqa: A001
+    _abs,
+    "Absolute value of each element of ``input``; its gradient is 0 at 0.",
+    "[-1.5, 2.0]",
+    "tensor([1.5000, 2.0000])",
+)
 absolute = abs
-reciprocal = _unary_fn(_reciprocal, "1 / input (torch.reciprocal).")
-exp = _unary_fn(_exp, "Elementwise e**x (torch.exp).")
-log = _unary_fn(_log, "Natural logarithm (torch.log).")
-log2 = _unary_fn(_log2, "Base-2 logarithm (torch.log2).")
-log10 = _unary_fn(_log10, "Base-10 logarithm (torch.log10).")
-log1p = _unary_fn(_log1p, "log(1 + input), accurate near 0 (torch.log1p).")
-expm1 = _unary_fn(_expm1, "exp(input) - 1, accurate near 0 (torch.expm1).")
-sqrt = _unary_fn(_sqrt, "Square root; gradient inf at 0 (torch.sqrt).")
-rsqrt = _unary_fn(_rsqrt, "1 / sqrt(input) (torch.rsqrt).")
-sin = _unary_fn(_sin, "Sine (torch.sin).")
-cos = _unary_fn(_cos, "Cosine (torch.cos).")
-tan = _unary_fn(_tan, "Tangent (torch.tan).")
-tanh = _unary_fn(_tanh, "Hyperbolic tangent (torch.tanh).")
-sigmoid = _unary_fn(_sigmoid, "Logistic function 1 / (1 + exp(-x)) (torch.sigmoid).")
-relu = _unary_fn(_relu, "max(x, 0); gradient 0 at 0 (torch.relu).")
-sign = _unary_fn(_sign, "Sign of each element; zero gradient (torch.sign).")
-floor = _unary_fn(_floor, "Round down; zero gradient (torch.floor).")
-ceil = _unary_fn(_ceil, "Round up; zero gradient (torch.ceil).")
-trunc = _unary_fn(_trunc, "Round toward zero; zero gradient (torch.trunc).")
+reciprocal = _unary_fn(
+    _reciprocal,
+    "``1 / input``, elementwise.",
+    "[2.0, 0.5]",
+    "tensor([0.5000, 2.0000])",
+)
+exp = _unary_fn(
+    _exp,
+    "``e ** input``, elementwise.",
+    "[0.0, 1.0]",
+    "tensor([1.0000, 2.7183])",
+)
+log = _unary_fn(
+    _log,
+    "Natural logarithm of each element of ``input``.",
+    "[1.0, 10.0]",
+    "tensor([0.0000, 2.3026])",
+)
+log2 = _unary_fn(
+    _log2,
+    "Base-2 logarithm of each element of ``input``.",
+    "[1.0, 8.0]",
+    "tensor([0., 3.])",
+)
+log10 = _unary_fn(
+    _log10,
+    "Base-10 logarithm of each element of ``input``.",
+    "[1.0, 1000.0]",
+    "tensor([0., 3.])",
+)
+log1p = _unary_fn(
+    _log1p,
+    "``log(1 + input)``, accurate for ``input`` near 0.",
+    "[0.0, 1e-8]",
+    "tensor([0.0000e+00, 1.0000e-08])",
+)
+expm1 = _unary_fn(
+    _expm1,
+    "``exp(input) - 1``, accurate for ``input`` near 0.",
+    "[0.0, 1e-8]",
+    "tensor([0.0000e+00, 1.0000e-08])",
+)
+sqrt = _unary_fn(
+    _sqrt,
+    "Square root of each element of ``input``; its gradient is inf at 0.",
+    "[4.0, 2.0]",
+    "tensor([2.0000, 1.4142])",
+)
+rsqrt = _unary_fn(
+    _rsqrt,
+    "``1 / sqrt(input)``, elementwise.",
+    "[4.0, 0.25]",
+    "tensor([0.5000, 2.0000])",
+)
+sin = _unary_fn(
+    _sin,
+    "Sine of each element of ``input`` (radians).",
+    "[0.0, 1.0]",
+    "tensor([0.0000, 0.8415])",
+)
+cos = _unary_fn(
+    _cos,
+    "Cosine of each element of ``input`` (radians).",
+    "[0.0, 1.0]",
+    "tensor([1.0000, 0.5403])",
+)
+tan = _unary_fn(
+    _tan,
+    "Tangent of each element of ``input`` (radians).",
+    "[0.0, 1.0]",
+    "tensor([0.0000, 1.5574])",
+)
+tanh = _unary_fn(
+    _tanh,
+    "Hyperbolic tangent of each element of ``input``.",
+    "[0.0, 1.0]",
+    "tensor([0.0000, 0.7616])",
+)
+sigmoid = _unary_fn(
+    _sigmoid,
+    "The logistic function ``1 / (1 + exp(-input))``, elementwise.",
+    "[0.0, 2.0]",
+    "tensor([0.5000, 0.8808])",
+)
+relu = _unary_fn(
+    _relu,
+    "``max(input, 0)``, elementwise; its gradient is 0 at 0.",
+    "[-1.0, 2.0]",
+    "tensor([0., 2.])",
+)
+sign = _unary_fn(
+    _sign,
+    "-1, 0 or 1: the sign of each element of ``input``; its gradient is 0.",
+    "[-3.0, 0.0, 2.0]",
+    "tensor([-1.,  0.,  1.])",
+)
+floor = _unary_fn(
+    _floor,
+    "Round each element of ``input`` down; the gradient is 0.",
+    "[-1.5, 1.5]",
+    "tensor([-2.,  1.])",
+)
+ceil = _unary_fn(
+    _ceil,
+    "Round each element of ``input`` up; the gradient is 0.",
+    "[-1.5, 1.5]",
+    "tensor([-1.,  2.])",
+)
+trunc = _unary_fn(
+    _trunc,
+    "Round each element of ``input`` toward zero; the gradient is 0.",
+    "[-1.5, 1.5]",
+    "tensor([-1.,  1.])",
+)
 fix = trunc
 
 
 def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001
-    """Round half to even, like PyTorch (torch.round)."""
+    """Round each element of ``input`` to the nearest integer, half to even (as PyTorch).
+
+    Args:
+        input: the tensor (also ``input.round()``).
+        decimals: round to this many decimal places instead (negative: to tens, hundreds...).
+
+    >>> torch.round(torch.tensor([0.5, 1.5, 2.567]))
+    tensor([0., 2., 3.])
+    >>> torch.round(torch.tensor([2.567]), decimals=2)
+    tensor([2.5700])
+    """
     if decimals:
         scale = 10.0**decimals
         return apply(_round, input * scale) / scale

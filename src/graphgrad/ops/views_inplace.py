@@ -181,15 +181,33 @@ def _user_geometry(input: Tensor, size, stride, storage_offset) -> dict:
 
 
 def as_strided(input: Tensor, size, stride, storage_offset=None) -> Tensor:
-    """Elements of ``input`` (read in C order) at ``offset + sum(i * stride)`` (torch.as_strided).
+    """A view of ``input``'s storage with the given ``size`` and ``stride`` (in elements).
 
-    Unlike PyTorch the result is a copy, and a view's geometry is relative to the view itself.
+    Args:
+        input: the tensor.
+        size: the view's shape.
+        stride: the step in storage per dimension.
+        storage_offset: where the view starts in storage (``input``'s own offset when ``None``).
+
+    >>> torch.as_strided(torch.arange(6), (2, 2), (1, 2))
+    tensor([[0, 2],
+            [1, 3]])
     """
     return apply(_as_strided, input, **_user_geometry(input, size, stride, storage_offset))
 
 
 def as_strided_scatter(input: Tensor, src: Tensor, size, stride, storage_offset=None) -> Tensor:
-    """A copy of ``input`` with the strided positions replaced by ``src``."""
+    """A copy of ``input`` with ``src`` written into the strided view that ``as_strided``
+    with these arguments would give.
+
+    Args:
+        input: the tensor.
+        src: the values, of shape ``size``.
+        size, stride, storage_offset: as in ``as_strided``.
+
+    >>> torch.as_strided_scatter(torch.zeros(4), torch.ones(2), (2,), (2,))
+    tensor([1., 0., 1., 0.])
+    """
     geometry = _user_geometry(input, size, stride, storage_offset)
     if tuple(src.shape) != geometry["size"]:
         raise RuntimeError(

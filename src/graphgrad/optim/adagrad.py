@@ -19,6 +19,26 @@ from .optimizer import Optimizer, check_nonnegative, new_step, param_grad, state
 
 
 class Adagrad(Optimizer):
+    """Adagrad: each element's step is scaled by the root of its summed squared gradients.
+
+    Args:
+        params, maximize: as in ``SGD``.
+        lr: the learning rate.
+        lr_decay: the learning rate decays as ``lr / (1 + (step - 1) * lr_decay)``.
+        weight_decay: L2 penalty added to the gradient.
+        initial_accumulator_value: the starting value of the sums of squares.
+        eps: added to the denominator for numerical stability.
+        foreach, fused, differentiable, capturable: accepted for compatibility (graphgrad has one
+            implementation, bit-identical to PyTorch's default one).
+
+    >>> w = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> opt = torch.optim.Adagrad([w], lr=0.1)
+    >>> (w ** 2).sum().backward()
+    >>> opt.step()
+    >>> w
+    tensor([0.9000, 1.9000], requires_grad=True)
+    """
+
     def __init__(
         self,
         params,

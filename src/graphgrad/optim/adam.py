@@ -20,6 +20,28 @@ from .optimizer import Optimizer, check_nonnegative, param_grad, state_array, st
 
 
 class Adam(Optimizer):
+    """Adam: steps scaled by running estimates of the gradient's first and second moments.
+
+    Args:
+        params, maximize: as in ``SGD``.
+        lr: the learning rate.
+        betas: the decay rates of the running averages of the gradient and its square.
+        eps: added to the denominator for numerical stability.
+        weight_decay: L2 penalty added to the gradient (decoupled with
+            ``decoupled_weight_decay=True``, which is ``AdamW``).
+        amsgrad: use the maximum of past squared-gradient averages (AMSGrad).
+        decoupled_weight_decay: shrink the weights directly instead of adding to the gradient.
+        foreach, fused, differentiable, capturable: accepted for compatibility (graphgrad has one
+            implementation, bit-identical to PyTorch's default one).
+
+    >>> w = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> opt = torch.optim.Adam([w], lr=0.1)
+    >>> (w ** 2).sum().backward()
+    >>> opt.step()
+    >>> w
+    tensor([0.9000, 1.9000], requires_grad=True)
+    """
+
     _decoupled_default = False
 
     def __init__(
@@ -88,7 +110,22 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay (default ``weight_decay=0.01``)."""
+    """Adam with decoupled weight decay (default ``weight_decay=0.01``): the weights shrink by
+    ``lr * weight_decay`` each step, apart from the gradient's moments.
+
+    Args:
+        params, lr, betas, eps, amsgrad, maximize: as in ``Adam``.
+        weight_decay: the decoupled decay rate.
+        foreach, fused, differentiable, capturable: accepted for compatibility (graphgrad has one
+            implementation, bit-identical to PyTorch's default one).
+
+    >>> w = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> opt = torch.optim.AdamW([w], lr=0.1)
+    >>> (w ** 2).sum().backward()
+    >>> opt.step()
+    >>> w
+    tensor([0.8990, 1.8980], requires_grad=True)
+    """
 
     _decoupled_default = True
 

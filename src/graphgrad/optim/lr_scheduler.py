@@ -22,7 +22,23 @@ from .optimizer import Optimizer
 
 
 class LRScheduler:
-    """Base: ``step()`` advances ``last_epoch`` and writes ``get_lr()`` into the groups."""
+    """Base of the schedulers: each ``step()`` advances ``last_epoch`` and writes
+    ``get_lr()`` into the optimizer's groups. Call it after ``optimizer.step()``.
+
+    Args:
+        optimizer: the optimizer whose learning rates it sets.
+        last_epoch: the index of the last epoch when resuming (-1 starts afresh).
+
+    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    >>> scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=2)
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     opt.step()
+    ...     scheduler.step()
+    ...     lrs.append(round(scheduler.get_last_lr()[0], 4))
+    >>> lrs
+    [1.0, 0.1, 0.1, 0.01]
+    """
 
     _is_initial = False
 
@@ -48,12 +64,40 @@ class LRScheduler:
         self._is_initial = False
 
     def get_lr(self) -> list[float]:  # pragma: no cover - abstract
+        """The learning rates for the current ``last_epoch``, one per group (what ``step``
+        writes); subclasses define it.
+
+        >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+        >>> torch.optim.lr_scheduler.StepLR(opt, step_size=2).get_lr()
+        [1.0]
+        """
         raise NotImplementedError
 
     def get_last_lr(self) -> list[float]:
+        """The learning rates the last ``step`` set, one per group.
+
+        >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+        >>> torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5).get_last_lr()
+        [1.0]
+        """
         return self._last_lr
 
     def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch and set the groups' learning rates.
+
+        Args:
+            epoch: jump to this epoch instead (deprecated in PyTorch; uses the closed form).
+
+        >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+        >>> scheduler = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     opt.step()
+        ...     scheduler.step()
+        ...     lrs.append(round(scheduler.get_last_lr()[0], 4))
+        >>> lrs
+        [0.5, 0.25, 0.125, 0.0625]
+        """
         self._step_count += 1
         if epoch is None:
             self.last_epoch += 1
@@ -70,9 +114,24 @@ class LRScheduler:
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
 
     def state_dict(self) -> dict:
+        """The scheduler's state (everything but the optimizer), for ``load_state_dict``.
+
+        >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+        >>> torch.optim.lr_scheduler.StepLR(opt, step_size=2).state_dict()["last_epoch"]
+        0
+        """
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict: dict) -> None:
+        """Restore the state ``state_dict`` returned.
+
+        Args:
+            state_dict: the saved state.
+
+        >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+        >>> scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=2)
+        >>> scheduler.load_state_dict(scheduler.state_dict())
+        """
         self.__dict__.update(state_dict)
 
     def _group_lrs(self) -> list[float]:
@@ -80,7 +139,22 @@ class LRScheduler:
 
 
 class LambdaLR(LRScheduler):
-    """``lr = base_lr * lr_lambda(epoch)``."""
+    """``lr = base_lr * lr_lambda(epoch)``.
+
+    Args:
+        optimizer, last_epoch: as in ``LRScheduler``.
+        lr_lambda: a function of the epoch, or a list of them (one per group).
+
+    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    >>> scheduler = torch.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5 ** epoch)
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     opt.step()
+    ...     scheduler.step()
+    ...     lrs.append(round(scheduler.get_last_lr()[0], 4))
+    >>> lrs
+    [0.5, 0.25, 0.125, 0.0625]
+    """
 
     def __init__(self, optimizer: Optimizer, lr_lambda, last_epoch: int = -1) -> None:
         if isinstance(lr_lambda, (list, tuple)):
@@ -117,7 +191,23 @@ class LambdaLR(LRScheduler):
 
 
 class StepLR(LRScheduler):
-    """Multiply the lr by ``gamma`` every ``step_size`` epochs."""
+    """Multiply the learning rate by ``gamma`` every ``step_size`` epochs.
+
+    Args:
+        optimizer, last_epoch: as in ``LRScheduler``.
+        step_size: the period, in epochs.
+        gamma: the factor.
+
+    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    >>> scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.1)
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     opt.step()
+    ...     scheduler.step()
+    ...     lrs.append(round(scheduler.get_last_lr()[0], 4))
+    >>> lrs
+    [1.0, 0.1, 0.1, 0.01]
+    """
 
     def __init__(
         self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
@@ -135,7 +225,23 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """Multiply the lr by ``gamma`` at each milestone epoch."""
+    """Multiply the learning rate by ``gamma`` at each epoch in ``milestones``.
+
+    Args:
+        optimizer, last_epoch: as in ``LRScheduler``.
+        milestones: the epochs (increasing).
+        gamma: the factor.
+
+    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    >>> scheduler = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.1)
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     opt.step()
+    ...     scheduler.step()
+    ...     lrs.append(round(scheduler.get_last_lr()[0], 4))
+    >>> lrs
+    [0.1, 0.1, 0.01, 0.01]
+    """
 
     def __init__(
         self, optimizer: Optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1
@@ -155,7 +261,22 @@ class MultiStepLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the lr by ``gamma`` every epoch."""
+    """Multiply the learning rate by ``gamma`` every epoch.
+
+    Args:
+        optimizer, last_epoch: as in ``LRScheduler``.
+        gamma: the factor.
+
+    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    >>> scheduler = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     opt.step()
+    ...     scheduler.step()
+    ...     lrs.append(round(scheduler.get_last_lr()[0], 4))
+    >>> lrs
+    [0.5, 0.25, 0.125, 0.0625]
+    """
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
@@ -171,7 +292,24 @@ class ExponentialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """Cosine from ``base_lr`` down to ``eta_min`` over ``T_max`` epochs (recursive form)."""
+    """Follow a cosine from ``base_lr`` down to ``eta_min`` over ``T_max`` epochs
+    (PyTorch's recursive form).
+
+    Args:
+        optimizer, last_epoch: as in ``LRScheduler``.
+        T_max: the number of epochs of the half cosine.
+        eta_min: the lowest learning rate.
+
+    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    >>> scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     opt.step()
+    ...     scheduler.step()
+    ...     lrs.append(round(scheduler.get_last_lr()[0], 4))
+    >>> lrs
+    [0.8536, 0.5, 0.1464, 0.0]
+    """
 
     def __init__(
         self,

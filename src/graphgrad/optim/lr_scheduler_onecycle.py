@@ -17,7 +17,36 @@ from .optimizer import Optimizer
 
 
 class OneCycleLR(_base.LRScheduler):
-    """Warm up to ``max_lr`` then anneal to ``max_lr / (div_factor * final_div_factor)``."""
+    """The one-cycle policy: warm up from ``max_lr / div_factor`` to ``max_lr``, then anneal
+    to ``max_lr / (div_factor * final_div_factor)``, stepping once per batch; momentum (or
+    Adam's beta1) cycles the other way.
+
+    Args:
+        optimizer, last_epoch: as in ``LRScheduler``.
+        max_lr: the peak learning rate (or one per group).
+        total_steps: the number of steps in the cycle; or give ``epochs`` and
+            ``steps_per_epoch``.
+        epochs: the number of epochs (with ``steps_per_epoch``).
+        steps_per_epoch: the number of steps per epoch.
+        pct_start: the fraction of the cycle spent warming up.
+        anneal_strategy: ``"cos"`` or ``"linear"``.
+        cycle_momentum: cycle the momentum between ``base_momentum`` and ``max_momentum``.
+        base_momentum: the lowest momentum (at the peak learning rate).
+        max_momentum: the highest momentum.
+        div_factor: ``max_lr / div_factor`` is the starting learning rate.
+        final_div_factor: the final learning rate is the starting one over this.
+        three_phase: anneal back to the starting rate before the final decay.
+
+    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0, momentum=0.9)
+    >>> scheduler = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=5)
+    >>> lrs = []
+    >>> for step in range(4):
+    ...     opt.step()
+    ...     scheduler.step()
+    ...     lrs.append(round(scheduler.get_last_lr()[0], 4))
+    >>> lrs
+    [0.9505, 0.6113, 0.1883, 0.0]
+    """
 
     def __init__(
         self,
@@ -166,7 +195,29 @@ class OneCycleLR(_base.LRScheduler):
 
 
 class ReduceLROnPlateau(_base.LRScheduler):
-    """Cut the lr by ``factor`` when a metric stops improving for ``patience`` epochs."""
+    """Multiply the learning rate by ``factor`` when a metric has not improved for
+    ``patience`` epochs; ``step(metric)`` takes the metric.
+
+    Args:
+        optimizer: as in ``LRScheduler``.
+        mode: ``"min"`` when lower is better, ``"max"`` when higher is.
+        factor: the factor (below 1).
+        patience: how many epochs without improvement to wait.
+        threshold: how much better counts as an improvement.
+        threshold_mode: ``"rel"`` (relative to the best) or ``"abs"``.
+        cooldown: epochs to wait after a reduction before counting again.
+        min_lr: the lowest learning rate (or one per group).
+        eps: a reduction smaller than this is skipped.
+
+    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    >>> scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=1)
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     scheduler.step(1.0)  # a validation loss that never improves
+    ...     lrs.append(scheduler.get_last_lr()[0])
+    >>> lrs
+    [1.0, 1.0, 0.1, 0.1]
+    """
 
     def __init__(
         self,
@@ -206,6 +257,16 @@ class ReduceLROnPlateau(_base.LRScheduler):
         self.num_bad_epochs = 0
 
     def step(self, metrics: SupportsFloat, epoch: int | None = None) -> None:  # type: ignore[override]
+        """Record ``metrics`` for this epoch and reduce the learning rate if it has not
+        improved for ``patience`` epochs.
+
+        Args:
+            metrics: the monitored value (a number or one-element tensor).
+            epoch: set the epoch number instead of counting.
+
+        >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+        >>> torch.optim.lr_scheduler.ReduceLROnPlateau(opt).step(0.5)
+        """
         current = float(metrics)
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         if self._is_better(current, self.best):
@@ -232,6 +293,12 @@ class ReduceLROnPlateau(_base.LRScheduler):
 
     @property
     def in_cooldown(self) -> bool:
+        """Whether the scheduler is waiting out its cooldown after a reduction.
+
+        >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+        >>> torch.optim.lr_scheduler.ReduceLROnPlateau(opt, cooldown=2).in_cooldown
+        False
+        """
         return self.cooldown_counter > 0
 
     def _is_better(self, a: float, best: float) -> bool:

@@ -49,7 +49,18 @@ def _typename(obj) -> str:
 
 
 class Optimizer:
-    """Base class: subclasses implement ``step`` from ``param_groups`` and ``state``."""
+    """Base class of the optimizers: holds ``param_groups`` and per-parameter ``state``;
+    subclasses implement the update.
+
+    Args:
+        params: the tensors to optimise, or dicts defining parameter groups.
+        defaults: the default options (``lr``...) of every group that does not set them.
+
+    >>> w = torch.tensor([1.0], requires_grad=True)
+    >>> opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+    >>> isinstance(opt, torch.optim.Optimizer), opt.param_groups[0]["lr"]
+    (True, 0.1)
+    """
 
     def __init__(self, params, defaults: dict) -> None:
         self.defaults = defaults
@@ -69,7 +80,17 @@ class Optimizer:
             self.add_param_group(group)
 
     def add_param_group(self, param_group: dict) -> None:
-        """Add a group (a dict with ``params`` and optional overrides of the defaults)."""
+        """Add a group of parameters with its own options.
+
+        Args:
+            param_group: a dict with ``"params"`` and any options that override the defaults.
+
+        >>> w = torch.tensor([1.0], requires_grad=True)
+        >>> opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> opt.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 0.01})
+        >>> [group["lr"] for group in opt.param_groups]
+        [0.1, 0.01]
+        """
         if not isinstance(param_group, dict):
             raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
         params = param_group["params"]
@@ -103,11 +124,39 @@ class Optimizer:
         self.param_groups.append(group)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset gradients: to None (the default, as PyTorch 2), or to zeros in place."""
+        """Reset the gradients of every parameter.
+
+        Args:
+            set_to_none: set ``.grad`` to ``None`` (the default) instead of zeroing it in place.
+
+        >>> w = torch.tensor([1.0], requires_grad=True)
+        >>> opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> (3 * w).sum().backward()
+        >>> opt.zero_grad()
+        >>> w.grad is None
+        True
+        """
         reset_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure: Callable | None = None):
-        """One update of every parameter that has a gradient; returns ``closure()``'s loss."""
+        """One update of every parameter that has a gradient.
+
+        Args:
+            closure: a function that re-evaluates the model (zeroing the gradients and running
+                backward) and returns the loss; ``step`` returns its result.
+
+        >>> w = torch.tensor([1.0], requires_grad=True)
+        >>> opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> def closure():
+        ...     opt.zero_grad()
+        ...     loss = (w * w).sum()
+        ...     loss.backward()
+        ...     return loss
+        >>> opt.step(closure)
+        tensor(1., grad_fn=<SumBackward0>)
+        >>> w
+        tensor([0.8000], requires_grad=True)
+        """
         loss = None
         if closure is not None:
             with enable_grad():
@@ -125,7 +174,16 @@ class Optimizer:
 
     # -- state dict ---------------------------------------------------------------------------
     def state_dict(self) -> dict:
-        """``{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}``."""
+        """The optimizer's state, with parameters replaced by their index:
+        ``{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}``.
+
+        >>> w = torch.tensor([1.0], requires_grad=True)
+        >>> opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> (3 * w).sum().backward()
+        >>> opt.step()
+        >>> opt.state_dict()["state"]
+        {0: {'momentum_buffer': tensor([3.])}}
+        """
         index: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
@@ -140,7 +198,15 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
-        """Restore state saved by ``state_dict`` (tensors cast to each parameter's dtype)."""
+        """Restore state saved by ``state_dict`` (tensors cast to each parameter's dtype).
+
+        Args:
+            state_dict: what ``state_dict()`` returned, for an optimizer with the same groups.
+
+        >>> w = torch.tensor([1.0], requires_grad=True)
+        >>> opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> opt.load_state_dict(opt.state_dict())
+        """
         state_dict = copy.deepcopy(dict(state_dict))
         saved = state_dict["param_groups"]
         if len(saved) != len(self.param_groups):

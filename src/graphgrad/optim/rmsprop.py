@@ -19,6 +19,27 @@ from .optimizer import Optimizer, check_nonnegative, param_grad, state_array, st
 
 
 class RMSprop(Optimizer):
+    """RMSprop: steps scaled by a running average of squared gradients.
+
+    Args:
+        params, maximize: as in ``SGD``.
+        lr: the learning rate.
+        alpha: the decay rate of the running average.
+        eps: added to the denominator for numerical stability.
+        weight_decay: L2 penalty added to the gradient.
+        momentum: the momentum factor.
+        centered: normalise by the estimated variance (subtract the mean gradient's square).
+        foreach, fused, differentiable, capturable: accepted for compatibility (graphgrad has one
+            implementation, bit-identical to PyTorch's default one).
+
+    >>> w = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> opt = torch.optim.RMSprop([w], lr=0.01)
+    >>> (w ** 2).sum().backward()
+    >>> opt.step()
+    >>> w
+    tensor([0.9000, 1.9000], requires_grad=True)
+    """
+
     def __init__(
         self,
         params,

@@ -20,6 +20,29 @@ from .optimizer import Optimizer, check_nonnegative, param_grad
 
 
 class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum, dampening, Nesterov momentum and
+    weight decay; the updates are bit-identical to PyTorch's.
+
+    Args:
+        params: the tensors to optimise, or dicts defining parameter groups (each with its own
+            options, such as ``lr``).
+        lr: the learning rate.
+        momentum: the momentum factor (0 for plain SGD).
+        dampening: damping of the momentum's new gradient.
+        weight_decay: L2 penalty added to the gradient.
+        nesterov: use Nesterov momentum.
+        maximize: maximise the objective instead of minimising it.
+        foreach, fused, differentiable, capturable: accepted for compatibility (graphgrad has one
+            implementation, bit-identical to PyTorch's default one).
+
+    >>> w = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> opt = torch.optim.SGD([w], lr=0.1)
+    >>> (w ** 2).sum().backward()
+    >>> opt.step()
+    >>> w
+    tensor([0.8000, 1.6000], requires_grad=True)
+    """
+
     def __init__(
         self,
         params,

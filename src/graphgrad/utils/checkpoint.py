@@ -43,7 +43,13 @@ USE_REENTRANT_WARNING = (
 
 
 class CheckpointError(RuntimeError):
-    """The recomputation did not save what the original forward saved."""
+    """The recomputation did not save what the original forward saved (the checkpointed
+    function is not deterministic).
+
+    >>> from graphgrad.utils.checkpoint import CheckpointError
+    >>> issubclass(CheckpointError, RuntimeError)
+    True
+    """
 
 
 def checkpoint(
@@ -57,7 +63,25 @@ def checkpoint(
     preserve_rng_state: bool = True,
     **kwargs,
 ):
-    """``function(*args, **kwargs)``, keeping no activations inside it for backward."""
+    """``function(*args, **kwargs)``, keeping none of its activations for backward: the
+    first time backward needs them, ``function`` runs again on the same inputs (random state
+    restored). Memory for compute.
+
+    Args:
+        function: the function to run.
+        args: its positional arguments.
+        use_reentrant: False (recommended) records the function's own graph and recomputes it
+            lazily; True wraps it in one ``CheckpointFunctionBackward`` node. ``None`` warns and
+            means True, as in PyTorch.
+        preserve_rng_state: restore the random state for the recomputation.
+        context_fn, determinism_check, debug, early_stop: accepted for compatibility.
+
+    >>> from graphgrad.utils.checkpoint import checkpoint
+    >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = checkpoint(lambda t: (t.sin() * 2).sum(), x, use_reentrant=False)
+    >>> y.backward(); x.grad
+    tensor([ 1.0806, -0.8323])
+    """
     if use_reentrant is None:
         warnings.warn(USE_REENTRANT_WARNING, UserWarning, stacklevel=2)
         use_reentrant = True
@@ -72,7 +96,19 @@ def checkpoint_sequential(
     functions, segments: int, input, use_reentrant: bool | None = None, **kwargs
 ):
     """Run ``functions`` (a list or ``nn.Sequential``) in ``segments`` checkpointed chunks;
-    the last chunk runs normally, as in PyTorch."""
+    the last chunk runs normally, as in PyTorch.
+
+    Args:
+        functions: the modules or functions, applied in order.
+        segments: how many chunks.
+        input: the input of the first function.
+        use_reentrant: as in ``checkpoint``.
+
+    >>> from graphgrad.utils.checkpoint import checkpoint_sequential
+    >>> net = torch.nn.Sequential(*[torch.nn.Tanh() for _ in range(4)])
+    >>> checkpoint_sequential(net, 2, torch.ones(3, requires_grad=True), use_reentrant=False).shape
+    torch.Size([3])
+    """
     if use_reentrant is None:
         warnings.warn(USE_REENTRANT_WARNING, UserWarning, stacklevel=2)
         use_reentrant = True

@@ -70,6 +70,10 @@ EDGE_ATTRS = {"fontname": "Courier", "fontsize": "10"}
 def available_renderers(backend: str | None = None) -> list[str]:
     """The renderers that work here, in the order they are tried: ``"dot"``, ``"wasm"``.
 
+    Args:
+        backend: ``"dot"`` or ``"wasm"`` to consider only that renderer, ``"auto"`` for
+            both; ``None`` reads ``$GRAPHGRAD_VIZ_RENDERER``, else ``"auto"``.
+
     >>> set(available_renderers()) <= {"dot", "wasm"}
     True
     """
@@ -190,6 +194,16 @@ def make_forward_dot(
     with ``show_values`` their data where a backward node saved it). Constants are not drawn.
     ``show_attrs`` adds each op's non-tensor arguments (``exponent=2``) to its line labels.
 
+    Args:
+        var: the output tensor, or a tuple of them.
+        params: names for tensors, as ``make_dot`` takes them.
+        show_attrs: label each line with the op's non-tensor arguments.
+        show_values: print the data of small intermediate results.
+        show_grads: print the ``.grad`` of leaves that have one.
+        rankdir: the layout direction: ``"TB"``, ``"LR"``, ``"BT"`` or ``"RL"``.
+        output_name: the name(s) of the output box(es).
+        max_depth: draw only this many ops back from the outputs.
+
     >>> import graphgrad as torch
     >>> x = torch.tensor(7.0, requires_grad=True)
     >>> g = make_forward_dot((x**2) + 3, params={"x": x}, output_name="f")
@@ -207,6 +221,11 @@ def make_forward_dot(
 def resize_graph(dot: object, size_per_element: float = 0.15, min_size: float = 12) -> None:
     """torchviz's ``resize_graph``: grow ``size`` with the number of DOT statements.
 
+    Args:
+        dot: the graph, as ``make_dot`` returns it.
+        size_per_element: inches per statement.
+        min_size: the smallest size, in inches.
+
     >>> g = Graph(body=["\\ta -> b\\n"] * 100)
     >>> resize_graph(g); g.graph_attr["size"]
     '15.0,15.0'
@@ -216,7 +235,15 @@ def resize_graph(dot: object, size_per_element: float = 0.15, min_size: float = 
 
 
 def make_dot_from_trace(trace: object) -> None:
-    """As in torchviz: the jit-trace drawing moved to PyTorch's TensorBoard support."""
+    """As in torchviz: the jit-trace drawing moved to PyTorch's TensorBoard support; raises.
+
+    Args:
+        trace: ignored.
+
+    >>> make_dot_from_trace(None)
+    Traceback (most recent call last):
+    NotImplementedError: This function has been moved to pytorch core and can be found here: https://pytorch.org/docs/stable/tensorboard.html
+    """
     raise NotImplementedError(
         "This function has been moved to pytorch core and can be found here: "
         "https://pytorch.org/docs/stable/tensorboard.html"

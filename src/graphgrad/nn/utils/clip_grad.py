@@ -30,9 +30,20 @@ def clip_grad_norm_(
     error_if_nonfinite: bool = False,
     foreach=None,
 ) -> Tensor:
-    """Scale all gradients so their joint ``norm_type`` norm is at most ``max_norm``.
+    """Scale all gradients in place so that their joint ``norm_type`` norm is at most
+    ``max_norm``; returns the norm they had.
 
-    Returns the norm before clipping, as a 0-d tensor.
+    Args:
+        parameters: a tensor or an iterable of tensors (those without a gradient are skipped).
+        max_norm: the largest norm allowed.
+        norm_type: the p of the norm (``inf`` for the largest absolute value).
+        error_if_nonfinite: raise if the norm is NaN or infinite.
+        foreach: accepted for compatibility.
+
+    >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> (x * torch.tensor([3.0, 4.0])).sum().backward()
+    >>> torch.nn.utils.clip_grad_norm_([x], max_norm=1.0), x.grad
+    (tensor(5.), tensor([0.6000, 0.8000]))
     """
     grads = _grads(parameters)
     if not grads:
@@ -61,7 +72,19 @@ def clip_grad_norm_(
 def clip_grad_value_(
     parameters: Iterable[Tensor] | Tensor, clip_value: float, foreach=None
 ) -> None:
-    """Clamp every gradient element into ``[-clip_value, clip_value]``."""
+    """Clamp every gradient element in place into ``[-clip_value, clip_value]``.
+
+    Args:
+        parameters: a tensor or an iterable of tensors.
+        clip_value: the largest absolute value allowed.
+        foreach: accepted for compatibility.
+
+    >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
+    >>> x.grad = torch.tensor([3.0, -4.0])
+    >>> torch.nn.utils.clip_grad_value_([x], 1.0)
+    >>> x.grad
+    tensor([ 1., -1.])
+    """
     for g in _grads(parameters):
         np.clip(g._data, -clip_value, clip_value, out=g._data)
         g._bump_version()

@@ -25,7 +25,17 @@ def _stack(tensors: list[Tensor]) -> Tensor:
 
 
 def default_collate(batch: list):
-    """Stack samples into batches, recursing into tuples, lists, dicts and namedtuples."""
+    """Stack samples into a batch, recursing into tuples, lists, dicts and namedtuples
+    (numbers become tensors).
+
+    Args:
+        batch: a list of samples.
+
+    >>> from graphgrad.utils.data import default_collate
+    >>> default_collate([(torch.tensor([1.0]), 0), (torch.tensor([2.0]), 1)])
+    [tensor([[1.],
+            [2.]]), tensor([0, 1])]
+    """
     elem = batch[0]
     if isinstance(elem, Tensor):
         return _stack(batch)
@@ -56,7 +66,16 @@ def default_collate(batch: list):
 
 
 def default_convert(data):
-    """Arrays to tensors, recursively (what ``batch_size=None`` applies to each sample)."""
+    """NumPy arrays to tensors, recursively (what ``batch_size=None`` applies to each sample).
+
+    Args:
+        data: a sample.
+
+    >>> import numpy as np
+    >>> from graphgrad.utils.data import default_convert
+    >>> default_convert(np.array([1, 2]))
+    tensor([1, 2])
+    """
     if isinstance(data, np.ndarray):
         return Tensor._make(data)
     if isinstance(data, abc.Mapping):
@@ -69,7 +88,31 @@ def default_convert(data):
 
 
 class DataLoader:
-    """Iterate over ``dataset`` in batches (optionally shuffled with a seeded ``generator``)."""
+    """Iterate over ``dataset`` in batches, optionally shuffled; each batch is collated
+    by ``collate_fn``. Everything runs in the calling process.
+
+    Args:
+        dataset: a map-style dataset (or an iterable one).
+        batch_size: the samples per batch; ``None`` yields the samples one by one, unbatched.
+        shuffle: visit the samples in a random order each epoch.
+        sampler: the order of the indices (instead of ``shuffle``).
+        batch_sampler: yields whole batches of indices (instead of ``batch_size`` etc.).
+        num_workers: accepted; data is always loaded in the calling process.
+        collate_fn: merges a list of samples into a batch (``default_collate``).
+        pin_memory: accepted for compatibility.
+        drop_last: drop a last batch smaller than ``batch_size``.
+        timeout, worker_init_fn, multiprocessing_context, prefetch_factor,
+            persistent_workers: accepted for compatibility (there are no workers).
+        generator: the random generator for shuffling.
+
+    >>> from graphgrad.utils.data import TensorDataset
+    >>> ds = TensorDataset(torch.arange(6.0).view(3, 2), torch.tensor([0, 1, 0]))
+    >>> from graphgrad.utils.data import DataLoader
+    >>> for x, y in DataLoader(ds, batch_size=2):
+    ...     print(x.shape, y)
+    torch.Size([2, 2]) tensor([0, 1])
+    torch.Size([1, 2]) tensor([0])
+    """
 
     def __init__(
         self,

@@ -21,7 +21,18 @@ from . import _rng
 
 
 class Dataset:
-    """Base class: map-style datasets define ``__getitem__`` (and usually ``__len__``)."""
+    """Base class of map-style datasets: subclasses define ``__getitem__`` (and usually
+    ``__len__``); ``a + b`` concatenates two.
+
+    >>> from graphgrad.utils.data import Dataset
+    >>> class Squares(Dataset):
+    ...     def __len__(self):
+    ...         return 4
+    ...     def __getitem__(self, i):
+    ...         return torch.tensor(float(i * i))
+    >>> Squares()[3], len(Squares() + Squares())
+    (tensor(9.), 8)
+    """
 
     def __getitem__(self, index):  # pragma: no cover - abstract
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
@@ -37,7 +48,16 @@ def _row(t: Tensor, index) -> Tensor:
 
 
 class TensorDataset(Dataset):
-    """Samples are the ``index``-th rows of each tensor."""
+    """A dataset whose ``index``-th sample is the ``index``-th row of each tensor.
+
+    Args:
+        tensors: tensors with the same first dimension.
+
+    >>> from graphgrad.utils.data import TensorDataset
+    >>> ds = TensorDataset(torch.arange(6.0).view(3, 2), torch.tensor([0, 1, 0]))
+    >>> ds[1], len(ds)
+    ((tensor([2., 3.]), tensor(1)), 3)
+    """
 
     def __init__(self, *tensors: Tensor) -> None:
         if any(tensors[0].shape[0] != t.shape[0] for t in tensors):
@@ -57,7 +77,18 @@ class TensorDataset(Dataset):
 
 
 class Subset(Dataset):
-    """The samples of ``dataset`` at ``indices``."""
+    """The samples of ``dataset`` at ``indices``.
+
+    Args:
+        dataset: the dataset.
+        indices: the positions to keep, in order.
+
+    >>> from graphgrad.utils.data import Subset
+    >>> from graphgrad.utils.data import TensorDataset
+    >>> ds = TensorDataset(torch.arange(6.0).view(3, 2), torch.tensor([0, 1, 0]))
+    >>> Subset(ds, [2, 0])[0]
+    (tensor([4., 5.]), tensor(0))
+    """
 
     def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset, self.indices = dataset, indices
@@ -78,7 +109,17 @@ class Subset(Dataset):
 
 
 class ConcatDataset(Dataset):
-    """Several datasets one after another."""
+    """Several datasets one after another.
+
+    Args:
+        datasets: the datasets.
+
+    >>> from graphgrad.utils.data import ConcatDataset
+    >>> from graphgrad.utils.data import TensorDataset
+    >>> ds = TensorDataset(torch.arange(6.0).view(3, 2), torch.tensor([0, 1, 0]))
+    >>> len(ConcatDataset([ds, ds]))
+    6
+    """
 
     def __init__(self, datasets) -> None:
         self.datasets = list(datasets)
@@ -116,7 +157,19 @@ def _fraction_lengths(total: int, fractions: Sequence[float]) -> list[int]:
 
 
 def random_split(dataset: Dataset, lengths: Sequence[int | float], generator=None):
-    """Split into non-overlapping Subsets of the given lengths (or fractions summing to 1)."""
+    """Split ``dataset`` into non-overlapping random Subsets of the given lengths (or
+    fractions summing to 1), drawn as PyTorch draws them.
+
+    Args:
+        dataset: the dataset.
+        lengths: the sizes of the pieces, or their fractions.
+        generator: the random generator (the default one when ``None``).
+
+    >>> from graphgrad.utils.data import random_split
+    >>> first, second = random_split(range(5), [3, 2], generator=torch.Generator().manual_seed(0))
+    >>> list(first), list(second)
+    ([4, 0, 1], [3, 2])
+    """
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         lengths = _fraction_lengths(len(dataset), lengths)
     if sum(lengths) != len(dataset):

@@ -14,7 +14,18 @@ from . import _rng
 
 
 class Sampler:
-    """Base class: an iterable of dataset indices."""
+    """Base class of samplers: an iterable of dataset indices.
+
+    Args:
+        data_source: accepted for compatibility (subclasses use it).
+
+    >>> from graphgrad.utils.data import Sampler
+    >>> class Evens(Sampler):
+    ...     def __iter__(self):
+    ...         return iter(range(0, 6, 2))
+    >>> list(Evens())
+    [0, 2, 4]
+    """
 
     def __init__(self, data_source=None) -> None:
         pass
@@ -24,7 +35,15 @@ class Sampler:
 
 
 class SequentialSampler(Sampler):
-    """0, 1, ..., len(data_source) - 1."""
+    """The indices ``0, 1, ..., len(data_source) - 1`` in order.
+
+    Args:
+        data_source: the dataset (only its length is used).
+
+    >>> from graphgrad.utils.data import SequentialSampler
+    >>> list(SequentialSampler(range(3)))
+    [0, 1, 2]
+    """
 
     def __init__(self, data_source: Sized) -> None:
         self.data_source = data_source
@@ -37,7 +56,18 @@ class SequentialSampler(Sampler):
 
 
 class RandomSampler(Sampler):
-    """A random permutation (or draws with replacement) from ``generator``, like PyTorch's."""
+    """A random permutation of the indices (or draws with replacement), as PyTorch draws it.
+
+    Args:
+        data_source: the dataset (only its length is used).
+        replacement: draw with replacement.
+        num_samples: how many indices to yield (the dataset's length by default).
+        generator: the random generator (one seeded from the default generator when ``None``).
+
+    >>> from graphgrad.utils.data import RandomSampler
+    >>> list(RandomSampler(range(4), generator=torch.Generator().manual_seed(0)))
+    [0, 1, 3, 2]
+    """
 
     def __init__(
         self,
@@ -56,6 +86,12 @@ class RandomSampler(Sampler):
 
     @property
     def num_samples(self) -> int:
+        """How many indices an iteration yields.
+
+        >>> from graphgrad.utils.data import RandomSampler
+        >>> RandomSampler(range(4), replacement=True, num_samples=6).num_samples
+        6
+        """
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self) -> Iterator[int]:
@@ -75,7 +111,16 @@ class RandomSampler(Sampler):
 
 
 class SubsetRandomSampler(Sampler):
-    """The given indices in a random order."""
+    """The given indices in a random order.
+
+    Args:
+        indices: the indices.
+        generator: the random generator (the default one when ``None``).
+
+    >>> from graphgrad.utils.data.sampler import SubsetRandomSampler
+    >>> sorted(SubsetRandomSampler([5, 7, 9], generator=torch.Generator().manual_seed(0)))
+    [5, 7, 9]
+    """
 
     def __init__(self, indices, generator=None) -> None:
         self.indices, self.generator = indices, generator
@@ -133,7 +178,17 @@ class WeightedRandomSampler(Sampler):
 
 
 class BatchSampler(Sampler):
-    """Group another sampler's indices into lists of ``batch_size``."""
+    """Group another sampler's indices into lists of ``batch_size``.
+
+    Args:
+        sampler: an iterable of indices.
+        batch_size: the size of each batch.
+        drop_last: drop a last batch smaller than ``batch_size``.
+
+    >>> from graphgrad.utils.data import BatchSampler
+    >>> list(BatchSampler(range(5), batch_size=2, drop_last=False))
+    [[0, 1], [2, 3], [4]]
+    """
 
     def __init__(self, sampler: Iterable[int], batch_size: int, drop_last: bool) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
