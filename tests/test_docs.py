@@ -1,6 +1,6 @@
 """Every ```python block in README.md and docs/*.md runs, each file's blocks in order in one
 namespace, as a reader would paste them. Blocks meant only to be read use another fence
-(```text, ```sh)."""
+(```py, ```text, ```sh)."""
 
 from __future__ import annotations
 
