@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 # with only their imports changed.
 SEED_DIR ?= examples/basics
 GRAPH_DIR ?= graphs
+# The program whose graph `make demo` also writes as an interactive page (graphs/example4.html).
+EXPLORE_PROGRAM ?= $(firstword $(wildcard $(SEED_DIR)/example4*.py))
 
 # The ends of the supported NumPy range, each tested in a venv of its own (without PyTorch):
 # NumPy 2.0 on the oldest supported Python, and the newest NumPy pip serves on the newest Python.
@@ -35,7 +37,7 @@ $(VENV)/.test: pyproject.toml requirements-test.txt | $(BIN)/python
 demo: $(VENV)/.demo
 	$(BIN)/python scripts/run_seeds.py $(SEED_DIR)
 	$(BIN)/python -m graphgrad.viz.seed_graphs $(GRAPH_DIR) $(SEED_DIR) --names
-	$(BIN)/python -m graphgrad.viz.explorer $(lastword $(sort $(wildcard $(SEED_DIR)/example*.py))) $(GRAPH_DIR)/explore.html
+	$(if $(EXPLORE_PROGRAM),$(BIN)/python -m graphgrad.viz.explorer $(EXPLORE_PROGRAM) $(GRAPH_DIR)/example4.html)
 
 test: $(VENV)/.test
 	-@sh scripts/ensure_chromium.sh

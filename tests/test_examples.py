@@ -12,7 +12,8 @@ import pytest
 
 from graphgrad.viz.seed_graphs import graph_of
 
-BASICS = Path(__file__).resolve().parents[1] / "examples" / "basics"
+ROOT = Path(__file__).resolve().parents[1]
+BASICS = ROOT / "examples" / "basics"
 PROGRAMS = sorted(BASICS.glob("example*.py"))
 
 EXPECTED = {
@@ -98,3 +99,18 @@ def test_the_demo_writes_each_graph_as_svg_and_png(tmp_path):
     for stem in stems:
         assert (tmp_path / f"{stem}.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
         assert "<svg" in (tmp_path / f"{stem}.svg").read_text()
+
+
+def test_the_demo_writes_example_4s_explore_page(tmp_path):
+    dry_run = subprocess.run(
+        ["make", "-n", "demo", f"GRAPH_DIR={tmp_path}"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert dry_run.returncode == 0, dry_run.stderr
+    program = BASICS / "example4_two_layer_net.py"
+    line = f"-m graphgrad.viz.explorer {program.relative_to(ROOT)} {tmp_path}/example4.html"
+    assert line in dry_run.stdout
+    from graphgrad.viz.explorer.__main__ import main
+
+    assert main(["explorer", str(program), str(tmp_path / "example4.html")]) == 0
+    page = (tmp_path / "example4.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "MmBackward0" in page
