@@ -124,3 +124,14 @@ def test_random_split_matches_torch_when_rng_is_bit_exact():
     ours = random_split(range(30), [0.6, 0.4], generator=g)
     theirs = torch.utils.data.random_split(range(30), [0.6, 0.4], generator=gt)
     assert [list(s.indices) for s in ours] == [list(s.indices) for s in theirs]
+
+
+def test_pin_memory_warns_as_torchs_cpu_build_does():
+    loader = DataLoader(TensorDataset(graphgrad.arange(4.0)), batch_size=2, pin_memory=True)
+    with pytest.warns(UserWarning) as record:
+        batches = [b[0].tolist() for b in loader]
+    assert batches == [[0.0, 1.0], [2.0, 3.0]] and loader.pin_memory is True
+    assert [str(w.message) for w in record] == [
+        "'pin_memory' argument is set as true but no accelerator is found, then device pinned "
+        "memory won't be used."
+    ]

@@ -12,6 +12,7 @@ one) with the default collate is batched by one fancy index per tensor instead o
 from __future__ import annotations
 
 import collections.abc as abc
+import warnings
 
 import numpy as np
 
@@ -99,7 +100,8 @@ class DataLoader:
         batch_sampler: yields whole batches of indices (instead of ``batch_size`` etc.).
         num_workers: accepted; data is always loaded in the calling process.
         collate_fn: merges a list of samples into a batch (``default_collate``).
-        pin_memory: accepted for compatibility.
+        pin_memory: accepted; with no accelerator there is nothing to pin, so each pass warns
+            as PyTorch's CPU build does.
         drop_last: drop a last batch smaller than ``batch_size``.
         timeout, worker_init_fn, multiprocessing_context, prefetch_factor,
             persistent_workers: accepted for compatibility (there are no workers).
@@ -148,6 +150,7 @@ class DataLoader:
                 "shuffle, sampler, and drop_last"
             )
         self.dataset, self.num_workers, self.generator = dataset, num_workers, generator
+        self.pin_memory = pin_memory
         if sampler is None:
             sampler = (
                 RandomSampler(dataset, generator=generator)
@@ -188,6 +191,12 @@ class DataLoader:
         return len(self.sampler)
 
 
+_NO_PINNING = (
+    "'pin_memory' argument is set as true but no accelerator is found, then device pinned "
+    "memory won't be used."
+)
+
+
 class _LoaderIter:
     """One pass over a DataLoader. Starting it takes PyTorch's draws in PyTorch's order: the
     sampler's ``iter()`` first, then one int64 base seed (for worker seeding) from the loader's
@@ -195,6 +204,8 @@ class _LoaderIter:
 
     def __init__(self, loader: DataLoader) -> None:
         self._loader = loader
+        if loader.pin_memory:
+            warnings.warn(_NO_PINNING, UserWarning)  # shown once, as PyTorch's from one line
         self._sampler_iter = iter(loader._index_sampler)
         self._base_seed = _rng.base_seed(loader.generator)
 
