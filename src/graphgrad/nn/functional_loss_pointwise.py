@@ -160,6 +160,18 @@ def _regression(prim, input, target, code, **params) -> Tensor:
     return apply(prim, input, target, reduction=code, numel=input.numel(), **params)
 
 
+def _weighted_loss(
+    loss: Tensor, input: Tensor, weight: Tensor, code: int, by_weight: bool
+) -> Tensor:
+    """An unreduced ``loss`` times ``weight``, reduced as PyTorch 2.13 reduces its weighted
+    regression losses: the mean of mse and l1 divides by the weights' sum, huber's by the
+    number of elements."""
+    if weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    return reduce_tensor(loss, code, weight.sum() if by_weight else None)
+
+
 def mse_loss(
     input: Tensor,
     target: Tensor,
@@ -174,13 +186,19 @@ def mse_loss(
         input: the predictions.
         target: the targets, of ``input``'s shape.
         size_average, reduce, reduction: as in ``nn.MSELoss``.
-        weight: accepted and ignored: graphgrad does not weight this loss yet (PyTorch 2.13
-            does).
+        weight: a weight per element, of ``input``'s shape; the mean is then the weighted
+            sum over the weights' sum.
 
     >>> F.mse_loss(torch.tensor([1.0, 2.0]), torch.tensor([0.0, 4.0]))
     tensor(2.5000)
+    >>> w = torch.tensor([1.0, 3.0])
+    >>> F.mse_loss(torch.tensor([1.0, 2.0]), torch.tensor([0.0, 4.0]), weight=w)
+    tensor(3.2500)
     """
-    return _regression(_mse, input, target, reduction_code(reduction, size_average, reduce))
+    code = reduction_code(reduction, size_average, reduce)
+    if weight is None:
+        return _regression(_mse, input, target, code)
+    return _weighted_loss(_regression(_mse, input, target, 0), input, weight, code, by_weight=True)
 
 
 def l1_loss(
@@ -197,8 +215,8 @@ def l1_loss(
         input: the predictions.
         target: the targets, of ``input``'s shape.
         size_average, reduce, reduction: as in ``nn.MSELoss``.
-        weight: accepted and ignored: graphgrad does not weight this loss yet (PyTorch 2.13
-            does).
+        weight: a weight per element, of ``input``'s shape; the mean is then the weighted
+            sum over the weights' sum.
 
     >>> F.l1_loss(torch.tensor([1.0, 2.0]), torch.tensor([0.0, 4.0]))
     tensor(1.5000)
@@ -206,7 +224,9 @@ def l1_loss(
     code = reduction_code(reduction, size_average, reduce)
     input, target = _pair(input, target)
     loss = (input - target).abs()
-    return reduce_tensor(loss, code)
+    if weight is None:
+        return reduce_tensor(loss, code)
+    return _weighted_loss(loss, input, weight, code, by_weight=True)
 
 
 def smooth_l1_loss(
@@ -246,15 +266,19 @@ def huber_loss(
         target: the targets, of ``input``'s shape.
         reduction: as in ``nn.MSELoss``.
         delta: where the loss changes from quadratic to linear.
-        weight: accepted and ignored: graphgrad does not weight this loss yet (PyTorch 2.13
-            does).
+        weight: a weight per element, of ``input``'s shape; the mean is then the mean of the
+            weighted losses.
 
     >>> F.huber_loss(torch.tensor([1.0, 2.0]), torch.tensor([0.5, 4.0]), delta=0.5)
     tensor(0.5000)
     """
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    return _regression(_huber, input, target, reduction_code(reduction), delta=delta)
+    code = reduction_code(reduction)
+    if weight is None:
+        return _regression(_huber, input, target, code, delta=delta)
+    loss = _regression(_huber, input, target, 0, delta=delta)
+    return _weighted_loss(loss, input, weight, code, by_weight=False)
 
 
 # -- binary cross entropy ---------------------------------------------------------------------
