@@ -27,6 +27,7 @@ import io
 import re
 import sys
 from pathlib import Path
+from typing import Any, NamedTuple
 
 IMPORTS = (
     (re.compile(r"^import torch$", re.M), "import graphgrad as torch"),
@@ -43,20 +44,26 @@ def ported_source(path: Path) -> str:
     return text
 
 
-def graph_of(path: Path, names: bool = False):
-    """Run one seed program quietly; return the graph of its last ``make_dot`` call (or None).
+class MakeDotCall(NamedTuple):
+    """A program's ``make_dot`` call: what it drew, with what, and the program's variables."""
 
-    With ``names``, that call is made again with ``params`` naming every tensor the program
-    keeps in a variable (the first name of each), unless it passed ``params`` itself.
-    """
+    graph: Any
+    args: tuple
+    kwargs: dict
+    namespace: dict
+
+
+def last_make_dot_call(path: Path) -> MakeDotCall | None:
+    """Run the program at ``path`` quietly, as the seed runner ports it; its last ``make_dot``
+    call, or None if it never makes one."""
     from graphgrad import viz
 
-    drawn = []
+    calls = []
     original = viz.make_dot
 
     def recording(*args, **kwargs):
         graph = original(*args, **kwargs)
-        drawn.append((graph, args, kwargs))
+        calls.append((graph, args, kwargs))
         return graph
 
     code = compile(ported_source(path), str(path), "exec")
@@ -67,15 +74,26 @@ def graph_of(path: Path, names: bool = False):
             exec(code, namespace)
     finally:
         viz.make_dot = original
-    if not drawn:
+    return MakeDotCall(*calls[-1], namespace) if calls else None
+
+
+def graph_of(path: Path, names: bool = False):
+    """Run one seed program quietly; return the graph of its last ``make_dot`` call (or None).
+
+    With ``names``, that call is made with ``params`` naming every tensor the program keeps in
+    a variable (the first name of each), unless it passed ``params`` itself.
+    """
+    from graphgrad.viz import make_dot
+
+    call = last_make_dot_call(path)
+    if call is None:
         return None
-    graph, args, kwargs = drawn[-1]
-    if names and len(args) < 2 and kwargs.get("params") is None:
-        graph = original(*args, **{**kwargs, "params": _tensor_names(namespace)})
-    return graph
+    if names and len(call.args) < 2 and call.kwargs.get("params") is None:
+        return make_dot(*call.args, **{**call.kwargs, "params": tensor_names(call.namespace)})
+    return call.graph
 
 
-def _tensor_names(namespace: dict) -> dict:
+def tensor_names(namespace: dict) -> dict:
     """``{name: tensor}`` for the program's tensor variables, one (the first) name per tensor."""
     from graphgrad.viz._labels import is_tensor
 

@@ -13,13 +13,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..seed_graphs import _tensor_names, ported_source
+from ..seed_graphs import last_make_dot_call, tensor_names
 
 if TYPE_CHECKING:
     from . import Explorer
@@ -36,31 +34,15 @@ def page_of_program(
     ``params``. ``path``: also save the page there. Raises RuntimeError when the program never
     calls ``make_dot``.
     """
-    from graphgrad import viz
-
     from . import explore
 
-    calls = []
-    original = viz.make_dot
-
-    def recording(*args, **kwargs):
-        calls.append((args, kwargs))
-        return original(*args, **kwargs)
-
     program = Path(program)
-    code = compile(ported_source(program), str(program), "exec")
-    namespace = {"__name__": "__main__", "__file__": str(program)}
-    viz.make_dot = recording
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(code, namespace)
-    finally:
-        viz.make_dot = original
-    if not calls:
+    call = last_make_dot_call(program)
+    if call is None:
         raise RuntimeError(f"{program.name} never calls make_dot")
-    args, kwargs = calls[-1]
-    kwargs = {**dict(zip(DRAW_ARGS, args[1:])), **kwargs}
+    args = call.args
+    kwargs = {**dict(zip(DRAW_ARGS, args[1:])), **call.kwargs}
     if names and kwargs.get("params") is None:
-        kwargs["params"] = _tensor_names(namespace)
+        kwargs["params"] = tensor_names(call.namespace)
     title = f"graphgrad: {program.name}"
     return explore(args[0] if args else kwargs.pop("var"), path=path, title=title, **kwargs)
