@@ -43,7 +43,44 @@ def _load(T, module, **state):
     return module.state_dict()
 
 
+def _value_and_grad(T, op):
+    """``op`` of a 0-d leaf, and the leaf's gradient (PyTorch takes 0-d as one element)."""
+    x = T.tensor(3.0, requires_grad=True)
+    y = op(T, x)
+    y.sum().backward()
+    return y, x.grad
+
+
 CASES = {
+    # 0-d tensors with dim 0 or -1, found by tests/fuzz: values and gradients, or the error
+    "flip_0d": lambda T: _value_and_grad(T, lambda T, x: T.flip(x, [0])),
+    "transpose_0d": lambda T: _value_and_grad(T, lambda T, x: T.transpose(x, -1, 0)),
+    "gather_0d_index_1d": lambda T: _value_and_grad(
+        T, lambda T, x: T.gather(x, 0, T.tensor([0, 0]))
+    ),
+    "index_select_0d_value": lambda T: _value_and_grad(
+        T, lambda T, x: T.index_select(x, 0, T.tensor([0]))
+    ),
+    "index_select_0d_two": lambda T: T.index_select(T.tensor(3.0), 0, T.tensor([0, 0])),
+    "index_select_empty_dim": lambda T: T.index_select(T.ones(2, 0), 1, T.tensor([0])),
+    "narrow_0d": lambda T: T.narrow(T.tensor(3.0), 0, 0, 1),
+    "roll_0d": lambda T: T.roll(T.tensor(3.0), 1, -1),
+    "expand_nothing": lambda T: T.ones(2).expand(),
+    "expand_minus_two": lambda T: T.ones(1, 3).expand(-2, 3),
+    "cat_empty_1d_any_dim": lambda T: T.cat([T.ones(0), T.ones(0, dtype=T.float64)], 1),
+    # integer powers, bool operands, empty integer division, NumPy bools as PyTorch reads them
+    "pow_int_negative_tensor": lambda T: (
+        T.tensor([2, 1, -1, -1, 0], dtype=T.int16) ** T.tensor([-1, -5, -3, -4, -2], dtype=T.int16)
+    ),
+    "sub_float_minus_true": lambda T: T.tensor(1.0) - True,
+    "rsub_true_minus_float": lambda T: True - T.tensor(1.0),
+    "maximum_bool_scalar": lambda T: T.maximum(T.tensor([1, 2]), False),
+    "minimum_float_scalar": lambda T: T.minimum(T.tensor([1.0]), 0.5),
+    "fmod_bool_tensor": lambda T: T.fmod(T.tensor([True]), T.tensor([True])),
+    "remainder_bool_scalar": lambda T: T.remainder(T.tensor([True]), True),
+    "fmod_empty_by_zero": lambda T: T.fmod(T.ones(0, dtype=T.uint8), 0),
+    "fmod_by_numpy_false": lambda T: T.fmod(T.tensor([3], dtype=T.uint8), np.False_),
+    "add_numpy_true": lambda T: T.tensor([3], dtype=T.uint8) + np.True_,
     # 5: negative indices are out of bounds (index_select has two messages, by dim)
     "gather_neg": lambda T: T.tensor(X).gather(1, T.tensor([[-1]])),
     "gather_neg_dim0": lambda T: T.tensor(X).gather(0, T.tensor([[-1]])),

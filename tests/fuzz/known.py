@@ -83,6 +83,9 @@ KNOWN: list[Known] = [
               "denormal float64 scalar is rounded to float32 before pow; not fixed")
         for op in ("eq", "lt", "ge", "ne", "pow", "add", "sub", "mul")
     ),
+    Known("pow", "grad_nan", "any",
+          "x ** False: PyTorch's backward does not take the bool exponent False as 0 and gives "
+          "0 * 0 ** -1 = NaN at x = 0; graphgrad gives the derivative's value, 0; kept"),
     Known("abs", "grad_nan", "special",
           "abs's gradient at a NaN input: NaN in graphgrad, torch's sgn gives another value; "
           "not fixed"),

@@ -79,7 +79,7 @@ def logsigmoid(input: Tensor) -> Tensor:
     >>> F.logsigmoid(torch.tensor([0.0, -100.0]))
     tensor([  -0.6931, -100.0000])
     """
-    return minimum(input, 0.0) - log1p(exp(-_abs(input)))
+    return minimum(input, input.new_zeros(())) - log1p(exp(-_abs(input)))
 
 
 def softsign(input: Tensor) -> Tensor:

@@ -45,6 +45,8 @@ def as_operand(value):
     TypeError, which the operators turn into NotImplemented, as PyTorch's do."""
     if isinstance(value, Tensor) or type(value) in _SCALARS:
         return value
+    if isinstance(value, np.bool_):  # PyTorch reads a NumPy bool as a float (its __float__)
+        return float(value)
     if isinstance(value, np.generic) and value.dtype.kind in "biufc":
         return value.item()
     if isinstance(value, (bool, int, float, complex)):  # subclasses
@@ -165,13 +167,16 @@ def add(input, other, *, alpha=1) -> Tensor:
 
 
 def _is_bool(value) -> bool:
-    return value.dtype.name == "bool" if isinstance(value, Tensor) else isinstance(value, bool)
+    if isinstance(value, Tensor):
+        return value.dtype.name == "bool"
+    return isinstance(value, bool)  # not np.bool_: PyTorch reads that as a float
 
 
 def check_bool_sub(input, other) -> None:
-    """PyTorch's errors for ``-`` with a bool tensor (NumPy's would be a TypeError)."""
+    """PyTorch's errors for ``-`` with a bool operand, tensor or Python bool (NumPy's would be a
+    TypeError, or a silent 0/1)."""
     a_bool, b_bool = _is_bool(input), _is_bool(other)
-    if not (a_bool and isinstance(input, Tensor) or b_bool and isinstance(other, Tensor)):
+    if not (a_bool or b_bool):
         return
     if a_bool and b_bool:
         raise RuntimeError(
@@ -354,10 +359,21 @@ _pow0 = Primitive(
     jvp=DIAGONAL,
     array_rules=(_pow_scalar_array_rule,),
 )
+def _power_tensors(a: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """``a ** e`` elementwise; an integer to a negative integer power is what PyTorch's kernel
+    gives (1 for a base of 1, ±1 for -1, else 0) where NumPy raises."""
+    if a.dtype.kind not in "iu" or not np.any(e < 0):
+        return np.power(a, e)
+    negative = e < 0
+    r = np.power(a, np.where(negative, 0, e))
+    reciprocal = np.where(a == 1, 1, np.where(a == -1, np.where(e % 2 == 0, 1, -1), 0))
+    return np.where(negative, reciprocal, r).astype(r.dtype, copy=False)
+
+
 _pow1 = Primitive(
     "pow_tensor",
     "PowBackward1",
-    quiet(np.power),
+    quiet(_power_tensors),
     (
         lambda g, s: _pow_tensor_self_rule(g, s),
         lambda g, s: _pow_base_rule(g, s),
@@ -508,7 +524,7 @@ def maximum(input: Tensor, other: Tensor) -> Tensor:
     >>> torch.maximum(torch.tensor([1.0, 5.0]), torch.tensor([3.0, 2.0]))
     tensor([3., 5.])
     """
-    return apply(_maximum, input, as_operand(other))
+    return apply(_maximum, input, _tensor_other(other, "maximum"))
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
@@ -521,7 +537,16 @@ def minimum(input: Tensor, other: Tensor) -> Tensor:
     >>> torch.minimum(torch.tensor([1.0, 5.0]), torch.tensor([3.0, 2.0]))
     tensor([1., 2.])
     """
-    return apply(_minimum, input, as_operand(other))
+    return apply(_minimum, input, _tensor_other(other, "minimum"))
+
+
+def _tensor_other(other, fn: str) -> Tensor:
+    """``other`` where PyTorch takes only a tensor (a number is its TypeError, not a scalar)."""
+    if not isinstance(other, Tensor):
+        raise TypeError(
+            f"{fn}(): argument 'other' (position 2) must be Tensor, not {type_name(other)}"
+        )
+    return other
 
 
 def _where_forward(a, b, condition):
@@ -611,13 +636,23 @@ def floor_divide(input, other) -> Tensor:
     return Tensor._make(np.asarray(np.floor_divide(x, y)).astype(dt.np, copy=False))
 
 
+def _not_bool(a: np.ndarray, name: str) -> None:
+    """PyTorch has no bool kernel for ``name`` (the operands' promoted dtype is bool)."""
+    if a.dtype.kind == "b":
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
+
+
 def _integer_divisor_check(a: np.ndarray, b) -> None:
-    if a.dtype.kind in "iub" and np.any(np.asarray(b) == 0):
+    """PyTorch's error for an integer division by zero that is computed (none for an empty
+    result)."""
+    b = np.asarray(b)
+    if a.dtype.kind in "iub" and np.any(b == 0) and np.broadcast(a, b).size:
         raise RuntimeError("ZeroDivisionError")
 
 
 def _fmod_array(a: np.ndarray, b) -> np.ndarray:
     """C's fmod, the sign of the dividend; ``fmod(x, ±inf)`` is ``x``."""
+    _not_bool(a, "fmod")
     _integer_divisor_check(a, b)
     with np.errstate(all="ignore"):
         return np.fmod(a, b)
@@ -627,6 +662,7 @@ def _remainder_array(a: np.ndarray, b) -> np.ndarray:
     """The sign of the divisor, from fmod as PyTorch's kernel computes it: a nonzero fmod of
     the other sign moves by one divisor; a zero keeps the dividend's sign (NumPy's remainder
     gives the divisor's), and ``remainder(-2, inf)`` is ``inf``."""
+    _not_bool(a, "remainder")
     _integer_divisor_check(a, b)
     if a.dtype.kind in "iub":
         return np.remainder(a, b)

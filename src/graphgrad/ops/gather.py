@@ -186,6 +186,8 @@ def gather(input: Tensor, dim: int, index: Tensor, *, sparse_grad: bool = False)
             [4, 3]])
     """
     axis = _check_index("gather", input, dim, index, None)
+    if input.ndim == 0:  # PyTorch takes a 0-d tensor as one element along dim 0 or -1
+        return gather(input.reshape(1), 0, index.reshape(-1)).reshape(index.shape)
     return apply(_gather, input, dim=dim, axis=axis, index=index, sparse_grad=sparse_grad)
 
 
@@ -336,7 +338,16 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """
     _vector_index("index_select", index)
     axis = _wrap_dim(dim, input.ndim)
+    if input.ndim == 0:  # PyTorch takes a 0-d tensor as one element along dim 0 or -1
+        if index.numel() != 1:
+            raise RuntimeError(
+                "index_select(): Index to scalar can have only 1 value, got "
+                f"{index.numel()} value(s)"
+            )
+        return index_select(input.reshape(1), 0, index.reshape(1)).reshape(())
     n = input._data.shape[axis] if input.ndim else 1
+    if n == 0 and index.numel():
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
     bad = index._data[(index._data >= n) | (index._data < 0)]
     if bad.size:
         if axis == 1:  # PyTorch's kernel for dim 1 has its own message

@@ -331,6 +331,8 @@ def _expand_target(input: Tensor, shape: tuple) -> tuple:
                 f"Tensor sizes: [{join_dims(old)}]"
             )
         target.append(s)
+    if any(s < 0 for s in target):  # PyTorch's size arithmetic fails on the negative size
+        raise RuntimeError("numel: integer multiplication overflow")
     return tuple(target)
 
 
@@ -345,6 +347,8 @@ def expand(input: Tensor, *sizes) -> Tensor:
     tensor([[1, 1, 1],
             [2, 2, 2]])
     """
+    if not sizes:
+        raise TypeError('expand() missing 1 required positional arguments: "size"')
     target = _expand_target(input, parse_size(sizes, "expand"))
     return _view_of(_expand, input, shape=target, self_sym_sizes=input._data.shape)
 

@@ -87,7 +87,9 @@ def _cat_axis(tensors: list, dim: int) -> tuple[int, tuple]:
     # PyTorch still accepts (and skips) 1-D empty tensors whatever the others' shapes.
     skip = [t.ndim == 1 and t._data.size == 0 for t in tensors]
     kept = [t for t, s in zip(tensors, skip, strict=True) if not s]
-    ref = kept[0] if kept else tensors[0]
+    if not kept:  # only such tensors: an empty result, whatever dim says
+        return 0, (0,) * len(tensors)
+    ref = kept[0]
     axis = _wrap_dim(dim, ref.ndim)
     for i, (t, s) in enumerate(zip(tensors, skip, strict=True)):
         if s:
@@ -403,6 +405,8 @@ def narrow(input: Tensor, dim: int, start, length: int) -> Tensor:
     >>> torch.narrow(torch.arange(6), 0, 2, 3)
     tensor([2, 3, 4])
     """
+    if input.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     axis = _wrap_dim(dim, input.ndim)
     n = input._data.shape[axis]
     start = int(start)

@@ -94,7 +94,8 @@ def flip(input: Tensor, *dims) -> Tensor:
     for d in axes:
         if axes.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-    return apply(_flip, input, dims=dims, axes=axes)
+    # a 0-d tensor's one element flips onto itself (dim 0 or -1, as PyTorch allows)
+    return apply(_flip, input, dims=dims, axes=axes if input.ndim else ())
 
 
 def fliplr(input: Tensor) -> Tensor:
@@ -160,6 +161,8 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
         raise RuntimeError(
             f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
         )
+    if dims and input.ndim == 0:
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     axes = tuple(_wrap_dim(d, input.ndim) for d in dims)
     return apply(_roll, input, shifts=shifts, dims=dims, axes=axes)
 

@@ -21,13 +21,13 @@ from .shape import _view_of, join_dims, parse_size, show_u64
 _transpose = Primitive(
     "transpose",
     "TransposeBackward0",
-    lambda a, dim0, dim1: np.swapaxes(a, dim0, dim1),
+    lambda a, dim0, dim1: np.swapaxes(a, dim0, dim1) if a.ndim else a.view(),
     (lambda g, s: g.transpose(s["dim0"], s["dim1"]),),
     attrs=("dim0", "dim1"),
     view=True,
     display=show_u64("dim0", "dim1"),
     jvp=LINEAR,
-    array_rules=(lambda g, s: np.swapaxes(g, s["dim0"], s["dim1"]),),
+    array_rules=(lambda g, s: np.swapaxes(g, s["dim0"], s["dim1"]) if g.ndim else g,),
 )
 _t = Primitive(
     "t",

@@ -205,7 +205,8 @@ class _LoaderIter:
     def __init__(self, loader: DataLoader) -> None:
         self._loader = loader
         if loader.pin_memory:
-            warnings.warn(_NO_PINNING, UserWarning)  # shown once, as PyTorch's from one line
+            # stacklevel 1: shown once per process, as PyTorch's from its own line
+            warnings.warn(_NO_PINNING, UserWarning, stacklevel=1)
         self._sampler_iter = iter(loader._index_sampler)
         self._base_seed = _rng.base_seed(loader.generator)
 
