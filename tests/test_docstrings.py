@@ -1,27 +1,16 @@
 """Every public function, class, method and property documents itself as PyTorch's do: a
 docstring that names each parameter of its signature and has a ``>>>`` example (which
 tests/test_doctests.py runs). A failure lists exactly the offending names, so a new API that
-slipped in undocumented is named here.
-
-``tests/_undocumented.txt`` lists the names that were incomplete when this check was written;
-they are exempt until documented (delete a line once its name passes). Nothing new may join it.
+slipped in undocumented is named here. There are no exemptions.
 """
 
 from __future__ import annotations
 
 import inspect
-from pathlib import Path
 
 import graphgrad
 
 from ._api import problems, public_api
-
-EXEMPT_FILE = Path(__file__).with_name("_undocumented.txt")
-
-
-def _exempt() -> set[str]:
-    lines = EXEMPT_FILE.read_text(encoding="utf-8").splitlines()
-    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
 
 
 def incomplete() -> dict[str, list[str]]:
@@ -29,8 +18,7 @@ def incomplete() -> dict[str, list[str]]:
 
 
 def test_every_public_callable_has_a_docstring_with_parameters_and_an_example():
-    exempt = _exempt()
-    bad = {name: p for name, p in incomplete().items() if name not in exempt}
+    bad = incomplete()
     listing = "\n".join(f"  {name}: {'; '.join(p)}" for name, p in sorted(bad.items()))
     assert not bad, f"{len(bad)} public names lack a complete docstring:\n{listing}"
 
@@ -50,7 +38,6 @@ def test_the_walk_reaches_the_api_users_meet_first():
 def test_tensor_backward_shows_its_signature_in_help():
     from graphgrad import Tensor
 
-    assert {"graphgrad.Tensor.backward", "graphgrad.autograd.grad"}.isdisjoint(_exempt())
     assert Tensor.backward.__name__ == "backward"
     signature = str(inspect.signature(Tensor.backward))
     assert signature == "(self, gradient=None, retain_graph=None, create_graph=False, inputs=None)"

@@ -17,8 +17,14 @@ class device:  # noqa: N801 - PyTorch's public name
     Other device objects can be made, as in PyTorch's CPU build, but a tensor asked to live
     there raises that build's error (see :func:`cpu_only`).
 
+    Args:
+        type: ``"cpu"``, ``"cuda"``, ... or ``"type:index"``, or another device.
+        index: the device's number (``device("cuda", 1)``).
+
     >>> device("cpu")
     device(type='cpu')
+    >>> device("cuda:1").index
+    1
     """
 
     __slots__ = ("type", "index")

@@ -21,6 +21,7 @@ import warnings
 
 import numpy as np
 
+from . import _device
 from . import dtypes as _dt
 from .creation import tensor as _tensor
 from .tensor import Size, Tensor
@@ -153,7 +154,8 @@ def _size_args(size: tuple) -> tuple:
     return tuple(size)
 
 
-def _new_filled(self: Tensor, size, value, dtype, requires_grad) -> Tensor:
+def _new_filled(self: Tensor, size, value, dtype, device, requires_grad) -> Tensor:
+    _device.cpu_only(device)
     dt = self.dtype if dtype is None else dtype
     arr = np.full(_size_args(size), value, dt.np)
     return Tensor._make(arr, requires_grad)
@@ -163,55 +165,67 @@ def new_ones(self: Tensor, *size, dtype=None, device=None, requires_grad=False, 
              pin_memory=False) -> Tensor:  # fmt: skip
     """Ones of ``size``, with this tensor's dtype unless ``dtype`` is given.
 
+    {args}
+
     >>> import graphgrad as torch
     >>> torch.tensor([1, 2]).new_ones(2, 2)
     tensor([[1, 1],
             [1, 1]])
     """
-    return _new_filled(self, size, 1, dtype, requires_grad)
+    return _new_filled(self, size, 1, dtype, device, requires_grad)
 
 
 def new_zeros(self: Tensor, *size, dtype=None, device=None, requires_grad=False, layout=None,
               pin_memory=False) -> Tensor:  # fmt: skip
     """Zeros of ``size``, with this tensor's dtype unless ``dtype`` is given.
 
+    {args}
+
     >>> import graphgrad as torch
     >>> torch.ones(1, dtype=torch.float64).new_zeros((2,))
     tensor([0., 0.], dtype=torch.float64)
     """
-    return _new_filled(self, size, 0, dtype, requires_grad)
+    return _new_filled(self, size, 0, dtype, device, requires_grad)
 
 
 def new_empty(self: Tensor, *size, dtype=None, device=None, requires_grad=False, layout=None,
               pin_memory=False) -> Tensor:  # fmt: skip
     """An uninitialised tensor of ``size`` (zeros here), this tensor's dtype by default.
 
+    {args}
+
     >>> import graphgrad as torch
     >>> torch.ones(1).new_empty(3).shape
     torch.Size([3])
     """
-    return _new_filled(self, size, 0, dtype, requires_grad)
+    return _new_filled(self, size, 0, dtype, device, requires_grad)
 
 
 def new_full(self: Tensor, size, fill_value, *, dtype=None, device=None, requires_grad=False,
              layout=None, pin_memory=False) -> Tensor:  # fmt: skip
-    """``fill_value`` in a tensor of ``size``, this tensor's dtype by default.
+    """``fill_value`` in a tensor of ``size``, this tensor's dtype by default (``fill_value``:
+    the value).
+
+    {args}
 
     >>> import graphgrad as torch
     >>> torch.ones(1).new_full((2,), 7)
     tensor([7., 7.])
     """
-    return _new_filled(self, (size,), fill_value, dtype, requires_grad)
+    return _new_filled(self, (size,), fill_value, dtype, device, requires_grad)
 
 
 def new_tensor(self: Tensor, data, *, dtype=None, device=None, requires_grad=False, layout=None,
                pin_memory=False) -> Tensor:  # fmt: skip
     """A copy of ``data`` as a tensor of this tensor's dtype (or ``dtype``).
 
+    {args}
+
     >>> import graphgrad as torch
     >>> torch.ones(1, dtype=torch.int32).new_tensor([1.7, 2.2])
     tensor([1, 2], dtype=torch.int32)
     """
+    _device.cpu_only(device)
     if isinstance(data, Tensor):
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach()."
@@ -223,6 +237,17 @@ def new_tensor(self: Tensor, data, *, dtype=None, device=None, requires_grad=Fal
         data = data._data.copy()
     out = _tensor(data, dtype=self.dtype if dtype is None else dtype)
     return out.requires_grad_(True) if requires_grad else out
+
+
+# The arguments the new_* methods share, written once into their docstrings.
+_NEW_ARGS = """Args:
+        size (or data): the shape, as integers or one tuple (the data, for ``new_tensor``).
+        dtype: the dtype; this tensor's when ``None``.
+        device: only ``"cpu"`` (or ``None``): a CUDA device raises, as in PyTorch's CPU build.
+        requires_grad: whether the result records operations for autograd.
+        layout, pin_memory: accepted for PyTorch's signature."""
+for _fn in (new_ones, new_zeros, new_empty, new_full, new_tensor):
+    _fn.__doc__ = _fn.__doc__.replace("{args}", _NEW_ARGS)
 
 
 def new(self: Tensor, *args, **kwargs) -> Tensor:

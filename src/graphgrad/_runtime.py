@@ -89,6 +89,9 @@ class iinfo:  # noqa: N801 - PyTorch's public name
 def set_num_threads(n: int) -> None:
     """Record the intra-op thread count (graphgrad runs NumPy's single-threaded kernels).
 
+    Args:
+        n: a positive thread count.
+
     >>> import graphgrad as torch
     >>> torch.set_num_threads(4); torch.get_num_threads()
     4
@@ -111,6 +114,9 @@ def get_num_threads() -> int:
 def set_num_interop_threads(n: int) -> None:
     """Record the inter-op thread count.
 
+    Args:
+        n: a positive thread count.
+
     >>> import graphgrad as torch
     >>> torch.set_num_interop_threads(2); torch.get_num_interop_threads()
     2
@@ -132,6 +138,10 @@ def get_num_interop_threads() -> int:
 
 def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
     """Ask for deterministic algorithms; graphgrad's always are, so this is only recorded.
+
+    Args:
+        mode: whether to ask for them.
+        warn_only: PyTorch would warn instead of raising for a nondeterministic operation.
 
     >>> import graphgrad as torch
     >>> torch.use_deterministic_algorithms(True); torch.are_deterministic_algorithms_enabled()

@@ -36,6 +36,12 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0, *,  # 
     """Counts of ``input`` in ``bins`` equal bins over [``min``, ``max``] (the data's range
     when both are 0); values outside are ignored. The result has ``input``'s dtype.
 
+    Args:
+        input: the values.
+        bins: the number of bins.
+        min, max: the range of the bins.
+        out: a tensor to write the counts into.
+
     >>> import graphgrad as torch
     >>> torch.histc(torch.tensor([0.0, 0.5, 1.0]), bins=2)
     tensor([1., 2.])
@@ -76,6 +82,14 @@ def histogram(input: Tensor, bins=100, *, range=None, weight: Tensor | None = No
               density: bool = False, out=None):  # fmt: skip
     """``(hist, bin_edges)``: counts (or ``weight`` sums) of ``input`` in ``bins`` equal bins
     over ``range`` (the data's range by default), or between the edges of a ``bins`` tensor.
+
+    Args:
+        input: the values.
+        bins: the number of bins, or a 1-D tensor of increasing bin edges.
+        range: ``(min, max)`` of the bins.
+        weight: a weight per value, summed instead of counting.
+        density: normalise so that the histogram integrates to 1.
+        out: a ``(hist, bin_edges)`` pair of tensors to write into.
 
     >>> import graphgrad as torch
     >>> torch.histogram(torch.tensor([1.0, 2.0, 1.0]), bins=2).hist

@@ -197,6 +197,13 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     ``input`` holds non-negative weights (1-D, or 2-D with one distribution a row); each row
     gets ``num_samples`` indices, drawn ``replacement=True`` independently, else distinct.
 
+    Args:
+        input: the weights.
+        num_samples: how many indices per row.
+        replacement: draw with replacement.
+        generator: the random generator (the default one when ``None``).
+        out: a tensor to write the indices into.
+
     >>> import graphgrad as torch
     >>> _ = torch.manual_seed(0)
     >>> torch.multinomial(torch.tensor([[0.0, 1.0, 3.0], [2.0, 0.0, 2.0]]), 2)

@@ -17,6 +17,10 @@ from .module import Module
 class Hardtanh(Module):
     """``F.hardtanh`` as a layer: clamps to [``min_val``, ``max_val``].
 
+    Args:
+        min_val, max_val: the bounds.
+        inplace: write the result into the input.
+
     >>> import graphgrad as torch
     >>> torch.nn.Hardtanh(-2, 2)(torch.tensor([3.0]))
     tensor([2.])
@@ -37,6 +41,9 @@ class Hardtanh(Module):
 class ReLU6(_InplaceOption):
     """``F.relu6`` as a layer.
 
+    Args:
+        inplace: write the result into the input.
+
     >>> import graphgrad as torch
     >>> torch.nn.ReLU6()(torch.tensor([7.0]))
     tensor([6.])
@@ -49,6 +56,9 @@ class ReLU6(_InplaceOption):
 class Hardsigmoid(_InplaceOption):
     """``F.hardsigmoid`` as a layer.
 
+    Args:
+        inplace: write the result into the input.
+
     >>> import graphgrad as torch
     >>> torch.nn.Hardsigmoid()(torch.tensor([0.0]))
     tensor([0.5000])
@@ -60,6 +70,9 @@ class Hardsigmoid(_InplaceOption):
 
 class Hardswish(_InplaceOption):
     """``F.hardswish`` as a layer.
+
+    Args:
+        inplace: write the result into the input.
 
     >>> import graphgrad as torch
     >>> torch.nn.Hardswish()(torch.tensor([4.0]))

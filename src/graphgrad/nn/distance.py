@@ -14,7 +14,15 @@ from .module import Module
 
 
 class CosineSimilarity(Module):
-    """``F.cosine_similarity(x1, x2, dim, eps)`` as a layer (``dim=1``, ``eps=1e-8``)."""
+    """``F.cosine_similarity(x1, x2, dim, eps)`` as a layer.
+
+    Args:
+        dim: the dimension the vectors run along.
+        eps: the smallest norm divided by.
+
+    >>> torch.nn.CosineSimilarity(dim=0)(torch.tensor([1.0, 0.0]), torch.tensor([1.0, 1.0]))
+    tensor(0.7071)
+    """
 
     def __init__(self, dim: int = 1, eps: float = 1e-8) -> None:
         super().__init__()
@@ -26,6 +34,11 @@ class CosineSimilarity(Module):
 
 class KLDivLoss(Module):
     """``F.kl_div`` as a loss layer; ``reduction`` may also be ``'batchmean'``.
+
+    Args:
+        size_average, reduce: PyTorch's legacy forms of ``reduction``.
+        reduction: ``'none'``, ``'sum'``, ``'mean'`` or ``'batchmean'``.
+        log_target: whether the target holds log-probabilities.
 
     >>> import graphgrad as torch
     >>> loss = torch.nn.KLDivLoss(reduction="batchmean")

@@ -26,6 +26,11 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:  # fmt: skip
     """``input`` clamped to [``min_val``, ``max_val``]; gradient 1 strictly inside, else 0.
 
+    Args:
+        input: the tensor.
+        min_val, max_val: the bounds.
+        inplace: write the result into ``input``.
+
     >>> import graphgrad as torch
     >>> import graphgrad.nn.functional as F
     >>> F.hardtanh(torch.tensor([-2.0, 0.5, 2.0]))
@@ -41,6 +46,10 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """``min(max(input, 0), 6)`` (F.relu6).
 
+    Args:
+        input: the tensor.
+        inplace: write the result into ``input``.
+
     >>> import graphgrad as torch
     >>> import graphgrad.nn.functional as F
     >>> F.relu6(torch.tensor([8.0]))
@@ -52,6 +61,10 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``relu6(input + 3) / 6``: 0 below -3, 1 above 3 (F.hardsigmoid).
 
+    Args:
+        input: the tensor.
+        inplace: write the result into ``input``.
+
     >>> import graphgrad as torch
     >>> import graphgrad.nn.functional as F
     >>> F.hardsigmoid(torch.tensor([-4.0, 0.0, 1.5]))
@@ -62,6 +75,10 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``input * relu6(input + 3) / 6`` (F.hardswish).
+
+    Args:
+        input: the tensor.
+        inplace: write the result into ``input``.
 
     >>> import graphgrad as torch
     >>> import graphgrad.nn.functional as F

@@ -21,6 +21,13 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
               out: Tensor | None = None) -> Tensor:  # fmt: skip
     """``input`` divided by its ``p``-norm along ``dim`` (at least ``eps``) (F.normalize).
 
+    Args:
+        input: the tensor.
+        p: the order of the norm.
+        dim: the dimension the norm runs along.
+        eps: the smallest norm divided by.
+        out: a tensor to write the result into.
+
     >>> import graphgrad as torch
     >>> import graphgrad.nn.functional as F
     >>> F.normalize(torch.tensor([1.0, 1.0]), p=1, dim=0)
@@ -67,6 +74,13 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduct
     Pointwise ``target * (log(target) - input)`` (0 where ``target`` is 0), or with
     ``log_target=True``, ``exp(target) * (target - input)``; ``reduction`` is ``'none'``,
     ``'sum'``, ``'mean'`` (over all elements) or ``'batchmean'`` (over the first dim).
+
+    Args:
+        input: log-probabilities.
+        target: probabilities (log-probabilities with ``log_target=True``).
+        size_average, reduce: PyTorch's legacy forms of ``reduction``.
+        reduction: ``'none'``, ``'sum'``, ``'mean'`` or ``'batchmean'``.
+        log_target: whether ``target`` holds log-probabilities.
 
     >>> import graphgrad as torch
     >>> import graphgrad.nn.functional as F

@@ -590,7 +590,15 @@ class Module:
         return self
 
     def cuda(self, device=None) -> Module:
-        """Move to a CUDA device: there is none, as in PyTorch's CPU build, so this raises."""
+        """Move to a CUDA device: there is none, as in PyTorch's CPU build, so this raises.
+
+        Args:
+            device: the CUDA device.
+
+        >>> torch.nn.Linear(2, 3).cuda()
+        Traceback (most recent call last):
+        AssertionError: Torch not compiled with CUDA enabled
+        """
         for t in self.parameters():
             cuda(t, device)
         return self
@@ -654,7 +662,20 @@ class Module:
 
     def register_full_backward_hook(self, hook, prepend: bool = False) -> _HookHandle:
         """``hook(module, grad_input, grad_output)`` runs once the gradients with respect to
-        the module's inputs are computed; it may return a replacement ``grad_input``."""
+        the module's inputs are computed; it may return a replacement ``grad_input``.
+
+        Args:
+            hook: the function to call; returns None or the new ``grad_input`` tuple.
+            prepend: run it before the hooks registered earlier.
+
+        Returns a handle whose ``remove()`` unregisters the hook.
+
+        >>> net = torch.nn.Linear(2, 1)
+        >>> handle = net.register_full_backward_hook(lambda m, gi, go: print(go))
+        >>> net(torch.ones(1, 2, requires_grad=True)).sum().backward()
+        (tensor([[1.]]),)
+        >>> handle.remove()
+        """
         if "_backward_hooks" not in self.__dict__:
             self.__dict__["_backward_hooks"] = OrderedDict()
         return self._add_hook(self._backward_hooks, hook, prepend)

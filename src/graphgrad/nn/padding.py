@@ -53,7 +53,17 @@ class _ZeroPad(_ConstantPad):
 
 
 def _layer(name: str, base: type, mode: str, dims: int) -> type:
-    doc = f"``F.pad(input, padding, {mode!r})`` over the last {dims} dim(s), as a layer."
+    value = base is _ConstantPad
+    shape = ", ".join(["1", "1"] + ["2"] * dims)
+    doc = (
+        f"``F.pad(input, padding, {mode!r})`` over the last {dims} dim(s), as a layer.\n\n"
+        "Args:\n"
+        f"    padding: an int for every side, or {2 * dims} ints: (left, right) pairs, the last "
+        "dimension first.\n"
+        + ("    value: the value written into the padding.\n" if value else "")
+        + f"\n>>> torch.nn.{name}(1{', 0.5' if value else ''})(torch.ones({shape})).shape\n"
+        f"torch.Size([{', '.join(['1', '1'] + ['4'] * dims)}])\n"
+    )
     cls = type(name, (base,), {"mode": mode, "dims": dims, "__doc__": doc})
     cls.__module__ = __name__
     return cls

@@ -61,6 +61,11 @@ def to(input: Tensor, *args, **kwargs) -> Tensor:
 def cuda(input: Tensor, device=None, non_blocking: bool = False, memory_format=None) -> Tensor:
     """Copy to a CUDA device: graphgrad, like PyTorch's CPU build, has none, so this raises.
 
+    Args:
+        input: the tensor (``input.cuda()``).
+        device: the CUDA device.
+        non_blocking, memory_format: accepted for PyTorch's signature.
+
     >>> import graphgrad as torch
     >>> torch.ones(1).cuda()
     Traceback (most recent call last):
@@ -73,6 +78,10 @@ def cuda(input: Tensor, device=None, non_blocking: bool = False, memory_format=N
 def pin_memory(input: Tensor, device=None) -> Tensor:
     """Page-locked memory is for copies to an accelerator, and there is none: raises.
 
+    Args:
+        input: the tensor (``input.pin_memory()``).
+        device: the accelerator the memory would be pinned for.
+
     >>> import graphgrad as torch
     >>> torch.ones(1).pin_memory()
     Traceback (most recent call last):
@@ -81,9 +90,29 @@ def pin_memory(input: Tensor, device=None) -> Tensor:
     raise RuntimeError(_device.NO_ACCELERATOR)
 
 
-METHODS = {
-    "cuda": cuda,
-    "pin_memory": pin_memory,
-    "is_pinned": lambda self, device=None: False,
-    "get_device": lambda self: -1,  # PyTorch's answer for a CPU tensor
-}
+def is_pinned(input: Tensor, device=None) -> bool:
+    """Whether ``input`` is in page-locked memory: never, without an accelerator.
+
+    Args:
+        input: the tensor (``input.is_pinned()``).
+        device: the accelerator asked about.
+
+    >>> torch.ones(1).is_pinned()
+    False
+    """
+    return False
+
+
+def get_device(input: Tensor) -> int:
+    """The index of ``input``'s CUDA device, or -1 for a CPU tensor (all of graphgrad's).
+
+    Args:
+        input: the tensor (``input.get_device()``).
+
+    >>> torch.ones(1).get_device()
+    -1
+    """
+    return -1
+
+
+METHODS = {"cuda": cuda, "pin_memory": pin_memory, "is_pinned": is_pinned, "get_device": get_device}

@@ -359,6 +359,8 @@ _pow0 = Primitive(
     jvp=DIAGONAL,
     array_rules=(_pow_scalar_array_rule,),
 )
+
+
 def _power_tensors(a: np.ndarray, e: np.ndarray) -> np.ndarray:
     """``a ** e`` elementwise; an integer to a negative integer power is what PyTorch's kernel
     gives (1 for a base of 1, ±1 for -1, else 0) where NumPy raises."""
@@ -639,7 +641,7 @@ def floor_divide(input, other) -> Tensor:
 def _not_bool(a: np.ndarray, name: str) -> None:
     """PyTorch has no bool kernel for ``name`` (the operands' promoted dtype is bool)."""
     if a.dtype.kind == "b":
-        raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'')
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
 
 
 def _integer_divisor_check(a: np.ndarray, b) -> None:

@@ -179,7 +179,11 @@ def _result(kind: str, prim: Primitive, input: Tensor, idx: np.ndarray, axis: in
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
     """``(values, indices)`` of ``input`` sorted along ``dim`` (torch.sort).
 
-    ``descending`` sorts largest first; ``stable=True`` keeps equal values in their order.
+    Args:
+        input: the tensor.
+        dim: the dimension to sort along.
+        descending: sort largest first.
+        stable: keep equal values in their order (otherwise their order is PyTorch's).
 
     >>> import graphgrad as torch
     >>> torch.sort(torch.tensor([[2, 1], [0, 5]]), dim=0, descending=True).indices
@@ -194,6 +198,12 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
     """The indices that sort ``input`` along ``dim`` (torch.argsort).
 
+    Args:
+        input: the tensor.
+        dim: the dimension to sort along.
+        descending: sort largest first.
+        stable: keep equal values in their order.
+
     >>> import graphgrad as torch
     >>> torch.argsort(torch.tensor([3.0, 1.0, 2.0]), descending=True)
     tensor([0, 2, 1])
@@ -203,6 +213,9 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool
 
 def msort(input: Tensor) -> Tensor:
     """``input`` sorted along its first dim (torch.msort).
+
+    Args:
+        input: the tensor.
 
     >>> import graphgrad as torch
     >>> torch.msort(torch.tensor([[2, 1], [0, 5]]))
@@ -214,6 +227,13 @@ def msort(input: Tensor) -> Tensor:
 
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
     """The ``k`` largest (or smallest) elements along ``dim`` and their indices (torch.topk).
+
+    Args:
+        input: the tensor.
+        k: how many elements.
+        dim: the dimension to select along.
+        largest: the largest elements (``False``: the smallest).
+        sorted: return them in sorted order.
 
     >>> import graphgrad as torch
     >>> torch.topk(torch.tensor([1.0, 5.0, 3.0, 4.0]), 2, largest=False)
@@ -236,6 +256,12 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
 
 def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     """The ``k``-th smallest element along ``dim`` and its index (torch.kthvalue).
+
+    Args:
+        input: the tensor.
+        k: which element, counting from 1.
+        dim: the dimension to select along.
+        keepdim: keep ``dim`` with size 1.
 
     >>> import graphgrad as torch
     >>> torch.kthvalue(torch.tensor([4.0, 1.0, 3.0]), 2).values

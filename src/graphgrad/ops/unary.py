@@ -426,24 +426,32 @@ clip = clamp
 
 
 def clamp_min(input: Tensor, min) -> Tensor:  # noqa: A002
-    if isinstance(min, Tensor):
-        return apply(_clamp_min_tensor, input, min, None)
     """``clamp(input, min=min)``: see ``clamp``.
+
+    Args:
+        input: the tensor.
+        min: the lower bound, a number or a tensor (broadcast).
 
     >>> torch.clamp_min(torch.tensor([-2.0, 0.5]), 0.0)
     tensor([0.0000, 0.5000])
     """
+    if isinstance(min, Tensor):
+        return apply(_clamp_min_tensor, input, min, None)
     return clamp(input, min=min)
 
 
 def clamp_max(input: Tensor, max) -> Tensor:  # noqa: A002
-    if isinstance(max, Tensor):
-        return apply(_clamp_max_tensor, input, None, max)
     """``clamp(input, max=max)``: see ``clamp``.
+
+    Args:
+        input: the tensor.
+        max: the upper bound, a number or a tensor (broadcast).
 
     >>> torch.clamp_max(torch.tensor([-2.0, 0.5]), 0.0)
     tensor([-2.,  0.])
     """
+    if isinstance(max, Tensor):
+        return apply(_clamp_max_tensor, input, None, max)
     return clamp(input, max=max)
 
 

@@ -59,7 +59,12 @@ class Graph(graphviz.Digraph):
     """A graphviz Digraph that renders with ``dot`` or in-process, and says what to install.
 
     The default ``format`` is ``"svg"`` (graphviz's is ``"pdf"``, which only the ``dot``
-    program writes).
+    program writes). It takes graphviz's ``Digraph`` arguments; ``make_dot`` returns one.
+
+    >>> from graphgrad.viz import make_dot
+    >>> g = make_dot(torch.ones(2, requires_grad=True).sum())
+    >>> type(g).__name__, g.format
+    ('Graph', 'svg')
     """
 
     backend: str | None = None  # None: $GRAPHGRAD_VIZ_RENDERER, else "auto"
@@ -93,6 +98,16 @@ class Graph(graphviz.Digraph):
         A name with a picture suffix (``.svg``, ``.png``...) is written in that format; any other
         name, ``.gv``/``.dot`` included, gets ``.<format>`` appended, as graphviz names its
         rendered file (``Digraph.gv`` -> ``Digraph.gv.svg``).
+
+        Args:
+            filename: the file name (graphviz's ``render`` argument).
+            directory: the folder it goes in.
+            format: the format when the name does not say (this graph's ``format`` if None).
+            outfile: the exact output path (graphviz's ``outfile``), which wins over the rest.
+
+        >>> g = Graph()
+        >>> g.target("out/g.png"), g.target("g.gv")
+        ((PosixPath('out/g.png'), 'png'), (PosixPath('g.gv.svg'), 'svg'))
         """
         if outfile is not None:
             path = Path(directory if directory is not None else self.directory or "") / outfile
@@ -231,7 +246,16 @@ class Graph(graphviz.Digraph):
         return {"text/plain": self.fallback_text(problems)}
 
     def fallback_text(self, problems: list[str]) -> str:
-        """What a notebook shows when nothing could draw the graph."""
+        """What a notebook shows when nothing could draw the graph.
+
+        Args:
+            problems: why each renderer could not draw it, one line each.
+
+        >>> print(Graph().fallback_text(["no renderer here"]))
+        <graphgrad graph, 1 DOT statements: not drawn>
+        no renderer here
+        The DOT text is in .source; .save('graph.dot') writes it.
+        """
         count = self.source.count("\n") - 1
         lines = [f"<graphgrad graph, {count} DOT statements: not drawn>", *problems]
         lines.append("The DOT text is in .source; .save('graph.dot') writes it.")

@@ -64,7 +64,15 @@ _wasm = None  # the in-process Graphviz (a _WasmGraphviz), built on first use
 
 class RenderError(RuntimeError):
     """Nothing here can turn the graph into the requested format, or open it in a viewer (the
-    message says why and what to install)."""
+    message says why and what to install). A ``RuntimeError``.
+
+    >>> from graphgrad.viz import make_dot
+    >>> try:
+    ...     make_dot(torch.ones(1, requires_grad=True).sum()).pipe("svg", backend="none")
+    ... except RenderError as err:
+    ...     print(type(err).__name__)
+    RenderError
+    """
 
 
 def chosen_backend(backend: str | None = None) -> str:

@@ -78,5 +78,13 @@ class DistributedSampler(Sampler):
         return self.num_samples
 
     def set_epoch(self, epoch: int) -> None:
-        """Use ``epoch`` for the next permutation (all ranks must pass the same value)."""
+        """Use ``epoch`` for the next permutation (all ranks must pass the same value).
+
+        Args:
+            epoch: the epoch number, mixed into the shuffle's seed.
+
+        >>> sampler = torch.utils.data.DistributedSampler(range(4), num_replicas=2, rank=0)
+        >>> sampler.set_epoch(1); list(sampler)
+        [1, 2]
+        """
         self.epoch = epoch

@@ -36,6 +36,11 @@ IFRAME_HEIGHT = 640
 class Explorer:
     """The page ``explore`` made: ``.html`` (the document), ``.save(path)``, Jupyter display.
 
+    Args:
+        html_text: the self-contained HTML document (``.html``).
+        data: the graph and its values as the page's script reads them (``.data``).
+        path: also save the page there.
+
     >>> import graphgrad as torch
     >>> x = torch.tensor(3.0, requires_grad=True)
     >>> page = explore(x * 2, params={"x": x})
