@@ -81,6 +81,13 @@ CASES = {
     "fmod_empty_by_zero": lambda T: T.fmod(T.ones(0, dtype=T.uint8), 0),
     "fmod_by_numpy_false": lambda T: T.fmod(T.tensor([3], dtype=T.uint8), np.False_),
     "add_numpy_true": lambda T: T.tensor([3], dtype=T.uint8) + np.True_,
+    "floor_bool": lambda T: T.floor(T.tensor([True])),
+    "round_bool": lambda T: T.round(T.tensor([True])),
+    "abs_bool": lambda T: T.abs(T.tensor([True])),
+    "pow_bool_tensors": lambda T: T.tensor([True]) ** T.tensor([False]),
+    "roll_empty_any_dim": lambda T: T.roll(T.ones(0), 1, 5),
+    "index_select_empty_1d": lambda T: T.index_select(T.ones(0), 0, T.tensor([0])),
+    "clamp_keeps_negative_zero": lambda T: T.clamp(T.tensor([-0.0, float("nan"), -1.0]), 0.0),
     # 5: negative indices are out of bounds (index_select has two messages, by dim)
     "gather_neg": lambda T: T.tensor(X).gather(1, T.tensor([[-1]])),
     "gather_neg_dim0": lambda T: T.tensor(X).gather(0, T.tensor([[-1]])),

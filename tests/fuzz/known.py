@@ -52,7 +52,8 @@ KNOWN: list[Known] = [
                    "cumprod", "vector_norm", "std", "var", "std_mean", "var_mean", "nll_loss",
                    "nll_loss2d", "logsumexp", "softmax", "log_softmax", "mm", "bmm", "mv",
                    "dot", "addmm", "baddbmm", "matmul_unsafe_view", "matmul_squeeze",
-                   "convolution", "convolution_weight", "sub", "add", "elu")
+                   "convolution", "convolution_weight", "sub", "add", "elu", "div", "mean",
+                   "atan2", "avg_pool2d", "gelu", "binary_cross_entropy_with_logits")
         for kind in ("value", "nan", "zero_sign", "grad_value", "grad_nan", "grad_zero_sign")
     ),
     Known(
@@ -83,6 +84,9 @@ KNOWN: list[Known] = [
               "denormal float64 scalar is rounded to float32 before pow; not fixed")
         for op in ("eq", "lt", "ge", "ne", "pow", "add", "sub", "mul")
     ),
+    Known("gelu", "zero_sign", "any",
+          "gelu(-0.0) and gelu of a large negative float32: PyTorch's vectorised kernel gives "
+          "+0.0 where its scalar one (short tensors, float64) gives -0.0, as graphgrad does"),
     Known("pow", "grad_nan", "any",
           "x ** False: PyTorch's backward does not take the bool exponent False as 0 and gives "
           "0 * 0 ** -1 = NaN at x = 0; graphgrad gives the derivative's value, 0; kept"),

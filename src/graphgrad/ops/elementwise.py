@@ -39,6 +39,23 @@ def quiet(fn):
     return forward
 
 
+def _not_bool(a: np.ndarray, kernel: str) -> None:
+    """PyTorch has no bool version of its CPU kernel ``kernel`` (the operands' promoted dtype
+    is bool): its NotImplementedError, where NumPy would compute something."""
+    if a.dtype.kind == "b":
+        raise NotImplementedError(f'"{kernel}" not implemented for ' + "'Bool'")
+
+
+def no_bool(forward, kernel: str):
+    """``forward`` refusing a bool array as PyTorch's ``kernel`` does."""
+
+    def checked(a: np.ndarray, *args, **kwargs):
+        _not_bool(a, kernel)
+        return forward(a, *args, **kwargs)
+
+    return checked
+
+
 def as_operand(value):
     """A Tensor or a Python scalar: NumPy scalars become Python scalars, arrays become tensors
     (in the native byte order). Anything else (None, a string, a list, a Fraction) is a
@@ -375,7 +392,7 @@ def _power_tensors(a: np.ndarray, e: np.ndarray) -> np.ndarray:
 _pow1 = Primitive(
     "pow_tensor",
     "PowBackward1",
-    quiet(_power_tensors),
+    quiet(no_bool(_power_tensors, "pow")),
     (
         lambda g, s: _pow_tensor_self_rule(g, s),
         lambda g, s: _pow_base_rule(g, s),
@@ -638,12 +655,6 @@ def floor_divide(input, other) -> Tensor:
     return Tensor._make(np.asarray(np.floor_divide(x, y)).astype(dt.np, copy=False))
 
 
-def _not_bool(a: np.ndarray, name: str) -> None:
-    """PyTorch has no bool kernel for ``name`` (the operands' promoted dtype is bool)."""
-    if a.dtype.kind == "b":
-        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'")
-
-
 def _integer_divisor_check(a: np.ndarray, b) -> None:
     """PyTorch's error for an integer division by zero that is computed (none for an empty
     result)."""
@@ -654,7 +665,7 @@ def _integer_divisor_check(a: np.ndarray, b) -> None:
 
 def _fmod_array(a: np.ndarray, b) -> np.ndarray:
     """C's fmod, the sign of the dividend; ``fmod(x, ±inf)`` is ``x``."""
-    _not_bool(a, "fmod")
+    _not_bool(a, "fmod_cpu")
     _integer_divisor_check(a, b)
     with np.errstate(all="ignore"):
         return np.fmod(a, b)
@@ -664,7 +675,7 @@ def _remainder_array(a: np.ndarray, b) -> np.ndarray:
     """The sign of the divisor, from fmod as PyTorch's kernel computes it: a nonzero fmod of
     the other sign moves by one divisor; a zero keeps the dividend's sign (NumPy's remainder
     gives the divisor's), and ``remainder(-2, inf)`` is ``inf``."""
-    _not_bool(a, "remainder")
+    _not_bool(a, "remainder_cpu")
     _integer_divisor_check(a, b)
     if a.dtype.kind in "iub":
         return np.remainder(a, b)

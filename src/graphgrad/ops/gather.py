@@ -346,7 +346,7 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
             )
         return index_select(input.reshape(1), 0, index.reshape(1)).reshape(())
     n = input._data.shape[axis] if input.ndim else 1
-    if n == 0 and index.numel():
+    if n == 0 and index.numel() and input.ndim > 1:  # a 1-D input has the message below
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
     bad = index._data[(index._data >= n) | (index._data < 0)]
     if bad.size:

@@ -161,6 +161,8 @@ def roll(input: Tensor, shifts, dims=None) -> Tensor:
         raise RuntimeError(
             f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}"
         )
+    if input.numel() == 0:  # PyTorch returns an empty tensor before it looks at dims
+        return apply(_roll, input, shifts=shifts, dims=dims, axes=())
     if dims and input.ndim == 0:
         raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     axes = tuple(_wrap_dim(d, input.ndim) for d in dims)

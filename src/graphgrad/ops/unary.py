@@ -13,7 +13,7 @@ import numpy as np
 
 from ..dtypes import _FLOAT, result_type
 from ..tensor import Tensor
-from .elementwise import as_operand, power_array, quiet, where, zeros_like_grad
+from .elementwise import as_operand, no_bool, power_array, quiet, where, zeros_like_grad
 from .primitive import DIAGONAL, Primitive, apply
 
 
@@ -53,7 +53,7 @@ _neg = _unary("neg", "NegBackward0", _negative, lambda g, s: -g, None, "same", T
 _abs = _unary(
     "abs",
     "AbsBackward0",
-    np.abs,
+    no_bool(np.abs, "abs_cpu"),
     lambda g, s: g * sign(s["self"]),
     "self",
     "same",
@@ -184,10 +184,36 @@ def _sign_array(a: np.ndarray) -> np.ndarray:
 
 
 _sign = _unary("sign", "SignBackward0", _sign_array, zeros_like_grad, None, "same", True)
-_floor = _unary("floor", "FloorBackward0", np.floor, zeros_like_grad, None, "same", True)
-_ceil = _unary("ceil", "CeilBackward0", np.ceil, zeros_like_grad, None, "same", True)
-_round = _unary("round", "RoundBackward0", np.round, zeros_like_grad, None, "same", True)
-_trunc = _unary("trunc", "TruncBackward0", np.trunc, zeros_like_grad, None, "same", True)
+_floor = _unary(
+    "floor",
+    "FloorBackward0",
+    no_bool(np.floor, "floor_vml_cpu"),
+    zeros_like_grad,
+    None,
+    "same",
+    True,
+)
+_ceil = _unary(
+    "ceil", "CeilBackward0", no_bool(np.ceil, "ceil_vml_cpu"), zeros_like_grad, None, "same", True
+)
+_round = _unary(
+    "round",
+    "RoundBackward0",
+    no_bool(np.round, "round_vml_cpu"),
+    zeros_like_grad,
+    None,
+    "same",
+    True,
+)
+_trunc = _unary(
+    "trunc",
+    "TruncBackward0",
+    no_bool(np.trunc, "trunc_vml_cpu"),
+    zeros_like_grad,
+    None,
+    "same",
+    True,
+)
 
 
 # -- the backward ops of tanh, sigmoid and relu -----------------------------------------------
@@ -307,11 +333,15 @@ def _sigmoid_array(a: np.ndarray) -> np.ndarray:
 
 
 def _clamp_forward(a, min, max):  # noqa: A002
+    # by comparison, as PyTorch: a bound replaces only values strictly beyond it, so -0.0
+    # stays -0.0 at min=0 and NaN stays NaN
     try:
         if min is not None:
-            a = np.maximum(a, np.asarray(min, a.dtype))
+            lo = np.asarray(min, a.dtype)
+            a = np.where(a < lo, lo, a)
         if max is not None:
-            a = np.minimum(a, np.asarray(max, a.dtype))
+            hi = np.asarray(max, a.dtype)
+            a = np.where(a > hi, hi, a)
     except OverflowError:  # an int bound beyond an integer dtype's range
         raise RuntimeError(
             f"value cannot be converted to type {a.dtype.name}_t without overflow"
