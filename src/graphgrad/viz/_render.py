@@ -24,6 +24,8 @@ cannot render 'svg': no renderer is enabled (backend 'none', see $GRAPHGRAD_VIZ_
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import shutil
 import subprocess
@@ -270,6 +272,18 @@ def _reason(exc: Exception) -> str:
 
 
 def _new_wasm() -> object:
-    from ._wasm import WasmGraphviz
+    from . import _wasm as wasm_module
 
-    return WasmGraphviz()
+    atexit.register(_release_wasm)  # once is enough; a second registration is harmless
+    return wasm_module.WasmGraphviz()
+
+
+def _release_wasm() -> None:
+    """Drop the wasmtime objects at exit, while wasmtime can still free them (their finalizers
+    fail, noisily, once the interpreter has torn its modules down)."""
+    global _wasm
+    from . import _wasm as wasm_module
+
+    _wasm = None
+    wasm_module._compiled = None
+    gc.collect()

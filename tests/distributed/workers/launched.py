@@ -1,6 +1,7 @@
 """A torch-style script started by the launcher: prints its environment and a collective."""
 
 import os
+import sys
 
 import graphgrad as torch
 import graphgrad.distributed as dist
@@ -9,6 +10,8 @@ dist.init_process_group("gloo")
 t = torch.tensor([float(dist.get_rank())])
 dist.all_reduce(t)
 keys = ("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE", "GROUP_RANK")
-print(" ".join(f"{k}={os.environ[k]}" for k in keys), f"sum={t.item()}", flush=True)
+line = " ".join(f"{k}={os.environ[k]}" for k in keys) + f" sum={t.item()}\n"
+# one write per rank (print writes its pieces separately, and the ranks share the pipe)
+os.write(sys.stdout.fileno(), line.encode())
 assert int(os.environ["RANK"]) == dist.get_rank()
 dist.destroy_process_group()
