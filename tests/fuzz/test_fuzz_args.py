@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
+pytest.importorskip("hypothesis")
+pytest.importorskip("torch")  # the oracle
+
 from hypothesis import given
 from hypothesis import strategies as st
 
