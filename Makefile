@@ -37,7 +37,10 @@ $(VENV)/.test: pyproject.toml requirements-test.txt | $(BIN)/python
 demo: $(VENV)/.demo
 	$(BIN)/python scripts/run_seeds.py $(SEED_DIR)
 	$(BIN)/python -m graphgrad.viz.seed_graphs $(GRAPH_DIR) $(SEED_DIR) --names
-	$(if $(EXPLORE_PROGRAM),$(BIN)/python -m graphgrad.viz.explorer $(EXPLORE_PROGRAM) $(GRAPH_DIR)/example4.html)
+	@if [ -n "$(EXPLORE_PROGRAM)" ]; then \
+	  if $(BIN)/python -c 'import graphgrad.viz as v; raise SystemExit(not v.available_renderers())'; \
+	  then $(BIN)/python -m graphgrad.viz.explorer $(EXPLORE_PROGRAM) $(GRAPH_DIR)/example4.html; \
+	  else echo "$(GRAPH_DIR)/example4.html not written: nothing here renders SVG (Python 3.10 needs Graphviz's dot)"; fi; fi
 
 test: $(VENV)/.test
 	-@sh scripts/ensure_chromium.sh

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from graphgrad.viz import RenderError, available_renderers
+
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
 FENCE = re.compile(r"^```python[^\n]*\n(.*?)^```", re.S | re.M)
@@ -39,8 +41,13 @@ def test_every_python_block_runs(path, tmp_path, monkeypatch):
             continue
         code = compile(source, f"{path.name}:{line}", "exec")
         out = io.StringIO()
-        with contextlib.redirect_stdout(out):
-            exec(code, namespace)
+        try:
+            with contextlib.redirect_stdout(out):
+                exec(code, namespace)
+        except RenderError:
+            if available_renderers():
+                raise
+            pytest.skip(f"{path.name}:{line} draws a graph, and nothing here renders SVG")
         printed = out.getvalue().splitlines()
         for shown in _shown_output(source):
             assert shown in printed, f"{path.name}:{line}: expected {shown!r}, printed {printed}"

@@ -9,6 +9,7 @@ import pkgutil
 import pytest
 
 import graphgrad
+from graphgrad.viz import available_renderers
 
 from ._api import public_api
 
@@ -20,6 +21,8 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(graphgrad.__path__, "grap
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples(name):
+    if name.startswith("graphgrad.viz.explorer") and not available_renderers():
+        pytest.skip("explore's examples draw the graph, and nothing here renders SVG")
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=FLAGS, report=False, extraglobs=GLOBS)
     assert result.failed == 0
