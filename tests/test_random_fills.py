@@ -7,6 +7,8 @@ import pytest
 
 import graphgrad
 
+from ._random_helpers import torch_with_simd_kernels
+
 FILLS = [
     ("exponential_", (1.7,)),
     ("exponential_", ()),
@@ -31,7 +33,7 @@ def test_multinomial_values():
 @pytest.mark.parametrize(("name", "args"), FILLS)
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 def test_fills_match_torch(name, args, dtype):
-    torch = pytest.importorskip("torch")
+    torch = torch_with_simd_kernels()
     for seed in range(6):
         n = 1 + 37 * seed
         torch.manual_seed(seed)

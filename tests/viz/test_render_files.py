@@ -171,7 +171,11 @@ def test_written_files_have_the_usual_permissions(bin_dir, work):
 
 
 def interrupt_after(seconds: float) -> threading.Timer:
-    """Ctrl-C (a real SIGINT, to the main thread, as a terminal sends it) after ``seconds``."""
+    """Ctrl-C (a real SIGINT, to the main thread, as a terminal sends it) after ``seconds``.
+
+    Python's own handler is put in place first: a job started in the background of a
+    non-interactive shell inherits SIGINT ignored, and then Ctrl-C would never arrive."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     main = threading.main_thread().ident
     timer = threading.Timer(seconds, signal.pthread_kill, (main, signal.SIGINT))
     timer.start()
