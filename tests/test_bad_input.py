@@ -267,3 +267,19 @@ def test_batch_norm_empty_batch_keeps_statistics():
 
     assert_same(outcome(graphgrad, case), outcome(torch, case))
     assert graphgrad.nn.BatchNorm1d(3)(graphgrad.zeros(0, 3)).grad_fn.name() == "AddBackward0"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [lambda T, x: x.narrow(0, 0, 1), lambda T, x: x.narrow(5, 0, 1), lambda T, x: x.select(0, 0)],
+)
+def test_zero_dim_narrow_and_select_raise_as_torch(call):
+    torch = pytest.importorskip("torch")
+    import graphgrad
+
+    errors = []
+    for T in (graphgrad, torch):
+        with pytest.raises(Exception) as info:
+            call(T, T.tensor(1.0))
+        errors.append((type(info.value), str(info.value)))
+    assert errors[0] == errors[1]

@@ -97,6 +97,8 @@ def select(input: Tensor, dim: int, index: int) -> Tensor:
     >>> torch.select(torch.tensor([[1, 2], [3, 4]]), 1, 0)
     tensor([1, 3])
     """
+    if input.ndim == 0:  # checked before the dim, as PyTorch does
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     axis = _wrap_dim(dim, input.ndim)
     n = input._data.shape[axis]
     if not -n <= index < n:
