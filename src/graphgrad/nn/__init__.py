@@ -24,6 +24,7 @@ from .activation import (
     Tanh,
 )
 from .activation_piecewise import Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, ReLU6, Softsign
+from .attention import MultiheadAttention
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .distance import CosineSimilarity, KLDivLoss
@@ -56,6 +57,7 @@ from .sparse import Embedding
 
 __all__ = [
     "KLDivLoss",
+    "MultiheadAttention",
     "CosineSimilarity",
     "Softsign",
     "ReLU6",

@@ -409,3 +409,11 @@ __all__ = [
     "softplus",
     "tanh",
 ]
+
+# Attention builds on linear/dropout/pad above, so it is imported once they exist.
+from .functional_attention import (  # noqa: E402
+    multi_head_attention_forward,
+    scaled_dot_product_attention,
+)
+
+__all__ += ["multi_head_attention_forward", "scaled_dot_product_attention"]
