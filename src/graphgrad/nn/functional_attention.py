@@ -148,7 +148,9 @@ def scaled_dot_product_attention(
     return weights.matmul(value)
 
 
-def _canonical_mask(mask, mask_name: str, other_type, other_name: str, target_type, check_other=True):
+def _canonical_mask(
+    mask, mask_name: str, other_type, other_name: str, target_type, check_other=True
+):
     """A bool mask (True = masked out, as MultiheadAttention reads it) becomes a float mask of
     0 and -inf in ``target_type``; a float mask passes through."""
     if mask is None:
@@ -189,6 +191,11 @@ def _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads) -> 
             raise AssertionError(
                 "For batched (3-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D "
                 f"but found {attn_mask.ndim}-D tensor instead"
+            )
+        if key_padding_mask is not None and key_padding_mask.shape[0] != query.shape[1]:
+            raise AssertionError(
+                f"Expected key_padded_mask.shape[0] to be {query.shape[1]}, but got "
+                f"{key_padding_mask.shape[0]}"
             )
         return True
     if query.ndim != 2:
