@@ -49,14 +49,18 @@ def _attention_bias(
     query: Tensor, attn_mask: Tensor | None, is_causal: bool, length: int, source: int
 ) -> tuple[Tensor | None, Tensor | None]:
     """SDPA's mask as (keep, bias): a bool mask of positions that may attend (True = attend, as
-    SDPA reads a bool mask; ANDed with the causal triangle) and a float mask to add."""
+    SDPA reads a bool mask, or the causal triangle) and a float mask to add."""
     keep = bias = None
+    if is_causal and attn_mask is not None:
+        raise RuntimeError(
+            "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True"
+        )
     if is_causal:
         keep = creation.ones(length, source, dtype=_bool()).tril()
     if attn_mask is None:
         return keep, bias
     if attn_mask.dtype == _bool():
-        keep = attn_mask if keep is None else attn_mask.logical_and(keep)
+        keep = attn_mask
     elif attn_mask.is_floating_point():
         bias = attn_mask.to(query.dtype)
     else:
@@ -116,8 +120,8 @@ def scaled_dot_product_attention(
         attn_mask: a bool mask (True = may attend) or a float mask added to the scores,
             broadcastable to ``(..., L, S)``.
         dropout_p: the probability of dropping an attention weight (always applied if > 0).
-        is_causal: let position ``i`` attend only to positions ``<= i`` (combined with
-            ``attn_mask`` when both are given).
+        is_causal: let position ``i`` attend only to positions ``<= i`` (``attn_mask`` must
+            then be None, as PyTorch's reference path requires).
         scale: the factor on the scores; ``1 / sqrt(E)`` when None.
         enable_gqa: grouped-query attention: key/value may have fewer heads (dim -3) than
             query, each repeated to match.
