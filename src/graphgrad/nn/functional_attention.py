@@ -53,7 +53,8 @@ def _attention_bias(
     keep = bias = None
     if is_causal and attn_mask is not None:
         raise RuntimeError(
-            "_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True"
+            "_scaled_dot_product_attention: Explicit attn_mask should not be set when "
+            "is_causal=True"
         )
     if is_causal:
         keep = creation.ones(length, source, dtype=_bool()).tril()
