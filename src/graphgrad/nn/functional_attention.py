@@ -129,9 +129,9 @@ def scaled_dot_product_attention(
 
     >>> q = torch.ones(2, 3, 4)
     >>> F.scaled_dot_product_attention(q, q, torch.arange(12.0).view(1, 3, 4), is_causal=True)[0]
-    tensor([[0.0000, 1.0000, 2.0000, 3.0000],
-            [2.0000, 3.0000, 4.0000, 5.0000],
-            [4.0000, 5.0000, 6.0000, 7.0000]])
+    tensor([[0., 1., 2., 3.],
+            [2., 3., 4., 5.],
+            [4., 5., 6., 7.]])
     """
     _check_sdpa_inputs(query, key, value)
     if dropout_p < 0.0 or dropout_p > 1.0:

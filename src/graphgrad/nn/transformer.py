@@ -69,7 +69,7 @@ class _FeedForwardLayer(Module):
     """What the encoder and decoder layers share: the feed-forward block and sublayer order."""
 
     def _feed_forward(self, x: Tensor) -> Tensor:
-        return self.dropout_ff_out(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+        return self._dropout_ff_out(self.linear2(self.dropout(self.activation(self.linear1(x)))))
 
     def _self_attention(self, x: Tensor, mask, padding, is_causal: bool) -> Tensor:
         out = self.self_attn(
@@ -140,7 +140,7 @@ class TransformerEncoderLayer(_FeedForwardLayer):
         self._set_activation(activation)
 
     @property
-    def dropout_ff_out(self) -> Dropout:
+    def _dropout_ff_out(self) -> Dropout:
         return self.dropout2
 
     def forward(
@@ -232,7 +232,7 @@ class TransformerDecoderLayer(_FeedForwardLayer):
         self._set_activation(activation)
 
     @property
-    def dropout_ff_out(self) -> Dropout:
+    def _dropout_ff_out(self) -> Dropout:
         return self.dropout3
 
     def _cross_attention(self, x: Tensor, memory: Tensor, mask, padding, is_causal) -> Tensor:

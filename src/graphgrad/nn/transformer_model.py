@@ -129,9 +129,9 @@ class Transformer(Module):
             tgt_is_causal: whether ``tgt_mask`` is causal (None: detect it).
             memory_is_causal: a hint that ``memory_mask`` is the causal mask.
 
-        >>> model = torch.nn.Transformer(4, 2, 1, 1, 8)
-        >>> model(torch.rand(5, 4), torch.rand(3, 4)).shape
-        torch.Size([3, 4])
+        >>> model = torch.nn.Transformer(4, 2, 1, 1, 8, batch_first=True)
+        >>> model(torch.rand(1, 5, 4), torch.rand(1, 3, 4)).shape
+        torch.Size([1, 3, 4])
         """
         batched = src.ndim == 3
         batch_dim = 0 if self.batch_first else 1
