@@ -165,3 +165,40 @@ def test_generate_square_subsequent_mask_prints_as_torch():
     assert repr(gg.nn.Transformer.generate_square_subsequent_mask(3)) == repr(
         torch.nn.Transformer.generate_square_subsequent_mask(3)
     )
+
+
+def test_eval_mode_matches_torchs_fused_fast_path():
+    """In eval mode without grad, PyTorch takes its fused ("fast path") kernels: same math,
+    another summation order."""
+    outs = []
+    for lib in (torch, gg):
+        lib.manual_seed(0)
+        layer = lib.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True).double()
+        encoder = lib.nn.TransformerEncoder(layer, 2).eval()
+        mha = lib.nn.MultiheadAttention(8, 2, batch_first=True).double().eval()
+        x = lib.randn(2, 5, 8, dtype=lib.float64)
+        pad = lib.tensor([[False] * 5, [False, False, False, True, True]])
+        with lib.no_grad():
+            outs.append(
+                [
+                    encoder(x),
+                    mha(x, x, x, need_weights=False)[0],
+                    mha(x, x, x, key_padding_mask=pad)[0],
+                ]
+            )
+    for a, b in zip(*outs):
+        np.testing.assert_allclose(as_array(b), as_array(a), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("grad", [False, True])
+def test_inference_with_padding_zeroes_padded_outputs_as_torchs_nested_path(grad):
+    outs = []
+    for lib in (torch, gg):
+        lib.manual_seed(0)
+        layer = lib.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)
+        encoder = lib.nn.TransformerEncoder(layer, 2, lib.nn.LayerNorm(8)).double().eval()
+        x = lib.randn(2, 5, 8, dtype=lib.float64)
+        pad = lib.tensor([[False] * 5, [False, False, False, True, True]])
+        with lib.set_grad_enabled(grad):
+            outs.append(as_array(encoder(x, src_key_padding_mask=pad)))
+    np.testing.assert_allclose(outs[1], outs[0], rtol=1e-12, atol=1e-12)

@@ -15,6 +15,8 @@ import warnings
 from collections.abc import Callable
 
 from .. import creation
+from ..autograd.grad_mode import is_grad_enabled
+from ..dtypes import int64
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
 from .attention import MultiheadAttention
@@ -387,7 +389,23 @@ class TransformerEncoder(Module):
             out = layer(
                 out, src_mask=mask, is_causal=is_causal, src_key_padding_mask=src_key_padding_mask
             )
+        if self._takes_nested_path(src, mask, src_key_padding_mask):
+            # PyTorch's nested-tensor path drops padded positions and pads them back as zeros.
+            out = out.masked_fill(src_key_padding_mask.unsqueeze(-1) != 0, 0.0)
         return self.norm(out) if self.norm is not None else out
+
+    def _takes_nested_path(self, src: Tensor, mask, padding) -> bool:
+        """Whether PyTorch would run this call on nested tensors (inference, batched, padding
+        only at the end of each row, no attention mask): its padded outputs are then zeros."""
+        if not self.use_nested_tensor or src.ndim != 3 or padding is None or mask is not None:
+            return False
+        if self.layers[0].training or padding.ndim != 2:
+            return False
+        params = [p for layer in self.layers[:1] for p in layer.parameters()]
+        if is_grad_enabled() and (src.requires_grad or any(p.requires_grad for p in params)):
+            return False
+        padded = (padding != 0).to(int64)
+        return not self.mask_check or bool((padded[:, 1:] >= padded[:, :-1]).all())
 
 
 class TransformerDecoder(Module):
