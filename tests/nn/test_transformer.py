@@ -190,6 +190,7 @@ def test_eval_mode_matches_torchs_fused_fast_path():
         np.testing.assert_allclose(as_array(b), as_array(a), rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore:The PyTorch API of nested tensors")
 @pytest.mark.parametrize("grad", [False, True])
 def test_inference_with_padding_zeroes_padded_outputs_as_torchs_nested_path(grad):
     outs = []

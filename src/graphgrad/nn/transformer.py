@@ -63,6 +63,22 @@ def square_subsequent_mask(sz: int, device=None, dtype=None) -> Tensor:
     return creation.full((sz, sz), float("-inf"), dtype=dtype).triu(diagonal=1)
 
 
+_NESTED_WARNED = []
+
+
+def _warn_nested_prototype_once() -> None:
+    """The warning PyTorch gives (once per process) when it builds a nested tensor."""
+    if not _NESTED_WARNED:
+        _NESTED_WARNED.append(True)
+        warnings.warn(
+            "The PyTorch API of nested tensors is in prototype stage and will change in the "
+            "near future. We recommend specifying layout=torch.jagged when constructing a "
+            "nested tensor, as this layout receives active development, has better operator "
+            "coverage, and works with torch.compile.",
+            stacklevel=3,
+        )
+
+
 def _seq_len(x: Tensor, batch_first: bool) -> int:
     return x.shape[1 if batch_first and x.ndim == 3 else 0]
 
@@ -391,6 +407,7 @@ class TransformerEncoder(Module):
             )
         if self._takes_nested_path(src, mask, src_key_padding_mask):
             # PyTorch's nested-tensor path drops padded positions and pads them back as zeros.
+            _warn_nested_prototype_once()
             out = out.masked_fill(src_key_padding_mask.unsqueeze(-1) != 0, 0.0)
         return self.norm(out) if self.norm is not None else out
 
