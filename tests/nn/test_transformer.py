@@ -136,6 +136,9 @@ def test_encoder_nested_tensor_warning_matches_torch(kw):
     def build(L):
         L.nn.TransformerEncoder(L.nn.TransformerEncoderLayer(4, 2, 8, **kw), 2)
         L.nn.TransformerEncoder(L.nn.TransformerEncoderLayer(4, 1, 8, batch_first=True), 1)
+        for act in (L.nn.ReLU(), L.nn.Tanh()):
+            layer = L.nn.TransformerEncoderLayer(4, 2, 8, activation=act, batch_first=True)
+            L.nn.TransformerEncoder(layer, 1)
 
     assert _warnings(gg, build) == _warnings(torch, build)
 

@@ -19,6 +19,7 @@ from ..autograd.grad_mode import is_grad_enabled
 from ..dtypes import int64
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
+from .activation import GELU, ReLU
 from .attention import MultiheadAttention
 from .container import ModuleList
 from .dropout import Dropout
@@ -103,9 +104,9 @@ class _FeedForwardLayer(Module):
 
     def _set_activation(self, activation) -> None:
         activation = _activation(activation)
-        self.activation_relu_or_gelu = (
-            1 if activation is F.relu else 2 if activation is F.gelu else 0
-        )
+        relu = activation is F.relu or isinstance(activation, ReLU)
+        gelu = activation is F.gelu or isinstance(activation, GELU)
+        self.activation_relu_or_gelu = 1 if relu else 2 if gelu else 0
         self.activation = activation
 
 
