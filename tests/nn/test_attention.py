@@ -168,10 +168,11 @@ def test_mha_unbatched_with_padding_mask():
 
 
 def test_mha_training_dropout_draws_torchs_masks():
-    call = _call(need_weights=True)
-    for need in (True, False):
-        build = lambda L: L.nn.MultiheadAttention(8, 2, dropout=0.4)  # noqa: E731
-        assert_parity(torch, build, _call(need_weights=need) if need else call, _shapes())
+    def build(L):
+        return L.nn.MultiheadAttention(8, 2, dropout=0.4)
+
+    for need in (True, False):  # the weights path and the SDPA path
+        assert_parity(torch, build, _call(need_weights=need), _shapes())
 
 
 def test_mha_parameters_and_repr_match_torch():
