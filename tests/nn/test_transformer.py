@@ -102,11 +102,12 @@ def test_transformer_matches_torch(kw):
     assert_parity(torch, _quiet(build), call, shapes)
 
 
-def test_training_mode_dropout_matches_torch():
+@pytest.mark.parametrize("bf", [False, True])
+def test_training_mode_dropout_matches_torch(bf):
     def build(L):
-        return L.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.3)
+        return L.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.3, batch_first=bf)
 
-    assert_parity(torch, build, lambda lib, m, x: [m(x)], [(5, 2, 8)])
+    assert_parity(torch, build, lambda lib, m, x: [m(x)], [(2, 5, 8) if bf else (5, 2, 8)])
 
 
 def test_transformer_init_is_torchs_bit_for_bit():
