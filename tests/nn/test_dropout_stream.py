@@ -35,3 +35,23 @@ def test_fill_methods_check_leaf_and_bump_version():
     assert t._version == 3 and set(np.unique(t.numpy())) <= {0.0, 1.0}
     with pytest.raises(RuntimeError, match="^a leaf Variable that requires grad"):
         gg.ones(2, requires_grad=True).uniform_()
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        lambda L: L.arange(24.0).view(2, 3, 4).transpose(0, 1),  # dense: memory order
+        lambda L: L.arange(24.0).view(2, 3, 4).permute(2, 0, 1),
+        lambda L: L.arange(24.0).view(4, 6)[:, ::2],  # a slice: index order
+        lambda L: L.arange(3.0).view(3, 1).expand(3, 4),  # an expansion: index order
+    ],
+)
+def test_dropout_of_a_view_draws_as_torch(view):
+    """PyTorch fills the mask of a transposed input in memory order (empty_like keeps the
+    layout); graphgrad drew it in index order (MultiheadAttention's batch_first output)."""
+    torch = pytest.importorskip("torch")
+    gg.manual_seed(3)
+    torch.manual_seed(3)
+    ours = gg.nn.functional.dropout(view(gg), 0.5)
+    theirs = torch.nn.functional.dropout(view(torch), 0.5)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

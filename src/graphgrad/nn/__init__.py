@@ -24,6 +24,7 @@ from .activation import (
     Tanh,
 )
 from .activation_piecewise import Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, ReLU6, Softsign
+from .attention import MultiheadAttention
 from .container import ModuleDict, ModuleList, Sequential
 from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .distance import CosineSimilarity, KLDivLoss
@@ -53,9 +54,17 @@ from .pooling import (
     MaxPool2d,
 )
 from .sparse import Embedding
+from .transformer import (
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
+from .transformer_model import Transformer
 
 __all__ = [
     "KLDivLoss",
+    "MultiheadAttention",
     "CosineSimilarity",
     "Softsign",
     "ReLU6",
@@ -109,6 +118,11 @@ __all__ = [
     "Softmin",
     "Softplus",
     "Tanh",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
     "Unflatten",
     "functional",
     "init",

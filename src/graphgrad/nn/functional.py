@@ -122,13 +122,25 @@ def _check_p(p: float) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
+def _bernoulli_in_memory_order(data: np.ndarray, shape: tuple, p: float, dtype) -> np.ndarray:
+    """PyTorch draws a dropout mask into ``empty_like(input)``, which keeps the layout of a dense
+    permuted input (a transposed one, say), so the draws follow memory order, not index order."""
+    if shape != data.shape or data.ndim < 2 or data.flags.c_contiguous:
+        return default_generator.bernoulli_array(shape, p, dtype)
+    order = sorted(range(data.ndim), key=lambda d: -data.strides[d])  # stable for equal strides
+    if not np.transpose(data, order).flags.c_contiguous:  # a slice or an expansion: index order
+        return default_generator.bernoulli_array(shape, p, dtype)
+    drawn = default_generator.bernoulli_array(tuple(shape[d] for d in order), p, dtype)
+    return np.ascontiguousarray(np.transpose(drawn, np.argsort(order)))
+
+
 def _masked(input: Tensor, p: float, mask_shape: tuple, inplace: bool) -> Tensor:
     dtype = input._data.dtype
     if p == 1.0:
         mask = np.zeros((), dtype)
     else:
         # PyTorch's draw: bernoulli_(1 - p) on the mask, then divide by 1 - p.
-        keep = default_generator.bernoulli_array(mask_shape, 1.0 - p, dtype)
+        keep = _bernoulli_in_memory_order(input._data, mask_shape, 1.0 - p, dtype)
         mask = (keep / (1.0 - p)).astype(dtype)
     noise = Tensor._make(mask)
     return input.mul_(noise) if inplace else input * noise
@@ -409,3 +421,11 @@ __all__ = [
     "softplus",
     "tanh",
 ]
+
+# Attention builds on linear/dropout/pad above, so it is imported once they exist.
+from .functional_attention import (  # noqa: E402
+    multi_head_attention_forward,
+    scaled_dot_product_attention,
+)
+
+__all__ += ["multi_head_attention_forward", "scaled_dot_product_attention"]
