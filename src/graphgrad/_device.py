@@ -71,6 +71,11 @@ NO_CUDA = "Torch not compiled with CUDA enabled"
 NO_ACCELERATOR = "Cannot access accelerator device when none is available."
 
 
+# The device ``set_default_device`` recorded (None: the CPU); ``cpu_only(None)`` checks it, so
+# every factory that takes no ``device=`` refuses a non-CPU default as PyTorch's CPU build does.
+_default = [None]
+
+
 def cpu_only(requested) -> device:
     """The device a tensor is asked to live on, which must be the CPU.
 
@@ -85,7 +90,9 @@ def cpu_only(requested) -> device:
     AssertionError: Torch not compiled with CUDA enabled
     """
     if requested is None:
-        return CPU
+        if _default[0] is None:
+            return CPU
+        requested = _default[0]
     if isinstance(requested, int) and not isinstance(requested, bool):
         raise RuntimeError(NO_ACCELERATOR)
     dev = requested if isinstance(requested, device) else device(requested)

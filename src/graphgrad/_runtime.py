@@ -173,15 +173,20 @@ def is_deterministic_algorithms_warn_only_enabled() -> bool:
 
 
 def set_default_device(device) -> None:
-    """Set the device ``get_default_device`` reports (``None``: back to ``cpu``).
+    """Set the device factory functions create tensors on (``None``: back to ``cpu``).
 
-    graphgrad's tensors are created on the CPU whatever is set here.
+    As in PyTorch's CPU build, setting ``"cuda"`` succeeds, but ``get_default_device`` and
+    every factory then raise ``AssertionError: Torch not compiled with CUDA enabled``; other
+    non-CPU devices raise a clear ``RuntimeError`` there.
+
+    Args:
+        device: the device (a ``device``, string or index), or ``None`` for the CPU.
 
     >>> import graphgrad as torch
     >>> torch.set_default_device("cpu"); torch.get_default_device()
     device(type='cpu')
     """
-    _settings["device"] = _device.CPU if device is None else _device.device(device)
+    _device._default[0] = None if device is None else _device.device(device)
 
 
 def get_default_device() -> _device.device:
@@ -191,4 +196,9 @@ def get_default_device() -> _device.device:
     >>> torch.get_default_device()
     device(type='cpu')
     """
-    return _settings["device"]
+    chosen = _device._default[0]
+    if chosen is not None and chosen.index is not None:
+        return (
+            chosen  # PyTorch reports "cuda:0" as set; only a bare "cuda" asks for the current one
+        )
+    return _device.cpu_only(None)

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from .._device import cpu_only
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
@@ -23,6 +24,7 @@ from .parameter import Parameter
 def empty_parameter(*shape: int, dtype=None) -> Parameter:
     """An uninitialised parameter of ``shape`` in ``dtype`` (default dtype if None)."""
     dt = (dtype or get_default_dtype()).np
+    cpu_only(None)  # a non-CPU default device refuses here, as it does in PyTorch's CPU build
     return Parameter(Tensor._make(np.empty(shape, dt)))
 
 
