@@ -52,6 +52,7 @@ from .pooling import (
     MaxPool1d,
     MaxPool2d,
 )
+from .rnn_cell import GRUCell, LSTMCell, RNNCell
 from .sparse import Embedding
 
 __all__ = [
@@ -82,6 +83,9 @@ __all__ = [
     "Dropout2d",
     "ELU",
     "Embedding",
+    "GRUCell",
+    "LSTMCell",
+    "RNNCell",
     "Flatten",
     "GELU",
     "HuberLoss",
