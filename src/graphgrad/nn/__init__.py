@@ -53,6 +53,7 @@ from .pooling import (
     MaxPool1d,
     MaxPool2d,
 )
+from .rnn_cell import GRUCell, LSTMCell, RNNCell
 from .sparse import Embedding
 from .transformer import (
     TransformerDecoder,
@@ -91,6 +92,9 @@ __all__ = [
     "Dropout2d",
     "ELU",
     "Embedding",
+    "GRUCell",
+    "LSTMCell",
+    "RNNCell",
     "Flatten",
     "GELU",
     "HuberLoss",
