@@ -120,7 +120,15 @@ class Distribution:
 
 
 class Constraint:
-    """A named check a value must pass (torch's ``constraints``): ``check(value)`` is a mask."""
+    """A named check a value must pass (torch's ``constraints``): ``check(value)`` is a mask.
+
+    Args:
+        name: what ``repr`` and error messages print, as torch's constraint does.
+        check: a function from a tensor to a boolean mask of the values that pass.
+
+    >>> torch.distributions.Normal.support
+    Real()
+    """
 
     def __init__(self, name: str, check):
         self.__name__ = name
@@ -135,6 +143,8 @@ class Constraint:
 
 real = Constraint("Real()", lambda v: v == v)
 positive = Constraint("GreaterThan(lower_bound=0.0)", lambda v: v > 0)
-unit_interval = Constraint("Interval(lower_bound=0.0, upper_bound=1.0)", lambda v: (v >= 0) & (v <= 1))
+unit_interval = Constraint(
+    "Interval(lower_bound=0.0, upper_bound=1.0)", lambda v: (v >= 0) & (v <= 1)
+)
 boolean = Constraint("Boolean()", lambda v: (v == 0) | (v == 1))
 LOG_SQRT_2PI = math.log(math.sqrt(2 * math.pi))

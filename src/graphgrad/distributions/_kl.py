@@ -43,8 +43,7 @@ def kl_divergence(p, q):
             if (tp, tq) in _KL_RULES:
                 return _KL_RULES[tp, tq](p, q)
     raise NotImplementedError(
-        f"No KL(p || q) is implemented for p type {type(p).__name__} and q type "
-        f"{type(q).__name__}"
+        f"No KL(p || q) is implemented for p type {type(p).__name__} and q type {type(q).__name__}"
     )
 
 
