@@ -72,6 +72,24 @@ def _register_builtin_rules() -> None:
         return gg.where(outside, gg.full_like(result, float("inf")), result)
 
 
+def _register_more_rules() -> None:
+    import graphgrad as gg
+    from graphgrad.distributions._categorical import Categorical, Independent, sum_rightmost
+
+    @register_kl(Categorical, Categorical)
+    def _kl_categorical_categorical(p, q):
+        t = p.probs * (p.logits - q.logits)
+        t = gg.where((q.probs == 0).expand_as(t), gg.full_like(t, float("inf")), t)
+        return gg.where((p.probs == 0).expand_as(t), gg.zeros_like(t), t).sum(-1)
+
+    @register_kl(Independent, Independent)
+    def _kl_independent_independent(p, q):
+        if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
+            raise NotImplementedError
+        kl = kl_divergence(p.base_dist, q.base_dist)
+        return sum_rightmost(kl, p.reinterpreted_batch_ndims)
+
+
 def _softplus(x):
     import graphgrad as gg
 
@@ -79,3 +97,4 @@ def _softplus(x):
 
 
 _register_builtin_rules()
+_register_more_rules()
