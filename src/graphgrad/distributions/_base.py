@@ -9,16 +9,14 @@ import numpy as np
 import graphgrad as _gg
 
 
-def _as_tensor(value) -> _gg.Tensor:
-    """A parameter as a tensor (Python numbers become float32 scalars, as in torch)."""
-    if isinstance(value, _gg.Tensor):
-        return value
-    return _gg.tensor(float(value))
-
-
 def broadcast_all(*values) -> list:
-    """The parameters as tensors broadcast to one shape (torch's ``broadcast_all``)."""
-    tensors = [_as_tensor(v) for v in values]
+    """The parameters as tensors broadcast to one shape (torch's ``broadcast_all``): Python
+    numbers take the dtype of the first tensor among them, else the default dtype."""
+    like = next((v for v in values if isinstance(v, _gg.Tensor)), None)
+    dtype = like.dtype if like is not None else None
+    tensors = [
+        v if isinstance(v, _gg.Tensor) else _gg.tensor(float(v), dtype=dtype) for v in values
+    ]
     shape = np.broadcast_shapes(*(tuple(t.shape) for t in tensors))
     return [t if tuple(t.shape) == shape else t.expand(shape) for t in tensors]
 
