@@ -35,6 +35,7 @@ NAMESPACES = (
     "graphgrad.utils.checkpoint",
     "graphgrad.func",
     "graphgrad.viz",
+    "graphgrad.distributions",
 )
 
 # Parameters a docstring need not name: the receiver, and catch-alls passed on unchanged.

@@ -161,6 +161,7 @@ from . import (  # noqa: E402
     backends,
     cuda,
     distributed,  # torch.distributed on MPI (issue 16); mpi4py loads on first use
+    distributions,
     func,
     nn,
     optim,

@@ -1,0 +1,148 @@
+"""The Distribution base class: shapes, argument validation and the repr torch prints."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+import graphgrad as _gg
+
+
+def broadcast_all(*values) -> list:
+    """The parameters as tensors broadcast to one shape (torch's ``broadcast_all``): Python
+    numbers take the dtype of the first tensor among them, else the default dtype."""
+    like = next((v for v in values if isinstance(v, _gg.Tensor)), None)
+    dtype = like.dtype if like is not None else None
+    tensors = [
+        v if isinstance(v, _gg.Tensor) else _gg.tensor(float(v), dtype=dtype) for v in values
+    ]
+    shape = np.broadcast_shapes(*(tuple(t.shape) for t in tensors))
+    return [t if tuple(t.shape) == shape else t.expand(shape) for t in tensors]
+
+
+def _shown(t: _gg.Tensor):
+    return t.item() if t.numel() == 1 else t
+
+
+class Distribution:
+    """The base of every distribution: ``batch_shape``, ``event_shape`` and validation.
+
+    Args:
+        batch_shape: the shape of independent draws of the parameters.
+        event_shape: the shape of one event.
+        validate_args: whether to check parameters and ``log_prob`` values.
+
+    >>> torch.distributions.Distribution().batch_shape
+    torch.Size([])
+    """
+
+    arg_constraints: dict = {}
+    has_rsample = False
+
+    def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
+        self._batch_shape = _gg.Size(batch_shape)
+        self._event_shape = _gg.Size(event_shape)
+        self._validate_args = True if validate_args is None else bool(validate_args)
+        if self._validate_args:
+            for name, check in self.arg_constraints.items():
+                if name not in self.__dict__:
+                    continue
+                value = self.__dict__[name]
+                if not bool(check(value).all()):
+                    raise ValueError(
+                        f"Expected parameter {name} (Tensor of shape {tuple(value.shape)}) of "
+                        f"distribution {self!r} to satisfy the constraint {check.__name__}, but "
+                        f"found invalid values:\n{_shown(value)}"
+                    )
+
+    @property
+    def batch_shape(self):
+        """The batch shape (a ``torch.Size``).
+
+        >>> torch.distributions.Normal(torch.zeros(2), 1.0).batch_shape
+        torch.Size([2])
+        """
+        return self._batch_shape
+
+    @property
+    def event_shape(self):
+        """The event shape (a ``torch.Size``).
+
+        >>> torch.distributions.Normal(0.0, 1.0).event_shape
+        torch.Size([])
+        """
+        return self._event_shape
+
+    @property
+    def stddev(self):
+        """The standard deviation, ``variance.sqrt()``.
+
+        >>> torch.distributions.Normal(0.0, 2.0).stddev
+        tensor(2.)
+        """
+        return self.variance.sqrt()
+
+    def _extended_shape(self, sample_shape=()) -> tuple:
+        return tuple(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape)
+
+    def _validate_sample(self, value) -> None:
+        if not self._validate_args:
+            return
+        if not bool(self.support(value).all()):
+            raise ValueError(
+                f"Expected value argument (Tensor of shape {tuple(value.shape)}) to be within the "
+                f"support ({self.support.__name__}) of the distribution {self!r}, but found "
+                f"invalid values:\n{_shown(value)}"
+            )
+
+    def sample(self, sample_shape=()):
+        """A draw without gradient (``rsample`` under ``no_grad``).
+
+        Args:
+            sample_shape: the leading shape of the draws.
+
+        >>> torch.distributions.Normal(0.0, 1.0).sample((2,)).shape
+        torch.Size([2])
+        """
+        with _gg.no_grad():
+            return self.rsample(sample_shape)
+
+    def __repr__(self) -> str:
+        shown = []
+        for name in self.arg_constraints:
+            if name in self.__dict__:
+                value = self.__dict__[name]
+                shown.append(f"{name}: {value.item() if value.numel() == 1 else value.size()}")
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
+class Constraint:
+    """A named check a value must pass (torch's ``constraints``): ``check(value)`` is a mask.
+
+    Args:
+        name: what ``repr`` and error messages print, as torch's constraint does.
+        check: a function from a tensor to a boolean mask of the values that pass.
+
+    >>> torch.distributions.Normal.support
+    Real()
+    """
+
+    def __init__(self, name: str, check):
+        self.__name__ = name
+        self._check = check
+
+    def __call__(self, value):
+        return self._check(value)
+
+    def __repr__(self) -> str:
+        return self.__name__
+
+
+real = Constraint("Real()", lambda v: v == v)
+positive = Constraint("GreaterThan(lower_bound=0.0)", lambda v: v > 0)
+unit_interval = Constraint(
+    "Interval(lower_bound=0.0, upper_bound=1.0)", lambda v: (v >= 0) & (v <= 1)
+)
+boolean = Constraint("Boolean()", lambda v: (v == 0) | (v == 1))
+LOG_SQRT_2PI = math.log(math.sqrt(2 * math.pi))

@@ -1,0 +1,100 @@
+"""``kl_divergence`` and ``register_kl``: a table of KL rules keyed by the two types."""
+
+from __future__ import annotations
+
+_KL_RULES: dict = {}
+
+
+def register_kl(type_p, type_q):
+    """A decorator that registers ``fn(p, q)`` as the KL divergence of ``type_p`` from ``type_q``.
+
+    Args:
+        type_p: the class of the first distribution.
+        type_q: the class of the second distribution.
+
+    >>> D = torch.distributions
+    >>> @D.register_kl(D.Uniform, D.Normal)
+    ... def _kl(p, q):
+    ...     return p.low * 0
+    >>> D.kl_divergence(D.Uniform(0.0, 1.0), D.Normal(0.0, 1.0))
+    tensor(0.)
+    """
+
+    def decorator(fn):
+        _KL_RULES[type_p, type_q] = fn
+        return fn
+
+    return decorator
+
+
+def kl_divergence(p, q):
+    """``KL(p || q)``, from the rule registered for the pair of types.
+
+    Args:
+        p: a distribution.
+        q: a distribution.
+
+    >>> D = torch.distributions
+    >>> D.kl_divergence(D.Normal(0.0, 1.0), D.Normal(1.0, 1.0))
+    tensor(0.5000)
+    """
+    for tp in type(p).__mro__:
+        for tq in type(q).__mro__:
+            if (tp, tq) in _KL_RULES:
+                return _KL_RULES[tp, tq](p, q)
+    raise NotImplementedError(
+        f"No KL(p || q) is implemented for p type {type(p).__name__} and q type {type(q).__name__}"
+    )
+
+
+def _register_builtin_rules() -> None:
+    from graphgrad.distributions._simple import Bernoulli, Normal, Uniform
+
+    @register_kl(Normal, Normal)
+    def _kl_normal_normal(p, q):
+        var_ratio = (p.scale / q.scale).pow(2)
+        t1 = ((p.loc - q.loc) / q.scale).pow(2)
+        return 0.5 * (var_ratio + t1 - 1 - var_ratio.log())
+
+    @register_kl(Bernoulli, Bernoulli)
+    def _kl_bernoulli_bernoulli(p, q):
+        sp = _softplus
+        t1 = p.probs * (sp(-q.logits) - sp(-p.logits))
+        t2 = (1 - p.probs) * (sp(q.logits) - sp(p.logits))
+        return t1 + t2
+
+    @register_kl(Uniform, Uniform)
+    def _kl_uniform_uniform(p, q):
+        import graphgrad as gg
+
+        result = ((q.high - q.low) / (p.high - p.low)).log()
+        outside = (q.low > p.low) | (q.high < p.high)
+        return gg.where(outside, gg.full_like(result, float("inf")), result)
+
+
+def _register_more_rules() -> None:
+    import graphgrad as gg
+    from graphgrad.distributions._categorical import Categorical, Independent, sum_rightmost
+
+    @register_kl(Categorical, Categorical)
+    def _kl_categorical_categorical(p, q):
+        t = p.probs * (p.logits - q.logits)
+        t = gg.where((q.probs == 0).expand_as(t), gg.full_like(t, float("inf")), t)
+        return gg.where((p.probs == 0).expand_as(t), gg.zeros_like(t), t).sum(-1)
+
+    @register_kl(Independent, Independent)
+    def _kl_independent_independent(p, q):
+        if p.reinterpreted_batch_ndims != q.reinterpreted_batch_ndims:
+            raise NotImplementedError
+        kl = kl_divergence(p.base_dist, q.base_dist)
+        return sum_rightmost(kl, p.reinterpreted_batch_ndims)
+
+
+def _softplus(x):
+    import graphgrad as gg
+
+    return gg.nn.functional.softplus(x)
+
+
+_register_builtin_rules()
+_register_more_rules()
