@@ -22,12 +22,15 @@ Net(
 
 from __future__ import annotations
 
+import functools
+import inspect
 import itertools
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from .._device import cpu_only
 from ..autograd.grad_mode import no_grad
 from ..autograd.hooks import RemovableHandle
 from ..ops.convert import cuda, parse_to_args
@@ -88,6 +91,22 @@ class Module:
 
     training: bool
     _version: int = 1
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        """A layer built with ``device=`` asks for that device, as PyTorch's layers do: wrap a
+        subclass's ``__init__`` that takes ``device`` so that a CUDA device raises the CPU
+        build's error (checked here once, for every layer, not in each one)."""
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None or "device" not in inspect.signature(init).parameters:
+            return
+
+        @functools.wraps(init)
+        def checked(self, *args, **kw) -> None:
+            cpu_only(kw.get("device"))
+            init(self, *args, **kw)
+
+        cls.__init__ = checked  # type: ignore[method-assign]
 
     def __init__(self, *args, **kwargs) -> None:
         if args or kwargs:
