@@ -87,6 +87,7 @@ for _name in _methods.OP_MODULES:
     globals().update(_exports(_mod))
 
 from . import linalg  # noqa: E402 - the torch.linalg namespace, after the ops it names
+from .ops import namespaces as _namespaces  # noqa: E402, F401 - the rules' functions
 from .random import (  # noqa: E402
     Generator,
     bernoulli,

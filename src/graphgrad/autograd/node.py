@@ -415,26 +415,9 @@ class FunctionNode(Node):
         saved = self._saved
         if saved.__class__ is Released:
             raise RuntimeError(BACKWARD_TWICE)
-        if self._saves:
-            names = self.prim.saved_names
-            unpacked = {}
-            kept = None  # the parameters, which a release keeps
-            freed = False
-            for k, v in saved.items():
-                if v.__class__ is SavedSlot:
-                    v = v.unpack_array(self)
-                    freed = True
-                elif k in names:
-                    freed = True
-                elif release:
-                    if kept is None:
-                        kept = Released()
-                    kept[k] = v
-                unpacked[k] = v
-            if release and freed:
-                self._saved = kept if kept is not None else _NOTHING_KEPT
-            saved = unpacked
         grad = grads[0]
+        if self._saves:
+            saved = self._unpack_arrays(saved, release, grad.dtype)
         rules = self._array_rules
         nodes = self._next_nodes
         if len(rules) == 1:
@@ -443,6 +426,35 @@ class FunctionNode(Node):
             rule(grad, saved) if nxt is not None and rule is not None else None
             for rule, nxt in zip(rules, nodes)
         ]
+
+    def _unpack_arrays(self, saved: dict, release: bool, dtype) -> dict:
+        """The saved values as arrays, released if asked. An operand of another dtype than the
+        gradient is cast to it first, as tensors promote when they meet (the gradient has the
+        result's dtype; NumPy would compute float32 * int64 in float64)."""
+        prim = self.prim
+        names, operands = prim.saved_names, prim.operands
+        unpacked = {}
+        kept = None  # the parameters, which a release keeps
+        freed = False
+        for k, v in saved.items():
+            if v.__class__ is SavedSlot:
+                v = v.unpack_array(self)
+                if v.dtype is not dtype and k in operands and v.dtype != dtype:
+                    v = v.astype(dtype)
+                freed = True
+            elif k in names:
+                freed = True
+            else:
+                if v.__class__ is Tensor:  # a tensor parameter (where's condition)
+                    v = v._data
+                if release:
+                    if kept is None:
+                        kept = Released()
+                    kept[k] = saved[k]
+            unpacked[k] = v
+        if release and freed:
+            self._saved = kept if kept is not None else _NOTHING_KEPT
+        return unpacked
 
     def release(self) -> None:
         self._release(self._saved)

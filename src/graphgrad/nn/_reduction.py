@@ -50,6 +50,6 @@ def reduce_tensor(loss: Tensor, code: int, denominator: float | None = None) -> 
     return loss
 
 
-def mean_scale(s: dict) -> float:
+def mean_scale(reduction: int, numel: int) -> float:
     """What a backward rule multiplies by: ``1 / numel`` for the mean, else 1."""
-    return 1.0 / s["numel"] if s["reduction"] == 1 else 1.0
+    return 1.0 / numel if reduction == 1 else 1.0

@@ -60,53 +60,32 @@ def _nll_forward(a, reduction, total_weight, picked, safe, class_dim, **_):
     return loss
 
 
-def _targets_mask(s: dict) -> np.ndarray:
+def _targets_mask(shape: tuple, class_dim: int, safe: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """True at each counted target's entry (ignored targets have none), False elsewhere."""
-    class_dim, safe = s["class_dim"], s["safe"]
-    mask = np.zeros(s["input_shape"], bool)
+    mask = np.zeros(shape, bool)
     index = _target_index(mask.ndim, safe)
     if index is not None:
-        mask[index] = s["keep"]
+        mask[index] = keep
     else:
         np.put_along_axis(
-            mask, np.expand_dims(safe, class_dim), np.expand_dims(s["keep"], class_dim), class_dim
+            mask, np.expand_dims(safe, class_dim), np.expand_dims(keep, class_dim), class_dim
         )
     return mask
 
 
-def _nll_grad(g, s: dict, weights, where):
-    """PyTorch's nll_loss_backward: ``-(g / total_weight)`` for the mean (``-g`` otherwise),
-    times the target's weight, at each counted target's entry; +0.0 everywhere else (written
-    by ``where``, not multiplied, so a negative ``g`` leaves no -0.0 behind). ``weights`` and
-    ``where`` are the Tensor or the array forms; the rule is the same for both."""
-    if s["reduction"] == 1:
-        g = g / weights(s["total_weight"])
-    g = -g
-    if s["weight"] is not None:
-        g = g * weights(s["picked"])
-    if g.ndim:  # one value per target (reduction none, or weighted): along the class dim
-        g = g.reshape(g.shape[: s["class_dim"]] + (1,) + g.shape[s["class_dim"] :])
-    return where(weights(_targets_mask(s)), g, 0.0)
-
-
-def _nll_rule(g: Tensor, s: dict) -> Tensor:
-    return _nll_grad(g, s, _as_tensor, where)
-
-
-def _nll_array_rule(g, s: dict) -> np.ndarray:
-    return _nll_grad(g, s, _as_array, _where_array)
-
-
-def _as_tensor(value) -> Tensor:
-    return value if isinstance(value, Tensor) else Tensor._make(np.asarray(value))
-
-
-def _as_array(value) -> np.ndarray:
-    return value._data if isinstance(value, Tensor) else value
-
-
-def _where_array(mask: np.ndarray, g, zero: float) -> np.ndarray:
-    return np.where(mask, g, g.dtype.type(zero))
+def _nll_rule(grad, self, reduction, total_weight, weight, picked, class_dim, safe, keep, xp):
+    """PyTorch's nll_loss_backward: ``-(grad / total_weight)`` for the mean (``-grad``
+    otherwise), times the target's weight, at each counted target's entry; +0.0 everywhere else
+    (written by ``where``, not multiplied, so a negative ``grad`` leaves no -0.0 behind)."""
+    if reduction == 1:
+        grad = grad / total_weight
+    grad = -grad
+    if weight is not None:
+        grad = grad * xp.asarray(picked)
+    if grad.ndim:  # one value per target (reduction none, or weighted): along the class dim
+        grad = xp.reshape(grad, grad.shape[:class_dim] + (1,) + grad.shape[class_dim:])
+    mask = _targets_mask(self.shape, class_dim, safe, keep)
+    return xp.where(xp.asarray(mask), grad, 0.0)
 
 
 def _nll_primitive(name: str, node: str) -> Primitive:
@@ -115,12 +94,10 @@ def _nll_primitive(name: str, node: str) -> Primitive:
         name,
         node,
         _nll_forward,
-        (_nll_rule,),
-        saves={"self": (0,)},
+        self=_nll_rule,
         attrs=("ignore_index", "reduction", "self", "target", "total_weight", "weight"),
         display={"ignore_index": lambda node: node._saved["ignore_index"] % 2**64},
         jvp=LINEAR,
-        array_rules=(_nll_array_rule,),
     )
 
 
@@ -159,7 +136,6 @@ def _nll_apply(
         safe=safe,
         keep=~ignored,
         class_dim=class_dim,
-        input_shape=input._data.shape,
     )
 
 

@@ -10,15 +10,14 @@ tensor(1., grad_fn=<MseLossBackward0>)
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
 
-from ..ops.activation import softplus
 from ..ops.broadcast import broadcast_shapes
-from ..ops.elementwise import _in_dtype, quiet, where
+from ..ops.elementwise import quiet
 from ..ops.primitive import Primitive, apply
-from ..ops.unary import clamp_min, log, sigmoid
 from ..tensor import Tensor
 from ._reduction import mean_scale, reduce_array, reduce_tensor, reduction_code, reduction_name
 
@@ -35,29 +34,12 @@ def _elementwise_jvp(rule):
     return jvp
 
 
-def _elementwise_loss(
-    name: str,
-    node: str,
-    forward,
-    rules: tuple,
-    attrs: tuple,
-    saves: dict | None = None,
-    array_rules: tuple | None = None,
-) -> Primitive:
+def _elementwise_loss(name: str, node: str, forward, attrs: tuple, **rules) -> Primitive:
     """A loss primitive elementwise in ``(self, target)`` before its reduction, whose forward
-    rules come from its backward ones; by default the target is saved for the first rule only."""
-    return Primitive(
-        name,
-        node,
-        forward,
-        rules,
-        inputs=("self", "target"),
-        saves=saves or {"self": (0, 1), "target": (0,)},
-        dtype="promote",
-        attrs=attrs,
-        jvp=tuple(_elementwise_jvp(rule) for rule in rules),
-        array_rules=array_rules,
-    )
+    rules come from its backward ones."""
+    prim = Primitive(name, node, forward, dtype="promote", attrs=attrs, **rules)
+    prim.jvp = tuple(_elementwise_jvp(rule) for rule in prim.rules)
+    return prim
 
 
 def _pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
@@ -79,46 +61,38 @@ def _pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
 
 
 # -- regression losses ------------------------------------------------------------------------
-def _pointwise(name: str, node: str, forward, grad_fn, attrs: tuple) -> Primitive:
-    """A loss ``reduce(f(input - target))`` whose gradient is ``f'(input - target)``.
-
-    ``grad_fn(g, d, s, where, scale)`` (``scale``: 1/numel for the mean) serves both paths,
-    with graphgrad's ``where`` or NumPy's. On arrays the difference is taken in the gradient's
-    dtype, the result type to which the tensors' subtraction casts both operands
-    (NumPy would promote float32 - int64 further)."""
-
-    def rule_self(g: Tensor, s: dict) -> Tensor:
-        return grad_fn(g, s["self"] - s["target"], s, where, mean_scale(s))
-
-    def rule_target(g: Tensor, s: dict) -> Tensor:
-        return -grad_fn(g, s["self"] - s["target"], s, where, mean_scale(s))
-
-    def array_grad(g, s: dict):
-        d = _in_dtype(s["self"], g.dtype) - _in_dtype(s["target"], g.dtype)
-        return grad_fn(g, d, s, np.where, mean_scale(s))
-
+def _pointwise(name: str, node: str, forward, self_rule, attrs: tuple) -> Primitive:
+    """A loss ``reduce(f(input - target))``: ``self_rule`` is its input's rule, the target's
+    is its negation."""
     return _elementwise_loss(
         name,
         node,
         # quiet: at float32's extremes the difference overflows to inf, silently in PyTorch
         quiet(lambda a, b, reduction, **kw: reduce_array(forward(a - b, kw), reduction)),
-        (rule_self, rule_target),
         attrs + ("reduction", "self", "target"),
-        saves={"self": (0, 1), "target": (0, 1)},
-        array_rules=(
-            lambda g, s: array_grad(g, s),
-            lambda g, s: -array_grad(g, s),
-        ),
+        self=self_rule,
+        target=_negated(self_rule),
     )
 
 
-def _mse_grad(g, d, s: dict, where, scale: float):
+def _negated(rule):
+    """The target's rule of a loss of ``input - target``: the input's, negated (the same
+    reads: ``wraps`` gives it ``rule``'s signature)."""
+
+    @functools.wraps(rule)
+    def negated(grad, *saved):
+        return -rule(grad, *saved)
+
+    return negated
+
+
+def _mse_rule(grad, self, target, reduction, numel):
     # PyTorch's order, (2 / numel) * d * g: at d = 3e38 the mean of two elements gives 3e38,
     # where g * d * 2 (or d * 2 first) would overflow float32 to inf
-    return 2.0 * scale * d * g
+    return 2.0 * mean_scale(reduction, numel) * (self - target) * grad
 
 
-_mse = _pointwise("mse_loss", "MseLossBackward0", lambda d, kw: d * d, _mse_grad, ())
+_mse = _pointwise("mse_loss", "MseLossBackward0", lambda d, kw: d * d, _mse_rule, ())
 
 
 def _smooth_l1_array(d: np.ndarray, kw: dict) -> np.ndarray:
@@ -131,28 +105,25 @@ def _huber_array(d: np.ndarray, kw: dict) -> np.ndarray:
     return np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)).astype(d.dtype, copy=False)
 
 
-def _clipped(limit: str, inside_scale: bool):
-    def grad(g: Tensor, d: Tensor, s: dict, where, scale: float) -> Tensor:
-        c = s[limit]
-        inner = g * d / c if inside_scale else g * d
-        return (
-            where(
-                d < -c,
-                g * -(1.0 if inside_scale else c),
-                where(d > c, g * (1.0 if inside_scale else c), inner),
-            )
-            * scale
-        )
+def _clipped(grad, d, c, inside_scale: bool, scale: float, xp):
+    """The gradient of a loss quadratic inside ``|d| < c`` and linear outside."""
+    inner = grad * d / c if inside_scale else grad * d
+    outer = 1.0 if inside_scale else c
+    return xp.where(d < -c, grad * -outer, xp.where(d > c, grad * outer, inner)) * scale
 
-    return grad
+
+def _smooth_l1_rule(grad, self, target, beta, reduction, numel, xp):
+    return _clipped(grad, self - target, beta, True, mean_scale(reduction, numel), xp)
+
+
+def _huber_rule(grad, self, target, delta, reduction, numel, xp):
+    return _clipped(grad, self - target, delta, False, mean_scale(reduction, numel), xp)
 
 
 _smooth_l1 = _pointwise(
-    "smooth_l1_loss", "SmoothL1LossBackward0", _smooth_l1_array, _clipped("beta", True), ("beta",)
+    "smooth_l1_loss", "SmoothL1LossBackward0", _smooth_l1_array, _smooth_l1_rule, ("beta",)
 )
-_huber = _pointwise(
-    "huber_loss", "HuberLossBackward0", _huber_array, _clipped("delta", False), ("delta",)
-)
+_huber = _pointwise("huber_loss", "HuberLossBackward0", _huber_array, _huber_rule, ("delta",))
 
 
 def _regression(prim, input, target, code, **params) -> Tensor:
@@ -292,27 +263,28 @@ def _bce_forward(x, t, weight, reduction, **_):
     return reduce_array(loss.astype(x.dtype, copy=False), reduction)
 
 
-def _weighted(grad: Tensor, s: dict) -> Tensor:
-    if s["weight"] is not None:
-        grad = grad * s["weight"]
-    return grad * mean_scale(s)
+def _weighted(grad, weight, reduction, numel):
+    if weight is not None:
+        grad = grad * weight
+    return grad * mean_scale(reduction, numel)
 
 
-def _bce_self_rule(g: Tensor, s: dict) -> Tensor:
-    x = s["self"]
-    return _weighted(g * (x - s["target"]) / clamp_min((1 - x) * x, 1e-12), s)
+def _bce_self_rule(grad, self, target, weight, reduction, numel, xp):
+    v = grad * (self - target) / xp.clamp((1 - self) * self, min=1e-12, max=None)
+    return _weighted(v, weight, reduction, numel)
 
 
-def _bce_target_rule(g: Tensor, s: dict) -> Tensor:
-    return _weighted(g * (log(1 - s["self"]) - log(s["self"])), s)
+def _bce_target_rule(grad, self, weight, reduction, numel, xp):
+    return _weighted(grad * (xp.log(1 - self) - xp.log(self)), weight, reduction, numel)
 
 
 _bce = _elementwise_loss(
     "binary_cross_entropy",
     "BinaryCrossEntropyBackward0",
     _bce_forward,
-    (_bce_self_rule, _bce_target_rule),
     ("reduction", "self", "target", "weight"),
+    self=_bce_self_rule,
+    target=_bce_target_rule,
 )
 
 
@@ -361,27 +333,34 @@ def _bcel_forward(x, t, weight, pos_weight, reduction, **_):
     return reduce_array(loss.astype(x.dtype, copy=False), reduction)
 
 
-def _bcel_self_rule(g: Tensor, s: dict) -> Tensor:
-    x, t, pw = s["self"], s["target"], s["pos_weight"]
-    if pw is None:
-        return _weighted(g * (sigmoid(x) - t), s)
-    pt = pw * t
-    return _weighted(g * ((pt + 1 - t) * sigmoid(x) - pt), s)
+def _bcel_self_rule(grad, self, target, pos_weight, weight, reduction, numel, xp):
+    if pos_weight is None:
+        v = grad * (xp.sigmoid(self) - target)
+    else:
+        pt = pos_weight * target
+        v = grad * ((pt + 1 - target) * xp.sigmoid(self) - pt)
+    return _weighted(v, weight, reduction, numel)
 
 
-def _bcel_target_rule(g: Tensor, s: dict) -> Tensor:
-    x, pw = s["self"], s["pos_weight"]
-    if pw is None:
-        return _weighted(g * -x, s)
-    return _weighted(g * (pw * softplus(-x) - softplus(x)), s)
+def _bcel_target_rule(grad, self, pos_weight, weight, reduction, numel, xp):
+    if pos_weight is None:
+        v = grad * -self
+    else:
+        v = grad * (pos_weight * _softplus(-self, xp) - _softplus(self, xp))
+    return _weighted(v, weight, reduction, numel)
+
+
+def _softplus(x, xp):
+    return xp.softplus(x, beta=1.0, threshold=20.0)
 
 
 _bcel = _elementwise_loss(
     "binary_cross_entropy_with_logits",
     "BinaryCrossEntropyWithLogitsBackward0",
     _bcel_forward,
-    (_bcel_self_rule, _bcel_target_rule),
     ("pos_weight", "reduction", "self", "target", "weight"),
+    self=_bcel_self_rule,
+    target=_bcel_target_rule,
 )
 
 

@@ -296,7 +296,7 @@ def _grad_scale(indices: np.ndarray, num_weights: int, padding_idx, by_freq: boo
 
 
 def _embedding_backward(g, indices, num_weights, padding_idx, scale_grad_by_freq, **_):
-    idx = indices._data
+    idx = indices._data if isinstance(indices, Tensor) else indices  # (on arrays: an array)
     d = g.shape[-1]
     rows = g.reshape(-1, d) * _grad_scale(
         idx, num_weights, padding_idx, scale_grad_by_freq
@@ -317,11 +317,17 @@ _embedding = Primitive(
     "embedding",
     "EmbeddingBackward0",
     lambda w, indices, **_: w[indices._data],
-    (lambda g, s: apply(_embedding_dense_backward, g, **_emb_params(s)),),
-    inputs=("weight",),
+    weight=lambda grad, indices, weight_sym_argsize_0, padding_idx, scale_grad_by_freq, xp: (
+        xp.embedding_dense_backward(
+            grad,
+            indices=indices,
+            num_weights=weight_sym_argsize_0,
+            padding_idx=padding_idx,
+            scale_grad_by_freq=scale_grad_by_freq,
+        )
+    ),
     attrs=("indices", "padding_idx", "scale_grad_by_freq", "sparse", "weight_sym_argsize_0"),
     jvp=LINEAR,
-    array_rules=(lambda g, s: _embedding_backward(g, **_emb_params(s)),),  # the backward's forward
 )
 _embedding_dense_backward = Primitive(
     "embedding_dense_backward",
@@ -331,15 +337,6 @@ _embedding_dense_backward = Primitive(
     attrs=(),
     jvp=LINEAR,
 )
-
-
-def _emb_params(s: dict) -> dict:
-    return {
-        "indices": s["indices"],
-        "num_weights": s["weight_sym_argsize_0"],
-        "padding_idx": s["padding_idx"],
-        "scale_grad_by_freq": s["scale_grad_by_freq"],
-    }
 
 
 def embedding_lookup(

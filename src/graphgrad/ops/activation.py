@@ -14,14 +14,12 @@ the rules are written in graphgrad ops, so double backward works. ``relu``, ``si
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
-from .elementwise import where
 from .primitive import DIAGONAL, Primitive, apply
-from .unary import _sigmoid, exp, sigmoid, tanh
+from .unary import exp
 
 _SQRT_HALF = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
@@ -63,48 +61,32 @@ def _log_softmax_forward(a: np.ndarray, dim: int) -> np.ndarray:
     return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
 
 
-def _softmax_rule(g: Tensor, s: dict) -> Tensor:
-    y, dim = s["result"], s["dim"]
-    if y.ndim == 0:
-        return g * 0
-    return y * (g - (g * y).sum(dim, keepdim=True))
+def _softmax_rule(grad, result, dim, xp):
+    if result.ndim == 0:
+        return grad * 0
+    return result * (grad - xp.sum(grad * result, dim, keepdim=True))
 
 
-def _log_softmax_rule(g: Tensor, s: dict) -> Tensor:
-    y, dim = s["result"], s["dim"]
-    if y.ndim == 0:
-        return g * 0
-    return g - exp(y) * g.sum(dim, keepdim=True)
-
-
-# The same two rules on arrays: Tensor.sum(dim, keepdim=True) is np.sum over the tuple (dim,).
-def _softmax_array_rule(g, s: dict):
-    y, dim = s["result"], s["dim"]
-    return g * 0 if y.ndim == 0 else y * (g - np.sum(g * y, axis=(dim,), keepdims=True))
-
-
-def _log_softmax_array_rule(g, s: dict):
-    y, dim = s["result"], s["dim"]
-    return g * 0 if y.ndim == 0 else g - np.exp(y) * np.sum(g, axis=(dim,), keepdims=True)
+def _log_softmax_rule(grad, result, dim, xp):
+    if result.ndim == 0:
+        return grad * 0
+    return grad - xp.exp(result) * xp.sum(grad, dim, keepdim=True)
 
 
 _softmax = Primitive(
     "softmax",
     "SoftmaxBackward0",
     quiet(_softmax_forward),
-    (_softmax_rule,),
-    saves={"result": (0,)},
+    self=_softmax_rule,
     attrs=("dim", "result"),
     dtype="float",
-    jvp=(_softmax_rule,),  # softmax's Jacobian is symmetric: its backward rule is its JVP
-    array_rules=(_softmax_array_rule,),
+    jvp=DIAGONAL,  # softmax's Jacobian is symmetric: its backward rule is its JVP
 )
 _log_softmax = Primitive(
     "log_softmax",
     "LogSoftmaxBackward0",
     _log_softmax_forward,
-    (_log_softmax_rule,),
-    saves={"result": (0,)},
+    self=_log_softmax_rule,
     attrs=("dim", "result"),
     dtype="float",
     jvp=(
@@ -112,7 +94,6 @@ _log_softmax = Primitive(
             t - (exp(s["result"]) * t).sum(s["dim"], keepdim=True) if s["result"].ndim else t * 0
         ),
     ),
-    array_rules=(_log_softmax_array_rule,),
 )
 
 
@@ -166,8 +147,7 @@ _erf = Primitive(
     "erf",
     "ErfBackward0",
     _erf_array,
-    (lambda g, s: g * (2 / math.sqrt(math.pi)) * exp(-(s["self"] * s["self"])),),
-    saves={"self": (0,)},
+    self=lambda grad, self, xp: grad * (2 / math.sqrt(math.pi)) * xp.exp(-(self * self)),
     dtype="float",
     jvp=DIAGONAL,
 )
@@ -193,41 +173,25 @@ def _gelu_forward(a: np.ndarray, approximate: str) -> np.ndarray:
     return (0.5 * a * (1 + _erf_array(a * _SQRT_HALF))).astype(a.dtype, copy=False)
 
 
-# The rules below serve both paths: besides operators they call only ``m``'s functions,
-# graphgrad's ops (the Tensor rules) or those ops' own array functions (the array rules), so the
-# two give the same bits.
-_ON_TENSORS = SimpleNamespace(where=where, exp=exp, tanh=tanh, erf=erf, sigmoid=sigmoid)
-_ON_ARRAYS = SimpleNamespace(
-    where=np.where, exp=np.exp, tanh=np.tanh, erf=_erf.forward, sigmoid=_sigmoid.forward
-)
-
-
-def _on_arrays(rule):
-    """The array rule of a rule written for both paths."""
-    return (lambda g, s: rule(g, s, _ON_ARRAYS),)
-
-
-def _gelu_rule(g: Tensor, s: dict, m=_ON_TENSORS) -> Tensor:
-    x = s["self"]
-    if s["approximate"] == "tanh":
+def _gelu_rule(grad, self, approximate, xp):
+    x = self
+    if approximate == "tanh":
         x2 = x * x
-        t = m.tanh((x + x2 * x * _TANH_C) * _TANH_K)
+        t = xp.tanh((x + x2 * x * _TANH_C) * _TANH_K)
         slope = (1 - t * t) * (1 + x2 * (3 * _TANH_C)) * _TANH_K
-        return g * ((t + 1) * 0.5 + x * 0.5 * slope)
-    cdf = (m.erf(x * _SQRT_HALF) + 1) * 0.5
-    pdf = m.exp(x * x * -0.5) * _INV_SQRT_2PI
-    return g * (cdf + x * pdf)
+        return grad * ((t + 1) * 0.5 + x * 0.5 * slope)
+    cdf = (xp.erf(x * _SQRT_HALF) + 1) * 0.5
+    pdf = xp.exp(x * x * -0.5) * _INV_SQRT_2PI
+    return grad * (cdf + x * pdf)
 
 
 _gelu = Primitive(
     "gelu",
     "GeluBackward0",
     _gelu_forward,
-    (_gelu_rule,),
-    saves={"self": (0,)},
+    self=_gelu_rule,
     attrs=("approximate", "self"),
     jvp=DIAGONAL,
-    array_rules=_on_arrays(_gelu_rule),
 )
 
 
@@ -247,19 +211,17 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 # -- leaky_relu, silu, softplus, elu ----------------------------------------------------------
-def _leaky_relu_rule(g: Tensor, s: dict, m=_ON_TENSORS) -> Tensor:
-    return m.where(s["self"] > 0, g, g * s["negative_slope"])
+def _leaky_relu_rule(grad, self, negative_slope, xp):
+    return xp.where(self > 0, grad, grad * negative_slope)
 
 
 _leaky_relu = Primitive(
     "leaky_relu",
     "LeakyReluBackward0",
     lambda a, negative_slope: np.where(a > 0, a, a * negative_slope).astype(a.dtype, copy=False),
-    (_leaky_relu_rule,),
-    saves={"self": (0,)},
+    self=_leaky_relu_rule,
     attrs=("negative_slope", "self"),
     jvp=DIAGONAL,
-    array_rules=_on_arrays(_leaky_relu_rule),
 )
 
 
@@ -268,10 +230,9 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     return apply(_leaky_relu, input, negative_slope=negative_slope)
 
 
-def _silu_rule(g: Tensor, s: dict, m=_ON_TENSORS) -> Tensor:
-    x = s["self"]
-    sig = m.sigmoid(x)
-    return g * sig * (x * (1 - sig) + 1)
+def _silu_rule(grad, self, xp):
+    sig = xp.sigmoid(self)
+    return grad * sig * (self * (1 - sig) + 1)
 
 
 def _sigmoid_array(a: np.ndarray) -> np.ndarray:
@@ -283,10 +244,8 @@ _silu = Primitive(
     "silu",
     "SiluBackward0",
     lambda a: (a * _sigmoid_array(a)).astype(a.dtype, copy=False),
-    (_silu_rule,),
-    saves={"self": (0,)},
+    self=_silu_rule,
     jvp=DIAGONAL,
-    array_rules=_on_arrays(_silu_rule),
 )
 
 
@@ -302,20 +261,18 @@ def _softplus_forward(a: np.ndarray, beta: float, threshold: float) -> np.ndarra
     return np.where(z > threshold, a, soft).astype(a.dtype, copy=False)
 
 
-def _softplus_rule(g: Tensor, s: dict, m=_ON_TENSORS) -> Tensor:
-    z = s["self"] * s["beta"]
-    return m.where(z > s["threshold"], g, g * m.sigmoid(z))
+def _softplus_rule(grad, self, beta, threshold, xp):
+    z = self * beta
+    return xp.where(z > threshold, grad, grad * xp.sigmoid(z))
 
 
 _softplus = Primitive(
     "softplus",
     "SoftplusBackward0",
     _softplus_forward,
-    (_softplus_rule,),
-    saves={"self": (0,)},
+    self=_softplus_rule,
     attrs=("beta", "self", "threshold"),
     jvp=DIAGONAL,
-    array_rules=_on_arrays(_softplus_rule),
 )
 
 
@@ -330,21 +287,18 @@ def _elu_forward(a: np.ndarray, alpha: float, scale: float, input_scale: float) 
     return np.where(a > 0, a * scale, neg).astype(a.dtype, copy=False)
 
 
-def _elu_rule(g: Tensor, s: dict, m=_ON_TENSORS) -> Tensor:
-    x, alpha, scale, input_scale = s["self"], s["alpha"], s["scale"], s["input_scale"]
-    neg = g * m.exp(x * input_scale) * (alpha * scale * input_scale)
-    return m.where(x > 0, g * scale, neg)
+def _elu_rule(grad, self, alpha, scale, input_scale, xp):
+    neg = grad * xp.exp(self * input_scale) * (alpha * scale * input_scale)
+    return xp.where(self > 0, grad * scale, neg)
 
 
 _elu = Primitive(
     "elu",
     "EluBackward0",
     _elu_forward,
-    (_elu_rule,),
-    saves={"self": (0,)},
+    self=_elu_rule,
     attrs=("alpha", "input_scale", "scale", "self"),
     jvp=DIAGONAL,
-    array_rules=_on_arrays(_elu_rule),
 )
 
 _SELU_ALPHA = 1.6732632423543772848170429916717

@@ -16,7 +16,6 @@ import operator
 import numpy as np
 
 from .._argcheck import type_name
-from ..autograd.grad_mode import _state as _grad_state
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
 from .primitive import DIAGONAL, Primitive, apply, wrap_int
@@ -82,78 +81,52 @@ _add = Primitive(
     "add",
     "AddBackward0",
     lambda a, b, alpha: a + b if alpha == 1 else a + alpha * b,
-    (lambda g, s: g, lambda g, s: g if s["alpha"] == 1 else g * s["alpha"]),
-    inputs=("self", "other"),
+    self=lambda grad: grad,
+    other=lambda grad, alpha: grad if alpha == 1 else grad * alpha,
     dtype="promote",
     attrs=("alpha",),
     jvp=DIAGONAL,
     scalar_arrays=True,
-    array_rules=True,
 )
 _sub = Primitive(
     "sub",
     "SubBackward0",
     lambda a, b, alpha: a - b if alpha == 1 else a - alpha * b,
-    (lambda g, s: g, lambda g, s: -g if s["alpha"] == 1 else g * -s["alpha"]),
-    inputs=("self", "other"),
+    self=lambda grad: grad,
+    other=lambda grad, alpha: -grad if alpha == 1 else grad * -alpha,
     dtype="promote",
     attrs=("alpha",),
     jvp=DIAGONAL,
     scalar_arrays=True,
-    array_rules=True,
 )
 _rsub = Primitive(
     "rsub",
     "RsubBackward1",
     lambda a, other, alpha: other - a if alpha == 1 else other - alpha * a,
-    (lambda g, s: -g if s["alpha"] == 1 else g * -s["alpha"],),
+    self=lambda grad, alpha: -grad if alpha == 1 else grad * -alpha,
     dtype=lambda arrays, args: _prepare_rsub(arrays, args),
     attrs=("alpha",),
     jvp=DIAGONAL,
-    array_rules=True,
 )
-# On arrays, a gradient meets a saved operand in the gradient's dtype, as tensors promote
-# (the gradient has the result's dtype; NumPy would take float64 for float32 * int64).
 _mul = Primitive(
     "mul",
     "MulBackward0",
     np.multiply,
-    (lambda g, s: g * s["other"], lambda g, s: g * s["self"]),
-    inputs=("self", "other"),
-    saves={"other": (0,), "self": (1,)},
+    self=lambda grad, other: grad * other,
+    other=lambda grad, self: grad * self,
     dtype="promote",
     jvp=DIAGONAL,
     scalar_arrays=True,
-    array_rules=(lambda g, s: _times(g, s["other"]), lambda g, s: _times(g, s["self"])),
 )
-
-
-def _times(g, other):
-    """``g * other`` in ``g``'s dtype (an array rule's product with a saved operand)."""
-    if other.__class__ is not np.ndarray or other.dtype is g.dtype:
-        return g * other  # a Python number (weak in NumPy too) or the same dtype
-    return np.multiply(g, other, dtype=g.dtype)
-
-
 _div = Primitive(
     "div",
     "DivBackward0",
     quiet(np.true_divide),
-    (
-        lambda g, s: g / s["other"],
-        lambda g, s: -g * s["self"] / (s["other"] * s["other"]),
-    ),
-    inputs=("self", "other"),
-    saves={"other": (0, 1), "self": (1,)},
+    self=lambda grad, other: grad / other,
+    other=lambda grad, self, other: -grad * self / (other * other),
     dtype="float",
     jvp=DIAGONAL,
     scalar_arrays=True,
-    array_rules=(
-        lambda g, s: np.true_divide(g, s["other"], dtype=g.dtype),
-        lambda g, s: np.true_divide(
-            np.multiply(-g, s["self"], dtype=g.dtype), s["other"] * s["other"], dtype=g.dtype
-        ),
-    ),
 )
 
 
@@ -293,23 +266,18 @@ multiply = mul
 subtract = sub
 
 
-def zeros_like_grad(g, s: dict | None = None):
+def zeros_like_grad(grad, xp):
     """PyTorch's ``zeros_like(grad)`` rule (floor, sign, fill_, x**0...): +0.0 whatever the
-    signs in ``g`` (``g * 0`` would leave -0.0 where g < 0). Serves tensor and array rules."""
-    if isinstance(g, Tensor):
-        return Tensor._make(np.zeros_like(g._data))
-    return np.zeros_like(g)
+    signs in ``grad`` (``grad * 0`` would leave -0.0 where grad < 0)."""
+    return xp.zeros_like(grad)
 
 
 # -- powers -----------------------------------------------------------------------------------
-def _pow_scalar_rule(g: Tensor, s: dict) -> Tensor:
-    e = s["exponent"]
-    if e == 0:
-        return zeros_like_grad(g)
-    # PyTorch's pow_backward, grad * (exponent * self.pow(exponent - 1)); a first-order backward
-    # of x**2 (no graph to record) skips self.pow(1), which is self exactly.
-    base = s["self"] if e == 2 and not _grad_state.enabled else s["self"] ** (e - 1)
-    return g * (e * base)
+def _pow_scalar_rule(grad, self, exponent, xp):
+    # PyTorch's pow_backward: grad * (exponent * self.pow(exponent - 1))
+    if exponent == 0:
+        return xp.zeros_like(grad)
+    return grad * (exponent * xp.pow(self, exponent=exponent - 1))
 
 
 def _pow_base_rule(g: Tensor, s: dict) -> Tensor:
@@ -330,18 +298,6 @@ def _pow_scalar_base_rule(g: Tensor, s: dict) -> Tensor:
         return g * s["result"] * np.log(s["self"])
     # as _pow_base_rule: a zero base gives no gradient for a non-negative exponent
     return g * where(s["exponent"] >= 0, 0.0, s["result"] * np.log(s["self"]))
-
-
-def _pow_scalar_array_rule(g, s: dict):
-    """``_pow_scalar_rule`` on arrays (the power through the forward's own function)."""
-    e = s["exponent"]
-    if e == 0:
-        return zeros_like_grad(g)
-    x = s["self"]
-    # self ** (e - 1) as the forward computes it (square for 2); the engine runs rules with
-    # floating-point warnings off, so no ``quiet``
-    base = x if e == 2 else np.square(x) if e == 3 else power_array(x, e - 1)
-    return g * (e * base)
 
 
 def power_array(a: np.ndarray, exponent) -> np.ndarray:
@@ -370,11 +326,9 @@ _pow0 = Primitive(
     "pow",
     "PowBackward0",
     lambda a, exponent: _pow_forward(a, exponent),
-    (_pow_scalar_rule,),
-    saves={"self": (0,)},
+    self=_pow_scalar_rule,
     attrs=("exponent", "self"),
     jvp=DIAGONAL,
-    array_rules=(_pow_scalar_array_rule,),
 )
 
 
@@ -482,54 +436,29 @@ def float_power(input, exponent) -> Tensor:
 
 
 # -- binary comparisons of values with gradients ----------------------------------------------
-def _tie_rule(pick: int, loses):
-    """maximum/minimum: a side gets the gradient unless it ``loses(a, b)``, ties split it in
-    half; where either side is NaN (the result), both get all of it, as in PyTorch."""
-
-    def rule(g: Tensor, s: dict) -> Tensor:
-        a, b = (s["self"], s["other"]) if pick == 0 else (s["other"], s["self"])
-        return where(a == b, g / 2, where(loses(a, b), 0.0, g))
-
-    return rule
-
-
-def _tie_array_rule(pick: int, loses):
-    """``_tie_rule`` on arrays. Tensor comparisons first cast both operands to their result
-    type, which is the gradient's dtype (NumPy would compare float32 with int64 in float64)."""
-
-    def rule(g, s: dict):
-        a, b = (s["self"], s["other"]) if pick == 0 else (s["other"], s["self"])
-        a, b = _in_dtype(a, g.dtype), _in_dtype(b, g.dtype)
-        return np.where(a == b, g / 2, np.where(loses(a, b), 0.0, g))
-
-    return rule
-
-
-def _in_dtype(value, dtype: np.dtype):
-    return value.astype(dtype) if value.__class__ is np.ndarray and value.dtype != dtype else value
+def _ties(grad, a, b, loses, xp):
+    """maximum/minimum's rule for ``a``: the gradient unless ``a`` ``loses(a, b)``, half of it
+    at ties; where either side is NaN (the result), all of it, as in PyTorch."""
+    return xp.where(a == b, grad / 2, xp.where(loses(a, b), 0.0, grad))
 
 
 _maximum = Primitive(
     "maximum",
     "MaximumBackward0",
     np.maximum,
-    (_tie_rule(0, operator.lt), _tie_rule(1, operator.lt)),
-    inputs=("self", "other"),
-    saves={"self": (0, 1), "other": (0, 1)},
+    self=lambda grad, self, other, xp: _ties(grad, self, other, operator.lt, xp),
+    other=lambda grad, self, other, xp: _ties(grad, other, self, operator.lt, xp),
     dtype="promote",
     jvp=DIAGONAL,
-    array_rules=(_tie_array_rule(0, operator.lt), _tie_array_rule(1, operator.lt)),
 )
 _minimum = Primitive(
     "minimum",
     "MinimumBackward0",
     np.minimum,
-    (_tie_rule(0, operator.gt), _tie_rule(1, operator.gt)),
-    inputs=("self", "other"),
-    saves={"self": (0, 1), "other": (0, 1)},
+    self=lambda grad, self, other, xp: _ties(grad, self, other, operator.gt, xp),
+    other=lambda grad, self, other, xp: _ties(grad, other, self, operator.gt, xp),
     dtype="promote",
     jvp=DIAGONAL,
-    array_rules=(_tie_array_rule(0, operator.gt), _tie_array_rule(1, operator.gt)),
 )
 
 
@@ -591,15 +520,11 @@ _where = Primitive(
     "where",
     "WhereBackward0",
     _where_forward,
-    (lambda g, s: where(s["condition"], g, 0.0), lambda g, s: where(s["condition"], 0.0, g)),
-    inputs=("self", "other"),
+    self=lambda grad, condition, xp: xp.where(condition, grad, 0.0),
+    other=lambda grad, condition, xp: xp.where(condition, 0.0, grad),
     attrs=("condition",),
     dtype=_where_prepare,
     jvp=DIAGONAL,
-    array_rules=(
-        lambda g, s: np.where(s["condition"]._data, g, 0.0),
-        lambda g, s: np.where(s["condition"]._data, 0.0, g),
-    ),
 )
 
 

@@ -194,13 +194,13 @@ def _inplace_doc(fn) -> str:
 
 
 _zero = Primitive(
-    "zero", "ZeroBackward0", lambda a: np.zeros_like(a), (zeros_like_grad,), jvp=LINEAR
+    "zero", "ZeroBackward0", lambda a: np.zeros_like(a), self=zeros_like_grad, jvp=LINEAR
 )
 _fill = Primitive(
     "fill",
     "FillBackward2",
     lambda a, value: np.full_like(a, value),
-    (zeros_like_grad,),
+    self=zeros_like_grad,
     jvp=DIAGONAL,
 )
 _copy = Primitive(
@@ -208,8 +208,8 @@ _copy = Primitive(
     "CopyBackwards",
     lambda a, src: np.broadcast_to(src, a.shape).astype(a.dtype),
     # The engine reduces src's gradient to its shape and dtype.
-    (zeros_like_grad, lambda g, s: g),
-    inputs=("self", "src"),
+    self=zeros_like_grad,
+    src=lambda grad: grad,
     jvp=LINEAR,
 )
 

@@ -115,33 +115,16 @@ def _column_major(strides: tuple, rows: int) -> bool:
 # PyTorch's mm_mat1_backward / mm_mat2_backward: a column-major factor (``W.t()`` in nn.Linear)
 # gets its gradient column-major too, so the leaf's gradient comes out contiguous (PyTorch's
 # layout) and the optimiser's elementwise updates run on matching layouts.
-def _mat1_backward(g: Tensor, mat2: Tensor, strides: tuple, alpha=1) -> Tensor:
-    if _column_major(strides, g._data.shape[0]):
-        return _scaled(mm(mat2, g.mT).mT, alpha)
-    return _scaled(mm(g, mat2.mT), alpha)
+def _mat1_backward(grad, mat2, strides: tuple, alpha, xp):
+    if _column_major(strides, grad.shape[0]):
+        return _scaled(xp.mT(xp.mm(mat2, xp.mT(grad))), alpha)
+    return _scaled(xp.mm(grad, xp.mT(mat2)), alpha)
 
 
-def _mat2_backward(g: Tensor, mat1: Tensor, strides: tuple, alpha=1) -> Tensor:
-    if _column_major(strides, mat1._data.shape[1]):
-        return _scaled(mm(g.mT, mat1).mT, alpha)
-    return _scaled(mm(mat1.mT, g), alpha)
-
-
-# The same two rules on arrays (the first-order path), in the same layouts.
-def _mat1_backward_array(g: np.ndarray, mat2: np.ndarray, strides: tuple, alpha=1) -> np.ndarray:
-    if _column_major(strides, g.shape[0]):
-        out = matmul_arrays(mat2, g.T).T
-    else:
-        out = matmul_arrays(g, mat2.T)
-    return out if alpha == 1 else out * alpha
-
-
-def _mat2_backward_array(g: np.ndarray, mat1: np.ndarray, strides: tuple, alpha=1) -> np.ndarray:
+def _mat2_backward(grad, mat1, strides: tuple, alpha, xp):
     if _column_major(strides, mat1.shape[1]):
-        out = matmul_arrays(g.T, mat1).T
-    else:
-        out = matmul_arrays(mat1.T, g)
-    return out if alpha == 1 else out * alpha
+        return _scaled(xp.mT(xp.mm(xp.mT(grad), mat1)), alpha)
+    return _scaled(xp.mm(xp.mT(mat1), grad), alpha)
 
 
 # -- mm, bmm, mv, dot --------------------------------------------------------------------------
@@ -149,12 +132,8 @@ _mm = Primitive(
     "mm",
     "MmBackward0",
     lambda a, b, **_: matmul_arrays(a, b),
-    (
-        lambda g, s: _mat1_backward(g, s["mat2"], s["self_strides"]),
-        lambda g, s: _mat2_backward(g, s["self"], s["mat2_strides"]),
-    ),
-    inputs=("self", "mat2"),
-    saves={"mat2": (0,), "self": (1,)},
+    self=lambda grad, mat2, self_strides, xp: _mat1_backward(grad, mat2, self_strides, 1, xp),
+    mat2=lambda grad, self, mat2_strides, xp: _mat2_backward(grad, self, mat2_strides, 1, xp),
     attrs=(
         "mat2",
         "mat2_sym_sizes",
@@ -165,10 +144,6 @@ _mm = Primitive(
     ),
     display=_geometry(("self", "mat2"), 0),
     jvp=MULTILINEAR,
-    array_rules=(
-        lambda g, s: _mat1_backward_array(g, s["mat2"], s["self_strides"]),
-        lambda g, s: _mat2_backward_array(g, s["self"], s["mat2_strides"]),
-    ),
 )
 
 
@@ -186,23 +161,13 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return apply(_mm, input, mat2, self_strides=_strides(input), mat2_strides=_strides(mat2))
 
 
-def _mT(a: np.ndarray) -> np.ndarray:
-    """``Tensor.mT`` on an array (transpose(-2, -1)), for the array rules."""
-    return np.swapaxes(a, -2, -1)
-
-
 _bmm = Primitive(
     "bmm",
     "BmmBackward0",
     lambda a, b: matmul_arrays(a, b),
-    (lambda g, s: bmm(g, s["mat2"].mT), lambda g, s: bmm(s["self"].mT, g)),
-    inputs=("self", "mat2"),
-    saves={"mat2": (0,), "self": (1,)},
+    self=lambda grad, mat2, xp: xp.bmm(grad, xp.mT(mat2)),
+    mat2=lambda grad, self, xp: xp.bmm(xp.mT(self), grad),
     jvp=MULTILINEAR,
-    array_rules=(
-        lambda g, s: matmul_arrays(g, _mT(s["mat2"])),
-        lambda g, s: matmul_arrays(_mT(s["self"]), g),
-    ),
 )
 
 
@@ -236,14 +201,9 @@ _mv = Primitive(
     "mv",
     "MvBackward0",
     lambda a, v: matmul_arrays(a, v[:, None])[:, 0],
-    (lambda g, s: g.unsqueeze(1) * s["vec"], lambda g, s: mv(s["self"].mT, g)),
-    inputs=("self", "vec"),
-    saves={"vec": (0,), "self": (1,)},
+    self=lambda grad, vec, xp: xp.unsqueeze(grad, 1) * vec,
+    vec=lambda grad, self, xp: xp.mv(xp.mT(self), grad),
     jvp=MULTILINEAR,
-    array_rules=(
-        lambda g, s: np.expand_dims(g, 1) * s["vec"],
-        lambda g, s: _mv.forward(_mT(s["self"]), g),
-    ),
 )
 
 
@@ -276,11 +236,9 @@ _dot = Primitive(
     "dot",
     "DotBackward0",
     lambda a, b: matmul_arrays(a[None, :], b[:, None])[0, 0],
-    (lambda g, s: g * s["tensor"], lambda g, s: g * s["self"]),
-    inputs=("self", "tensor"),
-    saves={"tensor": (0,), "self": (1,)},
+    self=lambda grad, tensor: grad * tensor,
+    tensor=lambda grad, self: grad * self,
     jvp=MULTILINEAR,
-    array_rules=True,  # (dot checks that both operands have the result's dtype)
 )
 
 
@@ -330,13 +288,13 @@ _addmm = Primitive(
     "addmm",
     "AddmmBackward0",
     _addmm_forward,
-    (
-        lambda g, s: _scaled(g, s["beta"]),
-        lambda g, s: _mat1_backward(g, s["mat2"], s["mat1_strides"], s["alpha"]),
-        lambda g, s: _mat2_backward(g, s["mat1"], s["mat2_strides"], s["alpha"]),
+    self=lambda grad, beta: _scaled(grad, beta),
+    mat1=lambda grad, mat2, mat1_strides, alpha, xp: _mat1_backward(
+        grad, mat2, mat1_strides, alpha, xp
     ),
-    inputs=("self", "mat1", "mat2"),
-    saves={"mat2": (1,), "mat1": (2,)},
+    mat2=lambda grad, mat1, mat2_strides, alpha, xp: _mat2_backward(
+        grad, mat1, mat2_strides, alpha, xp
+    ),
     attrs=(
         "alpha",
         "beta",
@@ -352,11 +310,6 @@ _addmm = Primitive(
         lambda t, s: _scaled(t, s["beta"]),
         lambda t, s: _scaled(mm(t, s["mat2"]), s["alpha"]),
         lambda t, s: _scaled(mm(s["mat1"], t), s["alpha"]),
-    ),
-    array_rules=(
-        lambda g, s: _scaled(g, s["beta"]),
-        lambda g, s: _mat1_backward_array(g, s["mat2"], s["mat1_strides"], s["alpha"]),
-        lambda g, s: _mat2_backward_array(g, s["mat1"], s["mat2_strides"], s["alpha"]),
     ),
 )
 
@@ -405,13 +358,9 @@ _baddbmm = Primitive(
     "baddbmm",
     "BaddbmmBackward0",
     lambda bias, a, b, beta, alpha: _addmm_forward(bias, a, b, beta, alpha),
-    (
-        lambda g, s: _scaled(g, s["beta"]),
-        lambda g, s: _scaled(bmm(g, s["batch2"].mT), s["alpha"]),
-        lambda g, s: _scaled(bmm(s["batch1"].mT, g), s["alpha"]),
-    ),
-    inputs=("self", "batch1", "batch2"),
-    saves={"batch2": (1,), "batch1": (2,)},
+    self=lambda grad, beta: _scaled(grad, beta),
+    batch1=lambda grad, batch2, alpha, xp: _scaled(xp.bmm(grad, xp.mT(batch2)), alpha),
+    batch2=lambda grad, batch1, alpha, xp: _scaled(xp.bmm(xp.mT(batch1), grad), alpha),
     attrs=("alpha", "batch1", "batch2", "beta"),
     jvp=(
         lambda t, s: _scaled(t, s["beta"]),

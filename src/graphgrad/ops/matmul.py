@@ -26,19 +26,17 @@ _squeeze_row = Primitive(
     "matmul_squeeze",
     "SqueezeBackward4",
     lambda a, **_: a[0],
-    (lambda g, s: g.unsqueeze(0),),
+    self=lambda grad, xp: xp.unsqueeze(grad, 0),
     attrs=("dim", "self_sym_sizes"),
     jvp=LINEAR,
-    array_rules=(lambda g, s: np.expand_dims(g, 0),),
 )
 _unsafe_view = Primitive(
     "matmul_unsafe_view",
     "UnsafeViewBackward0",
     lambda a, shape, **_: np.reshape(a, shape),
-    (lambda g, s: g.reshape(s["self_sym_sizes"]),),
+    self=lambda grad, self_sym_sizes, xp: xp.reshape(grad, self_sym_sizes),
     attrs=("self_sym_sizes",),
     jvp=LINEAR,
-    array_rules=True,
 )
 
 

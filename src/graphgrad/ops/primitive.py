@@ -16,7 +16,10 @@ never undo broadcasting or cast dtypes: the engine does that once.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
+from functools import partial
+from operator import itemgetter
 
 import numpy as np
 
@@ -40,20 +43,51 @@ from .forward_mode import DIAGONAL, LINEAR, MULTILINEAR  # noqa: F401 - the jvp 
 Rule = Callable[[Tensor, dict], Tensor]
 
 REGISTRY: dict[str, Primitive] = {}
+_ALL: dict[str, Primitive] = {}  # every primitive by name, unregistered ones too: namespaces
+
+
+class Namespace:
+    """The functions a rule calls as ``xp.<name>``, on one kind of value.
+
+    A rule is written once and runs with either of two namespaces: ``TENSORS`` (graphgrad's
+    ops, so a rule records graph and higher orders come for free) or ``ARRAYS`` (the same
+    functions on NumPy arrays, the first-order path, where no graph is recorded). A primitive's
+    name resolves to the primitive itself, applied (``TENSORS``) or its forward run on the
+    arrays (``ARRAYS``), so both give the same bits; ``ops/namespaces.py`` adds the few
+    functions that are not one primitive (``where``, ``sum``, ``expand``...).
+    """
+
+    def __init__(self, call: Callable) -> None:
+        self._call = call
+
+    def __getattr__(self, name: str):
+        prim = _ALL.get(name)
+        if prim is None:
+            raise AttributeError(f"no function {name!r} in the rules' namespace")
+        fn = partial(self._call, prim)
+        setattr(self, name, fn)  # resolved once
+        return fn
 
 
 class Primitive:
-    """One differentiable op: forward on arrays, one rule per tensor input, what to save.
+    """One differentiable op: forward on arrays and one rule per input, written once.
 
-    ``saves`` maps a saved name (an input's name or ``"result"``) to the indices of the inputs
-    whose rules read it; it is saved only when one of those inputs needs a gradient, as PyTorch
-    does (``x * 7`` saves ``other`` but not ``self``). ``attrs`` lists the ``_saved_*`` names a
-    node shows (PyTorch's names); ``display`` computes the ones that are not stored, such as
-    ``self_sym_sizes``. ``scalar_arrays`` lets ``apply`` hand the forward a Python scalar operand
-    as a cached 0-d array of the op's float dtype (for forwards that are plain ufuncs).
-    ``jvp`` is the forward-mode rule, next to the backward ones: per-input rules, a whole-op
-    rule, or one of the kinds ``DIAGONAL`` / ``LINEAR`` / ``MULTILINEAR`` (see forward_mode.py).
-    ``array_rules`` are the rules on arrays, for a backward that records no graph.
+    Each rule is a keyword argument named for its input. It takes the gradient, then the values
+    it reads by name (inputs, ``result``, the op's parameters) and, last, ``xp`` if it calls
+    functions: ``self=lambda grad, other: grad * other``. What ``apply`` saves follows from
+    those names: a value is saved only when an input whose rule reads it needs a gradient, as
+    PyTorch does (``x * 7`` saves ``other`` but not ``self``). ``inputs`` lists the tensor
+    inputs in order when some have no rule (an index, a condition).
+
+    ``attrs`` lists the ``_saved_*`` names a node shows (PyTorch's names); ``display``
+    computes the ones that are not stored, such as ``self_sym_sizes``. ``scalar_arrays`` lets
+    ``apply`` hand the forward a Python scalar operand as a cached 0-d array of the op's float
+    dtype (for forwards that are plain ufuncs). ``jvp`` is the forward-mode rule, next to the
+    backward ones: per-input rules, a whole-op rule, or one of the kinds ``DIAGONAL`` /
+    ``LINEAR`` / ``MULTILINEAR`` (see forward_mode.py).
+
+    Entries not yet in this form pass ``rules`` (``(grad, saved_dict)`` functions on tensors)
+    and ``saves`` by hand; a first-order backward runs them on wrapped tensors.
     """
 
     def __init__(
@@ -61,9 +95,10 @@ class Primitive:
         name: str,
         node: str,
         forward: Callable,
-        rules: tuple[Rule | None, ...],
+        rules: tuple[Rule | None, ...] | None = None,
+        /,
         *,
-        inputs: tuple[str, ...] = ("self",),
+        inputs: tuple[str, ...] | None = None,
         saves: dict[str, tuple[int, ...]] | None = None,
         dtype: str | Callable = "same",
         attrs: tuple[str, ...] | None = None,
@@ -73,27 +108,35 @@ class Primitive:
         register: bool = True,
         jvp: tuple[Rule | None, ...] | Callable | None = None,
         scalar_arrays: bool = False,
-        array_rules: tuple[Callable | None, ...] | bool = False,
+        **input_rules: Callable | None,
     ) -> None:
         self.name = name
         self.node_name = node
         self.forward = forward
+        # NOTE: the first-order path: rules written in ``xp`` run on the arrays themselves,
+        # with no Tensor wrappers or dispatch (None: rules on tensors only, see engine).
+        self.array_rules: tuple | None = None
+        if input_rules:
+            inputs = inputs or tuple(input_rules)
+            written = tuple(input_rules.get(k) for k in inputs)
+            reads = tuple(_reads(r) for r in written)
+            saves = _saves(inputs, reads)
+            rules = tuple(_bind(r, names, TENSORS) for r, names in zip(written, reads))
+            if n_outputs == 1:
+                self.array_rules = tuple(
+                    _bind(r, names, ARRAYS) for r, names in zip(written, reads)
+                )
         self.rules = rules
-        self.inputs = inputs
+        self.inputs = inputs or ("self",)
+        # the inputs with a rule: on arrays, saved ones meet the gradient in its dtype
+        self.operands = frozenset(k for k in self.inputs if input_rules.get(k))
         self.saves = tuple((k, v) for k, v in (saves or {}).items())
         self.saved_names = frozenset(k for k, _ in self.saves)
         # (name, users, input index or -1 for the result): what ``apply`` saves, precomputed
         self.save_plan = tuple(
-            (k, v, -1 if k == "result" else inputs.index(k)) for k, v in self.saves
+            (k, v, -1 if k == "result" else self.inputs.index(k)) for k, v in self.saves
         )
         self.scalar_arrays = scalar_arrays
-        # NOTE: the first-order fast path. A backward without create_graph runs these on the
-        # arrays themselves, with no Tensor wrappers or dispatch. ``True``: ``rules`` already do
-        # the same on arrays (operators only); else one array version per rule, for hot ops
-        # whose rules call other primitives (tanh's calls tanh_backward's forward).
-        self.array_rules = rules if array_rules is True else (array_rules or None)
-        if self.array_rules is not None and n_outputs != 1:
-            raise ValueError("array_rules are for single-output primitives")
         # precomputed for the per-op paths: one rule (FunctionNode.apply), plain single output
         self.unary = type(rules) is tuple and len(rules) == 1 and rules[0] is not None
         self.plain = n_outputs == 1 and not view
@@ -104,6 +147,7 @@ class Primitive:
         self.jvp = jvp
         names = attrs if attrs is not None else tuple(sorted(k for k, _ in self.saves))
         self.node_cls = node_class(node, self, names)
+        _ALL[name] = self
         if register:
             REGISTRY[name] = self
 
@@ -132,6 +176,50 @@ class Primitive:
         if name in self.inputs and isinstance(value, (int, float, complex, bool)):
             return Tensor._make(np.asarray(value))  # a wrapped Python scalar shows as a 0-d tensor
         return value
+
+
+def _reads(rule: Callable | None) -> tuple[str, ...]:
+    """The names a rule reads: its parameters after the gradient (``xp`` included)."""
+    if rule is None:
+        return ()
+    return tuple(inspect.signature(rule).parameters)[1:]
+
+
+def _saves(inputs: tuple[str, ...], reads: tuple[tuple[str, ...], ...]) -> dict:
+    """The save plan: each input or ``result`` that a rule reads, with the readers' indices."""
+    saves: dict[str, tuple[int, ...]] = {}
+    for i, names in enumerate(reads):
+        for k in names:
+            if k == "result" or k in inputs:
+                saves[k] = (*saves.get(k, ()), i)
+    return saves
+
+
+def _bind_all(rules: tuple, reads: tuple, xp: Namespace) -> tuple:
+    return tuple(_bind(rule, names, xp) for rule, names in zip(rules, reads, strict=True))
+
+
+def _bind(rule: Callable | None, names: tuple[str, ...], xp: Namespace) -> Callable | None:
+    """``rule`` as the engine calls rules, ``(grad, saved)``, with ``xp`` bound: the common
+    shapes of rule spelled out, since every node of every backward makes this call."""
+    if rule is None:
+        return None
+    if names and names[-1] == "xp":
+        names = names[:-1]
+        if not names:
+            return lambda g, s: rule(g, xp)
+        if len(names) == 1:
+            (a,) = names
+            return lambda g, s: rule(g, s[a], xp)
+        get = itemgetter(*names)
+        return lambda g, s: rule(g, *get(s), xp)
+    if not names:
+        return lambda g, s: rule(g)
+    if len(names) == 1:
+        (a,) = names
+        return lambda g, s: rule(g, s[a])
+    get = itemgetter(*names)
+    return lambda g, s: rule(g, *get(s))
 
 
 def _prepare(prim: Primitive, args: tuple) -> list:
@@ -267,6 +355,37 @@ def apply(prim: Primitive, *args, **params):
                 _save(prim, node, args, (result,), node._next_nodes)
             return result
     return Tensor._make(out) if base is None else Tensor._make(out, False, None, 0, base)
+
+
+def _apply_to_arrays(prim: Primitive, *args, **params):
+    """``apply`` on arrays, for the ``ARRAYS`` namespace: the forward after the casts the op's
+    dtype rule makes (only operands of mixed dtypes need them), with no node."""
+    rule = prim.dtype_rule
+    if rule != "same" and not _float_operands(args):
+        arrays = [Tensor._make(np.asarray(a)) if isinstance(a, _ARRAYS) else a for a in args]
+        args = _prepare(prim, tuple(arrays))
+    return prim.forward(*args, **params)
+
+
+_ARRAYS = (np.ndarray, np.generic)
+
+
+def _float_operands(args: tuple) -> bool:
+    """Whether the array operands are of one floating dtype (Python numbers take it)."""
+    dt = None
+    for a in args:
+        if isinstance(a, _ARRAYS):
+            if dt is None:
+                dt = a.dtype
+                if dt.kind not in "fc":
+                    return False
+            elif a.dtype != dt:
+                return False
+    return True
+
+
+TENSORS = Namespace(apply)
+ARRAYS = Namespace(_apply_to_arrays)
 
 
 def check_broadcast(args: tuple) -> None:

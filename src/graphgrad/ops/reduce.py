@@ -64,16 +64,12 @@ def restore_dims(g: Tensor, ndim: int, dims: tuple, keepdim: bool) -> Tensor:
     return g
 
 
-def expand_reduced(g: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
-    """Broadcast the gradient of a reduction back to the input's shape."""
-    return restore_dims(g, len(shape), dims, keepdim).expand(shape)
-
-
-def expand_reduced_array(g, shape: tuple, dims: tuple, keepdim: bool) -> np.ndarray:
-    """``expand_reduced`` on arrays (one expand_dims for the unsqueezes, in ascending order)."""
-    if not keepdim and np.ndim(g) != len(shape):
-        g = np.expand_dims(g, dims)
-    return np.broadcast_to(g, shape)
+def expand_reduced(grad, shape: tuple, dims: tuple, keepdim: bool, xp):
+    """Broadcast the gradient of a reduction over ``dims`` back to the input's shape."""
+    if not keepdim and grad.ndim != len(shape):
+        for d in dims:
+            grad = xp.unsqueeze(grad, d)
+    return xp.expand(grad, shape)
 
 
 def reduced_count(shape: tuple, dims: tuple) -> int:
@@ -93,12 +89,8 @@ def int_to_long(input: Tensor, dtype) -> np.dtype | None:
     return None
 
 
-def _rule_sum(g: Tensor, s: dict) -> Tensor:
-    return expand_reduced(g, s["self_sym_sizes"], s["axes"], s["keepdim"])
-
-
-def _array_rule_sum(g, s: dict) -> np.ndarray:
-    return expand_reduced_array(g, s["self_sym_sizes"], s["axes"], s["keepdim"])
+def _sum_rule(grad, self_sym_sizes, axes, keepdim, xp):
+    return expand_reduced(grad, self_sym_sizes, axes, keepdim, xp)
 
 
 def _reduction_jvp(rule):
@@ -120,19 +112,17 @@ _sum0 = Primitive(
     "sum",
     "SumBackward0",
     lambda a, dtype, **_: np.sum(a, dtype=dtype),
-    (lambda g, s: g.expand(s["self_sym_sizes"]),),
+    self=lambda grad, self_sym_sizes, xp: xp.expand(grad, self_sym_sizes),
     attrs=("self_sym_sizes",),
     jvp=LINEAR,
-    array_rules=(lambda g, s: np.broadcast_to(g, s["self_sym_sizes"]),),
 )
 _sum1 = Primitive(
     "sum_dim",
     "SumBackward1",
     lambda a, axes, keepdim, dtype, **_: np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype),
-    (_rule_sum,),
+    self=_sum_rule,
     attrs=("dim", "keepdim", "self_sym_sizes"),
     jvp=LINEAR,
-    array_rules=(_array_rule_sum,),
 )
 
 
@@ -246,21 +236,21 @@ _mean0 = Primitive(
     "mean",
     "MeanBackward0",
     _mean_forward,
-    (lambda g, s: g.expand(s["self_sym_sizes"]) / s["self_sym_numel"],),
+    self=lambda grad, self_sym_sizes, self_sym_numel, xp: (
+        xp.expand(grad, self_sym_sizes) / self_sym_numel
+    ),
     attrs=("self_sym_numel", "self_sym_sizes"),
     jvp=LINEAR,
-    array_rules=(lambda g, s: np.broadcast_to(g, s["self_sym_sizes"]) / s["self_sym_numel"],),
 )
 _mean1 = Primitive(
     "mean_dim",
     "MeanBackward1",
     _mean_forward,
-    (lambda g, s: _rule_sum(g, s) / reduced_count(s["self_sym_sizes"], s["axes"]),),
+    self=lambda grad, self_sym_sizes, axes, keepdim, xp: (
+        _sum_rule(grad, self_sym_sizes, axes, keepdim, xp) / reduced_count(self_sym_sizes, axes)
+    ),
     attrs=("dim", "keepdim", "self_sym_numel", "self_sym_sizes"),
     jvp=LINEAR,
-    array_rules=(
-        lambda g, s: _array_rule_sum(g, s) / reduced_count(s["self_sym_sizes"], s["axes"]),
-    ),
 )
 
 

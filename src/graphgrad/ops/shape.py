@@ -17,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._argcheck import int_tuple
-from ..autograd.engine import sum_to_array
 from ..dtypes import dtype
 from ..tensor import Tensor, _wrap_dim
 from .primitive import LINEAR, Primitive, apply
@@ -77,24 +76,27 @@ def _view_of(prim: Primitive, input: Tensor, **params) -> Tensor:
 
 
 # -- view / reshape / flatten ---------------------------------------------------------------------
+def _reshape_back(grad, self_sym_sizes, xp):
+    """The rule of every reshape: the gradient in the input's shape."""
+    return xp.reshape(grad, self_sym_sizes)
+
+
 _view = Primitive(
     "view",
     "ViewBackward0",
     lambda a, shape, **_: a.reshape(shape),
-    (lambda g, s: g.reshape(s["self_sym_sizes"]),),
+    self=_reshape_back,
     attrs=("self_sym_sizes",),
     view=True,
     jvp=LINEAR,
-    array_rules=(lambda g, s: g.reshape(s["self_sym_sizes"]),),
 )
 _unsafe_view = Primitive(
     "reshape_copy",
     "UnsafeViewBackward0",
     lambda a, shape, **_: np.reshape(a, shape).copy(),
-    (lambda g, s: g.reshape(s["self_sym_sizes"]),),
+    self=_reshape_back,
     attrs=("self_sym_sizes",),
     jvp=LINEAR,
-    array_rules=True,
 )
 
 
@@ -244,9 +246,8 @@ _clone = Primitive(
     "CloneBackward0",
     # clone() keeps the layout (PyTorch's preserve_format); contiguous() asks for C order.
     lambda a, order="K": np.array(a, order=order, copy=True),
-    (lambda g, s: g,),
+    self=lambda grad: grad,
     jvp=LINEAR,
-    array_rules=True,
 )
 
 
@@ -297,11 +298,10 @@ _expand = Primitive(
     "expand",
     "ExpandBackward0",
     lambda a, shape, **_: _broadcast_view(a, shape),
-    (lambda g, s: g.sum_to_size(s["self_sym_sizes"]),),
+    self=lambda grad, self_sym_sizes, xp: xp.sum_to_size(grad, self_sym_sizes),
     attrs=("self_sym_sizes",),
     view=True,
     jvp=LINEAR,
-    array_rules=(lambda g, s: sum_to_array(g, s["self_sym_sizes"]),),
 )
 
 
@@ -386,12 +386,11 @@ _unsqueeze = Primitive(
     "unsqueeze",
     "UnsqueezeBackward0",
     lambda a, axis, **_: np.expand_dims(a, axis),
-    (lambda g, s: g.squeeze(s["axis"]),),
+    self=lambda grad, axis, xp: xp.squeeze(grad, axis),
     attrs=("dim",),
     view=True,
     display=show_u64("dim"),
     jvp=LINEAR,
-    array_rules=(lambda g, s: np.squeeze(g, s["axis"]),),
 )
 
 
@@ -414,33 +413,30 @@ _squeeze0 = Primitive(
     "squeeze",
     "SqueezeBackward0",
     lambda a, **_: np.squeeze(a),
-    (lambda g, s: g.reshape(s["self_sym_sizes"]),),
+    self=_reshape_back,
     attrs=("self_sym_sizes",),
     view=True,
     jvp=LINEAR,
-    array_rules=True,
 )
 _squeeze1 = Primitive(
     "squeeze_dim",
     "SqueezeBackward1",
     lambda a, axis, **_: np.squeeze(a, axis) if a.shape[axis] == 1 else a.view(),
-    (lambda g, s: g.reshape(s["self_sym_sizes"]),),
+    self=_reshape_back,
     attrs=("dim", "self_sym_sizes"),
     view=True,
     display=show_u64("dim"),
     jvp=LINEAR,
-    array_rules=True,
 )
 _squeeze2 = Primitive(
     "squeeze_dims",
     "SqueezeBackward2",
     lambda a, axes, **_: np.squeeze(a, tuple(d for d in axes if a.shape[d] == 1)),
-    (lambda g, s: g.reshape(s["self_sym_sizes"]),),
+    self=_reshape_back,
     attrs=("dim", "self_sym_sizes"),
     view=True,
     display=show_u64("dim"),
     jvp=LINEAR,
-    array_rules=True,
 )
 
 

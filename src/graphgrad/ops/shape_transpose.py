@@ -22,33 +22,35 @@ _transpose = Primitive(
     "transpose",
     "TransposeBackward0",
     lambda a, dim0, dim1: np.swapaxes(a, dim0, dim1) if a.ndim else a.view(),
-    (lambda g, s: g.transpose(s["dim0"], s["dim1"]),),
+    self=lambda grad, dim0, dim1, xp: xp.transpose(grad, dim0, dim1),
     attrs=("dim0", "dim1"),
     view=True,
     display=show_u64("dim0", "dim1"),
     jvp=LINEAR,
-    array_rules=(lambda g, s: np.swapaxes(g, s["dim0"], s["dim1"]) if g.ndim else g,),
 )
 _t = Primitive(
     "t",
     "TBackward0",
     lambda a: a.T if a.ndim == 2 else a.view(),
-    (lambda g, s: g.t(),),
+    self=lambda grad, xp: xp.t(grad),
     view=True,
     jvp=LINEAR,
-    array_rules=(lambda g, s: g.T,),  # (0-d and 1-d: T is the identity, as t() is)
 )
 _permute = Primitive(
     "permute",
     "PermuteBackward0",
     lambda a, dims, axes: np.transpose(a, axes),
-    (lambda g, s: g.permute(tuple(int(i) for i in np.argsort(s["axes"]))),),
+    self=lambda grad, axes, xp: xp.permute(grad, _inverse(axes)),
     attrs=("dims",),
     view=True,
     display=show_u64("dims"),
     jvp=LINEAR,
-    array_rules=(lambda g, s: np.transpose(g, np.argsort(s["axes"])),),
 )
+
+
+def _inverse(axes: tuple) -> tuple:
+    """The permutation that undoes ``axes``."""
+    return tuple(sorted(range(len(axes)), key=axes.__getitem__))
 
 
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:

@@ -16,22 +16,22 @@ import numpy as np
 
 from ..tensor import Tensor
 from .elementwise import as_operand, quiet
-from .primitive import Primitive, apply
+from .primitive import DIAGONAL, Primitive, apply
 from .unary import _unary, _unary_fn
 
 
 def _unary_trig(name: str, fn, rule) -> Primitive:
-    return _unary(name, f"{name.capitalize()}Backward0", quiet(fn), rule, "self")
+    return _unary(name, f"{name.capitalize()}Backward0", quiet(fn), rule)
 
 
-_asin = _unary_trig("asin", np.arcsin, lambda g, s: g * (1 - s["self"] * s["self"]).rsqrt())
-_acos = _unary_trig("acos", np.arccos, lambda g, s: -g * (1 - s["self"] * s["self"]).rsqrt())
-_atan = _unary_trig("atan", np.arctan, lambda g, s: g / (s["self"] * s["self"] + 1))
-_sinh = _unary_trig("sinh", np.sinh, lambda g, s: g * cosh(s["self"]))
-_cosh = _unary_trig("cosh", np.cosh, lambda g, s: g * sinh(s["self"]))
-_asinh = _unary_trig("asinh", np.arcsinh, lambda g, s: g * (s["self"] * s["self"] + 1).rsqrt())
-_acosh = _unary_trig("acosh", np.arccosh, lambda g, s: g * (s["self"] * s["self"] - 1).rsqrt())
-_atanh = _unary_trig("atanh", np.arctanh, lambda g, s: g / (1 - s["self"] * s["self"]))
+_asin = _unary_trig("asin", np.arcsin, lambda grad, self, xp: grad * xp.rsqrt(1 - self * self))
+_acos = _unary_trig("acos", np.arccos, lambda grad, self, xp: -grad * xp.rsqrt(1 - self * self))
+_atan = _unary_trig("atan", np.arctan, lambda grad, self: grad / (self * self + 1))
+_sinh = _unary_trig("sinh", np.sinh, lambda grad, self, xp: grad * xp.cosh(self))
+_cosh = _unary_trig("cosh", np.cosh, lambda grad, self, xp: grad * xp.sinh(self))
+_asinh = _unary_trig("asinh", np.arcsinh, lambda grad, self, xp: grad * xp.rsqrt(self * self + 1))
+_acosh = _unary_trig("acosh", np.arccosh, lambda grad, self, xp: grad * xp.rsqrt(self * self - 1))
+_atanh = _unary_trig("atanh", np.arctanh, lambda grad, self: grad / (1 - self * self))
 
 _EXAMPLE = "[0.5, 2.0]"
 asin = _unary_fn(_asin, "Arcsine; NaN outside [-1, 1].", _EXAMPLE, "tensor([0.5236,    nan])")
@@ -50,23 +50,18 @@ arcsin, arccos, arctan = asin, acos, atan
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 
-def _atan2_scale(s: dict) -> Tensor:
-    return 1 / (s["self"] * s["self"] + s["other"] * s["other"])
+def _atan2_scale(self, other):
+    return 1 / (self * self + other * other)
 
 
-_atan2_rules = (
-    lambda g, s: g * s["other"] * _atan2_scale(s),
-    lambda g, s: -g * s["self"] * _atan2_scale(s),
-)
 _atan2 = Primitive(
     "atan2",
     "Atan2Backward0",
     quiet(np.arctan2),
-    _atan2_rules,
-    inputs=("self", "other"),
-    saves={"self": (0, 1), "other": (0, 1)},
+    self=lambda grad, self, other: grad * other * _atan2_scale(self, other),
+    other=lambda grad, self, other: -grad * self * _atan2_scale(self, other),
     dtype="float",
-    jvp=_atan2_rules,  # elementwise: each input's tangent goes through its own rule
+    jvp=DIAGONAL,
 )
 
 

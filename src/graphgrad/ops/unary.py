@@ -13,31 +13,15 @@ import numpy as np
 
 from ..dtypes import _FLOAT, result_type
 from ..tensor import Tensor
-from .elementwise import as_operand, no_bool, power_array, quiet, where, zeros_like_grad
+from .elementwise import as_operand, no_bool, quiet, zeros_like_grad
 from .primitive import DIAGONAL, Primitive, apply
 
 
 # -- unary math -------------------------------------------------------------------------------
-def _unary(
-    name: str,
-    node: str,
-    forward,
-    rule,
-    saves: str | None,
-    dtype: str = "float",
-    array_rule=None,
-):
-    """``array_rule``: ``True`` when ``rule`` (operators only) works on arrays as written."""
-    return Primitive(
-        name,
-        node,
-        forward,
-        (rule,),
-        saves={saves: (0,)} if saves else None,
-        dtype=dtype,
-        jvp=DIAGONAL,  # elementwise: the Jacobian is diagonal, so the rule serves both modes
-        array_rules=True if array_rule is True else (array_rule,) if array_rule else False,
-    )
+def _unary(name: str, node: str, forward, rule, dtype: str = "float") -> Primitive:
+    """An elementwise op of one input: ``rule`` is its ``self`` rule."""
+    # elementwise: the Jacobian is diagonal, so the backward rule serves both modes
+    return Primitive(name, node, forward, self=rule, dtype=dtype, jvp=DIAGONAL)
 
 
 def _negative(a: np.ndarray) -> np.ndarray:
@@ -49,127 +33,58 @@ def _negative(a: np.ndarray) -> np.ndarray:
     return np.negative(a)
 
 
-_neg = _unary("neg", "NegBackward0", _negative, lambda g, s: -g, None, "same", True)
+_LN2, _LN10 = 0.6931471805599453, 2.302585092994046
+
+_neg = _unary("neg", "NegBackward0", _negative, lambda grad: -grad, "same")
 _abs = _unary(
     "abs",
     "AbsBackward0",
     no_bool(np.abs, "abs_cpu"),
-    lambda g, s: g * sign(s["self"]),
-    "self",
+    lambda grad, self, xp: grad * xp.sign(self),
     "same",
-    array_rule=lambda g, s: g * np.sign(s["self"]),
 )
 _reciprocal = _unary(
     "reciprocal",
     "ReciprocalBackward0",
     quiet(np.reciprocal),
-    lambda g, s: -g * s["result"] * s["result"],
-    "result",
-    array_rule=True,
+    lambda grad, result: -grad * result * result,
 )
-_exp = _unary(
-    "exp", "ExpBackward0", quiet(np.exp), lambda g, s: g * s["result"], "result", array_rule=True
-)
-_log = _unary(
-    "log", "LogBackward0", quiet(np.log), lambda g, s: g / s["self"], "self", array_rule=True
-)
-_log2 = _unary(
-    "log2",
-    "Log2Backward0",
-    quiet(np.log2),
-    lambda g, s: g / (s["self"] * 0.6931471805599453),
-    "self",
-    array_rule=True,
-)
+_exp = _unary("exp", "ExpBackward0", quiet(np.exp), lambda grad, result: grad * result)
+_log = _unary("log", "LogBackward0", quiet(np.log), lambda grad, self: grad / self)
+_log2 = _unary("log2", "Log2Backward0", quiet(np.log2), lambda grad, self: grad / (self * _LN2))
 _log10 = _unary(
-    "log10",
-    "Log10Backward0",
-    quiet(np.log10),
-    lambda g, s: g / (s["self"] * 2.302585092994046),
-    "self",
-    array_rule=True,
+    "log10", "Log10Backward0", quiet(np.log10), lambda grad, self: grad / (self * _LN10)
 )
-_log1p = _unary(
-    "log1p",
-    "Log1PBackward0",
-    quiet(np.log1p),
-    lambda g, s: g / (s["self"] + 1),
-    "self",
-    array_rule=True,
-)
+_log1p = _unary("log1p", "Log1PBackward0", quiet(np.log1p), lambda grad, self: grad / (self + 1))
 _expm1 = _unary(
-    "expm1",
-    "Expm1Backward0",
-    quiet(np.expm1),
-    lambda g, s: g * (s["result"] + 1),
-    "result",
-    array_rule=True,
+    "expm1", "Expm1Backward0", quiet(np.expm1), lambda grad, result: grad * (result + 1)
 )
-_sqrt = _unary(
-    "sqrt",
-    "SqrtBackward0",
-    quiet(np.sqrt),
-    lambda g, s: g / (2 * s["result"]),
-    "result",
-    array_rule=True,
-)
+_sqrt = _unary("sqrt", "SqrtBackward0", quiet(np.sqrt), lambda grad, result: grad / (2 * result))
 _rsqrt = _unary(
     "rsqrt",
     "RsqrtBackward0",
     quiet(lambda a: 1 / np.sqrt(a)),
-    lambda g, s: -0.5 * g * s["result"] ** 3,
-    "result",
-    array_rule=lambda g, s: -0.5 * g * power_array(s["result"], 3),  # as pow computes ** 3
+    lambda grad, result, xp: -0.5 * grad * xp.pow(result, exponent=3),
 )
-_sin = _unary(
-    "sin",
-    "SinBackward0",
-    np.sin,
-    lambda g, s: g * cos(s["self"]),
-    "self",
-    array_rule=lambda g, s: g * np.cos(s["self"]),
-)
-_cos = _unary(
-    "cos",
-    "CosBackward0",
-    np.cos,
-    lambda g, s: -g * sin(s["self"]),
-    "self",
-    array_rule=lambda g, s: -g * np.sin(s["self"]),
-)
-_tan = _unary(
-    "tan",
-    "TanBackward0",
-    np.tan,
-    lambda g, s: g * (1 + s["result"] * s["result"]),
-    "result",
-    array_rule=True,
-)
-# The array rules of tanh, sigmoid and relu are the forwards of their backward primitives.
+_sin = _unary("sin", "SinBackward0", np.sin, lambda grad, self, xp: grad * xp.cos(self))
+_cos = _unary("cos", "CosBackward0", np.cos, lambda grad, self, xp: -grad * xp.sin(self))
+_tan = _unary("tan", "TanBackward0", np.tan, lambda grad, result: grad * (1 + result * result))
+# The rules of tanh, sigmoid and relu are their backward primitives (below).
 _tanh = _unary(
-    "tanh",
-    "TanhBackward0",
-    np.tanh,
-    lambda g, s: tanh_backward(g, s["result"]),
-    "result",
-    array_rule=lambda g, s: _tanh_backward.forward(g, s["result"]),
+    "tanh", "TanhBackward0", np.tanh, lambda grad, result, xp: xp.tanh_backward(grad, result)
 )
 _sigmoid = _unary(
     "sigmoid",
     "SigmoidBackward0",
     lambda a: _sigmoid_array(a),
-    lambda g, s: sigmoid_backward(g, s["result"]),
-    "result",
-    array_rule=lambda g, s: _sigmoid_backward.forward(g, s["result"]),
+    lambda grad, result, xp: xp.sigmoid_backward(grad, result),
 )
 _relu = _unary(
     "relu",
     "ReluBackward0",
     lambda a: _relu_array(a),
-    lambda g, s: threshold_backward(g, s["result"], 0),
-    "result",
+    lambda grad, result, xp: xp.threshold_backward(grad, result, threshold=0),
     "same",
-    array_rule=lambda g, s: _threshold_backward_forward(g, s["result"], 0),
 )
 
 
@@ -183,36 +98,16 @@ def _sign_array(a: np.ndarray) -> np.ndarray:
     return r
 
 
-_sign = _unary("sign", "SignBackward0", _sign_array, zeros_like_grad, None, "same", True)
+_sign = _unary("sign", "SignBackward0", _sign_array, zeros_like_grad, "same")
 _floor = _unary(
-    "floor",
-    "FloorBackward0",
-    no_bool(np.floor, "floor_vml_cpu"),
-    zeros_like_grad,
-    None,
-    "same",
-    True,
+    "floor", "FloorBackward0", no_bool(np.floor, "floor_vml_cpu"), zeros_like_grad, "same"
 )
-_ceil = _unary(
-    "ceil", "CeilBackward0", no_bool(np.ceil, "ceil_vml_cpu"), zeros_like_grad, None, "same", True
-)
+_ceil = _unary("ceil", "CeilBackward0", no_bool(np.ceil, "ceil_vml_cpu"), zeros_like_grad, "same")
 _round = _unary(
-    "round",
-    "RoundBackward0",
-    no_bool(np.round, "round_vml_cpu"),
-    zeros_like_grad,
-    None,
-    "same",
-    True,
+    "round", "RoundBackward0", no_bool(np.round, "round_vml_cpu"), zeros_like_grad, "same"
 )
 _trunc = _unary(
-    "trunc",
-    "TruncBackward0",
-    no_bool(np.trunc, "trunc_vml_cpu"),
-    zeros_like_grad,
-    None,
-    "same",
-    True,
+    "trunc", "TruncBackward0", no_bool(np.trunc, "trunc_vml_cpu"), zeros_like_grad, "same"
 )
 
 
@@ -225,12 +120,8 @@ _tanh_backward = Primitive(
     "tanh_backward",
     "TanhBackwardBackward0",
     lambda g, y: g * (1 - y * y),
-    (
-        lambda g, s: tanh_backward(g, s["output"]),
-        lambda g, s: g * (-2 * s["output"] * s["grad_output"]),
-    ),
-    inputs=("grad_output", "output"),
-    saves={"grad_output": (1,), "output": (0, 1)},
+    grad_output=lambda grad, output, xp: xp.tanh_backward(grad, output),
+    output=lambda grad, output, grad_output: grad * (-2 * output * grad_output),
     dtype="promote",
     jvp=DIAGONAL,
 )
@@ -238,12 +129,8 @@ _sigmoid_backward = Primitive(
     "sigmoid_backward",
     "SigmoidBackwardBackward0",
     lambda g, y: g * (1 - y) * y,
-    (
-        lambda g, s: sigmoid_backward(g, s["output"]),
-        lambda g, s: g * s["grad_output"] * (-2 * s["output"] + 1),
-    ),
-    inputs=("grad_output", "output"),
-    saves={"grad_output": (1,), "output": (0, 1)},
+    grad_output=lambda grad, output, xp: xp.sigmoid_backward(grad, output),
+    output=lambda grad, output, grad_output: grad * grad_output * (-2 * output + 1),
     dtype="promote",
     jvp=DIAGONAL,
 )
@@ -268,12 +155,10 @@ _threshold_backward = Primitive(
     "threshold_backward",
     "ThresholdBackwardBackward0",
     _threshold_backward_forward,
-    (
-        lambda g, s: threshold_backward(g, s["self"], s["threshold"]),
-        lambda g, s: Tensor._make(np.zeros_like(g._data)),
+    grad_output=lambda grad, self, threshold, xp: xp.threshold_backward(
+        grad, self, threshold=threshold
     ),
-    inputs=("grad_output", "self"),
-    saves={"self": (0,)},
+    self=zeros_like_grad,
     attrs=("self", "threshold"),
     dtype="promote",
     jvp=DIAGONAL,
@@ -349,28 +234,29 @@ def _clamp_forward(a, min, max):  # noqa: A002
     return a
 
 
-def _clamp_rule(g: Tensor, s: dict, where=where) -> Tensor:
-    """Also the array rule, with ``np.where``: the bounds compare as Python numbers either way
-    (as_operand), so a NumPy float64 bound does not promote a float32 array."""
-    x, lo, hi = s["self"], s["min"], s["max"]
-    inside = None
-    if lo is not None:
-        inside = x >= as_operand(lo)
+def _clamp_rule(grad, self, min, max, xp):  # noqa: A002
+    # the bounds compare as Python numbers (as_operand), so a NumPy float64 bound does not
+    # promote a float32 array
+    lo, hi = (None if b is None else as_operand(b) for b in (min, max))
+    return xp.where(_inside(self, lo, hi), grad, 0.0)
+
+
+def _inside(x, lo, hi):
+    """Where ``lo <= x <= hi`` (a bound of None: no bound)."""
+    inside = None if lo is None else x >= lo
     if hi is not None:
-        inside = (x <= as_operand(hi)) if inside is None else inside & (x <= as_operand(hi))
-    return where(inside, g, 0.0)
+        inside = (x <= hi) if inside is None else inside & (x <= hi)
+    return inside
 
 
 _clamp = Primitive(
     "clamp",
     "ClampBackward1",
     _clamp_forward,
-    (_clamp_rule,),
-    saves={"self": (0,)},
+    self=_clamp_rule,
     attrs=("max", "min", "self"),
     dtype=lambda arrays, args: arrays,
     jvp=DIAGONAL,
-    array_rules=(lambda g, s: _clamp_rule(g, s, np.where),),
 )
 
 
@@ -386,26 +272,20 @@ def _clamp_tensor_prepare(arrays: list, args: tuple) -> list:
     return [a if a is None or getattr(a, "dtype", dt) == dt else np.asarray(a, dt) for a in arrays]
 
 
-def _clamp_self_rule(g: Tensor, s: dict) -> Tensor:
+def _clamp_self_rule(grad, self, min, max, xp):  # noqa: A002
     # PyTorch's convention: the input keeps the gradient at ties with a bound
-    x, lo, hi = s["self"], s["min"], s["max"]
-    inside = None if lo is None else x >= lo
-    if hi is not None:
-        inside = (x <= hi) if inside is None else inside & (x <= hi)
-    return where(inside, g, 0.0)
+    return xp.where(_inside(self, min, max), grad, 0.0)
 
 
-def _clamp_min_rule(g: Tensor, s: dict) -> Tensor:
-    x, lo, hi = s["self"], s["min"], s["max"]
-    chosen = x < lo if hi is None else (x < lo) & (lo < hi)
-    return where(chosen, g, 0.0)
+def _clamp_min_rule(grad, self, min, max, xp):  # noqa: A002
+    chosen = self < min if max is None else (self < min) & (min < max)
+    return xp.where(chosen, grad, 0.0)
 
 
-def _clamp_max_rule(g: Tensor, s: dict) -> Tensor:
-    x, lo, hi = s["self"], s["min"], s["max"]
-    # ``max`` also wins where the bounds cross (lo > hi), whatever x is
-    chosen = x > hi if lo is None else (x > hi) | (lo > hi)
-    return where(chosen, g, 0.0)
+def _clamp_max_rule(grad, self, min, max, xp):  # noqa: A002
+    # ``max`` also wins where the bounds cross (min > max), whatever self is
+    chosen = self > max if min is None else (self > max) | (min > max)
+    return xp.where(chosen, grad, 0.0)
 
 
 def _clamp_tensor_primitive(name: str, node: str) -> Primitive:
@@ -415,9 +295,9 @@ def _clamp_tensor_primitive(name: str, node: str) -> Primitive:
         name,
         node,
         _clamp_tensor_forward,
-        (_clamp_self_rule, _clamp_min_rule, _clamp_max_rule),
-        inputs=("self", "min", "max"),
-        saves={"self": (0, 1, 2), "min": (0, 1, 2), "max": (0, 1, 2)},
+        self=_clamp_self_rule,
+        min=_clamp_min_rule,
+        max=_clamp_max_rule,
         dtype=_clamp_tensor_prepare,
         jvp=DIAGONAL,
     )

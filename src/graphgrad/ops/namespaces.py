@@ -1,0 +1,70 @@
+"""The functions rules call that are not one primitive, in both namespaces.
+
+A rule calls ``xp.<name>``: a primitive's name gives the primitive (see ``Namespace``). The
+names here are the rest, each written for tensors and for arrays side by side: views and
+reshapes (on tensors, the public methods, which track views), and the places where NumPy and
+PyTorch differ.
+
+>>> import graphgrad as torch
+>>> import numpy as np
+>>> from graphgrad.ops.primitive import ARRAYS, TENSORS
+>>> ARRAYS.sum(np.ones((2, 3)), 1, keepdim=True).shape, TENSORS.sum(torch.ones(2, 3), 1).shape
+((2, 1), torch.Size([2]))
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.engine import sum_to_array
+from ..tensor import Tensor
+from .elementwise import where
+from .linalg import matmul_arrays, mm
+from .primitive import ARRAYS, TENSORS
+
+
+def _as_tensor(value) -> Tensor:
+    return value if isinstance(value, Tensor) else Tensor._make(np.asarray(value))
+
+
+# asarray(value): an array the rule computed with NumPy (a mask), as the namespace's kind
+TENSORS.asarray = _as_tensor
+ARRAYS.asarray = np.asarray
+
+# where(condition, a, b)
+TENSORS.where = where
+ARRAYS.where = np.where
+
+# zeros_like(grad): a new +0.0 gradient, recorded by nothing (PyTorch's zeros_like rule)
+TENSORS.zeros_like = lambda x: Tensor._make(np.zeros_like(x._data))
+ARRAYS.zeros_like = np.zeros_like
+
+# sum(x, dim, keepdim): over one dim or a tuple of dims
+TENSORS.sum = lambda x, dim, keepdim=False: x.sum(dim, keepdim=keepdim)
+ARRAYS.sum = lambda x, dim, keepdim=False: np.sum(x, axis=dim, keepdims=keepdim)
+
+# shapes
+TENSORS.reshape = lambda x, shape: x.reshape(shape)
+ARRAYS.reshape = np.reshape
+TENSORS.expand = lambda x, shape: x.expand(shape)
+ARRAYS.expand = np.broadcast_to
+TENSORS.sum_to_size = lambda x, shape: x.sum_to_size(shape)
+ARRAYS.sum_to_size = sum_to_array
+TENSORS.squeeze = lambda x, dim: x.squeeze(dim)
+ARRAYS.squeeze = np.squeeze
+TENSORS.unsqueeze = lambda x, dim: x.unsqueeze(dim)
+ARRAYS.unsqueeze = np.expand_dims
+
+# transposes (0-d and 1-d tensors transpose to themselves)
+TENSORS.transpose = lambda x, dim0, dim1: x.transpose(dim0, dim1)
+ARRAYS.transpose = lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1) if x.ndim else x
+TENSORS.t = lambda x: x.t()
+ARRAYS.t = lambda x: x.T
+TENSORS.mT = lambda x: x.mT
+ARRAYS.mT = lambda x: np.swapaxes(x, -2, -1)
+TENSORS.permute = lambda x, dims: x.permute(dims)
+ARRAYS.permute = np.transpose
+
+# mm: on tensors the public function, which records the strides its node's rules read
+TENSORS.mm = mm
+ARRAYS.mm = matmul_arrays
