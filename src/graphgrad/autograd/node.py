@@ -444,13 +444,10 @@ class FunctionNode(Node):
                 freed = True
             elif k in names:
                 freed = True
-            else:
-                if v.__class__ is Tensor:  # a tensor parameter (where's condition)
-                    v = v._data
-                if release:
-                    if kept is None:
-                        kept = Released()
-                    kept[k] = saved[k]
+            elif release:
+                if kept is None:
+                    kept = Released()
+                kept[k] = v
             unpacked[k] = v
         if release and freed:
             self._saved = kept if kept is not None else _NOTHING_KEPT

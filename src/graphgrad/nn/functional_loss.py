@@ -78,7 +78,7 @@ def _nll_rule(grad, self, reduction, total_weight, weight, picked, class_dim, sa
     otherwise), times the target's weight, at each counted target's entry; +0.0 everywhere else
     (written by ``where``, not multiplied, so a negative ``grad`` leaves no -0.0 behind)."""
     if reduction == 1:
-        grad = grad / total_weight
+        grad = grad / xp.asarray(total_weight)
     grad = -grad
     if weight is not None:
         grad = grad * xp.asarray(picked)

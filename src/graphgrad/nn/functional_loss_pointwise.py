@@ -263,19 +263,19 @@ def _bce_forward(x, t, weight, reduction, **_):
     return reduce_array(loss.astype(x.dtype, copy=False), reduction)
 
 
-def _weighted(grad, weight, reduction, numel):
+def _weighted(grad, weight, reduction, numel, xp):
     if weight is not None:
-        grad = grad * weight
+        grad = grad * xp.asarray(weight)
     return grad * mean_scale(reduction, numel)
 
 
 def _bce_self_rule(grad, self, target, weight, reduction, numel, xp):
     v = grad * (self - target) / xp.clamp((1 - self) * self, min=1e-12, max=None)
-    return _weighted(v, weight, reduction, numel)
+    return _weighted(v, weight, reduction, numel, xp)
 
 
 def _bce_target_rule(grad, self, weight, reduction, numel, xp):
-    return _weighted(grad * (xp.log(1 - self) - xp.log(self)), weight, reduction, numel)
+    return _weighted(grad * (xp.log(1 - self) - xp.log(self)), weight, reduction, numel, xp)
 
 
 _bce = _elementwise_loss(
@@ -337,17 +337,17 @@ def _bcel_self_rule(grad, self, target, pos_weight, weight, reduction, numel, xp
     if pos_weight is None:
         v = grad * (xp.sigmoid(self) - target)
     else:
-        pt = pos_weight * target
+        pt = xp.asarray(pos_weight) * target
         v = grad * ((pt + 1 - target) * xp.sigmoid(self) - pt)
-    return _weighted(v, weight, reduction, numel)
+    return _weighted(v, weight, reduction, numel, xp)
 
 
 def _bcel_target_rule(grad, self, pos_weight, weight, reduction, numel, xp):
     if pos_weight is None:
         v = grad * -self
     else:
-        v = grad * (pos_weight * _softplus(-self, xp) - _softplus(self, xp))
-    return _weighted(v, weight, reduction, numel)
+        v = grad * (xp.asarray(pos_weight) * _softplus(-self, xp) - _softplus(self, xp))
+    return _weighted(v, weight, reduction, numel, xp)
 
 
 def _softplus(x, xp):

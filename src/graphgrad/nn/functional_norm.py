@@ -320,7 +320,7 @@ _embedding = Primitive(
     weight=lambda grad, indices, weight_sym_argsize_0, padding_idx, scale_grad_by_freq, xp: (
         xp.embedding_dense_backward(
             grad,
-            indices=indices,
+            indices=xp.asarray(indices),
             num_weights=weight_sym_argsize_0,
             padding_idx=padding_idx,
             scale_grad_by_freq=scale_grad_by_freq,

@@ -280,24 +280,30 @@ def _pow_scalar_rule(grad, self, exponent, xp):
     return grad * (exponent * xp.pow(self, exponent=exponent - 1))
 
 
-def _pow_base_rule(g: Tensor, s: dict) -> Tensor:
-    base, exp = s["self"], s["exponent"]
+def _pow_exponent_rule(grad, self, exponent, result, xp):
     # PyTorch's convention: no gradient where the base is 0 and the exponent is non-negative
-    # (the factor is zeroed before the product with g, so zeros keep g's sign, as in PyTorch)
-    return g * where((base == 0) & (exp >= 0), 0.0, s["result"] * base.log())
+    # (the factor is zeroed before the product with grad, so zeros keep its sign)
+    return grad * xp.where((self == 0) & (exponent >= 0), 0.0, result * xp.log(self))
 
 
-def _pow_tensor_self_rule(g: Tensor, s: dict) -> Tensor:
+def _pow_tensor_self_rule(grad, self, exponent, xp):
     # PyTorch's convention: no gradient where the exponent is 0 (0**0 would give 0 * inf = nan)
-    exp = s["exponent"]
-    return where(exp == 0, 0.0, g * exp * s["self"] ** (exp - 1))
+    return xp.where(exponent == 0, 0.0, grad * exponent * self ** (exponent - 1))
 
 
-def _pow_scalar_base_rule(g: Tensor, s: dict) -> Tensor:
-    if s["self"] != 0:
-        return g * s["result"] * np.log(s["self"])
-    # as _pow_base_rule: a zero base gives no gradient for a non-negative exponent
-    return g * where(s["exponent"] >= 0, 0.0, s["result"] * np.log(s["self"]))
+def _pow_scalar_base_rule(grad, self, exponent, result, xp):
+    log_base = _log(self)
+    if self != 0:
+        return grad * result * log_base
+    # as _pow_exponent_rule: a zero base gives no gradient for a non-negative exponent
+    return grad * xp.where(exponent >= 0, 0.0, result * log_base)
+
+
+def _log(number) -> float:
+    """The log of a Python number as a Python float (which NumPy treats as weak, as PyTorch
+    treats a scalar: a NumPy float64 would promote a float32 array)."""
+    with np.errstate(all="ignore"):
+        return float(np.log(number))
 
 
 def power_array(a: np.ndarray, exponent) -> np.ndarray:
@@ -347,22 +353,16 @@ _pow1 = Primitive(
     "pow_tensor",
     "PowBackward1",
     quiet(no_bool(_power_tensors, "pow")),
-    (
-        lambda g, s: _pow_tensor_self_rule(g, s),
-        lambda g, s: _pow_base_rule(g, s),
-    ),
-    inputs=("self", "exponent"),
+    self=_pow_tensor_self_rule,
+    exponent=_pow_exponent_rule,
     dtype="promote",
-    saves={"self": (0, 1), "exponent": (0, 1), "result": (1,)},
     jvp=DIAGONAL,
 )
 _pow2 = Primitive(
     "pow_scalar_base",
     "PowBackward2",
     quiet(lambda e, self: np.power(self, e)),
-    (lambda g, s: _pow_scalar_base_rule(g, s),),
-    inputs=("exponent",),
-    saves={"result": (0,), "exponent": (0,)},
+    exponent=_pow_scalar_base_rule,
     attrs=("exponent", "result", "self"),
     dtype=lambda arrays, args: _pow2_prepare(arrays, args),
     jvp=DIAGONAL,
@@ -520,8 +520,8 @@ _where = Primitive(
     "where",
     "WhereBackward0",
     _where_forward,
-    self=lambda grad, condition, xp: xp.where(condition, grad, 0.0),
-    other=lambda grad, condition, xp: xp.where(condition, 0.0, grad),
+    self=lambda grad, condition, xp: xp.where(xp.asarray(condition), grad, 0.0),
+    other=lambda grad, condition, xp: xp.where(xp.asarray(condition), 0.0, grad),
     attrs=("condition",),
     dtype=_where_prepare,
     jvp=DIAGONAL,
@@ -610,35 +610,33 @@ def _remainder_array(a: np.ndarray, b) -> np.ndarray:
         return np.where(moves, mod + b, mod).astype(mod.dtype, copy=False)
 
 
-def _modulus_primitives(name: str, node: str, forward, rounding_mode: str):
+def _modulus_primitives(name: str, node: str, forward, quotient):
     """``name`` by a scalar (``<node>0``) and by a tensor (``<node>1``): the gradient is 1 for
     the dividend and minus the rounded quotient for the divisor."""
     by_scalar = Primitive(
         name,
         f"{node}0",
         lambda a, other: forward(a, other),
-        (lambda g, s: g,),
+        self=lambda grad: grad,
         jvp=DIAGONAL,
     )
     by_tensor = Primitive(
         f"{name}_tensor",
         f"{node}1",
         forward,
-        (
-            lambda g, s: g,
-            lambda g, s: -g * div(s["self"], s["other"], rounding_mode=rounding_mode),
-        ),
-        inputs=("self", "other"),
-        saves={"self": (1,), "other": (1,)},
+        self=lambda grad: grad,
+        other=lambda grad, self, other, xp: -grad * quotient(self, other, xp),
         dtype="promote",
         jvp=DIAGONAL,
     )
     return by_scalar, by_tensor
 
 
-_fmod0, _fmod1 = _modulus_primitives("fmod", "FmodBackward", _fmod_array, "trunc")
+_fmod0, _fmod1 = _modulus_primitives(
+    "fmod", "FmodBackward", _fmod_array, lambda a, b, xp: xp.trunc(a / b)
+)
 _remainder0, _remainder1 = _modulus_primitives(
-    "remainder", "RemainderBackward", _remainder_array, "floor"
+    "remainder", "RemainderBackward", _remainder_array, lambda a, b, xp: xp.floor_divide(a, b)
 )
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..autograd.engine import sum_to_array
 from ..tensor import Tensor
-from .elementwise import where
+from .elementwise import floor_divide, where
 from .linalg import matmul_arrays, mm
 from .primitive import ARRAYS, TENSORS
 
@@ -27,13 +27,22 @@ def _as_tensor(value) -> Tensor:
     return value if isinstance(value, Tensor) else Tensor._make(np.asarray(value))
 
 
-# asarray(value): an array the rule computed with NumPy (a mask), as the namespace's kind
+def _as_array(value) -> np.ndarray:
+    return value._data if isinstance(value, Tensor) else np.asarray(value)
+
+
+# asarray(value): a tensor parameter (where's condition) or an array the rule computed with
+# NumPy (a mask), as the namespace's kind
 TENSORS.asarray = _as_tensor
-ARRAYS.asarray = np.asarray
+ARRAYS.asarray = _as_array
 
 # where(condition, a, b)
 TENSORS.where = where
 ARRAYS.where = np.where
+
+# floor_divide(a, b): not a primitive (it has no gradient)
+TENSORS.floor_divide = floor_divide
+ARRAYS.floor_divide = np.floor_divide
 
 # zeros_like(grad): a new +0.0 gradient, recorded by nothing (PyTorch's zeros_like rule)
 TENSORS.zeros_like = lambda x: Tensor._make(np.zeros_like(x._data))

@@ -195,6 +195,12 @@ def _saves(inputs: tuple[str, ...], reads: tuple[tuple[str, ...], ...]) -> dict:
     return saves
 
 
+def bind_rule(rule: Callable, xp: Namespace) -> Callable:
+    """``rule`` as the engine calls it, ``(grad, saved)``, with ``xp``: for rules reused as
+    forward-mode rules, which receive what backward would."""
+    return _bind(rule, _reads(rule), xp)
+
+
 def _bind_all(rules: tuple, reads: tuple, xp: Namespace) -> tuple:
     return tuple(_bind(rule, names, xp) for rule, names in zip(rules, reads, strict=True))
 

@@ -20,8 +20,7 @@ from ..autograd.engine import sum_to_dims
 from ..dtypes import _FLOAT
 from ..tensor import Tensor, _wrap_dim
 from .elementwise import where
-from .primitive import LINEAR, Primitive, apply
-from .unary import exp
+from .primitive import LINEAR, TENSORS, Primitive, apply, bind_rule
 
 _U64 = 2**64
 # ``x.sum()`` is SumBackward0; an explicit ``dim`` (even None) selects the dim overload
@@ -56,20 +55,17 @@ def shown_dim(dim, as_tuple: bool = False):
     return (int(dim) % _U64,) if as_tuple else int(dim) % _U64
 
 
-def restore_dims(g: Tensor, ndim: int, dims: tuple, keepdim: bool) -> Tensor:
+def restore_dims(g, ndim: int, dims: tuple, keepdim: bool, xp=TENSORS):
     """Re-insert the reduced dims (size 1) of a reduction's output or gradient."""
     if not keepdim and g.ndim != ndim:
         for d in dims:
-            g = g.unsqueeze(d)
+            g = xp.unsqueeze(g, d)
     return g
 
 
 def expand_reduced(grad, shape: tuple, dims: tuple, keepdim: bool, xp):
     """Broadcast the gradient of a reduction over ``dims`` back to the input's shape."""
-    if not keepdim and grad.ndim != len(shape):
-        for d in dims:
-            grad = xp.unsqueeze(grad, d)
-    return xp.expand(grad, shape)
+    return xp.expand(restore_dims(grad, len(shape), dims, keepdim, xp), shape)
 
 
 def reduced_count(shape: tuple, dims: tuple) -> int:
@@ -96,6 +92,8 @@ def _sum_rule(grad, self_sym_sizes, axes, keepdim, xp):
 def _reduction_jvp(rule):
     """The forward rule of a reduction whose backward rule is ``restore(g) * D(x)``: the tangent
     is ``sum(t * D)`` over the reduced dims, and ``D`` is the backward rule applied to ones."""
+
+    rule = bind_rule(rule, TENSORS)
 
     def jvp(t: Tensor, s: dict) -> Tensor:
         x, result = s["self"], s["result"]
@@ -158,17 +156,15 @@ def sum(input: Tensor, dim=NO_DIM, keepdim: bool = False, *, dtype=None) -> Tens
     )
 
 
-def _nansum_rule(g: Tensor, s: dict) -> Tensor:
-    x = s["self"]
-    return where(x != x, 0.0, restore_dims(g, x.ndim, s["axes"], s["keepdim"]))
+def _nansum_rule(grad, self, axes, keepdim, xp):
+    return xp.where(self != self, 0.0, restore_dims(grad, self.ndim, axes, keepdim, xp))
 
 
 _nansum = Primitive(
     "nansum",
     "NansumBackward0",
     lambda a, axes, keepdim, dtype, **_: np.nansum(a, axis=axes, keepdims=keepdim, dtype=dtype),
-    (_nansum_rule,),
-    saves={"self": (0,)},
+    self=_nansum_rule,
     attrs=("dim", "keepdim", "self"),
     jvp=_reduction_jvp(_nansum_rule),
 )
@@ -286,7 +282,7 @@ def mean(input: Tensor, dim=NO_DIM, keepdim: bool = False, *, dtype=None) -> Ten
 
 
 # -- prod ---------------------------------------------------------------------------------------
-def _prod_others(x: Tensor, result: Tensor, axes: tuple) -> Tensor:
+def _prod_others(x, result, axes: tuple, xp):
     """For each element, the product of the other elements of its slice, when x has zeros.
 
     A non-zero element gets result / x (zero when its slice has a zero, but its derivative
@@ -294,39 +290,36 @@ def _prod_others(x: Tensor, result: Tensor, axes: tuple) -> Tensor:
     slice has two or more zeros they get 0 (exact to first order).
     """
     zero = x == 0
-    safe = where(zero, 1.0, x)
-    nonzero_prod = apply(
-        _prod1, safe, axes=axes, keepdim=True, dtype=None, dim=axes[0] if axes else 0
-    )
-    count = zero.sum(axes, keepdim=True)
-    return where(zero, where(count == 1, nonzero_prod, 0.0), result / safe)
+    safe = xp.where(zero, 1.0, x)
+    dim = axes[0] if axes else 0
+    nonzero_prod = xp.prod_dim(safe, axes=axes, keepdim=True, dtype=None, dim=dim)
+    count = xp.sum(zero, axes, keepdim=True)
+    return xp.where(zero, xp.where(count == 1, nonzero_prod, 0.0), result / safe)
 
 
-def _prod_rule(g: Tensor, s: dict) -> Tensor:
-    x, axes, keepdim = s["self"], s.get("axes", tuple(range(s["self"].ndim))), s["keepdim"]
-    if x.ndim == 0:
-        return g
-    g = restore_dims(g, x.ndim, axes, keepdim)
-    result = restore_dims(s["result"], x.ndim, axes, keepdim)
-    if not np.any(x._data == 0):
-        return g * (result / x)
-    return g * _prod_others(x, result, axes)
+def _prod_rule(grad, self, result, axes, keepdim, xp):
+    if self.ndim == 0:
+        return grad
+    grad = restore_dims(grad, self.ndim, axes, keepdim, xp)
+    result = restore_dims(result, self.ndim, axes, keepdim, xp)
+    if not (self == 0).any():
+        return grad * (result / self)
+    return grad * _prod_others(self, result, axes, xp)
 
 
 _prod0 = Primitive(
     "prod",
     "ProdBackward0",
     lambda a, dtype, **_: np.prod(a, dtype=dtype),
-    (_prod_rule,),
-    saves={"self": (0,), "result": (0,)},
+    self=_prod_rule,
+    attrs=("result", "self"),
     jvp=_reduction_jvp(_prod_rule),
 )
 _prod1 = Primitive(
     "prod_dim",
     "ProdBackward1",
     lambda a, axes, keepdim, dtype, **_: np.prod(a, axis=axes, keepdims=keepdim, dtype=dtype),
-    (_prod_rule,),
-    saves={"self": (0,), "result": (0,)},
+    self=_prod_rule,
     attrs=("dim", "keepdim", "result", "self"),
     jvp=_reduction_jvp(_prod_rule),
 )
@@ -345,7 +338,7 @@ def prod(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
     """
     np_dtype = int_to_long(input, dtype)
     if dim is None:
-        return apply(_prod0, input, dtype=np_dtype, keepdim=False)
+        return apply(_prod0, input, dtype=np_dtype, keepdim=False, axes=tuple(range(input.ndim)))
     axes = normalize_dims(int(dim), input.ndim)
     return apply(_prod1, input, axes=axes, keepdim=keepdim, dtype=np_dtype, dim=shown_dim(dim))
 
@@ -361,18 +354,16 @@ def _logsumexp_forward(a, axes, keepdim, **_):
     return out if keepdim else np.squeeze(out, axis=axes)
 
 
-def _logsumexp_rule(g: Tensor, s: dict) -> Tensor:
-    x, axes, keepdim = s["self"], s["axes"], s["keepdim"]
-    result = restore_dims(s["result"], x.ndim, axes, keepdim)
-    return restore_dims(g, x.ndim, axes, keepdim) * exp(x - result)
+def _logsumexp_rule(grad, self, result, axes, keepdim, xp):
+    result = restore_dims(result, self.ndim, axes, keepdim, xp)
+    return restore_dims(grad, self.ndim, axes, keepdim, xp) * xp.exp(self - result)
 
 
 _logsumexp = Primitive(
     "logsumexp",
     "LogsumexpBackward0",
     _logsumexp_forward,
-    (_logsumexp_rule,),
-    saves={"self": (0,), "result": (0,)},
+    self=_logsumexp_rule,
     dtype="float",
     attrs=("dim", "keepdim", "result", "self"),
     jvp=_reduction_jvp(_logsumexp_rule),
@@ -411,7 +402,7 @@ _cumsum = Primitive(
     "cumsum",
     "CumsumBackward0",
     _cumsum_array,
-    (lambda g, s: apply(_reverse_cumsum, g, axis=s["axis"]),),
+    self=lambda grad, axis, xp: xp.reverse_cumsum(grad, axis=axis),
     attrs=("dim",),
     jvp=LINEAR,
 )
@@ -421,7 +412,7 @@ _reverse_cumsum = Primitive(
     "reverse_cumsum",
     "ReverseCumsumBackward0",
     _reverse_cumsum_array,
-    (lambda g, s: apply(_cumsum, g, axis=s["axis"], dtype=None, dim=s["axis"]),),
+    self=lambda grad, axis, xp: xp.cumsum(grad, axis=axis, dtype=None, dim=axis),
     register=False,
 )
 
@@ -441,21 +432,21 @@ def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
     return apply(_cumsum, input, axis=axis, dtype=int_to_long(input, dtype), dim=shown_dim(dim))
 
 
-def _cumprod_rule(g: Tensor, s: dict) -> Tensor:
-    """d(cumprod)/dx = reverse_cumsum(g * out) / x where x != 0; exact with zeros too: the
+def _cumprod_rule(grad, self, result, axis, xp):
+    """d(cumprod)/dx = reverse_cumsum(grad * out) / x where x != 0; exact with zeros too: the
     first zero of a line gets the running products that skip it, later zeros get 0."""
-    x, out, axis = s["self"], s["result"], s["axis"]
+    x = self
     if x.ndim == 0:
-        return g
+        return grad
     zero = x == 0
-    ratio = apply(_reverse_cumsum, g * out, axis=axis)
-    if not np.any(zero._data):
+    ratio = xp.reverse_cumsum(grad * result, axis=axis)
+    if not zero.any():
         return ratio / x
-    seen = cumsum(zero, axis)
+    seen = xp.cumsum(zero, axis=axis, dtype=np.dtype(np.int64), dim=axis)
     first = zero & (seen == 1)
-    skip = cumprod(where(first, 1.0, x), axis)
-    at_zero = apply(_reverse_cumsum, where(seen == 0, 0.0, g * skip), axis=axis)
-    return where(zero, where(first, at_zero, 0.0), ratio / where(zero, 1.0, x))
+    skip = xp.cumprod(xp.where(first, 1.0, x), axis=axis, dtype=None, dim=axis)
+    at_zero = xp.reverse_cumsum(xp.where(seen == 0, 0.0, grad * skip), axis=axis)
+    return xp.where(zero, xp.where(first, at_zero, 0.0), ratio / xp.where(zero, 1.0, x))
 
 
 def _cumprod_jvp(t: Tensor, s: dict) -> Tensor:
@@ -477,8 +468,7 @@ _cumprod = Primitive(
     "cumprod",
     "CumprodBackward0",
     lambda a, axis, dtype, **_: np.cumprod(a, axis=axis, dtype=dtype) if a.ndim else a.copy(),
-    (_cumprod_rule,),
-    saves={"self": (0,), "result": (0,)},
+    self=_cumprod_rule,
     attrs=("dim", "result", "self"),
     jvp=(_cumprod_jvp,),
 )

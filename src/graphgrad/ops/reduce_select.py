@@ -20,7 +20,7 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
 from .elementwise import as_operand, maximum, minimum, where
-from .primitive import LINEAR, Primitive, apply
+from .primitive import LINEAR, TENSORS, Primitive, apply, bind_rule
 from .reduce import normalize_dims, restore_dims, shown_dim
 
 
@@ -63,20 +63,18 @@ class return_types:  # noqa: N801 - PyTorch's namespace name
 
 
 # -- evenly distributed ties (max(), min(), median(), amax, amin) ------------------------------
-def _evenly(g: Tensor, s: dict) -> Tensor:
+def _evenly(grad, self, result, xp):
     """PyTorch's evenly_distribute_backward: each tie gets ``grad / count``."""
-    x, r = s["self"], s["result"]
-    mask = (x != x) if np.isnan(r._data) else (x == r)
-    return where(mask, g / mask.sum(), 0.0)
+    mask = (self != self) if result != result else (self == result)
+    return xp.where(mask, grad / mask.sum(), 0.0)
 
 
-def _amax_rule(g: Tensor, s: dict) -> Tensor:
-    x, axes, keepdim = s["self"], s["axes"], s["keepdim"]
-    mask = x == restore_dims(s["result"], x.ndim, axes, keepdim)
-    count = mask.sum(axes, keepdim=True)
+def _amax_rule(grad, self, result, axes, keepdim, xp):
+    mask = self == restore_dims(result, self.ndim, axes, keepdim, xp)
+    count = xp.sum(mask, axes, keepdim=True)
     # a product, not a where, as PyTorch's scale_grad_by_count: a slice whose result is NaN
     # has no ties (count 0), so all of it gets NaN; the others get -0.0 where the grad is < 0
-    return restore_dims(g, x.ndim, axes, keepdim) / count * mask
+    return restore_dims(grad, self.ndim, axes, keepdim, xp) / count * mask
 
 
 def _amax_jvp(t: Tensor, s: dict) -> Tensor:
@@ -91,10 +89,12 @@ def _all_reduce(name: str, node: str, fn) -> Primitive:
         name,
         node,
         lambda a, **_: fn(a),
-        (_evenly,),
-        saves={"self": (0,), "result": (0,)},
-        jvp=(lambda t, s: _evenly(t, s).sum(),),  # the mean of the tangent over the ties
+        self=_evenly,
+        jvp=(lambda t, s: _evenly_tensors(t, s).sum(),),  # the mean of the tangent over ties
     )
+
+
+_evenly_tensors = bind_rule(_evenly, TENSORS)
 
 
 _max_all = _all_reduce("max", "MaxBackward1", np.max)
@@ -116,8 +116,7 @@ def _amax_prim(name: str, node: str, fn) -> Primitive:
         name,
         node,
         lambda a, axes, keepdim, **_: fn(a, axis=axes, keepdims=keepdim),
-        (_amax_rule,),
-        saves={"self": (0,), "result": (0,)},
+        self=_amax_rule,
         attrs=("dim", "keepdim", "result", "self"),
         jvp=(_amax_jvp,),
     )
@@ -128,14 +127,15 @@ _amin = _amax_prim("amin", "AminBackward0", np.min)
 
 
 # -- value selection with dim (max(dim), min(dim), median(dim)) --------------------------------
-def _select_rule(g: Tensor, s: dict) -> Tensor:
+def _select_rule(grad, self_sym_sizes, axis, keepdim, indices, xp):
     """The gradient goes to the returned index (PyTorch's value_selecting_reduction_backward)."""
-    shape, axis, keepdim = s["self_sym_sizes"], s["axis"], s["keepdim"]
+    shape = self_sym_sizes
     if not shape:
-        return g
-    idx = restore_dims(s["indices"], len(shape), (axis,), keepdim)
-    positions = Tensor._make(np.arange(shape[axis]).reshape((-1,) + (1,) * (len(shape) - axis - 1)))
-    return where(idx == positions, restore_dims(g, len(shape), (axis,), keepdim), 0.0)
+        return grad
+    idx = restore_dims(xp.asarray(indices), len(shape), (axis,), keepdim, xp)
+    positions = np.arange(shape[axis]).reshape((-1,) + (1,) * (len(shape) - axis - 1))
+    grad = restore_dims(grad, len(shape), (axis,), keepdim, xp)
+    return xp.where(idx == xp.asarray(positions), grad, 0.0)
 
 
 def _take(a, indices, axis, keepdim, **_):
@@ -151,7 +151,7 @@ def _select_prim(name: str, node: str) -> Primitive:
         name,
         node,
         _take,
-        (_select_rule,),
+        self=_select_rule,
         attrs=("dim", "indices", "keepdim", "self_sym_sizes"),
         jvp=LINEAR,  # a take at fixed indices
     )
