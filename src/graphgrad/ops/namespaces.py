@@ -52,6 +52,12 @@ ARRAYS.zeros_like = np.zeros_like
 TENSORS.sum = lambda x, dim, keepdim=False: x.sum(dim, keepdim=keepdim)
 ARRAYS.sum = lambda x, dim, keepdim=False: np.sum(x, axis=dim, keepdims=keepdim)
 
+# mean(x, dim, keepdim)
+TENSORS.mean = lambda x, dim, keepdim=False: x.mean(dim, keepdim=keepdim)
+ARRAYS.mean = lambda x, dim, keepdim=False: ARRAYS.mean_dim(
+    x, axes=dim, keepdim=keepdim, dtype=None
+)
+
 # shapes
 TENSORS.reshape = lambda x, shape: x.reshape(shape)
 ARRAYS.reshape = np.reshape

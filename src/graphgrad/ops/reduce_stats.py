@@ -42,25 +42,34 @@ def _var_array(a, axes, correction_value, keepdim, std: bool = False, **_):
     return np.sqrt(out) if std else out
 
 
-def _var_grad(g: Tensor, x: Tensor, s: dict) -> Tensor:
-    """d var / dx = 2 (x - mean) / (N - correction), with g restored to x's rank."""
-    axes = s["axes"]
-    n = reduced_count(x.shape, axes) - s["correction_value"]
+def _var_grad(grad, self, axes, correction_value, keepdim, xp):
+    """d var / dx = 2 (x - mean) / (N - correction), with grad restored to x's rank."""
+    n = reduced_count(self.shape, axes) - correction_value
     factor = 2.0 / n if n != 0 else math.inf
-    return factor * restore_dims(g, x.ndim, axes, s["keepdim"]) * (x - x.mean(axes, keepdim=True))
+    grad = restore_dims(grad, self.ndim, axes, keepdim, xp)
+    return factor * grad * (self - xp.mean(self, axes, keepdim=True))
 
 
-def _std_grad(g: Tensor, result: Tensor, x: Tensor, s: dict) -> Tensor:
-    r = restore_dims(result, x.ndim, s["axes"], s["keepdim"])
-    g = restore_dims(g, x.ndim, s["axes"], s["keepdim"])
-    return _var_grad(where(r == 0, 0.0, g / (2 * r)), x, {**s, "keepdim": True})
+def _std_grad(grad, result, self, axes, correction_value, keepdim, xp):
+    r = restore_dims(result, self.ndim, axes, keepdim, xp)
+    grad = restore_dims(grad, self.ndim, axes, keepdim, xp)
+    grad = xp.where(r == 0, 0.0, grad / (2 * r))
+    return _var_grad(grad, self, axes, correction_value, True, xp)
 
 
-def _mean_grad(g: Tensor, x: Tensor, s: dict) -> Tensor:
-    axes = s["axes"]
-    return restore_dims(g, x.ndim, axes, s["keepdim"]).expand(x.shape) / reduced_count(
-        x.shape, axes
-    )
+def _mean_grad(grad, self, axes, keepdim, xp):
+    grad = restore_dims(grad, self.ndim, axes, keepdim, xp)
+    return xp.expand(grad, self.shape) / reduced_count(self.shape, axes)
+
+
+def _var_mean_rule(grads, self, axes, correction_value, keepdim, xp):
+    var = _var_grad(grads[0], self, axes, correction_value, keepdim, xp)
+    return var + _mean_grad(grads[1], self, axes, keepdim, xp)
+
+
+def _std_mean_rule(grads, result, self, axes, correction_value, keepdim, xp):
+    std = _std_grad(grads[0], result, self, axes, correction_value, keepdim, xp)
+    return std + _mean_grad(grads[1], self, axes, keepdim, xp)
 
 
 def _var_jvp(t: Tensor, x: Tensor, s: dict) -> Tensor:
@@ -86,8 +95,7 @@ _var = Primitive(
     "var",
     "VarBackward0",
     _var_array,
-    (lambda g, s: _var_grad(g, s["self"], s),),
-    saves={"self": (0,)},
+    self=_var_grad,
     attrs=(*_STAT_ATTRS, "self"),
     jvp=(lambda t, s: _var_jvp(t, s["self"], s),),
 )
@@ -95,8 +103,7 @@ _std = Primitive(
     "std",
     "StdBackward0",
     lambda a, **kw: _var_array(a, std=True, **kw),
-    (lambda g, s: _std_grad(g, s["result"], s["self"], s),),
-    saves={"self": (0,), "result": (0,)},
+    self=_std_grad,
     attrs=(*_STAT_ATTRS, "result", "self"),
     jvp=(lambda t, s: _std_jvp(t, s["result"], s["self"], s),),
 )
@@ -104,8 +111,7 @@ _var_mean = Primitive(
     "var_mean",
     "VarMeanBackward0",
     lambda a, **kw: (_var_array(a, **kw), np.mean(a, axis=kw["axes"], keepdims=kw["keepdim"])),
-    (lambda gs, s: _var_grad(gs[0], s["self"], s) + _mean_grad(gs[1], s["self"], s),),
-    saves={"self": (0,)},
+    self=_var_mean_rule,
     attrs=(*_STAT_ATTRS, "self"),
     n_outputs=2,
     jvp=lambda ts, s: (_var_jvp(ts[0], s["self"], s), _mean_jvp(ts[0], s)),
@@ -117,8 +123,7 @@ _std_mean = Primitive(
         _var_array(a, std=True, **kw),
         np.mean(a, axis=kw["axes"], keepdims=kw["keepdim"]),
     ),
-    (lambda gs, s: _std_grad(gs[0], s["result"], s["self"], s) + _mean_grad(gs[1], s["self"], s),),
-    saves={"self": (0,), "result": (0,)},
+    self=_std_mean_rule,
     attrs=(*_STAT_ATTRS, "result0", "self"),
     n_outputs=2,
     display={"result0": lambda node: node.prim.saved_attr(node, "result")},
@@ -229,29 +234,30 @@ def _vector_norm_array(a, p, axes, keepdim, **_):
         return np.asarray(np.sum(ab**p, **kw) ** (1.0 / p), a.dtype)
 
 
-def _norm_rule(g: Tensor, s: dict) -> Tensor:
+def _norm_rule(grad, self, result, p, axes, keepdim, xp):
     """PyTorch's norm_backward for each order; 0 where the norm is 0."""
-    x, p, axes, keepdim = s["self"], s["p"], s["axes"], s["keepdim"]
-    g = restore_dims(g, x.ndim, axes, keepdim)
-    r = restore_dims(s["result"], x.ndim, axes, keepdim)
+    x = self
+    g = restore_dims(grad, x.ndim, axes, keepdim, xp)
+    r = restore_dims(result, x.ndim, axes, keepdim, xp)
     if p == 0:
         return g * 0.0 * x
     if p == 1:
-        return sign(x) * g
-    safe_r = where(r == 0, 1.0, r)
+        return xp.sign(x) * g
+    safe_r = xp.where(r == 0, 1.0, r)
     if p == 2:
-        return g * where(r == 0, 0.0, x / safe_r)
+        return g * xp.where(r == 0, 0.0, x / safe_r)
     if math.isinf(p):
-        mask = x.abs() == r
-        return sign(x) * where(mask, g / mask.sum(axes, keepdim=True), 0.0)
+        mask = xp.abs(x) == r
+        return xp.sign(x) * xp.where(mask, g / xp.sum(mask, axes, keepdim=True), 0.0)
     if p < 1:
-        safe_abs = where(x == 0, 1.0, x.abs())
-        return sign(x) * where(x == 0, 0.0, safe_abs ** (p - 1)) * g * r ** (1 - p)
+        safe_abs = xp.where(x == 0, 1.0, xp.abs(x))
+        scale = xp.where(x == 0, 0.0, xp.pow(safe_abs, exponent=p - 1))
+        return xp.sign(x) * scale * g * xp.pow(r, exponent=1 - p)
     if p < 2:
-        grad = sign(x) * x.abs() ** (p - 1) * g / safe_r ** (p - 1)
+        inner = xp.sign(x) * xp.pow(xp.abs(x), exponent=p - 1)
     else:
-        grad = x * x.abs() ** (p - 2) * g / safe_r ** (p - 1)
-    return where(r == 0, 0.0, grad)
+        inner = x * xp.pow(xp.abs(x), exponent=p - 2)
+    return xp.where(r == 0, 0.0, inner * g / xp.pow(safe_r, exponent=p - 1))
 
 
 def _norm_jvp(t: Tensor, s: dict) -> Tensor:
@@ -285,8 +291,7 @@ _vector_norm = Primitive(
     "vector_norm",
     "LinalgVectorNormBackward0",
     _vector_norm_array,
-    (_norm_rule,),
-    saves={"self": (0,), "result": (0,)},
+    self=_norm_rule,
     attrs=("dim", "keepdim", "ord", "result", "self"),
     jvp=(_norm_jvp,),
 )
