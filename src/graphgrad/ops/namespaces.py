@@ -21,6 +21,7 @@ from ..tensor import Tensor
 from .elementwise import floor_divide, where
 from .linalg import matmul_arrays, mm
 from .primitive import ARRAYS, TENSORS
+from .slicing import _select_view, slice_view
 
 
 def _as_tensor(value) -> Tensor:
@@ -69,6 +70,10 @@ TENSORS.squeeze = lambda x, dim: x.squeeze(dim)
 ARRAYS.squeeze = np.squeeze
 TENSORS.unsqueeze = lambda x, dim: x.unsqueeze(dim)
 ARRAYS.unsqueeze = np.expand_dims
+
+# views: on tensors the functions that track them (on arrays the primitives' forwards)
+TENSORS.select = lambda x, axis, index, dim: _select_view(x, axis, index, dim)
+TENSORS.slice = lambda x, dim, axis, start, end, step: slice_view(x, dim, start, end, step, axis)
 
 # transposes (0-d and 1-d tensors transpose to themselves)
 TENSORS.transpose = lambda x, dim0, dim1: x.transpose(dim0, dim1)

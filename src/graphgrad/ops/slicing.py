@@ -47,15 +47,8 @@ _select = Primitive(
     "select",
     "SelectBackward0",
     lambda a, axis, index, **_: a[_at(axis, index)],
-    (
-        lambda g, s: apply(
-            _select_backward,
-            g,
-            input_sizes=s["self_sym_sizes"],
-            dim=s["dim"],
-            axis=s["axis"],
-            index=s["index"],
-        ),
+    self=lambda grad, self_sym_sizes, dim, axis, index, xp: xp.select_backward(
+        grad, input_sizes=self_sym_sizes, dim=dim, axis=axis, index=index
     ),
     attrs=("dim", "index", "self_sym_sizes"),
     view=True,
@@ -66,7 +59,7 @@ _select_backward = Primitive(
     "select_backward",
     "SelectBackwardBackward0",
     lambda g, input_sizes, axis, index, **_: _embed(g, input_sizes, _at(axis, index)),
-    (lambda g, s: _select_view(g, s["axis"], s["index"], s["dim"]),),
+    self=lambda grad, axis, index, dim, xp: xp.select(grad, axis=axis, index=index, dim=dim),
     attrs=("dim", "index"),
     display=show_u64("dim", "index"),
     jvp=LINEAR,
@@ -117,7 +110,9 @@ _slice = Primitive(
     "slice",
     "SliceBackward0",
     lambda a, **s: a[_slice_key(s)],
-    (lambda g, s: apply(_slice_backward, g, input_sizes=s["self_sym_sizes"], **_no_sizes(s)),),
+    self=lambda grad, self_sym_sizes, dim, axis, start, end, step, xp: xp.slice_backward(
+        grad, input_sizes=self_sym_sizes, dim=dim, axis=axis, start=start, end=end, step=step
+    ),
     attrs=("dim", "end", "self_sym_sizes", "start", "step"),
     view=True,
     display=show_u64("dim", "start", "end"),
@@ -127,15 +122,13 @@ _slice_backward = Primitive(
     "slice_backward",
     "SliceBackwardBackward0",
     lambda g, input_sizes, **s: _embed(g, input_sizes, _slice_key(s)),
-    (lambda g, s: slice_view(g, s["dim"], s["start"], s["end"], s["step"], s["axis"]),),
+    self=lambda grad, dim, start, end, step, axis, xp: xp.slice(
+        grad, dim=dim, axis=axis, start=start, end=end, step=step
+    ),
     attrs=("dim", "end", "start", "step"),
     display=show_u64("dim", "start", "end"),
     jvp=LINEAR,
 )
-
-
-def _no_sizes(s: dict) -> dict:
-    return {k: v for k, v in s.items() if k != "self_sym_sizes"}
 
 
 def slice_view(
