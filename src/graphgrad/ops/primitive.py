@@ -116,6 +116,7 @@ class Primitive:
         # NOTE: the first-order path: rules written in ``xp`` run on the arrays themselves,
         # with no Tensor wrappers or dispatch (None: rules on tensors only, see engine).
         self.array_rules: tuple | None = None
+        self.named_rules = bool(input_rules)  # False: an entry not yet in this form
         if input_rules:
             inputs = inputs or tuple(input_rules)
             written = tuple(input_rules.get(k) for k in inputs)

@@ -1,0 +1,73 @@
+"""The table's form: rules named per input, saves inferred from what they read, two namespaces."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import graphgrad as torch
+from graphgrad.ops.primitive import _ALL, ARRAYS, REGISTRY, TENSORS, Primitive, apply
+
+# Entries still written as ``rules=(...)`` with ``(grad, saved_dict)`` functions and a
+# hand-written ``saves=`` (docs/core.md). The list only shrinks: a new entry uses named rules.
+NOT_YET_NAMED = {
+    "adaptive_avg_pool2d", "adaptive_avg_pool2d_backward", "alias", "as_strided",
+    "as_strided_scatter", "avg_pool2d", "avg_pool2d_backward", "batch_norm", "cat",
+    "convolution", "convolution_weight", "det", "diag_embed", "diagonal", "diagonal_backward",
+    "diagonal_copy", "einsum", "einsum_unary", "embedding_dense_backward", "fill_tensor", "flip",
+    "gather", "index", "index_add", "index_put", "index_put_impl", "index_select", "inv",
+    "layer_norm", "masked_fill", "masked_fill_tensor", "masked_select", "max_pool2d",
+    "max_pool_gather", "max_pool_scatter", "repeat", "roll", "scatter", "scatter_add",
+    "scatter_value", "sort", "split", "split_with_sizes", "stack", "t_fallback", "take",
+    "to_copy", "topk", "tril", "triu", "unbind",
+}  # fmt: skip
+
+
+def test_new_entries_name_their_rules():
+    legacy = {name for name, prim in _ALL.items() if not prim.named_rules}
+    assert legacy <= NOT_YET_NAMED, f"entries in the old form: {sorted(legacy - NOT_YET_NAMED)}"
+
+
+def test_saves_follow_the_names_the_rules_read():
+    assert REGISTRY["mul"].saves == (("other", (0,)), ("self", (1,)))
+    assert REGISTRY["add"].saves == ()  # its rules read only the gradient and alpha
+    assert REGISTRY["tanh"].saves == (("result", (0,)),)
+
+
+def test_a_value_is_saved_only_for_the_inputs_that_need_it():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 7  # self's rule reads other (a Python number): kept; other needs no gradient
+    assert y.grad_fn._saved_other.item() == 7 and y.grad_fn._saved_self is None
+    z = torch.tensor([3.0, 4.0]) * x  # only other (x) needs a gradient: self is kept
+    assert z.grad_fn._saved_other is None and torch.equal(
+        z.grad_fn._saved_self, torch.tensor([3.0, 4.0])
+    )
+
+
+def test_a_name_resolves_to_the_primitive_in_both_namespaces():
+    g, y = np.array([1.0, 2.0]), np.array([0.5, -0.25])
+    on_arrays = ARRAYS.tanh_backward(g, y)
+    on_tensors = TENSORS.tanh_backward(torch.tensor(g), torch.tensor(y))
+    assert isinstance(on_arrays, np.ndarray) and isinstance(on_tensors, torch.Tensor)
+    np.testing.assert_array_equal(on_arrays, on_tensors.numpy())
+    np.testing.assert_array_equal(on_arrays, [0.75, 1.875])
+    with pytest.raises(AttributeError, match="no function 'no_such_op'"):
+        ARRAYS.no_such_op  # noqa: B018
+
+
+def test_a_rule_with_a_parameter_and_xp_runs_on_both_paths():
+    # a rule reading the result, a parameter and calling a primitive through xp
+    prim = Primitive(
+        "scaled_exp_test",
+        "ScaledExpBackward0",
+        lambda a, scale: np.exp(a) * scale,
+        self=lambda grad, result, xp: grad * result,
+        dtype="float",
+        register=False,
+    )
+    x = torch.tensor([0.1, -1.2, 2.5], dtype=torch.float32, requires_grad=True)
+    out = apply(prim, x, scale=3.0).sum()
+    (by_tensors,) = torch.autograd.grad(out, x, retain_graph=True)
+    out.backward()
+    assert torch.equal(x.grad, by_tensors)
+    np.testing.assert_allclose(x.grad.numpy(), 3 * np.exp(x.detach().numpy()), rtol=1e-6)
