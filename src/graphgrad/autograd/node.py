@@ -417,7 +417,30 @@ class FunctionNode(Node):
             raise RuntimeError(BACKWARD_TWICE)
         grad = grads[0]
         if self._saves:
-            saved = self._unpack_arrays(saved, release, grad.dtype)
+            # An operand of another dtype than the gradient is cast to it first, as tensors
+            # promote when they meet (the gradient has the result's dtype; NumPy would compute
+            # float32 * int64 in float64).
+            prim = self.prim
+            names, operands, dtype = prim.saved_names, prim.operands, grad.dtype
+            unpacked = {}
+            kept = None  # the parameters, which a release keeps
+            freed = False
+            for k, v in saved.items():
+                if v.__class__ is SavedSlot:
+                    v = v.unpack_array(self)
+                    if v.dtype is not dtype and k in operands and v.dtype != dtype:
+                        v = v.astype(dtype)
+                    freed = True
+                elif k in names:
+                    freed = True
+                elif release:
+                    if kept is None:
+                        kept = Released()
+                    kept[k] = v
+                unpacked[k] = v
+            if release and freed:
+                self._saved = kept if kept is not None else _NOTHING_KEPT
+            saved = unpacked
         rules = self._array_rules
         nodes = self._next_nodes
         if len(rules) == 1:
@@ -426,32 +449,6 @@ class FunctionNode(Node):
             rule(grad, saved) if nxt is not None and rule is not None else None
             for rule, nxt in zip(rules, nodes)
         ]
-
-    def _unpack_arrays(self, saved: dict, release: bool, dtype) -> dict:
-        """The saved values as arrays, released if asked. An operand of another dtype than the
-        gradient is cast to it first, as tensors promote when they meet (the gradient has the
-        result's dtype; NumPy would compute float32 * int64 in float64)."""
-        prim = self.prim
-        names, operands = prim.saved_names, prim.operands
-        unpacked = {}
-        kept = None  # the parameters, which a release keeps
-        freed = False
-        for k, v in saved.items():
-            if v.__class__ is SavedSlot:
-                v = v.unpack_array(self)
-                if v.dtype is not dtype and k in operands and v.dtype != dtype:
-                    v = v.astype(dtype)
-                freed = True
-            elif k in names:
-                freed = True
-            elif release:
-                if kept is None:
-                    kept = Released()
-                kept[k] = v
-            unpacked[k] = v
-        if release and freed:
-            self._saved = kept if kept is not None else _NOTHING_KEPT
-        return unpacked
 
     def release(self) -> None:
         self._release(self._saved)

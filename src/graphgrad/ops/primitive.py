@@ -57,14 +57,14 @@ class Namespace:
     functions that are not one primitive (``where``, ``sum``, ``expand``...).
     """
 
-    def __init__(self, call: Callable) -> None:
-        self._call = call
+    def __init__(self, function_of: Callable) -> None:
+        self._function_of = function_of  # a primitive's function in this namespace
 
     def __getattr__(self, name: str):
         prim = _ALL.get(name)
         if prim is None:
             raise AttributeError(f"no function {name!r} in the rules' namespace")
-        fn = partial(self._call, prim)
+        fn = self._function_of(prim)
         setattr(self, name, fn)  # resolved once
         return fn
 
@@ -364,35 +364,38 @@ def apply(prim: Primitive, *args, **params):
     return Tensor._make(out) if base is None else Tensor._make(out, False, None, 0, base)
 
 
-def _apply_to_arrays(prim: Primitive, *args, **params):
-    """``apply`` on arrays, for the ``ARRAYS`` namespace: the forward after the casts the op's
-    dtype rule makes (only operands of mixed dtypes need them), with no node."""
-    rule = prim.dtype_rule
-    if rule != "same" and not _float_operands(args):
-        arrays = [Tensor._make(np.asarray(a)) if isinstance(a, _ARRAYS) else a for a in args]
-        args = _prepare(prim, tuple(arrays))
-    return prim.forward(*args, **params)
+def _on_arrays(prim: Primitive) -> Callable:
+    """``prim`` applied to arrays, for the ``ARRAYS`` namespace: its forward, after the casts its
+    dtype rule makes where the operands' dtypes differ, with no node."""
+    forward = prim.forward
+    if prim.dtype_rule == "same":
+        return forward
+
+    def on_arrays(*args, **params):
+        if not _one_float_dtype(args):
+            arrays = [Tensor._make(np.asarray(a)) if isinstance(a, _ARRAYS) else a for a in args]
+            args = _prepare(prim, tuple(arrays))
+        return forward(*args, **params)
+
+    return on_arrays
 
 
 _ARRAYS = (np.ndarray, np.generic)
 
 
-def _float_operands(args: tuple) -> bool:
-    """Whether the array operands are of one floating dtype (Python numbers take it)."""
-    dt = None
-    for a in args:
-        if isinstance(a, _ARRAYS):
-            if dt is None:
-                dt = a.dtype
-                if dt.kind not in "fc":
-                    return False
-            elif a.dtype != dt:
-                return False
-    return True
+def _one_float_dtype(args: tuple) -> bool:
+    """Whether the operands are arrays of one floating dtype (or Python numbers after the
+    first, which take it): the usual case, which needs no cast."""
+    dt = getattr(args[0], "dtype", None)
+    if dt is None or dt.kind not in "fc":
+        return False
+    if len(args) == 2:  # (the usual case, without a loop)
+        return getattr(args[1], "dtype", dt) is dt
+    return all(getattr(a, "dtype", dt) is dt for a in args)
 
 
-TENSORS = Namespace(apply)
-ARRAYS = Namespace(_apply_to_arrays)
+TENSORS = Namespace(lambda prim: partial(apply, prim))
+ARRAYS = Namespace(_on_arrays)
 
 
 def check_broadcast(args: tuple) -> None:
