@@ -20,7 +20,7 @@ from ..tensor import Tensor, _wrap_dim
 from .elementwise import where
 from .primitive import LINEAR, Primitive, apply
 from .shape import expand, reshape, show_u64
-from .slicing import _index_put_impl, slice_backward
+from .slicing import _index_put_impl
 
 _C_NAMES = {
     "float32": "float",
@@ -59,12 +59,12 @@ def _check_bounds(index: np.ndarray, n: int, axis: int) -> None:
         )
 
 
-def _embed(t: Tensor, shape: tuple) -> Tensor:
+def _embed(t, shape: tuple, xp):
     """``t`` in the leading corner of zeros of ``shape`` (each dim no smaller than ``t``'s)."""
     for d, (m, n) in enumerate(zip(t.shape, shape, strict=True)):
         if m != n:
             sizes = tuple(t.shape[:d]) + (n,) + tuple(t.shape[d + 1 :])
-            t = slice_backward(t, sizes, d, 0, m)
+            t = xp.slice_backward(t, input_sizes=sizes, dim=d, axis=d, start=0, end=m, step=1)
     return t
 
 
@@ -85,31 +85,33 @@ def _scatter_into(out: np.ndarray, idx: np.ndarray, src, axis: int, add: bool) -
     return out
 
 
-def _scatter_add_rule(g: Tensor, s: dict) -> Tensor:
-    return apply(
-        _scatter_add,
-        _zeros(s["self_shape"], g),
-        g,
-        dim=s["dim"],
-        axis=s["axis"],
-        index=s["index"],
-        src_shape=g._data.shape,
-        self_shape=s["self_shape"],
+def _gather_rule(grad, self, dim, axis, index, xp):
+    return xp.scatter_add(
+        xp.zeros(self.shape, grad),
+        grad,
+        dim=dim,
+        axis=axis,
+        index=index,
+        src_shape=tuple(grad.shape),
+        self_shape=tuple(self.shape),
     )
 
 
-def _src_rule(g: Tensor, s: dict) -> Tensor:
+def _src_rule(grad, dim, axis, index, src_shape, xp):
     """The gradient of scatter's ``src``: the scattered positions, zeros past the index."""
-    picked = gather(g, s["dim"], s["index"])
-    return _embed(picked, s["src_shape"])
+    picked = xp.gather(grad, dim=dim, axis=axis, index=index, sparse_grad=False)
+    return _embed(picked, src_shape, xp)
+
+
+def _scatter_self_rule(grad, dim, axis, index, xp):
+    return xp.scatter_value(grad, dim=dim, axis=axis, index=index, value=0.0)
 
 
 _gather = Primitive(
     "gather",
     "GatherBackward0",
     _gather_forward,
-    (lambda g, s: _scatter_add_rule(g, {**s, "self_shape": s["self"]._data.shape}),),
-    saves={"self": (0,)},
+    self=_gather_rule,
     attrs=("dim", "index", "self", "sparse_grad"),
     display=show_u64("dim"),
     jvp=LINEAR,
@@ -118,8 +120,8 @@ _scatter = Primitive(
     "scatter",
     "ScatterBackward0",
     lambda a, src, index, axis, **_: _scatter_into(a.copy(), index._data, src, axis, False),
-    (lambda g, s: scatter(g, s["dim"], s["index"], 0.0), _src_rule),
-    inputs=("self", "src"),
+    self=_scatter_self_rule,
+    src=_src_rule,
     attrs=("dim", "index"),
     display=show_u64("dim"),
     jvp=LINEAR,
@@ -128,7 +130,7 @@ _scatter_value = Primitive(
     "scatter_value",
     "ScatterBackward1",
     lambda a, index, axis, value, **_: _scatter_into(a.copy(), index._data, value, axis, False),
-    (lambda g, s: scatter(g, s["dim"], s["index"], 0.0),),
+    self=_scatter_self_rule,
     attrs=("dim", "index"),
     display=show_u64("dim"),
     jvp=(lambda t, s: scatter(t, s["dim"], s["index"], 0.0),),
@@ -137,8 +139,8 @@ _scatter_add = Primitive(
     "scatter_add",
     "ScatterAddBackward0",
     lambda a, src, index, axis, **_: _scatter_into(a.copy(), index._data, src, axis, True),
-    (lambda g, s: g, _src_rule),
-    inputs=("self", "src"),
+    self=lambda grad: grad,
+    src=_src_rule,
     attrs=("dim", "index"),
     display=show_u64("dim"),
     jvp=LINEAR,
@@ -290,16 +292,21 @@ def _index_add_forward(a, source, index, axis, alpha, **_):
     return out
 
 
-def _index_add_source_rule(g: Tensor, s: dict) -> Tensor:
-    picked = index_select(g, s["dim"], s["index"])
-    return picked if s["alpha"] == 1 else picked * s["alpha"]
+def _index_add_source_rule(grad, dim, axis, index, alpha, xp):
+    picked = xp.index_select(grad, dim=dim, axis=axis, index=index, self_sym_sizes=grad.shape)
+    return picked if alpha == 1 else picked * alpha
+
+
+def _index_select_rule(grad, self_sym_sizes, dim, axis, index, xp):
+    zeros = xp.zeros(self_sym_sizes, grad)
+    return xp.index_add(zeros, grad, dim=dim, axis=axis, index=index, alpha=1, source_dim=grad.ndim)
 
 
 _index_select = Primitive(
     "index_select",
     "IndexSelectBackward0",
     lambda a, index, axis, **_: np.take(a, index._data.reshape(-1), axis),
-    (lambda g, s: index_add(_zeros(s["self_sym_sizes"], g), s["dim"], s["index"], g),),
+    self=_index_select_rule,
     attrs=("dim", "index", "self_sym_sizes"),
     display=show_u64("dim"),
     jvp=LINEAR,
@@ -308,9 +315,9 @@ _index_add = Primitive(
     "index_add",
     "IndexAddBackward0",
     _index_add_forward,
-    (lambda g, s: g, _index_add_source_rule),
-    inputs=("self", "source"),
-    saves={"source": (0, 1)},
+    self=lambda grad: grad,
+    source=_index_add_source_rule,
+    saves={"source": (0, 1)},  # only shown (_saved_source): no rule reads it
     attrs=("alpha", "dim", "index", "source", "source_dim"),
     display=show_u64("dim"),
     jvp=LINEAR,
@@ -428,7 +435,7 @@ _masked_fill = Primitive(
     "masked_fill",
     "MaskedFillBackward0",
     _masked_fill_forward,
-    (lambda g, s: masked_fill(g, s["mask"], 0.0),),
+    self=lambda grad, mask, xp: xp.masked_fill(grad, mask=mask, value=0.0),
     attrs=("mask",),
     jvp=(lambda t, s: masked_fill(t, s["mask"], 0.0),),  # affine: the fill has no tangent
 )
@@ -436,8 +443,8 @@ _masked_fill_tensor = Primitive(
     "masked_fill_tensor",
     "MaskedFillBackward1",
     _masked_fill_forward,
-    (lambda g, s: masked_fill(g, s["mask"], 0.0), lambda g, s: where(s["mask"], g, 0.0).sum()),
-    inputs=("self", "value"),
+    self=lambda grad, mask, xp: xp.masked_fill(grad, mask=mask, value=0.0),
+    value=lambda grad, mask, xp: xp.sum(xp.where(xp.asarray(mask), grad, 0.0)),
     attrs=("mask",),
     jvp=LINEAR,
 )

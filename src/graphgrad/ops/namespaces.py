@@ -49,9 +49,15 @@ ARRAYS.floor_divide = np.floor_divide
 TENSORS.zeros_like = lambda x: Tensor._make(np.zeros_like(x._data))
 ARRAYS.zeros_like = np.zeros_like
 
-# sum(x, dim, keepdim): over one dim or a tuple of dims
-TENSORS.sum = lambda x, dim, keepdim=False: x.sum(dim, keepdim=keepdim)
-ARRAYS.sum = lambda x, dim, keepdim=False: np.sum(x, axis=dim, keepdims=keepdim)
+# zeros(shape, like): +0.0 of ``like``'s dtype, recorded by nothing
+TENSORS.zeros = lambda shape, like: Tensor._make(np.zeros(shape, like._data.dtype))
+ARRAYS.zeros = lambda shape, like: np.zeros(shape, like.dtype)
+
+# sum(x, dim, keepdim): over one dim, a tuple of dims, or (dim None) all of them
+TENSORS.sum = lambda x, dim=None, keepdim=False: (
+    x.sum() if dim is None else x.sum(dim, keepdim=keepdim)
+)
+ARRAYS.sum = lambda x, dim=None, keepdim=False: np.sum(x, axis=dim, keepdims=keepdim)
 
 # mean(x, dim, keepdim)
 TENSORS.mean = lambda x, dim, keepdim=False: x.mean(dim, keepdim=keepdim)

@@ -121,7 +121,8 @@ class Primitive:
             inputs = inputs or tuple(input_rules)
             written = tuple(input_rules.get(k) for k in inputs)
             reads = tuple(_reads(r) for r in written)
-            saves = _saves(inputs, reads)
+            # (``saves`` given here: inputs kept only to be shown, as PyTorch keeps them)
+            saves = {**_saves(inputs, reads), **(saves or {})}
             rules = tuple(_bind(r, names, TENSORS) for r, names in zip(written, reads))
             if n_outputs == 1:
                 self.array_rules = tuple(
