@@ -12,12 +12,12 @@ from graphgrad.ops.primitive import _ALL, ARRAYS, REGISTRY, TENSORS, Primitive, 
 # hand-written ``saves=`` (docs/core.md). The list only shrinks: a new entry uses named rules.
 NOT_YET_NAMED = {
     "adaptive_avg_pool2d", "adaptive_avg_pool2d_backward", "alias", "as_strided",
-    "as_strided_scatter", "avg_pool2d", "avg_pool2d_backward", "batch_norm", "cat", "convolution",
+    "as_strided_scatter", "avg_pool2d", "avg_pool2d_backward", "batch_norm", "convolution",
     "convolution_weight", "det", "diag_embed", "diagonal", "diagonal_backward", "diagonal_copy",
     "einsum", "einsum_unary", "embedding_dense_backward", "fill_tensor", "flip", "index",
     "index_put", "index_put_impl", "inv", "layer_norm", "masked_select", "max_pool2d",
-    "max_pool_gather", "max_pool_scatter", "repeat", "roll", "sort", "split", "split_with_sizes",
-    "stack", "t_fallback", "take", "to_copy", "topk", "tril", "triu", "unbind",
+    "max_pool_gather", "max_pool_scatter", "repeat", "roll", "sort", "t_fallback", "take",
+    "to_copy", "topk", "tril", "triu",
 }  # fmt: skip
 
 

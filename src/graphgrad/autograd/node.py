@@ -73,6 +73,7 @@ class Node:
     __slots__ = ("_next_nodes", "_next_nrs", "_sequence_nr", "_hooks", "__weakref__")
 
     _array_rules = None  # a primitive's array rules, on its node class: see engine._run_arrays
+    _one_rule = False  # whether the primitive has one input, with a rule
     _saves = True  # whether release() may have something to free
 
     def __init__(self, next_functions: tuple = ()) -> None:
@@ -443,7 +444,7 @@ class FunctionNode(Node):
             saved = unpacked
         rules = self._array_rules
         nodes = self._next_nodes
-        if len(rules) == 1:
+        if self._one_rule:
             return [rules[0](grad, saved) if nodes[0] is not None else None]
         return [
             rule(grad, saved) if nxt is not None and rule is not None else None
@@ -494,6 +495,7 @@ def node_class(name: str, prim, attr_names: tuple) -> type:
         "prim": prim,
         "_attr_names": attr_names,
         "_array_rules": prim.array_rules,
+        "_one_rule": prim.unary,
         "_saves": bool(prim.saves),  # whether release() has anything to free
     }
     if name in _QUALIFIED:

@@ -21,6 +21,7 @@ from ..tensor import Tensor
 from .elementwise import floor_divide, where
 from .linalg import matmul_arrays, mm
 from .primitive import ARRAYS, TENSORS
+from .shape_join import cat, stack
 from .slicing import _select_view, slice_view
 
 
@@ -80,6 +81,12 @@ ARRAYS.unsqueeze = np.expand_dims
 # views: on tensors the functions that track them (on arrays the primitives' forwards)
 TENSORS.select = lambda x, axis, index, dim: _select_view(x, axis, index, dim)
 TENSORS.slice = lambda x, dim, axis, start, end, step: slice_view(x, dim, start, end, step, axis)
+
+# joins: cat(xs, dim), stack(xs, dim)
+TENSORS.cat = cat
+ARRAYS.cat = np.concatenate
+TENSORS.stack = stack
+ARRAYS.stack = np.stack
 
 # transposes (0-d and 1-d tensors transpose to themselves)
 TENSORS.transpose = lambda x, dim0, dim1: x.transpose(dim0, dim1)

@@ -17,6 +17,7 @@ never undo broadcasting or cast dtypes: the engine does that once.
 from __future__ import annotations
 
 import inspect
+import itertools
 from collections.abc import Callable
 from functools import partial
 from operator import itemgetter
@@ -108,6 +109,7 @@ class Primitive:
         register: bool = True,
         jvp: tuple[Rule | None, ...] | Callable | None = None,
         scalar_arrays: bool = False,
+        each: Callable[[int], Callable] | None = None,
         **input_rules: Callable | None,
     ) -> None:
         self.name = name
@@ -116,8 +118,14 @@ class Primitive:
         # NOTE: the first-order path: rules written in ``xp`` run on the arrays themselves,
         # with no Tensor wrappers or dispatch (None: rules on tensors only, see engine).
         self.array_rules: tuple | None = None
-        self.named_rules = bool(input_rules)  # False: an entry not yet in this form
-        if input_rules:
+        self.named_rules = bool(input_rules or each)  # False: an entry not yet in this form
+        if each is not None:  # any number of inputs: ``each(i)`` is the i-th input's rule
+            reads = _reads(each(0))
+            saves = _saves((), (reads,))
+            rules = _Each(each, reads, TENSORS)
+            if n_outputs == 1:
+                self.array_rules = _Each(each, reads, ARRAYS)
+        elif input_rules:
             inputs = inputs or tuple(input_rules)
             written = tuple(input_rules.get(k) for k in inputs)
             reads = tuple(_reads(r) for r in written)
@@ -195,6 +203,18 @@ def _saves(inputs: tuple[str, ...], reads: tuple[tuple[str, ...], ...]) -> dict:
             if k == "result" or k in inputs:
                 saves[k] = (*saves.get(k, ()), i)
     return saves
+
+
+class _Each:
+    """The bound rules of an op taking any number of tensors, made for each position."""
+
+    __slots__ = ("make", "reads", "xp")
+
+    def __init__(self, make: Callable[[int], Callable], reads: tuple, xp: Namespace) -> None:
+        self.make, self.reads, self.xp = make, reads, xp
+
+    def __iter__(self):
+        return (_bind(self.make(i), self.reads, self.xp) for i in itertools.count())
 
 
 def bind_rule(rule: Callable, xp: Namespace) -> Callable:

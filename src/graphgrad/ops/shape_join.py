@@ -20,20 +20,8 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim
 from .primitive import LINEAR, Primitive, apply
 from .shape import reshape, show_u64, unsqueeze
-from .slicing import _select_view, slice_view
+from .slicing import slice_view
 from .views_inplace import track_view
-
-
-class PerInput:
-    """The rules of an op taking any number of tensors: ``make(i)`` is the i-th input's rule."""
-
-    __slots__ = ("make",)
-
-    def __init__(self, make) -> None:
-        self.make = make
-
-    def __iter__(self):
-        return map(self.make, itertools.count())
 
 
 def _dims(shape) -> str:
@@ -57,12 +45,11 @@ def _cat_forward(*arrays, axis: int, sizes: tuple, **_) -> np.ndarray:
 
 
 def _cat_rule(i: int):
-    def rule(g: Tensor, s: dict) -> Tensor:
-        sizes = s["sizes"]
+    def rule(grad, sizes, starts, axis, xp):
         if sizes[i] is None:  # a legacy empty 1-D input, skipped by the forward
-            return _zeros((0,), g)
-        start = s["starts"][i]  # precomputed once: summing sizes[:i] here made backward O(N^2)
-        return slice_view(g, s["axis"], start, start + sizes[i], 1)
+            return xp.zeros((0,), grad)
+        start = starts[i]  # precomputed once: summing sizes[:i] here made backward O(N^2)
+        return xp.slice(grad, dim=axis, axis=axis, start=start, end=start + sizes[i], step=1)
 
     return rule
 
@@ -71,7 +58,7 @@ _cat = Primitive(
     "cat",
     "CatBackward0",
     _cat_forward,
-    PerInput(_cat_rule),
+    each=_cat_rule,
     dtype="promote",
     attrs=("dim",),
     display=show_u64("dim"),
@@ -143,7 +130,7 @@ _stack = Primitive(
     "stack",
     "StackBackward0",
     lambda *arrays, axis, **_: np.stack(arrays, axis),
-    PerInput(lambda i: lambda g, s: _select_view(g, s["axis"], i)),
+    each=lambda i: lambda grad, axis, xp: xp.select(grad, axis=axis, index=i, dim=axis),
     dtype="promote",
     attrs=("dim",),
     display=show_u64("dim"),
@@ -238,25 +225,25 @@ def _split_forward(a: np.ndarray, axis: int, sizes: tuple, **_) -> list:
     return np.split(a, np.cumsum(sizes[:-1], dtype=np.int64), axis)
 
 
-def _split_rule(grads: list, s: dict) -> Tensor:
+def _split_rule(grads: list, axis, self_sym_sizes, sizes, xp):
     """Concatenate the pieces' gradients, zeros for the pieces that received none."""
-    axis, shape = s["axis"], list(s["self_sym_sizes"])
     like = next(g for g in grads if g is not None)
+    shape = list(self_sym_sizes)
     pieces = []
-    for i, n in enumerate(s["sizes"]):
+    for i, n in enumerate(sizes):
         g = grads[i] if i < len(grads) else None
         if g is None:
             shape[axis] = n
-            g = _zeros(tuple(shape), like)
+            g = xp.zeros(tuple(shape), like)
         pieces.append(g)
-    return cat(pieces, axis)
+    return xp.cat(pieces, axis)
 
 
 _split = Primitive(
     "split",
     "SplitBackward0",
     _split_forward,
-    (_split_rule,),
+    self=_split_rule,
     n_outputs=2,
     view=True,
     attrs=("dim", "self_sym_sizes", "split_size"),
@@ -267,7 +254,7 @@ _split_with_sizes = Primitive(
     "split_with_sizes",
     "SplitWithSizesBackward0",
     _split_forward,
-    (_split_rule,),
+    self=_split_rule,
     n_outputs=2,
     view=True,
     attrs=("dim", "self_sym_sizes", "split_sizes"),
@@ -360,7 +347,9 @@ _unbind = Primitive(
     lambda a, axis, **_: tuple(
         a[(slice(None),) * axis + (i, Ellipsis)] for i in range(a.shape[axis])
     ),
-    (lambda grads, s: stack(_fill_missing(grads, s), s["axis"]),),
+    self=lambda grads, axis, self_sym_sizes, xp: xp.stack(
+        _fill_missing(grads, axis, self_sym_sizes, xp), axis
+    ),
     n_outputs=2,
     view=True,
     attrs=("dim",),
@@ -369,12 +358,12 @@ _unbind = Primitive(
 )
 
 
-def _fill_missing(grads: list, s: dict) -> list:
+def _fill_missing(grads: list, axis: int, sizes: tuple, xp) -> list:
     like = next(g for g in grads if g is not None)
-    shape = list(s["self_sym_sizes"])
-    n = shape.pop(s["axis"])
+    shape = list(sizes)
+    n = shape.pop(axis)
     return [
-        grads[i] if i < len(grads) and grads[i] is not None else _zeros(tuple(shape), like)
+        grads[i] if i < len(grads) and grads[i] is not None else xp.zeros(tuple(shape), like)
         for i in range(n)
     ]
 
