@@ -22,6 +22,7 @@ from .elementwise import floor_divide, where
 from .linalg import matmul_arrays, mm
 from .primitive import ARRAYS, TENSORS
 from .shape_join import cat, stack
+from .shape_reorder import diagonal
 from .slicing import _select_view, slice_view
 
 
@@ -81,6 +82,8 @@ ARRAYS.unsqueeze = np.expand_dims
 # views: on tensors the functions that track them (on arrays the primitives' forwards)
 TENSORS.select = lambda x, axis, index, dim: _select_view(x, axis, index, dim)
 TENSORS.slice = lambda x, dim, axis, start, end, step: slice_view(x, dim, start, end, step, axis)
+
+TENSORS.diagonal = lambda x, offset, dim1, dim2, **_: diagonal(x, offset, dim1, dim2)
 
 # joins: cat(xs, dim), stack(xs, dim)
 TENSORS.cat = cat

@@ -18,20 +18,20 @@ from .views_inplace import track_view
 
 
 # -- repeat / flip / roll -------------------------------------------------------------------------
-def _repeat_rule(g: Tensor, s: dict) -> Tensor:
+def _repeat_rule(grad, repeats, self_sym_sizes, xp):
     """Sum the copies: view each dim as (repeat, size) and sum the repeat axes."""
-    reps, sizes = s["repeats"], tuple(s["self_sym_sizes"])
-    padded = (1,) * (len(reps) - len(sizes)) + sizes
-    paired = tuple(x for r, n in zip(reps, padded, strict=True) for x in (r, n))
-    summed = g.reshape(paired).sum(tuple(range(0, len(paired), 2)))
-    return summed.reshape(sizes)
+    sizes = tuple(self_sym_sizes)
+    padded = (1,) * (len(repeats) - len(sizes)) + sizes
+    paired = tuple(x for r, n in zip(repeats, padded, strict=True) for x in (r, n))
+    summed = xp.sum(xp.reshape(grad, paired), tuple(range(0, len(paired), 2)))
+    return xp.reshape(summed, sizes)
 
 
 _repeat = Primitive(
     "repeat",
     "RepeatBackward0",
     lambda a, repeats, **_: np.tile(a, repeats),
-    (_repeat_rule,),
+    self=_repeat_rule,
     attrs=("repeats", "self_sym_sizes"),
     jvp=LINEAR,
 )
@@ -69,7 +69,7 @@ _flip = Primitive(
     "flip",
     "FlipBackward0",
     lambda a, axes, **_: np.flip(a, axes).copy(),
-    (lambda g, s: flip(g, s["dims"]),),
+    self=lambda grad, dims, axes, xp: xp.flip(grad, dims=dims, axes=axes),
     attrs=("dims",),
     display=show_u64("dims"),
     jvp=LINEAR,
@@ -136,7 +136,9 @@ _roll = Primitive(
     "roll",
     "RollBackward0",
     _roll_forward,
-    (lambda g, s: roll(g, tuple(-k for k in s["shifts"]), s["dims"] or None),),
+    self=lambda grad, shifts, dims, axes, xp: xp.roll(
+        grad, shifts=tuple(-k for k in shifts), dims=dims, axes=axes
+    ),
     attrs=("dims", "shifts"),
     display=show_u64("dims", "shifts"),
     jvp=LINEAR,
@@ -190,7 +192,7 @@ def _triangle(name: str, node: str, fn):
         name,
         node,
         lambda a, diagonal: fn(a, diagonal),
-        (lambda g, s: apply(prim, g, diagonal=s["diagonal"]),),
+        self=lambda grad, diagonal, xp: getattr(xp, name)(grad, diagonal=diagonal),
         attrs=("diagonal",),
         display=show_u64("diagonal"),
         jvp=LINEAR,
@@ -241,24 +243,28 @@ _DIAG_ATTRS = {
 }
 
 
-def _diagonal_rule(g: Tensor, s: dict) -> Tensor:
-    return apply(
-        _diagonal_backward,
-        g,
-        input_sizes=s["self_sym_sizes"],
-        offset=s["offset"],
-        dim1=s["dim1"],
-        dim2=s["dim2"],
-        axis1=s["axis1"],
-        axis2=s["axis2"],
+def _diagonal_rule(grad, self_sym_sizes, offset, dim1, dim2, axis1, axis2, xp):
+    return xp.diagonal_backward(
+        grad,
+        input_sizes=self_sym_sizes,
+        offset=offset,
+        dim1=dim1,
+        dim2=dim2,
+        axis1=axis1,
+        axis2=axis2,
     )
+
+
+def _diagonal_of(grad, offset, dim1, dim2, xp):
+    axis1, axis2 = _wrap_dim(dim1, grad.ndim), _wrap_dim(dim2, grad.ndim)
+    return xp.diagonal(grad, offset=offset, dim1=dim1, dim2=dim2, axis1=axis1, axis2=axis2)
 
 
 _diagonal = Primitive(
     "diagonal",
     "DiagonalBackward0",
     lambda a, offset, axis1, axis2, **_: diagonal_view(a, offset, axis1, axis2),
-    (_diagonal_rule,),
+    self=_diagonal_rule,
     view=True,
     **_DIAG_ATTRS,
     jvp=LINEAR,
@@ -267,7 +273,7 @@ _diagonal_copy = Primitive(
     "diagonal_copy",
     "DiagonalBackward0_copy",
     lambda a, offset, axis1, axis2, **_: diagonal_view(a, offset, axis1, axis2).copy(),
-    (_diagonal_rule,),
+    self=_diagonal_rule,
     **_DIAG_ATTRS,
     jvp=LINEAR,
 )
@@ -275,7 +281,7 @@ _diagonal_backward = Primitive(
     "diagonal_backward",
     "DiagonalBackwardBackward0",
     _diagonal_embed,
-    (lambda g, s: diagonal(g, s["offset"], s["dim1"], s["dim2"]),),
+    self=lambda grad, offset, dim1, dim2, xp: _diagonal_of(grad, offset, dim1, dim2, xp),
     attrs=("dim1", "dim2", "offset"),
     display=show_u64("dim1", "dim2", "offset"),
     jvp=LINEAR,
@@ -286,7 +292,7 @@ _diag_embed = Primitive(
     lambda a, offset, **_: _diagonal_embed(
         a, _embedded_shape(a.shape, offset), offset, a.ndim - 1, a.ndim
     ),
-    (lambda g, s: diagonal(g, s["offset"], -2, -1),),
+    self=lambda grad, offset, xp: _diagonal_of(grad, offset, -2, -1, xp),
     attrs=("dim1", "dim2", "offset"),
     display=show_u64("dim1", "dim2", "offset"),
     jvp=LINEAR,
