@@ -15,8 +15,7 @@ NOT_YET_NAMED = {
     "as_strided_scatter", "avg_pool2d", "avg_pool2d_backward", "batch_norm", "convolution",
     "convolution_weight", "det", "einsum", "einsum_unary", "embedding_dense_backward",
     "fill_tensor", "index", "index_put", "index_put_impl", "inv", "layer_norm", "masked_select",
-    "max_pool2d", "max_pool_gather", "max_pool_scatter", "sort", "t_fallback", "take", "to_copy",
-    "topk",
+    "max_pool2d", "max_pool_gather", "max_pool_scatter", "sort", "take", "to_copy", "topk",
 }  # fmt: skip
 
 

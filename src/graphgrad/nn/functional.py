@@ -21,7 +21,6 @@ from ..ops import activation as _act
 from ..ops import linalg as _linalg
 from ..ops import unary as _unary
 from ..ops.linalg import mm
-from ..ops.primitive import Primitive, apply
 from ..random import default_generator
 from ..tensor import Tensor
 from .functional_activation import (
@@ -54,30 +53,8 @@ from .functional_pool import (
     max_pool2d,
 )
 
+
 # -- linear -----------------------------------------------------------------------------------
-# NOTE: used only until the shape engineer's ``Tensor.t`` exists; same node name (TBackward0).
-_t_fallback = Primitive(
-    "t_fallback",
-    "TBackward0",
-    lambda a: a.T,
-    (lambda g, s: _transpose2d(g),),
-    view=True,
-    register=False,
-)
-
-
-def _transpose2d(t: Tensor) -> Tensor:
-    if hasattr(Tensor, "t"):
-        return t.t()
-    return apply(_t_fallback, t)
-
-
-def _addmm(bias: Tensor, input: Tensor, mat2: Tensor) -> Tensor:
-    if hasattr(_linalg, "addmm"):
-        return _linalg.addmm(bias, input, mat2)
-    return mm(input, mat2) + bias  # temporary composite until addmm (AddmmBackward0) lands
-
-
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``: what ``nn.Linear`` computes.
 
@@ -90,12 +67,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     >>> F.linear(torch.tensor([[1.0, 2.0]]), weight, torch.tensor([0.5, 0.0]))
     tensor([[3.5000, 2.0000]])
     """
-    wt = _transpose2d(weight)
+    wt = weight.t()
     if input.ndim == 2:
-        return _addmm(bias, input, wt) if bias is not None else mm(input, wt)
+        return _linalg.addmm(bias, input, wt) if bias is not None else mm(input, wt)
     lead = tuple(input.shape[:-1])
     flat = input.reshape(-1, input.shape[-1]) if input.ndim != 1 else input.view(1, -1)
-    out = _addmm(bias, flat, wt) if bias is not None else mm(flat, wt)
+    out = _linalg.addmm(bias, flat, wt) if bias is not None else mm(flat, wt)
     return out.view(*lead, weight.shape[0])
 
 

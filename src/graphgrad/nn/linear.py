@@ -180,13 +180,7 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, input: Tensor) -> Tensor:
-        if hasattr(Tensor, "flatten"):
-            return input.flatten(self.start_dim, self.end_dim)
-        ndim = max(input.ndim, 1)
-        start, end = self.start_dim % ndim, self.end_dim % ndim
-        shape = tuple(input.shape)
-        merged = int(np.prod(shape[start : end + 1]))
-        return input.reshape(shape[:start] + (merged,) + shape[end + 1 :])
+        return input.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -18,23 +18,14 @@ import math
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
+from .elementwise import quiet
 from .primitive import DIAGONAL, Primitive, apply
-from .unary import exp
+from .unary import _sigmoid_array, exp
 
 _SQRT_HALF = 1 / math.sqrt(2)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 _TANH_K = math.sqrt(2 / math.pi)
 _TANH_C = 0.044715
-
-
-def quiet(fn):
-    """Run a NumPy forward without floating-point warnings (PyTorch returns inf/nan silently)."""
-
-    def forward(*args, **kwargs):
-        with np.errstate(all="ignore"):
-            return fn(*args, **kwargs)
-
-    return forward
 
 
 def _softmax_dim(dim: int, ndim: int) -> int:
@@ -233,11 +224,6 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
 def _silu_rule(grad, self, xp):
     sig = xp.sigmoid(self)
     return grad * sig * (self * (1 - sig) + 1)
-
-
-def _sigmoid_array(a: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
 
 
 _silu = Primitive(

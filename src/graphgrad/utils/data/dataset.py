@@ -41,12 +41,6 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-def _row(t: Tensor, index) -> Tensor:
-    if hasattr(Tensor, "__getitem__"):
-        return t[index]
-    return Tensor._make(np.asarray(t._data[index]))
-
-
 class TensorDataset(Dataset):
     """A dataset whose ``index``-th sample is the ``index``-th row of each tensor.
 
@@ -65,7 +59,7 @@ class TensorDataset(Dataset):
         self.tensors = tensors
 
     def __getitem__(self, index):
-        return tuple(_row(t, index) for t in self.tensors)
+        return tuple(t[index] for t in self.tensors)
 
     def __len__(self) -> int:
         return self.tensors[0].shape[0]
