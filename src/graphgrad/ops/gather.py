@@ -20,7 +20,6 @@ from ..tensor import Tensor, _wrap_dim
 from .elementwise import where
 from .primitive import LINEAR, Primitive, apply
 from .shape import expand, reshape, show_u64
-from .slicing import _index_put_impl
 
 _C_NAMES = {
     "float32": "float",
@@ -478,18 +477,17 @@ def _masked_select_forward(a, mask, **_):
     return a_b[m_b]
 
 
-def _masked_select_rule(g: Tensor, s: dict) -> Tensor:
-    shape = np.broadcast_shapes(s["self"]._data.shape, s["mask"]._data.shape)
-    mask = Tensor._make(np.broadcast_to(s["mask"]._data, shape))
-    return apply(_index_put_impl, _zeros(shape, g), g, indices=(mask,), accumulate=True)
+def _masked_select_rule(grad, self, mask, xp):
+    shape = np.broadcast_shapes(tuple(self.shape), mask._data.shape)
+    index = Tensor._make(np.broadcast_to(mask._data, shape))  # (an index: a tensor either way)
+    return xp.index_put_impl(xp.zeros(shape, grad), grad, indices=(index,), accumulate=True)
 
 
 _masked_select = Primitive(
     "masked_select",
     "MaskedSelectBackward0",
     _masked_select_forward,
-    (_masked_select_rule,),
-    saves={"self": (0,)},
+    self=_masked_select_rule,
     attrs=("mask", "self"),
     jvp=LINEAR,
 )
@@ -511,25 +509,19 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
 
 
 # -- take / nonzero -------------------------------------------------------------------------------
-def _take_rule(g: Tensor, s: dict) -> Tensor:
-    self_shape = s["self"]._data.shape
-    flat = Tensor._make(s["index"]._data.reshape(-1))
-    out = apply(
-        _index_put_impl,
-        _zeros((int(np.prod(self_shape)),), g),
-        reshape(g, -1),
-        indices=(flat,),
-        accumulate=True,
-    )
-    return reshape(out, self_shape)
+def _take_rule(grad, self, index, xp):
+    shape = tuple(self.shape)
+    flat = Tensor._make(index._data.reshape(-1))  # (an index: a tensor either way)
+    zeros = xp.zeros((int(np.prod(shape)),), grad)
+    out = xp.index_put_impl(zeros, xp.reshape(grad, (-1,)), indices=(flat,), accumulate=True)
+    return xp.reshape(out, shape)
 
 
 _take = Primitive(
     "take",
     "TakeBackward0",
     lambda a, index: np.ascontiguousarray(a).reshape(-1)[index._data],
-    (_take_rule,),
-    saves={"self": (0,)},
+    self=_take_rule,
     attrs=("index", "self"),
     jvp=LINEAR,
 )

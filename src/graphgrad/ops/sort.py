@@ -36,15 +36,12 @@ return_types.topk = _return_type("topk")
 return_types.kthvalue = _return_type("kthvalue")
 
 
-def _scatter_back(g: Tensor, s: dict) -> Tensor:
+def _scatter_back(grad, self_sym_sizes, axis, indices, xp):
     """The gradient into zeros of the input's shape at the returned indices."""
-    from .gather import scatter
-
-    shape = s["self_sym_sizes"]
-    if not shape:
-        return g
-    zeros = Tensor._make(np.zeros(shape, g._data.dtype))
-    return scatter(zeros, s["axis"], s["indices"], g)
+    if not self_sym_sizes:
+        return grad
+    zeros = xp.zeros(self_sym_sizes, grad)
+    return xp.scatter(zeros, grad, dim=axis, axis=axis, index=indices, src_shape=grad.shape)
 
 
 def _take(a: np.ndarray, indices: Tensor, axis: int, **_) -> np.ndarray:
@@ -56,7 +53,7 @@ def _sorting_prim(name: str, node: str) -> Primitive:
         name,
         node,
         _take,
-        (_scatter_back,),
+        self=_scatter_back,
         attrs=("dim", "indices", "self_sym_sizes"),
         jvp=LINEAR,  # a take at fixed indices
     )
