@@ -13,9 +13,8 @@ from graphgrad.ops.primitive import _ALL, ARRAYS, REGISTRY, TENSORS, Primitive, 
 NOT_YET_NAMED = {
     "adaptive_avg_pool2d", "adaptive_avg_pool2d_backward", "alias", "as_strided",
     "as_strided_scatter", "avg_pool2d", "avg_pool2d_backward", "batch_norm", "convolution",
-    "convolution_weight", "det", "einsum", "einsum_unary", "embedding_dense_backward", "index",
-    "index_put", "index_put_impl", "inv", "layer_norm", "max_pool2d", "max_pool_gather",
-    "max_pool_scatter",
+    "convolution_weight", "det", "einsum", "einsum_unary", "embedding_dense_backward", "inv",
+    "layer_norm", "max_pool2d", "max_pool_gather", "max_pool_scatter",
 }  # fmt: skip
 
 

@@ -193,26 +193,25 @@ def _index_put_forward(a, values, indices, accumulate, **_):
     return out
 
 
-def _index_rule(g: Tensor, s: dict) -> Tensor:
-    return apply(
-        _index_put_impl, _zeros(s["self_sym_sizes"], g), g, indices=s["indices"], accumulate=True
-    )
+def _index_rule(grad, self_sym_sizes, indices, xp):
+    zeros = xp.zeros(self_sym_sizes, grad)
+    return xp.index_put_impl(zeros, grad, indices=indices, accumulate=True)
 
 
-def _put_self_rule(prim):
-    """``self``'s gradient: all of it when accumulating, else zeros where values went
-    (``prim()`` is the primitive itself, looked up when the rule runs)."""
+def _put_self_rule(name: str):
+    """``self``'s gradient: all of it when accumulating, else zeros where values went."""
 
-    def rule(g: Tensor, s: dict) -> Tensor:
-        if s["accumulate"]:
-            return g
-        return apply(prim(), g, _zeros((), g), indices=s["indices"], accumulate=False)
+    def rule(grad, indices, accumulate, xp):
+        if accumulate:
+            return grad
+        put = getattr(xp, name)
+        return put(grad, xp.zeros((), grad), indices=indices, accumulate=False)
 
     return rule
 
 
-def _put_values_rule(g: Tensor, s: dict) -> Tensor:
-    return apply(_index, g, indices=s["indices"], self_sym_sizes=g._data.shape)
+def _put_values_rule(grad, indices, xp):
+    return xp.index(grad, indices=indices, self_sym_sizes=tuple(grad.shape))
 
 
 def _cast_values(arrays: list, args: tuple) -> list:
@@ -224,7 +223,7 @@ _index = Primitive(
     "index",
     "IndexBackward0",
     lambda a, indices, **_: a[_np_key(indices)],
-    (_index_rule,),
+    self=_index_rule,
     attrs=("indices", "self_sym_sizes"),
     jvp=LINEAR,
 )
@@ -232,8 +231,8 @@ _index_put = Primitive(
     "index_put",
     "IndexPutBackward0",
     _index_put_forward,
-    (_put_self_rule(lambda: _index_put), _put_values_rule),
-    inputs=("self", "values"),
+    self=_put_self_rule("index_put"),
+    values=_put_values_rule,
     dtype=_cast_values,
     attrs=("accumulate", "indices"),
     jvp=LINEAR,
@@ -242,8 +241,8 @@ _index_put_impl = Primitive(
     "index_put_impl",
     "IndexPutImplBackward0",
     _index_put_forward,
-    (_put_self_rule(lambda: _index_put_impl), _put_values_rule),
-    inputs=("self", "values"),
+    self=_put_self_rule("index_put_impl"),
+    values=_put_values_rule,
     dtype=_cast_values,
     attrs=("accumulate", "indices"),
     jvp=LINEAR,
