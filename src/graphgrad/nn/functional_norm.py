@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ops.primitive import LINEAR, Primitive, apply
+from ..ops.primitive import LINEAR, TENSORS, Primitive, apply, bind_rule
 from ..tensor import Tensor
 
 
@@ -25,17 +25,17 @@ def _stats(x: np.ndarray, dims: tuple, eps: float):
     return mean, var, (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
 
 
-def _normalized(x: Tensor, dims: tuple, eps: float) -> tuple[Tensor, Tensor]:
-    """``(x - mean) * invstd`` and ``invstd``, in graphgrad ops (differentiable in ``x``)."""
-    centred = x - x.mean(dims, keepdim=True)
-    invstd = ((centred * centred).mean(dims, keepdim=True) + eps).rsqrt()
+def _normalized(x, dims: tuple, eps: float, xp) -> tuple:
+    """``(x - mean) * invstd`` and ``invstd``, in ``xp``'s ops (differentiable in ``x``)."""
+    centred = x - xp.mean(x, dims, keepdim=True)
+    invstd = xp.rsqrt(xp.mean(centred * centred, dims, keepdim=True) + eps)
     return centred * invstd, invstd
 
 
-def _norm_input_grad(gxhat: Tensor, xhat: Tensor, invstd: Tensor, dims: tuple) -> Tensor:
+def _norm_input_grad(gxhat, xhat, invstd, dims: tuple, xp):
     """d/dx of a normalisation over ``dims``, given the gradient at ``xhat``."""
-    mean_g = gxhat.mean(dims, keepdim=True)
-    mean_gx = (gxhat * xhat).mean(dims, keepdim=True)
+    mean_g = xp.mean(gxhat, dims, keepdim=True)
+    mean_gx = xp.mean(gxhat * xhat, dims, keepdim=True)
     return (gxhat - mean_g - xhat * mean_gx) * invstd
 
 
@@ -67,38 +67,42 @@ def _bn_forward(x, weight, bias, running_mean, running_var, training, momentum, 
     return y.astype(x.dtype, copy=False)
 
 
-def _bn_xhat(s: dict) -> tuple[Tensor, Tensor, tuple, tuple]:
-    x = s["input"]
+def _bn_xhat(input, training, eps, running_mean, running_var, xp) -> tuple:
+    """``xhat``, ``invstd``, the reduced dims and the per-channel shape of a batch norm."""
+    x = input
     dims = (0,) + tuple(range(2, x.ndim))
     shape = _channel_shape(x.ndim, x.shape[1])
-    if s["training"]:
-        xhat, invstd = _normalized(x, dims, s["eps"])
+    if training:
+        xhat, invstd = _normalized(x, dims, eps, xp)
         return xhat, invstd, dims, shape
-    mean = s["running_mean"]._data.reshape(shape)
-    invstd = Tensor._make(
-        (1.0 / np.sqrt(s["running_var"]._data.reshape(shape) + s["eps"])).astype(
-            x._data.dtype, copy=False
-        )
-    )
-    return (x - Tensor._make(mean.astype(x._data.dtype))) * invstd, invstd, dims, shape
+    dtype = x._data.dtype if x.__class__ is Tensor else x.dtype
+    mean = xp.asarray(running_mean._data.reshape(shape).astype(dtype))
+    invstd = (1.0 / np.sqrt(running_var._data.reshape(shape) + eps)).astype(dtype, copy=False)
+    invstd = xp.asarray(invstd)
+    return (x - mean) * invstd, invstd, dims, shape
 
 
-def _bn_input_rule(g: Tensor, s: dict) -> Tensor:
-    xhat, invstd, dims, shape = _bn_xhat(s)
-    w = s["weight"]
-    gxhat = g * w.reshape(shape) if w is not None else g
-    if not s["training"]:
+def _bn_input_rule(grad, input, weight, training, eps, running_mean, running_var, xp):
+    xhat, invstd, dims, shape = _bn_xhat(input, training, eps, running_mean, running_var, xp)
+    gxhat = grad * xp.reshape(weight, shape) if weight is not None else grad
+    if not training:
         return gxhat * invstd
-    return _norm_input_grad(gxhat, xhat, invstd, dims)
+    return _norm_input_grad(gxhat, xhat, invstd, dims, xp)
 
 
-def _bn_weight_rule(g: Tensor, s: dict) -> Tensor:
-    xhat, _, dims, _ = _bn_xhat(s)
-    return (g * xhat).sum(dims)
+def _bn_weight_rule(grad, input, training, eps, running_mean, running_var, xp):
+    xhat, _, dims, _ = _bn_xhat(input, training, eps, running_mean, running_var, xp)
+    return xp.sum(grad * xhat, dims)
+
+
+def _bn_stats(s: dict) -> tuple:
+    """``_bn_xhat`` of a node's saved values (for the forward rules)."""
+    keys = ("input", "training", "eps", "running_mean", "running_var")
+    return _bn_xhat(*(s[k] for k in keys), TENSORS)
 
 
 def _bn_weight_jvp(t: Tensor, s: dict) -> Tensor:
-    xhat, _, _, shape = _bn_xhat(s)
+    xhat, _, _, shape = _bn_stats(s)
     return t.reshape(shape) * xhat
 
 
@@ -106,9 +110,9 @@ _batch_norm = Primitive(
     "batch_norm",
     "NativeBatchNormBackward0",
     _bn_forward,
-    (_bn_input_rule, _bn_weight_rule, lambda g, s: g.sum((0,) + tuple(range(2, g.ndim)))),
-    inputs=("input", "weight", "bias"),
-    saves={"input": (0, 1), "weight": (0,)},
+    input=_bn_input_rule,
+    weight=_bn_weight_rule,
+    bias=lambda grad, xp: xp.sum(grad, (0,) + tuple(range(2, grad.ndim))),
     attrs=(
         "eps",
         "input",
@@ -123,7 +127,7 @@ _batch_norm = Primitive(
     # per channel the normalisation's Jacobian is symmetric and the weight a constant factor,
     # so the input's backward rule is its forward rule
     jvp=(
-        _bn_input_rule,
+        bind_rule(_bn_input_rule, TENSORS),
         _bn_weight_jvp,
         lambda t, s: t.reshape(_channel_shape(s["input"].ndim, t.shape[0])),
     ),
@@ -204,50 +208,50 @@ def _ln_forward(x, weight, bias, normalized_shape, eps):
     return y.astype(x.dtype, copy=False)
 
 
-def _ln_dims(s: dict) -> tuple[tuple, tuple]:
-    x, n = s["input"], len(s["normalized_shape"])
+def _ln_dims(x, normalized_shape: tuple) -> tuple[tuple, tuple]:
+    """The normalised dims and the leading ones."""
+    n = len(normalized_shape)
     return tuple(range(x.ndim - n, x.ndim)), tuple(range(x.ndim - n))
 
 
-def _ln_input_rule(g: Tensor, s: dict) -> Tensor:
-    dims, _ = _ln_dims(s)
-    xhat, invstd = _normalized(s["input"], dims, s["eps"])
-    w = s["weight"]
-    return _norm_input_grad(g * w if w is not None else g, xhat, invstd, dims)
+def _ln_input_rule(grad, input, weight, normalized_shape, eps, xp):
+    dims, _ = _ln_dims(input, normalized_shape)
+    xhat, invstd = _normalized(input, dims, eps, xp)
+    return _norm_input_grad(grad * weight if weight is not None else grad, xhat, invstd, dims, xp)
 
 
-def _ln_weight_rule(g: Tensor, s: dict) -> Tensor:
-    dims, lead = _ln_dims(s)
-    xhat, _ = _normalized(s["input"], dims, s["eps"])
-    return (g * xhat).sum(lead) if lead else g * xhat
+def _ln_weight_rule(grad, input, normalized_shape, eps, xp):
+    dims, lead = _ln_dims(input, normalized_shape)
+    xhat, _ = _normalized(input, dims, eps, xp)
+    return xp.sum(grad * xhat, lead) if lead else grad * xhat
 
 
-def _ln_bias_rule(g: Tensor, s: dict) -> Tensor:
-    lead = tuple(range(g.ndim - len(s["normalized_shape"])))
-    return g.sum(lead) if lead else g
+def _ln_bias_rule(grad, normalized_shape, xp):
+    lead = tuple(range(grad.ndim - len(normalized_shape)))
+    return xp.sum(grad, lead) if lead else grad
 
 
 def _ln_input_jvp(t: Tensor, s: dict) -> Tensor:
     """The normalisation's (symmetric) Jacobian applied to ``t``, then the weight."""
-    dims, _ = _ln_dims(s)
-    xhat, invstd = _normalized(s["input"], dims, s["eps"])
+    dims, _ = _ln_dims(s["input"], s["normalized_shape"])
+    xhat, invstd = _normalized(s["input"], dims, s["eps"], TENSORS)
     w = s["weight"]
-    dxhat = _norm_input_grad(t, xhat, invstd, dims)
+    dxhat = _norm_input_grad(t, xhat, invstd, dims, TENSORS)
     return dxhat * w if w is not None else dxhat
 
 
 def _ln_weight_jvp(t: Tensor, s: dict) -> Tensor:
-    dims, _ = _ln_dims(s)
-    return t * _normalized(s["input"], dims, s["eps"])[0]
+    dims, _ = _ln_dims(s["input"], s["normalized_shape"])
+    return t * _normalized(s["input"], dims, s["eps"], TENSORS)[0]
 
 
 _layer_norm = Primitive(
     "layer_norm",
     "NativeLayerNormBackward0",
     _ln_forward,
-    (_ln_input_rule, _ln_weight_rule, _ln_bias_rule),
-    inputs=("input", "weight", "bias"),
-    saves={"input": (0, 1), "weight": (0,)},
+    input=_ln_input_rule,
+    weight=_ln_weight_rule,
+    bias=_ln_bias_rule,
     attrs=("bias", "input", "normalized_shape", "result1", "result2", "weight"),
     display={"result1": lambda node: None, "result2": lambda node: None},
     jvp=(_ln_input_jvp, _ln_weight_jvp, lambda t, s: t),
