@@ -96,7 +96,11 @@ def test_packed_sequence_repr_conversions_and_invert_permutation():
     assert repr(g) == repr(t)
     assert isinstance(g, tuple) and g._fields == t._fields
     assert g.double().data.dtype == G.float64 and g.to(G.float32) is g
-    assert g.long().data.tolist() == [2, 1, 3] and not g.is_cuda
+    assert g.long().data.tolist() == [2, 1, 3] and not g.is_cuda and not g.is_pinned()
+    for name in ("double", "float", "half", "long", "int", "short", "char", "byte"):
+        assert getattr(g, name)().data.dtype == getattr(G, str(getattr(t, name)().data.dtype)[6:])
+    with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+        g.cuda()
     perm = [3, 0, 2, 1]
     assert (
         GR.invert_permutation(G.tensor(perm)).tolist()

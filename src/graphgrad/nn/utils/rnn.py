@@ -151,6 +151,44 @@ class PackedSequence(
         """
         return self.to(dtype=dtypes.int32)
 
+    def short(self) -> PackedSequence:
+        """``data`` as int16.
+
+        >>> torch.nn.utils.rnn.pack_sequence([torch.ones(2)]).short().data.dtype
+        torch.int16
+        """
+        return self.to(dtype=dtypes.int16)
+
+    def char(self) -> PackedSequence:
+        """``data`` as int8.
+
+        >>> torch.nn.utils.rnn.pack_sequence([torch.ones(2)]).char().data.dtype
+        torch.int8
+        """
+        return self.to(dtype=dtypes.int8)
+
+    def byte(self) -> PackedSequence:
+        """``data`` as uint8.
+
+        >>> torch.nn.utils.rnn.pack_sequence([torch.ones(2)]).byte().data.dtype
+        torch.uint8
+        """
+        return self.to(dtype=dtypes.uint8)
+
+    def cuda(self, *args, **kwargs) -> PackedSequence:
+        """Move to a CUDA device: raises the CPU build's error, as ``Tensor.cuda`` does.
+
+        Args:
+            args: what ``Tensor.cuda`` takes.
+            kwargs: what ``Tensor.cuda`` takes.
+
+        >>> torch.nn.utils.rnn.pack_sequence([torch.ones(2)]).cuda()
+        Traceback (most recent call last):
+        AssertionError: Torch not compiled with CUDA enabled
+        """
+        data = self.data.cuda(*args, **kwargs)
+        return type(self)(data, self.batch_sizes, self.sorted_indices, self.unsorted_indices)
+
     @property
     def is_cuda(self) -> bool:
         """Whether ``data`` lives on a CUDA device (never, in graphgrad).
