@@ -3,6 +3,7 @@ dropout, errors, and a few Adam steps."""
 
 from __future__ import annotations
 
+import io
 import warnings
 
 import numpy as np
@@ -62,6 +63,12 @@ def test_state_dict_round_trips_between_torch_and_graphgrad():
     back = {k: T.tensor(v.numpy()) for k, v in g.state_dict().items()}
     assert list(back) == list(t.state_dict())
     t.load_state_dict(back)
+    buffer = io.BytesIO()  # a checkpoint file written by graphgrad loads into torch
+    G.save(g.state_dict(), buffer)
+    buffer.seek(0)
+    fresh = T.nn.LSTM(3, 4, num_layers=2, proj_size=2, bidirectional=True).double()
+    fresh.load_state_dict(T.load(buffer))
+    assert_same_parameters(fresh, g)
 
 
 def _inputs(layer, batched: bool, given_state: bool, dtype: str = "double"):
