@@ -53,6 +53,7 @@ from .pooling import (
     MaxPool1d,
     MaxPool2d,
 )
+from .rnn import GRU, LSTM, RNN, RNNBase
 from .rnn_cell import GRUCell, LSTMCell, RNNCell
 from .sparse import Embedding
 from .transformer import (
@@ -92,7 +93,11 @@ __all__ = [
     "Dropout2d",
     "ELU",
     "Embedding",
+    "GRU",
     "GRUCell",
+    "LSTM",
+    "RNN",
+    "RNNBase",
     "LSTMCell",
     "RNNCell",
     "Flatten",

@@ -1,4 +1,4 @@
-"""``nn.utils``: gradient clipping.
+"""``nn.utils``: gradient clipping and ``rnn`` (padded and packed sequences).
 
 >>> import graphgrad as torch
 >>> w = torch.nn.Parameter(torch.ones(4))
@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from . import rnn
 from .clip_grad import clip_grad_norm_, clip_grad_value_
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "rnn"]
