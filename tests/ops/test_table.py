@@ -11,10 +11,8 @@ from graphgrad.ops.primitive import _ALL, ARRAYS, REGISTRY, TENSORS, Primitive, 
 # Entries still written as ``rules=(...)`` with ``(grad, saved_dict)`` functions and a
 # hand-written ``saves=`` (docs/core.md). The list only shrinks: a new entry uses named rules.
 NOT_YET_NAMED = {
-    "adaptive_avg_pool2d", "adaptive_avg_pool2d_backward", "alias", "as_strided",
-    "as_strided_scatter", "avg_pool2d", "avg_pool2d_backward", "convolution", "convolution_weight",
-    "det", "einsum", "einsum_unary", "embedding_dense_backward", "inv", "max_pool2d",
-    "max_pool_gather", "max_pool_scatter",
+    "alias", "as_strided", "as_strided_scatter", "convolution", "convolution_weight", "det",
+    "einsum", "einsum_unary", "embedding_dense_backward", "inv",
 }  # fmt: skip
 
 

@@ -81,8 +81,10 @@ _max_pool2d = Primitive(
     "max_pool2d",
     "MaxPool2DWithIndicesBackward0",
     _max_pool_forward,
-    (lambda g, s: max_pool_scatter(g[0], s["result1"], s["self_size"]),),
-    saves={"self": (0,)},
+    self=lambda grads, result1, self_size, xp: xp.max_pool_scatter(
+        grads[0], indices=result1, size=tuple(self_size)
+    ),
+    saves={"self": (0,)},  # only shown (_saved_self): no rule reads it
     n_outputs=2,
     attrs=("ceil_mode", "dilation", "kernel_size", "padding", "result1", "self", "stride"),
     jvp=lambda ts, s: (max_pool_gather(ts[0], s["results"][1]), None),
@@ -91,7 +93,9 @@ _max_pool_scatter = Primitive(
     "max_pool_scatter",
     "MaxPool2DWithIndicesBackwardBackward0",
     lambda g, indices, size: _plane_scatter(g, indices._data, size),
-    (lambda g, s: max_pool_gather(g, s["indices"]),),
+    self=lambda grad, indices, xp: xp.max_pool_gather(
+        grad, indices=indices, size=tuple(grad.shape[2:])
+    ),
     attrs=(),
     jvp=LINEAR,
 )
@@ -99,7 +103,7 @@ _max_pool_gather = Primitive(
     "max_pool_gather",
     "GatherBackward0",
     lambda a, indices, size: _plane_gather(a, indices._data),
-    (lambda g, s: max_pool_scatter(g, s["indices"], s["size"]),),
+    self=lambda grad, indices, size, xp: xp.max_pool_scatter(grad, indices=indices, size=size),
     attrs=(),
     jvp=LINEAR,
 )
@@ -276,12 +280,42 @@ _AVG_ATTRS = (
     "self",
     "stride",
 )
+
+
+def _avg_rule(other: str):
+    """The rule of an average pooling or of its backward: the other op, same parameters."""
+
+    def rule(
+        grad,
+        kernel_size,
+        stride,
+        padding,
+        ceil_mode,
+        count_include_pad,
+        divisor_override,
+        self_size,
+        xp,
+    ):
+        return getattr(xp, other)(
+            grad,
+            kernel_size=kernel_size,
+            stride=stride,
+            padding=padding,
+            ceil_mode=ceil_mode,
+            count_include_pad=count_include_pad,
+            divisor_override=divisor_override,
+            self_size=self_size,
+        )
+
+    return rule
+
+
 _avg_pool2d = Primitive(
     "avg_pool2d",
     "AvgPool2DBackward0",
     _avg_pool_forward,
-    (lambda g, s: apply(_avg_pool_backward_prim, g, **_avg_params(s)),),
-    saves={"self": (0,)},
+    self=_avg_rule("avg_pool2d_backward"),
+    saves={"self": (0,)},  # only shown (_saved_self): no rule reads it
     attrs=_AVG_ATTRS,
     jvp=LINEAR,
 )
@@ -289,23 +323,10 @@ _avg_pool_backward_prim = Primitive(
     "avg_pool2d_backward",
     "AvgPool2DBackwardBackward0",
     _avg_pool_backward,
-    (lambda g, s: apply(_avg_pool2d, g, **_avg_params(s)),),
+    self=_avg_rule("avg_pool2d"),
     attrs=(),
     jvp=LINEAR,
 )
-
-
-def _avg_params(s: dict) -> dict:
-    keys = (
-        "kernel_size",
-        "stride",
-        "padding",
-        "ceil_mode",
-        "count_include_pad",
-        "divisor_override",
-        "self_size",
-    )
-    return {k: s[k] for k in keys}
 
 
 def avg_pool2d(
@@ -394,8 +415,8 @@ _adaptive_avg = Primitive(
     "adaptive_avg_pool2d",
     "AdaptiveAvgPool2DBackward0",
     lambda a, sizes: _adaptive_apply(a, sizes, False),
-    (lambda g, s: apply(_adaptive_avg_backward, g, sizes=s["sizes"]),),
-    saves={"self": (0,)},
+    self=lambda grad, sizes, xp: xp.adaptive_avg_pool2d_backward(grad, sizes=sizes),
+    saves={"self": (0,)},  # only shown (_saved_self): no rule reads it
     attrs=("self",),
     jvp=LINEAR,
 )
@@ -403,7 +424,7 @@ _adaptive_avg_backward = Primitive(
     "adaptive_avg_pool2d_backward",
     "AdaptiveAvgPool2DBackwardBackward0",
     lambda g, sizes: _adaptive_apply(g, sizes, True),
-    (lambda g, s: apply(_adaptive_avg, g, sizes=s["sizes"]),),
+    self=lambda grad, sizes, xp: xp.adaptive_avg_pool2d(grad, sizes=sizes),
     attrs=(),
     jvp=LINEAR,
 )
