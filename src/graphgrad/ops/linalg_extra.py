@@ -67,8 +67,7 @@ _inv = Primitive(
     "inv",
     "LinalgInvExBackward0",
     _inv_array,
-    (lambda g, s: -matmul(matmul(s["result"].mT, g), s["result"].mT),),
-    saves={"result": (0,)},
+    self=lambda grad, result, xp: -xp.matmul(xp.matmul(xp.mT(result), grad), xp.mT(result)),
     attrs=("inverse",),
     display={"inverse": lambda node: node.prim.saved_attr(node, "result")},
     jvp=(lambda t, s: -matmul(matmul(s["result"], t), s["result"]),),
@@ -89,14 +88,12 @@ def inv(A: Tensor) -> Tensor:  # noqa: N803 - PyTorch's argument name
     return apply(_inv, A)
 
 
-def _det_rule(g: Tensor, s: dict) -> Tensor:
-    """``g * det(A) * inv(A)^T``; zero for a singular matrix, as PyTorch returns there."""
-    a, det = s["self"], s["result"]
-    singular = (det == 0).unsqueeze(-1).unsqueeze(-1)
-    eye = Tensor._make(np.eye(a.shape[-1], dtype=a._data.dtype))
-    safe = where(singular, eye, a)
-    scale = (g * det).unsqueeze(-1).unsqueeze(-1)
-    return where(singular, 0.0, scale * inv(safe).mT)
+def _det_rule(grad, self, result, xp):
+    """``grad * det(A) * inv(A)^T``; zero for a singular matrix, as PyTorch returns there."""
+    singular = xp.unsqueeze(xp.unsqueeze(result == 0, -1), -1)
+    safe = xp.where(singular, xp.eye(self.shape[-1], self), self)
+    scale = xp.unsqueeze(xp.unsqueeze(grad * result, -1), -1)
+    return xp.where(singular, 0.0, scale * xp.mT(xp.inv(safe)))
 
 
 def _det_jvp(t: Tensor, s: dict) -> Tensor:
@@ -113,8 +110,7 @@ _det = Primitive(
     "det",
     "LinalgDetBackward0",
     lambda a: np.asarray(np.linalg.det(a)),
-    (_det_rule,),
-    saves={"self": (0,), "result": (0,)},
+    self=_det_rule,
     attrs=("A", "result"),
     display={"A": lambda node: node.prim.saved_attr(node, "self")},
     jvp=(_det_jvp,),

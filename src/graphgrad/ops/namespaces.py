@@ -20,6 +20,7 @@ from ..autograd.engine import sum_to_array
 from ..tensor import Tensor
 from .elementwise import floor_divide, where
 from .linalg import matmul_arrays, mm
+from .matmul import matmul
 from .primitive import ARRAYS, TENSORS
 from .shape_join import cat, stack
 from .shape_reorder import diagonal
@@ -54,6 +55,10 @@ ARRAYS.zeros_like = np.zeros_like
 # zeros(shape, like): +0.0 of ``like``'s dtype, recorded by nothing
 TENSORS.zeros = lambda shape, like: Tensor._make(np.zeros(shape, like._data.dtype))
 ARRAYS.zeros = lambda shape, like: np.zeros(shape, like.dtype)
+
+# eye(n, like): the identity in ``like``'s dtype
+TENSORS.eye = lambda n, like: Tensor._make(np.eye(n, dtype=like._data.dtype))
+ARRAYS.eye = lambda n, like: np.eye(n, dtype=like.dtype)
 
 # sum(x, dim, keepdim): over one dim, a tuple of dims, or (dim None) all of them
 TENSORS.sum = lambda x, dim=None, keepdim=False: (
@@ -104,3 +109,5 @@ ARRAYS.permute = np.transpose
 # mm: on tensors the public function, which records the strides its node's rules read
 TENSORS.mm = mm
 ARRAYS.mm = matmul_arrays
+TENSORS.matmul = matmul
+ARRAYS.matmul = matmul_arrays
