@@ -38,10 +38,6 @@ def _dims(shape) -> str:
     return ", ".join(map(str, shape))
 
 
-def _zeros(shape: tuple, like: Tensor) -> Tensor:
-    return Tensor._make(np.zeros(shape, like._data.dtype))
-
-
 def _index_key(index: np.ndarray, axis: int) -> tuple:
     """For each element of ``index``, its position with dim ``axis`` replaced by its value."""
     key = list(np.indices(index.shape, sparse=True))

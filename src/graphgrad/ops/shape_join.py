@@ -28,10 +28,6 @@ def _dims(shape) -> str:
     return ", ".join(map(str, shape))
 
 
-def _zeros(shape: tuple, like: Tensor) -> Tensor:
-    return Tensor._make(np.zeros(shape, like._data.dtype))
-
-
 def _multi_view(prim: Primitive, input: Tensor, **params) -> tuple:
     return tuple(track_view(out, multi=True) for out in apply(prim, input, **params))
 

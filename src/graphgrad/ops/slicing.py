@@ -24,10 +24,6 @@ from .shape import show_u64
 from .views_inplace import track_view
 
 
-def _zeros(shape: tuple, like: Tensor) -> Tensor:
-    return Tensor._make(np.zeros(shape, like._data.dtype))
-
-
 def _dims(shape) -> str:
     return ", ".join(map(str, shape))
 

@@ -122,14 +122,33 @@ def _zeros(shape: tuple, like: Tensor) -> Tensor:
     return Tensor._make(np.zeros(shape, like._data.dtype))
 
 
-def _read_rule(g: Tensor, s: dict) -> Tensor:
-    return apply(_as_strided_scatter, _zeros(s["base_shape"], g), g, **s)
+def _geometry(pos, size, stride, storage_offset, base_shape, overlap) -> dict:
+    """The parameters as_strided and as_strided_scatter share (see ``strided_geometry``)."""
+    return {
+        "pos": pos,
+        "size": size,
+        "stride": stride,
+        "storage_offset": storage_offset,
+        "base_shape": base_shape,
+        "overlap": overlap,
+    }
 
 
-def _write_input_rule(g: Tensor, s: dict) -> Tensor:
-    if s["overlap"]:
-        return g
-    return apply(_as_strided_scatter, g, _zeros(s["size"], g), **s)
+def _read_rule(grad, pos, size, stride, storage_offset, base_shape, overlap, xp):
+    geometry = _geometry(pos, size, stride, storage_offset, base_shape, overlap)
+    return xp.as_strided_scatter(xp.zeros(base_shape, grad), grad, **geometry)
+
+
+def _write_input_rule(grad, pos, size, stride, storage_offset, base_shape, overlap, xp):
+    if overlap:
+        return grad
+    geometry = _geometry(pos, size, stride, storage_offset, base_shape, overlap)
+    return xp.as_strided_scatter(grad, xp.zeros(size, grad), **geometry)
+
+
+def _write_src_rule(grad, pos, size, stride, storage_offset, base_shape, overlap, xp):
+    geometry = _geometry(pos, size, stride, storage_offset, base_shape, overlap)
+    return xp.as_strided(grad, **geometry)
 
 
 _GEOMETRY = ("size", "storage_offset", "stride")
@@ -137,7 +156,7 @@ _as_strided = Primitive(
     "as_strided",
     "AsStridedBackward0",
     _strided_read,
-    (_read_rule,),
+    self=_read_rule,
     attrs=_GEOMETRY,
     jvp=LINEAR,
 )
@@ -145,8 +164,8 @@ _as_strided_scatter = Primitive(
     "as_strided_scatter",
     "AsStridedScatterBackward0",
     _strided_write,
-    (_write_input_rule, lambda g, s: apply(_as_strided, g, **s)),
-    inputs=("self", "src"),
+    self=_write_input_rule,
+    src=_write_src_rule,
     dtype="promote",
     attrs=_GEOMETRY,
     jvp=LINEAR,
