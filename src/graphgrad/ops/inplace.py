@@ -142,6 +142,8 @@ _EXAMPLE_ARGS = {
     "masked_fill": "x > 1, 0.0",
     "scatter": "0, torch.tensor([[1, 0]]), torch.ones(1, 2)",
     "scatter_add": "0, torch.tensor([[1, 0]]), torch.ones(1, 2)",
+    **dict.fromkeys(("hypot", "xlogy", "copysign"), "-x"),
+    **dict.fromkeys(("addcmul", "addcdiv"), "x, x"),
 }
 
 
