@@ -40,6 +40,9 @@ OP_MODULES = (
     "sort",
     "trig",
     "pointwise_composite",
+    "grids",
+    "structured",
+    "scans",
 )
 
 
