@@ -43,6 +43,9 @@ OP_MODULES = (
     "grids",
     "structured",
     "scans",
+    "sign",
+    "reduce_composite",
+    "blas_composite",
 )
 
 

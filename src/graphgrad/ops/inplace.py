@@ -144,6 +144,8 @@ _EXAMPLE_ARGS = {
     "scatter_add": "0, torch.tensor([[1, 0]]), torch.ones(1, 2)",
     **dict.fromkeys(("hypot", "xlogy", "copysign"), "-x"),
     **dict.fromkeys(("addcmul", "addcdiv"), "x, x"),
+    "addr": "torch.ones(2), torch.ones(2)",
+    "addbmm": "torch.ones(3, 2, 4), torch.ones(3, 4, 2)",
 }
 
 

@@ -14,6 +14,8 @@ from ..tensor import Tensor, _wrap_dim
 from .compare import logical_xor
 from .elementwise import sub
 from .pointwise_composite import _floating_kernel, _log_add, _quiet
+from .reduce import cumsum
+from .reduce import sum as sum_
 from .shape_join import cat, narrow, stack
 from .slicing import select
 from .unary import exp
@@ -97,5 +99,94 @@ def logcumsumexp(input: Tensor, dim: int) -> Tensor:
     return stack(running, dim)
 
 
+def _integration_dim(y: Tensor, dim: int) -> int:
+    if y.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _wrap_dim(dim, y.ndim)
+
+
+def _sample_spacing(y: Tensor, x: Tensor | None, dx, dim: int):
+    """The spacing between samples: ``dx`` (a number) or the differences of ``x``, shaped to
+    broadcast against ``y``'s pairs of neighbours along ``dim``."""
+    if x is None:
+        return 1 if dx is None else dx
+    if dx is not None:
+        raise TypeError(
+            "trapezoid() received an invalid combination of arguments - got both x and dx"
+        )
+    if x.ndim == 1:
+        if x.shape[0] != y.shape[dim]:
+            raise RuntimeError("trapezoid: There must be one `x` value for each sample point")
+        shape = [1] * y.ndim
+        shape[dim] = -1
+        return diff(x).reshape(shape)
+    return diff(x, dim=dim)
+
+
+def trapezoid(y: Tensor, x: Tensor | None = None, *, dx=None, dim: int = -1) -> Tensor:
+    """The trapezoidal rule: the integral of samples ``y`` along ``dim``.
+
+    Args:
+        y: the sampled values (integers give a float result).
+        x: the sample points (1-d, one per sample, or broadcastable with ``y``); or None.
+        dx: the constant spacing when ``x`` is None (default 1).
+        dim: the dim to integrate along.
+
+    >>> import graphgrad as torch
+    >>> torch.trapezoid(torch.tensor([1.0, 2.0, 4.0]), torch.tensor([0.0, 1.0, 3.0]))
+    tensor(7.5000)
+    """
+    dim = _integration_dim(y, dim)
+    spacing = _sample_spacing(y, x, dx, dim)
+    if y.shape[dim] == 0:
+        return sum_(y, dim) * 1.0
+    if isinstance(spacing, Tensor):  # sum of (left + right) * spacing / 2, as PyTorch
+        n = y.shape[dim]
+        pairs = narrow(y, dim, 1, n - 1) + narrow(y, dim, 0, n - 1)
+        return sum_(pairs * spacing, dim) / 2
+    ends = select(y, dim, 0) + select(y, dim, -1)
+    return (sum_(y, dim) - ends * 0.5) * spacing
+
+
+def trapz(y: Tensor, x: Tensor | None = None, *, dx=None, dim: int = -1) -> Tensor:
+    """The trapezoidal rule (``trapezoid``'s older name).
+
+    Args:
+        y: the sampled values.
+        x: the sample points, or None.
+        dx: the constant spacing when ``x`` is None (default 1).
+        dim: the dim to integrate along.
+
+    >>> import graphgrad as torch
+    >>> torch.trapz(torch.tensor([1.0, 2.0, 4.0]), dx=2)
+    tensor(9.)
+    """
+    return trapezoid(y, x, dx=dx, dim=dim)
+
+
+def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx=None, dim: int = -1):
+    """The running trapezoidal integral along ``dim`` (one element shorter than ``y``).
+
+    Args:
+        y: the sampled values (integers give a float result).
+        x: the sample points (1-d, one per sample, or broadcastable with ``y``); or None.
+        dx: the constant spacing when ``x`` is None (default 1).
+        dim: the dim to integrate along.
+
+    >>> import graphgrad as torch
+    >>> torch.cumulative_trapezoid(torch.tensor([1.0, 2.0, 4.0]))
+    tensor([1.5000, 4.5000])
+    """
+    dim = _integration_dim(y, dim)
+    spacing = _sample_spacing(y, x, dx, dim)
+    n = y.shape[dim]
+    if n == 0:
+        return y * 1.0
+    pairs = narrow(y, dim, 1, n - 1) + narrow(y, dim, 0, n - 1)
+    if isinstance(spacing, Tensor):
+        return cumsum(pairs * spacing / 2, dim)
+    return cumsum(pairs * (spacing / 2.0), dim)
+
+
 METHODS = {"diff": diff, "logcumsumexp": logcumsumexp}
-__all__ = list(METHODS)
+__all__ = [*METHODS, "trapezoid", "trapz", "cumulative_trapezoid"]
