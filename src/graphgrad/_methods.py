@@ -39,6 +39,13 @@ OP_MODULES = (
     "gather",
     "sort",
     "trig",
+    "pointwise_composite",
+    "grids",
+    "structured",
+    "scans",
+    "sign",
+    "reduce_composite",
+    "blas_composite",
 )
 
 

@@ -142,6 +142,10 @@ _EXAMPLE_ARGS = {
     "masked_fill": "x > 1, 0.0",
     "scatter": "0, torch.tensor([[1, 0]]), torch.ones(1, 2)",
     "scatter_add": "0, torch.tensor([[1, 0]]), torch.ones(1, 2)",
+    **dict.fromkeys(("hypot", "xlogy", "copysign"), "-x"),
+    **dict.fromkeys(("addcmul", "addcdiv"), "x, x"),
+    "addr": "torch.ones(2), torch.ones(2)",
+    "addbmm": "torch.ones(3, 2, 4), torch.ones(3, 4, 2)",
 }
 
 
