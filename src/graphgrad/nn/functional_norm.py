@@ -310,11 +310,20 @@ def _embedding_backward(g, indices, num_weights, padding_idx, scale_grad_by_freq
     return out
 
 
-def _embedding_double_rule(gg: Tensor, s: dict) -> Tensor:
-    idx = s["indices"]._data
-    scale = _grad_scale(idx, s["num_weights"], s["padding_idx"], s["scale_grad_by_freq"])
-    looked = embedding_lookup(gg, s["indices"])
-    return looked * Tensor._make(scale[..., None].astype(gg._data.dtype))
+def _embedding_double_rule(grad, indices, num_weights, padding_idx, scale_grad_by_freq, xp):
+    """The rows of ``grad`` at ``indices``, each times its weight gradient's factor."""
+    index = indices._data if isinstance(indices, Tensor) else indices
+    looked = xp.embedding(
+        grad,
+        indices=indices,
+        padding_idx=None,
+        scale_grad_by_freq=False,
+        sparse=False,
+        weight_sym_argsize_0=grad.shape[0],
+    )
+    scale = _grad_scale(index, num_weights, padding_idx, scale_grad_by_freq)[..., None]
+    dtype = grad._data.dtype if isinstance(grad, Tensor) else grad.dtype
+    return looked * xp.asarray(scale.astype(dtype))
 
 
 _embedding = Primitive(
@@ -337,7 +346,7 @@ _embedding_dense_backward = Primitive(
     "embedding_dense_backward",
     "EmbeddingDenseBackwardBackward0",
     _embedding_backward,
-    (_embedding_double_rule,),
+    self=_embedding_double_rule,
     attrs=(),
     jvp=LINEAR,
 )
