@@ -8,16 +8,14 @@ import pytest
 import graphgrad as torch
 from graphgrad.ops.primitive import _ALL, ARRAYS, REGISTRY, TENSORS, Primitive, apply
 
-# Entries still written as ``rules=(...)`` with ``(grad, saved_dict)`` functions and a
-# hand-written ``saves=`` (docs/core.md). The list only shrinks: a new entry uses named rules.
-NOT_YET_NAMED = {
-    "convolution", "convolution_weight", "einsum", "einsum_unary",
-}  # fmt: skip
 
-
-def test_new_entries_name_their_rules():
-    legacy = {name for name, prim in _ALL.items() if not prim.named_rules}
-    assert legacy <= NOT_YET_NAMED, f"entries in the old form: {sorted(legacy - NOT_YET_NAMED)}"
+def test_an_entry_names_one_rule_per_input():
+    # (the old form, positional ``(grad, saved_dict)`` rules with a hand-written ``saves``)
+    with pytest.raises(TypeError):
+        Primitive("old_form_test", "OldBackward0", np.negative, (lambda g, s: -g,), register=False)
+    with pytest.raises(TypeError, match="one rule per input"):
+        Primitive("no_rule_test", "NoRuleBackward0", np.negative, register=False)
+    assert all(prim.rules is not None for prim in _ALL.values())
 
 
 def test_saves_follow_the_names_the_rules_read():

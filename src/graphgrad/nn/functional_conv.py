@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ops.primitive import MULTILINEAR, Primitive, apply
+from ..ops.namespaces import via_tensors
+from ..ops.primitive import ARRAYS, MULTILINEAR, TENSORS, Primitive, apply
 from ..tensor import Tensor
 from ._windows import crop, out_size, pad, scatter_windows, windows
 
@@ -100,26 +101,27 @@ def _convolution_forward(
 
 
 # -- rules ------------------------------------------------------------------------------------
+def _input_rule(grad, weight, transposed, input_size, stride, padding, dilation, groups, xp):
+    geometry = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+    if transposed:
+        return xp.convolution(grad, weight, None, transposed=False, **geometry)
+    return xp.convolution(grad, weight, None, transposed=True, output_size=input_size, **geometry)
+
+
+def _weight_rule(grad, input, transposed, weight_size, stride, padding, dilation, groups, xp):
+    geometry = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+    kernel = weight_size[2:]
+    if transposed:
+        return xp.convolution_weight(grad, input, kernel, **geometry)
+    return xp.convolution_weight(input, grad, kernel, **geometry)
+
+
+def _bias_rule(grad, xp):
+    return xp.sum(grad, (0,) + tuple(range(2, grad.ndim)))
+
+
 def _geometry(s: dict) -> dict:
     return {k: s[k] for k in ("stride", "padding", "dilation", "groups")}
-
-
-def _input_rule(g: Tensor, s: dict) -> Tensor:
-    w = s["weight"]
-    if s["transposed"]:
-        return convolution(g, w, None, transposed=False, **_geometry(s))
-    return convolution(g, w, None, transposed=True, output_size=s["input_size"], **_geometry(s))
-
-
-def _weight_rule(g: Tensor, s: dict) -> Tensor:
-    kernel = s["weight_size"][2:]
-    if s["transposed"]:
-        return convolution_weight(g, s["input"], kernel, **_geometry(s))
-    return convolution_weight(s["input"], g, kernel, **_geometry(s))
-
-
-def _bias_rule(g: Tensor, s: dict) -> Tensor:
-    return g.sum((0,) + tuple(range(2, g.ndim)))
 
 
 def _bilinear_jvp(x: Tensor, w: Tensor, s: dict) -> Tensor:
@@ -134,9 +136,9 @@ _convolution = Primitive(
     "convolution",
     "ConvolutionBackward0",
     _convolution_forward,
-    (_input_rule, _weight_rule, _bias_rule),
-    inputs=("input", "weight", "bias"),
-    saves={"input": (1,), "weight": (0,)},
+    input=_input_rule,
+    weight=_weight_rule,
+    bias=_bias_rule,
     attrs=(
         "bias_sym_sizes_opt",
         "dilation",
@@ -156,23 +158,22 @@ _convolution = Primitive(
 )
 
 
-def _wgrad_input_rule(g: Tensor, s: dict) -> Tensor:
-    return convolution(
-        s["gout"], g, None, transposed=True, output_size=s["input_size"], **_geometry(s)
-    )
+def _wgrad_input_rule(grad, gout, input_size, stride, padding, dilation, groups, xp):
+    geometry = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+    return xp.convolution(gout, grad, None, transposed=True, output_size=input_size, **geometry)
 
 
-def _wgrad_gout_rule(g: Tensor, s: dict) -> Tensor:
-    return convolution(s["input"], g, None, transposed=False, **_geometry(s))
+def _wgrad_gout_rule(grad, input, stride, padding, dilation, groups, xp):
+    geometry = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+    return xp.convolution(input, grad, None, transposed=False, **geometry)
 
 
 _convolution_weight = Primitive(
     "convolution_weight",
     "ConvolutionBackwardBackward0",
     _weight_grad,
-    (_wgrad_input_rule, _wgrad_gout_rule),
-    inputs=("input", "gout"),
-    saves={"gout": (0,), "input": (1,)},
+    input=_wgrad_input_rule,
+    gout=_wgrad_gout_rule,
     attrs=("dilation", "groups", "padding", "stride"),
     jvp=MULTILINEAR,
 )
@@ -379,3 +380,11 @@ def conv_transpose2d(
 
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
+
+
+# The rules call the public functions (which work out a transposed convolution's output
+# padding); on arrays, the same functions through tensor wrappers.
+TENSORS.convolution = convolution
+ARRAYS.convolution = via_tensors(convolution)
+TENSORS.convolution_weight = convolution_weight
+ARRAYS.convolution_weight = via_tensors(convolution_weight)

@@ -19,7 +19,8 @@ import string
 import numpy as np
 
 from ..tensor import Tensor
-from .primitive import LINEAR, MULTILINEAR, Primitive, apply
+from .namespaces import via_tensors
+from .primitive import ARRAYS, LINEAR, MULTILINEAR, TENSORS, Primitive, apply
 
 _LETTERS = string.ascii_letters
 
@@ -122,13 +123,13 @@ def _einsum_array(*arrays, spec: str, **_):
     return np.asarray(np.einsum(spec, *arrays, optimize=len(arrays) > 1))
 
 
-def _grad_for(g: Tensor, s: dict, index: int) -> Tensor:
-    """The gradient of operand ``index``: ``g`` contracted with the other operands."""
-    ins, out = s["spec"].split("->")
+def _grad_for(grad, spec: str, shapes: tuple, index: int, others: dict, xp):
+    """The gradient of operand ``index``: ``grad`` contracted with the other operands
+    (``others``: their positions and values)."""
+    ins, out = spec.split("->")
     subs = ins.split(",")
-    names = ("self", "other")
-    others = [(s[names[j]], subs[j]) for j in range(len(subs)) if j != index]
-    return einsum_grad(g, out, others, subs[index], s["shapes"][index])
+    pairs = [(value, subs[j]) for j, value in others.items()]
+    return xp.einsum_grad(grad, out, pairs, subs[index], shapes[index])
 
 
 def einsum_grad(g: Tensor, g_subs: str, others: list, target: str, shape: tuple) -> Tensor:
@@ -160,7 +161,7 @@ _einsum1 = Primitive(
     "einsum_unary",
     "EinsumBackward0",
     _einsum_array,
-    (lambda g, s: _grad_for(g, s, 0),),
+    self=lambda grad, spec, shapes, xp: _grad_for(grad, spec, shapes, 0, {}, xp),
     attrs=(),
     jvp=LINEAR,
 )
@@ -168,9 +169,8 @@ _einsum2 = Primitive(
     "einsum",
     "EinsumBackward1",
     _einsum_array,
-    (lambda g, s: _grad_for(g, s, 0), lambda g, s: _grad_for(g, s, 1)),
-    inputs=("self", "other"),
-    saves={"other": (0,), "self": (1,)},
+    self=lambda grad, other, spec, shapes, xp: _grad_for(grad, spec, shapes, 0, {1: other}, xp),
+    other=lambda grad, self, spec, shapes, xp: _grad_for(grad, spec, shapes, 1, {0: self}, xp),
     attrs=(),
     jvp=MULTILINEAR,
 )
@@ -295,3 +295,8 @@ def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
 __all__ = ["einsum", "tensordot"]
 
 METHODS: dict = {}
+
+
+# The rules contract with graphgrad's einsum; on arrays, the same code through tensor wrappers.
+TENSORS.einsum_grad = einsum_grad
+ARRAYS.einsum_grad = via_tensors(einsum_grad)

@@ -27,6 +27,27 @@ from .shape_reorder import diagonal
 from .slicing import _select_view, slice_view
 
 
+def via_tensors(fn):
+    """``fn`` (a function of tensors) for the ``ARRAYS`` namespace: its array arguments wrapped
+    as tensors, its result unwrapped. For the few rules whose calls have argument handling
+    that no array form repeats (a convolution's output padding): the same code, so the same
+    bits, at the cost of the wrappers; the engine runs the array path with grad mode off."""
+
+    def on_arrays(*args, **kwargs):
+        out = fn(*map(_wrapped, args), **{k: _wrapped(v) for k, v in kwargs.items()})
+        return out._data if isinstance(out, Tensor) else out
+
+    return on_arrays
+
+
+def _wrapped(value):
+    if isinstance(value, (np.ndarray, np.generic)):
+        return Tensor._make(np.asarray(value))
+    if isinstance(value, (list, tuple)):
+        return type(value)(_wrapped(v) for v in value)
+    return value
+
+
 def _as_tensor(value) -> Tensor:
     return value if isinstance(value, Tensor) else Tensor._make(np.asarray(value))
 

@@ -4,9 +4,10 @@
 forward on arrays, wraps the result and, when grad mode is on and an input requires grad, records
 one node of the op's class (``MulBackward0``...) with what the rules need.
 
-Rules are written with graphgrad's own tensor ops and receive ``(grad, saved)``: ``saved`` maps
-input names (``"self"``, ``"other"``...), ``"result"`` and the op's parameters to values. Rules
-never undo broadcasting or cast dtypes: the engine does that once.
+A rule is written once, per input, and reads what it needs by name: ``self=lambda grad, other:
+grad * other``. It runs with the ``TENSORS`` namespace (recording graph, for higher orders) or
+the ``ARRAYS`` one (the first-order path); each node calls it as ``rule(grad, saved)``, bound by
+``_bind``. Rules never undo broadcasting or cast to their input's dtype: the engine does that.
 
 >>> import graphgrad as torch
 >>> from graphgrad.ops.primitive import REGISTRY
@@ -87,8 +88,9 @@ class Primitive:
     backward ones: per-input rules, a whole-op rule, or one of the kinds ``DIAGONAL`` /
     ``LINEAR`` / ``MULTILINEAR`` (see forward_mode.py).
 
-    Entries not yet in this form pass ``rules`` (``(grad, saved_dict)`` functions on tensors)
-    and ``saves`` by hand; a first-order backward runs them on wrapped tensors.
+    An op taking any number of tensors (``cat``) gives ``each``: ``each(i)`` is the rule of
+    its i-th input. ``saves`` adds inputs that no rule reads but a node shows, as PyTorch
+    keeps them.
     """
 
     def __init__(
@@ -96,7 +98,6 @@ class Primitive:
         name: str,
         node: str,
         forward: Callable,
-        rules: tuple[Rule | None, ...] | None = None,
         /,
         *,
         inputs: tuple[str, ...] | None = None,
@@ -110,37 +111,19 @@ class Primitive:
         jvp: tuple[Rule | None, ...] | Callable | None = None,
         scalar_arrays: bool = False,
         each: Callable[[int], Callable] | None = None,
-        **input_rules: Callable | None,
+        **rules: Callable | None,
     ) -> None:
+        if not rules and each is None:
+            raise TypeError(f"Primitive {name!r}: one rule per input (self=..., ...) or each=")
         self.name = name
         self.node_name = node
         self.forward = forward
-        # NOTE: the first-order path: rules written in ``xp`` run on the arrays themselves,
-        # with no Tensor wrappers or dispatch (None: rules on tensors only, see engine).
-        self.array_rules: tuple | None = None
-        self.named_rules = bool(input_rules or each)  # False: an entry not yet in this form
-        if each is not None:  # any number of inputs: ``each(i)`` is the i-th input's rule
-            reads = _reads(each(0))
-            saves = _saves((), (reads,))
-            rules = _Each(each, reads, TENSORS)
-            if n_outputs == 1:
-                self.array_rules = _Each(each, reads, ARRAYS)
-        elif input_rules:
-            inputs = inputs or tuple(input_rules)
-            written = tuple(input_rules.get(k) for k in inputs)
-            reads = tuple(_reads(r) for r in written)
-            # (``saves`` given here: inputs kept only to be shown, as PyTorch keeps them)
-            saves = {**_saves(inputs, reads), **(saves or {})}
-            rules = tuple(_bind(r, names, TENSORS) for r, names in zip(written, reads))
-            if n_outputs == 1:
-                self.array_rules = tuple(
-                    _bind(r, names, ARRAYS) for r, names in zip(written, reads)
-                )
-        self.rules = rules
-        self.inputs = inputs or ("self",)
+        self.inputs = inputs or tuple(rules) or ("self",)
+        reads = self._bind_rules(rules, each, n_outputs)
         # the inputs with a rule: on arrays, saved ones meet the gradient in its dtype
-        self.operands = frozenset(k for k in self.inputs if input_rules.get(k))
-        self.saves = tuple((k, v) for k, v in (saves or {}).items())
+        self.operands = frozenset(k for k in self.inputs if rules.get(k))
+        named = () if each is not None else self.inputs
+        self.saves = tuple({**_saves(named, reads), **(saves or {})}.items())
         self.saved_names = frozenset(k for k, _ in self.saves)
         # (name, users, input index or -1 for the result): what ``apply`` saves, precomputed
         self.save_plan = tuple(
@@ -148,7 +131,7 @@ class Primitive:
         )
         self.scalar_arrays = scalar_arrays
         # precomputed for the per-op paths: one rule (FunctionNode.apply), plain single output
-        self.unary = type(rules) is tuple and len(rules) == 1 and rules[0] is not None
+        self.unary = each is None and len(self.rules) == 1 and self.rules[0] is not None
         self.plain = n_outputs == 1 and not view
         self.dtype_rule = dtype
         self.display = display or {}
@@ -160,6 +143,21 @@ class Primitive:
         _ALL[name] = self
         if register:
             REGISTRY[name] = self
+
+    def _bind_rules(self, rules: dict, each, n_outputs: int) -> tuple:
+        """Set ``rules`` (bound to ``TENSORS``) and, for one output, ``array_rules`` (bound to
+        ``ARRAYS``: the first-order path); return the names each rule reads."""
+        if each is not None:
+            reads = (_reads(each(0)),)
+            self.rules = _Each(each, reads[0], TENSORS)
+            arrays = _Each(each, reads[0], ARRAYS)
+        else:
+            written = tuple(rules.get(k) for k in self.inputs)
+            reads = tuple(_reads(r) for r in written)
+            self.rules = _bind_all(written, reads, TENSORS)
+            arrays = _bind_all(written, reads, ARRAYS)
+        self.array_rules = arrays if n_outputs == 1 else None
+        return reads
 
     def __repr__(self) -> str:
         return f"<Primitive {self.name} ({self.node_name})>"
