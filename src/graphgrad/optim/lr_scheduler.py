@@ -140,6 +140,10 @@ class LRScheduler:
         return [group["lr"] for group in self.optimizer.param_groups]
 
 
+class _LRScheduler(LRScheduler):
+    """The old name of ``LRScheduler``, which code written for PyTorch < 2.0 subclasses."""
+
+
 class LambdaLR(LRScheduler):
     """``lr = base_lr * lr_lambda(epoch)``.
 
