@@ -7,7 +7,7 @@ import pytest
 
 import graphgrad
 
-NEW = ["ASGD", "Adadelta", "Adamax", "LBFGS", "NAdam", "RAdam", "Rprop", "SparseAdam"]
+NEW = ["ASGD", "Adadelta", "Adafactor", "Adamax", "LBFGS", "NAdam", "RAdam", "Rprop", "SparseAdam"]
 
 
 def _repr(T, name: str) -> str:
@@ -43,6 +43,12 @@ BAD = [
     ("SparseAdam", {"lr": -1}),
     ("SparseAdam", {"betas": (0.9, 1)}),
     ("LBFGS", {"lr": -1}),
+    ("Adafactor", {"lr": -1}),
+    ("Adafactor", {"eps": (-1, 1e-3)}),
+    ("Adafactor", {"eps": (None, -1)}),
+    ("Adafactor", {"beta2_decay": 0.5}),
+    ("Adafactor", {"d": 0.5}),
+    ("Adafactor", {"weight_decay": -1}),
 ]
 
 
@@ -69,7 +75,7 @@ def test_names_match_torch_optim():
     """Every optimizer and scheduler of torch.optim exists, except the ones listed (see
     docs/nn.md)."""
     torch = pytest.importorskip("torch")
-    missing = {"Adafactor", "Muon", "swa_utils", "swap_in_optimizer_params_and_state"}
+    missing = {"Muon", "swa_utils", "swap_in_optimizer_params_and_state"}
     for module, theirs in (
         (graphgrad.optim, torch.optim),
         (graphgrad.optim.lr_scheduler, torch.optim.lr_scheduler),

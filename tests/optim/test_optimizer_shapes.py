@@ -74,6 +74,11 @@ OPTIONS = {
         {"lr": 0.3, "etas": (0.3, 1.5), "step_sizes": (0.01, 0.4)},  # signs flip, sizes clamp
         {"lr": 0.05, "maximize": True},
     ],
+    "Adafactor": [
+        {"lr": 0.05},
+        {"lr": 0.05, "beta2_decay": -0.5, "eps": (1e-3, 1e-2), "d": 1.5, "weight_decay": 0.1},
+        {"lr": 0.05, "maximize": True},
+    ],
 }
 # SparseAdam: sparse grads only; Muon: 2-D only; LBFGS: tests/optim/test_lbfgs.py (the cubic
 # loss here is unbounded below)

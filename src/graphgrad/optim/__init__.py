@@ -1,5 +1,5 @@
 """``graphgrad.optim``: the optimizers of ``torch.optim`` (SGD, Adam, AdamW, Adamax, NAdam, RAdam,
-RMSprop, Rprop, Adagrad, Adadelta, ASGD, LBFGS, SparseAdam) and ``lr_scheduler``.
+RMSprop, Rprop, Adagrad, Adadelta, ASGD, LBFGS, Adafactor, SparseAdam) and ``lr_scheduler``.
 
 >>> import graphgrad as torch
 >>> w = torch.nn.Parameter(torch.tensor([1.0]))
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from . import lr_scheduler
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adam_variants import Adamax, NAdam, RAdam, SparseAdam
@@ -27,6 +28,7 @@ __all__ = [
     "ASGD",
     "SGD",
     "Adadelta",
+    "Adafactor",
     "Adagrad",
     "Adam",
     "AdamW",
