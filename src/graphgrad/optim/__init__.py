@@ -1,4 +1,5 @@
-"""``graphgrad.optim``: SGD, Adam, AdamW, RMSprop, Adagrad and ``lr_scheduler``.
+"""``graphgrad.optim``: the optimizers of ``torch.optim`` (SGD, Adam, AdamW, Adamax, NAdam, RAdam,
+RMSprop, Rprop, Adagrad, Adadelta, ASGD, LBFGS, Adafactor, SparseAdam) and ``lr_scheduler``.
 
 >>> import graphgrad as torch
 >>> w = torch.nn.Parameter(torch.tensor([1.0]))
@@ -11,10 +12,33 @@
 from __future__ import annotations
 
 from . import lr_scheduler
+from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .adam_variants import Adamax, NAdam, RAdam, SparseAdam
+from .asgd import ASGD
+from .lbfgs import LBFGS
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]
+__all__ = [
+    "ASGD",
+    "SGD",
+    "Adadelta",
+    "Adafactor",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "LBFGS",
+    "NAdam",
+    "Optimizer",
+    "RAdam",
+    "RMSprop",
+    "Rprop",
+    "SparseAdam",
+    "lr_scheduler",
+]

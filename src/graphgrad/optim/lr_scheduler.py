@@ -1,5 +1,7 @@
 """Learning-rate schedulers with PyTorch's (recursive) formulas: StepLR, MultiStepLR,
-ExponentialLR, CosineAnnealingLR, LambdaLR, OneCycleLR, ReduceLROnPlateau.
+ExponentialLR, CosineAnnealingLR, LambdaLR here; MultiplicativeLR, ConstantLR, LinearLR,
+PolynomialLR, CyclicLR, CosineAnnealingWarmRestarts, SequentialLR, ChainedScheduler,
+OneCycleLR and ReduceLROnPlateau in the ``lr_scheduler_*`` modules.
 
 >>> import graphgrad as torch
 >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=1.0)
@@ -136,6 +138,10 @@ class LRScheduler:
 
     def _group_lrs(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]
+
+
+class _LRScheduler(LRScheduler):
+    """The old name of ``LRScheduler``, which code written for PyTorch < 2.0 subclasses."""
 
 
 class LambdaLR(LRScheduler):
@@ -350,15 +356,32 @@ def _per_group(name: str, optimizer: Optimizer, value) -> list:
     return [value] * len(optimizer.param_groups)
 
 
+# the other schedulers live in modules of their own, which subclass LRScheduler from here
+from .lr_scheduler_compose import ChainedScheduler, SequentialLR  # noqa: E402
+from .lr_scheduler_cyclic import CosineAnnealingWarmRestarts, CyclicLR  # noqa: E402
+from .lr_scheduler_factors import (  # noqa: E402
+    ConstantLR,
+    LinearLR,
+    MultiplicativeLR,
+    PolynomialLR,
+)
 from .lr_scheduler_onecycle import OneCycleLR, ReduceLROnPlateau  # noqa: E402
 
 __all__ = [
+    "ChainedScheduler",
+    "ConstantLR",
     "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "CyclicLR",
     "ExponentialLR",
     "LRScheduler",
     "LambdaLR",
+    "LinearLR",
     "MultiStepLR",
+    "MultiplicativeLR",
     "OneCycleLR",
+    "PolynomialLR",
     "ReduceLROnPlateau",
+    "SequentialLR",
     "StepLR",
 ]

@@ -293,3 +293,10 @@ def check_nonnegative(**values) -> None:
     for name, value in values.items():
         if not 0.0 <= value:
             raise ValueError(f"Invalid {_LABELS.get(name, name + ' value')}: {value}")
+
+
+def check_betas(betas) -> None:
+    """PyTorch's ``Invalid beta parameter at index i`` check: each beta in ``[0, 1)``."""
+    for i, beta in enumerate(betas):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
