@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import math
 
-from . import lr_scheduler as _base
-from .optimizer import Optimizer
+from ..optimizer import Optimizer
+from . import schedules as _base
 
 _SCALE_MODES = {"triangular": "cycle", "triangular2": "cycle", "exp_range": "iterations"}
 

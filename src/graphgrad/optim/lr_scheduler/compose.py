@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from . import lr_scheduler as _base
-from .lr_scheduler_onecycle import ReduceLROnPlateau
-from .optimizer import Optimizer
+from ..optimizer import Optimizer
+from . import schedules as _base
+from .onecycle import ReduceLROnPlateau
 
 
 def _check_schedulers(kind: str, schedulers, optimizer: Optimizer) -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from typing import SupportsFloat
 
-from . import lr_scheduler as _base
-from .optimizer import Optimizer
+from ..optimizer import Optimizer
+from . import schedules as _base
 
 
 class OneCycleLR(_base.LRScheduler):

@@ -1,7 +1,5 @@
-"""Learning-rate schedulers with PyTorch's (recursive) formulas: StepLR, MultiStepLR,
-ExponentialLR, CosineAnnealingLR, LambdaLR here; MultiplicativeLR, ConstantLR, LinearLR,
-PolynomialLR, CyclicLR, CosineAnnealingWarmRestarts, SequentialLR, ChainedScheduler,
-OneCycleLR and ReduceLROnPlateau in the ``lr_scheduler_*`` modules.
+"""``LRScheduler``, the base of every scheduler, and the closed-form schedules with PyTorch's
+(recursive) formulas: StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR.
 
 >>> import graphgrad as torch
 >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=1.0)
@@ -20,7 +18,7 @@ import types
 from bisect import bisect_right
 from collections import Counter
 
-from .optimizer import Optimizer
+from ..optimizer import Optimizer
 
 
 class LRScheduler:
@@ -354,34 +352,3 @@ def _per_group(name: str, optimizer: Optimizer, value) -> list:
             )
         return list(value)
     return [value] * len(optimizer.param_groups)
-
-
-# the other schedulers live in modules of their own, which subclass LRScheduler from here
-from .lr_scheduler_compose import ChainedScheduler, SequentialLR  # noqa: E402
-from .lr_scheduler_cyclic import CosineAnnealingWarmRestarts, CyclicLR  # noqa: E402
-from .lr_scheduler_factors import (  # noqa: E402
-    ConstantLR,
-    LinearLR,
-    MultiplicativeLR,
-    PolynomialLR,
-)
-from .lr_scheduler_onecycle import OneCycleLR, ReduceLROnPlateau  # noqa: E402
-
-__all__ = [
-    "ChainedScheduler",
-    "ConstantLR",
-    "CosineAnnealingLR",
-    "CosineAnnealingWarmRestarts",
-    "CyclicLR",
-    "ExponentialLR",
-    "LRScheduler",
-    "LambdaLR",
-    "LinearLR",
-    "MultiStepLR",
-    "MultiplicativeLR",
-    "OneCycleLR",
-    "PolynomialLR",
-    "ReduceLROnPlateau",
-    "SequentialLR",
-    "StepLR",
-]

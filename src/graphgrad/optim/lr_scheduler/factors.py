@@ -13,8 +13,8 @@ PolynomialLR (PyTorch's recursive formulas, so the sequences are the same floats
 
 from __future__ import annotations
 
-from . import lr_scheduler as _base
-from .optimizer import Optimizer
+from ..optimizer import Optimizer
+from . import schedules as _base
 
 
 class MultiplicativeLR(_base.LambdaLR):
