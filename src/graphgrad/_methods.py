@@ -12,6 +12,7 @@ import importlib
 from . import autograd
 from ._arg_forms import numpy_names
 from .autograd.hooks import RemovableHandle, RetainGradHook
+from .autograd.node import grad_accumulator
 from .ops import compare, convert, elementwise, inplace, unary
 from .ops.elementwise import as_operand
 from .tensor import Tensor
@@ -209,7 +210,7 @@ def register_hook(self: Tensor, hook):
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
     if self.grad_fn is not None:
         return self.grad_fn._add_tensor_hook(self._output_nr, hook)
-    return self._grad_accumulator()._add_tensor_hook(0, hook)
+    return grad_accumulator(self)._add_tensor_hook(0, hook)
 
 
 def retain_grad(self: Tensor) -> None:

@@ -342,20 +342,6 @@ class Tensor:
     def output_nr(self) -> int:
         return self._output_nr
 
-    def _grad_accumulator(self):
-        """This leaf's one AccumulateGrad node (autograd.node.grad_accumulator)."""
-        from .autograd.node import grad_accumulator
-
-        return grad_accumulator(self)
-
-    def _edge(self):
-        """The (node, output_nr) a gradient for this tensor flows into, or None."""
-        if self.grad_fn is not None:
-            return (self.grad_fn, self._output_nr)
-        if self._requires_grad:
-            return (self._grad_accumulator(), 0)
-        return None
-
     def detach(self) -> Tensor:
         """A leaf sharing storage and version counter, out of the graph."""
         t = Tensor._make(self._data)

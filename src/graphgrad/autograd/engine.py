@@ -29,7 +29,7 @@ from . import anomaly_mode
 from .anomaly_mode import state as _anomaly
 from .grad_mode import _state as _grad_state
 from .hooks import check_hook_count, check_hook_result
-from .node import AccumulateGrad, FunctionNode, Node, accumulate_into
+from .node import AccumulateGrad, FunctionNode, Node, accumulate_into, edge_of
 
 
 def _count_dependencies(roots: list[Node]) -> dict[Node, int]:
@@ -421,7 +421,7 @@ def run_backward(
     """
     root_edges = []
     for i, t in enumerate(roots):
-        edge = t._edge()
+        edge = edge_of(t)
         if edge is None:
             raise RuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn"
@@ -431,7 +431,7 @@ def run_backward(
     if inputs is not None:
         targets = {}
         for j, t in enumerate(inputs):
-            edge = t._edge()
+            edge = edge_of(t)
             if edge is None:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(edge, j)
@@ -449,7 +449,7 @@ def run_backward(
     try:
         with np.errstate(all="ignore"):
             task.run(retain_graph, arrays)
-            results = [task.captured.get(targets[t._edge()]) for t in inputs] if inputs else []
+            results = [task.captured.get(targets[edge_of(t)]) for t in inputs] if inputs else []
             if accumulate and inputs:
                 for t, g in zip(inputs, results):
                     if t.grad_fn is not None:

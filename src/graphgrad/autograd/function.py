@@ -35,7 +35,7 @@ from ..tensor import Tensor
 from . import forward_ad
 from .grad_mode import _state as _grad_state
 from .grad_mode import no_grad
-from .node import BACKWARD_TWICE, Node
+from .node import BACKWARD_TWICE, Node, edge_of
 from .saved import SavedSlot
 
 __all__ = ["Function", "FunctionCtx", "BackwardCFunction", "once_differentiable"]
@@ -347,7 +347,7 @@ class Function(metaclass=FunctionMeta):
         needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
         record = _grad_state.enabled and any(needs)
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
-        edges = tuple(args[i]._edge() if needs[i] else (None, 0) for i in positions)
+        edges = tuple(edge_of(args[i]) if needs[i] else (None, 0) for i in positions)
         meta = tuple((args[i]._data.shape, args[i].dtype) for i in positions)
         ctx = cls._backward_cls(edges, meta, needs, positions)
         dual = forward_ad.propagating()
@@ -451,7 +451,7 @@ def once_differentiable(fn):
             return outputs
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
-        edges = tuple(a._edge() or (None, 0) for a in args if isinstance(a, Tensor))
+        edges = tuple(edge_of(a) or (None, 0) for a in args if isinstance(a, Tensor))
         err = DelayedError(
             "trying to differentiate twice a function that was marked with @once_differentiable",
             edges,

@@ -289,6 +289,15 @@ def grad_accumulator(leaf: Tensor) -> AccumulateGrad:
     return acc
 
 
+def edge_of(t: Tensor) -> tuple | None:
+    """The (node, output_nr) a gradient for ``t`` flows into, or None (no gradient needed)."""
+    if t.grad_fn is not None:
+        return (t.grad_fn, t._output_nr)
+    if t._requires_grad:
+        return (grad_accumulator(t), 0)
+    return None
+
+
 def accumulate_into(variable: Tensor, grad: Tensor | None, owned: bool = False) -> None:
     """``variable.grad += grad``, in place when no graph is being built (as PyTorch does).
 

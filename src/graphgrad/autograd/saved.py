@@ -19,7 +19,7 @@ import numpy as np
 
 from ..tensor import InferenceTensorError, Tensor
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # for annotations only: node.py imports this module at run time
     from .node import Node
 
 INFERENCE_SAVE = (

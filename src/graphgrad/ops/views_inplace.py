@@ -31,7 +31,7 @@ from ..autograd.engine import _fit
 from ..autograd.forward_ad import propagating as _fw_propagating
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
-from ..autograd.node import Node, output_numbers
+from ..autograd.node import Node, edge_of, output_numbers
 from ..autograd.saved import _forward_name
 from ..tensor import Tensor
 from .primitive import LINEAR, Primitive, apply
@@ -403,7 +403,7 @@ def rebase_view(t: Tensor, out: Tensor) -> Tensor:
     t._version_counter.bump()
     if _fw_state.active and _fw_propagating():
         forward_ad.transfer_tangent(out, t)
-    edge = base._edge() or (None, 0)
+    edge = edge_of(base) or (None, 0)
     copy_slices = CopySlices(edge, node, geometry, (base._data.shape, base.dtype))
     if base._retains_grad and base.grad_fn is not None:
         _move_retain_grad(base, copy_slices, 0)

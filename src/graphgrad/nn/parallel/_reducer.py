@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...autograd.node import AccumulateGrad
+from ...autograd.node import AccumulateGrad, grad_accumulator
 from ...distributed._mpi import mpi
 from ...distributed._work import wait_all
 from ...tensor import Tensor
@@ -44,7 +44,7 @@ def reachable_leaves(outputs: list[Tensor]) -> set[int]:
     """ids of the leaf tensors whose gradients backward from ``outputs`` would compute."""
     seen, leaves = set(), set()
     stack = [t.grad_fn for t in outputs if t.grad_fn is not None]
-    stack += [t._grad_accumulator() for t in outputs if t.grad_fn is None and t.requires_grad]
+    stack += [grad_accumulator(t) for t in outputs if t.grad_fn is None and t.requires_grad]
     while stack:
         node = stack.pop()
         if node is None or id(node) in seen:
