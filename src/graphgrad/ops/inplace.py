@@ -19,11 +19,16 @@ from ..autograd import forward_ad
 from ..autograd.forward_ad import propagating as _fw_propagating
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
-from ..autograd.hooks import RetainGradHook
-from ..autograd.saved import SavedSlot
 from ..tensor import InferenceCounter, Tensor, inference_state
 from .elementwise import zeros_like_grad
 from .primitive import DIAGONAL, LINEAR, Primitive, apply
+from .views_inplace import (
+    move_retain_grad,
+    rebase_view,
+    refresh_views,
+    repoint_saved_result,
+    snapshot_saved_self,
+)
 
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 INFERENCE_INPLACE = (  # sic: PyTorch's text has no spaces after the first two periods
@@ -79,58 +84,25 @@ def commit(t: Tensor, out: Tensor) -> Tensor:
     _check_result(t, out)
     node = out.grad_fn
     if node is not None and t._base is not None:
-        from .views_inplace import rebase_view
-
         return rebase_view(t, out)
     if node is not None:
-        _snapshot_saved_self(node, t)
+        snapshot_saved_self(node, t)
     np.copyto(t._data, out._data, casting="unsafe")
     t._version_counter.bump()
     if _fw_state.active and _fw_propagating():
         forward_ad.transfer_tangent(out, t)
     if node is not None:
         if t._retains_grad:
-            _move_retain_grad(t, node, out._output_nr)
+            move_retain_grad(t, node, out._output_nr)
         t.grad_fn = node
         t._requires_grad = True
         t._output_nr = out._output_nr
-        _repoint_saved_result(node, out, t)
+        repoint_saved_result(node, out, t)
         if "_views" in t.__dict__:  # views of t now hang off its new node
-            from .views_inplace import refresh_views
-
             refresh_views(t)
     return t
 
 
-def _move_retain_grad(t: Tensor, node, output_nr: int) -> None:
-    """retain_grad follows the tensor to its new node; its other hooks stay with the old one."""
-    old_hooks = t.grad_fn._tensor_hooks.get(t._output_nr, [])
-    for hook in old_hooks:
-        if type(hook) is RetainGradHook:
-            old_hooks.remove(hook)
-            node._add_tensor_hook(output_nr, hook)
-            return
-
-
-def _snapshot_saved_self(node, t: Tensor) -> None:
-    """If the op saved the tensor it is about to overwrite (``m.mul_(b)`` needs the old ``m``
-    for ``b``'s gradient), keep the old value instead, still attached to its old graph."""
-    for name, slot in node._saved.items():
-        if type(slot) is SavedSlot and slot.tensor is t:
-            old = Tensor._make(t._data.copy(), t._requires_grad, t.grad_fn, t._output_nr)
-            node._saved[name] = SavedSlot(old, False)
-
-
-def _repoint_saved_result(node, out: Tensor, t: Tensor) -> None:
-    """A node that saved its result (relu_, sigmoid_) now watches ``t``'s storage instead."""
-    for slot in node._saved.values():
-        if type(slot) is SavedSlot and slot.data is out._data:
-            slot.data = t._data
-            slot.counter = t._version_counter
-            slot.version = t._version_counter.value
-
-
-# The arguments the generated examples pass (``x`` is a 2x2 float tensor); none for the rest.
 _EXAMPLE_ARGS = {
     **dict.fromkeys(
         ("add", "sub", "mul", "div", "pow", "remainder", "floor_divide", "atan2"), "2.0"

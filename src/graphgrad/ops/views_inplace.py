@@ -31,8 +31,9 @@ from ..autograd.engine import _fit
 from ..autograd.forward_ad import propagating as _fw_propagating
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
+from ..autograd.hooks import RetainGradHook
 from ..autograd.node import Node, edge_of, output_numbers
-from ..autograd.saved import _forward_name
+from ..autograd.saved import SavedSlot, _forward_name
 from ..tensor import Tensor
 from .primitive import LINEAR, Primitive, apply
 
@@ -346,9 +347,7 @@ class ViewError(Node):
 # -- rebasing -------------------------------------------------------------------------------------
 def _set_node(t: Tensor, node: Node) -> None:
     if t._retains_grad and t.grad_fn is not None:
-        from .inplace import _move_retain_grad
-
-        _move_retain_grad(t, node, 0)
+        move_retain_grad(t, node, 0)
     t.grad_fn = node
     t._requires_grad = True
     t._output_nr = 0
@@ -390,7 +389,6 @@ def refresh_views(base: Tensor, skip: Tensor | None = None) -> None:
 
 def rebase_view(t: Tensor, out: Tensor) -> Tensor:
     """Write ``out`` into the view ``t`` and rebase the graph: the base gets ``CopySlices``."""
-    from .inplace import _move_retain_grad, _repoint_saved_result, _snapshot_saved_self
 
     base = t._base
     node = out.grad_fn
@@ -398,7 +396,7 @@ def rebase_view(t: Tensor, out: Tensor) -> Tensor:
     geometry = view_geometry(t._data, base._data)
     if geometry["overlap"]:
         raise RuntimeError(OVERLAP)
-    _snapshot_saved_self(node, t)
+    snapshot_saved_self(node, t)
     np.copyto(t._data, out._data, casting="unsafe")
     t._version_counter.bump()
     if _fw_state.active and _fw_propagating():
@@ -406,12 +404,44 @@ def rebase_view(t: Tensor, out: Tensor) -> Tensor:
     edge = edge_of(base) or (None, 0)
     copy_slices = CopySlices(edge, node, geometry, (base._data.shape, base.dtype))
     if base._retains_grad and base.grad_fn is not None:
-        _move_retain_grad(base, copy_slices, 0)
+        move_retain_grad(base, copy_slices, 0)
     base.grad_fn = copy_slices
     base._requires_grad = True
     base._output_nr = 0
-    _repoint_saved_result(node, out, t)
+    repoint_saved_result(node, out, t)
     meta_in = ((base._data.shape, base.dtype),)
     _set_node(t, _as_strided.node_cls((copy_slices,), output_numbers((0,)), geometry, meta_in))
     refresh_views(base, skip=t)
     return t
+
+
+# -- what a write in place moves to its new node (shared with inplace.commit) -------------------
+def move_retain_grad(t: Tensor, node, output_nr: int) -> None:
+    """retain_grad follows the tensor to its new node; its other hooks stay with the old one."""
+    old_hooks = t.grad_fn._tensor_hooks.get(t._output_nr, [])
+    for hook in old_hooks:
+        if type(hook) is RetainGradHook:
+            old_hooks.remove(hook)
+            node._add_tensor_hook(output_nr, hook)
+            return
+
+
+def snapshot_saved_self(node, t: Tensor) -> None:
+    """If the op saved the tensor it is about to overwrite (``m.mul_(b)`` needs the old ``m``
+    for ``b``'s gradient), keep the old value instead, still attached to its old graph."""
+    for name, slot in node._saved.items():
+        if type(slot) is SavedSlot and slot.tensor is t:
+            old = Tensor._make(t._data.copy(), t._requires_grad, t.grad_fn, t._output_nr)
+            node._saved[name] = SavedSlot(old, False)
+
+
+def repoint_saved_result(node, out: Tensor, t: Tensor) -> None:
+    """A node that saved its result (relu_, sigmoid_) now watches ``t``'s storage instead."""
+    for slot in node._saved.values():
+        if type(slot) is SavedSlot and slot.data is out._data:
+            slot.data = t._data
+            slot.counter = t._version_counter
+            slot.version = t._version_counter.value
+
+
+# The arguments the generated examples pass (``x`` is a 2x2 float tensor); none for the rest.
