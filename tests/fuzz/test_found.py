@@ -48,3 +48,20 @@ def test_binary_cross_entropy_checks_input_and_target_as_torch(input, target, me
     for T in (graphgrad, torch):
         with pytest.raises(RuntimeError, match=message):
             T.nn.functional.binary_cross_entropy(T.tensor(input), T.tensor(target))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_max_pool_takes_the_last_nan_of_a_window_as_torch(dtype):
+    # graphgrad took the first NaN (np.argmax), so indices and gradients went elsewhere
+    torch = pytest.importorskip("torch")
+    nan = float("nan")
+    values = [[[[nan, 3.0, 5.0, nan, 7.0, 1.0], [2.0, nan, 0.0, 4.0, nan, nan]]]]
+    seed = np.arange(1.0, 4.0).reshape(1, 1, 1, 3)
+    results = []
+    for T in (graphgrad, torch):
+        x = T.tensor(values, dtype=getattr(T, dtype), requires_grad=True)
+        out, index = T.nn.functional.max_pool2d(x, 2, return_indices=True)
+        out.backward(T.tensor(seed, dtype=out.dtype))
+        results.append((out.detach().numpy(), index.numpy(), x.grad.numpy()))
+    for ours, theirs in zip(*results, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
