@@ -65,3 +65,14 @@ def test_max_pool_takes_the_last_nan_of_a_window_as_torch(dtype):
         results.append((out.detach().numpy(), index.numpy(), x.grad.numpy()))
     for ours, theirs in zip(*results, strict=True):
         np.testing.assert_array_equal(ours, theirs)
+
+
+def test_singular_inverse_raises_torchs_class_name():
+    # graphgrad's class was named LinAlgError; torch's is torch._C._LinAlgError
+    torch = pytest.importorskip("torch")
+    names = []
+    for T in (graphgrad, torch):
+        with pytest.raises(T.linalg.LinAlgError, match="The diagonal element 1 is zero") as info:
+            T.linalg.inv(T.zeros(2, 2))
+        names.append(type(info.value).__name__)
+    assert names[0] == names[1] == "_LinAlgError"
