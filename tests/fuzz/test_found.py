@@ -76,3 +76,19 @@ def test_singular_inverse_raises_torchs_class_name():
             T.linalg.inv(T.zeros(2, 2))
         names.append(type(info.value).__name__)
     assert names[0] == names[1] == "_LinAlgError"
+
+
+@pytest.mark.parametrize(
+    ("shape", "dim", "n"),
+    [((2, 0, 3), 0, 2), ((0, 3, 2), 2, 3), ((0, 3, 2), -1, -1), ((3, 0), 0, 5), ((2, 3), 0, 3),
+     ((0,), 0, 0), ((2, 3, 4), 2, 4)],
+)  # fmt: skip
+def test_index_select_out_of_range_on_an_empty_input_raises_as_torch(shape, dim, n):
+    # an empty input of 2 dims or more gave IndexError; torch's kernel raises a RuntimeError
+    torch = pytest.importorskip("torch")
+    raised = []
+    for T in (graphgrad, torch):
+        with pytest.raises((IndexError, RuntimeError)) as info:
+            T.zeros(shape).index_select(dim, T.tensor([n]))
+        raised.append((type(info.value), str(info.value)))
+    assert raised[0] == raised[1]
