@@ -92,3 +92,28 @@ def test_index_select_out_of_range_on_an_empty_input_raises_as_torch(shape, dim,
             T.zeros(shape).index_select(dim, T.tensor([n]))
         raised.append((type(info.value), str(info.value)))
     assert raised[0] == raised[1]
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda T: 3 ** T.tensor([-5, -1, 0, 1, 3], dtype=T.int16),  # NumPy's ValueError
+        lambda T: T.pow(-1, T.tensor([-5, -2, 0, 3], dtype=T.int8)),
+        lambda T: T.pow(0, T.tensor([-1, 0, 2], dtype=T.int64)),
+        lambda T: T.pow(np.int64(3), T.tensor([-1, 2], dtype=T.int16)),  # was int64
+        lambda T: T.tensor([True, False]) ** False,  # was int8
+        lambda T: T.tensor([True, False]) ** True,
+        lambda T: 2 ** T.tensor([True, False]),
+        lambda T: False ** T.tensor([True, False]),  # NotImplementedError, was int8
+    ],
+)
+def test_integer_and_bool_powers_as_torch(fn):
+    torch = pytest.importorskip("torch")
+    results = []
+    for T in (graphgrad, torch):
+        try:
+            out = fn(T)
+            results.append((str(out.dtype).replace("torch.", ""), out.tolist()))
+        except Exception as e:  # noqa: BLE001 - compared with torch's
+            results.append((type(e).__name__, str(e)))
+    assert results[0] == results[1]
