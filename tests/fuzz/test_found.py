@@ -117,3 +117,18 @@ def test_integer_and_bool_powers_as_torch(fn):
         except Exception as e:  # noqa: BLE001 - compared with torch's
             results.append((type(e).__name__, str(e)))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_cumsum_of_negative_zeros_is_positive_zero_as_torch(dim):
+    # PyTorch accumulates from +0.0; graphgrad kept NumPy's -0.0 (in the values and gradients)
+    torch = pytest.importorskip("torch")
+    results = []
+    for T in (graphgrad, torch):
+        x = T.tensor([[-0.0, 1.0, -0.0], [-0.0, -0.0, -1.0]], requires_grad=True)
+        out = x.cumsum(dim)
+        out.backward(T.full((2, 3), -0.0))
+        results.append([out.detach().numpy(), x.grad.numpy()])
+    for ours, theirs in zip(*results, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
