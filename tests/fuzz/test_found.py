@@ -132,3 +132,18 @@ def test_cumsum_of_negative_zeros_is_positive_zero_as_torch(dim):
     for ours, theirs in zip(*results, strict=True):
         np.testing.assert_array_equal(ours, theirs)
         np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+
+
+@pytest.mark.parametrize("loss", ["mse_loss", "huber_loss", "smooth_l1_loss"])
+def test_regression_loss_target_gradient_zero_signs_as_torch(loss):
+    # the target's gradient was minus the input's: -0.0 where input == target (torch: +0.0)
+    torch = pytest.importorskip("torch")
+    results = []
+    for T in (graphgrad, torch):
+        x = T.tensor([0.5, -0.0, 2.0, 1e-45, 3.0], requires_grad=True)
+        y = T.tensor([0.5, 0.0, -1.0, 1e-45, 3.5], requires_grad=True)
+        getattr(T.nn.functional, loss)(x, y).backward()
+        results.append([x.grad.numpy(), y.grad.numpy()])
+    for ours, theirs in zip(*results, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))

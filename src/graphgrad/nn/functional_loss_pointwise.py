@@ -91,10 +91,12 @@ def _pointwise(name: str, node: str, forward, grad_fn, attrs: tuple) -> Primitiv
         return grad_fn(g, s["self"] - s["target"], s, where, mean_scale(s))
 
     def rule_target(g: Tensor, s: dict) -> Tensor:
-        return -grad_fn(g, s["self"] - s["target"], s, where, mean_scale(s))
+        # PyTorch's target gradient is the self one with the two swapped, not its negation
+        # (which turns its +0.0 where input == target into -0.0)
+        return grad_fn(g, s["target"] - s["self"], s, where, mean_scale(s))
 
-    def array_grad(g, s: dict):
-        d = _in_dtype(s["self"], g.dtype) - _in_dtype(s["target"], g.dtype)
+    def array_grad(g, s: dict, first: str = "self", second: str = "target"):
+        d = _in_dtype(s[first], g.dtype) - _in_dtype(s[second], g.dtype)
         return grad_fn(g, d, s, np.where, mean_scale(s))
 
     return _elementwise_loss(
@@ -107,7 +109,7 @@ def _pointwise(name: str, node: str, forward, grad_fn, attrs: tuple) -> Primitiv
         saves={"self": (0, 1), "target": (0, 1)},
         array_rules=(
             lambda g, s: array_grad(g, s),
-            lambda g, s: -array_grad(g, s),
+            lambda g, s: array_grad(g, s, "target", "self"),
         ),
     )
 
