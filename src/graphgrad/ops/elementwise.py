@@ -322,7 +322,9 @@ def _pow_base_rule(g: Tensor, s: dict) -> Tensor:
 def _pow_tensor_self_rule(g: Tensor, s: dict) -> Tensor:
     # PyTorch's convention: no gradient where the exponent is 0 (0**0 would give 0 * inf = nan)
     exp = s["exponent"]
-    return where(exp == 0, 0.0, g * exp * s["self"] ** (exp - 1))
+    # grad * (exponent * self ** (exponent - 1)), PyTorch's order: g * exponent first can
+    # underflow to 0 and give 0 * inf = nan where PyTorch's product is inf
+    return where(exp == 0, 0.0, g * (exp * s["self"] ** (exp - 1)))
 
 
 def _pow_scalar_base_rule(g: Tensor, s: dict) -> Tensor:
