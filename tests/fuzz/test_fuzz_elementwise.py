@@ -58,8 +58,18 @@ def test_binary_tensors(name, data):
         [a, b],
         noncontig=_noncontig(data, 2),
         tol=_tol(name, [a, b]),
+        grad_tol=_broadcast_grad_tol(name, [a, b]),
         special=is_special([a, b]),
     )
+
+
+def _broadcast_grad_tol(name: str, inputs: list):
+    """An operand that broadcasts gets its gradient as a sum, whose last bits depend on the
+    order of PyTorch's reduction kernel: a float tolerance there, even for exact ops."""
+    shapes = {a.shape for a in inputs}
+    if len(shapes) == 1:
+        return None
+    return oracle.tolerance([a.dtype for a in inputs if a.dtype.kind == "f"] or [np.float32])
 
 
 @pytest.mark.parametrize("name", EXACT_BINARY + INEXACT_BINARY)
