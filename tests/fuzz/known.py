@@ -76,6 +76,19 @@ KNOWN: list[Known] = [
         for op in ("sum", "sum_dim", "nansum", "mean", "mean_dim")
     ),
     Known(
+        "det", "zero_sign", "any",
+        "the sign of a singular matrix's zero determinant comes from the internals of MKL's LU "
+        "(torch gives -0.0 for [[0.6, 3.16], [0, 0]], where LU by the book, no pivoting "
+        "needed, gives +0.0); graphgrad's NumPy det gives +0.0",
+    ),
+    *(
+        Known(op, "zero_sign", "any",
+              "a median tied between -0.0 and +0.0 (equal as numbers): which of the two is "
+              "returned depends on the order of the selection algorithm (PyTorch: "
+              "std::nth_element; graphgrad: NumPy's partition)")
+        for op in ("median", "median_dim")
+    ),
+    Known(
         "adaptive_avg_pool2d", "nan", "special",
         "graphgrad averages by a product with a pooling matrix, so an inf or NaN input makes "
         "0 * inf = NaN in windows that do not hold it (PyTorch sums each window); not fixed",
