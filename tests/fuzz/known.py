@@ -26,6 +26,16 @@ KERNEL = (
     "with special inputs the result depends on the kernel's order of operations (BLAS, "
     "LAPACK or PyTorch's fused CPU kernel): inf - inf or 0 * inf appears in one and not the other"
 )
+VECTOR_FMOD = (
+    "fmod and remainder of a float64 near its max: PyTorch's vectorised kernel (AVX2, 8 or more "
+    "elements) gives NaN where its scalar one (short tensors, or ATEN_CPU_CAPABILITY=default) "
+    "gives the exact result, as graphgrad does"
+)
+CANCEL = (
+    "a sum holding both +max and -max: the result is whatever the terms added between them "
+    "survive, so it depends on the order PyTorch's vectorised cascade sum adds them in (lanes "
+    "per SIMD register: 8 floats with AVX2, 16 with AVX-512); graphgrad sums in NumPy's order"
+)
 MIXED = (
     "the sample builds a float64 weight, target or running statistic; PyTorch's kernel requires "
     "the input's dtype (or hits its own internal assert), graphgrad promotes"
@@ -55,6 +65,28 @@ KNOWN: list[Known] = [
                    "convolution", "convolution_weight", "sub", "add", "elu", "div", "mean",
                    "atan2", "avg_pool2d", "gelu", "binary_cross_entropy_with_logits")
         for kind in ("value", "nan", "zero_sign", "grad_value", "grad_nan", "grad_zero_sign")
+    ),
+    *(
+        Known(op, kind, "special", VECTOR_FMOD)
+        for op in ("fmod", "fmod_tensor", "remainder", "remainder_tensor")
+        for kind in ("value", "nan")
+    ),
+    *(
+        Known(op, "value", "special", CANCEL)
+        for op in ("sum", "sum_dim", "nansum", "mean", "mean_dim")
+    ),
+    Known(
+        "det", "zero_sign", "any",
+        "the sign of a singular matrix's zero determinant comes from the internals of MKL's LU "
+        "(torch gives -0.0 for [[0.6, 3.16], [0, 0]], where LU by the book, no pivoting "
+        "needed, gives +0.0); graphgrad's NumPy det gives +0.0",
+    ),
+    *(
+        Known(op, "zero_sign", "any",
+              "a median tied between -0.0 and +0.0 (equal as numbers): which of the two is "
+              "returned depends on the order of the selection algorithm (PyTorch: "
+              "std::nth_element; graphgrad: NumPy's partition)")
+        for op in ("median", "median_dim")
     ),
     Known(
         "adaptive_avg_pool2d", "nan", "special",

@@ -101,8 +101,12 @@ def _same_array(ours: np.ndarray, theirs: np.ndarray, rtol: float, atol: float) 
     return None
 
 
-def differences(ours: Outcome, theirs: Outcome, rtol: float, atol: float) -> list[str]:
-    """The kinds of difference between two outcomes ("error", "dtype", "value", ...)."""
+def differences(
+    ours: Outcome, theirs: Outcome, rtol: float, atol: float, grad_tol=None
+) -> list[str]:
+    """The kinds of difference between two outcomes ("error", "dtype", "value", ...);
+    ``grad_tol`` (rtol, atol), when given, for the gradients."""
+    g_rtol, g_atol = grad_tol or (rtol, atol)
     if ours.error or theirs.error:
         if ours.error == theirs.error:
             return []
@@ -118,7 +122,7 @@ def differences(ours: Outcome, theirs: Outcome, rtol: float, atol: float) -> lis
     for a, b in zip(ours.grads, theirs.grads, strict=False):
         if (a is None) != (b is None):
             found.append("grad_none")
-        elif a is not None and (kind := _same_array(a, b, rtol, atol)) is not None:
+        elif a is not None and (kind := _same_array(a, b, g_rtol, g_atol)) is not None:
             found.append("grad_" + kind)
     return found
 
@@ -132,17 +136,27 @@ def tolerance(dtypes, loose: bool = False) -> tuple[float, float]:
 
 
 def check(
-    op: str, fn, arrays: list, *, noncontig=None, grad=True, tol=None, special=False, note=""
+    op: str,
+    fn,
+    arrays: list,
+    *,
+    noncontig=None,
+    grad=True,
+    tol=None,
+    grad_tol=None,
+    special=False,
+    note="",
 ):
     """Run the case in both libraries; raise (or record, in a ``make fuzz`` run) differences
-    that ``known.py`` does not explain."""
+    that ``known.py`` does not explain. ``tol``: (rtol, atol) for values and, unless
+    ``grad_tol`` is given, for gradients."""
     noncontig = tuple(noncontig or (False,) * len(arrays))
     ours = run(graphgrad, fn, arrays, noncontig, grad)
     theirs = run(torch, fn, arrays, noncontig, grad)
     rtol, atol = tol or tolerance([a.dtype for a in arrays])
     COUNTS["examples"] += 1
     unexplained = []
-    for kind in differences(ours, theirs, rtol, atol):
+    for kind in differences(ours, theirs, rtol, atol, grad_tol):
         reason = explained(op, kind, special, any(noncontig))
         if reason:
             COUNTS[f"explained: {op} {kind.split(':')[0]}"] += 1

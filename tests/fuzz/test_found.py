@@ -48,3 +48,115 @@ def test_binary_cross_entropy_checks_input_and_target_as_torch(input, target, me
     for T in (graphgrad, torch):
         with pytest.raises(RuntimeError, match=message):
             T.nn.functional.binary_cross_entropy(T.tensor(input), T.tensor(target))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_max_pool_takes_the_last_nan_of_a_window_as_torch(dtype):
+    # graphgrad took the first NaN (np.argmax), so indices and gradients went elsewhere
+    torch = pytest.importorskip("torch")
+    nan = float("nan")
+    values = [[[[nan, 3.0, 5.0, nan, 7.0, 1.0], [2.0, nan, 0.0, 4.0, nan, nan]]]]
+    seed = np.arange(1.0, 4.0).reshape(1, 1, 1, 3)
+    results = []
+    for T in (graphgrad, torch):
+        x = T.tensor(values, dtype=getattr(T, dtype), requires_grad=True)
+        out, index = T.nn.functional.max_pool2d(x, 2, return_indices=True)
+        out.backward(T.tensor(seed, dtype=out.dtype))
+        results.append((out.detach().numpy(), index.numpy(), x.grad.numpy()))
+    for ours, theirs in zip(*results, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_singular_inverse_raises_torchs_class_name():
+    # graphgrad's class was named LinAlgError; torch's is torch._C._LinAlgError
+    torch = pytest.importorskip("torch")
+    names = []
+    for T in (graphgrad, torch):
+        with pytest.raises(T.linalg.LinAlgError, match="The diagonal element 1 is zero") as info:
+            T.linalg.inv(T.zeros(2, 2))
+        names.append(type(info.value).__name__)
+    assert names[0] == names[1] == "_LinAlgError"
+
+
+@pytest.mark.parametrize(
+    ("shape", "dim", "n"),
+    [((2, 0, 3), 0, 2), ((0, 3, 2), 2, 3), ((0, 3, 2), -1, -1), ((3, 0), 0, 5), ((2, 3), 0, 3),
+     ((0,), 0, 0), ((2, 3, 4), 2, 4)],
+)  # fmt: skip
+def test_index_select_out_of_range_on_an_empty_input_raises_as_torch(shape, dim, n):
+    # an empty input of 2 dims or more gave IndexError; torch's kernel raises a RuntimeError
+    torch = pytest.importorskip("torch")
+    raised = []
+    for T in (graphgrad, torch):
+        with pytest.raises((IndexError, RuntimeError)) as info:
+            T.zeros(shape).index_select(dim, T.tensor([n]))
+        raised.append((type(info.value), str(info.value)))
+    assert raised[0] == raised[1]
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda T: 3 ** T.tensor([-5, -1, 0, 1, 3], dtype=T.int16),  # NumPy's ValueError
+        lambda T: T.pow(-1, T.tensor([-5, -2, 0, 3], dtype=T.int8)),
+        lambda T: T.pow(0, T.tensor([-1, 0, 2], dtype=T.int64)),
+        lambda T: T.pow(np.int64(3), T.tensor([-1, 2], dtype=T.int16)),  # was int64
+        lambda T: T.tensor([True, False]) ** False,  # was int8
+        lambda T: T.tensor([True, False]) ** True,
+        lambda T: 2 ** T.tensor([True, False]),
+        lambda T: False ** T.tensor([True, False]),  # NotImplementedError, was int8
+    ],
+)
+def test_integer_and_bool_powers_as_torch(fn):
+    torch = pytest.importorskip("torch")
+    results = []
+    for T in (graphgrad, torch):
+        try:
+            out = fn(T)
+            results.append((str(out.dtype).replace("torch.", ""), out.tolist()))
+        except Exception as e:  # noqa: BLE001 - compared with torch's
+            results.append((type(e).__name__, str(e)))
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_cumsum_of_negative_zeros_is_positive_zero_as_torch(dim):
+    # PyTorch accumulates from +0.0; graphgrad kept NumPy's -0.0 (in the values and gradients)
+    torch = pytest.importorskip("torch")
+    results = []
+    for T in (graphgrad, torch):
+        x = T.tensor([[-0.0, 1.0, -0.0], [-0.0, -0.0, -1.0]], requires_grad=True)
+        out = x.cumsum(dim)
+        out.backward(T.full((2, 3), -0.0))
+        results.append([out.detach().numpy(), x.grad.numpy()])
+    for ours, theirs in zip(*results, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+
+
+@pytest.mark.parametrize("loss", ["mse_loss", "huber_loss", "smooth_l1_loss"])
+def test_regression_loss_target_gradient_zero_signs_as_torch(loss):
+    # the target's gradient was minus the input's: -0.0 where input == target (torch: +0.0)
+    torch = pytest.importorskip("torch")
+    results = []
+    for T in (graphgrad, torch):
+        x = T.tensor([0.5, -0.0, 2.0, 1e-45, 3.0], requires_grad=True)
+        y = T.tensor([0.5, 0.0, -1.0, 1e-45, 3.5], requires_grad=True)
+        getattr(T.nn.functional, loss)(x, y).backward()
+        results.append([x.grad.numpy(), y.grad.numpy()])
+    for ours, theirs in zip(*results, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+        np.testing.assert_array_equal(np.signbit(ours), np.signbit(theirs))
+
+
+def test_pow_tensor_gradient_multiplies_in_torchs_order():
+    # g * exponent underflowed to 0 before the product with self ** (exponent - 1) = -inf: nan
+    torch = pytest.importorskip("torch")
+    tiny = -5e-324
+    results = []
+    for T in (graphgrad, torch):
+        x = T.tensor([tiny, 2.0], dtype=T.float64, requires_grad=True)
+        e = T.tensor([tiny, 3.0], dtype=T.float64, requires_grad=True)
+        (x**e).backward(T.tensor([0.25, 1.0], dtype=T.float64))
+        results.append(x.grad.numpy())
+    np.testing.assert_array_equal(results[0], results[1])

@@ -62,8 +62,9 @@ def _pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
 
 # -- regression losses ------------------------------------------------------------------------
 def _pointwise(name: str, node: str, forward, self_rule, attrs: tuple) -> Primitive:
-    """A loss ``reduce(f(input - target))``: ``self_rule`` is its input's rule, the target's
-    is its negation."""
+    """A loss ``reduce(f(input - target))``: ``self_rule`` is its input's rule; the target's is
+    the same with the two swapped, as PyTorch's (its negation would turn the +0.0 where
+    input == target into -0.0)."""
     return _elementwise_loss(
         name,
         node,
@@ -71,19 +72,19 @@ def _pointwise(name: str, node: str, forward, self_rule, attrs: tuple) -> Primit
         quiet(lambda a, b, reduction, **kw: reduce_array(forward(a - b, kw), reduction)),
         attrs + ("reduction", "self", "target"),
         self=self_rule,
-        target=_negated(self_rule),
+        target=_swapped(self_rule),
     )
 
 
-def _negated(rule):
-    """The target's rule of a loss of ``input - target``: the input's, negated (the same
-    reads: ``wraps`` gives it ``rule``'s signature)."""
+def _swapped(rule):
+    """``rule(grad, self, target, ...)`` with ``self`` and ``target`` swapped (the same reads:
+    ``wraps`` gives it ``rule``'s signature)."""
 
     @functools.wraps(rule)
-    def negated(grad, *saved):
-        return -rule(grad, *saved)
+    def swapped(grad, self, target, *rest):
+        return rule(grad, target, self, *rest)
 
-    return negated
+    return swapped
 
 
 def _mse_rule(grad, self, target, reduction, numel):

@@ -43,13 +43,24 @@ def _geometry(shape: tuple, kernel, stride, padding, dilation, ceil_mode):
 
 
 # -- max pooling ------------------------------------------------------------------------------
+def _window_argmax(flat: np.ndarray) -> np.ndarray:
+    """Each window's (axis 2) argmax as PyTorch's kernel picks it: the first of tied maxima,
+    but the last NaN where the window holds NaNs (every NaN replaces the running maximum)."""
+    arg = np.argmax(flat, axis=2)
+    if flat.dtype.kind != "f":
+        return arg
+    nans = np.isnan(flat)
+    last_nan = flat.shape[2] - 1 - np.argmax(nans[:, :, ::-1], axis=2)
+    return np.where(nans.any(axis=2), last_nan, arg)
+
+
 def _max_pool_forward(a, kernel_size, stride, padding, dilation, ceil_mode, **_):
     spatial = a.shape[2:]
     out, after = _geometry(spatial, kernel_size, stride, padding, dilation, ceil_mode)
     fill = -np.inf if a.dtype.kind == "f" else np.iinfo(a.dtype).min
     win = windows(pad(a, padding, after, fill), kernel_size, stride, dilation, out)
     flat = win.reshape(a.shape[:2] + (-1,) + out)
-    arg = np.argmax(flat, axis=2)
+    arg = _window_argmax(flat)
     values = np.take_along_axis(flat, arg[:, :, None], axis=2)[:, :, 0]
     # Window position -> input coordinate, then flat index in the (H, W) plane, as PyTorch.
     pos = np.unravel_index(arg, kernel_size)

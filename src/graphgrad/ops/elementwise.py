@@ -288,7 +288,9 @@ def _pow_exponent_rule(grad, self, exponent, result, xp):
 
 def _pow_tensor_self_rule(grad, self, exponent, xp):
     # PyTorch's convention: no gradient where the exponent is 0 (0**0 would give 0 * inf = nan)
-    return xp.where(exponent == 0, 0.0, grad * exponent * self ** (exponent - 1))
+    # grad * (exponent * self ** (exponent - 1)), PyTorch's order: grad * exponent first can
+    # underflow to 0 and give 0 * inf = nan where PyTorch's product is inf
+    return xp.where(exponent == 0, 0.0, grad * (exponent * self ** (exponent - 1)))
 
 
 def _pow_scalar_base_rule(grad, self, exponent, result, xp):
@@ -325,6 +327,8 @@ _quiet_power = quiet(power_array)
 
 def _pow_forward(a: np.ndarray, exponent) -> np.ndarray:
     # x**2 is the common case: square() is exact, quick and cannot warn.
+    if a.dtype.kind == "b":  # a bool tensor to a bool power stays bool (NumPy gives int8)
+        return np.power(a, exponent).astype(bool)
     return np.square(a) if exponent == 2 else _quiet_power(a, exponent)
 
 
@@ -340,8 +344,8 @@ _pow0 = Primitive(
 
 def _power_tensors(a: np.ndarray, e: np.ndarray) -> np.ndarray:
     """``a ** e`` elementwise; an integer to a negative integer power is what PyTorch's kernel
-    gives (1 for a base of 1, ±1 for -1, else 0) where NumPy raises."""
-    if a.dtype.kind not in "iu" or not np.any(e < 0):
+    gives (1 for a base of 1, ±1 for -1, else 0) where NumPy raises. ``a`` may be a number."""
+    if np.result_type(a, e).kind not in "iu" or not np.any(e < 0):
         return np.power(a, e)
     negative = e < 0
     r = np.power(a, np.where(negative, 0, e))
@@ -358,10 +362,20 @@ _pow1 = Primitive(
     dtype="promote",
     jvp=DIAGONAL,
 )
+
+
+def _power_scalar_base(base, e: np.ndarray) -> np.ndarray:
+    """``base ** e`` for a number ``base``, as ``_power_tensors``; PyTorch has no kernel for
+    a bool to a bool power."""
+    if isinstance(base, bool):
+        _not_bool(e, "pow")
+    return _power_tensors(base, e)
+
+
 _pow2 = Primitive(
     "pow_scalar_base",
     "PowBackward2",
-    quiet(lambda e, self: np.power(self, e)),
+    quiet(lambda e, self: _power_scalar_base(self, e)),
     exponent=_pow_scalar_base_rule,
     attrs=("exponent", "result", "self"),
     dtype=lambda arrays, args: _pow2_prepare(arrays, args),
@@ -392,6 +406,7 @@ def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
             return apply(_pow0, input, exponent=exponent)
     exponent = as_operand(exponent)
     if not isinstance(input, Tensor):
+        input = as_operand(input)  # a NumPy scalar base as the Python number (as ``**``)
         exponent_t = exponent
         if isinstance(input, float) and exponent_t.dtype.category < _FLOAT:
             exponent_t = exponent_t.to(get_default_dtype())

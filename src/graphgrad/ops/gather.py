@@ -352,7 +352,8 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
     bad = index._data[(index._data >= n) | (index._data < 0)]
     if bad.size:
-        if axis == 1:  # PyTorch's kernel for dim 1 has its own message
+        # PyTorch's kernel for dim 1 and for an empty input of 2 dims or more has its own message
+        if axis == 1 or (input.numel() == 0 and input.ndim > 1):
             raise RuntimeError(
                 f"INDICES element is out of DATA bounds, id={bad.flat[0]} axis_dim={n}"
             )

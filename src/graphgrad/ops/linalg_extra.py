@@ -18,15 +18,20 @@ from .matmul import matmul
 from .primitive import Primitive, apply
 
 
-class LinAlgError(RuntimeError):
+class _LinAlgError(RuntimeError):
     """A singular matrix where an invertible one is needed (``torch.linalg.LinAlgError``).
+
+    Named ``_LinAlgError``, as PyTorch's class (``torch._C._LinAlgError``) is.
 
     >>> try:
     ...     torch.inverse(torch.zeros(2, 2))
     ... except torch.linalg.LinAlgError as error:
     ...     print(type(error).__name__)
-    LinAlgError
+    _LinAlgError
     """
+
+
+LinAlgError = _LinAlgError
 
 
 def _square_check(name: str, A: Tensor) -> None:  # noqa: N803 - PyTorch's argument name

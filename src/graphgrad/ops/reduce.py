@@ -389,13 +389,23 @@ def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
 
 # -- cumsum, cumprod ----------------------------------------------------------------------------
 def _cumsum_array(a, axis, dtype, **_):
-    return np.cumsum(a, axis=axis, dtype=dtype) if a.ndim else a.astype(dtype or a.dtype)
+    if not a.ndim:
+        return a.astype(dtype or a.dtype)
+    # + 0: PyTorch accumulates from +0.0, so a leading -0.0 sums to +0.0 (NumPy keeps -0.0)
+    return _plus_zero(np.cumsum(a, axis=axis, dtype=dtype))
+
+
+def _plus_zero(a: np.ndarray) -> np.ndarray:
+    """``a`` with its -0.0 as +0.0 (``x + 0.0`` changes nothing else)."""
+    if a.dtype.kind in "fc":
+        a += 0.0
+    return a
 
 
 def _reverse_cumsum_array(a, axis, **_):
     if a.ndim == 0:
         return a.copy()
-    return np.flip(np.cumsum(np.flip(a, axis), axis=axis), axis)
+    return np.flip(_plus_zero(np.cumsum(np.flip(a, axis), axis=axis)), axis)
 
 
 _cumsum = Primitive(
