@@ -39,6 +39,7 @@ OP_MODULES = (
     "gather",
     "sort",
     "trig",
+    "special",
 )
 
 
