@@ -22,7 +22,8 @@ def broadcast_all(*values) -> list:
 
 
 def _shown(t: _gg.Tensor):
-    return t.item() if t.numel() == 1 else t
+    """A tensor as torch's f-strings show it: a 0-d one as its number."""
+    return t.item() if t.dim() == 0 else t
 
 
 class Distribution:
@@ -150,7 +151,7 @@ class Distribution:
         for name in self.arg_constraints:
             if name in self.__dict__:
                 value = self.__dict__[name]
-                shown.append(f"{name}: {value.item() if value.numel() == 1 else value.size()}")
+                shown.append(f"{name}: {_shown(value) if value.numel() == 1 else value.size()}")
         return f"{type(self).__name__}({', '.join(shown)})"
 
 

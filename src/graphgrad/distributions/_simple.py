@@ -148,7 +148,7 @@ class Uniform(Distribution):
                 f"Expected parameter low (Tensor of shape {tuple(self.low.shape)}) of "
                 f"distribution {self!r} to satisfy the constraint "
                 f"LessThan(upper_bound={_bound(self.high)}), but found invalid values:\n"
-                f"{self.low.item() if self.low.numel() == 1 else self.low}"
+                f"{_bound(self.low)}"
             )
         super().__init__(self.low.shape, (), validate_args)
 
@@ -227,7 +227,7 @@ class Uniform(Distribution):
 
 
 def _bound(t):
-    return t.item() if t.numel() == 1 else t
+    return t.item() if t.dim() == 0 else t
 
 
 class Bernoulli(Distribution):
