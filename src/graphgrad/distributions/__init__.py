@@ -16,6 +16,7 @@ from graphgrad.distributions._categorical import Categorical, Independent
 from graphgrad.distributions._dirichlet import Beta, Dirichlet
 from graphgrad.distributions._gamma import Exponential, Gamma
 from graphgrad.distributions._kl import kl_divergence, register_kl
+from graphgrad.distributions._multivariate_normal import MultivariateNormal
 from graphgrad.distributions._simple import Bernoulli, Normal, Uniform
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "Exponential",
     "Gamma",
     "Independent",
+    "MultivariateNormal",
     "Normal",
     "Uniform",
     "kl_divergence",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 _KL_RULES: dict = {}
 
 
@@ -128,6 +130,27 @@ def _register_gamma_family_rules() -> None:
         return t1 - t2 + ((pc - qc) * t4).sum(-1)
 
 
+def _register_multivariate_normal_rule() -> None:
+    from graphgrad.distributions._multivariate_normal import MultivariateNormal
+    from graphgrad.distributions._triangular import mahalanobis, solve_lower
+
+    @register_kl(MultivariateNormal, MultivariateNormal)
+    def _kl_multivariatenormal_multivariatenormal(p, q):
+        if p.event_shape != q.event_shape:
+            raise ValueError(
+                "KL-divergence between two Multivariate Normals with                          "
+                "different event shapes cannot be computed"
+            )
+        p_low, q_low = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
+        half_term1 = q._half_log_det() - p._half_log_det()
+        shape = np.broadcast_shapes(tuple(q_low.shape), tuple(p_low.shape))
+        term2 = solve_lower(q_low.expand(shape), p_low.expand(shape)).pow(2).sum((-2, -1))
+        term3 = mahalanobis(q_low, q.loc - p.loc)
+        kl = half_term1 + 0.5 * (term2 + term3 - p.event_shape[0])
+        batch = np.broadcast_shapes(tuple(p.batch_shape), tuple(q.batch_shape))
+        return kl.expand(batch) if batch else kl
+
+
 def _softplus(x):
     import graphgrad as gg
 
@@ -137,3 +160,4 @@ def _softplus(x):
 _register_builtin_rules()
 _register_more_rules()
 _register_gamma_family_rules()
+_register_multivariate_normal_rule()
