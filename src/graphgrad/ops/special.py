@@ -196,6 +196,14 @@ def polygamma(n: int, input: Tensor) -> Tensor:
 
 
 def _polygamma_method(self: Tensor, n: int) -> Tensor:
+    """``torch.polygamma(n, self)``: the ``n``-th derivative of digamma of each element.
+
+    Args:
+        n: the order, ``>= 0``.
+
+    >>> torch.tensor([1.0]).polygamma(1)
+    tensor([1.6449])
+    """
     return polygamma(n, self)
 
 
