@@ -122,7 +122,7 @@ def _polygamma_array(a: np.ndarray, n: int) -> np.ndarray:
     x = _float64(a)
     out = (-1) ** (n + 1) * math.factorial(n) * _hurwitz_zeta(n + 1, x)
     out = np.where(_pole(x), np.inf if n % 2 else -np.inf, out)
-    out = np.where(np.isnan(x), np.nan, out)
+    out = np.where(np.isnan(x) | (x == np.inf), np.nan, out)  # torch: nan at +inf too
     return out.astype(a.dtype, copy=False)
 
 
