@@ -74,8 +74,11 @@ def _digamma_array(a: np.ndarray) -> np.ndarray:
 def _hurwitz_zeta(s: int, q: np.ndarray) -> np.ndarray:
     """``zeta(s, q) = sum_k (q + k) ** -s`` for an integer ``s >= 2``: direct terms until
     ``q >= 10``, then the Euler-Maclaurin tail."""
-    q = q.copy()
-    total = np.zeros_like(q)
+    # below -1e5 the direct terms would take too long (torch spends seconds there and returns
+    # rounding noise): such elements give nan
+    far = q < -1e5
+    q = np.where(far, 10.0, q)
+    total = np.where(far, np.nan, 0.0)
     with np.errstate(all="ignore"):
         while True:
             small = (q < 10) & (q > -np.inf)
@@ -101,7 +104,10 @@ def _trigamma_array(a: np.ndarray) -> np.ndarray:
     x = _float64(a)
     with np.errstate(all="ignore"):
         reflect = x < 0.5
-        result = np.where(reflect, -(np.pi**2) / np.sin(np.pi * x) ** 2, 0.0)
+        px = np.pi * x
+        if a.dtype == np.float32:  # torch's float kernel overflows there: sin(inf) is nan
+            px = np.where(np.abs(px) > np.finfo(np.float32).max, np.nan, px)
+        result = np.where(reflect, -(np.pi**2) / np.sin(px) ** 2, 0.0)
         z = np.where(reflect, 1 - x, x)
         for _ in range(6):
             result = result + 1 / (z * z)
