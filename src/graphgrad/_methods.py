@@ -47,6 +47,7 @@ OP_MODULES = (
     "sign",
     "reduce_composite",
     "blas_composite",
+    "special",
 )
 
 

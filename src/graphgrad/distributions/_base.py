@@ -22,7 +22,8 @@ def broadcast_all(*values) -> list:
 
 
 def _shown(t: _gg.Tensor):
-    return t.item() if t.numel() == 1 else t
+    """A tensor as torch's f-strings show it: a 0-d one as its number."""
+    return t.item() if t.dim() == 0 else t
 
 
 class Distribution:
@@ -83,6 +84,43 @@ class Distribution:
         """
         return self.variance.sqrt()
 
+    def expand(self, batch_shape, _instance=None):
+        """The same distribution with its parameters expanded to ``batch_shape`` (views, no
+        copies); the event shape is kept.
+
+        Args:
+            batch_shape: the new batch shape; its trailing sizes must broadcast from the old.
+            _instance: unused (torch's hook for subclasses).
+
+        >>> torch.distributions.Normal(torch.zeros(3), 1.0).expand((2, 3)).batch_shape
+        torch.Size([2, 3])
+        """
+        batch_shape = tuple(batch_shape)
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        old = len(self._batch_shape)
+        for name, value in self.__dict__.items():
+            if isinstance(value, _gg.Tensor) and name in self._expand_names():
+                new.__dict__[name] = value.expand(batch_shape + tuple(value.shape[old:]))
+        new._batch_shape = _gg.Size(batch_shape)
+        return new
+
+    def _expand_names(self) -> tuple:
+        """The tensor attributes laid out as ``batch_shape + per-event dims`` (the ones
+        ``expand`` expands): the parameters and what the constructor derived from them."""
+        return tuple(self.arg_constraints) + self._derived
+
+    _derived: tuple = ()
+
+    @property
+    def mode(self):
+        """The mode (the most likely value).
+
+        >>> torch.distributions.Normal(1.0, 2.0).mode
+        tensor(1.)
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not implement mode")
+
     def _extended_shape(self, sample_shape=()) -> tuple:
         return tuple(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape)
 
@@ -113,7 +151,7 @@ class Distribution:
         for name in self.arg_constraints:
             if name in self.__dict__:
                 value = self.__dict__[name]
-                shown.append(f"{name}: {value.item() if value.numel() == 1 else value.size()}")
+                shown.append(f"{name}: {_shown(value) if value.numel() == 1 else value.size()}")
         return f"{type(self).__name__}({', '.join(shown)})"
 
 
@@ -145,4 +183,7 @@ unit_interval = Constraint(
     "Interval(lower_bound=0.0, upper_bound=1.0)", lambda v: (v >= 0) & (v <= 1)
 )
 boolean = Constraint("Boolean()", lambda v: (v == 0) | (v == 1))
+nonnegative = Constraint("GreaterThanEq(lower_bound=0.0)", lambda v: v >= 0)
+
+
 LOG_SQRT_2PI = math.log(math.sqrt(2 * math.pi))

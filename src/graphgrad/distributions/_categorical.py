@@ -28,6 +28,7 @@ class Categorical(Distribution):
     """
 
     has_rsample = False
+    _derived = ("probs", "logits")
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         if (probs is None) == (logits is None):
@@ -71,6 +72,15 @@ class Categorical(Distribution):
         tensor(nan)
         """
         return _gg.full(tuple(self.batch_shape), math.nan, dtype=self.probs.dtype)
+
+    @property
+    def mode(self):
+        """The most probable category, ``probs.argmax(-1)``.
+
+        >>> torch.distributions.Categorical(probs=torch.tensor([0.2, 0.8])).mode
+        tensor(1)
+        """
+        return self.probs.argmax(-1)
 
     @property
     def variance(self):
@@ -171,6 +181,35 @@ class Independent(Distribution):
         tensor([1., 1.])
         """
         return self.base_dist.mean
+
+    @property
+    def mode(self):
+        """The base distribution's mode.
+
+        >>> D = torch.distributions
+        >>> D.Independent(D.Normal(torch.ones(2), 1.0), 1).mode
+        tensor([1., 1.])
+        """
+        return self.base_dist.mode
+
+    def expand(self, batch_shape, _instance=None):
+        """The base distribution expanded to ``batch_shape`` plus the reinterpreted dimensions.
+
+        Args:
+            batch_shape: the new batch shape.
+            _instance: unused (torch's hook for subclasses).
+
+        >>> D = torch.distributions
+        >>> D.Independent(D.Normal(torch.zeros(3), 1.0), 1).expand((2,)).batch_shape
+        torch.Size([2])
+        """
+        batch_shape = tuple(batch_shape)
+        base_batch = batch_shape + tuple(self.event_shape)[: self.reinterpreted_batch_ndims]
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.base_dist = self.base_dist.expand(base_batch)
+        new._batch_shape = _gg.Size(batch_shape)
+        return new
 
     @property
     def variance(self):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 _KL_RULES: dict = {}
 
 
@@ -90,6 +92,65 @@ def _register_more_rules() -> None:
         return sum_rightmost(kl, p.reinterpreted_batch_ndims)
 
 
+def _register_gamma_family_rules() -> None:
+    from graphgrad.distributions._dirichlet import Beta, Dirichlet
+    from graphgrad.distributions._gamma import Exponential, Gamma
+
+    @register_kl(Gamma, Gamma)
+    def _kl_gamma_gamma(p, q):
+        t1 = q.concentration * (p.rate / q.rate).log()
+        t2 = q.concentration.lgamma() - p.concentration.lgamma()
+        t3 = (p.concentration - q.concentration) * p.concentration.digamma()
+        t4 = (q.rate - p.rate) * (p.concentration / p.rate)
+        return t1 + t2 + t3 + t4
+
+    @register_kl(Exponential, Exponential)
+    def _kl_exponential_exponential(p, q):
+        rate_ratio = q.rate / p.rate
+        return -rate_ratio.log() + rate_ratio - 1
+
+    @register_kl(Beta, Beta)
+    def _kl_beta_beta(p, q):
+        p1, p0, q1, q0 = p.concentration1, p.concentration0, q.concentration1, q.concentration0
+        sum_p, sum_q = p1 + p0, q1 + q0
+        t1 = q1.lgamma() + q0.lgamma() + sum_p.lgamma()
+        t2 = p1.lgamma() + p0.lgamma() + sum_q.lgamma()
+        t3 = (p1 - q1) * p1.digamma()
+        t4 = (p0 - q0) * p0.digamma()
+        t5 = (sum_q - sum_p) * sum_p.digamma()
+        return t1 - t2 + t3 + t4 + t5
+
+    @register_kl(Dirichlet, Dirichlet)
+    def _kl_dirichlet_dirichlet(p, q):
+        pc, qc = p.concentration, q.concentration
+        sum_p = pc.sum(-1)
+        t1 = sum_p.lgamma() - qc.sum(-1).lgamma()
+        t2 = (pc.lgamma() - qc.lgamma()).sum(-1)
+        t4 = pc.digamma() - sum_p.digamma().unsqueeze(-1)
+        return t1 - t2 + ((pc - qc) * t4).sum(-1)
+
+
+def _register_multivariate_normal_rule() -> None:
+    from graphgrad.distributions._multivariate_normal import MultivariateNormal
+    from graphgrad.distributions._triangular import mahalanobis, solve_lower
+
+    @register_kl(MultivariateNormal, MultivariateNormal)
+    def _kl_multivariatenormal_multivariatenormal(p, q):
+        if p.event_shape != q.event_shape:
+            raise ValueError(
+                "KL-divergence between two Multivariate Normals with                          "
+                "different event shapes cannot be computed"
+            )
+        p_low, q_low = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
+        half_term1 = q._half_log_det() - p._half_log_det()
+        shape = np.broadcast_shapes(tuple(q_low.shape), tuple(p_low.shape))
+        term2 = solve_lower(q_low.expand(shape), p_low.expand(shape)).pow(2).sum((-2, -1))
+        term3 = mahalanobis(q_low, q.loc - p.loc)
+        kl = half_term1 + 0.5 * (term2 + term3 - p.event_shape[0])
+        batch = np.broadcast_shapes(tuple(p.batch_shape), tuple(q.batch_shape))
+        return kl.expand(batch) if batch else kl
+
+
 def _softplus(x):
     import graphgrad as gg
 
@@ -98,3 +159,5 @@ def _softplus(x):
 
 _register_builtin_rules()
 _register_more_rules()
+_register_gamma_family_rules()
+_register_multivariate_normal_rule()

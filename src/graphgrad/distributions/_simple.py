@@ -47,6 +47,15 @@ class Normal(Distribution):
         return self.loc
 
     @property
+    def mode(self):
+        """The mode, ``loc``.
+
+        >>> torch.distributions.Normal(1.0, 2.0).mode
+        tensor(1.)
+        """
+        return self.loc
+
+    @property
     def variance(self):
         """The variance, ``scale ** 2``.
 
@@ -139,7 +148,7 @@ class Uniform(Distribution):
                 f"Expected parameter low (Tensor of shape {tuple(self.low.shape)}) of "
                 f"distribution {self!r} to satisfy the constraint "
                 f"LessThan(upper_bound={_bound(self.high)}), but found invalid values:\n"
-                f"{self.low.item() if self.low.numel() == 1 else self.low}"
+                f"{_bound(self.low)}"
             )
         super().__init__(self.low.shape, (), validate_args)
 
@@ -162,6 +171,15 @@ class Uniform(Distribution):
         tensor(1.)
         """
         return (self.high + self.low) / 2
+
+    @property
+    def mode(self):
+        """Undefined for a uniform: ``nan`` of the batch shape, as torch gives.
+
+        >>> torch.distributions.Uniform(0.0, 1.0).mode
+        tensor(nan)
+        """
+        return self.high * math.nan
 
     @property
     def variance(self):
@@ -209,7 +227,7 @@ class Uniform(Distribution):
 
 
 def _bound(t):
-    return t.item() if t.numel() == 1 else t
+    return t.item() if t.dim() == 0 else t
 
 
 class Bernoulli(Distribution):
@@ -226,6 +244,7 @@ class Bernoulli(Distribution):
 
     has_rsample = False
     support = boolean
+    _derived = ("probs", "logits")
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         if (probs is None) == (logits is None):
@@ -254,6 +273,16 @@ class Bernoulli(Distribution):
         tensor(0.5000)
         """
         return self.probs
+
+    @property
+    def mode(self):
+        """1 where ``probs > 0.5``, 0 where below, ``nan`` at exactly 0.5 (as torch gives).
+
+        >>> torch.distributions.Bernoulli(probs=torch.tensor([0.2, 0.5, 0.7])).mode
+        tensor([0., nan, 1.])
+        """
+        mode = (self.probs >= 0.5).to(self.probs.dtype)
+        return _gg.where(self.probs == 0.5, math.nan, mode)
 
     @property
     def variance(self):

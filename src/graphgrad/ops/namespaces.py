@@ -18,7 +18,7 @@ import numpy as np
 
 from ..autograd.engine import sum_to_array
 from ..tensor import Tensor
-from .elementwise import floor_divide, where
+from .elementwise import _pow0, floor_divide, where
 from .linalg import matmul_arrays, mm
 from .matmul import matmul
 from .primitive import ARRAYS, TENSORS
@@ -64,6 +64,10 @@ ARRAYS.asarray = _as_array
 # where(condition, a, b)
 TENSORS.where = where
 ARRAYS.where = np.where
+
+# pow(x, exponent): on arrays x**1 is x itself, with no call (``x**2``'s first-order backward,
+# the most common power, asks for it); on tensors the primitive, so that a graph is recorded
+ARRAYS.pow = lambda x, exponent: x if exponent == 1 else _pow0.forward(x, exponent=exponent)
 
 # floor_divide(a, b): not a primitive (it has no gradient)
 TENSORS.floor_divide = floor_divide

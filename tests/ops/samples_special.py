@@ -1,0 +1,23 @@
+"""Samples for the gamma-function primitives (ops/special.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .sample import Sample
+
+
+def _lgamma_ref(a: np.ndarray) -> np.ndarray:
+    return np.vectorize(math.lgamma)(a)
+
+
+SAMPLES = {
+    "lgamma": [Sample(lambda T, a: T.lgamma(a), low=0.2, high=6.0, ref=_lgamma_ref)],
+    "digamma": [Sample(lambda T, a: a.digamma(), low=0.2, high=12.0)],
+    "polygamma": [
+        Sample(lambda T, a: T.polygamma(1, a), low=0.2, high=12.0),
+        Sample(lambda T, a: a.polygamma(2), low=0.5, high=4.0),
+    ],
+}
