@@ -127,7 +127,7 @@ ARRAYS.transpose = lambda x, dim0, dim1: np.swapaxes(x, dim0, dim1) if x.ndim el
 TENSORS.t = lambda x: x.t()
 ARRAYS.t = lambda x: x.T
 TENSORS.mT = lambda x: x.mT
-ARRAYS.mT = lambda x: np.swapaxes(x, -2, -1)
+ARRAYS.mT = lambda x: x.T if x.ndim == 2 else x.swapaxes(-2, -1)  # (.T: the quick form)
 TENSORS.permute = lambda x, dims: x.permute(dims)
 ARRAYS.permute = np.transpose
 

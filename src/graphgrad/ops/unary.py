@@ -237,7 +237,8 @@ def _clamp_forward(a, min, max):  # noqa: A002
 def _clamp_rule(grad, self, min, max, xp):  # noqa: A002
     # the bounds compare as Python numbers (as_operand), so a NumPy float64 bound does not
     # promote a float32 array
-    lo, hi = (None if b is None else as_operand(b) for b in (min, max))
+    lo = None if min is None else as_operand(min)
+    hi = None if max is None else as_operand(max)
     return xp.where(_inside(self, lo, hi), grad, 0.0)
 
 
