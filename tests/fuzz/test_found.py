@@ -160,3 +160,28 @@ def test_pow_tensor_gradient_multiplies_in_torchs_order():
         (x**e).backward(T.tensor([0.25, 1.0], dtype=T.float64))
         results.append(x.grad.numpy())
     np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_atan2_gradient_at_the_origin_is_zero_as_torch():
+    # both gradients were NaN (0 * 1/0); torch gives 0 and -0.0 there
+    torch = pytest.importorskip("torch")
+    grads = []
+    for T in (graphgrad, torch):
+        a = T.tensor([0.0, 1.0, -2.0], requires_grad=True)
+        b = T.tensor([0.0, 0.0, 3.0], requires_grad=True)
+        T.atan2(a, b).sum().backward()
+        grads.append((a.grad.numpy(), b.grad.numpy()))
+    for ours, theirs in zip(*grads):
+        np.testing.assert_array_equal(ours, theirs)
+        assert np.array_equal(np.signbit(ours), np.signbit(theirs))
+
+
+@pytest.mark.parametrize("number", [-2, np.int32(-2), -200, 300])
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16"])
+def test_number_minus_integer_tensor_wraps_as_torch(number, dtype):
+    # NumPy's OverflowError leaked for a number out of the tensor's range (torch wraps it)
+    torch = pytest.importorskip("torch")
+    ours = number - graphgrad.tensor([1, 3], dtype=getattr(graphgrad, dtype))
+    theirs = number - torch.tensor([1, 3], dtype=getattr(torch, dtype))
+    assert str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

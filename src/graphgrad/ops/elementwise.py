@@ -213,6 +213,8 @@ def rsub(input: Tensor, other, *, alpha=1) -> Tensor:
         return sub(other, input, alpha=alpha)
     if input.dtype.category < _FLOAT and isinstance(other, float):
         input = input.to(get_default_dtype())
+    elif other.__class__ is int and input.dtype.category < _FLOAT and input.dtype.name != "bool":
+        other = wrap_int(other, input.dtype.np)  # -2 - uint8 wraps, as PyTorch's does
     return apply(_rsub, input, other=other, alpha=alpha)
 
 

@@ -50,16 +50,18 @@ arcsin, arccos, arctan = asin, acos, atan
 arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 
-def _atan2_scale(self, other):
-    return 1 / (self * self + other * other)
+def _atan2_scale(self, other, xp):
+    """``1 / (self**2 + other**2)``, and 0 at the origin (where PyTorch gives no gradient)."""
+    denominator = self * self + other * other
+    return xp.where(denominator == 0, 0.0, 1 / denominator)
 
 
 _atan2 = Primitive(
     "atan2",
     "Atan2Backward0",
     quiet(np.arctan2),
-    self=lambda grad, self, other: grad * other * _atan2_scale(self, other),
-    other=lambda grad, self, other: -grad * self * _atan2_scale(self, other),
+    self=lambda grad, self, other, xp: grad * other * _atan2_scale(self, other, xp),
+    other=lambda grad, self, other, xp: -grad * self * _atan2_scale(self, other, xp),
     dtype="float",
     jvp=DIAGONAL,
 )
