@@ -6,7 +6,7 @@ order (Kahn's algorithm), later-created nodes first as PyTorch does, summing the
 arrive at each node before calling it. Each gradient is dropped as soon as it has been consumed.
 
 A first-order backward (no ``create_graph``, no ``inputs=``, no anomaly mode) hands plain
-arrays between nodes and runs the primitives' ``array_rules``; otherwise gradients are tensors
+arrays between nodes and runs the primitives' ``rules_on_arrays``; otherwise gradients are tensors
 and the rules record a graph of their own.
 
 >>> import graphgrad as torch
@@ -304,7 +304,7 @@ class _GraphTask:
             fresh = False  # outs are new arrays of the node's rules, which nothing else holds
             for g in grads:
                 if g is not None:
-                    if node._array_rules and (hooks is None or not (hooks.pre or hooks.post)):
+                    if node._rules_on_arrays and (hooks is None or not (hooks.pre or hooks.post)):
                         outs = node.apply_arrays(grads, not retain_graph)
                         fresh = True
                     else:

@@ -72,7 +72,7 @@ class Node:
     # no tuple of its own: a long chain of ops holds 50 bytes and one tracked object less per op.
     __slots__ = ("_next_nodes", "_next_nrs", "_sequence_nr", "_hooks", "__weakref__")
 
-    _array_rules = None  # a primitive's array rules, on its node class: see engine._run_arrays
+    _rules_on_arrays = None  # a primitive's array rules, on its node class: see engine._run_arrays
     _one_rule = False  # whether the primitive has one input, with a rule
     _saves = True  # whether release() may have something to free
 
@@ -419,7 +419,7 @@ class FunctionNode(Node):
         return out
 
     def apply_arrays(self, grads: list, release: bool) -> list:
-        """``apply`` on arrays, through the primitive's ``array_rules`` (no graph is recorded,
+        """``apply`` on arrays, through the primitive's ``rules_on_arrays`` (no graph is recorded,
         so no Tensor needs to exist), then ``release()`` if asked: the engine's first-order
         path, in one pass over what was saved."""
         saved = self._saved
@@ -451,7 +451,7 @@ class FunctionNode(Node):
             if release and freed:
                 self._saved = kept if kept is not None else _NOTHING_KEPT
             saved = unpacked
-        rules = self._array_rules
+        rules = self._rules_on_arrays
         nodes = self._next_nodes
         if self._one_rule:
             return [rules[0](grad, saved) if nodes[0] is not None else None]
@@ -503,7 +503,7 @@ def node_class(name: str, prim, attr_names: tuple) -> type:
         "__slots__": ("_out_meta",) if prim.n_outputs > 1 else (),
         "prim": prim,
         "_attr_names": attr_names,
-        "_array_rules": prim.array_rules,
+        "_rules_on_arrays": prim.rules_on_arrays,
         "_one_rule": prim.unary,
         "_saves": bool(prim.saves),  # whether release() has anything to free
     }

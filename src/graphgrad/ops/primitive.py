@@ -145,7 +145,7 @@ class Primitive:
             REGISTRY[name] = self
 
     def _bind_rules(self, rules: dict, each, n_outputs: int) -> tuple:
-        """Set ``rules`` (bound to ``TENSORS``) and, for one output, ``array_rules`` (bound to
+        """Set ``rules`` (bound to ``TENSORS``) and, for one output, ``rules_on_arrays`` (bound to
         ``ARRAYS``: the first-order path); return the names each rule reads."""
         if each is not None:
             reads = (_reads(each(0)),)
@@ -156,7 +156,7 @@ class Primitive:
             reads = tuple(_reads(r) for r in written)
             self.rules = _bind_all(written, reads, TENSORS)
             arrays = _bind_all(written, reads, ARRAYS)
-        self.array_rules = arrays if n_outputs == 1 else None
+        self.rules_on_arrays = arrays if n_outputs == 1 else None
         return reads
 
     def __repr__(self) -> str:

@@ -1,4 +1,4 @@
-"""The first-order fast path: primitives' ``array_rules`` against their Tensor rules.
+"""The first-order path: each primitive's rules run on arrays against the same rules on tensors.
 
 ``backward()`` without ``create_graph`` runs a primitive's array rules on plain arrays;
 ``autograd.grad(..., inputs)`` runs its Tensor rules. Both must give the same bits, for every
@@ -19,7 +19,7 @@ from .test_primitives import SAMPLES
 ARRAY_CASES = [
     (name, i)
     for name in sorted(SAMPLES)
-    if REGISTRY[name].array_rules is not None
+    if REGISTRY[name].rules_on_arrays is not None
     for i in range(len(SAMPLES[name]))
 ]
 
@@ -44,7 +44,7 @@ def _assert_same_bits(got: list, want: list) -> None:
         np.testing.assert_array_equal(a.numpy(), b.numpy())
 
 
-def test_hot_primitives_have_array_rules():
+def test_hot_primitives_run_on_arrays():
     hot = ("add", "sub", "rsub", "mul", "div", "neg", "pow", "exp", "log", "tanh", "sigmoid",
            "relu", "sum", "mean", "sum_dim", "mean_dim", "softmax", "log_softmax", "nll_loss",
            "nll_loss2d", "mse_loss", "smooth_l1_loss", "huber_loss", "gelu", "silu",
@@ -52,12 +52,12 @@ def test_hot_primitives_have_array_rules():
            "maximum", "minimum", "view", "reshape_copy", "unsqueeze", "squeeze", "squeeze_dim",
            "squeeze_dims", "permute", "transpose", "t", "expand", "clone", "mm", "addmm", "bmm",
            "mv", "dot", "matmul_squeeze", "matmul_unsafe_view", "embedding")  # fmt: skip
-    assert [n for n in hot if REGISTRY[n].array_rules is None] == []
+    assert [n for n in hot if REGISTRY[n].rules_on_arrays is None] == []
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize(("name", "index"), ARRAY_CASES)
-def test_array_rules_match_tensor_rules(name, index, dtype):
+def test_rules_on_arrays_match_rules_on_tensors(name, index, dtype):
     sample = SAMPLES[name][index]
     got, want = _both_paths(
         lambda *xs: sample.fn(graphgrad, *xs), sample.arrays(), getattr(graphgrad, dtype)
