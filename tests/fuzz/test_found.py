@@ -185,3 +185,14 @@ def test_number_minus_integer_tensor_wraps_as_torch(number, dtype):
     theirs = number - torch.tensor([1, 3], dtype=getattr(torch, dtype))
     assert str(ours.dtype) == str(theirs.dtype)
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("divisor", [1e-310, 0.0, 2.5, -1e-40])
+def test_floor_divide_of_integers_by_a_float_is_computed_in_float32_as_torch(divisor):
+    # computed in float64 it gave 0 (not NaN) for 0 // 1e-310, and NumPy's warnings leaked
+    torch = pytest.importorskip("torch")
+    values = [0, 1, -1, 5, -7]
+    ours = graphgrad.floor_divide(graphgrad.tensor(values), divisor)
+    theirs = torch.floor_divide(torch.tensor(values), divisor)
+    assert str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -594,7 +594,11 @@ def floor_divide(input, other) -> Tensor:
     y = b._data if isinstance(b, Tensor) else b
     if dt.category < _FLOAT and np.any(np.asarray(y) == 0):
         raise RuntimeError("ZeroDivisionError")
-    return Tensor._make(np.asarray(np.floor_divide(x, y)).astype(dt.np, copy=False))
+    if dt.category >= _FLOAT:  # in the result's dtype, as PyTorch (1e-310 is 0 in float32)
+        x, y = np.asarray(x, dt.np), np.asarray(y, dt.np)
+    with np.errstate(all="ignore"):  # x // 0 is inf or nan, silently as in PyTorch
+        out = np.floor_divide(x, y)
+    return Tensor._make(np.asarray(out).astype(dt.np, copy=False))
 
 
 def _integer_divisor_check(a: np.ndarray, b) -> None:
