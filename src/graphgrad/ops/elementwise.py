@@ -123,7 +123,7 @@ _div = Primitive(
     "DivBackward0",
     quiet(np.true_divide),
     self=lambda grad, other: grad / other,
-    other=lambda grad, self, other: -grad * self / (other * other),
+    other=lambda grad, self, other: -grad * ((self / other) / other),  # PyTorch's order
     dtype="float",
     jvp=DIAGONAL,
     scalar_arrays=True,

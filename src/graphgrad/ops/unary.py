@@ -47,7 +47,7 @@ _reciprocal = _unary(
     "reciprocal",
     "ReciprocalBackward0",
     quiet(np.reciprocal),
-    lambda grad, result: -grad * result * result,
+    lambda grad, result: -grad * (result * result),  # PyTorch's order
 )
 _exp = _unary("exp", "ExpBackward0", quiet(np.exp), lambda grad, result: grad * result)
 _log = _unary("log", "LogBackward0", quiet(np.log), lambda grad, self: grad / self)
