@@ -1,8 +1,7 @@
 """``graphgrad.nn.functional``: the stateless forms of the layers (PyTorch's ``F``).
 
-The heavy primitives live in ``functional_conv`` / ``_pool`` / ``_norm`` / ``_loss`` /
-``_loss_pointwise``; this module adds linear, dropout and the activation wrappers, and
-re-exports everything.
+The functions live in ``functional_*`` modules by kind (linear, dropout, conv, pool, norm,
+loss, attention...); this module adds the activation wrappers and re-exports everything.
 
 >>> import graphgrad as torch
 >>> import graphgrad.nn.functional as F
@@ -18,10 +17,7 @@ import warnings
 import numpy as np
 
 from ..ops import activation as _act
-from ..ops import linalg as _linalg
 from ..ops import unary as _unary
-from ..ops.linalg import mm
-from ..random import default_generator
 from ..tensor import Tensor
 from .functional_activation import (
     hardsigmoid,
@@ -31,8 +27,11 @@ from .functional_activation import (
     relu6,
     softsign,
 )
+from .functional_attention import multi_head_attention_forward, scaled_dot_product_attention
 from .functional_conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .functional_distance import cosine_similarity, kl_div, normalize
+from .functional_dropout import dropout, dropout1d, dropout2d
+from .functional_linear import bilinear, linear
 from .functional_loss import cross_entropy, nll_loss
 from .functional_loss_pointwise import (
     binary_cross_entropy,
@@ -52,134 +51,6 @@ from .functional_pool import (
     max_pool1d,
     max_pool2d,
 )
-
-
-# -- linear -----------------------------------------------------------------------------------
-def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """``input @ weight.T + bias``: what ``nn.Linear`` computes.
-
-    Args:
-        input: the tensor, ``(*, in_features)``.
-        weight: ``(out_features, in_features)``.
-        bias: ``(out_features,)``, or ``None``.
-
-    >>> weight = torch.tensor([[1.0, 1.0], [0.0, 1.0]])
-    >>> F.linear(torch.tensor([[1.0, 2.0]]), weight, torch.tensor([0.5, 0.0]))
-    tensor([[3.5000, 2.0000]])
-    """
-    wt = weight.t()
-    if input.ndim == 2:
-        return _linalg.addmm(bias, input, wt) if bias is not None else mm(input, wt)
-    lead = tuple(input.shape[:-1])
-    flat = input.reshape(-1, input.shape[-1]) if input.ndim != 1 else input.view(1, -1)
-    out = _linalg.addmm(bias, flat, wt) if bias is not None else mm(flat, wt)
-    return out.view(*lead, weight.shape[0])
-
-
-def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None):
-    """``y_k = input1^T weight_k input2 + bias_k``: what ``nn.Bilinear`` computes.
-
-    Args:
-        input1: ``(*, in1)``.
-        input2: ``(*, in2)``.
-        weight: ``(out, in1, in2)``.
-        bias: ``(out,)``, or ``None``.
-
-    >>> F.bilinear(torch.ones(1, 2), torch.ones(1, 3), torch.ones(4, 2, 3)).shape
-    torch.Size([1, 4])
-    """
-    inner = (input1.unsqueeze(-2).unsqueeze(-1) * weight).sum(-2)  # (..., out, in2)
-    out = (inner * input2.unsqueeze(-2)).sum(-1)
-    return out + bias if bias is not None else out
-
-
-# -- dropout ----------------------------------------------------------------------------------
-def _check_p(p: float) -> None:
-    if p < 0.0 or p > 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-
-
-def _bernoulli_in_memory_order(data: np.ndarray, shape: tuple, p: float, dtype) -> np.ndarray:
-    """PyTorch draws a dropout mask into ``empty_like(input)``, which keeps the layout of a dense
-    permuted input (a transposed one, say), so the draws follow memory order, not index order."""
-    if shape != data.shape or data.ndim < 2 or data.flags.c_contiguous:
-        return default_generator.bernoulli_array(shape, p, dtype)
-    order = sorted(range(data.ndim), key=lambda d: -data.strides[d])  # stable for equal strides
-    if not np.transpose(data, order).flags.c_contiguous:  # a slice or an expansion: index order
-        return default_generator.bernoulli_array(shape, p, dtype)
-    drawn = default_generator.bernoulli_array(tuple(shape[d] for d in order), p, dtype)
-    return np.ascontiguousarray(np.transpose(drawn, np.argsort(order)))
-
-
-def _masked(input: Tensor, p: float, mask_shape: tuple, inplace: bool) -> Tensor:
-    dtype = input._data.dtype
-    if p == 1.0:
-        mask = np.zeros((), dtype)
-    else:
-        # PyTorch's draw: bernoulli_(1 - p) on the mask, then divide by 1 - p.
-        keep = _bernoulli_in_memory_order(input._data, mask_shape, 1.0 - p, dtype)
-        mask = (keep / (1.0 - p)).astype(dtype)
-    noise = Tensor._make(mask)
-    return input.mul_(noise) if inplace else input * noise
-
-
-def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``; the
-    mask is drawn as PyTorch draws it, so ``manual_seed`` gives PyTorch's mask.
-
-    Args:
-        input: the tensor.
-        p: the probability of zeroing an element.
-        training: apply dropout (False returns ``input`` unchanged, as in evaluation).
-        inplace: overwrite ``input`` instead of making a new tensor.
-
-    >>> F.dropout(torch.ones(4), p=0.5, training=False)
-    tensor([1., 1., 1., 1.])
-    """
-    _check_p(p)
-    if not training or p == 0.0:
-        return input
-    return _masked(input, p, tuple(input.shape), inplace)
-
-
-def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, nd: int):
-    _check_p(p)
-    if not training or p == 0.0:
-        return input
-    batched = input.ndim == nd + 2
-    shape = tuple(input.shape[: 2 if batched else 1]) + (1,) * nd
-    return _masked(input, p, shape, inplace)
-
-
-def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
-    """Zero whole channels of a ``(N, C, L)`` or ``(C, L)`` input with probability ``p``.
-
-    Args:
-        input: the tensor.
-        p: the probability of zeroing a channel.
-        training: apply dropout (False returns ``input`` unchanged, as in evaluation).
-        inplace: overwrite ``input`` instead of making a new tensor.
-
-    >>> F.dropout1d(torch.ones(1, 2, 3), p=0.5, training=False).shape
-    torch.Size([1, 2, 3])
-    """
-    return _feature_dropout(input, p, training, inplace, 1)
-
-
-def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
-    """Zero whole channels of a ``(N, C, H, W)`` or ``(C, H, W)`` input with probability ``p``.
-
-    Args:
-        input: the tensor.
-        p: the probability of zeroing a channel.
-        training: apply dropout (False returns ``input`` unchanged, as in evaluation).
-        inplace: overwrite ``input`` instead of making a new tensor.
-
-    >>> F.dropout2d(torch.ones(1, 2, 3, 3), p=0.5, training=False).shape
-    torch.Size([1, 2, 3, 3])
-    """
-    return _feature_dropout(input, p, training, inplace, 2)
-
 
 # -- activations ------------------------------------------------------------------------------
 gelu = _act.gelu
@@ -398,11 +269,5 @@ __all__ = [
     "softplus",
     "tanh",
 ]
-
-# Attention builds on linear/dropout/pad above, so it is imported once they exist.
-from .functional_attention import (  # noqa: E402
-    multi_head_attention_forward,
-    scaled_dot_product_attention,
-)
 
 __all__ += ["multi_head_attention_forward", "scaled_dot_product_attention"]

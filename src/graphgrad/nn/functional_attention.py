@@ -16,7 +16,9 @@ from .. import creation
 from ..dtypes import bool_
 from ..ops.shape_join import cat
 from ..tensor import Tensor
-from . import functional as F  # noqa: N812 - PyTorch's spelling; used at call time only
+from .functional_dropout import dropout
+from .functional_linear import linear
+from .functional_pad import pad
 
 
 def _check_sdpa_inputs(query: Tensor, key: Tensor, value: Tensor) -> None:
@@ -149,7 +151,7 @@ def scaled_dot_product_attention(
         scores = scores.masked_fill(keep.logical_not(), float("-inf"))
     weights = _safe_softmax(scores) if keep is not None or bias is not None else scores.softmax(-1)
     if dropout_p > 0.0:
-        weights = F.dropout(weights, dropout_p, True)
+        weights = dropout(weights, dropout_p, True)
     return weights.matmul(value)
 
 
@@ -241,7 +243,7 @@ def _project(query, key, value, in_proj_weight, in_proj_bias, separate) -> tuple
     else:
         weights = separate
     biases = (None,) * 3 if in_proj_bias is None else in_proj_bias.chunk(3)
-    return tuple(F.linear(x, w, b) for x, w, b in zip((query, key, value), weights, biases))
+    return tuple(linear(x, w, b) for x, w, b in zip((query, key, value), weights, biases))
 
 
 def _shaped_attn_mask(attn_mask, tgt_len, src_len, heads_x_batch):
@@ -263,7 +265,7 @@ def _shaped_attn_mask(attn_mask, tgt_len, src_len, heads_x_batch):
 
 
 def _append_column(mask):
-    return None if mask is None else F.pad(mask, (0, 1))
+    return None if mask is None else pad(mask, (0, 1))
 
 
 def multi_head_attention_forward(
@@ -396,9 +398,9 @@ def multi_head_attention_forward(
         scores = (q * math.sqrt(1.0 / head_dim)).matmul(k.transpose(-2, -1))
         weights = (scores if attn_mask is None else scores + attn_mask).softmax(-1)
         if dropout_p > 0.0:
-            weights = F.dropout(weights, p=dropout_p)
+            weights = dropout(weights, p=dropout_p)
         out = weights.matmul(v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
-        out = F.linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
+        out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
         weights = weights.reshape(bsz, num_heads, tgt_len, src_len)
         if average_attn_weights:
             weights = weights.mean(dim=1)
@@ -415,7 +417,7 @@ def multi_head_attention_forward(
     v = v.reshape(bsz, num_heads, src_len, head_dim)
     out = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
     out = out.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim)
-    out = F.linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
+    out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
     return (out if batched else out.squeeze(1)), None
 
 
