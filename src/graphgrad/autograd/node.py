@@ -72,7 +72,7 @@ class Node:
     # no tuple of its own: a long chain of ops holds 50 bytes and one tracked object less per op.
     __slots__ = ("_next_nodes", "_next_nrs", "_sequence_nr", "_hooks", "__weakref__")
 
-    _rules_on_arrays = None  # a primitive's array rules, on its node class: see engine._run_arrays
+    _rules_on_arrays = None  # a primitive's rules bound to ARRAYS, on its node class (see apply)
     _one_rule = False  # whether the primitive has one input, with a rule
     _saves = True  # whether release() may have something to free
 
@@ -390,68 +390,56 @@ class FunctionNode(Node):
         if _anomaly.enabled:
             self.metadata["traceback_"] = user_stack()
 
-    def unpack_saved(self) -> dict:
-        """What the rules read, with saved tensors unpacked (raises if freed or modified)."""
+    def unpack_saved(self, arrays: bool = False, dtype=None, release: bool = False) -> dict:
+        """What the rules read, with saved tensors unpacked; raises if they were freed or
+        modified in place.
+
+        On the engine's first-order path (``arrays``) they are arrays, and an operand of
+        another dtype than the gradient (``dtype``) is cast to it, as tensors promote when
+        they meet (NumPy would compute float32 * int64 in float64); ``release`` then frees
+        them in the same pass.
+        """
         saved = self._saved
         if saved.__class__ is Released:
             raise RuntimeError(BACKWARD_TWICE)
-        unpacked = None
+        if not self._saves:
+            return saved
+        prim = self.prim
+        names, operands = prim.saved_names, prim.operands if arrays else ()
+        unpacked = {}
+        kept = None  # the parameters, which a release keeps
+        freed = False
         for k, v in saved.items():
             if v.__class__ is SavedSlot:
-                if unpacked is None:
-                    unpacked = saved.copy()
-                unpacked[k] = v.unpack(self)
-        return saved if unpacked is None else unpacked
+                v = v.unpack(self, arrays)
+                if k in operands and v.dtype is not dtype and v.dtype != dtype:
+                    v = v.astype(dtype)
+                freed = True
+            elif k in names:
+                freed = True
+            elif release:
+                if kept is None:
+                    kept = Released()
+                kept[k] = v
+            unpacked[k] = v
+        if release and freed:
+            self._saved = kept if kept is not None else _NOTHING_KEPT
+        return unpacked
 
-    def apply(self, grads: list) -> list:
+    def apply(self, grads: list, arrays: bool = False, release: bool = False) -> list:
+        """The gradients of the inputs (None where one needs none) from those of the outputs,
+        by the primitive's rules: on tensors, recording graph in grad mode, or on arrays, the
+        engine's first-order path, which may ``release`` the saved values as it reads them."""
         prim = self.prim
         if prim.n_outputs == 1:
             grad = grads[0]
-            if prim.unary and self._next_nodes[0] is not None:  # one rule, one output
-                return [prim.rules[0](grad, self.unpack_saved())]
         else:
             grads = list(grads) + [None] * (len(self._out_meta) - len(grads))  # unused outputs
             grad = [g if g is not None else _zeros(m) for g, m in zip(grads, self._out_meta)]
-        saved = self.unpack_saved()
-        out = []
-        for rule, nxt in zip(prim.rules, self._next_nodes):
-            out.append(rule(grad, saved) if nxt is not None and rule is not None else None)
-        return out
-
-    def apply_arrays(self, grads: list, release: bool) -> list:
-        """``apply`` on arrays, through the primitive's ``rules_on_arrays`` (no graph is recorded,
-        so no Tensor needs to exist), then ``release()`` if asked: the engine's first-order
-        path, in one pass over what was saved."""
-        saved = self._saved
-        if saved.__class__ is Released:
-            raise RuntimeError(BACKWARD_TWICE)
-        grad = grads[0]
-        if self._saves:
-            # An operand of another dtype than the gradient is cast to it first, as tensors
-            # promote when they meet (the gradient has the result's dtype; NumPy would compute
-            # float32 * int64 in float64).
-            prim = self.prim
-            names, operands, dtype = prim.saved_names, prim.operands, grad.dtype
-            unpacked = {}
-            kept = None  # the parameters, which a release keeps
-            freed = False
-            for k, v in saved.items():
-                if v.__class__ is SavedSlot:
-                    v = v.unpack_array(self)
-                    if v.dtype is not dtype and k in operands and v.dtype != dtype:
-                        v = v.astype(dtype)
-                    freed = True
-                elif k in names:
-                    freed = True
-                elif release:
-                    if kept is None:
-                        kept = Released()
-                    kept[k] = v
-                unpacked[k] = v
-            if release and freed:
-                self._saved = kept if kept is not None else _NOTHING_KEPT
-            saved = unpacked
-        rules = self._rules_on_arrays
+        if arrays:
+            rules, saved = self._rules_on_arrays, self.unpack_saved(True, grad.dtype, release)
+        else:
+            rules, saved = prim.rules, self.unpack_saved()
         nodes = self._next_nodes
         if self._one_rule:
             return [rules[0](grad, saved) if nodes[0] is not None else None]

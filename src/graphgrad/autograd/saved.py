@@ -91,21 +91,19 @@ class SavedSlot:
         self.tensor, self.data, self.version = other.tensor, other.data, other.version
         self.counter = other.own_counter()
 
-    def unpack(self, node: Node) -> Tensor:
-        if self.current_version() != self.version:
-            raise RuntimeError(self._modified_message(node))
-        if self.tensor is not None:
-            return self.tensor
-        t = Tensor._make(self.data, True, node, self.output_nr)
-        t._vc = self.own_counter()  # the output's counter (the slot: skips the property)
-        return t
-
-    def unpack_array(self, node: Node) -> np.ndarray:
-        """The saved array, for rules that run on arrays (checked as ``unpack`` checks)."""
+    def unpack(self, node: Node, arrays: bool = False) -> Tensor | np.ndarray:
+        """The saved tensor (its array on the engine's first-order path, ``arrays``); raises
+        if it was modified in place since it was saved."""
         if self.current_version() != self.version:
             raise RuntimeError(self._modified_message(node))
         t = self.tensor
-        return self.data if t is None else t._data
+        if arrays:
+            return self.data if t is None else t._data
+        if t is not None:
+            return t
+        t = Tensor._make(self.data, True, node, self.output_nr)
+        t._vc = self.own_counter()  # the output's counter (the slot: skips the property)
+        return t
 
     def _modified_message(self, node: Node) -> str:
         t = self.tensor

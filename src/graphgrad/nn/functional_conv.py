@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd.namespace import ARRAYS, TENSORS
 from ..ops.namespaces import via_tensors
-from ..ops.primitive import ARRAYS, MULTILINEAR, TENSORS, Primitive, apply
+from ..ops.primitive import MULTILINEAR, Primitive, apply
 from ..tensor import Tensor
 from ._windows import crop, out_size, pad, scatter_windows, windows
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ops.primitive import LINEAR, TENSORS, Primitive, apply, bind_rule
+from ..autograd.namespace import TENSORS
+from ..ops.primitive import LINEAR, Primitive, apply, bind_rule
 from ..tensor import Tensor
 
 

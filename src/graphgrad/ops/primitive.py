@@ -29,6 +29,7 @@ from ..autograd.forward_ad import propagating as _fw_propagating
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.forward_ad import suspended as _fw_suspended
 from ..autograd.grad_mode import _state as _grad_state
+from ..autograd.namespace import ARRAYS, PRIMITIVES, TENSORS, Namespace
 from ..autograd.node import (
     FunctionNode,
     grad_accumulator,
@@ -45,30 +46,6 @@ from .forward_mode import DIAGONAL, LINEAR, MULTILINEAR  # noqa: F401 - the jvp 
 Rule = Callable[[Tensor, dict], Tensor]
 
 REGISTRY: dict[str, Primitive] = {}
-_ALL: dict[str, Primitive] = {}  # every primitive by name, unregistered ones too: namespaces
-
-
-class Namespace:
-    """The functions a rule calls as ``xp.<name>``, on one kind of value.
-
-    A rule is written once and runs with either of two namespaces: ``TENSORS`` (graphgrad's
-    ops, so a rule records graph and higher orders come for free) or ``ARRAYS`` (the same
-    functions on NumPy arrays, the first-order path, where no graph is recorded). A primitive's
-    name resolves to the primitive itself, applied (``TENSORS``) or its forward run on the
-    arrays (``ARRAYS``), so both give the same bits; ``ops/namespaces.py`` adds the few
-    functions that are not one primitive (``where``, ``sum``, ``expand``...).
-    """
-
-    def __init__(self, function_of: Callable) -> None:
-        self._function_of = function_of  # a primitive's function in this namespace
-
-    def __getattr__(self, name: str):
-        prim = _ALL.get(name)
-        if prim is None:
-            raise AttributeError(f"no function {name!r} in the rules' namespace")
-        fn = self._function_of(prim)
-        setattr(self, name, fn)  # resolved once
-        return fn
 
 
 class Primitive:
@@ -140,7 +117,7 @@ class Primitive:
         self.jvp = jvp
         names = attrs if attrs is not None else tuple(sorted(k for k, _ in self.saves))
         self.node_cls = node_class(node, self, names)
-        _ALL[name] = self
+        PRIMITIVES[name] = self
         if register:
             REGISTRY[name] = self
 
@@ -416,8 +393,8 @@ def _one_float_dtype(args: tuple) -> bool:
     return all(getattr(a, "dtype", dt) is dt for a in args)
 
 
-TENSORS = Namespace(lambda prim: partial(apply, prim))
-ARRAYS = Namespace(_on_arrays)
+TENSORS.primitives_as(lambda prim: partial(apply, prim))
+ARRAYS.primitives_as(_on_arrays)
 
 
 def check_broadcast(args: tuple) -> None:

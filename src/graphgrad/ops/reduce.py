@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.engine import sum_to_dims
+from ..autograd.namespace import TENSORS
 from ..dtypes import _FLOAT
 from ..tensor import Tensor, _wrap_dim
+from .broadcast import sum_to_dims
 from .elementwise import where
-from .primitive import LINEAR, TENSORS, Primitive, apply, bind_rule
+from .primitive import LINEAR, Primitive, apply, bind_rule
 
 _U64 = 2**64
 # ``x.sum()`` is SumBackward0; an explicit ``dim`` (even None) selects the dim overload

@@ -27,7 +27,7 @@ import weakref
 import numpy as np
 
 from ..autograd import forward_ad
-from ..autograd.engine import _fit
+from ..autograd.engine import fit_to_input
 from ..autograd.forward_ad import propagating as _fw_propagating
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
@@ -320,7 +320,7 @@ class CopySlices(Node):
         if own is None:
             own = _zeros(geometry["size"], g)
         else:
-            own = _fit(own, self.fn._meta[0], self.fn, 0)
+            own = fit_to_input(own, self.fn._meta[0], self.fn, 0)
         base_grad = None
         if self._next_nodes[0] is not None:
             base_grad = apply(_as_strided_scatter, g, own, **geometry)
