@@ -41,19 +41,6 @@ BACKWARD_TWICE = (
 )
 
 
-_NRS: dict = {}
-
-
-def output_numbers(nrs: tuple) -> tuple:
-    """``nrs`` as the one shared tuple of its values (nodes hold few distinct ones)."""
-    shared = _NRS.get(nrs)
-    if shared is None:
-        if len(_NRS) >= 4096:
-            _NRS.clear()
-        shared = _NRS[nrs] = nrs
-    return shared
-
-
 class Node:
     """Base of every backward node: a tensor's ``grad_fn``, with edges to the nodes of
     its inputs.
@@ -68,8 +55,8 @@ class Node:
     """
 
     # The edges, as two tuples: the next nodes (None where an input needs no gradient) and the
-    # output numbers. The numbers are a few shared tuples ((0,), (0, 0)...), so an edge costs
-    # no tuple of its own: a long chain of ops holds 50 bytes and one tracked object less per op.
+    # output numbers (mostly the constants (0,) and (0, 0)), so an edge costs no tuple of its own:
+    # a long chain of ops holds 50 bytes and one tracked object less per op.
     __slots__ = ("_next_nodes", "_next_nrs", "_sequence_nr", "_hooks", "__weakref__")
 
     _rules_on_arrays = None  # a primitive's rules bound to ARRAYS, on its node class (see apply)
@@ -77,9 +64,14 @@ class Node:
     _saves = True  # whether release() may have something to free
 
     def __init__(self, next_functions: tuple = ()) -> None:
-        self._next_nodes = tuple(fn for fn, _ in next_functions)
-        self._next_nrs = output_numbers(tuple(nr for _, nr in next_functions))
-        self._sequence_nr = next(_sequence)
+        nodes = tuple(fn for fn, _ in next_functions)
+        self._link(nodes, tuple(nr for _, nr in next_functions), next(_sequence))
+
+    def _link(self, nodes: tuple, nrs: tuple, sequence_nr: int) -> None:
+        """Set the edges (the next nodes and their output numbers) and the sequence number."""
+        self._next_nodes = nodes
+        self._next_nrs = nrs
+        self._sequence_nr = sequence_nr
         self._hooks = None
         if _anomaly.enabled:
             self.metadata["traceback_"] = user_stack()
@@ -245,13 +237,8 @@ class AccumulateGrad(Node):
     __slots__ = ("variable",)
 
     def __init__(self, variable: Tensor) -> None:
-        # Node.__init__, inline: a fresh leaf (seed example 1's x) makes one per forward
         self.variable = variable
-        self._next_nodes = self._next_nrs = ()
-        self._sequence_nr = _MAX_SEQUENCE
-        self._hooks = None
-        if _anomaly.enabled:
-            self.metadata["traceback_"] = user_stack()
+        self._link((), (), _MAX_SEQUENCE)
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"  # PyTorch's C++ nodes keep their namespace
@@ -380,11 +367,7 @@ class FunctionNode(Node):
     _attr_names: tuple = ()
 
     def __init__(self, nodes: tuple, nrs: tuple, saved: dict, meta: tuple) -> None:
-        # Node.__init__, inline: every op of every recorded forward makes one of these
-        self._next_nodes = nodes
-        self._next_nrs = nrs
-        self._sequence_nr = next(_sequence)
-        self._hooks = None
+        self._link(nodes, nrs, next(_sequence))
         self._saved = saved
         self._meta = meta
         if _anomaly.enabled:

@@ -34,7 +34,6 @@ from ..autograd.node import (
     FunctionNode,
     grad_accumulator,
     node_class,
-    output_numbers,
 )
 from ..autograd.saved import SavedSlot
 from ..dtypes import _FLOAT, get_default_dtype, result_type
@@ -443,9 +442,6 @@ def _apply_forward_ad(prim: Primitive, args: tuple, params: dict):
     return out
 
 
-_NR0, _NR00 = output_numbers((0,)), output_numbers((0, 0))
-
-
 # Every node keeps one (shape, dtype) per input; a graph has few distinct such tuples, so
 # nodes share them: a long chain of small ops needs 150 bytes per op less.
 _META: dict = {}
@@ -506,10 +502,10 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
         fn = a.grad_fn
         if fn is None:
             fn = grad_accumulator(a)
-            nrs = _NR0
+            nrs = (0,)
         else:
             nr = a._output_nr
-            nrs = _NR0 if nr == 0 else output_numbers((nr,))
+            nrs = (0,) if nr == 0 else (nr,)
         meta = ((a._data.shape, a.dtype),)
         return prim.node_cls(
             (fn,),
@@ -542,7 +538,7 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
         meta = (meta_a, meta_b)
         return prim.node_cls(
             (fn_a, fn_b),
-            _NR00 if nr_a == 0 and nr_b == 0 else output_numbers((nr_a, nr_b)),
+            (0, 0) if nr_a == 0 and nr_b == 0 else (nr_a, nr_b),
             params if prim.saves else _shared_params(params),
             _META.get(meta) or _intern_meta(meta),
         )
@@ -569,7 +565,7 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
     meta = tuple(meta)
     return prim.node_cls(
         tuple(nodes),
-        output_numbers(tuple(nrs)),
+        tuple(nrs),
         params if prim.saves else _shared_params(params),
         _META.get(meta) or _intern_meta(meta),
     )

@@ -32,7 +32,7 @@ from ..autograd.forward_ad import propagating as _fw_propagating
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.hooks import RetainGradHook
-from ..autograd.node import Node, edge_of, output_numbers
+from ..autograd.node import Node, edge_of
 from ..autograd.saved import SavedSlot, _forward_name
 from ..tensor import Tensor
 from .primitive import LINEAR, Primitive, apply
@@ -374,7 +374,7 @@ def _rebase_one(view: Tensor, base: Tensor) -> None:
         return
     geometry = view_geometry(view._data, base._data)
     meta_in = ((base._data.shape, base.dtype),)
-    _set_node(view, _as_strided.node_cls((edge[0],), output_numbers((edge[1],)), geometry, meta_in))
+    _set_node(view, _as_strided.node_cls((edge[0],), (edge[1],), geometry, meta_in))
 
 
 def refresh_views(base: Tensor, skip: Tensor | None = None) -> None:
@@ -410,7 +410,7 @@ def rebase_view(t: Tensor, out: Tensor) -> Tensor:
     base._output_nr = 0
     repoint_saved_result(node, out, t)
     meta_in = ((base._data.shape, base.dtype),)
-    _set_node(t, _as_strided.node_cls((copy_slices,), output_numbers((0,)), geometry, meta_in))
+    _set_node(t, _as_strided.node_cls((copy_slices,), (0,), geometry, meta_in))
     refresh_views(base, skip=t)
     return t
 
