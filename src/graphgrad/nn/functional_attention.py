@@ -14,7 +14,7 @@ import warnings
 
 from .. import creation
 from ..dtypes import bool_
-from ..ops.shape_join import cat
+from ..ops.shape.join import cat
 from ..tensor import Tensor
 from .functional_dropout import dropout
 from .functional_linear import linear

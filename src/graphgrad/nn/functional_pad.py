@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ops.gather import index_select
-from ..ops.shape_join import cat
+from ..ops.shape.join import cat
 from ..tensor import Tensor
 
 _MODES = ("constant", "reflect", "replicate", "circular")

@@ -19,7 +19,7 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim
 from .elementwise import where
 from .primitive import LINEAR, Primitive, apply
-from .shape import expand, reshape, show_u64
+from .shape.core import expand, reshape, show_u64
 
 _C_NAMES = {
     "float32": "float",

@@ -26,8 +26,8 @@ import numpy as np
 from ..tensor import Tensor
 from .inplace import check_inplace, check_overlap, commit, copy_
 from .primitive import LINEAR, Primitive, apply
-from .shape import expand, unsqueeze, view
-from .shape_transpose import alias
+from .shape.core import expand, unsqueeze, view
+from .shape.transpose import alias
 from .slicing import (
     _as_index_tensor,
     _index,

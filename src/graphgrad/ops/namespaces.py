@@ -22,8 +22,8 @@ from .elementwise import _pow0, floor_divide, where
 from .linalg import matmul_arrays, mm
 from .matmul import matmul
 from .primitive import ARRAYS, TENSORS
-from .shape_join import cat, stack
-from .shape_reorder import diagonal
+from .shape.join import cat, stack
+from .shape.reorder import diagonal
 from .slicing import _select_view, slice_view
 
 

@@ -16,7 +16,7 @@ from .elementwise import sub
 from .pointwise_composite import _floating_kernel, _log_add, _quiet
 from .reduce import cumsum
 from .reduce import sum as sum_
-from .shape_join import cat, narrow, stack
+from .shape.join import cat, narrow, stack
 from .slicing import select
 from .unary import exp
 

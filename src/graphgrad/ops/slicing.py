@@ -20,7 +20,7 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim
 from .inplace import check_inplace, commit
 from .primitive import LINEAR, Primitive, apply
-from .shape import show_u64
+from .shape.core import show_u64
 from .views_inplace import track_view
 
 

@@ -24,10 +24,10 @@ from .broadcast import broadcast_shapes
 from .convert import to
 from .elementwise import mul, sub
 from .reduce import sum  # noqa: A004
-from .shape import reshape
-from .shape_join import cat, stack
-from .shape_reorder import diagonal, flip
-from .shape_transpose import transpose
+from .shape.core import reshape
+from .shape.join import cat, stack
+from .shape.reorder import diagonal, flip
+from .shape.transpose import transpose
 from .slicing import select
 
 _CROSS_DIM = (

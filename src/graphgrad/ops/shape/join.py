@@ -1,5 +1,5 @@
 """Joining and splitting: cat, stack, split, chunk, unbind, narrow (repeat, flip, roll,
-triangles and diagonals: shape_reorder.py).
+triangles and diagonals: reorder.py).
 
 split, chunk and unbind return views made by one multi-output node, shared by the pieces (each
 piece's ``output_nr`` is its position), as in PyTorch.
@@ -17,11 +17,11 @@ import itertools
 
 import numpy as np
 
-from ..tensor import Tensor, _wrap_dim
-from .primitive import LINEAR, Primitive, apply
-from .shape import reshape, show_u64, unsqueeze
-from .slicing import slice_view
-from .views_inplace import track_view
+from ...tensor import Tensor, _wrap_dim
+from ..primitive import LINEAR, Primitive, apply
+from ..slicing import slice_view
+from ..views_inplace import track_view
+from .core import reshape, show_u64, unsqueeze
 
 
 def _dims(shape) -> str:

@@ -1,6 +1,6 @@
 """Shape primitives: views (view, expand, unsqueeze, ...) and copies (reshape of a
-non-contiguous tensor). Transposes and permutes live in shape_transpose.py; joining and splitting
-in shape_join.py; repeating and reordering elements in shape_reorder.py.
+non-contiguous tensor). Transposes and permutes live in transpose.py; joining and splitting
+in join.py; repeating and reordering elements in reorder.py.
 
 Views share storage and version counter with their base, as in PyTorch.
 
@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._argcheck import int_tuple
-from ..dtypes import dtype
-from ..tensor import Tensor, _wrap_dim
-from .primitive import LINEAR, Primitive, apply
-from .views_inplace import track_view
+from ..._argcheck import int_tuple
+from ...dtypes import dtype
+from ...tensor import Tensor, _wrap_dim
+from ..primitive import LINEAR, Primitive, apply
+from ..views_inplace import track_view
 
 
 def parse_size(size: tuple, fn: str = "view", arg: str = "size") -> tuple:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor, _wrap_dim
-from .primitive import LINEAR, Primitive, apply
-from .shape import join_dims, parse_size, show_u64
-from .views_inplace import track_view
+from ...tensor import Tensor, _wrap_dim
+from ..primitive import LINEAR, Primitive, apply
+from ..views_inplace import track_view
+from .core import join_dims, parse_size, show_u64
 
 
 # -- repeat / flip / roll -------------------------------------------------------------------------

@@ -14,9 +14,9 @@ import warnings
 
 import numpy as np
 
-from ..tensor import Tensor, _wrap_dim
-from .primitive import LINEAR, Primitive
-from .shape import _view_of, join_dims, parse_size, show_u64
+from ...tensor import Tensor, _wrap_dim
+from ..primitive import LINEAR, Primitive
+from .core import _view_of, join_dims, parse_size, show_u64
 
 _transpose = Primitive(
     "transpose",
