@@ -11,7 +11,7 @@ from __future__ import annotations
 import warnings
 
 from ..ops.elementwise import where
-from ..ops.reduce_stats import norm
+from ..ops.reduce.stats import norm
 from ..ops.unary import exp, log
 from ..tensor import Tensor
 from ._reduction import reduction_code

@@ -21,7 +21,7 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor
 from .convert import to
-from .reduce import cumprod
+from .reduce.core import cumprod
 from .shape.core import reshape
 from .shape.join import cat, stack
 from .shape.reorder import flip

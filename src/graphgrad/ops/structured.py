@@ -23,7 +23,7 @@ from ..tensor import Tensor, _wrap_dim
 from .broadcast import broadcast_shapes
 from .convert import to
 from .elementwise import mul, sub
-from .reduce import sum  # noqa: A004
+from .reduce.core import sum  # noqa: A004
 from .shape.core import reshape
 from .shape.join import cat, stack
 from .shape.reorder import diagonal, flip

@@ -19,13 +19,13 @@ import warnings
 
 import numpy as np
 
-from ..dtypes import _FLOAT
-from ..tensor import Tensor
-from .elementwise import where
-from .primitive import Primitive, apply
-from .reduce import normalize_dims, reduced_count, restore_dims, shown_dim
-from .reduce_select import amax, amin
-from .unary import sign
+from ...dtypes import _FLOAT
+from ...tensor import Tensor
+from ..elementwise import where
+from ..primitive import Primitive, apply
+from ..unary import sign
+from .core import normalize_dims, reduced_count, restore_dims, shown_dim
+from .select import amax, amin
 
 _UNSET = object()  # tells ``var()`` apart from ``var(None)``: only the former shows correction=None
 

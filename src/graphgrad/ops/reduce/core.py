@@ -2,7 +2,7 @@
 
 Every reduction takes PyTorch's ``dim`` / ``keepdim``; the node shows ``dim`` as PyTorch does
 (the raw value, negative dims wrapped to 2**64 + d). Max/min-style reductions live in
-``reduce_select``, statistics and norms in ``reduce_stats``.
+``select``, statistics and norms in ``stats``.
 
 >>> import graphgrad as torch
 >>> a = torch.ones(2, 3, requires_grad=True)
@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.engine import sum_to_dims
-from ..dtypes import _FLOAT
-from ..tensor import Tensor, _wrap_dim
-from .elementwise import where
-from .primitive import LINEAR, TENSORS, Primitive, apply, bind_rule
+from ...autograd.engine import sum_to_dims
+from ...dtypes import _FLOAT
+from ...tensor import Tensor, _wrap_dim
+from ..elementwise import where
+from ..primitive import LINEAR, TENSORS, Primitive, apply, bind_rule
 
 _U64 = 2**64
 # ``x.sum()`` is SumBackward0; an explicit ``dim`` (even None) selects the dim overload

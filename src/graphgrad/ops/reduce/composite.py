@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from operator import itemgetter
 
-from ..dtypes import result_type
-from ..tensor import Tensor
-from .compare import isnan
-from .reduce import NO_DIM, nansum, normalize_dims
-from .reduce import sum as _sum
-from .reduce_select import amax, amin
-from .reduce_stats import norm
+from ...dtypes import result_type
+from ...tensor import Tensor
+from ..compare import isnan
+from .core import NO_DIM, nansum, normalize_dims
+from .core import sum as _sum
+from .select import amax, amin
+from .stats import norm
 
 
 def count_nonzero(input: Tensor, dim=None) -> Tensor:

@@ -18,10 +18,10 @@ from operator import itemgetter
 
 import numpy as np
 
-from ..tensor import Tensor, _wrap_dim
-from .elementwise import as_operand, maximum, minimum, where
-from .primitive import LINEAR, TENSORS, Primitive, apply, bind_rule
-from .reduce import normalize_dims, restore_dims, shown_dim
+from ...tensor import Tensor, _wrap_dim
+from ..elementwise import as_operand, maximum, minimum, where
+from ..primitive import LINEAR, TENSORS, Primitive, apply, bind_rule
+from .core import normalize_dims, restore_dims, shown_dim
 
 
 class _ReturnType(tuple):
