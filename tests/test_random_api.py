@@ -131,7 +131,7 @@ def test_randint_forms_and_errors():
 
 
 def test_vectorised_fisher_yates_matches_the_swap_loop():
-    from graphgrad._generator import _fisher_yates
+    from graphgrad.random._generator import _fisher_yates
 
     rng = np.random.default_rng(0)
     for n in (2, 3, 4, 7, 50, 1000):

@@ -10,8 +10,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from graphgrad import _fma, _normal
-from graphgrad._mt19937 import MT19937
+from graphgrad import _fma
+from graphgrad.random import _normal
+from graphgrad.random._mt19937 import MT19937
 
 from ._random_helpers import _same_bits, f32
 

@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 import graphgrad as gg
-from graphgrad import _fma, _normal, _normal_small
+from graphgrad import _fma
 from graphgrad import random as gr
+from graphgrad.random import _normal, _normal_small
 
 from ._random_helpers import _same_bits, f32, torch_with_simd_kernels
 

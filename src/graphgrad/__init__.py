@@ -88,7 +88,7 @@ for _name in _methods.OP_MODULES:
 
 from . import linalg  # noqa: E402 - the torch.linalg namespace, after the ops it names
 from .ops import namespaces as _namespaces  # noqa: E402, F401 - the rules' functions
-from .random import (  # noqa: E402
+from .random.draws import (  # noqa: E402
     Generator,
     bernoulli,
     default_generator,
@@ -107,9 +107,9 @@ from .random import (  # noqa: E402
     seed,
     set_rng_state,
 )
-from .random import tensor_methods as _random_methods  # noqa: E402
-from .random_fills import multinomial  # noqa: E402
-from .random_fills import tensor_methods as _fill_methods  # noqa: E402
+from .random.draws import tensor_methods as _random_methods  # noqa: E402
+from .random.fills import multinomial  # noqa: E402
+from .random.fills import tensor_methods as _fill_methods  # noqa: E402
 
 for _name, _fn in {**_random_methods(), **_fill_methods()}.items():
     setattr(Tensor, _name, _fn)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..random import default_generator
+from ..random.draws import default_generator
 from ..tensor import Tensor
 
 

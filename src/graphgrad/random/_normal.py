@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from ._fma import fma32, fma64
+from .._fma import fma32, fma64
 
 f32, f64 = np.float32, np.float64
 

@@ -19,11 +19,11 @@ import warnings
 
 import numpy as np
 
-from . import _device
-from . import dtypes as _dtypes
-from ._argcheck import dtype_arg, int_tuple
+from .. import _device
+from .. import dtypes as _dtypes
+from .._argcheck import dtype_arg, int_tuple
+from ..tensor import Tensor
 from ._generator import Generator
-from .tensor import Tensor
 
 __all__ = [
     "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
@@ -557,7 +557,7 @@ def bernoulli_(tensor: Tensor, p=0.5, generator=None) -> Tensor:
 def tensor_methods() -> dict:
     """``Tensor.uniform_`` / ``normal_`` / ``bernoulli_``: the fills above, with PyTorch's
     in-place checks (a leaf that requires grad refuses) and a version bump."""
-    from .ops.inplace import check_inplace
+    from ..ops.inplace import check_inplace
 
     def in_place(fill):
         def method(self: Tensor, *args, generator=None, **kwargs) -> Tensor:

@@ -17,11 +17,12 @@ import os
 
 import numpy as np
 
-from . import _device, _normal, _normal_small
-from ._fma import fma32, fma64
+from .. import _device
+from .._fma import fma32, fma64
+from ..dtypes import from_numpy_dtype
+from ..tensor import Tensor
+from . import _normal, _normal_small
 from ._mt19937 import MT19937
-from .dtypes import from_numpy_dtype
-from .tensor import Tensor
 
 DEFAULT_SEED = 67280421310721  # what a fresh torch.Generator() reports
 _U24, _U53 = np.uint32(0xFFFFFF), np.uint64((1 << 53) - 1)

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dtypes as _dtypes
-from .random import _check_int_bounds, _finish, _gen, _iteration_view
-from .tensor import Tensor
+from .. import dtypes as _dtypes
+from ..tensor import Tensor
+from .draws import _check_int_bounds, _finish, _gen, _iteration_view
 
 __all__ = ["multinomial"]
 
@@ -210,7 +210,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     tensor([[2, 1],
             [2, 0]])
     """
-    from .ops.sort import topk
+    from ..ops.sort import topk
 
     p, n = input._data, int(num_samples)
     _check_multinomial(p, n, replacement)
@@ -229,7 +229,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
 
 def tensor_methods() -> dict:
     """The in-place fills as ``Tensor`` methods, with the checks of PyTorch's in-place ops."""
-    from .ops.inplace import check_inplace
+    from ..ops.inplace import check_inplace
 
     def in_place(fill):
         def method(self: Tensor, *args, **kwargs) -> Tensor:
