@@ -8,9 +8,9 @@ torch.Size([1, 3])
 
 from __future__ import annotations
 
-from ..ops import linalg as _linalg
-from ..ops.linalg import mm
-from ..tensor import Tensor
+from ...ops import linalg as _linalg
+from ...ops.linalg import mm
+from ...tensor import Tensor
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ops.gather import index_select
-from ..ops.shape.join import cat
-from ..tensor import Tensor
+from ...ops.gather import index_select
+from ...ops.shape.join import cat
+from ...tensor import Tensor
 
 _MODES = ("constant", "reflect", "replicate", "circular")
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..random.draws import default_generator
-from ..tensor import Tensor
+from ...random.draws import default_generator
+from ...tensor import Tensor
 
 
 def _check_p(p: float) -> None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ops.primitive import LINEAR, TENSORS, Primitive, apply, bind_rule
-from ..tensor import Tensor
+from ...ops.primitive import LINEAR, TENSORS, Primitive, apply, bind_rule
+from ...tensor import Tensor
 
 
 def _stats(x: np.ndarray, dims: tuple, eps: float):

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ops.primitive import LINEAR, Primitive, apply
-from ..tensor import Tensor
-from ._windows import crop, pad, scatter_windows, windows
-from .functional_conv import _tuple
+from ...ops.primitive import LINEAR, Primitive, apply
+from ...tensor import Tensor
+from .._windows import crop, pad, scatter_windows, windows
+from .conv import _tuple
 
 
 def _pool_out(size: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> int:

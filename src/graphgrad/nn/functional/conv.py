@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ops.namespaces import via_tensors
-from ..ops.primitive import ARRAYS, MULTILINEAR, TENSORS, Primitive, apply
-from ..tensor import Tensor
-from ._windows import crop, out_size, pad, scatter_windows, windows
+from ...ops.namespaces import via_tensors
+from ...ops.primitive import ARRAYS, MULTILINEAR, TENSORS, Primitive, apply
+from ...tensor import Tensor
+from .._windows import crop, out_size, pad, scatter_windows, windows
 
 
 def _tuple(value, n: int, name: str = "") -> tuple:

@@ -1,6 +1,6 @@
 """``graphgrad.nn.functional``: the stateless forms of the layers (PyTorch's ``F``).
 
-The functions live in ``functional_*`` modules by kind (linear, dropout, conv, pool, norm,
+The functions live in this package's modules by kind (linear, dropout, conv, pool, norm,
 loss, attention...); this module adds the activation wrappers and re-exports everything.
 
 >>> import graphgrad as torch
@@ -16,10 +16,10 @@ import warnings
 
 import numpy as np
 
-from ..ops import activation as _act
-from ..ops import unary as _unary
-from ..tensor import Tensor
-from .functional_activation import (
+from ...ops import activation as _act
+from ...ops import unary as _unary
+from ...tensor import Tensor
+from .activation import (
     hardsigmoid,
     hardswish,
     hardtanh,
@@ -27,13 +27,13 @@ from .functional_activation import (
     relu6,
     softsign,
 )
-from .functional_attention import multi_head_attention_forward, scaled_dot_product_attention
-from .functional_conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
-from .functional_distance import cosine_similarity, kl_div, normalize
-from .functional_dropout import dropout, dropout1d, dropout2d
-from .functional_linear import bilinear, linear
-from .functional_loss import cross_entropy, nll_loss
-from .functional_loss_pointwise import (
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
+from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from .distance import cosine_similarity, kl_div, normalize
+from .dropout import dropout, dropout1d, dropout2d
+from .linear import bilinear, linear
+from .loss import cross_entropy, nll_loss
+from .loss_pointwise import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     huber_loss,
@@ -41,9 +41,9 @@ from .functional_loss_pointwise import (
     mse_loss,
     smooth_l1_loss,
 )
-from .functional_norm import batch_norm, embedding, layer_norm
-from .functional_pad import pad
-from .functional_pool import (
+from .norm import batch_norm, embedding, layer_norm
+from .pad import pad
+from .pool import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
     avg_pool1d,

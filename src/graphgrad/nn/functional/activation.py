@@ -12,10 +12,10 @@ tensor([0., 3., 6.])
 
 from __future__ import annotations
 
-from ..ops.elementwise import minimum, where
-from ..ops.unary import abs as _abs
-from ..ops.unary import clamp, exp, log1p
-from ..tensor import Tensor
+from ...ops.elementwise import minimum, where
+from ...ops.unary import abs as _abs
+from ...ops.unary import clamp, exp, log1p
+from ...tensor import Tensor
 
 
 def _in_place(input: Tensor, result: Tensor, inplace: bool) -> Tensor:

@@ -12,13 +12,13 @@ from __future__ import annotations
 import math
 import warnings
 
-from .. import creation
-from ..dtypes import bool_
-from ..ops.shape.join import cat
-from ..tensor import Tensor
-from .functional_dropout import dropout
-from .functional_linear import linear
-from .functional_pad import pad
+from ... import creation
+from ...dtypes import bool_
+from ...ops.shape.join import cat
+from ...tensor import Tensor
+from .dropout import dropout
+from .linear import linear
+from .pad import pad
 
 
 def _check_sdpa_inputs(query: Tensor, key: Tensor, value: Tensor) -> None:

@@ -1,6 +1,6 @@
 """Classification losses with PyTorch's nodes: nll_loss (NllLossBackward0, NllLoss2DBackward0)
 and cross_entropy (NllLoss over LogSoftmax, or the probability-target form). The elementwise
-losses are in ``functional_loss_pointwise``; the reductions in ``_reduction``.
+losses are in ``loss_pointwise``; the reductions in ``_reduction``.
 
 >>> import graphgrad as torch
 >>> import graphgrad.nn.functional as F
@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ops.activation import log_softmax
-from ..ops.elementwise import where
-from ..ops.primitive import LINEAR, Primitive, apply
-from ..tensor import Tensor
-from ._reduction import reduce_tensor, reduction_code, reduction_name
+from ...ops.activation import log_softmax
+from ...ops.elementwise import where
+from ...ops.primitive import LINEAR, Primitive, apply
+from ...tensor import Tensor
+from .._reduction import reduce_tensor, reduction_code, reduction_name
 
 
 # -- nll_loss ---------------------------------------------------------------------------------

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import warnings
 
-from ..ops.elementwise import where
-from ..ops.reduce.stats import norm
-from ..ops.unary import exp, log
-from ..tensor import Tensor
-from ._reduction import reduction_code
+from ...ops.elementwise import where
+from ...ops.reduce.stats import norm
+from ...ops.unary import exp, log
+from ...tensor import Tensor
+from .._reduction import reduction_code
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
@@ -62,7 +62,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
 
 
 def _common(a: Tensor, b: Tensor) -> tuple:
-    from ..ops.broadcast import broadcast_shapes
+    from ...ops.broadcast import broadcast_shapes
 
     return tuple(broadcast_shapes(tuple(a.shape), tuple(b.shape)))
 

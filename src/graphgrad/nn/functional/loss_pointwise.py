@@ -15,11 +15,11 @@ import warnings
 
 import numpy as np
 
-from ..ops.broadcast import broadcast_shapes
-from ..ops.elementwise import quiet
-from ..ops.primitive import Primitive, apply
-from ..tensor import Tensor
-from ._reduction import mean_scale, reduce_array, reduce_tensor, reduction_code, reduction_name
+from ...ops.broadcast import broadcast_shapes
+from ...ops.elementwise import quiet
+from ...ops.primitive import Primitive, apply
+from ...tensor import Tensor
+from .._reduction import mean_scale, reduce_array, reduce_tensor, reduction_code, reduction_name
 
 
 def _elementwise_jvp(rule):
