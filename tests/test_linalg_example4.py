@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import graphgrad as torch
-from graphgrad.ops.linalg import matmul_arrays
+from graphgrad.ops.linalg.products import matmul_arrays
 
 from ._linalg_helpers import _tree
 

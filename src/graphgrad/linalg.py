@@ -9,8 +9,8 @@ tensor(7.)
 
 from __future__ import annotations
 
-from .ops.linalg_extra import LinAlgError, det, inv
-from .ops.matmul import matmul
+from .ops.linalg.inverse import LinAlgError, det, inv
+from .ops.linalg.matmul import matmul
 from .ops.reduce.stats import linalg_norm as norm
 from .ops.reduce.stats import matrix_norm, vector_norm
 

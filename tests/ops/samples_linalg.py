@@ -1,4 +1,5 @@
-"""Samples for the matrix-product primitives (ops/linalg.py, einsum.py, linalg_extra.py)."""
+"""Samples for the matrix-product primitives (ops/linalg/products.py, ops/einsum.py,
+ops/linalg/inverse.py)."""
 
 # ruff: noqa: N803 - ``T`` is the module under test (graphgrad or torch), as in sample.py
 

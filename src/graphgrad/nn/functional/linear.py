@@ -8,8 +8,8 @@ torch.Size([1, 3])
 
 from __future__ import annotations
 
-from ...ops import linalg as _linalg
-from ...ops.linalg import mm
+from ...ops.linalg import products as _linalg
+from ...ops.linalg.products import mm
 from ...tensor import Tensor
 
 

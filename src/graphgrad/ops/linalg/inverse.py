@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
-from .elementwise import where
+from ...tensor import Tensor
+from ..elementwise import where
+from ..primitive import Primitive, apply
 from .matmul import matmul
-from .primitive import Primitive, apply
 
 
 class _LinAlgError(RuntimeError):

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dtypes import result_type
-from ..tensor import Tensor
-from .convert import to
-from .einsum import tensordot
-from .elementwise import add, mul
-from .inplace import inplace
-from .linalg import _broadcast_check, addmm, bmm, dot, outer
-from .linalg_extra import inv as inverse
+from ...dtypes import result_type
+from ...tensor import Tensor
+from ..convert import to
+from ..einsum import tensordot
+from ..elementwise import add, mul
+from ..inplace import inplace
+from .inverse import inv as inverse
 from .matmul import matmul
+from .products import _broadcast_check, addmm, bmm, dot, outer
 
 
 def inner(input: Tensor, other: Tensor) -> Tensor:

@@ -1,6 +1,6 @@
 """Matrix products: mm, bmm, mv, dot, addmm, baddbmm, outer, and matmul in all its forms.
 
-``matmul``, which composes these as PyTorch does, is in ``ops/matmul.py``.
+``matmul``, which composes these as PyTorch does, is in ``matmul.py``.
 
 >>> import graphgrad as torch
 >>> a = torch.ones(2, 3, requires_grad=True)
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
-from .primitive import MULTILINEAR, Primitive, apply
+from ...tensor import Tensor
+from ..primitive import MULTILINEAR, Primitive, apply
 
 # Below this many multiply-adds, accumulate k by k in the input dtype as PyTorch's CPU kernel
 # does for small matrices (spec 4.3): same bits, including -0.0 when K == 1.

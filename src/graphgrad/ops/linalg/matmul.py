@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._argcheck import type_name
-from ..tensor import Tensor
-from .broadcast import broadcast_shapes
-from .elementwise import as_operand
-from .linalg import bmm, dot, mm, mv
-from .primitive import LINEAR, Primitive, apply
+from ..._argcheck import type_name
+from ...tensor import Tensor
+from ..broadcast import broadcast_shapes
+from ..elementwise import as_operand
+from ..primitive import LINEAR, Primitive, apply
+from .products import bmm, dot, mm, mv
 
 _squeeze_row = Primitive(
     "matmul_squeeze",
