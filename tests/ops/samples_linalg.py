@@ -88,7 +88,7 @@ SAMPLES = {
         ),
     ],
     # PyTorch computes a diagonal with diagonal() + permute: its top node differs (see
-    # tests/test_linalg.py, which compares values and gradients with torch for these).
+    # tests/ops/linalg/test_linalg.py, which compares values and gradients with torch for these).
     "einsum_unary": [
         Sample(lambda T, a: T.einsum("ii->i", a), ((3, 3),), np.diagonal, parity=False),
         Sample(

@@ -4,8 +4,9 @@ PyTorch seeds a textbook mt19937 with ``init_genrand`` (the low 32 bits of the s
 32-bit words from it. NumPy ships the same engine as ``numpy.random.MT19937``; reseeding it
 through ``RandomState.seed(int)`` runs the same ``init_genrand``. We drive that C engine directly
 because a NumPy-level twist (blocks of 227 words at most, since word ``k + 624`` needs word
-``k + 397``) costs ~40 µs per 624 words and cannot keep pace with PyTorch; ``tests/test_random.py``
-checks the engine against a pure-NumPy reference twist, so the dependency is a checked fact.
+``k + 397``) costs ~40 µs per 624 words and cannot keep pace with PyTorch;
+``tests/random/test_random.py`` checks the engine against a pure-NumPy reference twist, so the
+dependency is a checked fact.
 """
 
 from __future__ import annotations

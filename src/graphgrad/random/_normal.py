@@ -6,11 +6,11 @@ on the ``avx_mathfun`` (Cephes) ``log`` and ``sincos`` polynomials, and GCC cont
 operations. A fused step runs in float64 and is rounded once to float32: the product of two
 float32 values is exact in float64, so this is the FMA whenever the float64 sum is exact or not
 within a hair of a float32 tie. That holds for every input the kernel can see (``u = k * 2**-24``,
-2**24 cases for ``log`` and 2**24 for ``sincos``): ``tests/test_random.py`` compares both with an
-always-exact ``_fma.fma32`` version (a strided sample by default; all 2**24 inputs, 0 mismatches,
-with GRAPHGRAD_EXHAUSTIVE=1). Unfused steps use plain float32 NumPy arithmetic, and a few steps
-use exact rewrites that are explained where they are made (float32 steps where the product is
-exact, a rounding constant where the result stays in one binade).
+2**24 cases for ``log`` and 2**24 for ``sincos``): ``tests/random/test_random.py`` compares both
+with an always-exact ``_fma.fma32`` version (a strided sample by default; all 2**24 inputs, 0
+mismatches, with GRAPHGRAD_EXHAUSTIVE=1). Unfused steps use plain float32 NumPy arithmetic, and a
+few steps use exact rewrites that are explained where they are made (float32 steps where the
+product is exact, a rounding constant where the result stays in one binade).
 
 Speed: the words are deinterleaved chunk by chunk (16384 pairs, sized for the L2 cache) so that
 each of the ~110 steps is one NumPy call on contiguous lanes, writing into preallocated buffers;

@@ -16,7 +16,7 @@ each call, about 60 calls in all:
 * Fused multiply-adds run in float64 (the product of two float32 values is exact) and are rounded
   once to float32 by assignment, as in ``_normal``; plain float32 steps run in float32.
 
-The results equal ``fill16_f32`` bit for bit on every kernel input: ``tests/test_random_small.py``
+The results equal ``fill16_f32`` bit for bit on every kernel input: ``tests/random/test_small.py``
 compares the two on a strided sample of the 2**24 inputs of each half (all of them with
 GRAPHGRAD_EXHAUSTIVE=1), and against torch for many sizes.
 """

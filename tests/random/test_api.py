@@ -9,7 +9,7 @@ import pytest
 import graphgrad as gg
 from graphgrad import random as gr
 
-from ._random_helpers import _same_bits
+from ._helpers import _same_bits
 
 
 # -- state ----------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 import graphgrad as torch
 from graphgrad.ops.linalg.products import matmul_arrays
 
-from ._linalg_helpers import _tree
+from ._helpers import _tree
 
 
 # -- the small-matmul kernel and seed Example 4 (spec 4 and 4.3) ------------------------------

@@ -14,7 +14,7 @@ from graphgrad import _fma
 from graphgrad.random import _normal
 from graphgrad.random._mt19937 import MT19937
 
-from ._random_helpers import _same_bits, f32
+from ._helpers import _same_bits, f32
 
 
 # -- the engine -----------------------------------------------------------------------------------

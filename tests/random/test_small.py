@@ -14,7 +14,7 @@ from graphgrad import _fma
 from graphgrad import random as gr
 from graphgrad.random import _normal, _normal_small
 
-from ._random_helpers import _same_bits, f32, torch_with_simd_kernels
+from ._helpers import _same_bits, f32, torch_with_simd_kernels
 
 
 def _chunked(words: np.ndarray, n: int, skip: int, mean=0.0, std=1.0) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Shared by the matrix-product tests (test_linalg.py, test_linalg_example4.py)."""
+"""Shared by the matrix-product tests (test_linalg.py, test_example4.py)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import pytest
 
 import graphgrad
 
-from ._random_helpers import torch_with_simd_kernels
+from ._helpers import torch_with_simd_kernels
 
 FILLS = [
     ("exponential_", (1.7,)),

@@ -1,6 +1,6 @@
 """Matrix products: PyTorch's graph structure for every form of matmul (spec 2.1), addmm's saved
 geometry and saved attributes, einsum, and exact error messages (spec 3.25). The small-matmul
-kernel and seed Example 4 are in test_linalg_example4.py."""
+kernel and seed Example 4 are in test_example4.py."""
 
 # ruff: noqa: N803, N806 - ``T`` is the module under test (graphgrad or torch), as in
 # sample.py; matrices are named A, B as in the math
@@ -12,7 +12,7 @@ import pytest
 
 import graphgrad as torch
 
-from ._linalg_helpers import _tree
+from ._helpers import _tree
 
 
 def _leaves(T, shapes, grads=None):

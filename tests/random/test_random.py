@@ -2,8 +2,8 @@
 
 The recorded values at the bottom were produced by torch 2.13.0 (CPU wheel, x86-64 with AVX2):
 arrays of up to 8 elements as hex bit patterns, longer ones as a SHA-256 prefix of their bytes.
-The engine internals are tested in test_random_engine.py, state and the tensor-level API in
-test_random_api.py.
+The engine internals are tested in test_engine.py, state and the tensor-level API in
+test_api.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 import graphgrad as gg
 from graphgrad import random as gr
 
-from ._random_helpers import _array, _linear_init, _same_bits, f32, f64, torch_with_simd_kernels
+from ._helpers import _array, _linear_init, _same_bits, f32, f64, torch_with_simd_kernels
 
 _UINT = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
