@@ -9,7 +9,7 @@ import pytest
 
 import graphgrad
 
-from ._helpers import central_difference
+from ..autograd._helpers import central_difference
 
 
 def _cases(T):
