@@ -107,7 +107,7 @@ from .ops.shape.core import (
 from .ops.shape.transpose import moveaxis, movedim, permute, swapaxes, swapdims, t, transpose
 from .ops.linalg.products import addmm, baddbmm, bmm, dot, ger, mm, mv, outer
 from .ops.linalg.matmul import matmul
-from .ops.index import as_strided, as_strided_scatter
+from .ops.index.subscript import as_strided, as_strided_scatter
 from .ops.activation import erf, log_softmax, softmax
 from .ops.reduce.select import amax, amin, argmax, argmin, max, median, min, return_types
 from .ops.reduce.stats import norm, std, std_mean, var, var_mean
@@ -118,8 +118,8 @@ from .ops.shape.join import (
     stack, unbind, vstack,
 )
 from .ops.shape.reorder import diag, diag_embed, diagonal, flip, fliplr, flipud, roll, tril, triu
-from .ops.slicing import index_put, select
-from .ops.gather import (
+from .ops.index.slicing import index_put, select
+from .ops.index.gather import (
     argwhere, gather, index_add, index_select, masked_fill, masked_select, nonzero, scatter,
     scatter_add, take, take_along_dim,
 )

@@ -19,12 +19,12 @@ import numpy as np
 from ..autograd.engine import sum_to_array
 from ..tensor import Tensor
 from .elementwise import _pow0, floor_divide, where
+from .index.slicing import _select_view, slice_view
 from .linalg.matmul import matmul
 from .linalg.products import matmul_arrays, mm
 from .primitive import ARRAYS, TENSORS
 from .shape.join import cat, stack
 from .shape.reorder import diagonal
-from .slicing import _select_view, slice_view
 
 
 def via_tensors(fn):

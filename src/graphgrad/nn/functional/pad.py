@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...ops.gather import index_select
+from ...ops.index.gather import index_select
 from ...ops.shape.join import cat
 from ...tensor import Tensor
 

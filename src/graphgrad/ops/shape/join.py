@@ -18,8 +18,8 @@ import itertools
 import numpy as np
 
 from ...tensor import Tensor, _wrap_dim
+from ..index.slicing import slice_view
 from ..primitive import LINEAR, Primitive, apply
-from ..slicing import slice_view
 from ..views_inplace import track_view
 from .core import reshape, show_u64, unsqueeze
 

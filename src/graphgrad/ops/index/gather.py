@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor, _wrap_dim
-from .elementwise import where
-from .primitive import LINEAR, Primitive, apply
-from .shape.core import expand, reshape, show_u64
+from ...tensor import Tensor, _wrap_dim
+from ..elementwise import where
+from ..primitive import LINEAR, Primitive, apply
+from ..shape.core import expand, reshape, show_u64
 
 _C_NAMES = {
     "float32": "float",

@@ -23,11 +23,12 @@ import warnings
 
 import numpy as np
 
-from ..tensor import Tensor
-from .inplace import check_inplace, check_overlap, commit, copy_
-from .primitive import LINEAR, Primitive, apply
-from .shape.core import expand, unsqueeze, view
-from .shape.transpose import alias
+from ...tensor import Tensor
+from ..inplace import check_inplace, check_overlap, commit, copy_
+from ..primitive import LINEAR, Primitive, apply
+from ..shape.core import expand, unsqueeze, view
+from ..shape.transpose import alias
+from ..views_inplace import as_strided, as_strided_scatter
 from .slicing import (
     _as_index_tensor,
     _index,
@@ -36,7 +37,6 @@ from .slicing import (
     _value_tensor,
     slice_view,
 )
-from .views_inplace import as_strided, as_strided_scatter
 
 INT64_MAX = 2**63 - 1
 

@@ -1,6 +1,6 @@
 """The indexing primitives: select and slice (views), index and index_put (copies), and
 the backward ops that put a gradient back in place (SelectBackwardBackward0...).
-ops/index.py parses ``x[key]`` into calls of these.
+ops/index/subscript.py parses ``x[key]`` into calls of these.
 
 >>> import graphgrad as torch
 >>> a = torch.ones(2, 3, requires_grad=True)
@@ -17,11 +17,11 @@ import warnings
 
 import numpy as np
 
-from ..tensor import Tensor, _wrap_dim
-from .inplace import check_inplace, commit
-from .primitive import LINEAR, Primitive, apply
-from .shape.core import show_u64
-from .views_inplace import track_view
+from ...tensor import Tensor, _wrap_dim
+from ..inplace import check_inplace, commit
+from ..primitive import LINEAR, Primitive, apply
+from ..shape.core import show_u64
+from ..views_inplace import track_view
 
 
 def _dims(shape) -> str:
