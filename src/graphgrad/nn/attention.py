@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from . import init
-from .functional_attention import _canonical_mask, _none_or_dtype, multi_head_attention_forward
+from .functional.attention import _canonical_mask, _none_or_dtype, multi_head_attention_forward
 from .linear import Linear, empty_parameter
 from .module import Module
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
-from .functional_conv import _tuple
+from .functional.conv import _tuple
 from .linear import add_weight_and_bias, reset_fan_in
 from .module import Module
 

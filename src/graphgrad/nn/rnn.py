@@ -21,7 +21,7 @@ import math
 import warnings
 
 from ..creation import zeros
-from ..ops.shape_join import cat, stack
+from ..ops.shape.join import cat, stack
 from ..tensor import Tensor
 from . import _rnn_checks as checks
 from . import functional as F  # noqa: N812 - PyTorch's spelling

@@ -21,11 +21,11 @@ from ..dtypes import from_numpy_dtype
 from ..tensor import Tensor
 from . import broadcast
 from .elementwise import _pow0, floor_divide, where
-from .linalg import matmul_arrays, mm
-from .matmul import matmul
-from .shape_join import cat, stack
-from .shape_reorder import diagonal
-from .slicing import _select_view, slice_view
+from .index.slicing import _select_view, slice_view
+from .linalg.matmul import matmul
+from .linalg.products import matmul_arrays, mm
+from .shape.join import cat, stack
+from .shape.reorder import diagonal
 
 
 def via_tensors(fn):

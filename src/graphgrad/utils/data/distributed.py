@@ -59,7 +59,7 @@ class DistributedSampler(Sampler):
     def __iter__(self) -> Iterator[int]:
         n = len(self.dataset)
         if self.shuffle:
-            from ..._generator import Generator
+            from ...random._generator import Generator
 
             g = Generator()
             g.manual_seed(self.seed + self.epoch)
