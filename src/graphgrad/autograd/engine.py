@@ -89,14 +89,22 @@ def _is_own(g, grads: list, outs: list) -> bool:
 
 
 def _leaf_may_keep(g, out, fresh: bool, grads: list, outs: list, shared: set | None) -> bool:
-    """Whether a leaf may keep gradient ``g`` (the node's output ``out``, fitted) without a
-    copy: ``fit_to_input`` made it (a sum, a cast), or it is the node's own new output (``shared``:
+    """Whether a leaf may keep gradient ``g`` (the node's output ``out``, fitted) as its
+    ``.grad`` without a copy, as PyTorch's AccumulateGrad steals a gradient that nothing else
+    holds; the one place this is decided. ``g`` must own its contiguous, writeable memory, and
+    be made by ``fit_to_input`` (a sum, a cast) or be the node's own new output (``shared``:
     the precomputed ``_shared_ids`` of a node with many outputs, else None)."""
+    if g.base is not None or not _contiguous_writeable(g.flags):
+        return False
     if g is not out:
         return True
     if not fresh:
         return False
     return _is_own(g, grads, outs) if shared is None else id(g) not in shared
+
+
+def _contiguous_writeable(flags) -> bool:
+    return flags.c_contiguous and flags.writeable  # (one flags object, not two)
 
 
 def _shared_ids(grads: list, outs: list) -> set:

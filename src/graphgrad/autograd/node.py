@@ -15,7 +15,6 @@ the node of a primitive op (its class is named as PyTorch names it, e.g. ``MulBa
 from __future__ import annotations
 
 import itertools
-import sys
 import weakref
 
 import numpy as np
@@ -288,9 +287,8 @@ def edge_of(t: Tensor) -> tuple | None:
 def accumulate_into(variable: Tensor, grad: Tensor | None, owned: bool = False) -> None:
     """``variable.grad += grad``, in place when no graph is being built (as PyTorch does).
 
-    ``owned``: the engine vouches that nothing else holds ``grad``; it is then stored as it is
-    when it is a plain, contiguous array of its own that no view or saved slot shares (its
-    version counter, made on first use, does not exist yet).
+    ``owned``: the engine vouches that nothing else holds ``grad`` (``engine._leaf_may_keep``),
+    so it is stored as it is.
     """
     if grad is None:
         return
@@ -300,7 +298,7 @@ def accumulate_into(variable: Tensor, grad: Tensor | None, owned: bool = False) 
             # create_graph: a recorded copy (CopyBackwards, as PyTorch's clone_obey_contract),
             # never ``grad`` itself, which may be the caller's ``gradient`` or another slot's.
             variable._grad = Tensor._make(np.empty_like(grad._data)).copy_(grad)
-        elif owned and _stealable(grad):
+        elif owned:
             variable._grad = grad
         else:
             # The engine may hand the same tensor to several slots: store a private copy.
@@ -310,38 +308,6 @@ def accumulate_into(variable: Tensor, grad: Tensor | None, owned: bool = False) 
     else:
         np.add(old._data, grad._data, out=old._data, casting="unsafe")
         old._version_counter.bump()  # an in-place write, as PyTorch counts it
-
-
-def _stealable(grad: Tensor) -> bool:
-    data = grad._data
-    return (
-        grad.__class__ is Tensor
-        and grad._vc is None
-        and grad._base is None
-        and grad.grad_fn is None
-        and (data.base is None or _sole_view(data))
-        and _contiguous_writeable(data.flags)
-    )
-
-
-def _contiguous_writeable(flags) -> bool:
-    return flags.c_contiguous and flags.writeable  # (one flags object, not two)
-
-
-def _sole_view(data: np.ndarray) -> bool:
-    """Whether ``data`` is the only reference to the array it views (as nn.Linear's weight
-    gradient, the transpose of a fresh product, is): keeping it then aliases nothing, which
-    PyTorch's AccumulateGrad checks the same way, by reference count."""
-    return data.base.__class__ is np.ndarray and _base_refs(data) == _SOLE_BASE_REFS
-
-
-def _base_refs(data: np.ndarray) -> int:
-    return sys.getrefcount(data.base) if hasattr(sys, "getrefcount") else -1
-
-
-# What _base_refs counts for a base that only its view holds, measured once on this interpreter
-# (how a call's own references count differs between Python versions).
-_SOLE_BASE_REFS = _base_refs(np.empty(2)[:1])
 
 
 class Released(dict):

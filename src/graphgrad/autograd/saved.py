@@ -35,21 +35,16 @@ class SavedSlot:
 
     Inputs are kept as the Tensor itself (so ``_saved_self is x`` for a leaf); an output is kept
     as its array only, and re-wrapped on unpack with ``grad_fn`` = the saving node, so that a
-    node never holds its own output and graphs are freed by reference counting. An output
-    that had no version counter yet gets the slot itself as its counter (``value``, ``bump``):
-    one object less per saved output (tanh, sigmoid, exp, relu...).
+    node never holds its own output and graphs are freed by reference counting.
     """
 
-    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "value")
+    __slots__ = ("tensor", "data", "counter", "version", "output_nr")
 
     def __init__(self, tensor: Tensor, is_output: bool) -> None:
         if is_output:
             self.tensor = None
             self.data = tensor._data
-            counter = tensor._vc
-            if counter is None:  # counter None and tensor None: the slot counts (own_counter)
-                self.value = 0
-                tensor._vc = self
+            counter = tensor._version_counter
         else:
             self.tensor = tensor
             self.data = None
@@ -63,28 +58,14 @@ class SavedSlot:
             raise RuntimeError(INFERENCE_SAVE) from None
         self.output_nr = tensor._output_nr
 
-    def bump(self) -> None:
-        """An in-place write to the output whose counter this slot is."""
-        self.value += 1
-
     def own_counter(self):
-        """The counter this slot checks: its own, its tensor's, or None (version 0)."""
+        """The counter this slot checks: its output's, its tensor's, or None (version 0)."""
         counter = self.counter
-        if counter is None:
-            if self.tensor is None:
-                return self
-            return self.tensor._vc
-        return counter
+        return self.tensor._vc if counter is None else counter
 
     def current_version(self) -> int:
-        counter = self.counter
-        if counter is None:
-            if self.tensor is None:
-                return self.value
-            counter = self.tensor._vc
-            if counter is None:
-                return 0
-        return counter.value
+        counter = self.own_counter()
+        return 0 if counter is None else counter.value
 
     def adopt(self, other: SavedSlot) -> None:
         """Watch what ``other`` watches (checkpoint's recomputed values)."""
@@ -102,7 +83,7 @@ class SavedSlot:
         if t is not None:
             return t
         t = Tensor._make(self.data, True, node, self.output_nr)
-        t._vc = self.own_counter()  # the output's counter (the slot: skips the property)
+        t._vc = self.own_counter()  # the output's counter
         return t
 
     def _modified_message(self, node: Node) -> str:
