@@ -12,6 +12,7 @@ tensor(14.)
 
 from __future__ import annotations
 
+import builtins
 import importlib
 
 from . import _methods, autograd, dtypes
@@ -120,7 +121,7 @@ from . import _legacy  # noqa: E402
 from ._runtime import *  # noqa: E402, F403
 from .histogram import histc, histogram  # noqa: E402
 
-Tensor.__new__ = _legacy.tensor_new
+Tensor.__new__ = _legacy.tensor_new  # type: ignore[method-assign]  # legacy Tensor(...) forms
 for _name, _fn in _legacy.TENSOR_METHODS.items():
     setattr(Tensor, _name, _fn)
 globals().update(_legacy.LEGACY_TYPES)
@@ -131,7 +132,7 @@ from . import _tensor_docs  # noqa: E402
 _tensor_docs.install()
 
 
-def is_floating_point(input: Tensor) -> bool:
+def is_floating_point(input: Tensor) -> builtins.bool:
     """Whether ``input``'s dtype is a floating-point type.
 
     Args:
@@ -143,7 +144,7 @@ def is_floating_point(input: Tensor) -> bool:
     return input.dtype.is_floating_point
 
 
-def numel(input: Tensor) -> int:
+def numel(input: Tensor) -> builtins.int:
     """The number of elements of ``input``.
 
     Args:
