@@ -12,7 +12,7 @@ tensor(14.)
 
 from __future__ import annotations
 
-import builtins
+import builtins as _builtins
 import importlib
 
 from . import _methods, autograd, dtypes
@@ -132,7 +132,7 @@ from . import _tensor_docs  # noqa: E402
 _tensor_docs.install()
 
 
-def is_floating_point(input: Tensor) -> builtins.bool:
+def is_floating_point(input: Tensor) -> _builtins.bool:
     """Whether ``input``'s dtype is a floating-point type.
 
     Args:
@@ -144,7 +144,7 @@ def is_floating_point(input: Tensor) -> builtins.bool:
     return input.dtype.is_floating_point
 
 
-def numel(input: Tensor) -> builtins.int:
+def numel(input: Tensor) -> _builtins.int:
     """The number of elements of ``input``.
 
     Args:
