@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -126,6 +126,9 @@ _NON_LEAF_GRAD_WARNING = (
 )
 
 
+_TensorT = TypeVar("_TensorT", bound="Tensor")  # a Tensor subclass (Parameter...)
+
+
 class Tensor(TensorMethods):
     """A multi-dimensional array that records the operations applied to it.
 
@@ -172,13 +175,13 @@ class Tensor(TensorMethods):
     # -- construction -------------------------------------------------------------------------
     @classmethod
     def _make(
-        cls,
+        cls: type[_TensorT],
         data: np.ndarray,
         requires_grad: bool = False,
         grad_fn=None,
         output_nr: int = 0,
         base: Tensor | None = None,
-    ) -> Tensor:
+    ) -> _TensorT:
         """Wrap an array without copying (the internal constructor every op uses)."""
         t = object.__new__(cls)
         t._data = data
