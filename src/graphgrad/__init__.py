@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import builtins as _builtins
 import importlib
+from typing import TYPE_CHECKING as _TYPE_CHECKING
 
 from . import _methods, autograd, dtypes
 from ._arg_forms import exports as _exports
@@ -86,6 +87,12 @@ _methods.install()
 for _name in _methods.OP_MODULES:
     _mod = importlib.import_module(f".ops.{_name}", __name__)
     globals().update(_exports(_mod))
+
+if _TYPE_CHECKING:  # the names of the loop above that the package's own modules use
+    from .ops.elementwise import where
+    from .ops.pointwise_composite import xlogy
+    from .ops.shape_join import cat, stack
+    from .ops.shape_reorder import flip
 
 from . import linalg  # noqa: E402 - the torch.linalg namespace, after the ops it names
 from .ops import namespaces as _namespaces  # noqa: E402, F401 - the rules' functions
