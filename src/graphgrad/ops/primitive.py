@@ -22,6 +22,7 @@ import itertools
 from collections.abc import Callable
 from functools import partial
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -42,6 +43,9 @@ from . import forward_mode
 from .broadcast import broadcast_shapes
 from .forward_mode import DIAGONAL, LINEAR, MULTILINEAR  # noqa: F401 - the jvp kinds, for entries
 
+if TYPE_CHECKING:
+    from .forward_mode import _Kind
+
 Rule = Callable[[Tensor, dict], Tensor]
 
 REGISTRY: dict[str, Primitive] = {}
@@ -61,6 +65,10 @@ class Namespace:
 
     def __init__(self, function_of: Callable) -> None:
         self._function_of = function_of  # a primitive's function in this namespace
+
+    if TYPE_CHECKING:  # modules add the functions that are not one primitive by assignment
+
+        def __setattr__(self, name: str, value: Callable) -> None: ...
 
     def __getattr__(self, name: str):
         prim = _ALL.get(name)
@@ -108,7 +116,7 @@ class Primitive:
         n_outputs: int = 1,
         view: bool = False,
         register: bool = True,
-        jvp: tuple[Rule | None, ...] | Callable | None = None,
+        jvp: tuple[Rule | None, ...] | Callable | _Kind | None = None,
         scalar_arrays: bool = False,
         each: Callable[[int], Callable] | None = None,
         **rules: Callable | None,
