@@ -12,6 +12,7 @@ tensor(14.)
 
 from __future__ import annotations
 
+import builtins as _builtins
 from importlib import import_module as _import_module
 
 from . import _methods, autograd, dtypes
@@ -194,7 +195,7 @@ from ._runtime import (  # noqa: E402
 )
 from .histogram import histc, histogram  # noqa: E402
 
-Tensor.__new__ = _legacy.tensor_new
+Tensor.__new__ = _legacy.tensor_new  # type: ignore[method-assign]  # legacy Tensor(...) forms
 for _name, _fn in _legacy.TENSOR_METHODS.items():
     setattr(Tensor, _name, _fn)
 FloatTensor = _legacy.LEGACY_TYPES["FloatTensor"]
@@ -213,7 +214,7 @@ from . import _tensor_docs  # noqa: E402
 _tensor_docs.install()
 
 
-def is_floating_point(input: Tensor) -> bool:
+def is_floating_point(input: Tensor) -> _builtins.bool:
     """Whether ``input``'s dtype is a floating-point type.
 
     Args:
@@ -225,7 +226,7 @@ def is_floating_point(input: Tensor) -> bool:
     return input.dtype.is_floating_point
 
 
-def numel(input: Tensor) -> int:
+def numel(input: Tensor) -> _builtins.int:
     """The number of elements of ``input``.
 
     Args:

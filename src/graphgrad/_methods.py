@@ -298,4 +298,5 @@ def install() -> None:
         methods[name] = _binary_operator(methods[name])
     for name, fn in methods.items():
         setattr(Tensor, name, numpy_names(fn))
-    Tensor.__hash__ = lambda self: id(self)
+    # the identity hash, attached like the operators (mypy sees the method in tensor.py)
+    Tensor.__hash__ = lambda self: id(self)  # type: ignore[method-assign]

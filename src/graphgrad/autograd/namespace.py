@@ -21,6 +21,7 @@ tensor([6.])
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 PRIMITIVES: dict = {}  # every primitive by name, unregistered ones too (ops/primitive.py adds them)
 
@@ -34,6 +35,10 @@ class Namespace:
     def primitives_as(self, function_of: Callable) -> None:
         """Resolve a primitive's name to ``function_of(primitive)``."""
         self._function_of = function_of
+
+    if TYPE_CHECKING:  # ops/namespaces.py adds the functions that are not one primitive
+
+        def __setattr__(self, name: str, value: Callable) -> None: ...
 
     def __getattr__(self, name: str):
         prim = PRIMITIVES.get(name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,6 +26,9 @@ from .anomaly_mode import user_stack
 from .grad_mode import _state as _grad_state
 from .hooks import NodeHooks, RemovableHandle, RetainGradHook
 from .saved import SavedSlot
+
+if TYPE_CHECKING:
+    from ..ops.primitive import Primitive
 
 _sequence = itertools.count()
 
@@ -57,6 +61,8 @@ class Node:
     # output numbers (mostly the constants (0,) and (0, 0)), so an edge costs no tuple of its own:
     # a long chain of ops holds 50 bytes and one tracked object less per op.
     __slots__ = ("_next_nodes", "_next_nrs", "_sequence_nr", "_hooks", "__weakref__")
+    _hooks: NodeHooks | None
+    _meta: tuple  # (shape, dtype) per input, on the nodes that have inputs (subclasses' slot)
 
     _rules_on_arrays = None  # a primitive's rules bound to ARRAYS, on its node class (see apply)
     _one_rule = False  # whether the primitive has one input, with a rule
@@ -329,7 +335,8 @@ class FunctionNode(Node):
     """
 
     __slots__ = ("_saved", "_meta")  # multi-output ops' classes add "_out_meta"
-    prim = None  # the Primitive, set on each generated subclass
+    _out_meta: tuple  # (shape, dtype) per output, on multi-output ops' nodes
+    prim: Primitive = None  # type: ignore[assignment]  # each generated subclass sets its own
     _attr_names: tuple = ()
 
     def __init__(self, nodes: tuple, nrs: tuple, saved: dict, meta: tuple) -> None:

@@ -64,7 +64,7 @@ def square_subsequent_mask(sz: int, device=None, dtype=None) -> Tensor:
     return creation.full((sz, sz), float("-inf"), dtype=dtype).triu(diagonal=1)
 
 
-_NESTED_WARNED = []
+_NESTED_WARNED: list[bool] = []
 
 
 def _warn_nested_prototype_once() -> None:

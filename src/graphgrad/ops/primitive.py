@@ -22,6 +22,7 @@ import itertools
 from collections.abc import Callable
 from functools import partial
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -41,6 +42,9 @@ from ..tensor import Tensor
 from . import forward_mode
 from .broadcast import broadcast_shapes
 from .forward_mode import DIAGONAL, LINEAR, MULTILINEAR  # noqa: F401 - the jvp kinds, for entries
+
+if TYPE_CHECKING:
+    from .forward_mode import _Kind
 
 Rule = Callable[[Tensor, dict], Tensor]
 
@@ -84,7 +88,7 @@ class Primitive:
         n_outputs: int = 1,
         view: bool = False,
         register: bool = True,
-        jvp: tuple[Rule | None, ...] | Callable | None = None,
+        jvp: tuple[Rule | None, ...] | Callable | _Kind | None = None,
         scalar_arrays: bool = False,
         each: Callable[[int], Callable] | None = None,
         **rules: Callable | None,

@@ -282,6 +282,7 @@ def _check_writable(t: Tensor) -> None:
         raise RuntimeError(t.grad_fn.message)
     meta = t.__dict__.get("_view_meta")
     if meta == "multi":
+        assert t.grad_fn is not None  # "multi": made by a multi-output op that recorded a node
         raise RuntimeError(
             f"Output {t._output_nr} of {_forward_name(t.grad_fn.name())} is a view and is being "
             f"modified inplace. {_MULTI_TAIL}"
@@ -360,6 +361,7 @@ def _rebase_one(view: Tensor, base: Tensor) -> None:
     meta = view.__dict__.get("_view_meta")
     if meta is not None:
         if meta == "multi":
+            assert view.grad_fn is not None  # as in _check_writable
             message = (
                 f"Output {view._output_nr} of {_forward_name(view.grad_fn.name())} is a view and "
                 "its base or another view of its base has been modified inplace. " + _MULTI_TAIL
@@ -392,6 +394,7 @@ def rebase_view(t: Tensor, out: Tensor) -> Tensor:
 
     base = t._base
     node = out.grad_fn
+    assert base is not None and node is not None  # commit() calls this for a recorded view
     _check_writable(t)
     geometry = view_geometry(t._data, base._data)
     if geometry["overlap"]:
@@ -418,6 +421,7 @@ def rebase_view(t: Tensor, out: Tensor) -> Tensor:
 # -- what a write in place moves to its new node (shared with inplace.commit) -------------------
 def move_retain_grad(t: Tensor, node, output_nr: int) -> None:
     """retain_grad follows the tensor to its new node; its other hooks stay with the old one."""
+    assert t.grad_fn is not None  # only a tensor with a node retains its gradient
     old_hooks = t.grad_fn._tensor_hooks.get(t._output_nr, [])
     for hook in old_hooks:
         if type(hook) is RetainGradHook:

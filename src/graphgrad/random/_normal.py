@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -347,11 +348,15 @@ def _libm(func: np.ufunc, x: np.ndarray, out: np.ndarray) -> np.ndarray:
         rev = out[::-1]
         func(x, out=rev)
         return rev
-    out[...] = np.fromiter(map(_MATH[func], memoryview(x)), f64, count=len(x))
+    out[...] = np.fromiter(map(_MATH[func], x.data), f64, count=len(x))
     return out
 
 
-_MATH = {np.log: math.log, np.cos: math.cos, np.sin: math.sin}
+_MATH: dict[np.ufunc, Callable[[float], float]] = {
+    np.log: math.log,
+    np.cos: math.cos,
+    np.sin: math.sin,
+}
 
 
 @functools.cache
@@ -362,7 +367,7 @@ def _libm_ok() -> bool:
         x = u if func is np.log else u * (2.0 * math.pi)
         got = np.empty_like(x)
         func(x, out=got[::-1])
-        want = np.fromiter(map(ref, memoryview(x)), f64, count=len(x))
+        want = np.fromiter(map(ref, x.data), f64, count=len(x))
         if got[::-1].tobytes() != want.tobytes():
             return False
     return True

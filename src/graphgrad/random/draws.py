@@ -356,7 +356,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     if result.kind not in "fc":
         name = _dtypes.from_numpy_dtype(result).legacy
         raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{name}'")
-    if isinstance(std, Tensor) and (s < 0).any():
+    if isinstance(std, Tensor) and (std._data < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     shape = np.broadcast_shapes(np.shape(m), np.shape(s))
     if isinstance(std, Tensor):
@@ -369,7 +369,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     return _finish(arr, False, out)
 
 
-def _as_array(x) -> np.ndarray | np.generic:
+def _as_array(x) -> np.ndarray | float:
     """A tensor's array, or a Python number as a weak scalar (kept in the tensor's dtype)."""
     return x._data if isinstance(x, Tensor) else x
 
@@ -543,6 +543,7 @@ def bernoulli_(tensor: Tensor, p=0.5, generator=None) -> Tensor:
     tensor([0., 0., 1., 0.])
     """
     view = _iteration_view(tensor._data)
+    probs: np.ndarray | float
     if isinstance(p, Tensor):
         probs = p._data
         _check_probabilities(probs)
@@ -563,7 +564,7 @@ def tensor_methods() -> dict:
         def method(self: Tensor, *args, generator=None, **kwargs) -> Tensor:
             check_inplace(self)
             fill(self, *args, generator=generator, **kwargs)
-            self._version_counter.value += 1
+            self._version_counter.bump()
             return self
 
         method.__name__ = fill.__name__

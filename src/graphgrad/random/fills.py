@@ -235,7 +235,7 @@ def tensor_methods() -> dict:
         def method(self: Tensor, *args, **kwargs) -> Tensor:
             check_inplace(self)
             fill(self, *args, **kwargs)
-            self._version_counter.value += 1
+            self._version_counter.bump()
             return self
 
         method.__name__ = fill.__name__

@@ -159,6 +159,12 @@ def _stop(m: _Machine) -> None:  # pragma: no cover - run() handles STOP itself
     pass
 
 
+def _mark(m: _Machine) -> None:
+    """MARK: the stack so far is put aside; what follows, up to POP_MARK or a tuple, is new."""
+    m.marks.append(m.stack)
+    m.stack = []
+
+
 def _global(m: _Machine, module: str, name: str) -> None:
     m.stack.append(m.find_global(module, name))
 
@@ -204,7 +210,7 @@ def _op_table() -> dict:
         b"\x80": lambda m: m.r.take(1),  # PROTO
         b"\x95": lambda m: m.r.take(8),  # FRAME: frames are read as one stream
         b".": _stop,
-        b"(": lambda m: (m.marks.append(m.stack), setattr(m, "stack", [])),
+        b"(": _mark,
         b"0": lambda m: m.pop(),
         b"1": lambda m: m.pop_mark(),
         b"2": lambda m: m.stack.append(m.top()),

@@ -201,6 +201,7 @@ def convolution(
         )
     output_padding = (0,) * len(kernel)
     if transposed:
+        assert output_size is not None  # computed above when not given
         output_padding = tuple(
             o - ((s - 1) * st - 2 * p + d * (k - 1) + 1)
             for o, s, st, p, d, k in zip(

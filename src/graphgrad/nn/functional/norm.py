@@ -98,8 +98,8 @@ def _bn_weight_rule(grad, input, training, eps, running_mean, running_var, xp):
 
 def _bn_stats(s: dict) -> tuple:
     """``_bn_xhat`` of a node's saved values (for the forward rules)."""
-    keys = ("input", "training", "eps", "running_mean", "running_var")
-    return _bn_xhat(*(s[k] for k in keys), TENSORS)
+    running = s["running_mean"], s["running_var"]
+    return _bn_xhat(s["input"], s["training"], s["eps"], *running, TENSORS)
 
 
 def _bn_weight_jvp(t: Tensor, s: dict) -> Tensor:

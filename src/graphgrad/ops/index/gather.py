@@ -40,7 +40,7 @@ def _dims(shape) -> str:
 
 def _index_key(index: np.ndarray, axis: int) -> tuple:
     """For each element of ``index``, its position with dim ``axis`` replaced by its value."""
-    key = list(np.indices(index.shape, sparse=True))
+    key: list[np.ndarray] = list(np.indices(index.shape, sparse=True))
     key[axis] = index
     return tuple(key)
 

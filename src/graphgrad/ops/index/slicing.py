@@ -163,7 +163,7 @@ def slice_backward(
 
 # -- advanced indexing: index and index_put -------------------------------------------------------
 def _np_key(indices: tuple, expand_masks: bool = False) -> tuple:
-    key = []
+    key: list[slice | np.ndarray] = []
     for i in indices:
         if i is None:
             key.append(slice(None))

@@ -194,6 +194,7 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
         z = a if z is None else matmul(z, z)
         if bit:
             result = z if result is None else matmul(result, z)
+    assert result is not None  # n > 3 has a set bit
     return result
 
 

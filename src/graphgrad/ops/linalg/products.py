@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ...tensor import Tensor
@@ -84,7 +86,7 @@ def _shapes_check(a: Tensor, b: Tensor) -> None:
 def _geometry(names: tuple[str, ...], first: int) -> dict:
     """``<name>_sym_sizes`` (always shown) and ``<name>_sym_strides`` (shown only when that
     input needs a gradient, as in PyTorch) for the inputs ``names``, from slot ``first`` on."""
-    display = {}
+    display: dict[str, Callable] = {}
     for i, name in enumerate(names):
         slot = first + i
         display[f"{name}_sym_sizes"] = lambda node, slot=slot: node._meta[slot][0]

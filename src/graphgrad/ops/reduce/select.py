@@ -61,6 +61,10 @@ class return_types:  # noqa: N801 - PyTorch's namespace name
     max = _return_type("max")
     min = _return_type("min")
     median = _return_type("median")
+    # added by ops/sort.py, which defines those ops
+    sort: type
+    topk: type
+    kthvalue: type
 
 
 # -- evenly distributed ties (max(), min(), median(), amax, amin) ------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 import builtins
 import math
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -351,11 +352,11 @@ def matrix_norm(
     >>> torch.linalg.matrix_norm(torch.tensor([[3.0, 0.0], [0.0, 4.0]]))
     tensor(5.)
     """
-    d0, d1 = (d % A.ndim for d in dim) if A.ndim >= 2 else (None, None)
-    if d0 is None:
+    if A.ndim < 2:
         raise RuntimeError(
             "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
         )
+    d0, d1 = (d % A.ndim for d in dim)
     if ord == "fro":
         return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)
     if ord in (1, -1, math.inf, -math.inf):
@@ -433,4 +434,4 @@ def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, dtype=None) ->
 
 __all__ = ["norm", "std", "std_mean", "var", "var_mean"]
 
-METHODS = {"norm": norm, "std": std, "var": var}
+METHODS: dict[str, Callable] = {"norm": norm, "std": std, "var": var}

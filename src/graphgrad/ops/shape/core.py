@@ -318,12 +318,13 @@ def _expand_target(input: Tensor, shape: tuple) -> tuple:
     target = []
     for i, s in enumerate(shape):
         o = old[i - lead] if i >= lead else None
-        if s == -1 and o is None:
-            raise RuntimeError(
-                f"The expanded size of the tensor (-1) isn't allowed in a leading, non-existing "
-                f"dimension {i}"
-            )
-        s = o if s == -1 else s
+        if s == -1:
+            if o is None:
+                raise RuntimeError(
+                    f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                    f"non-existing dimension {i}"
+                )
+            s = o
         if o is not None and o != 1 and s != o:
             raise RuntimeError(
                 f"The expanded size of the tensor ({s}) must match the existing size ({o}) at "

@@ -9,6 +9,8 @@ diagonals (diagonal, diag, diag_embed).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ...tensor import Tensor, _wrap_dim
@@ -237,7 +239,7 @@ def _diagonal_embed(
     return out
 
 
-_DIAG_ATTRS = {
+_DIAG_ATTRS: dict[str, Any] = {  # Primitive's keyword arguments
     "attrs": ("dim1", "dim2", "offset", "self_sym_sizes"),
     "display": show_u64("dim1", "dim2", "offset"),
 }
