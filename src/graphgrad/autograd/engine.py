@@ -21,6 +21,7 @@ tensor([2., 4.])
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -74,7 +75,7 @@ def _needed_nodes(roots: list[Node], targets: dict) -> dict[Node, bool]:
     return needed
 
 
-def _is_own(g, grads: list, outs: list) -> bool:
+def _is_own(g, grads: list, outs: Sequence) -> bool:
     """Whether output ``g`` of a node is its own: not an incoming gradient passed on, and not
     given to two inputs (identity, since ``==`` would compare elementwise). A few outputs are
     checked one by one; a node with many (``stack`` of many leaves) uses ``_shared_ids``."""
@@ -88,7 +89,7 @@ def _is_own(g, grads: list, outs: list) -> bool:
     return seen == 1
 
 
-def _leaf_may_keep(g, out, fresh: bool, grads: list, outs: list, shared: set | None) -> bool:
+def _leaf_may_keep(g, out, fresh: bool, grads: list, outs: Sequence, shared: set | None) -> bool:
     """Whether a leaf may keep gradient ``g`` (the node's output ``out``, fitted) as its
     ``.grad`` without a copy, as PyTorch's AccumulateGrad steals a gradient that nothing else
     holds; the one place this is decided. ``g`` must own its contiguous, writeable memory, and
@@ -107,7 +108,7 @@ def _contiguous_writeable(flags) -> bool:
     return flags.c_contiguous and flags.writeable  # (one flags object, not two)
 
 
-def _shared_ids(grads: list, outs: list) -> set:
+def _shared_ids(grads: list, outs: Sequence) -> set:
     """The ids of a node's outputs that are not its own (see ``_is_own``), in one pass."""
     shared = {id(g) for g in grads if g is not None}
     seen = set()
@@ -257,12 +258,12 @@ class _GraphTask:
             if node is None:
                 node = heappop(ready)[2]
             grads = buffers.pop(node, None) or [None]
-            if arrays and node._hooks is None and node._rules_on_arrays is not None:
+            if arrays and node._hooks is None and node._rules_on_arrays:
                 fresh = True  # outs are new arrays of the node's rules, which nothing else holds
-                outs = node.apply(grads, True, release) if _any(grads) else None
+                outs = node.apply(grads, True, release) if _any(grads) else ()
             else:
                 outs, fresh = self._step(node, grads, retain_graph)
-            n_outs = len(outs) if outs is not None else 0
+            n_outs = len(outs)
             shared = None  # _shared_ids(grads, outs), made when a big node first needs it
             nrs = node._next_nrs
             # A chain's node makes one node ready while the queue is empty: that one runs
@@ -309,25 +310,29 @@ class _GraphTask:
             node = handoff
         self._tiebreak = tiebreak
 
-    def _step(self, node: Node, grads: list, retain_graph: bool) -> tuple[list | None, bool]:
+    def _step(self, node: Node, grads: list, retain_graph: bool) -> tuple[Sequence, bool]:
         """Run a node off the loop's inline path: tensor hooks, the gradients ``autograd.grad``
         captures, a leaf's accumulation, a node with hooks or without rules on arrays. Returns
-        its outputs (None: nothing to hand on) and whether they are its own new values."""
+        its outputs (none: nothing to hand on) and whether they are its own new values."""
         arrays = self.arrays
         if node._tensor_hooks:
             grads = _run_tensor_hooks(node, _wrap_all(grads) if arrays else grads)
             if arrays:
                 grads = _unwrap_all(grads)
         if self.targets is not None and not self._capture(node, grads):
-            return None, False
+            return (), False
         if node.__class__ is AccumulateGrad:
             self._accumulate(node, grads, retain_graph)
-            return None, False
+            return (), False
         if not _any(grads):
-            return None, False
+            return (), False
         if not arrays:
             return self.call(node, grads, retain_graph), False
-        if node._rules_on_arrays is not None and not (node._pre_hooks or node._post_hooks):
+        if (
+            isinstance(node, FunctionNode)
+            and node._rules_on_arrays
+            and not (node._pre_hooks or node._post_hooks)
+        ):
             return node.apply(grads, True, not retain_graph), True
         outs = self.call(node, _wrap_all(grads), retain_graph)
         return _unwrap_all(outs), _own_outputs(node, outs)
@@ -336,6 +341,7 @@ class _GraphTask:
         """Keep the gradients of ``autograd.grad``'s inputs that reach ``node``; whether a path
         from ``node`` leads to one of them (else it need not run)."""
         targets = self.targets
+        assert targets is not None  # (called only when there are some)
         for nr, g in enumerate(grads):
             slot = targets.get((node, nr))
             if slot is not None and g is not None:
@@ -369,6 +375,13 @@ def _any(grads: list) -> bool:
     return any(g is not None for g in grads)
 
 
+def _captured(task: _GraphTask, inputs: list[Tensor] | None, targets: dict | None) -> list:
+    """The gradients that reached ``inputs``, in their order (None where none did)."""
+    if inputs is None or targets is None:
+        return []
+    return [task.captured.get(targets[edge_of(t)]) for t in inputs]
+
+
 def run_backward(
     roots: list[Tensor],
     grads: list[Tensor],
@@ -390,7 +403,7 @@ def run_backward(
                 f"element {i} of tensors does not require grad and does not have a grad_fn"
             )
         root_edges.append(edge)
-    targets = None
+    targets: dict | None = None
     if inputs is not None:
         targets = {}
         for j, t in enumerate(inputs):
@@ -412,11 +425,11 @@ def run_backward(
     try:
         with np.errstate(all="ignore"):
             task.run(retain_graph)
-            results = [task.captured.get(targets[edge_of(t)]) for t in inputs] if inputs else []
+            results = _captured(task, inputs, targets)
             if accumulate and inputs:
-                for t, g in zip(inputs, results):
+                for t, result in zip(inputs, results):
                     if t.grad_fn is not None:
-                        accumulate_into(t, g)
+                        accumulate_into(t, result)
     finally:
         _grad_state.enabled = grad_enabled
     return results

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -28,7 +28,7 @@ from .hooks import NodeHooks, RemovableHandle, RetainGradHook
 from .saved import SavedSlot
 
 if TYPE_CHECKING:
-    from ..ops.primitive import Primitive
+    from ..ops.primitive import Primitive, _Each
 
 _sequence = itertools.count()
 
@@ -64,7 +64,8 @@ class Node:
     _hooks: NodeHooks | None
     _meta: tuple  # (shape, dtype) per input, on the nodes that have inputs (subclasses' slot)
 
-    _rules_on_arrays = None  # a primitive's rules bound to ARRAYS, on its node class (see apply)
+    # a primitive's rules bound to ARRAYS, on its node class (see apply); () where there are none
+    _rules_on_arrays: tuple | _Each = ()
     _one_rule = False  # whether the primitive has one input, with a rule
     _saves = True  # whether release() may have something to free
 
@@ -139,7 +140,8 @@ class Node:
 
     @property
     def _metadata(self) -> dict | None:
-        return self._hooks and self._hooks.metadata
+        hooks = self._hooks
+        return None if hooks is None else hooks.metadata
 
     @property
     def requires_grad(self) -> bool:
@@ -369,7 +371,7 @@ class FunctionNode(Node):
             if v.__class__ is SavedSlot:
                 v = v.unpack(self, arrays)
                 if k in operands and v.dtype is not dtype and v.dtype != dtype:
-                    v = v.astype(dtype)
+                    v = cast(np.ndarray, v).astype(dtype)  # (operands: on arrays only)
                 freed = True
             elif k in names:
                 freed = True

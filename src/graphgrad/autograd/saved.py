@@ -13,11 +13,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..tensor import InferenceTensorError, Tensor
+from ..tensor import InferenceCounter, InferenceTensorError, Tensor, VersionCounter
 
 if TYPE_CHECKING:  # for annotations only: node.py imports this module at run time
     from .node import Node
@@ -39,8 +39,12 @@ class SavedSlot:
     """
 
     __slots__ = ("tensor", "data", "counter", "version", "output_nr")
+    tensor: Tensor | None  # a saved input
+    data: Any  # a saved output's array (None for an input: its array is its tensor's)
+    counter: VersionCounter | InferenceCounter | None
 
     def __init__(self, tensor: Tensor, is_output: bool) -> None:
+        counter: VersionCounter | InferenceCounter | None
         if is_output:
             self.tensor = None
             self.data = tensor._data
@@ -61,7 +65,10 @@ class SavedSlot:
     def own_counter(self):
         """The counter this slot checks: its output's, its tensor's, or None (version 0)."""
         counter = self.counter
-        return self.tensor._vc if counter is None else counter
+        if counter is None:
+            t = self.tensor
+            return None if t is None else t._vc
+        return counter
 
     def current_version(self) -> int:
         counter = self.own_counter()

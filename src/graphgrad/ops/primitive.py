@@ -73,6 +73,9 @@ class Primitive:
     keeps them.
     """
 
+    rules: tuple | _Each  # bound to TENSORS
+    rules_on_arrays: tuple | _Each  # bound to ARRAYS; () for ops of several outputs
+
     def __init__(
         self,
         name: str,
@@ -110,8 +113,7 @@ class Primitive:
             (k, v, -1 if k == "result" else self.inputs.index(k)) for k, v in self.saves
         )
         self.scalar_arrays = scalar_arrays
-        # precomputed for the per-op paths: one rule (FunctionNode.apply), plain single output
-        self.unary = each is None and len(self.rules) == 1 and self.rules[0] is not None
+        # precomputed for the per-op paths: plain single output
         self.plain = n_outputs == 1 and not view
         self.dtype_rule = dtype
         self.display = display or {}
@@ -127,16 +129,21 @@ class Primitive:
     def _bind_rules(self, rules: dict, each, n_outputs: int) -> tuple:
         """Set ``rules`` (bound to ``TENSORS``) and, for one output, ``rules_on_arrays`` (bound to
         ``ARRAYS``: the first-order path); return the names each rule reads."""
+        reads: tuple[tuple[str, ...], ...]
+        arrays: tuple | _Each
         if each is not None:
             reads = (_reads(each(0)),)
             self.rules = _Each(each, reads[0], TENSORS)
             arrays = _Each(each, reads[0], ARRAYS)
+            self.unary = False
         else:
             written = tuple(rules.get(k) for k in self.inputs)
             reads = tuple(_reads(r) for r in written)
             self.rules = _bind_all(written, reads, TENSORS)
             arrays = _bind_all(written, reads, ARRAYS)
-        self.rules_on_arrays = arrays if n_outputs == 1 else None
+            # one input, with a rule: FunctionNode.apply's short path
+            self.unary = len(written) == 1 and written[0] is not None
+        self.rules_on_arrays = arrays if n_outputs == 1 else ()
         return reads
 
     def __repr__(self) -> str:
@@ -192,13 +199,18 @@ class _Each:
         self.make, self.reads, self.xp = make, reads, xp
 
     def __iter__(self):
-        return (_bind(self.make(i), self.reads, self.xp) for i in itertools.count())
+        return (self[i] for i in itertools.count())
+
+    def __getitem__(self, i: int) -> Callable:
+        return bind_rule(self.make(i), self.xp, self.reads)
 
 
-def bind_rule(rule: Callable, xp: Namespace) -> Callable:
+def bind_rule(rule: Callable, xp: Namespace, reads: tuple[str, ...] | None = None) -> Callable:
     """``rule`` as the engine calls it, ``(grad, saved)``, with ``xp``: for rules reused as
-    forward-mode rules, which receive what backward would."""
-    return _bind(rule, _reads(rule), xp)
+    forward-mode rules, which receive what backward would, and each position of ``each``."""
+    bound = _bind(rule, _reads(rule) if reads is None else reads, xp)
+    assert bound is not None  # (a rule was given)
+    return bound
 
 
 def _bind_all(rules: tuple, reads: tuple, xp: Namespace) -> tuple:
@@ -233,7 +245,7 @@ def _prepare(prim: Primitive, args: tuple) -> list:
     rule = prim.dtype_rule
     if rule == "same":
         return [a._data if isinstance(a, Tensor) else a for a in args]
-    if rule.__class__ is not str:
+    if not isinstance(rule, str):
         return rule([a._data if isinstance(a, Tensor) else a for a in args], args)
     first = args[0]
     if isinstance(first, Tensor) and first.dtype.category == _FLOAT and len(args) <= 2:
@@ -377,8 +389,8 @@ def _on_arrays(prim: Primitive) -> Callable:
             if dt is not None and getattr(b, "dtype", dt) is dt and dt.kind in "fc":
                 return forward(a, b, **params)
         if not _one_float_dtype(args):
-            arrays = [Tensor._make(np.asarray(a)) if isinstance(a, _ARRAYS) else a for a in args]
-            args = _prepare(prim, tuple(arrays))
+            tensors = [Tensor._make(np.asarray(a)) if isinstance(a, _ARRAYS) else a for a in args]
+            return forward(*_prepare(prim, tuple(tensors)), **params)
         return forward(*args, **params)
 
     return on_arrays
@@ -539,21 +551,21 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
                     nr_b = b._output_nr
         if fn_a is None and fn_b is None:
             return None
-        meta = (meta_a, meta_b)
+        pair = (meta_a, meta_b)
         return prim.node_cls(
             (fn_a, fn_b),
             (0, 0) if nr_a == 0 and nr_b == 0 else (nr_a, nr_b),
             params if prim.saves else _shared_params(params),
-            _META.get(meta) or _intern_meta(meta),
+            _META.get(pair) or _intern_meta(pair),
         )
-    nodes = []
-    nrs = []
-    meta = []
+    nodes: list = []
+    numbers: list[int] = []
+    metas: list = []
     for a in args:
         fn = None
         nr = 0
         if isinstance(a, Tensor):
-            meta.append((a._data.shape, a.dtype))
+            metas.append((a._data.shape, a.dtype))
             if a._requires_grad:
                 fn = a.grad_fn
                 if fn is None:
@@ -561,17 +573,17 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
                 else:
                     nr = a._output_nr
         else:
-            meta.append(None)
+            metas.append(None)
         nodes.append(fn)
-        nrs.append(nr)
+        numbers.append(nr)
     if not any(fn is not None for fn in nodes):
         return None
-    meta = tuple(meta)
+    all_meta = tuple(metas)
     return prim.node_cls(
         tuple(nodes),
-        tuple(nrs),
+        tuple(numbers),
         params if prim.saves else _shared_params(params),
-        _META.get(meta) or _intern_meta(meta),
+        _META.get(all_meta) or _intern_meta(all_meta),
     )
 
 
@@ -598,4 +610,5 @@ def _save(prim: Primitive, node: FunctionNode, args: tuple, results: tuple, node
         else:
             saved[name] = SavedSlot(value, False) if isinstance(value, Tensor) else value
     if prim.n_outputs > 1:
-        node._out_meta = tuple((r._data.shape, r.dtype) for r in results)
+        # (a slot that node_class adds to the classes of multi-output ops)
+        node._out_meta = tuple((r._data.shape, r.dtype) for r in results)  # type: ignore[misc]
