@@ -510,7 +510,11 @@ def _saved_scalar(name: str, value) -> dict:
 
 def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
     """The node of this application (edges, input shapes and dtypes), or None when no input
-    requires grad. One pass over the inputs: this runs for every op of every forward."""
+    requires grad. One pass over the inputs: this runs for every op of every forward.
+
+    Long on purpose: the one- and two-input cases are spelled out without lists, which is
+    worth 8-16% on the benchmark rows W1-W4 (docs/performance.md, "Kept and removed").
+    """
     if len(args) == 1:  # the unary case, without the lists
         a = args[0]
         if not (isinstance(a, Tensor) and a._requires_grad):

@@ -147,6 +147,9 @@ class _Work:
     def sincos(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``sincos256_ps`` of the kernel's float32 ``theta`` (``2*pi * k * 2**-24``): float32
         (sin, cos) buffers. Uses the buffers a..e32, x/y/z/t64 and ``i``.
+
+        A numeric kernel, long on purpose: it replays PyTorch's SIMD steps one by one, each
+        rounding as that kernel rounds, so its draws are bit-identical to PyTorch's.
         """
         x32, z32, t32, s32, c32 = self.a32, self.b32, self.c32, self.d32, self.e32
         x64, y64, z64, t64 = self.x64, self.y64, self.z64, self.t64

@@ -184,27 +184,36 @@ def _none_or_dtype(mask):
 def _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads) -> bool:
     """Whether the input is batched (3-D); PyTorch's assertions for every other layout."""
     if query.ndim == 3:
-        if key.ndim != 3 or value.ndim != 3:
-            raise AssertionError(
-                "For batched (3-D) `query`, expected `key` and `value` to be 3-D but found "
-                f"{key.ndim}-D and {value.ndim}-D tensors respectively"
-            )
-        if key_padding_mask is not None and key_padding_mask.ndim != 2:
-            raise AssertionError(
-                "For batched (3-D) `query`, expected `key_padding_mask` to be `None` or 2-D "
-                f"but found {key_padding_mask.ndim}-D tensor instead"
-            )
-        if attn_mask is not None and attn_mask.ndim not in (2, 3):
-            raise AssertionError(
-                "For batched (3-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D "
-                f"but found {attn_mask.ndim}-D tensor instead"
-            )
-        if key_padding_mask is not None and key_padding_mask.shape[0] != query.shape[1]:
-            raise AssertionError(
-                f"Expected key_padded_mask.shape[0] to be {query.shape[1]}, but got "
-                f"{key_padding_mask.shape[0]}"
-            )
+        _check_batched(query, key, value, key_padding_mask, attn_mask)
         return True
+    _check_unbatched(query, key, value, key_padding_mask, attn_mask, num_heads)
+    return False
+
+
+def _check_batched(query, key, value, key_padding_mask, attn_mask) -> None:
+    if key.ndim != 3 or value.ndim != 3:
+        raise AssertionError(
+            "For batched (3-D) `query`, expected `key` and `value` to be 3-D but found "
+            f"{key.ndim}-D and {value.ndim}-D tensors respectively"
+        )
+    if key_padding_mask is not None and key_padding_mask.ndim != 2:
+        raise AssertionError(
+            "For batched (3-D) `query`, expected `key_padding_mask` to be `None` or 2-D "
+            f"but found {key_padding_mask.ndim}-D tensor instead"
+        )
+    if attn_mask is not None and attn_mask.ndim not in (2, 3):
+        raise AssertionError(
+            "For batched (3-D) `query`, expected `attn_mask` to be `None`, 2-D or 3-D "
+            f"but found {attn_mask.ndim}-D tensor instead"
+        )
+    if key_padding_mask is not None and key_padding_mask.shape[0] != query.shape[1]:
+        raise AssertionError(
+            f"Expected key_padded_mask.shape[0] to be {query.shape[1]}, but got "
+            f"{key_padding_mask.shape[0]}"
+        )
+
+
+def _check_unbatched(query, key, value, key_padding_mask, attn_mask, num_heads) -> None:
     if query.ndim != 2:
         raise AssertionError(
             "query should be unbatched 2D or batched 3D tensor but received "
@@ -232,7 +241,6 @@ def _check_shapes(query, key, value, key_padding_mask, attn_mask, num_heads) -> 
                 raise AssertionError(
                     f"Expected `attn_mask` shape to be {expected} but got {attn_mask.shape}"
                 )
-    return False
 
 
 def _project(query, key, value, in_proj_weight, in_proj_bias, separate) -> tuple:
@@ -337,40 +345,15 @@ def multi_head_attention_forward(
         if key_padding_mask is not None:
             key_padding_mask = key_padding_mask.unsqueeze(0)
     tgt_len, bsz, embed_dim = query.shape
-    src_len = key.shape[0]
-    key_padding_mask = _canonical_mask(
-        key_padding_mask, "key_padding_mask", _none_or_dtype(attn_mask), "attn_mask", query.dtype
+    key_padding_mask, attn_mask, is_causal = _canonical_masks(
+        key_padding_mask, attn_mask, is_causal, need_weights, query.dtype
     )
-    if is_causal and attn_mask is None:
-        raise RuntimeError(
-            "Need attn_mask if specifying the is_causal hint. You may use the Transformer "
-            "module method `generate_square_subsequent_mask` to create this mask."
-        )
-    if is_causal and key_padding_mask is None and not need_weights:
-        attn_mask = None  # the hint lets attention build the causal mask itself
-    else:
-        attn_mask = _canonical_mask(attn_mask, "attn_mask", None, "", query.dtype, False)
-        is_causal = is_causal and key_padding_mask is None
-    if embed_dim != embed_dim_to_check:
-        raise AssertionError(
-            f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}"
-        )
-    head_dim = embed_dim // num_heads
-    if head_dim * num_heads != embed_dim:
-        raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
-    if use_separate_proj_weight:
-        if key.shape[:2] != value.shape[:2]:
-            raise AssertionError(
-                f"key's sequence and batch dims {key.shape[:2]} do not match value's "
-                f"{value.shape[:2]}"
-            )
-        separate = (q_proj_weight, k_proj_weight, v_proj_weight)
-    else:
-        if key.shape != value.shape:
-            raise AssertionError(f"key shape {key.shape} does not match value shape {value.shape}")
-        separate = None
+    head_dim = _head_dim(embed_dim, embed_dim_to_check, num_heads)
+    separate = _separate_weights(
+        key, value, use_separate_proj_weight, q_proj_weight, k_proj_weight, v_proj_weight
+    )
     q, k, v = _project(query, key, value, in_proj_weight, in_proj_bias, separate)
-    attn_mask = _shaped_attn_mask(attn_mask, tgt_len, src_len, bsz * num_heads)
+    attn_mask = _shaped_attn_mask(attn_mask, tgt_len, key.shape[0], bsz * num_heads)
     if bias_k is not None and bias_v is not None:
         k = cat([k, bias_k.repeat(1, bsz, 1)])
         v = cat([v, bias_v.repeat(1, bsz, 1)])
@@ -382,31 +365,88 @@ def multi_head_attention_forward(
         zeros = creation.zeros(bsz * num_heads, 1, head_dim, dtype=q.dtype)
         k, v = cat([k, zeros], 1), cat([v, zeros], 1)
         attn_mask, key_padding_mask = _append_column(attn_mask), _append_column(key_padding_mask)
-    src_len = k.shape[1]
-    if key_padding_mask is not None:
-        if tuple(key_padding_mask.shape) != (bsz, src_len):
-            raise AssertionError(
-                f"expecting key_padding_mask shape of {(bsz, src_len)}, but got "
-                f"{key_padding_mask.shape}"
-            )
-        padding = key_padding_mask.reshape(bsz, 1, 1, src_len).expand(-1, num_heads, -1, -1)
-        padding = padding.reshape(bsz * num_heads, 1, src_len)
-        attn_mask = padding if attn_mask is None else attn_mask + padding
-    if not training:
-        dropout_p = 0.0
+    attn_mask = _with_padding(attn_mask, key_padding_mask, bsz, num_heads, k.shape[1])
+    dropout_p = dropout_p if training else 0.0
+    out_proj = (out_proj_weight, out_proj_bias)
     if need_weights:
-        scores = (q * math.sqrt(1.0 / head_dim)).matmul(k.transpose(-2, -1))
-        weights = (scores if attn_mask is None else scores + attn_mask).softmax(-1)
-        if dropout_p > 0.0:
-            weights = dropout(weights, p=dropout_p)
-        out = weights.matmul(v).transpose(0, 1).reshape(tgt_len * bsz, embed_dim)
-        out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
-        weights = weights.reshape(bsz, num_heads, tgt_len, src_len)
+        out, weights = _attend(q, k, v, attn_mask, dropout_p, out_proj, bsz, num_heads)
         if average_attn_weights:
             weights = weights.mean(dim=1)
-        if not batched:
-            return out.squeeze(1), weights.squeeze(0)
-        return out, weights
+        return (out, weights) if batched else (out.squeeze(1), weights.squeeze(0))
+    out = _attend_fused(q, k, v, attn_mask, dropout_p, is_causal, out_proj, bsz, num_heads)
+    return (out if batched else out.squeeze(1)), None
+
+
+def _canonical_masks(key_padding_mask, attn_mask, is_causal, need_weights, dtype) -> tuple:
+    """The masks as float additive masks (or None), and what remains of the causal hint."""
+    key_padding_mask = _canonical_mask(
+        key_padding_mask, "key_padding_mask", _none_or_dtype(attn_mask), "attn_mask", dtype
+    )
+    if is_causal and attn_mask is None:
+        raise RuntimeError(
+            "Need attn_mask if specifying the is_causal hint. You may use the Transformer "
+            "module method `generate_square_subsequent_mask` to create this mask."
+        )
+    if is_causal and key_padding_mask is None and not need_weights:
+        return key_padding_mask, None, True  # the hint lets attention build the causal mask
+    attn_mask = _canonical_mask(attn_mask, "attn_mask", None, "", dtype, False)
+    return key_padding_mask, attn_mask, is_causal and key_padding_mask is None
+
+
+def _head_dim(embed_dim: int, embed_dim_to_check: int, num_heads: int) -> int:
+    if embed_dim != embed_dim_to_check:
+        raise AssertionError(
+            f"was expecting embedding dimension of {embed_dim_to_check}, but got {embed_dim}"
+        )
+    head_dim = embed_dim // num_heads
+    if head_dim * num_heads != embed_dim:
+        raise AssertionError(f"embed_dim {embed_dim} not divisible by num_heads {num_heads}")
+    return head_dim
+
+
+def _separate_weights(key, value, use_separate, q_weight, k_weight, v_weight) -> tuple | None:
+    """The three projection weights when they are separate (else None), with PyTorch's checks."""
+    if use_separate:
+        if key.shape[:2] != value.shape[:2]:
+            raise AssertionError(
+                f"key's sequence and batch dims {key.shape[:2]} do not match value's "
+                f"{value.shape[:2]}"
+            )
+        return (q_weight, k_weight, v_weight)
+    if key.shape != value.shape:
+        raise AssertionError(f"key shape {key.shape} does not match value shape {value.shape}")
+    return None
+
+
+def _with_padding(attn_mask, key_padding_mask, bsz: int, num_heads: int, src_len: int):
+    """``attn_mask`` with the key padding mask added, per head: ``(N * heads, L or 1, S)``."""
+    if key_padding_mask is None:
+        return attn_mask
+    if tuple(key_padding_mask.shape) != (bsz, src_len):
+        raise AssertionError(
+            f"expecting key_padding_mask shape of {(bsz, src_len)}, but got "
+            f"{key_padding_mask.shape}"
+        )
+    padding = key_padding_mask.reshape(bsz, 1, 1, src_len).expand(-1, num_heads, -1, -1)
+    padding = padding.reshape(bsz * num_heads, 1, src_len)
+    return padding if attn_mask is None else attn_mask + padding
+
+
+def _attend(q, k, v, attn_mask, dropout_p: float, out_proj: tuple, bsz: int, num_heads: int):
+    """Attention with its weights, ``(L, N, E)`` and ``(N, heads, L, S)``, computed by hand."""
+    tgt_len, src_len, head_dim = q.shape[1], k.shape[1], q.shape[2]
+    scores = (q * math.sqrt(1.0 / head_dim)).matmul(k.transpose(-2, -1))
+    weights = (scores if attn_mask is None else scores + attn_mask).softmax(-1)
+    if dropout_p > 0.0:
+        weights = dropout(weights, p=dropout_p)
+    out = weights.matmul(v).transpose(0, 1).reshape(tgt_len * bsz, head_dim * num_heads)
+    out = linear(out, *out_proj).reshape(tgt_len, bsz, -1)
+    return out, weights.reshape(bsz, num_heads, tgt_len, src_len)
+
+
+def _attend_fused(q, k, v, attn_mask, dropout_p, is_causal, out_proj, bsz, num_heads):
+    """Attention without its weights, through ``scaled_dot_product_attention``: ``(L, N, E)``."""
+    tgt_len, src_len, head_dim = q.shape[1], k.shape[1], q.shape[2]
     if attn_mask is not None:
         if attn_mask.shape[0] == 1 and attn_mask.ndim == 3:
             attn_mask = attn_mask.unsqueeze(0)
@@ -416,9 +456,8 @@ def multi_head_attention_forward(
     k = k.reshape(bsz, num_heads, src_len, head_dim)
     v = v.reshape(bsz, num_heads, src_len, head_dim)
     out = scaled_dot_product_attention(q, k, v, attn_mask, dropout_p, is_causal)
-    out = out.permute(2, 0, 1, 3).reshape(bsz * tgt_len, embed_dim)
-    out = linear(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, -1)
-    return (out if batched else out.squeeze(1)), None
+    out = out.permute(2, 0, 1, 3).reshape(bsz * tgt_len, head_dim * num_heads)
+    return linear(out, *out_proj).reshape(tgt_len, bsz, -1)
 
 
 def _heads(t: Tensor, static: Tensor | None, heads_x_batch: int, head_dim: int) -> Tensor:
