@@ -139,3 +139,8 @@ __all__ = [
     "utils",
 ]
 __all__ += _padding_names
+
+from .activation_more import *  # noqa: E402, F403 - thresholding and gated activation layers
+from .activation_more import __all__ as _activation_more_names  # noqa: E402
+
+__all__ += _activation_more_names

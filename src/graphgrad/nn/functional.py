@@ -271,3 +271,10 @@ __all__ = [
 ]
 
 __all__ += ["multi_head_attention_forward", "scaled_dot_product_attention"]
+
+from .functional_rectifier import *  # noqa: E402, F403 - celu, prelu, rrelu, glu, mish...
+from .functional_rectifier import __all__ as _rectifier_names  # noqa: E402
+from .functional_shrink import *  # noqa: E402, F403 - threshold and the shrinks
+from .functional_shrink import __all__ as _shrink_names  # noqa: E402
+
+__all__ += _rectifier_names + _shrink_names
