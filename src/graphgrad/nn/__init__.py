@@ -144,3 +144,8 @@ from .activation_more import *  # noqa: E402, F403 - thresholding and gated acti
 from .activation_more import __all__ as _activation_more_names  # noqa: E402
 
 __all__ += _activation_more_names
+
+from .norm_more import *  # noqa: E402, F403 - BatchNorm3d, GroupNorm, InstanceNorm*, RMSNorm...
+from .norm_more import __all__ as _norm_more_names  # noqa: E402
+
+__all__ += _norm_more_names

@@ -278,3 +278,8 @@ from .functional_shrink import *  # noqa: E402, F403 - threshold and the shrinks
 from .functional_shrink import __all__ as _shrink_names  # noqa: E402
 
 __all__ += _rectifier_names + _shrink_names
+
+from .functional_norm_group import *  # noqa: E402, F403 - group, instance, rms, local response
+from .functional_norm_group import __all__ as _norm_group_names  # noqa: E402
+
+__all__ += _norm_group_names

@@ -283,7 +283,7 @@ def layer_norm(
         expected = "[*, " + ", ".join(map(str, shape)) + "]"
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape {expected}, but "
-            f"got input of size{input.shape}"
+            f"got input of size{list(input.shape)}"
         )
     return apply(_layer_norm, input, weight, bias, normalized_shape=shape, eps=eps)
 
