@@ -149,3 +149,8 @@ from .norm_more import *  # noqa: E402, F403 - BatchNorm3d, GroupNorm, InstanceN
 from .norm_more import __all__ as _norm_more_names  # noqa: E402
 
 __all__ += _norm_more_names
+
+from .pooling_more import *  # noqa: E402, F403 - 3-D, adaptive max, unpool, fractional, LP pools
+from .pooling_more import __all__ as _pooling_more_names  # noqa: E402
+
+__all__ += _pooling_more_names

@@ -283,3 +283,13 @@ from .functional_norm_group import *  # noqa: E402, F403 - group, instance, rms,
 from .functional_norm_group import __all__ as _norm_group_names  # noqa: E402
 
 __all__ += _norm_group_names
+
+from .functional_pool3d import *  # noqa: E402, F403 - max_pool3d, avg_pool3d, adaptive_avg_pool3d
+from .functional_pool3d import __all__ as _pool3d_names  # noqa: E402
+
+__all__ += _pool3d_names
+
+from .functional_pool_select import *  # noqa: E402, F403 - adaptive max, fractional, unpool, lp
+from .functional_pool_select import __all__ as _pool_select_names  # noqa: E402
+
+__all__ += _pool_select_names
