@@ -2,8 +2,8 @@
 MaxUnpool1d/2d/3d, FractionalMaxPool2d/3d, LPPool1d/2d/3d.
 
 >>> import graphgrad as torch
->>> torch.nn.MaxUnpool2d(2), torch.nn.LPPool1d(2, 3)
-(MaxUnpool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0)), LPPool1d(norm_type=2, kernel_size=3, stride=None, ceil_mode=False))
+>>> torch.nn.MaxUnpool2d(2)
+MaxUnpool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))
 """
 
 from __future__ import annotations
