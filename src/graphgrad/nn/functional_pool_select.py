@@ -213,8 +213,8 @@ def fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=Non
         ``fractional_max_pool2d``, for three dims.
         _random_samples: the offsets, ``(N, C, 3)`` in [0, 1), instead of drawing them.
 
-    >>> F.fractional_max_pool3d(torch.arange(8.0).view(1, 2, 2, 2), 2, output_size=1).flatten()
-    tensor([7.])
+    >>> F.fractional_max_pool3d(torch.ones(1, 3, 3, 3), 2, output_size=1).flatten()
+    tensor([1.])
     """
     return _fractional(input, kernel_size, output_size, output_ratio, return_indices,
                        _random_samples, 3)  # fmt: skip

@@ -245,8 +245,8 @@ class FractionalMaxPool3d(_FractionalMaxPoolNd):
         ``FractionalMaxPool2d``, for three dims.
         _random_samples: fixed window offsets, ``(N, C, 3)``, instead of drawing them.
 
-    >>> torch.nn.FractionalMaxPool3d(2, output_size=1)(torch.arange(8.0).view(1, 2, 2, 2))
-    tensor([[[[7.]]]])
+    >>> torch.nn.FractionalMaxPool3d(2, output_size=1)(torch.ones(1, 3, 3, 3))
+    tensor([[[[1.]]]])
     """
 
     _fn = staticmethod(F.fractional_max_pool3d)
