@@ -154,3 +154,8 @@ from .pooling_more import *  # noqa: E402, F403 - 3-D, adaptive max, unpool, fra
 from .pooling_more import __all__ as _pooling_more_names  # noqa: E402
 
 __all__ += _pooling_more_names
+
+from .loss_more import *  # noqa: E402, F403 - the margin, likelihood and CTC loss layers
+from .loss_more import __all__ as _loss_more_names  # noqa: E402
+
+__all__ += _loss_more_names

@@ -293,3 +293,12 @@ from .functional_pool_select import *  # noqa: E402, F403 - adaptive max, fracti
 from .functional_pool_select import __all__ as _pool_select_names  # noqa: E402
 
 __all__ += _pool_select_names
+
+from .functional_distance_more import *  # noqa: E402, F403 - pairwise_distance, pdist
+from .functional_distance_more import __all__ as _distance_more_names  # noqa: E402
+from .functional_loss_likelihood import *  # noqa: E402, F403 - poisson/gaussian nll, ctc...
+from .functional_loss_likelihood import __all__ as _likelihood_names  # noqa: E402
+from .functional_loss_margin import *  # noqa: E402, F403 - the margin and embedding losses
+from .functional_loss_margin import __all__ as _margin_names  # noqa: E402
+
+__all__ += _distance_more_names + _likelihood_names + _margin_names
