@@ -333,10 +333,7 @@ def triplet_margin_with_distance_loss(
     """
     code = reduction_code(reduction)
     if margin <= 0:
-        raise ValueError(
-            "TripletMarginWithDistanceLoss: expected margin to be greater than 0, got "
-            f"{margin} instead"
-        )
+        raise ValueError(f"margin must be greater than 0, got {margin}")
     distance = pairwise_distance if distance_function is None else distance_function
     return _triplet(anchor, positive, negative, distance, margin, swap, code)
 
