@@ -159,3 +159,8 @@ from .loss_more import *  # noqa: E402, F403 - the margin, likelihood and CTC lo
 from .loss_more import __all__ as _loss_more_names  # noqa: E402
 
 __all__ += _loss_more_names
+
+from .conv_more import *  # noqa: E402, F403 - Conv3d, ConvTranspose3d, Unfold, Fold
+from .conv_more import __all__ as _conv_more_names  # noqa: E402
+
+__all__ += _conv_more_names

@@ -302,3 +302,8 @@ from .functional_loss_margin import *  # noqa: E402, F403 - the margin and embed
 from .functional_loss_margin import __all__ as _margin_names  # noqa: E402
 
 __all__ += _distance_more_names + _likelihood_names + _margin_names
+
+from .functional_fold import *  # noqa: E402, F403 - conv3d, conv_transpose3d, unfold, fold
+from .functional_fold import __all__ as _fold_names  # noqa: E402
+
+__all__ += _fold_names
