@@ -164,3 +164,8 @@ from .conv_more import *  # noqa: E402, F403 - Conv3d, ConvTranspose3d, Unfold, 
 from .conv_more import __all__ as _conv_more_names  # noqa: E402
 
 __all__ += _conv_more_names
+
+from .vision import *  # noqa: E402, F403 - pixel/channel shuffles, Upsample
+from .vision import __all__ as _vision_names  # noqa: E402
+
+__all__ += _vision_names

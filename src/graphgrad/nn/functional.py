@@ -307,3 +307,12 @@ from .functional_fold import *  # noqa: E402, F403 - conv3d, conv_transpose3d, u
 from .functional_fold import __all__ as _fold_names  # noqa: E402
 
 __all__ += _fold_names
+
+from .functional_vision import *  # noqa: E402, F403 - pixel/channel shuffles, interpolate
+from .functional_vision import __all__ as _vision_names  # noqa: E402
+
+__all__ += _vision_names
+
+from .functional_grid import affine_grid, grid_sample  # noqa: E402
+
+__all__ += ["affine_grid", "grid_sample"]
