@@ -169,3 +169,8 @@ from .vision import *  # noqa: E402, F403 - pixel/channel shuffles, Upsample
 from .vision import __all__ as _vision_names  # noqa: E402
 
 __all__ += _vision_names
+
+from .dropout_more import *  # noqa: E402, F403 - Dropout3d, AlphaDropout, FeatureAlphaDropout
+from .dropout_more import __all__ as _dropout_more_names  # noqa: E402
+
+__all__ += _dropout_more_names

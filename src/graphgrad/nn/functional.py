@@ -316,3 +316,8 @@ __all__ += _vision_names
 from .functional_grid import affine_grid, grid_sample  # noqa: E402
 
 __all__ += ["affine_grid", "grid_sample"]
+
+from .functional_dropout_alpha import *  # noqa: E402, F403 - dropout3d and the alpha dropouts
+from .functional_dropout_alpha import __all__ as _dropout_alpha_names  # noqa: E402
+
+__all__ += _dropout_alpha_names
