@@ -174,3 +174,7 @@ from .dropout_more import *  # noqa: E402, F403 - Dropout3d, AlphaDropout, Featu
 from .dropout_more import __all__ as _dropout_more_names  # noqa: E402
 
 __all__ += _dropout_more_names
+
+from .sparse_bag import EmbeddingBag  # noqa: E402
+
+__all__ += ["EmbeddingBag"]

@@ -321,3 +321,7 @@ from .functional_dropout_alpha import *  # noqa: E402, F403 - dropout3d and the 
 from .functional_dropout_alpha import __all__ as _dropout_alpha_names  # noqa: E402
 
 __all__ += _dropout_alpha_names
+
+from .functional_embedding_bag import embedding_bag  # noqa: E402
+
+__all__ += ["embedding_bag"]
