@@ -42,7 +42,7 @@ def _bags(input: Tensor, offsets: Tensor | None, include_last_offset: bool):
     if starts.size and starts[0] != 0:
         raise RuntimeError(
             "offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start "
-            f"from position 0. However, got {starts[0]}"
+            f"from position 0. However, got {starts[0]}\n[ torch.LongTensor{{}} ]"  # as PyTorch
         )
     count = len(starts) - 1 if include_last_offset else len(starts)
     length = input.shape[0]
