@@ -83,7 +83,7 @@ def test_layer_matches_torch():
     torch = pytest.importorskip("torch")
     for kwargs in ({}, {"mode": "max", "padding_idx": 0, "max_norm": 1.0},
                    {"norm_type": 1.0, "mode": "sum"}):  # fmt: skip
-        ours = graphgrad.nn.EmbeddingBag(10, 3, **kwargs)
+        ours = graphgrad.nn.EmbeddingBag(10, 3, **kwargs).double()
         theirs = torch.nn.EmbeddingBag(10, 3, **kwargs).double()
         assert repr(ours) == repr(theirs)
         ours.load_state_dict({"weight": graphgrad.tensor(theirs.weight.detach().numpy())})

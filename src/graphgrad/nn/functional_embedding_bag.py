@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ops.elementwise import where
 from ..tensor import Tensor
 from .functional_norm import embedding
 
@@ -129,7 +130,7 @@ def _bag_max(rows: Tensor, bags: np.ndarray, count: int, dim: int) -> Tensor:
     if out is None:
         return rows.new_zeros((count, dim))
     if empty.any():
-        out = out * Tensor._make((~empty).astype(values.dtype))
+        out = where(Tensor._make(empty), out.new_zeros(()), out)  # +0.0, not 0 * a row
     return out
 
 
