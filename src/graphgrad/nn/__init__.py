@@ -178,3 +178,8 @@ __all__ += _dropout_more_names
 from .sparse_bag import EmbeddingBag  # noqa: E402
 
 __all__ += ["EmbeddingBag"]
+
+from .lazy import *  # noqa: E402, F403 - the lazy layers and uninitialized parameters
+from .lazy import __all__ as _lazy_names  # noqa: E402
+
+__all__ += _lazy_names
