@@ -269,7 +269,8 @@ def _lazy_conv(eager: type, transposed: bool) -> type:
     doc = (
         f"``{eager.__name__}`` whose ``in_channels`` is the first input's channel count.\n\n"
         "    Args:\n        out_channels, kernel_size, stride, padding, dilation, groups, bias,\n"
-        f"        padding_mode, device, dtype: as in ``{eager.__name__}``.\n\n"
+        + ("        output_padding,\n" if transposed else "")
+        + f"        padding_mode, device, dtype: as in ``{eager.__name__}``.\n\n"
         f"    >>> torch.nn.{name}(2, 1).cls_to_become.__name__\n    '{eager.__name__}'\n"
     )
     attrs = {"__init__": init, "cls_to_become": eager, "__doc__": doc, "__module__": __name__}
