@@ -183,3 +183,7 @@ from .lazy import *  # noqa: E402, F403 - the lazy layers and uninitialized para
 from .lazy import __all__ as _lazy_names  # noqa: E402
 
 __all__ += _lazy_names
+
+from .adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402
+
+__all__ += ["AdaptiveLogSoftmaxWithLoss"]
