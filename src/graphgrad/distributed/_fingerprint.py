@@ -29,13 +29,27 @@ _LEN, _DIMS = 16, 10  # room for 10 dims; longer shapes keep a hash of the rest
 
 
 def fingerprint(op_type: str, tensor, op=None, root: int | None = None) -> np.ndarray:
-    """The vector that describes one rank's collective call."""
-    shape = tensor._data.shape
-    head = [_OP_TYPES.index(op_type), _DTYPES.index(tensor.dtype)]
+    """The vector that describes one rank's collective call (read-only: it is cached)."""
+    key = (op_type, tensor._data.shape, tensor.dtype, op, root)
+    vec = _VECTORS.get(key)
+    if vec is None:
+        vec = _VECTORS[key] = _build(op_type, key[1], tensor.dtype, op, root)
+    return vec
+
+
+# A training loop repeats a handful of signatures: building the vector costs more than the
+# exchange itself, so each is built once.
+_VECTORS: dict = {}
+
+
+def _build(op_type: str, shape: tuple, dtype, op, root: int | None) -> np.ndarray:
+    head = [_OP_TYPES.index(op_type), _DTYPES.index(dtype)]
     head += [-1 if op is None else op.value, -1 if root is None else root, len(shape)]
     dims = list(shape[:_DIMS]) + [-1] * (_DIMS - min(len(shape), _DIMS))
     rest = zlib.crc32(repr(shape[_DIMS:]).encode()) if len(shape) > _DIMS else -1
-    return np.array(head + dims + [rest], dtype=np.int64)
+    vec = np.array(head + dims + [rest], dtype=np.int64)
+    vec.flags.writeable = False
+    return vec
 
 
 def describe(vec: np.ndarray) -> str:
@@ -55,10 +69,12 @@ def describe(vec: np.ndarray) -> str:
 class Check:
     """The all-gather of the ranks' fingerprints, started before the data operation."""
 
+    __slots__ = ("pg", "mine", "everyone", "request")
+
     def __init__(self, pg: ProcessGroup, vec: np.ndarray) -> None:
         self.pg, self.mine = pg, vec
-        self.everyone = np.empty((pg.size(), _LEN), dtype=np.int64)
-        self.request = pg.comm.Iallgather(vec, self.everyone)
+        self.everyone = np.empty((len(pg.ranks), _LEN), dtype=np.int64)
+        self.request = pg.check_comm.Iallgather(vec, self.everyone)
 
     def verify(self) -> None:
         """After ``request`` completed: raise (and retire the group) if the ranks differ."""

@@ -98,6 +98,16 @@ def check_zero_dim_and_non_contiguous():
     assert view._version == version + 1
 
 
+def check_contiguous_tensors_are_reduced_in_their_own_memory():
+    base = torch.zeros(3, 4)
+    row = base[1]  # contiguous view: all_reduce writes base's memory, not a copy
+    row.add_(R + 1)
+    data = row._data
+    dist.all_reduce(row, op=OP.AVG)
+    assert row._data is data and np.shares_memory(data, base._data)
+    assert base.tolist() == [[0.0] * 4, [(W + 1) / 2] * 4, [0.0] * 4]
+
+
 def check_broadcast_reduce():
     src = W - 1
     t = torch.full((2, 3), float(R))
@@ -259,6 +269,22 @@ def check_mismatched_shapes_raise_on_every_rank():
     t = torch.ones(2)
     dist.all_reduce(t)
     assert t.tolist() == [W, W]
+
+
+def check_mismatch_found_after_every_rank_has_seen_both_shapes():
+    """Fingerprints are cached per signature: a mismatch of cached ones is still found."""
+    sub = dist.new_group()
+    for shape in ((4,), (2, 2)):  # both signatures cached on every rank, matched
+        dist.all_reduce(torch.ones(shape), group=sub)
+    other = 1 if R == 0 else 0
+    mine, theirs = ([4], [2, 2]) if R == 0 else ([2, 2], [4])
+    expect_error(
+        RuntimeError,
+        f"Rank {R} is running collective: CollectiveFingerPrint(OpType=ALLREDUCE, "
+        f"TensorShape={mine}, TensorDtype=torch.float32, ReduceOp=SUM), but Rank {other} is "
+        f"running collective: CollectiveFingerPrint(OpType=ALLREDUCE, TensorShape={theirs}",
+        lambda: dist.all_reduce(torch.ones(mine), group=sub),
+    )
 
 
 def check_destroy():
