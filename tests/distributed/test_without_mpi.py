@@ -3,6 +3,7 @@ DistributedSampler's indices (against torch's) and the launcher's command line."
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import graphgrad as gg
@@ -72,11 +73,12 @@ def test_op_checks_are_remembered_only_for_allowed_pairs():
 
 
 def test_fingerprints_are_cached_read_only_and_tell_signatures_apart():
-    from graphgrad.distributed._fingerprint import fingerprint
+    from graphgrad.distributed._fingerprint import fingerprint, signal
 
     a = fingerprint("ALLREDUCE", gg.ones(4), op=dist.ReduceOp.SUM)
-    assert fingerprint("ALLREDUCE", gg.zeros(4), op=dist.ReduceOp.SUM) is a
-    assert not a.flags.writeable
+    both = signal("ALLREDUCE", gg.zeros(4), op=dist.ReduceOp.SUM)
+    assert signal("ALLREDUCE", gg.ones(4), op=dist.ReduceOp.SUM) is both
+    assert not both.flags.writeable and (both == np.concatenate([a, -a])).all()
     others = [
         fingerprint("ALLREDUCE", gg.ones(2, 2), op=dist.ReduceOp.SUM),  # same numel
         fingerprint("ALLREDUCE", gg.ones(4, dtype=gg.int32), op=dist.ReduceOp.SUM),  # same bytes
