@@ -31,6 +31,10 @@ class RedOpType(enum.Enum):
     BXOR = 7
     PREMUL_SUM = 8
 
+    # Members are singletons compared by identity: hash them so too, in C. (Enum's own hash is
+    # Python code, and every collective looks its op up in a cache or two.)
+    __hash__ = object.__hash__
+
 
 class ReduceOp:
     """The namespace torch scripts spell ``dist.ReduceOp.SUM``; each is a :class:`RedOpType`.
