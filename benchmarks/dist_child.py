@@ -108,6 +108,7 @@ def time_allreduce(sizes: list[int], rounds: int) -> None:
         raw = np.array(times["raw"])
         out[nbytes] = {f"{k}_s": float(np.median(v)) for k, v in times.items()}
         out[nbytes].update({f"{k}_min_s": float(np.min(v)) for k, v in times.items()})
+        out[nbytes].update({f"{k}_p10_s": float(np.percentile(v, 10)) for k, v in times.items()})
         for name, key in (("ours", "ratio"), ("control", "control_ratio")):
             ratios = np.array(times[name]) / raw
             out[nbytes][key] = float(np.median(ratios))
