@@ -192,6 +192,34 @@ def check_async_work():
     assert dist.barrier() is None
 
 
+def check_async_every_collective_in_flight_together():
+    f = float(R)
+    a, b, c = torch.full((2,), f), torch.full((2,), f), torch.tensor([f])
+    out = [torch.zeros(1) for _ in range(W)]
+    flat, part, scattered = torch.zeros(W), torch.zeros(1), torch.zeros(1)
+    gathered = [torch.zeros(1) for _ in range(W)] if R == 0 else None
+    pieces = [torch.tensor([10.0 * r]) for r in range(W)] if R == 0 else None
+    works = [
+        dist.all_reduce(a, async_op=True),
+        dist.broadcast(b, src=W - 1, async_op=True),
+        dist.reduce(c, dst=0, async_op=True),
+        dist.all_gather(out, torch.tensor([f]), async_op=True),
+        dist.all_gather_into_tensor(flat, torch.tensor([f]), async_op=True),
+        dist.reduce_scatter_tensor(part, torch.ones(W) * (R + 1), async_op=True),
+        dist.gather(torch.tensor([f]), gathered, dst=0, async_op=True),
+        dist.scatter(scattered, pieces, src=0, async_op=True),
+    ]
+    for work in reversed(works):  # all started before any is waited on, waited last first
+        assert isinstance(work, dist.Work) and work.wait() is True
+    total = float(sum(range(W)))
+    assert a.tolist() == [total] * 2 and b.tolist() == [W - 1.0] * 2
+    assert c.item() == (total if R == 0 else f)
+    assert [o.item() for o in out] == list(range(W)) and flat.tolist() == list(range(W))
+    assert part.item() == sum(r + 1 for r in range(W)) and scattered.item() == 10.0 * R
+    if R == 0:
+        assert [g.item() for g in gathered] == list(range(W))
+
+
 def check_subgroup():
     sub = dist.new_group([1, 0])
     if R < 2:
