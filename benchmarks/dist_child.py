@@ -94,13 +94,13 @@ def time_allreduce(sizes: list[int], rounds: int) -> None:
             "control": lambda: comm.Allreduce(MPI.IN_PLACE, control, MPI.SUM),
         }
         times = {k: [] for k in calls}
-        order = list(calls)
+        rng = np.random.default_rng(0)  # the same orders on every rank
         for _ in range(10):  # warm-up: first-touch page faults, MPI's internal buffers
             for call in calls.values():
                 call()
         for _ in range(rounds):  # interleaved, so all see the same machine load
-            order = order[1:] + order[:1]  # rotated: no call always runs first after a barrier
-            for name in order:
+            # in a random order: no call always runs first, or always after the same other call
+            for name in rng.permutation(list(calls)):
                 comm.Barrier()
                 start = time.perf_counter()
                 calls[name]()

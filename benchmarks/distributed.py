@@ -13,7 +13,7 @@ warm-up steps. graphgrad and torch run alternately, each config a fresh launch o
 ``dist_child.py`` under ``python -m graphgrad.distributed.run``, BLAS and torch at one thread a
 rank. all_reduce: 2 ranks, float32 sums of zeros, after 10 untimed rounds; each round runs
 mpi4py's ``Allreduce`` (raw), graphgrad's ``all_reduce`` and a second raw ``Allreduce`` (the
-control), each after a barrier, in an order rotated every round (no call always goes first); a
+control), each after a barrier, in a random order each round (the same on both ranks); a
 ratio is the median over the rounds of (that call's time / the same round's raw time), with its
 interquartile range, so the control ratio (ideally 1) shows what the machine's noise does. The
 ratio of the two calls' 10th-percentile times compares their least disturbed runs. On a shared
