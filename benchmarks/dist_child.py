@@ -85,25 +85,34 @@ def time_allreduce(sizes: list[int], rounds: int) -> None:
     comm = MPI.COMM_WORLD
     out = {}
     for nbytes in sizes:
-        a, control = np.ones(nbytes // 4, np.float32), np.ones(nbytes // 4, np.float32)
-        t = gg.ones(nbytes // 4)
+        # zeros: sums stay 0, so no call works on infinities or subnormals the others do not
+        a, control = np.zeros(nbytes // 4, np.float32), np.zeros(nbytes // 4, np.float32)
+        t = gg.zeros(nbytes // 4)
         calls = {
             "raw": lambda: comm.Allreduce(MPI.IN_PLACE, a, MPI.SUM),
             "ours": lambda: dist.all_reduce(t),
             "control": lambda: comm.Allreduce(MPI.IN_PLACE, control, MPI.SUM),
         }
         times = {k: [] for k in calls}
-        for _ in range(rounds):  # alternate, so all see the same machine load
-            for name, call in calls.items():
+        rng = np.random.default_rng(0)  # the same orders on every rank
+        for _ in range(10):  # warm-up: first-touch page faults, MPI's internal buffers
+            for call in calls.values():
+                call()
+        for _ in range(rounds):  # interleaved, so all see the same machine load
+            # in a random order: no call always runs first, or always after the same other call
+            for name in rng.permutation(list(calls)):
                 comm.Barrier()
                 start = time.perf_counter()
-                call()
+                calls[name]()
                 times[name].append(time.perf_counter() - start)
         raw = np.array(times["raw"])
         out[nbytes] = {f"{k}_s": float(np.median(v)) for k, v in times.items()}
         out[nbytes].update({f"{k}_min_s": float(np.min(v)) for k, v in times.items()})
-        out[nbytes]["ratio"] = float(np.median(np.array(times["ours"]) / raw))
-        out[nbytes]["control_ratio"] = float(np.median(np.array(times["control"]) / raw))
+        out[nbytes].update({f"{k}_p10_s": float(np.percentile(v, 10)) for k, v in times.items()})
+        for name, key in (("ours", "ratio"), ("control", "control_ratio")):
+            ratios = np.array(times[name]) / raw
+            out[nbytes][key] = float(np.median(ratios))
+            out[nbytes][key + "_iqr"] = [float(q) for q in np.percentile(ratios, [25, 75])]
     if comm.Get_rank() == 0:
         print(json.dumps(out))
 

@@ -22,26 +22,30 @@ def test_distributed_data_parallel(n):
     run_worker("ddp", n)
 
 
-def test_a_hung_rank_times_out_the_others():
-    out = run_worker("timeout", 2)
-    assert "rank 0 timed out after" in out and "rank 0 refused" in out
+@pytest.mark.parametrize("n", [2, 3])
+def test_a_hung_rank_times_out_the_others(n):
+    out = run_worker("timeout", n)
+    for rank in set(range(n)) - {1}:  # rank 1 hangs
+        assert f"rank {rank} timed out after" in out and f"rank {rank} refused" in out, out
 
 
-def test_a_dead_rank_ends_the_job_instead_of_hanging():
+@pytest.mark.parametrize("n", [2, 3])
+def test_a_dead_rank_ends_the_job_instead_of_hanging(n):
     start = time.monotonic()
-    proc = run_ranks(2, [str(WORKERS / "dies.py")], timeout=30)
+    proc = run_ranks(n, [str(WORKERS / "dies.py")], timeout=30)
     assert proc.returncode != 0, proc.stdout
     assert "without rank 1" not in proc.stdout
     assert time.monotonic() - start < 20
 
 
-def test_launcher_sets_torchrun_environment():
+@pytest.mark.parametrize("n", [2, 3])
+def test_launcher_sets_torchrun_environment(n):
     require_mpi()
     import subprocess
 
     from ._mpirun import env
 
-    cmd = [sys.executable, "-m", "graphgrad.distributed.run", "--nproc-per-node", "2",
+    cmd = [sys.executable, "-m", "graphgrad.distributed.run", "--nproc-per-node", str(n),
            str(WORKERS / "launched.py")]  # fmt: skip
     proc = subprocess.run(
         cmd, env=env(), cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
@@ -49,14 +53,15 @@ def test_launcher_sets_torchrun_environment():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     # (two ranks share the pipe: their lines may run together, so match, not split)
     lines = sorted(re.findall(r"RANK=\d .*?sum=[\d.]+", proc.stdout))
+    total = float(sum(range(n)))
     assert lines == [
-        f"RANK={r} LOCAL_RANK={r} WORLD_SIZE=2 LOCAL_WORLD_SIZE=2 GROUP_RANK=0 sum=1.0"
-        for r in range(2)
+        f"RANK={r} LOCAL_RANK={r} WORLD_SIZE={n} LOCAL_WORLD_SIZE={n} GROUP_RANK=0 sum={total}"
+        for r in range(n)
     ]
 
 
 def test_train_digits_ddp_matches_single_process(tmp_path):
-    """examples/train_digits.py --ddp on 2 ranks ends with the single-process weights."""
+    """examples/train_digits.py --ddp on 2 and 3 ranks ends with the single-process weights."""
     for name in ("sklearn", "tqdm", "matplotlib", "safetensors"):
         pytest.importorskip(name)
     require_mpi()
@@ -69,17 +74,24 @@ def test_train_digits_ddp_matches_single_process(tmp_path):
     from ._mpirun import env
 
     example = str(ROOT / "examples" / "train_digits.py")
-    common = ["--quiet", "--epochs", "1", "--dropout", "0", "--out", str(tmp_path)]
-    launcher = [sys.executable, "-m", "graphgrad.distributed.run", "--nproc-per-node", "2"]
+    # a global batch of 48 divides among 1, 2 and 3 ranks
+    common = ["--quiet", "--epochs", "1", "--batch-size", "48", "--dropout", "0"]
+    common += ["--out", str(tmp_path)]
+    cmds = [[sys.executable, example, *common]]
+    for n in (2, 3):
+        launcher = [sys.executable, "-m", "graphgrad.distributed.run", "--nproc-per-node", str(n)]
+        cmds.append([*launcher, example, "--ddp", *common])
     outputs = []
-    for cmd in ([sys.executable, example, *common], [*launcher, example, "--ddp", *common]):
+    for cmd in cmds:
         proc = subprocess.run(cmd, env=env(), capture_output=True, text=True, timeout=120)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         outputs.append(proc.stdout)
     accuracy = [out.split("test accuracy ")[1].split("%")[0] for out in outputs]
-    assert accuracy[0] == accuracy[1] and "on 2 rank(s)" in outputs[1]
+    assert accuracy[0] == accuracy[1] == accuracy[2], accuracy
+    assert "on 2 rank(s)" in outputs[1] and "on 3 rank(s)" in outputs[2]
     single = torch.load(tmp_path / "digits_graphgrad.ckpt")
-    ddp = torch.load(tmp_path / "digits_graphgrad_ddp2.ckpt")
-    assert list(single) == list(ddp)
-    for key in single:  # float32: the ranks' gradient sums round differently
-        np.testing.assert_allclose(ddp[key].numpy(), single[key].numpy(), rtol=0, atol=1e-5)
+    for n in (2, 3):
+        ddp = torch.load(tmp_path / f"digits_graphgrad_ddp{n}.ckpt")
+        assert list(single) == list(ddp)
+        for key in single:  # float32: the ranks' gradient sums round differently
+            np.testing.assert_allclose(ddp[key].numpy(), single[key].numpy(), rtol=0, atol=1e-5)

@@ -3,6 +3,7 @@ DistributedSampler's indices (against torch's) and the launcher's command line."
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import graphgrad as gg
@@ -57,6 +58,35 @@ def test_reduce_op_matches_torch():
     for name in ("SUM", "AVG", "PRODUCT", "MIN", "MAX", "BAND", "BOR", "BXOR"):
         ours, theirs = getattr(dist.ReduceOp, name), getattr(tdist.ReduceOp, name)
         assert (repr(ours), str(ours), ours.value) == (repr(theirs), str(theirs), int(theirs))
+
+
+def test_op_checks_are_remembered_only_for_allowed_pairs():
+    from graphgrad.distributed.reduce_op import check_op
+
+    check_op(dist.ReduceOp.SUM, gg.int64)  # allowed, and remembered
+    with pytest.raises(RuntimeError, match="desired output type Long"):
+        check_op(dist.ReduceOp.AVG, gg.int64)
+    with pytest.raises(RuntimeError, match="desired output type Long"):  # still, the 2nd time
+        check_op(dist.ReduceOp.AVG, gg.int64)
+    with pytest.raises(TypeError, match="op must be a ReduceOp, got list"):
+        check_op([], gg.int64)  # unhashable: an error of its own, not the cache's
+
+
+def test_fingerprints_are_cached_read_only_and_tell_signatures_apart():
+    from graphgrad.distributed._fingerprint import fingerprint, signal
+
+    a = fingerprint("ALLREDUCE", gg.ones(4), op=dist.ReduceOp.SUM)
+    both = signal("ALLREDUCE", gg.zeros(4), op=dist.ReduceOp.SUM)
+    assert signal("ALLREDUCE", gg.ones(4), op=dist.ReduceOp.SUM) is both
+    assert not both.flags.writeable and (both == np.concatenate([a, -a])).all()
+    others = [
+        fingerprint("ALLREDUCE", gg.ones(2, 2), op=dist.ReduceOp.SUM),  # same numel
+        fingerprint("ALLREDUCE", gg.ones(4, dtype=gg.int32), op=dist.ReduceOp.SUM),  # same bytes
+        fingerprint("ALLREDUCE", gg.ones(4), op=dist.ReduceOp.MAX),
+        fingerprint("BROADCAST", gg.ones(4), root=0),
+        fingerprint("BROADCAST", gg.ones(4), root=1),
+    ]
+    assert len({v.tobytes() for v in [a, *others]}) == 6
 
 
 @pytest.mark.parametrize("n", [0, 1, 7, 10, 12])

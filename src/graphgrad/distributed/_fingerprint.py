@@ -1,9 +1,13 @@
 """Every rank must run the same collective on tensors of the same shape and dtype (torch checks
 this with TORCH_DISTRIBUTED_DEBUG=DETAIL; here it is always on).
 
-Each rank's collective is described by a fixed-size int64 vector (operation, dtype, reduce op,
-root, shape) that an all-gather posted together with the data operation delivers: the check
-costs no extra wait, and on a mismatch every rank can say what every other rank was running.
+Each rank's collective is described by a fixed-size int64 vector v (operation, dtype, reduce op,
+root, shape). Every call all-reduces [v, -v] with MAX, posted just before the data operation
+and on the group's own check communicator, so MPI progresses it beside the data instead of
+after it: the check adds no round trip. The result is [max v, -min v], which equals this rank's
+[v, -v] exactly when every rank's v is the same, and all ranks get the same result, so all
+detect a mismatch together; only then do they all-gather their vectors, to say who ran what.
+The vectors are built once per signature (a training loop repeats a handful).
 
 >>> import graphgrad as torch
 >>> describe(fingerprint("ALLREDUCE", torch.ones(2, 3)))
@@ -18,6 +22,8 @@ import numpy as np
 
 from .. import dtypes
 from ._group import ProcessGroup
+from ._mpi import mpi
+from ._work import wait_all
 
 _OP_TYPES = ("ALLREDUCE", "BROADCAST", "REDUCE", "ALLGATHER", "ALLGATHER_INTO_TENSOR",
              "REDUCE_SCATTER", "REDUCE_SCATTER_TENSOR", "GATHER", "SCATTER")  # fmt: skip
@@ -30,12 +36,30 @@ _LEN, _DIMS = 16, 10  # room for 10 dims; longer shapes keep a hash of the rest
 
 def fingerprint(op_type: str, tensor, op=None, root: int | None = None) -> np.ndarray:
     """The vector that describes one rank's collective call."""
-    shape = tensor._data.shape
-    head = [_OP_TYPES.index(op_type), _DTYPES.index(tensor.dtype)]
+    return signal(op_type, tensor, op, root)[:_LEN]
+
+
+def signal(op_type: str, tensor, op=None, root: int | None = None) -> np.ndarray:
+    """[v, -v] for this call's fingerprint v: what ``Check`` all-reduces (cached, read-only)."""
+    key = (op_type, tensor._data.shape, tensor.dtype, op, root)
+    vec = _SIGNALS.get(key)
+    if vec is None:
+        vec = _SIGNALS[key] = _build(op_type, key[1], tensor.dtype, op, root)
+    return vec
+
+
+_SIGNALS: dict = {}
+
+
+def _build(op_type: str, shape: tuple, dtype, op, root: int | None) -> np.ndarray:
+    head = [_OP_TYPES.index(op_type), _DTYPES.index(dtype)]
     head += [-1 if op is None else op.value, -1 if root is None else root, len(shape)]
     dims = list(shape[:_DIMS]) + [-1] * (_DIMS - min(len(shape), _DIMS))
     rest = zlib.crc32(repr(shape[_DIMS:]).encode()) if len(shape) > _DIMS else -1
-    return np.array(head + dims + [rest], dtype=np.int64)
+    vec = np.array(head + dims + [rest], dtype=np.int64)
+    out = np.concatenate([vec, -vec])
+    out.flags.writeable = False
+    return out
 
 
 def describe(vec: np.ndarray) -> str:
@@ -53,29 +77,34 @@ def describe(vec: np.ndarray) -> str:
 
 
 class Check:
-    """The all-gather of the ranks' fingerprints, started before the data operation."""
+    """The all-reduce of the ranks' signals, started before the data operation."""
 
-    def __init__(self, pg: ProcessGroup, vec: np.ndarray) -> None:
-        self.pg, self.mine = pg, vec
-        self.everyone = np.empty((pg.size(), _LEN), dtype=np.int64)
-        self.request = pg.comm.Iallgather(vec, self.everyone)
+    __slots__ = ("pg", "signal", "combined", "request")
+
+    def __init__(self, pg: ProcessGroup, signal: np.ndarray) -> None:
+        self.pg, self.signal = pg, signal
+        self.combined = np.empty(2 * _LEN, dtype=np.int64)
+        self.request = pg.check_comm.Iallreduce(signal, self.combined, mpi().MAX)
 
     def verify(self) -> None:
         """After ``request`` completed: raise (and retire the group) if the ranks differ."""
-        if self.everyone.tobytes() == self.mine.tobytes() * len(self.everyone):
+        if self.combined.tobytes() == self.signal.tobytes():
             return
-        other = int(np.argmin((self.everyone == self.mine).all(axis=1)))
+        pg, mine = self.pg, self.signal[:_LEN]
+        everyone = np.empty((len(pg.ranks), _LEN), dtype=np.int64)
+        wait_all([pg.check_comm.Iallgather(mine, everyone)], pg, "the collectives' check")
+        other = int(np.argmin((everyone == mine).all(axis=1)))
         error = RuntimeError(
             "Detected mismatch between collectives on ranks. "
-            f"Rank {self.pg.ranks[self.pg.rank()]} is running collective: "
-            f"{describe(self.mine)}, but Rank {self.pg.ranks[other]} is running collective: "
-            f"{describe(self.everyone[other])}"
+            f"Rank {pg.ranks[pg.rank()]} is running collective: "
+            f"{describe(mine)}, but Rank {pg.ranks[other]} is running collective: "
+            f"{describe(everyone[other])}"
         )
         # the mismatched data operation may never complete: the group is out of step now
-        self.pg.broken = error
+        pg.broken = error
         raise error
 
 
 def start_check(pg: ProcessGroup, op_type: str, tensor, op=None, root=None) -> Check:
-    """Post the exchange of this call's fingerprint (before the data operation)."""
-    return Check(pg, fingerprint(op_type, tensor, op, root))
+    """Post the exchange of this call's signal (before the data operation)."""
+    return Check(pg, signal(op_type, tensor, op, root))

@@ -32,14 +32,18 @@ class ProcessGroup:
     """Ranks that run collectives together over one MPI communicator.
 
     Parameters: ``comm`` the communicator (None on ranks outside the group), ``ranks`` the
-    members' global ranks in group order, ``timeout`` seconds a collective may wait.
+    members' global ranks in group order, ``timeout`` seconds a collective may wait,
+    ``check_comm`` a duplicate of ``comm`` for the collectives' fingerprint checks (see
+    ``_fingerprint``: on a communicator of their own, MPI progresses them beside the data
+    operation instead of after it).
 
     >>> ProcessGroup(None, [0, 1], 1.0).size()
     2
     """
 
-    def __init__(self, comm, ranks: list[int], timeout: float) -> None:
+    def __init__(self, comm, ranks: list[int], timeout: float, check_comm=None) -> None:
         self.comm = comm
+        self.check_comm = check_comm
         self.ranks = list(ranks)
         self.timeout = timeout
         # the error that left the group unusable (a timed-out collective)
@@ -133,7 +137,7 @@ def init_process_group(
     seconds = _seconds(timeout)
     comm = mpi().COMM_WORLD.Dup()
     _check_launch(comm, world_size, rank)
-    group.WORLD = ProcessGroup(comm, list(range(comm.Get_size())), seconds)
+    group.WORLD = ProcessGroup(comm, list(range(comm.Get_size())), seconds, comm.Dup())
     _State.backend = name
 
 
@@ -223,7 +227,9 @@ def new_group(ranks=None, timeout=None, backend=None, pg_options=None, **kwargs)
     color = 0 if me in members else MPI.UNDEFINED
     comm = world.comm.Split(color, me)
     seconds = world.timeout if timeout is None else _seconds(timeout)
-    return ProcessGroup(None if comm == MPI.COMM_NULL else comm, members, seconds)
+    if comm == MPI.COMM_NULL:
+        return ProcessGroup(None, members, seconds)
+    return ProcessGroup(comm, members, seconds, comm.Dup())
 
 
 def destroy_process_group(group_: ProcessGroup | None = None) -> None:
@@ -246,4 +252,5 @@ def destroy_process_group(group_: ProcessGroup | None = None) -> None:
 def _free(pg: ProcessGroup) -> None:
     if pg.comm is not None and pg.broken is None:
         pg.comm.Free()
-    pg.comm = None
+        pg.check_comm.Free()
+    pg.comm = pg.check_comm = None

@@ -62,41 +62,43 @@ class Work:
     True
     """
 
+    __slots__ = ("_check", "_requests", "_pg", "_what", "_finish", "_result", "_done",
+                 "_source", "statuses")  # fmt: skip
+
     def __init__(self, requests, pg, what, finish=None, result=(), check=None) -> None:
         self._check = check
-        self._requests = list(requests)
+        self._requests = requests
         self._pg, self._what = pg, what
         self._finish = finish
-        self._result = list(result)
+        self._result = result
         self._done = False
         self._source: int | None = None
         self.statuses: list | None = None  # MPI statuses to fill in, for receives
-        if not self._requests:
+        if not requests:
             self._complete()
 
     def _complete(self):
         if not self._done:
             self._done = True
             if self._finish is not None:
-                out = self._finish()
-                if out is not None:
-                    self._source = out
+                self._source = self._finish()
 
     def wait(self, timeout=None) -> bool:
         """Block until done (or the group's timeout; ``timeout``: a shorter timedelta)."""
-        if not self._done:
-            pg = self._pg
-            if timeout is not None:
-                pg = ProcessGroup(pg.comm, pg.ranks, timeout.total_seconds())
-            try:
-                if self._check is not None:  # first: do all ranks run this same collective?
-                    wait_all([self._check.request], pg, self._what)
-                    self._check.verify()
-                    self._check = None
-                wait_all(self._requests, pg, self._what, self.statuses)
-            finally:
-                self._pg.broken = self._pg.broken or pg.broken
-            self._complete()
+        if self._done:
+            return True
+        pg = self._pg
+        if timeout is not None:
+            pg = ProcessGroup(pg.comm, pg.ranks, timeout.total_seconds(), pg.check_comm)
+        try:
+            if self._check is not None:  # first: do all ranks run this same collective?
+                wait_all([self._check.request], pg, self._what)
+                self._check.verify()
+                self._check = None
+            wait_all(self._requests, pg, self._what, self.statuses)
+        finally:
+            self._pg.broken = self._pg.broken or pg.broken
+        self._complete()
         return True
 
     def is_completed(self) -> bool:
@@ -108,7 +110,6 @@ class Work:
             return False
         if testall(self._requests, self.statuses):
             self.wait()
-        return self._done
         return self._done
 
     def is_success(self) -> bool:

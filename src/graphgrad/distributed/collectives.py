@@ -15,6 +15,7 @@ ValueError: Default process group has not been initialized, ...
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -29,10 +30,13 @@ from .reduce_op import RedOpType, ReduceOp, check_op, mpi_op
 class _Buffer:
     """A tensor's data as a flat contiguous array MPI can write, and the copy back if needed."""
 
+    __slots__ = ("tensor", "copied", "array")
+
     def __init__(self, tensor: Tensor) -> None:
         data = tensor._data
+        flags = data.flags
         self.tensor = tensor
-        self.copied = not (data.flags.c_contiguous and data.flags.writeable)
+        self.copied = not (flags.c_contiguous and flags.writeable)
         self.array = (np.ascontiguousarray(data) if self.copied else data).reshape(-1)
 
     def store(self) -> None:
@@ -40,6 +44,15 @@ class _Buffer:
         if self.copied:
             t._data[...] = self.array.reshape(t._data.shape)
         t._version_counter.bump()  # an in-place write, as torch counts it
+
+    def store_average(self, size: int) -> None:
+        """``store`` after dividing by ``size`` (AVG: MPI summed)."""
+        np.divide(self.array, size, out=self.array, casting="unsafe")
+        self.store()
+
+    def finisher(self, op, size: int):
+        """What to run when a reduction with ``op`` over ``size`` ranks has completed."""
+        return partial(self.store_average, size) if op is RedOpType.AVG else self.store
 
 
 def _check_tensor(t, name: str = "tensor") -> Tensor:
@@ -77,11 +90,6 @@ def _finish(work: Work, async_op: bool):
     return None
 
 
-def _averaged(buf: np.ndarray, op, size: int) -> None:
-    if op is RedOpType.AVG:
-        np.divide(buf, size, out=buf, casting="unsafe")
-
-
 def all_reduce(tensor: Tensor, op=ReduceOp.SUM, group=None, async_op: bool = False):
     """Combine ``tensor`` across the ranks of ``group`` with ``op``; every rank gets the result.
 
@@ -98,15 +106,12 @@ def all_reduce(tensor: Tensor, op=ReduceOp.SUM, group=None, async_op: bool = Fal
         return None
     check_op(op, tensor.dtype)
     check = start_check(pg, "ALLREDUCE", tensor, op=op)
-    buf = _Buffer(tensor)
-    is_bool = tensor.dtype.np == np.bool_
+    buf = _Buffer(tensor)  # the tensor's own memory when it is contiguous: no copy
+    is_bool = buf.array.dtype == np.bool_
     req = pg.comm.Iallreduce(mpi().IN_PLACE, buf.array, mpi_op(op, is_bool))
-
-    def finish():
-        _averaged(buf.array, op, pg.size())
-        buf.store()
-
-    return _finish(Work([req], pg, "all_reduce", finish, [tensor], check=check), async_op)
+    return _finish(
+        Work([req], pg, "all_reduce", buf.finisher(op, pg.size()), [tensor], check=check), async_op
+    )
 
 
 def broadcast(tensor: Tensor, src: int = 0, group=None, async_op: bool = False):
@@ -144,11 +149,7 @@ def reduce(tensor: Tensor, dst: int = 0, op=ReduceOp.SUM, group=None, async_op: 
     finish: Callable[[], None] | None
     if pg.rank() == root:
         req = pg.comm.Ireduce(mpi().IN_PLACE, buf.array, mop, root)
-
-        def finish() -> None:
-            _averaged(buf.array, op, pg.size())
-            buf.store()
-
+        finish = buf.finisher(op, pg.size())
     else:
         req, finish = pg.comm.Ireduce(buf.array, None, mop, root), None
     return _finish(Work([req], pg, "reduce", finish, [tensor], check=check), async_op)
@@ -234,12 +235,7 @@ def all_gather_into_tensor(output_tensor: Tensor, input_tensor: Tensor, group=No
 
 def _reduce_scatter_flat(out: _Buffer, flat: np.ndarray, op, pg: ProcessGroup, what: str, check):
     req = pg.comm.Ireduce_scatter_block(flat, out.array, mpi_op(op, flat.dtype == np.bool_))
-
-    def finish():
-        _averaged(out.array, op, pg.size())
-        out.store()
-
-    return Work([req], pg, what, finish, [out.tensor], check=check)
+    return Work([req], pg, what, out.finisher(op, pg.size()), [out.tensor], check=check)
 
 
 def reduce_scatter(output: Tensor, input_list: list, op=ReduceOp.SUM, group=None,

@@ -31,6 +31,10 @@ class RedOpType(enum.Enum):
     BXOR = 7
     PREMUL_SUM = 8
 
+    # Members are singletons compared by identity: hash them so too, in C. (Enum's own hash is
+    # Python code, and every collective looks its op up in a cache or two.)
+    __hash__ = object.__hash__
+
 
 class ReduceOp:
     """The namespace torch scripts spell ``dist.ReduceOp.SUM``; each is a :class:`RedOpType`.
@@ -54,8 +58,14 @@ class ReduceOp:
 _BITWISE = (RedOpType.BAND, RedOpType.BOR, RedOpType.BXOR)
 
 
+# (op, dtype) pairs already checked: a training loop repeats a few, and each call counts
+_ALLOWED: set = set()
+
+
 def check_op(op, dtype, collective: str = "all_reduce") -> None:
     """torch's errors for an operation the dtype does not support, before any rank sends."""
+    if isinstance(op, RedOpType) and (op, dtype) in _ALLOWED:
+        return
     if not isinstance(op, RedOpType):
         raise TypeError(f"{collective}(): op must be a ReduceOp, got {type(op).__name__}")
     if op is RedOpType.PREMUL_SUM:
@@ -68,6 +78,7 @@ def check_op(op, dtype, collective: str = "all_reduce") -> None:
         raise ValueError(f"{collective} does not support {op} on complex tensors")
     if op in _BITWISE and (dtype.is_floating_point or dtype.is_complex):
         raise RuntimeError(f"Cannot use ReduceOp.{op.name} with non-integral dtype")
+    _ALLOWED.add((op, dtype))
 
 
 _MPI_OPS: dict = {}  # (op, is_bool) -> MPI.Op, filled on first use (MPI loads lazily)

@@ -98,6 +98,16 @@ def check_zero_dim_and_non_contiguous():
     assert view._version == version + 1
 
 
+def check_contiguous_tensors_are_reduced_in_their_own_memory():
+    base = torch.zeros(3, 4)
+    row = base[1]  # contiguous view: all_reduce writes base's memory, not a copy
+    row.add_(R + 1)
+    data = row._data
+    dist.all_reduce(row, op=OP.AVG)
+    assert row._data is data and np.shares_memory(data, base._data)
+    assert base.tolist() == [[0.0] * 4, [(W + 1) / 2] * 4, [0.0] * 4]
+
+
 def check_broadcast_reduce():
     src = W - 1
     t = torch.full((2, 3), float(R))
@@ -182,6 +192,34 @@ def check_async_work():
     assert dist.barrier() is None
 
 
+def check_async_every_collective_in_flight_together():
+    f = float(R)
+    a, b, c = torch.full((2,), f), torch.full((2,), f), torch.tensor([f])
+    out = [torch.zeros(1) for _ in range(W)]
+    flat, part, scattered = torch.zeros(W), torch.zeros(1), torch.zeros(1)
+    gathered = [torch.zeros(1) for _ in range(W)] if R == 0 else None
+    pieces = [torch.tensor([10.0 * r]) for r in range(W)] if R == 0 else None
+    works = [
+        dist.all_reduce(a, async_op=True),
+        dist.broadcast(b, src=W - 1, async_op=True),
+        dist.reduce(c, dst=0, async_op=True),
+        dist.all_gather(out, torch.tensor([f]), async_op=True),
+        dist.all_gather_into_tensor(flat, torch.tensor([f]), async_op=True),
+        dist.reduce_scatter_tensor(part, torch.ones(W) * (R + 1), async_op=True),
+        dist.gather(torch.tensor([f]), gathered, dst=0, async_op=True),
+        dist.scatter(scattered, pieces, src=0, async_op=True),
+    ]
+    for work in reversed(works):  # all started before any is waited on, waited last first
+        assert isinstance(work, dist.Work) and work.wait() is True
+    total = float(sum(range(W)))
+    assert a.tolist() == [total] * 2 and b.tolist() == [W - 1.0] * 2
+    assert c.item() == (total if R == 0 else f)
+    assert [o.item() for o in out] == list(range(W)) and flat.tolist() == list(range(W))
+    assert part.item() == sum(r + 1 for r in range(W)) and scattered.item() == 10.0 * R
+    if R == 0:
+        assert [g.item() for g in gathered] == list(range(W))
+
+
 def check_subgroup():
     sub = dist.new_group([1, 0])
     if R < 2:
@@ -259,6 +297,22 @@ def check_mismatched_shapes_raise_on_every_rank():
     t = torch.ones(2)
     dist.all_reduce(t)
     assert t.tolist() == [W, W]
+
+
+def check_mismatch_found_after_every_rank_has_seen_both_shapes():
+    """Fingerprints are cached per signature: a mismatch of cached ones is still found."""
+    sub = dist.new_group()
+    for shape in ((4,), (2, 2)):  # both signatures cached on every rank, matched
+        dist.all_reduce(torch.ones(shape), group=sub)
+    other = 1 if R == 0 else 0
+    mine, theirs = ([4], [2, 2]) if R == 0 else ([2, 2], [4])
+    expect_error(
+        RuntimeError,
+        f"Rank {R} is running collective: CollectiveFingerPrint(OpType=ALLREDUCE, "
+        f"TensorShape={mine}, TensorDtype=torch.float32, ReduceOp=SUM), but Rank {other} is "
+        f"running collective: CollectiveFingerPrint(OpType=ALLREDUCE, TensorShape={theirs}",
+        lambda: dist.all_reduce(torch.ones(mine), group=sub),
+    )
 
 
 def check_destroy():

@@ -1,5 +1,6 @@
 """A rank that never joins a collective: the others raise DistBackendError after the timeout
-(rather than wait forever), and the group then refuses further collectives."""
+(rather than wait forever), and the group then refuses further collectives. Rank 1 hangs;
+every other rank times out."""
 
 import datetime
 import time
@@ -18,10 +19,10 @@ else:
         waited = time.monotonic() - start
         assert 0.9 < waited < 2.0, waited
         assert "timed out after 1000ms" in str(e), e
-        print(f"rank 0 timed out after {waited:.1f}s", flush=True)
+        print(f"rank {dist.get_rank()} timed out after {waited:.1f}s", flush=True)
     try:
         dist.barrier()
     except dist.DistBackendError as e:
         assert "unusable after an earlier error" in str(e)
-        print("rank 0 refused", flush=True)
+        print(f"rank {dist.get_rank()} refused", flush=True)
 print(f"rank {dist.get_rank()} ok", flush=True)
