@@ -252,7 +252,7 @@ class _GraphTask:
         docs/performance.md, "Kept and removed".)
         """
         ready, buffers, deps, owned = self.ready, self.buffers, self.deps, self.owned
-        arrays, release, xp = self.arrays, not retain_graph, self.xp
+        arrays, release, xp, targets = self.arrays, not retain_graph, self.xp, self.targets
         heappop, heappush = heapq.heappop, heapq.heappush
         tiebreak = self._tiebreak
         node = None  # the next node, when the last one made exactly it ready (see below)
@@ -265,6 +265,10 @@ class _GraphTask:
                 outs = (
                     node.apply(grads, True, release) if grads[0] is not None or _any(grads) else ()
                 )
+            elif node.__class__ is AccumulateGrad and targets is None and not node._tensor_hooks:
+                self._accumulate(node, grads, retain_graph)  # a leaf: nothing to hand on
+                node = None
+                continue
             else:
                 outs, fresh = self._step(node, grads, retain_graph)
             n_outs = len(outs)
