@@ -217,3 +217,32 @@ def test_division_gradients_have_torchs_bits(fn):
         grads.append((x.grad.numpy(), y.grad.numpy()))
     np.testing.assert_array_equal(grads[0][0], grads[1][0])
     np.testing.assert_array_equal(grads[0][1], grads[1][1])
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda T: -(2 ** T.tensor([0, 1, 2, 3], dtype=T.uint8)),  # NumPy's OverflowError leaked
+        lambda T: np.int64(-1) ** T.tensor([0, 1, 2], dtype=T.uint8),
+        lambda T: 300 ** T.tensor([0, 1, 2, 3], dtype=T.uint8),
+        lambda T: T.pow(-3, T.tensor([1, 3], dtype=T.int8)),
+        lambda T: T.tensor([1, 2], dtype=T.uint8) ** 300,  # PyTorch's RuntimeError
+        lambda T: T.tensor([1, 2], dtype=T.int8) ** 200,
+        lambda T: T.tensor([1, 2], dtype=T.int32) ** 2**40,
+        lambda T: T.tensor([1, 2], dtype=T.uint8) ** 255,
+        lambda T: T.pow(T.tensor([True, False, True]), T.tensor([True, False])),  # shapes first
+    ],
+)
+def test_integer_powers_with_out_of_range_numbers_as_torch(fn):
+    # found by the fuzz run: a number base out of the exponent's range leaked NumPy's
+    # OverflowError (PyTorch wraps it); bool ** bool of shapes that do not broadcast raised
+    # NotImplementedError (PyTorch checks the shapes first)
+    torch = pytest.importorskip("torch")
+    results = []
+    for T in (graphgrad, torch):
+        try:
+            out = fn(T)
+            results.append((str(out.dtype).replace("torch.", ""), out.tolist()))
+        except Exception as e:  # noqa: BLE001 - compared with torch's
+            results.append((type(e).__name__, str(e)))
+    assert results[0] == results[1]
