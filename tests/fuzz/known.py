@@ -3,7 +3,9 @@
 Each entry: the op (a registry name or a public function's name, as the fuzz tests name
 cases), the kind of difference (``value``, ``nan``, ``zero_sign``, ``dtype``, ``error``,
 ``grad_value``, ``grad_nan``, ``grad_zero_sign``, ``grad_none``, ``shape``), whether it only
-happens with special inputs (±inf, NaN, denormals, the dtype's max), and why.
+happens with special inputs (±inf, NaN, denormals, the dtype's max), and why. An entry for
+one narrow case (most of all a PyTorch bug, or a result that depends on which of PyTorch's CPU
+kernels runs) also names that case: a predicate on the inputs and the scalar operand.
 """
 
 from __future__ import annotations
