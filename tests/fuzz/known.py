@@ -188,11 +188,6 @@ KNOWN: list[Known] = [
         for op in ("median", "median_dim")
     ),
     Known(
-        "adaptive_avg_pool2d", "nan", "special",
-        "graphgrad averages by a product with a pooling matrix, so an inf or NaN input makes "
-        "0 * inf = NaN in windows that do not hold it (PyTorch sums each window); not fixed",
-    ),
-    Known(
         "as_strided", "value", "noncontig",
         "graphgrad's as_strided addresses the input's own elements as if contiguous; PyTorch "
         "addresses the underlying storage, which differs for a non-contiguous input; not fixed",

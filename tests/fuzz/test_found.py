@@ -246,3 +246,20 @@ def test_integer_powers_with_out_of_range_numbers_as_torch(fn):
         except Exception as e:  # noqa: BLE001 - compared with torch's
             results.append((type(e).__name__, str(e)))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("output_size", [(3, 2), (2, 2)])  # windows of mixed and of one size
+def test_adaptive_avg_pool_sums_each_window_then_divides_as_torch(output_size):
+    # graphgrad multiplied by an averaging matrix: two float32 maxima in a window gave 1.1e38
+    # (PyTorch's sum overflows to inf), and an inf made 0 * inf = NaN in windows without it
+    torch = pytest.importorskip("torch")
+    big = np.finfo(np.float32).max
+    a = np.arange(40, dtype=np.float32).reshape(1, 2, 5, 4) / 7
+    a[0, 0, 0, 0] = a[0, 0, 1, 1] = big
+    a[0, 1, 4, 3] = np.inf
+    ours, theirs = (
+        T.nn.functional.adaptive_avg_pool2d(T.tensor(a), output_size).numpy()
+        for T in (graphgrad, torch)
+    )
+    np.testing.assert_array_equal(np.isfinite(ours), np.isfinite(theirs))
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)  # inf where inf, the rest close
