@@ -263,3 +263,22 @@ def test_adaptive_avg_pool_sums_each_window_then_divides_as_torch(output_size):
     )
     np.testing.assert_array_equal(np.isfinite(ours), np.isfinite(theirs))
     np.testing.assert_allclose(ours, theirs, rtol=1e-6)  # inf where inf, the rest close
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gamma_functions_at_huge_values_and_poles_as_torch(dtype):
+    # lgamma of 1.8e308 leaked math's OverflowError (PyTorch: inf); digamma's gradient at the
+    # poles -1, -2 took sin(pi x) in float64 for float32 inputs (9.5e31, PyTorch's float32
+    # kernel gives 1.3e15); casts to float32 warned of overflow
+    torch = pytest.importorskip("torch")
+    big = np.finfo(dtype).max
+    values = np.array([big, -big, -1.0, -2.0, -0.5, 0.3, 0.0, 7.5, np.inf, np.nan], dtype)
+    results = []
+    for T in (graphgrad, torch):
+        x = T.tensor(values, requires_grad=True)
+        T.digamma(x).backward(T.ones(len(values), dtype=x.dtype))
+        results.append(
+            [T.lgamma(x.detach()).numpy(), x.grad.numpy(), T.polygamma(1, x.detach()).numpy()]
+        )
+    for ours, theirs in zip(*results, strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5)  # NaN and inf where torch's
