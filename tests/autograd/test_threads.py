@@ -3,11 +3,13 @@
 Per thread in PyTorch 2.13 (and here): grad mode, inference mode, the forward-AD "computing
 the primal" switch and func.jvp's levels. Process-wide in PyTorch (and here): anomaly mode, the
 default dtype and the public forward-AD level (another thread sees it). Each test runs its
-threads at the same time for a bounded while (well under a second each).
+threads at the same time for a bounded while (well under a second each;
+``GRAPHGRAD_THREAD_SECONDS=5`` runs them for seconds).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -17,7 +19,7 @@ import pytest
 import graphgrad
 import graphgrad.autograd.forward_ad as fwAD
 
-DURATION = 0.4  # seconds each concurrent test runs its threads
+DURATION = float(os.environ.get("GRAPHGRAD_THREAD_SECONDS", "0.4"))  # per concurrent test
 MIN_RUNS = 3  # runs of each thread's target, however long they take
 
 
@@ -181,3 +183,56 @@ def test_backward_in_threads_concurrently_gives_each_its_gradient():
     assert not _run_concurrently(step(2.0), step(5.0))
     assert grads[2.0] and all(g == [2.0] * 4 for g in grads[2.0])
     assert grads[5.0] and all(g == [5.0] * 4 for g in grads[5.0])
+
+
+def _anomaly_beside_training(T) -> tuple:
+    """One thread switches anomaly mode on and off (process-wide in PyTorch) around its
+    backward while another trains: the trainer's gradients, and the mode after both."""
+    grads = set()
+
+    def switcher():
+        with T.autograd.set_detect_anomaly(True):
+            x = T.ones(2, requires_grad=True)
+            (x * 3).sum().backward()
+
+    def trainer():
+        w = T.tensor([1.0, 2.0], requires_grad=True)
+        (w * w).sum().backward()
+        grads.add(tuple(w.grad.tolist()))
+
+    errors = _run_concurrently(switcher, trainer)
+    return [repr(e) for e in errors], grads, T.is_anomaly_enabled()
+
+
+def test_anomaly_mode_switched_in_another_thread_as_torch():
+    torch = pytest.importorskip("torch")
+    ours, theirs = _anomaly_beside_training(graphgrad), _anomaly_beside_training(torch)
+    assert ours == theirs == ([], {(2.0, 4.0)}, False)
+
+
+def _default_dtype_switched_beside_creation(T) -> tuple:
+    """One thread sets the default dtype to float64 and back while another makes tensors of
+    Python floats: each gets one of the two (never an error, never another dtype)."""
+    seen = set()
+
+    def switcher():
+        T.set_default_dtype(T.float64)
+        T.tensor([1.5])
+        T.set_default_dtype(T.float32)
+
+    def creator():
+        seen.add(str(T.tensor([1.5]).dtype))
+
+    prev = T.get_default_dtype()
+    try:
+        errors = _run_concurrently(switcher, creator)
+        after = str(T.get_default_dtype())
+    finally:
+        T.set_default_dtype(prev)
+    return [repr(e) for e in errors], seen <= {"torch.float32", "torch.float64"}, after
+
+
+def test_default_dtype_switched_in_another_thread_as_torch():
+    torch = pytest.importorskip("torch")
+    ours = _default_dtype_switched_beside_creation(graphgrad)
+    assert ours == _default_dtype_switched_beside_creation(torch) == ([], True, "torch.float32")

@@ -19,7 +19,7 @@ import torch
 
 import graphgrad
 
-from .known import explained
+from .known import NO_SCALAR, Case, explained
 
 RECORD_PATH = os.environ.get("GRAPHGRAD_FUZZ_FAILURES")
 COUNTS: collections.Counter = collections.Counter()  # examples, differences, explained ones
@@ -146,18 +146,22 @@ def check(
     grad_tol=None,
     special=False,
     note="",
+    scalar=NO_SCALAR,
+    scalar_first=False,
 ):
     """Run the case in both libraries; raise (or record, in a ``make fuzz`` run) differences
     that ``known.py`` does not explain. ``tol``: (rtol, atol) for values and, unless
-    ``grad_tol`` is given, for gradients."""
+    ``grad_tol`` is given, for gradients. ``scalar``, ``scalar_first``: the scalar operand
+    of the case, if any, for ``known.py``'s entries that depend on it."""
     noncontig = tuple(noncontig or (False,) * len(arrays))
     ours = run(graphgrad, fn, arrays, noncontig, grad)
     theirs = run(torch, fn, arrays, noncontig, grad)
     rtol, atol = tol or tolerance([a.dtype for a in arrays])
     COUNTS["examples"] += 1
     unexplained = []
+    case = Case(arrays, scalar, scalar_first)
     for kind in differences(ours, theirs, rtol, atol, grad_tol):
-        reason = explained(op, kind, special, any(noncontig))
+        reason = explained(op, kind, special, any(noncontig), case)
         if reason:
             COUNTS[f"explained: {op} {kind.split(':')[0]}"] += 1
         else:

@@ -217,3 +217,68 @@ def test_division_gradients_have_torchs_bits(fn):
         grads.append((x.grad.numpy(), y.grad.numpy()))
     np.testing.assert_array_equal(grads[0][0], grads[1][0])
     np.testing.assert_array_equal(grads[0][1], grads[1][1])
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda T: -(2 ** T.tensor([0, 1, 2, 3], dtype=T.uint8)),  # NumPy's OverflowError leaked
+        lambda T: np.int64(-1) ** T.tensor([0, 1, 2], dtype=T.uint8),
+        lambda T: 300 ** T.tensor([0, 1, 2, 3], dtype=T.uint8),
+        lambda T: T.pow(-3, T.tensor([1, 3], dtype=T.int8)),
+        lambda T: T.tensor([1, 2], dtype=T.uint8) ** 300,  # PyTorch's RuntimeError
+        lambda T: T.tensor([1, 2], dtype=T.int8) ** 200,
+        lambda T: T.tensor([1, 2], dtype=T.int32) ** 2**40,
+        lambda T: T.tensor([1, 2], dtype=T.uint8) ** 255,
+        lambda T: T.pow(T.tensor([True, False, True]), T.tensor([True, False])),  # shapes first
+    ],
+)
+def test_integer_powers_with_out_of_range_numbers_as_torch(fn):
+    # found by the fuzz run: a number base out of the exponent's range leaked NumPy's
+    # OverflowError (PyTorch wraps it); bool ** bool of shapes that do not broadcast raised
+    # NotImplementedError (PyTorch checks the shapes first)
+    torch = pytest.importorskip("torch")
+    results = []
+    for T in (graphgrad, torch):
+        try:
+            out = fn(T)
+            results.append((str(out.dtype).replace("torch.", ""), out.tolist()))
+        except Exception as e:  # noqa: BLE001 - compared with torch's
+            results.append((type(e).__name__, str(e)))
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("output_size", [(3, 2), (2, 2)])  # windows of mixed and of one size
+def test_adaptive_avg_pool_sums_each_window_then_divides_as_torch(output_size):
+    # graphgrad multiplied by an averaging matrix: two float32 maxima in a window gave 1.1e38
+    # (PyTorch's sum overflows to inf), and an inf made 0 * inf = NaN in windows without it
+    torch = pytest.importorskip("torch")
+    big = np.finfo(np.float32).max
+    a = np.arange(40, dtype=np.float32).reshape(1, 2, 5, 4) / 7
+    a[0, 0, 0, 0] = a[0, 0, 1, 1] = big
+    a[0, 1, 4, 3] = np.inf
+    ours, theirs = (
+        T.nn.functional.adaptive_avg_pool2d(T.tensor(a), output_size).numpy()
+        for T in (graphgrad, torch)
+    )
+    np.testing.assert_array_equal(np.isfinite(ours), np.isfinite(theirs))
+    np.testing.assert_allclose(ours, theirs, rtol=1e-6)  # inf where inf, the rest close
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gamma_functions_at_huge_values_and_poles_as_torch(dtype):
+    # lgamma of 1.8e308 leaked math's OverflowError (PyTorch: inf); digamma's gradient at the
+    # poles -1, -2 took sin(pi x) in float64 for float32 inputs (9.5e31, PyTorch's float32
+    # kernel gives 1.3e15); casts to float32 warned of overflow
+    torch = pytest.importorskip("torch")
+    big = np.finfo(dtype).max
+    values = np.array([big, -big, -1.0, -2.0, -0.5, 0.3, 0.0, 7.5, np.inf, np.nan], dtype)
+    results = []
+    for T in (graphgrad, torch):
+        x = T.tensor(values, requires_grad=True)
+        T.digamma(x).backward(T.ones(len(values), dtype=x.dtype))
+        results.append(
+            [T.lgamma(x.detach()).numpy(), x.grad.numpy(), T.polygamma(1, x.detach()).numpy()]
+        )
+    for ours, theirs in zip(*results, strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5)  # NaN and inf where torch's

@@ -96,6 +96,8 @@ def test_binary_scalar(name, data):
         tol=_tol(name, [a]),
         special=special,
         note=f" (scalar {type(scalar).__name__} {scalar!r}, first={left})",
+        scalar=scalar,
+        scalar_first=left,
     )
 
 

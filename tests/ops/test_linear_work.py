@@ -58,7 +58,16 @@ CASES = {
     "split_with_sizes": _pieces(lambda x, n: x.split([1] * n)),
     "chunk": _pieces(lambda x, n: x.chunk(n)),
     "unbind": _pieces(lambda x, n: x.unbind()),
+    "row_stack": _joined(graphgrad.row_stack),
+    "concat": _joined(graphgrad.concat),
+    "concatenate": _joined(graphgrad.concatenate),
+    "autograd_grad": lambda n: _grad_of_many(n),
 }
+
+
+def _grad_of_many(n: int):
+    xs = _leaves(n)
+    return lambda: graphgrad.autograd.grad(graphgrad.cat(xs).sum(), xs)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -18,6 +18,7 @@ import numpy as np
 from .._argcheck import type_name
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
+from .broadcast import broadcast_shapes
 from .primitive import DIAGONAL, Primitive, apply, wrap_int
 
 _SCALARS = (int, float, bool, complex)
@@ -355,10 +356,19 @@ def _power_tensors(a: np.ndarray, e: np.ndarray) -> np.ndarray:
     return np.where(negative, reciprocal, r).astype(r.dtype, copy=False)
 
 
+def _power_tensor_arrays(a: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """``_power_tensors`` of two arrays; for two bools PyTorch checks the shapes broadcast
+    before it finds it has no bool kernel."""
+    if a.dtype.kind == "b":
+        broadcast_shapes(a.shape, e.shape)
+        _not_bool(a, "pow")
+    return _power_tensors(a, e)
+
+
 _pow1 = Primitive(
     "pow_tensor",
     "PowBackward1",
-    quiet(no_bool(_power_tensors, "pow")),
+    quiet(_power_tensor_arrays),
     self=_pow_tensor_self_rule,
     exponent=_pow_exponent_rule,
     dtype="promote",
@@ -412,15 +422,34 @@ def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
         exponent_t = exponent
         if isinstance(input, float) and exponent_t.dtype.category < _FLOAT:
             exponent_t = exponent_t.to(get_default_dtype())
+        elif (
+            input.__class__ is int
+            and exponent_t.dtype.category < _FLOAT
+            and exponent_t.dtype.name != "bool"
+        ):
+            input = wrap_int(input, exponent_t.dtype.np)  # -2 ** uint8 wraps, as PyTorch's
         return apply(_pow2, exponent_t, self=input)
     if isinstance(exponent, Tensor):
         return apply(_pow1, input, exponent)
     dt = result_type(input, exponent)
     if dt.category < _FLOAT and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if dt.category < _FLOAT and isinstance(exponent, int):
+        _check_int_exponent(exponent, dt.np)
     if dt is not input.dtype:
         input = input.to(dt)
     return apply(_pow0, input, exponent=exponent)
+
+
+_C_INT_NAMES = {"int32": "int", "int64": "long"}
+
+
+def _check_int_exponent(exponent: int, target: np.dtype) -> None:
+    """PyTorch converts an integer exponent to the tensor's integer type without wrapping."""
+    if target.kind == "b" or wrap_int(exponent, target) == exponent:
+        return
+    c_name = _C_INT_NAMES.get(target.name, target.name + "_t")
+    raise RuntimeError(f"value cannot be converted to type {c_name} without overflow")
 
 
 def square(input: Tensor) -> Tensor:

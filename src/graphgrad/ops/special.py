@@ -32,9 +32,25 @@ def _float64(a: np.ndarray) -> np.ndarray:
     return np.asarray(a, dtype=np.float64)
 
 
+def _cast(out: np.ndarray, dtype) -> np.ndarray:
+    """``out`` (float64) in the input's dtype: beyond float32's max is inf, without NumPy's
+    overflow warning (PyTorch prints none)."""
+    with np.errstate(over="ignore"):
+        return out.astype(dtype, copy=False)
+
+
 def _pole(x: np.ndarray) -> np.ndarray:
     """Where ``x`` is zero or a negative integer (the poles of the gamma function)."""
     return (x <= 0) & (x == np.floor(x))
+
+
+def _lgamma_number(v: float) -> float:
+    """``math.lgamma``, but ``inf`` where it overflows (``|v|`` beyond about 2.5e305), as
+    PyTorch gives, not ``OverflowError``."""
+    try:
+        return math.lgamma(v)
+    except OverflowError:
+        return math.inf
 
 
 def _lgamma_array(a: np.ndarray) -> np.ndarray:
@@ -42,9 +58,9 @@ def _lgamma_array(a: np.ndarray) -> np.ndarray:
     x = _float64(a)
     out = np.full(x.shape, np.inf)
     finite = np.isfinite(x) & ~_pole(x)
-    out[finite] = [math.lgamma(v) for v in x[finite].tolist()]
+    out[finite] = [_lgamma_number(v) for v in x[finite].tolist()]
     out[np.isnan(x)] = np.nan
-    return out.astype(a.dtype, copy=False)
+    return _cast(out, a.dtype)
 
 
 def _digamma_array(a: np.ndarray) -> np.ndarray:
@@ -68,7 +84,7 @@ def _digamma_array(a: np.ndarray) -> np.ndarray:
         out = np.where(x == 0, np.copysign(np.inf, -x), out)
         out = np.where(_pole(x) & (x != 0), np.nan, out)
         out = np.where(x == np.inf, np.inf, out)
-    return out.astype(a.dtype, copy=False)
+    return _cast(out, a.dtype)
 
 
 def _hurwitz_zeta(s: int, q: np.ndarray) -> np.ndarray:
@@ -104,10 +120,7 @@ def _trigamma_array(a: np.ndarray) -> np.ndarray:
     x = _float64(a)
     with np.errstate(all="ignore"):
         reflect = x < 0.5
-        px = np.pi * x
-        if a.dtype == np.float32:  # torch's float kernel overflows there: sin(inf) is nan
-            px = np.where(np.abs(px) > np.finfo(np.float32).max, np.nan, px)
-        result = np.where(reflect, -(np.pi**2) / np.sin(px) ** 2, 0.0)
+        result = np.where(reflect, -_pi_squared_over_sin_squared(a), 0.0)
         z = np.where(reflect, 1 - x, x)
         for _ in range(6):
             result = result + 1 / (z * z)
@@ -115,7 +128,17 @@ def _trigamma_array(a: np.ndarray) -> np.ndarray:
         ixx = 1 / (z * z)
         result = result + (1 + 1 / (2 * z) + ixx * (1 / 6 - ixx * (1 / 30 - ixx * (1 / 42)))) / z
         out = np.where(reflect, -result, result)
-    return out.astype(a.dtype, copy=False)
+    return _cast(out, a.dtype)
+
+
+def _pi_squared_over_sin_squared(a: np.ndarray) -> np.ndarray:
+    """``pi**2 / sin(pi a)**2`` (float64), with ``pi * a`` and its sine in ``a``'s own dtype
+    as PyTorch's kernel computes them: for float32, ``sin(float32(pi) * -1)`` is 8.7e-8, not
+    float64's 1.2e-16, so the value at a pole is PyTorch's 1.3e15 (not 6.6e32), and a product
+    beyond float32's max is inf, whose sine is NaN."""
+    pi = a.dtype.type(np.pi) if a.dtype == np.float32 else np.pi
+    sine = _float64(np.sin(pi * a))
+    return float(pi) ** 2 / (sine * sine)
 
 
 def _polygamma_array(a: np.ndarray, n: int) -> np.ndarray:
@@ -129,7 +152,7 @@ def _polygamma_array(a: np.ndarray, n: int) -> np.ndarray:
     out = (-1) ** (n + 1) * math.factorial(n) * _hurwitz_zeta(n + 1, x)
     out = np.where(_pole(x), np.inf if n % 2 else -np.inf, out)
     out = np.where(np.isnan(x) | (x == np.inf), np.nan, out)  # torch: nan at +inf too
-    return out.astype(a.dtype, copy=False)
+    return _cast(out, a.dtype)
 
 
 _lgamma = Primitive(

@@ -439,10 +439,42 @@ def _adaptive_apply(a: np.ndarray, sizes: tuple, transpose: bool) -> np.ndarray:
     return np.ascontiguousarray(a)
 
 
+def _adaptive_bounds(n: int, o: int) -> list:
+    """The input cells [start, end) that each of the ``o`` outputs averages, as PyTorch's."""
+    return [((i * n) // o, -((-(i + 1) * n) // o)) for i in range(o)]
+
+
+def _window_means(blocks: np.ndarray, count: int) -> np.ndarray:
+    """Means over the last axis, summed in order (``cumsum``, as PyTorch's loop adds) and only
+    then divided: a window of two float32 maxima overflows to inf, as in PyTorch, and an inf
+    elsewhere never reaches a window that does not hold it."""
+    if blocks.shape[-1] == 0 or blocks.size == 0:
+        return np.zeros(blocks.shape[:-1], blocks.dtype)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.cumsum(blocks, axis=-1)[..., -1] / blocks.dtype.type(count)
+
+
+def _adaptive_forward(a: np.ndarray, sizes: tuple) -> np.ndarray:
+    """Adaptive average pooling over the last two dims: each window summed row by row, then
+    divided by its size. Windows of one size that tile the input are pooled at once."""
+    (n_h, o_h), (n_w, o_w) = sizes
+    lead = a.shape[:-2]
+    if o_h and o_w and n_h % o_h == 0 and n_w % o_w == 0:
+        k_h, k_w = n_h // o_h, n_w // o_w
+        blocks = a.reshape(*lead, o_h, k_h, o_w, k_w).swapaxes(-3, -2)
+        return _window_means(blocks.reshape(*lead, o_h, o_w, k_h * k_w), k_h * k_w)
+    out = np.empty((*lead, o_h, o_w), a.dtype)
+    for i, (h0, h1) in enumerate(_adaptive_bounds(n_h, o_h)):
+        for j, (w0, w1) in enumerate(_adaptive_bounds(n_w, o_w)):
+            block = a[..., h0:h1, w0:w1].reshape(*lead, -1)
+            out[..., i, j] = _window_means(block, (h1 - h0) * (w1 - w0))
+    return out
+
+
 _adaptive_avg = Primitive(
     "adaptive_avg_pool2d",
     "AdaptiveAvgPool2DBackward0",
-    lambda a, sizes: _adaptive_apply(a, sizes, False),
+    _adaptive_forward,
     self=lambda grad, sizes, xp: xp.adaptive_avg_pool2d_backward(grad, sizes=sizes),
     saves={"self": (0,)},  # only shown (_saved_self): no rule reads it
     attrs=("self",),

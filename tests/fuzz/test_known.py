@@ -1,0 +1,58 @@
+"""The entries of known.py that name a case: each explains the differences it names, and only
+those (a similar case outside it is still a difference)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")  # the oracle
+
+from . import oracle
+from .known import NO_SCALAR, Case, explained
+
+F32_MAX = np.finfo(np.float32).max
+CASES = [
+    # (op, fn, arrays, noncontig, scalar, scalar_first): PyTorch's backward raises
+    ("pow", lambda T, x, e: T.pow(x, e), [np.float32([0.5, 2]), np.array([True, False])],
+     None, NO_SCALAR, False),
+    ("pow", lambda T, x: False ** x, [np.float32([0.5, 2])], None, False, True),
+    # PyTorch's exponent - 1 wraps in int8
+    ("pow", lambda T, x, e: T.pow(x, e), [np.float32([-0.0, 2]), np.int8([-128, -128])],
+     None, NO_SCALAR, False),
+    # PyTorch's scalar loop keeps the double exponent (a short tensor)
+    ("pow", lambda T, x: x**1e-310, [np.int64([0, -1, 2])], None, 1e-310, False),
+    ("pow", lambda T, x: x**False, [np.float32([0.0, 1.5, -2.0])], None, False, False),
+    # the order of PyTorch's cascade sum: a difference on this AVX2 machine, maybe not elsewhere
+    ("nansum", lambda T, x: T.nansum(x), [np.float32([F32_MAX, F32_MAX, 0, 0, -np.inf])], None,
+     NO_SCALAR, False),
+    # as_strided of a non-contiguous input addresses PyTorch's storage
+    ("as_strided", lambda T, x: x.as_strided((2,), (1,)), [np.float32([-0.0, -0.0])],
+     (True,), NO_SCALAR, False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("op", "fn", "arrays", "noncontig", "scalar", "first"), CASES)
+def test_a_named_difference_is_explained(op, fn, arrays, noncontig, scalar, first):
+    noncontig = noncontig or (False,) * len(arrays)
+    ours = oracle.run(oracle.graphgrad, fn, arrays, noncontig, grad=True)
+    theirs = oracle.run(oracle.torch, fn, arrays, noncontig, grad=True)
+    if op != "nansum":  # there is one to explain, whatever the CPU
+        assert oracle.differences(ours, theirs, 1e-6, 0.0)
+    oracle.check(op, fn, arrays, noncontig=noncontig, scalar=scalar, scalar_first=first,
+                 special=True)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("op", "kind", "case"),
+    [
+        ("pow", "error", Case([np.float32([1])], np.False_, True)),  # PyTorch handles np.bool_
+        ("pow", "error", Case([np.float32([1]), np.int8([1])])),  # not a bool exponent
+        ("pow", "grad_value", Case([np.float32([1]), np.int8([-127])])),  # not the minimum
+        ("pow", "nan", Case([np.float64([0.0])], 1e-310, False)),  # float64 keeps it
+        ("pow", "grad_zero_sign", Case([np.float32([1])], True, False)),
+        ("nansum", "nan", Case([np.float32([F32_MAX, F32_MAX, np.nan])])),
+    ],
+)
+def test_a_similar_difference_outside_the_case_is_not_explained(op, kind, case):
+    assert explained(op, kind, special=True, case=case) is None
