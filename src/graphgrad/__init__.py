@@ -13,7 +13,19 @@ tensor(14.)
 from __future__ import annotations
 
 import builtins as _builtins
+import warnings as _warnings
 from importlib import import_module as _import_module
+
+# PyTorch computes through overflow, 0/0 and the like silently (inf, nan). NumPy warns, from the
+# line of graphgrad that ran the ufunc: those warnings are hidden, for graphgrad's modules only
+# (a filter costs nothing per op, where np.errstate around every forward would cost more than
+# the op). NumPy code outside graphgrad still warns as it always did.
+_warnings.filterwarnings(
+    "ignore",
+    message=r"(overflow|invalid value|divide by zero|underflow) encountered in ",
+    category=RuntimeWarning,
+    module=r"graphgrad(\.|$)",
+)
 
 from . import _methods, autograd, dtypes
 from ._arg_forms import exports as _exports

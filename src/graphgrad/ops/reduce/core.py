@@ -20,7 +20,7 @@ from ...autograd.namespace import TENSORS
 from ...dtypes import _FLOAT
 from ...tensor import Tensor, _wrap_dim
 from ..broadcast import sum_to_dims
-from ..elementwise import where
+from ..elementwise import quiet, where
 from ..primitive import LINEAR, Primitive, apply, bind_rule
 
 _U64 = 2**64
@@ -110,7 +110,7 @@ def _reduction_jvp(rule):
 _sum0 = Primitive(
     "sum",
     "SumBackward0",
-    lambda a, dtype, **_: np.sum(a, dtype=dtype),
+    lambda a, dtype, **_: np.add.reduce(a, axis=None, dtype=dtype),  # (np.sum's own ufunc)
     self=lambda grad, self_sym_sizes, xp: xp.expand(grad, self_sym_sizes),
     attrs=("self_sym_sizes",),
     jvp=LINEAR,
@@ -118,7 +118,7 @@ _sum0 = Primitive(
 _sum1 = Primitive(
     "sum_dim",
     "SumBackward1",
-    lambda a, axes, keepdim, dtype, **_: np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype),
+    lambda a, axes, keepdim, dtype, **_: np.add.reduce(a, axis=axes, keepdims=keepdim, dtype=dtype),
     self=_sum_rule,
     attrs=("dim", "keepdim", "self_sym_sizes"),
     jvp=LINEAR,
@@ -164,7 +164,7 @@ def _nansum_rule(grad, self, axes, keepdim, xp):
 _nansum = Primitive(
     "nansum",
     "NansumBackward0",
-    lambda a, axes, keepdim, dtype, **_: np.nansum(a, axis=axes, keepdims=keepdim, dtype=dtype),
+    quiet(lambda a, axes, keepdim, dtype, **_: np.nansum(a, axes, dtype, keepdims=keepdim)),
     self=_nansum_rule,
     attrs=("dim", "keepdim", "self"),
     jvp=_reduction_jvp(_nansum_rule),
@@ -222,7 +222,7 @@ def _mean_check(input: Tensor, dtype) -> None:
 
 
 def _mean_forward(a, dtype, axes=None, keepdim=False, **_):
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         if a.size == 0 or reduced_count(a.shape, axes or ()) == 0:
             total = np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype)
             return np.asarray(total / 0.0, dtype)
@@ -311,7 +311,7 @@ def _prod_rule(grad, self, result, axes, keepdim, xp):
 _prod0 = Primitive(
     "prod",
     "ProdBackward0",
-    lambda a, dtype, **_: np.prod(a, dtype=dtype),
+    lambda a, dtype, **_: np.multiply.reduce(a, axis=None, dtype=dtype),
     self=_prod_rule,
     attrs=("result", "self"),
     jvp=_reduction_jvp(_prod_rule),
@@ -319,7 +319,7 @@ _prod0 = Primitive(
 _prod1 = Primitive(
     "prod_dim",
     "ProdBackward1",
-    lambda a, axes, keepdim, dtype, **_: np.prod(a, axis=axes, keepdims=keepdim, dtype=dtype),
+    lambda a, axes, keepdim, dtype, **_: np.multiply.reduce(a, axes, dtype, keepdims=keepdim),
     self=_prod_rule,
     attrs=("dim", "keepdim", "result", "self"),
     jvp=_reduction_jvp(_prod_rule),
@@ -393,7 +393,7 @@ def _cumsum_array(a, axis, dtype, **_):
     if not a.ndim:
         return a.astype(dtype or a.dtype)
     # + 0: PyTorch accumulates from +0.0, so a leading -0.0 sums to +0.0 (NumPy keeps -0.0)
-    return _plus_zero(np.cumsum(a, axis=axis, dtype=dtype))
+    return _plus_zero(np.add.accumulate(a, axis=axis, dtype=dtype))
 
 
 def _plus_zero(a: np.ndarray) -> np.ndarray:
@@ -406,7 +406,7 @@ def _plus_zero(a: np.ndarray) -> np.ndarray:
 def _reverse_cumsum_array(a, axis, **_):
     if a.ndim == 0:
         return a.copy()
-    return np.flip(_plus_zero(np.cumsum(np.flip(a, axis), axis=axis)), axis)
+    return np.flip(_plus_zero(np.add.accumulate(np.flip(a, axis), axis=axis)), axis)
 
 
 _cumsum = Primitive(
@@ -478,7 +478,7 @@ def _cumprod_jvp(t: Tensor, s: dict) -> Tensor:
 _cumprod = Primitive(
     "cumprod",
     "CumprodBackward0",
-    lambda a, axis, dtype, **_: np.cumprod(a, axis=axis, dtype=dtype) if a.ndim else a.copy(),
+    quiet(lambda a, axis, dtype, **_: np.cumprod(a, axis, dtype) if a.ndim else a.copy()),
     self=_cumprod_rule,
     attrs=("dim", "result", "self"),
     jvp=(_cumprod_jvp,),
