@@ -1,0 +1,144 @@
+"""Wrappers, installed once by the first ``graphgrad.compile``, around the methods a recording
+must see that are not primitives: those that read a tensor's values into Python (they stop a
+recording), a generator's draws and seeding, optimizers' and schedulers' steps, ``zero_grad``
+and ``.grad = None``. Each wrapper costs eager code one check of the recording flag.
+
+>>> install()
+>>> from graphgrad.tensor import Tensor
+>>> getattr(Tensor.item, "_compile_wrapper", False)
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+
+from ..nn.module import Module
+from ..optim.lr_scheduler.schedules import LRScheduler
+from ..optim.optimizer import Optimizer
+from ..random import default_generator
+from ..tensor import Tensor
+from ._flag import state
+
+# Tensor methods that hand a tensor's values to Python: a recording cannot replay what Python
+# then does with them.
+_READS = {
+    "item": "Tensor.item()",
+    "tolist": "Tensor.tolist()",
+    "numpy": "Tensor.numpy()",
+    "__array__": "a conversion to a NumPy array",
+    "__bool__": "bool(tensor) (a branch on a tensor's value)",
+    "__float__": "float(tensor)",
+    "__int__": "int(tensor)",
+    "__index__": "a tensor used as an index (__index__)",
+    "__repr__": "printing a tensor",
+    "__str__": "printing a tensor",
+    "__format__": "formatting a tensor",
+}
+_DRAWS = (
+    "uniform_array",
+    "normal_array",
+    "normal_scalar_array",
+    "randint_array",
+    "randperm_array",
+    "bernoulli_array",
+)
+_RESEEDS = ("manual_seed", "seed", "set_state")
+
+_lock = threading.Lock()
+_installed = False
+
+
+def _stopping(method, what: str):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        rec = state.recorder
+        if rec is not None:
+            rec.stop(what)
+        return method(*args, **kwargs)
+
+    wrapper._compile_wrapper = True
+    return wrapper
+
+
+def _recorded(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        rec = state.recorder
+        if rec is None:
+            return method(self, *args, **kwargs)
+        return rec.call(method, self, args, kwargs)
+
+    wrapper._compile_wrapper = True
+    return wrapper
+
+
+def _optimizer_step(method):
+    @functools.wraps(method)
+    def wrapper(self, closure=None):
+        rec = state.recorder
+        if rec is None:
+            return method(self, closure)
+        if closure is not None:
+            rec.stop("Optimizer.step(closure)")
+            return method(self, closure)
+        return rec.call(method, self, (), {})
+
+    wrapper._compile_wrapper = True
+    return wrapper
+
+
+def _grad_property(prop: property) -> property:
+    setter = prop.fset
+
+    def set_grad(self, value) -> None:
+        rec = state.recorder
+        if rec is not None:
+            if value is not None:
+                rec.stop("assigning a tensor to .grad")
+            elif rec.live.tensor(self) is not None:
+                return rec.call(setter, self, (None,), {})
+        setter(self, value)
+
+    set_grad._compile_wrapper = True
+    return property(prop.fget, set_grad, prop.fdel, prop.__doc__)
+
+
+def _wrap(cls, name: str, make) -> None:
+    method = cls.__dict__.get(name)
+    if method is None or getattr(method, "_compile_wrapper", False):
+        return
+    setattr(cls, name, make(method))
+
+
+def install() -> None:
+    """Install the wrappers (once; later calls do nothing)."""
+    global _installed
+    with _lock:
+        if _installed:
+            return
+        for name, what in _READS.items():
+            _wrap(Tensor, name, lambda m, what=what: _stopping(m, what))
+        generator = type(default_generator)
+        for name in _DRAWS:
+            _wrap(generator, name, _recorded)
+        for name in _RESEEDS:
+            _wrap(generator, name, lambda m, name=name: _stopping(m, f"Generator.{name}()"))
+        _wrap(Optimizer, "zero_grad", _recorded)
+        _wrap(Module, "zero_grad", _recorded)
+        Tensor.grad = _grad_property(Tensor.__dict__["grad"])
+        _installed = True
+
+
+def install_for(obj) -> None:
+    """Wrap the step of ``obj``'s class (an optimizer or scheduler that defines its own)."""
+    with _lock:
+        for cls in type(obj).__mro__:
+            if cls is object:
+                break
+            if issubclass(cls, Optimizer):
+                _wrap(cls, "step", _optimizer_step)
+                _wrap(cls, "zero_grad", _recorded)
+            elif issubclass(cls, LRScheduler):
+                _wrap(cls, "step", _recorded)
