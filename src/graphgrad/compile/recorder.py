@@ -135,7 +135,7 @@ class Recorder:
             self.broken = f"{what} at {where}"
         state.recorder = None
 
-    def suspended(self, fn, *args, **kwargs):
+    def suspended(self, fn, /, *args, **kwargs):
         """``fn(*args)`` with recording off (resumed after, unless it stopped meanwhile)."""
         state.recorder = None
         try:
