@@ -168,6 +168,6 @@ from . import (  # noqa: E402
     optim,
     utils,
 )
+from .compile.api import compile  # noqa: E402, A004 - torch.compile: record once, replay (issue 15)
 from .func import vmap  # noqa: E402, F401
 from .serialization import load, save  # noqa: E402
-from .compile.api import compile  # noqa: E402, A004 - torch.compile: record once, replay (issue 15)

@@ -65,6 +65,12 @@ def _replayed_result(data) -> Tensor:
     return Tensor._make(data, True, CompiledFunctionBackward())
 
 
+def _leaf_with_grad(data, grad: Tensor) -> Tensor:
+    leaf = Tensor._make(data, True)
+    leaf._grad = grad
+    return leaf
+
+
 class _Entry:
     """One recording: its guard, the replay function, and whether a replay was verified."""
 
@@ -145,7 +151,7 @@ class CompiledFunction:
             return out, _Entry(_ALWAYS, None, live, eager=True)
         try:
             result = _output_code(rec, out)
-        except _Unreplayable as e:
+        except _UnreplayableError as e:
             if self.fullgraph:
                 raise Unsupported(f"graphgrad.compile(fullgraph=True): {e}") from None
             self._warn(str(e), f"graphgrad.compile: {_name(self.fn)} runs eagerly: {e}")
@@ -212,7 +218,7 @@ def _build_guard(condition: str, names: dict):
     return namespace["guard"]
 
 
-class _Unreplayable(Exception):
+class _UnreplayableError(Exception):
     pass
 
 
@@ -235,7 +241,7 @@ def _output_code(rec: Recorder, out, memo: dict | None = None) -> str:
         ) + "}"  # fmt: skip
     if out is None or isinstance(out, (bool, int, float, str)):
         return p.name(out)
-    raise _Unreplayable(f"the call returns a {type(out).__name__}")
+    raise _UnreplayableError(f"the call returns a {type(out).__name__}")
 
 
 def _tensor_code(rec: Recorder, t: Tensor) -> str:
@@ -254,11 +260,14 @@ def _tensor_code(rec: Recorder, t: Tensor) -> str:
     if not t._requires_grad:
         return f"{p.name(Tensor._make)}({data})"
     if t.grad_fn is None:
-        if t._grad is not None:
-            raise _Unreplayable("the call returns a new leaf with a .grad")
-        return f"{p.name(Tensor._make)}({data}, True)"
+        if t._grad is None:
+            return f"{p.name(Tensor._make)}({data}, True)"
+        grad = rec.objects.get(id(t._grad))
+        if grad is None:
+            raise _UnreplayableError("the call returns a new leaf whose .grad it did not compute")
+        return f"{p.name(_leaf_with_grad)}({data}, {grad})"
     if not rec.backward_ran:
-        raise _Unreplayable(
+        raise _UnreplayableError(
             "the call returns a tensor that requires grad, whose backward would run outside "
             "the compiled call (compile the whole training step instead)"
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import threading
 
+from ..nn import functional_dropout
 from ..nn.module import Module
 from ..optim.lr_scheduler.schedules import LRScheduler
 from ..optim.optimizer import Optimizer
@@ -74,6 +75,46 @@ def _recorded(method):
     return wrapper
 
 
+def _recorded_function(fn):
+    """A module function of arrays whose result the program gets by calling it again."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        rec = state.recorder
+        if rec is None:
+            return fn(*args, **kwargs)
+        return rec.call(_Plain(fn), None, args, kwargs)
+
+    wrapper._compile_wrapper = True
+    return wrapper
+
+
+class _Plain:
+    """``fn`` called as a method of nothing: ``Recorder.call`` passes ``obj`` first."""
+
+    __slots__ = ("fn", "__qualname__")
+
+    def __init__(self, fn) -> None:
+        self.fn, self.__qualname__ = fn, fn.__qualname__
+
+    def __call__(self, _none, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+
+def _fill(method):
+    """An in-place random fill (``uniform_``...): the program repeats it on the slot."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        rec = state.recorder
+        if rec is None:
+            return method(self, *args, **kwargs)
+        return rec.fill(method, self, args, kwargs)
+
+    wrapper._compile_wrapper = True
+    return wrapper
+
+
 def _optimizer_step(method):
     @functools.wraps(method)
     def wrapper(self, closure=None):
@@ -125,6 +166,10 @@ def install() -> None:
             _wrap(generator, name, _recorded)
         for name in _RESEEDS:
             _wrap(generator, name, lambda m, name=name: _stopping(m, f"Generator.{name}()"))
+        for name in ("uniform_", "normal_", "bernoulli_"):
+            _wrap(Tensor, name, _fill)
+        if not getattr(functional_dropout._mask, "_compile_wrapper", False):
+            functional_dropout._mask = _recorded_function(functional_dropout._mask)
         _wrap(Optimizer, "zero_grad", _recorded)
         _wrap(Module, "zero_grad", _recorded)
         Tensor.grad = _grad_property(Tensor.__dict__["grad"])

@@ -15,8 +15,9 @@ recording, so the recorder keeps every value alive until the program is built.
 >>> p.step(np.add, (x, x), b)
 's1'
 >>> fn = p.build(p.ref(b))
->>> fn([np.array([1.0, 2.0])])
-array([2., 4.])
+>>> import graphgrad
+>>> fn([graphgrad.tensor([1.0, 2.0])])
+array([2., 4.], dtype=float32)
 """
 
 from __future__ import annotations

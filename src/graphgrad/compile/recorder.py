@@ -33,7 +33,7 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA_DEPENDENT = frozenset(("masked_select", "nonzero", "unique", "unique_consecutive"))
 
 
-class Unsupported(RuntimeError):
+class Unsupported(RuntimeError):  # noqa: N818 - torch._dynamo.exc.Unsupported
     """What ``graphgrad.compile(fullgraph=True)`` raises where a call cannot be recorded whole
     (PyTorch raises ``torch._dynamo.exc.Unsupported`` there).
 
@@ -246,10 +246,35 @@ class Recorder:
             self.stop(f"{method.__qualname__} (returns {type(out).__name__})")
         return out
 
+    def fill(self, method, t: Tensor, args: tuple, kwargs: dict):
+        """An in-place random fill of ``t``: repeated at replay on ``t``'s slot."""
+        if any(isinstance(a, Tensor) for a in (*args, *kwargs.values())):
+            self.stop(f"Tensor.{method.__name__} with a tensor argument")
+            return method(t, *args, **kwargs)
+        target = self.ref_tensor(t)
+        out = self.suspended(method, t, *args, **kwargs)
+        if self.broken is None:
+            self.program.effect(_Fill(method, args, kwargs), (target,), written=(target,))
+            if self.live.tensor(t) is not None:
+                self.program.effect(_bump, (t,))
+        return out
+
     def backward(self, roots, grads, retain_graph, create_graph, inputs, accumulate):
         from .backward import record_backward  # the recording engine
 
         return record_backward(self, roots, grads, retain_graph, create_graph, inputs, accumulate)
+
+
+class _Fill:
+    """``method(tensor, *args, **kwargs)`` on a slot's array, wrapped as a tensor."""
+
+    __slots__ = ("method", "args", "kwargs")
+
+    def __init__(self, method, args: tuple, kwargs: dict) -> None:
+        self.method, self.args, self.kwargs = method, args, kwargs
+
+    def __call__(self, data) -> None:
+        self.method(Tensor._make(data), *self.args, **self.kwargs)
 
 
 class _Bound:

@@ -56,7 +56,7 @@ class Snapshot:
 
     def differs(self, other: Snapshot) -> str | None:
         """What differs from ``other`` (taken on the same objects), or None."""
-        for (t, data, _, grad), (_, data2, _, grad2) in zip(self.tensors, other.tensors):
+        for (_, data, _, grad), (_, data2, _, grad2) in zip(self.tensors, other.tensors):
             if not same(data, data2):
                 return "a tensor's values"
             if (grad is None) != (grad2 is None) or (grad is not None and not same(grad, grad2)):
