@@ -157,13 +157,15 @@ class CompiledFunction:
             self._warn(str(e), f"graphgrad.compile: {_name(self.fn)} runs eagerly: {e}")
             return out, _Entry(_ALWAYS, None, live, eager=True)
         program = rec.program
-        replay = program.build(result)
-        guard = _build_guard(guard_source(program, live, rec.loaded), program.names)
-        return out, _Entry(guard, replay, live)
+        guard = _LazyGuard(guard_source(program, live, rec.loaded), program.names)
+        # compiled at the second call, which checks it: the first call stays cheap
+        return out, _Entry(guard, functools.partial(program.build, result), live)
 
     def _verify(self, entry: _Entry, flat: list, args: tuple, kwargs: dict):
         """The first replay, checked against eager from the same state (see verify.py)."""
         before = Snapshot(entry.live, flat)
+        entry.replay = entry.replay()  # build the program (see _record)
+        entry.guard = entry.guard.fn  # and drop the lazy guard's indirection
         try:
             replayed = freeze_output(entry.replay(flat))
             after_replay = Snapshot(entry.live, flat)
@@ -212,10 +214,21 @@ def _key(value, flat: list):
     return (id(value),)
 
 
-def _build_guard(condition: str, names: dict):
-    namespace = dict(names)
-    exec(f"def guard():\n    return {condition}\n", namespace)  # noqa: S102
-    return namespace["guard"]
+class _LazyGuard:
+    """A recording's guard, compiled when first checked (at the second call): the first call
+    stays cheap."""
+
+    __slots__ = ("condition", "names", "fn")
+
+    def __init__(self, condition: str, names: dict) -> None:
+        self.condition, self.names, self.fn = condition, names, None
+
+    def __call__(self) -> bool:
+        if self.fn is None:
+            namespace = dict(self.names)
+            exec(f"def guard():\n    return {self.condition}\n", namespace)  # noqa: S102
+            self.fn = namespace["guard"]
+        return self.fn()
 
 
 class _UnreplayableError(Exception):

@@ -214,7 +214,17 @@ class _Run:
         )
         step = NodeStep(rules, tuple(names), template)
         outs = step(grad, *[self._value_of(r) for r in refs])
-        p.step_many(step, (p.ref(grad), *refs), tuple(outs))
+        # one line per rule that ran: ``s9 = R(s8, {**T, 'result': s6})``, the rule called as
+        # NodeStep calls it, with the saved values in a dict of its own
+        g = p.ref(grad)
+        if names:
+            items = ", ".join(f"{k!r}: {r}" for k, r in zip(names, refs))
+            saved = f"{{**{p.name(template)}, {items}}}" if template else f"{{{items}}}"
+        else:
+            saved = p.name(template)
+        for rule, o in zip(rules, outs):
+            if rule is not None and o is not None:
+                p.line_step(f"{p.name(rule, 'R')}({g}, {saved})", (g, *refs), o)
         if not self.retain_graph:
             node.release()
         return outs

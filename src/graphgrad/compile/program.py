@@ -132,6 +132,13 @@ class Program:
         self.emit(f"{slot} = {code}", read)
         return slot
 
+    def line_step(self, code: str, read: tuple, out) -> _Slot:
+        """``out = <code>``, a call written by the caller (``read``: the slots it reads)."""
+        fresh = id(out) not in self.slot_of
+        slot = self._new_slot(out, fresh)
+        self.emit(f"{slot} = {code}", read)
+        return slot
+
     def step_many(self, fn, args: tuple, outs: tuple, kwargs: dict | None = None) -> tuple:
         """A step with several results (a multi-output forward)."""
         read = tuple(a for a in args if isinstance(a, _Slot))
