@@ -130,9 +130,8 @@ def _unsupported_graph(rec, roots: list) -> str | None:
             if v._grad is not None and v._grad._requires_grad:
                 return "a .grad that requires grad"
             continue
-        if not isinstance(node, FunctionNode) or node._rules_on_arrays is None:
-            return f"{node.name()} (no first-order rules on arrays: a custom Function or a "
-            "multi-output op)"
+        if not isinstance(node, FunctionNode):
+            return f"{node.name()} (a custom Function's backward)"
         if node._sequence_nr < rec.start_seq:
             return "backward into a graph built before the compiled call"
         if node._saved.__class__ is Released:
@@ -187,7 +186,10 @@ class _Run:
                 continue
             outs = None
             if any(g is not None for g in grads):
-                outs = self.call(node, grads)
+                if node._rules_on_arrays is not None:
+                    outs = self.call(node, grads)
+                else:
+                    outs = self.call_on_tensors(node, grads)
             self.propagate(node, grads, outs)
 
     def call(self, node: FunctionNode, grads: list) -> list:
@@ -228,6 +230,27 @@ class _Run:
         if not self.retain_graph:
             node.release()
         return outs
+
+    def call_on_tensors(self, node: FunctionNode, grads: list) -> list:
+        """A node without rules on arrays (a multi-output op): its rules on tensors, whose
+        ops the recorder records one by one, as the engine's ``_call_wrapped`` runs them."""
+        rec = self.rec
+        for g in grads:
+            if g is not None:
+                rec.ref_value(g)
+        # (a rule that reads a value stops the recording; the backward goes on, unrecorded)
+        state.recorder = rec if rec.broken is None else None
+        try:
+            outs = node.apply(_engine._wrap_all(grads))
+        finally:
+            state.recorder = None
+        if not self.retain_graph:
+            node.release()
+        arrays = _engine._unwrap_all(outs)
+        for a in arrays:
+            if a is not None and self.program.known(a) is None:
+                rec.ref_value(a)  # made outside the ops (a constant)
+        return arrays
 
     def _value_of(self, ref):
         return self.program.keep[int(ref[1:])]
