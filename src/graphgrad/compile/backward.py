@@ -196,7 +196,7 @@ class _Run:
         """Run the node's rules through a ``NodeStep`` and record it."""
         grad = grads[0]
         p = self.program
-        template, names, refs = {}, [], []
+        template, names, refs, values = {}, [], [], []
         prim = node.prim
         for k, v in node._saved.items():
             if v.__class__ is SavedSlot:
@@ -208,6 +208,12 @@ class _Run:
                     v = cast
                 names.append(k)
                 refs.append(r)
+                values.append(v)
+            elif isinstance(v, (np.ndarray, np.generic, Tensor)):
+                # an array parameter (nll_loss's picked weights) comes from this call's steps
+                names.append(k)
+                refs.append(self.rec._ref_param(v))
+                values.append(v)
             else:
                 template[k] = v
         rules = tuple(
@@ -215,7 +221,7 @@ class _Run:
             for rule, nxt in zip(node._rules_on_arrays, node._next_nodes)
         )
         step = NodeStep(rules, tuple(names), template)
-        outs = step(grad, *[self._value_of(r) for r in refs])
+        outs = step(grad, *values)
         # one line per rule that ran: ``s9 = R(s8, {**T, 'result': s6})``, the rule called as
         # NodeStep calls it, with the saved values in a dict of its own
         g = p.ref(grad)
@@ -251,9 +257,6 @@ class _Run:
             if a is not None and self.program.known(a) is None:
                 rec.ref_value(a)  # made outside the ops (a constant)
         return arrays
-
-    def _value_of(self, ref):
-        return self.program.keep[int(ref[1:])]
 
     def propagate(self, node, grads: list, outs) -> None:
         n_outs = len(outs) if outs is not None else 0

@@ -102,35 +102,59 @@ class Live:
 
 
 def discover(fn, args: tuple, kwargs: dict) -> Live:
-    """The ``Live`` objects of a call of ``fn`` (see the module's docstring)."""
+    """The ``Live`` objects of a call of ``fn`` (see the module's docstring); the user's
+    functions it reaches (in its closure, its globals, a module's ``forward``) are searched
+    the same way, a few dozen at most."""
     live = Live()
     for a in (*args, *kwargs.values()):
         live.add(a)
     seen: set[int] = set()
-    target = fn
-    while target is not None and id(target) not in seen:
+    todo = [fn]
+    while todo and len(seen) < _MAX_FUNCTIONS:
+        target = todo.pop()
+        if id(target) in seen:
+            continue
         seen.add(id(target))
         if isinstance(target, Module):
             live.add(target)
-            target = type(target).forward
+            todo.append(type(target).forward)
             continue
         self_obj = getattr(target, "__self__", None)
         if self_obj is not None and not isinstance(self_obj, types.ModuleType):
             live.add(self_obj)
         func = getattr(target, "__func__", target)
-        for cell in getattr(func, "__closure__", None) or ():
-            try:
-                live.add(cell.cell_contents)
-            except ValueError:  # an empty cell
-                pass
+        found = [c.cell_contents for c in getattr(func, "__closure__", None) or () if _full(c)]
         code = getattr(func, "__code__", None)
         scope = getattr(func, "__globals__", {})
         if code is not None:
-            for name in _names(code):
-                if name in scope:
-                    live.add(scope[name])
-        target = getattr(func, "__wrapped__", None)
+            found += [scope[name] for name in _names(code) if name in scope]
+        for obj in found:
+            live.add(obj)
+            if _user_function(obj):
+                todo.append(obj)
+        wrapped = getattr(func, "__wrapped__", None)
+        if wrapped is not None:
+            todo.append(wrapped)
     return live
+
+
+_MAX_FUNCTIONS = 64
+
+
+def _full(cell) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018 - an empty cell raises
+    except ValueError:
+        return False
+    return True
+
+
+def _user_function(obj) -> bool:
+    """A function (or bound method) of the user's code, not of graphgrad's own."""
+    func = getattr(obj, "__func__", obj)
+    if not isinstance(func, types.FunctionType):
+        return False
+    return not (func.__module__ or "").startswith("graphgrad")
 
 
 def _names(code) -> set[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import threading
 
-from ..nn import functional_dropout
+from ..nn import functional_dropout, functional_loss
 from ..nn.module import Module
 from ..optim.lr_scheduler.schedules import LRScheduler
 from ..optim.optimizer import Optimizer
@@ -153,6 +153,12 @@ def _wrap(cls, name: str, make) -> None:
     setattr(cls, name, make(method))
 
 
+def _wrap_function(module, name: str) -> None:
+    fn = getattr(module, name)
+    if not getattr(fn, "_compile_wrapper", False):
+        setattr(module, name, _recorded_function(fn))
+
+
 def install() -> None:
     """Install the wrappers (once; later calls do nothing)."""
     global _installed
@@ -168,8 +174,8 @@ def install() -> None:
             _wrap(generator, name, lambda m, name=name: _stopping(m, f"Generator.{name}()"))
         for name in ("uniform_", "normal_", "bernoulli_"):
             _wrap(Tensor, name, _fill)
-        if not getattr(functional_dropout._mask, "_compile_wrapper", False):
-            functional_dropout._mask = _recorded_function(functional_dropout._mask)
+        for module, name in ((functional_dropout, "_mask"), (functional_loss, "_nll_weights")):
+            _wrap_function(module, name)
         _wrap(Optimizer, "zero_grad", _recorded)
         _wrap(Module, "zero_grad", _recorded)
         Tensor.grad = _grad_property(Tensor.__dict__["grad"])

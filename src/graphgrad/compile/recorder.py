@@ -159,11 +159,21 @@ class Recorder:
         return self.program.const_slot(data)
 
     def ref_value(self, value):
-        """A slot for an array read outside a tensor (a parameter of an op), or the value."""
-        if isinstance(value, (np.ndarray, np.generic)):
-            found = self.program.known(value)
-            return found if found is not None else self.program.const_slot(value)
-        return value
+        """A slot for an array read outside a tensor (a parameter of an op, the data of an
+        argument or a parameter handed to a function of arrays), or the value itself."""
+        if not isinstance(value, (np.ndarray, np.generic)):
+            return value
+        found = self.program.known(value)
+        if found is not None:
+            return found
+        i = self.arg_data.get(id(value))
+        if i is not None:
+            return self.program.arg_slot(value, i)
+        owner = self.live.owner_of(value)
+        if owner is not None:
+            self.loaded[id(owner)] = owner
+            return self.program.live_slot(value, owner)
+        return self.program.const_slot(value)
 
     def ref_arg(self, a):
         return self.ref_tensor(a) if isinstance(a, Tensor) else self.ref_value(a)
@@ -202,7 +212,7 @@ class Recorder:
         if prim.dtype_rule.__class__ is not str:
             fn = _WithRule(fn, prim.dtype_rule, args)
             self.keep.append(args)
-        kwargs = {k: self.ref_value(v) for k, v in params.items()}
+        kwargs = {k: self._ref_param(v) for k, v in params.items()}
         if prim.n_outputs != 1:
             outs = tuple(o._data for o in out)
             self.program.step_many(_ManyOut(fn), tuple(refs), outs, kwargs)
@@ -211,6 +221,12 @@ class Recorder:
         if data.ndim == 0:
             fn = _ScalarOut(fn)
         self.program.step(fn, tuple(refs), data, kwargs)
+
+    def _ref_param(self, v):
+        """An op's parameter: a tensor one (``indices=``) is wrapped anew around its slot."""
+        if isinstance(v, Tensor):
+            return slot(self.program.step(Tensor._make, (self.ref_tensor(v),), object()))
+        return self.ref_value(v)
 
     def commit(self, t: Tensor, out: Tensor, real):
         """An in-place write of ``out`` into ``t``."""
@@ -240,6 +256,8 @@ class Recorder:
             return out
         if isinstance(out, (np.ndarray, np.generic)):
             self.program.step(method, (obj, *refs), out, kwargs)
+        elif type(out) is tuple and all(isinstance(o, np.ndarray) for o in out):
+            self.program.step_many(method, (obj, *refs), out, kwargs)
         elif out is None:
             self.program.effect(_Bound(method, kwargs), (obj, *refs))
         else:

@@ -56,11 +56,11 @@ class Snapshot:
 
     def differs(self, other: Snapshot) -> str | None:
         """What differs from ``other`` (taken on the same objects), or None."""
-        for (_, data, _, grad), (_, data2, _, grad2) in zip(self.tensors, other.tensors):
+        for (t, data, _, grad), (_, data2, _, grad2) in zip(self.tensors, other.tensors):
             if not same(data, data2):
-                return "a tensor's values"
+                return f"values of a tensor of shape {tuple(t.shape)}"
             if (grad is None) != (grad2 is None) or (grad is not None and not same(grad, grad2)):
-                return "a .grad"
+                return f".grad of a tensor of shape {tuple(t.shape)}"
         for (_, st, groups), (_, st2, groups2) in zip(self.optimizers, other.optimizers):
             if st.keys() != st2.keys() or groups != groups2:
                 return "an optimizer's state"
