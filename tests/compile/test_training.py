@@ -139,3 +139,21 @@ def test_returned_grads_are_the_leaves_grads():
     for _ in range(4):
         g = step()
         assert g is w.grad
+
+
+def test_arguments_that_require_grad_get_their_grad_each_call():
+    @graphgrad.compile
+    def step(x):
+        x.grad = None
+        (x * x).sum().backward()
+        with graphgrad.no_grad():
+            x.sub_(0.25 * x.grad)
+        return x, x.grad
+
+    for i in range(4):
+        x = graphgrad.tensor([1.0, float(i)], requires_grad=True)
+        out, grad = step(x)
+        assert out is x and grad is x.grad
+        assert x.grad.tolist() == [2.0, 2.0 * i]
+        assert x.tolist() == [0.5, 0.5 * i] and x._version == 1
+    assert replayed(step)

@@ -259,8 +259,9 @@ def _output_code(rec: Recorder, out, memo: dict | None = None) -> str:
 
 def _tensor_code(rec: Recorder, t: Tensor) -> str:
     p = rec.program
-    if rec.live.tensor(t) is not None:
-        return p.name(t, "O")
+    code = rec.tensor_code(t)
+    if code is not None:  # an argument or a live tensor: itself
+        return code
     made = rec.objects.get(id(t))
     if made is not None:
         return made

@@ -298,15 +298,15 @@ class _Run:
         r = p.ref(g)
         steal = owned is g and self._private(g, r)
         setter = _SetGrad(steal)
-        live = self.rec.live.tensor(variable)
-        if live is not None:
-            self.rec.loaded[id(variable)] = variable
+        code = self.rec.tensor_code(variable)
+        if code is not None:  # a live tensor or an argument: set or add into its .grad
+            if self.rec.live.tensor(variable) is not None:
+                self.rec.loaded[id(variable)] = variable
             setter(variable, g)
-            owner = p.name(variable, "O")
-            p.effect(setter, (variable, r), written=())
-            self.rec.objects[id(variable._grad)] = f"{owner}._grad"
+            p.emit(f"{p.name(setter, 'F')}({code}, {r})", (r,))
+            self.rec.objects[id(variable._grad)] = f"{code}._grad"
             self.rec.keep.append(variable._grad)
-            p.data_slot(variable._grad._data, f"{owner}._grad")
+            p.data_slot(variable._grad._data, f"{code}._grad")
             return
         if variable._grad is not None:
             self.rec.stop("a gradient accumulated into a tensor made before the call")

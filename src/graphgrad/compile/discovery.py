@@ -106,8 +106,10 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
     functions it reaches (in its closure, its globals, a module's ``forward``) are searched
     the same way, a few dozen at most."""
     live = Live()
-    for a in (*args, *kwargs.values()):
-        live.add(a)
+    for a in (*args, *kwargs.values()):  # (tensor arguments are read per call, not live)
+        for item in a if isinstance(a, (list, tuple)) else (a,):
+            if not isinstance(item, Tensor):
+                live.add(item, 1)
     seen: set[int] = set()
     todo = [fn]
     while todo and len(seen) < _MAX_FUNCTIONS:

@@ -136,10 +136,11 @@ def _grad_property(prop: property) -> property:
     def set_grad(self, value) -> None:
         rec = state.recorder
         if rec is not None:
+            code = rec.tensor_code(self)
             if value is not None:
                 rec.stop("assigning a tensor to .grad")
-            elif rec.live.tensor(self) is not None:
-                return rec.call(setter, self, (None,), {})
+            elif code is not None:  # repeated on the argument or live tensor
+                rec.program.emit(f"{rec.program.name(setter, 'F')}({code}, None)", ())
         setter(self, value)
 
     set_grad._compile_wrapper = True

@@ -61,10 +61,6 @@ def _copyto(target, value) -> None:
     np.copyto(target, value, casting="unsafe")
 
 
-def _bump(t: Tensor) -> None:
-    t._version_counter.bump()
-
-
 class _ScalarOut:
     """A forward whose eager result NumPy gave as a scalar, which ``apply`` made a 0-d array."""
 
@@ -111,6 +107,7 @@ class Recorder:
         self.program = Program()
         self.fullgraph = fullgraph
         self.arg_data = {id(t._data): i for i, t in enumerate(flat_args)}
+        self.arg_index = {id(t): i for i, t in enumerate(flat_args)}
         self.live = live  # discovery.Live: what the call reads live
         self.broken: str | None = None
         self.start_seq = next(_node._sequence)  # nodes numbered below were made before the call
@@ -144,6 +141,23 @@ class Recorder:
             state.recorder = self if self.broken is None else None
 
     # -- values ------------------------------------------------------------------------------
+    def tensor_code(self, t: Tensor) -> str | None:
+        """How the program reaches the tensor object ``t`` itself: an argument (``A[i]``) or
+        a live tensor (an ``O`` name); None for a tensor the call made."""
+        i = self.arg_index.get(id(t))
+        if i is not None:
+            return f"A[{i}]"
+        if self.live.tensor(t) is not None:
+            return self.program.name(t, "O")
+        return None
+
+    def bump(self, t: Tensor) -> None:
+        """Repeat the version bump of an in-place write into ``t``, where the program can
+        reach it (PyTorch's ``_version`` of an argument or a parameter)."""
+        code = self.tensor_code(t)
+        if code is not None:
+            self.program.emit(f"{code}._version_counter.bump()", ())
+
     def ref_tensor(self, t: Tensor):
         data = t._data
         found = self.program.known(data)
@@ -238,9 +252,7 @@ class Recorder:
         result = self.suspended(real, t, out)
         if self.broken is None:
             self.program.effect(_copyto, (target, value), written=(target,))
-            owner = self.live.tensor(t)
-            if owner is not None:
-                self.program.effect(_bump, (owner,))
+            self.bump(t)
         return result
 
     def call(self, method, obj, args: tuple, kwargs: dict):
@@ -273,8 +285,7 @@ class Recorder:
         out = self.suspended(method, t, *args, **kwargs)
         if self.broken is None:
             self.program.effect(_Fill(method, args, kwargs), (target,), written=(target,))
-            if self.live.tensor(t) is not None:
-                self.program.effect(_bump, (t,))
+            self.bump(t)
         return out
 
     def backward(self, roots, grads, retain_graph, create_graph, inputs, accumulate):

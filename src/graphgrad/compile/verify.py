@@ -25,6 +25,7 @@ class Snapshot:
     def __init__(self, live, args: list) -> None:
         tensors = list(live.tensors.values()) + list(args)
         self.tensors = [(t, t._data.copy(), t._grad, _copy_or_none(t._grad)) for t in tensors]
+        self.versions = [_version(t) for t in tensors]
         self.optimizers = [
             (
                 opt,
@@ -37,8 +38,10 @@ class Snapshot:
         self.generators = [(g, g.get_state()) for g in live.generators.values()]
 
     def restore(self) -> None:
-        for t, data, grad, grad_data in self.tensors:
+        for (t, data, grad, grad_data), version in zip(self.tensors, self.versions):
             np.copyto(t._data, data)
+            if version is not None:
+                t._version_counter.value = version
             t._grad = grad
             if grad is not None:
                 np.copyto(grad._data, grad_data)
@@ -95,6 +98,13 @@ def _thaw(v):
         np.copyto(v.tensor._data, v.data)
         return v.tensor
     return v
+
+
+def _version(t: Tensor) -> int | None:
+    try:
+        return t._version_counter.value
+    except RuntimeError:  # an inference tensor keeps no version
+        return None
 
 
 def _copy_or_none(t):
