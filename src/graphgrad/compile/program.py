@@ -22,8 +22,11 @@ array([2., 4.], dtype=float32)
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
+_SLOT = re.compile(r"\bs\d+\b")
 _VALUES = (np.ndarray, np.generic)
 
 
@@ -40,6 +43,7 @@ class Program:
         self.const_lines: dict[str, int] = {}  # const slot -> the line that loads it
         self.written: set[str] = set()  # slots written in place
         self.reads: dict[str, int] = {}  # slot -> the last line that reads it
+        self._loads: set[int] = set()  # lines that only load a value (dropped if unread)
         self._n = 0
 
     # -- names ---------------------------------------------------------------------------------
@@ -77,18 +81,21 @@ class Program:
     def arg_slot(self, value, index: int) -> _Slot:
         """The data of the call's ``index``-th tensor argument."""
         slot = self._new_slot(value, False)
+        self._loads.add(len(self.lines))
         self.emit(f"{slot} = A[{index}]._data", ())
         return slot
 
     def live_slot(self, value, owner) -> _Slot:
         """The data of ``owner``, a tensor the call reads live (a parameter...)."""
         slot = self._new_slot(value, False)
+        self._loads.add(len(self.lines))
         self.emit(f"{slot} = {self.name(owner, 'O')}._data", ())
         return slot
 
     def data_slot(self, value, tensor_code: str) -> _Slot:
         """The data of a tensor the program reaches by ``tensor_code`` (a ``.grad`` it set)."""
         slot = self._new_slot(value, False)
+        self._loads.add(len(self.lines))
         self.emit(f"{slot} = {tensor_code}._data", ())
         return slot
 
@@ -157,14 +164,26 @@ class Program:
         self.emit(self.call_code(fn, args), read)
 
     # -- the function ----------------------------------------------------------------------
+    def _live_lines(self, result_code: str) -> list[str]:
+        """The lines, without loads of values nothing reads (``s9 = O3._grad._data`` kept in
+        case a later step read the new ``.grad``)."""
+        used = set(_SLOT.findall(result_code))
+        for line in self.lines:
+            head, sep, tail = line.partition(" = ")
+            used.update(_SLOT.findall(tail if sep else line))
+        return [
+            None if i in self._loads and line.partition(" = ")[0] not in used else line
+            for i, line in enumerate(self.lines)
+        ]
+
     def build(self, result_code: str, name: str = "replay"):
         """Compile the program, returning ``result_code``'s value: ``fn(A)``."""
-        lines = list(self.lines)
+        lines = self._live_lines(result_code)
         for slot in self.written:  # a constant written in place starts fresh at each replay
             at = self.const_lines.get(slot)
             if at is not None and isinstance(self.names[lines[at].split(" = ")[1]], np.ndarray):
                 lines[at] += ".copy()"
-        body = "\n    ".join(lines) or "pass"
+        body = "\n    ".join(line for line in lines if line is not None) or "pass"
         source = f"def {name}(A):\n    {body}\n    return {result_code}\n"
         namespace = dict(self.names)
         exec(compile(source, f"<graphgrad.compile {name}>", "exec"), namespace)  # noqa: S102
