@@ -157,3 +157,38 @@ def test_arguments_that_require_grad_get_their_grad_each_call():
         assert x.grad.tolist() == [2.0, 2.0 * i]
         assert x.tolist() == [0.5, 0.5 * i] and x._version == 1
     assert replayed(step)
+
+
+LAYERS = {
+    "batchnorm": (lambda: [nn.Linear(4, 6), nn.BatchNorm1d(6)], (8, 4)),
+    "batchnorm2d": (lambda: [nn.Conv2d(2, 3, 3), nn.BatchNorm2d(3), nn.MaxPool2d(2)], (4, 2, 6, 6)),
+    "layernorm_gelu": (lambda: [nn.Linear(4, 6), nn.LayerNorm(6), nn.GELU()], (8, 4)),
+    "lstm": (lambda: [nn.LSTM(4, 5, batch_first=True)], (2, 3, 4)),
+    "transformer": (
+        lambda: [nn.TransformerEncoderLayer(8, 2, 16, dropout=0.1, batch_first=True)],
+        (2, 5, 8),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_layers_train_compiled(name):
+    layers, shape = LAYERS[name]
+
+    def make():
+        graphgrad.manual_seed(0)
+        model = nn.Sequential(*layers())
+        opt = graphgrad.optim.SGD(model.parameters(), lr=0.1, momentum=0.5)
+        x = graphgrad.randn(*shape)
+
+        def step():
+            opt.zero_grad()
+            out = model(x)
+            out = out[0] if isinstance(out, tuple) else out
+            (out**2).mean().backward()
+            opt.step()
+            return out.detach()
+
+        return step, list(model.parameters()) + list(model.buffers())
+
+    run_both(make, calls=4)
