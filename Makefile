@@ -69,6 +69,7 @@ test-numpy-range:
 lint: $(VENV)/.test
 	$(BIN)/ruff check src tests scripts benchmarks examples
 	$(BIN)/ruff format --check src tests scripts benchmarks examples
+	$(BIN)/mypy
 
 # The long differential fuzz run against torch (docs/testing.md): FUZZ_EXAMPLES per test,
 # differences written to FUZZ_FILE (with a summary at its end) instead of stopping the run.

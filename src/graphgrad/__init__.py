@@ -12,7 +12,8 @@ tensor(14.)
 
 from __future__ import annotations
 
-import importlib
+import builtins as _builtins
+from importlib import import_module as _import_module
 
 from . import _methods, autograd, dtypes
 from ._arg_forms import exports as _exports
@@ -80,16 +81,78 @@ __version__ = "0.1.0"
 
 _methods.install()
 
-# Every ops module exports its public functions (torch.<name>) through __all__, in the forms
-# PyTorch accepts (see _arg_forms.exports).
+# The functions of the ops modules (torch.<name>), each imported from the module that defines it
+# (the names of each module's __all__).
+# isort: off
+# fmt: off
+from .ops.elementwise import (
+    add, div, divide, float_power, floor_divide, fmod, maximum, minimum, mul, multiply, pow,
+    remainder, rsub, square, sub, subtract, true_divide, where,
+)
+from .ops.unary import (
+    abs, absolute, ceil, clamp, clamp_max, clamp_min, clip, cos, exp, expm1, fix, floor, log,
+    log10, log1p, log2, neg, negative, reciprocal, relu, round, rsqrt, sigmoid,
+    sigmoid_backward, sign, sin, sqrt, tan, tanh, tanh_backward, threshold_backward, trunc,
+)
+from .ops.compare import (
+    allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, greater,
+    greater_equal, gt, isclose, isfinite, isinf, isnan, le, less, less_equal, logical_and,
+    logical_not, logical_or, logical_xor, lt, ne, not_equal,
+)
+from .ops.reduce.core import (
+    all, any, cumprod, cumsum, logsumexp, mean, nansum, prod, sum, sum_to_size,
+)
+from .ops.shape.core import (
+    broadcast_to, clone, flatten, ravel, reshape, squeeze, unflatten, unsqueeze,
+)
+from .ops.shape.transpose import moveaxis, movedim, permute, swapaxes, swapdims, t, transpose
+from .ops.linalg.products import addmm, baddbmm, bmm, dot, ger, mm, mv, outer
+from .ops.linalg.matmul import matmul
+from .ops.index.subscript import as_strided, as_strided_scatter
+from .ops.activation import erf, log_softmax, softmax
+from .ops.reduce.select import amax, amin, argmax, argmin, max, median, min, return_types
+from .ops.reduce.stats import norm, std, std_mean, var, var_mean
+from .ops.einsum import einsum, tensordot
+from .ops.linalg.inverse import det, inverse
+from .ops.shape.join import (
+    atleast_1d, atleast_2d, cat, chunk, concat, concatenate, hstack, narrow, row_stack, split,
+    stack, unbind, vstack,
+)
+from .ops.shape.reorder import diag, diag_embed, diagonal, flip, fliplr, flipud, roll, tril, triu
+from .ops.index.slicing import index_put, select
+from .ops.index.gather import (
+    argwhere, gather, index_add, index_select, masked_fill, masked_select, nonzero, scatter,
+    scatter_add, take, take_along_dim,
+)
+from .ops.sort import argsort, kthvalue, msort, sort, topk
+from .ops.trig import (
+    acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan,
+    atan2, atanh, cosh, sinh,
+)
+from .ops.pointwise_composite import (
+    addcdiv, addcmul, copysign, deg2rad, exp2, fmax, fmin, frac, hypot, logaddexp, logaddexp2,
+    logit, rad2deg, sinc, xlogy,
+)
+from .ops.grids import cartesian_prod, meshgrid, tril_indices, triu_indices, vander
+from .ops.structured import block_diag, cross, kron, rot90, trace
+from .ops.scans import cumulative_trapezoid, diff, logcumsumexp, trapezoid, trapz
+from .ops.sign import isneginf, isposinf, isreal, positive, sgn, signbit
+from .ops.reduce.composite import aminmax, count_nonzero, dist, nanmean
+from .ops.linalg.composite import addbmm, addmv, addr, inner, matrix_power, vdot
+from .ops.special import digamma, lgamma, polygamma
+# fmt: on
+# isort: on
+
+# Each is exported in the forms PyTorch accepts (NumPy's argument names, ``out=``, PyTorch's
+# TypeError for a non-tensor ``input``: _arg_forms.exports). This loop only rebinds the names
+# imported above to those forms; tests/test_public_names.py checks that it adds none.
 for _name in _methods.OP_MODULES:
-    _mod = importlib.import_module(f".ops.{_name}", __name__)
-    globals().update(_exports(_mod))
+    globals().update(_exports(_import_module(f".ops.{_name}", __name__)))
 
 from . import linalg  # noqa: E402 - the torch.linalg namespace, after the ops it names
 from .ops import namespaces as _namespaces  # noqa: E402, F401 - the rules' functions
-from .random import (  # noqa: E402
-    Generator,
+from .random._generator import Generator  # noqa: E402
+from .random.draws import (  # noqa: E402
     bernoulli,
     default_generator,
     fork_rng,
@@ -107,9 +170,9 @@ from .random import (  # noqa: E402
     seed,
     set_rng_state,
 )
-from .random import tensor_methods as _random_methods  # noqa: E402
-from .random_fills import multinomial  # noqa: E402
-from .random_fills import tensor_methods as _fill_methods  # noqa: E402
+from .random.draws import tensor_methods as _random_methods  # noqa: E402
+from .random.fills import multinomial  # noqa: E402
+from .random.fills import tensor_methods as _fill_methods  # noqa: E402
 
 for _name, _fn in {**_random_methods(), **_fill_methods()}.items():
     setattr(Tensor, _name, _fn)
@@ -117,13 +180,33 @@ for _name, _fn in {**_random_methods(), **_fill_methods()}.items():
 # Legacy constructors and process-wide settings (issue 12): torch.Tensor(...), FloatTensor...,
 # autograd.Variable, Tensor.new_*; finfo/iinfo, threads, determinism, the default device.
 from . import _legacy  # noqa: E402
-from ._runtime import *  # noqa: E402, F403
+from ._runtime import (  # noqa: E402
+    are_deterministic_algorithms_enabled,
+    finfo,
+    get_default_device,
+    get_num_interop_threads,
+    get_num_threads,
+    iinfo,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_default_device,
+    set_num_interop_threads,
+    set_num_threads,
+    use_deterministic_algorithms,
+)
 from .histogram import histc, histogram  # noqa: E402
 
-Tensor.__new__ = _legacy.tensor_new
+Tensor.__new__ = _legacy.tensor_new  # type: ignore[method-assign]  # legacy Tensor(...) forms
 for _name, _fn in _legacy.TENSOR_METHODS.items():
     setattr(Tensor, _name, _fn)
-globals().update(_legacy.LEGACY_TYPES)
+FloatTensor = _legacy.LEGACY_TYPES["FloatTensor"]
+DoubleTensor = _legacy.LEGACY_TYPES["DoubleTensor"]
+HalfTensor = _legacy.LEGACY_TYPES["HalfTensor"]
+LongTensor = _legacy.LEGACY_TYPES["LongTensor"]
+IntTensor = _legacy.LEGACY_TYPES["IntTensor"]
+ShortTensor = _legacy.LEGACY_TYPES["ShortTensor"]
+CharTensor = _legacy.LEGACY_TYPES["CharTensor"]
+ByteTensor = _legacy.LEGACY_TYPES["ByteTensor"]
+BoolTensor = _legacy.LEGACY_TYPES["BoolTensor"]
 autograd.Variable = _legacy.Variable
 
 from . import _tensor_docs  # noqa: E402
@@ -131,7 +214,7 @@ from . import _tensor_docs  # noqa: E402
 _tensor_docs.install()
 
 
-def is_floating_point(input: Tensor) -> bool:
+def is_floating_point(input: Tensor) -> _builtins.bool:
     """Whether ``input``'s dtype is a floating-point type.
 
     Args:
@@ -143,7 +226,7 @@ def is_floating_point(input: Tensor) -> bool:
     return input.dtype.is_floating_point
 
 
-def numel(input: Tensor) -> int:
+def numel(input: Tensor) -> _builtins.int:
     """The number of elements of ``input``.
 
     Args:
@@ -171,3 +254,54 @@ from . import (  # noqa: E402
 from .compile.api import compile  # noqa: E402, A004 - torch.compile: record once, replay (issue 15)
 from .func import vmap  # noqa: E402, F401
 from .serialization import load, save  # noqa: E402
+
+# The public names, as ``from graphgrad import *`` gives them (submodules aside);
+# tests/test_public_names.py checks that they are the module's public attributes.
+__all__ = [
+    "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "Generator",
+    "HalfTensor", "IntTensor", "LongTensor", "ShortTensor", "Size", "Tensor", "abs", "absolute",
+    "acos", "acosh", "add", "addbmm", "addcdiv", "addcmul", "addmm", "addmv", "addr", "all",
+    "allclose", "amax", "amin", "aminmax", "any", "arange", "arccos", "arccosh", "arcsin",
+    "arcsinh", "arctan", "arctan2", "arctanh", "are_deterministic_algorithms_enabled", "argmax",
+    "argmin", "argsort", "argwhere", "as_strided", "as_strided_scatter", "as_tensor", "asin",
+    "asinh", "atan", "atan2", "atanh", "atleast_1d", "atleast_2d", "baddbmm", "bernoulli",
+    "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "block_diag", "bmm", "bool",
+    "broadcast_to", "cartesian_prod", "cat", "cdouble", "ceil", "cfloat", "chunk", "clamp",
+    "clamp_max", "clamp_min", "clip", "clone", "complex128", "complex64", "concat",
+    "concatenate", "copysign", "cos", "cosh", "count_nonzero", "cross", "cumprod", "cumsum",
+    "cumulative_trapezoid", "default_generator", "deg2rad", "det", "device", "diag",
+    "diag_embed", "diagonal", "diff", "digamma", "dist", "div", "divide", "dot", "double",
+    "dtype", "einsum", "empty", "empty_like", "enable_grad", "eq", "equal", "erf", "exp",
+    "exp2", "expm1", "eye", "finfo", "fix", "flatten", "flip", "fliplr", "flipud", "float",
+    "float16", "float32", "float64", "float_power", "floor", "floor_divide", "fmax", "fmin",
+    "fmod", "fork_rng", "frac", "from_numpy", "full", "full_like", "gather", "ge", "ger",
+    "get_default_device", "get_default_dtype", "get_num_interop_threads", "get_num_threads",
+    "get_printoptions", "get_rng_state", "greater", "greater_equal", "gt", "half", "histc",
+    "histogram", "hstack", "hypot", "iinfo", "index_add", "index_put", "index_select",
+    "inference_mode", "initial_seed", "inner", "int", "int16", "int32", "int64", "int8",
+    "inverse", "is_anomaly_check_nan_enabled", "is_anomaly_enabled",
+    "is_deterministic_algorithms_warn_only_enabled", "is_floating_point", "is_grad_enabled",
+    "is_inference_mode_enabled", "is_tensor", "isclose", "isfinite", "isinf", "isnan",
+    "isneginf", "isposinf", "isreal", "kron", "kthvalue", "le", "less", "less_equal", "lgamma",
+    "linspace", "load", "log", "log10", "log1p", "log2", "log_softmax", "logaddexp",
+    "logaddexp2", "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor",
+    "logit", "logspace", "logsumexp", "long", "lt", "manual_seed", "masked_fill",
+    "masked_select", "matmul", "matrix_power", "max", "maximum", "mean", "median", "meshgrid",
+    "min", "minimum", "mm", "moveaxis", "movedim", "msort", "mul", "multinomial", "multiply",
+    "mv", "nanmean", "nansum", "narrow", "ne", "neg", "negative", "no_grad", "nonzero", "norm",
+    "normal", "not_equal", "numel", "ones", "ones_like", "outer", "permute", "polygamma",
+    "positive", "pow", "printoptions", "prod", "promote_types", "rad2deg", "rand", "rand_like",
+    "randint", "randint_like", "randn", "randn_like", "randperm", "ravel", "reciprocal", "relu",
+    "remainder", "reshape", "result_type", "return_types", "roll", "rot90", "round",
+    "row_stack", "rsqrt", "rsub", "save", "scalar_tensor", "scatter", "scatter_add", "seed",
+    "select", "set_default_device", "set_default_dtype", "set_grad_enabled",
+    "set_num_interop_threads", "set_num_threads", "set_printoptions", "set_rng_state", "sgn",
+    "short", "sigmoid", "sigmoid_backward", "sign", "signbit", "sin", "sinc", "sinh", "softmax",
+    "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "std_mean", "sub", "subtract",
+    "sum", "sum_to_size", "swapaxes", "swapdims", "t", "take", "take_along_dim", "tan", "tanh",
+    "tanh_backward", "tensor", "tensordot", "threshold_backward", "topk", "trace", "transpose",
+    "trapezoid", "trapz", "tril", "tril_indices", "triu", "triu_indices", "true_divide",
+    "trunc", "uint8", "unbind", "unflatten", "unsqueeze", "use_deterministic_algorithms",
+    "vander", "var", "var_mean", "vdot", "vmap", "vstack", "where", "xlogy", "zeros",
+    "zeros_like",
+]  # fmt: skip

@@ -142,7 +142,7 @@ def write_out(result: Tensor, out: Tensor) -> Tensor:
                 stacklevel=3,
             )
         out._data = src.astype(dst.dtype, copy=True)
-    out._version_counter.value += 1
+    out._version_counter.bump()
     return out
 
 

@@ -28,10 +28,13 @@ class device:  # noqa: N801 - PyTorch's public name
     """
 
     __slots__ = ("type", "index")
+    type: str
+    index: int | None
 
     def __init__(self, type: str | device = "cpu", index: int | None = None) -> None:  # noqa: A002
         if isinstance(type, device):
-            type, index = type.type, type.index
+            index = type.index
+            type = type.type
         if ":" in type:
             text = type
             type, _, idx = type.partition(":")
@@ -73,7 +76,7 @@ NO_ACCELERATOR = "Cannot access accelerator device when none is available."
 
 # The device ``set_default_device`` recorded (None: the CPU); ``cpu_only(None)`` checks it, so
 # every factory that takes no ``device=`` refuses a non-CPU default as PyTorch's CPU build does.
-_default = [None]
+_default: list[device | None] = [None]
 
 
 def cpu_only(requested) -> device:

@@ -80,6 +80,8 @@ def tensor_new(cls, *args, **kwargs):
 class _LegacyType(type):
     """The metaclass of ``FloatTensor`` and kin: calling builds, isinstance checks the dtype."""
 
+    dtype: _dt.dtype  # each class's, set where the class is made
+
     def __call__(cls, *args, **kwargs):
         return legacy_new(cls.dtype, args, kwargs)
 
@@ -247,7 +249,7 @@ _NEW_ARGS = """Args:
         requires_grad: whether the result records operations for autograd.
         layout, pin_memory: accepted for PyTorch's signature."""
 for _fn in (new_ones, new_zeros, new_empty, new_full, new_tensor):
-    _fn.__doc__ = _fn.__doc__.replace("{args}", _NEW_ARGS)
+    _fn.__doc__ = (_fn.__doc__ or "").replace("{args}", _NEW_ARGS)
 
 
 def new(self: Tensor, *args, **kwargs) -> Tensor:

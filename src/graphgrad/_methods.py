@@ -22,22 +22,22 @@ OP_MODULES = (
     "unary",
     "compare",
     "convert",
-    "reduce",
-    "shape",
-    "shape_transpose",
-    "linalg",
-    "matmul",
-    "index",
+    "reduce.core",
+    "shape.core",
+    "shape.transpose",
+    "linalg.products",
+    "linalg.matmul",
+    "index.subscript",
     "activation",
     "inplace",
-    "reduce_select",
-    "reduce_stats",
+    "reduce.select",
+    "reduce.stats",
     "einsum",
-    "linalg_extra",
-    "shape_join",
-    "shape_reorder",
-    "slicing",
-    "gather",
+    "linalg.inverse",
+    "shape.join",
+    "shape.reorder",
+    "index.slicing",
+    "index.gather",
     "sort",
     "trig",
     "pointwise_composite",
@@ -45,8 +45,8 @@ OP_MODULES = (
     "structured",
     "scans",
     "sign",
-    "reduce_composite",
-    "blas_composite",
+    "reduce.composite",
+    "linalg.composite",
     "special",
 )
 
@@ -298,4 +298,5 @@ def install() -> None:
         methods[name] = _binary_operator(methods[name])
     for name, fn in methods.items():
         setattr(Tensor, name, numpy_names(fn))
-    Tensor.__hash__ = lambda self: id(self)
+    # the identity hash, attached like the operators (mypy sees the method in tensor.py)
+    Tensor.__hash__ = lambda self: id(self)  # type: ignore[method-assign]

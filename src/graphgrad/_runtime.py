@@ -13,6 +13,8 @@ settings are recorded and reported back, and change nothing else.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 
 from . import _device
@@ -25,7 +27,16 @@ __all__ = [
     "set_default_device", "get_default_device",
 ]  # fmt: skip
 
-_settings = {"threads": 1, "interop": 1, "deterministic": False, "warn_only": False,
+
+class _Settings(TypedDict):
+    threads: int
+    interop: int
+    deterministic: bool
+    warn_only: bool
+    device: _device.device
+
+
+_settings: _Settings = {"threads": 1, "interop": 1, "deterministic": False, "warn_only": False,
              "device": _device.CPU}  # fmt: skip
 
 

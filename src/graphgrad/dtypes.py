@@ -8,8 +8,10 @@
 from __future__ import annotations
 
 import builtins
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 # Categories order promotion across kinds: bool < integer < floating < complex.
 _BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
@@ -31,7 +33,9 @@ class dtype:  # noqa: N801 - PyTorch's public name
 
     __slots__ = ("name", "np", "category", "itemsize", "legacy", "__weakref__")
 
-    def __init__(self, name: str, np_dtype: np.dtype, category: int, legacy: str) -> None:
+    def __init__(
+        self, name: str, np_dtype: npt.DTypeLike, category: builtins.int, legacy: str
+    ) -> None:
         self.name = name
         self.np = np.dtype(np_dtype)
         self.category = category
@@ -194,7 +198,7 @@ def _combine(higher: dtype | None, lower: dtype | None) -> dtype | None:
     return _promote_pair(higher, lower)
 
 
-def result_type(*operands: object) -> dtype:
+def result_type(*operands: Any) -> dtype:
     """PyTorch's result type: tensors with dims outrank 0-d tensors, which outrank scalars.
 
     A lower group changes the result only when it is of a higher category
@@ -217,4 +221,6 @@ def result_type(*operands: object) -> dtype:
         else:
             s = scalar_dtype(op)
             wrapped = s if wrapped is None else _promote_pair(wrapped, s)
-    return _combine(_combine(dim_t, zero_t), wrapped)
+    result = _combine(_combine(dim_t, zero_t), wrapped)
+    assert result is not None, "result_type takes at least one operand"
+    return result

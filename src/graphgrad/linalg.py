@@ -9,9 +9,9 @@ tensor(7.)
 
 from __future__ import annotations
 
-from .ops.linalg_extra import LinAlgError, det, inv
-from .ops.matmul import matmul
-from .ops.reduce_stats import linalg_norm as norm
-from .ops.reduce_stats import matrix_norm, vector_norm
+from .ops.linalg.inverse import LinAlgError, det, inv
+from .ops.linalg.matmul import matmul
+from .ops.reduce.stats import linalg_norm as norm
+from .ops.reduce.stats import matrix_norm, vector_norm
 
 __all__ = ["LinAlgError", "det", "inv", "matmul", "matrix_norm", "norm", "vector_norm"]

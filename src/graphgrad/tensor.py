@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import threading
 import warnings
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
 from . import _printing
 from ._device import CPU
 from .dtypes import _FROM_NUMPY, dtype, from_numpy_dtype
+
+if TYPE_CHECKING:
+    import weakref
+
+    from ._tensor_methods import TensorMethods
+    from .autograd.node import AccumulateGrad, Node
+    from .dtypes import dtype as _dtype
+else:
+    # The ops become methods when the package is imported (_methods.install); the type checker
+    # reads them from the generated stub _tensor_methods.pyi instead.
+    TensorMethods = object
 
 
 class VersionCounter:
@@ -114,7 +126,10 @@ _NON_LEAF_GRAD_WARNING = (
 )
 
 
-class Tensor:
+_TensorT = TypeVar("_TensorT", bound="Tensor")  # a Tensor subclass (Parameter...)
+
+
+class Tensor(TensorMethods):
     """A multi-dimensional array that records the operations applied to it.
 
     >>> import graphgrad as torch
@@ -134,15 +149,20 @@ class Tensor:
         "__dict__",
         "__weakref__",
     )
+    _data: np.ndarray
+    dtype: _dtype
+    _requires_grad: bool
+    grad_fn: Node | None
+    _vc: VersionCounter | InferenceCounter | None
 
     # Rarely set state lives in the instance dict only when it differs from these defaults,
     # which keeps creating a tensor (every op does) cheap.
-    _grad = None
+    _grad: Tensor | None = None
     _output_nr = 0
-    _base = None
-    _accumulator = None
+    _base: Tensor | None = None
+    _accumulator: weakref.ref[AccumulateGrad] | None = None
     _retains_grad = False
-    _backward_hooks = None
+    _backward_hooks: dict | None = None
 
     # Make NumPy defer to Tensor's reflected operators (ndarray + Tensor -> Tensor.__radd__).
     __array_priority__ = 1000
@@ -155,13 +175,13 @@ class Tensor:
     # -- construction -------------------------------------------------------------------------
     @classmethod
     def _make(
-        cls,
+        cls: type[_TensorT],
         data: np.ndarray,
         requires_grad: bool = False,
         grad_fn=None,
         output_nr: int = 0,
         base: Tensor | None = None,
-    ) -> Tensor:
+    ) -> _TensorT:
         """Wrap an array without copying (the internal constructor every op uses)."""
         t = object.__new__(cls)
         t._data = data

@@ -63,6 +63,34 @@ def test_inference_mode_parity():
     assert _inference(graphgrad) == _inference(torch)
 
 
+def _fills_in_inference_mode(T):
+    """In-place random fills and ``out=`` on inference tensors, inside inference_mode."""
+    T.manual_seed(0)
+    with T.inference_mode():
+        x = T.empty(3)
+        x.normal_()
+        x.uniform_()
+        T.add(x, 1, out=x)
+        return x.is_inference(), x.shape
+
+
+def test_fills_in_inference_mode():
+    # found by mypy: these bumped a version counter that inference tensors do not have
+    assert _fills_in_inference_mode(graphgrad) == (True, (3,))
+
+
+def test_fills_in_inference_mode_parity():
+    torch = pytest.importorskip("torch")
+    assert _fills_in_inference_mode(graphgrad) == _fills_in_inference_mode(torch)
+
+
+def test_fills_bump_the_version():
+    x = graphgrad.zeros(2)
+    x.normal_()
+    graphgrad.add(x, 1, out=x)
+    assert x._version == 2
+
+
 def _anomaly(T):
     out = []
     with warnings.catch_warnings(record=True) as w:

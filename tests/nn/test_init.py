@@ -11,7 +11,7 @@ import pytest
 import graphgrad
 from graphgrad.nn import init
 
-from .._random_helpers import torch_with_simd_kernels
+from ..random._helpers import torch_with_simd_kernels
 
 
 def _same_seeded(make, seed=0):

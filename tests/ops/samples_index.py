@@ -1,5 +1,5 @@
 # ruff: noqa: N803 - ``T`` is the module under test (graphgrad or torch), as in sample.py
-"""Samples for the indexing primitives (ops/index.py, ops/gather.py, ops/views_inplace.py)."""
+"""Samples for the indexing primitives (ops/index/, ops/views_inplace.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Samples for the matrix-product primitives (ops/linalg.py, einsum.py, linalg_extra.py)."""
+"""Samples for the matrix-product primitives (ops/linalg/products.py, ops/einsum.py,
+ops/linalg/inverse.py)."""
 
 # ruff: noqa: N803 - ``T`` is the module under test (graphgrad or torch), as in sample.py
 
@@ -87,7 +88,7 @@ SAMPLES = {
         ),
     ],
     # PyTorch computes a diagonal with diagonal() + permute: its top node differs (see
-    # tests/test_linalg.py, which compares values and gradients with torch for these).
+    # tests/ops/linalg/test_linalg.py, which compares values and gradients with torch for these).
     "einsum_unary": [
         Sample(lambda T, a: T.einsum("ii->i", a), ((3, 3),), np.diagonal, parity=False),
         Sample(

@@ -22,19 +22,19 @@ def _pool_indices(T):
 
 
 def _conv_weight(T, x, g):
-    from graphgrad.nn.functional_conv import convolution_weight
+    from graphgrad.nn.functional.conv import convolution_weight
 
     return convolution_weight(x, g, (2, 2), (1, 1), (0, 0), (1, 1), 1)
 
 
 def _pool_scatter(T, g):
-    from graphgrad.nn.functional_pool import max_pool_scatter
+    from graphgrad.nn.functional.pool import max_pool_scatter
 
     return max_pool_scatter(g, _pool_indices(T), (4, 4))
 
 
 def _pool_gather(T, a):
-    from graphgrad.nn.functional_pool import max_pool_gather
+    from graphgrad.nn.functional.pool import max_pool_gather
 
     return max_pool_gather(a, _pool_indices(T))
 

@@ -1,4 +1,4 @@
-"""Samples for the reduction primitives (ops/reduce.py, reduce_select.py, reduce_stats.py)."""
+"""Samples for the reduction primitives (ops/reduce/core.py, select.py, stats.py)."""
 
 # ruff: noqa: N803 - ``T`` is the module under test (graphgrad or torch), as in sample.py
 

@@ -1,5 +1,5 @@
 # ruff: noqa: N803 - ``T`` is the module under test (graphgrad or torch), as in sample.py
-"""Samples for the shape primitives (ops/shape.py and ops/shape_join.py)."""
+"""Samples for the shape primitives (ops/shape/core.py and ops/shape/join.py)."""
 
 from __future__ import annotations
 

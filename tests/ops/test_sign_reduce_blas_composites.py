@@ -1,4 +1,4 @@
-"""ops/sign.py, ops/reduce_composite.py, ops/blas_composite.py and the trapezoid rules in
+"""ops/sign.py, ops/reduce/composite.py, ops/linalg/composite.py and the trapezoid rules in
 ops/scans.py against torch: values and dtypes, errors, gradients (float64), edge shapes."""
 
 import warnings

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import graphgrad as torch
-from graphgrad.ops.primitive import _ALL, ARRAYS, REGISTRY, TENSORS, Primitive, apply
+from graphgrad.autograd.namespace import ARRAYS, PRIMITIVES, TENSORS
+from graphgrad.ops.primitive import REGISTRY, Primitive, apply
 
 
 def test_an_entry_names_one_rule_per_input():
@@ -15,7 +16,7 @@ def test_an_entry_names_one_rule_per_input():
         Primitive("old_form_test", "OldBackward0", np.negative, (lambda g, s: -g,), register=False)
     with pytest.raises(TypeError, match="one rule per input"):
         Primitive("no_rule_test", "NoRuleBackward0", np.negative, register=False)
-    assert all(prim.rules is not None for prim in _ALL.values())
+    assert all(prim.rules is not None for prim in PRIMITIVES.values())
 
 
 def test_saves_follow_the_names_the_rules_read():

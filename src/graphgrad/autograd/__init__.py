@@ -19,7 +19,7 @@ from .engine import run_backward
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node import Node
 
-Variable = Tensor
+Variable: type = Tensor  # the package installs _legacy.Variable here once it is imported
 
 
 def _as_list(value) -> list:

@@ -21,6 +21,7 @@ tensor([2., 4.])
 from __future__ import annotations
 
 import heapq
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -30,6 +31,7 @@ from . import anomaly_mode
 from .anomaly_mode import state as _anomaly
 from .grad_mode import _state as _grad_state
 from .hooks import check_hook_count, check_hook_result
+from .namespace import ARRAYS, TENSORS, Namespace
 from .node import AccumulateGrad, FunctionNode, Node, accumulate_into, edge_of
 
 
@@ -74,7 +76,7 @@ def _needed_nodes(roots: list[Node], targets: dict) -> dict[Node, bool]:
     return needed
 
 
-def _is_own(g, grads: list, outs: list) -> bool:
+def _is_own(g, grads: list, outs: Sequence) -> bool:
     """Whether output ``g`` of a node is its own: not an incoming gradient passed on, and not
     given to two inputs (identity, since ``==`` would compare elementwise). A few outputs are
     checked one by one; a node with many (``stack`` of many leaves) uses ``_shared_ids``."""
@@ -88,10 +90,14 @@ def _is_own(g, grads: list, outs: list) -> bool:
     return seen == 1
 
 
-def _leaf_may_keep(g, out, fresh: bool, grads: list, outs: list, shared: set | None) -> bool:
-    """Whether a leaf may keep gradient ``g`` (the node's output ``out``, fitted) without a
-    copy: ``_fit_array`` made it (a sum, a cast), or it is the node's own new output (``shared``:
+def _leaf_may_keep(g, out, fresh: bool, grads: list, outs: Sequence, shared: set | None) -> bool:
+    """Whether a leaf may keep gradient ``g`` (the node's output ``out``, fitted) as its
+    ``.grad`` without a copy, as PyTorch's AccumulateGrad steals a gradient that nothing else
+    holds; the one place this is decided. ``g`` must own its contiguous, writeable memory, and
+    be made by ``fit_to_input`` (a sum, a cast) or be the node's own new output (``shared``:
     the precomputed ``_shared_ids`` of a node with many outputs, else None)."""
+    if g.base is not None or not _contiguous_writeable(g.flags):
+        return False
     if g is not out:
         return True
     if not fresh:
@@ -99,7 +105,11 @@ def _leaf_may_keep(g, out, fresh: bool, grads: list, outs: list, shared: set | N
     return _is_own(g, grads, outs) if shared is None else id(g) not in shared
 
 
-def _shared_ids(grads: list, outs: list) -> set:
+def _contiguous_writeable(flags) -> bool:
+    return flags.c_contiguous and flags.writeable  # (one flags object, not two)
+
+
+def _shared_ids(grads: list, outs: Sequence) -> set:
     """The ids of a node's outputs that are not its own (see ``_is_own``), in one pass."""
     shared = {id(g) for g in grads if g is not None}
     seen = set()
@@ -112,29 +122,17 @@ def _shared_ids(grads: list, outs: list) -> set:
     return shared
 
 
-def _fit(grad: Tensor, meta, node: Node, index: int) -> Tensor:
-    """Undo broadcasting once, here: reduce ``grad`` to its input's shape and dtype."""
-    shape, dt = meta
-    if grad._data.shape != shape:
-        try:
-            grad = grad.sum_to_size(shape)
-        except RuntimeError:
-            raise _invalid_gradient(node, index, grad._data.shape, shape) from None
-    if grad.dtype is not dt:
-        grad = grad.to(dt)
-    return grad
-
-
-def _fit_array(grad, meta, node: Node, index: int) -> np.ndarray:
-    """``_fit`` on the first-order path, where gradients are arrays."""
+def fit_to_input(grad, meta: tuple, node: Node, index: int, xp: Namespace = TENSORS):
+    """Undo broadcasting once, here: reduce ``grad`` (a tensor or an array, as ``xp`` says) to
+    its input's shape and dtype."""
     shape, dt = meta
     if grad.shape != shape:
         try:
-            grad = sum_to_array(grad, shape)
+            grad = xp.sum_to_size(grad, shape)
         except RuntimeError:
             raise _invalid_gradient(node, index, grad.shape, shape) from None
-    if grad.dtype != dt.np:
-        grad = grad.astype(dt.np)
+    if xp.dtype_of(grad) is not dt:
+        grad = xp.to_copy(grad, dtype=dt)
     return grad
 
 
@@ -142,28 +140,6 @@ def _invalid_gradient(node: Node, index: int, got: tuple, expected: tuple) -> Ru
     return RuntimeError(
         f"Function {node.name()} returned an invalid gradient at index {index} - got "
         f"{list(got)} but expected shape compatible with {list(expected)}"
-    )
-
-
-def sum_to_array(array: np.ndarray, shape: tuple) -> np.ndarray:
-    """``sum_to_size`` on an array (the engine's first-order path): the same sums, no graph."""
-    dims = sum_to_dims(array.shape, shape)
-    if dims:
-        array = np.sum(array, axis=dims, keepdims=True)
-    return array.reshape(shape)
-
-
-def sum_to_dims(have: tuple, shape: tuple) -> tuple:
-    """The dims of a ``have``-shaped value to sum over so that it reshapes to ``shape``: the
-    leading ones and those where ``shape`` has 1 (PyTorch's expand error when it cannot)."""
-    lead = len(have) - len(shape)
-    if lead < 0 or any(s != 1 and s != d for s, d in zip(shape, have[lead:], strict=True)):
-        raise RuntimeError(
-            f"size {{{', '.join(map(str, shape))}}} is not expandable to size "
-            f"{{{', '.join(map(str, have))}}}."
-        )
-    return tuple(range(lead)) + tuple(
-        lead + i for i, s in enumerate(shape) if s == 1 and have[lead + i] != 1
     )
 
 
@@ -181,19 +157,16 @@ def _unwrap_all(grads: list) -> list:
     return [None if g is None else g._data for g in grads]
 
 
-def _call_wrapped(node: Node, grads: list, retain_graph: bool) -> tuple[list, bool]:
-    """Run a node that has no array rules (or has hooks) on the first-order path: its grads
-    as Tensors in, arrays out. Also says whether the outputs are the node's own new values
-    (a primitive's rules, no hooks, no output of a forward among them), which a leaf may then
-    keep as its ``.grad`` without a copy."""
-    outs = _call_node(node, _wrap_all(grads), retain_graph)
-    # (a view is fine: a leaf keeps a view only if nothing else holds its base; _stealable)
-    fresh = (
+def _own_outputs(node: Node, outs: list) -> bool:
+    """Whether ``outs``, what ``node`` returned as tensors, are its own new values (a
+    primitive's rules, no hooks, no output of a forward among them), which a leaf may then keep
+    as its ``.grad`` without a copy. (A view is fine: a leaf keeps a view only if nothing else
+    holds its base; see ``node._stealable``.)"""
+    return (
         isinstance(node, FunctionNode)
         and not (node._pre_hooks or node._post_hooks)
         and all(o is None or o._vc is None or o._base is not None for o in outs)
     )
-    return _unwrap_all(outs), fresh
 
 
 def _run_tensor_hooks(node: Node, grads: list) -> list:
@@ -236,21 +209,29 @@ def _call_node_checked(node: Node, grads: list, retain_graph: bool) -> list:
 
 
 class _GraphTask:
-    """One backward call's state: dependency counts, gradient buffers and the ready queue."""
+    """One backward call's state: dependency counts, gradient buffers and the ready queue.
 
-    def __init__(self, roots: list[Node], targets: dict | None, accumulate: bool) -> None:
+    ``arrays``: the first-order path (no graph to record, no ``inputs=``, no anomaly mode),
+    where gradients are arrays and the rules run on arrays; otherwise they are tensors.
+    """
+
+    def __init__(
+        self, roots: list[Node], targets: dict | None, accumulate: bool, arrays: bool
+    ) -> None:
         self.deps = _count_dependencies(roots)
         self.buffers: dict[Node, list] = {}
         self.ready: list = []
         self.targets = targets
-        self.needed = _needed_nodes(roots, targets) if targets is not None else None
+        self.needed = _needed_nodes(roots, targets) if targets is not None else {}
         self.accumulate = accumulate
+        self.arrays = arrays
+        self.xp = ARRAYS if arrays else TENSORS
         self.captured: dict = {}
-        self.owned: dict[Node, Tensor] = {}  # AccumulateGrad -> a gradient only it holds
+        self.owned: dict[Node, object] = {}  # AccumulateGrad -> a gradient only it holds
         self._tiebreak = 0
         self.call = _call_node_checked if _anomaly.enabled else _call_node
 
-    def add_grad(self, node: Node, nr: int, grad: Tensor) -> None:
+    def add_grad(self, node: Node, nr: int, grad) -> None:
         buf = self.buffers.get(node)
         if buf is None:
             buf = self.buffers[node] = [None] * (nr + 1)
@@ -263,55 +244,29 @@ class _GraphTask:
         self._tiebreak += 1
         heapq.heappush(self.ready, (-node._sequence_nr, self._tiebreak, node))
 
-    def run(self, retain_graph: bool, arrays: bool) -> None:
+    def run(self, retain_graph: bool) -> None:
         """Pop the latest-created ready node, run it, hand its outputs on; repeat.
 
-        ``arrays``: the first-order path (no graph to record, no ``inputs=``, no anomaly mode),
-        where gradients are plain arrays; every backward spends its Python time there, so it
-        is written inline in ``_run_arrays``. Otherwise gradients are Tensors, and each node
-        goes through ``_execute`` and ``_propagate``.
+        Every backward spends its Python time in this loop, so the usual node (a primitive's,
+        without hooks, on the first-order path) runs inline; ``_step`` runs the others. (Long
+        on purpose: the direct hand-off alone is worth 4-18% on the W2 and W4 rows;
+        docs/performance.md, "Kept and removed".)
         """
-        if arrays:
-            self._run_arrays(retain_graph)
-            return
-        ready, buffers = self.ready, self.buffers
-        while ready:
-            node = heapq.heappop(ready)[2]
-            grads = buffers.pop(node, None) or [None]
-            if node._tensor_hooks:
-                grads = _run_tensor_hooks(node, grads)
-            self._propagate(node, self._execute(node, grads, retain_graph))
-
-    def _run_arrays(self, retain_graph: bool) -> None:
-        ready, buffers, deps = self.ready, self.buffers, self.deps
+        ready, buffers, deps, owned = self.ready, self.buffers, self.deps, self.owned
+        arrays, release, xp = self.arrays, not retain_graph, self.xp
         heappop, heappush = heapq.heappop, heapq.heappush
-        owned = self.owned
         tiebreak = self._tiebreak
         node = None  # the next node, when the last one made exactly it ready (see below)
         while node is not None or ready:
             if node is None:
                 node = heappop(ready)[2]
             grads = buffers.pop(node, None) or [None]
-            hooks = node._hooks
-            if node.__class__ is AccumulateGrad:
-                if node._tensor_hooks:  # a leaf's hooks live on the tensor
-                    grads = _unwrap_all(_run_tensor_hooks(node, _wrap_all(grads)))
-                self._accumulate(node, grads, retain_graph)
-                node = None
-                continue
-            if hooks is not None and hooks.tensor:
-                grads = _unwrap_all(_run_tensor_hooks(node, _wrap_all(grads)))
-            outs = None
-            fresh = False  # outs are new arrays of the node's rules, which nothing else holds
-            for g in grads:
-                if g is not None:
-                    if node._rules_on_arrays and (hooks is None or not (hooks.pre or hooks.post)):
-                        outs = node.apply_arrays(grads, not retain_graph)
-                        fresh = True
-                    else:
-                        outs, fresh = _call_wrapped(node, grads, retain_graph)
-                    break
-            n_outs = len(outs) if outs is not None else 0
+            if arrays and node._hooks is None and node._rules_on_arrays:
+                fresh = True  # outs are new arrays of the node's rules, which nothing else holds
+                outs = node.apply(grads, True, release) if _any(grads) else ()
+            else:
+                outs, fresh = self._step(node, grads, retain_graph)
+            n_outs = len(outs)
             shared = None  # _shared_ids(grads, outs), made when a big node first needs it
             nrs = node._next_nrs
             # A chain's node makes one node ready while the queue is empty: that one runs
@@ -326,14 +281,15 @@ class _GraphTask:
                     if g is not None:
                         meta = node._meta[i]
                         # (NumPy's builtin dtypes are singletons: ``is`` settles the usual case)
-                        if g.shape != meta[0] or (
-                            g.dtype is not meta[1].np and g.dtype != meta[1].np
+                        if not arrays or (
+                            g.shape != meta[0]
+                            or (g.dtype is not meta[1].np and g.dtype != meta[1].np)
                         ):
-                            g = _fit_array(g, meta, node, i)
+                            g = fit_to_input(g, meta, node, i, xp)
                         nr = nrs[i]
                         if nr == 0 and nxt not in buffers:
                             buffers[nxt] = [g]
-                            if nxt.__class__ is AccumulateGrad:
+                            if arrays and nxt.__class__ is AccumulateGrad:
                                 if shared is None and n_outs > 8:
                                     shared = _shared_ids(grads, outs)
                                 if _leaf_may_keep(g, outs[i], fresh, grads, outs, shared):
@@ -357,54 +313,76 @@ class _GraphTask:
             node = handoff
         self._tiebreak = tiebreak
 
+    def _step(self, node: Node, grads: list, retain_graph: bool) -> tuple[Sequence, bool]:
+        """Run a node off the loop's inline path: tensor hooks, the gradients ``autograd.grad``
+        captures, a leaf's accumulation, a node with hooks or without rules on arrays. Returns
+        its outputs (none: nothing to hand on) and whether they are its own new values."""
+        arrays = self.arrays
+        if node._tensor_hooks:
+            grads = _run_tensor_hooks(node, _wrap_all(grads) if arrays else grads)
+            if arrays:
+                grads = _unwrap_all(grads)
+        if self.targets is not None and not self._capture(node, grads):
+            return (), False
+        if node.__class__ is AccumulateGrad:
+            self._accumulate(node, grads, retain_graph)
+            return (), False
+        if not _any(grads):
+            return (), False
+        if not arrays:
+            return self.call(node, grads, retain_graph), False
+        if (
+            isinstance(node, FunctionNode)
+            and node._rules_on_arrays
+            and not (node._pre_hooks or node._post_hooks)
+        ):
+            return node.apply(grads, True, not retain_graph), True
+        outs = self.call(node, _wrap_all(grads), retain_graph)
+        return _unwrap_all(outs), _own_outputs(node, outs)
+
+    def _capture(self, node: Node, grads: list) -> bool:
+        """Keep the gradients of ``autograd.grad``'s inputs that reach ``node``; whether a path
+        from ``node`` leads to one of them (else it need not run)."""
+        targets = self.targets
+        assert targets is not None  # (called only when there are some)
+        for nr, g in enumerate(grads):
+            slot = targets.get((node, nr))
+            if slot is not None and g is not None:
+                self.captured[slot] = g
+        return self.needed.get(node, False)
+
     def _accumulate(self, node: AccumulateGrad, grads: list, retain_graph: bool) -> None:
-        """Run a leaf's AccumulateGrad on the first-order path. A gradient that a rule made for
-        this leaf alone (no hook saw it) becomes ``.grad`` without a copy, as PyTorch's
-        AccumulateGrad steals a gradient that nothing else holds."""
+        """Run a leaf's AccumulateGrad. A gradient that a rule made for this leaf alone (no hook
+        saw it) becomes ``.grad`` without a copy, as PyTorch's AccumulateGrad steals a gradient
+        that nothing else holds."""
         owned = self.owned.pop(node, None)
-        if not self.accumulate:
+        targets = self.targets
+        if not self.accumulate or (targets is not None and (node, 0) not in targets):
             return
         grad = grads[0]
-        tensors = [None if grad is None else _wrap(grad)]
         if (
             owned is not None
             and owned is grad
             and node._hooks is None  # no node hooks; a leaf's tensor hooks live on the leaf:
             and not node.variable._backward_hooks
         ):
-            node.apply(tensors, owned=True)
+            node.apply([_wrap(grad)], owned=True)
         else:
-            _call_node(node, tensors, retain_graph)
+            self.call(node, _wrap_all(grads) if self.arrays else grads, retain_graph)
 
-    def _execute(self, node: Node, grads: list, retain_graph: bool) -> list | None:
-        targets = self.targets
-        if targets is not None:
-            for nr, g in enumerate(grads):
-                slot = targets.get((node, nr))
-                if slot is not None and g is not None:
-                    self.captured[slot] = g
-            if not self.needed.get(node, False):
-                return None
-        if type(node) is AccumulateGrad:
-            if self.accumulate and (targets is None or (node, 0) in targets):
-                self.call(node, grads, retain_graph)
-            return None
-        if all(g is None for g in grads):
-            return None
-        return self.call(node, grads, retain_graph)
 
-    def _propagate(self, node: Node, outs: list | None) -> None:
-        deps = self.deps
-        for i, nxt in enumerate(node._next_nodes):
-            if nxt is None:
-                continue
-            g = outs[i] if outs is not None and i < len(outs) else None
-            if g is not None:
-                self.add_grad(nxt, node._next_nrs[i], _fit(g, node._meta[i], node, i))
-            left = deps[nxt] - 1
-            deps[nxt] = left
-            if left == 0:
-                self.push(nxt)
+def _any(grads: list) -> bool:
+    """Whether any gradient arrived (a node whose inputs all got None need not run)."""
+    if grads[0] is not None:
+        return True
+    return any(g is not None for g in grads)
+
+
+def _captured(task: _GraphTask, inputs: list[Tensor] | None, targets: dict | None) -> list:
+    """The gradients that reached ``inputs``, in their order (None where none did)."""
+    if inputs is None or targets is None:
+        return []
+    return [task.captured.get(targets[edge_of(t)]) for t in inputs]
 
 
 def run_backward(
@@ -432,7 +410,7 @@ def run_backward(
                 f"element {i} of tensors does not require grad and does not have a grad_fn"
             )
         root_edges.append(edge)
-    targets = None
+    targets: dict | None = None
     if inputs is not None:
         targets = {}
         for j, t in enumerate(inputs):
@@ -440,8 +418,8 @@ def run_backward(
             if edge is None:
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(edge, j)
-    task = _GraphTask([node for node, _ in root_edges], targets, accumulate)
     arrays = not create_graph and targets is None and not _anomaly.enabled
+    task = _GraphTask([node for node, _ in root_edges], targets, accumulate, arrays)
     for (node, nr), g in zip(root_edges, grads):
         task.add_grad(node, nr, g._data if arrays else g)
     for node in task.buffers:
@@ -453,12 +431,12 @@ def run_backward(
     _grad_state.enabled = create_graph
     try:
         with np.errstate(all="ignore"):
-            task.run(retain_graph, arrays)
-            results = [task.captured.get(targets[edge_of(t)]) for t in inputs] if inputs else []
+            task.run(retain_graph)
+            results = _captured(task, inputs, targets)
             if accumulate and inputs:
-                for t, g in zip(inputs, results):
+                for t, result in zip(inputs, results):
                     if t.grad_fn is not None:
-                        accumulate_into(t, g)
+                        accumulate_into(t, result)
     finally:
         _grad_state.enabled = grad_enabled
     return results

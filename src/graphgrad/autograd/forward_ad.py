@@ -98,7 +98,7 @@ class _WeakIdMap:
         items, k = self._items, id(key)
         items[k] = (weakref.ref(key, lambda _: items.pop(k, None)), value, current_level())
 
-    def drop_level(self, level: int) -> None:
+    def drop_level(self, level: int | None) -> None:
         """Forget the entries made at ``level`` (other threads' levels keep theirs)."""
         for k, item in list(self._items.items()):
             if item[2] == level:

@@ -77,20 +77,20 @@ class FunctionCtx:
 class BackwardCFunction(FunctionCtx, Node):
     """The node of one ``Function.apply``; also the ``ctx`` its forward and backward receive."""
 
-    _forward_cls: type = None  # the Function subclass; set on each generated class
+    _forward_cls: type[Function] | None = None  # the Function subclass; set on each generated class
 
     def __init__(self, edges: tuple, meta: tuple, needs_input_grad: tuple, tensor_positions):
         Node.__init__(self, edges)
         self._meta = meta
         self.needs_input_grad = needs_input_grad
         self._tensor_positions = tensor_positions
-        self.to_save = ()
-        self.dirty_tensors = ()
-        self.non_differentiable = ()
+        self.to_save: tuple = ()
+        self.dirty_tensors: tuple = ()
+        self.non_differentiable: tuple = ()
         self.materialize_grads = True
-        self._saved = ()
+        self._saved: tuple[SavedSlot | None, ...] = ()
         self._freed = False
-        self._out_meta = ()
+        self._out_meta: tuple[tuple | None, ...] = ()  # (shape, dtype) per output
 
     @property
     def saved_tensors(self) -> tuple:
@@ -111,6 +111,7 @@ class BackwardCFunction(FunctionCtx, Node):
     def apply(self, grads: list) -> list:
         grads = self._materialize(grads)
         cls = self._forward_cls
+        assert cls is not None  # each generated node class has its Function
         result = cls.backward(self, *grads)
         return self._check_result(result if isinstance(result, tuple) else (result,))
 

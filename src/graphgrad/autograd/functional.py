@@ -239,7 +239,7 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
 def _jacobian_rows(out: Tensor, ins: tuple, create_graph: bool, strict: bool) -> list:
     """d(out)/d(each input), shaped ``out.shape + input.shape``, by one vjp per element."""
     message = "The jacobian of the user-provided function is independent of input {}." + _STRICT
-    per_input = [[] for _ in ins]
+    per_input: list[list[Tensor]] = [[] for _ in ins]
     for k in range(out.numel()):
         grads = grad_or_none((out,), ins, (one_hot_like(out, k),), create_graph)
         for rows, g in zip(per_input, _fill_in_zeros(grads, ins, strict, message), strict=False):
@@ -271,6 +271,7 @@ def stack_tensors(tensors: list) -> Tensor:
         onehot[k] = 1
         term = Tensor._make(onehot) * t.unsqueeze(0)
         total = term if total is None else total + term
+    assert total is not None  # tensors is not empty: one of them requires grad
     return total
 
 

@@ -22,6 +22,10 @@ class NodeHooks:
     is None costs a node less memory (and the engine one check) than four."""
 
     __slots__ = ("pre", "post", "tensor", "metadata")
+    pre: list | None  # hooks called with the gradients coming in
+    post: list | None  # hooks called with the gradients in and out
+    tensor: dict | None  # output number -> the hooks of that output's tensor
+    metadata: dict | None
 
     def __init__(self) -> None:
         self.pre = self.post = self.tensor = self.metadata = None

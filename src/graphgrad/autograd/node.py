@@ -15,8 +15,8 @@ the node of a primitive op (its class is named as PyTorch names it, e.g. ``MulBa
 from __future__ import annotations
 
 import itertools
-import sys
 import weakref
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -26,6 +26,9 @@ from .anomaly_mode import user_stack
 from .grad_mode import _state as _grad_state
 from .hooks import NodeHooks, RemovableHandle, RetainGradHook
 from .saved import SavedSlot
+
+if TYPE_CHECKING:
+    from ..ops.primitive import Primitive, _Each
 
 _sequence = itertools.count()
 
@@ -39,19 +42,6 @@ BACKWARD_TWICE = (
     "through the graph a second time or if you need to access saved tensors after calling "
     "backward."
 )
-
-
-_NRS: dict = {}
-
-
-def output_numbers(nrs: tuple) -> tuple:
-    """``nrs`` as the one shared tuple of its values (nodes hold few distinct ones)."""
-    shared = _NRS.get(nrs)
-    if shared is None:
-        if len(_NRS) >= 4096:
-            _NRS.clear()
-        shared = _NRS[nrs] = nrs
-    return shared
 
 
 class Node:
@@ -68,18 +58,26 @@ class Node:
     """
 
     # The edges, as two tuples: the next nodes (None where an input needs no gradient) and the
-    # output numbers. The numbers are a few shared tuples ((0,), (0, 0)...), so an edge costs
-    # no tuple of its own: a long chain of ops holds 50 bytes and one tracked object less per op.
+    # output numbers (mostly the constants (0,) and (0, 0)), so an edge costs no tuple of its own:
+    # a long chain of ops holds 50 bytes and one tracked object less per op.
     __slots__ = ("_next_nodes", "_next_nrs", "_sequence_nr", "_hooks", "__weakref__")
+    _hooks: NodeHooks | None
+    _meta: tuple  # (shape, dtype) per input, on the nodes that have inputs (subclasses' slot)
 
-    _rules_on_arrays = None  # a primitive's array rules, on its node class: see engine._run_arrays
+    # a primitive's rules bound to ARRAYS, on its node class (see apply); () where there are none
+    _rules_on_arrays: tuple | _Each = ()
     _one_rule = False  # whether the primitive has one input, with a rule
     _saves = True  # whether release() may have something to free
 
     def __init__(self, next_functions: tuple = ()) -> None:
-        self._next_nodes = tuple(fn for fn, _ in next_functions)
-        self._next_nrs = output_numbers(tuple(nr for _, nr in next_functions))
-        self._sequence_nr = next(_sequence)
+        nodes = tuple(fn for fn, _ in next_functions)
+        self._link(nodes, tuple(nr for _, nr in next_functions), next(_sequence))
+
+    def _link(self, nodes: tuple, nrs: tuple, sequence_nr: int) -> None:
+        """Set the edges (the next nodes and their output numbers) and the sequence number."""
+        self._next_nodes = nodes
+        self._next_nrs = nrs
+        self._sequence_nr = sequence_nr
         self._hooks = None
         if _anomaly.enabled:
             self.metadata["traceback_"] = user_stack()
@@ -142,7 +140,8 @@ class Node:
 
     @property
     def _metadata(self) -> dict | None:
-        return self._hooks and self._hooks.metadata
+        hooks = self._hooks
+        return None if hooks is None else hooks.metadata
 
     @property
     def requires_grad(self) -> bool:
@@ -245,13 +244,8 @@ class AccumulateGrad(Node):
     __slots__ = ("variable",)
 
     def __init__(self, variable: Tensor) -> None:
-        # Node.__init__, inline: a fresh leaf (seed example 1's x) makes one per forward
         self.variable = variable
-        self._next_nodes = self._next_nrs = ()
-        self._sequence_nr = _MAX_SEQUENCE
-        self._hooks = None
-        if _anomaly.enabled:
-            self.metadata["traceback_"] = user_stack()
+        self._link((), (), _MAX_SEQUENCE)
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"  # PyTorch's C++ nodes keep their namespace
@@ -301,9 +295,8 @@ def edge_of(t: Tensor) -> tuple | None:
 def accumulate_into(variable: Tensor, grad: Tensor | None, owned: bool = False) -> None:
     """``variable.grad += grad``, in place when no graph is being built (as PyTorch does).
 
-    ``owned``: the engine vouches that nothing else holds ``grad``; it is then stored as it is
-    when it is a plain, contiguous array of its own that no view or saved slot shares (its
-    version counter, made on first use, does not exist yet).
+    ``owned``: the engine vouches that nothing else holds ``grad`` (``engine._leaf_may_keep``),
+    so it is stored as it is.
     """
     if grad is None:
         return
@@ -313,7 +306,7 @@ def accumulate_into(variable: Tensor, grad: Tensor | None, owned: bool = False) 
             # create_graph: a recorded copy (CopyBackwards, as PyTorch's clone_obey_contract),
             # never ``grad`` itself, which may be the caller's ``gradient`` or another slot's.
             variable._grad = Tensor._make(np.empty_like(grad._data)).copy_(grad)
-        elif owned and _stealable(grad):
+        elif owned:
             variable._grad = grad
         else:
             # The engine may hand the same tensor to several slots: store a private copy.
@@ -323,38 +316,6 @@ def accumulate_into(variable: Tensor, grad: Tensor | None, owned: bool = False) 
     else:
         np.add(old._data, grad._data, out=old._data, casting="unsafe")
         old._version_counter.bump()  # an in-place write, as PyTorch counts it
-
-
-def _stealable(grad: Tensor) -> bool:
-    data = grad._data
-    return (
-        grad.__class__ is Tensor
-        and grad._vc is None
-        and grad._base is None
-        and grad.grad_fn is None
-        and (data.base is None or _sole_view(data))
-        and _contiguous_writeable(data.flags)
-    )
-
-
-def _contiguous_writeable(flags) -> bool:
-    return flags.c_contiguous and flags.writeable  # (one flags object, not two)
-
-
-def _sole_view(data: np.ndarray) -> bool:
-    """Whether ``data`` is the only reference to the array it views (as nn.Linear's weight
-    gradient, the transpose of a fresh product, is): keeping it then aliases nothing, which
-    PyTorch's AccumulateGrad checks the same way, by reference count."""
-    return data.base.__class__ is np.ndarray and _base_refs(data) == _SOLE_BASE_REFS
-
-
-def _base_refs(data: np.ndarray) -> int:
-    return sys.getrefcount(data.base) if hasattr(sys, "getrefcount") else -1
-
-
-# What _base_refs counts for a base that only its view holds, measured once on this interpreter
-# (how a call's own references count differs between Python versions).
-_SOLE_BASE_REFS = _base_refs(np.empty(2)[:1])
 
 
 class Released(dict):
@@ -376,82 +337,67 @@ class FunctionNode(Node):
     """
 
     __slots__ = ("_saved", "_meta")  # multi-output ops' classes add "_out_meta"
-    prim = None  # the Primitive, set on each generated subclass
+    _out_meta: tuple  # (shape, dtype) per output, on multi-output ops' nodes
+    prim: Primitive = None  # type: ignore[assignment]  # each generated subclass sets its own
     _attr_names: tuple = ()
 
     def __init__(self, nodes: tuple, nrs: tuple, saved: dict, meta: tuple) -> None:
-        # Node.__init__, inline: every op of every recorded forward makes one of these
-        self._next_nodes = nodes
-        self._next_nrs = nrs
-        self._sequence_nr = next(_sequence)
-        self._hooks = None
+        self._link(nodes, nrs, next(_sequence))
         self._saved = saved
         self._meta = meta
         if _anomaly.enabled:
             self.metadata["traceback_"] = user_stack()
 
-    def unpack_saved(self) -> dict:
-        """What the rules read, with saved tensors unpacked (raises if freed or modified)."""
+    def unpack_saved(self, arrays: bool = False, dtype=None, release: bool = False) -> dict:
+        """What the rules read, with saved tensors unpacked; raises if they were freed or
+        modified in place.
+
+        On the engine's first-order path (``arrays``) they are arrays, and an operand of
+        another dtype than the gradient (``dtype``) is cast to it, as tensors promote when
+        they meet (NumPy would compute float32 * int64 in float64); ``release`` then frees
+        them in the same pass.
+        """
         saved = self._saved
         if saved.__class__ is Released:
             raise RuntimeError(BACKWARD_TWICE)
-        unpacked = None
+        if not self._saves:
+            return saved
+        prim = self.prim
+        names, operands = prim.saved_names, prim.operands if arrays else ()
+        unpacked = {}
+        kept = None  # the parameters, which a release keeps
+        freed = False
         for k, v in saved.items():
             if v.__class__ is SavedSlot:
-                if unpacked is None:
-                    unpacked = saved.copy()
-                unpacked[k] = v.unpack(self)
-        return saved if unpacked is None else unpacked
+                v = v.unpack(self, arrays)
+                if k in operands and v.dtype is not dtype and v.dtype != dtype:
+                    v = cast(np.ndarray, v).astype(dtype)  # (operands: on arrays only)
+                freed = True
+            elif k in names:
+                freed = True
+            elif release:
+                if kept is None:
+                    kept = Released()
+                kept[k] = v
+            unpacked[k] = v
+        if release and freed:
+            self._saved = kept if kept is not None else _NOTHING_KEPT
+        return unpacked
 
-    def apply(self, grads: list) -> list:
+    def apply(self, grads: list, arrays: bool = False, release: bool = False) -> list:
+        """The gradients of the inputs (None where one needs none) from those of the outputs,
+        by the primitive's rules: on tensors, recording graph in grad mode, or on arrays, the
+        engine's first-order path, which may ``release`` the saved values as it reads them."""
         prim = self.prim
         if prim.n_outputs == 1:
             grad = grads[0]
-            if prim.unary and self._next_nodes[0] is not None:  # one rule, one output
-                return [prim.rules[0](grad, self.unpack_saved())]
         else:
             grads = list(grads) + [None] * (len(self._out_meta) - len(grads))  # unused outputs
             grad = [g if g is not None else _zeros(m) for g, m in zip(grads, self._out_meta)]
-        saved = self.unpack_saved()
-        out = []
-        for rule, nxt in zip(prim.rules, self._next_nodes):
-            out.append(rule(grad, saved) if nxt is not None and rule is not None else None)
-        return out
-
-    def apply_arrays(self, grads: list, release: bool) -> list:
-        """``apply`` on arrays, through the primitive's ``rules_on_arrays`` (no graph is recorded,
-        so no Tensor needs to exist), then ``release()`` if asked: the engine's first-order
-        path, in one pass over what was saved."""
-        saved = self._saved
-        if saved.__class__ is Released:
-            raise RuntimeError(BACKWARD_TWICE)
-        grad = grads[0]
-        if self._saves:
-            # An operand of another dtype than the gradient is cast to it first, as tensors
-            # promote when they meet (the gradient has the result's dtype; NumPy would compute
-            # float32 * int64 in float64).
-            prim = self.prim
-            names, operands, dtype = prim.saved_names, prim.operands, grad.dtype
-            unpacked = {}
-            kept = None  # the parameters, which a release keeps
-            freed = False
-            for k, v in saved.items():
-                if v.__class__ is SavedSlot:
-                    v = v.unpack_array(self)
-                    if v.dtype is not dtype and k in operands and v.dtype != dtype:
-                        v = v.astype(dtype)
-                    freed = True
-                elif k in names:
-                    freed = True
-                elif release:
-                    if kept is None:
-                        kept = Released()
-                    kept[k] = v
-                unpacked[k] = v
-            if release and freed:
-                self._saved = kept if kept is not None else _NOTHING_KEPT
-            saved = unpacked
-        rules = self._rules_on_arrays
+        if arrays:
+            rules, saved = self._rules_on_arrays, self.unpack_saved(True, grad.dtype, release)
+        else:
+            rules, saved = prim.rules, self.unpack_saved()
         nodes = self._next_nodes
         if self._one_rule:
             return [rules[0](grad, saved) if nodes[0] is not None else None]

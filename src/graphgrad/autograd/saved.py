@@ -13,11 +13,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..tensor import InferenceTensorError, Tensor
+from ..tensor import InferenceCounter, InferenceTensorError, Tensor, VersionCounter
 
 if TYPE_CHECKING:  # for annotations only: node.py imports this module at run time
     from .node import Node
@@ -35,21 +35,20 @@ class SavedSlot:
 
     Inputs are kept as the Tensor itself (so ``_saved_self is x`` for a leaf); an output is kept
     as its array only, and re-wrapped on unpack with ``grad_fn`` = the saving node, so that a
-    node never holds its own output and graphs are freed by reference counting. An output
-    that had no version counter yet gets the slot itself as its counter (``value``, ``bump``):
-    one object less per saved output (tanh, sigmoid, exp, relu...).
+    node never holds its own output and graphs are freed by reference counting.
     """
 
-    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "value")
+    __slots__ = ("tensor", "data", "counter", "version", "output_nr")
+    tensor: Tensor | None  # a saved input
+    data: Any  # a saved output's array (None for an input: its array is its tensor's)
+    counter: VersionCounter | InferenceCounter | None
 
     def __init__(self, tensor: Tensor, is_output: bool) -> None:
+        counter: VersionCounter | InferenceCounter | None
         if is_output:
             self.tensor = None
             self.data = tensor._data
-            counter = tensor._vc
-            if counter is None:  # counter None and tensor None: the slot counts (own_counter)
-                self.value = 0
-                tensor._vc = self
+            counter = tensor._version_counter
         else:
             self.tensor = tensor
             self.data = None
@@ -63,49 +62,36 @@ class SavedSlot:
             raise RuntimeError(INFERENCE_SAVE) from None
         self.output_nr = tensor._output_nr
 
-    def bump(self) -> None:
-        """An in-place write to the output whose counter this slot is."""
-        self.value += 1
-
     def own_counter(self):
-        """The counter this slot checks: its own, its tensor's, or None (version 0)."""
+        """The counter this slot checks: its output's, its tensor's, or None (version 0)."""
         counter = self.counter
         if counter is None:
-            if self.tensor is None:
-                return self
-            return self.tensor._vc
+            t = self.tensor
+            return None if t is None else t._vc
         return counter
 
     def current_version(self) -> int:
-        counter = self.counter
-        if counter is None:
-            if self.tensor is None:
-                return self.value
-            counter = self.tensor._vc
-            if counter is None:
-                return 0
-        return counter.value
+        counter = self.own_counter()
+        return 0 if counter is None else counter.value
 
     def adopt(self, other: SavedSlot) -> None:
         """Watch what ``other`` watches (checkpoint's recomputed values)."""
         self.tensor, self.data, self.version = other.tensor, other.data, other.version
         self.counter = other.own_counter()
 
-    def unpack(self, node: Node) -> Tensor:
-        if self.current_version() != self.version:
-            raise RuntimeError(self._modified_message(node))
-        if self.tensor is not None:
-            return self.tensor
-        t = Tensor._make(self.data, True, node, self.output_nr)
-        t._vc = self.own_counter()  # the output's counter (the slot: skips the property)
-        return t
-
-    def unpack_array(self, node: Node) -> np.ndarray:
-        """The saved array, for rules that run on arrays (checked as ``unpack`` checks)."""
+    def unpack(self, node: Node, arrays: bool = False) -> Tensor | np.ndarray:
+        """The saved tensor (its array on the engine's first-order path, ``arrays``); raises
+        if it was modified in place since it was saved."""
         if self.current_version() != self.version:
             raise RuntimeError(self._modified_message(node))
         t = self.tensor
-        return self.data if t is None else t._data
+        if arrays:
+            return self.data if t is None else t._data
+        if t is not None:
+            return t
+        t = Tensor._make(self.data, True, node, self.output_nr)
+        t._vc = self.own_counter()  # the output's counter
+        return t
 
     def _modified_message(self, node: Node) -> str:
         t = self.tensor

@@ -18,7 +18,8 @@ def get_cpu_capability() -> str:
     >>> torch.backends.cpu.get_cpu_capability() in ("DEFAULT", "AVX2", "AVX512")
     True
     """
-    features = np._core._multiarray_umath.__cpu_features__
+    # NumPy's own table of the CPU's features; its stubs do not describe the private module
+    features = np._core._multiarray_umath.__cpu_features__  # type: ignore[attr-defined]
     if features.get("AVX512F") and features.get("AVX512BW"):
         return "AVX512"
     return "AVX2" if features.get("AVX2") else "DEFAULT"

@@ -42,7 +42,8 @@ class ProcessGroup:
         self.comm = comm
         self.ranks = list(ranks)
         self.timeout = timeout
-        self.broken = None  # the error that left the group unusable (a timed-out collective)
+        # the error that left the group unusable (a timed-out collective)
+        self.broken: Exception | None = None
         self._group_rank = {g: i for i, g in enumerate(self.ranks)}
 
     def rank(self) -> int:
@@ -196,6 +197,7 @@ def get_backend(group: ProcessGroup | None = None) -> str:
     ValueError: Default process group has not been initialized, ...
     """
     resolve(group)
+    assert _State.backend is not None  # resolve() raised if no group was initialized
     return _State.backend
 
 

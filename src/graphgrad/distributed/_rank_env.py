@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 import runpy
 import sys
+from collections.abc import Mapping
 
 
-def _first(env: dict, names: tuple, default: str) -> str:
+def _first(env: Mapping[str, str], names: tuple, default: str) -> str:
     return next((env[n] for n in names if n in env), default)
 
 
-def torchrun_env(env: dict) -> dict:
+def torchrun_env(env: Mapping[str, str]) -> dict:
     """RANK, LOCAL_RANK, WORLD_SIZE, ... (torchrun's names) from the MPI launcher's variables."""
     rank = _first(env, ("PMI_RANK", "OMPI_COMM_WORLD_RANK"), "0")
     size = _first(env, ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE"), "1")

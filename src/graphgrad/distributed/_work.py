@@ -69,8 +69,8 @@ class Work:
         self._finish = finish
         self._result = list(result)
         self._done = False
-        self._source = None
-        self.statuses = None  # MPI statuses to fill in, for receives
+        self._source: int | None = None
+        self.statuses: list | None = None  # MPI statuses to fill in, for receives
         if not self._requests:
             self._complete()
 
@@ -121,8 +121,8 @@ class Work:
         """The tensors the operation wrote."""
         return list(self._result)
 
-    def source_rank(self) -> int:
-        """For a receive: the global rank it came from."""
+    def source_rank(self) -> int | None:
+        """For a receive: the global rank it came from (None for other operations)."""
         self.wait()
         return self._source
 

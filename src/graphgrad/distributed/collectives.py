@@ -14,6 +14,8 @@ ValueError: Default process group has not been initialized, ...
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ..tensor import Tensor
@@ -139,10 +141,11 @@ def reduce(tensor: Tensor, dst: int = 0, op=ReduceOp.SUM, group=None, async_op: 
     check = start_check(pg, "REDUCE", tensor, op=op, root=dst)
     buf = _Buffer(tensor)
     mop = mpi_op(op, tensor.dtype.np == np.bool_)
+    finish: Callable[[], None] | None
     if pg.rank() == root:
         req = pg.comm.Ireduce(mpi().IN_PLACE, buf.array, mop, root)
 
-        def finish():
+        def finish() -> None:
             _averaged(buf.array, op, pg.size())
             buf.store()
 
@@ -304,7 +307,7 @@ def gather(tensor: Tensor, gather_list=None, dst: int = 0, group=None, async_op:
     send = np.ascontiguousarray(tensor._data).reshape(-1)
     flat = np.empty(send.size * pg.size(), dtype=send.dtype) if is_root else None
     req = pg.comm.Igather(send, flat, root)
-    finish = (lambda: _scatter_into(gather_list, flat)) if is_root else None
+    finish = (lambda: _scatter_into(gather_list, flat)) if flat is not None else None
     return _finish(Work([req], pg, "gather", finish, gather_list or [], check=check), async_op)
 
 
@@ -428,4 +431,6 @@ def recv(tensor: Tensor, src: int | None = None, group=None, tag: int = 0) -> in
     work = irecv(tensor, src, group, tag)
     if work is None:
         return -1
-    return work.source_rank()
+    rank = work.source_rank()
+    assert rank is not None  # a receive's work knows its sender once waited for
+    return rank

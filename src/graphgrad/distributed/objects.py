@@ -97,9 +97,9 @@ def broadcast_object_list(object_list: list, src: int = 0, group=None, device=No
     root = pg.get_group_rank(src)
     mine = pg.rank() == root
     data = _pickled(list(object_list)) if mine else None
-    size = np.array([data.size if mine else 0], dtype=np.int64)
+    size = np.array([data.size if data is not None else 0], dtype=np.int64)
     wait_all([pg.comm.Ibcast(size, root)], pg, "broadcast_object_list")
-    buf = data.copy() if mine else np.empty(int(size[0]), dtype=np.uint8)
+    buf = data.copy() if data is not None else np.empty(int(size[0]), dtype=np.uint8)
     wait_all([pg.comm.Ibcast(buf, root)], pg, "broadcast_object_list")
     if not mine:
         received = pickle.loads(buf.tobytes())

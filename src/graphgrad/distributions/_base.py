@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -40,6 +41,14 @@ class Distribution:
 
     arg_constraints: dict = {}
     has_rsample = False
+
+    if TYPE_CHECKING:
+        # What each subclass defines (as a method, property or class attribute); the base has
+        # none, so a distribution without one raises AttributeError.
+        variance: Any
+        support: Any
+
+        def rsample(self, sample_shape=()) -> _gg.Tensor: ...
 
     def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
         self._batch_shape = _gg.Size(batch_shape)

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from graphgrad.random import _gen
+from graphgrad.random.draws import _gen
 
 _THIRD32 = np.float32(1.0) / np.float32(3.0)
 _F64 = np.dtype(np.float64)

@@ -9,7 +9,7 @@ have; the values agree with LAPACK's to rounding.
 from __future__ import annotations
 
 import graphgrad as _gg
-from graphgrad.ops.linalg_extra import LinAlgError
+from graphgrad.ops.linalg.inverse import LinAlgError
 
 
 def cholesky(a):

@@ -349,7 +349,7 @@ def jacfwd(func, argnums=0, has_aux: bool = False, *, randomness: str = "error")
     @functools.wraps(func)
     def wrapper(*args):
         nums, chosen = _chosen(args, argnums)
-        cols = [[] for _ in chosen]  # cols[i]: the jvps for each element of chosen[i]
+        cols: list[list] = [[] for _ in chosen]  # cols[i]: the jvps for each element of chosen[i]
         out = aux = None
         for i, c in enumerate(chosen):
             for k in range(c.numel()):

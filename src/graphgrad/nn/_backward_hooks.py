@@ -18,10 +18,14 @@ requires grad, the hooks run once ``grad_output`` is known, with ``grad_input`` 
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
+
+if TYPE_CHECKING:
+    from ..autograd.node import Node
 
 
 class BackwardHookFunction(Function):
@@ -37,7 +41,7 @@ class BackwardHookFunction(Function):
         return grads
 
 
-def _wrap(values: tuple) -> tuple[tuple, list | None, object]:
+def _wrap(values: tuple) -> tuple[tuple, list[int] | None, Node | None]:
     """``values`` with their tensors through the identity; the tensors' positions; its node."""
     positions = [i for i, v in enumerate(values) if isinstance(v, Tensor)]
     tensors = [values[i] for i in positions]
@@ -64,7 +68,9 @@ class BackwardHook:
 
     def __init__(self, module, hooks: list) -> None:
         self.module, self.hooks = module, hooks
-        self.n_inputs, self.input_positions, self.grad_outputs = 0, None, None
+        self.n_inputs = 0
+        self.input_positions: list[int] | None = None
+        self.grad_outputs: tuple | None = None
 
     def setup_input_hook(self, args: tuple) -> tuple:
         self.n_inputs = len(args)
@@ -77,6 +83,7 @@ class BackwardHook:
         single = not isinstance(output, tuple)
         values, positions, node = _wrap((output,) if single else output)
         if node is not None:
+            assert positions is not None  # _wrap gives both or neither
 
             def record(grad_inputs, grad_outputs):
                 self.grad_outputs = _pack(positions, grad_inputs, len(values))
@@ -113,5 +120,7 @@ class BackwardHook:
         return grad_input
 
     def _input_hook(self, grad_inputs, grad_outputs):
-        packed = self._run(_pack(self.input_positions, grad_inputs, self.n_inputs))
-        return tuple(packed[i] for i in self.input_positions)
+        positions = self.input_positions
+        assert positions is not None  # registered by setup_input_hook, which set them
+        packed = self._run(_pack(positions, grad_inputs, self.n_inputs))
+        return tuple(packed[i] for i in positions)

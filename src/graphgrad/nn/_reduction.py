@@ -41,7 +41,7 @@ def reduce_array(a: np.ndarray, code: int) -> np.ndarray:
     return a
 
 
-def reduce_tensor(loss: Tensor, code: int, denominator: float | None = None) -> Tensor:
+def reduce_tensor(loss: Tensor, code: int, denominator: float | Tensor | None = None) -> Tensor:
     """The reduction of a loss tensor; the mean is ``sum / denominator`` when one is given."""
     if code == 1:
         return loss.mean() if denominator is None else loss.sum() / denominator

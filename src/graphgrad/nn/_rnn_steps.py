@@ -16,7 +16,7 @@ Everything is graphgrad ops (linear, slicing, cat, sigmoid, tanh), so gradients 
 
 from __future__ import annotations
 
-from ..ops.shape_join import cat
+from ..ops.shape.join import cat
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
 

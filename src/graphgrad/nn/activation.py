@@ -8,6 +8,8 @@ Softmax, Softmin, LogSoftmax.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
 from .module import Module
@@ -176,7 +178,7 @@ class Sigmoid(Module):
 
 
 class _DimModule(Module):
-    _fn = None
+    _fn: Callable[..., Tensor]  # the functional form: each subclass sets it
 
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from . import init
-from .functional_attention import _canonical_mask, _none_or_dtype, multi_head_attention_forward
+from .functional.attention import _canonical_mask, _none_or_dtype, multi_head_attention_forward
 from .linear import Linear, empty_parameter
 from .module import Module
+from .parameter import Parameter
 
 
 class NonDynamicallyQuantizableLinear(Linear):
@@ -93,6 +94,8 @@ class MultiheadAttention(Module):
             raise AssertionError("embed_dim must be divisible by num_heads")
         self._declare_projections(bias, dtype)
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias, dtype=dtype)
+        self.bias_k: Parameter | None
+        self.bias_v: Parameter | None
         if add_bias_kv:
             self.bias_k = empty_parameter(1, 1, embed_dim, dtype=dtype)
             self.bias_v = empty_parameter(1, 1, embed_dim, dtype=dtype)

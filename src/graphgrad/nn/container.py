@@ -100,7 +100,8 @@ class Sequential(_ModuleSequence):
             self.append(m)
         return self
 
-    def insert(self, index: int, module: Module) -> Sequential:
+    # torch's Sequential.insert returns the Sequential, its ModuleList.insert None
+    def insert(self, index: int, module: Module) -> Sequential:  # type: ignore[override]
         """Insert ``module`` before position ``index``. Returns the Sequential.
 
         Args:

@@ -7,9 +7,11 @@ Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
-from .functional_conv import _tuple
+from .functional.conv import _tuple
 from .linear import add_weight_and_bias, reset_fan_in
 from .module import Module
 
@@ -20,7 +22,7 @@ class _ConvNd(Module):
 
     _nd = 2
     _transposed = False
-    _fn = None
+    _fn: Callable[..., Tensor]  # the functional form: each subclass sets it
 
     def __init__(
         self,

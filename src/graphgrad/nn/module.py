@@ -635,7 +635,7 @@ class Module:
         return self.to(dst_type)
 
     # -- hooks --------------------------------------------------------------------------------
-    def _add_hook(self, store: dict, hook, prepend: bool) -> _HookHandle:
+    def _add_hook(self, store: OrderedDict, hook, prepend: bool) -> _HookHandle:
         key = next(_hook_ids)
         store[key] = hook
         if prepend:

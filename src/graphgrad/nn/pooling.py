@@ -7,13 +7,15 @@ MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
 from .module import Module
 
 
 class _MaxPoolNd(Module):
-    _fn = None
+    _fn: Callable[..., Tensor]  # the functional form: each subclass sets it
 
     def __init__(
         self,
@@ -85,7 +87,7 @@ def _single(value):
 
 
 class _AvgPoolNd(Module):
-    _fn = None
+    _fn: Callable[..., Tensor]  # the functional form: each subclass sets it
     _size = staticmethod(lambda value: value)  # how the sizes are stored
 
     def __init__(

@@ -21,7 +21,7 @@ import math
 import warnings
 
 from ..creation import zeros
-from ..ops.shape_join import cat, stack
+from ..ops.shape.join import cat, stack
 from ..tensor import Tensor
 from . import _rnn_checks as checks
 from . import functional as F  # noqa: N812 - PyTorch's spelling
@@ -85,7 +85,8 @@ class RNNBase(Module):
         self.mode, self.input_size, self.hidden_size = mode, input_size, hidden_size
         self.num_layers, self.bias, self.batch_first = num_layers, bias, batch_first
         self.dropout, self.bidirectional, self.proj_size = dropout, bidirectional, proj_size
-        self._flat_weights_names, self._all_weights = [], []
+        self._flat_weights_names: list[str] = []
+        self._all_weights: list[list[str]] = []
         for layer in range(num_layers):
             for direction in range(self._directions):
                 self._add_layer_parameters(layer, direction, dtype)
@@ -102,7 +103,10 @@ class RNNBase(Module):
     def _add_layer_parameters(self, layer: int, direction: int, dtype) -> None:
         rows = _GATES[self.mode] * self.hidden_size
         in_size = self.input_size if layer == 0 else self._out_size * self._directions
-        shapes = [("weight_ih", (rows, in_size)), ("weight_hh", (rows, self._out_size))]
+        shapes: list[tuple[str, tuple[int, ...]]] = [
+            ("weight_ih", (rows, in_size)),
+            ("weight_hh", (rows, self._out_size)),
+        ]
         if self.bias:
             shapes += [("bias_ih", (rows,)), ("bias_hh", (rows,))]
         if self.proj_size > 0:

@@ -23,7 +23,7 @@ from .activation import GELU, ReLU
 from .attention import MultiheadAttention
 from .container import ModuleList
 from .dropout import Dropout
-from .functional_attention import _canonical_mask, _none_or_dtype
+from .functional.attention import _canonical_mask, _none_or_dtype
 from .linear import Linear
 from .module import Module
 from .norm import LayerNorm
@@ -64,7 +64,7 @@ def square_subsequent_mask(sz: int, device=None, dtype=None) -> Tensor:
     return creation.full((sz, sz), float("-inf"), dtype=dtype).triu(diagonal=1)
 
 
-_NESTED_WARNED = []
+_NESTED_WARNED: list[bool] = []
 
 
 def _warn_nested_prototype_once() -> None:

@@ -11,6 +11,8 @@ The size of tensor a (3) must match the size of tensor b (2) at non-singleton di
 
 from __future__ import annotations
 
+import numpy as np
+
 
 def broadcast_shapes(a: tuple, b: tuple) -> tuple:
     """The shape ``a`` and ``b`` broadcast to. Dims are checked from the last one, as PyTorch
@@ -28,3 +30,29 @@ def broadcast_shapes(a: tuple, b: tuple) -> tuple:
             )
         out[i] = y if x == 1 else x
     return tuple(out)
+
+
+def sum_to_size(array: np.ndarray, shape: tuple) -> np.ndarray:
+    """``Tensor.sum_to_size`` on an array (``ARRAYS.sum_to_size``): the same sums, no graph.
+
+    >>> sum_to_size(np.ones((2, 3)), (1, 3))
+    array([[2., 2., 2.]])
+    """
+    dims = sum_to_dims(array.shape, shape)
+    if dims:
+        array = np.sum(array, axis=dims, keepdims=True)
+    return array.reshape(shape)
+
+
+def sum_to_dims(have: tuple, shape: tuple) -> tuple:
+    """The dims of a ``have``-shaped value to sum over so that it reshapes to ``shape``: the
+    leading ones and those where ``shape`` has 1 (PyTorch's expand error when it cannot)."""
+    lead = len(have) - len(shape)
+    if lead < 0 or any(s != 1 and s != d for s, d in zip(shape, have[lead:], strict=True)):
+        raise RuntimeError(
+            f"size {{{', '.join(map(str, shape))}}} is not expandable to size "
+            f"{{{', '.join(map(str, have))}}}."
+        )
+    return tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and have[lead + i] != 1
+    )

@@ -18,9 +18,10 @@ import string
 
 import numpy as np
 
+from ..autograd.namespace import ARRAYS, TENSORS
 from ..tensor import Tensor
 from .namespaces import via_tensors
-from .primitive import ARRAYS, LINEAR, MULTILINEAR, TENSORS, Primitive, apply
+from .primitive import LINEAR, MULTILINEAR, Primitive, apply
 
 _LETTERS = string.ascii_letters
 

@@ -116,7 +116,7 @@ def _add(a, b):
     return a + b
 
 
-def _sum_rules(prim, rules: tuple, tangents: list, saved: dict):
+def _sum_rules(prim, rules: list, tangents: list, saved: dict):
     total = None
     for i, t in enumerate(tangents):
         if t is None or rules[i] is None:

@@ -21,10 +21,10 @@ import numpy as np
 from .. import dtypes
 from ..tensor import Tensor
 from .convert import to
-from .reduce import cumprod
-from .shape import reshape
-from .shape_join import cat, stack
-from .shape_reorder import flip
+from .reduce.core import cumprod
+from .shape.core import reshape
+from .shape.join import cat, stack
+from .shape.reorder import flip
 
 _MESHGRID_INDEXING = (
     "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument."

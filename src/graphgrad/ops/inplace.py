@@ -149,7 +149,10 @@ def inplace(fn):
     try:
         signature = inspect.signature(fn)
         first, *rest = signature.parameters.values()
-        method.__signature__ = signature.replace(parameters=[first.replace(name="self"), *rest])
+        # inspect.signature reads a function's __signature__; mypy does not know functions have one
+        method.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[first.replace(name="self"), *rest]
+        )
     except (TypeError, ValueError):  # pragma: no cover - every op has a signature
         pass
     return method

@@ -7,7 +7,7 @@ PyTorch differ.
 
 >>> import graphgrad as torch
 >>> import numpy as np
->>> from graphgrad.ops.primitive import ARRAYS, TENSORS
+>>> from graphgrad.autograd.namespace import ARRAYS, TENSORS
 >>> ARRAYS.sum(np.ones((2, 3)), 1, keepdim=True).shape, TENSORS.sum(torch.ones(2, 3), 1).shape
 ((2, 1), torch.Size([2]))
 """
@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.engine import sum_to_array
+from ..autograd.namespace import ARRAYS, TENSORS
+from ..dtypes import from_numpy_dtype
 from ..tensor import Tensor
+from . import broadcast
 from .elementwise import _pow0, floor_divide, where
-from .linalg import matmul_arrays, mm
-from .matmul import matmul
-from .primitive import ARRAYS, TENSORS
-from .shape_join import cat, stack
-from .shape_reorder import diagonal
-from .slicing import _select_view, slice_view
+from .index.slicing import _select_view, slice_view
+from .linalg.matmul import matmul
+from .linalg.products import matmul_arrays, mm
+from .shape.join import cat, stack
+from .shape.reorder import diagonal
 
 
 def via_tensors(fn):
@@ -103,7 +104,7 @@ ARRAYS.reshape = np.reshape
 TENSORS.expand = lambda x, shape: x.expand(shape)
 ARRAYS.expand = np.broadcast_to
 TENSORS.sum_to_size = lambda x, shape: x.sum_to_size(shape)
-ARRAYS.sum_to_size = sum_to_array
+ARRAYS.sum_to_size = broadcast.sum_to_size
 TENSORS.squeeze = lambda x, dim: x.squeeze(dim)
 ARRAYS.squeeze = np.squeeze
 TENSORS.unsqueeze = lambda x, dim: x.unsqueeze(dim)
@@ -136,3 +137,7 @@ TENSORS.mm = mm
 ARRAYS.mm = matmul_arrays
 TENSORS.matmul = matmul
 ARRAYS.matmul = matmul_arrays
+
+# dtype_of(x): x's graphgrad dtype (the engine casts a gradient to its input's dtype)
+TENSORS.dtype_of = lambda x: x.dtype
+ARRAYS.dtype_of = lambda x: from_numpy_dtype(x.dtype)

@@ -22,6 +22,7 @@ import itertools
 from collections.abc import Callable
 from functools import partial
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,11 +30,11 @@ from ..autograd.forward_ad import propagating as _fw_propagating
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.forward_ad import suspended as _fw_suspended
 from ..autograd.grad_mode import _state as _grad_state
+from ..autograd.namespace import ARRAYS, PRIMITIVES, TENSORS, Namespace
 from ..autograd.node import (
     FunctionNode,
     grad_accumulator,
     node_class,
-    output_numbers,
 )
 from ..autograd.saved import SavedSlot
 from ..compile._flag import state as _compile_state
@@ -43,33 +44,12 @@ from . import forward_mode
 from .broadcast import broadcast_shapes
 from .forward_mode import DIAGONAL, LINEAR, MULTILINEAR  # noqa: F401 - the jvp kinds, for entries
 
+if TYPE_CHECKING:
+    from .forward_mode import _Kind
+
 Rule = Callable[[Tensor, dict], Tensor]
 
 REGISTRY: dict[str, Primitive] = {}
-_ALL: dict[str, Primitive] = {}  # every primitive by name, unregistered ones too: namespaces
-
-
-class Namespace:
-    """The functions a rule calls as ``xp.<name>``, on one kind of value.
-
-    A rule is written once and runs with either of two namespaces: ``TENSORS`` (graphgrad's
-    ops, so a rule records graph and higher orders come for free) or ``ARRAYS`` (the same
-    functions on NumPy arrays, the first-order path, where no graph is recorded). A primitive's
-    name resolves to the primitive itself, applied (``TENSORS``) or its forward run on the
-    arrays (``ARRAYS``), so both give the same bits; ``ops/namespaces.py`` adds the few
-    functions that are not one primitive (``where``, ``sum``, ``expand``...).
-    """
-
-    def __init__(self, function_of: Callable) -> None:
-        self._function_of = function_of  # a primitive's function in this namespace
-
-    def __getattr__(self, name: str):
-        prim = _ALL.get(name)
-        if prim is None:
-            raise AttributeError(f"no function {name!r} in the rules' namespace")
-        fn = self._function_of(prim)
-        setattr(self, name, fn)  # resolved once
-        return fn
 
 
 class Primitive:
@@ -94,6 +74,9 @@ class Primitive:
     keeps them.
     """
 
+    rules: tuple | _Each  # bound to TENSORS
+    rules_on_arrays: tuple | _Each  # bound to ARRAYS; () for ops of several outputs
+
     def __init__(
         self,
         name: str,
@@ -109,7 +92,7 @@ class Primitive:
         n_outputs: int = 1,
         view: bool = False,
         register: bool = True,
-        jvp: tuple[Rule | None, ...] | Callable | None = None,
+        jvp: tuple[Rule | None, ...] | Callable | _Kind | None = None,
         scalar_arrays: bool = False,
         each: Callable[[int], Callable] | None = None,
         **rules: Callable | None,
@@ -131,8 +114,7 @@ class Primitive:
             (k, v, -1 if k == "result" else self.inputs.index(k)) for k, v in self.saves
         )
         self.scalar_arrays = scalar_arrays
-        # precomputed for the per-op paths: one rule (FunctionNode.apply), plain single output
-        self.unary = each is None and len(self.rules) == 1 and self.rules[0] is not None
+        # precomputed for the per-op paths: plain single output
         self.plain = n_outputs == 1 and not view
         self.dtype_rule = dtype
         self.display = display or {}
@@ -141,23 +123,28 @@ class Primitive:
         self.jvp = jvp
         names = attrs if attrs is not None else tuple(sorted(k for k, _ in self.saves))
         self.node_cls = node_class(node, self, names)
-        _ALL[name] = self
+        PRIMITIVES[name] = self
         if register:
             REGISTRY[name] = self
 
     def _bind_rules(self, rules: dict, each, n_outputs: int) -> tuple:
         """Set ``rules`` (bound to ``TENSORS``) and, for one output, ``rules_on_arrays`` (bound to
         ``ARRAYS``: the first-order path); return the names each rule reads."""
+        reads: tuple[tuple[str, ...], ...]
+        arrays: tuple | _Each
         if each is not None:
             reads = (_reads(each(0)),)
             self.rules = _Each(each, reads[0], TENSORS)
             arrays = _Each(each, reads[0], ARRAYS)
+            self.unary = False
         else:
             written = tuple(rules.get(k) for k in self.inputs)
             reads = tuple(_reads(r) for r in written)
             self.rules = _bind_all(written, reads, TENSORS)
             arrays = _bind_all(written, reads, ARRAYS)
-        self.rules_on_arrays = arrays if n_outputs == 1 else None
+            # one input, with a rule: FunctionNode.apply's short path
+            self.unary = len(written) == 1 and written[0] is not None
+        self.rules_on_arrays = arrays if n_outputs == 1 else ()
         return reads
 
     def __repr__(self) -> str:
@@ -213,13 +200,18 @@ class _Each:
         self.make, self.reads, self.xp = make, reads, xp
 
     def __iter__(self):
-        return (_bind(self.make(i), self.reads, self.xp) for i in itertools.count())
+        return (self[i] for i in itertools.count())
+
+    def __getitem__(self, i: int) -> Callable:
+        return bind_rule(self.make(i), self.xp, self.reads)
 
 
-def bind_rule(rule: Callable, xp: Namespace) -> Callable:
+def bind_rule(rule: Callable, xp: Namespace, reads: tuple[str, ...] | None = None) -> Callable:
     """``rule`` as the engine calls it, ``(grad, saved)``, with ``xp``: for rules reused as
-    forward-mode rules, which receive what backward would."""
-    return _bind(rule, _reads(rule), xp)
+    forward-mode rules, which receive what backward would, and each position of ``each``."""
+    bound = _bind(rule, _reads(rule) if reads is None else reads, xp)
+    assert bound is not None  # (a rule was given)
+    return bound
 
 
 def _bind_all(rules: tuple, reads: tuple, xp: Namespace) -> tuple:
@@ -254,7 +246,7 @@ def _prepare(prim: Primitive, args: tuple) -> list:
     rule = prim.dtype_rule
     if rule == "same":
         return [a._data if isinstance(a, Tensor) else a for a in args]
-    if rule.__class__ is not str:
+    if not isinstance(rule, str):
         return rule([a._data if isinstance(a, Tensor) else a for a in args], args)
     first = args[0]
     if isinstance(first, Tensor) and first.dtype.category == _FLOAT and len(args) <= 2:
@@ -400,8 +392,8 @@ def _on_arrays(prim: Primitive) -> Callable:
             if dt is not None and getattr(b, "dtype", dt) is dt and dt.kind in "fc":
                 return forward(a, b, **params)
         if not _one_float_dtype(args):
-            arrays = [Tensor._make(np.asarray(a)) if isinstance(a, _ARRAYS) else a for a in args]
-            args = _prepare(prim, tuple(arrays))
+            tensors = [Tensor._make(np.asarray(a)) if isinstance(a, _ARRAYS) else a for a in args]
+            return forward(*_prepare(prim, tuple(tensors)), **params)
         return forward(*args, **params)
 
     return on_arrays
@@ -419,8 +411,8 @@ def _one_float_dtype(args: tuple) -> bool:
     return all(getattr(a, "dtype", dt) is dt for a in args)
 
 
-TENSORS = Namespace(lambda prim: partial(apply, prim))
-ARRAYS = Namespace(_on_arrays)
+TENSORS.primitives_as(lambda prim: partial(apply, prim))
+ARRAYS.primitives_as(_on_arrays)
 
 
 def check_broadcast(args: tuple) -> None:
@@ -467,9 +459,6 @@ def _apply_forward_ad(prim: Primitive, args: tuple, params: dict):
         out = apply(prim, *args, **params)
     forward_mode.propagate(prim, args, params, (out,) if prim.n_outputs == 1 else out, apply)
     return out
-
-
-_NR0, _NR00 = output_numbers((0,)), output_numbers((0, 0))
 
 
 # Every node keeps one (shape, dtype) per input; a graph has few distinct such tuples, so
@@ -524,7 +513,11 @@ def _saved_scalar(name: str, value) -> dict:
 
 def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
     """The node of this application (edges, input shapes and dtypes), or None when no input
-    requires grad. One pass over the inputs: this runs for every op of every forward."""
+    requires grad. One pass over the inputs: this runs for every op of every forward.
+
+    Long on purpose: the one- and two-input cases are spelled out without lists, which is
+    worth 8-16% on the benchmark rows W1-W4 (docs/performance.md, "Kept and removed").
+    """
     if len(args) == 1:  # the unary case, without the lists
         a = args[0]
         if not (isinstance(a, Tensor) and a._requires_grad):
@@ -532,10 +525,10 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
         fn = a.grad_fn
         if fn is None:
             fn = grad_accumulator(a)
-            nrs = _NR0
+            nrs = (0,)
         else:
             nr = a._output_nr
-            nrs = _NR0 if nr == 0 else output_numbers((nr,))
+            nrs = (0,) if nr == 0 else (nr,)
         meta = ((a._data.shape, a.dtype),)
         return prim.node_cls(
             (fn,),
@@ -565,21 +558,21 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
                     nr_b = b._output_nr
         if fn_a is None and fn_b is None:
             return None
-        meta = (meta_a, meta_b)
+        pair = (meta_a, meta_b)
         return prim.node_cls(
             (fn_a, fn_b),
-            _NR00 if nr_a == 0 and nr_b == 0 else output_numbers((nr_a, nr_b)),
+            (0, 0) if nr_a == 0 and nr_b == 0 else (nr_a, nr_b),
             params if prim.saves else _shared_params(params),
-            _META.get(meta) or _intern_meta(meta),
+            _META.get(pair) or _intern_meta(pair),
         )
-    nodes = []
-    nrs = []
-    meta = []
+    nodes: list = []
+    numbers: list[int] = []
+    metas: list = []
     for a in args:
         fn = None
         nr = 0
         if isinstance(a, Tensor):
-            meta.append((a._data.shape, a.dtype))
+            metas.append((a._data.shape, a.dtype))
             if a._requires_grad:
                 fn = a.grad_fn
                 if fn is None:
@@ -587,17 +580,17 @@ def _record(prim: Primitive, args: tuple, params: dict) -> FunctionNode | None:
                 else:
                     nr = a._output_nr
         else:
-            meta.append(None)
+            metas.append(None)
         nodes.append(fn)
-        nrs.append(nr)
+        numbers.append(nr)
     if not any(fn is not None for fn in nodes):
         return None
-    meta = tuple(meta)
+    all_meta = tuple(metas)
     return prim.node_cls(
         tuple(nodes),
-        output_numbers(tuple(nrs)),
+        tuple(numbers),
         params if prim.saves else _shared_params(params),
-        _META.get(meta) or _intern_meta(meta),
+        _META.get(all_meta) or _intern_meta(all_meta),
     )
 
 
@@ -624,4 +617,5 @@ def _save(prim: Primitive, node: FunctionNode, args: tuple, results: tuple, node
         else:
             saved[name] = SavedSlot(value, False) if isinstance(value, Tensor) else value
     if prim.n_outputs > 1:
-        node._out_meta = tuple((r._data.shape, r.dtype) for r in results)
+        # (a slot that node_class adds to the classes of multi-output ops)
+        node._out_meta = tuple((r._data.shape, r.dtype) for r in results)  # type: ignore[misc]

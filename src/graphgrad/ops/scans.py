@@ -13,11 +13,11 @@ from __future__ import annotations
 from ..tensor import Tensor, _wrap_dim
 from .compare import logical_xor
 from .elementwise import sub
+from .index.slicing import select
 from .pointwise_composite import _floating_kernel, _log_add, _quiet
-from .reduce import cumsum
-from .reduce import sum as sum_
-from .shape_join import cat, narrow, stack
-from .slicing import select
+from .reduce.core import cumsum
+from .reduce.core import sum as sum_
+from .shape.join import cat, narrow, stack
 from .unary import exp
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim
 from . import _stdsort
 from .primitive import LINEAR, Primitive, apply
-from .reduce_select import _ReturnType, _select_prim, return_types
+from .reduce.select import _ReturnType, _select_prim, return_types
 
 
 def _return_type(name: str) -> type:

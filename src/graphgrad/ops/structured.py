@@ -23,12 +23,12 @@ from ..tensor import Tensor, _wrap_dim
 from .broadcast import broadcast_shapes
 from .convert import to
 from .elementwise import mul, sub
-from .reduce import sum  # noqa: A004
-from .shape import reshape
-from .shape_join import cat, stack
-from .shape_reorder import diagonal, flip
-from .shape_transpose import transpose
-from .slicing import select
+from .index.slicing import select
+from .reduce.core import sum  # noqa: A004
+from .shape.core import reshape
+from .shape.join import cat, stack
+from .shape.reorder import diagonal, flip
+from .shape.transpose import transpose
 
 _CROSS_DIM = (
     "Using torch.cross without specifying the dim arg is deprecated.\n"

@@ -27,12 +27,12 @@ import weakref
 import numpy as np
 
 from ..autograd import forward_ad
-from ..autograd.engine import _fit
+from ..autograd.engine import fit_to_input
 from ..autograd.forward_ad import propagating as _fw_propagating
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.hooks import RetainGradHook
-from ..autograd.node import Node, edge_of, output_numbers
+from ..autograd.node import Node, edge_of
 from ..autograd.saved import SavedSlot, _forward_name
 from ..tensor import Tensor
 from .primitive import LINEAR, Primitive, apply
@@ -282,6 +282,7 @@ def _check_writable(t: Tensor) -> None:
         raise RuntimeError(t.grad_fn.message)
     meta = t.__dict__.get("_view_meta")
     if meta == "multi":
+        assert t.grad_fn is not None  # "multi": made by a multi-output op that recorded a node
         raise RuntimeError(
             f"Output {t._output_nr} of {_forward_name(t.grad_fn.name())} is a view and is being "
             f"modified inplace. {_MULTI_TAIL}"
@@ -320,7 +321,7 @@ class CopySlices(Node):
         if own is None:
             own = _zeros(geometry["size"], g)
         else:
-            own = _fit(own, self.fn._meta[0], self.fn, 0)
+            own = fit_to_input(own, self.fn._meta[0], self.fn, 0)
         base_grad = None
         if self._next_nodes[0] is not None:
             base_grad = apply(_as_strided_scatter, g, own, **geometry)
@@ -360,6 +361,7 @@ def _rebase_one(view: Tensor, base: Tensor) -> None:
     meta = view.__dict__.get("_view_meta")
     if meta is not None:
         if meta == "multi":
+            assert view.grad_fn is not None  # as in _check_writable
             message = (
                 f"Output {view._output_nr} of {_forward_name(view.grad_fn.name())} is a view and "
                 "its base or another view of its base has been modified inplace. " + _MULTI_TAIL
@@ -374,7 +376,7 @@ def _rebase_one(view: Tensor, base: Tensor) -> None:
         return
     geometry = view_geometry(view._data, base._data)
     meta_in = ((base._data.shape, base.dtype),)
-    _set_node(view, _as_strided.node_cls((edge[0],), output_numbers((edge[1],)), geometry, meta_in))
+    _set_node(view, _as_strided.node_cls((edge[0],), (edge[1],), geometry, meta_in))
 
 
 def refresh_views(base: Tensor, skip: Tensor | None = None) -> None:
@@ -392,6 +394,7 @@ def rebase_view(t: Tensor, out: Tensor) -> Tensor:
 
     base = t._base
     node = out.grad_fn
+    assert base is not None and node is not None  # commit() calls this for a recorded view
     _check_writable(t)
     geometry = view_geometry(t._data, base._data)
     if geometry["overlap"]:
@@ -410,7 +413,7 @@ def rebase_view(t: Tensor, out: Tensor) -> Tensor:
     base._output_nr = 0
     repoint_saved_result(node, out, t)
     meta_in = ((base._data.shape, base.dtype),)
-    _set_node(t, _as_strided.node_cls((copy_slices,), output_numbers((0,)), geometry, meta_in))
+    _set_node(t, _as_strided.node_cls((copy_slices,), (0,), geometry, meta_in))
     refresh_views(base, skip=t)
     return t
 
@@ -418,6 +421,7 @@ def rebase_view(t: Tensor, out: Tensor) -> Tensor:
 # -- what a write in place moves to its new node (shared with inplace.commit) -------------------
 def move_retain_grad(t: Tensor, node, output_nr: int) -> None:
     """retain_grad follows the tensor to its new node; its other hooks stay with the old one."""
+    assert t.grad_fn is not None  # only a tensor with a node retains its gradient
     old_hooks = t.grad_fn._tensor_hooks.get(t._output_nr, [])
     for hook in old_hooks:
         if type(hook) is RetainGradHook:

@@ -90,7 +90,8 @@ def strong_wolfe(
     evals, ls_iter = 1, 0
     new = _Point(t, f_new, g_new, g_new.dot(d))
     prev = start
-    bracket, done = None, False
+    bracket: list[_Point] | None = None
+    done = False
     while ls_iter < max_ls:
         if new.f > f + c1 * new.t * gtd or (ls_iter > 1 and new.f >= prev.f):
             bracket = [prev, _copy(new)]
@@ -114,6 +115,7 @@ def strong_wolfe(
         bracket, evals = _zoom(
             evaluate, bracket, d, d_norm, f, gtd, c1, c2, tolerance_change, max_ls, ls_iter, evals
         )
+    assert bracket is not None  # the loop broke with one, or all max_ls trials ran
     best = bracket[0] if len(bracket) == 1 else bracket[_low(bracket)]
     return best.f, best.g, best.t, evals
 

@@ -85,6 +85,7 @@ class Adafactor(Optimizer):
     def _update(self, p: Tensor, group: dict) -> None:
         data = p._data
         f = data.dtype.type
+        assert p._grad is not None  # stepped only with a gradient
         grad = -p._grad._data if group["maximize"] else p._grad._data
         state = self.state[p]
         step = step_count(state)

@@ -188,7 +188,7 @@ class _Iterations:
                 self.t = _tensor(scale * lr) if scale < 1.0 else 1.0 * lr
             else:
                 self.t = lr
-            gtd = grad.dot(self.d)
+            gtd = grad.dot(self._d())
             if gtd > -group["tolerance_change"]:
                 break
             loss, grad, new_evals, converged = self._move(loss, grad, gtd, n_iter, evals)
@@ -226,6 +226,11 @@ class _Iterations:
         self.state["al"] = [None if a is None else _tensor(a) for a in al]
         self.d = r
 
+    def _d(self) -> np.ndarray:
+        """The search direction, which ``_direction`` has set by the time it is read."""
+        assert self.d is not None
+        return self.d
+
     def _move(self, loss: float, grad: np.ndarray, gtd, n_iter: int, evals: int):
         """Step along ``d``; returns the new loss and gradient, the closure calls made and
         whether the gradient is below ``tolerance_grad``. The line search may make the calls
@@ -235,7 +240,7 @@ class _Iterations:
         if fn is not None and fn != "strong_wolfe":
             raise RuntimeError("only 'strong_wolfe' is supported")
         if fn is None:
-            opt._add_direction(_scalar(self.t), self.d)
+            opt._add_direction(_scalar(self.t), self._d())
             if n_iter == group["max_iter"]:  # the last iteration: no need to evaluate
                 return loss, grad, 0, False
             loss, grad = opt._evaluate(self.closure)
@@ -243,16 +248,16 @@ class _Iterations:
         start = opt._snapshot()
 
         def evaluate(t):
-            opt._add_direction(t, self.d)
+            opt._add_direction(t, self._d())
             result = opt._evaluate(self.closure)
             opt._restore(start)
             return result
 
         loss, grad, t, evals = strong_wolfe(
-            evaluate, _scalar(self.t), self.d, loss, grad, gtd, max_ls=group["max_eval"] - evals
+            evaluate, _scalar(self.t), self._d(), loss, grad, gtd, max_ls=group["max_eval"] - evals
         )
         self.t = _tensor(t)
-        opt._add_direction(t, self.d)
+        opt._add_direction(t, self._d())
         return loss, grad, evals, self._converged(grad)
 
     def _converged(self, grad: np.ndarray) -> bool:
@@ -265,6 +270,7 @@ class _Iterations:
         step = np.max(np.abs(self.d * _scalar(self.t)))
         if step <= group["tolerance_change"]:
             return True
+        assert self.prev_loss is not None  # run() sets it before asking
         return abs(loss - self.prev_loss) < group["tolerance_change"]
 
     def _save(self) -> None:

@@ -217,7 +217,7 @@ class Optimizer:
                     "loaded state dict contains a parameter group that doesn't "
                     "match the size of optimizer's group"
                 )
-        mapping = {}
+        mapping: dict = {}  # saved parameter id -> our parameter
         for ours, theirs in zip(self.param_groups, saved, strict=False):
             mapping.update(zip(theirs["params"], ours["params"], strict=False))
         self.state = defaultdict(dict)
@@ -277,6 +277,7 @@ def step_count(state: dict) -> float:
 def param_grad(p: Tensor, group: dict, l2_decay: bool = True) -> np.ndarray:
     """The gradient to step along: negated under ``maximize``, then (unless ``l2_decay`` is off)
     plus ``weight_decay * p``, PyTorch's coupled (L2) weight decay."""
+    assert p._grad is not None  # optimizers step only the parameters that have a gradient
     g = p._grad._data
     if group["maximize"]:
         g = -g

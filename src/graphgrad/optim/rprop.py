@@ -70,6 +70,7 @@ class Rprop(Optimizer):
     def _update(self, p: Tensor, group: dict) -> None:
         data = p._data
         f = data.dtype.type
+        assert p._grad is not None  # stepped only with a gradient
         grad = p._grad._data
         if group["maximize"]:
             grad = -grad

@@ -8,7 +8,8 @@ True
 from __future__ import annotations
 
 import pickle
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 # Deeper than this a structure cannot be copied or printed (Python recurses on both), and no
 # checkpoint comes near it (a state dict nests 3 levels, an optimizer's 4): refuse it clearly.
@@ -41,13 +42,13 @@ def check_depth(root, name: str) -> None:
     """
     height: dict[int, int] = {}
     on_path: set[int] = set()
-    stack = [(root, None)]
+    stack: list[tuple[Any, Iterator | None]] = [(root, None)]
     while stack:
         obj, kids = stack[-1]
         if kids is None:
-            kids = [k for k in _children(obj) if _children(k)]
+            containers = [k for k in _children(obj) if _children(k)]
             on_path.add(id(obj))
-            stack[-1] = (obj, iter(kids))
+            stack[-1] = (obj, iter(containers))
             continue
         child = next(kids, None)
         if child is None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from typing import Any
 
 import numpy as np
 
@@ -253,7 +254,7 @@ class _DTypeBuilder:
         self.memo_keys: list[int] = []
 
     def _checkpoint_build(self, state) -> np.dtype:
-        order = state[1] if isinstance(state, tuple) and len(state) > 1 else "|"
+        order: Any = state[1] if isinstance(state, tuple) and len(state) > 1 else "|"  # pickled
         dtype = _numpy_dtype(self.spec)
         return dtype.newbyteorder(order) if order in "<>" and dtype.itemsize > 1 else dtype
 

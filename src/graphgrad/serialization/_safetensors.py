@@ -92,7 +92,7 @@ class _Flattener:
             raise TypeError("graphgrad.save: complex tensors are not supported by safetensors")
         key = self.key(path)
         self.arrays[key] = data if data.flags.c_contiguous else data.copy()  # keeps 0-d shape
-        node = {"__tensor__": key}
+        node: dict[str, str | bool] = {"__tensor__": key}
         if isinstance(obj, Tensor) and obj.requires_grad:
             node["requires_grad"] = True
         return node

@@ -359,7 +359,7 @@ def write_legacy(fh, obj) -> None:
     keys = _Pickler(legacy=True)
     keys.out += b"]"
     keys.items([key for key, _ in storages], b"e", 0)
-    info = {"protocol_version": 1001, "little_endian": True}
+    info: dict[str, object] = {"protocol_version": 1001, "little_endian": True}
     info["type_sizes"] = {"short": 2, "int": 4, "long": 4}
     sys_info = pickle_object(info, legacy=True)[0]
     version = _Pickler(legacy=True)

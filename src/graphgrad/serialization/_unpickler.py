@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import struct
 from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
 
 from ._errors import CheckpointError
 
@@ -159,6 +161,12 @@ def _stop(m: _Machine) -> None:  # pragma: no cover - run() handles STOP itself
     pass
 
 
+def _mark(m: _Machine) -> None:
+    """MARK: the stack so far is put aside; what follows, up to POP_MARK or a tuple, is new."""
+    m.marks.append(m.stack)
+    m.stack = []
+
+
 def _global(m: _Machine, module: str, name: str) -> None:
     m.stack.append(m.find_global(module, name))
 
@@ -195,65 +203,6 @@ def _memoize(m: _Machine, index: int) -> None:
     keys = getattr(value, "memo_keys", None)
     if isinstance(keys, list):  # a NumPy placeholder: BUILD replaces it here too
         keys.append(index)
-
-
-def _op_table() -> dict:
-    u = lambda fmt: lambda m: m.r.unpack(fmt)  # noqa: E731 - a reader of one field
-    push = lambda value: lambda m: m.stack.append(value)  # noqa: E731
-    ops = {
-        b"\x80": lambda m: m.r.take(1),  # PROTO
-        b"\x95": lambda m: m.r.take(8),  # FRAME: frames are read as one stream
-        b".": _stop,
-        b"(": lambda m: (m.marks.append(m.stack), setattr(m, "stack", [])),
-        b"0": lambda m: m.pop(),
-        b"1": lambda m: m.pop_mark(),
-        b"2": lambda m: m.stack.append(m.top()),
-        b"N": push(None),
-        b"\x88": push(True),
-        b"\x89": push(False),
-        b"K": lambda m: m.stack.append(u("<B")(m)),
-        b"M": lambda m: m.stack.append(u("<H")(m)),
-        b"J": lambda m: m.stack.append(u("<i")(m)),
-        b"\x8a": lambda m: m.stack.append(_long(m.r.take(u("<B")(m)))),
-        b"\x8b": lambda m: m.stack.append(_long(m.r.take(u("<i")(m)))),
-        b"G": lambda m: m.stack.append(u(">d")(m)),
-        b"X": lambda m: m.stack.append(m.r.text(u("<I")(m))),
-        b"\x8c": lambda m: m.stack.append(m.r.text(u("<B")(m))),
-        b"\x8d": lambda m: m.stack.append(m.r.text(u("<Q")(m))),
-        b"B": lambda m: _bytes_from(m, u("<I")(m)),
-        b"C": lambda m: _bytes_from(m, u("<B")(m)),
-        b"\x8e": lambda m: _bytes_from(m, u("<Q")(m)),
-        b"\x96": lambda m: m.stack.append(bytearray(m.r.take(u("<Q")(m)))),
-        b"}": lambda m: m.stack.append({}),
-        b"]": lambda m: m.stack.append([]),
-        b")": push(()),
-        b"\x8f": lambda m: m.stack.append(set()),
-        b"t": lambda m: _push_marked(m, tuple),
-        b"\x85": lambda m: _tuple_n(m, 1),
-        b"\x86": lambda m: _tuple_n(m, 2),
-        b"\x87": lambda m: _tuple_n(m, 3),
-        b"l": lambda m: _push_marked(m, list),
-        b"d": lambda m: _push_marked(m, lambda items: _dict_of(m, items)),
-        b"\x91": lambda m: _push_marked(m, frozenset),
-        b"a": _append,
-        b"e": lambda m: _appends(m, *_under_mark(m)),
-        b"s": _setitem,
-        b"u": lambda m: _setitems(m, *_under_mark(m)),
-        b"\x90": lambda m: _add_items(m, *_under_mark(m)),
-        b"q": lambda m: _memoize(m, u("<B")(m)),
-        b"r": lambda m: _memoize(m, u("<I")(m)),
-        b"\x94": lambda m: _memoize(m, len(m.memo)),
-        b"h": lambda m: m.stack.append(m.get(u("<B")(m))),
-        b"j": lambda m: m.stack.append(m.get(u("<I")(m))),
-        b"c": lambda m: _global(m, m.r.line(), m.r.line()),
-        b"\x93": _stack_global,
-        b"R": _reduce,
-        b"\x81": _newobj,
-        b"b": _build,
-        b"Q": lambda m: _persid(m, m.pop()),
-        b"P": lambda m: _persid(m, m.r.line()),
-    }
-    return {code[0]: handler for code, handler in ops.items()}
 
 
 def _push_marked(m: _Machine, make) -> None:
@@ -299,7 +248,72 @@ def _add_items(m: _Machine, target, items: list) -> None:
     target.update(items)
 
 
-_OPS = _op_table()
+def _field(fmt: str) -> Callable[[_Machine], Any]:
+    """A reader of one binary field of the opcode's argument."""
+    return lambda m: m.r.unpack(fmt)
+
+
+def _push(value) -> Callable[[_Machine], None]:
+    return lambda m: m.stack.append(value)
+
+
+# The opcodes read, by code: a table, not logic (a handler per opcode of protocols 0-5).
+_OPS: dict[int, Callable[[_Machine], Any]] = {
+    code[0]: handler
+    for code, handler in {
+        b"\x80": lambda m: m.r.take(1),  # PROTO
+        b"\x95": lambda m: m.r.take(8),  # FRAME: frames are read as one stream
+        b".": _stop,
+        b"(": _mark,
+        b"0": lambda m: m.pop(),
+        b"1": lambda m: m.pop_mark(),
+        b"2": lambda m: m.stack.append(m.top()),
+        b"N": _push(None),
+        b"\x88": _push(True),
+        b"\x89": _push(False),
+        b"K": lambda m: m.stack.append(_field("<B")(m)),
+        b"M": lambda m: m.stack.append(_field("<H")(m)),
+        b"J": lambda m: m.stack.append(_field("<i")(m)),
+        b"\x8a": lambda m: m.stack.append(_long(m.r.take(_field("<B")(m)))),
+        b"\x8b": lambda m: m.stack.append(_long(m.r.take(_field("<i")(m)))),
+        b"G": lambda m: m.stack.append(_field(">d")(m)),
+        b"X": lambda m: m.stack.append(m.r.text(_field("<I")(m))),
+        b"\x8c": lambda m: m.stack.append(m.r.text(_field("<B")(m))),
+        b"\x8d": lambda m: m.stack.append(m.r.text(_field("<Q")(m))),
+        b"B": lambda m: _bytes_from(m, _field("<I")(m)),
+        b"C": lambda m: _bytes_from(m, _field("<B")(m)),
+        b"\x8e": lambda m: _bytes_from(m, _field("<Q")(m)),
+        b"\x96": lambda m: m.stack.append(bytearray(m.r.take(_field("<Q")(m)))),
+        b"}": lambda m: m.stack.append({}),
+        b"]": lambda m: m.stack.append([]),
+        b")": _push(()),
+        b"\x8f": lambda m: m.stack.append(set()),
+        b"t": lambda m: _push_marked(m, tuple),
+        b"\x85": lambda m: _tuple_n(m, 1),
+        b"\x86": lambda m: _tuple_n(m, 2),
+        b"\x87": lambda m: _tuple_n(m, 3),
+        b"l": lambda m: _push_marked(m, list),
+        b"d": lambda m: _push_marked(m, lambda items: _dict_of(m, items)),
+        b"\x91": lambda m: _push_marked(m, frozenset),
+        b"a": _append,
+        b"e": lambda m: _appends(m, *_under_mark(m)),
+        b"s": _setitem,
+        b"u": lambda m: _setitems(m, *_under_mark(m)),
+        b"\x90": lambda m: _add_items(m, *_under_mark(m)),
+        b"q": lambda m: _memoize(m, _field("<B")(m)),
+        b"r": lambda m: _memoize(m, _field("<I")(m)),
+        b"\x94": lambda m: _memoize(m, len(m.memo)),
+        b"h": lambda m: m.stack.append(m.get(_field("<B")(m))),
+        b"j": lambda m: m.stack.append(m.get(_field("<I")(m))),
+        b"c": lambda m: _global(m, m.r.line(), m.r.line()),
+        b"\x93": _stack_global,
+        b"R": _reduce,
+        b"\x81": _newobj,
+        b"b": _build,
+        b"Q": lambda m: _persid(m, m.pop()),
+        b"P": lambda m: _persid(m, m.r.line()),
+    }.items()
+}
 
 
 def load_pickle(data, find_global, persistent_load, name: str = "<bytes>", start: int = 0):

@@ -150,6 +150,7 @@ class _RngState:
         if self.state is None or self.set is None:
             yield
             return
+        assert self.get is not None  # a saved state was read with it
         current = self.get()
         self.set(self.state)
         try:

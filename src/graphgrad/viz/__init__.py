@@ -31,6 +31,7 @@ digraph {
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from ._collapse import simplify
 from ._digraph import Graph
@@ -40,6 +41,9 @@ from ._labels import is_tensor
 from ._render import ENV_VAR, RenderError, available
 from ._walk import Options, walk_backward
 from .explorer import Explorer, explore
+
+if TYPE_CHECKING:
+    from ._protocols import GraphLike
 
 __all__ = [
     "ENV_VAR",
@@ -218,7 +222,7 @@ def make_forward_dot(
     return _graph(ir, rankdir, {"nodes": ir.count()})
 
 
-def resize_graph(dot: object, size_per_element: float = 0.15, min_size: float = 12) -> None:
+def resize_graph(dot: GraphLike, size_per_element: float = 0.15, min_size: float = 12) -> None:
     """torchviz's ``resize_graph``: grow ``size`` with the number of DOT statements.
 
     Args:

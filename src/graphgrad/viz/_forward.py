@@ -16,6 +16,8 @@ saved tensor) and, with ``show_values``, its data where some backward node saved
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from ._graph import GraphIR, VNode
 from ._labels import (
     FREED_VALUE,
@@ -30,6 +32,9 @@ from ._labels import (
     with_lines,
 )
 from ._walk import COLORS, Options, depths
+
+if TYPE_CHECKING:
+    from ._protocols import AccumulatorLike, NodeLike, TensorLike
 
 INTERMEDIATE = {"fillcolor": "white"}
 
@@ -56,7 +61,7 @@ class ForwardWalk:
         self.ir = GraphIR()
         self.boxes: dict[tuple[int, int], VNode] = {}
         self.shapes: dict[tuple[int, int], tuple] = {}
-        self.values: dict[tuple[int, int], object] = {}
+        self.values: dict[tuple[int, int], TensorLike] = {}
         self.used: dict[int, set[int]] = {}
         self.declared: set[int] = set()
         self.keep: list = []
@@ -94,7 +99,7 @@ class ForwardWalk:
             self.declared.add(id(box))
             self.ir.add(box)
 
-    def output_box(self, var: object) -> VNode:
+    def output_box(self, var: TensorLike) -> VNode:
         name = self.opts.names.get(id(var), "")
         lines = value_lines(var, self.opts.show_values, self.opts.show_grads)
         box = VNode("output", tensor_label(var, name, lines), {"fillcolor": COLORS["output"]})
@@ -103,7 +108,7 @@ class ForwardWalk:
             box = self.boxes.setdefault(key, box)
         return box
 
-    def value_box(self, fn: object, nr: int) -> VNode:
+    def value_box(self, fn: NodeLike, nr: int) -> VNode:
         """The box of ``fn``'s result ``nr`` (a leaf's box for AccumulateGrad)."""
         key = (id(fn), nr)
         box = self.boxes.get(key)
@@ -111,10 +116,10 @@ class ForwardWalk:
             box = self.boxes[key] = self.make_box(fn, key)
         return box
 
-    def make_box(self, fn: object, key: tuple[int, int]) -> VNode:
+    def make_box(self, fn: NodeLike, key: tuple[int, int]) -> VNode:
         opts = self.opts
         if has_attr(fn, "variable"):
-            leaf = fn.variable
+            leaf = cast("AccumulatorLike", fn).variable
             lines = value_lines(leaf, opts.show_values, opts.show_grads)
             label = tensor_label(leaf, opts.names.get(id(leaf), ""), lines)
             return VNode("leaf", label, {"fillcolor": COLORS["leaf"]}, leaf)
@@ -125,7 +130,7 @@ class ForwardWalk:
             label = with_lines(label, value_lines(saved, opts.show_values, False))
         return VNode("value", label, dict(INTERMEDIATE))
 
-    def op_label(self, fn: object) -> str:
+    def op_label(self, fn: NodeLike) -> str:
         name = forward_name(fn)
         if not self.opts.show_attrs:
             return dot_text(name)
@@ -139,7 +144,7 @@ class ForwardWalk:
         ]
         return dot_text("\n".join([name, *extra]))
 
-    def draw_op(self, fn: object, within: dict[int, int] | None) -> None:
+    def draw_op(self, fn: NodeLike, within: dict[int, int] | None) -> None:
         """One line per (input, result) pair, labelled with the op."""
         results = [self.value_box(fn, nr) for nr in sorted(self.used.get(id(fn), {0}))]
         label = self.op_label(fn)

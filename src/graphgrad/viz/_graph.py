@@ -23,6 +23,10 @@ digraph {
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._protocols import GraphLike
 
 try:
     from graphviz import quoting
@@ -47,7 +51,8 @@ class VNode:
     kind: str
     label: str = ""
     attrs: dict[str, str] = field(default_factory=dict)
-    ref: object = None
+    # by ``kind``: a tensor, a backward node, or (a folded run) the VNodes it folds
+    ref: Any = None
 
 
 @dataclass(eq=False)
@@ -84,7 +89,7 @@ class GraphIR:
         return sum(1 for n in self.nodes() if kind is None or n.kind == kind)
 
 
-def emit(ir: GraphIR, dot: object) -> None:
+def emit(ir: GraphIR, dot: GraphLike) -> None:
     """Write ``ir`` into a ``graphviz.Digraph`` with ids ``n0, n1, ...`` in order of mention.
 
     The lines are exactly what ``dot.node()`` / ``dot.edge()`` would write (label first, then

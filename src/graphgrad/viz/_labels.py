@@ -25,14 +25,20 @@ self    : [saved tensor]
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeGuard
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ._protocols import NodeLike, Shaped, TensorLike
 
 SAVED_PREFIX = "_saved_"
 # C0 controls and DEL (Graphviz cannot show them, and a NUL ends its strings) become the Unicode
 # "control pictures" (U+2400 + code, U+2421 for DEL); a newline stays a line break.
-_CONTROL = {c: chr(0x2400 + c) for c in range(32) if c != 10} | {127: "\u2421"}
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "&": "&amp;", **_CONTROL})
+_CONTROL: dict[int | str, str] = {c: chr(0x2400 + c) for c in range(32) if c != 10}
+_CONTROL[127] = "\u2421"
+_ESCAPE_TABLE: dict[int | str, str] = {"\\": "\\\\", '"': '\\"', "&": "&amp;", **_CONTROL}
+_ESCAPES = str.maketrans(_ESCAPE_TABLE)
 FREED = "[freed]"
 
 
@@ -54,7 +60,7 @@ _SAVED_NAMES: dict[type, list[str]] = {}
 _CLASS_ATTRS: dict[tuple[type, str], bool] = {}
 
 
-def is_tensor(obj: object) -> bool:
+def is_tensor(obj: object) -> TypeGuard[TensorLike]:
     """True for a graphgrad Tensor, and for anything shaped like one (a PyTorch tensor too).
 
     >>> import graphgrad as torch
@@ -96,7 +102,7 @@ def dot_text(text: str) -> str:
     return str(text).translate(_ESCAPES)
 
 
-def shape_text(t: object) -> str:
+def shape_text(t: Shaped) -> str:
     """torchviz's shape text: ``(3, 3)``, ``(5)`` for one dimension, ``()`` for a scalar.
 
     >>> import graphgrad as torch
@@ -106,7 +112,7 @@ def shape_text(t: object) -> str:
     return "(" + ", ".join(str(int(d)) for d in tuple(t.shape)) + ")"
 
 
-def tensor_label(t: object, name: str, extra: Sequence[str] = ()) -> str:
+def tensor_label(t: TensorLike, name: str, extra: Sequence[str] = ()) -> str:
     """``name\\n (shape)`` as torchviz writes it; the shape alone when there is no name.
 
     ``extra`` lines (values) follow, left-justified (each ends in DOT's ``\\l``) so that the
@@ -127,7 +133,7 @@ def with_lines(head: str, extra: Sequence[str]) -> str:
     return head + "\n" + "".join(dot_text(line) + "\\l" for line in extra)
 
 
-def saved_items(fn: object) -> list[tuple[str, object]]:
+def saved_items(fn: NodeLike) -> list[tuple[str, object]]:
     """The ``_saved_*`` attributes of a backward node, sorted by name, each read once.
 
     A value that cannot be read any more (backward freed it) comes back as ``FREED_VALUE``.
@@ -155,13 +161,13 @@ def attr_text(value: object) -> str:
     return str(value)
 
 
-def fn_name(fn: object) -> str:
+def fn_name(fn: NodeLike) -> str:
     """The node's class name, as torchviz shows it (``PowBackward0``, ``AccumulateGrad``)."""
     return type(fn).__name__
 
 
 def fn_label(
-    fn: object, items: list[tuple[str, object]], show_attrs: bool, max_attr_chars: int = 50
+    fn: NodeLike, items: list[tuple[str, object]], show_attrs: bool, max_attr_chars: int = 50
 ) -> str:
     """The node's name, then with ``show_attrs`` a rule and one ``key: value`` line per attribute.
 
@@ -183,7 +189,7 @@ def _cut(text: str, width: int) -> str:
     return text[: width - 3] + "..." if len(text) > width else text
 
 
-def forward_name(fn: object) -> str:
+def forward_name(fn: NodeLike) -> str:
     """The forward op a backward node undoes: ``PowBackward0`` -> ``Pow``.
 
     >>> import graphgrad as torch
@@ -195,7 +201,7 @@ def forward_name(fn: object) -> str:
     return head if sep and head else name
 
 
-def value_lines(t: object, show_values: bool, show_grads: bool) -> list[str]:
+def value_lines(t: TensorLike, show_values: bool, show_grads: bool) -> list[str]:
     """``data: ...`` and ``grad: ...`` lines (micrograd's teaching view), 4 decimals.
 
     >>> import graphgrad as torch
@@ -213,11 +219,11 @@ def value_lines(t: object, show_values: bool, show_grads: bool) -> list[str]:
     return lines
 
 
-def _as_array(t: object) -> np.ndarray:
+def _as_array(t: TensorLike) -> np.ndarray:
     return np.asarray(t.detach())
 
 
-def _grad_of(t: object) -> object:
+def _grad_of(t: TensorLike) -> TensorLike | None:
     """``t.grad`` where it is defined (leaves and retain_grad tensors), without the warning."""
     if getattr(t, "is_leaf", False) or getattr(t, "retains_grad", False):
         return t.grad

@@ -31,6 +31,11 @@ import shutil
 import subprocess
 import sys
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._protocols import RendererLike
+    from ._wasm import WasmGraphviz
 
 ENV_VAR = "GRAPHGRAD_VIZ_RENDERER"
 BACKENDS = ("auto", "dot", "wasm", "none")
@@ -61,7 +66,7 @@ TOO_BIG = (
 )
 
 _wasm_lock = threading.Lock()
-_wasm = None  # the in-process Graphviz (a _WasmGraphviz), built on first use
+_wasm: WasmGraphviz | None = None  # the in-process Graphviz, built on first use
 
 
 class RenderError(RuntimeError):
@@ -232,7 +237,7 @@ def _render_wasm(source: str, fmt: str, engine: str) -> bytes:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _interruptible(wasm: object, source: str, fmt: str, engine: str) -> bytes:
+def _interruptible(wasm: RendererLike, source: str, fmt: str, engine: str) -> bytes:
     """``wasm.render(...)``, run in a worker thread when called from the main thread.
 
     A signal reaches Python's handler only between bytecodes, never inside a long native wasm
@@ -271,7 +276,7 @@ def _reason(exc: Exception) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
-def _new_wasm() -> object:
+def _new_wasm() -> WasmGraphviz:
     from . import _wasm as wasm_module
 
     atexit.register(_release_wasm)  # once is enough; a second registration is harmless

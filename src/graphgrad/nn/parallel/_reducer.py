@@ -13,6 +13,8 @@ the averaged gradients back into ``param.grad`` (in place when it exists).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from ...autograd.node import AccumulateGrad, grad_accumulator
@@ -26,7 +28,8 @@ FIRST_BUCKET_BYTES = 1024 * 1024  # torch's dist._DEFAULT_FIRST_BUCKET_BYTES
 def bucket_indices(nbytes: list[int], dtype_keys: list, cap_bytes: int) -> list[list[int]]:
     """Parameter indices per bucket: from the last parameter back, one dtype a bucket, the
     first bucket closed at ``min(1 MiB, cap_bytes)`` bytes and the others at ``cap_bytes``."""
-    buckets, open_ = [], {}
+    buckets: list[list[int]] = []
+    open_: dict = {}  # dtype key -> [indices, bytes] of the bucket being filled
     for i in reversed(range(len(nbytes))):
         key = dtype_keys[i]
         bucket = open_.setdefault(key, [[], 0])
@@ -64,7 +67,9 @@ class Reducer:
     ``cap_bytes`` the bucket size, ``find_unused`` search the graph for unused parameters.
     """
 
-    def __init__(self, params: list[Tensor], pg, cap_bytes: int, find_unused: bool) -> None:
+    ready: list[bool]  # per parameter, set by prepare()
+
+    def __init__(self, params: Sequence[Tensor], pg, cap_bytes: int, find_unused: bool) -> None:
         self.params, self.pg, self.find_unused = params, pg, find_unused
         nbytes = [p._data.nbytes for p in params]
         self.buckets = bucket_indices(nbytes, [p.dtype for p in params], cap_bytes)

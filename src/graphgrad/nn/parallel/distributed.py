@@ -16,6 +16,7 @@ ValueError: Default process group has not been initialized, ...
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -55,10 +56,10 @@ def _broadcast_coalesced(tensors: list[Tensor], pg, src: int = 0) -> None:
             offset += t._data.size
 
 
-def _verify_same_model(params: list[Tensor], pg) -> None:
+def _verify_same_model(params: Sequence[Tensor], pg) -> None:
     """torch's check that every rank built the same model, before anything is broadcast."""
     mine = [(tuple(p.shape), str(p.dtype)) for p in params]
-    everyone = [None] * pg.size()
+    everyone: list = [None] * pg.size()  # each rank's ``mine``, once gathered
     dist.all_gather_object(everyone, mine, group=pg)
     for rank, theirs in enumerate(everyone):
         if len(theirs) != len(mine):

@@ -22,7 +22,7 @@ import numpy as np
 
 from ... import dtypes
 from ...creation import full, tensor
-from ...ops.shape_join import cat
+from ...ops.shape.join import cat
 from ...tensor import Tensor
 
 __all__ = [

@@ -47,6 +47,8 @@ def _check_schedulers(kind: str, schedulers, optimizer: Optimizer) -> None:
 class _Composite(_base.LRScheduler):
     """What SequentialLR and ChainedScheduler share: the state dict nests the schedulers'."""
 
+    _schedulers: list  # each subclass's constructor sets it
+
     def state_dict(self) -> dict:
         state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
         state["_schedulers"] = [scheduler.state_dict() for scheduler in self._schedulers]

@@ -9,9 +9,9 @@ give PyTorch's CPU streams bit for bit: same seed, same batches.
 
 from __future__ import annotations
 
-from ...random import Generator, default_generator
-from ...random import randint as _randint
-from ...random import randperm as _randperm
+from ...random.draws import Generator, default_generator
+from ...random.draws import randint as _randint
+from ...random.draws import randperm as _randperm
 
 
 def base_seed(generator: Generator | None) -> int:

@@ -13,6 +13,7 @@ import bisect
 import math
 import warnings
 from collections.abc import Sequence
+from typing import Any, Protocol, cast
 
 import numpy as np
 
@@ -70,6 +71,15 @@ class TensorDataset(Dataset):
         return tuple(Tensor._make(t._data[idx]) for t in self.tensors)
 
 
+class _SizedDataset(Protocol):
+    """What splitting needs of a dataset: a length and samples by index (a Dataset that defines
+    ``__len__``, or any sequence)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: Any) -> Any: ...
+
+
 class Subset(Dataset):
     """The samples of ``dataset`` at ``indices``.
 
@@ -84,7 +94,7 @@ class Subset(Dataset):
     (tensor([4., 5.]), tensor(0))
     """
 
-    def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
+    def __init__(self, dataset: Dataset | _SizedDataset, indices: Sequence[int]) -> None:
         self.dataset, self.indices = dataset, indices
 
     def __getitem__(self, idx):
@@ -150,7 +160,7 @@ def _fraction_lengths(total: int, fractions: Sequence[float]) -> list[int]:
     return lengths
 
 
-def random_split(dataset: Dataset, lengths: Sequence[int | float], generator=None):
+def random_split(dataset: _SizedDataset, lengths: Sequence[int | float], generator=None):
     """Split ``dataset`` into non-overlapping random Subsets of the given lengths (or
     fractions summing to 1), drawn as PyTorch draws them.
 
@@ -168,6 +178,7 @@ def random_split(dataset: Dataset, lengths: Sequence[int | float], generator=Non
         lengths = _fraction_lengths(len(dataset), lengths)
     if sum(lengths) != len(dataset):
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
+    lengths = cast("Sequence[int]", lengths)  # counts here: fractions became counts above
     indices = _rng.randperm(sum(lengths), generator)
     out, offset = [], 0
     for n in lengths:

@@ -26,7 +26,7 @@ def _world_default(value: int | None, getter_name: str) -> int:
     return getattr(dist, getter_name)()
 
 
-class DistributedSampler(Sampler):
+class DistributedSampler(Sampler[int]):
     """The indices of ``dataset`` that rank ``rank`` of ``num_replicas`` visits this epoch.
 
     Parameters: ``dataset`` (sized), ``num_replicas`` and ``rank`` (from the default process
@@ -59,7 +59,7 @@ class DistributedSampler(Sampler):
     def __iter__(self) -> Iterator[int]:
         n = len(self.dataset)
         if self.shuffle:
-            from ..._generator import Generator
+            from ...random._generator import Generator
 
             g = Generator()
             g.manual_seed(self.seed + self.epoch)

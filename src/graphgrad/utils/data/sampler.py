@@ -7,13 +7,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sized
+from typing import Generic, TypeVar
 
 from ...creation import as_tensor
 from ...dtypes import float64
 from . import _rng
 
+_T_co = TypeVar("_T_co", covariant=True)
 
-class Sampler:
+
+class Sampler(Generic[_T_co]):
     """Base class of samplers: an iterable of dataset indices.
 
     Args:
@@ -30,11 +33,11 @@ class Sampler:
     def __init__(self, data_source=None) -> None:
         pass
 
-    def __iter__(self) -> Iterator[int]:  # pragma: no cover - abstract
+    def __iter__(self) -> Iterator[_T_co]:  # pragma: no cover - abstract
         raise NotImplementedError
 
 
-class SequentialSampler(Sampler):
+class SequentialSampler(Sampler[int]):
     """The indices ``0, 1, ..., len(data_source) - 1`` in order.
 
     Args:
@@ -55,7 +58,7 @@ class SequentialSampler(Sampler):
         return len(self.data_source)
 
 
-class RandomSampler(Sampler):
+class RandomSampler(Sampler[int]):
     """A random permutation of the indices (or draws with replacement), as PyTorch draws it.
 
     Args:
@@ -110,7 +113,7 @@ class RandomSampler(Sampler):
         return self.num_samples
 
 
-class SubsetRandomSampler(Sampler):
+class SubsetRandomSampler(Sampler[int]):
     """The given indices in a random order.
 
     Args:
@@ -133,7 +136,7 @@ class SubsetRandomSampler(Sampler):
         return len(self.indices)
 
 
-class WeightedRandomSampler(Sampler):
+class WeightedRandomSampler(Sampler[int]):
     """``num_samples`` indices drawn with probabilities proportional to ``weights``
     (``multinomial`` on the float64 weights, with ``generator``), as PyTorch's.
 
@@ -177,7 +180,7 @@ class WeightedRandomSampler(Sampler):
         return self.num_samples
 
 
-class BatchSampler(Sampler):
+class BatchSampler(Sampler[list[int]]):
     """Group another sampler's indices into lists of ``batch_size``.
 
     Args:
@@ -210,5 +213,6 @@ class BatchSampler(Sampler):
             yield batch
 
     def __len__(self) -> int:
-        n = len(self.sampler)
+        # a batch sampler has a length only when its sampler has one, as in PyTorch
+        n = len(self.sampler)  # type: ignore[arg-type]
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)

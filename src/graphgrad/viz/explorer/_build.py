@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from .._collapse import simplify
 from .._graph import GraphIR, VNode
@@ -24,6 +25,11 @@ from .._labels import fn_name, has_attr, shape_text
 from .._walk import Options, walk_backward
 from ._details import fn_details, norm_of, output_shapes, tensor_details, values_text
 from ._order import Flow, engine_order, record_gradients
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .._protocols import AccumulatorLike, NodeLike
 
 KIND_NAMES = {
     "output": "output",
@@ -71,7 +77,7 @@ class PageBuilder:
 
     def box_record(self, node: VNode, box_id: str) -> dict:
         label = unescape(node.label).rstrip("\n")
-        record = {"id": box_id, "kind": node.kind, "label": label}
+        record: dict[str, Any] = {"id": box_id, "kind": node.kind, "label": label}
         if node.kind in ("output", "leaf", "base", "saved"):
             name = self.names.get(id(node.ref), "")
             if node.kind == "saved":
@@ -97,14 +103,14 @@ class PageBuilder:
             }
         return record
 
-    def fn_record(self, fn: object) -> dict:
+    def fn_record(self, fn: NodeLike) -> dict:
         return fn_details(fn, self.shapes, self.step_of.get(id(fn)))
 
-    def gradient_record(self, fn: object) -> dict:
+    def gradient_record(self, fn: NodeLike) -> dict:
         """What one step shows: the gradient that comes in and the gradients that go out."""
         flow = self.flows.get(id(fn)) if self.flows is not None else None
         fields = [["node", fn_name(fn)], ["step", str(self.step_of[id(fn)])]]
-        leaf = fn.variable if has_attr(fn, "variable") else None
+        leaf = cast("AccumulatorLike", fn).variable if has_attr(fn, "variable") else None
         if leaf is not None:
             fields.append(["leaf", self.names.get(id(leaf)) or shape_text(leaf)])
         items = []
@@ -168,7 +174,7 @@ def _text(arrays: list) -> str:
     return "; ".join(values_text(a) for a in arrays) if arrays else "None"
 
 
-def _grad_fields(g: object) -> list[list[str]]:
+def _grad_fields(g: np.ndarray | None) -> list[list[str]]:
     if g is None:
         return [["values", "None"]]
     return [["shape", "(" + ", ".join(map(str, g.shape)) + ")"], ["values", values_text(g)]]

@@ -15,9 +15,14 @@ text (never parsed as HTML), so nothing here needs escaping.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import numpy as np
 
 from .._labels import FREED_VALUE, _grad_of, fn_name, is_tensor, saved_items, shape_text
+
+if TYPE_CHECKING:
+    from .._protocols import AccumulatorLike, NodeLike, TensorLike
 
 MAX_VALUE_CHARS = 400
 SMALL_ARRAY = 16  # up to this many values are all shown
@@ -57,11 +62,11 @@ def norm_of(array: np.ndarray | None) -> float | None:
     return None if value != value else min(value, MAX_FLOAT)  # JSON has no NaN or Infinity
 
 
-def _array(t: object) -> np.ndarray:
+def _array(t: TensorLike) -> np.ndarray:
     return np.asarray(t.detach())
 
 
-def tensor_fields(t: object) -> list[list[str]]:
+def tensor_fields(t: TensorLike) -> list[list[str]]:
     """Shape, dtype, requires_grad, a few values."""
     return [
         ["shape", shape_text(t)],
@@ -71,7 +76,7 @@ def tensor_fields(t: object) -> list[list[str]]:
     ]
 
 
-def tensor_details(t: object, name: str, role: str = "tensor") -> dict:
+def tensor_details(t: TensorLike, name: str, role: str = "tensor") -> dict:
     """A tensor's record: its name from ``params``, shape, dtype, values and ``.grad``."""
     fields = tensor_fields(t)
     grad = _grad_of(t)
@@ -81,14 +86,14 @@ def tensor_details(t: object, name: str, role: str = "tensor") -> dict:
     return {"title": name or "(unnamed tensor)", "kind": role, "fields": fields, "sections": []}
 
 
-def _meta_shape(fn: object, index: int) -> str | None:
+def _meta_shape(fn: NodeLike, index: int) -> str | None:
     meta = getattr(fn, "_meta", None)
     if meta is None or index >= len(meta) or meta[index] is None:
         return None
     return "(" + ", ".join(str(int(d)) for d in meta[index][0]) + ")"
 
 
-def _saved_section(fn: object) -> tuple[dict, list[list[str]]]:
+def _saved_section(fn: NodeLike) -> tuple[dict, list[list[str]]]:
     """The saved tensors (with shape, dtype, values, or "freed") and the other attributes."""
     tensors, attrs = [], []
     for name, value in saved_items(fn):
@@ -105,12 +110,12 @@ def _saved_section(fn: object) -> tuple[dict, list[list[str]]]:
     return {"title": "saved tensors", "items": tensors}, attrs
 
 
-def fn_details(fn: object, out_shapes: dict[int, str], step: int | None = None) -> dict:
+def fn_details(fn: NodeLike, out_shapes: dict[int, str], step: int | None = None) -> dict:
     """A backward node's record: its name, inputs and outputs with shapes, saved tensors with
     shape, dtype and values (or "freed"), and its other attributes."""
     if hasattr(fn, "variable"):
-        return _accumulate_details(fn, step)
-    inputs = []
+        return _accumulate_details(cast("AccumulatorLike", fn), step)
+    inputs: list[dict] = []
     for i, (child, nr) in enumerate(fn.next_functions):
         target = "None (needs no gradient)" if child is None else f"{fn_name(child)}[{nr}]"
         inputs.append({"name": f"input {i}", "fields": [["to", target]]})
@@ -130,7 +135,7 @@ def fn_details(fn: object, out_shapes: dict[int, str], step: int | None = None) 
     return {"title": fn_name(fn), "kind": "backward node", "fields": fields, "sections": sections}
 
 
-def _accumulate_details(fn: object, step: int | None) -> dict:
+def _accumulate_details(fn: AccumulatorLike, step: int | None) -> dict:
     leaf = fn.variable
     fields = [["step", "not run" if step is None else str(step)], *tensor_fields(leaf)]
     fields[1][0] = "leaf shape"

@@ -23,19 +23,23 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._labels import has_attr
 
+if TYPE_CHECKING:
+    from .._protocols import NodeLike, TensorLike
 
-def sequence_nr(fn: object) -> int:
+
+def sequence_nr(fn: NodeLike) -> int:
     """The node's creation number (graphgrad's ``_sequence_nr`` slot, torch's method)."""
     value = getattr(fn, "_sequence_nr", 0)
     return value() if callable(value) else int(value)
 
 
-def children(fn: object) -> list:
+def children(fn: NodeLike) -> list:
     """The nodes ``fn`` sends gradients to, in input order (None for an input without one)."""
     return [child for child, _ in fn.next_functions]
 
@@ -83,7 +87,7 @@ class Flow:
     outputs: list = field(default_factory=list)
 
 
-def _array(grad: object) -> np.ndarray | None:
+def _array(grad: TensorLike | None) -> np.ndarray | None:
     return None if grad is None else np.asarray(grad.detach())
 
 
@@ -139,7 +143,7 @@ def _retained_grads(order: list) -> list[tuple]:
     return kept
 
 
-def _recorder(flows: dict[int, Flow], fn: object):
+def _recorder(flows: dict[int, Flow], fn: NodeLike):
     def hook(grad_inputs, grad_outputs):
         flows[id(fn)] = Flow([_array(g) for g in grad_outputs], [_array(g) for g in grad_inputs])
 
