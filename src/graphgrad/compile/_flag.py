@@ -8,10 +8,11 @@ True
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 
 class _State(threading.local):
-    recorder = None  # a compile.recorder.Recorder while a compiled call is being recorded
+    recorder: Any = None  # a compile.recorder.Recorder while a compiled call is recorded
 
 
 state = _State()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -166,18 +167,18 @@ class CompiledFunction:
         before = Snapshot(entry.live, flat)
         entry.replay = entry.replay()  # build the program (see _record)
         entry.guard = entry.guard.fn  # and drop the lazy guard's indirection
+        failure: str | None = None
+        replayed = after_replay = None
         try:
             replayed = freeze_output(entry.replay(flat))
             after_replay = Snapshot(entry.live, flat)
         except Exception as e:  # noqa: BLE001 - a replay that fails is not trusted
-            replayed, after_replay, failure = None, None, f"the replay failed ({e!r})"
-        else:
-            failure = None
+            failure = f"the replay failed ({e!r})"
         before.restore()
         out = self.fn(*args, **kwargs)
         if failure is None:
             after = Snapshot(entry.live, flat)
-            what = after.differs(after_replay)
+            what = after.differs(after_replay) if after_replay is not None else "the state"
             if what is None and not same_output(freeze_output(out), replayed):
                 what = "the result"
             if what is not None:
@@ -221,14 +222,16 @@ class _LazyGuard:
     __slots__ = ("condition", "names", "fn")
 
     def __init__(self, condition: str, names: dict) -> None:
-        self.condition, self.names, self.fn = condition, names, None
+        self.condition, self.names = condition, names
+        self.fn: Callable[[], bool] | None = None
 
     def __call__(self) -> bool:
-        if self.fn is None:
+        fn = self.fn
+        if fn is None:
             namespace = dict(self.names)
             exec(f"def guard():\n    return {self.condition}\n", namespace)  # noqa: S102
-            self.fn = namespace["guard"]
-        return self.fn()
+            fn = self.fn = namespace["guard"]
+        return fn()
 
 
 class _UnreplayableError(Exception):
@@ -267,8 +270,7 @@ def _tensor_code(rec: Recorder, t: Tensor) -> str:
         return made
     s = p.known(t._data)
     if s is None or s in p.const_lines:
-        s = p.name(t._data.copy())
-        data = f"{s}.copy()"
+        data = f"{p.name(t._data.copy())}.copy()"
     else:
         data = s
     if not t._requires_grad:

@@ -17,6 +17,7 @@ tensor(5.)
 from __future__ import annotations
 
 import heapq
+from typing import cast as _as
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from ..autograd.anomaly_mode import state as _anomaly
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.node import AccumulateGrad, FunctionNode, Released, edge_of
 from ..autograd.saved import SavedSlot
+from ..ops.primitive import ARRAYS
 from ..tensor import Tensor
 from ._flag import state
 from .program import slot
@@ -49,19 +51,26 @@ class NodeStep:
 
 
 class _Fit:
-    """``engine._fit_array`` for one input's (shape, dtype)."""
+    """``engine.fit_to_input`` on arrays, for input ``index`` of ``node`` (its (shape, dtype)
+    and, for the error of a gradient that does not fit, its name)."""
 
-    __slots__ = ("meta",)
+    __slots__ = ("meta", "node", "index")
 
-    def __init__(self, meta: tuple) -> None:
-        self.meta = meta
+    def __init__(self, meta: tuple, node, index: int) -> None:
+        self.meta, self.node, self.index = meta, node, index
 
     def __call__(self, grad):
-        return _engine._fit_array(grad, self.meta, None, 0)
+        return _engine.fit_to_input(grad, self.meta, self.node, self.index, ARRAYS)
 
 
 def _add(a, b):
     return a + b
+
+
+def _grad_of(t: Tensor) -> Tensor:
+    """``t``'s ``.grad``, which the accumulation just set."""
+    assert t._grad is not None
+    return t._grad
 
 
 class _SetGrad:
@@ -97,8 +106,9 @@ def record_backward(rec, roots, grads, retain_graph, create_graph, inputs, accum
         reason = "autograd.grad / backward(inputs=...)"
     elif _anomaly.enabled:
         reason = "anomaly mode"
-    edges = [edge_of(t) for t in roots]
-    if reason is None and any(e is None for e in edges):
+    found = [edge_of(t) for t in roots]
+    edges = [e for e in found if e is not None]
+    if reason is None and len(edges) < len(found):
         reason = "backward of a tensor that does not require grad"
     if reason is None:
         reason = _unsupported_graph(rec, [e[0] for e in edges])
@@ -186,7 +196,7 @@ class _Run:
                 continue
             outs = None
             if any(g is not None for g in grads):
-                if node._rules_on_arrays is not None:
+                if node._rules_on_arrays:
                     outs = self.call(node, grads)
                 else:
                     outs = self.call_on_tensors(node, grads)
@@ -196,11 +206,14 @@ class _Run:
         """Run the node's rules through a ``NodeStep`` and record it."""
         grad = grads[0]
         p = self.program
-        template, names, refs, values = {}, [], [], []
+        template: dict = {}
+        names: list = []
+        refs: list = []
+        values: list = []
         prim = node.prim
         for k, v in node._saved.items():
             if v.__class__ is SavedSlot:
-                v = v.unpack_array(node)
+                v = _as(np.ndarray, v.unpack(node, True))
                 r = self.rec.ref_value(v)
                 if v.dtype is not grad.dtype and k in prim.operands and v.dtype != grad.dtype:
                     cast = v.astype(grad.dtype)
@@ -269,9 +282,9 @@ class _Run:
                 g = outs[i]
                 meta = node._meta[i]
                 if g.shape != meta[0] or g.dtype != meta[1].np:
-                    fitted = _engine._fit_array(g, meta, node, i)
+                    fitted = _engine.fit_to_input(g, meta, node, i, ARRAYS)
                     if fitted is not g:
-                        p.step(_Fit(meta), (p.ref(g),), fitted)
+                        p.step(_Fit(meta, node, i), (p.ref(g),), fitted)
                     g = fitted
                 nr = nrs[i]
                 if nr == 0 and nxt not in self.buffers:
@@ -306,7 +319,7 @@ class _Run:
             p.emit(f"{p.name(setter, 'F')}({code}, {r})", (r,))
             self.rec.objects[id(variable._grad)] = f"{code}._grad"
             self.rec.keep.append(variable._grad)
-            p.data_slot(variable._grad._data, f"{code}._grad")
+            p.data_slot(_grad_of(variable)._data, f"{code}._grad")
             return
         if variable._grad is not None:
             self.rec.stop("a gradient accumulated into a tensor made before the call")
@@ -316,15 +329,9 @@ class _Run:
         self.rec.objects[id(variable._grad)] = name
         self.rec.keep.append(variable._grad)
         p.emit(f"{name} = {p.call_code(setter.new, (r,))}", (r,))
-        p.data_slot(variable._grad._data, name)
+        p.data_slot(_grad_of(variable)._data, name)
 
     def _private(self, g, r: str) -> bool:
-        """Whether a replay may store ``g``'s slot as ``.grad`` without a copy: the program
-        made it (a new array at each replay), contiguous and writeable, and no other slot
-        views it (a transpose of a fresh product views a base that only it holds)."""
-        if r not in self.program.fresh or not isinstance(g, np.ndarray):
-            return False
-        if not (g.flags.c_contiguous and g.flags.writeable):
-            return False
-        base = g.base
-        return base is None or isinstance(base, np.ndarray) and base.base is None
+        """Whether a replay may store ``g``'s slot as ``.grad`` without a copy, where the
+        engine did (``_leaf_may_keep``): the program made it (a new array at each replay)."""
+        return r in self.program.fresh and isinstance(g, np.ndarray) and g.base is None

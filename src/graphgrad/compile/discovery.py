@@ -21,12 +21,8 @@ from ..nn.module import Module
 from ..optim.lr_scheduler.schedules import LRScheduler
 from ..optim.optimizer import Optimizer
 from ..random import default_generator
+from ..random._generator import Generator
 from ..tensor import Tensor
-
-try:
-    from .._generator import Generator
-except ImportError:  # pragma: no cover
-    Generator = type(default_generator)
 
 
 class Live:

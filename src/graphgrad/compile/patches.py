@@ -12,9 +12,9 @@ True
 from __future__ import annotations
 
 import functools
+import importlib
 import threading
 
-from ..nn import functional_dropout, functional_loss
 from ..nn.module import Module
 from ..optim.lr_scheduler.schedules import LRScheduler
 from ..optim.optimizer import Optimizer
@@ -48,6 +48,14 @@ _DRAWS = (
 _RESEEDS = ("manual_seed", "seed", "set_state")
 
 _lock = threading.Lock()
+
+
+def _mark(wrapper):
+    """Mark ``wrapper`` as one of these wrappers (so none is installed twice)."""
+    wrapper.__dict__["_compile_wrapper"] = True
+    return wrapper
+
+
 _installed = False
 
 
@@ -59,8 +67,7 @@ def _stopping(method, what: str):
             rec.stop(what)
         return method(*args, **kwargs)
 
-    wrapper._compile_wrapper = True
-    return wrapper
+    return _mark(wrapper)
 
 
 def _recorded(method):
@@ -71,8 +78,7 @@ def _recorded(method):
             return method(self, *args, **kwargs)
         return rec.call(method, self, args, kwargs)
 
-    wrapper._compile_wrapper = True
-    return wrapper
+    return _mark(wrapper)
 
 
 def _recorded_function(fn):
@@ -85,8 +91,7 @@ def _recorded_function(fn):
             return fn(*args, **kwargs)
         return rec.call(_Plain(fn), None, args, kwargs)
 
-    wrapper._compile_wrapper = True
-    return wrapper
+    return _mark(wrapper)
 
 
 class _Plain:
@@ -111,8 +116,7 @@ def _fill(method):
             return method(self, *args, **kwargs)
         return rec.fill(method, self, args, kwargs)
 
-    wrapper._compile_wrapper = True
-    return wrapper
+    return _mark(wrapper)
 
 
 def _optimizer_step(method):
@@ -126,12 +130,12 @@ def _optimizer_step(method):
             return method(self, closure)
         return rec.call(method, self, (), {})
 
-    wrapper._compile_wrapper = True
-    return wrapper
+    return _mark(wrapper)
 
 
 def _grad_property(prop: property) -> property:
     setter = prop.fset
+    assert setter is not None
 
     def set_grad(self, value) -> None:
         rec = state.recorder
@@ -143,8 +147,7 @@ def _grad_property(prop: property) -> property:
                 rec.program.emit(f"{rec.program.name(setter, 'F')}({code}, None)", ())
         setter(self, value)
 
-    set_grad._compile_wrapper = True
-    return property(prop.fget, set_grad, prop.fdel, prop.__doc__)
+    return property(prop.fget, _mark(set_grad), prop.fdel, prop.__doc__)
 
 
 def _wrap(cls, name: str, make) -> None:
@@ -175,11 +178,12 @@ def install() -> None:
             _wrap(generator, name, lambda m, name=name: _stopping(m, f"Generator.{name}()"))
         for name in ("uniform_", "normal_", "bernoulli_"):
             _wrap(Tensor, name, _fill)
-        for module, name in ((functional_dropout, "_mask"), (functional_loss, "_nll_weights")):
-            _wrap_function(module, name)
+        # (by module path: ``nn.functional.dropout`` is also the name of the function)
+        for module, name in (("dropout", "_mask"), ("loss", "_nll_weights")):
+            _wrap_function(importlib.import_module(f"graphgrad.nn.functional.{module}"), name)
         _wrap(Optimizer, "zero_grad", _recorded)
         _wrap(Module, "zero_grad", _recorded)
-        Tensor.grad = _grad_property(Tensor.__dict__["grad"])
+        setattr(Tensor, "grad", _grad_property(Tensor.__dict__["grad"]))  # noqa: B010 (mypy)
         _installed = True
 
 

@@ -36,8 +36,8 @@ class Program:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.names: dict[str, object] = {}
-        self._ids: dict[int, object] = {}  # id(object) -> its constant/object name
-        self.slot_of: dict[int, str] = {}  # id(value) -> slot
+        self._ids: dict[int, str] = {}  # id(object) -> its constant/object name
+        self.slot_of: dict[int, _Slot] = {}  # id(value) -> slot
         self.keep: list = []  # every value with a slot, alive so that ids stay unique
         self.fresh: set[str] = set()  # slots a step made (new values at every replay)
         self.const_lines: dict[str, int] = {}  # const slot -> the line that loads it
@@ -164,7 +164,7 @@ class Program:
         self.emit(self.call_code(fn, args), read)
 
     # -- the function ----------------------------------------------------------------------
-    def _live_lines(self, result_code: str) -> list[str]:
+    def _live_lines(self, result_code: str) -> list[str | None]:
         """The lines, without loads of values nothing reads (``s9 = O3._grad._data`` kept in
         case a later step read the new ``.grad``)."""
         used = set(_SLOT.findall(result_code))
@@ -181,14 +181,15 @@ class Program:
         lines = self._live_lines(result_code)
         for slot in self.written:  # a constant written in place starts fresh at each replay
             at = self.const_lines.get(slot)
-            if at is not None and isinstance(self.names[lines[at].split(" = ")[1]], np.ndarray):
-                lines[at] += ".copy()"
+            line = lines[at] if at is not None else None
+            if line is not None and isinstance(self.names[line.split(" = ")[1]], np.ndarray):
+                lines[at] = line + ".copy()"  # type: ignore[index]  # (at is set with line)
         body = "\n    ".join(line for line in lines if line is not None) or "pass"
         source = f"def {name}(A):\n    {body}\n    return {result_code}\n"
         namespace = dict(self.names)
         exec(compile(source, f"<graphgrad.compile {name}>", "exec"), namespace)  # noqa: S102
         fn = namespace[name]
-        fn.source = source
+        fn.__dict__["source"] = source  # for reading what a recording became
         return fn
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+from types import FrameType
 
 import numpy as np
 
@@ -44,7 +45,7 @@ class Unsupported(RuntimeError):  # noqa: N818 - torch._dynamo.exc.Unsupported
 
 def user_location() -> str:
     """``file:line`` of the innermost frame outside graphgrad: where the user's code is."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         name = frame.f_code.co_filename
         if not os.path.abspath(name).startswith(_PACKAGE):
