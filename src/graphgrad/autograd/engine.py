@@ -263,7 +263,9 @@ class _GraphTask:
             grads = buffers.pop(node, None) or [None]
             if arrays and node._hooks is None and node._rules_on_arrays:
                 fresh = True  # outs are new arrays of the node's rules, which nothing else holds
-                outs = node.apply(grads, True, release) if _any(grads) else ()
+                outs = (
+                    node.apply(grads, True, release) if grads[0] is not None or _any(grads) else ()
+                )
             else:
                 outs, fresh = self._step(node, grads, retain_graph)
             n_outs = len(outs)

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ops.shape.join import stack
 from ..tensor import Tensor
 from .grad_mode import enable_grad
+from .gradients import grad
 
 __all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
 
@@ -133,8 +135,6 @@ def grad_or_none(
     outputs, inputs, grad_outputs, create_graph: bool, retain_graph: bool | None = True
 ) -> tuple:
     """autograd.grad over the outputs that require grad (None for every input if none does)."""
-    from . import grad
-
     pairs = [(o, g) for o, g in zip(outputs, grad_outputs, strict=False) if o.requires_grad]
     if not pairs:
         return (None,) * len(inputs)
@@ -251,28 +251,7 @@ def stack_rows(rows: list, out: Tensor, inp: Tensor) -> Tensor:
     """Jacobian rows d(out_k)/d(inp), one per element of ``out``, as ``out.shape + inp.shape``."""
     if not rows:
         return Tensor._make(np.zeros(tuple(out.shape) + tuple(inp.shape), inp._data.dtype))
-    return stack_tensors(rows).reshape(tuple(out.shape) + tuple(inp.shape))
-
-
-def stack_tensors(tensors: list) -> Tensor:
-    """``torch.stack(tensors)``, differentiable; plain arrays when nothing requires grad."""
-    if not any(t.requires_grad for t in tensors):
-        return Tensor._make(np.stack([t._data for t in tensors]))
-    import graphgrad
-
-    stack = getattr(graphgrad, "stack", None)
-    if stack is not None:
-        return stack(tensors)
-    # Without a stack op: the sum of one-hot slabs, each row broadcast into its place.
-    n, dt = len(tensors), tensors[0]._data.dtype
-    total = None
-    for k, t in enumerate(tensors):
-        onehot = np.zeros((n,) + (1,) * t.ndim, dt)
-        onehot[k] = 1
-        term = Tensor._make(onehot) * t.unsqueeze(0)
-        total = term if total is None else total + term
-    assert total is not None  # tensors is not empty: one of them requires grad
-    return total
+    return stack(rows).reshape(tuple(out.shape) + tuple(inp.shape))
 
 
 def jacobian(

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from . import forward_ad
+from .gradients import grad
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
@@ -119,8 +120,6 @@ def _numerical(func, inputs: tuple, x: Tensor, eps: float) -> list[np.ndarray]:
 
 def _analytical(output: Tensor, xs: list[Tensor], check_grad_dtypes: bool) -> list[np.ndarray]:
     """d(output)/dx for each x, one vector-Jacobian product per element of ``output``."""
-    from . import grad
-
     jac = [np.zeros((x.numel(), output.numel())) for x in xs]
     types_ok = True
     for k in range(output.numel()):
@@ -195,8 +194,6 @@ def _check_reverse(outputs, numerical, xs, rtol, atol, nondet_tol, check_grad_dt
 
 def _check_mul_by_grad_output(outputs: tuple, xs: list[Tensor]) -> None:
     """A backward must scale with its incoming gradient: zero in, zero out."""
-    from . import grad
-
     zeros = [Tensor._make(np.zeros(o._data.shape, o._data.dtype)) for o in outputs]
     for g, x in zip(grad(list(outputs), xs, zeros, allow_unused=True), xs, strict=False):
         if g is None:
@@ -345,8 +342,6 @@ def gradgradcheck(
     >>> torch.autograd.gradgradcheck(torch.sin, x)
     True
     """
-    from . import grad
-
     inputs = _as_tuple(inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(0)

@@ -7,22 +7,24 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-import graphgrad as _gg
+from .. import creation
+from ..autograd import grad_mode
+from ..tensor import Size, Tensor
 
 
 def broadcast_all(*values) -> list:
     """The parameters as tensors broadcast to one shape (torch's ``broadcast_all``): Python
     numbers take the dtype of the first tensor among them, else the default dtype."""
-    like = next((v for v in values if isinstance(v, _gg.Tensor)), None)
+    like = next((v for v in values if isinstance(v, Tensor)), None)
     dtype = like.dtype if like is not None else None
     tensors = [
-        v if isinstance(v, _gg.Tensor) else _gg.tensor(float(v), dtype=dtype) for v in values
+        v if isinstance(v, Tensor) else creation.tensor(float(v), dtype=dtype) for v in values
     ]
     shape = np.broadcast_shapes(*(tuple(t.shape) for t in tensors))
     return [t if tuple(t.shape) == shape else t.expand(shape) for t in tensors]
 
 
-def _shown(t: _gg.Tensor):
+def _shown(t: Tensor):
     """A tensor as torch's f-strings show it: a 0-d one as its number."""
     return t.item() if t.dim() == 0 else t
 
@@ -48,11 +50,11 @@ class Distribution:
         variance: Any
         support: Any
 
-        def rsample(self, sample_shape=()) -> _gg.Tensor: ...
+        def rsample(self, sample_shape=()) -> Tensor: ...
 
     def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
-        self._batch_shape = _gg.Size(batch_shape)
-        self._event_shape = _gg.Size(event_shape)
+        self._batch_shape = Size(batch_shape)
+        self._event_shape = Size(event_shape)
         self._validate_args = True if validate_args is None else bool(validate_args)
         if self._validate_args:
             for name, check in self.arg_constraints.items():
@@ -109,9 +111,9 @@ class Distribution:
         new.__dict__.update(self.__dict__)
         old = len(self._batch_shape)
         for name, value in self.__dict__.items():
-            if isinstance(value, _gg.Tensor) and name in self._expand_names():
+            if isinstance(value, Tensor) and name in self._expand_names():
                 new.__dict__[name] = value.expand(batch_shape + tuple(value.shape[old:]))
-        new._batch_shape = _gg.Size(batch_shape)
+        new._batch_shape = Size(batch_shape)
         return new
 
     def _expand_names(self) -> tuple:
@@ -152,7 +154,7 @@ class Distribution:
         >>> torch.distributions.Normal(0.0, 1.0).sample((2,)).shape
         torch.Size([2])
         """
-        with _gg.no_grad():
+        with grad_mode.no_grad():
             return self.rsample(sample_shape)
 
     def __repr__(self) -> str:

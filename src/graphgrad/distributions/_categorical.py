@@ -6,8 +6,12 @@ import math
 
 import numpy as np
 
-import graphgrad as _gg
 from graphgrad.distributions._base import Constraint, Distribution
+
+from .. import _runtime, creation
+from ..autograd import grad_mode
+from ..random import fills
+from ..tensor import Size
 
 simplex = Constraint("Simplex()", lambda v: ((v >= 0).all(-1)) & ((v.sum(-1) - 1).abs() < 1e-6))
 real_vector = Constraint("IndependentConstraint(Real(), 1)", lambda v: (v == v).all(-1))
@@ -48,7 +52,7 @@ class Categorical(Distribution):
         self._num_events = param.shape[-1]
         super().__init__(param.shape[:-1], (), validate_args)
         if probs is not None:
-            eps = _gg.finfo(self.probs.dtype).eps
+            eps = _runtime.finfo(self.probs.dtype).eps
             self.logits = self.probs.clamp(eps, 1 - eps).log()
         else:
             self.probs = self.logits.softmax(-1)
@@ -71,7 +75,7 @@ class Categorical(Distribution):
         >>> torch.distributions.Categorical(probs=torch.ones(3)).mean
         tensor(nan)
         """
-        return _gg.full(tuple(self.batch_shape), math.nan, dtype=self.probs.dtype)
+        return creation.full(tuple(self.batch_shape), math.nan, dtype=self.probs.dtype)
 
     @property
     def mode(self):
@@ -102,9 +106,9 @@ class Categorical(Distribution):
         """
         sample_shape = tuple(sample_shape)
         n = math.prod(sample_shape)
-        with _gg.no_grad():
+        with grad_mode.no_grad():
             probs_2d = self.probs.reshape(-1, self._num_events)
-            draws = _gg.multinomial(probs_2d, n, True).T
+            draws = fills.multinomial(probs_2d, n, True).T
         return draws.reshape(self._extended_shape(sample_shape))
 
     def log_prob(self, value):
@@ -129,7 +133,7 @@ class Categorical(Distribution):
         >>> torch.distributions.Categorical(probs=torch.tensor([0.5, 0.5])).entropy()
         tensor(0.6931)
         """
-        logits = self.logits.clamp(min=_gg.finfo(self.logits.dtype).min)
+        logits = self.logits.clamp(min=_runtime.finfo(self.logits.dtype).min)
         return -(logits * self.probs).sum(-1)
 
 
@@ -208,7 +212,7 @@ class Independent(Distribution):
         new = type(self).__new__(type(self))
         new.__dict__.update(self.__dict__)
         new.base_dist = self.base_dist.expand(base_batch)
-        new._batch_shape = _gg.Size(batch_shape)
+        new._batch_shape = Size(batch_shape)
         return new
 
     @property

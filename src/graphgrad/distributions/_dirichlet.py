@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numbers
 
-import graphgrad as _gg
 from graphgrad.distributions._base import (
     Constraint,
     Distribution,
@@ -14,6 +13,12 @@ from graphgrad.distributions._base import (
 from graphgrad.distributions._categorical import simplex
 from graphgrad.distributions._gamma import as_value, no_concentration_grad
 from graphgrad.distributions._gamma_sampler import dirichlet_array
+
+from .. import creation
+from ..nn import functional as F  # noqa: N812 - as PyTorch code names it
+from ..ops.elementwise import where
+from ..ops.pointwise_composite import xlogy
+from ..ops.shape.join import stack
 
 positive_vector = Constraint(
     "IndependentConstraint(GreaterThan(lower_bound=0.0), 1)", lambda v: (v > 0).all(-1)
@@ -67,8 +72,8 @@ class Dirichlet(Distribution):
         cm1 = (c - 1).clamp(min=0)
         mode = cm1 / cm1.sum(-1, keepdim=True)
         all_below = (c < 1).all(-1, keepdim=True)
-        one_hot = _gg.nn.functional.one_hot(c.argmax(-1), c.shape[-1]).to(c.dtype)
-        return _gg.where(all_below, one_hot, mode)
+        one_hot = F.one_hot(c.argmax(-1), c.shape[-1]).to(c.dtype)
+        return where(all_below, one_hot, mode)
 
     @property
     def variance(self):
@@ -93,7 +98,7 @@ class Dirichlet(Distribution):
         no_concentration_grad(self, type(self).__name__)
         shape = self._extended_shape(sample_shape)
         conc = self.concentration.detach().expand(shape).numpy()
-        return _gg.tensor(dirichlet_array(conc))
+        return creation.tensor(dirichlet_array(conc))
 
     def log_prob(self, value):
         """The log density at ``value`` (points on the simplex).
@@ -108,7 +113,7 @@ class Dirichlet(Distribution):
         value = as_value(value, self.concentration)
         self._validate_sample(value)
         c = self.concentration
-        return _gg.xlogy(c - 1.0, value).sum(-1) + c.sum(-1).lgamma() - c.lgamma().sum(-1)
+        return xlogy(c - 1.0, value).sum(-1) + c.sum(-1).lgamma() - c.lgamma().sum(-1)
 
     def entropy(self):
         """The differential entropy.
@@ -145,10 +150,10 @@ class Beta(Distribution):
 
     def __init__(self, concentration1, concentration0, validate_args=None):
         if isinstance(concentration1, numbers.Real) and isinstance(concentration0, numbers.Real):
-            both = _gg.tensor([float(concentration1), float(concentration0)])
+            both = creation.tensor([float(concentration1), float(concentration0)])
         else:
             c1, c0 = broadcast_all(concentration1, concentration0)
-            both = _gg.stack([c1, c0], -1)
+            both = stack([c1, c0], -1)
         self._dirichlet = Dirichlet(both, validate_args=validate_args)
         super().__init__(self._dirichlet.batch_shape, (), validate_args)
 
@@ -234,7 +239,7 @@ class Beta(Distribution):
         """
         value = as_value(value, self._dirichlet.concentration)
         self._validate_sample(value)
-        return self._dirichlet.log_prob(_gg.stack([value, 1.0 - value], -1))
+        return self._dirichlet.log_prob(stack([value, 1.0 - value], -1))
 
     def entropy(self):
         """The differential entropy.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import graphgrad as _gg
 from graphgrad.distributions._base import (
     Distribution,
     broadcast_all,
@@ -11,16 +10,22 @@ from graphgrad.distributions._base import (
 )
 from graphgrad.distributions._gamma_sampler import standard_gamma_array
 
+from .. import _runtime, creation
+from ..autograd import grad_mode
+from ..ops.elementwise import where
+from ..ops.pointwise_composite import xlogy
+from ..tensor import Tensor
+
 
 def as_value(value, like):
     """``value`` as a tensor of ``like``'s dtype when it is a Python number."""
-    return value if isinstance(value, _gg.Tensor) else _gg.tensor(value, dtype=like.dtype)
+    return value if isinstance(value, Tensor) else creation.tensor(value, dtype=like.dtype)
 
 
 def no_concentration_grad(d, name: str) -> None:
     """torch differentiates these draws in the concentration with its own approximation of the
     implicit-reparameterisation gradient; graphgrad has not reproduced it, so it says so."""
-    if _gg.is_grad_enabled() and d.concentration.requires_grad:
+    if grad_mode.is_grad_enabled() and d.concentration.requires_grad:
         raise NotImplementedError(
             f"graphgrad: {name}.rsample is not differentiable with respect to the "
             "concentration; use sample(), or detach the concentration"
@@ -90,9 +95,9 @@ class Gamma(Distribution):
         no_concentration_grad(self, "Gamma")
         shape = self._extended_shape(sample_shape)
         alpha = self.concentration.detach().expand(shape).numpy()
-        value = _gg.tensor(standard_gamma_array(alpha)) / self.rate.expand(shape)
-        tiny = _gg.finfo(value.dtype).tiny
-        return _gg.where(value.detach() < tiny, value.detach().clamp(min=tiny), value)
+        value = creation.tensor(standard_gamma_array(alpha)) / self.rate.expand(shape)
+        tiny = _runtime.finfo(value.dtype).tiny
+        return where(value.detach() < tiny, value.detach().clamp(min=tiny), value)
 
     def log_prob(self, value):
         """The log density at ``value``.
@@ -106,7 +111,7 @@ class Gamma(Distribution):
         value = as_value(value, self.rate)
         self._validate_sample(value)
         c, r = self.concentration, self.rate
-        return _gg.xlogy(c, r) + _gg.xlogy(c - 1, value) - r * value - c.lgamma()
+        return xlogy(c, r) + xlogy(c - 1, value) - r * value - c.lgamma()
 
     def entropy(self):
         """The differential entropy.
@@ -154,7 +159,7 @@ class Exponential(Distribution):
         >>> torch.distributions.Exponential(4.0).mode
         tensor(0.)
         """
-        return _gg.zeros_like(self.rate)
+        return creation.zeros_like(self.rate)
 
     @property
     def stddev(self):
@@ -184,7 +189,7 @@ class Exponential(Distribution):
         torch.Size([3])
         """
         shape = self._extended_shape(sample_shape)
-        e = _gg.empty(shape, dtype=self.rate.dtype).exponential_()
+        e = creation.empty(shape, dtype=self.rate.dtype).exponential_()
         return e / self.rate
 
     def log_prob(self, value):

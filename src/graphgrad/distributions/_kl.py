@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import creation
+from ..nn import functional as F  # noqa: N812 - as PyTorch code names it
+from ..ops.elementwise import where
+
 _KL_RULES: dict = {}
 
 
@@ -67,22 +71,19 @@ def _register_builtin_rules() -> None:
 
     @register_kl(Uniform, Uniform)
     def _kl_uniform_uniform(p, q):
-        import graphgrad as gg
-
         result = ((q.high - q.low) / (p.high - p.low)).log()
         outside = (q.low > p.low) | (q.high < p.high)
-        return gg.where(outside, gg.full_like(result, float("inf")), result)
+        return where(outside, creation.full_like(result, float("inf")), result)
 
 
 def _register_more_rules() -> None:
-    import graphgrad as gg
     from graphgrad.distributions._categorical import Categorical, Independent, sum_rightmost
 
     @register_kl(Categorical, Categorical)
     def _kl_categorical_categorical(p, q):
         t = p.probs * (p.logits - q.logits)
-        t = gg.where((q.probs == 0).expand_as(t), gg.full_like(t, float("inf")), t)
-        return gg.where((p.probs == 0).expand_as(t), gg.zeros_like(t), t).sum(-1)
+        t = where((q.probs == 0).expand_as(t), creation.full_like(t, float("inf")), t)
+        return where((p.probs == 0).expand_as(t), creation.zeros_like(t), t).sum(-1)
 
     @register_kl(Independent, Independent)
     def _kl_independent_independent(p, q):
@@ -152,9 +153,7 @@ def _register_multivariate_normal_rule() -> None:
 
 
 def _softplus(x):
-    import graphgrad as gg
-
-    return gg.nn.functional.softplus(x)
+    return F.softplus(x)
 
 
 _register_builtin_rules()

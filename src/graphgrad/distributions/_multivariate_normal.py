@@ -6,7 +6,6 @@ import math
 
 import numpy as np
 
-import graphgrad as _gg
 from graphgrad.distributions._base import Constraint, Distribution
 from graphgrad.distributions._categorical import real_vector
 from graphgrad.distributions._gamma import as_value
@@ -16,6 +15,8 @@ from graphgrad.distributions._triangular import (
     precision_to_scale_tril,
     solve_lower,
 )
+
+from .. import creation
 
 
 def _factorises(a: np.ndarray) -> np.ndarray:
@@ -34,13 +35,13 @@ def _factorises(a: np.ndarray) -> np.ndarray:
 def _positive_definite(v):
     a = v.detach().numpy()
     symmetric = np.isclose(a, np.swapaxes(a, -1, -2), atol=1e-6).all((-2, -1))
-    return _gg.tensor(symmetric if not symmetric.all() else _factorises(a))
+    return creation.tensor(symmetric if not symmetric.all() else _factorises(a))
 
 
 def _lower_cholesky(v):
     a = v.detach().numpy()
     lower = (np.tril(a) == a).all((-2, -1))
-    return _gg.tensor(lower & (np.diagonal(a, axis1=-2, axis2=-1) > 0).all(-1))
+    return creation.tensor(lower & (np.diagonal(a, axis1=-2, axis2=-1) > 0).all(-1))
 
 
 positive_definite = Constraint("PositiveDefinite()", _positive_definite)
@@ -156,7 +157,7 @@ class MultivariateNormal(Distribution):
         """
         if "precision_matrix" not in self.__dict__:
             low = self._unbroadcasted_scale_tril
-            eye = _gg.eye(low.shape[-1], dtype=low.dtype).expand(low.shape)
+            eye = creation.eye(low.shape[-1], dtype=low.dtype).expand(low.shape)
             inv = solve_lower(low, eye)
             self.__dict__["precision_matrix"] = (inv.mT @ inv).expand(self._matrix_shape())
         return self.__dict__["precision_matrix"]
@@ -199,7 +200,7 @@ class MultivariateNormal(Distribution):
         torch.Size([3, 2])
         """
         shape = self._extended_shape(sample_shape)
-        eps = _gg.empty(shape, dtype=self.loc.dtype).normal_()
+        eps = creation.empty(shape, dtype=self.loc.dtype).normal_()
         return self.loc + (self._unbroadcasted_scale_tril @ eps.unsqueeze(-1)).squeeze(-1)
 
     def _half_log_det(self):

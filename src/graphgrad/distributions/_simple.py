@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import graphgrad as _gg
 from graphgrad.distributions._base import (
     LOG_SQRT_2PI,
     Constraint,
@@ -15,6 +14,13 @@ from graphgrad.distributions._base import (
     real,
     unit_interval,
 )
+
+from .. import _runtime, creation
+from ..autograd import grad_mode
+from ..nn import functional as F  # noqa: N812 - as PyTorch code names it
+from ..ops.elementwise import where
+from ..random import draws
+from ..tensor import Tensor
 
 
 class Normal(Distribution):
@@ -83,8 +89,8 @@ class Normal(Distribution):
         torch.Size([3])
         """
         shape = self._extended_shape(sample_shape)
-        with _gg.no_grad():
-            return _gg.normal(self.loc.expand(shape), self.scale.expand(shape))
+        with grad_mode.no_grad():
+            return draws.normal(self.loc.expand(shape), self.scale.expand(shape))
 
     def rsample(self, sample_shape=()):
         """A reparameterised draw, ``loc + eps * scale``, differentiable in the parameters.
@@ -96,7 +102,7 @@ class Normal(Distribution):
         torch.Size([2, 3])
         """
         shape = self._extended_shape(sample_shape)
-        eps = _gg.empty(shape, dtype=self.loc.dtype).normal_()
+        eps = creation.empty(shape, dtype=self.loc.dtype).normal_()
         return self.loc + eps * self.scale
 
     def log_prob(self, value):
@@ -123,7 +129,7 @@ class Normal(Distribution):
 
 
 def _as_value(value, like):
-    return value if isinstance(value, _gg.Tensor) else _gg.tensor(value, dtype=like.dtype)
+    return value if isinstance(value, Tensor) else creation.tensor(value, dtype=like.dtype)
 
 
 class Uniform(Distribution):
@@ -200,7 +206,7 @@ class Uniform(Distribution):
         torch.Size([2])
         """
         shape = self._extended_shape(sample_shape)
-        u = _gg.rand(shape, dtype=self.low.dtype)
+        u = draws.rand(shape, dtype=self.low.dtype)
         return self.low + u * (self.high - self.low)
 
     def log_prob(self, value):
@@ -259,7 +265,7 @@ class Bernoulli(Distribution):
             shape = self.logits.shape
         super().__init__(shape, (), validate_args)
         if probs is not None:
-            eps = _gg.finfo(self.probs.dtype).eps
+            eps = _runtime.finfo(self.probs.dtype).eps
             clamped = self.probs.clamp(eps, 1 - eps)
             self.logits = clamped.log() - (-clamped).log1p()
         else:
@@ -282,7 +288,7 @@ class Bernoulli(Distribution):
         tensor([0., nan, 1.])
         """
         mode = (self.probs >= 0.5).to(self.probs.dtype)
-        return _gg.where(self.probs == 0.5, math.nan, mode)
+        return where(self.probs == 0.5, math.nan, mode)
 
     @property
     def variance(self):
@@ -303,8 +309,8 @@ class Bernoulli(Distribution):
         tensor([1., 1.])
         """
         shape = self._extended_shape(sample_shape)
-        with _gg.no_grad():
-            return _gg.bernoulli(self.probs.expand(shape))
+        with grad_mode.no_grad():
+            return draws.bernoulli(self.probs.expand(shape))
 
     def log_prob(self, value):
         """``value * log(p) + (1 - value) * log(1 - p)``, computed stably from the logits.
@@ -318,7 +324,7 @@ class Bernoulli(Distribution):
         value = _as_value(value, self.probs)
         self._validate_sample(value)
         logits, value = broadcast_all(self.logits, value)
-        bce = _gg.nn.functional.binary_cross_entropy_with_logits
+        bce = F.binary_cross_entropy_with_logits
         return -bce(logits, value, reduction="none")
 
     def entropy(self):
@@ -327,5 +333,5 @@ class Bernoulli(Distribution):
         >>> torch.distributions.Bernoulli(probs=0.5).entropy()
         tensor(0.6931)
         """
-        bce = _gg.nn.functional.binary_cross_entropy_with_logits
+        bce = F.binary_cross_entropy_with_logits
         return bce(self.logits, self.probs, reduction="none")

@@ -8,8 +8,11 @@ have; the values agree with LAPACK's to rounding.
 
 from __future__ import annotations
 
-import graphgrad as _gg
 from graphgrad.ops.linalg.inverse import LinAlgError
+
+from .. import creation
+from ..ops.shape.join import cat, stack
+from ..ops.shape.reorder import flip
 
 
 def cholesky(a):
@@ -23,7 +26,7 @@ def cholesky(a):
     n = a.shape[-1]
     columns: list = []
     for j in range(n):
-        done = _gg.stack(columns, -1) if columns else None  # (..., n, j)
+        done = stack(columns, -1) if columns else None  # (..., n, j)
         diag = a[..., j, j]
         if done is not None:
             diag = diag - done[..., j, :].pow(2).sum(-1)
@@ -37,9 +40,9 @@ def cholesky(a):
         below = a[..., j + 1 :, j]
         if done is not None:
             below = below - (done[..., j + 1 :, :] * done[..., j : j + 1, :]).sum(-1)
-        above = _gg.zeros(*a.shape[:-2], j, dtype=a.dtype)
-        columns.append(_gg.cat([above, ljj.unsqueeze(-1), below / ljj.unsqueeze(-1)], -1))
-    return _gg.stack(columns, -1)
+        above = creation.zeros(*a.shape[:-2], j, dtype=a.dtype)
+        columns.append(cat([above, ljj.unsqueeze(-1), below / ljj.unsqueeze(-1)], -1))
+    return stack(columns, -1)
 
 
 def solve_lower(lower, b):
@@ -49,18 +52,18 @@ def solve_lower(lower, b):
     for i in range(lower.shape[-1]):
         row = b[..., i, :]
         if rows:
-            done = _gg.stack(rows, -2)  # (..., i, m)
+            done = stack(rows, -2)  # (..., i, m)
             row = row - (lower[..., i, :i].unsqueeze(-1) * done).sum(-2)
         rows.append(row / lower[..., i, i].unsqueeze(-1))
-    return _gg.stack(rows, -2)
+    return stack(rows, -2)
 
 
 def precision_to_scale_tril(precision):
     """The lower factor ``L`` with ``L @ L.mT = inverse(precision)``, from the Cholesky factor
     of the precision matrix with its rows and columns reversed (as torch does)."""
-    flipped = cholesky(_gg.flip(precision, (-2, -1)))
-    l_inv = _gg.flip(flipped, (-2, -1)).mT
-    eye = _gg.eye(precision.shape[-1], dtype=precision.dtype)
+    flipped = cholesky(flip(precision, (-2, -1)))
+    l_inv = flip(flipped, (-2, -1)).mT
+    eye = creation.eye(precision.shape[-1], dtype=precision.dtype)
     return solve_lower(l_inv, eye.expand(l_inv.shape))
 
 

@@ -27,9 +27,9 @@ from ..autograd.functional import (
     grad_or_none,
     one_hot_like,
     stack_rows,
-    stack_tensors,
 )
 from ..autograd.grad_mode import enable_grad
+from ..ops.shape.join import stack
 from ..tensor import Tensor
 from ._pytree import tree_flatten, tree_unflatten
 
@@ -378,7 +378,7 @@ def _stack_cols(cols: list, out: Tensor, inp: Tensor) -> Tensor:
     """Columns d(out)/d(inp_k) stacked on a new last axis, shaped ``out.shape + inp.shape``."""
     if not cols:
         return Tensor._make(np.zeros(tuple(out.shape) + tuple(inp.shape), out._data.dtype))
-    stacked = stack_tensors(cols)  # (inp.numel(), *out.shape)
+    stacked = stack(cols)  # (inp.numel(), *out.shape)
     flat = stacked.reshape(inp.numel(), out.numel())
     return flat.movedim(0, 1).reshape(tuple(out.shape) + tuple(inp.shape))
 

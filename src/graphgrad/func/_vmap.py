@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import functools
 
-from ..autograd.functional import stack_tensors
+from ..ops.shape.join import stack
+from ..random.draws import default_generator
 from ..tensor import Tensor
 from ._pytree import broadcast_prefix, spec_str, tree_flatten, tree_unflatten
 
@@ -142,7 +143,7 @@ def _stack_outputs(per_sample: list, out_dims, func):
                 f"vmap({_name(func)}, ...): `{_name(func)}` must only return Tensors, got type "
                 f"{type(leaf)}. Did you mean to set out_dims= to None for output?"
             )
-        out = stack_tensors([col[j] for col in columns])
+        out = stack([col[j] for col in columns])
         stacked.append(out.movedim(0, d) if d != 0 else out)
     return tree_unflatten(spec, stacked)
 
@@ -152,7 +153,7 @@ class _Randomness:
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
-        self.gen = _default_generator()
+        self.gen = default_generator
 
     def __enter__(self):
         self.start = self._state()
@@ -162,14 +163,14 @@ class _Randomness:
         pass
 
     def _state(self):
-        return self.gen.get_state() if self.gen is not None else None
+        return self.gen.get_state()
 
     def before_sample(self) -> None:
-        if self.mode == "same" and self.gen is not None:
+        if self.mode == "same":
             self.gen.set_state(self.start)
 
     def after_sample(self) -> None:
-        if self.mode == "error" and self.gen is not None:
+        if self.mode == "error":
             if not _same_state(self._state(), self.start):
                 self.gen.set_state(self.start)
                 raise RuntimeError(
@@ -177,12 +178,6 @@ class _Randomness:
                     "either use the 'same' or 'different' randomness flags on vmap or perform "
                     "the randomness operation out of vmap"
                 )
-
-
-def _default_generator():
-    import graphgrad
-
-    return getattr(graphgrad, "default_generator", None)
 
 
 def _same_state(a, b) -> bool:

@@ -139,3 +139,103 @@ __all__ = [
     "utils",
 ]
 __all__ += _padding_names
+
+from .activation import (  # noqa: E402
+    CELU,
+    GLU,
+    Hardshrink,
+    Mish,
+    PReLU,
+    RReLU,
+    Softmax2d,
+    Softshrink,
+    Tanhshrink,
+    Threshold,
+)
+
+__all__ += [
+    "CELU",
+    "GLU",
+    "Hardshrink",
+    "Mish",
+    "PReLU",
+    "RReLU",
+    "Softmax2d",
+    "Softshrink",
+    "Tanhshrink",
+    "Threshold",
+]
+
+from .norm import (  # noqa: E402
+    BatchNorm3d,
+    GroupNorm,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    InstanceNorm3d,
+    LocalResponseNorm,
+    RMSNorm,
+)
+
+__all__ += [
+    "BatchNorm3d",
+    "GroupNorm",
+    "InstanceNorm1d",
+    "InstanceNorm2d",
+    "InstanceNorm3d",
+    "LocalResponseNorm",
+    "RMSNorm",
+]
+
+from .pooling_select import *  # noqa: E402, F403 - 3-D, adaptive max, unpool, fractional, LP pools
+from .pooling_select import __all__ as _pooling_select_names  # noqa: E402
+
+__all__ += _pooling_select_names
+
+from .loss_margin import *  # noqa: E402, F403 - the margin, likelihood and CTC loss layers
+from .loss_margin import __all__ as _loss_margin_names  # noqa: E402
+
+__all__ += _loss_margin_names
+
+from .conv import (  # noqa: E402
+    Conv3d,
+    ConvTranspose3d,
+    Fold,
+    Unfold,
+)
+
+__all__ += [
+    "Conv3d",
+    "ConvTranspose3d",
+    "Fold",
+    "Unfold",
+]
+
+from .vision import *  # noqa: E402, F403 - pixel/channel shuffles, Upsample
+from .vision import __all__ as _vision_names  # noqa: E402
+
+__all__ += _vision_names
+
+from .dropout import (  # noqa: E402
+    AlphaDropout,
+    Dropout3d,
+    FeatureAlphaDropout,
+)
+
+__all__ += [
+    "AlphaDropout",
+    "Dropout3d",
+    "FeatureAlphaDropout",
+]
+
+from .sparse_bag import EmbeddingBag  # noqa: E402
+
+__all__ += ["EmbeddingBag"]
+
+from .lazy import *  # noqa: E402, F403 - the lazy layers and uninitialized parameters
+from .lazy import __all__ as _lazy_names  # noqa: E402
+
+__all__ += _lazy_names
+
+from .adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402
+
+__all__ += ["AdaptiveLogSoftmaxWithLoss"]

@@ -29,9 +29,10 @@ import itertools
 
 import numpy as np
 
-from ..autograd import forward_ad, grad
+from ..autograd import forward_ad
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.grad_mode import enable_grad
+from ..autograd.gradients import grad
 from ..tensor import Tensor
 
 

@@ -29,6 +29,7 @@ from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..autograd.node import AccumulateGrad, FunctionNode
 from ..autograd.saved import SavedSlot
+from ..random.draws import get_rng_state, set_rng_state
 from ..tensor import Tensor
 
 __all__ = ["CheckpointError", "checkpoint", "checkpoint_sequential"]
@@ -133,30 +134,25 @@ def _run_all(funcs: list):
 
 # -- the reentrant variant: one custom Function --------------------------------------------------
 class _RngState:
-    """The default generator's state, if the RNG module is there (restored for recomputing)."""
+    """The default generator's state when ``enabled`` (restored for recomputing)."""
 
     def __init__(self, enabled: bool) -> None:
-        import graphgrad
-
-        self.get = getattr(graphgrad, "get_rng_state", None) if enabled else None
-        self.set = getattr(graphgrad, "set_rng_state", None)
-        self.state = self.get() if self.get is not None else None
+        self.state = get_rng_state() if enabled else None
 
     @contextlib.contextmanager
     def forked(self):
         """Recompute from the forward's RNG state, then put back the state found here, even
         when the recomputation raises (a KeyboardInterrupt must not leave the RNG rewound),
         as PyTorch's fork of the RNG does."""
-        if self.state is None or self.set is None:
+        if self.state is None:
             yield
             return
-        assert self.get is not None  # a saved state was read with it
-        current = self.get()
-        self.set(self.state)
+        current = get_rng_state()
+        set_rng_state(self.state)
         try:
             yield
         finally:
-            self.set(current)
+            set_rng_state(current)
 
 
 class CheckpointFunction(Function):

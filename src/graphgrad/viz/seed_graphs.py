@@ -29,10 +29,15 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ._dot import make_dot
+from ._labels import is_tensor
+from ._render import RenderError
+
 IMPORTS = (
     (re.compile(r"^import torch$", re.M), "import graphgrad as torch"),
     (re.compile(r"^from torchviz import make_dot$", re.M), "from graphgrad.viz import make_dot"),
 )
+_MAKE_DOT_IMPORT = re.compile(r"^from graphgrad\.viz import make_dot$", re.M)
 USAGE = "usage: python -m graphgrad.viz.seed_graphs [--names] OUT_DIR SEED_DIR"
 
 
@@ -56,24 +61,19 @@ class MakeDotCall(NamedTuple):
 def last_make_dot_call(path: Path) -> MakeDotCall | None:
     """Run the program at ``path`` quietly, as the seed runner ports it; its last ``make_dot``
     call, or None if it never makes one."""
-    from graphgrad import viz
-
     calls = []
-    original = viz.make_dot
 
     def recording(*args, **kwargs):
-        graph = original(*args, **kwargs)
+        graph = make_dot(*args, **kwargs)
         calls.append((graph, args, kwargs))
         return graph
 
-    code = compile(ported_source(path), str(path), "exec")
-    namespace = {"__name__": "__main__", "__file__": str(path)}
-    viz.make_dot = recording
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            exec(code, namespace)
-    finally:
-        viz.make_dot = original
+    # The program's import of make_dot (one line, so line numbers stay) takes the recorder.
+    source = _MAKE_DOT_IMPORT.sub("make_dot = _recording_make_dot", ported_source(path))
+    code = compile(source, str(path), "exec")
+    namespace = {"__name__": "__main__", "__file__": str(path), "_recording_make_dot": recording}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(code, namespace)
     return MakeDotCall(*calls[-1], namespace) if calls else None
 
 
@@ -83,8 +83,6 @@ def graph_of(path: Path, names: bool = False):
     With ``names``, that call is made with ``params`` naming every tensor the program keeps in
     a variable (the first name of each), unless it passed ``params`` itself.
     """
-    from graphgrad.viz import make_dot
-
     call = last_make_dot_call(path)
     if call is None:
         return None
@@ -95,8 +93,6 @@ def graph_of(path: Path, names: bool = False):
 
 def tensor_names(namespace: dict) -> dict:
     """``{name: tensor}`` for the program's tensor variables, one (the first) name per tensor."""
-    from graphgrad.viz._labels import is_tensor
-
     params, seen = {}, set()
     for name, value in namespace.items():
         if is_tensor(value) and not name.startswith("_") and id(value) not in seen:
@@ -133,8 +129,6 @@ def main(argv: list[str]) -> int:
 
 def _write(graph, stem: Path) -> list[str]:
     """The SVG and the PNG; where nothing here renders, the DOT text instead, and why on stderr."""
-    from graphgrad.viz import RenderError
-
     try:
         return [graph.render(outfile=stem.with_suffix(f".{fmt}")) for fmt in ("svg", "png")]
     except RenderError as exc:

@@ -271,3 +271,165 @@ __all__ = [
 ]
 
 __all__ += ["multi_head_attention_forward", "scaled_dot_product_attention"]
+
+from .dropout_alpha import (  # noqa: E402
+    alpha_dropout,
+    dropout3d,
+    feature_alpha_dropout,
+)
+from .embedding_bag import (  # noqa: E402
+    embedding_bag,
+)
+from .fold import (  # noqa: E402
+    conv3d,
+    conv_transpose3d,
+    fold,
+    unfold,
+)
+from .grid import (  # noqa: E402
+    affine_grid,
+    grid_sample,
+)
+from .loss_likelihood import (  # noqa: E402
+    ctc_loss,
+    gaussian_nll_loss,
+    linear_cross_entropy,
+    poisson_nll_loss,
+)
+from .loss_margin import (  # noqa: E402
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
+from .norm_group import (  # noqa: E402
+    group_norm,
+    instance_norm,
+    local_response_norm,
+    rms_norm,
+)
+from .pairwise import (  # noqa: E402
+    pairwise_distance,
+    pdist,
+)
+from .pool3d import (  # noqa: E402
+    adaptive_avg_pool3d,
+    avg_pool3d,
+    max_pool3d,
+)
+from .pool_select import (  # noqa: E402
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    adaptive_max_pool3d,
+    fractional_max_pool2d,
+    fractional_max_pool3d,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
+)
+from .rectifier import (  # noqa: E402
+    celu,
+    elu_,
+    glu,
+    gumbel_softmax,
+    hardtanh_,
+    leaky_relu_,
+    mish,
+    prelu,
+    relu_,
+    rrelu,
+    rrelu_,
+)
+from .shrink import (  # noqa: E402
+    hardshrink,
+    softshrink,
+    tanhshrink,
+    threshold,
+    threshold_,
+)
+from .vision import (  # noqa: E402
+    channel_shuffle,
+    interpolate,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
+
+__all__ += [
+    "celu",
+    "elu_",
+    "glu",
+    "gumbel_softmax",
+    "hardtanh_",
+    "leaky_relu_",
+    "mish",
+    "prelu",
+    "relu_",
+    "rrelu",
+    "rrelu_",
+    "hardshrink",
+    "softshrink",
+    "tanhshrink",
+    "threshold",
+    "threshold_",
+    "group_norm",
+    "instance_norm",
+    "local_response_norm",
+    "rms_norm",
+    "adaptive_avg_pool3d",
+    "avg_pool3d",
+    "max_pool3d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "adaptive_max_pool3d",
+    "fractional_max_pool2d",
+    "fractional_max_pool3d",
+    "lp_pool1d",
+    "lp_pool2d",
+    "lp_pool3d",
+    "max_unpool1d",
+    "max_unpool2d",
+    "max_unpool3d",
+    "pairwise_distance",
+    "pdist",
+    "ctc_loss",
+    "gaussian_nll_loss",
+    "linear_cross_entropy",
+    "poisson_nll_loss",
+    "cosine_embedding_loss",
+    "hinge_embedding_loss",
+    "margin_ranking_loss",
+    "multi_margin_loss",
+    "multilabel_margin_loss",
+    "multilabel_soft_margin_loss",
+    "soft_margin_loss",
+    "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
+    "conv3d",
+    "conv_transpose3d",
+    "fold",
+    "unfold",
+    "channel_shuffle",
+    "interpolate",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "upsample",
+    "upsample_bilinear",
+    "upsample_nearest",
+    "affine_grid",
+    "grid_sample",
+    "alpha_dropout",
+    "dropout3d",
+    "feature_alpha_dropout",
+    "embedding_bag",
+]

@@ -253,9 +253,10 @@ def _check_conv(input: Tensor, weight: Tensor, nd: int, groups: int, name: str) 
         )
     channels = input.shape[-nd - 1]
     if channels != weight.shape[1] * groups:
+        shown = tuple(input.shape) if input.ndim == nd + 2 else (1, *input.shape)  # as batched
         raise RuntimeError(
             f"Given groups={groups}, weight of size [{', '.join(map(str, weight.shape))}], "
-            f"expected input[{', '.join(map(str, input.shape))}] to have "
+            f"expected input[{', '.join(map(str, shown))}] to have "
             f"{weight.shape[1] * groups} channels, but got {channels} channels instead"
         )
 

@@ -18,6 +18,7 @@ import numpy as np
 from ...autograd.namespace import TENSORS
 from ...ops.primitive import LINEAR, Primitive, apply, bind_rule
 from ...tensor import Tensor
+from .._embedding_renorm import renorm_rows
 
 
 def _stats(x: np.ndarray, dims: tuple, eps: float):
@@ -284,7 +285,7 @@ def layer_norm(
         expected = "[*, " + ", ".join(map(str, shape)) + "]"
         raise RuntimeError(
             f"Given normalized_shape={list(shape)}, expected input with shape {expected}, but "
-            f"got input of size{input.shape}"
+            f"got input of size{list(input.shape)}"
         )
     return apply(_layer_norm, input, weight, bias, normalized_shape=shape, eps=eps)
 
@@ -397,14 +398,14 @@ def embedding(
             f"types: Long, Int; but got torch.{input.dtype.legacy}Tensor instead (while checking "
             "arguments for embedding)"
         )
-    if max_norm is not None:
-        raise NotImplementedError("embedding(max_norm=...) is not supported yet")
     num = weight.shape[0]
     if padding_idx is not None and padding_idx < 0:
         padding_idx += num
     idx = input._data
     if idx.size and (idx.min() < 0 or idx.max() >= num):
         raise IndexError("index out of range in self")
+    if max_norm is not None:
+        renorm_rows(weight, idx, max_norm, norm_type)
     return embedding_lookup(weight, input, padding_idx, scale_grad_by_freq, sparse)
 
 

@@ -186,11 +186,19 @@ def max_pool2d(
     tensor([[[[ 5.,  7.],
               [13., 15.]]]])
     """
-    kernel, stride_t, pad_t, dil_t = _pool_args(kernel_size, stride, padding, dilation, 2)
-    x, unbatched = _batched(input, 2)
+    return _max_pool_nd(
+        _max_pool2d, 2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices
+    )
+
+
+def _max_pool_nd(prim, nd, input, kernel_size, stride, padding, dilation, ceil_mode,
+                 return_indices):  # fmt: skip
+    """Max pooling over the last ``nd`` dims with the primitive ``prim`` (2-D or 3-D)."""
+    kernel, stride_t, pad_t, dil_t = _pool_args(kernel_size, stride, padding, dilation, nd)
+    x, unbatched = _batched(input, nd)
     _check_output_size(x, kernel, stride_t, pad_t, dil_t, ceil_mode)
     out, idx = apply(
-        _max_pool2d,
+        prim,
         x,
         kernel_size=kernel,
         stride=stride_t,
@@ -360,11 +368,20 @@ def avg_pool2d(
     tensor([[[[ 2.5000,  4.5000],
               [10.5000, 12.5000]]]])
     """
-    kernel, stride_t, pad_t, _ = _pool_args(kernel_size, stride, padding, 1, 2)
-    x, unbatched = _batched(input, 2)
-    _check_output_size(x, kernel, stride_t, pad_t, (1, 1), ceil_mode)
+    return _avg_pool_nd(
+        _avg_pool2d, 2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+        divisor_override,
+    )  # fmt: skip
+
+
+def _avg_pool_nd(prim, nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                 divisor_override) -> Tensor:  # fmt: skip
+    """Average pooling over the last ``nd`` dims with the primitive ``prim`` (2-D or 3-D)."""
+    kernel, stride_t, pad_t, _ = _pool_args(kernel_size, stride, padding, 1, nd)
+    x, unbatched = _batched(input, nd)
+    _check_output_size(x, kernel, stride_t, pad_t, (1,) * nd, ceil_mode)
     out = apply(
-        _avg_pool2d,
+        prim,
         x,
         kernel_size=kernel,
         stride=stride_t,

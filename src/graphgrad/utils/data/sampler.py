@@ -11,6 +11,7 @@ from typing import Generic, TypeVar
 
 from ...creation import as_tensor
 from ...dtypes import float64
+from ...random.fills import multinomial
 from . import _rng
 
 _T_co = TypeVar("_T_co", covariant=True)
@@ -169,9 +170,7 @@ class WeightedRandomSampler(Sampler[int]):
         self.replacement, self.generator = replacement, generator
 
     def __iter__(self) -> Iterator[int]:
-        import graphgrad  # ``multinomial`` is exported by the package namespace above us
-
-        drawn = graphgrad.multinomial(
+        drawn = multinomial(
             self.weights, self.num_samples, self.replacement, generator=self.generator
         )
         yield from drawn.tolist()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from .._collapse import simplify
+from .._dot import _graph
 from .._graph import GraphIR, VNode
 from .._labels import fn_name, has_attr, shape_text
 from .._walk import Options, walk_backward
@@ -215,13 +216,11 @@ def build(
     outputs: list, options: Options, rankdir: str, threshold: int | None, grads: bool = True
 ) -> Page:
     """Walk, fold, number, render; collect every box's record, the steps and the lines."""
-    from graphgrad import viz  # its make_dot pieces: one drawing, the same as make_dot's
-
     builder = PageBuilder(outputs, options.names, grads)
     ir = walk_backward(outputs, options)
     stats = simplify(ir, threshold)
     ids = _number_ids(ir)
-    graph = viz._graph(ir, rankdir, stats)
+    graph = _graph(ir, rankdir, stats)  # make_dot's own drawing
     graph.graph_attr.pop("size", None)  # natural size: the page zooms, Graphviz need not shrink
     svg = graph.pipe("svg", encoding="utf-8")
     boxes = [builder.box_record(node, ids[id(node)]) for node in ir.nodes()]

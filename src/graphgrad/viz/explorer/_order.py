@@ -27,6 +27,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ...autograd import gradients
+from ...autograd.hooks import RetainGradHook
+from ...creation import ones_like
+from ...tensor import Tensor
 from .._labels import has_attr
 
 if TYPE_CHECKING:
@@ -99,9 +103,7 @@ def record_gradients(outputs: list, order: list) -> dict[int, Flow] | None:
     you registered do run). None when that cannot be done: the
     graph was already freed by a backward, or the tensors are not graphgrad's.
     """
-    import graphgrad
-
-    outputs = [o for o in outputs if isinstance(o, graphgrad.Tensor) and o.grad_fn is not None]
+    outputs = [o for o in outputs if isinstance(o, Tensor) and o.grad_fn is not None]
     leaves = [fn.variable for fn in order if has_attr(fn, "variable")]
     if not outputs or not leaves or len(outputs) != len({id(o) for o in outputs}):
         return None
@@ -112,8 +114,8 @@ def record_gradients(outputs: list, order: list) -> dict[int, Flow] | None:
         if not has_attr(fn, "variable") and hasattr(fn, "register_hook"):
             handles.append(fn.register_hook(_recorder(flows, fn)))
     try:
-        seeds = [graphgrad.ones_like(o) for o in outputs]
-        leaf_grads = graphgrad.autograd.grad(
+        seeds = [ones_like(o) for o in outputs]
+        leaf_grads = gradients.grad(
             outputs, leaves, grad_outputs=seeds, retain_graph=True, allow_unused=True
         )
     except RuntimeError:  # freed by an earlier backward, or not differentiable here
@@ -131,8 +133,6 @@ def record_gradients(outputs: list, order: list) -> dict[int, Flow] | None:
 
 def _retained_grads(order: list) -> list[tuple]:
     """``(tensor, its .grad)`` for each tensor of the graph that called ``retain_grad()``."""
-    from graphgrad.autograd.hooks import RetainGradHook
-
     kept = []
     for fn in order:
         for hooks in (getattr(fn, "_tensor_hooks", None) or {}).values():

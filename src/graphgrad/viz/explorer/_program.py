@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..seed_graphs import last_make_dot_call, tensor_names
-
-if TYPE_CHECKING:
-    from . import Explorer
+from ._explorer import Explorer, explore
 
 DRAW_ARGS = ("params", "show_attrs", "show_saved", "max_attr_chars")  # make_dot's positional ones
 
@@ -34,8 +31,6 @@ def page_of_program(
     ``params``. ``path``: also save the page there. Raises RuntimeError when the program never
     calls ``make_dot``.
     """
-    from . import explore
-
     program = Path(program)
     call = last_make_dot_call(program)
     if call is None:

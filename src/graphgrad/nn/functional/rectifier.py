@@ -1,0 +1,242 @@
+"""More rectifiers and gates: celu, prelu, rrelu, glu, mish, gumbel_softmax and the in-place
+forms (relu_, elu_, leaky_relu_, hardtanh_, rrelu_); composites of existing ops.
+
+>>> import graphgrad as torch
+>>> import graphgrad.nn.functional as F
+>>> F.glu(torch.tensor([1.0, 2.0, 0.0, 100.0]))
+tensor([0.5000, 2.0000])
+"""
+
+from __future__ import annotations
+
+from ...ops import activation as _act
+from ...ops.elementwise import where
+from ...ops.primitive import apply
+from ...ops.unary import sigmoid, tanh
+from ...random import default_generator
+from ...tensor import Tensor
+from .activation import hardtanh
+
+
+def _in_place(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
+    return input.copy_(result) if inplace else result
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``input`` where positive, else ``alpha * (exp(input / alpha) - 1)``; see ``nn.CELU``.
+
+    Args:
+        input: the tensor.
+        alpha: the scale of the negative part (not 0).
+        inplace: write the result into ``input``.
+
+    >>> F.celu(torch.tensor([-1.0, 1.0]), alpha=2.0)
+    tensor([-0.7869,  1.0000])
+    """
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    result = apply(_act._elu, input, alpha=alpha, scale=1.0, input_scale=1.0 / alpha)
+    return _in_place(input, result, inplace)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """``input`` where positive, else ``weight * input``, one learned slope per channel (dim 1)
+    or one for all; see ``nn.PReLU``.
+
+    Args:
+        input: the tensor.
+        weight: the slopes: one element, or one per channel.
+
+    >>> F.prelu(torch.tensor([-2.0, 3.0]), torch.tensor([0.25]))
+    tensor([-0.5000,  3.0000])
+    """
+    if input.dtype != weight.dtype:
+        raise RuntimeError(
+            "prelu: Type promoting not supported. Got "
+            f"{input.dtype.legacy} and {weight.dtype.legacy}"
+        )
+    channels = input.shape[1] if input.ndim >= 2 else 1
+    if weight.numel() != 1:
+        if weight.numel() != channels:
+            raise RuntimeError(
+                "Mismatch of parameter numbers and input channel size. Found parameter numbers "
+                f"= {weight.numel()} and channel size = {channels}."
+            )
+        if input.ndim >= 2:
+            weight = weight.reshape((channels,) + (1,) * (input.ndim - 2))
+    elif input.ndim:
+        weight = weight.reshape(())
+    return where(input > 0, input, weight * input)
+
+
+def rrelu(
+    input: Tensor,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    inplace: bool = False,
+) -> Tensor:
+    """Leaky ReLU with slope ``(lower + upper) / 2`` in evaluation, and a slope drawn
+    uniformly from [``lower``, ``upper``] per element in training; see ``nn.RReLU``.
+
+    Args:
+        input: the tensor.
+        lower, upper: the range of the slope.
+        training: draw the slopes (else use their mean).
+        inplace: write the result into ``input``.
+
+    >>> F.rrelu(torch.tensor([-3.0, 2.0]))
+    tensor([-0.6875,  2.0000])
+    """
+    if not training:
+        return _in_place(input, _act.leaky_relu(input, (lower + upper) / 2), inplace)
+    dtype = input._data.dtype
+    slope = Tensor._make(default_generator.uniform_array(tuple(input.shape), lower, upper, dtype))
+    return _in_place(input, where(input > 0, input, input * slope), inplace)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+           training: bool = False) -> Tensor:  # fmt: skip
+    """In-place ``rrelu``.
+
+    Args:
+        input, lower, upper, training: as in ``rrelu``.
+
+    >>> x = torch.tensor([-3.0, 2.0])
+    >>> F.rrelu_(x) is x
+    True
+    """
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """The gated linear unit: ``a * sigmoid(b)``, ``a`` and ``b`` the halves of ``input``
+    along ``dim``; see ``nn.GLU``.
+
+    Args:
+        input: the tensor (an even size along ``dim``).
+        dim: the dimension to halve.
+
+    >>> F.glu(torch.tensor([[1.0, 2.0, 0.0, 0.0]]), dim=1)
+    tensor([[0.5000, 1.0000]])
+    """
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    size = input.shape[dim]
+    if size % 2:
+        wrapped = dim % input.ndim
+        raise RuntimeError(
+            f"Halving dimension must be even, but dimension {wrapped} is size {size}"
+        )
+    a, b = input.chunk(2, dim)
+    return a * sigmoid(b)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``input * tanh(softplus(input))``; see ``nn.Mish``.
+
+    Args:
+        input: the tensor.
+        inplace: write the result into ``input``.
+
+    >>> F.mish(torch.tensor([-1.0, 1.0]))
+    tensor([-0.3034,  0.8651])
+    """
+    return _in_place(input, input * tanh(_act.softplus(input)), inplace)
+
+
+def gumbel_softmax(
+    logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10, dim: int = -1
+) -> Tensor:
+    """A sample from the Gumbel-softmax distribution: ``softmax((logits + g) / tau)``, ``g``
+    Gumbel noise drawn as PyTorch draws it; ``hard`` returns one-hot rows whose gradient is
+    the soft sample's (the straight-through estimator).
+
+    Args:
+        logits: unnormalised log-probabilities.
+        tau: the temperature.
+        hard: return one-hot samples.
+        eps: unused (kept for PyTorch's signature).
+        dim: the dimension of the softmax.
+
+    >>> _ = torch.manual_seed(0)
+    >>> F.gumbel_softmax(torch.tensor([0.0, 100.0]), hard=True)
+    tensor([0., 1.])
+    """
+    gumbels = -(logits.detach().new_zeros(logits.shape).exponential_().log())
+    y_soft = _act.softmax((logits + gumbels) / tau, dim)
+    if not hard:
+        return y_soft
+    index = y_soft.detach().argmax(dim, keepdim=True)
+    y_hard = logits.new_zeros(logits.shape).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
+
+
+def relu_(input: Tensor) -> Tensor:
+    """In-place ``relu``.
+
+    Args:
+        input: the tensor.
+
+    >>> x = torch.tensor([-1.0, 2.0])
+    >>> F.relu_(x) is x, x
+    (True, tensor([0., 2.]))
+    """
+    return input.relu_()
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """In-place ``elu``.
+
+    Args:
+        input: the tensor.
+        alpha: the scale of the negative part.
+
+    >>> x = torch.tensor([-1.0, 2.0])
+    >>> F.elu_(x) is x
+    True
+    """
+    return input.copy_(_act.elu(input, alpha))
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """In-place ``leaky_relu``.
+
+    Args:
+        input: the tensor.
+        negative_slope: the slope for negative inputs.
+
+    >>> x = torch.tensor([-1.0, 2.0])
+    >>> F.leaky_relu_(x, 0.5) is x, x
+    (True, tensor([-0.5000,  2.0000]))
+    """
+    return input.copy_(_act.leaky_relu(input, negative_slope))
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """In-place ``hardtanh``.
+
+    Args:
+        input: the tensor.
+        min_val, max_val: the bounds.
+
+    >>> x = torch.tensor([-3.0, 0.5])
+    >>> F.hardtanh_(x) is x, x
+    (True, tensor([-1.0000,  0.5000]))
+    """
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
+__all__ = [
+    "celu",
+    "elu_",
+    "glu",
+    "gumbel_softmax",
+    "hardtanh_",
+    "leaky_relu_",
+    "mish",
+    "prelu",
+    "relu_",
+    "rrelu",
+    "rrelu_",
+]
