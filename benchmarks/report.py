@@ -11,7 +11,7 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
-GG, PT, NP = "graphgrad", "torch", "numpy"
+GG, PT, NP, CG = "graphgrad", "torch", "numpy", "compiled"
 MATMUL_FLOP = 3 * 2 * 1024**3
 
 # key -> (compared with, comparison, threshold) from issue 4; W5 also asks graphgrad <= 1.10 x
@@ -23,6 +23,12 @@ TARGETS = {
     "W7m": (PT, "<=", 0.5), "W7p": (PT, "<=", 0.5), "W8": (PT, "<=", 0.5),
     "import": (PT, "<=", 0.2),
 }  # fmt: skip
+
+
+# key -> compiled graphgrad / eager PyTorch at most this (issue 15); the first compiled call
+# also costs at most FIRST_CALL_LIMIT eager calls.
+COMPILED_TARGETS = {"W1": 0.30, "W2": 0.20, "W3": 0.30, "W4a": 0.30, "W4b": 0.35, "W5a": 0.90}
+FIRST_CALL_LIMIT = 3.0
 
 
 @dataclass
@@ -39,12 +45,12 @@ class Row:
         vals = self.values.get(system)
         return statistics.median(vals) if vals else None
 
-    def ratio(self, system: str) -> tuple[float, float, float] | None:
-        """graphgrad / ``system`` paired round by round: (median, min, max); for W6, the
-        GFLOP/s ratio (the other system's time over graphgrad's)."""
-        if system not in self.values or GG not in self.values:
+    def ratio(self, system: str, of: str = GG) -> tuple[float, float, float] | None:
+        """``of`` (graphgrad) / ``system`` paired round by round: (median, min, max); for W6,
+        the GFLOP/s ratio (the other system's time over graphgrad's)."""
+        if system not in self.values or of not in self.values:
             return None
-        pairs = zip(self.values[GG], self.values[system])
+        pairs = zip(self.values[of], self.values[system])
         if self.key == "W6":
             ratios = [o / g for g, o in pairs]
         else:
@@ -123,6 +129,38 @@ def print_table(rows: list[Row], extra: dict) -> None:
         "\nTimes are medians per call (per op for W4); ratios are graphgrad over the other "
         "system, paired round by round: median [min-max]. W6 shows GFLOP/s and the GFLOP/s ratio."
     )
+
+
+def print_compiled_table(rows: list[Row], extra: dict) -> None:
+    """The rows with a ``graphgrad.compile`` column: compiled against eager PyTorch (issue
+    15's targets), the first call's cost in eager calls, and whether every compiled call gave
+    eager graphgrad's bits."""
+    rows = [r for r in rows if CG in r.values]
+    if not rows:
+        return
+    print(
+        "\n| | workload | compiled | graphgrad eager | PyTorch | compiled / PyTorch "
+        "| compiled / graphgrad | first call / eager call | bits = eager | target | met |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    first = extra.get("first_call", {})
+    same = extra.get("compiled_bits", {})
+    for row in rows:
+        r = row.ratio(PT, of=CG)
+        limit = COMPILED_TARGETS.get(row.key)
+        f = first.get(row.key)
+        first_ratio = f / row.median(GG) if f is not None else None
+        met = "-"
+        if limit is not None and r is not None:
+            ok = r[0] <= limit and same.get(row.key, False)
+            ok = ok and (first_ratio is None or first_ratio <= FIRST_CALL_LIMIT)
+            met = "yes" if ok else "no"
+        cells = [row.key, row.label, _fmt_value(row, CG), _fmt_value(row, GG),
+                 _fmt_value(row, PT), _fmt_ratio(r), _fmt_ratio(row.ratio(GG, of=CG)),
+                 "-" if first_ratio is None else f"{first_ratio:.1f}",
+                 {True: "yes", False: "NO"}.get(same.get(row.key), "-"),
+                 f"<= {limit} x PyTorch" if limit is not None else "", met]  # fmt: skip
+        print("| " + " | ".join(cells) + " |")
 
 
 def machine_line(torch, platform, started: float) -> str:

@@ -34,7 +34,7 @@ sys.path.insert(0, HERE)
 import numpy as np  # noqa: E402
 import numpy_ref as ref  # noqa: E402
 import workloads as wl  # noqa: E402
-from report import Row, machine_line, print_table  # noqa: E402
+from report import Row, machine_line, print_compiled_table, print_table  # noqa: E402
 
 import graphgrad  # noqa: E402
 
@@ -45,7 +45,8 @@ try:
 except ImportError:  # the comparison columns stay empty
     torch = None
 
-GG, PT, NP = "graphgrad", "torch", "numpy"
+GG, PT, NP, CG = "graphgrad", "torch", "numpy", "compiled"
+COMPILED_ROWS = ("W1", "W2", "W3", "W3'", "W4a", "W4b", "W5a", "W5b")
 
 
 # -- timing -------------------------------------------------------------------------------------
@@ -144,16 +145,53 @@ def timed_workloads() -> list[tuple]:
 
 
 def _check(key: str, builders: dict) -> None:
-    # W3 draws from the RNG, so only systems with the same stream compare (not NumPy by hand).
-    check_grads(key, {name: step() for name, step in _systems(builders).items()})
+    # W3 draws from the RNG, so only systems with the same stream compare (not NumPy by hand);
+    # the compiled step is compared with eager graphgrad apart, bit for bit (compiled_bits).
+    systems = _systems({k: v for k, v in builders.items() if k != CG})
+    check_grads(key, {name: step() for name, step in systems.items()})
 
 
-def run_timed(args) -> list[Row]:
+def _with_compiled(key: str, builders: dict) -> dict:
+    """``builders`` plus graphgrad.compile of graphgrad's step, for the rows issue 15 names."""
+    if key not in COMPILED_ROWS:
+        return builders
+    eager = builders[GG]
+    return {**builders, CG: lambda: graphgrad.compile(eager())}
+
+
+def compiled_bits(builders: dict, calls: int = 4) -> bool:
+    """Whether ``calls`` compiled calls give eager graphgrad's results bit for bit (each side
+    built fresh, one after the other: a builder may seed the shared RNG)."""
+
+    def run(step) -> list:
+        return [[np.asarray(g.detach().numpy()).tobytes() for g in step()] for _ in range(calls)]
+
+    return run(builders[GG]()) == run(builders[CG]())
+
+
+def first_call(builders: dict, tries: int = 3) -> float:
+    """Seconds of a fresh compiled step's first call (the eager call that records), the
+    fastest of ``tries`` (after the one-time installation of compile's wrappers)."""
+    graphgrad.compile(lambda: None)()
+    best = float("inf")
+    for _ in range(tries):
+        step = builders[CG]()
+        start = time.perf_counter()
+        step()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run_timed(args, extra: dict) -> list[Row]:
     rows = []
     for key, label, builders, ops in timed_workloads():
         if args.only and key.rstrip("'ab") not in args.only:
             continue
+        builders = _with_compiled(key, builders)
         _check(key, builders)
+        if CG in builders:
+            extra.setdefault("compiled_bits", {})[key] = compiled_bits(builders)
+            extra.setdefault("first_call", {})[key] = first_call(builders) / ops
         times = measure(_systems(builders), args.rounds, args.min_time)
         rows.append(Row(key, label, {k: [t / ops for t in v] for k, v in times.items()}))
         print(f"  {key} done", file=sys.stderr, flush=True)
@@ -254,11 +292,14 @@ def main() -> None:
     args.rounds = args.rounds or (7 if args.quick else 21)
     args.min_time = 0.02 if args.quick else 0.05
     started = time.time()
-    rows = run_timed(args)
+    compiled: dict = {}
+    rows = run_timed(args, compiled)
     proc_rows, extra = run_processes(args)
+    extra.update(compiled)
     rows += proc_rows
     print(machine_line(torch, platform, started))
     print_table(rows, extra)
+    print_compiled_table(rows, extra)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"rows": [r.as_dict() for r in rows], "extra": extra}, f, indent=1)

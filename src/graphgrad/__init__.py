@@ -263,6 +263,7 @@ from . import (  # noqa: E402
     optim,
     utils,
 )
+from .compile.api import compile  # noqa: E402, A004 - torch.compile: record once, replay (issue 15)
 from .func import vmap  # noqa: E402, F401
 from .serialization import load, save  # noqa: E402
 
@@ -278,7 +279,7 @@ __all__ = [
     "asinh", "atan", "atan2", "atanh", "atleast_1d", "atleast_2d", "baddbmm", "bernoulli",
     "bitwise_and", "bitwise_not", "bitwise_or", "bitwise_xor", "block_diag", "bmm", "bool",
     "broadcast_to", "cartesian_prod", "cat", "cdouble", "ceil", "cfloat", "chunk", "clamp",
-    "clamp_max", "clamp_min", "clip", "clone", "complex128", "complex64", "concat",
+    "clamp_max", "clamp_min", "clip", "clone", "compile", "complex128", "complex64", "concat",
     "concatenate", "copysign", "cos", "cosh", "count_nonzero", "cross", "cumprod", "cumsum",
     "cumulative_trapezoid", "default_generator", "deg2rad", "det", "device", "diag",
     "diag_embed", "diagonal", "diff", "digamma", "dist", "div", "divide", "dot", "double",

@@ -26,3 +26,16 @@ def test_train_digits_reaches_97_percent(tmp_path):
     assert result["reloaded"] == result["accuracy"]
     assert (tmp_path / "digits_graphgrad.png").stat().st_size > 10_000
     assert (tmp_path / "digits_graphgrad.ckpt").exists()
+
+
+def test_train_digits_compiled_matches_eager_bit_for_bit(tmp_path):
+    import warnings
+
+    example = _load_example()
+    common = ["--quiet", "--epochs", "1", "--out", str(tmp_path)]
+    eager = example.main(common)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every step is recorded or replayed: no fallback
+        compiled = example.main([*common, "--compile"])
+    assert compiled["history"] == eager["history"]
+    assert compiled["reloaded"] == eager["reloaded"]

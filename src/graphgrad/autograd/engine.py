@@ -25,6 +25,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..compile._flag import state as _compile_state
 from ..tensor import Tensor
 from . import anomaly_mode
 from .anomaly_mode import state as _anomaly
@@ -403,6 +404,10 @@ def run_backward(
     With ``accumulate`` the leaves' ``.grad`` fields receive the sums (restricted to ``inputs``
     when given); without it nothing is written and the gradients of ``inputs`` are returned.
     """
+    if _compile_state.recorder is not None:  # graphgrad.compile is recording this call
+        return _compile_state.recorder.backward(
+            roots, grads, retain_graph, create_graph, inputs, accumulate
+        )
     root_edges = []
     for i, t in enumerate(roots):
         edge = edge_of(t)

@@ -19,6 +19,7 @@ from ..autograd import forward_ad
 from ..autograd.forward_ad import propagating as _fw_propagating
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
+from ..compile._flag import state as _compile_state
 from ..tensor import InferenceCounter, Tensor, inference_state
 from .elementwise import zeros_like_grad
 from .primitive import DIAGONAL, LINEAR, Primitive, apply
@@ -81,6 +82,12 @@ def _check_result(t: Tensor, out: Tensor) -> None:
 
 def commit(t: Tensor, out: Tensor) -> Tensor:
     """Write ``out`` (computed from ``t`` out of place) into ``t`` and make ``t`` its result."""
+    if _compile_state.recorder is not None:  # graphgrad.compile is recording this call
+        return _compile_state.recorder.commit(t, out, _commit)
+    return _commit(t, out)
+
+
+def _commit(t: Tensor, out: Tensor) -> Tensor:
     _check_result(t, out)
     node = out.grad_fn
     if node is not None and t._base is not None:

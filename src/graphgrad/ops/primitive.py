@@ -37,6 +37,7 @@ from ..autograd.node import (
     node_class,
 )
 from ..autograd.saved import SavedSlot
+from ..compile._flag import state as _compile_state
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
 from . import forward_mode
@@ -341,6 +342,8 @@ def _common_dtype(args: tuple):
 
 def apply(prim: Primitive, *args, **params):
     """Run ``prim`` on tensors (and Python scalars where the op takes them); record the node."""
+    if _compile_state.recorder is not None:  # graphgrad.compile is recording this call
+        return _compile_state.recorder.apply(prim, args, params)
     if _fw_state.active and _fw_propagating():
         return _apply_forward_ad(prim, args, params)
     try:

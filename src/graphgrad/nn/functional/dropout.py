@@ -32,15 +32,19 @@ def _bernoulli_in_memory_order(data: np.ndarray, shape: tuple, p: float, dtype) 
     return np.ascontiguousarray(np.transpose(drawn, np.argsort(order)))
 
 
-def _masked(input: Tensor, p: float, mask_shape: tuple, inplace: bool) -> Tensor:
-    dtype = input._data.dtype
+def _mask(data: np.ndarray, p: float, mask_shape: tuple) -> np.ndarray:
+    """The scaled keep-mask: one draw of the generator, which graphgrad.compile records (and
+    replays) as a whole."""
+    dtype = data.dtype
     if p == 1.0:
-        mask = np.zeros((), dtype)
-    else:
-        # PyTorch's draw: bernoulli_(1 - p) on the mask, then divide by 1 - p.
-        keep = _bernoulli_in_memory_order(input._data, mask_shape, 1.0 - p, dtype)
-        mask = (keep / (1.0 - p)).astype(dtype)
-    noise = Tensor._make(mask)
+        return np.zeros((), dtype)
+    # PyTorch's draw: bernoulli_(1 - p) on the mask, then divide by 1 - p.
+    keep = _bernoulli_in_memory_order(data, mask_shape, 1.0 - p, dtype)
+    return (keep / (1.0 - p)).astype(dtype)
+
+
+def _masked(input: Tensor, p: float, mask_shape: tuple, inplace: bool) -> Tensor:
+    noise = Tensor._make(_mask(input._data, p, mask_shape))
     return input.mul_(noise) if inplace else input * noise
 
 

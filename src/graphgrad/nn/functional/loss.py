@@ -105,25 +105,34 @@ _nll_loss = _nll_primitive("nll_loss", "NllLossBackward0")
 _nll_loss2d = _nll_primitive("nll_loss2d", "NllLoss2DBackward0")
 
 
+def _nll_weights(target: np.ndarray, classes: int, dtype, weight, ignore_index: int) -> tuple:
+    """The targets as safe indices, each one's weight, which count, and the total weight: a
+    function of arrays only, which graphgrad.compile records (and replays) as one step."""
+    t = target.astype(np.int64)  # a copy: the node keeps it, whatever the caller does
+    ignored = t == ignore_index
+    any_ignored = ignored.any()
+    safe = np.where(ignored, 0, t) if any_ignored else t
+    if safe.size and (safe.min() < 0 or safe.max() >= classes):
+        bad = (safe < 0) | (safe >= classes)
+        raise IndexError(f"Target {t[bad].ravel()[0]} is out of bounds.")
+    if weight is None and not any_ignored:  # the usual case: every target counts once
+        picked = np.ones(safe.shape, dtype)
+    else:
+        w = weight[safe] if weight is not None else np.ones(safe.shape, dtype)
+        picked = np.where(ignored, 0, w).astype(dtype)
+    return safe, picked, ~ignored, np.asarray(picked.sum(), dtype)
+
+
 def _nll_apply(
     prim: Primitive, input: Tensor, target: Tensor, weight, code: int, ignore_index: int
 ) -> Tensor:
     class_dim = 0 if input.ndim == 1 else 1
-    t = target._data.astype(np.int64)  # a copy: the node keeps it, whatever the caller does
-    ignored = t == ignore_index
-    any_ignored = ignored.any()
-    safe = np.where(ignored, 0, t) if any_ignored else t
     classes = input._data.shape[class_dim]
-    if safe.size and (safe.min() < 0 or safe.max() >= classes):
-        bad = (safe < 0) | (safe >= classes)
-        raise IndexError(f"Target {t[bad].ravel()[0]} is out of bounds.")
-    dtype = input._data.dtype
-    if weight is None and not any_ignored:  # the usual case: every target counts once
-        picked = np.ones(safe.shape, dtype)
-    else:
-        w = weight._data[safe] if weight is not None else np.ones(safe.shape, dtype)
-        picked = np.where(ignored, 0, w).astype(dtype)
-    total = Tensor._make(np.asarray(picked.sum(), dtype))
+    w = None if weight is None else weight._data
+    safe, picked, keep, total = _nll_weights(
+        target._data, classes, input._data.dtype, w, ignore_index
+    )
+    total = Tensor._make(total)
     return apply(
         prim,
         input,
@@ -134,7 +143,7 @@ def _nll_apply(
         total_weight=total,
         picked=picked,
         safe=safe,
-        keep=~ignored,
+        keep=keep,
         class_dim=class_dim,
     )
 

@@ -1,0 +1,380 @@
+"""``graphgrad.compile``: PyTorch's ``torch.compile`` signature over a record-and-replay cache.
+
+A compiled callable keeps, per call signature (grad mode, argument shapes, dtypes and
+``requires_grad``, Python argument values), a list of entries. The first call of a signature
+runs eagerly and is recorded; the second replays the recording and checks it against eager
+(``verify.py``); later calls whose guards hold replay it. A call that cannot be recorded runs
+eagerly, with one warning saying where, and so do later calls of its signature.
+
+>>> import graphgrad as torch
+>>> w = torch.tensor([1.0, 2.0], requires_grad=True)
+>>> @torch.compile
+... def step():
+...     w.grad = None
+...     (w * w).sum().backward()
+...     return w.grad
+>>> [step().tolist() for _ in range(3)]
+[[2.0, 4.0], [2.0, 4.0], [2.0, 4.0]]
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+
+from ..autograd.anomaly_mode import state as _anomaly
+from ..autograd.forward_ad import state as _fw_state
+from ..autograd.grad_mode import _state as _grad_state
+from ..autograd.node import Node
+from ..dtypes import get_default_dtype
+from ..nn.module import Module
+from ..tensor import Tensor, inference_state
+from . import patches
+from ._flag import state
+from .discovery import discover, guard_source
+from .recorder import Recorder, Unsupported
+from .verify import Snapshot, freeze_output, same_output
+
+RECOMPILE_LIMIT = 8  # recordings per compiled callable, as torch._dynamo's cache_size_limit
+
+__all__ = ["compile", "Unsupported", "OptimizedModule"]
+
+
+class CompiledFunctionBackward(Node):
+    """The ``grad_fn`` of a replayed result whose backward already ran inside the call."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    def name(self) -> str:
+        return "CompiledFunctionBackward"
+
+    def apply(self, grads: list) -> list:
+        raise RuntimeError(
+            "Trying to backward through the graph a second time: this result of a "
+            "graphgrad.compile'd call comes from a replay, whose graph was consumed by the "
+            "backward inside the call"
+        )
+
+
+def _replayed_result(data) -> Tensor:
+    return Tensor._make(data, True, CompiledFunctionBackward())
+
+
+def _leaf_with_grad(data, grad: Tensor) -> Tensor:
+    leaf = Tensor._make(data, True)
+    leaf._grad = grad
+    return leaf
+
+
+class _Entry:
+    """One recording: its guard, the replay function, and whether a replay was verified."""
+
+    __slots__ = ("guard", "replay", "verified", "eager", "live", "source")
+
+    def __init__(self, guard, replay, live, eager: bool = False) -> None:
+        self.guard, self.replay, self.live = guard, replay, live
+        self.verified = False
+        self.eager = eager
+
+
+_ALWAYS = lambda: True  # noqa: E731 - the guard of an entry that runs eagerly
+
+
+class CompiledFunction:
+    """A function or module call under ``graphgrad.compile`` (see the module's docstring)."""
+
+    def __init__(self, fn, fullgraph: bool) -> None:
+        self.fn = fn
+        self.fullgraph = fullgraph
+        self.cache: dict = {}
+        self.recordings = 0
+        self.warned: set[str] = set()
+        functools.update_wrapper(self, fn, updated=())
+
+    def __get__(self, obj, objtype=None):  # as a decorated method
+        return self if obj is None else functools.partial(self, obj)
+
+    def __call__(self, *args, **kwargs):
+        if state.recorder is not None or _anomaly.enabled or _fw_state.active:
+            return self.fn(*args, **kwargs)  # inside another recording, or a mode it skips
+        flat: list = []
+        key = (
+            _grad_state.enabled,
+            inference_state.enabled,
+            get_default_dtype(),
+            _key(args, flat),
+            _key(kwargs, flat) if kwargs else None,
+        )
+        entries = self.cache.get(key)
+        if entries is not None:
+            for entry in entries:
+                if entry.guard():
+                    return self._run(entry, flat, args, kwargs)
+        if self.recordings >= RECOMPILE_LIMIT:
+            self._warn(
+                "limit",
+                f"graphgrad.compile: {_name(self.fn)} was recorded {RECOMPILE_LIMIT} times "
+                "(recompile limit); calls that match none of the recordings run eagerly",
+            )
+            return self.fn(*args, **kwargs)
+        self.recordings += 1
+        out, entry = self._record(flat, args, kwargs)
+        self.cache.setdefault(key, []).append(entry)
+        return out
+
+    def _run(self, entry: _Entry, flat: list, args: tuple, kwargs: dict):
+        if entry.eager:
+            return self.fn(*args, **kwargs)
+        if entry.verified:
+            return entry.replay(flat)
+        return self._verify(entry, flat, args, kwargs)
+
+    def _record(self, flat: list, args: tuple, kwargs: dict):
+        patches.install()
+        live = discover(self.fn, args, kwargs)
+        for obj in (*live.optimizers.values(), *live.schedulers.values()):
+            patches.install_for(obj)
+        rec = Recorder(self.fullgraph, flat, live)
+        state.recorder = rec
+        try:
+            out = self.fn(*args, **kwargs)
+        finally:
+            state.recorder = None
+        if rec.broken is not None:
+            self._warn(rec.broken, f"graphgrad.compile: {_name(self.fn)} runs eagerly: "
+                       f"{rec.broken} cannot be recorded")  # fmt: skip
+            return out, _Entry(_ALWAYS, None, live, eager=True)
+        try:
+            result = _output_code(rec, out)
+        except _UnreplayableError as e:
+            if self.fullgraph:
+                raise Unsupported(f"graphgrad.compile(fullgraph=True): {e}") from None
+            self._warn(str(e), f"graphgrad.compile: {_name(self.fn)} runs eagerly: {e}")
+            return out, _Entry(_ALWAYS, None, live, eager=True)
+        program = rec.program
+        guard = _LazyGuard(guard_source(program, live, rec.loaded), program.names)
+        # compiled at the second call, which checks it: the first call stays cheap
+        return out, _Entry(guard, functools.partial(program.build, result), live)
+
+    def _verify(self, entry: _Entry, flat: list, args: tuple, kwargs: dict):
+        """The first replay, checked against eager from the same state (see verify.py)."""
+        before = Snapshot(entry.live, flat)
+        entry.replay = entry.replay()  # build the program (see _record)
+        entry.guard = entry.guard.fn  # and drop the lazy guard's indirection
+        failure: str | None = None
+        replayed = after_replay = None
+        try:
+            replayed = freeze_output(entry.replay(flat))
+            after_replay = Snapshot(entry.live, flat)
+        except Exception as e:  # noqa: BLE001 - a replay that fails is not trusted
+            failure = f"the replay failed ({e!r})"
+        before.restore()
+        out = self.fn(*args, **kwargs)
+        if failure is None:
+            after = Snapshot(entry.live, flat)
+            what = after.differs(after_replay) if after_replay is not None else "the state"
+            if what is None and not same_output(freeze_output(out), replayed):
+                what = "the result"
+            if what is not None:
+                failure = f"the replay's {what} differed from eager"
+        if failure is not None:
+            entry.eager = True
+            self._warn(failure, f"graphgrad.compile: {_name(self.fn)} runs eagerly: "
+                       f"{failure} (an operation graphgrad.compile does not record)")  # fmt: skip
+        else:
+            entry.verified = True
+        return out
+
+    def _warn(self, key: str, message: str) -> None:
+        if key not in self.warned:
+            self.warned.add(key)
+            warnings.warn(message, UserWarning, stacklevel=4)
+
+
+def _name(fn) -> str:
+    return getattr(fn, "__qualname__", None) or type(fn).__name__
+
+
+def _key(value, flat: list):
+    """The part of the cache key for one argument; its tensors go to ``flat``."""
+    if isinstance(value, Tensor):
+        flat.append(value)
+        return (value._data.shape, value.dtype, value._requires_grad, value.grad_fn is None)
+    if isinstance(value, (list, tuple)):
+        return (type(value), tuple(_key(v, flat) for v in value))
+    if isinstance(value, dict):
+        return (dict, tuple((k, _key(v, flat)) for k, v in value.items()))
+    if isinstance(value, (int, float, str, bool, type(None))):
+        return (type(value), value)
+    return (id(value),)
+
+
+class _LazyGuard:
+    """A recording's guard, compiled when first checked (at the second call): the first call
+    stays cheap."""
+
+    __slots__ = ("condition", "names", "fn")
+
+    def __init__(self, condition: str, names: dict) -> None:
+        self.condition, self.names = condition, names
+        self.fn: Callable[[], bool] | None = None
+
+    def __call__(self) -> bool:
+        fn = self.fn
+        if fn is None:
+            namespace = dict(self.names)
+            exec(f"def guard():\n    return {self.condition}\n", namespace)  # noqa: S102
+            fn = self.fn = namespace["guard"]
+        return fn()
+
+
+class _UnreplayableError(Exception):
+    pass
+
+
+def _output_code(rec: Recorder, out, memo: dict | None = None) -> str:
+    """The expression the replay returns, built like the call's result."""
+    memo = {} if memo is None else memo
+    p = rec.program
+    if isinstance(out, Tensor):
+        code = memo.get(id(out))
+        if code is None:
+            code = memo[id(out)] = _tensor_code(rec, out)
+        return code
+    if isinstance(out, list) and type(out) is list:
+        return "[" + ", ".join(_output_code(rec, v, memo) for v in out) + "]"
+    if type(out) is tuple:
+        return "(" + "".join(_output_code(rec, v, memo) + ", " for v in out) + ")"
+    if type(out) is dict:
+        return "{" + ", ".join(
+            f"{p.name(k)}: {_output_code(rec, v, memo)}" for k, v in out.items()
+        ) + "}"  # fmt: skip
+    if out is None or isinstance(out, (bool, int, float, str)):
+        return p.name(out)
+    raise _UnreplayableError(f"the call returns a {type(out).__name__}")
+
+
+def _tensor_code(rec: Recorder, t: Tensor) -> str:
+    p = rec.program
+    code = rec.tensor_code(t)
+    if code is not None:  # an argument or a live tensor: itself
+        return code
+    made = rec.objects.get(id(t))
+    if made is not None:
+        return made
+    s = p.known(t._data)
+    if s is None or s in p.const_lines:
+        data = f"{p.name(t._data.copy())}.copy()"
+    else:
+        data = s
+    if not t._requires_grad:
+        return f"{p.name(Tensor._make)}({data})"
+    if t.grad_fn is None:
+        if t._grad is None:
+            return f"{p.name(Tensor._make)}({data}, True)"
+        grad = rec.objects.get(id(t._grad))
+        if grad is None:
+            raise _UnreplayableError("the call returns a new leaf whose .grad it did not compute")
+        return f"{p.name(_leaf_with_grad)}({data}, {grad})"
+    if not rec.backward_ran:
+        raise _UnreplayableError(
+            "the call returns a tensor that requires grad, whose backward would run outside "
+            "the compiled call (compile the whole training step instead)"
+        )
+    return f"{p.name(_replayed_result)}({data})"
+
+
+class OptimizedModule(Module):
+    """A module under ``graphgrad.compile``: calls go through the compiled ``__call__`` of the
+    original, which stays reachable as ``_orig_mod`` (its parameters are this module's).
+
+    >>> import graphgrad as torch
+    >>> m = torch.compile(torch.nn.Linear(2, 1))
+    >>> type(m).__name__, type(m._orig_mod).__name__
+    ('OptimizedModule', 'Linear')
+    """
+
+    def __init__(self, mod: Module, fullgraph: bool) -> None:
+        super().__init__()
+        self._orig_mod = mod
+        self.__dict__["_compiled_call"] = CompiledFunction(mod, fullgraph)
+
+    def __call__(self, *args, **kwargs):
+        return self.__dict__["_compiled_call"](*args, **kwargs)
+
+    def forward(self, *args, **kwargs):
+        return self.__call__(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            return getattr(self._modules["_orig_mod"], name)
+
+
+_BACKENDS = ("inductor", "eager", "aot_eager", "cudagraphs", "onnxrt", "openxla", "tvm")
+
+
+def compile(  # noqa: A001 - torch.compile's name
+    model=None,
+    *,
+    fullgraph: bool = False,
+    dynamic: bool | None = None,
+    backend="inductor",
+    mode: str | None = None,
+    options: dict | None = None,
+    disable: bool = False,
+):
+    """Record a function's (or module's) work once and replay it as a flat NumPy program.
+
+    The first call of each signature runs eagerly and records the ops, the ``backward()`` it
+    runs, optimizer updates, random draws and in-place writes; the second replays the
+    recording and checks it bit for bit against eager; later calls whose guards hold replay
+    it, with no Tensor or graph node made along the way. Calls that read a tensor's value into
+    Python (``.item()``, ``bool(t)``...) run eagerly, with a warning saying where. See
+    docs/compile.md.
+
+    Args:
+        model: the function or ``nn.Module``; without it, ``compile`` returns a decorator.
+        fullgraph: raise ``Unsupported`` where a call cannot be recorded whole, instead of
+            running it eagerly.
+        dynamic: accepted for compatibility (each shape gets a recording of its own).
+        backend: accepted for compatibility (a name or a callable; graphgrad has one backend).
+        mode: accepted for compatibility (``"default"``, ``"reduce-overhead"``...).
+        options: accepted for compatibility (a dict of backend options).
+        disable: return ``model`` unchanged.
+
+    >>> import graphgrad as torch
+    >>> f = torch.compile(lambda x: x * 2 + 1)
+    >>> [f(torch.tensor([1.0, 2.0])) for _ in range(3)][-1]
+    tensor([3., 5.])
+    """
+    if mode is not None and options is not None:
+        raise RuntimeError("Either mode or options can be specified, but both can't be specified")
+    if isinstance(backend, str) and backend not in _BACKENDS:
+        raise RuntimeError(f"invalid backend {backend!r}")
+    if model is None:
+
+        def decorator(fn):
+            return compile(
+                fn, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
+                options=options, disable=disable,
+            )  # fmt: skip
+
+        return decorator
+    if disable:
+        return model
+    if isinstance(model, Module):
+        return OptimizedModule(model, fullgraph)
+    if not callable(model):
+        raise RuntimeError("compile() expects a callable (a function or an nn.Module)")
+    return CompiledFunction(model, fullgraph)
+
+
+_ = np  # NumPy is what the replays run on

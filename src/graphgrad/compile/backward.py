@@ -1,0 +1,337 @@
+"""The recording engine: a first-order ``backward()`` run as the engine runs it, step by step.
+
+It walks the graph in the engine's order (latest-created node first, Kahn's algorithm), sums
+arriving gradients in the same order and fits them to their inputs as the engine does, so every
+value is the engine's. Each node's rules run through ``node_step``, which the program calls
+again at replay with the new gradient and saved values; a leaf's ``AccumulateGrad`` becomes a
+step that sets or adds into ``.grad`` as ``accumulate_into`` does. What this engine does not
+record (``create_graph``, ``inputs=``, hooks, custom Functions, graphs built before the call)
+stops the recording, and the real engine runs the backward.
+
+>>> import graphgrad as torch
+>>> f = torch.compile(lambda x: (x * x).sum())
+>>> f(torch.tensor([1.0, 2.0]))
+tensor(5.)
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import cast as _as
+
+import numpy as np
+
+from ..autograd import engine as _engine
+from ..autograd.anomaly_mode import state as _anomaly
+from ..autograd.grad_mode import _state as _grad_state
+from ..autograd.node import AccumulateGrad, FunctionNode, Released, edge_of
+from ..autograd.saved import SavedSlot
+from ..ops.primitive import ARRAYS
+from ..tensor import Tensor
+from ._flag import state
+from .program import slot
+
+
+class NodeStep:
+    """A node's rules on arrays, as the program calls them: ``(grad, *saved values)`` in,
+    one gradient (or None) per input out. ``template`` holds the saved plain parameters."""
+
+    __slots__ = ("rules", "names", "template")
+
+    def __init__(self, rules: tuple, names: tuple, template: dict) -> None:
+        self.rules, self.names, self.template = rules, names, template
+
+    def __call__(self, grad, *values):
+        saved = self.template
+        if values:
+            saved = dict(saved)
+            for k, v in zip(self.names, values):
+                saved[k] = v
+        return [None if rule is None else rule(grad, saved) for rule in self.rules]
+
+
+class _Fit:
+    """``engine.fit_to_input`` on arrays, for input ``index`` of ``node`` (its (shape, dtype)
+    and, for the error of a gradient that does not fit, its name)."""
+
+    __slots__ = ("meta", "node", "index")
+
+    def __init__(self, meta: tuple, node, index: int) -> None:
+        self.meta, self.node, self.index = meta, node, index
+
+    def __call__(self, grad):
+        return _engine.fit_to_input(grad, self.meta, self.node, self.index, ARRAYS)
+
+
+def _add(a, b):
+    return a + b
+
+
+def _grad_of(t: Tensor) -> Tensor:
+    """``t``'s ``.grad``, which the accumulation just set."""
+    assert t._grad is not None
+    return t._grad
+
+
+class _SetGrad:
+    """A leaf's first gradient, as ``accumulate_into`` stores it: the array itself when the
+    engine could steal it, else a copy. For a leaf the program reads live it sets ``.grad``
+    (or adds into the one there); for one the call made, it returns the new ``.grad``."""
+
+    __slots__ = ("steal",)
+
+    def __init__(self, steal: bool) -> None:
+        self.steal = steal
+
+    def new(self, g) -> Tensor:
+        if g.__class__ is not np.ndarray:
+            return Tensor._make(np.asarray(g))
+        return Tensor._make(g if self.steal else np.array(g, copy=True))
+
+    def __call__(self, variable: Tensor, g) -> None:
+        old = variable._grad
+        if old is None:
+            variable._grad = self.new(g)
+        else:
+            np.add(old._data, g, out=old._data, casting="unsafe")
+            old._version_counter.bump()
+
+
+def record_backward(rec, roots, grads, retain_graph, create_graph, inputs, accumulate):
+    """Run and record ``run_backward``'s first-order path (see the module's docstring)."""
+    reason = None
+    if create_graph:
+        reason = "backward(create_graph=True)"
+    elif inputs is not None or not accumulate:
+        reason = "autograd.grad / backward(inputs=...)"
+    elif _anomaly.enabled:
+        reason = "anomaly mode"
+    found = [edge_of(t) for t in roots]
+    edges = [e for e in found if e is not None]
+    if reason is None and len(edges) < len(found):
+        reason = "backward of a tensor that does not require grad"
+    if reason is None:
+        reason = _unsupported_graph(rec, [e[0] for e in edges])
+    if reason is not None:
+        rec.stop(reason)
+        return _engine.run_backward(roots, grads, retain_graph, create_graph, inputs, accumulate)
+    state.recorder = None
+    grad_enabled = _grad_state.enabled
+    _grad_state.enabled = False
+    try:
+        with np.errstate(all="ignore"):
+            _Run(rec, edges, grads, retain_graph).run()
+    finally:
+        _grad_state.enabled = grad_enabled
+        state.recorder = rec if rec.broken is None else None
+    rec.backward_ran = True
+    return []
+
+
+def _unsupported_graph(rec, roots: list) -> str | None:
+    """Why the graph behind ``roots`` cannot be recorded, or None."""
+    for node in _engine._count_dependencies(roots):
+        if node._hooks is not None:
+            return f"a hook on {node.name()}"
+        if node.__class__ is AccumulateGrad:
+            v = node.variable
+            if v._backward_hooks or v._post_accumulate_grad_hooks:
+                return "a hook on a leaf tensor"
+            if v._grad is not None and v._grad._requires_grad:
+                return "a .grad that requires grad"
+            continue
+        if not isinstance(node, FunctionNode):
+            return f"{node.name()} (a custom Function's backward)"
+        if node._sequence_nr < rec.start_seq:
+            return "backward into a graph built before the compiled call"
+        if node._saved.__class__ is Released:
+            return "backward through a freed graph"
+    return None
+
+
+class _Run:
+    """One recorded backward: the engine's ``_GraphTask._run_arrays``, each step recorded."""
+
+    def __init__(self, rec, edges: list, grads: list, retain_graph: bool) -> None:
+        self.rec, self.program = rec, rec.program
+        self.retain_graph = retain_graph
+        roots = [node for node, _ in edges]
+        self.deps = _engine._count_dependencies(roots)
+        self.buffers: dict = {}
+        self.owned: dict = {}
+        self.ready: list = []
+        self.tiebreak = 0
+        for (node, nr), g in zip(edges, grads):
+            rec.ref_tensor(g)
+            self.add_grad(node, nr, g._data)
+        for node in self.buffers:
+            if self.deps.get(node, 0) == 0:
+                self.push(node)
+
+    def push(self, node) -> None:
+        self.tiebreak += 1
+        heapq.heappush(self.ready, (-node._sequence_nr, self.tiebreak, node))
+
+    def add_grad(self, node, nr: int, g) -> None:
+        buf = self.buffers.get(node)
+        if buf is None:
+            buf = self.buffers[node] = [None] * (nr + 1)
+        elif len(buf) <= nr:
+            buf.extend([None] * (nr + 1 - len(buf)))
+        old = buf[nr]
+        if old is None:
+            buf[nr] = g
+            return
+        new = old + g
+        p = self.program
+        p.step(_add, (p.ref(old), p.ref(g)), new)
+        buf[nr] = new
+
+    def run(self) -> None:
+        while self.ready:
+            node = heapq.heappop(self.ready)[2]
+            grads = self.buffers.pop(node, None) or [None]
+            if node.__class__ is AccumulateGrad:
+                self.accumulate(node, grads)
+                continue
+            outs = None
+            if any(g is not None for g in grads):
+                if node._rules_on_arrays:
+                    outs = self.call(node, grads)
+                else:
+                    outs = self.call_on_tensors(node, grads)
+            self.propagate(node, grads, outs)
+
+    def call(self, node: FunctionNode, grads: list) -> list:
+        """Run the node's rules through a ``NodeStep`` and record it."""
+        grad = grads[0]
+        p = self.program
+        template: dict = {}
+        names: list = []
+        refs: list = []
+        values: list = []
+        prim = node.prim
+        for k, v in node._saved.items():
+            if v.__class__ is SavedSlot:
+                v = _as(np.ndarray, v.unpack(node, True))
+                r = self.rec.ref_value(v)
+                if v.dtype is not grad.dtype and k in prim.operands and v.dtype != grad.dtype:
+                    cast = v.astype(grad.dtype)
+                    r = slot(p.step(np.ndarray.astype, (r, grad.dtype), cast))
+                    v = cast
+                names.append(k)
+                refs.append(r)
+                values.append(v)
+            elif isinstance(v, (np.ndarray, np.generic, Tensor)):
+                # an array parameter (nll_loss's picked weights) comes from this call's steps
+                names.append(k)
+                refs.append(self.rec._ref_param(v))
+                values.append(v)
+            else:
+                template[k] = v
+        rules = tuple(
+            rule if nxt is not None else None
+            for rule, nxt in zip(node._rules_on_arrays, node._next_nodes)
+        )
+        step = NodeStep(rules, tuple(names), template)
+        outs = step(grad, *values)
+        # one line per rule that ran: ``s9 = R(s8, {**T, 'result': s6})``, the rule called as
+        # NodeStep calls it, with the saved values in a dict of its own
+        g = p.ref(grad)
+        if names:
+            items = ", ".join(f"{k!r}: {r}" for k, r in zip(names, refs))
+            saved = f"{{**{p.name(template)}, {items}}}" if template else f"{{{items}}}"
+        else:
+            saved = p.name(template)
+        for rule, o in zip(rules, outs):
+            if rule is not None and o is not None:
+                p.line_step(f"{p.name(rule, 'R')}({g}, {saved})", (g, *refs), o)
+        if not self.retain_graph:
+            node.release()
+        return outs
+
+    def call_on_tensors(self, node: FunctionNode, grads: list) -> list:
+        """A node without rules on arrays (a multi-output op): its rules on tensors, whose
+        ops the recorder records one by one, as the engine's ``_call_wrapped`` runs them."""
+        rec = self.rec
+        for g in grads:
+            if g is not None:
+                rec.ref_value(g)
+        # (a rule that reads a value stops the recording; the backward goes on, unrecorded)
+        state.recorder = rec if rec.broken is None else None
+        try:
+            outs = node.apply(_engine._wrap_all(grads))
+        finally:
+            state.recorder = None
+        if not self.retain_graph:
+            node.release()
+        arrays = _engine._unwrap_all(outs)
+        for a in arrays:
+            if a is not None and self.program.known(a) is None:
+                rec.ref_value(a)  # made outside the ops (a constant)
+        return arrays
+
+    def propagate(self, node, grads: list, outs) -> None:
+        n_outs = len(outs) if outs is not None else 0
+        nrs = node._next_nrs
+        p = self.program
+        for i, nxt in enumerate(node._next_nodes):
+            if nxt is None:
+                continue
+            if i < n_outs and outs[i] is not None:
+                g = outs[i]
+                meta = node._meta[i]
+                if g.shape != meta[0] or g.dtype != meta[1].np:
+                    fitted = _engine.fit_to_input(g, meta, node, i, ARRAYS)
+                    if fitted is not g:
+                        p.step(_Fit(meta, node, i), (p.ref(g),), fitted)
+                    g = fitted
+                nr = nrs[i]
+                if nr == 0 and nxt not in self.buffers:
+                    self.buffers[nxt] = [g]
+                    if nxt.__class__ is AccumulateGrad and _engine._leaf_may_keep(
+                        g, outs[i], True, grads, outs, None
+                    ):
+                        self.owned[nxt] = g
+                else:
+                    self.add_grad(nxt, nr, g)
+                    self.owned.pop(nxt, None)
+            left = self.deps[nxt] - 1
+            self.deps[nxt] = left
+            if left == 0:
+                self.push(nxt)
+
+    def accumulate(self, node: AccumulateGrad, grads: list) -> None:
+        owned = self.owned.pop(node, None)
+        g = grads[0]
+        if g is None:
+            return
+        p = self.program
+        variable = node.variable
+        r = p.ref(g)
+        steal = owned is g and self._private(g, r)
+        setter = _SetGrad(steal)
+        code = self.rec.tensor_code(variable)
+        if code is not None:  # a live tensor or an argument: set or add into its .grad
+            if self.rec.live.tensor(variable) is not None:
+                self.rec.loaded[id(variable)] = variable
+            setter(variable, g)
+            p.emit(f"{p.name(setter, 'F')}({code}, {r})", (r,))
+            self.rec.objects[id(variable._grad)] = f"{code}._grad"
+            self.rec.keep.append(variable._grad)
+            p.data_slot(_grad_of(variable)._data, f"{code}._grad")
+            return
+        if variable._grad is not None:
+            self.rec.stop("a gradient accumulated into a tensor made before the call")
+            return
+        setter(variable, g)
+        name = f"g{len(self.rec.objects)}"
+        self.rec.objects[id(variable._grad)] = name
+        self.rec.keep.append(variable._grad)
+        p.emit(f"{name} = {p.call_code(setter.new, (r,))}", (r,))
+        p.data_slot(_grad_of(variable)._data, name)
+
+    def _private(self, g, r: str) -> bool:
+        """Whether a replay may store ``g``'s slot as ``.grad`` without a copy, where the
+        engine did (``_leaf_may_keep``): the program made it (a new array at each replay)."""
+        return r in self.program.fresh and isinstance(g, np.ndarray) and g.base is None

@@ -1,0 +1,182 @@
+"""What a compiled call reads live, found before it runs, and the guards of a recording.
+
+The tensors a replay reads where they are (not copied into the program) are those the
+function can reach without running: its arguments, the objects its closure cells and the
+globals its code names hold (one level into lists, tuples and dicts), and, through modules,
+optimizers and schedulers among them, their parameters, buffers and state. The same set is
+what the first replay is checked against eager on (``verify.py``).
+
+>>> import graphgrad as torch
+>>> w = torch.ones(2, requires_grad=True)
+>>> live = discover(lambda: w * 2, (), {})
+>>> live.tensor(w) is w
+True
+"""
+
+from __future__ import annotations
+
+import types
+
+from ..nn.module import Module
+from ..optim.lr_scheduler.schedules import LRScheduler
+from ..optim.optimizer import Optimizer
+from ..random import default_generator
+from ..random._generator import Generator
+from ..tensor import Tensor
+
+
+class Live:
+    """The objects a call may read or write in place, by kind."""
+
+    def __init__(self) -> None:
+        self.tensors: dict[int, Tensor] = {}
+        self.by_data: dict[int, Tensor] = {}
+        self.modules: dict[int, Module] = {}
+        self.optimizers: dict[int, Optimizer] = {}
+        self.schedulers: dict[int, LRScheduler] = {}
+        self.generators: dict[int, object] = {id(default_generator): default_generator}
+
+    def tensor(self, t: Tensor) -> Tensor | None:
+        return self.tensors.get(id(t))
+
+    def owner_of(self, data) -> Tensor | None:
+        """The live tensor whose storage ``data`` is (read through ``.data``, ``detach``...)."""
+        owner = self.by_data.get(id(data))
+        return owner if owner is not None and owner._data is data else None
+
+    def add(self, obj, depth: int = 0) -> None:
+        if isinstance(obj, Tensor):
+            self._add_tensor(obj)
+        elif isinstance(obj, Module):
+            self._add_module(obj)
+        elif isinstance(obj, Optimizer):
+            self._add_optimizer(obj)
+        elif isinstance(obj, LRScheduler):
+            self.schedulers[id(obj)] = obj
+            self._add_optimizer(obj.optimizer)
+        elif isinstance(obj, Generator):
+            self.generators[id(obj)] = obj
+        elif depth == 0 and isinstance(obj, (list, tuple)):
+            for item in obj:
+                self.add(item, 1)
+        elif depth == 0 and isinstance(obj, dict):
+            for item in obj.values():
+                self.add(item, 1)
+
+    def _add_tensor(self, t: Tensor) -> None:
+        if id(t) in self.tensors:
+            return
+        self.tensors[id(t)] = t
+        self.by_data.setdefault(id(t._data), t)
+        if t._grad is not None:
+            self.by_data.setdefault(id(t._grad._data), t._grad)
+            self.tensors.setdefault(id(t._grad), t._grad)
+
+    def _add_module(self, m: Module) -> None:
+        if id(m) in self.modules:
+            return
+        for sub in m.modules():
+            self.modules[id(sub)] = sub
+            for t in sub._parameters.values():
+                if t is not None:
+                    self._add_tensor(t)
+            for t in sub._buffers.values():
+                if t is not None:
+                    self._add_tensor(t)
+
+    def _add_optimizer(self, opt: Optimizer) -> None:
+        if id(opt) in self.optimizers:
+            return
+        self.optimizers[id(opt)] = opt
+        for group in opt.param_groups:
+            for p in group["params"]:
+                self._add_tensor(p)
+        for st in opt.state.values():
+            for v in st.values():
+                if isinstance(v, Tensor):
+                    self._add_tensor(v)
+
+
+def discover(fn, args: tuple, kwargs: dict) -> Live:
+    """The ``Live`` objects of a call of ``fn`` (see the module's docstring); the user's
+    functions it reaches (in its closure, its globals, a module's ``forward``) are searched
+    the same way, a few dozen at most."""
+    live = Live()
+    for a in (*args, *kwargs.values()):  # (tensor arguments are read per call, not live)
+        for item in a if isinstance(a, (list, tuple)) else (a,):
+            if not isinstance(item, Tensor):
+                live.add(item, 1)
+    seen: set[int] = set()
+    todo = [fn]
+    while todo and len(seen) < _MAX_FUNCTIONS:
+        target = todo.pop()
+        if id(target) in seen:
+            continue
+        seen.add(id(target))
+        if isinstance(target, Module):
+            live.add(target)
+            todo.append(type(target).forward)
+            continue
+        self_obj = getattr(target, "__self__", None)
+        if self_obj is not None and not isinstance(self_obj, types.ModuleType):
+            live.add(self_obj)
+        func = getattr(target, "__func__", target)
+        found = [c.cell_contents for c in getattr(func, "__closure__", None) or () if _full(c)]
+        code = getattr(func, "__code__", None)
+        scope = getattr(func, "__globals__", {})
+        if code is not None:
+            found += [scope[name] for name in _names(code) if name in scope]
+        for obj in found:
+            live.add(obj)
+            if _user_function(obj):
+                todo.append(obj)
+        wrapped = getattr(func, "__wrapped__", None)
+        if wrapped is not None:
+            todo.append(wrapped)
+    return live
+
+
+_MAX_FUNCTIONS = 64
+
+
+def _full(cell) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018 - an empty cell raises
+    except ValueError:
+        return False
+    return True
+
+
+def _user_function(obj) -> bool:
+    """A function (or bound method) of the user's code, not of graphgrad's own."""
+    func = getattr(obj, "__func__", obj)
+    if not isinstance(func, types.FunctionType):
+        return False
+    return not (func.__module__ or "").startswith("graphgrad")
+
+
+def _names(code) -> set[str]:
+    names = set(code.co_names)
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            names |= _names(c)
+    return names
+
+
+def guard_source(program, live: Live, loaded: dict) -> str:
+    """The conditions (Python source over the program's names) a later call must meet to
+    replay: the loaded tensors' shapes, dtypes and flags, the modules' parameters and modes."""
+    conds = []
+    for t in loaded.values():
+        o = program.name(t, "O")
+        conds.append(f"{o}._data.shape == {program.name(t._data.shape)}")
+        conds.append(f"{o}._data.dtype is {program.name(t._data.dtype)}")
+        conds.append(f"{o}._requires_grad is {t._requires_grad}")
+        conds.append(f"{o}.grad_fn is None" if t.grad_fn is None else "False")
+    for m in live.modules.values():
+        mo = program.name(m, "M")
+        conds.append(f"{mo}.training is {bool(m.training)}")
+        for k, t in m._parameters.items():
+            if t is not None and id(t) in loaded:
+                conds.append(f"{mo}._parameters.get({k!r}) is {program.name(t, 'O')}")
+    return " and ".join(conds) or "True"

@@ -1,0 +1,200 @@
+"""Wrappers, installed once by the first ``graphgrad.compile``, around the methods a recording
+must see that are not primitives: those that read a tensor's values into Python (they stop a
+recording), a generator's draws and seeding, optimizers' and schedulers' steps, ``zero_grad``
+and ``.grad = None``. Each wrapper costs eager code one check of the recording flag.
+
+>>> install()
+>>> from graphgrad.tensor import Tensor
+>>> getattr(Tensor.item, "_compile_wrapper", False)
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import threading
+
+from ..nn.module import Module
+from ..optim.lr_scheduler.schedules import LRScheduler
+from ..optim.optimizer import Optimizer
+from ..random import default_generator
+from ..tensor import Tensor
+from ._flag import state
+
+# Tensor methods that hand a tensor's values to Python: a recording cannot replay what Python
+# then does with them.
+_READS = {
+    "item": "Tensor.item()",
+    "tolist": "Tensor.tolist()",
+    "numpy": "Tensor.numpy()",
+    "__array__": "a conversion to a NumPy array",
+    "__bool__": "bool(tensor) (a branch on a tensor's value)",
+    "__float__": "float(tensor)",
+    "__int__": "int(tensor)",
+    "__index__": "a tensor used as an index (__index__)",
+    "__repr__": "printing a tensor",
+    "__str__": "printing a tensor",
+    "__format__": "formatting a tensor",
+}
+_DRAWS = (
+    "uniform_array",
+    "normal_array",
+    "normal_scalar_array",
+    "randint_array",
+    "randperm_array",
+    "bernoulli_array",
+)
+_RESEEDS = ("manual_seed", "seed", "set_state")
+
+_lock = threading.Lock()
+
+
+def _mark(wrapper):
+    """Mark ``wrapper`` as one of these wrappers (so none is installed twice)."""
+    wrapper.__dict__["_compile_wrapper"] = True
+    return wrapper
+
+
+_installed = False
+
+
+def _stopping(method, what: str):
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        rec = state.recorder
+        if rec is not None:
+            rec.stop(what)
+        return method(*args, **kwargs)
+
+    return _mark(wrapper)
+
+
+def _recorded(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        rec = state.recorder
+        if rec is None:
+            return method(self, *args, **kwargs)
+        return rec.call(method, self, args, kwargs)
+
+    return _mark(wrapper)
+
+
+def _recorded_function(fn):
+    """A module function of arrays whose result the program gets by calling it again."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        rec = state.recorder
+        if rec is None:
+            return fn(*args, **kwargs)
+        return rec.call(_Plain(fn), None, args, kwargs)
+
+    return _mark(wrapper)
+
+
+class _Plain:
+    """``fn`` called as a method of nothing: ``Recorder.call`` passes ``obj`` first."""
+
+    __slots__ = ("fn", "__qualname__")
+
+    def __init__(self, fn) -> None:
+        self.fn, self.__qualname__ = fn, fn.__qualname__
+
+    def __call__(self, _none, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+
+def _fill(method):
+    """An in-place random fill (``uniform_``...): the program repeats it on the slot."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        rec = state.recorder
+        if rec is None:
+            return method(self, *args, **kwargs)
+        return rec.fill(method, self, args, kwargs)
+
+    return _mark(wrapper)
+
+
+def _optimizer_step(method):
+    @functools.wraps(method)
+    def wrapper(self, closure=None):
+        rec = state.recorder
+        if rec is None:
+            return method(self, closure)
+        if closure is not None:
+            rec.stop("Optimizer.step(closure)")
+            return method(self, closure)
+        return rec.call(method, self, (), {})
+
+    return _mark(wrapper)
+
+
+def _grad_property(prop: property) -> property:
+    setter = prop.fset
+    assert setter is not None
+
+    def set_grad(self, value) -> None:
+        rec = state.recorder
+        if rec is not None:
+            code = rec.tensor_code(self)
+            if value is not None:
+                rec.stop("assigning a tensor to .grad")
+            elif code is not None:  # repeated on the argument or live tensor
+                rec.program.emit(f"{rec.program.name(setter, 'F')}({code}, None)", ())
+        setter(self, value)
+
+    return property(prop.fget, _mark(set_grad), prop.fdel, prop.__doc__)
+
+
+def _wrap(cls, name: str, make) -> None:
+    method = cls.__dict__.get(name)
+    if method is None or getattr(method, "_compile_wrapper", False):
+        return
+    setattr(cls, name, make(method))
+
+
+def _wrap_function(module, name: str) -> None:
+    fn = getattr(module, name)
+    if not getattr(fn, "_compile_wrapper", False):
+        setattr(module, name, _recorded_function(fn))
+
+
+def install() -> None:
+    """Install the wrappers (once; later calls do nothing)."""
+    global _installed
+    with _lock:
+        if _installed:
+            return
+        for name, what in _READS.items():
+            _wrap(Tensor, name, lambda m, what=what: _stopping(m, what))
+        generator = type(default_generator)
+        for name in _DRAWS:
+            _wrap(generator, name, _recorded)
+        for name in _RESEEDS:
+            _wrap(generator, name, lambda m, name=name: _stopping(m, f"Generator.{name}()"))
+        for name in ("uniform_", "normal_", "bernoulli_"):
+            _wrap(Tensor, name, _fill)
+        # (by module path: ``nn.functional.dropout`` is also the name of the function)
+        for module, name in (("dropout", "_mask"), ("loss", "_nll_weights")):
+            _wrap_function(importlib.import_module(f"graphgrad.nn.functional.{module}"), name)
+        _wrap(Optimizer, "zero_grad", _recorded)
+        _wrap(Module, "zero_grad", _recorded)
+        setattr(Tensor, "grad", _grad_property(Tensor.__dict__["grad"]))  # noqa: B010 (mypy)
+        _installed = True
+
+
+def install_for(obj) -> None:
+    """Wrap the step of ``obj``'s class (an optimizer or scheduler that defines its own)."""
+    with _lock:
+        for cls in type(obj).__mro__:
+            if cls is object:
+                break
+            if issubclass(cls, Optimizer):
+                _wrap(cls, "step", _optimizer_step)
+                _wrap(cls, "zero_grad", _recorded)
+            elif issubclass(cls, LRScheduler):
+                _wrap(cls, "step", _recorded)

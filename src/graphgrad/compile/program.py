@@ -1,0 +1,204 @@
+"""The replayed program: straight-line Python over NumPy values, written as source and compiled.
+
+Every value the recorded call computed or read gets a slot, a local variable ``sN`` of the
+generated function. A step is one line: ``s7 = F3(s2, C1)`` calls the very function the eager
+call ran (an op's forward, a node's rules, a generator's draw) on the slots it read; ``C``
+names are constants, ``O`` names objects the call reads live (parameters, optimizers), ``A``
+the flat list of the call's tensor arguments. Values are matched to slots by identity while
+recording, so the recorder keeps every value alive until the program is built.
+
+>>> import numpy as np
+>>> p = Program()
+>>> a = np.ones(2)
+>>> x = p.arg_slot(a, 0)
+>>> b = a + a
+>>> p.step(np.add, (x, x), b)
+'s1'
+>>> fn = p.build(p.ref(b))
+>>> import graphgrad
+>>> fn([graphgrad.tensor([1.0, 2.0])])
+array([2., 4.], dtype=float32)
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+_SLOT = re.compile(r"\bs\d+\b")
+_VALUES = (np.ndarray, np.generic)
+
+
+class Program:
+    """The program being recorded: its lines, its names, and the slot of every value seen."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, object] = {}
+        self._ids: dict[int, str] = {}  # id(object) -> its constant/object name
+        self.slot_of: dict[int, _Slot] = {}  # id(value) -> slot
+        self.keep: list = []  # every value with a slot, alive so that ids stay unique
+        self.fresh: set[str] = set()  # slots a step made (new values at every replay)
+        self.const_lines: dict[str, int] = {}  # const slot -> the line that loads it
+        self.written: set[str] = set()  # slots written in place
+        self.reads: dict[str, int] = {}  # slot -> the last line that reads it
+        self._loads: set[int] = set()  # lines that only load a value (dropped if unread)
+        self._n = 0
+
+    # -- names ---------------------------------------------------------------------------------
+    def name(self, obj, prefix: str = "C") -> str:
+        """A global name for ``obj`` in the generated code (one per object)."""
+        key = id(obj)
+        found = self._ids.get(key)
+        if found is not None and self.names[found] is obj:
+            return found
+        name = f"{prefix}{len(self.names)}"
+        self.names[name] = obj
+        self._ids[key] = name
+        return name
+
+    def _new_slot(self, value, fresh: bool) -> _Slot:
+        slot = _Slot(f"s{self._n}")
+        self._n += 1
+        self.slot_of[id(value)] = slot
+        self.keep.append(value)
+        if fresh:
+            self.fresh.add(slot)
+        return slot
+
+    def known(self, value) -> _Slot | None:
+        """The slot holding ``value`` (this very object), or None."""
+        return self.slot_of.get(id(value))
+
+    def ref(self, value) -> str:
+        slot = self.slot_of.get(id(value))
+        if slot is None:
+            raise KeyError("value without a slot")
+        return slot
+
+    # -- loads -----------------------------------------------------------------------------
+    def arg_slot(self, value, index: int) -> _Slot:
+        """The data of the call's ``index``-th tensor argument."""
+        slot = self._new_slot(value, False)
+        self._loads.add(len(self.lines))
+        self.emit(f"{slot} = A[{index}]._data", ())
+        return slot
+
+    def live_slot(self, value, owner) -> _Slot:
+        """The data of ``owner``, a tensor the call reads live (a parameter...)."""
+        slot = self._new_slot(value, False)
+        self._loads.add(len(self.lines))
+        self.emit(f"{slot} = {self.name(owner, 'O')}._data", ())
+        return slot
+
+    def data_slot(self, value, tensor_code: str) -> _Slot:
+        """The data of a tensor the program reaches by ``tensor_code`` (a ``.grad`` it set)."""
+        slot = self._new_slot(value, False)
+        self._loads.add(len(self.lines))
+        self.emit(f"{slot} = {tensor_code}._data", ())
+        return slot
+
+    def const_slot(self, value) -> str:
+        """A value the call made from constants: frozen now, copied at replay if written."""
+        frozen = value.copy() if isinstance(value, np.ndarray) else value
+        slot = self._new_slot(value, False)
+        self.const_lines[slot] = len(self.lines)
+        self.emit(f"{slot} = {self.name(frozen)}", ())
+        return slot
+
+    # -- steps -----------------------------------------------------------------------------
+    def emit(self, line: str, read: tuple) -> None:
+        for slot in read:
+            self.reads[slot] = len(self.lines)
+        self.lines.append(line)
+
+    def call_code(self, fn, args: tuple, kwargs: dict | None = None) -> str:
+        """``F(args..., **kwargs)`` where slot names in ``args`` are passed as they are and
+        other values as constants."""
+        parts = [self._arg_code(a) for a in args]
+        if kwargs:
+            const = {k: v for k, v in kwargs.items() if not isinstance(v, _Slot)}
+            parts += [f"{k}={v}" for k, v in kwargs.items() if isinstance(v, _Slot)]
+            if const:
+                parts.append(f"**{self.name(const)}")
+        return f"{self.name(fn, 'F')}({', '.join(parts)})"
+
+    def _arg_code(self, a) -> str:
+        return a if isinstance(a, _Slot) else self.name(a)
+
+    def step(self, fn, args: tuple, out, kwargs: dict | None = None) -> str:
+        """``out = fn(*args, **kwargs)``: one slot for the result (``args`` holds slots, made
+        with ``slot()``, and constants)."""
+        read = tuple(a for a in args if isinstance(a, _Slot))
+        if kwargs:
+            read += tuple(v for v in kwargs.values() if isinstance(v, _Slot))
+        code = self.call_code(fn, args, kwargs)
+        fresh = id(out) not in self.slot_of
+        slot = self._new_slot(out, fresh)
+        self.emit(f"{slot} = {code}", read)
+        return slot
+
+    def line_step(self, code: str, read: tuple, out) -> _Slot:
+        """``out = <code>``, a call written by the caller (``read``: the slots it reads)."""
+        fresh = id(out) not in self.slot_of
+        slot = self._new_slot(out, fresh)
+        self.emit(f"{slot} = {code}", read)
+        return slot
+
+    def step_many(self, fn, args: tuple, outs: tuple, kwargs: dict | None = None) -> tuple:
+        """A step with several results (a multi-output forward)."""
+        read = tuple(a for a in args if isinstance(a, _Slot))
+        code = self.call_code(fn, args, kwargs)
+        fresh = [id(o) not in self.slot_of for o in outs]
+        slots = tuple(
+            "_" if o is None else self._new_slot(o, f) for o, f in zip(outs, fresh, strict=True)
+        )
+        self.emit(f"{', '.join(slots)}, = {code}", read)
+        return slots
+
+    def effect(self, fn, args: tuple, written: tuple = ()) -> None:
+        """A call for its effect only (an in-place write, an optimizer's step)."""
+        read = tuple(a for a in args if isinstance(a, _Slot))
+        self.written.update(written)
+        self.emit(self.call_code(fn, args), read)
+
+    # -- the function ----------------------------------------------------------------------
+    def _live_lines(self, result_code: str) -> list[str | None]:
+        """The lines, without loads of values nothing reads (``s9 = O3._grad._data`` kept in
+        case a later step read the new ``.grad``)."""
+        used = set(_SLOT.findall(result_code))
+        for line in self.lines:
+            head, sep, tail = line.partition(" = ")
+            used.update(_SLOT.findall(tail if sep else line))
+        return [
+            None if i in self._loads and line.partition(" = ")[0] not in used else line
+            for i, line in enumerate(self.lines)
+        ]
+
+    def build(self, result_code: str, name: str = "replay"):
+        """Compile the program, returning ``result_code``'s value: ``fn(A)``."""
+        lines = self._live_lines(result_code)
+        for slot in self.written:  # a constant written in place starts fresh at each replay
+            at = self.const_lines.get(slot)
+            line = lines[at] if at is not None else None
+            if line is not None and isinstance(self.names[line.split(" = ")[1]], np.ndarray):
+                lines[at] = line + ".copy()"  # type: ignore[index]  # (at is set with line)
+        body = "\n    ".join(line for line in lines if line is not None) or "pass"
+        source = f"def {name}(A):\n    {body}\n    return {result_code}\n"
+        namespace = dict(self.names)
+        exec(compile(source, f"<graphgrad.compile {name}>", "exec"), namespace)  # noqa: S102
+        fn = namespace[name]
+        fn.__dict__["source"] = source  # for reading what a recording became
+        return fn
+
+
+class _Slot(str):
+    """A slot's name, as an argument of ``step`` (a plain ``str`` argument is a constant)."""
+
+    __slots__ = ()
+
+
+def slot(name: str) -> _Slot:
+    """Mark ``name`` as a slot reference for ``Program.step``."""
+    return _Slot(name)

@@ -1,0 +1,319 @@
+"""The recorder of one compiled call: the core's hooks land here while it records.
+
+Each hook runs the real eager code with recording suspended (so nested ops are not recorded
+twice), then appends one step to the ``Program`` that calls the same function on the same
+slots. A value the program has no slot for is resolved where it is first read: the data of a
+tensor argument (``A[i]``), of a tensor the call reads live (a parameter, a buffer, a captured
+tensor: ``O``), or else a constant the call made (``torch.tensor(7.0)``), frozen as it was.
+Anything a replay could not reproduce stops the recording: ``breaks`` says what and where.
+
+>>> from graphgrad.compile.recorder import user_location
+>>> user_location().endswith(">") or ":" in user_location()
+True
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from types import FrameType
+
+import numpy as np
+
+from ..autograd import node as _node
+from ..autograd.forward_ad import state as _fw_state
+from ..ops import primitive as _primitive
+from ..tensor import Tensor
+from ._flag import state
+from .program import Program, slot
+
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Ops whose output shape depends on the input's values: a replay cannot promise the shapes
+# that the rest of the recording assumed.
+DATA_DEPENDENT = frozenset(("masked_select", "nonzero", "unique", "unique_consecutive"))
+
+
+class Unsupported(RuntimeError):  # noqa: N818 - torch._dynamo.exc.Unsupported
+    """What ``graphgrad.compile(fullgraph=True)`` raises where a call cannot be recorded whole
+    (PyTorch raises ``torch._dynamo.exc.Unsupported`` there).
+
+    >>> issubclass(Unsupported, RuntimeError)
+    True
+    """
+
+
+def user_location() -> str:
+    """``file:line`` of the innermost frame outside graphgrad: where the user's code is."""
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if not os.path.abspath(name).startswith(_PACKAGE):
+            return f"{name}:{frame.f_lineno}"
+        frame = frame.f_back
+    return "<unknown>"
+
+
+def _astype(a, dtype):
+    return a.astype(dtype)
+
+
+def _copyto(target, value) -> None:
+    np.copyto(target, value, casting="unsafe")
+
+
+class _ScalarOut:
+    """A forward whose eager result NumPy gave as a scalar, which ``apply`` made a 0-d array."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn) -> None:
+        self.fn = fn
+
+    def __call__(self, *args, **kwargs):
+        return np.asarray(self.fn(*args, **kwargs))
+
+
+class _ManyOut:
+    """A multi-output forward, each output as ``apply`` stores it (an array)."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn) -> None:
+        self.fn = fn
+
+    def __call__(self, *args, **kwargs):
+        return tuple(
+            o if o.__class__ is np.ndarray else np.asarray(o) for o in self.fn(*args, **kwargs)
+        )
+
+
+class _WithRule:
+    """A forward preceded by its primitive's own dtype function (``dtype=callable``), which
+    reads the trace's tensors for their dtypes only (the guards fix those)."""
+
+    __slots__ = ("fn", "rule", "args")
+
+    def __init__(self, fn, rule, args: tuple) -> None:
+        self.fn, self.rule, self.args = fn, rule, args
+
+    def __call__(self, *datas, **kwargs):
+        return self.fn(*self.rule(list(datas), self.args), **kwargs)
+
+
+class Recorder:
+    """Records one call: ``apply``/``commit``/``backward`` and the patched methods call in."""
+
+    def __init__(self, fullgraph: bool, flat_args: list, live) -> None:
+        self.program = Program()
+        self.fullgraph = fullgraph
+        self.arg_data = {id(t._data): i for i, t in enumerate(flat_args)}
+        self.arg_index = {id(t): i for i, t in enumerate(flat_args)}
+        self.live = live  # discovery.Live: what the call reads live
+        self.broken: str | None = None
+        self.start_seq = next(_node._sequence)  # nodes numbered below were made before the call
+        self.objects: dict[int, str] = {}  # id(a tensor the program makes) -> its local name
+        self.loaded: dict[int, Tensor] = {}  # live tensors the program reads: guarded
+        self.backward_ran = False
+        self.generators: dict[int, object] = {}
+        self.keep: list = []  # objects whose ids key ``objects``
+
+    # -- stopping ----------------------------------------------------------------------------
+    def stop(self, what: str) -> None:
+        """The call cannot be recorded whole: raise (fullgraph) or go on eagerly, unrecorded."""
+        where = user_location()
+        if self.fullgraph:
+            state.recorder = None
+            raise Unsupported(
+                f"graphgrad.compile(fullgraph=True): {what} at {where} cannot be recorded "
+                "(a compiled graph holds no Python values read from tensors); use "
+                "fullgraph=False to run such calls eagerly"
+            )
+        if self.broken is None:
+            self.broken = f"{what} at {where}"
+        state.recorder = None
+
+    def suspended(self, fn, /, *args, **kwargs):
+        """``fn(*args)`` with recording off (resumed after, unless it stopped meanwhile)."""
+        state.recorder = None
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            state.recorder = self if self.broken is None else None
+
+    # -- values ------------------------------------------------------------------------------
+    def tensor_code(self, t: Tensor) -> str | None:
+        """How the program reaches the tensor object ``t`` itself: an argument (``A[i]``) or
+        a live tensor (an ``O`` name); None for a tensor the call made."""
+        i = self.arg_index.get(id(t))
+        if i is not None:
+            return f"A[{i}]"
+        if self.live.tensor(t) is not None:
+            return self.program.name(t, "O")
+        return None
+
+    def bump(self, t: Tensor) -> None:
+        """Repeat the version bump of an in-place write into ``t``, where the program can
+        reach it (PyTorch's ``_version`` of an argument or a parameter)."""
+        code = self.tensor_code(t)
+        if code is not None:
+            self.program.emit(f"{code}._version_counter.bump()", ())
+
+    def ref_tensor(self, t: Tensor):
+        data = t._data
+        found = self.program.known(data)
+        if found is not None:
+            return found
+        i = self.arg_data.get(id(data))
+        if i is not None:
+            return self.program.arg_slot(data, i)
+        owner = self.live.owner_of(data)
+        if owner is not None:
+            self.loaded[id(owner)] = owner
+            return self.program.live_slot(data, owner)
+        return self.program.const_slot(data)
+
+    def ref_value(self, value):
+        """A slot for an array read outside a tensor (a parameter of an op, the data of an
+        argument or a parameter handed to a function of arrays), or the value itself."""
+        if not isinstance(value, (np.ndarray, np.generic)):
+            return value
+        found = self.program.known(value)
+        if found is not None:
+            return found
+        i = self.arg_data.get(id(value))
+        if i is not None:
+            return self.program.arg_slot(value, i)
+        owner = self.live.owner_of(value)
+        if owner is not None:
+            self.loaded[id(owner)] = owner
+            return self.program.live_slot(value, owner)
+        return self.program.const_slot(value)
+
+    def ref_arg(self, a):
+        return self.ref_tensor(a) if isinstance(a, Tensor) else self.ref_value(a)
+
+    # -- the hooks ---------------------------------------------------------------------------
+    def apply(self, prim, args: tuple, params: dict):
+        if _fw_state.active:
+            self.stop("forward-mode AD")
+            return _primitive.apply(prim, *args, **params)
+        if prim.name in DATA_DEPENDENT:
+            self.stop(f"{prim.name} (its output's shape depends on the values)")
+            return _primitive.apply(prim, *args, **params)
+        refs = self._forward_inputs(prim, args)  # before the op: a constant is read as it is now
+        out = self.suspended(_primitive.apply, prim, *args, **params)
+        if self.broken is None:
+            self._record_forward(prim, args, params, refs, out)
+        return out
+
+    def _forward_inputs(self, prim, args: tuple) -> list:
+        if prim.dtype_rule.__class__ is not str:
+            return [self.ref_arg(a) for a in args]
+        prepared = _primitive._prepare(prim, args)
+        refs = []
+        for a, p in zip(args, prepared, strict=True):
+            if isinstance(a, Tensor):
+                r = self.ref_tensor(a)
+                if p is not a._data:  # cast by the op's dtype rule
+                    r = slot(self.program.step(_astype, (r, p.dtype), p))
+                refs.append(r)
+            else:
+                refs.append(p)
+        return refs
+
+    def _record_forward(self, prim, args: tuple, params: dict, refs: list, out) -> None:
+        fn = prim.forward
+        if prim.dtype_rule.__class__ is not str:
+            fn = _WithRule(fn, prim.dtype_rule, args)
+            self.keep.append(args)
+        kwargs = {k: self._ref_param(v) for k, v in params.items()}
+        if prim.n_outputs != 1:
+            outs = tuple(o._data for o in out)
+            self.program.step_many(_ManyOut(fn), tuple(refs), outs, kwargs)
+            return
+        data = out._data
+        if data.ndim == 0:
+            fn = _ScalarOut(fn)
+        self.program.step(fn, tuple(refs), data, kwargs)
+
+    def _ref_param(self, v):
+        """An op's parameter: a tensor one (``indices=``) is wrapped anew around its slot."""
+        if isinstance(v, Tensor):
+            return slot(self.program.step(Tensor._make, (self.ref_tensor(v),), object()))
+        return self.ref_value(v)
+
+    def commit(self, t: Tensor, out: Tensor, real):
+        """An in-place write of ``out`` into ``t``."""
+        if out.grad_fn is not None:
+            self.stop("an in-place op on a tensor that requires grad")
+            return real(t, out)
+        target = self.ref_tensor(t)
+        value = self.ref_tensor(out)
+        result = self.suspended(real, t, out)
+        if self.broken is None:
+            self.program.effect(_copyto, (target, value), written=(target,))
+            self.bump(t)
+        return result
+
+    def call(self, method, obj, args: tuple, kwargs: dict):
+        """A method whose effect or result the program repeats by calling it again: a
+        generator's draw (so the stream advances the same), an optimizer's step."""
+        refs = tuple(self.ref_value(a) for a in args)
+        for a in args:
+            if isinstance(a, Tensor):
+                self.stop(f"{method.__qualname__} with a tensor argument")
+                return method(obj, *args, **kwargs)
+        out = self.suspended(method, obj, *args, **kwargs)
+        if self.broken is not None:
+            return out
+        if isinstance(out, (np.ndarray, np.generic)):
+            self.program.step(method, (obj, *refs), out, kwargs)
+        elif type(out) is tuple and all(isinstance(o, np.ndarray) for o in out):
+            self.program.step_many(method, (obj, *refs), out, kwargs)
+        elif out is None:
+            self.program.effect(_Bound(method, kwargs), (obj, *refs))
+        else:
+            self.stop(f"{method.__qualname__} (returns {type(out).__name__})")
+        return out
+
+    def fill(self, method, t: Tensor, args: tuple, kwargs: dict):
+        """An in-place random fill of ``t``: repeated at replay on ``t``'s slot."""
+        if any(isinstance(a, Tensor) for a in (*args, *kwargs.values())):
+            self.stop(f"Tensor.{method.__name__} with a tensor argument")
+            return method(t, *args, **kwargs)
+        target = self.ref_tensor(t)
+        out = self.suspended(method, t, *args, **kwargs)
+        if self.broken is None:
+            self.program.effect(_Fill(method, args, kwargs), (target,), written=(target,))
+            self.bump(t)
+        return out
+
+    def backward(self, roots, grads, retain_graph, create_graph, inputs, accumulate):
+        from .backward import record_backward  # the recording engine
+
+        return record_backward(self, roots, grads, retain_graph, create_graph, inputs, accumulate)
+
+
+class _Fill:
+    """``method(tensor, *args, **kwargs)`` on a slot's array, wrapped as a tensor."""
+
+    __slots__ = ("method", "args", "kwargs")
+
+    def __init__(self, method, args: tuple, kwargs: dict) -> None:
+        self.method, self.args, self.kwargs = method, args, kwargs
+
+    def __call__(self, data) -> None:
+        self.method(Tensor._make(data), *self.args, **self.kwargs)
+
+
+class _Bound:
+    """``method(obj, *args, **kwargs)`` with constant keyword arguments."""
+
+    __slots__ = ("method", "kwargs")
+
+    def __init__(self, method, kwargs: dict) -> None:
+        self.method, self.kwargs = method, kwargs
+
+    def __call__(self, *args) -> None:
+        self.method(*args, **self.kwargs)

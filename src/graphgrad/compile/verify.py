@@ -1,0 +1,159 @@
+"""The check of a recording before it is trusted: its first replay against eager, bit for bit.
+
+The second call of a recorded function runs twice from the same state: replayed, then (the
+state put back) eagerly, and the two must leave the same results, the same values and
+``.grad`` in every live tensor, the same optimizer and scheduler state and the same generator
+states. Only then do later calls replay. So a value the recording took for a constant but
+that changes between calls, or a write to live state that no hook saw, shows up here and the
+function stays eager.
+
+>>> import numpy as np
+>>> same(np.float32([0.0, 1.0]), np.float32([-0.0, 1.0]))
+False
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+class Snapshot:
+    """The state of the live objects at one moment, to put back or to compare."""
+
+    def __init__(self, live, args: list) -> None:
+        tensors = list(live.tensors.values()) + list(args)
+        self.tensors = [(t, t._data.copy(), t._grad, _copy_or_none(t._grad)) for t in tensors]
+        self.versions = [_version(t) for t in tensors]
+        self.optimizers = [
+            (
+                opt,
+                {p: {k: _freeze(v) for k, v in st.items()} for p, st in opt.state.items()},
+                [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups],
+            )
+            for opt in live.optimizers.values()
+        ]
+        self.schedulers = [(s, dict(s.__dict__)) for s in live.schedulers.values()]
+        self.generators = [(g, g.get_state()) for g in live.generators.values()]
+
+    def restore(self) -> None:
+        for (t, data, grad, grad_data), version in zip(self.tensors, self.versions):
+            np.copyto(t._data, data)
+            if version is not None:
+                t._version_counter.value = version
+            t._grad = grad
+            if grad is not None:
+                np.copyto(grad._data, grad_data)
+        for opt, state, groups in self.optimizers:
+            opt.state.clear()
+            for p, st in state.items():
+                opt.state[p] = {k: _thaw(v) for k, v in st.items()}
+            for g, saved in zip(opt.param_groups, groups):
+                g.update(saved)
+        for s, d in self.schedulers:
+            s.__dict__.clear()
+            s.__dict__.update(d)
+        for g, st in self.generators:
+            g.set_state(st)
+
+    def differs(self, other: Snapshot) -> str | None:
+        """What differs from ``other`` (taken on the same objects), or None."""
+        for (t, data, _, grad), (_, data2, _, grad2) in zip(self.tensors, other.tensors):
+            if not same(data, data2):
+                return f"values of a tensor of shape {tuple(t.shape)}"
+            if (grad is None) != (grad2 is None) or (grad is not None and not same(grad, grad2)):
+                return f".grad of a tensor of shape {tuple(t.shape)}"
+        for (_, st, groups), (_, st2, groups2) in zip(self.optimizers, other.optimizers):
+            if st.keys() != st2.keys() or groups != groups2:
+                return "an optimizer's state"
+            for p in st:
+                a, b = st[p], st2[p]
+                if a.keys() != b.keys() or any(not _same_value(a[k], b[k]) for k in a):
+                    return "an optimizer's state"
+        for (_, d), (_, d2) in zip(self.schedulers, other.schedulers):
+            if any(not _same_value(d[k], d2.get(k)) for k in d if _plain(d[k])):
+                return "a scheduler's state"
+        for (_, st), (_, st2) in zip(self.generators, other.generators):
+            if not same(st._data, st2._data):
+                return "a generator's state"
+        return None
+
+
+class _Frozen:
+    """A tensor in optimizer state: the object, and its values at the snapshot."""
+
+    __slots__ = ("tensor", "data")
+
+    def __init__(self, t: Tensor) -> None:
+        self.tensor, self.data = t, t._data.copy()
+
+
+def _freeze(v):
+    return _Frozen(v) if isinstance(v, Tensor) else v
+
+
+def _thaw(v):
+    if isinstance(v, _Frozen):
+        np.copyto(v.tensor._data, v.data)
+        return v.tensor
+    return v
+
+
+def _version(t: Tensor) -> int | None:
+    try:
+        return t._version_counter.value
+    except RuntimeError:  # an inference tensor keeps no version
+        return None
+
+
+def _copy_or_none(t):
+    return None if t is None else t._data.copy()
+
+
+def _plain(v) -> bool:
+    return isinstance(v, (int, float, bool, str, list, tuple)) or v is None
+
+
+def _same_value(a, b) -> bool:
+    if isinstance(a, _Frozen) and isinstance(b, _Frozen):
+        return same(a.data, b.data)
+    if isinstance(a, _Frozen) or isinstance(b, _Frozen):
+        return False
+    try:
+        return bool(a == b) and type(a) is type(b)
+    except Exception:  # noqa: BLE001 - values that do not compare are not the same
+        return False
+
+
+def same(a, b) -> bool:
+    """Bit-equality of two arrays (NaNs and the sign of zero included), with shape and dtype."""
+    a, b = np.asarray(a), np.asarray(b)
+    return (
+        a.shape == b.shape
+        and a.dtype == b.dtype
+        and np.ascontiguousarray(a).tobytes() == np.ascontiguousarray(b).tobytes()
+    )
+
+
+def freeze_output(value):
+    """A copy of a call's result to compare: tensors as (array copy, requires_grad)."""
+    if isinstance(value, Tensor):
+        return ("T", value._data.copy(), value._requires_grad)
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [freeze_output(v) for v in value])
+    if isinstance(value, dict):
+        return ("d", {k: freeze_output(v) for k, v in value.items()})
+    return ("v", value)
+
+
+def same_output(a, b) -> bool:
+    if a[0] != b[0]:
+        return False
+    if a[0] == "T":
+        return same(a[1], b[1]) and a[2] == b[2]
+    if a[0] in ("list", "tuple"):
+        return len(a[1]) == len(b[1]) and all(map(same_output, a[1], b[1]))
+    if a[0] == "d":
+        return a[1].keys() == b[1].keys() and all(same_output(a[1][k], b[1][k]) for k in a[1])
+    return _same_value(a[1], b[1])

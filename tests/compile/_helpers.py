@@ -1,0 +1,68 @@
+"""Running a step eagerly and compiled side by side, and comparing every bit they leave."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+import graphgrad
+
+
+def bits(value):
+    """A comparable copy of a result: arrays as (dtype, shape, bytes), structure kept."""
+    if isinstance(value, graphgrad.Tensor):
+        data = np.ascontiguousarray(value._data)
+        return ("T", data.dtype.str, data.shape, data.tobytes(), value.requires_grad)
+    if isinstance(value, (list, tuple)):
+        return [bits(v) for v in value]
+    if isinstance(value, dict):
+        return {k: bits(v) for k, v in value.items()}
+    return value
+
+
+def state_bits(tensors) -> list:
+    return [(bits(t), None if t.grad is None else bits(t.grad)) for t in tensors]
+
+
+def run_both(make, calls: int = 4, expect_replay: bool = True):
+    """``make()`` returns ``(step, tensors)`` with state of its own; run the step eagerly and
+    compiled ``calls`` times each and assert equal results and tensors after every call.
+    Returns the compiled callable."""
+    eager, eager_state = make()
+    step, state = make()
+    compiled = graphgrad.compile(step)
+    rng_eager = rng_compiled = graphgrad.get_rng_state()
+    for i in range(calls):
+        graphgrad.set_rng_state(rng_eager)
+        want = _outcome(eager)
+        rng_eager = graphgrad.get_rng_state()
+        graphgrad.set_rng_state(rng_compiled)
+        got = _outcome(compiled)
+        rng_compiled = graphgrad.get_rng_state()
+        assert got == want, f"call {i}: results differ"
+        assert state_bits(state) == state_bits(eager_state), f"call {i}: state differs"
+        assert rng_compiled.tolist() == rng_eager.tolist(), f"call {i}: RNG state differs"
+    if expect_replay:
+        assert replayed(compiled), "the step never replayed"
+    return compiled
+
+
+def _outcome(step):
+    try:
+        return bits(step())
+    except Exception as e:  # noqa: BLE001 - the same error on both sides is agreement
+        return ("raised", type(e), str(e))
+
+
+def replayed(compiled) -> bool:
+    """Whether some recording of ``compiled`` was verified (so calls replay it)."""
+    return any(e.verified for entries in compiled.cache.values() for e in entries)
+
+
+def quiet():
+    """A context that turns graphgrad.compile's fallback warnings off."""
+    ctx = warnings.catch_warnings()
+    ctx.__enter__()
+    warnings.simplefilter("ignore")
+    return ctx

@@ -1,0 +1,207 @@
+"""Every reason a call is not recorded: it runs eagerly with one warning (or raises with
+fullgraph=True), and its results stay eager's."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import graphgrad
+from graphgrad.compile.recorder import Unsupported
+
+from ._helpers import replayed, run_both
+
+READS = {
+    "item": lambda y: y.sum().item(),
+    "bool": lambda y: bool(y.sum() > 0),
+    "tolist": lambda y: y.tolist(),
+    "numpy": lambda y: y.detach().numpy().sum(),
+    "float": lambda y: float(y.sum()),
+    "print": lambda y: str(y),
+}
+MESSAGES = {
+    "item": "Tensor.item()",
+    "bool": "bool(tensor)",
+    "tolist": "Tensor.tolist()",
+    "numpy": "Tensor.numpy()",
+    "float": "float(tensor)",
+    "print": "printing a tensor",
+}
+
+
+def _reading_step(read):
+    w = graphgrad.tensor([1.0, -2.0], requires_grad=True)
+
+    def step():
+        w.grad = None
+        y = w * 3.0
+        value = read(y)  # the line the warning names
+        y.sum().backward()
+        with graphgrad.no_grad():
+            w.sub_(0.5 * w.grad)
+        return value, w.grad
+
+    return step, w
+
+
+@pytest.mark.parametrize("kind", sorted(READS))
+def test_reading_a_value_falls_back_with_a_warning_naming_the_line(kind):
+    step, w = _reading_step(READS[kind])
+    f = graphgrad.compile(step)
+    with pytest.warns(UserWarning, match=r"runs eagerly: .*at .*test_fallbacks.py:\d+") as got:
+        f()
+    assert MESSAGES[kind] in str(got[0].message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once only
+        f()
+        f()
+    assert not replayed(f)
+    assert w.tolist() == [1.0 - 3 * 1.5, -2.0 - 3 * 1.5]
+
+
+@pytest.mark.parametrize("kind", sorted(READS))
+def test_fullgraph_raises_naming_the_line(kind):
+    step, _ = _reading_step(READS[kind])
+    f = graphgrad.compile(step, fullgraph=True)
+    with pytest.raises(Unsupported, match=r"fullgraph=True.*test_fallbacks.py:\d+"):
+        f()
+
+
+def _warns_and_agrees(make, match: str):
+    with pytest.warns(UserWarning, match=match):
+        compiled = run_both(make, calls=3, expect_replay=False)
+    assert not replayed(compiled)
+
+
+def test_data_dependent_shape_falls_back():
+    def make():
+        x = graphgrad.tensor([1.0, -2.0, 3.0], requires_grad=True)
+
+        def step():
+            x.grad = None
+            y = graphgrad.masked_select(x, graphgrad.tensor([True, False, True]))
+            y.sum().backward()
+            return y.detach()
+
+        return step, [x]
+
+    _warns_and_agrees(make, "masked_select")
+
+
+def test_hooks_fall_back():
+    def make():
+        x = graphgrad.tensor([1.0, 2.0], requires_grad=True)
+        x.register_hook(lambda g: g * 2)
+
+        def step():
+            x.grad = None
+            (x * x).sum().backward()
+            return x.grad
+
+        return step, [x]
+
+    _warns_and_agrees(make, "a hook on a leaf tensor")
+
+
+def test_create_graph_falls_back():
+    def make():
+        x = graphgrad.tensor([1.0, 2.0], requires_grad=True)
+
+        def step():
+            (g,) = graphgrad.autograd.grad((x**3).sum(), x, create_graph=True)
+            return graphgrad.autograd.grad(g.sum(), x)[0]
+
+        return step, [x]
+
+    _warns_and_agrees(make, "create_graph=True")
+
+
+class _Cube(graphgrad.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x**3
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return 3 * x**2 * grad
+
+
+def test_custom_function_falls_back():
+    def make():
+        x = graphgrad.tensor([1.0, 2.0], requires_grad=True)
+
+        def step():
+            x.grad = None
+            _Cube.apply(x).sum().backward()
+            return x.grad
+
+        return step, [x]
+
+    _warns_and_agrees(make, "custom Function")
+
+
+def test_anomaly_mode_runs_eagerly():
+    x = graphgrad.tensor([1.0, 2.0], requires_grad=True)
+    f = graphgrad.compile(lambda: (x * x).sum())
+    with graphgrad.autograd.detect_anomaly():
+        for _ in range(3):
+            assert f().item() == 5.0
+    assert f.cache == {}
+
+
+def test_output_whose_backward_runs_outside_falls_back():
+    model = graphgrad.nn.Linear(3, 1)
+    compiled = graphgrad.compile(model)
+    x = graphgrad.ones(2, 3)
+    with pytest.warns(UserWarning, match="backward would run outside"):
+        out = compiled(x)
+    out.sum().backward()  # the eager graph is there
+    assert model.weight.grad.tolist() == [[2.0, 2.0, 2.0]]
+
+
+def test_a_value_that_changes_unseen_is_caught_by_the_check():
+    import numpy as np
+
+    source = np.array([1.0, 2.0], dtype=np.float32)
+
+    def make():
+        w = graphgrad.tensor([1.0, 1.0], requires_grad=True)
+
+        def step():
+            w.grad = None
+            c = graphgrad.from_numpy(source)  # not recorded: the replay would freeze it
+            (w * c).sum().backward()
+            return w.grad
+
+        return step, [w]
+
+    eager, _ = make()
+    step, _ = make()
+    f = graphgrad.compile(step)
+    f()
+    source += 1
+    with pytest.warns(UserWarning, match="differed from eager"):
+        assert f().tolist() == [2.0, 3.0]
+    source += 1
+    assert f().tolist() == [3.0, 4.0]
+    assert not replayed(f)
+
+
+def test_backward_twice_through_a_replayed_result_raises():
+    w = graphgrad.tensor([1.0, 2.0], requires_grad=True)
+
+    @graphgrad.compile
+    def step():
+        w.grad = None
+        loss = (w * w).sum()
+        loss.backward()
+        return loss
+
+    for _ in range(3):
+        loss = step()
+    assert loss.grad_fn.name() == "CompiledFunctionBackward"
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        loss.backward()

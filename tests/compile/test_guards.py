@@ -1,0 +1,110 @@
+"""Guards: a call that differs in what the recording assumed records again (up to a limit)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import graphgrad
+from graphgrad.compile import api
+
+from ._helpers import replayed
+
+
+def _entries(f) -> int:
+    f = f.__dict__.get("_compiled_call", f)  # a compiled module's call
+    return sum(len(v) for v in f.cache.values())
+
+
+def test_shapes_dtypes_and_requires_grad_get_recordings_of_their_own():
+    f = graphgrad.compile(lambda x: (x * 2).sum())
+    calls = [
+        graphgrad.ones(3),
+        graphgrad.ones(4),
+        graphgrad.ones(3, dtype=graphgrad.float64),
+        graphgrad.ones(3, requires_grad=True),
+    ]
+    for x in calls * 3:
+        want = (x * 2).sum()
+        got = f(x)
+        assert got.tolist() == want.tolist() and got.dtype is want.dtype
+    assert _entries(f) == 4
+    assert replayed(f)
+
+
+def test_grad_mode_is_guarded():
+    w = graphgrad.tensor([1.0, 2.0], requires_grad=True)
+    f = graphgrad.compile(lambda: w * 3)
+    with graphgrad.no_grad():
+        for _ in range(3):
+            out = f()
+            assert not out.requires_grad and out.tolist() == [3.0, 6.0]
+    with pytest.warns(UserWarning, match="backward would run outside"):
+        out = f()
+    assert out.grad_fn is not None  # eager: the graph is there for a backward
+    assert _entries(f) == 2
+
+
+def test_python_arguments_are_part_of_the_key():
+    f = graphgrad.compile(lambda x, s: x * s)
+    x = graphgrad.tensor([1.0, 2.0])
+    for s in (2.0, 3.0, 2.0, 3.0, 2.0, 3.0):
+        assert f(x, s).tolist() == [s, 2 * s]
+    assert _entries(f) == 2
+
+
+def test_arguments_are_read_at_each_call():
+    f = graphgrad.compile(lambda x, y: x @ y + 1)
+    for i in range(4):
+        x = graphgrad.full((2, 2), float(i))
+        y = graphgrad.eye(2)
+        assert f(x, y).tolist() == [[i + 1.0] * 2] * 2
+    assert replayed(f)
+
+
+def test_module_modes_and_replaced_parameters_are_guarded():
+    model = graphgrad.nn.Sequential(graphgrad.nn.Linear(2, 2), graphgrad.nn.Dropout(0.5))
+    f = graphgrad.compile(model)
+    x = graphgrad.ones(4, 2)
+    model.eval()
+    with graphgrad.no_grad():
+        outs = [f(x) for _ in range(3)]
+        assert all(o.tolist() == model(x).tolist() for o in outs)
+        model[0].weight = graphgrad.nn.Parameter(graphgrad.zeros(2, 2))
+        assert f(x).tolist() == model(x).tolist()
+        model.train()
+        graphgrad.manual_seed(0)
+        got = [f(x).tolist() for _ in range(3)]
+        graphgrad.manual_seed(0)
+        want = [model(x).tolist() for _ in range(3)]
+    assert got == want
+    assert _entries(f) == 3
+
+
+def test_recompile_limit(monkeypatch):
+    monkeypatch.setattr(api, "RECOMPILE_LIMIT", 3)
+    f = graphgrad.compile(lambda x: x + 1)
+    with pytest.warns(UserWarning, match="recompile limit"):
+        for n in range(1, 6):
+            assert f(graphgrad.zeros(n)).tolist() == [1.0] * n
+    assert f.recordings == 3
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # warned once
+        f(graphgrad.zeros(7))
+
+
+def test_compile_signature_and_decorator_forms():
+    @graphgrad.compile(fullgraph=True, mode="max-autotune")
+    def f(x):
+        return x.relu()
+
+    assert f(graphgrad.tensor([-1.0, 1.0])).tolist() == [0.0, 1.0]
+    assert f.__name__ == "f"
+    g = lambda x: x  # noqa: E731
+    assert graphgrad.compile(g, disable=True) is g
+    with pytest.raises(RuntimeError, match="Either mode or options"):
+        graphgrad.compile(g, mode="default", options={})
+    m = graphgrad.compile(graphgrad.nn.Linear(2, 3))
+    assert isinstance(m, graphgrad.nn.Module) and m.in_features == 2
+    assert [n for n, _ in m.named_parameters()] == ["_orig_mod.weight", "_orig_mod.bias"]

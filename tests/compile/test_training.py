@@ -1,0 +1,194 @@
+"""Training steps compiled: optimizers with state, schedulers, dropout's draws, modules in
+train and eval mode, all bit-identical to eager, parameters and optimizer state included."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import graphgrad
+from graphgrad import nn
+
+from ._helpers import bits, replayed, run_both
+
+
+def _opt_state(opt) -> list:
+    return [{k: bits(v) for k, v in st.items()} for st in (opt.state[p] for p in opt.state)]
+
+
+OPTIMIZERS = {
+    "sgd": lambda ps: graphgrad.optim.SGD(ps, lr=0.1),
+    "sgd_momentum": lambda ps: graphgrad.optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True),
+    "adam": lambda ps: graphgrad.optim.Adam(ps, lr=0.01),
+    "adamw_amsgrad": lambda ps: graphgrad.optim.AdamW(ps, lr=0.01, amsgrad=True),
+    "rmsprop": lambda ps: graphgrad.optim.RMSprop(ps, lr=0.01, momentum=0.5),
+}
+
+
+def _mlp_step(make_opt, dropout: float = 0.0, scheduler: bool = False):
+    rng = np.random.default_rng(0)
+    x_data = rng.standard_normal((8, 5)).astype(np.float32)
+    y_data = rng.integers(0, 3, 8)
+
+    def make():
+        graphgrad.manual_seed(1)
+        model = nn.Sequential(nn.Linear(5, 7), nn.Tanh(), nn.Dropout(dropout), nn.Linear(7, 3))
+        opt = make_opt(model.parameters())
+        sched = graphgrad.optim.lr_scheduler.StepLR(opt, 2, 0.5) if scheduler else None
+        x, y = graphgrad.tensor(x_data), graphgrad.tensor(y_data)
+
+        def step():
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            if sched is not None:
+                sched.step()
+            return loss
+
+        step.opt = opt
+        return step, list(model.parameters())
+
+    return make
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_optimizers_with_state(name):
+    make = _mlp_step(OPTIMIZERS[name])
+    step, params = make()
+    f = graphgrad.compile(step)
+    e_step, e_params = make()
+    for _ in range(6):
+        want = bits(e_step())
+        got = bits(f())
+        assert got == want
+        assert [bits(p) for p in params] == [bits(p) for p in e_params]
+        assert _opt_state(step.opt) == _opt_state(e_step.opt)
+    assert replayed(f)
+
+
+def test_scheduler_steps_are_replayed():
+    run_both(_mlp_step(OPTIMIZERS["sgd_momentum"], scheduler=True), calls=6)
+
+
+def test_dropout_draws_follow_the_generator():
+    run_both(_mlp_step(OPTIMIZERS["adam"], dropout=0.3), calls=5)
+
+
+def test_randn_leaves_and_rng_state():
+    # seed example 4, with its randn leaves and hand-written SGD on .data
+    def make():
+        def step():
+            x = graphgrad.randn(1, 10, requires_grad=True)
+            w = graphgrad.randn(10, 5, requires_grad=True)
+            y = graphgrad.relu(x @ w).sum()
+            y.backward()
+            w.data -= 0.01 * w.grad.data
+            return [x.grad, w.grad, w]
+
+        return step, []
+
+    run_both(make, calls=5)
+
+
+def test_compiled_module_in_eval_under_no_grad():
+    graphgrad.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.BatchNorm1d(4), nn.Dropout(0.5))
+    model.eval()
+    f = graphgrad.compile(model)
+    x = graphgrad.randn(6, 4)
+    with graphgrad.no_grad():
+        outs = [f(x) for _ in range(4)]
+        want = model(x)
+    assert all(bits(o) == bits(want) for o in outs)
+    assert replayed(f.__dict__["_compiled_call"])
+
+
+def test_inference_mode():
+    w = graphgrad.tensor([1.0, 2.0], requires_grad=True)
+    f = graphgrad.compile(lambda x: (x * w).exp())
+    with graphgrad.inference_mode():
+        outs = [f(graphgrad.tensor([0.5, 0.25])) for _ in range(3)]
+    assert all(o.tolist() == outs[0].tolist() for o in outs)
+    assert not outs[-1].requires_grad
+
+
+def test_accumulating_gradients_over_calls():
+    # no zero_grad: .grad grows by the same amounts as eager's
+    def make():
+        w = graphgrad.tensor([0.5, -1.5, 2.0], requires_grad=True)
+
+        def step():
+            (w.tanh() * w).sum().backward()
+            return w.grad
+
+        return step, [w]
+
+    run_both(make, calls=5)
+
+
+def test_returned_grads_are_the_leaves_grads():
+    w = graphgrad.tensor([1.0, 2.0], requires_grad=True)
+
+    @graphgrad.compile
+    def step():
+        w.grad = None
+        (w * w).sum().backward()
+        return w.grad
+
+    for _ in range(4):
+        g = step()
+        assert g is w.grad
+
+
+def test_arguments_that_require_grad_get_their_grad_each_call():
+    @graphgrad.compile
+    def step(x):
+        x.grad = None
+        (x * x).sum().backward()
+        with graphgrad.no_grad():
+            x.sub_(0.25 * x.grad)
+        return x, x.grad
+
+    for i in range(4):
+        x = graphgrad.tensor([1.0, float(i)], requires_grad=True)
+        out, grad = step(x)
+        assert out is x and grad is x.grad
+        assert x.grad.tolist() == [2.0, 2.0 * i]
+        assert x.tolist() == [0.5, 0.5 * i] and x._version == 1
+    assert replayed(step)
+
+
+LAYERS = {
+    "batchnorm": (lambda: [nn.Linear(4, 6), nn.BatchNorm1d(6)], (8, 4)),
+    "batchnorm2d": (lambda: [nn.Conv2d(2, 3, 3), nn.BatchNorm2d(3), nn.MaxPool2d(2)], (4, 2, 6, 6)),
+    "layernorm_gelu": (lambda: [nn.Linear(4, 6), nn.LayerNorm(6), nn.GELU()], (8, 4)),
+    "lstm": (lambda: [nn.LSTM(4, 5, batch_first=True)], (2, 3, 4)),
+    "transformer": (
+        lambda: [nn.TransformerEncoderLayer(8, 2, 16, dropout=0.1, batch_first=True)],
+        (2, 5, 8),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_layers_train_compiled(name):
+    layers, shape = LAYERS[name]
+
+    def make():
+        graphgrad.manual_seed(0)
+        model = nn.Sequential(*layers())
+        opt = graphgrad.optim.SGD(model.parameters(), lr=0.1, momentum=0.5)
+        x = graphgrad.randn(*shape)
+
+        def step():
+            opt.zero_grad()
+            out = model(x)
+            out = out[0] if isinstance(out, tuple) else out
+            (out**2).mean().backward()
+            opt.step()
+            return out.detach()
+
+        return step, list(model.parameters()) + list(model.buffers())
+
+    run_both(make, calls=4)
