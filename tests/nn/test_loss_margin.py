@@ -130,6 +130,20 @@ def test_ctc_impossible_alignment_and_zero_infinity():
     assert loss.item() == 0.0 and not x.grad.numpy().any()
 
 
+@pytest.mark.parametrize("target_lengths", [[1, 1], [0, 1]])
+def test_ctc_input_of_length_zero(target_lengths):
+    # a sample with input length 0 only reaches the empty target (loss -0.0); it used to crash
+    torch = pytest.importorskip("torch")
+    logits = np.random.default_rng(3).standard_normal((3, 2, 4))
+    outs = []
+    for T in (graphgrad, torch):
+        lp = T.tensor(logits).log_softmax(-1)
+        loss = _F(T).ctc_loss(lp, T.tensor([[1], [2]]), [0, 3], target_lengths, reduction="none")
+        outs.append(loss.numpy())
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-12)
+    assert np.signbit(outs[0][0]) == np.signbit(outs[1][0])
+
+
 def test_errors_match_torch():
     torch = pytest.importorskip("torch")
     x, t = (lambda T: T.ones(3, 2)), (lambda T: T.ones(3, 2))

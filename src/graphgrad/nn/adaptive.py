@@ -108,6 +108,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         """
         self.head.reset_parameters()
         for projection in self.tail:
+            assert isinstance(projection, Sequential)  # every tail entry is built as one above
             for layer in projection:
                 layer.reset_parameters()
 

@@ -13,6 +13,8 @@ LazyLinear(in_features=0, out_features=4, bias=True)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..dtypes import get_default_dtype
@@ -29,6 +31,18 @@ from .norm import (
 )
 from .parameter import Parameter
 
+if TYPE_CHECKING:  # the layers the mixins are mixed into, so mypy sees what they extend
+    from .conv import _ConvNd
+    from .module import Module
+    from .norm import _BatchNorm
+
+    _UninitializedBase = Tensor
+    _LazyModuleBase = Module
+    _LazyConvBase = _ConvNd
+    _LazyNormLayer = _BatchNorm
+else:
+    _UninitializedBase = _LazyModuleBase = _LazyConvBase = _LazyNormLayer = object
+
 _UNSET = (
     "Can't access the shape of an uninitialized parameter or buffer. This error usually "
     "happens in `load_state_dict` when trying to load an uninitialized parameter into an "
@@ -37,7 +51,7 @@ _UNSET = (
 )
 
 
-class _Uninitialized:
+class _Uninitialized(_UninitializedBase):
     """What the uninitialized tensors share: no shape yet, and ``materialize``."""
 
     __slots__ = ()
@@ -70,7 +84,8 @@ class _Uninitialized:
         self._data = np.empty(tuple(shape) if not isinstance(shape, int) else (shape,), dt)
         self.__class__ = self.cls_to_become
 
-    def __repr__(self) -> str:
+    # Tensor's repr takes a keyword-only tensor_contents; these have no contents to print
+    def __repr__(self) -> str:  # type: ignore[override]
         return f"<{type(self).__name__}>"
 
 
@@ -139,7 +154,7 @@ def _infer_parameters(module, args) -> None:
         module.__class__ = module.cls_to_become
 
 
-class LazyModuleMixin:
+class LazyModuleMixin(_LazyModuleBase):
     """Makes a module lazy: ``initialize_parameters(*inputs)`` runs before the first forward,
     then the module becomes ``cls_to_become``.
 
@@ -147,7 +162,7 @@ class LazyModuleMixin:
     True
     """
 
-    cls_to_become = None
+    cls_to_become: type[Module] | None = None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -212,7 +227,7 @@ class LazyLinear(LazyModuleMixin, Linear):
         self.reset_parameters()
 
 
-class _LazyConvXdMixin(LazyModuleMixin):
+class _LazyConvXdMixin(LazyModuleMixin, _LazyConvBase):
     """The lazy convolutions: ``in_channels`` from the first input's channel dim."""
 
     def _lazy_init(self, out_channels: int, bias: bool, dtype) -> None:
@@ -247,28 +262,29 @@ class _LazyConvXdMixin(LazyModuleMixin):
         self.reset_parameters()
 
 
-def _lazy_conv(eager: type, transposed: bool) -> type:
-    """The lazy form of a convolution layer (PyTorch's arguments, minus ``in_channels``)."""
+def _lazy_conv(eager: type[Any], transposed: bool) -> type:
+    """The lazy form of a convolution layer (PyTorch's arguments, minus ``in_channels``).
 
-    if transposed:
+    ``eager`` is typed ``type[Any]``: its ``__init__`` is called unbound on the lazy layer,
+    with the transposed or the plain convolution's arguments."""
 
-        def init(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0,
-                     groups=1, bias=True, dilation=1, padding_mode="zeros", device=None,
-                     dtype=None) -> None:  # fmt: skip
-            eager.__init__(self, 0, 0, kernel_size, stride, padding, output_padding, groups,
-                           False, dilation, padding_mode)  # fmt: skip
-            self._initialize_hook = self.register_forward_pre_hook(_infer_parameters)
-            self._lazy_init(out_channels, bias, dtype)
+    def transposed_init(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0,
+                        groups=1, bias=True, dilation=1, padding_mode="zeros", device=None,
+                        dtype=None) -> None:  # fmt: skip
+        eager.__init__(self, 0, 0, kernel_size, stride, padding, output_padding, groups,
+                       False, dilation, padding_mode)  # fmt: skip
+        self._initialize_hook = self.register_forward_pre_hook(_infer_parameters)
+        self._lazy_init(out_channels, bias, dtype)
 
-    else:
+    def plain_init(self, out_channels, kernel_size, stride=1, padding=0, dilation=1,
+                   groups=1, bias=True, padding_mode="zeros", device=None,
+                   dtype=None) -> None:  # fmt: skip
+        eager.__init__(self, 0, 0, kernel_size, stride, padding, dilation, groups, False,
+                       padding_mode)  # fmt: skip
+        self._initialize_hook = self.register_forward_pre_hook(_infer_parameters)
+        self._lazy_init(out_channels, bias, dtype)
 
-        def init(self, out_channels, kernel_size, stride=1, padding=0, dilation=1,
-                     groups=1, bias=True, padding_mode="zeros", device=None,
-                     dtype=None) -> None:  # fmt: skip
-            eager.__init__(self, 0, 0, kernel_size, stride, padding, dilation, groups, False,
-                           padding_mode)  # fmt: skip
-            self._initialize_hook = self.register_forward_pre_hook(_infer_parameters)
-            self._lazy_init(out_channels, bias, dtype)
+    init = transposed_init if transposed else plain_init
 
     name = "Lazy" + eager.__name__
     doc = (
@@ -290,7 +306,7 @@ LazyConvTranspose2d = _lazy_conv(ConvTranspose2d, True)
 LazyConvTranspose3d = _lazy_conv(ConvTranspose3d, True)
 
 
-class _LazyNormBase(LazyModuleMixin):
+class _LazyNormBase(LazyModuleMixin, _LazyNormLayer):
     """The lazy batch and instance norms: ``num_features`` from the first input."""
 
     def __init__(self, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True,

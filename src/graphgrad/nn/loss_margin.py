@@ -10,7 +10,9 @@ LinearCrossEntropyLoss (and its LinearCrossEntropyOptions), and PairwiseDistance
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
@@ -90,7 +92,7 @@ class CTCLoss(_Loss):
 class _MarginLoss(_Loss):
     """A loss with a ``margin`` and two inputs and a target (or one input and a target)."""
 
-    _fn = None
+    _fn: ClassVar[Callable[..., Any]]  # each subclass sets its functional form
 
     def __init__(self, margin: float = 0.0, size_average=None, reduce=None,
                  reduction: str = "mean") -> None:  # fmt: skip

@@ -8,6 +8,9 @@ MaxUnpool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
 from .functional.conv import _tuple
@@ -65,7 +68,7 @@ class AdaptiveAvgPool3d(AdaptiveAvgPool1d):
 
 
 class _AdaptiveMaxPoolNd(Module):
-    _fn = None
+    _fn: ClassVar[Callable[..., Any]]  # each subclass sets its functional form
 
     def __init__(self, output_size, return_indices: bool = False) -> None:
         super().__init__()
@@ -121,7 +124,7 @@ class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
 
 
 class _MaxUnpoolNd(Module):
-    _fn = None
+    _fn: ClassVar[Callable[..., Any]]  # each subclass sets its functional form
     _nd = 1
 
     def __init__(self, kernel_size, stride=None, padding=0) -> None:
@@ -184,7 +187,7 @@ class MaxUnpool3d(_MaxUnpoolNd):
 
 
 class _FractionalMaxPoolNd(Module):
-    _fn = None
+    _fn: ClassVar[Callable[..., Any]]  # each subclass sets its functional form
     _nd = 2
 
     def __init__(self, kernel_size, output_size=None, output_ratio=None,
@@ -254,7 +257,7 @@ class FractionalMaxPool3d(_FractionalMaxPoolNd):
 
 
 class _LPPoolNd(Module):
-    _fn = None
+    _fn: ClassVar[Callable[..., Any]]  # each subclass sets its functional form
 
     def __init__(self, norm_type: float, kernel_size, stride=None,
                  ceil_mode: bool = False) -> None:  # fmt: skip

@@ -164,10 +164,13 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     west, north = (fx0 + 1) - x, (fy0 + 1) - y
     weights = [west * north, east * north, west * south, east * south]
     corners = [(x0, y0), (x0 + 1, y0), (x0, y0 + 1), (x0 + 1, y0 + 1)]
-    out = None
-    for (ix, iy), weight in zip(corners, weights, strict=True):
-        term = _corner(planes, ix, iy, w, h) * weight.unsqueeze(1)
-        out = term if out is None else out + term
+    terms = [
+        _corner(planes, ix, iy, w, h) * weight.unsqueeze(1)
+        for (ix, iy), weight in zip(corners, weights, strict=True)
+    ]
+    out = terms[0]
+    for term in terms[1:]:
+        out = out + term
     return out
 
 

@@ -124,21 +124,23 @@ def _ctc_nll(log_probs: Tensor, labels: np.ndarray, in_lens: np.ndarray, tgt_len
     alpha = where(Tensor._make(state < 2), emit[0], emit.new_full((n, width), _NEG))
     neg = alpha.new_full((n, 1), _NEG)
     skip_t, neg2 = Tensor._make(skip), alpha.new_full((n, 2), _NEG)
-    finals = [None] * n
+    # an input of length 0 has emitted nothing: only the empty label sequence is reachable
+    nothing_emitted = Tensor._make(np.where(state == 0, 0.0, _NEG).astype(alpha._data.dtype))
+    finals = [nothing_emitted] * n
     for b in np.nonzero(in_lens == 1)[0]:
-        finals[b] = alpha[b]
+        finals[int(b)] = alpha[b]
     for t in range(1, steps):
         one_back = _cat_left(neg, alpha[:, :-1])
         two_back = where(skip_t, _cat_left(neg2, alpha[:, :-2]), alpha.new_full((), _NEG))
         alpha = _logsumexp3(alpha, one_back, two_back) + emit[t]
         for b in np.nonzero(in_lens == t + 1)[0]:
-            finals[b] = alpha[b]
+            finals[int(b)] = alpha[b]
     losses = []
-    for b in range(n):
-        end = 2 * int(tgt_lens[b])
-        last = finals[b][end : end + 1]
+    for sample in range(n):
+        end = 2 * int(tgt_lens[sample])
+        last = finals[sample][end : end + 1]
         if end > 0:
-            last = finals[b][end - 1 : end + 1]
+            last = finals[sample][end - 1 : end + 1]
         losses.append(-last.logsumexp(0))
     return stack(losses)
 

@@ -119,7 +119,7 @@ def instance_norm(
     )
     with no_grad():
         for running, updated in ((running_mean, mean), (running_var, var)):
-            if running is not None and use_input_stats:
+            if running is not None and updated is not None and use_input_stats:
                 running.copy_(updated.reshape(n, c).mean(0))
     return out.reshape(input.shape)
 

@@ -198,12 +198,13 @@ def _cubic_taps(n, o, scale, align_corners, dtype):
 def _resample(x: Tensor, dim: int, taps: list) -> Tensor:
     """``sum_k x[..., idx_k, ...] * w_k`` along ``dim``."""
     shape = (-1,) + (1,) * (x.ndim - dim - 1)
-    out = None
+    out: Tensor | None = None
     for index, weight in taps:
         picked = x.index_select(dim, Tensor._make(np.ascontiguousarray(index)))
         if weight is not None:
             picked = picked * Tensor._make(np.ascontiguousarray(weight)).reshape(shape)
         out = picked if out is None else out + picked
+    assert out is not None, "every resampling has at least one tap"
     return out
 
 
