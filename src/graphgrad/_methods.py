@@ -48,6 +48,7 @@ OP_MODULES = (
     "reduce_composite",
     "blas_composite",
     "special",
+    "method_aliases",
 )
 
 
