@@ -49,6 +49,7 @@ OP_MODULES = (
     "blas_composite",
     "special",
     "method_aliases",
+    "pointwise_more",
 )
 
 

@@ -139,8 +139,7 @@ def _adjoint_property(self: Tensor) -> Tensor:
     if self.ndim != 2:
         hint = " For batches of matrices, consider using tensor.mH" if self.ndim > 2 else ""
         raise RuntimeError(
-            "tensor.H is only supported on matrices (2-D tensors). Got "
-            f"{self.ndim}-D tensor.{hint}"
+            f"tensor.H is only supported on matrices (2-D tensors). Got {self.ndim}-D tensor.{hint}"
         )
     return self.t()
 
