@@ -50,6 +50,7 @@ OP_MODULES = (
     "special",
     "method_aliases",
     "pointwise_more",
+    "error_function",
 )
 
 

@@ -46,6 +46,11 @@ def _no_integer_kernel(kernel: str, dtype) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.legacy}'")
 
 
+def _c_name(dtype) -> str:
+    """The dtype as PyTorch's C++ messages name it: ``float``, ``double``, ``long``."""
+    return dtype.legacy.lower()
+
+
 def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
     """Linear interpolation ``input + weight * (end - input)``, elementwise and broadcasting.
 
@@ -73,7 +78,8 @@ def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
     for name, value in named:
         if value.dtype is not input.dtype:
             raise RuntimeError(
-                f"expected dtype {input.dtype.name} for `{name}` but got dtype {value.dtype.name}"
+                f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype "
+                f"{_c_name(value.dtype)}"
             )
     _no_integer_kernel("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", input.dtype)
     diff = end - input
