@@ -51,6 +51,7 @@ OP_MODULES = (
     "method_aliases",
     "pointwise_more",
     "error_function",
+    "splitting",
 )
 
 
