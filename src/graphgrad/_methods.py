@@ -52,6 +52,7 @@ OP_MODULES = (
     "pointwise_more",
     "error_function",
     "splitting",
+    "scatter_more",
 )
 
 
