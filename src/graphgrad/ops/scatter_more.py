@@ -5,9 +5,9 @@
 The copies are a clone written in place through a view or an index (``out.select(d, i)
 .copy_(src)``), so autograd's in-place machinery gives their gradients: ``grad`` with the
 written part zeroed for ``input``, the written part for ``src``. ``scatter_reduce`` builds
-``sum`` and ``mean`` from ``scatter_add``; for ``amax``/``amin``/``prod`` the values come from
-NumPy and the gradient from terms whose value is zero (``x - x.detach()``), split among ties
-as PyTorch's.
+``sum`` and ``mean`` from ``scatter_add`` and ``prod`` as a product of scattered layers; for
+``amax``/``amin`` the values come from NumPy and the gradient from terms whose value is zero
+(``x - x.detach()``), split among ties as PyTorch's.
 
 >>> import graphgrad as torch
 >>> torch.select_scatter(torch.zeros(2, 2), torch.ones(2), 0, 1)
@@ -263,25 +263,51 @@ def _zero_carrying(x: Tensor) -> Tensor:
     return where(isfinite(x), x - x.detach(), 0.0)
 
 
-def _reduce_with_grad(input, dim, index, src, reduce, include_self, values) -> Tensor:
-    """``values`` plus zero-valued terms whose gradient is that of the reduction."""
+def _targets(input: Tensor, axis: int, index: Tensor) -> np.ndarray:
+    """The flat position in ``input`` that each element of ``index`` scatters into."""
+    grid = list(np.indices(index.shape))
+    grid[axis] = np.mod(index._data, max(input.shape[axis], 1))
+    return np.ravel_multi_index(tuple(grid), input.shape).reshape(-1)
+
+
+def _extreme_with_grad(input, dim, axis, index, src, include_self, values) -> Tensor:
+    """amax/amin: ``values`` plus zero-valued terms that send the gradient to the winners,
+    split evenly among ties (the second derivative is 0, as the zero terms' is)."""
     result = Tensor._make(values)
     zeros = Tensor._make(np.zeros_like(values))
-    if reduce in ("amax", "amin"):  # the gradient goes to the winners, split among ties
-        own = (input == result) & include_self
-        picked = _part(src, index)
-        won = picked == result.gather(dim, index)
-        ties = own.to(input.dtype) + scatter_add(zeros, dim, index, won.to(input.dtype))
-        ties = where(ties == 0, 1.0, ties).detach()
-        carried = where(own, _zero_carrying(input), 0.0)
-        carried = carried + scatter_add(zeros, dim, index, where(won, _zero_carrying(picked), 0.0))
-        return result + carried / ties
-    # prod: d(result)/dx = result / x, for nonzero x
+    hit = np.zeros(input.numel(), bool)
+    hit[_targets(input, axis, index)] = True
+    # an element of input takes part where it was not scattered into, or with include_self
+    own = (input == result) & Tensor._make(~hit.reshape(input.shape) | include_self)
     picked = _part(src, index)
-    per_in = (result / where(input == 0, 1.0, input)).detach()
-    carried = _zero_carrying(input) * per_in if include_self else zeros
-    per_src = (result.gather(dim, index) / where(picked == 0, 1.0, picked)).detach()
-    return result + carried + scatter_add(zeros, dim, index, _zero_carrying(picked) * per_src)
+    won = picked == result.gather(dim, index)
+    ties = own.to(input.dtype) + scatter_add(zeros, dim, index, won.to(input.dtype))
+    ties = where(ties == 0, 1.0, ties).detach()
+    carried = where(own, _zero_carrying(input), 0.0)
+    carried = carried + scatter_add(zeros, dim, index, where(won, _zero_carrying(picked), 0.0))
+    return result + carried / ties
+
+
+def _prod_with_grad(input, axis, index, src, include_self) -> Tensor:
+    """prod as a product of layers: the k-th layer holds the k-th element scattered into each
+    place (1 elsewhere), so the product rule gives every order of gradient, zeros included."""
+    targets = _targets(input, axis, index)
+    values = _part(src, index).reshape(-1)
+    n = input.numel()
+    flat = input.reshape(-1)
+    if not include_self:
+        hit = Tensor._make(np.unique(targets))
+        flat = flat.index_put((hit,), Tensor._make(np.ones(hit.shape, input.dtype.np)))
+    order = np.argsort(targets, kind="stable")
+    rank = np.empty_like(order)
+    ranks = np.arange(order.size) - np.searchsorted(targets[order], targets[order])
+    rank[order] = ranks
+    ones = Tensor._make(np.ones(n, input.dtype.np))
+    for k in range(int(rank.max()) + 1 if rank.size else 0):
+        chosen = np.nonzero(rank == k)[0]
+        taken = values[Tensor._make(chosen)]
+        flat = flat * ones.index_put((Tensor._make(targets[chosen]),), taken)
+    return flat.reshape(input.shape)
 
 
 def _part(src: Tensor, index: Tensor) -> Tensor:
@@ -328,7 +354,9 @@ def scatter_reduce(
     values = _scatter_reduce_values(input, axis, index, src, reduce, include_self)
     if not (input.requires_grad or src.requires_grad) or reduce in ("sum", "mean"):
         return Tensor._make(values)
-    return _reduce_with_grad(input, dim, index, src, reduce, include_self, values)
+    if reduce == "prod":
+        return _prod_with_grad(input, axis, index, src, include_self)
+    return _extreme_with_grad(input, dim, axis, index, src, include_self, values)
 
 
 def index_reduce(
