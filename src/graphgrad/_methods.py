@@ -53,6 +53,7 @@ OP_MODULES = (
     "error_function",
     "splitting",
     "scatter_more",
+    "order_stats",
 )
 
 
