@@ -123,7 +123,7 @@ def tensor_input(fn, name: str):
 _SCALAR_INPUT = frozenset(
     """add sub subtract mul multiply div divide true_divide pow float_power floor_divide
     remainder bitwise_and bitwise_or bitwise_xor xlogy bitwise_left_shift
-    bitwise_right_shift""".split()
+    bitwise_right_shift bucketize""".split()
 )
 
 

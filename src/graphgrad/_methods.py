@@ -54,6 +54,7 @@ OP_MODULES = (
     "splitting",
     "scatter_more",
     "order_stats",
+    "counting",
 )
 
 
