@@ -49,9 +49,10 @@ def _nan_median_index(rows: np.ndarray) -> np.ndarray:
     """The position of each row's lower median among its non-NaN values (0 if all NaN)."""
     order = np.argsort(rows, axis=-1, kind="stable")  # NaN sorts last
     count = (~np.isnan(rows)).sum(-1) if rows.dtype.kind == "f" else rows.shape[-1]
-    k = np.maximum((np.asarray(count) - 1) // 2, 0)
-    chosen = np.take_along_axis(order, k[..., None], -1)[..., 0] if rows.shape[-1] else k
-    return np.where(np.asarray(count) == 0, 0, chosen) if rows.dtype.kind == "f" else chosen
+    count = np.broadcast_to(count, rows.shape[:-1])
+    # an all-NaN row: the middle position (PyTorch's index there is unspecified)
+    k = np.where(count == 0, (rows.shape[-1] - 1) // 2, np.maximum((count - 1) // 2, 0))
+    return np.take_along_axis(order, k[..., None], -1)[..., 0] if rows.shape[-1] else k
 
 
 def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
@@ -69,9 +70,7 @@ def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
     """
     if dim is None:
         if input.numel() == 0:
-            raise RuntimeError(
-                "nanmedian() input tensor cannot be empty"
-            )  # fmt: skip
+            return Tensor._make(np.array(np.nan, input.dtype.np))
         flat = input.reshape(-1)
         index = _nan_median_index(flat._data[None])[0]
         value = flat[int(index)]
@@ -79,8 +78,7 @@ def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
     rows, _ = _moved(input, dim)
     if rows.shape[-1] == 0:
         raise IndexError(
-            f"nanmedian(): Expected reduction dim {_wrap_dim(dim, input.ndim)} to have "
-            "non-zero size."
+            f"median(): Expected reduction dim {_wrap_dim(dim, input.ndim)} to have non-zero size."
         )
     return _pick(input, dim, keepdim, _nan_median_index(rows), nanmedian_type)
 
@@ -182,8 +180,8 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan) -> Tensor
         raise RuntimeError(f"{name}() input tensor must be non-empty")
     if interpolation not in _INTERPOLATIONS:
         raise RuntimeError(
-            f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
-            f"Got {interpolation}"
+            f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+            f"but got {interpolation}"
         )
     if isinstance(q, Tensor):
         if q.dtype is not input.dtype:
