@@ -55,6 +55,7 @@ OP_MODULES = (
     "scatter_more",
     "order_stats",
     "counting",
+    "statistics",
 )
 
 
