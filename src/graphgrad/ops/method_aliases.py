@@ -17,6 +17,7 @@ from __future__ import annotations
 from ..tensor import Tensor
 from . import compare, elementwise, linalg, special, trig, unary
 from .inplace import inplace
+from .inplace_examples import documented
 
 # Out-of-place ops, by the module that defines them, whose ``name_`` PyTorch also has.
 _INPLACE_OF = {
@@ -154,9 +155,25 @@ def _real(self: Tensor) -> Tensor:
     return self
 
 
+_FLOATS = "torch.tensor([[0.5, 2.0], [1.0, 0.25]])"
+_INTS = "torch.tensor([[1, 2], [3, 4]])"
+# the example of each in-place form: (setup, arguments); the others take _FLOATS and no args
+_EXAMPLES = {
+    **dict.fromkeys(("bitwise_and", "bitwise_or", "bitwise_xor"), (_INTS, "3")),
+    "bitwise_not": (_INTS, ""),
+    **dict.fromkeys(
+        "eq ne not_equal ge greater_equal gt greater le less_equal lt less".split(),
+        (_FLOATS, "1.0"),
+    ),
+    **dict.fromkeys(("logical_and", "logical_or", "logical_xor"), (_FLOATS, "x > 1")),
+    **dict.fromkeys("divide multiply subtract true_divide arctan2".split(), (_FLOATS, "2.0")),
+    "addmm": (_FLOATS, "torch.ones(2, 3), torch.ones(3, 2)"),
+    "baddbmm": ("torch.zeros(2, 2, 2)", "torch.ones(2, 2, 3), torch.ones(2, 3, 2)"),
+}
+
 METHODS = {
     **{
-        name + "_": inplace(getattr(module, name))
+        name + "_": documented(getattr(module, name), *_EXAMPLES.get(name, (_FLOATS, "")), name)
         for module, names in _INPLACE_OF.items()
         for name in names.split()
     },

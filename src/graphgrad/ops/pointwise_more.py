@@ -22,6 +22,7 @@ from ..tensor import Tensor
 from .compare import _binary_no_grad, isfinite, isinf, isnan
 from .convert import to
 from .elementwise import as_operand, mul, pow, where  # noqa: A004
+from .inplace_examples import documented
 from .reduce_select import _return_type
 from .special import lgamma
 
@@ -173,7 +174,7 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:
 
     >>> x = torch.tensor([1.0, 2.0])
     >>> torch.nextafter(x, torch.tensor([2.0, 1.0])) - x
-    tensor([ 1.1921e-07, -2.3842e-07])
+    tensor([ 1.1921e-07, -1.1921e-07])
     """
     _must_be_tensor(other, "nextafter", "other", 2)
     _no_integer_kernel("nextafter_cpu", result_type(input, other))
@@ -386,7 +387,24 @@ METHODS.update(
         "__rrshift__": _reflected(bitwise_right_shift),
     }
 )
-INPLACE = tuple(
-    """lerp nan_to_num heaviside ldexp nextafter mvlgamma conj_physical gcd lcm
-    bitwise_left_shift bitwise_right_shift""".split()
+_FLOATS = "torch.tensor([[0.5, 2.0], [1.0, 0.25]])"
+_INTS = "torch.tensor([[1, 2], [3, 4]])"
+_INPLACE_EXAMPLES = {
+    "lerp": (_FLOATS, "torch.ones(2, 2), 0.3"),
+    "nan_to_num": (_FLOATS, ""),
+    "heaviside": (_FLOATS, "torch.tensor(0.5)"),
+    "ldexp": (_FLOATS, "torch.tensor([1, 2])"),
+    "nextafter": (_FLOATS, "torch.zeros(2, 2)"),
+    "mvlgamma": ("torch.tensor([[2.5, 3.0]])", "p=2"),
+    "conj_physical": (_FLOATS, ""),
+    "gcd": (_INTS, "torch.tensor([6, 8])"),
+    "lcm": (_INTS, "torch.tensor([6, 8])"),
+    "bitwise_left_shift": (_INTS, "1"),
+    "bitwise_right_shift": (_INTS, "1"),
+}
+METHODS.update(
+    {
+        name + "_": documented(globals()[name], *example)
+        for name, example in _INPLACE_EXAMPLES.items()
+    }
 )

@@ -23,6 +23,7 @@ from ..tensor import Tensor, _wrap_dim
 from .compare import isfinite
 from .elementwise import where
 from .gather import _check_index, scatter, scatter_add
+from .inplace_examples import documented
 
 
 def _dims(shape) -> str:
@@ -398,4 +399,20 @@ METHODS = {
     for name in """select_scatter slice_scatter diagonal_scatter index_copy index_fill
         masked_scatter scatter_reduce index_reduce put""".split()
 }
-INPLACE = ("index_copy", "index_fill", "masked_scatter", "scatter_reduce", "index_reduce", "put")
+_INPLACE_EXAMPLES = {
+    "index_copy": ("torch.zeros(2, 3)", "1, torch.tensor([2, 0]), torch.ones(2, 2)"),
+    "index_fill": ("torch.zeros(2, 3)", "1, torch.tensor([2]), 5.0"),
+    "masked_scatter": ("torch.zeros(2, 3)", "torch.tensor([True, False, True]), torch.arange(6.0)"),
+    "scatter_reduce": (
+        "torch.ones(3)",
+        '0, torch.tensor([0, 0]), torch.tensor([2.0, 3.0]), "prod"',
+    ),
+    "index_reduce": ("torch.ones(3)", '0, torch.tensor([0, 0]), torch.tensor([2.0, 3.0]), "amax"'),
+    "put": ("torch.zeros(2, 2)", "torch.tensor([1]), torch.tensor([9.0])"),
+}
+METHODS.update(
+    {
+        name + "_": documented(globals()[name], *example)
+        for name, example in _INPLACE_EXAMPLES.items()
+    }
+)

@@ -14,6 +14,7 @@ import warnings
 from ..dtypes import get_default_dtype
 from ..tensor import Tensor, _wrap_dim
 from .elementwise import where
+from .inplace_examples import documented
 from .reduce_stats import vector_norm
 
 
@@ -154,5 +155,9 @@ def renorm(input: Tensor, p: float, dim: int, maxnorm: float) -> Tensor:
 
 
 __all__ = ["cov", "corrcoef", "cdist", "renorm"]
-METHODS = {"cov": cov, "corrcoef": corrcoef, "renorm": renorm}
-INPLACE = ("renorm",)
+METHODS = {
+    "cov": cov,
+    "corrcoef": corrcoef,
+    "renorm": renorm,
+    "renorm_": documented(renorm, "torch.tensor([[0.5, 2.0], [1.0, 0.25]])", "2, 0, 1.0"),
+}
