@@ -56,6 +56,7 @@ OP_MODULES = (
     "order_stats",
     "counting",
     "statistics",
+    "creation_more",
 )
 
 
