@@ -57,6 +57,7 @@ OP_MODULES = (
     "counting",
     "statistics",
     "creation_more",
+    "lapack",
 )
 
 
