@@ -28,6 +28,7 @@ import warnings
 import numpy as np
 
 from ..tensor import Tensor
+from .elementwise import where
 from .linalg import mm
 from .linalg_extra import LinAlgError, _square_check, inv
 from .matmul import matmul
@@ -112,7 +113,7 @@ def logdet(input: Tensor) -> Tensor:
             + input.dtype.legacy
         )
     sign, logabsdet = slogdet(input)
-    return logabsdet.masked_fill(sign < 0, float("nan"))
+    return where(sign < 0, float("nan"), logabsdet)
 
 
 def _cholesky_array(a: np.ndarray, name: str = "linalg.cholesky") -> np.ndarray:
@@ -134,22 +135,30 @@ def _cholesky_array(a: np.ndarray, name: str = "linalg.cholesky") -> np.ndarray:
         raise
 
 
-def _cholesky_rule(grad, result, xp):
-    """PyTorch's formula: with ``L = result``, ``phi(X)`` the lower triangle of ``X`` with its
-    diagonal halved, ``S = L^-T phi(L^T grad) L^-1``; the gradient is ``(S + S^T) / 2``."""
-    n = result.shape[-1]
-    lower = xp.tril(xp.matmul(xp.mT(result), grad), diagonal=0)
-    phi = lower - 0.5 * lower * xp.eye(n, result)
-    l_inv = xp.inv(result)
+def _cholesky_rule(grad, result, upper, xp):
+    """PyTorch's formula: with ``L`` the lower factor, ``phi(X)`` the lower triangle of ``X``
+    with its diagonal halved, ``S = L^-T phi(L^T grad) L^-1``; the gradient is
+    ``(S + S^T) / 2`` (for the upper factor ``U = L^T``, ``grad`` is transposed first)."""
+    factor, grad = (xp.mT(result), xp.mT(grad)) if upper else (result, grad)
+    n = factor.shape[-1]
+    lower = xp.tril(xp.matmul(xp.mT(factor), grad), diagonal=0)
+    phi = lower - 0.5 * lower * xp.eye(n, factor)
+    l_inv = xp.inv(factor)
     s = xp.matmul(xp.matmul(xp.mT(l_inv), phi), l_inv)
     return 0.5 * (s + xp.mT(s))
 
 
+def _cholesky_forward(a: np.ndarray, upper: bool) -> np.ndarray:
+    lower = _cholesky_array(a, "cholesky")
+    return np.ascontiguousarray(np.swapaxes(lower, -1, -2)) if upper else lower
+
+
 _cholesky = Primitive(
-    "linalg_cholesky",
-    "LinalgCholeskyExBackward0",
-    _cholesky_array,
+    "cholesky",
+    "CholeskyBackward0",
+    _cholesky_forward,
     self=_cholesky_rule,
+    attrs=("result", "upper"),
 )
 
 
@@ -167,11 +176,7 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:
             [0.0000, 1.4142]])
     """
     _square_check("cholesky", input)
-    try:
-        factor = apply(_cholesky, input)
-    except LinAlgError as error:
-        raise LinAlgError(str(error).removeprefix("linalg.")) from None
-    return factor.mT if upper else factor
+    return apply(_cholesky, input, upper=bool(upper))
 
 
 def cholesky_inverse(input: Tensor, upper: bool = False) -> Tensor:
