@@ -175,7 +175,12 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:
     tensor([[2.0000, 1.0000],
             [0.0000, 1.4142]])
     """
-    _square_check("cholesky", input)
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"cholesky_cpu\" not implemented for '{input.dtype.legacy}'")
+    try:
+        _square_check("cholesky", input)
+    except RuntimeError as error:
+        raise RuntimeError(str(error).removeprefix("linalg.")) from None
     return apply(_cholesky, input, upper=bool(upper))
 
 
@@ -398,11 +403,9 @@ def chain_matmul(*matrices) -> Tensor:
     )
     if not matrices:
         raise RuntimeError("chain_matmul(): Expected one or more matrices")
-    for i, m in enumerate(matrices):
+    for m in matrices:
         if m.ndim != 2:
-            raise RuntimeError(
-                f"chain_matmul(): Expected 2D tensors, but got {m.ndim}D tensor at index {i}"
-            )  # fmt: skip
+            raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
     return functools.reduce(mm, matrices) if len(matrices) > 1 else matrices[0].clone()
 
 
