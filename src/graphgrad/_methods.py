@@ -58,6 +58,7 @@ OP_MODULES = (
     "statistics",
     "creation_more",
     "lapack",
+    "decompositions",
 )
 
 

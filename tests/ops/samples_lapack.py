@@ -42,3 +42,23 @@ SAMPLES = {
         Sample(lambda T, a: _spd(T, a).cholesky(upper=True), ((2, 2, 2),)),
     ],
 }
+
+
+def _rect(shape):
+    return lambda rng: [rng.uniform(-2, 2, shape)]
+
+
+SAMPLES.update(
+    {
+        "linalg_svd": [
+            Sample(lambda T, a: T.svd(a)[1], make=_rect((3, 2)), ref=lambda a: np.linalg.svd(a)[1]),
+            Sample(lambda T, a: T.svd(a)[0].abs(), make=_rect((2, 3)), node="AbsBackward0"),
+            Sample(lambda T, a: a.svd()[2] ** 2, make=_rect((2, 3, 3)), node="PowBackward0"),
+        ],
+        "linalg_qr": [
+            Sample(lambda T, a: T.qr(a)[1], make=_rect((3, 2))),
+            Sample(lambda T, a: T.qr(a)[0], make=_rect((2, 3))),
+            Sample(lambda T, a: a.qr()[0], make=_rect((2, 4, 3))),
+        ],
+    }
+)

@@ -63,6 +63,16 @@ EXACT = {
     "cdist_p": lambda T: T.cdist(T.ones(2, 3), T.ones(2, 3), p=-1),
     "cdist_int": lambda T: T.cdist(T.ones(2, 3, dtype=T.int64), T.ones(2, 3)),
     "renorm_maxnorm": lambda T: T.renorm(T.ones(2), 2, 0, -1),
+    "svd_1d": lambda T: T.svd(T.ones(3)),
+    "svd_int": lambda T: T.svd(T.ones(2, 2, dtype=T.long)),
+    "qr_1d": lambda T: T.qr(T.ones(3)),
+    "pinverse_1d": lambda T: T.pinverse(T.ones(3)),
+    "svd_no_uv_zeros": lambda T: (
+        T.svd(T.ones(3, 2), compute_uv=False)[0],
+        T.svd(T.ones(3, 2), compute_uv=False)[2],
+    ),
+    "svd_shapes": lambda T: [tuple(t.shape) for t in T.svd(T.ones(4, 2), some=False)],
+    "qr_shapes": lambda T: [tuple(t.shape) for t in T.qr(T.ones(4, 2), some=False)],
     "renorm_p": lambda T: T.renorm(T.ones(2), -1, 0, 1),
 }
 
@@ -111,6 +121,15 @@ CLOSE = {
     ],
     "cdist_batch": lambda T: T.cdist(T.ones(2, 3, 4), T.zeros(2, 2, 4)),
     "renorm": lambda T: T.renorm(T.tensor([[1.0, 2, 3], [4, 5, 6]]), 2, 0, 5),
+    "svd": lambda T: T.svd(_square(T)),
+    "svd_wide": lambda T: [t.abs() for t in T.svd(T.tensor([[1.0, 2, 3], [4, 5, 6]]))],
+    "svd_batch": lambda T: T.svd(T.stack([_square(T), _spd(T)])).S,
+    "qr": lambda T: T.qr(_square(T)),
+    "qr_tall": lambda T: T.qr(T.tensor([[1.0, 2], [3, 4], [5, 7]])),
+    "qr_wide": lambda T: T.qr(T.tensor([[1.0, 2, 3], [4, 5, 6]])),
+    "pinverse": lambda T: T.pinverse(T.tensor([[1.0, 2], [3, 4], [5, 7]])),
+    "pinverse_rank1": lambda T: T.pinverse(T.ones(2, 3)),
+    "pinverse_batch": lambda T: T.stack([_square(T), _spd(T)]).pinverse(),
     "renorm_dim1": lambda T: T.renorm(T.tensor([[1.0, 2, 3], [4, 5, 6]]), 1, 1, 6),
     "renorm_inplace": lambda T: T.tensor([[1.0, 2, 3], [4, 5, 6]]).renorm_(3, -1, 2),
 }
@@ -144,6 +163,18 @@ def test_results_match_torch_to_rounding(name):
 
 def _spd_of(T, a):
     return a @ a.mT + 2 * T.eye(a.shape[-1], dtype=a.dtype)
+
+
+def _svd_loss(T, a):
+    u, s, v = T.svd(a)
+    return T.cat(
+        [(u.abs() * s.unsqueeze(-2)).flatten(), (v**2 * s.unsqueeze(-2)).flatten(), s.flatten()]
+    )
+
+
+def _qr_loss(T, a):
+    q, r = T.qr(a)
+    return T.cat([q.flatten() * 2, r.flatten()])
 
 
 GRAD_CASES = {
@@ -181,6 +212,14 @@ GRAD_CASES = {
     "cdist_p1": (lambda T, a, b: T.cdist(a, b, p=1), [(3, 2), (2, 2)]),
     "cdist_p3": (lambda T, a, b: T.cdist(a, b, p=3), [(2, 3, 2), (2, 2, 2)]),
     "renorm": (lambda T, a: T.renorm(a, 2, 0, 1.5), [(3, 4)]),
+    "svd_tall": (lambda T, a: _svd_loss(T, a), [(4, 3)]),
+    "svd_wide": (lambda T, a: _svd_loss(T, a), [(2, 3)]),
+    "svd_batch": (lambda T, a: _svd_loss(T, a), [(2, 3, 3)]),
+    "qr_tall": (lambda T, a: _qr_loss(T, a), [(4, 3)]),
+    "qr_wide": (lambda T, a: _qr_loss(T, a), [(2, 4)]),
+    "qr_square": (lambda T, a: _qr_loss(T, a), [(2, 3, 3)]),
+    "pinverse": (lambda T, a: T.pinverse(a), [(3, 2)]),
+    "pinverse_wide": (lambda T, a: T.pinverse(a), [(2, 4)]),
 }
 
 
