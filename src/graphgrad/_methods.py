@@ -59,6 +59,7 @@ OP_MODULES = (
     "creation_more",
     "lapack",
     "decompositions",
+    "tensor_methods_more",
 )
 
 
