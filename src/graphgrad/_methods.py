@@ -60,6 +60,7 @@ OP_MODULES = (
     "lapack",
     "decompositions",
     "tensor_methods_more",
+    "finite_differences",
 )
 
 
