@@ -61,6 +61,7 @@ OP_MODULES = (
     "decompositions",
     "tensor_methods_more",
     "finite_differences",
+    "bessel_gamma",
 )
 
 
