@@ -26,7 +26,7 @@ from ..dtypes import result_type
 from ..tensor import Tensor
 from .elementwise import as_operand
 from .inplace_examples import documented
-from .primitive import DIAGONAL, Primitive, apply
+from .primitive import DIAGONAL, TENSORS, Primitive, apply
 
 _EPS = np.finfo(np.float64).eps
 _TINY = 1e-300
@@ -172,6 +172,20 @@ def _density(self, other, xp):
     return xp.exp((self - 1) * xp.log(other) - other - xp.lgamma(self))
 
 
+def _no_input_tangent(name: str):
+    def rule(t, s):
+        raise NotImplementedError(f"the derivative for '{name}: input' is not implemented.")
+
+    return rule
+
+
+def _density_tangent(sign: float):
+    def rule(t, s):
+        return sign * t * _density(s["self"], s["other"], TENSORS)
+
+    return rule
+
+
 _igamma = Primitive(
     "igamma",
     "IgammaBackward0",
@@ -179,6 +193,7 @@ _igamma = Primitive(
     self=_no_input_gradient("igamma"),
     other=lambda grad, self, other, xp: grad * _density(self, other, xp),
     dtype="promote",
+    jvp=(_no_input_tangent("igamma"), _density_tangent(1.0)),
 )
 _igammac = Primitive(
     "igammac",
@@ -187,6 +202,7 @@ _igammac = Primitive(
     self=_no_input_gradient("igammac"),
     other=lambda grad, self, other, xp: -grad * _density(self, other, xp),
     dtype="promote",
+    jvp=(_no_input_tangent("igammac"), _density_tangent(-1.0)),
 )
 
 

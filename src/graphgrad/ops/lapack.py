@@ -153,12 +153,25 @@ def _cholesky_forward(a: np.ndarray, upper: bool) -> np.ndarray:
     return np.ascontiguousarray(np.swapaxes(lower, -1, -2)) if upper else lower
 
 
+def _cholesky_jvp(t: Tensor, s: dict) -> Tensor:
+    """``dL = L phi(L^-1 dA L^-T)`` for the symmetric part of the tangent ``dA`` (the part the
+    backward rule's symmetrised gradient sees)."""
+    factor = s["result"].mT if s["upper"] else s["result"]
+    l_inv = inv(factor)
+    x = matmul(matmul(l_inv, (t + t.mT) / 2), l_inv.mT)
+    lower = tril(x)
+    eye = Tensor._make(np.eye(x.shape[-1], dtype=x._data.dtype))
+    d_factor = matmul(factor, lower - 0.5 * lower * eye)
+    return d_factor.mT if s["upper"] else d_factor
+
+
 _cholesky = Primitive(
     "cholesky",
     "CholeskyBackward0",
     _cholesky_forward,
     self=_cholesky_rule,
     attrs=("result", "upper"),
+    jvp=(_cholesky_jvp,),
 )
 
 
