@@ -36,7 +36,9 @@ def _i1_float64(x: np.ndarray) -> np.ndarray:
     """``I1(x)`` by the trapezoid rule on ``[0, pi]``, scaled by ``exp(-|x|)`` against
     overflow."""
     x = np.asarray(x, np.float64)
-    finite = np.where(np.isfinite(x), x, 0.0)
+    # beyond |x| = 750, I1 overflows float64 (x itself stands in for the infinity below)
+    huge = np.isfinite(x) & (np.abs(x) > 750)
+    finite = np.where(np.isfinite(x) & ~huge, x, 0.0)
     n = int(1.5 * float(np.abs(finite).max(initial=0.0))) + 40
     t = np.linspace(0.0, np.pi, n + 1)
     weights = np.full(n + 1, 1.0 / n)
@@ -47,7 +49,8 @@ def _i1_float64(x: np.ndarray) -> np.ndarray:
         # rounding) and give it x's sign
         integral = (np.exp(ax * np.cos(t) - ax) * np.cos(t) * weights).sum(-1)
         out = np.sign(finite) * integral * np.exp(np.abs(finite))
-    return np.where(np.isnan(x), np.nan, np.where(np.isinf(x), x, out))
+    overflow = np.isinf(x) | huge
+    return np.where(np.isnan(x), np.nan, np.where(overflow, np.copysign(np.inf, x), out))
 
 
 def _i0_array(a: np.ndarray) -> np.ndarray:
