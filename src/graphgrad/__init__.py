@@ -152,6 +152,47 @@ from .ops.sign import isneginf, isposinf, isreal, positive, sgn, signbit
 from .ops.reduce.composite import aminmax, count_nonzero, dist, nanmean
 from .ops.linalg.composite import addbmm, addmv, addr, inner, matrix_power, vdot
 from .ops.special import digamma, lgamma, polygamma
+from .ops.splitting import (
+    adjoint, atleast_3d, broadcast_shapes, broadcast_tensors, column_stack, combinations,
+    diagflat, dsplit, dstack, hsplit, narrow_copy, repeat_interleave, tensor_split, tile,
+    unravel_index, vsplit,
+)
+from .ops.pointwise_more import (
+    angle, bitwise_left_shift, bitwise_right_shift, conj, conj_physical, frexp, gcd, heaviside,
+    lcm, ldexp, lerp, mvlgamma, nan_to_num, nextafter, real, resolve_conj, resolve_neg,
+)
+from .ops.creation_more import (
+    asarray, empty_strided, frombuffer, range,
+)
+from .ops.counting import (
+    bincount, bucketize, isin, searchsorted, unique, unique_consecutive,
+)
+from .ops.statistics import (
+    cdist, corrcoef, cov, renorm,
+)
+from .ops.lapack import (
+    chain_matmul, cholesky, cholesky_inverse, cholesky_solve, logdet, lu, lu_solve, lu_unpack,
+    matrix_exp, slogdet, triangular_solve,
+)
+from .ops.order_stats import (
+    cummax, cummin, mode, nanmedian, nanquantile, quantile,
+)
+from .ops.scatter_more import (
+    diagonal_scatter, index_copy, index_fill, index_reduce, masked_scatter, put, scatter_reduce,
+    select_scatter, slice_scatter,
+)
+from .ops.error_function import (
+    erfc, erfinv,
+)
+from .ops.finite_differences import (
+    gradient,
+)
+from .ops.bessel_gamma import (
+    i0, igamma, igammac,
+)
+from .ops.decompositions import (
+    pinverse, qr, svd,
+)
 # fmt: on
 # isort: on
 
@@ -316,4 +357,19 @@ __all__ = [
     "trunc", "uint8", "unbind", "unflatten", "unsqueeze", "use_deterministic_algorithms",
     "vander", "var", "var_mean", "vdot", "vmap", "vstack", "where", "xlogy", "zeros",
     "zeros_like",
+]  # fmt: skip
+__all__ += [  # (a second list only to keep the first one's lines as they were)
+    "adjoint", "angle", "asarray", "atleast_3d", "bincount", "bitwise_left_shift",
+    "bitwise_right_shift", "broadcast_shapes", "broadcast_tensors", "bucketize", "cdist",
+    "chain_matmul", "cholesky", "cholesky_inverse", "cholesky_solve", "column_stack",
+    "combinations", "conj", "conj_physical", "corrcoef", "cov", "cummax", "cummin", "diagflat",
+    "diagonal_scatter", "dsplit", "dstack", "empty_strided", "erfc", "erfinv", "frexp",
+    "frombuffer", "gcd", "gradient", "heaviside", "hsplit", "i0", "igamma", "igammac",
+    "index_copy", "index_fill", "index_reduce", "isin", "lcm", "ldexp", "lerp", "logdet", "lu",
+    "lu_solve", "lu_unpack", "masked_scatter", "matrix_exp", "mode", "mvlgamma", "nan_to_num",
+    "nanmedian", "nanquantile", "narrow_copy", "nextafter", "pinverse", "put", "qr", "quantile",
+    "range", "real", "renorm", "repeat_interleave", "resolve_conj", "resolve_neg",
+    "scatter_reduce", "searchsorted", "select_scatter", "slice_scatter", "slogdet", "svd",
+    "tensor_split", "tile", "triangular_solve", "unique", "unique_consecutive", "unravel_index",
+    "vsplit",
 ]  # fmt: skip

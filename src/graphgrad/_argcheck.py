@@ -122,7 +122,8 @@ def tensor_input(fn, name: str):
 # The functions whose ``input`` PyTorch also takes as a Python number (torch.add(1, t))
 _SCALAR_INPUT = frozenset(
     """add sub subtract mul multiply div divide true_divide pow float_power floor_divide
-    remainder bitwise_and bitwise_or bitwise_xor xlogy""".split()
+    remainder bitwise_and bitwise_or bitwise_xor xlogy bitwise_left_shift
+    bitwise_right_shift bucketize""".split()
 )
 
 

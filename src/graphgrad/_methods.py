@@ -48,6 +48,20 @@ OP_MODULES = (
     "reduce.composite",
     "linalg.composite",
     "special",
+    "method_aliases",
+    "pointwise_more",
+    "error_function",
+    "splitting",
+    "scatter_more",
+    "order_stats",
+    "counting",
+    "statistics",
+    "creation_more",
+    "lapack",
+    "decompositions",
+    "tensor_methods_more",
+    "finite_differences",
+    "bessel_gamma",
 )
 
 

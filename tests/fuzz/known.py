@@ -235,6 +235,22 @@ KNOWN: list[Known] = [
         for op in ("maximum", "minimum", "fmod", "remainder")
         for kind in ("zero_sign", "grad_nan", "grad_zero_sign", "grad_value")
     ),
+    # the decompositions (tensorops20): LAPACK through NumPy, and formulas in the rules
+    *(
+        Known(op, kind, "special", KERNEL)
+        for op in ("cholesky", "linalg_slogdet", "linalg_svd", "linalg_qr", "i0")
+        for kind in ("value", "nan", "zero_sign", "error", "grad_value", "grad_nan",
+                     "grad_zero_sign")
+    ),
+    *(
+        Known(op, "grad_zero_sign", "any", ROUTE)
+        for op in ("cholesky", "linalg_slogdet", "linalg_svd", "linalg_qr")
+    ),
+    *(
+        Known(op, "zero_sign", "any", "the sign of a zero entry of a factor depends on LAPACK's "
+              "order of operations (MKL in PyTorch, NumPy's LAPACK here)")
+        for op in ("cholesky", "linalg_svd", "linalg_qr")
+    ),
 ]  # fmt: skip
 
 

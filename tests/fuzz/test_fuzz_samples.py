@@ -26,8 +26,15 @@ LOOSE = {
     "cumprod", "cumsum", "prod", "prod_dim", "vector_norm", "mean", "mean_dim", "sum", "sum_dim",
     "nansum", "mse_loss", "nll_loss", "nll_loss2d", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "huber_loss", "smooth_l1_loss", "avg_pool2d",
-    "adaptive_avg_pool2d", "gelu", "erf",
+    "adaptive_avg_pool2d", "gelu", "erf", "cholesky", "linalg_slogdet", "linalg_svd",
+    "linalg_qr", "i0", "igamma", "igammac", "erfc", "erfinv",
 }  # fmt: skip
+
+
+# too slow to fuzz within the suite's budget (more than 8 minutes for its three samples on a
+# shared 2-core machine; tensorops20): its values, gradients and errors are checked against
+# torch in tests/ops/test_lapack_statistics.py and its registry samples in test_primitives.py
+SLOW = {"linalg_svd"}
 
 
 @pytest.mark.parametrize(("name", "index"), CASES)
@@ -36,6 +43,8 @@ def test_primitive_matches_torch(name, index, data):
     sample = SAMPLES[name][index]
     if not sample.parity:
         pytest.skip("no PyTorch counterpart for this sample")
+    if name in SLOW:
+        pytest.skip("too slow to fuzz here (see SLOW)")
     seed = data.draw(st.integers(0, 2**16), label="seed")
     dtype = data.draw(st.sampled_from([np.float32, np.float64]), label="dtype")
     arrays = sample.arrays(seed)

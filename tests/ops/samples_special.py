@@ -21,3 +21,19 @@ SAMPLES = {
         Sample(lambda T, a: a.polygamma(2), low=0.5, high=4.0),
     ],
 }
+
+SAMPLES.update(
+    {
+        "i0": [
+            Sample(lambda T, a: T.i0(a), low=-5.0, high=5.0, ref=np.i0),
+            Sample(lambda T, a: a.i0(), ((2, 3),), low=-30.0, high=30.0),
+        ],
+        # differentiable in x only: a is a constant
+        "igamma": [
+            Sample(lambda T, x: T.igamma(T.full_like(x, 1.5), x), low=0.1, high=4.0),
+        ],
+        "igammac": [
+            Sample(lambda T, x: T.full_like(x, 2.5).igammac(x), low=0.1, high=6.0),
+        ],
+    }
+)

@@ -22,18 +22,12 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim
 from . import _stdsort
 from .primitive import LINEAR, Primitive, apply
-from .reduce.select import _ReturnType, _select_prim, return_types
+from .reduce.select import _select_prim, return_types
+from .return_types import return_type
 
-
-def _return_type(name: str) -> type:
-    cls = type(name, (_ReturnType,), {"__slots__": (), "_name": name})
-    cls.__module__ = "torch.return_types"
-    return cls
-
-
-return_types.sort = _return_type("sort")
-return_types.topk = _return_type("topk")
-return_types.kthvalue = _return_type("kthvalue")
+return_types.sort = return_type("sort")
+return_types.topk = return_type("topk")
+return_types.kthvalue = return_type("kthvalue")
 
 
 def _scatter_back(grad, self_sym_sizes, axis, indices, xp):

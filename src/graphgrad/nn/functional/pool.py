@@ -13,6 +13,9 @@ tensor([[[[ 5.,  7.],
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import numpy as np
 
 from ...ops.primitive import LINEAR, Primitive, apply
@@ -455,19 +458,25 @@ def _window_means(blocks: np.ndarray, count: int) -> np.ndarray:
 
 
 def _adaptive_forward(a: np.ndarray, sizes: tuple) -> np.ndarray:
-    """Adaptive average pooling over the last two dims: each window summed row by row, then
-    divided by its size. Windows of one size that tile the input are pooled at once."""
-    (n_h, o_h), (n_w, o_w) = sizes
-    lead = a.shape[:-2]
-    if o_h and o_w and n_h % o_h == 0 and n_w % o_w == 0:
-        k_h, k_w = n_h // o_h, n_w // o_w
-        blocks = a.reshape(*lead, o_h, k_h, o_w, k_w).swapaxes(-3, -2)
-        return _window_means(blocks.reshape(*lead, o_h, o_w, k_h * k_w), k_h * k_w)
-    out = np.empty((*lead, o_h, o_w), a.dtype)
-    for i, (h0, h1) in enumerate(_adaptive_bounds(n_h, o_h)):
-        for j, (w0, w1) in enumerate(_adaptive_bounds(n_w, o_w)):
-            block = a[..., h0:h1, w0:w1].reshape(*lead, -1)
-            out[..., i, j] = _window_means(block, (h1 - h0) * (w1 - w0))
+    """Adaptive average pooling over the last ``len(sizes)`` dims: each window summed in
+    PyTorch's loop order (the first dim outermost), then divided by its size. Windows of one
+    size that tile the input are pooled at once."""
+    lead, nd = a.shape[: a.ndim - len(sizes)], len(sizes)
+    outs = tuple(o for _, o in sizes)
+    if all(o and n % o == 0 for n, o in sizes):
+        ks = tuple(n // o for n, o in sizes)
+        blocks = a.reshape(*lead, *(x for o, k in zip(outs, ks) for x in (o, k)))
+        first = len(lead)
+        outer, inner = range(first, first + 2 * nd, 2), range(first + 1, first + 2 * nd, 2)
+        order = [*range(first), *outer, *inner]
+        count = math.prod(ks)
+        return _window_means(blocks.transpose(order).reshape(*lead, *outs, count), count)
+    out = np.empty((*lead, *outs), a.dtype)
+    bounds = [_adaptive_bounds(n, o) for n, o in sizes]
+    for cell in itertools.product(*(range(o) for o in outs)):
+        window = tuple(slice(*bounds[d][i]) for d, i in enumerate(cell))
+        block = a[(Ellipsis,) + window].reshape(*lead, -1)
+        out[(Ellipsis,) + cell] = _window_means(block, block.shape[-1])
     return out
 
 

@@ -14,40 +14,14 @@ indices=tensor([1, 0]))
 
 from __future__ import annotations
 
-from operator import itemgetter
-
 import numpy as np
 
 from ...autograd.namespace import TENSORS
 from ...tensor import Tensor, _wrap_dim
 from ..elementwise import as_operand, maximum, minimum, where
 from ..primitive import LINEAR, Primitive, apply, bind_rule
+from ..return_types import return_type
 from .core import normalize_dims, restore_dims, shown_dim
-
-
-class _ReturnType(tuple):
-    """A ``torch.return_types.<name>`` structseq: a tuple with named fields."""
-
-    __slots__ = ()
-    n_fields = 2
-    _name = ""
-    values = property(itemgetter(0), doc="the reduced values")
-    indices = property(itemgetter(1), doc="the int64 positions they came from")
-
-    def __new__(cls, values: Tensor, indices: Tensor):
-        return tuple.__new__(cls, (values, indices))
-
-    def __repr__(self) -> str:
-        return f"torch.return_types.{self._name}(\nvalues={self[0]!r},\nindices={self[1]!r})"
-
-    def __reduce__(self):
-        return (type(self), tuple(self))
-
-
-def _return_type(name: str) -> type:
-    cls = type(name, (_ReturnType,), {"__slots__": (), "_name": name})
-    cls.__module__ = "torch.return_types"
-    return cls
 
 
 class return_types:  # noqa: N801 - PyTorch's namespace name
@@ -58,9 +32,9 @@ class return_types:  # noqa: N801 - PyTorch's namespace name
     True
     """
 
-    max = _return_type("max")
-    min = _return_type("min")
-    median = _return_type("median")
+    max = return_type("max")
+    min = return_type("min")
+    median = return_type("median")
     # added by ops/sort.py, which defines those ops
     sort: type
     topk: type
