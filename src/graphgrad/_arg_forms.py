@@ -28,6 +28,7 @@ import numpy as np
 from ._argcheck import checked_exports
 from .autograd.grad_mode import is_grad_enabled, no_grad
 from .dtypes import from_numpy_dtype
+from .ops.return_types import ReturnType
 from .tensor import Tensor
 
 _NUMPY_NAMES = {"keepdims": "keepdim", "axis": "dim"}
@@ -93,7 +94,7 @@ def with_out(name: str, fn):
         if isinstance(result, tuple):
             for r, o in zip(result, out, strict=True):
                 write_out(r, o)
-            return type(result)(*out) if hasattr(result, "_name") else tuple(out)
+            return type(result)(*out) if isinstance(result, ReturnType) else tuple(out)
         return write_out(result, out)
 
     return wrapper

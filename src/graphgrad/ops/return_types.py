@@ -16,13 +16,13 @@ class ReturnType(tuple):
     """A ``torch.return_types.<name>`` structseq: a tuple whose items have names."""
 
     __slots__ = ()
-    _fields: tuple[str, ...] = ()
+    _names: tuple[str, ...] = ()
 
     def __new__(cls, *items):
         return tuple.__new__(cls, items)
 
     def __repr__(self) -> str:
-        body = ",\n".join(f"{field}={value!r}" for field, value in zip(self._fields, self))
+        body = ",\n".join(f"{field}={value!r}" for field, value in zip(self._names, self))
         return f"torch.return_types.{type(self).__name__}(\n{body})"
 
     def __reduce__(self):
@@ -31,7 +31,7 @@ class ReturnType(tuple):
 
 def return_type(name: str, fields: tuple[str, ...] = ("values", "indices")) -> type:
     """The class ``torch.return_types.<name>``, a tuple of the named ``fields``."""
-    members: dict = {"__slots__": (), "_fields": fields}
+    members: dict = {"__slots__": (), "_names": fields, "n_fields": len(fields)}
     for i, field in enumerate(fields):
         members[field] = property(itemgetter(i))
     cls = type(name, (ReturnType,), members)

@@ -10,11 +10,10 @@ tensor([1, 1])
 
 from __future__ import annotations
 
-from operator import itemgetter
-
 from ...dtypes import result_type
 from ...tensor import Tensor
 from ..compare import isnan
+from ..return_types import ReturnType, return_type
 from .core import NO_DIM, nansum, normalize_dims
 from .core import sum as _sum
 from .select import amax, amin
@@ -35,26 +34,10 @@ def count_nonzero(input: Tensor, dim=None) -> Tensor:
     return _sum(input != 0, () if dim is None else dim)
 
 
-class _MinMax(tuple):
-    """``torch.return_types.aminmax``: a tuple with fields ``min`` and ``max``."""
-
-    __slots__ = ()
-    n_fields = 2
-    min = property(itemgetter(0), doc="the minimum")
-    max = property(itemgetter(1), doc="the maximum")
-
-    def __repr__(self) -> str:
-        return f"torch.return_types.aminmax(\nmin={self[0]!r},\nmax={self[1]!r})"
-
-    def __reduce__(self):
-        return (_MinMax, (tuple(self),))
+_MinMax = return_type("aminmax", ("min", "max"))
 
 
-_MinMax.__name__ = _MinMax.__qualname__ = "aminmax"
-_MinMax.__module__ = "torch.return_types"
-
-
-def aminmax(input: Tensor, *, dim=None, keepdim: bool = False) -> _MinMax:
+def aminmax(input: Tensor, *, dim=None, keepdim: bool = False) -> ReturnType:
     """``(min, max)`` of ``input`` over ``dim`` (or all of it), as ``torch.return_types.aminmax``.
 
     Args:
@@ -77,7 +60,7 @@ def aminmax(input: Tensor, *, dim=None, keepdim: bool = False) -> _MinMax:
         if input.ndim and input.shape[d] == 0:
             raise IndexError(f"aminmax: Expected reduction dim {d} to have non-zero size.")
     dims = () if dim is None else dim
-    return _MinMax((amin(input, dims, keepdim), amax(input, dims, keepdim)))
+    return _MinMax(amin(input, dims, keepdim), amax(input, dims, keepdim))
 
 
 def dist(input: Tensor, other: Tensor, p=2) -> Tensor:
