@@ -10,6 +10,8 @@ import graphgrad as gg
 from graphgrad.autograd.gradcheck import gradcheck, gradgradcheck
 from tests._compare_torch import assert_same, outcome
 
+from ._grad_cases import assert_gradchecks, assert_grads_match_torch, random_inputs
+
 torch = pytest.importorskip("torch")
 
 
@@ -194,34 +196,14 @@ GRAD_CASES = {
 }
 
 
-def _inputs(T, shapes, seed=0):
-    rng = np.random.default_rng(seed)
-    return [T.tensor(rng.uniform(-2, 2, s), requires_grad=True) for s in shapes]
-
-
-def _grads(T, name):
-    fn, shapes = GRAD_CASES[name]
-    inputs = _inputs(T, shapes)
-    out = fn(T, *inputs)
-    outs = out if isinstance(out, tuple) else (out,)
-    total = sum((o * T.arange(1.0, o.numel() + 1, dtype=T.float64).reshape(o.shape)).sum()
-                for o in outs)  # fmt: skip
-    total.backward()
-    return [t.grad.numpy() for t in inputs]
-
-
 @pytest.mark.parametrize("name", list(GRAD_CASES))
 def test_gradients_match_torch(name):
-    for g, w in zip(_grads(gg, name), _grads(torch, name), strict=True):
-        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)
+    assert_grads_match_torch(GRAD_CASES[name], rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", list(GRAD_CASES))
 def test_gradcheck_and_gradgradcheck(name):
-    fn, shapes = GRAD_CASES[name]
-    inputs = _inputs(gg, shapes, seed=2)
-    assert gradcheck(lambda *xs: fn(gg, *xs), inputs)
-    assert gradgradcheck(lambda *xs: fn(gg, *xs), inputs)
+    assert_gradchecks(GRAD_CASES[name], seed=2)
 
 
 def test_vander_gradient():
@@ -230,7 +212,7 @@ def test_vander_gradient():
     x = gg.tensor([0.0, 2.0, -1.5], dtype=gg.float64, requires_grad=True)
     gg.vander(x, 4).sum().backward()
     assert x.grad.tolist() == [1.0, 17.0, 4.75]
-    inputs = _inputs(gg, [(3,)], seed=3)
+    inputs = random_inputs(gg, [(3,)], seed=3)
     assert gradcheck(lambda a: gg.vander(a, 4, increasing=True), inputs)
     assert gradgradcheck(lambda a: gg.vander(a, 4), inputs)
 

@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 import graphgrad as gg
-from graphgrad.autograd.gradcheck import gradcheck, gradgradcheck
 from tests._compare_torch import assert_same, outcome
+
+from ._grad_cases import assert_gradchecks, assert_grads_match_torch
 
 torch = pytest.importorskip("torch")
 
@@ -138,28 +139,11 @@ GRAD_CASES = {
 }
 
 
-def _inputs(T, shapes, seed=0):
-    rng = np.random.default_rng(seed)
-    return [T.tensor(rng.uniform(-2, 2, s), requires_grad=True) for s in shapes]
-
-
-def _grads(T, name):
-    fn, shapes = GRAD_CASES[name]
-    inputs = _inputs(T, shapes)
-    out = fn(T, *inputs)
-    (out * T.arange(1.0, out.numel() + 1, dtype=T.float64).reshape(out.shape)).sum().backward()
-    return [t.grad.numpy() for t in inputs]
-
-
 @pytest.mark.parametrize("name", list(GRAD_CASES))
 def test_gradients_match_torch(name):
-    for g, w in zip(_grads(gg, name), _grads(torch, name), strict=True):
-        np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-12)
+    assert_grads_match_torch(GRAD_CASES[name], rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("name", list(GRAD_CASES))
 def test_gradcheck_and_gradgradcheck(name):
-    fn, shapes = GRAD_CASES[name]
-    inputs = _inputs(gg, shapes, seed=4)
-    assert gradcheck(lambda *xs: fn(gg, *xs), inputs)
-    assert gradgradcheck(lambda *xs: fn(gg, *xs), inputs)
+    assert_gradchecks(GRAD_CASES[name])
