@@ -5,13 +5,14 @@ Usage: python scripts/run_programs.py DIR [NAME ...] [--timeout SECONDS] [--show
 Every ``*.py`` at the top of DIR (not starting with ``_``) is a program, and so is every
 ``main.py`` one folder down (a program of several modules, named after its folder). The folder
 that holds the program is copied to a scratch directory for each side, so a program may import
-helper modules or packages that sit beside it and read data files there. On the graphgrad side only the import lines of
-every ``.py`` file in the copy change (``import torch`` -> ``import graphgrad as torch``,
-``from torch.nn import X`` -> ``from graphgrad.nn import X``...). A file ``NAME.args`` beside
-``NAME.py`` holds the command-line arguments (one line, split like a shell would). Before a
-program starts, both sides seed Python's, NumPy's and the torch module's global generators with 0
-(many tutorials never seed, and would print something new on every run); a program that seeds
-itself overrides this.
+helper modules or packages that sit beside it and read data files there. On the graphgrad side
+only the import lines of every ``.py`` file in the copy change (``import torch`` ->
+``import graphgrad as torch``, ``from torch.nn import X`` -> ``from graphgrad.nn import X``...).
+A file ``NAME.args`` beside ``NAME.py`` (``main.args`` beside ``main.py``) holds the
+command-line arguments (one line, split like a shell would). Before a program starts, both
+sides seed Python's, NumPy's and the torch module's global generators with 0 (many tutorials
+never seed, and would print something new on every run); a program that seeds itself
+overrides this.
 
 Each program is reported as ``matched`` (same stdout), ``differs`` (first differing line shown)
 or ``fails`` (non-zero exit on the graphgrad side: the last line of its stderr), and the run
@@ -66,9 +67,11 @@ def run_side(program: Path, args: list[str], graphgrad: bool, timeout: float, fl
             text = FLOAT32.sub("torch.float64", text) if float64 else text
             source.write_text(text, encoding="utf-8")
         module = "graphgrad" if graphgrad else "torch"
+        default_dtype = "torch.set_default_dtype(torch.float64); " if float64 else ""
         starter = (
             f"import random, runpy, sys, numpy; import {module} as torch; torch.manual_seed(0); "
-            f"{'torch.set_default_dtype(torch.float64); ' if float64 else ''}random.seed(0); numpy.random.seed(0); sys.argv = {[program.name, *args]!r}; "
+            f"{default_dtype}random.seed(0); numpy.random.seed(0); "
+            f"sys.argv = {[program.name, *args]!r}; "
             f"runpy.run_path({program.name!r}, run_name='__main__')"
         )
         try:
