@@ -96,7 +96,10 @@ def compare(program: Path, timeout: float, show: bool, tolerance, float64: bool)
         same = "as graphgrad does" if last_line(ours.stderr) == last_line(theirs.stderr) else ""
         return f"torch fails {same}: {last_line(theirs.stderr)} / ours: {last_line(ours.stderr)}"
     if ours.returncode:
-        return f"fails: {last_line(ours.stderr)}"
+        printed = masked(ours.stdout).splitlines()
+        same = printed == masked(theirs.stdout).splitlines()[: len(printed)]
+        before = f"after {len(printed)} {'matching' if same else 'differing'} lines"
+        return f"fails {before}: {last_line(ours.stderr)}"
     theirs_out, ours_out = masked(theirs.stdout), masked(ours.stdout)
     if ours_out == theirs_out:
         return f"matched ({len(theirs_out.splitlines())} lines)"
