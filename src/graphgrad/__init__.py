@@ -293,8 +293,9 @@ def numel(input: Tensor) -> _builtins.int:
 
 # Training: nn, optim, utils.data and checkpoints; the function transforms (torch.func, and
 # torch.vmap as its alias); what PyTorch's CPU-only build has of its accelerator API (cuda,
-# backends: no device, flags at their defaults).
+# accelerator, backends: no device, flags at their defaults).
 from . import (  # noqa: E402
+    accelerator,
     backends,
     cuda,
     distributed,  # torch.distributed on MPI (issue 16); mpi4py loads on first use
