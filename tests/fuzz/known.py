@@ -121,7 +121,7 @@ KNOWN: list[Known] = [
                    "nll_loss2d", "logsumexp", "softmax", "log_softmax", "mm", "bmm", "mv",
                    "dot", "addmm", "baddbmm", "matmul_unsafe_view", "matmul_squeeze",
                    "convolution", "convolution_weight", "sub", "add", "elu", "div", "mean",
-                   "atan2", "avg_pool2d", "gelu", "binary_cross_entropy_with_logits")
+                   "atan2", "avg_pool2d", "avg_pool3d", "gelu", "binary_cross_entropy_with_logits")
         for kind in ("value", "nan", "zero_sign", "grad_value", "grad_nan", "grad_zero_sign")
     ),
     *(
@@ -136,7 +136,13 @@ KNOWN: list[Known] = [
     *(
         Known(op, "nan", "special", CANCEL + " (+max + +max = inf meets -inf: NaN, or -inf)",
               _huge_of_both_signs)
-        for op in ("sum", "sum_dim", "nansum", "mean", "mean_dim")
+        for op in ("sum", "sum_dim", "nansum", "mean", "mean_dim", "index_add")
+    ),
+    Known(
+        "clamp_tensor", "zero_sign", "any",
+        "a signed zero tied with a zero bound: PyTorch's vectorised loop gives the bound and its "
+        "scalar loop (the tail, and non-contiguous operands) the input, so its sign depends on "
+        "an element's position and the CPU's vector width; graphgrad gives the bound",
     ),
     Known(
         "pow", "error", "any",

@@ -282,3 +282,16 @@ def test_gamma_functions_at_huge_values_and_poles_as_torch(dtype):
         )
     for ours, theirs in zip(*results, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=1e-5)  # NaN and inf where torch's
+
+
+@pytest.mark.parametrize("op", ["fmod", "remainder", "pow"])
+def test_bool_operands_that_do_not_broadcast_give_the_shape_error_first(op):
+    # fmod and remainder of bools raised "not implemented for 'Bool'" before PyTorch's shape
+    # error (the long fuzz run); pow had the same fix
+    torch = pytest.importorskip("torch")
+    messages = []
+    for T in (graphgrad, torch):
+        with pytest.raises(RuntimeError) as info:
+            getattr(T, op)(T.tensor([False, False]), T.tensor([], dtype=T.bool))
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]

@@ -39,10 +39,13 @@ def quiet(fn):
     return forward
 
 
-def _not_bool(a: np.ndarray, kernel: str) -> None:
+def _not_bool(a: np.ndarray, kernel: str, other=None) -> None:
     """PyTorch has no bool version of its CPU kernel ``kernel`` (the operands' promoted dtype
-    is bool): its NotImplementedError, where NumPy would compute something."""
+    is bool): its NotImplementedError, where NumPy would compute something. PyTorch checks
+    that the operands broadcast (``other``, for a binary kernel) before it looks for one."""
     if a.dtype.kind == "b":
+        if other is not None:
+            broadcast_shapes(a.shape, np.shape(other))
         raise NotImplementedError(f'"{kernel}" not implemented for ' + "'Bool'")
 
 
@@ -359,9 +362,7 @@ def _power_tensors(a: np.ndarray, e: np.ndarray) -> np.ndarray:
 def _power_tensor_arrays(a: np.ndarray, e: np.ndarray) -> np.ndarray:
     """``_power_tensors`` of two arrays; for two bools PyTorch checks the shapes broadcast
     before it finds it has no bool kernel."""
-    if a.dtype.kind == "b":
-        broadcast_shapes(a.shape, e.shape)
-        _not_bool(a, "pow")
+    _not_bool(a, "pow", e)
     return _power_tensors(a, e)
 
 
@@ -640,7 +641,7 @@ def _integer_divisor_check(a: np.ndarray, b) -> None:
 
 def _fmod_array(a: np.ndarray, b) -> np.ndarray:
     """C's fmod, the sign of the dividend; ``fmod(x, ±inf)`` is ``x``."""
-    _not_bool(a, "fmod_cpu")
+    _not_bool(a, "fmod_cpu", b)
     _integer_divisor_check(a, b)
     with np.errstate(all="ignore"):
         return np.fmod(a, b)
@@ -650,7 +651,7 @@ def _remainder_array(a: np.ndarray, b) -> np.ndarray:
     """The sign of the divisor, from fmod as PyTorch's kernel computes it: a nonzero fmod of
     the other sign moves by one divisor; a zero keeps the dividend's sign (NumPy's remainder
     gives the divisor's), and ``remainder(-2, inf)`` is ``inf``."""
-    _not_bool(a, "remainder_cpu")
+    _not_bool(a, "remainder_cpu", b)
     _integer_divisor_check(a, b)
     if a.dtype.kind in "iub":
         return np.remainder(a, b)
