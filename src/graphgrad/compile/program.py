@@ -186,7 +186,9 @@ class Program:
                 lines[at] = line + ".copy()"  # type: ignore[index]  # (at is set with line)
         body = "\n    ".join(line for line in lines if line is not None) or "pass"
         source = f"def {name}(A):\n    {body}\n    return {result_code}\n"
-        namespace = dict(self.names)
+        # (a module name of graphgrad's own: NumPy's floating-point warnings from the replay are
+        # hidden as eager graphgrad's are; see graphgrad/__init__.py)
+        namespace = {**self.names, "__name__": "graphgrad.compile.replay"}
         exec(compile(source, f"<graphgrad.compile {name}>", "exec"), namespace)  # noqa: S102
         fn = namespace[name]
         fn.__dict__["source"] = source  # for reading what a recording became
