@@ -15,6 +15,8 @@ from .functional.conv import _tuple
 from .linear import add_weight_and_bias, reset_fan_in
 from .module import Module
 
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
 
 class _ConvNd(Module):
     """Conv1d and Conv2d (and, through ``_ConvTransposeNd``, the transposed ones): the
@@ -45,8 +47,13 @@ class _ConvNd(Module):
             raise ValueError("in_channels must be divisible by groups")
         if out_channels % groups != 0:
             raise ValueError("out_channels must be divisible by groups")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"padding_mode='{padding_mode}' is not supported yet")
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(
+                f"padding_mode must be one of {{'circular', 'replicate', 'zeros', 'reflect'}}, "
+                f"but got padding_mode='{padding_mode}'"
+            )
+        if self._transposed and padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
         nd = self._nd
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = _tuple(kernel_size, nd)
@@ -65,9 +72,28 @@ class _ConvNd(Module):
     def reset_parameters(self) -> None:
         reset_fan_in(self.weight, self.bias, empty_draws=False)
 
+    @property
+    def _reversed_padding_repeated_twice(self) -> list[int]:
+        """``F.pad``'s argument for this layer's padding (last dim first, each side): how a
+        ``padding_mode`` other than zeros pads before a convolution with no padding."""
+        if self.padding == "valid":
+            return [0] * (2 * self._nd)
+        pads = []
+        for i in reversed(range(self._nd)):
+            if self.padding == "same":  # PyTorch puts the odd element of the total on the right
+                total = self.dilation[i] * (self.kernel_size[i] - 1)
+                pads += [total // 2, total - total // 2]
+            else:
+                pads += [self.padding[i]] * 2
+        return pads
+
     def forward(self, input: Tensor) -> Tensor:
+        padding = self.padding
+        if self.padding_mode != "zeros":
+            input = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            padding = 0
         return type(self)._fn(
-            input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+            input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups
         )
 
     def extra_repr(self) -> str:
@@ -77,7 +103,7 @@ class _ConvNd(Module):
             f"stride={self.stride}"
         )
         if self.padding != (0,) * nd:
-            s += f", padding={self.padding!r}"
+            s += f", padding={self.padding}"
         if self.dilation != (1,) * nd:
             s += f", dilation={self.dilation}"
         if self.output_padding != (0,) * nd:
@@ -86,6 +112,8 @@ class _ConvNd(Module):
             s += f", groups={self.groups}"
         if self.bias is None:
             s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
         return s
 
 
@@ -150,7 +178,8 @@ class Conv1d(_ConvNd):
         dilation: the spacing between kernel elements.
         groups: split the channels into this many independent groups.
         bias: whether to add a learnable bias.
-        padding_mode: only ``"zeros"`` is supported.
+        padding_mode: ``"zeros"``, ``"reflect"``, ``"replicate"`` or ``"circular"``: how the
+            input is padded (the others pad with ``F.pad`` before the convolution).
         device, dtype: as in ``Linear``.
 
     >>> torch.nn.Conv1d(2, 4, 3, padding=1)(torch.zeros(5, 2, 10)).shape
