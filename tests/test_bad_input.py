@@ -201,6 +201,22 @@ CASES = {
     "tensor_list_none": lambda T: T.tensor([None]),
     "tensor_str": lambda T: T.tensor("a"),
     "tensor_int_and_str": lambda T: T.tensor([1, "a"]),
+    "tensor_list_str": lambda T: T.tensor(["a"]),
+    "tensor_nested_str_first": lambda T: T.tensor([["a"], 1]),
+    "tensor_nested_str_later": lambda T: T.tensor([[1], "a"]),
+    "where_condition_shape": lambda T: T.where(T.ones(2).bool(), T.ones(3), T.ones(3)),
+    "where_input_shape": lambda T: T.where(T.ones(3).bool(), T.ones(2), T.ones(3)),
+    "where_scalar_other": lambda T: T.where(T.ones(3).bool(), T.ones(2), 0.0),
+    "where_dim_named": lambda T: T.where(T.ones(2, 1).bool(), T.ones(3), T.ones(4)),
+    "bce_long_target": lambda T: T.nn.functional.binary_cross_entropy(
+        T.tensor([0.5]), T.tensor([1])
+    ),
+    "bce_double_input": lambda T: T.nn.functional.binary_cross_entropy(
+        T.tensor([0.5], dtype=T.float64), T.tensor([1.0])
+    ),
+    "bce_bool_target_before_range": lambda T: T.nn.functional.binary_cross_entropy(
+        T.tensor([1.5]), T.tensor([True])
+    ),
     "tensor_dict": lambda T: T.tensor({}),
     "tensor_fraction": lambda T: T.tensor(fractions.Fraction(1, 2)),
     "tensor_list_fraction": lambda T: T.tensor([fractions.Fraction(1, 2)]),

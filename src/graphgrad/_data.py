@@ -35,9 +35,12 @@ def to_array(data, dtype: dtypes.dtype | None = None) -> np.ndarray:
     try:
         arr = np.array(data)
     except ValueError:
+        _check_first_str(data)
         _check_ragged(data)
+        _check_leaves(data)  # a string where a list was expected
         raise
     if arr.dtype.kind in "OUS":
+        _check_first_str(data)
         _check_leaves(data)
     if arr.dtype.kind == "u":  # NumPy's uint64, for Python ints beyond int64's range
         raise ValueError("Overflow when unpacking long long")
@@ -124,6 +127,16 @@ def _tensors_to_numbers(data):
         return item
 
     return convert(data), dtype
+
+
+def _check_first_str(data) -> None:
+    """PyTorch infers the shape from the first element at each depth, and a string there is a
+    sequence whose first element is a string again: no end to the dimensions."""
+    first = data
+    while isinstance(first, (list, tuple)) and first:
+        first = first[0]
+        if isinstance(first, str):
+            raise ValueError("too many dimensions 'str'")
 
 
 def _check_leaves(data) -> None:

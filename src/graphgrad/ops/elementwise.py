@@ -601,6 +601,9 @@ def where(condition: Tensor, input=None, other=None):
             )
         condition = condition != 0
     input, other = as_operand(input), as_operand(other)
+    if condition.shape != np.shape(input) or condition.shape != np.shape(other):
+        # PyTorch's message: the shapes broadcast in the order condition, input, other
+        broadcast_shapes(broadcast_shapes(condition.shape, np.shape(input)), np.shape(other))
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         dt = result_type(input, other)
         input, other = _in_range(input, dt.np), _in_range(other, dt.np)

@@ -316,6 +316,8 @@ def binary_cross_entropy(
         )
     if weight is not None and weight.shape != input.shape:
         weight = weight.expand(broadcast_shapes(target.shape, weight.shape))
+    if target.dtype != input.dtype:
+        raise RuntimeError(f"Found dtype {target.dtype.legacy} but expected {input.dtype.legacy}")
     # NaN is outside [0, 1] too, as PyTorch's kernel checks it; the input first, then the target
     for what, t in (("input", input), ("target", target)):
         x = t._data
