@@ -208,6 +208,45 @@ CASES = {
     "where_input_shape": lambda T: T.where(T.ones(3).bool(), T.ones(2), T.ones(3)),
     "where_scalar_other": lambda T: T.where(T.ones(3).bool(), T.ones(2), 0.0),
     "where_dim_named": lambda T: T.where(T.ones(2, 1).bool(), T.ones(3), T.ones(4)),
+    "conv2d_double_input": lambda T: T.nn.functional.conv2d(
+        T.ones(1, 1, 3, 3, dtype=T.float64), T.ones(1, 1, 2, 2)
+    ),
+    "conv2d_double_weight": lambda T: T.nn.functional.conv2d(
+        T.ones(1, 1, 3, 3), T.ones(1, 1, 2, 2, dtype=T.float64)
+    ),
+    "conv2d_double_bias": lambda T: T.nn.functional.conv2d(
+        T.ones(1, 1, 3, 3), T.ones(1, 1, 2, 2), T.ones(1, dtype=T.float64)
+    ),
+    "conv1d_bias_checked_before_weight": lambda T: T.nn.functional.conv1d(
+        T.ones(1, 1, 3, dtype=T.float64), T.ones(1, 1, 2), T.ones(1)
+    ),
+    "conv_long_input_float_bias": lambda T: T.nn.functional.conv2d(
+        T.ones(1, 1, 3, 3, dtype=T.long), T.ones(1, 1, 2, 2, dtype=T.long), T.ones(1)
+    ),
+    "conv_shape_checked_before_dtype": lambda T: T.nn.functional.conv2d(
+        T.ones(1, 2, 3, 3, dtype=T.float64), T.ones(1, 1, 2, 2)
+    ),
+    "conv_transpose_double_input": lambda T: T.nn.functional.conv_transpose2d(
+        T.ones(1, 1, 3, 3, dtype=T.float64), T.ones(1, 1, 2, 2)
+    ),
+    "conv_layer_double_input": lambda T: T.nn.Conv2d(1, 1, 2)(T.ones(1, 1, 3, 3, dtype=T.float64)),
+    "softmax_long_lastdim": lambda T: T.tensor([[1, 2]]).softmax(1),
+    "softmax_long_dim0": lambda T: T.tensor([[1, 2]]).softmax(0),
+    "softmax_long_0d": lambda T: T.tensor(3).softmax(0),
+    "softmax_bool": lambda T: T.tensor([True]).softmax(0),
+    "softmax_byte": lambda T: T.zeros(2, 3, dtype=T.uint8).softmax(1),
+    "softmax_cast_to_long": lambda T: T.tensor([1.5]).softmax(0, dtype=T.long),
+    "log_softmax_int": lambda T: T.zeros(2, 3, dtype=T.int32).log_softmax(1),
+    "log_softmax_long_dim0": lambda T: T.tensor([[1, 2]]).log_softmax(0),
+    "softmin_long": lambda T: T.nn.functional.softmin(T.tensor([1, 2]), 0),
+    "cross_entropy_long_input": lambda T: T.nn.functional.cross_entropy(
+        T.tensor([[1, 2]]), T.tensor([0])
+    ),
+    "masked_select_float_mask": lambda T: T.randn(3).masked_select(T.tensor([1.0, 0.0, 1.0])),
+    "grad_wrong_dtype": lambda T: _set(T.zeros(2, requires_grad=True), "grad", T.zeros(2).double()),
+    "grad_long": lambda T: _set(T.zeros(2), "grad", T.zeros(2, dtype=T.long)),
+    "grad_wrong_size": lambda T: _set(T.zeros(2, 3, requires_grad=True), "grad", T.zeros(3)),
+    "grad_dtype_before_size": lambda T: _set(T.zeros(2), "grad", T.zeros(3).double()),
     "bce_long_target": lambda T: T.nn.functional.binary_cross_entropy(
         T.tensor([0.5]), T.tensor([1])
     ),

@@ -96,6 +96,18 @@ def dtype_arg(dtype, fn: str):
     return found
 
 
+def no_integer_kernel(kernel: str, dtype: dtypes.dtype) -> None:
+    """PyTorch's error for a kernel it has only for floating-point dtypes.
+
+    >>> no_integer_kernel("lerp_kernel_scalar", dtypes.int64)
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: "lerp_kernel_scalar" not implemented for 'Long'
+    """
+    if not dtype.is_floating_point:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.legacy}'")
+
+
 def tensor_input(fn, name: str):
     """``fn`` with PyTorch's TypeError when its first argument (``input``) is not a Tensor.
 

@@ -60,14 +60,9 @@ def legacy_new(dtype, args: tuple, kwargs: dict) -> Tensor:
     return _tensor(list(data) if isinstance(data, range) else data, dtype=dt)
 
 
-_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-              "int32": "int", "int16": "short int", "int8": "signed char",
-              "uint8": "unsigned char", "bool": "bool"}  # fmt: skip
-
-
 def _options(dtype: _dt.dtype) -> str:
     """A dtype as PyTorch's TensorOptions print it in the legacy constructors' errors."""
-    return (f"TensorOptions(dtype={_CPP_NAMES[dtype.name]}, device=cpu, layout=Strided, "
+    return (f"TensorOptions(dtype={dtype.cpp}, device=cpu, layout=Strided, "
             "requires_grad=false (default), pinned_memory=false (default), "
             "memory_format=(nullopt))")  # fmt: skip
 

@@ -26,21 +26,24 @@ class dtype:  # noqa: N801 - PyTorch's public name
         np_dtype: the NumPy dtype that stores it.
         category: its rank in promotion: bool < integer < floating < complex.
         legacy: the name in PyTorch's legacy type strings (``"Float"`` for FloatTensor).
+        cpp: the C++ type's name, as PyTorch's kernel messages spell it (``"float"``,
+            ``"long int"``).
 
     >>> torch.float64, torch.tensor([1.0]).dtype
     (torch.float64, torch.float32)
     """
 
-    __slots__ = ("name", "np", "category", "itemsize", "legacy", "__weakref__")
+    __slots__ = ("name", "np", "category", "itemsize", "legacy", "cpp", "__weakref__")
 
     def __init__(
-        self, name: str, np_dtype: npt.DTypeLike, category: builtins.int, legacy: str
+        self, name: str, np_dtype: npt.DTypeLike, category: builtins.int, legacy: str, cpp: str
     ) -> None:
         self.name = name
         self.np = np.dtype(np_dtype)
         self.category = category
         self.itemsize = self.np.itemsize
         self.legacy = legacy  # name in "torch.FloatTensor"-style messages
+        self.cpp = cpp
 
     @property
     def is_floating_point(self) -> bool:
@@ -76,17 +79,17 @@ class dtype:  # noqa: N801 - PyTorch's public name
         return self.name
 
 
-float16 = dtype("float16", np.float16, _FLOAT, "Half")
-float32 = dtype("float32", np.float32, _FLOAT, "Float")
-float64 = dtype("float64", np.float64, _FLOAT, "Double")
-complex64 = dtype("complex64", np.complex64, _COMPLEX, "ComplexFloat")
-complex128 = dtype("complex128", np.complex128, _COMPLEX, "ComplexDouble")
-uint8 = dtype("uint8", np.uint8, _INT, "Byte")
-int8 = dtype("int8", np.int8, _INT, "Char")
-int16 = dtype("int16", np.int16, _INT, "Short")
-int32 = dtype("int32", np.int32, _INT, "Int")
-int64 = dtype("int64", np.int64, _INT, "Long")
-bool_ = dtype("bool", np.bool_, _BOOL, "Bool")
+float16 = dtype("float16", np.float16, _FLOAT, "Half", "c10::Half")
+float32 = dtype("float32", np.float32, _FLOAT, "Float", "float")
+float64 = dtype("float64", np.float64, _FLOAT, "Double", "double")
+complex64 = dtype("complex64", np.complex64, _COMPLEX, "ComplexFloat", "c10::complex<float>")
+complex128 = dtype("complex128", np.complex128, _COMPLEX, "ComplexDouble", "c10::complex<double>")
+uint8 = dtype("uint8", np.uint8, _INT, "Byte", "unsigned char")
+int8 = dtype("int8", np.int8, _INT, "Char", "signed char")
+int16 = dtype("int16", np.int16, _INT, "Short", "short int")
+int32 = dtype("int32", np.int32, _INT, "Int", "int")
+int64 = dtype("int64", np.int64, _INT, "Long", "long int")
+bool_ = dtype("bool", np.bool_, _BOOL, "Bool", "bool")
 
 ALL_DTYPES = (
     float16,

@@ -89,3 +89,18 @@ def test_padding_mode_errors_match_torch(make):
 def test_reprs_match_torch(make):
     torch = pytest.importorskip("torch")
     assert repr(make(graphgrad)) == repr(make(torch))
+
+
+def test_transposed_conv_adds_a_bias_of_another_dtype_in_the_inputs():
+    torch = pytest.importorskip("torch")
+    got = []
+    for T in (graphgrad, torch):
+        x = T.ones(1, 1, 3, 3, requires_grad=True)
+        b = T.tensor([0.5], dtype=T.float64, requires_grad=True)
+        y = T.nn.functional.conv_transpose2d(x, T.ones(1, 1, 2, 2), b)
+        y.sum().backward()
+        nodes = [type(n).__name__ if n else None for n, _ in y.grad_fn.next_functions]
+        got.append((y.dtype, y.detach().numpy().tolist(), b.grad.dtype, b.grad.item(), nodes))
+    assert str(got[0][0]) == str(got[1][0]) == "torch.float32"
+    assert got[0][1:2] == got[1][1:2] and got[0][3:] == got[1][3:]
+    assert str(got[0][2]) == str(got[1][2]) == "torch.float64"

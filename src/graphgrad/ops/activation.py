@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from .._argcheck import no_integer_kernel
 from ..tensor import Tensor, _wrap_dim
 from .elementwise import quiet
 from .primitive import DIAGONAL, Primitive, apply
@@ -92,6 +93,11 @@ def _cast(input: Tensor, dtype) -> Tensor:
     return input.to(dtype) if dtype is not None else input
 
 
+def _kernel_name(op: str, input: Tensor, dim: int) -> str:
+    """The name of PyTorch's kernel, which its integer-dtype error shows."""
+    return f"{op}_lastdim_kernel_impl" if dim >= input.ndim - 1 else f"{op}_kernel_impl"
+
+
 def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
     """``exp(input) / exp(input).sum(dim)``, computed stably (see ``nn.functional.softmax``).
 
@@ -104,7 +110,11 @@ def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
     tensor([0.2689, 0.7311])
     """
     input = _cast(input, dtype)
-    return apply(_softmax, input, dim=_softmax_dim(dim, input.ndim))
+    dim = _softmax_dim(dim, input.ndim)
+    if not input.dtype.is_floating_point and input.numel() == 0:
+        return input.clone()
+    no_integer_kernel(_kernel_name("softmax", input, dim), input.dtype)
+    return apply(_softmax, input, dim=dim)
 
 
 def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
@@ -117,7 +127,11 @@ def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
     tensor([-1.3133, -0.3133])
     """
     input = _cast(input, dtype)
-    return apply(_log_softmax, input, dim=_softmax_dim(dim, input.ndim))
+    dim = _softmax_dim(dim, input.ndim)
+    if not input.dtype.is_floating_point and input.numel() == 0:
+        return input.clone()
+    no_integer_kernel(_kernel_name("log_softmax", input, dim), input.dtype)
+    return apply(_log_softmax, input, dim=dim)
 
 
 # -- erf (needed by the exact GELU) -----------------------------------------------------------

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-from .._argcheck import type_name
+from .._argcheck import no_integer_kernel, type_name
 from ..dtypes import get_default_dtype, result_type
 from ..tensor import Tensor
 from .compare import _binary_no_grad, isfinite, isinf, isnan
@@ -35,11 +35,6 @@ def _must_be_tensor(value, fn: str, name: str, position: int) -> None:
             f"{fn}(): argument '{name}' (position {position}) must be Tensor, not "
             f"{type_name(value)}"
         )
-
-
-def _no_integer_kernel(kernel: str, dtype) -> None:
-    if not dtype.is_floating_point:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.legacy}'")
 
 
 def _c_name(dtype) -> str:
@@ -77,7 +72,7 @@ def lerp(input: Tensor, end: Tensor, weight) -> Tensor:
                 f"expected dtype {_c_name(input.dtype)} for `{name}` but got dtype "
                 f"{_c_name(value.dtype)}"
             )
-    _no_integer_kernel("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", input.dtype)
+    no_integer_kernel("lerp_kernel_scalar" if scalar else "lerp_kernel_tensor", input.dtype)
     diff = end - input
     if scalar:
         return input + weight * diff if abs(weight) < 0.5 else end - diff * (1 - weight)
@@ -172,7 +167,7 @@ def nextafter(input: Tensor, other: Tensor) -> Tensor:
     tensor([ 1.1921e-07, -1.1921e-07])
     """
     _must_be_tensor(other, "nextafter", "other", 2)
-    _no_integer_kernel("nextafter_cpu", result_type(input, other))
+    no_integer_kernel("nextafter_cpu", result_type(input, other))
     return _binary_no_grad(np.nextafter, input, other)
 
 

@@ -34,8 +34,6 @@ __all__ = [
 default_generator = Generator()
 default_generator.seed()  # like PyTorch, a fresh process starts from an unpredictable seed
 
-_INT_NAMES = {"uint8": "unsigned char", "int8": "signed char", "int16": "short int",
-              "int32": "int", "int64": "long int", "bool": "bool"}  # fmt: skip
 _FLOAT_DIGITS = {"float16": 11, "float32": 24, "float64": 53}
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 
@@ -289,7 +287,7 @@ def _check_int_bounds(low: int, high: int, dt: _dtypes.dtype) -> None:
         return
     info = np.iinfo(dt.np) if dt.np.kind != "b" else None
     lo, hi = (0, 1) if info is None else (int(info.min), int(info.max))
-    name = _INT_NAMES[dt.name]
+    name = dt.cpp
     if low < high and not lo <= low <= hi:
         raise RuntimeError(f"from is out of bounds for {name}")
     if low < high and not lo <= high - 1 <= hi:

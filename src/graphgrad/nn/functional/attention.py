@@ -30,7 +30,8 @@ def _check_sdpa_inputs(query: Tensor, key: Tensor, value: Tensor) -> None:
     if not (query.dtype == key.dtype == value.dtype):
         raise RuntimeError(
             "Expected query, key, and value to have the same dtype, but got query.dtype: "
-            f"{_c_name(query)} key.dtype: {_c_name(key)} and value.dtype: {_c_name(value)} instead."
+            f"{query.dtype.cpp} key.dtype: {key.dtype.cpp} and value.dtype: "
+            f"{value.dtype.cpp} instead."
         )
     if query.shape[-1] != key.shape[-1]:
         batch = math.prod(query.shape[:-2])
@@ -38,13 +39,6 @@ def _check_sdpa_inputs(query: Tensor, key: Tensor, value: Tensor) -> None:
             "Expected size for first two dimensions of batch2 tensor to be: "
             f"[{batch}, {query.shape[-1]}] but got: [{batch}, {key.shape[-1]}]."
         )
-
-
-def _c_name(t: Tensor) -> str:
-    """PyTorch's C++ spelling of a dtype in its attention messages (``double``, ``float``)."""
-    names = {"float64": "double", "float32": "float", "float16": "c10::Half", "int64": "long int"}
-    name = str(t.dtype).removeprefix("torch.")
-    return names.get(name, name)
 
 
 def _attention_bias(
@@ -69,7 +63,7 @@ def _attention_bias(
     else:
         raise RuntimeError(
             "Expected attn_mask dtype to be bool or float or to match query dtype, but got "
-            f"attn_mask.dtype: {_c_name(attn_mask)} and  query.dtype: {_c_name(query)} instead."
+            f"attn_mask.dtype: {attn_mask.dtype.cpp} and  query.dtype: {query.dtype.cpp} instead."
         )
     return keep, bias
 

@@ -77,8 +77,8 @@ def _conv_transpose_forward(x, w, bias, stride, padding, dilation, groups, outpu
     )
     big = tuple(max(f, m) for f, m in zip(full, needed, strict=False))
     y = crop(scatter_windows(cols, big, stride, dilation), padding, output_size)
-    if bias is not None:
-        y = y + bias.reshape((1, -1) + (1,) * nd)
+    if bias is not None:  # PyTorch adds a bias of another dtype in the input's
+        y = y + bias.astype(y.dtype, copy=False).reshape((1, -1) + (1,) * nd)
     return np.ascontiguousarray(y)
 
 
@@ -261,6 +261,19 @@ def _check_conv(input: Tensor, weight: Tensor, nd: int, groups: int, name: str) 
         )
 
 
+def _check_dtypes(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
+    """PyTorch's order: the bias first (not for transposed convolutions, which cast it), then
+    the weight."""
+    if bias is not None and bias.dtype is not input.dtype:
+        raise RuntimeError(
+            f"Input type ({input.dtype.cpp}) and bias type ({bias.dtype.cpp}) should be the same"
+        )
+    if weight.dtype is not input.dtype:
+        raise RuntimeError(
+            f"expected scalar type {input.dtype.legacy} but found {weight.dtype.legacy}"
+        )
+
+
 def _check_size(input: Tensor, kernel, padding, dilation) -> None:
     padded = tuple(s + 2 * p for s, p in zip(input.shape[2:], padding, strict=False))
     eff = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation, strict=False))
@@ -290,6 +303,7 @@ def _conv_nd(input, weight, bias, stride, padding, dilation, groups, nd: int, na
         padding = 0
     padding = _same_padding(kernel, dilation) if padding == "same" else _tuple(padding, nd)
     _check_size(input, kernel, padding, dilation)
+    _check_dtypes(input, weight, bias)
     out = convolution(input, weight, bias, stride, padding, dilation, False, groups)
     return out.squeeze(0) if unbatched else out
 
@@ -340,6 +354,7 @@ def _conv_transpose_nd(
             input.shape[2:], stride, padding, dilation, kernel, output_padding, strict=False
         )
     )
+    _check_dtypes(input, weight, None)
     out = convolution(input, weight, bias, stride, padding, dilation, True, groups, size)
     return out.squeeze(0) if unbatched else out
 

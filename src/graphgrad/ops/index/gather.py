@@ -21,18 +21,6 @@ from ..elementwise import where
 from ..primitive import LINEAR, Primitive, apply
 from ..shape.core import expand, reshape, show_u64
 
-_C_NAMES = {
-    "float32": "float",
-    "float64": "double",
-    "float16": "c10::Half",
-    "int64": "long int",
-    "int32": "int",
-    "int16": "short int",
-    "int8": "signed char",
-    "uint8": "unsigned char",
-    "bool": "bool",
-}
-
 
 def _dims(shape) -> str:
     return ", ".join(map(str, shape))
@@ -406,8 +394,7 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha=1
 def _check_mask(mask: Tensor) -> None:
     if mask.dtype.name != "bool":
         raise RuntimeError(
-            "masked_fill_ only supports boolean masks, but got mask with dtype "
-            f"{_C_NAMES.get(mask.dtype.name, mask.dtype.name)}"
+            f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype.cpp}"
         )
 
 
@@ -501,7 +488,7 @@ def masked_select(input: Tensor, mask: Tensor) -> Tensor:
     tensor([1, 3])
     """
     if mask.dtype.name != "bool":
-        raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {mask.dtype.legacy}")
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     return apply(_masked_select, input, mask=mask)
 
 

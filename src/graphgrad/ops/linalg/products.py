@@ -49,21 +49,8 @@ def matmul_arrays(a: np.ndarray, b: np.ndarray, init: np.ndarray | None = None) 
 def dtype_check(a: Tensor, b: Tensor) -> None:
     if a.dtype is not b.dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {_c_name(a)} != {_c_name(b)}"
+            f"expected m1 and m2 to have the same dtype, but got: {a.dtype.cpp} != {b.dtype.cpp}"
         )
-
-
-def _c_name(t: Tensor) -> str:
-    """The C type name PyTorch's matmul dtype messages use (float, double, long int...)."""
-    return {
-        "float32": "float",
-        "float64": "double",
-        "int64": "long int",
-        "int32": "int",
-        "float16": "c10::Half",
-        "bool": "bool",
-        "uint8": "unsigned char",
-    }.get(t.dtype.name, t.dtype.name)
 
 
 def _mm_check(a: Tensor, b: Tensor) -> None:
