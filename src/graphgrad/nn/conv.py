@@ -88,10 +88,10 @@ class _ConvNd(Module):
         return pads
 
     def forward(self, input: Tensor) -> Tensor:
-        padding = self.padding
+        padding: str | tuple = self.padding
         if self.padding_mode != "zeros":
             input = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
-            padding = 0
+            padding = (0,) * self._nd
         return type(self)._fn(
             input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups
         )
