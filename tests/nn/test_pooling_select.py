@@ -89,6 +89,32 @@ def test_max_unpool_inverts_max_pool(nd):
     compare(torch, unpool, [x])
 
 
+@pytest.mark.parametrize("nd", [1, 2, 3])
+def test_max_unpool_repeated_indices_keep_the_last_write(nd):
+    torch = pytest.importorskip("torch")
+    got = []
+    for T in (graphgrad, torch):
+        x = T.tensor([1.0, 2.0, 3.0, 4.0, 5.0], dtype=T.float64).reshape(
+            (1, 1) + (1,) * (nd - 1) + (5,)
+        )
+        x.requires_grad_()
+        idx = T.tensor([1, 1, 3, 0, 3]).reshape(x.shape)
+        size = (1,) * (nd - 1) + (5,)
+        y = getattr(T.nn.functional, f"max_unpool{nd}d")(x, idx, 1, output_size=size)
+        (gx,) = T.autograd.grad((y * T.arange(5.0, dtype=T.float64)).sum(), x, create_graph=True)
+        got.append((y.detach().flatten().tolist(), gx.detach().flatten().tolist(),
+                    type(y.grad_fn).__name__))  # fmt: skip
+    # torch documents repeated indices as nondeterministic (pytorch/pytorch#80827): its CPU
+    # kernel mostly keeps the last write, which graphgrad always does
+    assert got[0][0] == [4.0, 2.0, 0.0, 5.0, 0.0]  # 1 then 2 at index 1: 2; 3 then 5 at 3: 5
+    assert got[0][1:] == got[1][1:]  # the gradient gathers: every input gets its index's
+    assert graphgrad.autograd.gradgradcheck(
+        lambda a: graphgrad.nn.functional.max_unpool2d(a, graphgrad.tensor([[[[1, 1, 0]]]]), 1,
+                                                       output_size=(1, 3)),
+        (graphgrad.tensor([[[[1.0, 2.0, 3.0]]]], dtype=graphgrad.float64, requires_grad=True),),
+    )  # fmt: skip
+
+
 def test_errors_match_torch():
     torch = pytest.importorskip("torch")
     cases = [

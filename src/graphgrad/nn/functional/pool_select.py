@@ -2,8 +2,9 @@
 fractional_max_pool2d/3d, max_unpool1d/2d/3d and lp_pool1d/2d/3d.
 
 The max poolings find each window's argmax on arrays, then take the values with the
-(differentiable) ``max_pool_gather``; unpooling is ``max_pool_scatter``. So the gradients are
-the max pooling's, and double backward works.
+(differentiable) ``max_pool_gather``, so the gradients are the max pooling's, and double
+backward works. Unpooling writes each value at its index (the last write wins where indices
+repeat, as in PyTorch); its gradient is ``max_pool_gather`` too.
 
 >>> import graphgrad as torch
 >>> import graphgrad.nn.functional as F
@@ -15,11 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...ops.primitive import LINEAR, Primitive, apply
 from ...random import default_generator
 from ...tensor import Tensor
 from .conv import _tuple
 from .pool import _window_argmax, avg_pool1d, avg_pool2d, max_pool_gather
-from .pool import max_pool_scatter as _scatter
 from .pool3d import avg_pool3d, output_sizes
 
 
@@ -260,8 +261,38 @@ def _unpool(input: Tensor, indices: Tensor, kernel_size, stride, padding, output
             f"Found an invalid max index: {bad} (output volumes are of size "
             f"{'x'.join(map(str, size))})"
         )
-    out = _scatter(x, idx, size)
+    if nd == 1:  # as PyTorch: a 2-D unpooling of width 1, then squeezed
+        x, idx, size = x.unsqueeze(-1), idx.unsqueeze(-1), size + (1,)
+    out = apply(_MAX_UNPOOL[max(nd, 2)], x, indices=idx, size=size)
+    out = out.squeeze(-1) if nd == 1 else out
     return out.squeeze(0) if unbatched else out
+
+
+def _put_last(x: np.ndarray, indices: np.ndarray, size: tuple) -> np.ndarray:
+    """``x`` written into zero planes of ``size`` at the flat per-plane ``indices``; where an
+    index repeats, the last write wins, as in PyTorch's kernel (max pooling's backward adds)."""
+    planes, plane_len = x.shape[0] * x.shape[1], int(np.prod(size))
+    flat = (indices.reshape(planes, -1) + (np.arange(planes) * plane_len)[:, None]).ravel()
+    _, from_end = np.unique(flat[::-1], return_index=True)
+    last = flat.size - 1 - from_end
+    out = np.zeros(planes * plane_len, x.dtype)
+    out[flat[last]] = x.reshape(-1)[last]
+    return out.reshape(x.shape[:2] + tuple(size))
+
+
+_MAX_UNPOOL = {
+    nd: Primitive(
+        f"max_unpool{nd}d",
+        f"MaxUnpool{nd}DBackward0",
+        lambda x, indices, size: _put_last(x, indices._data, size),
+        self=lambda grad, indices, xp: xp.max_pool_gather(
+            grad, indices=indices, size=tuple(grad.shape[2:])
+        ),
+        attrs=(),
+        jvp=LINEAR,
+    )
+    for nd in (2, 3)
+}
 
 
 def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
