@@ -242,6 +242,8 @@ CASES = {
     "cross_entropy_long_input": lambda T: T.nn.functional.cross_entropy(
         T.tensor([[1, 2]]), T.tensor([0])
     ),
+    "bool_of_empty": lambda T: bool(T.tensor([])),
+    "bool_of_two": lambda T: bool(T.tensor([1, 2])),
     "masked_select_float_mask": lambda T: T.randn(3).masked_select(T.tensor([1.0, 0.0, 1.0])),
     "grad_wrong_dtype": lambda T: _set(T.zeros(2, requires_grad=True), "grad", T.zeros(2).double()),
     "grad_long": lambda T: _set(T.zeros(2), "grad", T.zeros(2, dtype=T.long)),
