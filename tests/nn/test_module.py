@@ -243,3 +243,17 @@ def test_containers():
     d = nn.ModuleDict({"x": nn.Linear(1, 1)})
     d["y"] = nn.ReLU()
     assert list(d.keys()) == ["x", "y"] and "x" in d
+
+
+def test_a_shared_submodule_has_keys_under_each_of_its_names_as_in_torch():
+    torch = pytest.importorskip("torch")
+    got = []
+    for T in (graphgrad, torch):
+        T.manual_seed(0)
+        net = T.nn.Sequential(T.nn.Linear(2, 2), T.nn.ReLU())
+        net.add_module("again", net[0])
+        keys = list(net.state_dict())
+        result = net.load_state_dict({"0.weight": T.zeros(2, 2)}, strict=False)
+        got.append((keys, result.missing_keys, [n for n, _ in net.named_parameters()]))
+    assert got[0] == got[1]
+    assert got[0][0] == ["0.weight", "0.bias", "again.weight", "again.bias"]

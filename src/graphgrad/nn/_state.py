@@ -22,7 +22,8 @@ def plan_load(root, state_dict: dict, strict: bool) -> tuple[list, list, list, l
     Size mismatches are errors even with ``strict=False``, as in PyTorch.
     """
     plan, missing, mismatched, expected = [], [], [], set()
-    for prefix, module in root.named_modules():
+    # every path to a shared submodule has its own keys, as in state_dict()
+    for prefix, module in root.named_modules(remove_duplicate=False):
         dotted = f"{prefix}." if prefix else ""
         module._fill_missing(state_dict, dotted)
         for name, target in module._local_state().items():

@@ -724,7 +724,9 @@ class Module:
         """
         if destination is None:
             destination = OrderedDict()
-        for mod_prefix, module in self.named_modules(prefix=prefix.rstrip(".")):
+        # a submodule reachable by two names is saved under both, as in PyTorch
+        modules = self.named_modules(prefix=prefix.rstrip("."), remove_duplicate=False)
+        for mod_prefix, module in modules:
             module._save_to_state_dict(
                 destination, f"{mod_prefix}." if mod_prefix else "", keep_vars
             )
