@@ -80,7 +80,7 @@ def test_layers_match_torch():
             getattr(torch.nn, name)(*args, **kwargs),
         )
         assert repr(ours) == repr(theirs)
-        theirs = theirs.double()
+        theirs, ours = theirs.double(), ours.double()
         ours.load_state_dict(
             {k: graphgrad.tensor(v.numpy()) for k, v in theirs.state_dict().items()}
         )
