@@ -186,6 +186,10 @@ __all__ += [
     "RMSNorm",
 ]
 
+from .sync_batch_norm import SyncBatchNorm  # noqa: E402
+
+__all__ += ["SyncBatchNorm"]
+
 from .pooling_select import *  # noqa: E402, F403 - 3-D, adaptive max, unpool, fractional, LP pools
 from .pooling_select import __all__ as _pooling_select_names  # noqa: E402
 

@@ -180,4 +180,18 @@ def check_different_models_are_refused():
         raise AssertionError("no error")
 
 
+def check_sync_batch_norm_refuses_training_across_ranks_as_torch_on_cpu():
+    bn = nn.SyncBatchNorm(3)
+    try:
+        bn(torch.randn(4, 3))
+    except ValueError as e:
+        assert str(e) == "SyncBatchNorm expected input tensor to be on GPU or XPU or privateuseone"
+    else:
+        raise AssertionError("no error")
+    bn.eval()  # evaluation needs no synchronising: BatchNorm with the running statistics
+    assert bn(torch.ones(2, 3)).shape == (2, 3)
+    alone = dist.new_group([R])  # a group of one rank: nothing to synchronise either
+    assert nn.SyncBatchNorm(3, process_group=alone)(torch.randn(4, 3)).shape == (4, 3)
+
+
 run_checks([fn for name, fn in list(globals().items()) if name.startswith("check_")], R)
