@@ -94,3 +94,44 @@ def test_constant_initialisers_and_gain():
         init.calculate_gain("foo")
     with pytest.raises(ValueError, match="Fan in and fan out can not be computed"):
         init.xavier_uniform_(graphgrad.empty(3))
+
+
+@pytest.mark.parametrize(
+    ("shape", "groups"), [((4, 2, 3), 1), ((4, 1, 3), 2), ((2, 3, 2, 2), 1), ((6, 2, 3, 1, 3), 3)]
+)
+def test_dirac_matches_torch(shape, groups):
+    torch = pytest.importorskip("torch")
+    got = graphgrad.nn.init.dirac_(graphgrad.empty(*shape), groups).numpy()
+    want = torch.nn.init.dirac_(torch.empty(*shape), groups).numpy()
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize(("shape", "sparsity"), [((5, 3), 0.5), ((4, 6), 0.1), ((3, 2), 1.0)])
+def test_sparse_matches_torch_stream(shape, sparsity):
+    torch = torch_with_simd_kernels()
+    out = []
+    for T in (graphgrad, torch):
+        T.manual_seed(7)
+        out.append(
+            (T.nn.init.sparse_(T.empty(*shape), sparsity, std=0.5).numpy(), T.rand(2).numpy())
+        )
+    np.testing.assert_array_equal(out[0][0], out[1][0])  # the same draws, zeros in the same places
+    np.testing.assert_array_equal(out[0][1], out[1][1])  # and the generator left in the same state
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda T: T.nn.init.dirac_(T.empty(2, 2)),
+        lambda T: T.nn.init.dirac_(T.empty(3, 2, 3), groups=2),
+        lambda T: T.nn.init.sparse_(T.empty(2, 2, 2), 0.5),
+    ],
+)
+def test_dirac_and_sparse_errors_match_torch(call):
+    torch = pytest.importorskip("torch")
+    messages = []
+    for T in (graphgrad, torch):
+        with pytest.raises(ValueError) as info:
+            call(T)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]

@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from ..random import default_generator
 from ..tensor import Tensor
 from . import _random
 
@@ -166,6 +167,61 @@ def eye_(tensor: Tensor) -> Tensor:
     if tensor.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     tensor._data[...] = np.eye(*tensor.shape, dtype=tensor._data.dtype)
+    return _touched(tensor)
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a 3-, 4- or 5-D convolution weight with the Dirac delta: each of the first
+    ``min(out, in)`` channels of every group passes its input channel through unchanged.
+
+    Args:
+        tensor: the ``(out_channels, in_channels / groups, *kernel)`` weight, filled in place.
+        groups: the convolution's groups.
+
+    >>> torch.nn.init.dirac_(torch.empty(2, 2, 3))
+    tensor([[[0., 1., 0.],
+             [0., 0., 0.]],
+    <BLANKLINE>
+            [[0., 0., 0.],
+             [0., 1., 0.]]])
+    """
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    out_channels, in_channels = tensor.shape[:2]
+    if out_channels % groups:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = out_channels // groups
+    center = tuple(k // 2 for k in tensor.shape[2:])
+    tensor._data[...] = 0
+    for g in range(groups):
+        for d in range(min(per_group, in_channels)):
+            tensor._data[(g * per_group + d, d) + center] = 1
+    return _touched(tensor)
+
+
+def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) -> Tensor:
+    """Fill a 2-D ``tensor`` with N(0, std**2) draws, then zero ``ceil(sparsity * rows)``
+    random entries of each column (PyTorch's draws: the normal fill, then a ``randperm`` of
+    the rows for each column).
+
+    Args:
+        tensor: the tensor to fill in place (returned).
+        sparsity: the fraction of each column to zero.
+        std: the normal distribution's standard deviation.
+        generator: the random generator (the default one when ``None``).
+
+    >>> _ = torch.manual_seed(0)
+    >>> (torch.nn.init.sparse_(torch.empty(4, 3), 0.5) == 0).sum(0)
+    tensor([2, 2, 2])
+    """
+    if tensor.ndim != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    zeros = math.ceil(sparsity * rows)
+    normal_(tensor, 0.0, std, generator)
+    gen = generator if generator is not None else default_generator
+    for col in range(cols):
+        tensor._data[gen.randperm_array(rows)[:zeros], col] = 0
     return _touched(tensor)
 
 
@@ -381,12 +437,14 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
 __all__ = [
     "calculate_gain",
     "constant_",
+    "dirac_",
     "eye_",
     "kaiming_normal_",
     "kaiming_uniform_",
     "normal_",
     "ones_",
     "orthogonal_",
+    "sparse_",
     "trunc_normal_",
     "uniform_",
     "xavier_normal_",
