@@ -1,4 +1,6 @@
-"""``nn.utils``: gradient clipping and ``rnn`` (padded and packed sequences).
+"""``nn.utils``: gradient clipping, parameter vectors, ``parametrize`` and its
+``parametrizations``, the hook-based ``weight_norm`` and ``spectral_norm``, and ``rnn`` (padded
+and packed sequences).
 
 >>> import graphgrad as torch
 >>> w = torch.nn.Parameter(torch.ones(4))
@@ -9,7 +11,33 @@
 
 from __future__ import annotations
 
-from . import rnn
-from .clip_grad import clip_grad_norm_, clip_grad_value_
+from . import parametrizations, parametrize, rnn
+from .clip_grad import (
+    clip_grad_norm,
+    clip_grad_norm_,
+    clip_grad_value_,
+    clip_grads_with_norm_,
+    get_total_norm,
+)
+from .convert_parameters import parameters_to_vector, vector_to_parameters
+from .init import skip_init
+from .spectral_norm import remove_spectral_norm, spectral_norm
+from .weight_norm import remove_weight_norm, weight_norm
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "rnn"]
+__all__ = [
+    "clip_grad_norm",
+    "clip_grad_norm_",
+    "clip_grad_value_",
+    "clip_grads_with_norm_",
+    "get_total_norm",
+    "parameters_to_vector",
+    "parametrizations",
+    "parametrize",
+    "remove_spectral_norm",
+    "remove_weight_norm",
+    "rnn",
+    "skip_init",
+    "spectral_norm",
+    "vector_to_parameters",
+    "weight_norm",
+]
