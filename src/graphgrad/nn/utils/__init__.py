@@ -11,7 +11,7 @@ and packed sequences).
 
 from __future__ import annotations
 
-from . import parametrizations, parametrize, rnn
+from . import parametrizations, parametrize, prune, rnn
 from .clip_grad import (
     clip_grad_norm,
     clip_grad_norm_,

@@ -162,11 +162,16 @@ class ParametrizationList(ModuleList):
         Args:
             value: the new value of the parametrized tensor.
 
-        >>> m = register_parametrization(torch.nn.Linear(1, 1), "weight", torch.nn.Identity())
+        >>> class Double(torch.nn.Module):
+        ...     def forward(self, X):
+        ...         return 2 * X
+        ...     def right_inverse(self, Y):
+        ...         return Y / 2
+        >>> m = register_parametrization(torch.nn.Linear(1, 1), "weight", Double())
         >>> m.parametrizations.weight.right_inverse(torch.tensor([[2.0]]))
         >>> m.parametrizations.weight.original
         Parameter containing:
-        tensor([[2.]], requires_grad=True)
+        tensor([[1.]], requires_grad=True)
         """
         with no_grad():
             for module in reversed(self):  # type: ignore[call-overload]
