@@ -72,7 +72,7 @@ def _is_orthogonal(Q: Tensor) -> bool:  # noqa: N803
     return bool(np.allclose(np.swapaxes(q.conj(), -2, -1) @ q, np.eye(k), atol=eps))
 
 
-def _geqrf(Q: Tensor) -> tuple[np.ndarray, np.ndarray]:
+def _geqrf(Q: Tensor) -> tuple[np.ndarray, np.ndarray]:  # noqa: N803
     """LAPACK's ``geqrf`` (``torch.geqrf``): the Householder reflectors below the diagonal, R on
     and above it, and the reflectors' scales."""
     h, tau = np.linalg.qr(Q._data, mode="raw")

@@ -26,7 +26,6 @@ from ...tensor import Tensor
 from ..module import Module
 
 
-
 class BasePruningMethod(ABC):
     """The base of pruning methods: subclasses define ``compute_mask`` and ``PRUNING_TYPE``
     (``"unstructured"``, ``"structured"`` with a ``dim``, or ``"global"``). An instance is the
@@ -91,8 +90,7 @@ class BasePruningMethod(ABC):
         if importance_scores is not None:
             if importance_scores.shape != orig.shape:
                 raise AssertionError(
-                    f"importance_scores should have the same shape as parameter {name} of "
-                    f"{module}"
+                    f"importance_scores should have the same shape as parameter {name} of {module}"
                 )
         else:
             importance_scores = orig
@@ -147,9 +145,7 @@ class BasePruningMethod(ABC):
         ['bias', 'weight']
         """
         if getattr(self, "_tensor_name", None) is None:
-            raise AssertionError(
-                f"Module {module} has to be pruned before pruning can be removed"
-            )
+            raise AssertionError(f"Module {module} has to be pruned before pruning can be removed")
         weight = self.apply_mask(module)
         if self._tensor_name in module.__dict__:
             delattr(module, self._tensor_name)
@@ -511,7 +507,7 @@ def _validate_pruning_amount_init(amount) -> None:
 
 
 def _validate_pruning_amount(amount, tensor_size: int) -> None:
-    if isinstance(amount, numbers.Integral) and amount > tensor_size:
+    if isinstance(amount, numbers.Integral) and int(amount) > tensor_size:
         raise ValueError(
             f"amount={amount} should be smaller than the number of parameters to prune="
             f"{tensor_size}"

@@ -16,11 +16,12 @@ from ...tensor import Tensor
 from ..functional import normalize
 from ..module import Module
 from . import parametrize
-from ._orthogonal import _Orthogonal, _OrthMaps
+from ._orthogonal import _OrthMaps, _Orthogonal
 from .spectral_norm import _default_dim, _matrix_view
 from .weight_norm import _weight_norm, norm_except_dim
 
 __all__ = ["orthogonal", "spectral_norm", "weight_norm"]
+
 
 def _tensor_or_raise(module: Module, name: str) -> Tensor:
     weight = getattr(module, name, None)
@@ -124,6 +125,9 @@ def weight_norm(module: Module, name: str = "weight", dim: int = 0) -> Module:
 class _SpectralNorm(Module):
     """``weight / sigma``, ``sigma`` estimated by power iteration on the buffers ``_u`` and
     ``_v`` (15 steps at registration, then ``n_power_iterations`` per training forward)."""
+
+    _u: Tensor
+    _v: Tensor
 
     def __init__(
         self, weight: Tensor, n_power_iterations: int = 1, dim: int = 0, eps: float = 1e-12
