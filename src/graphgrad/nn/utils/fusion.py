@@ -112,7 +112,8 @@ def fuse_linear_bn_eval(linear: Module, bn: Module) -> Module:
     # feature counts agree or BatchNorm has one feature
     if not (linear.out_features == bn.num_features or bn.num_features == 1):
         raise AssertionError(
-            "To fuse, linear.out_features == bn.num_features or bn.num_features == 1"
+            "To fuse, linear.out_features == bn.num_features or bn.num_features == 1, got "
+            f"linear.out_features={linear.out_features} and bn.num_features={bn.num_features}"
         )
     if bn.running_mean is None or bn.running_var is None:
         raise AssertionError
