@@ -3,6 +3,7 @@ through the parametrization, right_inverse, caching, removal and the error messa
 
 from __future__ import annotations
 
+import copy
 import pickle
 
 from ._transcript import compare
@@ -117,3 +118,22 @@ def test_cached_transfer_buffers_and_load_state_dict():
         t.note(s.training, list(m.state_dict()))
 
     compare(scenario)
+
+
+def test_deepcopy_dtype_and_training_through_a_parametrization():
+    def scenario(T, t):
+        m = T.nn.utils.parametrizations.weight_norm(T.nn.Linear(2, 3))
+        c = copy.deepcopy(m)
+        t.note(type(c).__name__, c.weight - m.weight)
+        t.note(c.parametrizations.weight.original0 is m.parametrizations.weight.original0)
+        m.double()
+        t.note(m.weight.dtype, m(T.ones(1, 2, dtype=T.float64)))
+        sn = T.nn.utils.parametrizations.spectral_norm(T.nn.Linear(2, 3))
+        opt = T.optim.SGD(sn.parameters(), lr=0.1)
+        for _ in range(3):
+            opt.zero_grad()
+            sn(T.ones(4, 2)).pow(2).sum().backward()
+            opt.step()
+        t.note(sn.weight, sn.parametrizations.weight[0]._u)
+
+    compare(scenario, rtol=1e-4, atol=1e-5)

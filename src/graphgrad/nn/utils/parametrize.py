@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -238,11 +239,25 @@ def _getstate(self):
     )
 
 
+def _deepcopy(self, memo: dict):
+    """A copy of the same (parametrized) class with its state copied: pickling, which deepcopy
+    would fall back on, is refused by ``__getstate__``."""
+    if id(self) in memo:
+        return memo[id(self)]
+    replica = self.__class__.__new__(self.__class__)
+    memo[id(self)] = replica
+    replica.__dict__ = copy.deepcopy(self.__dict__, memo)
+    return replica
+
+
 def _inject_new_class(module: Module) -> None:
     """Swap ``module``'s class for a fresh subclass, so that properties added to it concern this
     one module only."""
     cls = module.__class__
-    module.__class__ = type(f"Parametrized{cls.__name__}", (cls,), {"__getstate__": _getstate})
+    namespace: dict = {"__getstate__": _getstate}
+    if not hasattr(cls, "__deepcopy__"):
+        namespace["__deepcopy__"] = _deepcopy
+    module.__class__ = type(f"Parametrized{cls.__name__}", (cls,), namespace)
 
 
 def _inject_property(module: Module, tensor_name: str) -> None:
