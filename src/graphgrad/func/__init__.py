@@ -1,5 +1,5 @@
 """Composable function transforms, as ``torch.func``: grad, grad_and_value, vjp, jvp, jacrev,
-jacfwd, hessian and vmap.
+jacfwd, hessian and vmap; and ``functional_call``.
 
 >>> import graphgrad as torch
 >>> from graphgrad.func import grad, vmap
@@ -12,7 +12,18 @@ tensor([[ 2.,  0.],
 
 from __future__ import annotations
 
+from ..nn.utils.stateless import _functional_call as functional_call
 from ._transforms import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, vjp
 from ._vmap import vmap
 
-__all__ = ["grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp", "vmap"]
+__all__ = [
+    "functional_call",
+    "grad",
+    "grad_and_value",
+    "hessian",
+    "jacfwd",
+    "jacrev",
+    "jvp",
+    "vjp",
+    "vmap",
+]

@@ -243,3 +243,7 @@ __all__ += _lazy_names
 from .adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402
 
 __all__ += ["AdaptiveLogSoftmaxWithLoss"]
+
+from ._factory_kwargs import factory_kwargs  # noqa: E402
+
+__all__ += ["factory_kwargs"]

@@ -175,7 +175,7 @@ class ModuleList(_ModuleSequence):
         """Runs of identical children collapse, as PyTorch prints them: ``(0-1): 2 x ReLU()``."""
         reprs = [repr(m) for m in self]
         if not reprs:
-            return "ModuleList()"
+            return f"{self._get_name()}()"
         lines, start = [], 0
         for i in range(1, len(reprs) + 1):
             if i < len(reprs) and reprs[i] == reprs[start]:
@@ -186,7 +186,7 @@ class ModuleList(_ModuleSequence):
             else:
                 lines.append(f"({start}-{i - 1}): {i - start} x {text}")
             start = i
-        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
+        return f"{self._get_name()}(\n  " + "\n  ".join(lines) + "\n)"
 
 
 class ModuleDict(Module):

@@ -29,7 +29,7 @@ from .norm import (
     InstanceNorm2d,
     InstanceNorm3d,
 )
-from .parameter import Parameter
+from .parameter import Parameter, _Lazy, is_lazy
 
 if TYPE_CHECKING:  # the layers the mixins are mixed into, so mypy sees what they extend
     from .conv import _ConvNd
@@ -51,7 +51,7 @@ _UNSET = (
 )
 
 
-class _Uninitialized(_UninitializedBase):
+class _Uninitialized(_Lazy, _UninitializedBase):
     """What the uninitialized tensors share: no shape yet, and ``materialize``."""
 
     __slots__ = ()
@@ -129,18 +129,6 @@ class UninitializedBuffer(_Uninitialized, Tensor):
 
     def __init__(self, requires_grad: bool = False, device=None, dtype=None) -> None:
         pass
-
-
-def is_lazy(param) -> bool:
-    """Whether ``param`` is an uninitialized parameter or buffer.
-
-    Args:
-        param: a tensor.
-
-    >>> torch.nn.lazy.is_lazy(torch.nn.LazyLinear(3).weight)
-    True
-    """
-    return isinstance(param, _Uninitialized)
 
 
 def _infer_parameters(module, args) -> None:

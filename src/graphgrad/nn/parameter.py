@@ -51,6 +51,26 @@ class Parameter(Tensor):
         return (Parameter, (Tensor._make(self._data.copy()), self._requires_grad))
 
 
+class _Lazy:
+    """The mark of uninitialized parameters and buffers (``nn.lazy``'s classes derive from it)."""
+
+    __slots__ = ()
+
+
+def is_lazy(param) -> bool:
+    """Whether ``param`` is an uninitialized parameter or buffer (of a lazy module).
+
+    Args:
+        param: a tensor.
+
+    >>> torch.nn.parameter.is_lazy(torch.nn.LazyLinear(3).weight)
+    True
+    >>> torch.nn.parameter.is_lazy(torch.nn.Linear(2, 3).weight)
+    False
+    """
+    return isinstance(param, _Lazy)
+
+
 def reset_grads(params: Iterable[Tensor], set_to_none: bool = True) -> None:
     """``zero_grad`` of modules and optimizers: each ``.grad`` to None (the default, as PyTorch 2)
     or to zeros."""

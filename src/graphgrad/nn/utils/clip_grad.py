@@ -1,4 +1,5 @@
-"""Gradient clipping: ``clip_grad_norm_`` and ``clip_grad_value_`` (in place on ``.grad``).
+"""Gradient clipping: ``clip_grad_norm_`` (``get_total_norm`` then ``clip_grads_with_norm_``)
+and ``clip_grad_value_``, in place on ``.grad``.
 
 >>> import graphgrad as torch
 >>> w = torch.nn.Parameter(torch.tensor([3.0, 4.0]))
@@ -10,6 +11,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -21,6 +23,78 @@ def _grads(parameters) -> list[Tensor]:
     if isinstance(parameters, Tensor):
         parameters = [parameters]
     return [p._grad for p in parameters if p._grad is not None]
+
+
+def _norm_of(arrays: list[np.ndarray], norm_type: float, dtype) -> np.ndarray:
+    """The joint ``norm_type`` norm of ``arrays`` (each one's norm, then the norm of those)."""
+    if norm_type == math.inf:
+        return np.max([np.abs(a).max(initial=0) for a in arrays]).astype(dtype)
+    if norm_type == -math.inf:
+        return np.min([np.abs(a).min(initial=np.inf) for a in arrays]).astype(dtype)
+    norms = [np.linalg.norm(a.ravel(), norm_type).astype(dtype) for a in arrays]
+    return np.linalg.norm(np.asarray(norms), norm_type).astype(dtype)
+
+
+def get_total_norm(
+    tensors: Iterable[Tensor] | Tensor,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach=None,
+) -> Tensor:
+    """The norm of the norms of ``tensors``: their joint ``norm_type`` norm, as if they were
+    one vector (``clip_grad_norm_`` measures the gradients with it).
+
+    Args:
+        tensors: a tensor or an iterable of tensors (usually gradients).
+        norm_type: the p of the norm (``inf`` for the largest absolute value).
+        error_if_nonfinite: raise if the norm is NaN or infinite.
+        foreach: accepted for compatibility.
+
+    >>> torch.nn.utils.get_total_norm([torch.tensor([3.0]), torch.tensor([4.0])])
+    tensor(5.)
+    """
+    if isinstance(tensors, Tensor):
+        tensors = [tensors]
+    arrays = [t._data for t in tensors]
+    if not arrays:
+        return Tensor._make(np.asarray(0.0, np.float32))
+    total = _norm_of(arrays, float(norm_type), np.result_type(*arrays))
+    if error_if_nonfinite and not np.isfinite(total):
+        raise RuntimeError(
+            f"The total norm of order {float(norm_type)} for gradients from `parameters` is "
+            "non-finite, so it cannot be clipped. To disable this error and scale the gradients "
+            "by the non-finite norm anyway, set `error_if_nonfinite=False`"
+        )
+    return Tensor._make(np.asarray(total))
+
+
+def clip_grads_with_norm_(
+    parameters: Iterable[Tensor] | Tensor, max_norm: float, total_norm, foreach=None
+) -> None:
+    """Scale the gradients in place by ``max_norm / (total_norm + 1e-6)`` when that is below 1
+    (the second half of ``clip_grad_norm_``, given a norm from ``get_total_norm``).
+
+    Args:
+        parameters: a tensor or an iterable of tensors (those without a gradient are skipped).
+        max_norm: the largest norm allowed.
+        total_norm: the gradients' total norm (a tensor or a number).
+        foreach: accepted for compatibility.
+
+    >>> w = torch.nn.Parameter(torch.tensor([3.0, 4.0]))
+    >>> w.grad = torch.tensor([3.0, 4.0])
+    >>> torch.nn.utils.clip_grads_with_norm_([w], 1.0, torch.tensor(5.0))
+    >>> w.grad
+    tensor([0.6000, 0.8000])
+    """
+    grads = _grads(parameters)
+    if not grads:
+        return
+    norm = total_norm._data if isinstance(total_norm, Tensor) else np.asarray(total_norm)
+    for g in grads:
+        dtype = g._data.dtype
+        coef = np.minimum(np.asarray(max_norm / (norm.astype(dtype) + 1e-6), dtype), 1.0)
+        g._data *= coef.astype(dtype)
+        g._bump_version()
 
 
 def clip_grad_norm_(
@@ -45,28 +119,45 @@ def clip_grad_norm_(
     >>> torch.nn.utils.clip_grad_norm_([x], max_norm=1.0), x.grad
     (tensor(5.), tensor([0.6000, 0.8000]))
     """
-    grads = _grads(parameters)
-    if not grads:
-        return Tensor._make(np.asarray(0.0, np.float32))
-    dtype = grads[0]._data.dtype
-    if norm_type == math.inf:
-        norms = [np.abs(g._data).max() for g in grads]
-        total = np.max(norms).astype(dtype)
-    else:
-        norms = [np.linalg.norm(g._data.ravel(), norm_type).astype(dtype) for g in grads]
-        total = np.linalg.norm(np.asarray(norms), norm_type).astype(dtype)
-    if error_if_nonfinite and not np.isfinite(total):
-        raise RuntimeError(
-            f"The total norm of order {float(norm_type)} for gradients from `parameters` is "
-            "non-finite, so it cannot be clipped. To disable this error and scale the gradients "
-            "by the non-finite norm anyway, set `error_if_nonfinite=False`"
-        )
-    coef = np.asarray(max_norm / (total + 1e-6), dtype)
-    coef = np.minimum(coef, np.asarray(1.0, dtype))
-    for g in grads:
-        g._data *= coef
-        g._bump_version()
-    return Tensor._make(np.asarray(total, dtype))
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    parameters = list(parameters)
+    total = get_total_norm(_grads(parameters), norm_type, error_if_nonfinite)
+    clip_grads_with_norm_(parameters, max_norm, total)
+    return total
+
+
+def clip_grad_norm(
+    parameters: Iterable[Tensor] | Tensor,
+    max_norm: float,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+    foreach=None,
+) -> Tensor:
+    """Deprecated name of ``clip_grad_norm_`` (warns, as PyTorch does, then clips).
+
+    Args:
+        parameters: a tensor or an iterable of tensors.
+        max_norm: the largest norm allowed.
+        norm_type: the p of the norm.
+        error_if_nonfinite: raise if the norm is NaN or infinite.
+        foreach: accepted for compatibility.
+
+    >>> import warnings
+    >>> w = torch.nn.Parameter(torch.tensor([3.0, 4.0]))
+    >>> w.grad = torch.tensor([3.0, 4.0])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     torch.nn.utils.clip_grad_norm([w], 1.0)
+    tensor(5.)
+    """
+    warnings.warn(
+        "`torch.nn.utils.clip_grad_norm` is now deprecated in favor of "
+        "`torch.nn.utils.clip_grad_norm_`.",
+        FutureWarning,
+        stacklevel=2,
+    )
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
 
 
 def clip_grad_value_(
