@@ -39,6 +39,15 @@ def _pool_gather(T, a):
     return max_pool_gather(a, _pool_indices(T))
 
 
+def _unpool(T, x, nd: int):
+    """max_unpool of ``x`` at the indices of a max pooling of a fixed input (distinct indices,
+    where PyTorch's result is deterministic)."""
+    size = (4,) * nd
+    x0 = T.tensor(np.random.default_rng(6).uniform(size=(2, 2) + size))
+    indices = getattr(T.nn.functional, f"max_pool{nd}d")(x0, 2, return_indices=True)[1]
+    return getattr(T.nn.functional, f"max_unpool{nd}d")(x, indices, 2, output_size=size)
+
+
 def _embedding_backward(T, g):
     from graphgrad.ops.primitive import REGISTRY, apply
 
@@ -118,6 +127,11 @@ SAMPLES = {
     "max_pool_gather": [
         Sample(_pool_gather, ((2, 2, 4, 4),), parity=False),
     ],
+    "max_unpool2d": [
+        Sample(lambda T, x: _unpool(T, x, 2), ((2, 2, 2, 2),)),
+        Sample(lambda T, x: _unpool(T, x, 1), ((2, 2, 2),), node="SqueezeBackward1"),
+    ],
+    "max_unpool3d": [Sample(lambda T, x: _unpool(T, x, 3), ((2, 2, 2, 2, 2),))],
     "avg_pool2d": [
         Sample(lambda T, x: _f(T).avg_pool2d(x, 2), ((2, 2, 4, 4),)),
         Sample(

@@ -71,6 +71,12 @@ class SyncBatchNorm(_BatchNorm):
         Args:
             module: a layer or a model.
             process_group: given to each new ``SyncBatchNorm``.
+
+        >>> import graphgrad as torch
+        >>> bn = torch.nn.BatchNorm2d(4)
+        >>> sync = torch.nn.SyncBatchNorm.convert_sync_batchnorm(bn)
+        >>> type(sync).__name__, sync.weight is bn.weight
+        ('SyncBatchNorm', True)
         """
         out = module
         if isinstance(module, _BatchNorm) and not isinstance(module, SyncBatchNorm):
