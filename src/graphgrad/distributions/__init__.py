@@ -1,5 +1,6 @@
 """Probability distributions as ``torch.distributions`` has them (Normal, Bernoulli, Categorical,
-Uniform, Independent, Gamma, Exponential, Beta, Dirichlet, MultivariateNormal).
+Uniform, Independent, Gamma, Exponential, Beta, Dirichlet, MultivariateNormal, LogNormal, ...),
+and the transforms ``TransformedDistribution`` pushes them through.
 
 Every density is built from differentiable graphgrad ops, so gradients with respect to the
 parameters (and higher-order ones) come from autograd. Samples draw from graphgrad's generator
@@ -11,26 +12,67 @@ True
 Normal(loc: 0.0, scale: 1.0)
 """
 
+from graphgrad.distributions import transforms
 from graphgrad.distributions._base import Distribution
 from graphgrad.distributions._categorical import Categorical, Independent
+from graphgrad.distributions._counts import Binomial, Geometric, Poisson
 from graphgrad.distributions._dirichlet import Beta, Dirichlet
 from graphgrad.distributions._gamma import Exponential, Gamma
+from graphgrad.distributions._heavy_tailed import Cauchy, Chi2, HalfCauchy, Laplace, StudentT
 from graphgrad.distributions._kl import kl_divergence, register_kl
+from graphgrad.distributions._multinomial import Multinomial, OneHotCategorical
 from graphgrad.distributions._multivariate_normal import MultivariateNormal
 from graphgrad.distributions._simple import Bernoulli, Normal, Uniform
+from graphgrad.distributions._transformed import (
+    Gumbel,
+    HalfNormal,
+    LogNormal,
+    TransformedDistribution,
+)
+from graphgrad.distributions.transforms import (
+    AbsTransform,
+    AffineTransform,
+    ExpTransform,
+    PowerTransform,
+    SigmoidTransform,
+    TanhTransform,
+    Transform,
+)
 
 __all__ = [
+    "AbsTransform",
+    "AffineTransform",
     "Bernoulli",
     "Beta",
+    "Binomial",
     "Categorical",
+    "Cauchy",
+    "Chi2",
     "Dirichlet",
     "Distribution",
+    "ExpTransform",
     "Exponential",
     "Gamma",
+    "Geometric",
+    "Gumbel",
+    "HalfCauchy",
+    "HalfNormal",
     "Independent",
+    "Laplace",
+    "LogNormal",
+    "Multinomial",
     "MultivariateNormal",
     "Normal",
+    "OneHotCategorical",
+    "Poisson",
+    "PowerTransform",
+    "SigmoidTransform",
+    "StudentT",
+    "TanhTransform",
+    "Transform",
+    "TransformedDistribution",
     "Uniform",
     "kl_divergence",
     "register_kl",
+    "transforms",
 ]

@@ -58,9 +58,11 @@ class Distribution:
         self._validate_args = True if validate_args is None else bool(validate_args)
         if self._validate_args:
             for name, check in self.arg_constraints.items():
-                if name not in self.__dict__:
+                value = self.__dict__.get(name)
+                if value is None and isinstance(getattr(type(self), name, None), property):
+                    value = getattr(self, name)  # a parameter kept on a base distribution
+                if value is None:
                     continue
-                value = self.__dict__[name]
                 if not bool(check(value).all()):
                     raise ValueError(
                         f"Expected parameter {name} (Tensor of shape {tuple(value.shape)}) of "
@@ -159,11 +161,15 @@ class Distribution:
 
     def __repr__(self) -> str:
         shown = []
-        for name in self.arg_constraints:
-            if name in self.__dict__:
-                value = self.__dict__[name]
-                shown.append(f"{name}: {_shown(value) if value.numel() == 1 else value.size()}")
+        for name in self._repr_names():
+            value = self.__dict__[name]
+            shown.append(f"{name}: {_shown(value) if value.numel() == 1 else value.size()}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+    def _repr_names(self) -> list:
+        """The parameters ``repr`` shows: those kept on the instance (torch's lazily derived
+        ones, such as ``logits`` from ``probs``, are left out by subclasses)."""
+        return [name for name in self.arg_constraints if name in self.__dict__]
 
 
 class Constraint:
@@ -177,9 +183,10 @@ class Constraint:
     Real()
     """
 
-    def __init__(self, name: str, check):
+    def __init__(self, name: str, check, event_dim: int = 0):
         self.__name__ = name
         self._check = check
+        self.event_dim = event_dim
 
     def __call__(self, value):
         return self._check(value)
@@ -195,6 +202,25 @@ unit_interval = Constraint(
 )
 boolean = Constraint("Boolean()", lambda v: (v == 0) | (v == 1))
 nonnegative = Constraint("GreaterThanEq(lower_bound=0.0)", lambda v: v >= 0)
+nonnegative_integer = Constraint(
+    "IntegerGreaterThan(lower_bound=0)", lambda v: (v % 1 == 0) & (v >= 0)
+)
+
+
+def shown_bound(t):
+    """A constraint's bound as torch prints it: a 0-d tensor as its number."""
+    return t.item() if isinstance(t, Tensor) and t.dim() == 0 else t
+
+
+def greater_than_eq(bound) -> Constraint:
+    """``GreaterThanEq(lower_bound=bound)``: values ``>= bound``."""
+    return Constraint(f"GreaterThanEq(lower_bound={shown_bound(bound)})", lambda v: v >= bound)
+
+
+def integer_interval(low, high) -> Constraint:
+    """``IntegerInterval(lower_bound=low, upper_bound=high)``: whole numbers in ``[low, high]``."""
+    name = f"IntegerInterval(lower_bound={shown_bound(low)}, upper_bound={shown_bound(high)})"
+    return Constraint(name, lambda v: (v % 1 == 0) & (v >= low) & (v <= high))
 
 
 LOG_SQRT_2PI = math.log(math.sqrt(2 * math.pi))

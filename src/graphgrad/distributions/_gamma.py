@@ -205,6 +205,31 @@ class Exponential(Distribution):
         self._validate_sample(value)
         return self.rate.log() - self.rate * value
 
+    def cdf(self, value):
+        """The cumulative distribution function, ``1 - exp(-rate * value)``.
+
+        Args:
+            value: non-negative points.
+
+        >>> torch.distributions.Exponential(1.0).cdf(torch.tensor(0.0))
+        tensor(0.)
+        """
+        value = as_value(value, self.rate)
+        self._validate_sample(value)
+        return 1 - (-self.rate * value).exp()
+
+    def icdf(self, value):
+        """The inverse of ``cdf``, ``-log1p(-value) / rate``.
+
+        Args:
+            value: probabilities in ``[0, 1)``.
+
+        >>> torch.distributions.Exponential(1.0).icdf(torch.tensor(0.0))
+        tensor(0.)
+        """
+        value = as_value(value, self.rate)
+        return -(-value).log1p() / self.rate
+
     def entropy(self):
         """The differential entropy, ``1 - log(rate)``.
 

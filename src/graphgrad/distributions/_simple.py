@@ -119,6 +119,31 @@ class Normal(Distribution):
         var = self.scale.pow(2)
         return -((value - self.loc) ** 2) / (2 * var) - self.scale.log() - LOG_SQRT_2PI
 
+    def cdf(self, value):
+        """The cumulative distribution function, ``(1 + erf((value - loc) / (scale sqrt 2))) / 2``.
+
+        Args:
+            value: the points to evaluate.
+
+        >>> torch.distributions.Normal(0.0, 1.0).cdf(torch.tensor(0.0))
+        tensor(0.5000)
+        """
+        value = _as_value(value, self.loc)
+        self._validate_sample(value)
+        return 0.5 * (1 + ((value - self.loc) * self.scale.reciprocal() / math.sqrt(2)).erf())
+
+    def icdf(self, value):
+        """The inverse of ``cdf``, ``loc + scale * sqrt(2) * erfinv(2 value - 1)``.
+
+        Args:
+            value: probabilities in ``[0, 1]``.
+
+        >>> torch.distributions.Normal(1.0, 1.0).icdf(torch.tensor(0.5))
+        tensor(1.)
+        """
+        value = _as_value(value, self.loc)
+        return self.loc + self.scale * (2 * value - 1).erfinv() * math.sqrt(2)
+
     def entropy(self):
         """The differential entropy, ``0.5 + 0.5 * log(2 pi) + log(scale)``.
 
@@ -222,6 +247,31 @@ class Uniform(Distribution):
         self._validate_sample(value)
         inside = (self.low <= value) & (self.high > value)
         return inside.to(self.low.dtype).log() - (self.high - self.low).log()
+
+    def cdf(self, value):
+        """The cumulative distribution function, ``(value - low) / (high - low)`` in ``[0, 1]``.
+
+        Args:
+            value: the points to evaluate.
+
+        >>> torch.distributions.Uniform(0.0, 4.0).cdf(torch.tensor(1.0))
+        tensor(0.2500)
+        """
+        value = _as_value(value, self.low)
+        self._validate_sample(value)
+        return ((value - self.low) / (self.high - self.low)).clamp(min=0, max=1)
+
+    def icdf(self, value):
+        """The inverse of ``cdf``, ``low + value * (high - low)``.
+
+        Args:
+            value: probabilities in ``[0, 1]``.
+
+        >>> torch.distributions.Uniform(0.0, 4.0).icdf(torch.tensor(0.25))
+        tensor(1.)
+        """
+        value = _as_value(value, self.low)
+        return value * (self.high - self.low) + self.low
 
     def entropy(self):
         """The differential entropy, ``log(high - low)``.
