@@ -29,6 +29,7 @@ from graphgrad.distributions._transformed import (
     LogNormal,
     TransformedDistribution,
 )
+from graphgrad.distributions._transformed_more import InverseGamma, Kumaraswamy, Pareto, Weibull
 from graphgrad.distributions.transforms import (
     AbsTransform,
     AffineTransform,
@@ -58,12 +59,15 @@ __all__ = [
     "HalfCauchy",
     "HalfNormal",
     "Independent",
+    "InverseGamma",
+    "Kumaraswamy",
     "Laplace",
     "LogNormal",
     "Multinomial",
     "MultivariateNormal",
     "Normal",
     "OneHotCategorical",
+    "Pareto",
     "Poisson",
     "PowerTransform",
     "SigmoidTransform",
@@ -72,6 +76,7 @@ __all__ = [
     "Transform",
     "TransformedDistribution",
     "Uniform",
+    "Weibull",
     "kl_divergence",
     "register_kl",
     "transforms",

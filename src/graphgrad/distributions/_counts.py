@@ -379,7 +379,7 @@ class Binomial(Distribution):
         tensor(0.6931)
         """
         top = int(self.total_count.max())
-        if not bool((self.total_count.min() == top)):
+        if not bool(self.total_count.min() == top):
             raise NotImplementedError("Inhomogeneous total count not supported by `entropy`.")
         log_prob = self.log_prob(self.enumerate_support(False))
         return -(log_prob.exp() * log_prob).sum(0)

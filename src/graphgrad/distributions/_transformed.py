@@ -53,12 +53,10 @@ class TransformedDistribution(Distribution):
     def __init__(self, base_distribution, transforms, validate_args=None):
         if isinstance(transforms, Transform):
             transforms = [transforms]
-        elif not (
-            isinstance(transforms, list) and all(isinstance(t, Transform) for t in transforms)
-        ):
-            raise ValueError(
-                f"transforms must be a Transform or a list of Transforms, but was {transforms}"
-            )
+        elif not isinstance(transforms, list):
+            raise ValueError(f"transforms must be a Transform or list, but was {transforms}")
+        elif not all(isinstance(t, Transform) for t in transforms):
+            raise ValueError("transforms must be a Transform or a list of Transforms")
         self.transforms = transforms
         self.base_dist = base_distribution
         base_shape = tuple(base_distribution.batch_shape) + tuple(base_distribution.event_shape)
