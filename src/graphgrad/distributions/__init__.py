@@ -20,6 +20,7 @@ from graphgrad.distributions._dirichlet import Beta, Dirichlet
 from graphgrad.distributions._gamma import Exponential, Gamma
 from graphgrad.distributions._heavy_tailed import Cauchy, Chi2, HalfCauchy, Laplace, StudentT
 from graphgrad.distributions._kl import kl_divergence, register_kl
+from graphgrad.distributions import _kl_more  # noqa: F401 - registers its KL rules
 from graphgrad.distributions._multinomial import Multinomial, OneHotCategorical
 from graphgrad.distributions._multivariate_normal import MultivariateNormal
 from graphgrad.distributions._simple import Bernoulli, Normal, Uniform

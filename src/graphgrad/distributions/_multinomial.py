@@ -117,20 +117,6 @@ class Multinomial(_CategoricalWrapper):
         return self.probs * self.total_count
 
     @property
-    def mode(self):
-        """The most likely counts (torch's rounding of ``total_count * probs``).
-
-        >>> torch.distributions.Multinomial(4, torch.tensor([0.25, 0.75])).mode
-        tensor([1., 3.])
-        """
-        n = self.total_count
-        mode = (self.probs * n).floor()
-        remainder = n - mode.sum(-1, keepdim=True)
-        # torch hands the leftover draws to the categories with the largest fractional part
-        rank = (self.probs * n - mode).argsort(-1, descending=True).argsort(-1)
-        return mode + (rank < remainder).to(mode.dtype)
-
-    @property
     def variance(self):
         """The variance of each count, ``total_count * probs * (1 - probs)``.
 
@@ -184,7 +170,8 @@ class Multinomial(_CategoricalWrapper):
         support = self._binomial.enumerate_support()
         binomial_probs = self._binomial.log_prob(support).exp()
         weights = (support + 1).lgamma()
-        lgamma_n = creation.tensor(float(n + 1), dtype=self.probs.dtype).lgamma()
+        # torch takes lgamma(n + 1) in the default dtype, whatever the parameters' dtype
+        lgamma_n = creation.tensor(float(n + 1)).lgamma()
         return n * self._categorical.entropy() - lgamma_n + (binomial_probs * weights).sum((0, -1))
 
 
