@@ -12,7 +12,10 @@ True
 Normal(loc: 0.0, scale: 1.0)
 """
 
-from graphgrad.distributions import transforms
+from graphgrad.distributions import (
+    _kl_more,  # noqa: F401 - registers its KL rules
+    transforms,
+)
 from graphgrad.distributions._base import Distribution
 from graphgrad.distributions._categorical import Categorical, Independent
 from graphgrad.distributions._counts import Binomial, Geometric, Poisson
@@ -20,7 +23,6 @@ from graphgrad.distributions._dirichlet import Beta, Dirichlet
 from graphgrad.distributions._gamma import Exponential, Gamma
 from graphgrad.distributions._heavy_tailed import Cauchy, Chi2, HalfCauchy, Laplace, StudentT
 from graphgrad.distributions._kl import kl_divergence, register_kl
-from graphgrad.distributions import _kl_more  # noqa: F401 - registers its KL rules
 from graphgrad.distributions._multinomial import Multinomial, OneHotCategorical
 from graphgrad.distributions._multivariate_normal import MultivariateNormal
 from graphgrad.distributions._simple import Bernoulli, Normal, Uniform

@@ -59,7 +59,7 @@ class Distribution:
         if self._validate_args:
             for name, check in self.arg_constraints.items():
                 value = self.__dict__.get(name)
-                if value is None and isinstance(getattr(type(self), name, None), property):
+                if value is None and name in self._property_params:
                     value = getattr(self, name)  # a parameter kept on a base distribution
                 if value is None:
                     continue
@@ -124,6 +124,9 @@ class Distribution:
         return tuple(self.arg_constraints) + self._derived
 
     _derived: tuple = ()
+    # parameters that are properties read from a base distribution (LogNormal's loc, ...):
+    # checked like the others (torch's lazily computed ones, such as scale_tril, are not)
+    _property_params: tuple = ()
 
     @property
     def mode(self):

@@ -261,6 +261,7 @@ class HalfCauchy(TransformedDistribution):
     """
 
     arg_constraints = {"scale": positive}
+    _property_params = ("scale",)
     support = nonnegative
 
     def __init__(self, scale, validate_args=None):
@@ -355,6 +356,7 @@ class Chi2(Gamma):
     """
 
     arg_constraints = {"df": positive}
+    _property_params = ("df",)
 
     def __init__(self, df, validate_args=None):
         (df,) = broadcast_all(df)

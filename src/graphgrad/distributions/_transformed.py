@@ -208,6 +208,7 @@ class LogNormal(TransformedDistribution):
     """
 
     arg_constraints = {"loc": real, "scale": positive}
+    _property_params = ("loc", "scale")
     support = positive
 
     def __init__(self, loc, scale, validate_args=None):
@@ -273,6 +274,7 @@ class HalfNormal(TransformedDistribution):
     """
 
     arg_constraints = {"scale": positive}
+    _property_params = ("scale",)
     support = nonnegative
 
     def __init__(self, scale, validate_args=None):

@@ -170,6 +170,7 @@ class InverseGamma(TransformedDistribution):
     """
 
     arg_constraints = {"concentration": positive, "rate": positive}
+    _property_params = ("concentration", "rate")
     support = positive
 
     def __init__(self, concentration, rate, validate_args=None):
