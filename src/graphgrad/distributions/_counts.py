@@ -27,6 +27,7 @@ from ..autograd import grad_mode
 from ..nn import functional as F  # noqa: N812 - as PyTorch code names it
 from ..ops.elementwise import where
 from ..random.draws import _gen
+from ..tensor import Tensor
 
 
 def numpy_generator() -> np.random.Generator:
@@ -70,6 +71,9 @@ class Geometric(Distribution):
     arg_constraints = {"probs": unit_interval, "logits": real}
     support = nonnegative_integer
     _derived = ("probs", "logits")
+    probs: Tensor
+    logits: Tensor
+    _given: str
 
     def __init__(self, probs=None, logits=None, validate_args=None):
         probs_or_logits(self, probs, logits)
