@@ -27,6 +27,16 @@ CASES = {
     "Poisson": (lambda D, p: D.Poisson(p), [0.5, 2.0, 7.5], [0.0, 3.0, 9.0]),
     "Binomial": (lambda D, p: D.Binomial(5, p), P, [0.0, 3.0, 5.0]),
     "Binomial-logits": (lambda D, p: D.Binomial(4, logits=p), [0.3, -1.0, 2.0], [0.0, 3.0, 4.0]),
+    "NegativeBinomial": (
+        lambda D, p: D.NegativeBinomial(3.0, p),
+        [0.2, 0.5, 0.8],
+        [0.0, 3.0, 11.0],
+    ),
+    "NegativeBinomial-logits": (
+        lambda D, p: D.NegativeBinomial(2.5, logits=p),
+        [0.3, -1.0, 2.0],
+        [0.0, 3.0, 11.0],
+    ),
     "Multinomial": (
         lambda D, p: D.Multinomial(4, p),
         PROBS_2D,
@@ -57,7 +67,7 @@ def test_densities_moments_and_gradients_match_torch(name):
         (lambda d: d.variance, lambda d: d.variance),
         (lambda d: d.stddev, lambda d: d.stddev),
     ]
-    if not name.startswith("Poisson"):
+    if not name.startswith(("Poisson", "NegativeBinomial")):
         checks.append((lambda d: d.entropy(), lambda d: d.entropy()))
     if not name.startswith("Multinomial"):
         checks.append((lambda d: d.mode, lambda d: d.mode))
@@ -104,6 +114,11 @@ def test_samples_equal_torchs_after_the_same_seed(name):
             [1.5, 1.0, 28.0],
             [0.75, 0.9, 8.4],
         ),
+        (
+            lambda D: D.NegativeBinomial(gg.tensor([3.0, 10.0]), gg.tensor([0.5, 0.2])),
+            [3.0, 2.5],
+            [6.0, 3.125],
+        ),
     ],
 )
 def test_poisson_and_binomial_draws_have_the_right_moments(make, mean, var):
@@ -117,7 +132,7 @@ def test_poisson_and_binomial_draws_have_the_right_moments(make, mean, var):
     assert (np.abs(draws.mean(0) - mean) < 5 * np.sqrt(np.array(var) / n)).all()
     np.testing.assert_allclose(draws.var(0), var, rtol=0.05)
     gg.manual_seed(0)
-    np.testing.assert_array_equal(make(gg.distributions).sample((5,)).numpy(), draws[:5])
+    np.testing.assert_array_equal(make(gg.distributions).sample((20000,)).numpy(), draws)
 
 
 def _error(lib, make):
@@ -142,6 +157,10 @@ def _error(lib, make):
         lambda D, t: D.Binomial(5, t.tensor(0.3)).log_prob(t.tensor(6.0)),
         lambda D, t: D.Binomial(t.tensor([2.0, 3.0]), t.tensor(0.3)).entropy(),
         lambda D, t: D.Multinomial(2.5, t.ones(3)),
+        lambda D, t: D.NegativeBinomial(3.0, t.tensor(1.0)),
+        lambda D, t: D.NegativeBinomial(-3.0, t.tensor(0.5)),
+        lambda D, t: D.NegativeBinomial(3.0, t.tensor(0.5)).entropy(),
+        lambda D, t: D.NegativeBinomial(3.0, t.tensor(0.5)).log_prob(t.tensor(-1.0)),
         lambda D, t: D.Multinomial(3, t.ones(3)).log_prob(t.tensor([2.0, 2.0, 0.0])),
         lambda D, t: D.OneHotCategorical(t.ones(3)).log_prob(t.tensor([1.0, 1.0, 0.0])),
     ],

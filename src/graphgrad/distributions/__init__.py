@@ -21,6 +21,7 @@ from graphgrad.distributions._categorical import Categorical, Independent
 from graphgrad.distributions._counts import Binomial, Geometric, Poisson
 from graphgrad.distributions._dirichlet import Beta, Dirichlet
 from graphgrad.distributions._gamma import Exponential, Gamma
+from graphgrad.distributions._gamma_derived import FisherSnedecor, NegativeBinomial
 from graphgrad.distributions._heavy_tailed import Cauchy, Chi2, HalfCauchy, Laplace, StudentT
 from graphgrad.distributions._kl import kl_divergence, register_kl
 from graphgrad.distributions._multinomial import Multinomial, OneHotCategorical
@@ -56,6 +57,7 @@ __all__ = [
     "Distribution",
     "ExpTransform",
     "Exponential",
+    "FisherSnedecor",
     "Gamma",
     "Geometric",
     "Gumbel",
@@ -68,6 +70,7 @@ __all__ = [
     "LogNormal",
     "Multinomial",
     "MultivariateNormal",
+    "NegativeBinomial",
     "Normal",
     "OneHotCategorical",
     "Pareto",

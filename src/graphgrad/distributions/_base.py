@@ -137,6 +137,14 @@ class Distribution:
         """
         raise NotImplementedError(f"{type(self).__name__} does not implement mode")
 
+    def entropy(self):
+        """The entropy; a distribution without a closed form raises ``NotImplementedError``.
+
+        >>> torch.distributions.Normal(0.0, 1.0).entropy()
+        tensor(1.4189)
+        """
+        raise NotImplementedError
+
     def _extended_shape(self, sample_shape=()) -> tuple:
         return tuple(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape)
 

@@ -233,16 +233,6 @@ class Poisson(Distribution):
         rate, value = broadcast_all(self.rate, value)
         return value.xlogy(rate) - rate - (value + 1).lgamma()
 
-    def entropy(self):
-        """torch has no closed form for it: raises ``NotImplementedError`` as torch does.
-
-        >>> torch.distributions.Poisson(1.0).entropy()
-        Traceback (most recent call last):
-        ...
-        NotImplementedError
-        """
-        raise NotImplementedError
-
 
 def _clamp_by_zero(x):
     """``max(x, 0)`` whose gradient at 0 is 1/2, as torch's Binomial uses."""
