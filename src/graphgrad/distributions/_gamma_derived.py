@@ -123,8 +123,8 @@ class FisherSnedecor(Distribution):
         Args:
             value: positive points.
 
-        >>> torch.distributions.FisherSnedecor(2.0, 2.0).log_prob(torch.tensor(0.0))
-        tensor(0.)
+        >>> torch.distributions.FisherSnedecor(2.0, 2.0).log_prob(torch.tensor(3.0))
+        tensor(-2.7726)
         """
         value = as_value(value, self.df1)
         self._validate_sample(value)
