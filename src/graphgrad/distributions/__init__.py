@@ -14,10 +14,12 @@ Normal(loc: 0.0, scale: 1.0)
 
 from graphgrad.distributions import (
     _kl_more,  # noqa: F401 - registers its KL rules
+    relaxed_bernoulli,
     transforms,
 )
 from graphgrad.distributions._base import Distribution
 from graphgrad.distributions._categorical import Categorical, Independent
+from graphgrad.distributions._continuous_bernoulli import ContinuousBernoulli
 from graphgrad.distributions._counts import Binomial, Geometric, Poisson
 from graphgrad.distributions._dirichlet import Beta, Dirichlet
 from graphgrad.distributions._gamma import Exponential, Gamma
@@ -26,6 +28,7 @@ from graphgrad.distributions._heavy_tailed import Cauchy, Chi2, HalfCauchy, Lapl
 from graphgrad.distributions._kl import kl_divergence, register_kl
 from graphgrad.distributions._multinomial import Multinomial, OneHotCategorical
 from graphgrad.distributions._multivariate_normal import MultivariateNormal
+from graphgrad.distributions._relaxed_categorical import RelaxedOneHotCategorical
 from graphgrad.distributions._simple import Bernoulli, Normal, Uniform
 from graphgrad.distributions._transformed import (
     Gumbel,
@@ -34,6 +37,7 @@ from graphgrad.distributions._transformed import (
     TransformedDistribution,
 )
 from graphgrad.distributions._transformed_more import InverseGamma, Kumaraswamy, Pareto, Weibull
+from graphgrad.distributions.relaxed_bernoulli import RelaxedBernoulli
 from graphgrad.distributions.transforms import (
     AbsTransform,
     AffineTransform,
@@ -53,6 +57,7 @@ __all__ = [
     "Categorical",
     "Cauchy",
     "Chi2",
+    "ContinuousBernoulli",
     "Dirichlet",
     "Distribution",
     "ExpTransform",
@@ -76,6 +81,8 @@ __all__ = [
     "Pareto",
     "Poisson",
     "PowerTransform",
+    "RelaxedBernoulli",
+    "RelaxedOneHotCategorical",
     "SigmoidTransform",
     "StudentT",
     "TanhTransform",
@@ -85,5 +92,6 @@ __all__ = [
     "Weibull",
     "kl_divergence",
     "register_kl",
+    "relaxed_bernoulli",
     "transforms",
 ]

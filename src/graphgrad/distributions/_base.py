@@ -47,7 +47,6 @@ class Distribution:
     if TYPE_CHECKING:
         # What each subclass defines (as a method, property or class attribute); the base has
         # none, so a distribution without one raises AttributeError.
-        variance: Any
         support: Any
 
         def rsample(self, sample_shape=()) -> Tensor: ...
@@ -127,6 +126,24 @@ class Distribution:
     # parameters that are properties read from a base distribution (LogNormal's loc, ...):
     # checked like the others (torch's lazily computed ones, such as scale_tril, are not)
     _property_params: tuple = ()
+
+    @property
+    def mean(self):
+        """The mean; a distribution without one raises ``NotImplementedError`` (as torch's).
+
+        >>> torch.distributions.Normal(1.0, 2.0).mean
+        tensor(1.)
+        """
+        raise NotImplementedError
+
+    @property
+    def variance(self):
+        """The variance; a distribution without one raises ``NotImplementedError``.
+
+        >>> torch.distributions.Normal(1.0, 2.0).variance
+        tensor(4.)
+        """
+        raise NotImplementedError
 
     @property
     def mode(self):
