@@ -26,6 +26,7 @@ from graphgrad.distributions._gamma import Exponential, Gamma
 from graphgrad.distributions._gamma_derived import FisherSnedecor, NegativeBinomial
 from graphgrad.distributions._heavy_tailed import Cauchy, Chi2, HalfCauchy, Laplace, StudentT
 from graphgrad.distributions._kl import kl_divergence, register_kl
+from graphgrad.distributions._mixture import MixtureSameFamily
 from graphgrad.distributions._multinomial import Multinomial, OneHotCategorical
 from graphgrad.distributions._multivariate_normal import MultivariateNormal
 from graphgrad.distributions._relaxed_categorical import RelaxedOneHotCategorical
@@ -73,6 +74,7 @@ __all__ = [
     "Kumaraswamy",
     "Laplace",
     "LogNormal",
+    "MixtureSameFamily",
     "Multinomial",
     "MultivariateNormal",
     "NegativeBinomial",

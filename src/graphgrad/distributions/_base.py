@@ -49,8 +49,6 @@ class Distribution:
         # none, so a distribution without one raises AttributeError.
         support: Any
 
-        def rsample(self, sample_shape=()) -> Tensor: ...
-
     def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
         self._batch_shape = Size(batch_shape)
         self._event_shape = Size(event_shape)
@@ -154,6 +152,51 @@ class Distribution:
         """
         raise NotImplementedError(f"{type(self).__name__} does not implement mode")
 
+    def rsample(self, sample_shape=()):
+        """A reparameterised draw; a distribution without one raises ``NotImplementedError``.
+
+        Args:
+            sample_shape: the leading shape of the draws.
+
+        >>> torch.distributions.Normal(0.0, 1.0).rsample((2,)).shape
+        torch.Size([2])
+        """
+        raise NotImplementedError
+
+    def log_prob(self, value):
+        """The log density or mass at ``value``; the base raises ``NotImplementedError``.
+
+        Args:
+            value: the points to evaluate.
+
+        >>> torch.distributions.Normal(0.0, 1.0).log_prob(torch.tensor(0.0))
+        tensor(-0.9189)
+        """
+        raise NotImplementedError
+
+    def cdf(self, value):
+        """The cumulative distribution function; the base raises ``NotImplementedError``.
+
+        Args:
+            value: the points to evaluate.
+
+        >>> torch.distributions.Normal(0.0, 1.0).cdf(torch.tensor(0.0))
+        tensor(0.5000)
+        """
+        raise NotImplementedError
+
+    def icdf(self, value):
+        """The inverse cumulative distribution function; the base raises
+        ``NotImplementedError``.
+
+        Args:
+            value: probabilities in ``[0, 1]``.
+
+        >>> torch.distributions.Normal(0.0, 1.0).icdf(torch.tensor(0.5))
+        tensor(0.)
+        """
+        raise NotImplementedError
+
     def entropy(self):
         """The entropy; a distribution without a closed form raises ``NotImplementedError``.
 
@@ -238,6 +281,20 @@ nonnegative_integer = Constraint(
 def shown_bound(t):
     """A constraint's bound as torch prints it: a 0-d tensor as its number."""
     return t.item() if isinstance(t, Tensor) and t.dim() == 0 else t
+
+
+def independent(base: Constraint, ndims: int) -> Constraint:
+    """``IndependentConstraint(base, ndims)``: ``base`` holds on all of the last ``ndims``
+    dimensions (torch's ``constraints.independent``)."""
+
+    def check(value):
+        mask = base(value)
+        if ndims == 0:
+            return mask
+        return mask.reshape(tuple(mask.shape[: mask.dim() - ndims]) + (-1,)).all(-1)
+
+    name = f"IndependentConstraint({base!r}, {ndims})"
+    return Constraint(name, check, event_dim=base.event_dim + ndims)
 
 
 def greater_than_eq(bound) -> Constraint:
