@@ -144,7 +144,7 @@ class ContinuousBernoulli(Distribution):
             value: points in ``[0, 1]``.
 
         >>> torch.distributions.ContinuousBernoulli(0.3).log_prob(torch.tensor(0.5))
-        tensor(0.0553)
+        tensor(-0.0297)
         """
         value = as_value(value, self.probs)
         self._validate_sample(value)

@@ -129,7 +129,8 @@ class MixtureSameFamily(Distribution):
         """The mean, ``sum_k p_k mean_k``.
 
         >>> D = torch.distributions
-        >>> D.MixtureSameFamily(D.Categorical(torch.ones(2)), D.Normal(torch.tensor([0.0, 2.0]), 1.0)).mean
+        >>> components = D.Normal(torch.tensor([0.0, 2.0]), 1.0)
+        >>> D.MixtureSameFamily(D.Categorical(torch.ones(2)), components).mean
         tensor(1.)
         """
         dim = -1 - self._event_ndims
@@ -140,7 +141,8 @@ class MixtureSameFamily(Distribution):
         """The variance, by the law of total variance.
 
         >>> D = torch.distributions
-        >>> D.MixtureSameFamily(D.Categorical(torch.ones(2)), D.Normal(torch.tensor([0.0, 2.0]), 1.0)).variance
+        >>> components = D.Normal(torch.tensor([0.0, 2.0]), 1.0)
+        >>> D.MixtureSameFamily(D.Categorical(torch.ones(2)), components).variance
         tensor(2.)
         """
         dim = -1 - self._event_ndims
@@ -157,7 +159,8 @@ class MixtureSameFamily(Distribution):
             x: the points to evaluate.
 
         >>> D = torch.distributions
-        >>> D.MixtureSameFamily(D.Categorical(torch.ones(2)), D.Normal(torch.zeros(2), 1.0)).cdf(torch.tensor(0.0))
+        >>> m = D.MixtureSameFamily(D.Categorical(torch.ones(2)), D.Normal(torch.zeros(2), 1.0))
+        >>> m.cdf(torch.tensor(0.0))
         tensor(0.5000)
         """
         x = self._pad(x)
