@@ -22,6 +22,7 @@ from graphgrad.distributions._categorical import Categorical, Independent
 from graphgrad.distributions._continuous_bernoulli import ContinuousBernoulli
 from graphgrad.distributions._counts import Binomial, Geometric, Poisson
 from graphgrad.distributions._dirichlet import Beta, Dirichlet
+from graphgrad.distributions._exp_family import ExponentialFamily
 from graphgrad.distributions._gamma import Exponential, Gamma
 from graphgrad.distributions._gamma_derived import FisherSnedecor, NegativeBinomial
 from graphgrad.distributions._heavy_tailed import Cauchy, Chi2, HalfCauchy, Laplace, StudentT
@@ -63,6 +64,7 @@ __all__ = [
     "Distribution",
     "ExpTransform",
     "Exponential",
+    "ExponentialFamily",
     "FisherSnedecor",
     "Gamma",
     "Geometric",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-from graphgrad.distributions._base import Distribution, broadcast_all, real, unit_interval
+from graphgrad.distributions._base import broadcast_all, real, unit_interval
+from graphgrad.distributions._exp_family import ExponentialFamily
 from graphgrad.distributions._transformed import as_value
 from graphgrad.distributions.relaxed_bernoulli import clamp_probs
 
@@ -20,7 +21,7 @@ from ..random import draws
 from ..tensor import Tensor
 
 
-class ContinuousBernoulli(Distribution):
+class ContinuousBernoulli(ExponentialFamily):
     """The continuous Bernoulli distribution on ``[0, 1]`` (Loaiza-Ganem and Cunningham).
 
     Draws are ``icdf(u)`` of ``torch.rand`` draws, as torch's, so they equal torch's after
@@ -184,6 +185,12 @@ class ContinuousBernoulli(Distribution):
             cut.log() - (-cut).log1p()
         )
         return where(self._outside_unstable_region(), closed, value)
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.logits,)
+
+    _mean_carrier_measure = 0
 
     def entropy(self):
         """The differential entropy.

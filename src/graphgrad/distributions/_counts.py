@@ -20,6 +20,7 @@ from graphgrad.distributions._base import (
     real,
     unit_interval,
 )
+from graphgrad.distributions._exp_family import ExponentialFamily
 from graphgrad.distributions._transformed import as_value
 
 from .. import _runtime, creation
@@ -157,7 +158,7 @@ class Geometric(Distribution):
         return bce / self.probs
 
 
-class Poisson(Distribution):
+class Poisson(ExponentialFamily):
     """The Poisson distribution with mean ``rate``.
 
     Draws are not torch's (see the module docstring): repeatable after ``manual_seed``, with
@@ -204,6 +205,13 @@ class Poisson(Distribution):
         tensor(2.)
         """
         return self.rate
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.rate.log(),)
+
+    def _log_normalizer(self, x):
+        return x.exp()
 
     def sample(self, sample_shape=()):
         """Poisson draws of the batch's rates (NumPy's sampler, seeded from graphgrad's).

@@ -14,6 +14,7 @@ from graphgrad.distributions._base import (
     real,
     unit_interval,
 )
+from graphgrad.distributions._exp_family import ExponentialFamily
 
 from .. import _runtime, creation
 from ..autograd import grad_mode
@@ -23,7 +24,7 @@ from ..random import draws
 from ..tensor import Tensor
 
 
-class Normal(Distribution):
+class Normal(ExponentialFamily):
     """The normal distribution with mean ``loc`` and standard deviation ``scale``.
 
     Args:
@@ -143,6 +144,15 @@ class Normal(Distribution):
         """
         value = _as_value(value, self.loc)
         return self.loc + self.scale * (2 * value - 1).erfinv() * math.sqrt(2)
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.loc / self.scale.pow(2), -0.5 * self.scale.pow(2).reciprocal())
+
+    def _log_normalizer(self, x, y):
+        return -0.25 * x.pow(2) / y + 0.5 * (-math.pi / y).log()
+
+    _mean_carrier_measure = 0
 
     def entropy(self):
         """The differential entropy, ``0.5 + 0.5 * log(2 pi) + log(scale)``.
@@ -286,7 +296,7 @@ def _bound(t):
     return t.item() if t.dim() == 0 else t
 
 
-class Bernoulli(Distribution):
+class Bernoulli(ExponentialFamily):
     """The Bernoulli distribution, given by ``probs`` or ``logits`` (exactly one).
 
     Args:
@@ -376,6 +386,15 @@ class Bernoulli(Distribution):
         logits, value = broadcast_all(self.logits, value)
         bce = F.binary_cross_entropy_with_logits
         return -bce(logits, value, reduction="none")
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.logits,)
+
+    def _log_normalizer(self, x):
+        return x.exp().log1p()
+
+    _mean_carrier_measure = 0
 
     def entropy(self):
         """The entropy, ``-(p log p + (1 - p) log(1 - p))``.
