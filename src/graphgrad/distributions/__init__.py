@@ -27,6 +27,7 @@ from graphgrad.distributions._gamma import Exponential, Gamma
 from graphgrad.distributions._gamma_derived import FisherSnedecor, NegativeBinomial
 from graphgrad.distributions._heavy_tailed import Cauchy, Chi2, HalfCauchy, Laplace, StudentT
 from graphgrad.distributions._kl import kl_divergence, register_kl
+from graphgrad.distributions._lowrank_mvn import LowRankMultivariateNormal
 from graphgrad.distributions._mixture import MixtureSameFamily
 from graphgrad.distributions._multinomial import Multinomial, OneHotCategorical
 from graphgrad.distributions._multivariate_normal import MultivariateNormal
@@ -76,6 +77,7 @@ __all__ = [
     "Kumaraswamy",
     "Laplace",
     "LogNormal",
+    "LowRankMultivariateNormal",
     "MixtureSameFamily",
     "Multinomial",
     "MultivariateNormal",
