@@ -37,6 +37,11 @@ CASES = {
     "InverseGamma": (lambda D, a, b, c: D.InverseGamma(c, b), [0.4, 1.3, 7.0]),
     "Kumaraswamy": (lambda D, a, b, c: D.Kumaraswamy(b, c), [0.1, 0.5, 0.95]),
     "FisherSnedecor": (lambda D, a, b, c: D.FisherSnedecor(b * 4, c * 4), [0.4, 1.3, 7.0]),
+    "GeneralizedPareto": (lambda D, a, b, c: D.GeneralizedPareto(a, b, c - 1), [0.4, 1.3, 3.0]),
+    "GeneralizedPareto0": (
+        lambda D, a, b, c: D.GeneralizedPareto(a, b, c * 0),
+        [0.4, 1.3, 3.0],
+    ),
 }
 NO_CDF = {"StudentT", "Chi2", "InverseGamma", "FisherSnedecor"}
 NO_ENTROPY = {"FisherSnedecor"}
@@ -74,11 +79,22 @@ def _leaves(d):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_densities_moments_and_gradients_match_torch(name):
     build, values = CASES[name]
-    params, tparams = _params(gg, 3), _params(torch, 3)
+    # torch's GeneralizedPareto only runs in float32 (it compares with a float32 zero)
+    gp = name.startswith("GeneralizedPareto")
+    dtype = "float32" if gp else "float64"
+    params = [gg.tensor(v, dtype=getattr(gg, dtype), requires_grad=True) for v in (A, B, C)]
+    tparams = [torch.tensor(v, dtype=getattr(torch, dtype), requires_grad=True) for v in (A, B, C)]
+    tol = 1e-5 if gp else 1e-10
     ours, theirs = build(gg.distributions, *params), build(torch.distributions, *tparams)
     _LEAVES[id(ours)], _LEAVES[id(theirs)] = params, tparams
-    v, tv = gg.tensor(values, dtype=gg.float64), torch.tensor(values, dtype=torch.float64)
-    p, tp = gg.tensor(PROBS, dtype=gg.float64), torch.tensor(PROBS, dtype=torch.float64)
+    v, tv = (
+        gg.tensor(values, dtype=getattr(gg, dtype)),
+        torch.tensor(values, dtype=getattr(torch, dtype)),
+    )
+    p, tp = (
+        gg.tensor(PROBS, dtype=getattr(gg, dtype)),
+        torch.tensor(PROBS, dtype=getattr(torch, dtype)),
+    )
     checks = [
         (lambda d: d.log_prob(v), lambda d: d.log_prob(tv)),
         (lambda d: d.mean, lambda d: d.mean),
@@ -93,7 +109,7 @@ def test_densities_moments_and_gradients_match_torch(name):
         checks.append((lambda d: d.cdf(v), lambda d: d.cdf(tv)))
         checks.append((lambda d: d.icdf(p), lambda d: d.icdf(tp)))
     for f, tf in checks:
-        _check(f, tf, ours, theirs)
+        _check(f, tf, ours, theirs, tol)
     assert ours.batch_shape == gg.Size(theirs.batch_shape)
     assert ours.event_shape == gg.Size(theirs.event_shape)
     assert repr(ours.support) == repr(theirs.support)
@@ -130,6 +146,9 @@ def test_repr_and_expand_match_torch(name):
         "StudentT",
         "Chi2",
         "InverseGamma",
+        "FisherSnedecor",
+        "GeneralizedPareto",
+        "GeneralizedPareto0",
     ],
 )
 def test_samples_equal_torchs_after_the_same_seed(name):
@@ -156,6 +175,8 @@ def test_samples_equal_torchs_after_the_same_seed(name):
         "Weibull",
         "Pareto",
         "Kumaraswamy",
+        "GeneralizedPareto",
+        "GeneralizedPareto0",
     ],
 )
 def test_rsample_gradients_match_torch(name):
@@ -210,6 +231,8 @@ def _error(lib, make):
         lambda D, t: D.InverseGamma(-1.0, 1.0),
         lambda D, t: D.Kumaraswamy(1.0, -1.0),
         lambda D, t: D.FisherSnedecor(1.0, -1.0),
+        lambda D, t: D.GeneralizedPareto(0.0, -1.0, 0.5),
+        lambda D, t: D.GeneralizedPareto(0.0, 1.0, -0.5).cdf(t.tensor(3.0)),
         lambda D, t: D.FisherSnedecor(1.0, 1.0).entropy(),
         lambda D, t: D.LogNormal(0.0, 1.0).log_prob(t.tensor(-1.0)),
         lambda D, t: D.HalfNormal(1.0).log_prob(t.tensor(-1.0)),

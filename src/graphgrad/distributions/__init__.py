@@ -25,6 +25,7 @@ from graphgrad.distributions._dirichlet import Beta, Dirichlet
 from graphgrad.distributions._exp_family import ExponentialFamily
 from graphgrad.distributions._gamma import Exponential, Gamma
 from graphgrad.distributions._gamma_derived import FisherSnedecor, NegativeBinomial
+from graphgrad.distributions._generalized_pareto import GeneralizedPareto
 from graphgrad.distributions._heavy_tailed import Cauchy, Chi2, HalfCauchy, Laplace, StudentT
 from graphgrad.distributions._kl import kl_divergence, register_kl
 from graphgrad.distributions._lowrank_mvn import LowRankMultivariateNormal
@@ -68,6 +69,7 @@ __all__ = [
     "ExponentialFamily",
     "FisherSnedecor",
     "Gamma",
+    "GeneralizedPareto",
     "Geometric",
     "Gumbel",
     "HalfCauchy",

@@ -126,13 +126,13 @@ class LowRankMultivariateNormal(Distribution):
     def rsample(self, sample_shape=()):
         """A reparameterised draw, ``loc + W @ eps_W + sqrt(D) * eps_D``.
 
-        Args:
-            sample_shape: the leading shape of the draws.
+            Args:
+                sample_shape: the leading shape of the draws.
 
-        >>> LRMVN = torch.distributions.LowRankMultivariateNormal
-    >>> d = LRMVN(torch.zeros(2), torch.ones(2, 1), torch.ones(2))
-        >>> d.rsample((3,)).shape
-        torch.Size([3, 2])
+            >>> LRMVN = torch.distributions.LowRankMultivariateNormal
+        >>> d = LRMVN(torch.zeros(2), torch.ones(2, 1), torch.ones(2))
+            >>> d.rsample((3,)).shape
+            torch.Size([3, 2])
         """
         shape = self._extended_shape(sample_shape)
         w = self._unbroadcasted_cov_factor
@@ -149,13 +149,13 @@ class LowRankMultivariateNormal(Distribution):
     def log_prob(self, value):
         """The log density, with the Mahalanobis distance from the Woodbury identity.
 
-        Args:
-            value: points whose last dimension is the event.
+            Args:
+                value: points whose last dimension is the event.
 
-        >>> LRMVN = torch.distributions.LowRankMultivariateNormal
-    >>> d = LRMVN(torch.zeros(1), torch.ones(1, 1), torch.ones(1))
-        >>> d.log_prob(torch.zeros(1))
-        tensor(-1.2655)
+            >>> LRMVN = torch.distributions.LowRankMultivariateNormal
+        >>> d = LRMVN(torch.zeros(1), torch.ones(1, 1), torch.ones(1))
+            >>> d.log_prob(torch.zeros(1))
+            tensor(-1.2655)
         """
         value = as_value(value, self.loc)
         self._validate_sample(value)
@@ -172,10 +172,10 @@ class LowRankMultivariateNormal(Distribution):
     def entropy(self):
         """The differential entropy, ``(n (1 + log 2 pi) + log det covariance) / 2``.
 
-        >>> LRMVN = torch.distributions.LowRankMultivariateNormal
-    >>> d = LRMVN(torch.zeros(1), torch.zeros(1, 1), torch.ones(1))
-        >>> d.entropy()
-        tensor(1.4189)
+            >>> LRMVN = torch.distributions.LowRankMultivariateNormal
+        >>> d = LRMVN(torch.zeros(1), torch.zeros(1, 1), torch.ones(1))
+            >>> d.entropy()
+            tensor(1.4189)
         """
         n = self.event_shape[0]
         h = 0.5 * (n * (1.0 + math.log(2 * math.pi)) + self._log_det())
