@@ -15,6 +15,11 @@ class ExponentialFamily(Distribution):
     ``entropy`` is ``F(theta) - <theta, grad F(theta)> - E[k(x)]``, with ``grad F`` from
     autograd (the Bregman divergence of F), as torch computes it.
 
+    Args:
+        batch_shape: the shape of independent draws of the parameters.
+        event_shape: the shape of one event.
+        validate_args: whether to check parameters and ``log_prob`` values.
+
     >>> d = torch.distributions.Exponential(2.0)
     >>> isinstance(d, torch.distributions.ExponentialFamily)
     True

@@ -270,7 +270,11 @@ class HalfCauchy(TransformedDistribution):
 
     @property
     def scale(self):
-        """The scale of the underlying Cauchy."""
+        """The scale of the underlying Cauchy.
+
+        >>> torch.distributions.HalfCauchy(2.0).scale
+        tensor(2.)
+        """
         return self.base_dist.scale
 
     @property
@@ -367,7 +371,11 @@ class Chi2(Gamma):
 
     @property
     def df(self):
-        """The degrees of freedom, ``2 * concentration``."""
+        """The degrees of freedom, ``2 * concentration``.
+
+        >>> torch.distributions.Chi2(3.0).df
+        tensor(3.)
+        """
         return self.concentration * 2
 
 

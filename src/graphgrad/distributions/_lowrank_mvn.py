@@ -106,18 +106,36 @@ class LowRankMultivariateNormal(Distribution):
 
     @property
     def covariance_matrix(self):
-        """The covariance, ``W @ W.mT + diag(D)``."""
+        """The covariance, ``W @ W.mT + diag(D)``.
+
+        >>> LRMVN = torch.distributions.LowRankMultivariateNormal
+        >>> LRMVN(torch.zeros(2), torch.ones(2, 1), torch.ones(2)).covariance_matrix
+        tensor([[2., 1.],
+                [1., 2.]])
+        """
         w, d = self._unbroadcasted_cov_factor, self._unbroadcasted_cov_diag
         return (w @ w.mT + d.diag_embed()).expand(self._matrix_shape())
 
     @property
     def scale_tril(self):
-        """The lower Cholesky factor of the covariance."""
+        """The lower Cholesky factor of the covariance.
+
+        >>> LRMVN = torch.distributions.LowRankMultivariateNormal
+        >>> LRMVN(torch.zeros(2), torch.zeros(2, 1), 4 * torch.ones(2)).scale_tril
+        tensor([[2., 0.],
+                [0., 2.]])
+        """
         return cholesky(self.covariance_matrix)
 
     @property
     def precision_matrix(self):
-        """The inverse covariance."""
+        """The inverse covariance.
+
+        >>> LRMVN = torch.distributions.LowRankMultivariateNormal
+        >>> LRMVN(torch.zeros(2), torch.zeros(2, 1), 4 * torch.ones(2)).precision_matrix
+        tensor([[0.2500, 0.0000],
+                [0.0000, 0.2500]])
+        """
         low = self.scale_tril
         eye = creation.eye(low.shape[-1], dtype=low.dtype).expand(low.shape)
         inv = solve_lower(low, eye)

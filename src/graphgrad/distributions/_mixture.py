@@ -70,12 +70,24 @@ class MixtureSameFamily(Distribution):
 
     @property
     def mixture_distribution(self):
-        """The categorical distribution of the component index."""
+        """The categorical distribution of the component index.
+
+        >>> D = torch.distributions
+        >>> m = D.MixtureSameFamily(D.Categorical(torch.ones(2)), D.Normal(torch.zeros(2), 1.0))
+        >>> m.mixture_distribution
+        Categorical(probs: torch.Size([2]), logits: torch.Size([2]))
+        """
         return self._mixture_distribution
 
     @property
     def component_distribution(self):
-        """The batched distribution of the components."""
+        """The batched distribution of the components.
+
+        >>> D = torch.distributions
+        >>> m = D.MixtureSameFamily(D.Categorical(torch.ones(2)), D.Normal(torch.zeros(2), 1.0))
+        >>> m.component_distribution
+        Normal(loc: torch.Size([2]), scale: torch.Size([2]))
+        """
         return self._component_distribution
 
     @property

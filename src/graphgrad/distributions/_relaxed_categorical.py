@@ -87,15 +87,30 @@ class RelaxedOneHotCategorical(TransformedDistribution):
 
     @property
     def temperature(self):
-        """The relaxation temperature."""
+        """The relaxation temperature.
+
+        >>> D = torch.distributions
+        >>> D.RelaxedOneHotCategorical(torch.tensor(0.5), torch.ones(2)).temperature
+        tensor(0.5000)
+        """
         return self.base_dist.temperature
 
     @property
     def probs(self):
-        """The normalised probabilities of the categories."""
+        """The normalised probabilities of the categories.
+
+        >>> D = torch.distributions
+        >>> D.RelaxedOneHotCategorical(torch.tensor(0.5), torch.ones(2)).probs
+        tensor([0.5000, 0.5000])
+        """
         return self.base_dist.probs
 
     @property
     def logits(self):
-        """The normalised log-probabilities of the categories."""
+        """The normalised log-probabilities of the categories.
+
+        >>> D = torch.distributions
+        >>> D.RelaxedOneHotCategorical(torch.tensor(0.5), torch.ones(2)).logits
+        tensor([-0.6931, -0.6931])
+        """
         return self.base_dist.logits

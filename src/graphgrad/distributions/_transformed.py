@@ -74,7 +74,12 @@ class TransformedDistribution(Distribution):
 
     @property
     def support(self):
-        """The codomain of the last transform (the base's support when there are none)."""
+        """The codomain of the last transform (the base's support when there are none).
+
+        >>> D = torch.distributions
+        >>> D.TransformedDistribution(D.Normal(0.0, 1.0), [D.ExpTransform()]).support
+        GreaterThan(lower_bound=0.0)
+        """
         return self.transforms[-1].codomain if self.transforms else self.base_dist.support
 
     def expand(self, batch_shape, _instance=None):
@@ -217,12 +222,20 @@ class LogNormal(TransformedDistribution):
 
     @property
     def loc(self):
-        """The mean of the log."""
+        """The mean of the log.
+
+        >>> torch.distributions.LogNormal(1.0, 2.0).loc
+        tensor(1.)
+        """
         return self.base_dist.loc
 
     @property
     def scale(self):
-        """The standard deviation of the log."""
+        """The standard deviation of the log.
+
+        >>> torch.distributions.LogNormal(1.0, 2.0).scale
+        tensor(2.)
+        """
         return self.base_dist.scale
 
     @property
@@ -283,7 +296,11 @@ class HalfNormal(TransformedDistribution):
 
     @property
     def scale(self):
-        """The scale of the underlying normal."""
+        """The scale of the underlying normal.
+
+        >>> torch.distributions.HalfNormal(2.0).scale
+        tensor(2.)
+        """
         return self.base_dist.scale
 
     @property

@@ -180,12 +180,20 @@ class InverseGamma(TransformedDistribution):
 
     @property
     def concentration(self):
-        """The shape of the gamma distribution."""
+        """The shape of the gamma distribution.
+
+        >>> torch.distributions.InverseGamma(3.0, 2.0).concentration
+        tensor(3.)
+        """
         return self.base_dist.concentration
 
     @property
     def rate(self):
-        """The rate of the gamma distribution."""
+        """The rate of the gamma distribution.
+
+        >>> torch.distributions.InverseGamma(3.0, 2.0).rate
+        tensor(2.)
+        """
         return self.base_dist.rate
 
     @property

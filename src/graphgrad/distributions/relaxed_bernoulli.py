@@ -120,15 +120,27 @@ class RelaxedBernoulli(TransformedDistribution):
 
     @property
     def temperature(self):
-        """The relaxation temperature."""
+        """The relaxation temperature.
+
+        >>> torch.distributions.RelaxedBernoulli(torch.tensor(0.5), probs=0.25).temperature
+        tensor(0.5000)
+        """
         return self.base_dist.temperature
 
     @property
     def probs(self):
-        """The probability of a 1."""
+        """The probability of a 1.
+
+        >>> torch.distributions.RelaxedBernoulli(torch.tensor(0.5), probs=0.25).probs
+        tensor(0.2500)
+        """
         return self.base_dist.probs
 
     @property
     def logits(self):
-        """The log-odds of a 1."""
+        """The log-odds of a 1.
+
+        >>> torch.distributions.RelaxedBernoulli(torch.tensor(0.5), logits=0.0).logits
+        tensor(0.)
+        """
         return self.base_dist.logits

@@ -58,12 +58,20 @@ class Transform:
 
     @property
     def event_dim(self) -> int:
-        """The number of dimensions one event has (0: elementwise)."""
+        """The number of dimensions one event has (0: elementwise).
+
+        >>> torch.distributions.transforms.ExpTransform().event_dim
+        0
+        """
         return 0
 
     @property
     def inv(self) -> Transform:
-        """The inverse transform, ``y -> x``."""
+        """The inverse transform, ``y -> x``.
+
+        >>> torch.distributions.transforms.ExpTransform().inv(torch.tensor(1.0))
+        tensor(0.)
+        """
         return _InverseTransform(self)
 
     def __call__(self, x):
@@ -81,15 +89,27 @@ class Transform:
         Args:
             x: the input.
             y: the output.
+
+        >>> t = torch.distributions.transforms.ExpTransform()
+        >>> t.log_abs_det_jacobian(torch.tensor(2.0), t(torch.tensor(2.0)))
+        tensor(2.)
         """
         raise NotImplementedError
 
     def forward_shape(self, shape):
-        """The output shape for an input shape (the same for an elementwise transform)."""
+        """The output shape for an input shape (the same for an elementwise transform).
+
+        >>> torch.distributions.transforms.ExpTransform().forward_shape((2, 3))
+        (2, 3)
+        """
         return shape
 
     def inverse_shape(self, shape):
-        """The input shape for an output shape (the same for an elementwise transform)."""
+        """The input shape for an output shape (the same for an elementwise transform).
+
+        >>> torch.distributions.transforms.ExpTransform().inverse_shape((2, 3))
+        (2, 3)
+        """
         return shape
 
     def __eq__(self, other) -> bool:
@@ -149,6 +169,9 @@ class _ParameterFree(Transform):
 class ExpTransform(_ParameterFree):
     """``y = exp(x)``.
 
+    Args:
+        cache_size: accepted for torch's signature (graphgrad keeps no cache).
+
     >>> torch.distributions.transforms.ExpTransform()(torch.tensor(1.0))
     tensor(2.7183)
     """
@@ -169,6 +192,9 @@ class ExpTransform(_ParameterFree):
 
 class SigmoidTransform(_ParameterFree):
     """``y = sigmoid(x)``, kept inside ``(0, 1)`` (clamped to ``[tiny, 1 - eps]``).
+
+    Args:
+        cache_size: accepted for torch's signature (graphgrad keeps no cache).
 
     >>> torch.distributions.transforms.SigmoidTransform()(torch.tensor(0.0))
     tensor(0.5000)
@@ -194,6 +220,9 @@ class SigmoidTransform(_ParameterFree):
 class TanhTransform(_ParameterFree):
     """``y = tanh(x)``.
 
+    Args:
+        cache_size: accepted for torch's signature (graphgrad keeps no cache).
+
     >>> torch.distributions.transforms.TanhTransform()(torch.tensor(0.0))
     tensor(0.)
     """
@@ -215,6 +244,9 @@ class TanhTransform(_ParameterFree):
 
 class AbsTransform(_ParameterFree):
     """``y = |x|`` (not bijective: the inverse gives the non-negative root).
+
+    Args:
+        cache_size: accepted for torch's signature (graphgrad keeps no cache).
 
     >>> torch.distributions.transforms.AbsTransform()(torch.tensor(-2.0))
     tensor(2.)
