@@ -47,10 +47,7 @@ class Distribution:
     if TYPE_CHECKING:
         # What each subclass defines (as a method, property or class attribute); the base has
         # none, so a distribution without one raises AttributeError.
-        variance: Any
         support: Any
-
-        def rsample(self, sample_shape=()) -> Tensor: ...
 
     def __init__(self, batch_shape=(), event_shape=(), validate_args=None):
         self._batch_shape = Size(batch_shape)
@@ -58,9 +55,11 @@ class Distribution:
         self._validate_args = True if validate_args is None else bool(validate_args)
         if self._validate_args:
             for name, check in self.arg_constraints.items():
-                if name not in self.__dict__:
+                value = self.__dict__.get(name)
+                if value is None and name in self._property_params:
+                    value = getattr(self, name)  # a parameter kept on a base distribution
+                if value is None:
                     continue
-                value = self.__dict__[name]
                 if not bool(check(value).all()):
                     raise ValueError(
                         f"Expected parameter {name} (Tensor of shape {tuple(value.shape)}) of "
@@ -122,6 +121,27 @@ class Distribution:
         return tuple(self.arg_constraints) + self._derived
 
     _derived: tuple = ()
+    # parameters that are properties read from a base distribution (LogNormal's loc, ...):
+    # checked like the others (torch's lazily computed ones, such as scale_tril, are not)
+    _property_params: tuple = ()
+
+    @property
+    def mean(self):
+        """The mean; a distribution without one raises ``NotImplementedError`` (as torch's).
+
+        >>> torch.distributions.Normal(1.0, 2.0).mean
+        tensor(1.)
+        """
+        raise NotImplementedError
+
+    @property
+    def variance(self):
+        """The variance; a distribution without one raises ``NotImplementedError``.
+
+        >>> torch.distributions.Normal(1.0, 2.0).variance
+        tensor(4.)
+        """
+        raise NotImplementedError
 
     @property
     def mode(self):
@@ -131,6 +151,59 @@ class Distribution:
         tensor(1.)
         """
         raise NotImplementedError(f"{type(self).__name__} does not implement mode")
+
+    def rsample(self, sample_shape=()):
+        """A reparameterised draw; a distribution without one raises ``NotImplementedError``.
+
+        Args:
+            sample_shape: the leading shape of the draws.
+
+        >>> torch.distributions.Normal(0.0, 1.0).rsample((2,)).shape
+        torch.Size([2])
+        """
+        raise NotImplementedError
+
+    def log_prob(self, value):
+        """The log density or mass at ``value``; the base raises ``NotImplementedError``.
+
+        Args:
+            value: the points to evaluate.
+
+        >>> torch.distributions.Normal(0.0, 1.0).log_prob(torch.tensor(0.0))
+        tensor(-0.9189)
+        """
+        raise NotImplementedError
+
+    def cdf(self, value):
+        """The cumulative distribution function; the base raises ``NotImplementedError``.
+
+        Args:
+            value: the points to evaluate.
+
+        >>> torch.distributions.Normal(0.0, 1.0).cdf(torch.tensor(0.0))
+        tensor(0.5000)
+        """
+        raise NotImplementedError
+
+    def icdf(self, value):
+        """The inverse cumulative distribution function; the base raises
+        ``NotImplementedError``.
+
+        Args:
+            value: probabilities in ``[0, 1]``.
+
+        >>> torch.distributions.Normal(0.0, 1.0).icdf(torch.tensor(0.5))
+        tensor(0.)
+        """
+        raise NotImplementedError
+
+    def entropy(self):
+        """The entropy; a distribution without a closed form raises ``NotImplementedError``.
+
+        >>> torch.distributions.Normal(0.0, 1.0).entropy()
+        tensor(1.4189)
+        """
+        raise NotImplementedError
 
     def _extended_shape(self, sample_shape=()) -> tuple:
         return tuple(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape)
@@ -159,11 +232,15 @@ class Distribution:
 
     def __repr__(self) -> str:
         shown = []
-        for name in self.arg_constraints:
-            if name in self.__dict__:
-                value = self.__dict__[name]
-                shown.append(f"{name}: {_shown(value) if value.numel() == 1 else value.size()}")
+        for name in self._repr_names():
+            value = self.__dict__[name]
+            shown.append(f"{name}: {_shown(value) if value.numel() == 1 else value.size()}")
         return f"{type(self).__name__}({', '.join(shown)})"
+
+    def _repr_names(self) -> list:
+        """The parameters ``repr`` shows: those kept on the instance (torch's lazily derived
+        ones, such as ``logits`` from ``probs``, are left out by subclasses)."""
+        return [name for name in self.arg_constraints if name in self.__dict__]
 
 
 class Constraint:
@@ -177,9 +254,10 @@ class Constraint:
     Real()
     """
 
-    def __init__(self, name: str, check):
+    def __init__(self, name: str, check, event_dim: int = 0):
         self.__name__ = name
         self._check = check
+        self.event_dim = event_dim
 
     def __call__(self, value):
         return self._check(value)
@@ -195,6 +273,39 @@ unit_interval = Constraint(
 )
 boolean = Constraint("Boolean()", lambda v: (v == 0) | (v == 1))
 nonnegative = Constraint("GreaterThanEq(lower_bound=0.0)", lambda v: v >= 0)
+nonnegative_integer = Constraint(
+    "IntegerGreaterThan(lower_bound=0)", lambda v: (v % 1 == 0) & (v >= 0)
+)
+
+
+def shown_bound(t):
+    """A constraint's bound as torch prints it: a 0-d tensor as its number."""
+    return t.item() if isinstance(t, Tensor) and t.dim() == 0 else t
+
+
+def independent(base: Constraint, ndims: int) -> Constraint:
+    """``IndependentConstraint(base, ndims)``: ``base`` holds on all of the last ``ndims``
+    dimensions (torch's ``constraints.independent``)."""
+
+    def check(value):
+        mask = base(value)
+        if ndims == 0:
+            return mask
+        return mask.reshape(tuple(mask.shape[: mask.dim() - ndims]) + (-1,)).all(-1)
+
+    name = f"IndependentConstraint({base!r}, {ndims})"
+    return Constraint(name, check, event_dim=base.event_dim + ndims)
+
+
+def greater_than_eq(bound) -> Constraint:
+    """``GreaterThanEq(lower_bound=bound)``: values ``>= bound``."""
+    return Constraint(f"GreaterThanEq(lower_bound={shown_bound(bound)})", lambda v: v >= bound)
+
+
+def integer_interval(low, high) -> Constraint:
+    """``IntegerInterval(lower_bound=low, upper_bound=high)``: whole numbers in ``[low, high]``."""
+    name = f"IntegerInterval(lower_bound={shown_bound(low)}, upper_bound={shown_bound(high)})"
+    return Constraint(name, lambda v: (v % 1 == 0) & (v >= low) & (v <= high))
 
 
 LOG_SQRT_2PI = math.log(math.sqrt(2 * math.pi))

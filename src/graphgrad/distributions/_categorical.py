@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from graphgrad.distributions._base import Constraint, Distribution
+from graphgrad.distributions._base import Constraint, Distribution, independent
 
 from .. import _runtime, creation
 from ..autograd import grad_mode
@@ -174,7 +174,7 @@ class Independent(Distribution):
             base_distribution._validate_args if validate_args is None else bool(validate_args)
         )
         self.has_rsample = base_distribution.has_rsample
-        self.support = base_distribution.support
+        self.support = independent(base_distribution.support, reinterpreted_batch_ndims)
 
     @property
     def mean(self):

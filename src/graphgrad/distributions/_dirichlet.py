@@ -6,11 +6,11 @@ import numbers
 
 from graphgrad.distributions._base import (
     Constraint,
-    Distribution,
     broadcast_all,
     unit_interval,
 )
 from graphgrad.distributions._categorical import simplex
+from graphgrad.distributions._exp_family import ExponentialFamily
 from graphgrad.distributions._gamma import as_value, no_concentration_grad
 from graphgrad.distributions._gamma_sampler import dirichlet_array
 
@@ -26,7 +26,7 @@ positive_vector = Constraint(
 positive_number = Constraint("GreaterThan(lower_bound=0.0)", lambda v: v > 0)
 
 
-class Dirichlet(Distribution):
+class Dirichlet(ExponentialFamily):
     """The Dirichlet distribution over the simplex of the last dimension of ``concentration``.
 
     Samples equal torch's bit for bit after ``manual_seed``; ``rsample`` is not differentiable
@@ -115,6 +115,13 @@ class Dirichlet(Distribution):
         c = self.concentration
         return xlogy(c - 1.0, value).sum(-1) + c.sum(-1).lgamma() - c.lgamma().sum(-1)
 
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.concentration,)
+
+    def _log_normalizer(self, x):
+        return x.lgamma().sum(-1) - x.sum(-1).lgamma()
+
     def entropy(self):
         """The differential entropy.
 
@@ -132,7 +139,7 @@ class Dirichlet(Distribution):
         )
 
 
-class Beta(Distribution):
+class Beta(ExponentialFamily):
     """The beta distribution on ``[0, 1]``, a Dirichlet over ``(x, 1 - x)``.
 
     Args:
@@ -240,6 +247,13 @@ class Beta(Distribution):
         value = as_value(value, self._dirichlet.concentration)
         self._validate_sample(value)
         return self._dirichlet.log_prob(stack([value, 1.0 - value], -1))
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.concentration1, self.concentration0)
+
+    def _log_normalizer(self, x, y):
+        return x.lgamma() + y.lgamma() - (x + y).lgamma()
 
     def entropy(self):
         """The differential entropy.

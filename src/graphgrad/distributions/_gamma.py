@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from graphgrad.distributions._base import (
-    Distribution,
     broadcast_all,
     nonnegative,
     positive,
 )
+from graphgrad.distributions._exp_family import ExponentialFamily
 from graphgrad.distributions._gamma_sampler import standard_gamma_array
 
 from .. import _runtime, creation
@@ -32,7 +32,7 @@ def no_concentration_grad(d, name: str) -> None:
         )
 
 
-class Gamma(Distribution):
+class Gamma(ExponentialFamily):
     """The gamma distribution with shape ``concentration`` and inverse scale ``rate``.
 
     Samples equal torch's bit for bit after ``manual_seed``. ``rsample`` is differentiable
@@ -113,6 +113,15 @@ class Gamma(Distribution):
         c, r = self.concentration, self.rate
         return xlogy(c, r) + xlogy(c - 1, value) - r * value - c.lgamma()
 
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.concentration - 1, -self.rate)
+
+    def _log_normalizer(self, x, y):
+        return (x + 1).lgamma() + (x + 1) * (-y.reciprocal()).log()
+
+    _mean_carrier_measure = 0
+
     def entropy(self):
         """The differential entropy.
 
@@ -123,7 +132,7 @@ class Gamma(Distribution):
         return c - self.rate.log() + c.lgamma() + (1.0 - c) * c.digamma()
 
 
-class Exponential(Distribution):
+class Exponential(ExponentialFamily):
     """The exponential distribution with rate ``rate``; draws as ``Tensor.exponential_`` makes
     them (equal to torch's after ``manual_seed``).
 
@@ -204,6 +213,40 @@ class Exponential(Distribution):
         value = as_value(value, self.rate)
         self._validate_sample(value)
         return self.rate.log() - self.rate * value
+
+    def cdf(self, value):
+        """The cumulative distribution function, ``1 - exp(-rate * value)``.
+
+        Args:
+            value: non-negative points.
+
+        >>> torch.distributions.Exponential(1.0).cdf(torch.tensor(0.0))
+        tensor(0.)
+        """
+        value = as_value(value, self.rate)
+        self._validate_sample(value)
+        return 1 - (-self.rate * value).exp()
+
+    def icdf(self, value):
+        """The inverse of ``cdf``, ``-log1p(-value) / rate``.
+
+        Args:
+            value: probabilities in ``[0, 1)``.
+
+        >>> torch.distributions.Exponential(1.0).icdf(torch.tensor(0.0))
+        tensor(0.)
+        """
+        value = as_value(value, self.rate)
+        return -(-value).log1p() / self.rate
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (-self.rate,)
+
+    def _log_normalizer(self, x):
+        return -(-x).log()
+
+    _mean_carrier_measure = 0
 
     def entropy(self):
         """The differential entropy, ``1 - log(rate)``.

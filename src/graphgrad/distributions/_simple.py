@@ -14,6 +14,7 @@ from graphgrad.distributions._base import (
     real,
     unit_interval,
 )
+from graphgrad.distributions._exp_family import ExponentialFamily
 
 from .. import _runtime, creation
 from ..autograd import grad_mode
@@ -23,7 +24,7 @@ from ..random import draws
 from ..tensor import Tensor
 
 
-class Normal(Distribution):
+class Normal(ExponentialFamily):
     """The normal distribution with mean ``loc`` and standard deviation ``scale``.
 
     Args:
@@ -118,6 +119,40 @@ class Normal(Distribution):
         self._validate_sample(value)
         var = self.scale.pow(2)
         return -((value - self.loc) ** 2) / (2 * var) - self.scale.log() - LOG_SQRT_2PI
+
+    def cdf(self, value):
+        """The cumulative distribution function, ``(1 + erf((value - loc) / (scale sqrt 2))) / 2``.
+
+        Args:
+            value: the points to evaluate.
+
+        >>> torch.distributions.Normal(0.0, 1.0).cdf(torch.tensor(0.0))
+        tensor(0.5000)
+        """
+        value = _as_value(value, self.loc)
+        self._validate_sample(value)
+        return 0.5 * (1 + ((value - self.loc) * self.scale.reciprocal() / math.sqrt(2)).erf())
+
+    def icdf(self, value):
+        """The inverse of ``cdf``, ``loc + scale * sqrt(2) * erfinv(2 value - 1)``.
+
+        Args:
+            value: probabilities in ``[0, 1]``.
+
+        >>> torch.distributions.Normal(1.0, 1.0).icdf(torch.tensor(0.5))
+        tensor(1.)
+        """
+        value = _as_value(value, self.loc)
+        return self.loc + self.scale * (2 * value - 1).erfinv() * math.sqrt(2)
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.loc / self.scale.pow(2), -0.5 * self.scale.pow(2).reciprocal())
+
+    def _log_normalizer(self, x, y):
+        return -0.25 * x.pow(2) / y + 0.5 * (-math.pi / y).log()
+
+    _mean_carrier_measure = 0
 
     def entropy(self):
         """The differential entropy, ``0.5 + 0.5 * log(2 pi) + log(scale)``.
@@ -223,6 +258,31 @@ class Uniform(Distribution):
         inside = (self.low <= value) & (self.high > value)
         return inside.to(self.low.dtype).log() - (self.high - self.low).log()
 
+    def cdf(self, value):
+        """The cumulative distribution function, ``(value - low) / (high - low)`` in ``[0, 1]``.
+
+        Args:
+            value: the points to evaluate.
+
+        >>> torch.distributions.Uniform(0.0, 4.0).cdf(torch.tensor(1.0))
+        tensor(0.2500)
+        """
+        value = _as_value(value, self.low)
+        self._validate_sample(value)
+        return ((value - self.low) / (self.high - self.low)).clamp(min=0, max=1)
+
+    def icdf(self, value):
+        """The inverse of ``cdf``, ``low + value * (high - low)``.
+
+        Args:
+            value: probabilities in ``[0, 1]``.
+
+        >>> torch.distributions.Uniform(0.0, 4.0).icdf(torch.tensor(0.25))
+        tensor(1.)
+        """
+        value = _as_value(value, self.low)
+        return value * (self.high - self.low) + self.low
+
     def entropy(self):
         """The differential entropy, ``log(high - low)``.
 
@@ -236,7 +296,7 @@ def _bound(t):
     return t.item() if t.dim() == 0 else t
 
 
-class Bernoulli(Distribution):
+class Bernoulli(ExponentialFamily):
     """The Bernoulli distribution, given by ``probs`` or ``logits`` (exactly one).
 
     Args:
@@ -326,6 +386,15 @@ class Bernoulli(Distribution):
         logits, value = broadcast_all(self.logits, value)
         bce = F.binary_cross_entropy_with_logits
         return -bce(logits, value, reduction="none")
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.logits,)
+
+    def _log_normalizer(self, x):
+        return x.exp().log1p()
+
+    _mean_carrier_measure = 0
 
     def entropy(self):
         """The entropy, ``-(p log p + (1 - p) log(1 - p))``.
