@@ -252,7 +252,9 @@ class _Run:
         g = p.ref(grad)
         saved = {**template, **dict(zip(names, refs))}
         for rule, o in zip(rules, outs):
-            if rule is not None and o is not None:
+            # a rule that hands the gradient on as it is (``add``'s, ``alpha == 1``) does so by
+            # its constants and shapes, which the guards fix: no line, the slot is shared
+            if rule is not None and o is not None and o is not grad:
                 p.line_step(_rule_code(p, rule, g, saved), (g, *refs), o)
         if not self.retain_graph:
             node.release()
