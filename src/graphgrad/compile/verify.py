@@ -129,11 +129,15 @@ def _same_value(a, b) -> bool:
 def same(a, b) -> bool:
     """Bit-equality of two arrays (NaNs and the sign of zero included), with shape and dtype."""
     a, b = np.asarray(a), np.asarray(b)
-    return (
-        a.shape == b.shape
-        and a.dtype == b.dtype
-        and np.ascontiguousarray(a).tobytes() == np.ascontiguousarray(b).tobytes()
-    )
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    uint = _UINT_OF_SIZE.get(a.dtype.itemsize)
+    if uint is None or a.dtype.hasobject:
+        return np.ascontiguousarray(a).tobytes() == np.ascontiguousarray(b).tobytes()
+    return bool(np.array_equal(a.view(uint), b.view(uint)))  # the bits, without copies
+
+
+_UINT_OF_SIZE = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
 
 
 def freeze_output(value):
