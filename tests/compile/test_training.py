@@ -192,3 +192,25 @@ def test_layers_train_compiled(name):
         return step, list(model.parameters()) + list(model.buffers())
 
     run_both(make, calls=4)
+
+
+def test_a_draw_the_recording_did_not_see_keeps_the_call_eager():
+    # the check compares the generators' states after the replay and after eager
+    import warnings
+
+    gen = graphgrad.default_generator
+
+    def step(x):
+        gen._mt.raw(1)  # a draw below the Generator's methods: not recorded
+        return x * 2
+
+    f = graphgrad.compile(step)
+    x = graphgrad.ones(2)
+    f(x)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        f(x)
+    assert any("generator's state differed" in str(w.message) for w in caught)
+    before = gen.get_state()
+    f(x)
+    assert not np.array_equal(gen.get_state().numpy(), before.numpy())  # eager: it drew

@@ -44,12 +44,15 @@ __all__ = ["compile", "Unsupported", "OptimizedModule"]
 
 
 class CompiledFunctionBackward(Node):
-    """The ``grad_fn`` of a replayed result whose backward already ran inside the call."""
+    """The ``grad_fn`` of a replayed result whose backward already ran inside the call;
+    ``recorded`` is the result's ``grad_fn`` in the recorded call, whose graph ``make_dot``
+    draws below it (no edge the engine follows)."""
 
-    __slots__ = ()
+    __slots__ = ("recorded",)
 
-    def __init__(self) -> None:
+    def __init__(self, recorded: Node | None = None) -> None:
         super().__init__(())
+        self.recorded = recorded
 
     def name(self) -> str:
         return "CompiledFunctionBackward"
@@ -62,8 +65,8 @@ class CompiledFunctionBackward(Node):
         )
 
 
-def _replayed_result(data) -> Tensor:
-    return Tensor._make(data, True, CompiledFunctionBackward())
+def _replayed_result(data, recorded: Node | None = None) -> Tensor:
+    return Tensor._make(data, True, CompiledFunctionBackward(recorded))
 
 
 def _leaf_with_grad(data, grad: Tensor) -> Tensor:
@@ -287,7 +290,7 @@ def _tensor_code(rec: Recorder, t: Tensor) -> str:
             "the call returns a tensor that requires grad, whose backward would run outside "
             "the compiled call (compile the whole training step instead)"
         )
-    return f"{p.name(_replayed_result)}({data})"
+    return f"{p.name(_replayed_result)}({data}, {p.name(t.grad_fn)})"
 
 
 class OptimizedModule(Module):

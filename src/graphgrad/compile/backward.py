@@ -149,6 +149,19 @@ def _unsupported_graph(rec, roots: list) -> str | None:
     return None
 
 
+def _rule_code(p, rule, g: str, saved: dict) -> str:
+    """The call of a bound rule on the gradient slot ``g``: the unbound rule on its saved
+    values where the primitive says which it reads, else the bound rule on a dict of them."""
+    unbound = getattr(rule, "unbound", None)
+    if unbound is None:
+        items = ", ".join(f"{k!r}: {p.value_code(v)}" for k, v in saved.items())
+        return f"{p.name(rule, 'R')}({g}, {{{items}}})"
+    fn, reads, xp = unbound
+    args = [p.name(xp, "X") if k == "xp" and i == len(reads) - 1 else p.value_code(saved[k])
+            for i, k in enumerate(reads)]  # fmt: skip
+    return f"{p.name(fn, 'R')}({', '.join((g, *args))})"
+
+
 class _Run:
     """One recorded backward: the engine's ``_GraphTask._run_arrays``, each step recorded."""
 
@@ -235,17 +248,14 @@ class _Run:
         )
         step = NodeStep(rules, tuple(names), template)
         outs = step(grad, *values)
-        # one line per rule that ran: ``s9 = R(s8, {**T, 'result': s6})``, the rule called as
-        # NodeStep calls it, with the saved values in a dict of its own
+        # one line per rule that ran, calling the rule itself: ``s9 = R(s8, s6, X)``
         g = p.ref(grad)
-        if names:
-            items = ", ".join(f"{k!r}: {r}" for k, r in zip(names, refs))
-            saved = f"{{**{p.name(template)}, {items}}}" if template else f"{{{items}}}"
-        else:
-            saved = p.name(template)
+        saved = {**template, **dict(zip(names, refs))}
         for rule, o in zip(rules, outs):
-            if rule is not None and o is not None:
-                p.line_step(f"{p.name(rule, 'R')}({g}, {saved})", (g, *refs), o)
+            # a rule that hands the gradient on as it is (``add``'s, ``alpha == 1``) does so by
+            # its constants and shapes, which the guards fix: no line, the slot is shared
+            if rule is not None and o is not None and o is not grad:
+                p.line_step(_rule_code(p, rule, g, saved), (g, *refs), o)
         if not self.retain_graph:
             node.release()
         return outs

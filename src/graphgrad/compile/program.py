@@ -113,19 +113,25 @@ class Program:
             self.reads[slot] = len(self.lines)
         self.lines.append(line)
 
-    def call_code(self, fn, args: tuple, kwargs: dict | None = None) -> str:
-        """``F(args..., **kwargs)`` where slot names in ``args`` are passed as they are and
-        other values as constants."""
-        parts = [self._arg_code(a) for a in args]
+    def call_code(self, fn, args: tuple, kwargs: dict | None = None, prefix: str = "F") -> str:
+        """``F(args..., k=v...)`` where slot names in ``args`` are passed as they are and other
+        values as literals or constants (keywords one by one: no dict unpacked at replay)."""
+        parts = [self.value_code(a) for a in args]
         if kwargs:
-            const = {k: v for k, v in kwargs.items() if not isinstance(v, _Slot)}
-            parts += [f"{k}={v}" for k, v in kwargs.items() if isinstance(v, _Slot)]
-            if const:
-                parts.append(f"**{self.name(const)}")
-        return f"{self.name(fn, 'F')}({', '.join(parts)})"
+            if all(k.isidentifier() for k in kwargs):
+                parts += [f"{k}={self.value_code(v)}" for k, v in kwargs.items()]
+            else:
+                const = {k: v for k, v in kwargs.items() if not isinstance(v, _Slot)}
+                parts += [f"{k}={v}" for k, v in kwargs.items() if isinstance(v, _Slot)]
+                if const:
+                    parts.append(f"**{self.name(const)}")
+        return f"{self.name(fn, prefix)}({', '.join(parts)})"
 
-    def _arg_code(self, a) -> str:
-        return a if isinstance(a, _Slot) else self.name(a)
+    def value_code(self, a) -> str:
+        """A slot's name, a plain value's literal, or a constant's name."""
+        if isinstance(a, _Slot):
+            return a
+        return _literal(a) or self.name(a)
 
     def step(self, fn, args: tuple, out, kwargs: dict | None = None) -> str:
         """``out = fn(*args, **kwargs)``: one slot for the result (``args`` holds slots, made
@@ -193,6 +199,26 @@ class Program:
         fn = namespace[name]
         fn.__dict__["source"] = source  # for reading what a recording became
         return fn
+
+
+_LITERALS = (int, bool, str, type(None))
+
+
+def _literal(value) -> str | None:
+    """Source text that evaluates to an equal value of the same type (ints, finite floats,
+    bools, strings, None and tuples of them), or None.
+
+    >>> _literal((1, -0.0, None)), _literal(float("nan"))
+    ('(1, -0.0, None,)', None)
+    """
+    kind = type(value)
+    if kind in _LITERALS or (kind is float and np.isfinite(value)):
+        return repr(value)
+    if kind is tuple:
+        items = [_literal(v) for v in value]
+        if all(i is not None for i in items):
+            return "(" + "".join(f"{i}, " for i in items).rstrip() + ")"
+    return None
 
 
 class _Slot(str):

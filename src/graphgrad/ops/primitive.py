@@ -219,10 +219,19 @@ def _bind_all(rules: tuple, reads: tuple, xp: Namespace) -> tuple:
 
 
 def _bind(rule: Callable | None, names: tuple[str, ...], xp: Namespace) -> Callable | None:
-    """``rule`` as the engine calls rules, ``(grad, saved)``, with ``xp`` bound: the common
-    shapes of rule spelled out, since every node of every backward makes this call."""
+    """``rule`` as the engine calls rules, ``(grad, saved)``, with ``xp`` bound; the bound
+    rule's ``unbound`` is ``(rule, names, xp)``, which graphgrad.compile's replay calls
+    directly (no dict of saved values to build)."""
     if rule is None:
         return None
+    bound = _bind_saved(rule, names, xp)
+    bound.unbound = (rule, names, xp)  # type: ignore[attr-defined]
+    return bound
+
+
+def _bind_saved(rule: Callable, names: tuple[str, ...], xp: Namespace) -> Callable:
+    """``_bind``'s ``(grad, saved)`` call: the common shapes of rule spelled out, since every
+    node of every backward makes this call."""
     if names and names[-1] == "xp":
         names = names[:-1]
         if not names:

@@ -141,14 +141,21 @@ def _threshold_backward_forward(g: np.ndarray, x: np.ndarray, threshold) -> np.n
     """``g`` where ``x > threshold`` (and where x is NaN), else +0.0 (spec 3.26), as PyTorch's
     ``x <= threshold ? 0 : g``. On the bits, ``g & mask``: exact, and several times quicker than
     ``np.where``, whose branches mispredict on a ReLU's random pattern."""
-    uint = _UINT_OF_SIZE.get(g.dtype.itemsize) if g.dtype.kind == "f" else None
-    if uint is None:
+    if g.dtype.kind != "f" or g.dtype.itemsize not in _UINT_OF_SIZE:
         return np.where(x <= threshold, g.dtype.type(0), g)
-    keep = np.asarray(x <= threshold).view(np.uint8).astype(uint)
+    return _zero_where(g, x <= threshold)
+
+
+def _zero_where(a: np.ndarray, drop) -> np.ndarray:
+    """``a`` with +0.0 where the bool mask ``drop`` is set, for a float ``a``, on the bits:
+    ``a & (drop - 1)``, exact, and several times quicker than ``np.where``, whose branches
+    mispredict on a ReLU's random pattern."""
+    uint = _UINT_OF_SIZE[a.dtype.itemsize]
+    keep = np.asarray(drop).view(np.uint8).astype(uint)
     keep -= uint(1)  # 1 (drop) -> 0, 0 (keep) -> all ones
     # the mask is ours alone: the result can take its place (a ReLU's gradient-sized buffer less)
-    out = keep if keep.shape == g.shape else None
-    return np.bitwise_and(g.view(uint), keep, out=out).view(g.dtype)
+    out = keep if keep.shape == a.shape else None
+    return np.bitwise_and(a.view(uint), keep, out=out).view(a.dtype)
 
 
 _threshold_backward = Primitive(
@@ -208,7 +215,9 @@ def threshold_backward(grad_output: Tensor, self: Tensor, threshold) -> Tensor:
 def _relu_array(a: np.ndarray) -> np.ndarray:
     if a.dtype.kind == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
-    return np.where(a < 0, a.dtype.type(0), a)  # -0.0 and NaN stay, as in PyTorch
+    if a.dtype.kind == "f" and a.dtype.itemsize in _UINT_OF_SIZE:
+        return _zero_where(a, a < 0)  # -0.0 and NaN stay, as in PyTorch
+    return np.where(a < 0, a.dtype.type(0), a)
 
 
 def _sigmoid_array(a: np.ndarray) -> np.ndarray:

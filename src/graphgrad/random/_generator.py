@@ -131,6 +131,18 @@ class Generator:
         self._initial_seed, self._normal_cache = self._mt.from_bytes(data.reshape(-1))
         return self
 
+    def _snapshot(self) -> tuple:
+        """The whole state, cheaply, for ``_restore`` and for comparing two moments
+        (graphgrad.compile's check); the cached normal as its bits."""
+        cache = self._normal_cache
+        bits = None if cache is None else np.float64(cache).tobytes()
+        return self._mt.snapshot(), self._initial_seed, bits, cache
+
+    def _restore(self, snapshot: tuple) -> None:
+        """Put back a ``_snapshot`` of this generator."""
+        mt, self._initial_seed, _, self._normal_cache = snapshot
+        self._mt.restore(mt)
+
     def clone_state(self) -> Generator:
         """An independent generator at the same point of the stream.
 

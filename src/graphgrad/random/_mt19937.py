@@ -11,6 +11,8 @@ dependency is a checked fact.
 
 from __future__ import annotations
 
+import ctypes
+
 import numpy as np
 
 N = 624
@@ -19,17 +21,20 @@ STATE_BYTES = 5056
 _SEED, _LEFT, _SEEDED, _NEXT, _WORDS = 0, 8, 12, 16, 24
 _NORMAL_Y, _NORMAL_VALID = 5024, 5040
 _SMALL_DRAW = 2048  # below this, random_raw's lower per-call cost wins
+# NumPy's C mt19937_state: uint32 key[624], then the position, a C int (no padding between)
+_C_STATE_BYTES = 4 * N + 4
 
 
 class MT19937:
     """One mt19937 stream: 32-bit words, PyTorch's 64-bit pairs, and state export."""
 
-    __slots__ = ("_bits", "_seeder", "_ints", "_fresh")
+    __slots__ = ("_bits", "_seeder", "_ints", "_fresh", "_address")
 
     def __init__(self, seed: int = 5489) -> None:
         self._bits = np.random.MT19937()
         self._seeder = np.random.RandomState(self._bits)
         self._ints = np.random.Generator(self._bits)
+        self._address = self._bits.ctypes.state_address
         self.seed(seed)
 
     def seed(self, seed: int) -> None:
@@ -54,6 +59,16 @@ class MT19937:
         """``n`` of PyTorch's random64(): two words, the first one the high half."""
         w = self.uint32(2 * n).astype(np.uint64)
         return (w[0::2] << np.uint64(32)) | w[1::2]
+
+    def snapshot(self) -> tuple[bytes, bool]:
+        """The engine's state as it is in memory, to ``restore`` later: a copy of NumPy's C
+        state (2.5 KB), far cheaper than ``to_bytes`` or the ``state`` dict."""
+        return ctypes.string_at(self._address, _C_STATE_BYTES), self._fresh
+
+    def restore(self, snapshot: tuple[bytes, bool]) -> None:
+        """Put back a ``snapshot`` of this engine."""
+        raw, self._fresh = snapshot
+        ctypes.memmove(self._address, raw, _C_STATE_BYTES)
 
     def to_bytes(self, initial_seed: int, normal_cache: float | None) -> np.ndarray:
         """The generator state in PyTorch's byte layout (uint8 array of 5056 bytes)."""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, cast
 from ._graph import GraphIR, VNode
 from ._labels import (
     FREED_VALUE,
+    dot_text,
     fn_label,
     has_attr,
     is_tensor,
@@ -69,8 +70,8 @@ def depths(outputs: list, max_depth: int) -> dict[int, int]:
         depth = found[id(fn)]
         if depth == max_depth:
             continue
-        for child, _ in fn.next_functions:
-            if child is not None and id(child) not in found:
+        for child in children(fn):
+            if id(child) not in found:
                 found[id(child)] = depth + 1
                 queue.append(child)
     return found
@@ -173,6 +174,8 @@ class BackwardWalk:
             self.declare(leaf)
             self.ir.link(leaf, node)
         node.label = fn_label(fn, items, self.opts.show_attrs, self.opts.max_attr_chars)
+        if _recorded(fn) is not None:
+            node.label += dot_text(REPLAY_NOTE)
         self.declare(node)
         self.push_children(fn, node)
 
@@ -180,9 +183,9 @@ class BackwardWalk:
         """Children in reverse, so the first is popped first: edge, then its whole subtree."""
         if _custom_saved(fn):
             self.stack.append(("custom", fn, node))
-        children = [u for u, _ in fn.next_functions if u is not None]
-        kept = [u for u in children if self.reachable(u)]
-        if len(kept) < len(children):
+        below = children(fn)
+        kept = [u for u in below if self.reachable(u)]
+        if len(kept) < len(below):
             more = VNode("more", "...", {"style": "dashed"})
             self.stack.append(("edge", more, node, "more", {"style": "dashed"}))
             self.stack.append(("node", more))
@@ -233,6 +236,22 @@ class BackwardWalk:
                 drawn = by_output.get((id(t.grad_fn), _output_nr(t)))
             if drawn is not None and id(drawn) in self.declared:
                 self.ir.link(drawn, box, "alias", **ALIAS_EDGE)
+
+
+REPLAY_NOTE = "\n(values from a graphgrad.compile replay;\nbelow: the graph of the recorded call)"
+
+
+def _recorded(fn: NodeLike):
+    """The recorded call's node behind a replayed result's ``CompiledFunctionBackward``."""
+    return getattr(fn, "recorded", None)
+
+
+def children(fn: NodeLike) -> list:
+    """The nodes drawn below ``fn``: its ``next_functions``, or for a replayed result the
+    graph of the call that graphgrad.compile recorded."""
+    below = [u for u, _ in fn.next_functions if u is not None]
+    recorded = _recorded(fn)
+    return below if recorded is None else [*below, recorded]
 
 
 def _custom_saved(fn: NodeLike) -> tuple:
