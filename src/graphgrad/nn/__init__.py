@@ -239,3 +239,9 @@ __all__ += _lazy_names
 from .adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: E402
 
 __all__ += ["AdaptiveLogSoftmaxWithLoss"]
+
+from . import modules  # noqa: E402, F401 - nn.modules.module: the global module hooks
+from .container_params import ParameterDict, ParameterList  # noqa: E402
+from .parameter import Buffer  # noqa: E402
+
+__all__ += ["Buffer", "ParameterDict", "ParameterList"]
