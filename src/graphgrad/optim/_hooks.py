@@ -108,6 +108,13 @@ def hook_step(cls) -> None:
 class OptimizerHooks:
     """The hook registration methods of ``Optimizer``."""
 
+    _optimizer_step_pre_hooks: OrderedDict
+    _optimizer_step_post_hooks: OrderedDict
+    _optimizer_state_dict_pre_hooks: OrderedDict
+    _optimizer_state_dict_post_hooks: OrderedDict
+    _optimizer_load_state_dict_pre_hooks: OrderedDict
+    _optimizer_load_state_dict_post_hooks: OrderedDict
+
     def _init_hooks(self) -> None:
         for name in _STORES:
             self.__dict__.setdefault(name, OrderedDict())
