@@ -394,3 +394,8 @@ __all__ += [
     "get_float32_matmul_precision", "is_warn_always_enabled", "set_deterministic_debug_mode",
     "set_float32_matmul_precision", "set_warn_always",
 ]  # fmt: skip
+
+# torch._foreach_*: one op over a list of tensors, all built from one table (issue 12).
+from .ops.foreach import FUNCTIONS as _FOREACH  # noqa: E402
+
+globals().update(_FOREACH)
