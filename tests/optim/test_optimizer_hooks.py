@@ -117,3 +117,17 @@ def test_removed_handles_and_copies_drop_hooks():
     handle.remove()
     opt.step()
     assert log == [1]
+
+
+def test_step_hooks_see_the_callers_arguments_under_compiles_wrapper():
+    """graphgrad.compile wraps optimizers' steps; the hooks still get (args, kwargs) as the
+    caller wrote them, as in torch (the wrapper passed closure=None positionally)."""
+    from graphgrad.compile import patches
+
+    w, opt = _sgd(graphgrad, "Adam")
+    patches.install_for(opt)
+    seen = []
+    opt.register_step_pre_hook(lambda o, a, k: seen.append((len(a), k)))
+    opt.step()
+    opt.step(closure=None)
+    assert seen == [(1, {}), (1, {"closure": None})]
