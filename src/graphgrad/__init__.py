@@ -374,3 +374,28 @@ __all__ += [  # (a second list only to keep the first one's lines as they were)
     "tensor_split", "tile", "triangular_solve", "unique", "unique_consecutive", "unravel_index",
     "vsplit",
 ]  # fmt: skip
+
+from . import cpu  # noqa: E402 - torch.cpu, what get_device_module("cpu") returns
+from ._utilities import (  # noqa: E402 - torch's casting, warning, determinism utilities
+    _assert,
+    can_cast,
+    compiled_with_cxx11_abi,
+    get_deterministic_debug_mode,
+    get_device_module,
+    get_float32_matmul_precision,
+    is_warn_always_enabled,
+    set_deterministic_debug_mode,
+    set_float32_matmul_precision,
+    set_warn_always,
+)
+
+__all__ += [
+    "can_cast", "compiled_with_cxx11_abi", "get_deterministic_debug_mode", "get_device_module",
+    "get_float32_matmul_precision", "is_warn_always_enabled", "set_deterministic_debug_mode",
+    "set_float32_matmul_precision", "set_warn_always",
+]  # fmt: skip
+
+# torch._foreach_*: one op over a list of tensors, all built from one table (issue 12).
+from .ops.foreach import FUNCTIONS as _FOREACH  # noqa: E402
+
+globals().update(_FOREACH)

@@ -121,13 +121,14 @@ def _fill(method):
 
 def _optimizer_step(method):
     @functools.wraps(method)
-    def wrapper(self, closure=None):
+    def wrapper(self, *args, **kwargs):
+        # the arguments pass on as given: the step hooks see them as the caller wrote them
         rec = state.recorder
         if rec is None:
-            return method(self, closure)
-        if closure is not None:
+            return method(self, *args, **kwargs)
+        if (args[0] if args else kwargs.get("closure")) is not None:
             rec.stop("Optimizer.step(closure)")
-            return method(self, closure)
+            return method(self, *args, **kwargs)
         return rec.call(method, self, (), {})
 
     return _mark(wrapper)

@@ -247,3 +247,9 @@ __all__ += ["AdaptiveLogSoftmaxWithLoss"]
 from ._factory_kwargs import factory_kwargs  # noqa: E402
 
 __all__ += ["factory_kwargs"]
+
+from . import modules  # noqa: E402, F401 - nn.modules.module: the global module hooks
+from .container_params import ParameterDict, ParameterList  # noqa: E402
+from .parameter import Buffer  # noqa: E402
+
+__all__ += ["Buffer", "ParameterDict", "ParameterList"]

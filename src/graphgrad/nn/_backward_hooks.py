@@ -66,8 +66,8 @@ def _pack(positions: list, grads, n: int) -> tuple:
 class BackwardHook:
     """The hooks of one call of one module."""
 
-    def __init__(self, module, hooks: list) -> None:
-        self.module, self.hooks = module, hooks
+    def __init__(self, module, hooks: list, pre_hooks: list = ()) -> None:  # type: ignore[assignment]
+        self.module, self.hooks, self.pre_hooks = module, hooks, pre_hooks
         self.n_inputs = 0
         self.input_positions: list[int] | None = None
         self.grad_outputs: tuple | None = None
@@ -84,10 +84,12 @@ class BackwardHook:
         values, positions, node = _wrap((output,) if single else output)
         if node is not None:
             assert positions is not None  # _wrap gives both or neither
+            if self.pre_hooks:
+                node.register_prehook(lambda grads: self._run_pre(positions, grads, len(values)))
 
             def record(grad_inputs, grad_outputs):
                 self.grad_outputs = _pack(positions, grad_inputs, len(values))
-                if self.input_positions is None:  # no input needs a gradient: run them now
+                if self.input_positions is None and self.hooks:  # no input needs a gradient
                     warnings.warn(
                         "Full backward hook is firing when gradients are computed with respect "
                         "to module outputs since no inputs require gradients. See https://docs."
@@ -100,6 +102,21 @@ class BackwardHook:
 
             node.register_hook(record)
         return values[0] if single else values
+
+    def _run_pre(self, positions: list, grads: tuple, n: int) -> tuple:
+        """The backward pre-hooks: each may replace ``grad_output``."""
+        grad_output = _pack(positions, grads, n)
+        for hook in self.pre_hooks:
+            result = hook(self.module, grad_output)
+            if result is None:
+                continue
+            if len(result) != len(grad_output):
+                raise RuntimeError(
+                    f"Backward pre hook returned an invalid number of grad_output, got "
+                    f"{len(result)}, but expected {len(grad_output)}"
+                )
+            grad_output = tuple(result)
+        return tuple(grad_output[i] for i in positions)
 
     def _run(self, grad_input: tuple, none_only: bool = False) -> tuple:
         for hook in self.hooks:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import itertools
 from collections import OrderedDict, namedtuple
 from collections.abc import Callable, Iterator
 
@@ -32,13 +31,12 @@ import numpy as np
 
 from .._device import cpu_only
 from ..autograd.grad_mode import no_grad
-from ..autograd.hooks import RemovableHandle
 from ..ops.convert import cuda, parse_to_args
 from ..tensor import Tensor
+from . import _hooks
 from ._backward_hooks import BackwardHook
-from .parameter import Parameter, reset_grads
-
-_hook_ids = itertools.count()
+from ._hooks import _HookHandle, add_hook, call_forward_hook, run_registration_hooks
+from .parameter import Buffer, Parameter, reset_grads
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -61,17 +59,6 @@ def _typename(value) -> str:
     if isinstance(value, Tensor):
         return f"torch.{value.dtype.legacy}Tensor"
     return type(value).__name__
-
-
-class _HookHandle(RemovableHandle):
-    """Removes a hook from a Module's ordered hook dict."""
-
-    def __init__(self, hooks: dict, key: int) -> None:
-        self._hooks_dict = hooks
-        self.id = key
-
-    def remove(self) -> None:
-        self._hooks_dict.pop(self.id, None)
 
 
 class Module:
@@ -135,20 +122,26 @@ class Module:
         )
 
     def __call__(self, *args, **kwargs):
-        for hook in list(self._forward_pre_hooks.values()):
+        # The global hooks (nn.modules.module.register_module_*) run before the module's own.
+        for hook in [*_hooks.forward_pre_hooks.values(), *self._forward_pre_hooks.values()]:
             result = hook(self, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
-        backward_hooks = self.__dict__.get("_backward_hooks")
-        if backward_hooks:
-            bw_hook = BackwardHook(self, list(backward_hooks.values()))
+        d = self.__dict__
+        backward_hooks = [*_hooks.backward_hooks.values(), *d.get("_backward_hooks", {}).values()]
+        pre_hooks = [
+            *_hooks.backward_pre_hooks.values(),
+            *d.get("_backward_pre_hooks", {}).values(),
+        ]
+        if backward_hooks or pre_hooks:
+            bw_hook = BackwardHook(self, backward_hooks, pre_hooks)
             args = bw_hook.setup_input_hook(args)
         output = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks.values()):
-            result = hook(self, args, output)
+        for hook in [*_hooks.forward_hooks.values(), *self._forward_hooks.values()]:
+            result = call_forward_hook(hook, self, args, kwargs, output)
             if result is not None:
                 output = result
-        if backward_hooks:
+        if backward_hooks or pre_hooks:
             output = bw_hook.setup_output_hook(output)
         return output
 
@@ -181,6 +174,8 @@ class Module:
                 f"cannot assign '{_typename(param)}' object to parameter '{name}' "
                 "(torch.nn.Parameter or None required)"
             )
+        if param is not None:
+            param = run_registration_hooks(_hooks.parameter_registration_hooks, self, name, param)
         self._parameters[name] = param
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
@@ -207,6 +202,7 @@ class Module:
                 f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                 "(torch Tensor or None required)"
             )
+        tensor = run_registration_hooks(_hooks.buffer_registration_hooks, self, name, tensor)
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
@@ -229,6 +225,7 @@ class Module:
             raise TypeError(f"{_typename(module)} is not a Module subclass")
         if "." in name:
             raise KeyError(f'module name can\'t contain ".", got: {name}')
+        module = run_registration_hooks(_hooks.module_registration_hooks, self, name, module)
         self._modules[name] = module
 
     register_module = add_module
@@ -238,7 +235,7 @@ class Module:
         params = d.get("_parameters")
         if isinstance(value, Parameter):
             self._check_ready()
-            self._forget(name)
+            self._forget(name, keep="_parameters")
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
@@ -250,28 +247,35 @@ class Module:
         elif isinstance(value, Module):
             if "_modules" not in d:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._forget(name)
-            d["_modules"][name] = value
+            self._forget(name, keep="_modules")
+            self.add_module(name, value)
         elif "_modules" in d and name in d["_modules"]:
             if value is not None:
                 raise TypeError(
                     f"cannot assign '{_typename(value)}' as child module '{name}' "
                     "(torch.nn.Module or None expected)"
                 )
-            d["_modules"][name] = None
+            self.add_module(name, None)
+        elif isinstance(value, Buffer):
+            if "_buffers" not in d:
+                raise AttributeError("cannot assign buffer before Module.__init__() call")
+            self.register_buffer(name, value, value.persistent)  # type: ignore[arg-type]
         elif "_buffers" in d and name in d["_buffers"]:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(
                     f"cannot assign '{_typename(value)}' as buffer '{name}' "
                     "(torch.Tensor or None expected)"
                 )
-            d["_buffers"][name] = value
+            self.register_buffer(name, value, name not in self._non_persistent_buffers_set)
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name: str) -> None:
+    def _forget(self, name: str, keep: str) -> None:
+        """Drop ``name`` from the other stores; in ``keep`` it is replaced in place (so a
+        reassigned parameter keeps its place in ``state_dict``, as in PyTorch)."""
         for key in ("_parameters", "_buffers", "_modules"):
-            self.__dict__[key].pop(name, None)
+            if key != keep:
+                self.__dict__[key].pop(name, None)
         self.__dict__.pop(name, None)
 
     def __getattr__(self, name: str):
@@ -636,11 +640,7 @@ class Module:
 
     # -- hooks --------------------------------------------------------------------------------
     def _add_hook(self, store: OrderedDict, hook, prepend: bool) -> _HookHandle:
-        key = next(_hook_ids)
-        store[key] = hook
-        if prepend:
-            store.move_to_end(key, last=False)
-        return _HookHandle(store, key)
+        return add_hook(store, hook, prepend)
 
     def register_forward_pre_hook(self, hook, *, prepend: bool = False) -> _HookHandle:
         """Run ``hook(module, args)`` before each forward; a value it returns
@@ -698,6 +698,27 @@ class Module:
         if "_backward_hooks" not in self.__dict__:
             self.__dict__["_backward_hooks"] = OrderedDict()
         return self._add_hook(self._backward_hooks, hook, prepend)
+
+    def register_full_backward_pre_hook(self, hook, prepend: bool = False) -> _HookHandle:
+        """``hook(module, grad_output)`` runs once the gradients with respect to the module's
+        outputs are computed; it may return a replacement ``grad_output``.
+
+        Args:
+            hook: the function to call; returns None or the new ``grad_output`` tuple.
+            prepend: run it before the hooks registered earlier.
+
+        Returns a handle whose ``remove()`` unregisters the hook.
+
+        >>> x = torch.ones(1, requires_grad=True)
+        >>> m = torch.nn.Identity()
+        >>> handle = m.register_full_backward_pre_hook(lambda m, go: (go[0] * 2,))
+        >>> m(x).sum().backward()
+        >>> x.grad
+        tensor([2.])
+        """
+        if "_backward_pre_hooks" not in self.__dict__:
+            self.__dict__["_backward_pre_hooks"] = OrderedDict()
+        return self._add_hook(self._backward_pre_hooks, hook, prepend)
 
     # -- state dict ---------------------------------------------------------------------------
     def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:

@@ -71,6 +71,40 @@ def is_lazy(param) -> bool:
     return isinstance(param, _Lazy)
 
 
+class _BufferMeta(type):
+    """``isinstance(t, Buffer)`` holds for the tensors ``Buffer(...)`` made (which are plain
+    Tensors, as in PyTorch)."""
+
+    def __instancecheck__(cls, instance) -> bool:
+        return isinstance(instance, Tensor) and getattr(instance, "_is_buffer", False)
+
+
+class Buffer(metaclass=_BufferMeta):
+    """A tensor marked as a buffer: assigning it to a Module attribute registers it as a buffer
+    (``register_buffer`` with its ``persistent``). It is a plain Tensor that shares storage with
+    ``data``.
+
+    Args:
+        data: the tensor (an empty one when ``None``).
+        persistent: whether the module's ``state_dict`` includes it.
+
+    >>> m = torch.nn.Module()
+    >>> m.steps = torch.nn.Buffer(torch.zeros(1))
+    >>> m.scratch = torch.nn.Buffer(torch.ones(2), persistent=False)
+    >>> m.state_dict()
+    OrderedDict([('steps', tensor([0.]))])
+    """
+
+    persistent: bool
+
+    def __new__(cls, data: Tensor | None = None, *, persistent: bool = True) -> Tensor:  # type: ignore[misc]
+        if data is None:
+            data = Tensor._make(np.empty(0, np.float32))
+        t = data.detach().requires_grad_(data.requires_grad)
+        t.__dict__.update(persistent=persistent, _is_buffer=True)
+        return t
+
+
 def reset_grads(params: Iterable[Tensor], set_to_none: bool = True) -> None:
     """``zero_grad`` of modules and optimizers: each ``.grad`` to None (the default, as PyTorch 2)
     or to zeros."""

@@ -11,7 +11,7 @@ RMSprop, Rprop, Adagrad, Adadelta, ASGD, LBFGS, Adafactor, SparseAdam) and ``lr_
 
 from __future__ import annotations
 
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adafactor import Adafactor
 from .adagrad import Adagrad
@@ -41,4 +41,5 @@ __all__ = [
     "Rprop",
     "SparseAdam",
     "lr_scheduler",
+    "swa_utils",
 ]

@@ -31,7 +31,19 @@ import numpy as np
 from ..autograd.grad_mode import enable_grad
 from ..nn.parameter import reset_grads
 from ..tensor import Tensor
+from ._hooks import (
+    OptimizerHooks,
+    register_optimizer_step_post_hook,
+    register_optimizer_step_pre_hook,
+)
 from ._kernels import add_scaled
+
+__all__ = [
+    "Optimizer",
+    "register_optimizer_step_post_hook",
+    "register_optimizer_step_pre_hook",
+    "required",
+]
 
 
 class _Required:
@@ -48,7 +60,7 @@ def _typename(obj) -> str:
     return type(obj).__name__
 
 
-class Optimizer:
+class Optimizer(OptimizerHooks):
     """Base class of the optimizers: holds ``param_groups`` and per-parameter ``state``;
     subclasses implement the update.
 
@@ -63,6 +75,7 @@ class Optimizer:
     """
 
     def __init__(self, params, defaults: dict) -> None:
+        self._init_hooks()
         self.defaults = defaults
         self.state: defaultdict = defaultdict(dict)
         self.param_groups: list[dict] = []
@@ -184,6 +197,9 @@ class Optimizer:
         >>> opt.state_dict()["state"]
         {0: {'momentum_buffer': tensor([3.])}}
         """
+        return self._state_dict_with_hooks(self._build_state_dict)
+
+    def _build_state_dict(self) -> dict:
         index: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
@@ -207,7 +223,7 @@ class Optimizer:
         >>> opt = torch.optim.SGD([w], lr=0.1, momentum=0.9)
         >>> opt.load_state_dict(opt.state_dict())
         """
-        state_dict = copy.deepcopy(dict(state_dict))
+        state_dict = copy.deepcopy(self._load_pre_hooks(dict(state_dict)))
         saved = state_dict["param_groups"]
         if len(saved) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
@@ -230,9 +246,15 @@ class Optimizer:
             dict(theirs, params=ours["params"])
             for ours, theirs in zip(self.param_groups, saved, strict=False)
         ]
+        self._load_post_hooks()
 
     def __getstate__(self) -> dict:
-        return self.__dict__
+        # The hooks are not state (PyTorch leaves them out too): a copy starts without any.
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_optimizer_")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._init_hooks()
 
     def __repr__(self) -> str:
         text = type(self).__name__ + " ("

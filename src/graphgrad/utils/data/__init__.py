@@ -1,4 +1,5 @@
-"""``graphgrad.utils.data``: Dataset, TensorDataset, Subset, random_split, DataLoader.
+"""``graphgrad.utils.data``: Dataset, IterableDataset, TensorDataset, Subset, random_split,
+DataLoader.
 
 >>> import graphgrad as torch
 >>> from graphgrad.utils.data import DataLoader, TensorDataset
@@ -9,9 +10,12 @@
 
 from __future__ import annotations
 
-from .dataloader import DataLoader, default_collate, default_convert
-from .dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
+from ._utils.collate import default_collate, default_convert
+from ._utils.worker import get_worker_info
+from .dataloader import DataLoader
+from .dataset import ConcatDataset, Dataset, StackDataset, Subset, TensorDataset, random_split
 from .distributed import DistributedSampler
+from .iterable import ChainDataset, IterableDataset
 from .sampler import (
     BatchSampler,
     RandomSampler,
@@ -23,18 +27,22 @@ from .sampler import (
 
 __all__ = [
     "BatchSampler",
+    "ChainDataset",
     "ConcatDataset",
     "DataLoader",
     "Dataset",
     "DistributedSampler",
+    "IterableDataset",
     "RandomSampler",
     "Sampler",
     "SequentialSampler",
+    "StackDataset",
     "Subset",
     "SubsetRandomSampler",
     "TensorDataset",
     "WeightedRandomSampler",
     "default_collate",
     "default_convert",
+    "get_worker_info",
     "random_split",
 ]

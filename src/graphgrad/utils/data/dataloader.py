@@ -11,81 +11,17 @@ one) with the default collate is batched by one fancy index per tensor instead o
 
 from __future__ import annotations
 
-import collections.abc as abc
 import warnings
 
-import numpy as np
-
-from ...tensor import Tensor
 from . import _rng
+from ._utils.collate import default_collate, default_convert
+from .iterable import (
+    IterableDataset,
+    _InfiniteConstantSampler,
+    check_loader_options,
+    fetch_from_stream,
+)
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
-
-
-def _stack(tensors: list[Tensor]) -> Tensor:
-    return Tensor._make(np.stack([t._data for t in tensors]))
-
-
-def default_collate(batch: list):
-    """Stack samples into a batch, recursing into tuples, lists, dicts and namedtuples
-    (numbers become tensors).
-
-    Args:
-        batch: a list of samples.
-
-    >>> from graphgrad.utils.data import default_collate
-    >>> default_collate([(torch.tensor([1.0]), 0), (torch.tensor([2.0]), 1)])
-    [tensor([[1.],
-            [2.]]), tensor([0, 1])]
-    """
-    elem = batch[0]
-    if isinstance(elem, Tensor):
-        return _stack(batch)
-    if isinstance(elem, np.ndarray):
-        return Tensor._make(np.stack(batch))
-    if isinstance(elem, np.generic):
-        return Tensor._make(np.asarray(batch))
-    if isinstance(elem, bool):
-        return Tensor._make(np.asarray(batch, np.bool_))
-    if isinstance(elem, float):
-        return Tensor._make(np.asarray(batch, np.float64))
-    if isinstance(elem, int):
-        return Tensor._make(np.asarray(batch, np.int64))
-    if isinstance(elem, (str, bytes)):
-        return batch
-    if isinstance(elem, abc.Mapping):
-        return {key: default_collate([d[key] for d in batch]) for key in elem}
-    if isinstance(elem, tuple) and hasattr(elem, "_fields"):
-        return type(elem)(*(default_collate(list(s)) for s in zip(*batch, strict=False)))
-    if isinstance(elem, abc.Sequence):
-        if any(len(e) != len(elem) for e in batch):
-            raise RuntimeError("each element in list of batch should be of equal size")
-        return [default_collate(list(s)) for s in zip(*batch, strict=False)]
-    raise TypeError(
-        "default_collate: batch must contain tensors, numpy arrays, numbers, dicts or lists; "
-        f"found {type(elem)}"
-    )
-
-
-def default_convert(data):
-    """NumPy arrays to tensors, recursively (what ``batch_size=None`` applies to each sample).
-
-    Args:
-        data: a sample.
-
-    >>> import numpy as np
-    >>> from graphgrad.utils.data import default_convert
-    >>> default_convert(np.array([1, 2]))
-    tensor([1, 2])
-    """
-    if isinstance(data, np.ndarray):
-        return Tensor._make(data)
-    if isinstance(data, abc.Mapping):
-        return {k: default_convert(v) for k, v in data.items()}
-    if isinstance(data, tuple) and hasattr(data, "_fields"):
-        return type(data)(*(default_convert(d) for d in data))
-    if isinstance(data, (list, tuple)):
-        return [default_convert(d) for d in data]
-    return data
 
 
 class DataLoader:
@@ -93,7 +29,8 @@ class DataLoader:
     by ``collate_fn``. Everything runs in the calling process.
 
     Args:
-        dataset: a map-style dataset (or an iterable one).
+        dataset: a map-style dataset, or an ``IterableDataset`` (then no ``shuffle`` or
+            sampler: its iterator gives the samples in order).
         batch_size: the samples per batch; ``None`` yields the samples one by one, unbatched.
         shuffle: visit the samples in a random order each epoch.
         sampler: the order of the indices (instead of ``shuffle``).
@@ -151,7 +88,11 @@ class DataLoader:
             )
         self.dataset, self.num_workers, self.generator = dataset, num_workers, generator
         self.pin_memory = pin_memory
-        if sampler is None:
+        self._iterable = isinstance(dataset, IterableDataset)
+        if self._iterable:  # the dataset's own iterator orders the samples
+            check_loader_options(shuffle, sampler, batch_sampler)
+            sampler = _InfiniteConstantSampler()
+        elif sampler is None:
             sampler = (
                 RandomSampler(dataset, generator=generator)
                 if shuffle
@@ -182,10 +123,17 @@ class DataLoader:
         fast = getattr(self.dataset, "_batch", None) if self._auto_collate else None
         batch = fast(index) if fast is not None else None
         if batch is None:
-            return self.collate_fn([self.dataset[i] for i in index])
+            getitems = getattr(self.dataset, "__getitems__", None)
+            samples = getitems(index) if getitems else [self.dataset[i] for i in index]
+            return self.collate_fn(samples)
         return list(batch) if isinstance(batch, tuple) else batch
 
     def __len__(self) -> int:
+        if self._iterable:  # the dataset's length, if it has one, in batches
+            n = len(self.dataset)
+            if self.batch_size is None:
+                return n
+            return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
         if self.batch_sampler is not None:
             return len(self.batch_sampler)
         return len(self.sampler)
@@ -209,12 +157,20 @@ class _LoaderIter:
             warnings.warn(_NO_PINNING, UserWarning, stacklevel=1)
         self._sampler_iter = iter(loader._index_sampler)
         self._base_seed = _rng.base_seed(loader.generator)
+        self._stream = iter(loader.dataset) if loader._iterable else None
 
     def __iter__(self) -> _LoaderIter:
         return self
 
     def __next__(self):
-        return self._loader._fetch(next(self._sampler_iter))
+        loader = self._loader
+        if self._stream is not None:
+            batched = loader.batch_sampler is not None
+            index = next(self._sampler_iter)
+            return fetch_from_stream(
+                self._stream, index, batched, loader.drop_last, loader.collate_fn
+            )
+        return loader._fetch(next(self._sampler_iter))
 
     def __len__(self) -> int:
         return len(self._loader)

@@ -147,6 +147,75 @@ class ConcatDataset(Dataset):
         return self.datasets[which][idx - start]
 
 
+class StackDataset(Dataset):
+    """Several datasets of one length side by side: sample ``i`` is the tuple (or, with keyword
+    arguments, the dict) of their samples ``i``.
+
+    Args:
+        args: the datasets, for tuple samples.
+        kwargs: the datasets by name, for dict samples (not both).
+
+    >>> from graphgrad.utils.data import StackDataset, TensorDataset
+    >>> images = TensorDataset(torch.arange(3.0))
+    >>> StackDataset(image=images, label=[7, 8, 9])[1]
+    {'image': (tensor(1.),), 'label': 8}
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        if args and kwargs:
+            raise ValueError(
+                "Supported either ``tuple``- (via ``args``) or``dict``- (via ``kwargs``) like "
+                "input/output, but both types are given."
+            )
+        datasets = args or list(kwargs.values())
+        if not datasets:
+            raise ValueError("At least one dataset should be passed")
+        self._length = len(datasets[0])
+        if any(len(d) != self._length for d in datasets):
+            raise ValueError("Size mismatch between datasets")
+        self.datasets = args if args else kwargs
+
+    def __getitem__(self, index):
+        if isinstance(self.datasets, dict):
+            return {k: d[index] for k, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
+
+    def __getitems__(self, indices: list) -> list:
+        """The samples at ``indices``, asking each dataset for all of them at once where it
+        can (its own ``__getitems__``).
+
+        Args:
+            indices: the indices of one batch.
+
+        >>> from graphgrad.utils.data import StackDataset
+        >>> StackDataset([1, 2, 3], "abc").__getitems__([0, 2])
+        [(1, 'a'), (3, 'c')]
+        """
+        datasets = self.datasets
+        named = isinstance(datasets, dict)
+        items = datasets.items() if isinstance(datasets, dict) else enumerate(datasets)
+        columns = {key: _samples(d, indices) for key, d in items}
+        if named:
+            return [{k: col[j] for k, col in columns.items()} for j in range(len(indices))]
+        return [tuple(col[j] for col in columns.values()) for j in range(len(indices))]
+
+    def __len__(self) -> int:
+        return self._length
+
+
+def _samples(dataset, indices: list) -> list:
+    """``[dataset[i] for i in indices]``, by ``dataset.__getitems__`` when it has one."""
+    getitems = getattr(dataset, "__getitems__", None)
+    if not getitems:
+        return [dataset[i] for i in indices]
+    items = getitems(indices)
+    if len(items) != len(indices):
+        raise ValueError(
+            f"Nested dataset's output size mismatch. Expected {len(indices)}, got {len(items)}"
+        )
+    return items
+
+
 def _fraction_lengths(total: int, fractions: Sequence[float]) -> list[int]:
     lengths = [int(math.floor(total * f)) for f in fractions]
     for i in range(total - sum(lengths)):
