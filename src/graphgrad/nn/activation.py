@@ -337,7 +337,7 @@ class PReLU(Module):
         device, dtype: where and of what type the slopes are.
 
     >>> torch.nn.PReLU()(torch.tensor([-4.0, 1.0]))
-    tensor([-1.,  1.], grad_fn=<WhereBackward0>)
+    tensor([-1.,  1.], grad_fn=<PreluKernelBackward0>)
     """
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None,
