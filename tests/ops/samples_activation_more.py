@@ -126,3 +126,38 @@ SAMPLES: dict = {
         Sample(lambda T, a: _rrelu_trained(T, a, inplace=True), make=_away((3, 4), (0.0,))),
     ],
 }  # fmt: skip
+
+
+def _pad_ref(a, widths, value):
+    return np.pad(a, widths, constant_values=value)
+
+
+def _shuffle_ref(a, r):
+    n, c, h, w = a.shape
+    x = a.reshape(n, c // (r * r), r, r, h, w).transpose(0, 1, 4, 2, 5, 3)
+    return x.reshape(n, c // (r * r), h * r, w * r)
+
+
+# trace, constant padding and the pixel shuffles (ops/structured.py, ops/shape/pad_shuffle.py)
+SAMPLES.update({
+    "trace": [
+        Sample(lambda T, a: T.trace(a), ((3, 4),), np.trace),
+        Sample(lambda T, a: a.trace(), ((4, 2),), np.trace),
+    ],
+    "constant_pad_nd": [
+        Sample(lambda T, a: T.nn.functional.pad(a, (1, 2)), ((2, 3),),
+               lambda a: _pad_ref(a, ((0, 0), (1, 2)), 0)),
+        Sample(lambda T, a: T.nn.functional.pad(a, (1, -1, 0, 2), value=1.5), ((2, 3, 4),),
+               lambda a: _pad_ref(a[:, :, :-1], ((0, 0), (0, 2), (1, 0)), 1.5)),
+        Sample(lambda T, a: T.nn.functional.pad(a, (-1, -1)), ((2, 4),), lambda a: a[:, 1:-1]),
+    ],
+    "pixel_shuffle": [
+        Sample(lambda T, a: T.nn.functional.pixel_shuffle(a, 2), ((2, 8, 2, 3),),
+               lambda a: _shuffle_ref(a, 2)),
+        Sample(lambda T, a: T.nn.functional.pixel_shuffle(a, 3), ((9, 1, 2),)),
+    ],
+    "pixel_unshuffle": [
+        Sample(lambda T, a: T.nn.functional.pixel_unshuffle(a, 2), ((2, 1, 4, 6),)),
+        Sample(lambda T, a: T.nn.PixelUnshuffle(3)(a), ((2, 3, 3),)),
+    ],
+})  # fmt: skip

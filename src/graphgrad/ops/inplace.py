@@ -11,6 +11,7 @@ the tensor's storage, bump its version, and rebase its ``grad_fn`` onto the op's
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import numpy as np
 
@@ -133,7 +134,7 @@ def inplace_variant(
     >>> commit(x, apply(exp_, x)).grad_fn.name(), x._version
     ('ExpBackward0', 1)
     """
-    others = {k: None for k in prim.inputs if k != "self"}
+    others: dict[str, Any] = {k: None for k in prim.inputs if k != "self"}
     return Primitive(
         prim.name + "_",
         node,
