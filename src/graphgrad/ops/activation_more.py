@@ -64,7 +64,9 @@ _hardsigmoid = Primitive(
     "hardsigmoid",
     "HardsigmoidBackward0",
     lambda a: _clamp_forward(a + 3, 0, 6) / 6,
-    self=lambda grad, self, xp: _zeros_where((self <= -3) | (self >= 3), grad * _SIXTH_F32, xp),
+    self=lambda grad, self, xp: xp.where(
+        (self > -3) & (self < 3), grad * _SIXTH_F32, xp.zeros_like(grad)
+    ),
     jvp=DIAGONAL,
 )
 
@@ -223,7 +225,9 @@ def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
 
 # -- softshrink, hardshrink ---------------------------------------------------------------------
 def _shrink_rule(grad, self, lambd, xp):
-    return _zeros_where((self >= -lambd) & (self <= lambd), grad, xp)
+    # grad outside the band, else +0.0; NaN too, as PyTorch's vectorised loop (its scalar
+    # loop, for the tail, passes grad)
+    return xp.where((self < -lambd) | (self > lambd), grad, xp.zeros_like(grad))
 
 
 _softshrink = Primitive(
