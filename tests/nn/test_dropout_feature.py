@@ -61,3 +61,24 @@ def test_feature_dropout_rank_errors_as_torch():
         F.dropout1d(gg.ones(1, 2, 2, 2))
     with pytest.warns(UserWarning, match="^dropout2d: Received a 1-D input"):
         assert F.dropout2d(gg.ones(3), training=False).shape == (3,)
+
+
+@pytest.mark.parametrize("name", ["alpha_dropout", "feature_alpha_dropout"])
+def test_alpha_dropout_in_place_as_torch(name):
+    """In place, PyTorch multiplies then adds into the input (AddBackward0, two version bumps);
+    graphgrad copied the out-of-place result in (CopyBackwards)."""
+    torch = pytest.importorskip("torch")
+    seen = []
+    for lib in (gg, torch):
+        lib.manual_seed(3)
+        leaf = lib.linspace(-1, 1, 24, dtype=lib.float64).reshape(2, 3, 4).requires_grad_()
+        x = leaf * 1
+        y = getattr(lib.nn.functional, name)(x, 0.5, True, inplace=True)
+        y.sum().backward()
+        seen.append((y is x, x._version, type(y.grad_fn).__name__, x.detach().numpy().copy(),
+                     leaf.grad.numpy()))  # fmt: skip
+    ours, theirs = seen
+    assert ours[:3] == theirs[:3] == (True, 2, "AddBackward0")
+    # (an ulp apart at places: PyTorch computes the affine map's constants its own way)
+    np.testing.assert_allclose(ours[3], theirs[3], rtol=1e-15, atol=1e-16)
+    np.testing.assert_array_equal(ours[4], theirs[4])
