@@ -43,7 +43,7 @@ _constant_pad_nd = Primitive(
     self=_constant_pad_rule,
     attrs=("pad",),
     # the padding value is a constant: the tangent is padded with zeros
-    jvp=(lambda t, s: apply(_constant_pad_nd, t, pad=s["pad"], value=0),),
+    jvp=(lambda t, s: constant_pad_nd(t, s["pad"], 0),),
 )
 
 
