@@ -121,6 +121,7 @@ KNOWN: list[Known] = [
                    "nll_loss2d", "logsumexp", "softmax", "log_softmax", "mm", "bmm", "mv",
                    "dot", "addmm", "baddbmm", "matmul_unsafe_view", "matmul_squeeze",
                    "convolution", "convolution_weight", "sub", "add", "elu", "div", "mean",
+                   "elu_", "celu_", "hardshrink", "softshrink",
                    "atan2", "avg_pool2d", "avg_pool3d", "gelu", "binary_cross_entropy_with_logits")
         for kind in ("value", "nan", "zero_sign", "grad_value", "grad_nan", "grad_zero_sign")
     ),

@@ -96,7 +96,7 @@ class SiLU(_InplaceOption):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.silu(input)
+        return F.silu(input, self.inplace)
 
 
 class ELU(Module):
@@ -115,7 +115,7 @@ class ELU(Module):
         self.alpha, self.inplace = alpha, inplace
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.elu(input, self.alpha)
+        return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
         return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
@@ -132,7 +132,7 @@ class SELU(_InplaceOption):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.selu(input)
+        return F.selu(input, self.inplace)
 
 
 class Softplus(Module):
@@ -337,7 +337,7 @@ class PReLU(Module):
         device, dtype: where and of what type the slopes are.
 
     >>> torch.nn.PReLU()(torch.tensor([-4.0, 1.0]))
-    tensor([-1.,  1.], grad_fn=<WhereBackward0>)
+    tensor([-1.,  1.], grad_fn=<PreluKernelBackward0>)
     """
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None,

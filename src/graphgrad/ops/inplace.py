@@ -11,6 +11,7 @@ the tensor's storage, bump its version, and rebase its ``grad_fn`` onto the op's
 from __future__ import annotations
 
 import inspect
+from typing import Any
 
 import numpy as np
 
@@ -108,6 +109,44 @@ def _commit(t: Tensor, out: Tensor) -> Tensor:
         if "_views" in t.__dict__:  # views of t now hang off its new node
             refresh_views(t)
     return t
+
+
+def inplace_variant(
+    prim: Primitive, node: str, rule, attrs: tuple[str, ...] | None = None, register: bool = True
+) -> Primitive:
+    """``prim``'s in-place form as PyTorch records it: the same forward, dtype rule and
+    forward-mode rule, under its own node name, with ``rule`` for the input. PyTorch names the
+    forms whose rule reads the saved result ``...Backward1`` (``elu_``: EluBackward1), as the
+    input is overwritten; ``commit`` then makes the node watch the input's storage.
+
+    Args:
+        prim: the out-of-place primitive (one input with a rule, ``self``).
+        node: the in-place node's name.
+        rule: the rule for ``self``, reading ``result`` (or ``self``, which ``commit`` keeps a
+            copy of) and the op's parameters.
+        attrs: the ``_saved_*`` names its nodes show (default: what ``rule`` reads).
+        register: list it in the registry as ``<name>_`` (so the generated tests find it).
+
+    >>> import graphgrad as torch
+    >>> from graphgrad.ops.unary import _exp
+    >>> exp_ = inplace_variant(_exp, "ExpBackward0", lambda g, result: g * result, register=False)
+    >>> x = torch.ones(2, requires_grad=True) * 1
+    >>> commit(x, apply(exp_, x)).grad_fn.name(), x._version
+    ('ExpBackward0', 1)
+    """
+    others: dict[str, Any] = {k: None for k in prim.inputs if k != "self"}
+    return Primitive(
+        prim.name + "_",
+        node,
+        prim.forward,
+        inputs=prim.inputs,
+        dtype=prim.dtype_rule,
+        attrs=attrs,
+        jvp=prim.jvp,
+        register=register,
+        self=rule,
+        **others,
+    )
 
 
 _EXAMPLE_ARGS = {

@@ -24,10 +24,10 @@ from .broadcast import broadcast_shapes
 from .convert import to
 from .elementwise import mul, sub
 from .index.slicing import select
-from .reduce.core import sum  # noqa: A004
+from .primitive import LINEAR, Primitive, apply
 from .shape.core import reshape
 from .shape.join import cat, stack
-from .shape.reorder import diagonal, flip
+from .shape.reorder import flip
 from .shape.transpose import transpose
 
 _CROSS_DIM = (
@@ -91,6 +91,29 @@ def block_diag(*tensors: Tensor) -> Tensor:
     return cat(rows, 0)
 
 
+def _trace_forward(a: np.ndarray, **_) -> np.ndarray:
+    # the diagonal summed as ``sum`` sums; integers widen to int64
+    wide = np.dtype(np.int64) if a.dtype.kind in "biu" else None
+    return np.add.reduce(np.diagonal(a), axis=None, dtype=wide)
+
+
+def _trace_rule(grad, self_sym_sizes, xp):
+    # grad on the diagonal, +0.0 elsewhere (PyTorch fills zeros, then the diagonal)
+    rows, cols = self_sym_sizes
+    on_diagonal = xp.asarray(np.eye(rows, cols, dtype=bool))
+    return xp.where(on_diagonal, grad, xp.zeros(self_sym_sizes, grad))
+
+
+_trace = Primitive(
+    "trace",
+    "TraceBackward0",
+    _trace_forward,
+    self=_trace_rule,
+    attrs=("self_sym_sizes",),
+    jvp=LINEAR,
+)
+
+
 def trace(input: Tensor) -> Tensor:
     """The sum of a matrix's main diagonal (integers sum to int64).
 
@@ -105,7 +128,7 @@ def trace(input: Tensor) -> Tensor:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     if input.dtype == dtypes.bool_:
         raise NotImplementedError("\"trace\" not implemented for 'Bool'")
-    return sum(diagonal(input))
+    return apply(_trace, input, self_sym_sizes=input._data.shape)
 
 
 def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:

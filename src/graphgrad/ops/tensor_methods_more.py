@@ -20,7 +20,7 @@ from ..histogram import histc as histc_fn
 from ..histogram import histogram as histogram_fn
 from ..random.draws import bernoulli as bernoulli_fn
 from ..tensor import Tensor
-from .elementwise import where
+from .activation_more import hardshrink as _hardshrink
 from .inplace import check_inplace
 
 
@@ -81,7 +81,7 @@ def hardshrink(self: Tensor, lambd: float = 0.5) -> Tensor:
     >>> torch.tensor([-1.0, 0.3, 0.7]).hardshrink()
     tensor([-1.0000,  0.0000,  0.7000])
     """
-    return where((self > lambd) | (self < -lambd), self, 0.0)
+    return _hardshrink(self, lambd)
 
 
 def _root(a: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 from ...ops import activation as _act
+from ...ops import activation_inplace as _act_inplace
 from ...ops import unary as _unary
 from ...tensor import Tensor
 from .activation import (
@@ -83,6 +84,8 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     >>> F.leaky_relu(torch.tensor([-1.0, 2.0]), 0.1)
     tensor([-0.1000,  2.0000])
     """
+    if inplace:
+        return _act_inplace.leaky_relu_(input, negative_slope)
     return _act.leaky_relu(input, negative_slope)
 
 
@@ -96,7 +99,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     >>> F.silu(torch.tensor([-1.0, 1.0]))
     tensor([-0.2689,  0.7311])
     """
-    return _act.silu(input)
+    return _act_inplace.silu_(input) if inplace else _act.silu(input)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -110,7 +113,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     >>> F.elu(torch.tensor([-1.0, 1.0]))
     tensor([-0.6321,  1.0000])
     """
-    return _act.elu(input, alpha)
+    return _act_inplace.elu_(input, alpha) if inplace else _act.elu(input, alpha)
 
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -123,7 +126,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     >>> F.selu(torch.tensor([-1.0, 1.0]))
     tensor([-1.1113,  1.0507])
     """
-    return _act.selu(input)
+    return _act_inplace.selu_(input) if inplace else _act.selu(input)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -337,6 +340,7 @@ from .pool_select import (  # noqa: E402
 )
 from .rectifier import (  # noqa: E402
     celu,
+    celu_,
     elu_,
     glu,
     gumbel_softmax,
@@ -347,6 +351,7 @@ from .rectifier import (  # noqa: E402
     relu_,
     rrelu,
     rrelu_,
+    selu_,
 )
 from .shrink import (  # noqa: E402
     hardshrink,
@@ -367,6 +372,8 @@ from .vision import (  # noqa: E402
 
 __all__ += [
     "celu",
+    "celu_",
+    "selu_",
     "elu_",
     "glu",
     "gumbel_softmax",

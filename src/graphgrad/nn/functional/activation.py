@@ -1,5 +1,5 @@
 """The piecewise and saturating activations: hardtanh, relu6, hardsigmoid, hardswish,
-logsigmoid, softsign; composites of existing ops.
+logsigmoid (primitives of ``ops.activation_more``, with PyTorch's node names), softsign.
 
 Gradients are PyTorch's: zero outside the linear part of ``hardtanh`` (and at its ends),
 ``logsigmoid`` stable for large ``|x|``.
@@ -12,14 +12,10 @@ tensor([0., 3., 6.])
 
 from __future__ import annotations
 
-from ...ops.elementwise import minimum, where
+from ...ops import activation_inplace as _inplace
+from ...ops import activation_more as _more
 from ...ops.unary import abs as _abs
-from ...ops.unary import clamp, exp, log1p
 from ...tensor import Tensor
-
-
-def _in_place(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
-    return input.copy_(result) if inplace else result
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
@@ -38,9 +34,9 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
     """
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    inside = (input > min_val) & (input < max_val)
-    result = where(inside, input, clamp(input.detach(), min_val, max_val))
-    return _in_place(input, result, inplace)
+    if inplace:
+        return _inplace.hardtanh_(input, min_val, max_val)
+    return _more.hardtanh(input, min_val, max_val)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -70,7 +66,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     >>> F.hardsigmoid(torch.tensor([-4.0, 0.0, 1.5]))
     tensor([0.0000, 0.5000, 0.7500])
     """
-    return _in_place(input, relu6(input + 3) / 6, inplace)
+    return _inplace.hardsigmoid_(input) if inplace else _more.hardsigmoid(input)
 
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
@@ -85,7 +81,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     >>> F.hardswish(torch.tensor([-4.0, 1.0, 4.0]))
     tensor([-0.0000, 0.6667, 4.0000])
     """
-    return _in_place(input, input * relu6(input + 3) / 6, inplace)
+    return _inplace.hardswish_(input) if inplace else _more.hardswish(input)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
@@ -96,7 +92,7 @@ def logsigmoid(input: Tensor) -> Tensor:
     >>> F.logsigmoid(torch.tensor([0.0, -100.0]))
     tensor([  -0.6931, -100.0000])
     """
-    return minimum(input, input.new_zeros(())) - log1p(exp(-_abs(input)))
+    return _more.logsigmoid(input)
 
 
 def softsign(input: Tensor) -> Tensor:

@@ -9,6 +9,8 @@ tensor([1., 1., 1.])
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ...random.draws import default_generator
@@ -67,13 +69,36 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     return _masked(input, p, tuple(input.shape), inplace)
 
 
-def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, nd: int):
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
+    """PyTorch's feature dropout: one draw per (sample, channel) of an ``(N, C, ...)`` input."""
     _check_p(p)
     if not training or p == 0.0:
         return input
-    batched = input.ndim == nd + 2
-    shape = tuple(input.shape[: 2 if batched else 1]) + (1,) * nd
+    if input.ndim < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
     return _masked(input, p, shape, inplace)
+
+
+_DROPOUT1D_DIMS = (
+    "dropout1d: Expected 2D or 3D input, but received a {}D input. Note that dropout1d exists to "
+    "provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and "
+    "an optional batch dimension (i.e. 2D or 3D inputs)."
+)
+_DROPOUT2D_DIMS = (
+    "dropout2d: Received a {}-D input to dropout2d, which is deprecated and will result in an "
+    "error in a future release. To retain the behavior and silence this warning, please use "
+    "dropout instead. Note that dropout2d exists to provide channel-wise dropout on inputs with "
+    "2 spatial dimensions, a channel dimension, and an optional batch dimension (i.e. 3D or 4D "
+    "inputs)."
+)
+_DROPOUT2D_3D = (
+    "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+    "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+    "This behavior will change in a future release to interpret the input as one without a "
+    "batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, "
+    "please switch to using dropout1d instead."
+)
 
 
 def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
@@ -88,11 +113,20 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     >>> F.dropout1d(torch.ones(1, 2, 3), p=0.5, training=False).shape
     torch.Size([1, 2, 3])
     """
-    return _feature_dropout(input, p, training, inplace, 1)
+    if input.ndim not in (2, 3):
+        raise RuntimeError(_DROPOUT1D_DIMS.format(input.ndim))
+    if input.ndim == 3:
+        return _feature_dropout(input, p, training, inplace)
+    # unbatched (C, L): as a batch of one, as PyTorch (so its graph ends in a squeeze)
+    if not inplace:
+        return _feature_dropout(input.unsqueeze(0), p, training, False).squeeze(0)
+    return _feature_dropout(input.unsqueeze_(0), p, training, True).squeeze_(0)
 
 
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
-    """Zero whole channels of a ``(N, C, H, W)`` or ``(C, H, W)`` input with probability ``p``.
+    """Zero whole channels of a ``(N, C, H, W)`` input with probability ``p``: one draw per
+    (sample, channel), for any input of 2 or more dimensions, as PyTorch (which warns unless
+    the input is 4-D, and reads a 3-D one as ``(N, C, L)``).
 
     Args:
         input: the tensor.
@@ -103,4 +137,8 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     >>> F.dropout2d(torch.ones(1, 2, 3, 3), p=0.5, training=False).shape
     torch.Size([1, 2, 3, 3])
     """
-    return _feature_dropout(input, p, training, inplace, 2)
+    if input.ndim not in (3, 4):
+        warnings.warn(_DROPOUT2D_DIMS.format(input.ndim), UserWarning, stacklevel=2)
+    elif input.ndim == 3:  # PyTorch reads it as (N, C, L), not (C, H, W), and says so
+        warnings.warn(_DROPOUT2D_3D, UserWarning, stacklevel=2)
+    return _feature_dropout(input, p, training, inplace)

@@ -33,8 +33,9 @@ def _alpha(input: Tensor, p: float, training: bool, inplace: bool, mask_shape: t
     a = 1.0 / math.sqrt((_SELU_NEG**2 * p + 1) * (1 - p))
     shift = ((keep - 1) * (_SELU_NEG * a) + _SELU_NEG * a * p).astype(dtype)
     scale = Tensor._make((keep * a).astype(dtype))
-    out = input * scale + Tensor._make(shift)
-    return input.copy_(out) if inplace else out
+    if inplace:  # two in-place steps, as PyTorch (the input's version goes up by 2)
+        return input.mul_(scale).add_(Tensor._make(shift))
+    return input * scale + Tensor._make(shift)
 
 
 def _feature_shape(input: Tensor, batched: bool) -> tuple:

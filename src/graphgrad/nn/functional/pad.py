@@ -1,4 +1,5 @@
-"""``F.pad``: constant, reflect, replicate and circular padding, composites.
+"""``F.pad``: constant (the ``constant_pad_nd`` primitive), reflect, replicate and circular
+padding.
 
 ``pad`` lists (left, right) amounts from the last dim backwards; negative amounts crop. The
 non-constant modes pick the padded positions with ``index_select``, so the gradient of a
@@ -15,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...ops.index.gather import index_select
-from ...ops.shape.join import cat
+from ...ops.shape.pad_shuffle import constant_pad_nd
 from ...tensor import Tensor
 
 _MODES = ("constant", "reflect", "replicate", "circular")
@@ -65,20 +66,6 @@ def _positions(n: int, left: int, right: int, mode: str, dim: int, shape) -> np.
     return p % n
 
 
-def _constant(input: Tensor, dim: int, left: int, right: int, value) -> Tensor:
-    n = input.shape[dim]
-    if left < 0 or right < 0:
-        start = max(-left, 0)
-        input = input.narrow(dim, start, n - start - max(-right, 0))
-    parts = [input]
-    for amount, at in ((left, 0), (right, len(parts) + 1)):
-        if amount > 0:
-            shape = list(input.shape)
-            shape[dim] = amount
-            parts.insert(at if at == 0 else len(parts), input.new_full(shape, value))
-    return parts[0] if len(parts) == 1 else cat(parts, dim)
-
-
 def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
     """``input`` padded by ``pad`` = (left, right) pairs, from the last dim back (F.pad).
 
@@ -93,12 +80,11 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
     """
     pad = tuple(int(p) for p in pad)
     _check(input, pad, mode, value)
+    if mode == "constant":
+        return constant_pad_nd(input, pad, 0 if value is None else value)
     out = input
     for i in range(len(pad) // 2):
         dim, left, right = input.ndim - 1 - i, pad[2 * i], pad[2 * i + 1]
-        if mode == "constant":
-            out = _constant(out, dim, left, right, 0 if value is None else value)
-            continue
         idx = _positions(out.shape[dim], left, right, mode, dim, input.shape)
         out = index_select(out, dim, Tensor._make(idx.astype(np.int64)))
     return out

@@ -1,5 +1,6 @@
 """More rectifiers and gates: celu, prelu, rrelu, glu, mish, gumbel_softmax and the in-place
-forms (relu_, elu_, leaky_relu_, hardtanh_, rrelu_); composites of existing ops.
+forms (relu_, elu_, selu_, celu_, leaky_relu_, hardtanh_, rrelu_); the primitives and their
+in-place forms are in ``ops.activation_more`` and ``ops.activation_inplace``.
 
 >>> import graphgrad as torch
 >>> import graphgrad.nn.functional as F
@@ -10,16 +11,10 @@ tensor([0.5000, 2.0000])
 from __future__ import annotations
 
 from ...ops import activation as _act
-from ...ops.elementwise import where
-from ...ops.primitive import apply
-from ...ops.unary import sigmoid, tanh
+from ...ops import activation_inplace as _inplace
+from ...ops import activation_more as _more
 from ...random import default_generator
 from ...tensor import Tensor
-from .activation import hardtanh
-
-
-def _in_place(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
-    return input.copy_(result) if inplace else result
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -33,10 +28,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     >>> F.celu(torch.tensor([-1.0, 1.0]), alpha=2.0)
     tensor([-0.7869,  1.0000])
     """
-    if alpha == 0:
-        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    result = apply(_act._elu, input, alpha=alpha, scale=1.0, input_scale=1.0 / alpha)
-    return _in_place(input, result, inplace)
+    return _inplace.celu_(input, alpha) if inplace else _more.celu(input, alpha)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
@@ -66,7 +58,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
             weight = weight.reshape((channels,) + (1,) * (input.ndim - 2))
     elif input.ndim:
         weight = weight.reshape(())
-    return where(input > 0, input, weight * input)
+    return _more.prelu_kernel(input, weight)
 
 
 def rrelu(
@@ -88,11 +80,10 @@ def rrelu(
     >>> F.rrelu(torch.tensor([-3.0, 2.0]))
     tensor([-0.6875,  2.0000])
     """
-    if not training:
-        return _in_place(input, _act.leaky_relu(input, (lower + upper) / 2), inplace)
-    dtype = input._data.dtype
-    slope = Tensor._make(default_generator.uniform_array(tuple(input.shape), lower, upper, dtype))
-    return _in_place(input, where(input > 0, input, input * slope), inplace)
+    noise = _more.rrelu_noise(input, lower, upper, training, default_generator.uniform_array)
+    if inplace:
+        return _inplace.rrelu_with_noise_(input, noise, lower, upper, training)
+    return _more.rrelu_with_noise(input, noise, lower, upper, training)
 
 
 def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
@@ -128,8 +119,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
         raise RuntimeError(
             f"Halving dimension must be even, but dimension {wrapped} is size {size}"
         )
-    a, b = input.chunk(2, dim)
-    return a * sigmoid(b)
+    return _more.glu(input, dim)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
@@ -142,7 +132,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     >>> F.mish(torch.tensor([-1.0, 1.0]))
     tensor([-0.3034,  0.8651])
     """
-    return _in_place(input, input * tanh(_act.softplus(input)), inplace)
+    return _inplace.mish_(input) if inplace else _more.mish(input)
 
 
 def gumbel_softmax(
@@ -196,7 +186,34 @@ def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
     >>> F.elu_(x) is x
     True
     """
-    return input.copy_(_act.elu(input, alpha))
+    return _inplace.elu_(input, alpha)
+
+
+def selu_(input: Tensor) -> Tensor:
+    """In-place ``selu``.
+
+    Args:
+        input: the tensor.
+
+    >>> x = torch.tensor([-1.0, 2.0])
+    >>> F.selu_(x) is x
+    True
+    """
+    return _inplace.selu_(input)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """In-place ``celu``.
+
+    Args:
+        input: the tensor.
+        alpha: the scale of the negative part (not 0).
+
+    >>> x = torch.tensor([-1.0, 2.0])
+    >>> F.celu_(x, 2.0) is x, x
+    (True, tensor([-0.7869,  2.0000]))
+    """
+    return _inplace.celu_(input, alpha)
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
@@ -210,7 +227,7 @@ def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     >>> F.leaky_relu_(x, 0.5) is x, x
     (True, tensor([-0.5000,  2.0000]))
     """
-    return input.copy_(_act.leaky_relu(input, negative_slope))
+    return _inplace.leaky_relu_(input, negative_slope)
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
@@ -224,11 +241,13 @@ def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Ten
     >>> F.hardtanh_(x) is x, x
     (True, tensor([-1.0000,  0.5000]))
     """
-    return hardtanh(input, min_val, max_val, inplace=True)
+    return _inplace.hardtanh_(input, min_val, max_val)
 
 
 __all__ = [
     "celu",
+    "celu_",
+    "selu_",
     "elu_",
     "glu",
     "gumbel_softmax",

@@ -1,5 +1,5 @@
-"""Thresholding activations: threshold, hardshrink, softshrink, tanhshrink; composites of
-existing ops (``where``, ``tanh``), so their gradients come for free.
+"""Thresholding activations: threshold, hardshrink, softshrink (primitives of
+``ops.activation_more``, with PyTorch's node names), tanhshrink.
 
 >>> import graphgrad as torch
 >>> import graphgrad.nn.functional as F
@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...ops.elementwise import where
+from ...ops import activation_inplace as _inplace
+from ...ops import activation_more as _more
 from ...ops.unary import tanh
 from ...tensor import Tensor
-
-
-def _in_place(input: Tensor, result: Tensor, inplace: bool) -> Tensor:
-    return input.copy_(result) if inplace else result
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
@@ -32,8 +29,9 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     >>> F.threshold(torch.tensor([-1.0, 0.5, 2.0]), 0.5, 20.0)
     tensor([20., 20.,  2.])
     """
-    result = where(input > threshold, input, input.new_tensor(value).detach())
-    return _in_place(input, result, inplace)
+    if inplace:
+        return _inplace.threshold_(input, threshold, value)
+    return _more.threshold(input, threshold, value)
 
 
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
@@ -46,7 +44,7 @@ def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
     >>> F.threshold_(x, 0.0, 5.0) is x, x
     (True, tensor([5., 2.]))
     """
-    return globals()["threshold"](input, threshold, value, inplace=True)
+    return _inplace.threshold_(input, threshold, value)
 
 
 def _check_lambd(input: Tensor, lambd: float) -> None:
@@ -70,8 +68,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     >>> F.hardshrink(torch.tensor([-1.0, 0.2, 2.0]))
     tensor([-1.,  0.,  2.])
     """
-    keep = (input > lambd) | (input < -lambd)
-    return where(keep, input, input.new_zeros(()))
+    return _more.hardshrink(input, lambd)
 
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
@@ -86,8 +83,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     tensor([-0.7500,  1.7500])
     """
     _check_lambd(input, lambd)
-    zero = input.new_zeros(())
-    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, zero))
+    return _more.softshrink(input, lambd)
 
 
 def tanhshrink(input: Tensor) -> Tensor:

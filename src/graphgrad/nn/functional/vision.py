@@ -1,7 +1,7 @@
-"""Resizing and rearranging images: pixel_shuffle, pixel_unshuffle, channel_shuffle (reshapes
-and permutes), and interpolate (with the deprecated upsample, upsample_nearest and
-upsample_bilinear): each spatial dim resampled in turn as a weighted sum of ``index_select``s,
-so the gradients come from those ops.
+"""Resizing and rearranging images: pixel_shuffle, pixel_unshuffle (primitives, with
+PyTorch's node names), channel_shuffle (reshapes and permutes), and interpolate (with the
+deprecated upsample, upsample_nearest and upsample_bilinear): each spatial dim resampled in
+turn as a weighted sum of ``index_select``s, so the gradients come from those ops.
 
 >>> import graphgrad as torch
 >>> import graphgrad.nn.functional as F
@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 
+from ...ops.shape import pad_shuffle as _shuffles
 from ...tensor import Tensor
 from .pool import adaptive_avg_pool1d, adaptive_avg_pool2d
 from .pool3d import adaptive_avg_pool3d
@@ -46,10 +47,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
             "pixel_shuffle expects its input's 'channel' dimension to be divisible by the "
             f"square of upscale_factor, but input.size(-3)={c} is not divisible by {r * r}"
         )
-    n = len(lead)
-    x = input.reshape(*lead, c // (r * r), r, r, h, w)
-    x = x.permute(*range(n), n, n + 3, n + 1, n + 4, n + 2)
-    return x.reshape(*lead, c // (r * r), h * r, w * r)
+    return _shuffles.pixel_shuffle(input, r)
 
 
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
@@ -76,10 +74,7 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
                 f"pixel_unshuffle expects {name} to be divisible by downscale_factor, but "
                 f"input.size({dim})={size} is not divisible by {r}"
             )
-    n = len(lead)
-    x = input.reshape(*lead, c, h // r, r, w // r, r)
-    x = x.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)
-    return x.reshape(*lead, c * r * r, h // r, w // r)
+    return _shuffles.pixel_unshuffle(input, r)
 
 
 def channel_shuffle(input: Tensor, groups: int) -> Tensor:
