@@ -208,3 +208,15 @@ def test_methods_and_inplace_forms_exist_as_in_torch():
     for name in names:
         for method in (name, name + "_"):
             assert hasattr(gg.Tensor, method) == hasattr(torch.Tensor, method), method
+
+
+def test_i0_gradient_at_zero_is_plus_or_minus_zero_as_torch_beside_large_values():
+    """The long fuzz run (2026-12-06): I1(0) came out as -0.0 when a large element in the same
+    tensor lengthened the quadrature, so -g * I1(0) gave +0.0 where torch gives -0.0."""
+    torch = pytest.importorskip("torch")
+    signs = []
+    for T in (gg, torch):
+        x = T.tensor([0.0, -0.0, 28.8, 5.9], dtype=T.float64, requires_grad=True)
+        T.i0(x).backward(T.tensor([-2.0, 3.0, 1.0, -1.0], dtype=T.float64))
+        signs.append(np.signbit(x.grad.numpy()[:2]).tolist())
+    assert signs[0] == signs[1] == [True, False]

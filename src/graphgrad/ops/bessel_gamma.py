@@ -45,10 +45,10 @@ def _i1_float64(x: np.ndarray) -> np.ndarray:
     weights[[0, -1]] /= 2
     ax = np.abs(finite)[..., None]
     with np.errstate(over="ignore"):
-        # I1 is odd: integrate for |x| (exactly 0 at 0, where the rule's cosines would leave
-        # rounding) and give it x's sign
+        # I1 is odd: integrate for |x| and give it x's sign; at 0 the rule's cosines leave a
+        # rounding of either sign, and PyTorch gives +0 for both zeros
         integral = (np.exp(ax * np.cos(t) - ax) * np.cos(t) * weights).sum(-1)
-        out = np.sign(finite) * integral * np.exp(np.abs(finite))
+        out = np.where(finite == 0, 0.0, np.sign(finite) * integral * np.exp(np.abs(finite)))
     overflow = np.isinf(x) | huge
     return np.where(np.isnan(x), np.nan, np.where(overflow, np.copysign(np.inf, x), out))
 
