@@ -59,19 +59,36 @@ def _infos(a: np.ndarray) -> np.ndarray:
     return np.asarray(infos, np.int32).reshape(a.shape[:-2])
 
 
-def _solve_forward(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+def _solve_forward(A: np.ndarray, B: np.ndarray, left: bool, vector: bool) -> np.ndarray:
+    """``A^-1 B`` (``B A^-1`` if not ``left``); a ``vector`` ``B`` (left only) is a column."""
+    if not left:  # X A = B is A^T X^T = B^T
+        A, B = np.swapaxes(A, -1, -2), np.swapaxes(B, -1, -2)
     try:
-        return np.linalg.solve(A, B).astype(A.dtype, copy=False)
+        X = np.linalg.solve(A, B[..., None] if vector else B).astype(A.dtype, copy=False)
     except np.linalg.LinAlgError:
         raise _singular_error("torch.linalg.solve", A) from None
+    if vector:
+        return X[..., 0]
+    return X if left else np.swapaxes(X, -1, -2)
+
+
+def _solve_a_rule(grad, A, result, left, vector, xp):
+    """``-gB X^T`` (``-X^T gB`` if not ``left``), a vector taken as a column."""
+    g_b = xp.linalg_solve(xp.mT(A), grad, left=left, vector=vector)
+    if vector:
+        g_b, result = xp.unsqueeze(g_b, -1), xp.unsqueeze(result, -1)
+    if left:
+        return -xp.matmul(g_b, xp.mT(result))
+    return -xp.matmul(xp.mT(result), g_b)
 
 
 _solve = Primitive(
     "linalg_solve",
     "LinalgSolveExBackward0",
     _solve_forward,
-    A=lambda grad, A, result, xp: -xp.matmul(xp.linalg_solve(xp.mT(A), grad), xp.mT(result)),
-    B=lambda grad, A, xp: xp.linalg_solve(xp.mT(A), grad),
+    A=_solve_a_rule,
+    # gB = A^-T g (g A^-T if not left)
+    B=lambda grad, A, left, vector, xp: xp.linalg_solve(xp.mT(A), grad, left=left, vector=vector),
 )
 
 
@@ -90,7 +107,7 @@ def _solve_checks(A: Tensor, B: Tensor, left: bool, vector: bool) -> None:
         )
     n = A.shape[-1]
     rows = B.shape[-1] if vector else (B.shape[-2] if left else B.shape[-1])
-    if B.ndim == 0 or rows != n:
+    if B.ndim == 0 or rows != n or (vector and not left):
         shape_b = f"{B.shape[-1]}x1" if vector or B.ndim < 2 else "x".join(map(str, B.shape[-2:]))
         equation = "AX = B" if left else "XA = B"
         raise RuntimeError(
@@ -105,8 +122,8 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
 
     Args:
         A: ``(*, n, n)`` floating tensor.
-        B: ``(*, n, k)``, or ``(*, n)`` (a batch of vectors: ``B``'s shape is ``A``'s without
-            the last dim, or ``B`` is 1-d).
+        B: ``(*, n, k)`` (``(*, k, n)`` if not ``left``), or with ``left`` ``(*, n)`` (a batch
+            of vectors: ``B``'s shape is ``A``'s without the last dim, or ``B`` is 1-d).
         left: solve ``A X = B`` (True) or ``X A = B``.
         out: not supported (PyTorch's output tensor).
 
@@ -117,11 +134,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
     """
     vector = _is_vector(A, B)
     _solve_checks(A, B, left, vector)
-    if vector:
-        return apply(_solve, A if left else A.mT, B.unsqueeze(-1)).squeeze(-1)
-    if not left:
-        return apply(_solve, A.mT, B.mT).mT
-    return apply(_solve, A, B)
+    return apply(_solve, A, B, left=bool(left), vector=vector)
 
 
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False, out=None):
