@@ -12,7 +12,8 @@ tensor([0.5000, 0.2500])
 
 from __future__ import annotations
 
-from .ops.lapack import matrix_exp, slogdet
+from .ops.lapack import linalg_slogdet as slogdet
+from .ops.lapack import matrix_exp
 from .ops.linalg.composite import matrix_power
 from .ops.linalg.eigen import eigh, eigvalsh
 from .ops.linalg.forms import cross, diagonal, householder_product, multi_dot, vander, vecdot

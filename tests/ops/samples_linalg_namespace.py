@@ -1,5 +1,5 @@
-"""Samples for the primitives of ``torch.linalg`` (ops/linalg/eigen.py and solve.py):
-``linalg_eigh`` and ``linalg_solve``.
+"""Samples for the primitives of ``torch.linalg``: ``linalg_eigh`` (ops/linalg/eigen.py),
+``linalg_solve`` (ops/linalg/solve.py) and ``linalg_pinv`` (ops/decompositions.py).
 
 eigh reads one triangle, so its samples symmetrise the input (a gradient check perturbs every
 element); its eigenvectors are defined up to sign (which LAPACK builds choose differently), so
@@ -46,5 +46,15 @@ SAMPLES = {
         Sample(lambda T, a, b: T.linalg.solve(a, b, left=False), make=_system((3, 3), (2, 3))),
         Sample(lambda T, a, b: T.linalg.solve(a, b), make=_system((2, 3, 3), (2, 3))),
         Sample(lambda T, a, b: T.linalg.solve(a, b, left=False), make=_system((2, 3, 3), (4, 3))),
+    ],
+    "linalg_pinv": [
+        Sample(lambda T, a: T.linalg.pinv(a), ((4, 3),), ref=np.linalg.pinv),
+        Sample(lambda T, a: T.pinverse(a), ((2, 3, 5),)),
+        Sample(lambda T, a: a.pinverse(), ((3, 3),)),
+        Sample(
+            lambda T, a: T.linalg.pinv(a + a.mT, hermitian=True),
+            ((3, 3),),
+            ref=lambda a: np.linalg.pinv(_symmetric(a)),
+        ),
     ],
 }

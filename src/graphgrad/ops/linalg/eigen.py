@@ -92,7 +92,7 @@ def eigvalsh(A: Tensor, UPLO: str = "L", *, out=None) -> Tensor:
     >>> torch.linalg.eigvalsh(torch.tensor([[1.0, 0.0], [5.0, -1.0]]))
     tensor([-5.0990,  5.0990])
     """
-    _square_check("eigvalsh", A)
+    _square_check("eigh", A)  # (PyTorch's message names eigh)
     return apply(_eigh, A, UPLO=_uplo_check(UPLO))[0]
 
 

@@ -155,7 +155,9 @@ def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = Fa
     """
     _square_check("solve", A)
     infos = _infos(A._data)
-    if check_errors or not infos.any():
+    if check_errors and infos.any():
+        raise _singular_error("torch.linalg.solve_ex", A._data)
+    if not infos.any():
         return solve_ex_type(solve(A, B, left=left), Tensor._make(infos))
     singular = (infos != 0)[..., None, None]
     safe = Tensor._make(np.where(singular, np.eye(A.shape[-1]), A._data).astype(A._data.dtype))
@@ -181,20 +183,17 @@ def inv_ex(A: Tensor, *, check_errors: bool = False, out=None):
     """
     _square_check("inv_ex", A)
     infos = _infos(A._data)
-    if check_errors or not infos.any():
+    if check_errors and infos.any():
+        try:
+            inv(A)
+        except LinAlgError as error:
+            raise LinAlgError(str(error).replace("linalg.inv:", "linalg.inv_ex:", 1)) from None
+    if not infos.any():
         return inv_ex_type(inv(A), Tensor._make(infos))
     singular = (infos != 0)[..., None, None]
     safe = Tensor._make(np.where(singular, np.eye(A.shape[-1]), A._data).astype(A._data.dtype))
     nan = Tensor._make(np.where(singular, np.nan, 1.0).astype(A._data.dtype))
     return inv_ex_type(inv(safe) * nan, Tensor._make(infos))
-
-
-def _cholesky_checks(A: Tensor) -> None:
-    if not A.dtype.is_floating_point:
-        raise NotImplementedError(
-            f"\"linalg_cholesky_ex_cpu\" not implemented for '{A.dtype.legacy}'"
-        )  # fmt: skip
-    _square_check("cholesky", A)
 
 
 def cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
@@ -210,7 +209,7 @@ def cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
     tensor([[2.0000, 0.0000],
             [1.0000, 1.4142]])
     """
-    _cholesky_checks(A)
+    _square_check("cholesky", A)
     try:
         return apply(_cholesky, A, upper=bool(upper))
     except LinAlgError as error:
@@ -248,7 +247,7 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, o
             [ 2., -3.]]),
     info=tensor(2, dtype=torch.int32))
     """
-    _cholesky_checks(A)
+    _square_check("cholesky", A)
     try:
         _cholesky_array(A._data)
     except LinAlgError:
@@ -300,7 +299,8 @@ def solve_triangular(
     side = triu(A, 1 if unitriangular else 0) if upper else tril(A, -1 if unitriangular else 0)
     if unitriangular:
         side = side + Tensor._make(np.eye(A.shape[-1], dtype=A._data.dtype))
-    return solve(side, B, left=left)
+    _solve_checks(side, B, left, vector=False)
+    return apply(_solve, side, B, left=bool(left), vector=False)
 
 
 def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, out=None):

@@ -16,6 +16,7 @@ import numpy as np
 
 from ...tensor import Tensor
 from ..decompositions import _float_matrix, _qr, _svd
+from ..decompositions import pinv as _pinv
 from ..decompositions import svd as svd_v
 from ..primitive import apply
 from ..reduce.stats import matrix_norm
@@ -129,24 +130,12 @@ def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, rcond=None
         rcond: the older name of ``rtol``.
         out: not supported (PyTorch's output tensor).
 
-    >>> torch.linalg.pinv(torch.tensor([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]]))
-    tensor([[1.0000, 0.0000, 0.0000],
-            [0.0000, 0.5000, 0.0000]])
+    >>> torch.linalg.pinv(torch.tensor([[2.0, 0.0], [0.0, 0.0]]), hermitian=True)
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.0000]])
     """
-    _float_matrix("pinv", A)
     atol, rtol = _tolerances(atol, rtol, rcond)
-    if hermitian:
-        L, V = eigh(A)
-        cutoff = _cutoff(A, L.abs(), atol, rtol)
-        keep = L.abs() > cutoff
-        L_inv = (1 / L.masked_fill(~keep, 1.0)).masked_fill(~keep, 0.0)
-        return matmul(V * L_inv.unsqueeze(-2), V.mT)
-    U, S, Vh = apply(_svd, A)
-    if S.shape[-1] == 0:
-        return Tensor._make(np.zeros((*A.shape[:-2], *A.shape[-2:][::-1]), A._data.dtype))
-    keep = S > _cutoff(A, S, atol, rtol)
-    S_inv = (1 / S.masked_fill(~keep, 1.0)).masked_fill(~keep, 0.0)
-    return matmul(Vh.mT * S_inv.unsqueeze(-2), U.mT)
+    return _pinv(A, atol, rtol, hermitian)
 
 
 def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol=None, out=None):
