@@ -43,7 +43,7 @@ _FAMILIES = {
 }
 
 
-def _operands(name: str, x, n) -> tuple[np.ndarray, np.ndarray, dtypes.DType]:
+def _operands(name: str, x, n) -> tuple[np.ndarray, np.ndarray, dtypes.dtype]:
     if not isinstance(x, Tensor) and not isinstance(n, Tensor):
         raise TypeError(f"{name}(): argument 'n' (position 2) must be Tensor, not {type_name(n)}")
     xs, ns = (v._data if isinstance(v, Tensor) else np.asarray(v) for v in (x, n))

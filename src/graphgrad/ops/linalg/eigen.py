@@ -28,7 +28,7 @@ eigh_type = return_type("linalg_eigh", ("eigenvalues", "eigenvectors"))
 
 
 def _eigh_forward(a: np.ndarray, UPLO: str) -> tuple:
-    values, vectors = np.linalg.eigh(a, UPLO=UPLO)
+    values, vectors = np.linalg.eigh(a, UPLO="U" if UPLO == "U" else "L")
     return values.astype(a.dtype), vectors.astype(a.dtype)
 
 

@@ -260,8 +260,8 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, o
         if upper:
             factor = np.ascontiguousarray(np.swapaxes(factor, -1, -2))
         return cholesky_ex_type(Tensor._make(factor), Tensor._make(infos))
-    infos = Tensor._make(np.zeros(A.shape[:-2], np.int32))
-    return cholesky_ex_type(cholesky(A, upper=upper), infos)
+    no_errors = Tensor._make(np.zeros(A.shape[:-2], np.int32))
+    return cholesky_ex_type(cholesky(A, upper=upper), no_errors)
 
 
 def _cholesky_message(A: Tensor) -> str:
