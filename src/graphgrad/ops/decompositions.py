@@ -153,7 +153,20 @@ def _pinv_rule(grad, self, result, xp):
     )
 
 
-_pinv = Primitive("linalg_pinv", "LinalgPinvBackward0", _pinv_forward, self=_pinv_rule)
+def _pinv_tangent(t: Tensor, s: dict) -> Tensor:
+    """``dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P``."""
+    a, p = s["self"], s["result"]
+    p_pt, pt_p, t_t = p @ p.mT, p.mT @ p, t.mT
+    return -(p @ t @ p) + (p_pt @ t_t - p_pt @ t_t @ a @ p) + (t_t @ pt_p - p @ a @ t_t @ pt_p)
+
+
+_pinv = Primitive(
+    "linalg_pinv",
+    "LinalgPinvBackward0",
+    _pinv_forward,
+    self=_pinv_rule,
+    jvp=(_pinv_tangent,),
+)
 
 
 def pinv(input: Tensor, atol=None, rtol=None, hermitian: bool = False) -> Tensor:

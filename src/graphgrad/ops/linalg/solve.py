@@ -21,6 +21,7 @@ from ..primitive import Primitive, apply
 from ..return_types import return_type
 from ..shape.reorder import tril, triu
 from .inverse import LinAlgError, _square_check, inv
+from .matmul import matmul
 
 solve_ex_type = return_type("linalg_solve_ex", ("result", "info"))
 inv_ex_type = return_type("linalg_inv_ex", ("inverse", "info"))
@@ -82,6 +83,15 @@ def _solve_a_rule(grad, A, result, left, vector, xp):
     return -xp.matmul(xp.mT(result), g_b)
 
 
+def _solve_a_tangent(t: Tensor, s: dict) -> Tensor:
+    """``dX = -A^-1 dA X`` (``-X dA A^-1`` if not ``left``)."""
+    A, X, left, vector = s["A"], s["result"], s["left"], s["vector"]
+    if vector:
+        return -apply(_solve, A, matmul(t, X.unsqueeze(-1)).squeeze(-1), left=True, vector=True)
+    moved = matmul(t, X) if left else matmul(X, t)
+    return -apply(_solve, A, moved, left=left, vector=False)
+
+
 _solve = Primitive(
     "linalg_solve",
     "LinalgSolveExBackward0",
@@ -89,6 +99,10 @@ _solve = Primitive(
     A=_solve_a_rule,
     # gB = A^-T g (g A^-T if not left)
     B=lambda grad, A, left, vector, xp: xp.linalg_solve(xp.mT(A), grad, left=left, vector=vector),
+    jvp=(
+        _solve_a_tangent,
+        lambda t, s: apply(_solve, s["A"], t, left=s["left"], vector=s["vector"]),
+    ),
 )
 
 
