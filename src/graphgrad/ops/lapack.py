@@ -38,6 +38,7 @@ from .shape.join import cat
 from .shape.reorder import tril, triu
 
 slogdet_type = return_type("slogdet", ("sign", "logabsdet"))
+linalg_slogdet_type = return_type("linalg_slogdet", ("sign", "logabsdet"))
 triangular_solve_type = return_type("triangular_solve", ("solution", "cloned_coefficient"))
 LuUnpack = return_type("lu_unpack", ("P", "L", "U"))
 
@@ -71,6 +72,21 @@ def slogdet(A: Tensor):  # noqa: N803 - PyTorch's argument name
     _square_check("slogdet", A)
     sign = Tensor._make(np.asarray(np.linalg.slogdet(A._data)[0]).astype(A._data.dtype))
     return slogdet_type(sign, apply(_logabsdet, A))
+
+
+def linalg_slogdet(A: Tensor, *, out=None):  # noqa: N803 - PyTorch's argument name
+    """``slogdet`` as ``torch.linalg.slogdet`` returns it (a ``linalg_slogdet`` tuple).
+
+    Args:
+        A: ``(*, n, n)`` floating tensor.
+        out: not supported (PyTorch's output tensors).
+
+    >>> torch.linalg.slogdet(torch.tensor([[0.0, 2.0], [1.0, 0.0]]))
+    torch.return_types.linalg_slogdet(
+    sign=tensor(-1.),
+    logabsdet=tensor(0.6931))
+    """
+    return linalg_slogdet_type(*slogdet(A))
 
 
 def logdet(input: Tensor) -> Tensor:

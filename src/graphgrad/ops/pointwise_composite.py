@@ -167,6 +167,34 @@ def xlogy(input, other) -> Tensor:
     return where(logical_and(x_zero, ~isnan(y)), product - product.detach(), product)
 
 
+@_quiet
+def xlog1py(input, other) -> Tensor:
+    """``input * log1p(other)``, and 0 where ``input`` is 0 (unless ``other`` is NaN);
+    ``torch.special.xlog1py``.
+
+    Args:
+        input: a tensor or a number.
+        other: a tensor or a number (not both numbers). Integers give a float result.
+
+    >>> import graphgrad as torch
+    >>> torch.special.xlog1py(torch.tensor([0.0, 2.0]), torch.tensor([-1.0, 1e-10]))
+    tensor([0.0000e+00, 2.0000e-10])
+    """
+    x, y = as_operand(input), as_operand(other)
+    if not isinstance(x, Tensor) and not isinstance(y, Tensor):
+        raise TypeError(
+            f"xlog1py(): argument 'other' (position 2) must be Tensor, not {type_name(other)}"
+        )
+    dt = _float_result(x, y)
+    x, y = (_full_like_scalar(v, dt) if not isinstance(v, Tensor) else v for v in (x, y))
+    y = _as_float(y)
+    x_zero = x == 0
+    # as xlogy's, with log1p: the zero keeps the product's gradient for x
+    bad_log = logical_or(y <= -1, isinf(y))
+    product = mul(x, log1p(where(logical_and(x_zero, bad_log), 0.0, y)))
+    return where(logical_and(x_zero, ~isnan(y)), product - product.detach(), product)
+
+
 def _full_like_scalar(value, dtype) -> Tensor:
     return Tensor._make(np.asarray(value, dtype=dtype.np))
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from ...dtypes import _FLOAT
 from ...tensor import Tensor
+from ..decompositions import _svd
 from ..elementwise import where
 from ..primitive import Primitive, apply
 from ..unary import sign
@@ -339,8 +340,8 @@ def matrix_norm(
     *,
     dtype=None,
 ) -> Tensor:
-    """The Frobenius (``"fro"``), 1, -1, inf or -inf norm of the matrices over the two
-    dimensions ``dim``.
+    """The Frobenius (``"fro"``), nuclear (``"nuc"``), 1, -1, 2, -2, inf or -inf norm of the
+    matrices over the two dimensions ``dim`` (2, -2 and ``"nuc"`` from the singular values).
 
     Args:
         A: a tensor with at least two dimensions.
@@ -366,10 +367,20 @@ def matrix_norm(
             red_dim -= 1
         norms = vector_norm(A, 1.0, (vec_dim,), keepdim, dtype=dtype)
         return (amax if ord > 0 else amin)(norms, (red_dim,), keepdim)
-    raise NotImplementedError(
-        f"graphgrad: matrix norm ord={ord!r} (needs an SVD) is not "
-        "supported; use 'fro', 1, -1, inf or -inf"
-    )
+    if ord in ("nuc", 2, -2):
+        return _singular_value_norm(A, ord, d0, d1, keepdim, dtype)
+    raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+
+
+def _singular_value_norm(A: Tensor, ord, d0: int, d1: int, keepdim: bool, dtype) -> Tensor:  # noqa: N803
+    """The nuclear norm (the sum of the singular values), or the largest (2) or smallest
+    (-2) singular value, of the matrices in dims ``d0``, ``d1``."""
+    matrices = A if dtype is None else A.to(dtype)
+    values = apply(_svd, matrices.movedim((d0, d1), (-2, -1)))[1]
+    out = values.sum(-1) if ord == "nuc" else (amax if ord == 2 else amin)(values, (-1,))
+    for d in sorted((d0, d1)) if keepdim else ():
+        out = out.unsqueeze(d)
+    return out
 
 
 def linalg_norm(
