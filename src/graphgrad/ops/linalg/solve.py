@@ -92,7 +92,7 @@ def _solve_a_tangent(t: Tensor, s: dict) -> Tensor:
     return -apply(_solve, A, moved, left=left, vector=False)
 
 
-_solve = Primitive(
+_solve: Primitive = Primitive(
     "linalg_solve",
     "LinalgSolveExBackward0",
     _solve_forward,
