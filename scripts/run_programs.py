@@ -12,7 +12,8 @@ A file ``NAME.args`` beside ``NAME.py`` (``main.args`` beside ``main.py``) holds
 command-line arguments (one line, split like a shell would). Before a program starts, both
 sides seed Python's, NumPy's and the torch module's global generators with 0 (many tutorials
 never seed, and would print something new on every run); a program that seeds itself
-overrides this.
+overrides this. ``PYTHONHASHSEED`` is 0 on both sides, so a ``set`` of words (a vocabulary)
+is walked in the same order by both.
 
 Each program is reported as ``matched`` (same stdout), ``differs`` (first differing line shown)
 or ``fails`` (non-zero exit on the graphgrad side: the last line of its stderr), and the run
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import re
 import shlex
 import shutil
@@ -78,6 +80,7 @@ def run_side(program: Path, args: list[str], graphgrad: bool, timeout: float, fl
             return subprocess.run(
                 [sys.executable, "-c", starter],
                 cwd=work,
+                env={**os.environ, "PYTHONHASHSEED": "0"},
                 capture_output=True,
                 text=True,
                 timeout=timeout,
@@ -112,7 +115,7 @@ def compare(program: Path, timeout: float, show: bool, tolerance, float64: bool)
     return f"{rounded} ({len(changed) // 2 or 1} lines): {changed[0]!r} / {changed[-1]!r}"
 
 
-TIMING = re.compile(r"\d+(\.\d+)?\s*(ms|s)\b|(?<=ms/batch)\s*\d+\.\d+")
+TIMING = re.compile(r"\d+(\.\d+)?\s*(ms|s)\b|(?<=ms/batch)\s*\d+\.\d+|(?<=mfu )-?\d+\.\d+%")
 DECIMAL = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
 
 
