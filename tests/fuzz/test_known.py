@@ -56,3 +56,11 @@ def test_a_named_difference_is_explained(op, fn, arrays, noncontig, scalar, firs
 )
 def test_a_similar_difference_outside_the_case_is_not_explained(op, kind, case):
     assert explained(op, kind, special=True, case=case) is None
+
+
+def test_qr_sign_choice_is_explained_only_with_an_exact_zero():
+    zero = Case([np.array([[-0.0, 0.49], [1.78, -1.1], [-0.0, -0.71]])])
+    no_zero = Case([np.array([[-0.1, 0.49], [1.78, -1.1], [-0.2, -0.71]])])
+    assert explained("linalg_qr", "value", special=False, case=zero) is not None
+    assert explained("linalg_qr", "value", special=False, case=no_zero) is None
+    assert explained("linalg_qr", "error", special=False, case=no_zero) is None
