@@ -79,7 +79,7 @@ FUZZ_FILE ?= fuzz-failures.txt
 fuzz: $(VENV)/.test
 	rm -f $(FUZZ_FILE)
 	HYPOTHESIS_PROFILE=fuzz GRAPHGRAD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
-		GRAPHGRAD_FUZZ_FAILURES=$(abspath $(FUZZ_FILE)) $(BIN)/python -m pytest -p no:cacheprovider tests/fuzz
+		GRAPHGRAD_FUZZ_FAILURES=$(abspath $(FUZZ_FILE)) $(BIN)/python -m pytest -p no:cacheprovider -o timeout=3600 tests/fuzz
 	@grep '^#' $(FUZZ_FILE)
 
 bench: $(VENV)/.test

@@ -27,6 +27,7 @@ CASES = {
     "mse_loss": "F.mse_loss(x, -x)",
     "div_zero": "x / 0",
     "log_zero": "(x * 0).log()",
+    "i0_inf": "(x * 10).i0().isnan()",  # NaN at inf, as in PyTorch
 }
 
 PROGRAM = """

@@ -93,5 +93,8 @@ def test_train_digits_ddp_matches_single_process(tmp_path):
     for n in (2, 3):
         ddp = torch.load(tmp_path / f"digits_graphgrad_ddp{n}.ckpt")
         assert list(single) == list(ddp)
-        for key in single:  # float32: the ranks' gradient sums round differently
-            np.testing.assert_allclose(ddp[key].numpy(), single[key].numpy(), rtol=0, atol=1e-5)
+        # float32, and this training amplifies rounding: one epoch single-process moves the
+        # weights by up to 8e-3 between OpenBLAS's Haswell and SkylakeX kernels alone. DDP's own
+        # exactness is tested in float64, to 1e-10 (workers/ddp.py, test_distributed_data_parallel).
+        for key in single:
+            np.testing.assert_allclose(ddp[key].numpy(), single[key].numpy(), rtol=0, atol=3e-2)

@@ -71,6 +71,11 @@ def _exact_zero(c: Case) -> bool:
     return any(a.dtype.kind == "f" and bool(np.any(a == 0)) for a in c.arrays)
 
 
+def _has_nan(c: Case) -> bool:
+    """An input holding a NaN."""
+    return any(a.dtype.kind == "f" and bool(np.any(np.isnan(a))) for a in c.arrays)
+
+
 def _huge_of_both_signs(c: Case) -> bool:
     """An input holding values beyond half the float max (inf included) of both signs."""
     for a in c.arrays:
@@ -250,7 +255,8 @@ KNOWN: list[Known] = [
     # the decompositions (tensorops20): LAPACK through NumPy, and formulas in the rules
     *(
         Known(op, kind, "special", KERNEL)
-        for op in ("cholesky", "linalg_slogdet", "linalg_svd", "linalg_qr", "i0")
+        for op in ("cholesky", "linalg_slogdet", "linalg_svd", "linalg_qr", "i0", "linalg_eigh",
+                   "linalg_solve", "linalg_pinv")
         for kind in ("value", "nan", "zero_sign", "error", "grad_value", "grad_nan",
                      "grad_zero_sign")
     ),
@@ -270,6 +276,12 @@ KNOWN: list[Known] = [
               "(PyTorch) and NumPy's LAPACK pick opposite signs, and so the gradient flips too",
               _exact_zero)
         for kind in ("value", "grad_value")
+    ),
+    *(
+        Known(op, "grad_nan", "special",
+              "PyTorch's backward gives 0.5 (the derivative's value at 0) at a NaN input, "
+              "on every CPU kernel; graphgrad's gradient there is NaN; kept", _has_nan)
+        for op in ("special_i1", "special_i1e")
     ),
     Known("linalg_qr", "error", "any", "a wide input whose leading square block is singular (R "
           "has a zero on its diagonal): PyTorch's backward divides by it and returns NaN, "

@@ -26,6 +26,11 @@ CASES = [
     # the order of PyTorch's cascade sum: a difference on this AVX2 machine, maybe not elsewhere
     ("nansum", lambda T, x: T.nansum(x), [np.float32([F32_MAX, F32_MAX, 0, 0, -np.inf])], None,
      NO_SCALAR, False),
+    # PyTorch's i1 and i1e backward give 0.5 at NaN
+    ("special_i1", lambda T, x: T.special.i1(x), [np.float32([np.nan, 0.26])], None, NO_SCALAR,
+     False),
+    ("special_i1e", lambda T, x: T.special.i1e(x), [np.float64([1.5, np.nan])], None, NO_SCALAR,
+     False),
     # as_strided of a non-contiguous input addresses PyTorch's storage
     ("as_strided", lambda T, x: x.as_strided((2,), (1,)), [np.float32([-0.0, -0.0])],
      (True,), NO_SCALAR, False),
@@ -52,6 +57,7 @@ def test_a_named_difference_is_explained(op, fn, arrays, noncontig, scalar, firs
         ("pow", "nan", Case([np.float64([0.0])], 1e-310, False)),  # float64 keeps it
         ("pow", "grad_zero_sign", Case([np.float32([1])], True, False)),
         ("nansum", "nan", Case([np.float32([F32_MAX, F32_MAX, np.nan])])),
+        ("special_i1", "grad_nan", Case([np.float32([np.inf, 0.5])])),  # inf, not NaN
     ],
 )
 def test_a_similar_difference_outside_the_case_is_not_explained(op, kind, case):

@@ -220,3 +220,11 @@ def test_i0_gradient_at_zero_is_plus_or_minus_zero_as_torch_beside_large_values(
         T.i0(x).backward(T.tensor([-2.0, 3.0, 1.0, -1.0], dtype=T.float64))
         signs.append(np.signbit(x.grad.numpy()[:2]).tolist())
     assert signs[0] == signs[1] == [True, False]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_log10_of_powers_of_ten_is_exact_as_torch(dtype):
+    # NumPy's AVX-512 float32 loop gave log10(100) = 2.0000002, printed 2.0000 (torch: 2.)
+    x = gg.tensor([1.0, 10.0, 100.0, 1000.0, 1e4], dtype=getattr(gg, dtype))
+    assert gg.log10(x).tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+    assert repr(gg.log10(gg.tensor([1.0, 100.0]))) == "tensor([0., 2.])"

@@ -41,7 +41,7 @@ def _asymptotic_scaled_i(ax: np.ndarray, order: int) -> np.ndarray:
     for k in range(1, 13):
         term = -term * (mu - (2 * k - 1) ** 2) / (k * 8 * ax)
         total = total + term
-    return total / np.sqrt(2 * np.pi * ax)
+    return total / np.sqrt(2 * np.pi) / np.sqrt(ax)  # (2 pi ax overflows near float64's max)
 
 
 def _scaled_i_float64(x: np.ndarray, order: int) -> np.ndarray:
@@ -84,7 +84,7 @@ def _i1_float64(x: np.ndarray) -> np.ndarray:
 
 
 def _i0_array(a: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):  # (NaN at +-inf, as PyTorch)
         return np.i0(np.asarray(a, np.float64)).astype(a.dtype, copy=False)
 
 
@@ -92,10 +92,16 @@ def _i1_array(a: np.ndarray) -> np.ndarray:
     return _i1_float64(a).astype(a.dtype, copy=False)
 
 
+# Below this |x| both I1'(x) = 1/2 + 3x^2/16 and i1e'(x) = 1/2 - |x| + ... are 1/2 to float64's
+# precision, and the formulas fail: I1(x) ~ x/2 underflows in float32 (I1(x)/x gave 0, 1/x inf).
+_NEAR_ZERO = 1e-30
+
+
 def _i1_rule(grad, self, result, xp):
-    """``I1'(x) = I0(x) - I1(x) / x``, and 1/2 at 0."""
-    safe = xp.where(self == 0, 1.0, self)
-    return grad * xp.where(self == 0, 0.5, xp.i0(self) - result / safe)
+    """``I1'(x) = I0(x) - I1(x) / x``, and 1/2 near 0."""
+    tiny = xp.abs(self) < _NEAR_ZERO
+    safe = xp.where(tiny, 1.0, self)
+    return grad * xp.where(tiny, 0.5, xp.i0(self) - result / safe)
 
 
 _i1 = Primitive(
@@ -112,10 +118,11 @@ def _i1e_array(a: np.ndarray) -> np.ndarray:
 
 
 def _i1e_rule(grad, self, result, xp):
-    """``i1e'(x) = i0e(x) - i1e(x) (sign(x) + 1/x)``, and 1/2 at 0."""
-    safe = xp.where(self == 0, 1.0, self)
+    """``i1e'(x) = i0e(x) - i1e(x) (sign(x) + 1/x)``, and 1/2 near 0."""
+    tiny = xp.abs(self) < _NEAR_ZERO
+    safe = xp.where(tiny, 1.0, self)
     slope = xp.special_i0e(self) - result * (xp.sign(self) + 1 / safe)
-    return grad * xp.where(self == 0, 0.5, slope)
+    return grad * xp.where(tiny, 0.5, slope)
 
 
 _i0e = Primitive(

@@ -22,6 +22,7 @@ from typing import Literal
 import numpy as np
 
 from ..tensor import Tensor
+from .linalg.inverse import LinAlgError
 from .primitive import Primitive, apply
 from .return_types import return_type
 from .shape.join import cat
@@ -50,8 +51,36 @@ def _float_matrix(name: str, A: Tensor) -> None:  # noqa: N803
         )
 
 
+def _lapack_svd(a: np.ndarray, full_matrices: bool = False) -> tuple:
+    """``np.linalg.svd`` with PyTorch's answers for non-finite matrices, where LAPACK's own
+    differ: its ``gesdd`` never returns on a matrix holding ``inf`` (so NumPy hangs), and
+    raises NumPy's error on ``NaN``. PyTorch raises its ``LinAlgError`` on ``NaN``; on ``inf``
+    it returns NaN singular values (its vectors are whatever its kernel left; here NaN).
+
+    >>> s = _lapack_svd(np.array([[np.inf, 0.0], [0.0, 1.0]]))[1]
+    >>> s
+    array([nan, nan])
+    """
+    finite = np.isfinite(a).all((-2, -1))
+    if finite.all():
+        return np.linalg.svd(a, full_matrices=full_matrices)
+    has_nan = np.isnan(a).any((-2, -1)).reshape(-1)
+    if has_nan.any():
+        where = f"(Batch element {int(np.argmax(has_nan))}): " if a.ndim > 2 else ""
+        raise LinAlgError(
+            f"linalg.svd: {where}The algorithm failed to converge because the input matrix "
+            "contained non-finite values."
+        )
+    u, s, vh = np.linalg.svd(np.where(finite[..., None, None], a, 0), full_matrices=full_matrices)
+    return (
+        np.where(finite[..., None, None], u, np.nan),
+        np.where(finite[..., None], s, np.nan),
+        np.where(finite[..., None, None], vh, np.nan),
+    )
+
+
 def _svd_forward(a: np.ndarray) -> tuple:
-    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    u, s, vh = _lapack_svd(a)
     return u.astype(a.dtype), s.astype(a.dtype), vh.astype(a.dtype)
 
 
@@ -114,7 +143,7 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True):
             zeros, s, Tensor._make(np.zeros((*input.shape[:-2], n, n), zeros._data.dtype))
         )
     if not some and m != n:
-        full_u, _, full_vh = np.linalg.svd(input._data, full_matrices=True)
+        full_u, _, full_vh = _lapack_svd(input._data, full_matrices=True)
         k = min(m, n)
         u = cat([u, Tensor._make(full_u[..., :, k:].astype(input._data.dtype))], -1)
         vh = cat([vh, Tensor._make(full_vh[..., k:, :].astype(input._data.dtype))], -2)
@@ -131,7 +160,7 @@ def _pinv_forward(a: np.ndarray, atol, rtol, hermitian: bool) -> np.ndarray:
         values, u = np.linalg.eigh(a)
         s, vt = np.abs(values), np.swapaxes(u * np.sign(values)[..., None, :], -1, -2)
     else:
-        u, s, vt = np.linalg.svd(a, full_matrices=False)
+        u, s, vt = _lapack_svd(a)
     largest = s.max(-1, keepdims=True) if hermitian else s[..., :1]
     cutoff = np.maximum(np.asarray(atol)[..., None], np.asarray(rtol)[..., None] * largest)
     keep = s > cutoff

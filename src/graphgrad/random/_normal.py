@@ -21,13 +21,12 @@ bits, far fewer NumPy calls).
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable
 
 import numpy as np
 
 from .._fma import fma32, fma64
+from ._c_math import _libm
 
 f32, f64 = np.float32, np.float64
 
@@ -335,45 +334,6 @@ def fill16_f64(words: np.ndarray, out: np.ndarray, mean: float, std: float) -> N
         np.multiply(radius, _libm(np.sin, u2, t_buf[:m]), out=u2)
         _finish64(u, mean, std)
         o.T[...] = u.view(_QUARTER_BLOCK).reshape(2, -1)
-
-
-def _libm(func: np.ufunc, x: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """``func`` (np.log, np.cos or np.sin) of contiguous float64 ``x`` as the C library computes it.
-
-    Returns a view of ``out`` (a buffer that does not overlap ``x``) whose elements are in
-    ``x``'s order; its memory may run backwards. NumPy's float64 ``log`` is a SIMD version on
-    AVX-512 builds that differs from the C library's in the last bit (about 0.3% of values), but
-    its SIMD loops only take positive strides: written into a reversed view, the ufunc falls back
-    to a loop calling the C library. ``_libm_ok`` checks that this holds in this process (against
-    ``math``, the C library's own functions); where it does not, each value goes through ``math``.
-    """
-    if _libm_ok():
-        rev = out[::-1]
-        func(x, out=rev)
-        return rev
-    out[...] = np.fromiter(map(_MATH[func], x.data), f64, count=len(x))
-    return out
-
-
-_MATH: dict[np.ufunc, Callable[[float], float]] = {
-    np.log: math.log,
-    np.cos: math.cos,
-    np.sin: math.sin,
-}
-
-
-@functools.cache
-def _libm_ok() -> bool:
-    """Whether ``_libm``'s reversed-view ufunc calls give the C library's bits (checked once)."""
-    u = np.random.default_rng(20240607).integers(1, 1 << 53, 1 << 14) * 2.0**-53
-    for func, ref in _MATH.items():
-        x = u if func is np.log else u * (2.0 * math.pi)
-        got = np.empty_like(x)
-        func(x, out=got[::-1])
-        want = np.fromiter(map(ref, x.data), f64, count=len(x))
-        if got[::-1].tobytes() != want.tobytes():
-            return False
-    return True
 
 
 def _finish64(x: np.ndarray, mean: float, std: float) -> None:

@@ -15,8 +15,8 @@ the tensor's memory is walked): each value takes one float64 uniform ``u`` (a ``
 ``multinomial`` with replacement normalises each row's running sum (in the row's dtype) and
 finds each float64 uniform's slot by binary search; without replacement (or for one sample) it
 takes the top ``num_samples`` of ``p / q`` with ``q`` from ``exponential_``, as PyTorch does.
-The transcendental steps use NumPy's double ``log1p``/``log``/``tan``/``exp``; PyTorch's are the
-C library's, so a value may differ in the last bit on some platforms (none seen here).
+The transcendental steps are the C library's, as PyTorch's (``_c_math``: NumPy's own float64
+loops differ in the last bit on AVX-512 machines).
 
 >>> import graphgrad as torch
 >>> _ = torch.manual_seed(0)
@@ -26,10 +26,13 @@ tensor([2, 2, 2, 2])
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import dtypes as _dtypes
 from ..tensor import Tensor
+from ._c_math import c_library
 from .draws import _check_int_bounds, _finish, _gen, _iteration_view
 
 __all__ = ["multinomial"]
@@ -67,7 +70,7 @@ def exponential_(tensor: Tensor, lambd: float = 1.0, *, generator=None) -> Tenso
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
     _check_float(tensor, "exponential_cpu")
     with np.errstate(all="ignore"):
-        return _fill(tensor, lambda u: -1.0 / lambd * np.log1p(-u), generator)
+        return _fill(tensor, lambda u: -1.0 / lambd * c_library(np.log1p, -u), generator)
 
 
 def geometric_(tensor: Tensor, p: float, *, generator=None) -> Tensor:
@@ -81,7 +84,7 @@ def geometric_(tensor: Tensor, p: float, *, generator=None) -> Tensor:
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={p:g}")
     with np.errstate(all="ignore"):
-        return _fill(tensor, lambda u: np.ceil(np.log(u) / np.log1p(-p)), generator)
+        return _fill(tensor, lambda u: np.ceil(c_library(np.log, u) / math.log1p(-p)), generator)
 
 
 def cauchy_(tensor: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator=None) -> Tensor:
@@ -93,7 +96,7 @@ def cauchy_(tensor: Tensor, median: float = 0.0, sigma: float = 1.0, *, generato
     tensor([10.5977,  0.7648, -0.1283])
     """
     _check_float(tensor, "cauchy_cpu")
-    return _fill(tensor, lambda u: median + sigma * np.tan(np.pi * (u - 0.5)), generator)
+    return _fill(tensor, lambda u: median + sigma * c_library(np.tan, np.pi * (u - 0.5)), generator)
 
 
 def log_normal_(tensor: Tensor, mean: float = 1.0, std: float = 2.0, *, generator=None) -> Tensor:
@@ -110,7 +113,7 @@ def log_normal_(tensor: Tensor, mean: float = 1.0, std: float = 2.0, *, generato
     view = _iteration_view(tensor._data)
     normals = _gen(generator).normal_scalar_array(view.size, float(mean), float(std), np.float64)
     with np.errstate(over="ignore"):
-        np.copyto(view, np.exp(normals).reshape(view.shape).astype(view.dtype))
+        np.copyto(view, c_library(np.exp, normals).reshape(view.shape).astype(view.dtype))
     return tensor
 
 

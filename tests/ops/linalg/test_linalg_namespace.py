@@ -13,6 +13,7 @@ torch = pytest.importorskip("torch")
 
 # torch.linalg names graphgrad does not have: eig/eigvals need complex eigendecompositions,
 # ldl_* were left out; common_notes is a docstring dict, not API
+NAN, INF = float("nan"), float("inf")
 NOT_BUILT = {"eig", "eigvals", "ldl_factor", "ldl_factor_ex", "ldl_solve", "common_notes"}
 
 
@@ -230,12 +231,34 @@ PRINTED = {
         T.ones(3, 2), T.ones(2, dtype=T.float64)),
     "vander_n": lambda T: T.linalg.vander(T.ones(3), N=1),
     "cross_dims": lambda T: T.linalg.cross(T.ones(2, 3), T.ones(3)),
+    # non-finite matrices: LAPACK's SVD hangs on inf (NumPy's), so these once never returned
+    "svd_nan": lambda T: T.linalg.svd(T.tensor([[NAN, 0.0], [0.0, 1.0]])),
+    "svd_nan_batch": lambda T: T.linalg.svd(T.stack([T.eye(2), T.tensor([[1.0, NAN], [0, 1]])])),
+    "svdvals_inf": lambda T: T.linalg.svdvals(T.tensor([[INF, 0.0], [0.0, 1.0]])),
+    "svd_inf_batch": lambda T: T.svd(T.stack([T.eye(2), T.tensor([[1.0, INF], [0, 1]])])).S,
+    "pinv_nan": lambda T: T.pinverse(T.tensor([[NAN, 0.0], [1.0, 1.0]])),
+    "lstsq_inf_rank": lambda T: T.linalg.matrix_rank(T.tensor([[INF, 0.0], [0.0, 1.0]])),
+    # singular means a zero pivot of the LU (as in PyTorch), not a rank below n
+    "cond_inf": lambda T: T.linalg.cond(T.tensor([[INF, 0.0], [0.0, 1.0]]), -1),
+    "cond_singular_batch": lambda T: T.linalg.cond(T.stack([T.ones(2, 2), 2 * T.eye(2)]), 1),
 }  # fmt: skip
 
 
 @pytest.mark.parametrize("name", sorted(PRINTED))
 def test_printed_results_and_errors_match_torch(name):
     assert _outcome(graphgrad, PRINTED[name]) == _outcome(torch, PRINTED[name])
+
+
+def test_factors_of_a_matrix_with_inf_are_nan_per_batch_element():
+    # torch's singular values are NaN there; its vectors (and so its pinv: NaN or 0) are what
+    # its kernel left, so graphgrad gives NaN for all of them, and only where the inf is
+    A = graphgrad.stack([graphgrad.eye(3), graphgrad.tensor([[1.0, INF, 0], [0, 1, 0], [0, 0, 1]])])
+    U, S, Vh = graphgrad.linalg.svd(A)
+    pinv = graphgrad.linalg.pinv(A)
+    for x in (U, S, Vh, pinv):
+        assert np.isnan(x[1].numpy()).all()
+        assert np.isfinite(x[0].numpy()).all()
+    np.testing.assert_array_equal(pinv[0].numpy(), np.eye(3))
 
 
 def test_qr_r_has_no_gradient_path():

@@ -49,22 +49,30 @@ def _square_check(name: str, A: Tensor) -> None:  # noqa: N803 - PyTorch's argum
         )
 
 
+def _first_zero_pivot(matrix: np.ndarray) -> int:
+    """The 1-based column of the first zero pivot of ``matrix``'s pivoted LU, or 0."""
+    lu = np.array(matrix, np.float64)
+    with np.errstate(all="ignore"):  # inf entries make NaNs, silently as in LAPACK
+        for k in range(min(lu.shape)):
+            p = k + int(np.argmax(np.abs(lu[k:, k])))
+            if lu[p, k] == 0:
+                return k + 1
+            lu[[k, p]] = lu[[p, k]]
+            lu[k + 1 :] -= np.outer(lu[k + 1 :, k] / lu[k, k], lu[k])
+    return 0
+
+
 def _inv_array(a: np.ndarray) -> np.ndarray:
     try:
         return np.linalg.inv(a)
     except np.linalg.LinAlgError:
         # PyTorch names the first zero pivot of the LU factorisation (1-based)
-        lu = a.reshape(-1, *a.shape[-2:])[0].astype(np.float64)
-        n = lu.shape[0]
-        for k in range(n):
-            p = k + int(np.argmax(np.abs(lu[k:, k])))
-            if lu[p, k] == 0:
-                raise LinAlgError(
-                    f"linalg.inv: The diagonal element {k + 1} is zero, the inversion could not "
-                    "be completed because the input matrix is singular."
-                ) from None
-            lu[[k, p]] = lu[[p, k]]
-            lu[k + 1 :] -= np.outer(lu[k + 1 :, k] / lu[k, k], lu[k])
+        k = _first_zero_pivot(a.reshape(-1, *a.shape[-2:])[0])
+        if k:
+            raise LinAlgError(
+                f"linalg.inv: The diagonal element {k} is zero, the inversion could not "
+                "be completed because the input matrix is singular."
+            ) from None
         raise LinAlgError("linalg.inv: The input matrix is singular.") from None
 
 

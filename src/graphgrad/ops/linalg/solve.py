@@ -20,7 +20,7 @@ from ..lapack import _cholesky, _cholesky_array, lu, lu_unpack
 from ..primitive import Primitive, apply
 from ..return_types import return_type
 from ..shape.reorder import tril, triu
-from .inverse import LinAlgError, _square_check, inv
+from .inverse import LinAlgError, _first_zero_pivot, _square_check, inv
 from .matmul import matmul
 
 solve_ex_type = return_type("linalg_solve_ex", ("result", "info"))
@@ -39,18 +39,6 @@ def _singular_error(prefix: str, a: np.ndarray) -> LinAlgError:
         first = next((b for b, m in enumerate(batch) if _first_zero_pivot(m)), 0)
         where = f"(Batch element {first}): "
     return LinAlgError(f"{prefix}: {where}The solver failed because the input matrix is singular.")
-
-
-def _first_zero_pivot(matrix: np.ndarray) -> int:
-    """The 1-based column of the first zero pivot of ``matrix``'s pivoted LU, or 0."""
-    lu_ = np.array(matrix, np.float64)
-    for k in range(min(lu_.shape)):
-        p = k + int(np.argmax(np.abs(lu_[k:, k])))
-        if lu_[p, k] == 0:
-            return k + 1
-        lu_[[k, p]] = lu_[[p, k]]
-        lu_[k + 1 :] -= np.outer(lu_[k + 1 :, k] / lu_[k, k], lu_[k])
-    return 0
 
 
 def _infos(a: np.ndarray) -> np.ndarray:

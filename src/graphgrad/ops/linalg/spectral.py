@@ -24,6 +24,7 @@ from ..return_types import return_type
 from .eigen import eigh
 from .inverse import _square_check, inv
 from .matmul import matmul
+from .solve import _infos
 
 svd_type = return_type("linalg_svd", ("U", "S", "Vh"))
 qr_type = return_type("linalg_qr", ("Q", "R"))
@@ -185,7 +186,7 @@ def cond(A: Tensor, p=None, *, out=None) -> Tensor:
         _square_check(f"cond(ord={p})", A)
     except RuntimeError as error:
         raise RuntimeError(str(error)) from None
-    singular = np.linalg.matrix_rank(A._data) < A.shape[-1]
+    singular = _infos(A._data) != 0  # as PyTorch: a zero pivot of the LU, not a small rank
     if np.any(singular):
         safe = Tensor._make(np.where(np.asarray(singular)[..., None, None], np.eye(A.shape[-1]),
                                      A._data).astype(A._data.dtype))  # fmt: skip
