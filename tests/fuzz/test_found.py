@@ -325,3 +325,24 @@ def test_bessel_i1_at_the_float64_max_as_torch(name):
     ours = getattr(graphgrad.special, name)(graphgrad.tensor(values, dtype=graphgrad.float64))
     theirs = getattr(torch.special, name)(torch.tensor(values, dtype=torch.float64))
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-13)
+
+
+def test_ndtri_in_the_far_tail_is_exact():
+    # Newton steps on erfc(z) lost digits where erfc nears underflow: ndtri(5e-324) was
+    # -38.46596 (torch, and mpmath to 50 digits: -38.467405617144344)
+    p = [5e-324, 1e-310, 2.2250738585072014e-308, 1e-300, 1e-200, 1e-50]
+    want = [-38.467405617144344, -37.663060331949524, -37.5193793471445, -37.0470962993612,
+            -30.20559417957964, -14.933337534788487]  # fmt: skip
+    got = graphgrad.special.ndtri(graphgrad.tensor(p, dtype=graphgrad.float64))
+    np.testing.assert_allclose(got.numpy(), want, rtol=4e-16)
+
+
+def test_erfcx_of_the_float64_max_is_its_subnormal_value():
+    # 1 / (x sqrt(pi)) overflowed in x * sqrt(pi): erfcx gave 0 (torch: 3.1384e-309), and its
+    # gradient 2 x erfcx(x) - 2/sqrt(pi) gave inf * 0 = NaN where torch's gives inf
+    x = graphgrad.tensor([1.7976931348623157e308, 1e200], dtype=graphgrad.float64,
+                         requires_grad=True)  # fmt: skip
+    y = graphgrad.special.erfcx(x)
+    assert y.tolist() == [3.138408733985445e-309, 5.641895835477563e-201]
+    y.backward(graphgrad.tensor([-0.5, 1.0], dtype=graphgrad.float64))
+    assert x.grad.tolist() == [-np.inf, 0.0]

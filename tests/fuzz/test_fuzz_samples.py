@@ -27,7 +27,8 @@ LOOSE = {
     "nansum", "mse_loss", "nll_loss", "nll_loss2d", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "huber_loss", "smooth_l1_loss", "avg_pool2d",
     "adaptive_avg_pool2d", "gelu", "erf", "cholesky", "linalg_slogdet", "linalg_svd",
-    "linalg_qr", "i0", "igamma", "igammac", "erfc", "erfinv",
+    "linalg_qr", "linalg_eigh", "linalg_pinv", "linalg_solve", "i0", "igamma", "igammac", "erfc",
+    "erfinv",
 }  # fmt: skip
 
 

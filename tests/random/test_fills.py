@@ -133,7 +133,7 @@ def test_float64_fills_take_the_c_library_bits(monkeypatch, name, fallback):
     """NumPy's float64 log1p/log/tan/exp loops on AVX-512 differ from the C library's (PyTorch's)
     in the last bit; exponential_ of 200 values differed in 1 from torch's there."""
     if fallback:
-        monkeypatch.setattr(_c_math, "_libm_ok", lambda: False)
+        monkeypatch.setattr(_c_math, "_libm_ok", lambda func: False)
     args = {"exponential_": (1.7,), "geometric_": (0.3,), "cauchy_": (0.5, 2.0)}.get(
         name, (0.2, 0.7)
     )

@@ -43,7 +43,7 @@ def _erfcx64(x: np.ndarray) -> np.ndarray:
         for k in range(1, 16):
             term = -term * (2 * k - 1) / (2 * big * big)
             total = total + term
-        out = np.where(far, total / (big * _SQRT_PI), near)
+        out = np.where(far, total / _SQRT_PI / big, near)  # (big * sqrt(pi) may overflow)
     return np.where(np.isnan(x), np.nan, out)
 
 
@@ -73,6 +73,16 @@ def _ndtri64(p: np.ndarray) -> np.ndarray:
             slope = -2 / _SQRT_PI * np.exp(-z * z)
             step = (_erfc64(z) - 2 * q) / slope
             z = np.where(np.isfinite(z) & (slope < 0), z - step, z)
+        # in the far tail erfc(z) nears float64's underflow and loses digits (ndtri(5e-324) was
+        # 1e-3 off): Newton on log erfc(z) = log erfcx(z) - z**2, whose slope is
+        # -2 / (sqrt(pi) erfcx(z)), against log(2q)
+        far = z >= 10
+        if far.any():
+            zf, log_2q = np.where(far, z, 10.0), np.log(2 * np.where(far, q, 1.0))
+            for _ in range(3):
+                cx = _erfcx64(zf)
+                zf = zf + (np.log(cx) - zf * zf - log_2q) * (_SQRT_PI * cx / 2)
+            z = np.where(far & np.isfinite(z), zf, z)
         x = np.where(p < 0.5, -math.sqrt(2) * z, math.sqrt(2) * z)
         x = np.where(p == 0, -np.inf, np.where(p == 1, np.inf, x))
     return np.where((p < 0) | (p > 1) | np.isnan(p), np.nan, x)
