@@ -168,3 +168,11 @@ def test_special_powers_match_torch_bits(exponent):
     ours = (torch.tensor(x) ** exponent).numpy()
     theirs = (real.tensor(x) ** exponent).numpy()
     assert ours.tobytes() == theirs.tobytes()
+
+
+def test_copy_into_a_smaller_tensor_is_torchs_runtime_error():
+    # Found by GradScaler.update(new_scale=<1-element tensor>): NumPy's ValueError leaked.
+    with pytest.raises(RuntimeError, match=r"output with shape \[\] doesn't match the broadcast "
+                       r"shape \[1\]"):  # fmt: skip
+        torch.zeros(()).copy_(torch.ones(1))
+    assert torch.zeros(2, 2).copy_(torch.ones(2)).tolist() == [[1.0, 1.0], [1.0, 1.0]]

@@ -59,9 +59,7 @@ from .creation import (
     zeros_like,
 )
 from .dtypes import (
-    bool_ as bool,  # noqa: A004
-)
-from .dtypes import (
+    bfloat16,
     cdouble,
     cfloat,
     complex64,
@@ -83,6 +81,9 @@ from .dtypes import (
     set_default_dtype,
     short,
     uint8,
+)
+from .dtypes import (
+    bool_ as bool,  # noqa: A004
 )
 from .dtypes import float as float  # noqa: A004, PLC0414
 from .dtypes import int as int  # noqa: A004, PLC0414
@@ -395,6 +396,17 @@ __all__ += [
     "get_float32_matmul_precision", "is_warn_always_enabled", "set_deterministic_debug_mode",
     "set_float32_matmul_precision", "set_warn_always",
 ]  # fmt: skip
+
+# Mixed precision (docs/amp.md): torch.amp's GradScaler, and autocast as far as graphgrad can go
+# (disabled); torch.cuda.amp is in cuda/.
+from . import amp  # noqa: E402
+from .amp.autocast_mode import (  # noqa: E402
+    autocast,
+    get_autocast_dtype,
+    is_autocast_enabled,
+)
+
+__all__ += ["autocast", "bfloat16", "get_autocast_dtype", "is_autocast_enabled"]
 
 # torch._foreach_*: one op over a list of tensors, all built from one table (issue 12).
 from .ops.foreach import FUNCTIONS as _FOREACH  # noqa: E402

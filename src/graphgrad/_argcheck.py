@@ -89,7 +89,7 @@ def dtype_arg(dtype, fn: str):
     torch.float64
     """
     if dtype is None or isinstance(dtype, dtypes.dtype):
-        return dtype
+        return dtype if dtype is None else dtypes.check_storable(dtype)
     found = _PYTHON_DTYPES.get(dtype) if isinstance(dtype, type) else None
     if found is None:
         raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not {type_name(dtype)}")

@@ -145,6 +145,7 @@ def _conversions() -> dict:
         "float": conv(d.float32),
         "double": conv(d.float64),
         "half": conv(d.float16),
+        "bfloat16": conv(d.bfloat16),  # raises graphgrad's error: no bfloat16 tensors
         "long": conv(d.int64),
         "int": conv(d.int32),
         "short": conv(d.int16),
@@ -165,7 +166,7 @@ def _type(self: Tensor, dtype=None, non_blocking: bool = False):
     if isinstance(getattr(dtype, "dtype", None), d.dtype):  # a legacy type: torch.LongTensor
         dtype = dtype.dtype
     if isinstance(dtype, str):
-        names = {f"torch.{x.legacy}Tensor": x for x in d.ALL_DTYPES}
+        names = {f"torch.{x.legacy}Tensor": x for x in (*d.ALL_DTYPES, d.bfloat16)}
         dtype = names[dtype]
     return convert.to(self, dtype)
 

@@ -40,6 +40,11 @@ _settings: _Settings = {"threads": 1, "interop": 1, "deterministic": False, "war
              "device": _device.CPU}  # fmt: skip
 
 
+# NumPy has no bfloat16 to ask: float32's 8 exponent bits with 7 stored mantissa bits. Its
+# precision (decimal digits) is floor(-log10(eps)) = 2.
+_BFLOAT16_LIMITS = (2.0**-7, (2 - 2.0**-7) * 2.0**127, 2.0**-126, 2)
+
+
 class finfo:  # noqa: N801 - PyTorch's public name
     """The limits of a floating-point dtype (the default dtype if none is given).
 
@@ -56,14 +61,18 @@ class finfo:  # noqa: N801 - PyTorch's public name
         if not dt.is_floating_point:
             raise TypeError("torch.finfo() requires a floating point input type. Use "
                             "torch.iinfo to handle 'torch.finfo'")  # fmt: skip
-        info = np.finfo(dt.np)
-        self.bits = info.bits
-        self.eps = float(info.eps)
-        self.max = float(info.max)
-        self.min = float(info.min)
-        self.tiny = self.smallest_normal = float(info.smallest_normal)
-        self.resolution = 10.0**-info.precision  # as PyTorch computes it, not a float16
+        if dt is _dt.bfloat16:
+            self._set(16, *_BFLOAT16_LIMITS)
+        else:
+            info = np.finfo(dt.np)
+            limits = float(info.eps), float(info.max), float(info.smallest_normal)
+            self._set(info.bits, *limits, int(info.precision))
         self.dtype = dt.name
+
+    def _set(self, bits: int, eps: float, max: float, tiny: float, precision: int) -> None:  # noqa: A002
+        self.bits, self.eps, self.max, self.min = bits, eps, max, -max
+        self.tiny = self.smallest_normal = tiny
+        self.resolution = 10.0**-precision  # as PyTorch computes it, not a float16
 
     def __repr__(self) -> str:
         return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "

@@ -225,6 +225,16 @@ Args:
 >>> torch.tensor([1]).type_as(torch.tensor([1.0]))
 tensor([1.])
 """,
+    "bfloat16": """``self.to(torch.bfloat16)``, which graphgrad cannot do: NumPy has no bfloat16
+type, so this raises one clear TypeError (as every way of making a bfloat16 tensor does).
+
+Args:
+    memory_format: accepted for compatibility.
+
+>>> torch.tensor([1.5]).bfloat16()
+Traceback (most recent call last):
+TypeError: graphgrad has no bfloat16 tensors: NumPy has no bfloat16 type (use float32 or float16)
+""",
     "cpu": """This tensor: it is on the CPU already.
 
 Args:

@@ -91,6 +91,40 @@ int32 = dtype("int32", np.int32, _INT, "Int", "int")
 int64 = dtype("int64", np.int64, _INT, "Long", "long int")
 bool_ = dtype("bool", np.bool_, _BOOL, "Bool", "bool")
 
+NO_BFLOAT16 = (
+    "graphgrad has no bfloat16 tensors: NumPy has no bfloat16 type (use float32 or float16)"
+)
+
+
+class _NameOnlyDtype(dtype):
+    """A dtype PyTorch has and NumPy cannot store: it can be named, compared, promoted and
+    asked for its limits, but reading its NumPy type (what any tensor of it needs) raises one
+    clear TypeError, so every path that would make such a tensor fails the same way.
+
+    >>> torch.bfloat16.itemsize, torch.bfloat16.is_floating_point
+    (2, True)
+    >>> torch.zeros(2, dtype=torch.bfloat16)
+    Traceback (most recent call last):
+    TypeError: graphgrad has no bfloat16 tensors: NumPy has no bfloat16 type ...
+    """
+
+    __slots__ = ()
+
+    def __init__(  # the NumPy type is the one thing it lacks
+        self, name: str, itemsize: builtins.int, category: builtins.int, legacy: str, cpp: str
+    ) -> None:
+        self.name, self.category, self.itemsize = name, category, itemsize
+        self.legacy, self.cpp = legacy, cpp
+
+    @property
+    def np(self) -> np.dtype:  # type: ignore[override]
+        """Raises: there is no NumPy type to store it."""
+        raise TypeError(NO_BFLOAT16)
+
+
+# Kept out of ALL_DTYPES: those are the dtypes a tensor can have.
+bfloat16 = _NameOnlyDtype("bfloat16", 2, _FLOAT, "BFloat16", "c10::BFloat16")
+
 ALL_DTYPES = (
     float16,
     float32,
@@ -126,6 +160,17 @@ def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
         ) from None
 
 
+def check_storable(d: dtype) -> dtype:
+    """``d`` itself if tensors can have it; bfloat16 raises graphgrad's one error for it.
+
+    >>> check_storable(torch.float16)
+    torch.float16
+    """
+    if d is bfloat16:
+        raise TypeError(NO_BFLOAT16)
+    return d
+
+
 def get_default_dtype() -> dtype:
     """The dtype of floating tensors made from Python floats (float32 unless changed).
 
@@ -149,13 +194,16 @@ def set_default_dtype(d: dtype) -> None:
     global _default_dtype
     if not isinstance(d, dtype) or d.category != _FLOAT:
         raise TypeError("only floating-point types are supported as the default type")
-    _default_dtype = d
+    _default_dtype = check_storable(d)
 
 
 def _promote_pair(a: dtype, b: dtype) -> dtype:
     """promote_types for two dtypes: the smallest type holding both."""
     if a is b:
         return a
+    if a.category == b.category == _FLOAT and bfloat16 in (a, b):
+        other = b if a is bfloat16 else a
+        return float32 if other is float16 else other  # neither 16-bit type holds the other
     if a.category != b.category:
         hi, lo = (a, b) if a.category > b.category else (b, a)
         if hi.category == _COMPLEX and lo is float64:

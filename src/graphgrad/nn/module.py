@@ -603,6 +603,18 @@ class Module:
 
         return self.to(float16)
 
+    def bfloat16(self) -> Module:
+        """Cast floating-point parameters and buffers to bfloat16: graphgrad has no bfloat16
+        tensors (NumPy has no such type), so this raises, as ``Tensor.bfloat16`` does.
+
+        >>> torch.nn.Linear(2, 3).bfloat16()
+        Traceback (most recent call last):
+        TypeError: graphgrad has no bfloat16 tensors: NumPy has no bfloat16 type ...
+        """
+        from ..dtypes import bfloat16
+
+        return self.to(bfloat16)
+
     def cpu(self) -> Module:
         """The module itself: it is on the CPU already.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .. import _device
 from .._argcheck import dtype_arg
+from ..dtypes import check_storable
 from ..dtypes import dtype as dtype_t
 from ..tensor import Tensor
 from .primitive import LINEAR, Primitive, apply
@@ -37,7 +38,7 @@ def parse_to_args(args: tuple, kwargs: dict) -> tuple[dtype_t | None, bool]:
         elif isinstance(a, (str, int, _device.device)) or a is None:
             _device.cpu_only(a)
     _device.cpu_only(kwargs.get("device"))
-    return dt, bool(kwargs.get("copy", False))
+    return None if dt is None else check_storable(dt), bool(kwargs.get("copy", False))
 
 
 def to(input: Tensor, *args, **kwargs) -> Tensor:

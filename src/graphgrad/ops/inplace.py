@@ -279,12 +279,16 @@ def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
     if not isinstance(src, Tensor):
         src = Tensor._make(np.asarray(src))
     try:
-        np.broadcast_shapes(src._data.shape, self._data.shape)
+        shape = np.broadcast_shapes(src._data.shape, self._data.shape)
     except ValueError:
         raise RuntimeError(
             f"The size of tensor a ({self.shape[-1]}) must match the size of tensor b "
             f"({src.shape[-1]}) at non-singleton dimension {self.ndim - 1}"
         ) from None
+    if shape != self._data.shape:  # src may broadcast to self, never self grow to src
+        raise RuntimeError(
+            f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}"
+        )
     out = apply(_copy, self, src)
     if out.dtype is not self.dtype:
         out = Tensor._make(out._data.astype(self.dtype.np), out._requires_grad, out.grad_fn)

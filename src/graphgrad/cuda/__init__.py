@@ -17,7 +17,8 @@ AssertionError: Torch not compiled with CUDA enabled
 
 from __future__ import annotations
 
-from ._device import NO_CUDA
+from .._device import NO_CUDA
+from . import amp  # noqa: F401 - torch.cuda.amp, an attribute as in PyTorch
 
 __all__ = [
     "current_device", "device_count", "empty_cache", "get_device_name", "get_rng_state",
