@@ -88,6 +88,13 @@ def _ill_conditioned_float32(c: Case) -> bool:
     return False
 
 
+def _zero_affine(c: Case) -> bool:
+    """batch_norm's weight and bias (its 2nd and 3rd inputs) share an exact zero position."""
+    if len(c.arrays) < 3 or c.arrays[1].shape != c.arrays[2].shape:
+        return False
+    return bool(np.any((c.arrays[1] == 0) & (c.arrays[2] == 0)))
+
+
 def _huge_of_both_signs(c: Case) -> bool:
     """An input holding values beyond half the float max (inf included) of both signs."""
     for a in c.arrays:
@@ -307,6 +314,10 @@ KNOWN: list[Known] = [
         for op in ("linalg_pinv", "linalg_solve")
         for kind in ("value", "grad_value")
     ),
+    Known("batch_norm", "zero_sign", "any",
+          "a channel whose weight and bias are both zero: PyTorch's kernel computes x * alpha + "
+          "beta with beta = bias - mean * alpha, whose zeros come out +0.0, where graphgrad's "
+          "x_hat * weight + bias keeps the product's sign", _zero_affine),
     Known("linalg_qr", "error", "any", "a wide input whose leading square block is singular (R "
           "has a zero on its diagonal): PyTorch's backward divides by it and returns NaN, "
           "graphgrad's inverts R and raises LinAlgError; not fixed", _exact_zero),
