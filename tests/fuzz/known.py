@@ -105,6 +105,16 @@ def _huge_of_both_signs(c: Case) -> bool:
     return False
 
 
+def _beyond_half_max(c: Case) -> bool:
+    """An input holding a finite value beyond half its dtype's max (doubling it overflows)."""
+    for a in c.arrays:
+        if a.dtype.kind == "f" and a.size:
+            big = np.abs(a[np.isfinite(a)])
+            if np.any(big >= np.finfo(a.dtype).max / 2):
+                return True
+    return False
+
+
 ROUTE = (
     "a zero of the other sign in a gradient: the rule computes the same value by another "
     "route (PyTorch writes into zeros where graphgrad multiplies by a mask or a zero)"
@@ -313,6 +323,14 @@ KNOWN: list[Known] = [
               _ill_conditioned_float32)
         for op in ("linalg_pinv", "linalg_solve")
         for kind in ("value", "grad_value")
+    ),
+    *(
+        Known("index_add", kind, "special",
+              "index_add with alpha of a value beyond half the float max: PyTorch's kernel "
+              "computes self + alpha * src as one fused multiply-add, where alpha * src does not "
+              "overflow (-max + 2 * max gives max); graphgrad's alpha * src overflows to inf "
+              "first", _beyond_half_max)
+        for kind in ("value", "nan")
     ),
     Known("batch_norm", "zero_sign", "any",
           "a channel whose weight and bias are both zero: PyTorch's kernel computes x * alpha + "

@@ -45,6 +45,9 @@ CASES = [
     ("batch_norm", lambda T, x, w, b: T.nn.functional.batch_norm(x, None, None, w, b, True),
      [np.float32([[0.5, -1.0], [-0.5, 1.0], [1.5, 2.0]]), np.float32([1.3, -0.0]),
       np.float32([-1.0, -0.0])], None, NO_SCALAR, False),
+    # PyTorch fuses self + alpha * src: -max + 2 * max is max there, inf here
+    ("index_add", lambda T, a, b: a.index_add(0, T.tensor([0]), b, alpha=2),
+     [np.full((1, 3), -F32_MAX), np.full((1, 3), F32_MAX)], None, NO_SCALAR, False),
     # as_strided of a non-contiguous input addresses PyTorch's storage
     ("as_strided", lambda T, x: x.as_strided((2,), (1,)), [np.float32([-0.0, -0.0])],
      (True,), NO_SCALAR, False),
@@ -77,6 +80,7 @@ def test_a_named_difference_is_explained(op, fn, arrays, noncontig, scalar, firs
         ("pow", "grad_zero_sign", Case([np.float32([1])], True, False)),
         ("nansum", "nan", Case([np.float32([F32_MAX, F32_MAX, np.nan])])),
         ("special_i1", "grad_nan", Case([np.float32([np.inf, 0.5])])),  # inf, not NaN
+        ("index_add", "value", Case([np.float32([1e38, -1e38]), np.float32([np.inf])])),
     ],
 )
 def test_a_similar_difference_outside_the_case_is_not_explained(op, kind, case):
