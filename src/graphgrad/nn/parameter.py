@@ -91,8 +91,8 @@ class Buffer(metaclass=_BufferMeta):
     >>> m = torch.nn.Module()
     >>> m.steps = torch.nn.Buffer(torch.zeros(1))
     >>> m.scratch = torch.nn.Buffer(torch.ones(2), persistent=False)
-    >>> m.state_dict()
-    OrderedDict([('steps', tensor([0.]))])
+    >>> list(m.state_dict().items())  # (OrderedDict's repr differs from Python 3.12 on)
+    [('steps', tensor([0.]))]
     """
 
     persistent: bool
