@@ -291,7 +291,7 @@ KNOWN: list[Known] = [
     ),
     *(
         Known(op, "grad_zero_sign", "any", ROUTE)
-        for op in ("cholesky", "linalg_slogdet", "linalg_svd", "linalg_qr")
+        for op in ("cholesky", "linalg_slogdet", "linalg_svd", "linalg_qr", "linalg_solve")
     ),
     *(
         Known(op, "zero_sign", "any", "the sign of a zero entry of a factor depends on LAPACK's "

@@ -346,3 +346,23 @@ def test_erfcx_of_the_float64_max_is_its_subnormal_value():
     assert y.tolist() == [3.138408733985445e-309, 5.641895835477563e-201]
     y.backward(graphgrad.tensor([-0.5, 1.0], dtype=graphgrad.float64))
     assert x.grad.tolist() == [-np.inf, 0.0]
+
+
+def test_max_pool_of_an_all_minus_inf_window_picks_its_first_input_element():
+    # the padding (-inf) tied with the window's -inf inputs and won: index -1, and backward
+    # leaked NumPy's "'list' argument must have no negative elements" (torch: the first input)
+    F = graphgrad.nn.functional
+    x = graphgrad.full((1, 1, 3, 3), -np.inf)
+    x[0, 0, 2, 2] = 1.0
+    x.requires_grad_()
+    values, indices = F.max_pool2d(x, 2, stride=2, padding=1, return_indices=True)
+    assert indices.tolist() == [[[[0, 1], [3, 8]]]]
+    assert values.tolist() == [[[[-np.inf, -np.inf], [-np.inf, 1.0]]]]
+    values.sum().backward()
+    assert x.grad.tolist() == [[[[1.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]]]
+    z = graphgrad.full((1, 1, 2, 4, 3), -np.inf, requires_grad=True)
+    _, indices = F.max_pool3d(z, (2, 3, 2), (1, 2, 2), 1, ceil_mode=True, return_indices=True)
+    assert indices[0, 0, 2].tolist() == [[12, 13], [15, 16], [21, 22]]
+    assert F.max_pool1d(graphgrad.full((1, 1, 5), -np.inf), 3, 2, 1, return_indices=True)[
+        1
+    ].tolist() == [[[0, 1, 3]]]

@@ -57,6 +57,17 @@ def _window_argmax(flat: np.ndarray) -> np.ndarray:
     return np.where(nans.any(axis=2), last_nan, arg)
 
 
+def _inside_argmax(arg, spatial, kernel_size, stride, padding, dilation, out, after):
+    """``arg`` where it falls inside the input, else the window's first position inside it:
+    a window whose inputs are all -inf (the integer minimum) ties with its padding, and
+    PyTorch's kernel, which never reads the padding, picks its first input element."""
+    ones = pad(np.ones((1, 1, *spatial), bool), padding, after, False)
+    inside = windows(ones, kernel_size, stride, dilation, out).reshape((1, 1, -1, *out))
+    chosen = np.take_along_axis(np.broadcast_to(inside, arg.shape[:2] + inside.shape[2:]),
+                                arg[:, :, None], axis=2)[:, :, 0]  # fmt: skip
+    return np.where(chosen, arg, np.argmax(inside, axis=2))
+
+
 def _max_pool_forward(a, kernel_size, stride, padding, dilation, ceil_mode, **_):
     spatial = a.shape[2:]
     out, after = _geometry(spatial, kernel_size, stride, padding, dilation, ceil_mode)
@@ -64,6 +75,8 @@ def _max_pool_forward(a, kernel_size, stride, padding, dilation, ceil_mode, **_)
     win = windows(pad(a, padding, after, fill), kernel_size, stride, dilation, out)
     flat = win.reshape(a.shape[:2] + (-1,) + out)
     arg = _window_argmax(flat)
+    if any(padding) or any(after):
+        arg = _inside_argmax(arg, spatial, kernel_size, stride, padding, dilation, out, after)
     values = np.take_along_axis(flat, arg[:, :, None], axis=2)[:, :, 0]
     # Window position -> input coordinate, then flat index in the (H, W) plane, as PyTorch.
     pos = np.unravel_index(arg, kernel_size)
