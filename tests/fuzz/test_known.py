@@ -48,6 +48,10 @@ CASES = [
     # PyTorch fuses self + alpha * src: -max + 2 * max is max there, inf here
     ("index_add", lambda T, a, b: a.index_add(0, T.tensor([0]), b, alpha=2),
      [np.full((1, 3), -F32_MAX), np.full((1, 3), F32_MAX)], None, NO_SCALAR, False),
+    # hermitian: a + a^T (condition number 27) of a matrix of condition number 7.5
+    ("linalg_pinv", lambda T, a: T.linalg.pinv(a + a.mT, hermitian=True), [np.float32(
+     [[-1.0, -0.550144, 0.8039634], [-0.0786756, 1.7189393, -1.0],
+      [0.61830175, 0.12822196, -0.2987999]])], (True,), NO_SCALAR, False),
     # as_strided of a non-contiguous input addresses PyTorch's storage
     ("as_strided", lambda T, x: x.as_strided((2,), (1,)), [np.float32([-0.0, -0.0])],
      (True,), NO_SCALAR, False),
