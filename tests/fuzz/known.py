@@ -99,6 +99,16 @@ def _zero_affine(c: Case) -> bool:
     return bool(np.any((c.arrays[1] == 0) & (c.arrays[2] == 0)))
 
 
+def _zeros_of_both_signs(c: Case) -> bool:
+    """An input holding both -0.0 and +0.0."""
+    return any(
+        a.dtype.kind == "f"
+        and bool(np.any((a == 0) & np.signbit(a)))
+        and bool(np.any((a == 0) & ~np.signbit(a)))
+        for a in c.arrays
+    )
+
+
 def _huge_of_both_signs(c: Case) -> bool:
     """An input holding values beyond half the float max (inf included) of both signs."""
     for a in c.arrays:
@@ -164,7 +174,7 @@ KNOWN: list[Known] = [
                    "nll_loss2d", "logsumexp", "softmax", "log_softmax", "mm", "bmm", "mv",
                    "dot", "addmm", "baddbmm", "matmul_unsafe_view", "matmul_squeeze",
                    "convolution", "convolution_weight", "sub", "add", "elu", "div", "mean",
-                   "elu_", "celu", "celu_", "hardshrink", "softshrink", "hardtanh",
+                   "elu_", "celu", "celu_", "hardshrink", "softshrink", "hardtanh", "prelu_kernel",
                    "atan2", "avg_pool2d", "avg_pool3d", "gelu", "binary_cross_entropy_with_logits")
         for kind in ("value", "nan", "zero_sign", "grad_value", "grad_nan", "grad_zero_sign")
     ),
@@ -335,6 +345,13 @@ KNOWN: list[Known] = [
               "overflow (-max + 2 * max gives max); graphgrad's alpha * src overflows to inf "
               "first", _beyond_half_max)
         for kind in ("value", "nan")
+    ),
+    *(
+        Known(op, "zero_sign", "any",
+              "a minimum or maximum tied between -0.0 and +0.0 (equal as numbers): which one "
+              "comes back depends on the order of PyTorch's vectorised reduction",
+              _zeros_of_both_signs)
+        for op in ("amin", "amax", "min", "max", "min_dim", "max_dim")
     ),
     Known("batch_norm", "zero_sign", "any",
           "a channel whose weight and bias are both zero: PyTorch's kernel computes x * alpha + "
