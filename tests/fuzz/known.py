@@ -66,6 +66,17 @@ def _float64_only_exponent(c: Case) -> bool:
     return s != 0 and np.float32(s) == 0
 
 
+def _tiny_float32_exponent(c: Case) -> bool:
+    """A float64 base to a float32 exponent tensor holding a nonzero below 2**-24 in size
+    (``exponent - 1`` rounds to -1 in float32)."""
+    if c.scalar is not NO_SCALAR or len(c.arrays) != 2:
+        return False
+    base, exponent = c.arrays
+    if base.dtype != np.float64 or exponent.dtype != np.float32:
+        return False
+    return bool(np.any((exponent != 0) & (np.abs(exponent) < 2.0**-24)))
+
+
 def _exact_zero(c: Case) -> bool:
     """An input holding an exact zero (of either sign)."""
     return any(a.dtype.kind == "f" and bool(np.any(a == 0)) for a in c.arrays)
@@ -352,6 +363,14 @@ KNOWN: list[Known] = [
               "comes back depends on the order of PyTorch's vectorised reduction",
               _zeros_of_both_signs)
         for op in ("amin", "amax", "min", "max", "min_dim", "max_dim")
+    ),
+    *(
+        Known("pow", kind, "any",
+              "a float64 base to a float32 exponent tensor: PyTorch's gradient computes "
+              "exponent - 1 in float32, where -1 - 2**-52 rounds to -1, an integer, so a "
+              "negative base gives a finite gradient; graphgrad's, in float64, gives NaN",
+              _tiny_float32_exponent)
+        for kind in ("grad_nan", "grad_value")
     ),
     Known("batch_norm", "zero_sign", "any",
           "a channel whose weight and bias are both zero: PyTorch's kernel computes x * alpha + "

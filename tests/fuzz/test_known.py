@@ -55,6 +55,9 @@ CASES = [
     # a row of -0.0 and +0.0: torch's vectorised min returns the other zero
     ("amin", lambda T, x: T.amin(x, 1), [np.float32([[-0.9, 0.6, -0.91, 1.7],
      [0.87, -0.0, 0.0, 0.36], [0.36, -0.22, 0.82, -1.04]])], None, NO_SCALAR, False),
+    # PyTorch's pow gradient computes exponent - 1 in the exponent's float32
+    ("pow", lambda T, x, e: T.pow(x, e), [np.float64(-2.0**-52), np.float32(-2.0**-52)], None,
+     NO_SCALAR, False),
     # as_strided of a non-contiguous input addresses PyTorch's storage
     ("as_strided", lambda T, x: x.as_strided((2,), (1,)), [np.float32([-0.0, -0.0])],
      (True,), NO_SCALAR, False),
@@ -89,6 +92,8 @@ def test_a_named_difference_is_explained(op, fn, arrays, noncontig, scalar, firs
         ("special_i1", "grad_nan", Case([np.float32([np.inf, 0.5])])),  # inf, not NaN
         ("index_add", "value", Case([np.float32([1e38, -1e38]), np.float32([np.inf])])),
         ("amin", "zero_sign", Case([np.float32([0.0, 0.0, 1.0])])),  # one sign only
+        ("pow", "grad_nan", Case([np.float64([-1.0]), np.float32([-1e-3])])),  # not tiny
+        ("pow", "grad_nan", Case([np.float32([-1.0]), np.float32([-1e-17])])),  # not float64
     ],
 )
 def test_a_similar_difference_outside_the_case_is_not_explained(op, kind, case):
