@@ -9,6 +9,7 @@ threads at the same time for a bounded while (well under a second each;
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -100,7 +101,9 @@ def _observed(T) -> dict:
     prev = T.get_default_dtype()
     T.set_default_dtype(T.float64)
     try:
-        with pytest.warns(UserWarning), T.autograd.detect_anomaly():
+        packed: list = []
+        hooks = T.autograd.graph.saved_tensors_hooks(lambda t: packed.append(1) or t, lambda t: t)
+        with pytest.warns(UserWarning), T.autograd.detect_anomaly(), hooks:
             with T.inference_mode(), fw.dual_level():
 
                 def look():
@@ -117,6 +120,10 @@ def _observed(T) -> dict:
                         "default_dtype": str(T.get_default_dtype()),
                         "tangent": fw.unpack_dual(d * 3).tangent.tolist(),
                         "nested": nested,
+                        "saved_through_main_hooks": (
+                            T.ones(2, requires_grad=True).exp(),
+                            len(packed),
+                        )[1],
                     }
 
                 seen = _in_thread(look)
@@ -236,3 +243,29 @@ def test_default_dtype_switched_in_another_thread_as_torch():
     torch = pytest.importorskip("torch")
     ours = _default_dtype_switched_beside_creation(graphgrad)
     assert ours == _default_dtype_switched_beside_creation(torch) == ([], True, "torch.float32")
+
+
+def test_saved_tensor_hooks_per_thread_concurrently():
+    """Hooks registered in one thread pack exactly that thread's saved tensors while another
+    thread saves tensors of its own (torch keeps them in thread-local state)."""
+    packers: list = []
+    hooked: dict = {"saves": 0, "threads": set()}
+
+    def pack(t):
+        packers.append(threading.get_ident())
+        return t
+
+    def hooked_thread():
+        hooked["threads"].add(threading.get_ident())
+        x = graphgrad.ones(3, requires_grad=True)
+        with graphgrad.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+            y = (x * x).exp()  # saves x twice and exp's result
+        y.sum().backward()
+        hooked["saves"] += 3
+        if not np.allclose(x.grad.numpy(), 2 * math.e):  # d/dx exp(x * x) at 1
+            raise AssertionError(x.grad)
+
+    errors = _run_concurrently(hooked_thread, lambda: _train_step(graphgrad))
+    assert not errors
+    assert len(packers) == hooked["saves"] > 0
+    assert set(packers) == hooked["threads"]

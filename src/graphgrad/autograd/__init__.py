@@ -31,7 +31,7 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
 
 __all__ += ["GradcheckError", "gradcheck", "gradgradcheck"]
 
-from . import forward_ad, function, functional  # noqa: E402
+from . import forward_ad, function, functional, graph  # noqa: E402, F401 - torch.autograd.graph
 from .anomaly_mode import (  # noqa: E402
     detect_anomaly,
     is_anomaly_check_nan_enabled,

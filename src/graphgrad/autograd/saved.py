@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,21 +32,46 @@ INFERENCE_SAVE = (
 )
 
 
+class _HooksState(threading.local):
+    """This thread's stack of saved-tensor hooks, (pack, unpack) pairs (``graph.py``), and the
+    message that forbids new ones."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[Callable, Callable]] = []
+        self.disabled: str | None = None
+
+
+hooks = _HooksState()
+# How many hook blocks are in force, in all threads: saving runs for every tensor any node
+# keeps, and reads its thread's stack only when this is not 0.
+hooks_in_force = 0
+
+
 class SavedSlot:
     """A tensor saved for backward, with the version it had when saved.
 
     Inputs are kept as the Tensor itself (so ``_saved_self is x`` for a leaf); an output is kept
     as its array only, and re-wrapped on unpack with ``grad_fn`` = the saving node, so that a
-    node never holds its own output and graphs are freed by reference counting.
+    node never holds its own output and graphs are freed by reference counting. Under
+    ``autograd.graph.saved_tensors_hooks`` it keeps what the pack hook made of the tensor
+    instead, and its unpack hook (``packed``: the pair), with no version to check.
     """
 
-    __slots__ = ("tensor", "data", "counter", "version", "output_nr")
+    __slots__ = ("tensor", "data", "counter", "version", "output_nr", "packed")
     tensor: Tensor | None  # a saved input
     data: Any  # a saved output's array (None for an input: its array is its tensor's)
     counter: VersionCounter | InferenceCounter | None
+    packed: tuple[Any, Callable[[Any], Any]] | None  # (what the pack hook made, the unpack hook)
 
     def __init__(self, tensor: Tensor, is_output: bool) -> None:
         counter: VersionCounter | InferenceCounter | None
+        if hooks_in_force and hooks.stack:
+            pack, unpack = hooks.stack[-1]
+            self.packed = (pack(tensor), unpack)
+            self.tensor = self.data = self.counter = None
+            self.version, self.output_nr = 0, tensor._output_nr
+            return
+        self.packed = None
         if is_output:
             self.tensor = None
             self.data = tensor._data
@@ -82,6 +109,8 @@ class SavedSlot:
     def unpack(self, node: Node, arrays: bool = False) -> Tensor | np.ndarray:
         """The saved tensor (its array on the engine's first-order path, ``arrays``); raises
         if it was modified in place since it was saved."""
+        if self.packed is not None:
+            return self._unpack_hooked(arrays)
         if self.current_version() != self.version:
             raise RuntimeError(self._modified_message(node))
         t = self.tensor
@@ -92,6 +121,17 @@ class SavedSlot:
         t = Tensor._make(self.data, True, node, self.output_nr)
         t._vc = self.own_counter()  # the output's counter
         return t
+
+    def _unpack_hooked(self, arrays: bool) -> Tensor | np.ndarray:
+        assert self.packed is not None
+        packed, unpack_hook = self.packed
+        t = unpack_hook(packed)
+        if not isinstance(t, Tensor):
+            raise TypeError(
+                "Output of saved tensor unpack_hook expected to be a Tensor but got result of "
+                f"type {type(t).__name__}"
+            )
+        return t._data if arrays else t
 
     def _modified_message(self, node: Node) -> str:
         t = self.tensor

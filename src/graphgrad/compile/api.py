@@ -28,6 +28,7 @@ import numpy as np
 from ..autograd.anomaly_mode import state as _anomaly
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
+from ..autograd.graph import current_hooks
 from ..autograd.node import Node
 from ..dtypes import get_default_dtype
 from ..nn.module import Module
@@ -104,7 +105,7 @@ class CompiledFunction:
         return self if obj is None else functools.partial(self, obj)
 
     def __call__(self, *args, **kwargs):
-        if state.recorder is not None or _anomaly.enabled or _fw_state.active:
+        if state.recorder is not None or _anomaly.enabled or _fw_state.active or current_hooks():
             return self.fn(*args, **kwargs)  # inside another recording, or a mode it skips
         flat: list = []
         key = (
