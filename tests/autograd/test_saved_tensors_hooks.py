@@ -121,3 +121,14 @@ def test_a_compiled_function_runs_eagerly_under_hooks():
         step()
     assert len(packed) == 2
     assert w.grad.tolist() == [6.0, 6.0]
+
+
+def test_an_inference_tensor_is_refused_before_packing():
+    with graphgrad.inference_mode():
+        a = graphgrad.ones(2)
+    packed: list = []
+    w = graphgrad.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="^Inference tensors cannot be saved for backward"):
+        with graph.saved_tensors_hooks(lambda t: packed.append(t) or t, lambda t: t):
+            w * a
+    assert packed == []

@@ -66,6 +66,8 @@ class SavedSlot:
     def __init__(self, tensor: Tensor, is_output: bool) -> None:
         counter: VersionCounter | InferenceCounter | None
         if hooks_in_force and hooks.stack:
+            if tensor._vc.__class__ is InferenceCounter:  # checked before packing, as PyTorch
+                raise RuntimeError(INFERENCE_SAVE)
             pack, unpack = hooks.stack[-1]
             self.packed = (pack(tensor), unpack)
             self.tensor = self.data = self.counter = None
