@@ -45,7 +45,7 @@ def _count(change: int) -> None:
 
 class saved_tensors_hooks:  # noqa: N801 - PyTorch's public name
     """Within the block, tensors saved for backward are stored as ``pack_hook(tensor)`` and read
-    back as ``unpack_hook(packed)``, which must return a tensor of the same shape and dtype.
+    back as ``unpack_hook(packed)``, which must return a tensor (the one backward then uses).
 
     Args:
         pack_hook: called with each tensor a node saves; returns anything.
