@@ -109,7 +109,7 @@ def logdet(input: Tensor) -> Tensor:
 
 def _cholesky_array(a: np.ndarray, name: str = "linalg.cholesky") -> np.ndarray:
     try:
-        return np.linalg.cholesky(a)
+        factor = np.linalg.cholesky(a)
     except np.linalg.LinAlgError:
         batch = a.reshape(-1, *a.shape[-2:])
         for b, matrix in enumerate(batch):
@@ -117,13 +117,38 @@ def _cholesky_array(a: np.ndarray, name: str = "linalg.cholesky") -> np.ndarray:
                 try:
                     np.linalg.cholesky(matrix[:k, :k])
                 except np.linalg.LinAlgError:
-                    where = f"(Batch element {b}): " if a.ndim > 2 else ""
-                    raise LinAlgError(
-                        f"{name}: {where}The factorization could not be completed because the "
-                        f"input is not positive-definite (the leading minor of order {k} is not "
-                        "positive-definite)."
-                    ) from None
+                    raise _not_positive_definite(name, a, b, k) from None
         raise
+    if np.isnan(np.diagonal(factor, 0, -2, -1)).any():
+        # LAPACK stops at a NaN pivot (it is not > 0), as PyTorch does; NumPy's ran through it
+        for b, matrix in enumerate(a.reshape(-1, *a.shape[-2:])):
+            k = _partial_cholesky(matrix)[1]
+            if k:
+                raise _not_positive_definite(name, a, b, k)
+    return factor
+
+
+def _not_positive_definite(name: str, a: np.ndarray, b: int, k: int) -> LinAlgError:
+    where = f"(Batch element {b}): " if a.ndim > 2 else ""
+    return LinAlgError(
+        f"{name}: {where}The factorization could not be completed because the input is not "
+        f"positive-definite (the leading minor of order {k} is not positive-definite)."
+    )
+
+
+def _partial_cholesky(matrix: np.ndarray) -> tuple[np.ndarray, int]:
+    """LAPACK's unblocked lower Cholesky up to its first failure: the columns before it
+    factored, the failing diagonal holding its Schur complement, the rest of the lower
+    triangle as given; and ``info``, the 1-based order of the failing minor (0 if none)."""
+    a = np.tril(np.array(matrix, np.float64))
+    for j in range(a.shape[0]):
+        pivot = a[j, j] - a[j, :j] @ a[j, :j]
+        if not pivot > 0:
+            a[j, j] = pivot
+            return a, j + 1
+        a[j, j] = np.sqrt(pivot)
+        a[j + 1 :, j] = (a[j + 1 :, j] - a[j + 1 :, :j] @ a[j, :j]) / a[j, j]
+    return a, 0
 
 
 def _cholesky_rule(grad, result, upper, xp):

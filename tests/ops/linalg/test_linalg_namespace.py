@@ -238,6 +238,12 @@ PRINTED = {
     "svd_inf_batch": lambda T: T.svd(T.stack([T.eye(2), T.tensor([[1.0, INF], [0, 1]])])).S,
     "pinv_nan": lambda T: T.pinverse(T.tensor([[NAN, 0.0], [1.0, 1.0]])),
     "lstsq_inf_rank": lambda T: T.linalg.matrix_rank(T.tensor([[INF, 0.0], [0.0, 1.0]])),
+    # a NaN pivot is not > 0: LAPACK (PyTorch) stops there, NumPy's factor ran through it
+    "cholesky_nan": lambda T: T.linalg.cholesky(T.tensor([[NAN, 0.0], [0.0, 1.0]])),
+    "cholesky_nan_batch": lambda T: T.linalg.cholesky(
+        T.stack([T.eye(2), T.tensor([[4.0, 2.0], [2.0, NAN]])])
+    ),
+    "cholesky_ex_nan": lambda T: T.linalg.cholesky_ex(T.tensor([[NAN, 0.0], [0.0, 1.0]])),
     # singular means a zero pivot of the LU (as in PyTorch), not a rank below n
     "cond_inf": lambda T: T.linalg.cond(T.tensor([[INF, 0.0], [0.0, 1.0]]), -1),
     "cond_singular_batch": lambda T: T.linalg.cond(T.stack([T.ones(2, 2), 2 * T.eye(2)]), 1),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...tensor import Tensor
-from ..lapack import _cholesky, _cholesky_array, lu, lu_unpack
+from ..lapack import _cholesky, _cholesky_array, _partial_cholesky, lu, lu_unpack
 from ..primitive import Primitive, apply
 from ..return_types import return_type
 from ..shape.reorder import tril, triu
@@ -216,21 +216,6 @@ def cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
         return apply(_cholesky, A, upper=bool(upper))
     except LinAlgError as error:
         raise LinAlgError(f"linalg.{error}") from None
-
-
-def _partial_cholesky(matrix: np.ndarray) -> tuple[np.ndarray, int]:
-    """LAPACK's unblocked lower Cholesky up to its first failure: the columns before it
-    factored, the failing diagonal holding its Schur complement, the rest of the lower
-    triangle as given; and ``info``, the 1-based order of the failing minor (0 if none)."""
-    a = np.tril(np.array(matrix, np.float64))
-    for j in range(a.shape[0]):
-        pivot = a[j, j] - a[j, :j] @ a[j, :j]
-        if not pivot > 0:
-            a[j, j] = pivot
-            return a, j + 1
-        a[j, j] = np.sqrt(pivot)
-        a[j + 1 :, j] = (a[j + 1 :, j] - a[j + 1 :, :j] @ a[j, :j]) / a[j, j]
-    return a, 0
 
 
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, out=None):
