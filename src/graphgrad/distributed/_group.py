@@ -165,7 +165,9 @@ def default_group() -> ProcessGroup:
 
 def resolve(pg: ProcessGroup | None) -> ProcessGroup:
     """``group=None`` means the default group; raises torch's error before init."""
-    world = default_group()
+    world = group.WORLD
+    if world is None:
+        return default_group()  # raises torch's error
     return world if pg is None else pg
 
 
