@@ -4,7 +4,8 @@ Parameters have PyTorch's names, shapes and order (``weight_ih_l0``, ``weight_hh
 ``bias_ih_l0``, ``bias_hh_l0``, ``weight_hr_l0`` with ``proj_size``, ``..._reverse``) and are
 drawn as PyTorch draws them, so after the same ``manual_seed`` they are equal bit for bit and
 state dicts move between the two. Each layer is a composite of ``linear``, ``sigmoid``,
-``tanh``, slicing and ``cat`` (see ``_rnn_steps``), so gradients of every order come for free.
+``tanh``, slicing, ``stack`` and ``cat`` (see ``_rnn_steps``), so gradients of every order come
+for free. The outputs' nodes have the names PyTorch's CPU build gives them (docs/nn.md).
 
 >>> import graphgrad as torch
 >>> lstm = torch.nn.LSTM(10, 20, num_layers=2, batch_first=True)
@@ -13,6 +14,8 @@ LSTM(10, 20, num_layers=2, batch_first=True)
 >>> out, (h, c) = lstm(torch.randn(3, 5, 10))
 >>> out.shape, h.shape, c.shape
 (torch.Size([3, 5, 20]), torch.Size([2, 3, 20]), torch.Size([2, 3, 20]))
+>>> out.grad_fn.name(), out.grad_fn.next_functions[0][0].name(), h.grad_fn.name()
+('TransposeBackward0', 'MkldnnRnnLayerBackward0', 'StackBackward0')
 """
 
 from __future__ import annotations
