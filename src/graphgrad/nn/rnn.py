@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 
 from ..backends import mkldnn
 from ..creation import zeros
@@ -263,7 +264,9 @@ class RNNBase(Module):
         # PyTorch computes in the weights' dtype whatever the dtype of c_0
         return tuple(s.to(like.dtype) for s in state)
 
-    def _run_layers(self, rows: Tensor, batch_sizes: list, state0: tuple, join):
+    def _run_layers(
+        self, rows: Tensor, batch_sizes: list, state0: tuple, join: Callable[[list], Tensor]
+    ):
         """All layers and directions over packed ``rows``; the output and the final state.
 
         ``join`` makes each direction's output of its step outputs: ``cat`` gives packed rows
