@@ -20,6 +20,13 @@ def _grad_of(view_fn):
     return fn
 
 
+def _rnn_layer_stack(T, a, b):
+    """Reached directly: an LSTM layer uses it only in float32, and these tests run float64."""
+    from graphgrad.ops.shape.join import rnn_layer_stack
+
+    return rnn_layer_stack([a, b, a])
+
+
 def _embed_diagonal(g, shape, offset=0):
     out = np.zeros(shape)
     n = len(g)
@@ -115,6 +122,11 @@ SAMPLES = {
         Sample(
             lambda T, a, b: T.stack((a, b), -1), ((3,), (3,)), ref=lambda a, b: np.stack([a, b], -1)
         ),
+    ],
+    "rnn_layer_stack": [
+        Sample(
+            _rnn_layer_stack, ((2, 3), (2, 3)), ref=lambda a, b: np.stack([a, b, a]), parity=False
+        )
     ],
     "split": [
         Sample(lambda T, a: a.split(2)[1], ((5, 2),), ref=lambda a: a[2:4]),

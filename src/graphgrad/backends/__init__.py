@@ -13,6 +13,6 @@ flags exist, with PyTorch's defaults, so that programs which set them
 
 from __future__ import annotations
 
-from . import cpu, cuda, cudnn, mkl, mps, openmp
+from . import cpu, cuda, cudnn, mkl, mkldnn, mps, openmp
 
-__all__ = ["cpu", "cuda", "cudnn", "mkl", "mps", "openmp"]
+__all__ = ["cpu", "cuda", "cudnn", "mkl", "mkldnn", "mps", "openmp"]

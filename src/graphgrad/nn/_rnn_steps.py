@@ -8,10 +8,10 @@ Everything is graphgrad ops (linear, slicing, cat, sigmoid, tanh), so gradients 
 
 >>> import graphgrad as torch
 >>> w = torch.ones(2, 2)
->>> out, (h,) = run_direction(rnn_tanh_step, torch.zeros(3, 2), [2, 1], (torch.ones(2, 2),),
-...                           (w, None, None), reverse=False)
->>> out.shape, h.shape
-(torch.Size([3, 2]), torch.Size([2, 2]))
+>>> steps, (h,) = run_direction(rnn_tanh_step, torch.zeros(3, 2), [2, 1], (torch.ones(2, 2),),
+...                             (w, None, None), reverse=False)
+>>> [tuple(s.shape) for s in steps], h.shape
+([(2, 2), (1, 2)], torch.Size([2, 2]))
 """
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ def _join(parts: list) -> Tensor:
 
 
 def run_direction(step, gates_in, batch_sizes, state0, weights, reverse: bool):
-    """Run ``step`` over the packed steps; return the output rows and the final state.
+    """Run ``step`` over the packed steps; return the step outputs in time order (one
+    ``(batch_sizes[t], H)`` tensor each, for the caller to join) and the final state.
 
     Args:
         step: one of the ``*_step`` functions.
@@ -107,11 +108,10 @@ def run_direction(step, gates_in, batch_sizes, state0, weights, reverse: bool):
         weights: what ``step`` takes besides the gates and the state.
         reverse: run from the last step to the first.
 
-    >>> out, (h,) = run_direction(gru_step, torch.zeros(2, 3), [1, 1], (torch.ones(1, 1),),
-    ...                           (torch.zeros(3, 1), None, None), reverse=True)
-    >>> out
-    tensor([[0.2500],
-            [0.5000]])
+    >>> steps, (h,) = run_direction(gru_step, torch.zeros(2, 3), [1, 1], (torch.ones(1, 1),),
+    ...                             (torch.zeros(3, 1), None, None), reverse=True)
+    >>> steps
+    [tensor([[0.2500]]), tensor([[0.5000]])]
     """
     if reverse:
         return _run_backward_in_time(step, gates_in, batch_sizes, state0, weights)
@@ -125,7 +125,7 @@ def run_direction(step, gates_in, batch_sizes, state0, weights, reverse: bool):
         start += size
     ended.append(state)
     final = tuple(_join([part[k] for part in reversed(ended)]) for k in range(len(state)))
-    return _join(outputs), final
+    return outputs, final
 
 
 def _run_backward_in_time(step, gates_in, batch_sizes, state0, weights):
@@ -140,4 +140,4 @@ def _run_backward_in_time(step, gates_in, batch_sizes, state0, weights):
         outputs.append(state[0])
         end -= size
     outputs.reverse()
-    return _join(outputs), state
+    return outputs, state

@@ -4,7 +4,8 @@ Parameters have PyTorch's names, shapes and order (``weight_ih_l0``, ``weight_hh
 ``bias_ih_l0``, ``bias_hh_l0``, ``weight_hr_l0`` with ``proj_size``, ``..._reverse``) and are
 drawn as PyTorch draws them, so after the same ``manual_seed`` they are equal bit for bit and
 state dicts move between the two. Each layer is a composite of ``linear``, ``sigmoid``,
-``tanh``, slicing and ``cat`` (see ``_rnn_steps``), so gradients of every order come for free.
+``tanh``, slicing, ``stack`` and ``cat`` (see ``_rnn_steps``), so gradients of every order come
+for free. The outputs' nodes have the names PyTorch's CPU build gives them (docs/nn.md).
 
 >>> import graphgrad as torch
 >>> lstm = torch.nn.LSTM(10, 20, num_layers=2, batch_first=True)
@@ -13,15 +14,20 @@ LSTM(10, 20, num_layers=2, batch_first=True)
 >>> out, (h, c) = lstm(torch.randn(3, 5, 10))
 >>> out.shape, h.shape, c.shape
 (torch.Size([3, 5, 20]), torch.Size([2, 3, 20]), torch.Size([2, 3, 20]))
+>>> out.grad_fn.name(), out.grad_fn.next_functions[0][0].name(), h.grad_fn.name()
+('TransposeBackward0', 'MkldnnRnnLayerBackward0', 'StackBackward0')
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 
+from ..backends import mkldnn
 from ..creation import zeros
-from ..ops.shape.join import cat, stack
+from ..dtypes import float32
+from ..ops.shape.join import cat, rnn_layer_stack, stack
 from ..tensor import Tensor
 from . import _rnn_checks as checks
 from . import functional as F  # noqa: N812 - PyTorch's spelling
@@ -186,34 +192,51 @@ class RNNBase(Module):
             return self._forward_packed(input, hx)
         checks.check_input_rank(self, input)
         batched = input.dim() == 3
-        if not batched:
-            input = input.unsqueeze(1)
+        batch_dim = 0 if self.batch_first else 1
+        if not batched:  # one sequence: a batch of one, where the batch dimension goes
+            input = input.unsqueeze(batch_dim)
             hx = None if hx is None else checks.unsqueeze_hidden(self, hx)
         elif hx is not None:
             checks.check_batched_hidden(self, hx)
-        if self.batch_first and batched:
+        if self.batch_first:
             input = input.transpose(0, 1)
         steps, batch = input.shape[0], input.shape[1]
         checks.check_input(self, input, 3)
         if steps == 0:
             raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
         rows = input.reshape(steps * batch, input.shape[2])
-        out, state = self._run_layers(rows, [batch] * steps, self._initial_state(hx, batch, rows))
-        out = out.reshape(steps, batch, out.shape[-1])
-        if self.batch_first and batched:
+        join = rnn_layer_stack if self._in_onednn(rows) else stack
+        state0 = self._initial_state(hx, batch, rows)
+        out, state = self._run_layers(rows, [batch] * steps, state0, join)
+        if self.batch_first:
             out = out.transpose(0, 1)
         if not batched:
-            out, state = out.squeeze(1), tuple(s.squeeze(1) for s in state)
+            out, state = out.squeeze(batch_dim), tuple(s.squeeze(1) for s in state)
         return out, self._pack_state(state)
+
+    def _in_onednn(self, rows: Tensor) -> bool:
+        """Whether PyTorch's CPU build would run this in oneDNN (a float32 LSTM without
+        projections, while ``torch.backends.mkldnn.enabled``): then each direction's output
+        comes from a ``MkldnnRnnLayerBackward0`` node, as there. The numbers are the same."""
+        return (
+            mkldnn.enabled
+            and self.mode == "LSTM"
+            and self.proj_size == 0
+            and rows.dtype is float32
+            and rows.numel() != 0
+        )
 
     def _forward_packed(self, input: PackedSequence, hx):
         sizes = [int(n) for n in input.batch_sizes.tolist()]
         if hx is not None and input.sorted_indices is not None:
             hx = self._map_state(hx, lambda h: h.index_select(1, input.sorted_indices))
         checks.check_input(self, input.data, 2)
-        out, state = self._run_layers(
-            input.data, sizes, self._initial_state(hx, sizes[0], input.data)
-        )
+        # PyTorch's oneDNN path takes packed sequences only when they all have the same length
+        fused = self._in_onednn(input.data) and sizes[0] == sizes[-1]
+        state0 = self._initial_state(hx, sizes[0], input.data)
+        out, state = self._run_layers(input.data, sizes, state0, rnn_layer_stack if fused else cat)
+        if fused:  # (steps, batch, H) back to packed rows
+            out = out.reshape(input.data.shape[0], out.shape[-1])
         if input.unsorted_indices is not None:
             state = tuple(s.index_select(1, input.unsorted_indices) for s in state)
         packed = PackedSequence(
@@ -241,16 +264,25 @@ class RNNBase(Module):
         # PyTorch computes in the weights' dtype whatever the dtype of c_0
         return tuple(s.to(like.dtype) for s in state)
 
-    def _run_layers(self, rows: Tensor, batch_sizes: list, state0: tuple):
-        """All layers and directions over packed ``rows``; the output rows and final state."""
-        step, finals = _STEPS[self.mode], []
+    def _run_layers(
+        self, rows: Tensor, batch_sizes: list, state0: tuple, join: Callable[[list], Tensor]
+    ):
+        """All layers and directions over packed ``rows``; the output and the final state.
+
+        ``join`` makes each direction's output of its step outputs: ``cat`` gives packed rows
+        (as PyTorch does for packed input), ``stack`` or ``rnn_layer_stack`` gives
+        ``(steps, batch, H)``; bidirectional layers ``cat`` the two along the last dimension.
+        """
+        step, finals, out = _STEPS[self.mode], [], rows
         for layer in range(self.num_layers):
+            # the input, or the previous layer's output, as rows
+            rows = out if out.dim() == 2 else out.reshape(-1, out.shape[-1])
             outputs = []
             for direction in range(self._directions):
                 names = self._all_weights[layer * self._directions + direction]
                 w_ih, w_hh, b_ih, b_hh, w_hr = self._weights_of(names)
                 index = layer * self._directions + direction
-                out, final = run_direction(
+                steps, final = run_direction(
                     step,
                     F.linear(rows, w_ih, b_ih),
                     batch_sizes,
@@ -258,13 +290,13 @@ class RNNBase(Module):
                     (w_hh, b_hh, w_hr),
                     reverse=direction == 1,
                 )
-                outputs.append(out)
+                outputs.append(join(steps))
                 finals.append(final)
-            rows = outputs[0] if len(outputs) == 1 else cat(outputs, 1)
+            out = outputs[0] if len(outputs) == 1 else cat(outputs, -1)
             if self.dropout > 0 and self.training and layer < self.num_layers - 1:
-                rows = F.dropout(rows, self.dropout, True)
+                out = F.dropout(out, self.dropout, True)
         state = tuple(stack([f[k] for f in finals]) for k in range(len(state0)))
-        return rows, state
+        return out, state
 
     def _weights_of(self, names: list) -> tuple:
         """``(w_ih, w_hh, b_ih, b_hh, w_hr)`` of one layer and direction, None where absent."""

@@ -122,14 +122,35 @@ def cat(tensors, dim: int = 0) -> Tensor:
 
 concat = concatenate = cat
 
+
+def _stack_forward(*arrays, axis: int, **_) -> np.ndarray:
+    return np.stack(arrays, axis)
+
+
+def _stack_rule(i: int):
+    return lambda grad, axis, xp: xp.select(grad, axis=axis, index=i, dim=axis)
+
+
 _stack = Primitive(
     "stack",
     "StackBackward0",
-    lambda *arrays, axis, **_: np.stack(arrays, axis),
-    each=lambda i: lambda grad, axis, xp: xp.select(grad, axis=axis, index=i, dim=axis),
+    _stack_forward,
+    each=_stack_rule,
     dtype="promote",
     attrs=("dim",),
     display=show_u64("dim"),
+    jvp=LINEAR,
+)
+# NOTE: stack's forward and rule under another node name. PyTorch's CPU build runs a float32
+# LSTM layer in oneDNN, so the output of each of its directions comes from a node printed
+# MkldnnRnnLayerBackward0; graphgrad's layer is a loop of steps, whose outputs this stacks.
+_rnn_layer_stack = Primitive(
+    "rnn_layer_stack",
+    "MkldnnRnnLayerBackward0",
+    _stack_forward,
+    each=_stack_rule,
+    dtype="promote",
+    attrs=(),
     jvp=LINEAR,
 )
 
@@ -157,6 +178,20 @@ def stack(tensors, dim: int = 0) -> Tensor:
                 f"and [{_dims(t.shape)}] at entry {i}"
             )
     return apply(_stack, *tensors, dim=dim, axis=_wrap_dim(dim, len(first) + 1))
+
+
+def rnn_layer_stack(steps: list) -> Tensor:
+    """``stack(steps)`` (same shapes, one dtype) whose node prints ``MkldnnRnnLayerBackward0``:
+    the output of one direction of a float32 LSTM layer, named as PyTorch's CPU build names it.
+
+    Args:
+        steps: the layer's outputs, one ``(batch, hidden)`` tensor per time step, in order.
+
+    >>> h = torch.ones(2, 3, requires_grad=True)
+    >>> rnn_layer_stack([h, 2 * h]).grad_fn.name()
+    'MkldnnRnnLayerBackward0'
+    """
+    return apply(_rnn_layer_stack, *steps, axis=0)
 
 
 def atleast_1d(input: Tensor) -> Tensor:
