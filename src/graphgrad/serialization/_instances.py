@@ -72,12 +72,18 @@ _FUNCTIONAL = functional.__name__
 
 
 def lookup(module: str, qualname: str):
-    """``module.qualname`` if ``module`` is imported, found through ``__dict__`` alone (so no
-    attribute hook of the module or class runs); None if it is not there."""
+    """``module.qualname`` if ``module`` is imported, found in the ``__dict__`` of that module
+    and of the classes on the way (read past any ``__getattr__`` or ``__getattribute__``, so
+    nothing of the module runs); None if it is not there."""
     obj = sys.modules.get(module)
     for part in qualname.split("."):
-        namespace = getattr(obj, "__dict__", None) if obj is not None else None
-        if not isinstance(namespace, (dict, types.MappingProxyType)) or part not in namespace:
+        if isinstance(obj, types.ModuleType):
+            namespace = object.__getattribute__(obj, "__dict__")
+        elif isinstance(obj, type):
+            namespace = type.__getattribute__(obj, "__dict__")
+        else:
+            return None
+        if part not in namespace:
             return None
         obj = namespace[part]
     return obj

@@ -135,13 +135,14 @@ def _no_persistent_ids(pid):
 def read_legacy(raw: bytes, name: str, weights_only: bool = True):
     """The object in a legacy (non-zip) checkpoint held in ``raw``; ``weights_only`` as for
     ``read_zip``."""
-    magic, pos = load_pickle(raw, find_global, _no_persistent_ids, name)
+    find = partial(find_global, weights_only=weights_only)
+    magic, pos = load_pickle(raw, find, _no_persistent_ids, name)
     if magic != LEGACY_MAGIC:
         raise CheckpointError(f"{name}: not a PyTorch checkpoint (bad magic number)")
-    version, pos = load_pickle(raw, find_global, _no_persistent_ids, name, pos)
+    version, pos = load_pickle(raw, find, _no_persistent_ids, name, pos)
     if version != LEGACY_PROTOCOL:
         raise CheckpointError(f"{name}: unsupported legacy checkpoint protocol {version!r}")
-    info, pos = load_pickle(raw, find_global, _no_persistent_ids, name, pos)
+    info, pos = load_pickle(raw, find, _no_persistent_ids, name, pos)
     big = isinstance(info, dict) and info.get("little_endian") is False
     # The object comes before the bytes of its storages: each storage is allocated (its size
     # checked against what the file still holds) and filled in place once the keys are read.
@@ -161,9 +162,8 @@ def read_legacy(raw: bytes, name: str, weights_only: bool = True):
             storages[key] = (Storage(flat, dtype), np_dtype)
         return storages[key][0]
 
-    find = partial(find_global, weights_only=weights_only)
     obj, pos = load_pickle(raw, find, persistent_load, name, pos)
-    keys, pos = load_pickle(raw, find_global, _no_persistent_ids, name, pos)
+    keys, pos = load_pickle(raw, find, _no_persistent_ids, name, pos)
     if not isinstance(keys, list):
         raise CheckpointError(f"{name}: corrupt checkpoint (the storage key list is missing)")
     for key in keys:
