@@ -4,6 +4,7 @@ builds only nn.Module subclasses already imported, calling nothing a file names.
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 import pickle
@@ -381,3 +382,19 @@ def test_torch_refuses_a_graphgrad_module_file_by_default():
     torch = pytest.importorskip("torch")
     with pytest.raises(pickle.UnpicklingError, match="Weights only load failed"):
         torch.load(io.BytesIO(_saved(nn.Linear(2, 1))))
+
+
+def test_nn_modules_keeps_pytorchs_paths():
+    """What a PyTorch file names as ``torch.nn.modules.<sub>.<Name>`` is graphgrad's class."""
+    pytest.importorskip("torch")
+    for sub in graphgrad.nn.modules.__all__:
+        if sub in ("Module", "module"):
+            continue
+        ours = getattr(graphgrad.nn.modules, sub)
+        theirs = importlib.import_module(f"torch.nn.modules.{sub}")
+        for name in ours.__all__:
+            cls = getattr(ours, name)
+            assert hasattr(theirs, name) and issubclass(cls, nn.Module), f"{sub}.{name}"
+            assert getattr(graphgrad.nn, name, cls) is cls
+        missing = [n for n in theirs.__all__ if hasattr(graphgrad.nn, n) and n not in ours.__all__]
+        assert not missing, (sub, missing)
