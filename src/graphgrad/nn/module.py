@@ -61,6 +61,19 @@ def _typename(value) -> str:
     return type(value).__name__
 
 
+def _base_state() -> dict:
+    """The attributes every module starts with (what ``Module.__init__`` sets)."""
+    return {
+        "training": True,
+        "_parameters": {},
+        "_buffers": {},
+        "_non_persistent_buffers_set": set(),
+        "_modules": {},
+        "_forward_hooks": OrderedDict(),
+        "_forward_pre_hooks": OrderedDict(),
+    }
+
+
 class Module:
     """Base class for all layers: assign Parameters and Modules as attributes to register them.
 
@@ -98,14 +111,20 @@ class Module:
     def __init__(self, *args, **kwargs) -> None:
         if args or kwargs:
             raise TypeError(f"{type(self).__name__}.__init__() takes no arguments")
-        d = self.__dict__
-        d["training"] = True
-        d["_parameters"] = {}
-        d["_buffers"] = {}
-        d["_non_persistent_buffers_set"] = set()
-        d["_modules"] = {}
-        d["_forward_hooks"] = OrderedDict()
-        d["_forward_pre_hooks"] = OrderedDict()
+        self.__dict__.update(_base_state())
+
+    def __setstate__(self, state: dict) -> None:
+        """Take the attributes of an unpickled (or copied) module; any that a module always has
+        and ``state`` lacks (a file from an older writer) start empty, as after ``__init__``.
+
+        >>> m = torch.nn.Linear(2, 1).__new__(torch.nn.Linear)
+        >>> m.__setstate__({"in_features": 2, "out_features": 1})
+        >>> m.training, m._parameters
+        (True, {})
+        """
+        self.__dict__.update(state)
+        for key, value in _base_state().items():
+            self.__dict__.setdefault(key, value)
 
     def forward(self, *args, **kwargs):
         """The computation of the module: subclasses define it, and calling the module

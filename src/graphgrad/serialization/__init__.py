@@ -10,6 +10,13 @@ allow-list of PyTorch and NumPy rebuild functions, whatever ``weights_only`` say
 is atomic: a failure or a kill leaves the old file as it was. A bad file raises
 ``CheckpointError``.
 
+A whole ``nn.Module`` (``torch.save(model)``) is written as ``torch.save`` writes one, and
+``load(f, weights_only=False)`` rebuilds it. What ``weights_only=False`` means here: the file may
+also name ``nn.Module`` subclasses that are already imported (and ``nn.functional`` functions a
+module holds); such an instance is made without ``__init__`` and given its attributes, and
+nothing is imported or called (``_instances``). ``weights_only=True``, the default, refuses
+them as PyTorch does, unless ``safe_globals`` lists them.
+
 >>> import io
 >>> import graphgrad as torch
 >>> buf = io.BytesIO()
@@ -27,6 +34,7 @@ import os
 from .._atomic import atomic_write
 from . import _safetensors
 from ._errors import CheckpointError
+from ._safe_globals import add_safe_globals, clear_safe_globals, get_safe_globals, safe_globals
 from ._torch_read import read_legacy, read_zip
 from ._torch_write import write_legacy, write_zip
 
@@ -52,7 +60,12 @@ def save(
 
     Args:
         obj: tensors, NumPy arrays, numbers, strings, bytes, None, and dicts (OrderedDicts
-            too), lists and tuples of them: a ``state_dict``, an optimizer's, or a dict of both.
+            too), lists, tuples and sets of them: a ``state_dict``, an optimizer's, or a dict
+            of both. Or an ``nn.Module`` (or a container holding one), pickled whole as
+            ``torch.save`` pickles it: its class by name, then its attributes, which may be the
+            above, other modules and ``nn.functional`` functions; anything else it holds (a
+            lambda, an open file, an instance of another class) raises pickle's error naming
+            the attribute. Only ``load(f, weights_only=False)`` reads a module back.
         f: a path (written atomically; ``.safetensors`` picks that format) or a binary file.
         pickle_module, pickle_protocol: accepted for PyTorch's signature; the pickle is
             always protocol 2, as PyTorch writes it.
@@ -64,6 +77,7 @@ def save(
     >>> graphgrad.save([graphgrad.zeros(1)], buf)
     >>> buf.getvalue()[:2]
     b'PK'
+    >>> graphgrad.save(graphgrad.nn.Linear(2, 1), buf)  # a whole module
     """
     if isinstance(f, (str, os.PathLike)):
         with atomic_write(f) as fh:
@@ -120,8 +134,12 @@ def load(
         f: a path, a binary file, or bytes.
         map_location: accepted for PyTorch's signature; tensors load on the CPU.
         pickle_module: accepted and ignored: graphgrad reads pickles with its own reader.
-        weights_only: accepted; graphgrad always loads as ``weights_only=True`` does, and a
-            file that needs other code is refused with ``CheckpointError``.
+        weights_only: ``True`` or ``None`` (the default, as in PyTorch): only data, tensors and
+            what ``safe_globals`` lists. ``False``: also whole modules, that is instances of
+            ``nn.Module`` subclasses whose module is already imported (the file's class names
+            are looked up, never imported; ``torch.`` names read as ``graphgrad.``). Either
+            way nothing the file names is called, and anything else raises
+            ``CheckpointError`` (an ``UnpicklingError``, as PyTorch raises).
         mmap: accepted; the file is read into memory.
 
     >>> import io, graphgrad
@@ -129,14 +147,30 @@ def load(
     >>> graphgrad.save({"x": (1, "a", None)}, buf)
     >>> graphgrad.load(buf.getvalue())
     {'x': (1, 'a', None)}
+    >>> buf = io.BytesIO()
+    >>> graphgrad.save(graphgrad.nn.Sequential(graphgrad.nn.Linear(2, 1)), buf)
+    >>> graphgrad.load(buf.getvalue(), weights_only=False)
+    Sequential(
+      (0): Linear(in_features=2, out_features=1, bias=True)
+    )
     """
+    modules = weights_only is False
     source, name, head = _source(f)
     if head in _ZIP_MAGIC:
-        return read_zip(source, name)
+        return read_zip(source, name, weights_only=not modules)
     raw = _read_all(source)
     if head[:1] == b"\x80":
-        return read_legacy(raw, name)
+        return read_legacy(raw, name, weights_only=not modules)
     return _safetensors.loads(raw, name)
 
 
-__all__ = ["CheckpointError", "atomic_write", "load", "save"]
+__all__ = [
+    "CheckpointError",
+    "add_safe_globals",
+    "atomic_write",
+    "clear_safe_globals",
+    "get_safe_globals",
+    "load",
+    "safe_globals",
+    "save",
+]

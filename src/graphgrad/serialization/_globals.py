@@ -1,5 +1,6 @@
-"""The allow-list: every global a PyTorch checkpoint may name, and the safe stand-in graphgrad
-builds for it. Anything else is refused (see ``_unpickler``).
+"""The allow-list: every global a PyTorch checkpoint of plain data may name, and the safe
+stand-in graphgrad builds for it; a class or function a pickled module names goes to
+``_instances``, and anything else is refused (see ``_unpickler``).
 
 The names and argument layouts were learnt by reading the pickles ``torch.save`` writes
 (``pickletools.dis`` on ``data.pkl``): a tensor is ``torch._utils._rebuild_tensor_v2(storage,
@@ -27,6 +28,7 @@ from .. import dtypes as _dt
 from .._device import device as _device
 from ..tensor import Size, Tensor
 from ._errors import CheckpointError
+from ._instances import find_object_global
 from ._unpickler import NEVER_RUNS
 
 # Legacy storage classes: the element type of each (PyTorch writes these for the classic dtypes).
@@ -202,6 +204,13 @@ def _ordered_dict(*args):
     return OrderedDict(*args)
 
 
+def _set(items=()):
+    """``set(items)``: how protocol 2 stores a set (a module's ``_non_persistent_buffers_set``)."""
+    if not isinstance(items, (list, tuple)):
+        raise CheckpointError("corrupt pickle: set takes one list of items")
+    return set(items)
+
+
 def _size(dims=()):
     return Size(_ints(tuple(dims) if isinstance(dims, list) else dims, "torch.Size"))
 
@@ -292,6 +301,8 @@ def _np_scalar(dtype, raw=None):
 
 _ALLOWED = {
     ("collections", "OrderedDict"): _ordered_dict,
+    ("builtins", "set"): _set,
+    ("__builtin__", "set"): _set,  # protocol 2 spells builtins as Python 2 did
     ("torch._utils", "_rebuild_tensor_v2"): rebuild_tensor_v2,
     ("torch._utils", "_rebuild_tensor_v3"): rebuild_tensor_v3,
     ("torch._utils", "_rebuild_parameter"): rebuild_parameter,
@@ -309,8 +320,10 @@ for _core in ("numpy.core.multiarray", "numpy._core.multiarray"):
     _ALLOWED[(_core, "scalar")] = _np_scalar
 
 
-def find_global(module: str, name: str):
-    """The safe stand-in for ``module.name``, or ``CheckpointError``."""
+def find_global(module: str, name: str, weights_only: bool = True):
+    """The safe stand-in for ``module.name``, or ``CheckpointError``. Besides plain data, a
+    module class or ``nn.functional`` function is accepted unless ``weights_only`` (and then
+    if ``add_safe_globals`` listed it)."""
     if (module, name) in _ALLOWED:
         return _ALLOWED[(module, name)]
     if module == "torch":
@@ -322,4 +335,4 @@ def find_global(module: str, name: str):
             raise unsupported_dtype("torch." + _UNSUPPORTED_STORAGES[name])
         if name in _UNSUPPORTED_DTYPES:
             raise unsupported_dtype("torch." + name)
-    raise CheckpointError(f"the pickle names the global {module}.{name}: {NEVER_RUNS}")
+    return find_object_global(module, name, weights_only)

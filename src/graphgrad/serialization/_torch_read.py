@@ -20,6 +20,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
+from functools import partial
 
 import numpy as np
 
@@ -99,8 +100,9 @@ def _prefix(archive: zipfile.ZipFile, name: str) -> str:
     raise CheckpointError(f"{name}: not a PyTorch checkpoint (the archive has no data.pkl)")
 
 
-def read_zip(f, name: str):
-    """The object in a zip-format checkpoint (``f``: a path or a seekable binary file)."""
+def read_zip(f, name: str, weights_only: bool = True):
+    """The object in a zip-format checkpoint (``f``: a path or a seekable binary file);
+    ``weights_only=False`` lets it hold whole modules (see ``_instances``)."""
     with _open_zip(f, name) as archive:
         prefix = _prefix(archive, name)
         big = prefix + "byteorder" in archive.namelist() and (
@@ -118,7 +120,9 @@ def read_zip(f, name: str):
             return storages[key]
 
         pickled = _record(archive, prefix + "data.pkl", name)
-        obj, _ = load_pickle(pickled, find_global, persistent_load, name)
+        obj, _ = load_pickle(
+            pickled, partial(find_global, weights_only=weights_only), persistent_load, name
+        )
     check_depth(obj, name)
     return obj
 
@@ -128,15 +132,17 @@ def _no_persistent_ids(pid):
     raise CheckpointError(f"corrupt checkpoint (unexpected persistent id {pid!r:.80})")
 
 
-def read_legacy(raw: bytes, name: str):
-    """The object in a legacy (non-zip) checkpoint held in ``raw``."""
-    magic, pos = load_pickle(raw, find_global, _no_persistent_ids, name)
+def read_legacy(raw: bytes, name: str, weights_only: bool = True):
+    """The object in a legacy (non-zip) checkpoint held in ``raw``; ``weights_only`` as for
+    ``read_zip``."""
+    find = partial(find_global, weights_only=weights_only)
+    magic, pos = load_pickle(raw, find, _no_persistent_ids, name)
     if magic != LEGACY_MAGIC:
         raise CheckpointError(f"{name}: not a PyTorch checkpoint (bad magic number)")
-    version, pos = load_pickle(raw, find_global, _no_persistent_ids, name, pos)
+    version, pos = load_pickle(raw, find, _no_persistent_ids, name, pos)
     if version != LEGACY_PROTOCOL:
         raise CheckpointError(f"{name}: unsupported legacy checkpoint protocol {version!r}")
-    info, pos = load_pickle(raw, find_global, _no_persistent_ids, name, pos)
+    info, pos = load_pickle(raw, find, _no_persistent_ids, name, pos)
     big = isinstance(info, dict) and info.get("little_endian") is False
     # The object comes before the bytes of its storages: each storage is allocated (its size
     # checked against what the file still holds) and filled in place once the keys are read.
@@ -156,8 +162,8 @@ def read_legacy(raw: bytes, name: str):
             storages[key] = (Storage(flat, dtype), np_dtype)
         return storages[key][0]
 
-    obj, pos = load_pickle(raw, find_global, persistent_load, name, pos)
-    keys, pos = load_pickle(raw, find_global, _no_persistent_ids, name, pos)
+    obj, pos = load_pickle(raw, find, persistent_load, name, pos)
+    keys, pos = load_pickle(raw, find, _no_persistent_ids, name, pos)
     if not isinstance(keys, list):
         raise CheckpointError(f"{name}: corrupt checkpoint (the storage key list is missing)")
     for key in keys:

@@ -1,10 +1,13 @@
 """Writing PyTorch's checkpoint format, which ``torch.load`` (``weights_only=True``) reads.
 
-The pickle is written opcode by opcode (protocol 2, as ``torch.save``), naming only globals on
-PyTorch's ``weights_only`` allow-list: ``torch._utils._rebuild_tensor_v2`` and
-``_rebuild_parameter``, ``collections.OrderedDict``, ``torch.Size``, the storage classes, and
-NumPy's reconstruction for NumPy arrays. Tensors that view one NumPy array share one storage in
-the file, as views of one storage do in PyTorch, so they still share memory after loading.
+The pickle is written opcode by opcode (protocol 2, as ``torch.save``). Plain data names only
+globals on PyTorch's ``weights_only`` allow-list: ``torch._utils._rebuild_tensor_v2`` and
+``_rebuild_parameter``, ``collections.OrderedDict``, ``set``, ``torch.Size``, the storage
+classes, and NumPy's reconstruction for NumPy arrays. An ``nn.Module`` is written as pickle
+records an instance (its class, ``NEWOBJ``, its ``__dict__``, ``BUILD``; see ``_instances``),
+and a function it holds only if it is ``graphgrad.nn.functional``'s, by name. Tensors that view
+one NumPy array share one storage in the file, as views of one storage do in PyTorch, so they
+still share memory after loading.
 
 >>> import graphgrad as torch
 >>> raw = pickle_object({"n": 1, "t": torch.ones(2)}, legacy=False)[0]
@@ -14,7 +17,10 @@ the file, as views of one storage do in PyTorch, so they still share memory afte
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
+import pickle
 import struct
 import zipfile
 from collections import OrderedDict
@@ -23,8 +29,10 @@ import numpy as np
 
 from .. import dtypes as _dt
 from .._device import device as _device_type
+from ..nn.module import Module
 from ..tensor import Size, Tensor
 from ._errors import MAX_DEPTH, CheckpointError
+from ._instances import functional_name, lookup
 from ._torch_read import LEGACY_MAGIC
 
 _NUMPY_CORE = "numpy._core.multiarray" if np.__version__ >= "2" else "numpy.core.multiarray"
@@ -35,9 +43,46 @@ _MAX_INT = 1 << 31
 def _refused(obj) -> TypeError:
     return TypeError(
         "graphgrad.save writes tensors, NumPy arrays, numbers, strings, bytes, None, dtypes, "
-        "torch.Size and dicts/lists/tuples of them (what torch.load reads with "
-        f"weights_only=True); got {type(obj).__name__}. For a model, save model.state_dict()."
+        "torch.Size, dicts/lists/tuples/sets of them (what torch.load reads with "
+        f"weights_only=True) and nn.Module objects; got {type(obj).__name__}."
     )
+
+
+def _unpicklable(obj, path: list) -> Exception:
+    """pickle's error for a value a module holds that graphgrad does not write, naming where
+    it is (``path``: the keys from the saved object down to it)."""
+    stores = ("_modules", "_parameters", "_buffers")
+    where = ".".join(str(key) for key in path if key not in stores) or "the saved object"
+    if inspect.isroutine(obj) or isinstance(obj, (type, functools.partial)):
+        return pickle.PicklingError(
+            f"Can't pickle {obj!r}: it is the attribute {where}, and graphgrad.save writes a "
+            "function only if it is one of graphgrad.nn.functional's (graphgrad.load never "
+            "imports or calls anything else a file names)"
+        )
+    return TypeError(
+        f"cannot pickle {type(obj).__name__!r} object: it is the attribute {where}; a saved "
+        "module may hold tensors, numbers, strings, bytes, None, dtypes, containers of them, "
+        "other modules and graphgrad.nn.functional's functions (graphgrad.load builds no "
+        "other class)"
+    )
+
+
+def _module_state(obj: Module) -> dict:
+    """What pickle records for ``obj``: its class's ``__getstate__()``, else its ``__dict__``."""
+    cls = type(obj)
+    if "<locals>" in cls.__qualname__ or lookup(cls.__module__, cls.__qualname__) is not cls:
+        raise pickle.PicklingError(
+            f"Can't pickle local object {cls.__qualname__!r}: graphgrad.load finds a module's "
+            f"class by its name ({cls.__module__}.{cls.__qualname__}), and this one has none "
+            "(define the class at the top level of a module)"
+        )
+    state = obj.__getstate__() if hasattr(cls, "__getstate__") else obj.__dict__
+    if not isinstance(state, dict):
+        raise TypeError(
+            f"graphgrad.save: {cls.__qualname__}.__getstate__() returned "
+            f"{type(state).__name__}; a module's state must be a dict of its attributes"
+        )
+    return state
 
 
 class _StorageTable:
@@ -105,6 +150,8 @@ class _Pickler:
         self.alive: list = []  # keeps memoised objects alive, so their ids stay unique
         self.storages = _StorageTable()
         self.legacy = legacy
+        self.path: list = []  # the dict keys down to the value being written, for errors
+        self.modules_open = 0  # > 0 while a module's state is written
 
     # -- primitives ---------------------------------------------------------------------------
     def put(self, obj) -> None:
@@ -207,7 +254,42 @@ class _Pickler:
             self.str_(str(obj))
             self.out += b"\x85R"
         else:
+            self.instance(obj, depth)
+
+    def instance(self, obj, depth: int) -> None:
+        """A set, a module, or a function of ``graphgrad.nn.functional``; else the error."""
+        if type(obj) is set:
+            self.set_(obj, depth)
+        elif isinstance(obj, Module):
+            self.module(obj, depth)
+        elif functional_name(obj) is not None:
+            self.glob("graphgrad.nn.functional", functional_name(obj))  # type: ignore[arg-type]
+        elif self.modules_open:
+            raise _unpicklable(obj, self.path)
+        else:
             raise _refused(obj)
+
+    def set_(self, obj, depth: int) -> None:
+        """``builtins.set(list)``, as protocol 2 writes a set; strings sorted, so that the
+        file does not depend on the hash seed."""
+        items = sorted(obj) if all(isinstance(x, str) for x in obj) else list(obj)
+        self.glob("__builtin__", "set")  # protocol 2 spells builtins as Python 2 did
+        self.out += b"]"
+        self.items(items, b"e", depth)
+        self.out += b"\x85R"
+        self.put(obj)
+
+    def module(self, obj: Module, depth: int) -> None:
+        """The class, ``NEWOBJ`` with no arguments, then the state and ``BUILD``."""
+        state = _module_state(obj)
+        cls = type(obj)
+        self.glob(cls.__module__, cls.__qualname__)
+        self.out += b")\x81"
+        self.put(obj)
+        self.modules_open += 1
+        self.save(state, depth)
+        self.modules_open -= 1
+        self.out += b"b"
 
     def items(self, values, opcode: bytes, depth: int) -> None:
         if values:
@@ -224,7 +306,14 @@ class _Pickler:
         else:
             self.out += b"}"
         self.put(obj)
-        self.items([x for pair in obj.items() for x in pair], b"u", depth)
+        if obj:
+            self.out += b"("
+            for key, value in obj.items():
+                self.save(key, depth)
+                self.path.append(key)
+                self.save(value, depth)
+                self.path.pop()
+            self.out += b"u"
         attrs = getattr(obj, "__dict__", None)
         if ordered and attrs:  # e.g. a state dict's ``_metadata``, as PyTorch keeps it
             self.dict_(dict(attrs), depth)

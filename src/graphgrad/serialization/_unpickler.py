@@ -4,7 +4,11 @@ It interprets the opcodes itself (no ``pickle.Unpickler`` underneath): numbers, 
 containers and memo references are built directly, and the only callables it will ever call
 are the ones ``find_global`` hands back from an allow-list (PyTorch's ``weights_only`` idea).
 The opcodes that call arbitrary classes (``INST``, ``OBJ``, the extension registry) are refused,
-and so is every global off the list, whatever ``weights_only`` says. Every read is bounds
+and so is every global off the list, whatever ``weights_only`` says. ``find_global`` may also
+hand back a ``Reference`` (a value the pickle may hold but never call) or a factory of instances
+(an object with ``_checkpoint_new`` and ``_checkpoint_set_state``, which ``NEWOBJ`` and the
+``BUILD`` after it use): that is how ``weights_only=False`` rebuilds whole ``nn.Module`` objects
+without calling anything the file names. Every read is bounds
 checked, so a truncated or corrupt pickle raises ``CheckpointError``, never IndexError.
 
 >>> import pickle
@@ -24,8 +28,20 @@ from ._errors import CheckpointError
 
 NEVER_RUNS = (
     "graphgrad never runs code from a pickle, whatever weights_only says; it reads tensors, "
-    "numbers, strings, containers and the few PyTorch/NumPy types a checkpoint needs"
+    "numbers, strings, containers and the few PyTorch/NumPy types a checkpoint needs (and, "
+    "with weights_only=False, nn.Module subclasses already imported)"
 )
+
+
+class Reference:
+    """What ``find_global`` returns for a global the pickle may hold as a value (a function a
+    module keeps as an attribute) but must never call: the machine pushes ``value`` and refuses
+    any ``REDUCE`` or ``NEWOBJ`` on it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value) -> None:
+        self.value = value
 
 
 def _no_globals(module: str, name: str):
@@ -77,6 +93,8 @@ class _Machine:
         self.stack: list = []
         self.marks: list[list] = []
         self.memo: dict[int, object] = {}
+        self.values_only: dict[int, object] = {}  # id -> a Reference's value (kept alive)
+        self.unbuilt: dict[int, tuple] = {}  # id -> (instance, its state setter) until BUILD
 
     def pop_mark(self) -> list:
         if not self.marks:
@@ -118,6 +136,8 @@ def _refusal(code: int, name: str) -> str:
 
 
 def _call(m: _Machine, func, args):
+    if id(func) in m.values_only:
+        raise CheckpointError(f"{m.name}: the pickle calls {func!r:.80}: {NEVER_RUNS}")
     if not callable(func) or isinstance(func, _Mark):
         raise CheckpointError(f"{m.name}: corrupt pickle (REDUCE on a non-callable)")
     if not isinstance(args, tuple):
@@ -128,6 +148,10 @@ def _call(m: _Machine, func, args):
 def _build(m: _Machine) -> None:
     state = m.pop()
     obj = m.top()
+    unbuilt = m.unbuilt.pop(id(obj), None)
+    if unbuilt is not None and unbuilt[0] is obj:  # an instance NEWOBJ made: its state, once
+        unbuilt[1](obj, state)
+        return
     setter = getattr(obj, "_checkpoint_build", None)
     if setter is not None:  # NumPy's arrays and dtypes: a placeholder, then BUILD makes the value
         value = setter(state)
@@ -168,7 +192,11 @@ def _mark(m: _Machine) -> None:
 
 
 def _global(m: _Machine, module: str, name: str) -> None:
-    m.stack.append(m.find_global(module, name))
+    found = m.find_global(module, name)
+    if isinstance(found, Reference):
+        m.values_only[id(found.value)] = found.value
+        found = found.value
+    m.stack.append(found)
 
 
 def _stack_global(m: _Machine) -> None:
@@ -180,7 +208,11 @@ def _stack_global(m: _Machine) -> None:
 
 def _newobj(m: _Machine) -> None:
     args, cls = m.pop(), m.pop()
-    m.stack.append(_call(m, getattr(cls, "_checkpoint_new", None) or cls, args))
+    obj = _call(m, getattr(cls, "_checkpoint_new", None) or cls, args)
+    set_state = getattr(cls, "_checkpoint_set_state", None)
+    if set_state is not None:
+        m.unbuilt[id(obj)] = (obj, set_state)
+    m.stack.append(obj)
 
 
 def _persid(m: _Machine, pid) -> None:
@@ -331,6 +363,8 @@ def load_pickle(data, find_global, persistent_load, name: str = "<bytes>", start
     m.r.pos = start
     try:
         obj = m.run()
+        if m.unbuilt:
+            raise CheckpointError(f"{name}: corrupt pickle (an instance without its state)")
     except CheckpointError:
         raise
     except (TypeError, ValueError, LookupError, AttributeError, OverflowError, struct.error) as err:
