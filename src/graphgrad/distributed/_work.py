@@ -45,17 +45,6 @@ def wait_all(requests: list, pg: ProcessGroup, what: str, statuses=None) -> None
             raise error
 
 
-def settle(requests: list, pg: ProcessGroup, what: str, check=None, statuses=None) -> None:
-    """Wait for ``requests`` under ``pg``'s timeout; first for ``check`` (the ranks' check that
-    they all run this collective, ``_fingerprint.Check``), verified."""
-    if check is not None:
-        wait_all([check.request], pg, what)
-        if check.verify():  # every rank has posted it and waits for it: MPI's own wait
-            mpi().Request.Waitall(requests, statuses)
-            return
-    wait_all(requests, pg, what, statuses)
-
-
 def check_usable(pg: ProcessGroup) -> None:
     """A group whose collective timed out cannot be trusted again (its ranks are out of step)."""
     if pg.broken is not None:
@@ -102,8 +91,15 @@ class Work:
         if timeout is not None:
             pg = ProcessGroup(pg.comm, pg.ranks, timeout.total_seconds(), pg.check_comm)
         try:
-            settle(self._requests, pg, self._what, self._check, self.statuses)
-            self._check = None
+            check, all_waiting = self._check, False
+            if check is not None:  # first: do all ranks run this same collective?
+                wait_all([check.request], pg, self._what)
+                self._check = None
+                all_waiting = check.verify()
+            if all_waiting:  # every rank is here and posted it: MPI's own wait, no Python loop
+                mpi().Request.Waitall(self._requests, self.statuses)
+            else:
+                wait_all(self._requests, pg, self._what, self.statuses)
         finally:
             self._pg.broken = self._pg.broken or pg.broken
         self._complete()

@@ -23,7 +23,7 @@ from ..tensor import Tensor
 from ._fingerprint import Check, signal
 from ._group import ProcessGroup, resolve
 from ._mpi import mpi
-from ._work import Work, check_usable, settle
+from ._work import Work, check_usable
 from .reduce_op import RedOpType, ReduceOp, check_op, mpi_op
 
 
@@ -85,16 +85,10 @@ def _root(pg: ProcessGroup, rank: int, what: str) -> int:
     return pg.get_group_rank(rank)
 
 
-def _start(pg: ProcessGroup, what: str, requests: list, sig: tuple | None, async_op: bool,
-           finish: Callable[[], object] | None = None, result=()):  # fmt: skip
-    """After the data operation's ``requests`` were posted: post the ranks' check of ``sig``
-    (see ``_fingerprint``), then return a ``Work`` (``async_op``) or wait and finish."""
-    check = None if sig is None else Check(pg, sig, async_op)
+def _finish(work: Work, async_op: bool):
     if async_op:
-        return Work(requests, pg, what, finish, result, check)
-    settle(requests, pg, what, check)
-    if finish is not None:
-        finish()
+        return work
+    work.wait()
     return None
 
 
@@ -112,12 +106,21 @@ def all_reduce(tensor: Tensor, op=ReduceOp.SUM, group=None, async_op: bool = Fal
     pg = _group(group)
     if pg is None:
         return None
-    dtype = tensor.dtype
-    check_op(op, dtype)
+    check_op(op, tensor.dtype)
     sig = signal("ALLREDUCE", tensor, op=op)
     buf = _Buffer(tensor)  # the tensor's own memory when it is contiguous: no copy
-    req = pg.comm.Iallreduce(mpi().IN_PLACE, buf.array, mpi_op(op, dtype))
-    return _start(pg, "all_reduce", [req], sig, async_op, buf.finisher(op, pg.size()), [tensor])
+    req = pg.comm.Iallreduce(mpi().IN_PLACE, buf.array, mpi_op(op, tensor.dtype))
+    return _finish(
+        Work(
+            [req],
+            pg,
+            "all_reduce",
+            buf.finisher(op, pg.size()),
+            [tensor],
+            check=Check(pg, sig, async_op),
+        ),
+        async_op,
+    )
 
 
 def broadcast(tensor: Tensor, src: int = 0, group=None, async_op: bool = False):
@@ -134,7 +137,9 @@ def broadcast(tensor: Tensor, src: int = 0, group=None, async_op: bool = False):
     sig = signal("BROADCAST", tensor, root=src)
     buf = _Buffer(tensor)
     req = pg.comm.Ibcast(buf.array, root)
-    return _start(pg, "broadcast", [req], sig, async_op, buf.store, [tensor])
+    return _finish(
+        Work([req], pg, "broadcast", buf.store, [tensor], check=Check(pg, sig, async_op)), async_op
+    )
 
 
 def reduce(tensor: Tensor, dst: int = 0, op=ReduceOp.SUM, group=None, async_op: bool = False):
@@ -158,7 +163,9 @@ def reduce(tensor: Tensor, dst: int = 0, op=ReduceOp.SUM, group=None, async_op: 
         finish = buf.finisher(op, pg.size())
     else:
         req, finish = pg.comm.Ireduce(buf.array, None, mop, root), None
-    return _start(pg, "reduce", [req], sig, async_op, finish, [tensor])
+    return _finish(
+        Work([req], pg, "reduce", finish, [tensor], check=Check(pg, sig, async_op)), async_op
+    )
 
 
 def _check_list(tensors, tensor: Tensor, pg: ProcessGroup, what: str) -> None:
@@ -206,7 +213,9 @@ def all_gather(tensor_list: list, tensor: Tensor, group=None, async_op: bool = F
     flat = np.empty(send.size * pg.size(), dtype=send.dtype)
     req = pg.comm.Iallgather(send, flat)
     finish = lambda: _scatter_into(tensor_list, flat)
-    return _start(pg, "all_gather", [req], sig, async_op, finish, tensor_list)
+    return _finish(
+        Work([req], pg, "all_gather", finish, tensor_list, check=Check(pg, sig, async_op)), async_op
+    )
 
 
 def _check_multiple(big: Tensor, small: Tensor, pg: ProcessGroup, what: str) -> None:
@@ -234,14 +243,26 @@ def all_gather_into_tensor(output_tensor: Tensor, input_tensor: Tensor, group=No
     sig = signal("ALLGATHER_INTO_TENSOR", input_tensor)
     out = _Buffer(output_tensor)
     req = pg.comm.Iallgather(np.ascontiguousarray(input_tensor._data).reshape(-1), out.array)
-    return _start(pg, "all_gather_into_tensor", [req], sig, async_op, out.store, [output_tensor])
+    return _finish(
+        Work(
+            [req],
+            pg,
+            "all_gather_into_tensor",
+            out.store,
+            [output_tensor],
+            check=Check(pg, sig, async_op),
+        ),
+        async_op,
+    )
 
 
 def _reduce_scatter_flat(out: _Buffer, flat: np.ndarray, op, pg: ProcessGroup, what: str,
                          sig: tuple, async_op: bool):  # fmt: skip
     req = pg.comm.Ireduce_scatter_block(flat, out.array, mpi_op(op, out.tensor.dtype))
-    finish = out.finisher(op, pg.size())
-    return _start(pg, what, [req], sig, async_op, finish, [out.tensor])
+    work = Work(
+        [req], pg, what, out.finisher(op, pg.size()), [out.tensor], Check(pg, sig, async_op)
+    )
+    return _finish(work, async_op)
 
 
 def reduce_scatter(output: Tensor, input_list: list, op=ReduceOp.SUM, group=None,
@@ -309,7 +330,10 @@ def gather(tensor: Tensor, gather_list=None, dst: int = 0, group=None, async_op:
     flat = np.empty(send.size * pg.size(), dtype=send.dtype) if is_root else None
     req = pg.comm.Igather(send, flat, root)
     finish = (lambda: _scatter_into(gather_list, flat)) if flat is not None else None
-    return _start(pg, "gather", [req], sig, async_op, finish, gather_list or [])
+    return _finish(
+        Work([req], pg, "gather", finish, gather_list or [], check=Check(pg, sig, async_op)),
+        async_op,
+    )
 
 
 def scatter(tensor: Tensor, scatter_list=None, src: int = 0, group=None, async_op: bool = False):
@@ -333,7 +357,9 @@ def scatter(tensor: Tensor, scatter_list=None, src: int = 0, group=None, async_o
         flat = np.concatenate([np.ascontiguousarray(t._data).reshape(-1) for t in scatter_list])
     out = _Buffer(tensor)
     req = pg.comm.Iscatter(flat, out.array, root)
-    return _start(pg, "scatter", [req], sig, async_op, out.store, [tensor])
+    return _finish(
+        Work([req], pg, "scatter", out.store, [tensor], check=Check(pg, sig, async_op)), async_op
+    )
 
 
 def barrier(group=None, async_op: bool = False, device_ids=None):
@@ -345,7 +371,7 @@ def barrier(group=None, async_op: bool = False, device_ids=None):
     pg = _group(group)
     if pg is None:
         return None
-    return _start(pg, "barrier", [pg.comm.Ibarrier()], None, async_op)
+    return _finish(Work([pg.comm.Ibarrier()], pg, "barrier"), async_op)
 
 
 def _peer(pg: ProcessGroup, rank: int, role: str) -> int:
