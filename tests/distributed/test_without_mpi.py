@@ -78,10 +78,7 @@ def test_fingerprints_are_cached_read_only_and_tell_signatures_apart():
     a = fingerprint("ALLREDUCE", gg.ones(4), op=dist.ReduceOp.SUM)
     both = signal("ALLREDUCE", gg.zeros(4), op=dist.ReduceOp.SUM)
     assert signal("ALLREDUCE", gg.ones(4), op=dist.ReduceOp.SUM) is both
-    sync, asynchronous = both
-    assert not sync.flags.writeable and not asynchronous.flags.writeable
-    assert (sync == np.concatenate([a, -a, [0]])).all()
-    assert (asynchronous == np.concatenate([a, -a, [1]])).all()
+    assert not both.flags.writeable and (both == np.concatenate([a, -a])).all()
     others = [
         fingerprint("ALLREDUCE", gg.ones(2, 2), op=dist.ReduceOp.SUM),  # same numel
         fingerprint("ALLREDUCE", gg.ones(4, dtype=gg.int32), op=dist.ReduceOp.SUM),  # same bytes

@@ -2,19 +2,12 @@
 this with TORCH_DISTRIBUTED_DEBUG=DETAIL; here it is always on).
 
 Each rank's collective is described by a fixed-size int64 vector v (operation, dtype, reduce op,
-root, shape). Every call all-reduces [v, -v, a] with MAX, posted just after the data operation
+root, shape). Every call all-reduces [v, -v] with MAX, posted just before the data operation
 and on the group's own check communicator, so MPI progresses it beside the data instead of
-after it: the check adds no round trip. The result is [max v, -min v, max a], whose first part
-equals this rank's [v, -v] exactly when every rank's v is the same, and all ranks get the same
-result, so all detect a mismatch together; only then do they all-gather their vectors, to say
-who ran what. The vectors are built once per signature (a training loop repeats a handful).
-
-``a`` is 1 on a rank that called with ``async_op=True``. When the check has completed, every
-rank has posted the data operation (each posts it before its check); when, besides, no rank
-called asynchronously, every rank is now waiting for it and nothing but MPI stands between
-them and its end. Then the wait can be MPI's own (``Check.verify`` says when), which
-progresses the transfer without a Python loop between polls: a rank that never arrives is
-still caught by the timed-out wait for the check.
+after it: the check adds no round trip. The result is [max v, -min v], which equals this rank's
+[v, -v] exactly when every rank's v is the same, and all ranks get the same result, so all
+detect a mismatch together; only then do they all-gather their vectors, to say who ran what.
+The vectors are built once per signature (a training loop repeats a handful).
 
 >>> import graphgrad as torch
 >>> describe(fingerprint("ALLREDUCE", torch.ones(2, 3)))
@@ -43,37 +36,30 @@ _LEN, _DIMS = 16, 10  # room for 10 dims; longer shapes keep a hash of the rest
 
 def fingerprint(op_type: str, tensor, op=None, root: int | None = None) -> np.ndarray:
     """The vector that describes one rank's collective call."""
-    return signal(op_type, tensor, op, root)[0][:_LEN]
+    return signal(op_type, tensor, op, root)[:_LEN]
 
 
-def signal(op_type: str, tensor, op=None, root: int | None = None) -> tuple:
-    """[v, -v, a] for this call's fingerprint v, with a = 0 and a = 1: what ``Check``
-    all-reduces for a synchronous and an asynchronous call (cached, read-only).
-
-    >>> import graphgrad as torch
-    >>> [int(s[-1]) for s in signal("BROADCAST", torch.ones(1), root=0)]
-    [0, 1]
-    """
+def signal(op_type: str, tensor, op=None, root: int | None = None) -> np.ndarray:
+    """[v, -v] for this call's fingerprint v: what ``Check`` all-reduces (cached, read-only)."""
     key = (op_type, tensor._data.shape, tensor.dtype, op, root)
-    vecs = _SIGNALS.get(key)
-    if vecs is None:
-        vecs = _SIGNALS[key] = _build(op_type, key[1], tensor.dtype, op, root)
-    return vecs
+    vec = _SIGNALS.get(key)
+    if vec is None:
+        vec = _SIGNALS[key] = _build(op_type, key[1], tensor.dtype, op, root)
+    return vec
 
 
 _SIGNALS: dict = {}
 
 
-def _build(op_type: str, shape: tuple, dtype, op, root: int | None) -> tuple:
+def _build(op_type: str, shape: tuple, dtype, op, root: int | None) -> np.ndarray:
     head = [_OP_TYPES.index(op_type), _DTYPES.index(dtype)]
     head += [-1 if op is None else op.value, -1 if root is None else root, len(shape)]
     dims = list(shape[:_DIMS]) + [-1] * (_DIMS - min(len(shape), _DIMS))
     rest = zlib.crc32(repr(shape[_DIMS:]).encode()) if len(shape) > _DIMS else -1
     vec = np.array(head + dims + [rest], dtype=np.int64)
-    both = tuple(np.concatenate([vec, -vec, [flag]]) for flag in (0, 1))
-    for out in both:
-        out.flags.writeable = False
-    return both
+    out = np.concatenate([vec, -vec])
+    out.flags.writeable = False
+    return out
 
 
 def describe(vec: np.ndarray) -> str:
@@ -91,27 +77,19 @@ def describe(vec: np.ndarray) -> str:
 
 
 class Check:
-    """The all-reduce of the ranks' signals, posted at once, after the data operation.
+    """The all-reduce of the ranks' signals, started before the data operation."""
 
-    Parameters: ``signals`` this call's pair from ``signal``, ``async_op`` whether this rank
-    returns before the operation completes."""
+    __slots__ = ("pg", "signal", "combined", "request")
 
-    __slots__ = ("pg", "signal", "synchronous", "combined", "request")
+    def __init__(self, pg: ProcessGroup, signal: np.ndarray) -> None:
+        self.pg, self.signal = pg, signal
+        self.combined = np.empty(2 * _LEN, dtype=np.int64)
+        self.request = pg.check_comm.Iallreduce(signal, self.combined, mpi().MAX)
 
-    def __init__(self, pg: ProcessGroup, signals: tuple, async_op: bool) -> None:
-        self.pg, self.synchronous = pg, not async_op
-        self.signal = signals[async_op]
-        self.combined = np.empty(2 * _LEN + 1, dtype=np.int64)
-        self.request = pg.check_comm.Iallreduce(self.signal, self.combined, mpi().MAX)
-
-    def verify(self) -> bool:
-        """After ``request`` completed: raise (and retire the group) if the ranks differ.
-        Otherwise, whether every rank waits for the operation now (see the module's text)."""
-        combined, signal = self.combined.tobytes(), self.signal.tobytes()
-        if combined == signal:  # the same collective, and every rank waits as this one does
-            return self.synchronous
-        if combined[:-8] == signal[:-8]:  # the same collective; some rank waits later
-            return False
+    def verify(self) -> None:
+        """After ``request`` completed: raise (and retire the group) if the ranks differ."""
+        if self.combined.tobytes() == self.signal.tobytes():
+            return
         pg, mine = self.pg, self.signal[:_LEN]
         everyone = np.empty((len(pg.ranks), _LEN), dtype=np.int64)
         wait_all([pg.check_comm.Iallgather(mine, everyone)], pg, "the collectives' check")
@@ -125,3 +103,8 @@ class Check:
         # the mismatched data operation may never complete: the group is out of step now
         pg.broken = error
         raise error
+
+
+def start_check(pg: ProcessGroup, op_type: str, tensor, op=None, root=None) -> Check:
+    """Post the exchange of this call's signal (before the data operation)."""
+    return Check(pg, signal(op_type, tensor, op, root))

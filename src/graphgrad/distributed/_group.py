@@ -165,9 +165,7 @@ def default_group() -> ProcessGroup:
 
 def resolve(pg: ProcessGroup | None) -> ProcessGroup:
     """``group=None`` means the default group; raises torch's error before init."""
-    world = group.WORLD
-    if world is None:
-        return default_group()  # raises torch's error
+    world = default_group()
     return world if pg is None else pg
 
 

@@ -91,15 +91,11 @@ class Work:
         if timeout is not None:
             pg = ProcessGroup(pg.comm, pg.ranks, timeout.total_seconds(), pg.check_comm)
         try:
-            check, all_waiting = self._check, False
-            if check is not None:  # first: do all ranks run this same collective?
-                wait_all([check.request], pg, self._what)
+            if self._check is not None:  # first: do all ranks run this same collective?
+                wait_all([self._check.request], pg, self._what)
+                self._check.verify()
                 self._check = None
-                all_waiting = check.verify()
-            if all_waiting:  # every rank is here and posted it: MPI's own wait, no Python loop
-                mpi().Request.Waitall(self._requests, self.statuses)
-            else:
-                wait_all(self._requests, pg, self._what, self.statuses)
+            wait_all(self._requests, pg, self._what, self.statuses)
         finally:
             self._pg.broken = self._pg.broken or pg.broken
         self._complete()

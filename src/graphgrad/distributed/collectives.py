@@ -1,8 +1,8 @@
 """Tensor collectives and point-to-point messages, in place, as torch.distributed has them.
 
-Each call checks its arguments, starts the MPI operation non-blocking, checks (with one small
-all-reduce beside it) that every rank runs the same collective on the same shape and dtype, and
-waits under the group's timeout (``async_op=True``: returns a ``Work`` to ``wait()`` on instead).
+Each call checks its arguments, checks (with one small all-reduce) that every rank runs the same
+collective on the same shape and dtype, then starts the MPI operation non-blocking and waits
+under the group's timeout (``async_op=True``: returns a ``Work`` to ``wait()`` on instead).
 Contiguous tensors are reduced in their own memory; others through a contiguous copy.
 
 >>> import graphgrad as torch, graphgrad.distributed as dist
@@ -20,7 +20,7 @@ from functools import partial
 import numpy as np
 
 from ..tensor import Tensor
-from ._fingerprint import Check, signal
+from ._fingerprint import start_check
 from ._group import ProcessGroup, resolve
 from ._mpi import mpi
 from ._work import Work, check_usable
@@ -28,7 +28,7 @@ from .reduce_op import RedOpType, ReduceOp, check_op, mpi_op
 
 
 class _Buffer:
-    """A tensor's data as a contiguous array MPI can write, and the copy back if needed."""
+    """A tensor's data as a flat contiguous array MPI can write, and the copy back if needed."""
 
     __slots__ = ("tensor", "copied", "array")
 
@@ -37,13 +37,12 @@ class _Buffer:
         flags = data.flags
         self.tensor = tensor
         self.copied = not (flags.c_contiguous and flags.writeable)
-        # MPI takes any C-contiguous buffer, whatever its shape
-        self.array = np.ascontiguousarray(data) if self.copied else data
+        self.array = (np.ascontiguousarray(data) if self.copied else data).reshape(-1)
 
     def store(self) -> None:
         t = self.tensor
         if self.copied:
-            t._data[...] = self.array
+            t._data[...] = self.array.reshape(t._data.shape)
         t._version_counter.bump()  # an in-place write, as torch counts it
 
     def store_average(self, size: int) -> None:
@@ -74,8 +73,7 @@ def _group(group: ProcessGroup | None) -> ProcessGroup | None:
     pg = resolve(group)
     if not pg.is_member():
         return None
-    if pg.broken is not None:
-        check_usable(pg)  # raises
+    check_usable(pg)
     return pg
 
 
@@ -107,19 +105,12 @@ def all_reduce(tensor: Tensor, op=ReduceOp.SUM, group=None, async_op: bool = Fal
     if pg is None:
         return None
     check_op(op, tensor.dtype)
-    sig = signal("ALLREDUCE", tensor, op=op)
+    check = start_check(pg, "ALLREDUCE", tensor, op=op)
     buf = _Buffer(tensor)  # the tensor's own memory when it is contiguous: no copy
-    req = pg.comm.Iallreduce(mpi().IN_PLACE, buf.array, mpi_op(op, tensor.dtype))
+    is_bool = buf.array.dtype == np.bool_
+    req = pg.comm.Iallreduce(mpi().IN_PLACE, buf.array, mpi_op(op, is_bool))
     return _finish(
-        Work(
-            [req],
-            pg,
-            "all_reduce",
-            buf.finisher(op, pg.size()),
-            [tensor],
-            check=Check(pg, sig, async_op),
-        ),
-        async_op,
+        Work([req], pg, "all_reduce", buf.finisher(op, pg.size()), [tensor], check=check), async_op
     )
 
 
@@ -134,12 +125,10 @@ def broadcast(tensor: Tensor, src: int = 0, group=None, async_op: bool = False):
     if pg is None:
         return None
     root = _root(pg, src, "broadcast")
-    sig = signal("BROADCAST", tensor, root=src)
+    check = start_check(pg, "BROADCAST", tensor, root=src)
     buf = _Buffer(tensor)
     req = pg.comm.Ibcast(buf.array, root)
-    return _finish(
-        Work([req], pg, "broadcast", buf.store, [tensor], check=Check(pg, sig, async_op)), async_op
-    )
+    return _finish(Work([req], pg, "broadcast", buf.store, [tensor], check=check), async_op)
 
 
 def reduce(tensor: Tensor, dst: int = 0, op=ReduceOp.SUM, group=None, async_op: bool = False):
@@ -154,18 +143,16 @@ def reduce(tensor: Tensor, dst: int = 0, op=ReduceOp.SUM, group=None, async_op: 
         return None
     check_op(op, tensor.dtype, "reduce")
     root = _root(pg, dst, "reduce")
-    sig = signal("REDUCE", tensor, op=op, root=dst)
+    check = start_check(pg, "REDUCE", tensor, op=op, root=dst)
     buf = _Buffer(tensor)
-    mop = mpi_op(op, tensor.dtype)
+    mop = mpi_op(op, tensor.dtype.np == np.bool_)
     finish: Callable[[], None] | None
     if pg.rank() == root:
         req = pg.comm.Ireduce(mpi().IN_PLACE, buf.array, mop, root)
         finish = buf.finisher(op, pg.size())
     else:
         req, finish = pg.comm.Ireduce(buf.array, None, mop, root), None
-    return _finish(
-        Work([req], pg, "reduce", finish, [tensor], check=Check(pg, sig, async_op)), async_op
-    )
+    return _finish(Work([req], pg, "reduce", finish, [tensor], check=check), async_op)
 
 
 def _check_list(tensors, tensor: Tensor, pg: ProcessGroup, what: str) -> None:
@@ -208,14 +195,12 @@ def all_gather(tensor_list: list, tensor: Tensor, group=None, async_op: bool = F
     if pg is None:
         return None
     _check_list(tensor_list, tensor, pg, "allgather")
-    sig = signal("ALLGATHER", tensor)
+    check = start_check(pg, "ALLGATHER", tensor)
     send = np.ascontiguousarray(tensor._data).reshape(-1)
     flat = np.empty(send.size * pg.size(), dtype=send.dtype)
     req = pg.comm.Iallgather(send, flat)
     finish = lambda: _scatter_into(tensor_list, flat)
-    return _finish(
-        Work([req], pg, "all_gather", finish, tensor_list, check=Check(pg, sig, async_op)), async_op
-    )
+    return _finish(Work([req], pg, "all_gather", finish, tensor_list, check=check), async_op)
 
 
 def _check_multiple(big: Tensor, small: Tensor, pg: ProcessGroup, what: str) -> None:
@@ -240,29 +225,17 @@ def all_gather_into_tensor(output_tensor: Tensor, input_tensor: Tensor, group=No
     if pg is None:
         return None
     _check_multiple(output_tensor, input_tensor, pg, "all_gather_into_tensor")
-    sig = signal("ALLGATHER_INTO_TENSOR", input_tensor)
+    check = start_check(pg, "ALLGATHER_INTO_TENSOR", input_tensor)
     out = _Buffer(output_tensor)
     req = pg.comm.Iallgather(np.ascontiguousarray(input_tensor._data).reshape(-1), out.array)
     return _finish(
-        Work(
-            [req],
-            pg,
-            "all_gather_into_tensor",
-            out.store,
-            [output_tensor],
-            check=Check(pg, sig, async_op),
-        ),
-        async_op,
+        Work([req], pg, "all_gather_into_tensor", out.store, [output_tensor], check=check), async_op
     )
 
 
-def _reduce_scatter_flat(out: _Buffer, flat: np.ndarray, op, pg: ProcessGroup, what: str,
-                         sig: tuple, async_op: bool):  # fmt: skip
-    req = pg.comm.Ireduce_scatter_block(flat, out.array, mpi_op(op, out.tensor.dtype))
-    work = Work(
-        [req], pg, what, out.finisher(op, pg.size()), [out.tensor], Check(pg, sig, async_op)
-    )
-    return _finish(work, async_op)
+def _reduce_scatter_flat(out: _Buffer, flat: np.ndarray, op, pg: ProcessGroup, what: str, check):
+    req = pg.comm.Ireduce_scatter_block(flat, out.array, mpi_op(op, flat.dtype == np.bool_))
+    return Work([req], pg, what, out.finisher(op, pg.size()), [out.tensor], check=check)
 
 
 def reduce_scatter(output: Tensor, input_list: list, op=ReduceOp.SUM, group=None,
@@ -278,9 +251,10 @@ def reduce_scatter(output: Tensor, input_list: list, op=ReduceOp.SUM, group=None
         return None
     check_op(op, output.dtype, "reduce_scatter")
     _check_list(input_list, output, pg, "reduce_scatter")
-    sig = signal("REDUCE_SCATTER", output, op=op)
+    check = start_check(pg, "REDUCE_SCATTER", output, op=op)
     flat = np.concatenate([np.ascontiguousarray(t._data).reshape(-1) for t in input_list])
-    return _reduce_scatter_flat(_Buffer(output), flat, op, pg, "reduce_scatter", sig, async_op)
+    work = _reduce_scatter_flat(_Buffer(output), flat, op, pg, "reduce_scatter", check)
+    return _finish(work, async_op)
 
 
 def reduce_scatter_tensor(output: Tensor, input: Tensor, op=ReduceOp.SUM, group=None,
@@ -297,10 +271,10 @@ def reduce_scatter_tensor(output: Tensor, input: Tensor, op=ReduceOp.SUM, group=
         return None
     check_op(op, output.dtype, "reduce_scatter_tensor")
     _check_multiple(input, output, pg, "reduce_scatter_tensor")
-    sig = signal("REDUCE_SCATTER_TENSOR", output, op=op)
+    check = start_check(pg, "REDUCE_SCATTER_TENSOR", output, op=op)
     flat = np.ascontiguousarray(input._data).reshape(-1)
-    what = "reduce_scatter_tensor"
-    return _reduce_scatter_flat(_Buffer(output), flat, op, pg, what, sig, async_op)
+    work = _reduce_scatter_flat(_Buffer(output), flat, op, pg, "reduce_scatter_tensor", check)
+    return _finish(work, async_op)
 
 
 def _root_list(tensors, is_root: bool, name: str, role: str) -> None:
@@ -325,15 +299,12 @@ def gather(tensor: Tensor, gather_list=None, dst: int = 0, group=None, async_op:
     _root_list(gather_list, is_root, "gather_list", "destination")
     if is_root:
         _check_list(gather_list, tensor, pg, "gather")
-    sig = signal("GATHER", tensor, root=dst)
+    check = start_check(pg, "GATHER", tensor, root=dst)
     send = np.ascontiguousarray(tensor._data).reshape(-1)
     flat = np.empty(send.size * pg.size(), dtype=send.dtype) if is_root else None
     req = pg.comm.Igather(send, flat, root)
     finish = (lambda: _scatter_into(gather_list, flat)) if flat is not None else None
-    return _finish(
-        Work([req], pg, "gather", finish, gather_list or [], check=Check(pg, sig, async_op)),
-        async_op,
-    )
+    return _finish(Work([req], pg, "gather", finish, gather_list or [], check=check), async_op)
 
 
 def scatter(tensor: Tensor, scatter_list=None, src: int = 0, group=None, async_op: bool = False):
@@ -351,15 +322,13 @@ def scatter(tensor: Tensor, scatter_list=None, src: int = 0, group=None, async_o
     _root_list(scatter_list, is_root, "scatter_list", "source")
     if is_root:
         _check_list(scatter_list, tensor, pg, "scatter")
-    sig = signal("SCATTER", tensor, root=src)
+    check = start_check(pg, "SCATTER", tensor, root=src)
     flat = None
     if is_root:
         flat = np.concatenate([np.ascontiguousarray(t._data).reshape(-1) for t in scatter_list])
     out = _Buffer(tensor)
     req = pg.comm.Iscatter(flat, out.array, root)
-    return _finish(
-        Work([req], pg, "scatter", out.store, [tensor], check=Check(pg, sig, async_op)), async_op
-    )
+    return _finish(Work([req], pg, "scatter", out.store, [tensor], check=check), async_op)
 
 
 def barrier(group=None, async_op: bool = False, device_ids=None):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import enum
 
-from .. import dtypes
 from ._mpi import mpi
 
 
@@ -101,8 +100,8 @@ def _build_mpi_ops() -> None:
     _MPI_OPS.update({(op, True): v for op, v in logical.items()})
 
 
-def mpi_op(op: RedOpType, dtype):
-    """The MPI operation for ``op`` on a tensor of ``dtype`` (AVG sums; the caller divides)."""
+def mpi_op(op: RedOpType, is_bool: bool):
+    """The MPI operation for ``op`` (AVG sums; the caller divides)."""
     if not _MPI_OPS:
         _build_mpi_ops()
-    return _MPI_OPS[op, dtype is dtypes.bool_]
+    return _MPI_OPS[op, is_bool]
