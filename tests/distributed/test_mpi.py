@@ -30,6 +30,13 @@ def test_a_hung_rank_times_out_the_others(n):
 
 
 @pytest.mark.parametrize("n", [2, 3])
+def test_a_rank_that_waits_late_times_out_the_others(n):
+    out = run_worker("late_wait", n)
+    for rank in set(range(n)) - {1}:  # rank 1 started asynchronously and did not wait
+        assert f"rank {rank} timed out after" in out, out
+
+
+@pytest.mark.parametrize("n", [2, 3])
 def test_a_dead_rank_ends_the_job_instead_of_hanging(n):
     start = time.monotonic()
     proc = run_ranks(n, [str(WORKERS / "dies.py")], timeout=30)
