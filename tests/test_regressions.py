@@ -176,3 +176,26 @@ def test_copy_into_a_smaller_tensor_is_torchs_runtime_error():
                        r"shape \[1\]"):  # fmt: skip
         torch.zeros(()).copy_(torch.ones(1))
     assert torch.zeros(2, 2).copy_(torch.ones(2)).tolist() == [[1.0, 1.0], [1.0, 1.0]]
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["t_()", "transpose_(0, 1)", "swapaxes_(0, 1)", "swapdims_(1, 0)", "unsqueeze_(0)",
+     "unsqueeze(0).squeeze_()", "unsqueeze(0).squeeze_(0)", "unsqueeze(0).squeeze_((0,))",
+     "as_strided_((3,), (1,))"],
+)  # fmt: skip
+def test_inplace_views_have_torchs_node_and_count_as_a_write(call):
+    """In-place views recorded the out-of-place node (TBackward0 for ``t_``, torch TBackward1)
+    and left ``_version`` at 0 (torch: 1); swapaxes_/swapdims_/as_strided_ were missing."""
+    real = pytest.importorskip("torch")
+
+    def run(T):
+        y = T.ones(2, 3, requires_grad=True) * 1
+        before = y._version
+        out = eval(f"y.{call}")  # noqa: S307 - the parametrized calls above
+        grad = T.autograd.grad(out.sum() * 2, y)[0] if call.startswith("as_") else None
+        node = out.grad_fn
+        return (type(node).__name__, node.next_functions[0][0].name(), y._version - before,
+                tuple(out.shape), None if grad is None else grad.tolist())  # fmt: skip
+
+    assert run(torch) == run(real)

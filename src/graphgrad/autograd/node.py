@@ -443,6 +443,25 @@ def _zeros(meta: tuple) -> Tensor:
 _QUALIFIED = ("CopyBackwards", "CopySlices")
 
 
+_RENAMED: dict[tuple[type, str], type] = {}
+
+
+def renamed(cls: type, name: str) -> type:
+    """``cls`` under another of PyTorch's node names: PyTorch gives an in-place view a node of
+    its own (``t_`` makes ``TBackward1``) that does what the out-of-place one does.
+
+    >>> x = torch.ones(2, 3, requires_grad=True)
+    >>> node = (x * 1).t().grad_fn
+    >>> node.__class__ = renamed(type(node), "TBackward1")
+    >>> node.name(), node.next_functions[0][0].name()
+    ('TBackward1', 'MulBackward0')
+    """
+    key = (cls, name)
+    if key not in _RENAMED:
+        _RENAMED[key] = type(name, (cls,), {"__slots__": (), "__module__": "builtins"})
+    return _RENAMED[key]
+
+
 def node_class(name: str, prim, attr_names: tuple) -> type:
     """A FunctionNode subclass named like PyTorch's node for ``prim`` (e.g. ``MulBackward0``)."""
     body = {

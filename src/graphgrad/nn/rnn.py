@@ -208,8 +208,8 @@ class RNNBase(Module):
         join = rnn_layer_stack if self._in_onednn(rows) else stack
         state0 = self._initial_state(hx, batch, rows)
         out, state = self._run_layers(rows, [batch] * steps, state0, join)
-        if self.batch_first:
-            out = out.transpose(0, 1)
+        if self.batch_first:  # PyTorch's GRU and RNN turn it around in place (TransposeBackward1)
+            out = out.transpose(0, 1) if self.mode == "LSTM" else out.transpose_(0, 1)
         if not batched:
             out, state = out.squeeze(batch_dim), tuple(s.squeeze(1) for s in state)
         return out, self._pack_state(state)

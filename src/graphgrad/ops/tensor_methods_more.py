@@ -1,5 +1,6 @@
 """Tensor methods with no function of their own in this package: the in-place view ops
-(``t_``, ``transpose_``, ``squeeze_``, ``unsqueeze_``), ``fill_diagonal_``, ``hardshrink``,
+(``t_``, ``transpose_``, ``swapaxes_``, ``swapdims_``, ``squeeze_``, ``unsqueeze_``,
+``as_strided_``), ``fill_diagonal_``, ``hardshrink``,
 storage queries, ``nonzero_static``, ``apply_``/``map_`` and the methods of functions defined
 outside ``ops/`` (``histc``, ``histogram``, ``bernoulli``).
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd.node import renamed
 from ..histogram import histc as histc_fn
 from ..histogram import histogram as histogram_fn
 from ..random.draws import bernoulli as bernoulli_fn
@@ -23,10 +25,22 @@ from ..tensor import Tensor
 from .activation_more import hardshrink as _hardshrink
 from .inplace import check_inplace
 
+# PyTorch's nodes for the in-place views, by the node of the out-of-place view
+_INPLACE_NODES = {
+    "TBackward0": "TBackward1",
+    "TransposeBackward0": "TransposeBackward1",
+    "SqueezeBackward0": "SqueezeBackward3",  # squeeze_()
+    "SqueezeBackward1": "SqueezeBackward4",  # squeeze_(dim)
+    "SqueezeBackward2": "SqueezeBackward5",  # squeeze_(dims)
+    "UnsqueezeBackward0": "UnsqueezeBackward1",
+    "AsStridedBackward0": "AsStridedBackward1",
+}
+
 
 def _inplace_view(name: str, doc_args: str, shown: str, setup: str = "torch.zeros(2, 1, 3)"):
     """The in-place form of the view op ``name``: ``self`` takes the view's shape, strides
-    and node (PyTorch's ``TBackward1``... here the out-of-place node)."""
+    and node (under PyTorch's name for the in-place form: ``TBackward1``...), and the write
+    counts in its version, as in PyTorch."""
 
     def method(self: Tensor, *args, **kwargs) -> Tensor:
         check_inplace(self)
@@ -35,9 +49,12 @@ def _inplace_view(name: str, doc_args: str, shown: str, setup: str = "torch.zero
         except RuntimeError as error:  # PyTorch's messages name the in-place form
             raise RuntimeError(str(error).replace(f"{name}()", f"{name}_()", 1)) from None
         self._data = out._data
-        if out.grad_fn is not None:
-            self.grad_fn = out.grad_fn
+        node = out.grad_fn
+        if node is not None:
+            node.__class__ = renamed(type(node), _INPLACE_NODES[type(node).__name__])
+            self.grad_fn = node
             self._output_nr = out._output_nr
+        self._version_counter.bump()
         return self
 
     method.__name__ = method.__qualname__ = name + "_"
@@ -264,6 +281,9 @@ METHODS = {
     "transpose_": _inplace_view("transpose", "0, 2", "torch.Size([3, 1, 2])"),
     "squeeze_": _inplace_view("squeeze", "", "torch.Size([2, 3])"),
     "unsqueeze_": _inplace_view("unsqueeze", "0", "torch.Size([1, 2, 1, 3])"),
+    "swapaxes_": _inplace_view("swapaxes", "0, 2", "torch.Size([3, 1, 2])"),
+    "swapdims_": _inplace_view("swapdims", "0, 2", "torch.Size([3, 1, 2])"),
+    "as_strided_": _inplace_view("as_strided", "(3,), (1,)", "torch.Size([3])"),
     **{
         name: globals()[name]
         for name in """fill_diagonal_ hardshrink storage_offset is_set_to is_shared
