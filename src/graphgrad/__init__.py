@@ -196,7 +196,7 @@ from .ops.decompositions import (
     pinverse, qr, svd,
 )
 from .ops.sparse import (
-    sparse_coo_tensor,
+    sparse_coo_tensor, spmm,
 )
 # fmt: on
 # isort: on
@@ -207,8 +207,8 @@ from .ops.sparse import (
 for _name in _methods.OP_MODULES:
     globals().update(_exports(_import_module(f".ops.{_name}", __name__)))
 
-# the torch.linalg and torch.special namespaces, after the ops they name
-from . import linalg, special  # noqa: E402
+# the torch.linalg, torch.special and torch.sparse namespaces, after the ops they name
+from . import linalg, sparse, special  # noqa: E402
 from .ops import namespaces as _namespaces  # noqa: E402, F401 - the rules' functions
 from .random._generator import Generator  # noqa: E402
 from .random.draws import (  # noqa: E402
@@ -380,7 +380,7 @@ __all__ += [  # (a second list only to keep the first one's lines as they were)
     "tensor_split", "tile", "triangular_solve", "unique", "unique_consecutive", "unravel_index",
     "vsplit",
 ]  # fmt: skip
-__all__ += ["layout", "sparse_coo", "sparse_coo_tensor", "strided"]  # docs/sparse.md
+__all__ += ["layout", "sparse_coo", "sparse_coo_tensor", "spmm", "strided"]  # docs/sparse.md
 
 from . import cpu  # noqa: E402 - torch.cpu, what get_device_module("cpu") returns
 from ._utilities import (  # noqa: E402 - torch's casting, warning, determinism utilities
