@@ -108,6 +108,8 @@ QUERIES = {
     "to_dense_duplicates": lambda T: coo(T, [[0, 0, 1]], [1.0, TINY, TINY], (2,)).to_dense(),
     "to_dense_hybrid": lambda T: inferred(T, [[1, 0, 1]], [[1.0], [2.0], [3.0]]).to_dense(),
     "to_dense_empty": lambda T: coo(T, T.zeros(2, 0, dtype=T.int64), T.zeros(0), (2, 2)).to_dense(),
+    "to_dense_empty_dense_dim": lambda T: coo(T, [[0, 1]], T.zeros(2, 0), (2, 0)).to_dense(),
+    "to_dense_0d": lambda T: T.tensor(5.0).to_sparse().to_dense(),
     "to_dense_dtype": lambda T: coo(T).to_dense(T.float64),
     "to_sparse": lambda T: T.tensor([[0.0, 2.0, 0.0], [3.0, 0.0, -0.0]]).to_sparse(),
     "to_sparse_nan": lambda T: T.tensor([[1.0, float("nan")], [0.0, 0.0]]).to_sparse(),

@@ -175,6 +175,8 @@ ADDITIONS = {
     "hybrid": lambda T: T.ones(2, 2) + inferred(T, [[1, 1]], [[1.0, 2.0], [3.0, 4.0]]),
     "duplicates_in_order": lambda T: T.ones(1) + coo(T, [[0, 0]], [TINY, TINY], (1,)),
     "duplicates_coalesced": lambda T: T.ones(1) + coo(T, [[0, 0]], [TINY, TINY], (1,)).coalesce(),
+    "zero_size": lambda T: T.ones(0, 3) + coo(T, T.zeros(2, 0, dtype=T.int64), T.zeros(0), (0, 3)),
+    "0d": lambda T: T.ones(()) + T.tensor(5.0).to_sparse(),
     "iadd": lambda T: T.ones(2, 3).add_(coo(T)),
     "sparse_plus_dense": lambda T: coo(T) + T.ones(2, 3),
     "sparse_minus_dense": lambda T: coo(T) - T.ones(2, 3),

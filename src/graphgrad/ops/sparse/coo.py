@@ -224,9 +224,24 @@ def dense_array(t: SparseTensor) -> np.ndarray:
     """The dense array ``t`` stands for, duplicates added in entry order (as PyTorch adds them:
     the same bits)."""
     out = np.zeros(t._size, t._vals.dtype)
-    rows = out.reshape(-1, *t._vals.shape[1:])  # one row per position of the sparse dims
-    np.add.at(rows, linear_index(t._idx, t._size), t._vals)
+    sparse_dim = t._idx.shape[0]
+    np.add.at(by_position(out, sparse_dim), linear_index(t._idx, t._size), by_position(t._vals, 1))
     return out
 
 
-__all__ = ["NO_ARRAY", "NO_GRAD", "SparseTensor", "coalesced_arrays", "dense_array", "make_sparse"]
+def by_position(a: np.ndarray, sparse_dim: int) -> np.ndarray:
+    """``a`` as a 2-D view: one row per position of its first ``sparse_dim`` dimensions (one
+    per entry, for values), holding the rest."""
+    positions = int(np.prod(a.shape[:sparse_dim], dtype=np.int64))
+    return a.reshape(positions, int(np.prod(a.shape[sparse_dim:], dtype=np.int64)))
+
+
+__all__ = [
+    "NO_ARRAY",
+    "NO_GRAD",
+    "SparseTensor",
+    "by_position",
+    "coalesced_arrays",
+    "dense_array",
+    "make_sparse",
+]

@@ -35,7 +35,7 @@ from ...tensor import Tensor
 from ..elementwise import _add, _sub
 from ..linalg.products import _mm, mm
 from ..primitive import DIAGONAL, LINEAR, SPARSE_KERNELS, Primitive, apply
-from .coo import SparseTensor, linear_index, make_sparse
+from .coo import SparseTensor, by_position, linear_index, make_sparse
 
 _FMA = {np.dtype(np.float32): fma32, np.dtype(np.float64): fma64}
 
@@ -168,13 +168,13 @@ def spmm(input: Tensor, mat2: Tensor) -> Tensor:
 def _add_forward(dense: np.ndarray, sparse: SparseTensor, alpha, dtype) -> np.ndarray:
     """``dense + alpha * sparse`` in ``dtype``: each entry added in order (PyTorch's bits)."""
     out = dense.astype(dtype.np, copy=True)
-    n_dense = int(np.prod(sparse._vals.shape[1:], dtype=np.int64))
-    rows = sparse._vals.astype(dtype.np, copy=False).reshape(-1, n_dense)
+    flat = by_position(out, sparse._idx.shape[0])
+    rows = by_position(sparse._vals.astype(dtype.np, copy=False), 1)
     at = linear_index(sparse._idx, sparse._size)
     if alpha == 1:
-        np.add.at(out.reshape(-1, n_dense), at, rows)
+        np.add.at(flat, at, rows)
     else:
-        scatter_fma(out.reshape(-1, n_dense), at, alpha, rows)
+        scatter_fma(flat, at, alpha, rows)
     return out
 
 
