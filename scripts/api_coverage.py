@@ -17,8 +17,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 DATA = ROOT / "scripts" / "api_coverage" / "torch_docs_lists.json"
 OUT = ROOT / "docs" / "api-coverage.md"
 
-# Whole sections left out: graphgrad is CPU-only, dense and real-valued, with no compiler or
-# process groups.
+# Whole sections left out: graphgrad is CPU-only and real-valued, with no compiler or process
+# groups.
 EXCLUDED_SECTIONS = {
     ("torch", "Accelerators"): "CUDA",
     ("torch", "Symbolic Numbers"): "JIT/export",
@@ -32,20 +32,25 @@ EXCLUDED_SECTIONS = {
 
 # Single names left out, by their last dotted part: why.
 _COMPLEX_ONLY = "complex polar view_as_real view_as_complex imag chalf cfloat cdouble"
-_SPARSE = "indices values dense_dim to_dense smm sspaddmm to_mkldnn"
+# graphgrad's layouts are strided and sparse COO (docs/sparse.md); the others are left out.
+_LAYOUTS = "layouts other than strided and sparse COO"
 _QUANTIZED = "dequantize int_repr qscheme"
 _CUDA = "cuda is_cuda xpu record_stream pin_memory is_pinned"
 _DISTRIBUTED = "SyncBatchNorm DistributedSampler"
 EXCLUDED_NAMES = {
     **dict.fromkeys(_COMPLEX_ONLY.split(), "complex"),
-    **dict.fromkeys(_SPARSE.split(), "sparse"),
+    "to_mkldnn": _LAYOUTS,
     **dict.fromkeys(_QUANTIZED.split(), "quantized"),
     **dict.fromkeys(_CUDA.split(), "CUDA"),
     **dict.fromkeys(_DISTRIBUTED.split(), "distributed"),
 }
-# Parts of a name that mark a whole family: sparse_coo_tensor, quantize_per_tensor, q_scale
-# (q_ only as a prefix).
-EXCLUDED_PARTS = {"sparse": "sparse", "quantiz": "quantized", "q_": "quantized"}
+# Parts of a name that mark a whole family: sparse_csr_tensor, to_sparse_bsc,
+# quantize_per_tensor, q_scale (q_ only as a prefix).
+EXCLUDED_PARTS = {
+    **dict.fromkeys(("_csr", "_csc", "_bsr", "_bsc"), _LAYOUTS),
+    "quantiz": "quantized",
+    "q_": "quantized",
+}
 
 # Pages shown as one row in the summary; the others get a row per documentation section.
 ONE_ROW_PAGES = {"Tensor": "Tensor methods", "optim": "optim", "utils.data": "utils.data"}
@@ -195,8 +200,8 @@ def _left_out_lines(left_out):
         "",
         "## Left out",
         "",
-        "graphgrad is CPU-only, dense and real-valued, and has no JIT, export or process",
-        "groups, so these documented names are not counted:",
+        "graphgrad is CPU-only and real-valued, has the strided and sparse COO layouts only,",
+        "and has no JIT, export or process groups, so these documented names are not counted:",
         "",
     ]
     for reason, names in left_out.items():

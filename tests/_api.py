@@ -21,6 +21,7 @@ NAMESPACES = (
     "graphgrad",
     "graphgrad.linalg",
     "graphgrad.special",
+    "graphgrad.sparse",
     "graphgrad.nn",
     "graphgrad.nn.functional",
     "graphgrad.nn.init",

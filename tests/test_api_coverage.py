@@ -37,7 +37,7 @@ def test_every_documented_name_is_listed_or_left_out_with_a_reason():
     )
     assert set(left_out) <= {
         "CUDA",
-        "sparse",
+        "layouts other than strided and sparse COO",
         "quantized",
         "complex",
         "JIT/export",
@@ -48,7 +48,10 @@ def test_every_documented_name_is_listed_or_left_out_with_a_reason():
 
 def test_exclusions():
     ex = api_coverage.exclusion
-    assert ex("Tensor", "", "torch.Tensor.to_sparse_csr") == "sparse"
+    assert ex("Tensor", "", "torch.Tensor.to_sparse_csr") == api_coverage._LAYOUTS
+    assert ex("torch", "", "torch.sparse_bsc_tensor") == api_coverage._LAYOUTS
+    assert ex("torch", "Tensors", "torch.sparse_coo_tensor") is None
+    assert ex("Tensor", "", "torch.Tensor.to_sparse") is None
     assert ex("torch", "", "torch.quantize_per_tensor") == "quantized"
     assert ex("Tensor", "", "torch.Tensor.q_scale") == "quantized"
     assert ex("torch", "Accelerators", "torch.Stream") == "CUDA"

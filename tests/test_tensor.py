@@ -332,3 +332,15 @@ def test_creation_functions():
     assert torch.zeros_like(torch.ones(2, 2)).shape == (2, 2)
     assert torch.as_tensor(np.ones(2)).dtype is torch.float64
     assert torch.empty(2, 2).shape == (2, 2)
+
+
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty"])
+def test_filled_creation_takes_size_by_keyword(name):
+    make = getattr(torch, name)
+    assert make(size=(2, 3)).shape == make(size=[2, 3]).shape == (2, 3)  # gat/main.py's form
+    assert make(size=torch.Size([4])).shape == (4,)
+    assert (
+        _message(lambda: make(2, size=(2,))) == f"{name}() got multiple values for argument 'size'"
+    )
+    with pytest.raises(TypeError):
+        make(sizes=(2,))

@@ -30,6 +30,7 @@ _warnings.filterwarnings(
 from . import _methods, autograd, dtypes
 from ._arg_forms import exports as _exports
 from ._device import device
+from ._layout import layout, sparse_coo, strided
 from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd import (
     enable_grad,
@@ -194,6 +195,9 @@ from .ops.bessel_gamma import (
 from .ops.decompositions import (
     pinverse, qr, svd,
 )
+from .ops.sparse import (
+    sparse_coo_tensor, spmm,
+)
 # fmt: on
 # isort: on
 
@@ -203,8 +207,8 @@ from .ops.decompositions import (
 for _name in _methods.OP_MODULES:
     globals().update(_exports(_import_module(f".ops.{_name}", __name__)))
 
-# the torch.linalg and torch.special namespaces, after the ops they name
-from . import linalg, special  # noqa: E402
+# the torch.linalg, torch.special and torch.sparse namespaces, after the ops they name
+from . import linalg, sparse, special  # noqa: E402
 from .ops import namespaces as _namespaces  # noqa: E402, F401 - the rules' functions
 from .random._generator import Generator  # noqa: E402
 from .random.draws import (  # noqa: E402
@@ -376,6 +380,7 @@ __all__ += [  # (a second list only to keep the first one's lines as they were)
     "tensor_split", "tile", "triangular_solve", "unique", "unique_consecutive", "unravel_index",
     "vsplit",
 ]  # fmt: skip
+__all__ += ["layout", "sparse_coo", "sparse_coo_tensor", "spmm", "strided"]  # docs/sparse.md
 
 from . import cpu  # noqa: E402 - torch.cpu, what get_device_module("cpu") returns
 from ._utilities import (  # noqa: E402 - torch's casting, warning, determinism utilities

@@ -73,6 +73,26 @@ def int_tuple(size: tuple, fn: str, arg: str = "size") -> tuple[int, ...]:
     return ints
 
 
+def size_keyword(size: tuple, fn: str, kwargs: dict) -> tuple:
+    """The positional ``size`` of ``f(*size, **kwargs)``, or ``f(size=...)``'s as a 1-tuple
+    (``int_tuple`` reads both), with PyTorch's TypeErrors for a duplicate, missing or unknown
+    argument.
+
+    >>> size_keyword((), "zeros", {"size": (2, 3)})
+    ((2, 3),)
+    """
+    if kwargs:
+        if "size" in kwargs:
+            if size:
+                raise TypeError(f"{fn}() got multiple values for argument 'size'")
+            size = (kwargs.pop("size"),)
+        if kwargs:
+            raise TypeError(f"{fn}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    if not size:
+        raise TypeError(f"{fn}() missing 1 required positional argument: 'size'")
+    return size
+
+
 # Python types PyTorch takes for a dtype argument
 _PYTHON_DTYPES = {
     builtins.float: dtypes.float64,

@@ -62,6 +62,7 @@ OP_MODULES = (
     "tensor_methods_more",
     "finite_differences",
     "bessel_gamma",
+    "sparse",
 )
 
 

@@ -38,7 +38,7 @@ from ._printing_format import (
     summarized_data,
 )
 
-__all__ = ["get_printoptions", "printoptions", "set_printoptions", "tensor_repr"]
+__all__ = ["get_printoptions", "printoptions", "set_printoptions", "sparse_repr", "tensor_repr"]
 
 PRINT_OPTS = PrintOptions()
 
@@ -219,22 +219,53 @@ def _body_and_suffixes(t: Any, indent: int) -> tuple[str, list[str]]:
     return body, suffixes + _grad_suffix(t) + _tangent_suffix(t)
 
 
-def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:
-    """Append ``, suffix`` items and the closing ``)``, wrapping a suffix that would overflow.
+def _add_suffixes(text: str, suffixes: list[str], indent: int, newline: bool = False) -> str:
+    """Append ``, suffix`` items and the closing ``)``, wrapping a suffix that would overflow
+    (and the first one in any case when ``newline``, as for sparse tensors).
 
     The starting line length over-counts by one or two characters, exactly as PyTorch does.
     """
     parts = [text]
     last_line_len = len(text) - text.rfind("\n") + 1
     for suffix in suffixes:
-        if last_line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
+        if newline or last_line_len + len(suffix) + 2 > PRINT_OPTS.linewidth:
             parts.append(",\n" + " " * indent + suffix)
             last_line_len = indent + len(suffix)
+            newline = False
         else:
             parts.append(", " + suffix)
             last_line_len += len(suffix) + 2
     parts.append(")")
     return "".join(parts)
+
+
+def _part_str(name: str, data: np.ndarray, indent: int) -> str:
+    """``name=tensor(...)`` for a sparse tensor's indices or values (an empty one with its
+    size, even when 1-d)."""
+    prefix = f"{name}=tensor("
+    if data.size == 0:
+        return f"{prefix}[], size={tuple(data.shape)})"
+    return prefix + _tensor_str(data, indent + len(prefix)) + ")"
+
+
+def sparse_repr(t: Any, indices: np.ndarray, values: np.ndarray) -> str:
+    """``repr(t)`` of a sparse COO tensor with these indices and values, as PyTorch prints
+    it: the two arrays, then the suffixes from a new line (``size=``, ``nnz=``, ``dtype=``,
+    ``layout=``, grad).
+    """
+    indent = len("tensor(")
+    text = (
+        "tensor("
+        + _part_str("indices", indices, indent)
+        + ",\n"
+        + " " * indent
+        + _part_str("values", values, indent)
+    )
+    suffixes = [f"size={tuple(t.shape)}", f"nnz={indices.shape[1]}"]
+    if not _has_default_dtype(t.dtype):
+        suffixes.append(f"dtype={t.dtype!r}")
+    suffixes += [f"layout={t.layout!r}", *_grad_suffix(t)]
+    return _add_suffixes(text, suffixes, indent, newline=True)
 
 
 def tensor_repr(t: Any) -> str:

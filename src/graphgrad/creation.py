@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from . import _device, dtypes
-from ._argcheck import as_int, dtype_arg, int_tuple, type_name
+from ._argcheck import as_int, dtype_arg, int_tuple, size_keyword, type_name
 from ._data import check_native, fill_value, to_array
 from .dtypes import dtype as dtype_t
 from .tensor import Tensor
@@ -121,8 +121,10 @@ def _dt(dtype: dtype_t | None) -> np.dtype:
     return (dtype_arg(dtype, "tensor") or dtypes.get_default_dtype()).np
 
 
-def _filled(size: tuple, value, dtype, requires_grad: bool, device, fn: str) -> Tensor:
-    shape = int_tuple(size, fn)
+def _filled(
+    size: tuple, value, dtype, requires_grad: bool, device, fn: str, kwargs: dict | None = None
+) -> Tensor:
+    shape = int_tuple(size_keyword(size, fn, kwargs) if kwargs else size, fn)
     if any(n < 0 for n in shape):
         if fn == "zeros":
             raise RuntimeError("zeros: Dimension size must be non-negative.")
@@ -134,12 +136,18 @@ def _filled(size: tuple, value, dtype, requires_grad: bool, device, fn: str) -> 
 
 
 def zeros(
-    *size, dtype: dtype_t | None = None, device=None, requires_grad: bool = False, out=None
+    *size,
+    dtype: dtype_t | None = None,
+    device=None,
+    requires_grad: bool = False,
+    out=None,
+    **kwargs,
 ) -> Tensor:
     """A tensor of zeros of the given size.
 
     Args:
-        size: the shape, as integers or one tuple (``zeros(2, 3)`` or ``zeros((2, 3))``).
+        size: the shape, as integers or one tuple (``zeros(2, 3)`` or ``zeros((2, 3))``), or
+            the keyword ``size=(2, 3)``.
         dtype: the dtype; the default dtype (float32) when ``None``.
         device: only ``"cpu"`` (or ``None``) is supported.
         requires_grad: record operations on the result for autograd.
@@ -149,11 +157,16 @@ def zeros(
     tensor([[0., 0., 0.],
             [0., 0., 0.]])
     """
-    return _filled(size, 0, dtype, requires_grad, device, "zeros")
+    return _filled(size, 0, dtype, requires_grad, device, "zeros", kwargs)
 
 
 def ones(
-    *size, dtype: dtype_t | None = None, device=None, requires_grad: bool = False, out=None
+    *size,
+    dtype: dtype_t | None = None,
+    device=None,
+    requires_grad: bool = False,
+    out=None,
+    **kwargs,
 ) -> Tensor:
     """A tensor of ones of the given size.
 
@@ -163,7 +176,7 @@ def ones(
     >>> torch.ones((2,), dtype=torch.int64)
     tensor([1, 1])
     """
-    return _filled(size, 1, dtype, requires_grad, device, "ones")
+    return _filled(size, 1, dtype, requires_grad, device, "ones", kwargs)
 
 
 def empty(
@@ -172,6 +185,7 @@ def empty(
     device=None,
     requires_grad: bool = False,
     memory_format=None,
+    **kwargs,
 ) -> Tensor:
     """A tensor of the given size whose values are not meant to be read (zeros here: NumPy's
     uninitialised memory is not worth the surprise).
@@ -183,7 +197,7 @@ def empty(
     >>> torch.empty(2).shape
     torch.Size([2])
     """
-    return _filled(size, 0, dtype, requires_grad, device, "empty")
+    return _filled(size, 0, dtype, requires_grad, device, "empty", kwargs)
 
 
 def full(

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _printing
 from ._device import CPU
+from ._layout import strided
 from .dtypes import _FROM_NUMPY, dtype, from_numpy_dtype
 
 if TYPE_CHECKING:
@@ -166,6 +167,9 @@ class Tensor(TensorMethods):
 
     # Make NumPy defer to Tensor's reflected operators (ndarray + Tensor -> Tensor.__radd__).
     __array_priority__ = 1000
+    # Dense tensors; the sparse COO subclass (ops/sparse/coo.py) overrides both.
+    is_sparse = False
+    layout = strided
     _post_accumulate_grad_hooks: list | None = None  # per leaf; see _methods.py
 
     def __init__(self, *args, **kwargs) -> None:

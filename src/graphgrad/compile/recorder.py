@@ -201,6 +201,9 @@ class Recorder:
         if prim.name in DATA_DEPENDENT:
             self.stop(f"{prim.name} (its output's shape depends on the values)")
             return _primitive.apply(prim, *args, **params)
+        if any(getattr(v, "is_sparse", False) for v in (*args, *params.values())):
+            self.stop(f"{prim.name} of a sparse tensor")  # no array to record it on
+            return _primitive.apply(prim, *args, **params)
         refs = self._forward_inputs(prim, args)  # before the op: a constant is read as it is now
         out = self.suspended(_primitive.apply, prim, *args, **params)
         if self.broken is None:

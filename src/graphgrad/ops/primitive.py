@@ -360,6 +360,12 @@ def apply(prim: Primitive, *args, **params):
     except ValueError:
         check_broadcast(args)  # NumPy's "could not be broadcast" as PyTorch's RuntimeError
         raise
+    except NotImplementedError:
+        # a sparse operand's array refuses every use (see ``sparse_call``); on this path
+        # only, so dense ops pay nothing for sparse support
+        if not any(getattr(a, "is_sparse", False) for a in args):
+            raise
+        return sparse_call(prim, args, params)
     if prim.plain:
         # the common case: one output, not a view
         if out.__class__ is not np.ndarray:
@@ -385,6 +391,40 @@ def apply(prim: Primitive, *args, **params):
                 _save(prim, node, args, (result,), node._next_nodes)
             return result
     return Tensor._make(out) if base is None else Tensor._make(out, False, None, 0, base)
+
+
+# -- sparse operands -----------------------------------------------------------------------------
+# The kernel of each primitive that takes sparse COO operands, by primitive (ops/sparse fills it).
+# A kernel takes what ``apply`` took and returns a tensor, or NotImplemented for operands it does
+# not handle.
+SPARSE_KERNELS: dict[Primitive, Callable] = {}
+
+
+def not_on_sparse(name: str | None = None) -> NotImplementedError:
+    """PyTorch's error for an op that has no sparse COO kernel, naming the op when known."""
+    op = "this operation" if name is None else f"'aten::{name}'"
+    return NotImplementedError(
+        f"Could not run {op} with arguments from the 'SparseCPU' backend. This could be because "
+        "the operator doesn't exist for this backend: graphgrad's sparse COO tensors support "
+        "creation, conversion, coalesce, t(), mm/spmm with a dense matrix, dense + sparse and "
+        "products with a scalar (docs/sparse.md)."
+    )
+
+
+def sparse_call(prim: Primitive, args: tuple, params: dict):
+    """``prim`` on operands of which one or more is sparse: its sparse kernel's result, or
+    PyTorch's NotImplementedError.
+
+    A sparse tensor's ``_data`` is an array stand-in that raises NotImplementedError at any use
+    (ops/sparse/coo.py), so a dense forward given one fails before computing anything and
+    ``apply`` hands the call here: one place decides what sparse operands can do, and dense
+    ops carry no check.
+    """
+    kernel = SPARSE_KERNELS.get(prim)
+    out = NotImplemented if kernel is None else kernel(*args, **params)
+    if out is NotImplemented:
+        raise not_on_sparse(prim.name) from None
+    return out
 
 
 def _on_arrays(prim: Primitive) -> Callable:

@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import _device
 from .. import dtypes as _dtypes
-from .._argcheck import dtype_arg, int_tuple
+from .._argcheck import dtype_arg, int_tuple, size_keyword
 from ..tensor import Tensor
 from ._generator import Generator
 
@@ -129,16 +129,7 @@ def fork_rng(devices=None, enabled: bool = True, _caller: str = "fork_rng",
 # -- argument handling ----------------------------------------------------------------------------
 def _parse_size(size: tuple, fn: str, kwargs: dict) -> tuple[int, ...]:
     """``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])``, ``f(Size)`` or ``f(size=...)`` -> a shape."""
-    if kwargs:
-        if "size" in kwargs:
-            if size:
-                raise TypeError(f"{fn}() got multiple values for argument 'size'")
-            size = (kwargs.pop("size"),)
-        if kwargs:
-            raise TypeError(f"{fn}() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    if not size:
-        raise TypeError(f"{fn}() missing 1 required positional argument: 'size'")
-    return _check_dims(int_tuple(size, fn), fn)
+    return _check_dims(int_tuple(size_keyword(size, fn, kwargs), fn), fn)
 
 
 def _check_dims(size, fn: str, position: int = 1) -> tuple[int, ...]:

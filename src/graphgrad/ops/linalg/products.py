@@ -17,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ...tensor import Tensor
-from ..primitive import MULTILINEAR, Primitive, apply
+from ..primitive import MULTILINEAR, Primitive, apply, sparse_call
 
 # Below this many multiply-adds, accumulate k by k in the input dtype as PyTorch's CPU kernel
 # does for small matrices (spec 4.3): same bits, including -0.0 when K == 1.
@@ -137,7 +137,8 @@ _mm = Primitive(
 
 
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
-    """The matrix product of two 2-D tensors (no broadcasting; see ``matmul``).
+    """The matrix product of two 2-D tensors (no broadcasting; see ``matmul``). One of them
+    may be a sparse COO matrix (docs/sparse.md): the product is then dense.
 
     Args:
         input: ``(n, m)``.
@@ -146,6 +147,8 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     >>> torch.mm(torch.tensor([[1.0, 2.0]]), torch.tensor([[3.0], [4.0]]))
     tensor([[11.]])
     """
+    if input.is_sparse or mat2.is_sparse:  # before the dense checks: PyTorch's sparse ones
+        return sparse_call(_mm, (input, mat2), {})
     _mm_check(input, mat2)
     return apply(_mm, input, mat2, self_strides=_strides(input), mat2_strides=_strides(mat2))
 
