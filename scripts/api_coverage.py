@@ -43,6 +43,8 @@ EXCLUDED_NAMES = {
     **dict.fromkeys(_QUANTIZED.split(), "quantized"),
     **dict.fromkeys(_CUDA.split(), "CUDA"),
     **dict.fromkeys(_DISTRIBUTED.split(), "distributed"),
+    # it steps parameters whose gradients are sparse; graphgrad's gradients are always dense
+    "SparseAdam": "sparse gradients",
 }
 # Parts of a name that mark a whole family: sparse_csr_tensor, to_sparse_bsc,
 # quantize_per_tensor, q_scale (q_ only as a prefix).
