@@ -223,3 +223,18 @@ def test_sparse_tensors_copy_and_pickle():
     for twin in (copy.deepcopy(s), pickle.loads(pickle.dumps(s))):
         assert repr(twin) == repr(s) and twin.is_coalesced()
         assert not np.shares_memory(twin._values().numpy(), s._values().numpy())
+
+
+def test_storage_offset_is_zero_as_torchs(torch):
+    """It leaked an AttributeError (``__array_interface__``) from the array stand-in."""
+    assert gg.eye(2).to_sparse().storage_offset() == torch.eye(2).to_sparse().storage_offset() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [("new_zeros", (2,)), ("new_ones", (2,)), ("new_empty", (2,)), ("new_full", ((2,), 1.0))],
+)
+def test_new_tensors_like_a_sparse_one_are_refused_not_dense(name, args):
+    """``new_zeros`` of a sparse tensor gave a dense tensor (PyTorch: a sparse one)."""
+    with pytest.raises(NotImplementedError, match="SparseCPU"):
+        getattr(gg.eye(2).to_sparse(), name)(*args)

@@ -247,3 +247,18 @@ NOT_IN_GRAPHGRAD = {
 def test_what_graphgrad_lacks_raises_notimplemented(name):
     with pytest.raises(NotImplementedError, match="SparseCPU|graphgrad"):
         NOT_IN_GRAPHGRAD[name]()
+
+
+@pytest.mark.parametrize("product", ["sparse.mm", "mm"])
+def test_a_product_reaching_infinity_is_infinite_not_nan(torch, product):
+    """Found by the fuzz run: a row summing float32's max with other products gave NaN where
+    torch gives -inf (the exact fused multiply-add emulation is for finite sums only)."""
+    big = [[3.4028235e38, -0.92085314], [-1.8361059, -1.9338895], [1.253081, 1.6510223],
+           [0.42654312, 0.91798621]]  # fmt: skip
+
+    def run(T):
+        s = T.sparse_coo_tensor([[0, 2, 2, 1], [0, 0, 1, 3]], [1.5, -3.0, -2.0, 0.5], (3, 4))
+        fn = T.sparse.mm if product == "sparse.mm" else T.mm
+        return fn(s, T.tensor(big)).tolist()
+
+    assert run(gg) == run(torch)

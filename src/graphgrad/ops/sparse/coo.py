@@ -121,6 +121,14 @@ class SparseTensor(Tensor):
         """False: a sparse tensor has no strided storage."""
         return False
 
+    def storage_offset(self) -> int:
+        """0, as in PyTorch (there is no strided storage to be offset in)."""
+        return 0
+
+    # -- new tensors "like" this one: PyTorch makes sparse ones; graphgrad refuses, rather than
+    # hand back a dense tensor where a program expects a sparse one
+    new_zeros = new_ones = new_empty = new_full = _refuse
+
     # -- autograd: never part of a graph ---------------------------------------------------------
     def _set_requires_grad(self, flag: bool, dtype_message: str) -> None:
         if flag:

@@ -53,9 +53,17 @@ def scatter_fma(out: np.ndarray, at: np.ndarray, scale, rows: np.ndarray) -> np.
         # integers (exact) or non-finite values (outside the emulation's domain)
         np.add.at(out, at, scale * rows)
         return out
+    scales = np.broadcast_to(scale, rows.shape)
     for step in _steps(at):
         where = at[step]
-        out[where] = fma(np.broadcast_to(scale, rows.shape)[step], rows[step], out[where])
+        a, b, c = scales[step], rows[step], out[where]
+        fused = fma(a, b, c)
+        bad = ~np.isfinite(fused)
+        if bad.any():  # an infinite sum is outside the emulation's domain (it gives NaN there):
+            # unfused in float64, it is the same infinity (or NaN) as the fused one
+            plain = (a.astype(np.float64) * b + c).astype(out.dtype)
+            fused = np.where(bad, plain, fused)
+        out[where] = fused
     return out
 
 
