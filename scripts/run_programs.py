@@ -17,7 +17,8 @@ is walked in the same order by both.
 
 Each program is reported as ``matched`` (same stdout), ``differs`` (first differing line shown)
 or ``fails`` (non-zero exit on the graphgrad side: the last line of its stderr), and the run
-exits with 1 when any program did not match. Timings such as ``12.34ms`` are masked on both sides.
+exits with 1 when any program did not match. Timings such as ``12.34ms`` and ``1m 4s`` are
+masked on both sides.
 A difference is tried again number by number: ``differs, close (rtol 1e-04)`` means the same
 text with every number within ``--rtol`` (relative, plus ``--atol`` absolute): float32 rounding
 that the program prints in full, not a wrong result. ``--float64`` runs both sides with float64
@@ -115,7 +116,10 @@ def compare(program: Path, timeout: float, show: bool, tolerance, float64: bool)
     return f"{rounded} ({len(changed) // 2 or 1} lines): {changed[0]!r} / {changed[-1]!r}"
 
 
-TIMING = re.compile(r"\d+(\.\d+)?\s*(ms|s)\b|(?<=ms/batch)\s*\d+\.\d+|(?<=mfu )-?\d+\.\d+%")
+# Seconds and milliseconds, "1m 4s" (PyTorch tutorials' timeSince), ms/batch and nanoGPT's mfu.
+TIMING = re.compile(
+    r"\d+m \d+s\b|\d+(\.\d+)?\s*(ms|s)\b|(?<=ms/batch)\s*\d+\.\d+|(?<=mfu )-?\d+\.\d+%"
+)
 DECIMAL = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
 
 

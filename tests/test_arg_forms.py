@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -96,3 +98,59 @@ def test_out_names_are_accepted_by_torch():
                 else torch.empty(0)
             )
             fn(*args, out=out)
+
+
+SCALE_FIRST = [
+    ("add", lambda t, a, b: a.add(-0.5, b)),
+    ("add_", lambda t, a, b: a.clone().add_(-0.5, b)),
+    ("add", lambda t, a, b: t.add(a, 2, b)),
+    ("sub_", lambda t, a, b: a.clone().sub_(3, b)),
+    ("sub", lambda t, a, b: t.sub(a, 3, b)),
+    ("addcmul", lambda t, a, b: a.addcmul(0.5, b, a)),
+    ("addcmul_", lambda t, a, b: a.clone().addcmul_(0.5, b, a)),
+    ("addcmul", lambda t, a, b: t.addcmul(a, 0.5, b, a)),
+    ("addcdiv", lambda t, a, b: a.addcdiv(2, b, a)),
+    ("addcdiv_", lambda t, a, b: a.clone().addcdiv_(-2, b, a)),
+    ("addcdiv", lambda t, a, b: t.addcdiv(a, 2, b, a)),
+]
+
+
+@pytest.mark.parametrize(("name", "call"), SCALE_FIRST)
+def test_deprecated_scale_first_forms_match_torch(name, call, monkeypatch):
+    torch = pytest.importorskip("torch")
+    from graphgrad import _arg_forms
+
+    monkeypatch.setattr(_arg_forms, "_scale_first_warned", [False])
+    a, b = np.array([1.0, 2.0, 4.0]), np.array([0.5, -1.0, 3.0])
+    with pytest.warns(UserWarning, match=f"This overload of {name} is deprecated"):
+        got = call(graphgrad, graphgrad.tensor(a), graphgrad.tensor(b))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = call(torch, torch.tensor(a), torch.tensor(b))
+    np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-15)
+
+
+def test_deprecated_scale_first_warns_once_with_torchs_text(monkeypatch):
+    from graphgrad import _arg_forms
+
+    monkeypatch.setattr(_arg_forms, "_scale_first_warned", [False])
+    p, g = graphgrad.ones(2), graphgrad.ones(2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        p.add_(-0.5, g)
+        graphgrad.add(p, 2, g)  # the first deprecated overload warns, no later one
+    assert [str(w.message) for w in caught] == [
+        "This overload of add_ is deprecated:\n\tadd_(Number alpha, Tensor other)\n"
+        "Consider using one of the following signatures instead:\n"
+        "\tadd_(Tensor other, *, Number alpha = 1)"
+    ]
+    assert caught[0].filename == __file__
+    assert p.tolist() == [0.5, 0.5]
+
+
+def test_deprecated_scale_first_records_the_graph():
+    b = graphgrad.tensor([1.0, 2.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        graphgrad.ones(2).sub(3, b).sum().backward()
+    assert b.grad.tolist() == [-3.0, -3.0]

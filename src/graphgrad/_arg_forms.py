@@ -6,7 +6,10 @@ repeats them:
 * NumPy's names: ``keepdims=`` for ``keepdim=`` and ``axis=`` for ``dim=``, on every function
   with those parameters (PyTorch's argument parser maps them for all of its functions);
 * ``out=``: the result written into a given tensor (or tuple of tensors), resized if needed,
-  for the functions in ``OUT_NAMES`` (those that take ``out=`` in PyTorch).
+  for the functions in ``OUT_NAMES`` (those that take ``out=`` in PyTorch);
+* the deprecated scale-first forms of ``add``, ``sub``, ``addcmul`` and ``addcdiv`` (and their
+  in-place methods): ``p.add_(-lr, grad)`` is ``p.add_(grad, alpha=-lr)``, with PyTorch's
+  warning, once per process (old tutorials and optimizers still write them).
 
 >>> import graphgrad as torch
 >>> torch.ones(2, 3).sum(axis=1, keepdims=True)
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import numbers
 import warnings
 
 import numpy as np
@@ -68,6 +72,60 @@ def numpy_names(fn):
         return fn(*args, **kwargs)
 
     return wrapper
+
+
+# The deprecated overloads that take the scale before the tensors: name -> (scale's name,
+# the tensors' names).
+_SCALE_FIRST = {
+    "add": ("alpha", ("other",)),
+    "sub": ("alpha", ("other",)),
+    "addcmul": ("value", ("tensor1", "tensor2")),
+    "addcdiv": ("value", ("tensor1", "tensor2")),
+}
+# PyTorch's argument parser warns once per process, for the first of these overloads used.
+_scale_first_warned = [False]
+
+
+def scale_first(name: str, fn, method: bool = False):
+    """``fn`` also taking PyTorch's deprecated ``name(input, scale, *tensors)`` form (``name``
+    in ``_SCALE_FIRST``, or its in-place ``name_`` when ``method``), which PyTorch still
+    accepts with a warning: ``p.data.add_(-lr, p.grad)`` is ``p.data.add_(p.grad, alpha=-lr)``.
+
+    >>> import graphgrad as torch
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     torch.addcmul(torch.zeros(2), 2, torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0]))
+    tensor([ 6., 16.])
+    """
+    if name.rstrip("_") not in _SCALE_FIRST or (name.endswith("_") and not method):
+        return fn
+    scale, tensors = _SCALE_FIRST[name.rstrip("_")]
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        deprecated = len(args) == 2 + len(tensors) and scale not in kwargs
+        if not (deprecated and isinstance(args[1], numbers.Number)):
+            return fn(*args, **kwargs)
+        _warn_scale_first(name, scale, tensors, method)
+        return fn(args[0], *args[2:], **{scale: args[1]}, **kwargs)
+
+    return wrapper
+
+
+def _warn_scale_first(name: str, scale: str, tensors: tuple[str, ...], method: bool) -> None:
+    if _scale_first_warned[0]:
+        return
+    _scale_first_warned[0] = True
+    named = ", ".join(f"Tensor {t}" for t in tensors)
+    first, out = ("", "") if method else ("Tensor input, ", ", Tensor out = None")
+    warnings.warn(
+        f"This overload of {name} is deprecated:\n\t{name}({first}Number {scale}, {named}"
+        f"{', *' + out if out else ''})\nConsider using one of the following signatures "
+        f"instead:\n\t{name}({first}{named}, *, Number {scale} = 1{out})",
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 def with_out(name: str, fn):
@@ -151,7 +209,7 @@ def public(name: str, fn):
     """The form of op ``fn`` exported as ``torch.<name>``: NumPy's names and ``out=``."""
     if not callable(fn) or isinstance(fn, type):
         return fn
-    return with_out(name, numpy_names(fn))
+    return scale_first(name, with_out(name, numpy_names(fn)))
 
 
 def exports(module) -> dict:

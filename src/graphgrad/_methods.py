@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 
 from . import autograd
-from ._arg_forms import numpy_names
+from ._arg_forms import numpy_names, scale_first
 from .autograd.hooks import RemovableHandle, RetainGradHook
 from .autograd.node import grad_accumulator
 from .ops import compare, convert, elementwise, inplace, unary
@@ -313,6 +313,6 @@ def install() -> None:
     for name in _BINARY_OPERATORS:
         methods[name] = _binary_operator(methods[name])
     for name, fn in methods.items():
-        setattr(Tensor, name, numpy_names(fn))
+        setattr(Tensor, name, scale_first(name, numpy_names(fn), method=True))
     # the identity hash, attached like the operators (mypy sees the method in tensor.py)
     Tensor.__hash__ = lambda self: id(self)  # type: ignore[method-assign]

@@ -165,3 +165,51 @@ def test_vmap_randomness_modes():
     assert np.all(same.numpy() == same.numpy()[0])
     diff = graphgrad.func.vmap(lambda a: graphgrad.rand(2) + a, randomness="different")(x)
     assert not np.all(diff.numpy() == diff.numpy()[0])
+
+
+def _stacked_states(T):
+    """What stack_module_state returns, and raises, for small models built after one seed."""
+    from importlib import import_module
+
+    fn = import_module(T.__name__ + ".func")
+    T.manual_seed(0)
+    models = [T.nn.Sequential(T.nn.Linear(2, 3), T.nn.BatchNorm1d(3)) for _ in range(2)]
+    params, buffers = fn.stack_module_state(models)
+    out: list = [
+        (k, v.tolist(), v.requires_grad, v.is_leaf, str(v.dtype))
+        for k, v in [*params.items(), *buffers.items()]
+    ]
+    frozen = [T.nn.Linear(2, 3), T.nn.Linear(2, 3)]
+    frozen[0].weight.requires_grad_(False)
+    bad = [
+        [],
+        [T.nn.Linear(2, 3), T.nn.Linear(2, 4)],
+        [T.nn.Linear(2, 3), T.nn.Linear(2, 3).eval()],
+    ]
+    for models in [frozen, *bad]:
+        try:
+            fn.stack_module_state(models)
+        except RuntimeError as e:
+            out.append(str(e))
+    return out
+
+
+def test_stack_module_state_matches_torch():
+    torch = pytest.importorskip("torch")
+    assert _stacked_states(graphgrad) == _stacked_states(torch)
+
+
+def test_stack_module_state_with_vmap_matches_each_model():
+    graphgrad.manual_seed(0)
+    models = [graphgrad.nn.Linear(3, 2) for _ in range(4)]
+    params, buffers = graphgrad.func.stack_module_state(models)
+    x = graphgrad.randn(4, 5, 3)
+
+    def fmodel(p, b, xb):
+        return graphgrad.func.functional_call(models[0], (p, b), (xb,))
+
+    got = graphgrad.func.vmap(fmodel)(params, buffers, x)
+    want = graphgrad.stack([m(xb) for m, xb in zip(models, x, strict=True)])
+    np.testing.assert_array_equal(got.detach().numpy(), want.detach().numpy())
+    got.sum().backward()
+    assert params["weight"].grad.shape == (4, 2, 3) and models[0].weight.grad is None

@@ -1,5 +1,5 @@
 """Composable function transforms, as ``torch.func``: grad, grad_and_value, vjp, jvp, jacrev,
-jacfwd, hessian and vmap; and ``functional_call``.
+jacfwd, hessian and vmap; and ``functional_call`` and ``stack_module_state``.
 
 >>> import graphgrad as torch
 >>> from graphgrad.func import grad, vmap
@@ -13,6 +13,7 @@ tensor([[ 2.,  0.],
 from __future__ import annotations
 
 from ..nn.utils.stateless import _functional_call as functional_call
+from ._module_state import stack_module_state
 from ._transforms import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, vjp
 from ._vmap import vmap
 
@@ -24,6 +25,7 @@ __all__ = [
     "jacfwd",
     "jacrev",
     "jvp",
+    "stack_module_state",
     "vjp",
     "vmap",
 ]
