@@ -140,6 +140,14 @@ def _beyond_half_max(c: Case) -> bool:
     return False
 
 
+def _float64_subnormal(c: Case) -> bool:
+    """A float64 input holding a subnormal (below 2**-1022 in magnitude, not zero)."""
+    tiny = np.finfo(np.float64).tiny
+    return any(
+        a.dtype == np.float64 and bool(np.any((a != 0) & (np.abs(a) < tiny))) for a in c.arrays
+    )
+
+
 ROUTE = (
     "a zero of the other sign in a gradient: the rule computes the same value by another "
     "route (PyTorch writes into zeros where graphgrad multiplies by a mask or a zero)"
@@ -356,6 +364,15 @@ KNOWN: list[Known] = [
               "overflow (-max + 2 * max gives max); graphgrad's alpha * src overflows to inf "
               "first", _beyond_half_max)
         for kind in ("value", "nan")
+    ),
+    *(
+        Known(op, "zero_sign", "special",
+              "sparse products of float64 subnormals: PyTorch's kernel adds each entry with the "
+              "CPU's fused multiply-add, graphgrad's emulation of it (_fma.fma64, Dekker's "
+              "splitting) is exact only above float64's smallest normal, so a sum of opposite "
+              "subnormals may end at +0.0 where PyTorch's ends at -0.0",
+              _float64_subnormal)
+        for op in ("sparse_mm", "sparse_addmm")
     ),
     *(
         Known(op, "zero_sign", "any",

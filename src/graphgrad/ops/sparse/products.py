@@ -49,8 +49,7 @@ def scatter_fma(out: np.ndarray, at: np.ndarray, scale, rows: np.ndarray) -> np.
     """
     scale = np.asarray(scale, out.dtype)
     fma = _FMA.get(out.dtype)
-    if fma is None or not (np.isfinite(scale).all() and np.isfinite(rows).all()):
-        # integers (exact) or non-finite values (outside the emulation's domain)
+    if fma is None:  # integers: exact in any order
         np.add.at(out, at, scale * rows)
         return out
     scales = np.broadcast_to(scale, rows.shape)
@@ -59,8 +58,8 @@ def scatter_fma(out: np.ndarray, at: np.ndarray, scale, rows: np.ndarray) -> np.
         a, b, c = scales[step], rows[step], out[where]
         fused = fma(a, b, c)
         bad = ~np.isfinite(fused)
-        if bad.any():  # an infinite sum is outside the emulation's domain (it gives NaN there):
-            # unfused in float64, it is the same infinity (or NaN) as the fused one
+        if bad.any():  # an infinite operand or sum is outside the emulation's domain (it gives
+            # NaN there): unfused in float64, it is the same infinity (or NaN) as the fused one
             plain = (a.astype(np.float64) * b + c).astype(out.dtype)
             fused = np.where(bad, plain, fused)
         out[where] = fused
