@@ -101,12 +101,12 @@ def scale_first(name: str, fn, method: bool = False):
     if name.rstrip("_") not in _SCALE_FIRST or (name.endswith("_") and not method):
         return fn
     scale, tensors = _SCALE_FIRST[name.rstrip("_")]
+    deprecated_count = 2 + len(tensors)  # input, scale, tensors
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        deprecated = len(args) == 2 + len(tensors) and scale not in kwargs
-        if not (deprecated and isinstance(args[1], numbers.Number)):
-            return fn(*args, **kwargs)
+        if len(args) != deprecated_count or not isinstance(args[1], numbers.Number):
+            return fn(*args, **kwargs)  # the usual form: one test on the way
         _warn_scale_first(name, scale, tensors, method)
         return fn(args[0], *args[2:], **{scale: args[1]}, **kwargs)
 
