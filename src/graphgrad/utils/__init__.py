@@ -1,4 +1,4 @@
-"""``graphgrad.utils``: ``data`` (Dataset, DataLoader) and, when present, ``checkpoint``.
+"""``graphgrad.utils``: ``data`` (Dataset, DataLoader), ``checkpoint`` and ``benchmark``.
 
 >>> import graphgrad as torch
 >>> torch.utils.data.DataLoader
@@ -7,13 +7,6 @@
 
 from __future__ import annotations
 
-import importlib
+from . import benchmark, checkpoint, data
 
-from . import data
-
-try:  # written by another unit; optional here
-    checkpoint = importlib.import_module(".checkpoint", __name__)
-except ModuleNotFoundError:  # pragma: no cover - only while it is being written
-    pass
-
-__all__ = ["data"]
+__all__ = ["benchmark", "checkpoint", "data"]
