@@ -1,5 +1,5 @@
 """``graphgrad.optim``: the optimizers of ``torch.optim`` (SGD, Adam, AdamW, Adamax, NAdam, RAdam,
-RMSprop, Rprop, Adagrad, Adadelta, ASGD, LBFGS, Adafactor, SparseAdam) and ``lr_scheduler``.
+RMSprop, Rprop, Adagrad, Adadelta, ASGD, LBFGS, Adafactor, Muon, SparseAdam) and ``lr_scheduler``.
 
 >>> import graphgrad as torch
 >>> w = torch.nn.Parameter(torch.tensor([1.0]))
@@ -19,6 +19,7 @@ from .adam import Adam, AdamW
 from .adam_variants import Adamax, NAdam, RAdam, SparseAdam
 from .asgd import ASGD
 from .lbfgs import LBFGS
+from .muon import Muon
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .rprop import Rprop
@@ -34,6 +35,7 @@ __all__ = [
     "AdamW",
     "Adamax",
     "LBFGS",
+    "Muon",
     "NAdam",
     "Optimizer",
     "RAdam",
