@@ -199,3 +199,18 @@ def test_inplace_views_have_torchs_node_and_count_as_a_write(call):
                 tuple(out.shape), None if grad is None else grad.tolist())  # fmt: skip
 
     assert run(torch) == run(real)
+
+
+@pytest.mark.parametrize("eps", [None, 0.1])
+def test_logit_gradient_at_the_poles_and_node_are_torchs(eps):
+    """logit's gradient at 0 and 1 was NaN (torch: inf with the sign of the incoming gradient,
+    at -0.0 too), and its node was LogBackward0 (torch: LogitBackward0)."""
+    real = pytest.importorskip("torch")
+
+    def run(T):
+        x = T.tensor([-0.0, 0.0, 1.0, 0.1, 0.05, 0.5, -0.2, 1.5], requires_grad=True)
+        y = x.logit(eps=eps)
+        y.backward(T.tensor([1.0, -1.0, 2.0, 1.0, 1.0, -3.0, 1.0, 1.0]))
+        return type(y.grad_fn).__name__, y.tolist(), x.grad.tolist()
+
+    assert str(run(torch)) == str(run(real))  # str: NaN equals NaN

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .sample import Sample
+from .sample import Sample, away_from
 
 
 def _lgamma_ref(a: np.ndarray) -> np.ndarray:
@@ -37,3 +37,19 @@ SAMPLES.update(
         ],
     }
 )
+
+
+def _logit_ref(a: np.ndarray, eps: float | None = None) -> np.ndarray:
+    z = a if eps is None else np.clip(a, eps, 1 - eps)
+    return np.log(z / (1 - z))
+
+
+SAMPLES["logit"] = [
+    Sample(lambda T, a: T.logit(a), low=0.05, high=0.95, ref=_logit_ref),
+    # kinks at 0.2 and 0.8, where the clamp starts: kept a finite difference's step away
+    Sample(
+        lambda T, a: a.logit(eps=0.2),
+        make=lambda rng: [away_from(rng.uniform(0.02, 0.98, (3, 4)), (0.2, 0.8), 0.05)],
+        ref=lambda a: _logit_ref(a, 0.2),
+    ),
+]

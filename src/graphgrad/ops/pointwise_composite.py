@@ -1,4 +1,5 @@
-"""Pointwise functions written as formulas of graphgrad's differentiable ops (no primitives).
+"""Pointwise functions written as formulas of graphgrad's differentiable ops (no primitives,
+but ``logit``: its derivative at 0 and 1 is infinite, which no formula's chain gives).
 
 Each is the formula PyTorch's CPU kernel evaluates (``logaddexp``: ``max + log1p(exp(-|a -
 b|))``), so values agree to rounding, and the gradient (of every order) comes from the ops it
@@ -25,7 +26,7 @@ from ..tensor import Tensor
 from .compare import isinf, isnan, logical_and, logical_or
 from .convert import to
 from .elementwise import add, as_operand, div, maximum, mul, pow, where  # noqa: A004
-from .primitive import check_broadcast
+from .primitive import DIAGONAL, Primitive, apply, check_broadcast
 from .unary import abs, exp, log, log1p, sin, sqrt, trunc  # noqa: A004
 
 _LN2 = math.log(2.0)
@@ -199,7 +200,37 @@ def _full_like_scalar(value, dtype) -> Tensor:
     return Tensor._make(np.asarray(value, dtype=dtype.np))
 
 
-@_quiet
+def _logit_forward(a: np.ndarray, eps: float | None) -> np.ndarray:
+    """``log(z / (1 - z))`` of ``a`` clamped to ``[eps, 1 - eps]`` (NaN outside [0, 1] without)."""
+    f = a.dtype.type
+    if eps is None:
+        z = np.where((a < 0) | (a > 1), f(math.nan), a)
+    else:
+        z = np.where(a < f(eps), f(eps), np.where(a > f(1 - eps), f(1 - eps), a))
+    with np.errstate(all="ignore"):  # 0 and 1 give -inf and inf, as in PyTorch
+        return np.log(z / (1 - z))
+
+
+def _logit_rule(grad, self, eps, xp):
+    # grad / (x (1 - x)): inf at 0 and 1, with the sign of grad (at -0.0 too, where x (1 - x)
+    # is -0.0: hence abs, which changes nothing inside [0, 1]); outside the clamp PyTorch's
+    # gradient is 0 (with eps) or NaN (without)
+    slope = grad / xp.abs(self * (1 - self))
+    if eps is None:
+        return xp.where((self < 0) | (self > 1), math.nan, slope)
+    return xp.where((self < eps) | (self > 1 - eps), 0.0, slope)
+
+
+_logit = Primitive(
+    "logit",
+    "LogitBackward0",
+    _logit_forward,
+    self=_logit_rule,
+    attrs=("eps", "self"),
+    jvp=DIAGONAL,
+)
+
+
 def logit(input: Tensor, eps: float | None = None) -> Tensor:
     """The log-odds ``log(z / (1 - z))`` of ``z``: ``input`` clamped to ``[eps, 1 - eps]``.
 
@@ -208,16 +239,14 @@ def logit(input: Tensor, eps: float | None = None) -> Tensor:
         eps: the clamp; None (the default) clamps nothing. Values below ``eps`` become
             ``eps`` first, then values above ``1 - eps`` become ``1 - eps``, as PyTorch does.
 
+    The gradient is PyTorch's: ``1 / (z (1 - z))``, infinite at 0 and 1; 0 outside the clamp,
+    NaN outside [0, 1] without one.
+
     >>> import graphgrad as torch
     >>> torch.logit(torch.tensor([0.25, 0.5, 1.0]), eps=1e-6)
     tensor([-1.0986,  0.0000, 13.8023])
     """
-    z = _as_float(input)
-    if eps is None:  # outside [0, 1]: a NaN value, and (as in PyTorch) a NaN gradient
-        z = z * where(logical_or(z < 0, z > 1), math.nan, 1.0)
-    else:
-        z = where(z < eps, eps, where(z > 1 - eps, 1 - eps, z))
-    return log(z / (1 - z))
+    return apply(_logit, _as_float(input), eps=eps)
 
 
 @_quiet
