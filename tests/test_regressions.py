@@ -214,3 +214,19 @@ def test_logit_gradient_at_the_poles_and_node_are_torchs(eps):
         return type(y.grad_fn).__name__, y.tolist(), x.grad.tolist()
 
     assert str(run(torch)) == str(run(real))  # str: NaN equals NaN
+
+
+def test_hypot_gradient_beside_an_infinity_and_node_are_torchs():
+    """hypot's gradient was NaN beside an infinite other side (torch: x / inf = 0) and its node
+    WhereBackward0 (torch: HypotBackward0)."""
+    real = pytest.importorskip("torch")
+    inf, nan = float("inf"), float("nan")
+
+    def run(T):
+        x = T.tensor([1.0, inf, inf, nan, 0.0, 3.0, -inf], requires_grad=True)
+        y = T.tensor([inf, 1.0, inf, inf, 0.0, -4.0, 2.0], requires_grad=True)
+        h = T.hypot(x, y)
+        h.sum().backward()
+        return type(h.grad_fn).__name__, h.tolist(), x.grad.tolist(), y.grad.tolist()
+
+    assert str(run(torch)) == str(run(real))  # str: NaN equals NaN

@@ -53,3 +53,8 @@ SAMPLES["logit"] = [
         ref=lambda a: _logit_ref(a, 0.2),
     ),
 ]
+
+SAMPLES["hypot"] = [
+    Sample(lambda T, a, b: T.hypot(a, b), ((3, 4), (4,)), np.hypot, low=0.2),
+    Sample(lambda T, a, b: a.hypot(b), ((2, 3), (2, 3)), np.hypot),
+]

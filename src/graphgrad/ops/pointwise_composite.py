@@ -1,5 +1,6 @@
 """Pointwise functions written as formulas of graphgrad's differentiable ops (no primitives,
-but ``logit``: its derivative at 0 and 1 is infinite, which no formula's chain gives).
+but ``logit`` and ``hypot``: their derivatives at 0 and 1, and beside an infinity, are
+PyTorch's only from a rule of their own).
 
 Each is the formula PyTorch's CPU kernel evaluates (``logaddexp``: ``max + log1p(exp(-|a -
 b|))``), so values agree to rounding, and the gradient (of every order) comes from the ops it
@@ -27,7 +28,7 @@ from .compare import isinf, isnan, logical_and, logical_or
 from .convert import to
 from .elementwise import add, as_operand, div, maximum, mul, pow, where  # noqa: A004
 from .primitive import DIAGONAL, Primitive, apply, check_broadcast
-from .unary import abs, exp, log, log1p, sin, sqrt, trunc  # noqa: A004
+from .unary import abs, exp, log, log1p, sin, trunc  # noqa: A004
 
 _LN2 = math.log(2.0)
 
@@ -111,7 +112,28 @@ def _log_add(a: Tensor, b: Tensor, power, scale: float) -> Tensor:
     return where(same_inf, a, formula)
 
 
-@_quiet
+def _hypot_forward(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    # Scaled by the larger magnitude, so the squares cannot overflow
+    scale = np.maximum(np.abs(a), np.abs(b))
+    scale = np.where(scale == 0, scale.dtype.type(1), scale)
+    x, y = a / scale, b / scale
+    with np.errstate(all="ignore"):
+        scaled = scale * np.sqrt(x * x + y * y)
+    # C's hypot: an infinite side makes the result infinite, even beside a NaN
+    return np.where(np.isinf(a) | np.isinf(b), scale.dtype.type(math.inf), scaled)
+
+
+_hypot = Primitive(
+    "hypot",
+    "HypotBackward0",
+    _hypot_forward,
+    self=lambda grad, self, result: grad * self / result,
+    other=lambda grad, other, result: grad * other / result,
+    dtype="promote",
+    jvp=DIAGONAL,
+)
+
+
 def hypot(input: Tensor, other: Tensor) -> Tensor:
     """``sqrt(input**2 + other**2)``, elementwise and broadcasting, without overflow.
 
@@ -119,21 +141,15 @@ def hypot(input: Tensor, other: Tensor) -> Tensor:
         input: a floating tensor.
         other: a floating tensor (not a number).
 
+    The gradient is PyTorch's, ``input / hypot`` (0 beside an infinite ``other``).
+
     >>> import graphgrad as torch
     >>> torch.hypot(torch.tensor([3.0, 1e30]), torch.tensor([4.0, 1e30]))
     tensor([5.0000e+00, 1.4142e+30])
     """
     other = _tensor_other(other, "hypot")
     _floating_kernel("hypot_cpu", input, other)
-    # Scaled by the larger magnitude so the squares cannot overflow. The scale is a constant
-    # (detached): hypot is homogeneous, so the gradient input / hypot is exact all the same,
-    # with no scale**2 in it to overflow, and NaN at (0, 0) as PyTorch's.
-    scale = maximum(abs(input), abs(other)).detach()
-    scale = where(scale == 0, 1.0, scale)
-    a, b = input / scale, other / scale
-    scaled = scale * sqrt(a * a + b * b)
-    # C's hypot: an infinite side makes the result infinite, even beside a NaN.
-    return where(logical_or(isinf(input), isinf(other)), math.inf, scaled)
+    return apply(_hypot, input, other)
 
 
 @_quiet
