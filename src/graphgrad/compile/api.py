@@ -161,6 +161,7 @@ class CompiledFunction:
                 raise Unsupported(f"graphgrad.compile(fullgraph=True): {e}") from None
             self._warn(str(e), f"graphgrad.compile: {_name(self.fn)} runs eagerly: {e}")
             return out, _Entry(_ALWAYS, None, live, eager=True)
+        rec.draw_ahead()
         program = rec.program
         guard = _LazyGuard(guard_source(program, live, rec.loaded), program.names)
         # compiled at the second call, which checks it: the first call stays cheap

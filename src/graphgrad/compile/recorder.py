@@ -23,6 +23,8 @@ import numpy as np
 from ..autograd import node as _node
 from ..autograd.forward_ad import state as _fw_state
 from ..ops import primitive as _primitive
+from ..random import ahead, default_generator
+from ..random._generator import Generator
 from ..tensor import Tensor
 from ._flag import state
 from .program import Program, slot
@@ -117,6 +119,10 @@ class Recorder:
         self.backward_ran = False
         self.generators: dict[int, object] = {}
         self.keep: list = []  # objects whose ids key ``objects``
+        # normal draws a replay can take from ``random.ahead``: (line, slot, generator, spec,
+        # position after); None once another draw is recorded or moved the generator between
+        self.draws: list | None = []
+        self.start = default_generator._mt.position
 
     # -- stopping ----------------------------------------------------------------------------
     def stop(self, what: str) -> None:
@@ -267,9 +273,12 @@ class Recorder:
             if isinstance(a, Tensor):
                 self.stop(f"{method.__qualname__} with a tensor argument")
                 return method(obj, *args, **kwargs)
+        before = obj._mt.position if isinstance(obj, Generator) else None
         out = self.suspended(method, obj, *args, **kwargs)
         if self.broken is not None:
             return out
+        if before is not None:
+            self._note_draw(obj, before, ahead.spec_of(method.__name__, args, kwargs))
         if isinstance(out, (np.ndarray, np.generic)):
             self.program.step(method, (obj, *refs), out, kwargs)
         elif type(out) is tuple and all(isinstance(o, np.ndarray) for o in out):
@@ -279,6 +288,36 @@ class Recorder:
         else:
             self.stop(f"{method.__qualname__} (returns {type(out).__name__})")
         return out
+
+    def _note_draw(self, g: Generator, before: tuple, spec: ahead.Spec | None) -> None:
+        """Remember a draw that ``random.ahead`` can compute ahead (its line comes next), if
+        nothing else moved the generator since the last one."""
+        if self.draws is None:
+            return
+        last = self.draws[-1][4] if self.draws else self.start if g is default_generator else before
+        if spec is None or before != last:
+            self.draws = None
+        else:
+            self.draws.append((len(self.program.lines), f"s{self.program._n}", g, spec,
+                               g._mt.position))  # fmt: skip
+
+    def draw_ahead(self) -> None:
+        """Have the replay take its normal draws from ``random.ahead``, many replays' worth
+        computed at once, when they are all the call's draws and on one generator (another
+        draw between them would make the predictions miss). ``s3 = F2(C0, (10, 5,), ...)``
+        becomes ``s3 = D7(1)``: the cycle's second draw."""
+        draws = self.draws
+        if (
+            not draws
+            or len({id(d[2]) for d in draws}) != 1
+            or draws[-1][2]._mt.position != draws[-1][4]
+        ):
+            return
+        cycle = ahead.DrawsAhead(draws[0][2], [d[3] for d in draws])
+        name = self.program.name(cycle.draw, "D")
+        for i, (line, slot_name, *_) in enumerate(draws):
+            assert self.program.lines[line].startswith(f"{slot_name} = ")
+            self.program.lines[line] = f"{slot_name} = {name}({i})"
 
     def fill(self, method, t: Tensor, args: tuple, kwargs: dict):
         """An in-place random fill of ``t``: repeated at replay on ``t``'s slot."""

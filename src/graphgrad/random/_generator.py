@@ -327,13 +327,7 @@ class Generator:
                                  ((w[i + 2] << 32 | w[i + 3]) & _M53) * 2.0**-53))  # fmt: skip
             if len(vals) > n:
                 self._normal_cache = vals.pop()
-        if mean == 0.0 and std == 1.0:  # fma(v, 1, mean) == v + mean, exact
-            out = np.array([v + mean for v in vals], _F32 if np_dtype == _F16 else np_dtype)
-        else:
-            out = fma64(np.array(vals, _F64), std, mean)
-            if np_dtype == _F16:  # PyTorch's Half rounds through float
-                out = out.astype(_F32)
-        return out.astype(np_dtype, copy=False)
+        return finish_scalar_normals(np.array(vals, _F64), mean, std, np_dtype)
 
     def randint_array(self, low: int, high: int, shape, np_dtype=np.int64) -> np.ndarray:
         """Integers in [low, high): ``low + w % (high - low)``, cast to ``np_dtype``.
@@ -438,6 +432,17 @@ def _fisher_yates(t: np.ndarray) -> np.ndarray:
     out[:-1] = np.where(before >= 0, root[np.maximum(before, 0)], t)
     out[-1] = root[-1]
     return out
+
+
+def finish_scalar_normals(vals: np.ndarray, mean: float, std: float, np_dtype) -> np.ndarray:
+    """The scalar path's float64 normals ``vals`` as ``fma(v, std, mean)`` in ``np_dtype``."""
+    if mean == 0.0 and std == 1.0:  # fma(v, 1, mean) == v + mean, exact
+        out = vals + mean
+    else:
+        out = fma64(vals, std, mean)
+    if np_dtype == _F16:  # PyTorch's Half rounds through float
+        out = out.astype(_F32)
+    return out.astype(np_dtype, copy=False)
 
 
 def _size(shape) -> int:

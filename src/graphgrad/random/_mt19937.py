@@ -12,6 +12,7 @@ dependency is a checked fact.
 from __future__ import annotations
 
 import ctypes
+import itertools
 
 import numpy as np
 
@@ -23,12 +24,18 @@ _NORMAL_Y, _NORMAL_VALID = 5024, 5040
 _SMALL_DRAW = 2048  # below this, random_raw's lower per-call cost wins
 # NumPy's C mt19937_state: uint32 key[624], then the position, a C int (no padding between)
 _C_STATE_BYTES = 4 * N + 4
+_EPOCHS = itertools.count()  # a state set from outside (seed, restore) starts a new epoch
 
 
 class MT19937:
-    """One mt19937 stream: 32-bit words, PyTorch's 64-bit pairs, and state export."""
+    """One mt19937 stream: 32-bit words, PyTorch's 64-bit pairs, and state export.
 
-    __slots__ = ("_bits", "_seeder", "_ints", "_fresh", "_address")
+    ``position`` says where the stream stands without reading its state: ``(epoch, words
+    drawn since, fresh)``, where every seeding or restore starts a new epoch. Two equal
+    positions are the same state (``random.ahead`` relies on it to check a prediction in O(1)).
+    """
+
+    __slots__ = ("_bits", "_seeder", "_ints", "_fresh", "_address", "_epoch", "_drawn")
 
     def __init__(self, seed: int = 5489) -> None:
         self._bits = np.random.MT19937()
@@ -41,10 +48,20 @@ class MT19937:
         """init_genrand with the low 32 bits of ``seed`` (as PyTorch does)."""
         self._seeder.seed(seed & 0xFFFFFFFF)
         self._fresh = True  # PyTorch reports next=0 until the first draw twists the state
+        self._moved()
+
+    def _moved(self) -> None:
+        self._epoch, self._drawn = next(_EPOCHS), 0
+
+    @property
+    def position(self) -> tuple[int, int, bool]:
+        """``(epoch, words drawn in it, fresh)``: equal positions are equal states."""
+        return self._epoch, self._drawn, self._fresh
 
     def uint32(self, n: int) -> np.ndarray:
         """The next ``n`` 32-bit outputs as a uint32 array."""
         self._fresh = False
+        self._drawn += n
         if n < _SMALL_DRAW:
             return self._bits.random_raw(n).astype(np.uint32)
         # integers() over the full uint32 range returns the raw words, without rejection.
@@ -53,6 +70,7 @@ class MT19937:
     def raw(self, n: int) -> np.ndarray:
         """The next ``n`` 32-bit outputs as a uint64 array (no conversion: cheapest for small n)."""
         self._fresh = False
+        self._drawn += n
         return self._bits.random_raw(n)
 
     def uint64(self, n: int) -> np.ndarray:
@@ -69,6 +87,7 @@ class MT19937:
         """Put back a ``snapshot`` of this engine."""
         raw, self._fresh = snapshot
         ctypes.memmove(self._address, raw, _C_STATE_BYTES)
+        self._moved()
 
     def to_bytes(self, initial_seed: int, normal_cache: float | None) -> np.ndarray:
         """The generator state in PyTorch's byte layout (uint8 array of 5056 bytes)."""
@@ -105,6 +124,7 @@ class MT19937:
             "state": {"key": words, "pos": N + 1 - left},
         }
         self._fresh = left == 1 and nxt == 0
+        self._moved()
         seed = int(raw[_SEED : _SEED + 8].view(np.uint64)[0])
         valid = raw[_NORMAL_VALID] != 0
         cache = float(raw[_NORMAL_Y : _NORMAL_Y + 8].view(np.float64)[0]) if valid else None

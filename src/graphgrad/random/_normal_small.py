@@ -204,11 +204,18 @@ def fill_small(words: np.ndarray, n: int, skip: int, mean: float, std: float) ->
     """``n`` float32 normals from the uint64 array of 32-bit ``words`` (``skip`` + 16 of them
     when ``n % 16``, else ``n``), exactly as ``_normal.fill16_f32`` with torch's tail rule."""
     lanes, word_index, out_index = _indices(n, skip)
+    out = lane_normals(words.take(word_index), lanes, out_index)
+    _n._finish32(out, mean, std)  # elementwise: before or after picking, the same bits
+    return out
+
+
+def lane_normals(g: np.ndarray, lanes: int, pick: np.ndarray) -> np.ndarray:
+    """The kernel's normals (mean 0, std 1) for gathered words ``g``, the first halves of
+    ``lanes`` pairs and then their second halves (uint64, 2L): the values at ``pick`` of
+    ``[cos slots | sin slots]``, a new float32 array."""
     plan = _POOL.pop(lanes, None) or _Plan(lanes)
     try:
-        out = _kernel(plan, words.take(word_index))
-        _n._finish32(out, mean, std)
-        return out.take(out_index)
+        return _kernel(plan, g).take(pick)
     finally:
         if len(_POOL) < _POOL_MAX:
             _POOL[lanes] = plan
