@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from ._kernels import add_scaled, addcmul, write
+from ._kernels import add_scaled_, addcmul, write
 from .optimizer import Optimizer, check_nonnegative, param_grad, state_array, step_count
 
 
@@ -81,4 +81,4 @@ class Adadelta(Optimizer):
         std = np.sqrt(square_avg + eps)
         delta = np.sqrt(acc_delta + eps) / std * grad
         write(acc_delta, addcmul(acc_delta * f(rho), delta, delta, 1 - rho))
-        write(data, add_scaled(data, delta, -group["lr"]))
+        add_scaled_(data, delta, -group["lr"])

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from ._kernels import add_scaled, lerp, write
+from ._kernels import add_scaled_, lerp, write
 from .optimizer import Optimizer, state_array, step_count
 
 
@@ -101,7 +101,7 @@ class Adafactor(Optimizer):
         variance = self._variance(state, data, grad, one_minus_beta2, eps1)
         update = 1 / np.sqrt(np.maximum(variance, f(eps1 * eps1))) * grad
         denom = max(1.0, float(np.linalg.norm(update.ravel())) / (update.size**0.5 * group["d"]))
-        write(data, add_scaled(data, update, -alpha / denom))
+        add_scaled_(data, update, -alpha / denom)
 
     @staticmethod
     def _variance(state, data, grad, one_minus_beta2: float, eps1: float) -> np.ndarray:

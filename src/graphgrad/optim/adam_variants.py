@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from ..tensor import Tensor
-from ._kernels import add_scaled, addcdiv, addcmul, lerp, write
+from ._kernels import add_scaled_, addcdiv, addcmul, lerp, write
 from .optimizer import (
     Optimizer,
     check_betas,
@@ -255,7 +255,7 @@ class RAdam(Optimizer):
             update = corrected * f(lr) * adaptive_lr * f(rect)
         else:
             update = corrected * f(lr)
-        write(data, add_scaled(data, update, -1.0))
+        add_scaled_(data, update, -1.0)
 
 
 class SparseAdam(Optimizer):

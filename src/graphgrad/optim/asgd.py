@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from ._kernels import add_scaled, write
+from ._kernels import add_scaled_, write
 from .optimizer import Optimizer, check_nonnegative, param_grad, state_array, step_count
 
 
@@ -84,7 +84,7 @@ class ASGD(Optimizer):
         lr, lambd = group["lr"], group["lambd"]
         eta = float(state["eta"]._data)
         write(data, data * data.dtype.type(1 - lambd * eta))
-        write(data, add_scaled(data, grad, -eta))
+        add_scaled_(data, grad, -eta)
         mu = float(state["mu"]._data)
         if mu != 1:
             write(ax, ax + (data - ax) * data.dtype.type(mu))

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..autograd.grad_mode import enable_grad
 from ..tensor import Tensor
-from ._kernels import add_scaled, write
+from ._kernels import add_scaled, add_scaled_, write
 from ._line_search import strong_wolfe
 from .optimizer import Optimizer, check_nonnegative
 
@@ -111,7 +111,7 @@ class LBFGS(Optimizer):
         offset = 0
         for p in self._params:
             n = p._data.size
-            write(p._data, add_scaled(p._data, d[offset : offset + n].reshape(p._data.shape), t))
+            add_scaled_(p._data, d[offset : offset + n].reshape(p._data.shape), t)
             p._bump_version()
             offset += n
 

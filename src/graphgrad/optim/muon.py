@@ -37,7 +37,7 @@ import math
 import numpy as np
 
 from ..tensor import Tensor
-from ._kernels import add_scaled, lerp, write
+from ._kernels import add_scaled_, lerp, write
 from .optimizer import Optimizer, state_array
 
 _ADJUSTMENTS = (None, "original", "match_rms_adamw")
@@ -148,4 +148,4 @@ class Muon(Optimizer):
         )
         write(data, data * data.dtype.type(1 - lr * group["weight_decay"]))
         step = adjusted_lr(lr, group["adjust_lr_fn"], data.shape)
-        write(data, add_scaled(data, update.astype(data.dtype), -step))
+        add_scaled_(data, update.astype(data.dtype), -step)

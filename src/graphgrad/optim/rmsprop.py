@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from ._kernels import add_scaled, addcdiv, addcmul, lerp, write
+from ._kernels import add_scaled_, addcdiv, addcmul, lerp, write
 from .optimizer import Optimizer, check_nonnegative, param_grad, state_array, step_count
 
 
@@ -97,6 +97,6 @@ class RMSprop(Optimizer):
         if group["momentum"] > 0:
             buf = state["momentum_buffer"]._data
             write(buf, addcdiv(buf * f(group["momentum"]), grad, avg, 1))
-            write(data, add_scaled(data, buf, -group["lr"]))
+            add_scaled_(data, buf, -group["lr"])
         else:
             write(data, addcdiv(data, grad, avg, -group["lr"]))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from ._kernels import add_scaled, write
+from ._kernels import add_scaled, add_scaled_, write
 from .optimizer import Optimizer, check_nonnegative, param_grad
 
 
@@ -89,4 +89,4 @@ class SGD(Optimizer):
                 scaled = buf._data * buf._data.dtype.type(momentum)
                 write(buf._data, add_scaled(scaled, grad, 1 - group["dampening"]))
             grad = add_scaled(grad, buf._data, momentum) if group["nesterov"] else buf._data
-        write(p._data, add_scaled(p._data, grad, -group["lr"]))
+        add_scaled_(p._data, grad, -group["lr"])
