@@ -79,12 +79,13 @@ def _leaf_with_grad(data, grad: Tensor) -> Tensor:
 class _Entry:
     """One recording: its guard, the replay function, and whether a replay was verified."""
 
-    __slots__ = ("guard", "replay", "verified", "eager", "live", "source")
+    __slots__ = ("guard", "replay", "verified", "eager", "live", "source", "arrays")
 
-    def __init__(self, guard, replay, live, eager: bool = False) -> None:
+    def __init__(self, guard, replay, live, eager: bool = False, arrays=None) -> None:
         self.guard, self.replay, self.live = guard, replay, live
         self.verified = False
         self.eager = eager
+        self.arrays = arrays  # the replay's ``ReplayArrays``, frozen once the check passed
 
 
 _ALWAYS = lambda: True  # noqa: E731 - the guard of an entry that runs eagerly
@@ -165,7 +166,7 @@ class CompiledFunction:
         program = rec.program
         guard = _LazyGuard(guard_source(program, live, rec.loaded), program.names)
         # compiled at the second call, which checks it: the first call stays cheap
-        return out, _Entry(guard, functools.partial(program.build, result), live)
+        return out, _Entry(guard, functools.partial(program.build, result), live, arrays=rec.arrays)
 
     def _verify(self, entry: _Entry, flat: list, args: tuple, kwargs: dict):
         """The first replay, checked against eager from the same state (see verify.py)."""
@@ -194,6 +195,7 @@ class CompiledFunction:
                        f"{failure} (an operation graphgrad.compile does not record)")  # fmt: skip
         else:
             entry.verified = True
+            entry.arrays.freeze()
         return out
 
     def _warn(self, key: str, message: str) -> None:

@@ -26,7 +26,7 @@ from ..autograd.anomaly_mode import state as _anomaly
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.node import AccumulateGrad, FunctionNode, Released, edge_of
 from ..autograd.saved import SavedSlot
-from ..ops.primitive import ARRAYS
+from ..ops.primitive import ARRAYS, needs_no_cast
 from ..tensor import Tensor
 from ._flag import state
 from .program import slot
@@ -149,15 +149,65 @@ def _unsupported_graph(rec, roots: list) -> str | None:
     return None
 
 
-def _rule_code(p, rule, g: str, saved: dict) -> str:
+class ReplayArrays:
+    """The rules' ``xp`` in a replay: ``ARRAYS``, except that once the first replay (the
+    checked one) has run, a primitive whose every call there needed no dtype cast is its
+    forward itself, without ``ARRAYS``' look at the dtypes at each call. The guards fix the
+    dtypes a replay starts from, so every replay makes the calls the first one made.
+
+    >>> import numpy as np
+    >>> xp = ReplayArrays()
+    >>> xp.tanh_backward(np.ones(2), np.zeros(2))  # the first replay: watched
+    array([1., 1.])
+    >>> xp.freeze()
+    >>> xp.tanh_backward is ARRAYS.tanh_backward.forward
+    True
+    """
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+        self._cast: set[str] = set()
+        self._frozen = False
+
+    def __getattr__(self, name: str):
+        fn = getattr(ARRAYS, name)
+        forward = getattr(fn, "forward", None)
+        if forward is None:
+            resolved = fn
+        elif self._frozen:
+            resolved = forward if name in self._seen and name not in self._cast else fn
+        else:
+            return self._watched(name, fn)
+        setattr(self, name, resolved)
+        return resolved
+
+    def _watched(self, name: str, fn):
+        def watched(*args, **params):
+            self._seen.add(name)
+            if not needs_no_cast(args):
+                self._cast.add(name)
+            return fn(*args, **params)
+
+        return watched
+
+    def freeze(self) -> None:
+        """Resolve the names anew, from what the first replay's calls needed."""
+        for name in [n for n in vars(self) if not n.startswith("_")]:
+            delattr(self, name)
+        self._frozen = True
+
+
+def _rule_code(p, rule, g: str, saved: dict, arrays: ReplayArrays) -> str:
     """The call of a bound rule on the gradient slot ``g``: the unbound rule on its saved
-    values where the primitive says which it reads, else the bound rule on a dict of them."""
+    values where the primitive says which it reads (``xp`` is ``arrays``), else the bound
+    rule on a dict of them."""
     unbound = getattr(rule, "unbound", None)
     if unbound is None:
         items = ", ".join(f"{k!r}: {p.value_code(v)}" for k, v in saved.items())
         return f"{p.name(rule, 'R')}({g}, {{{items}}})"
     fn, reads, xp = unbound
-    args = [p.name(xp, "X") if k == "xp" and i == len(reads) - 1 else p.value_code(saved[k])
+    x = p.name(arrays if xp is ARRAYS else xp, "X")
+    args = [x if k == "xp" and i == len(reads) - 1 else p.value_code(saved[k])
             for i, k in enumerate(reads)]  # fmt: skip
     return f"{p.name(fn, 'R')}({', '.join((g, *args))})"
 
@@ -255,7 +305,7 @@ class _Run:
             # a rule that hands the gradient on as it is (``add``'s, ``alpha == 1``) does so by
             # its constants and shapes, which the guards fix: no line, the slot is shared
             if rule is not None and o is not None and o is not grad:
-                p.line_step(_rule_code(p, rule, g, saved), (g, *refs), o)
+                p.line_step(_rule_code(p, rule, g, saved, self.rec.arrays), (g, *refs), o)
         if not self.retain_graph:
             node.release()
         return outs

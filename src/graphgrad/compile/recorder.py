@@ -26,6 +26,7 @@ from ..ops import primitive as _primitive
 from ..random import ahead, default_generator
 from ..random._generator import Generator
 from ..tensor import Tensor
+from . import backward as _backward
 from ._flag import state
 from .program import Program, slot
 
@@ -123,6 +124,7 @@ class Recorder:
         # position after); None once another draw is recorded or moved the generator between
         self.draws: list | None = []
         self.start = default_generator._mt.position
+        self.arrays = _backward.ReplayArrays()  # the rules' ``xp`` in the replays
 
     # -- stopping ----------------------------------------------------------------------------
     def stop(self, what: str) -> None:

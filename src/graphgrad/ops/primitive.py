@@ -440,20 +440,21 @@ def _on_arrays(prim: Primitive) -> Callable:
             dt = getattr(a, "dtype", None)
             if dt is not None and getattr(b, "dtype", dt) is dt and dt.kind in "fc":
                 return forward(a, b, **params)
-        if not _one_float_dtype(args):
+        if not needs_no_cast(args):
             tensors = [Tensor._make(np.asarray(a)) if isinstance(a, _ARRAYS) else a for a in args]
             return forward(*_prepare(prim, tuple(tensors)), **params)
         return forward(*args, **params)
 
+    on_arrays.forward = forward  # type: ignore[attr-defined]  # what it calls where no cast is needed
     return on_arrays
 
 
 _ARRAYS = (np.ndarray, np.generic)
 
 
-def _one_float_dtype(args: tuple) -> bool:
+def needs_no_cast(args: tuple) -> bool:
     """Whether the operands are arrays of one floating dtype (or Python numbers after the
-    first, which take it): the usual case, which needs no cast."""
+    first, which take it): the usual case, where a primitive on arrays is its forward."""
     dt = getattr(args[0], "dtype", None)
     if dt is None or dt.kind not in "fc":
         return False
