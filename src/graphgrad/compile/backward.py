@@ -17,6 +17,7 @@ tensor(5.)
 from __future__ import annotations
 
 import heapq
+from functools import partial
 from typing import cast as _as
 
 import numpy as np
@@ -29,7 +30,7 @@ from ..autograd.saved import SavedSlot
 from ..ops.primitive import ARRAYS, needs_no_cast
 from ..tensor import Tensor
 from ._flag import state
-from .program import slot
+from .program import Deferred, slot
 
 
 class NodeStep:
@@ -305,7 +306,7 @@ class _Run:
             # a rule that hands the gradient on as it is (``add``'s, ``alpha == 1``) does so by
             # its constants and shapes, which the guards fix: no line, the slot is shared
             if rule is not None and o is not None and o is not grad:
-                p.line_step(_rule_code(p, rule, g, saved, self.rec.arrays), (g, *refs), o)
+                p.line_step(partial(_rule_code, p, rule, g, saved, self.rec.arrays), o)
         if not self.retain_graph:
             node.release()
         return outs
@@ -376,7 +377,7 @@ class _Run:
             if self.rec.live.tensor(variable) is not None:
                 self.rec.loaded[id(variable)] = variable
             setter(variable, g)
-            p.emit(f"{p.name(setter, 'F')}({code}, {r})", (r,))
+            p.emit(f"{p.name(setter, 'F')}({code}, {r})")
             self.rec.objects[id(variable._grad)] = f"{code}._grad"
             self.rec.keep.append(variable._grad)
             p.data_slot(_grad_of(variable)._data, f"{code}._grad")
@@ -388,7 +389,7 @@ class _Run:
         name = f"g{len(self.rec.objects)}"
         self.rec.objects[id(variable._grad)] = name
         self.rec.keep.append(variable._grad)
-        p.emit(f"{name} = {p.call_code(setter.new, (r,))}", (r,))
+        p.emit(Deferred(f"{name} = ", partial(p.call_code, setter.new, (r,))))
         p.data_slot(_grad_of(variable)._data, name)
 
     def _private(self, g, r: str) -> bool:

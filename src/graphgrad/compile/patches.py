@@ -145,7 +145,7 @@ def _grad_property(prop: property) -> property:
             if value is not None:
                 rec.stop("assigning a tensor to .grad")
             elif code is not None:  # repeated on the argument or live tensor
-                rec.program.emit(f"{rec.program.name(setter, 'F')}({code}, None)", ())
+                rec.program.emit(f"{rec.program.name(setter, 'F')}({code}, None)")
         setter(self, value)
 
     return property(prop.fget, _mark(set_grad), prop.fdel, prop.__doc__)

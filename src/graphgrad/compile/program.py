@@ -23,6 +23,8 @@ array([2., 4.], dtype=float32)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -34,7 +36,7 @@ class Program:
     """The program being recorded: its lines, its names, and the slot of every value seen."""
 
     def __init__(self) -> None:
-        self.lines: list[str] = []
+        self.lines: list[str | Deferred] = []
         self.names: dict[str, object] = {}
         self._ids: dict[int, str] = {}  # id(object) -> its constant/object name
         self.slot_of: dict[int, _Slot] = {}  # id(value) -> slot
@@ -42,7 +44,6 @@ class Program:
         self.fresh: set[str] = set()  # slots a step made (new values at every replay)
         self.const_lines: dict[str, int] = {}  # const slot -> the line that loads it
         self.written: set[str] = set()  # slots written in place
-        self.reads: dict[str, int] = {}  # slot -> the last line that reads it
         self._loads: set[int] = set()  # lines that only load a value (dropped if unread)
         self._n = 0
 
@@ -82,21 +83,21 @@ class Program:
         """The data of the call's ``index``-th tensor argument."""
         slot = self._new_slot(value, False)
         self._loads.add(len(self.lines))
-        self.emit(f"{slot} = A[{index}]._data", ())
+        self.emit(f"{slot} = A[{index}]._data")
         return slot
 
     def live_slot(self, value, owner) -> _Slot:
         """The data of ``owner``, a tensor the call reads live (a parameter...)."""
         slot = self._new_slot(value, False)
         self._loads.add(len(self.lines))
-        self.emit(f"{slot} = {self.name(owner, 'O')}._data", ())
+        self.emit(f"{slot} = {self.name(owner, 'O')}._data")
         return slot
 
     def data_slot(self, value, tensor_code: str) -> _Slot:
         """The data of a tensor the program reaches by ``tensor_code`` (a ``.grad`` it set)."""
         slot = self._new_slot(value, False)
         self._loads.add(len(self.lines))
-        self.emit(f"{slot} = {tensor_code}._data", ())
+        self.emit(f"{slot} = {tensor_code}._data")
         return slot
 
     def const_slot(self, value) -> str:
@@ -104,13 +105,11 @@ class Program:
         frozen = value.copy() if isinstance(value, np.ndarray) else value
         slot = self._new_slot(value, False)
         self.const_lines[slot] = len(self.lines)
-        self.emit(f"{slot} = {self.name(frozen)}", ())
+        self.emit(f"{slot} = {self.name(frozen)}")
         return slot
 
     # -- steps -----------------------------------------------------------------------------
-    def emit(self, line: str, read: tuple) -> None:
-        for slot in read:
-            self.reads[slot] = len(self.lines)
+    def emit(self, line: str | Deferred) -> None:
         self.lines.append(line)
 
     def call_code(self, fn, args: tuple, kwargs: dict | None = None, prefix: str = "F") -> str:
@@ -136,50 +135,44 @@ class Program:
     def step(self, fn, args: tuple, out, kwargs: dict | None = None) -> str:
         """``out = fn(*args, **kwargs)``: one slot for the result (``args`` holds slots, made
         with ``slot()``, and constants)."""
-        read = tuple(a for a in args if isinstance(a, _Slot))
-        if kwargs:
-            read += tuple(v for v in kwargs.values() if isinstance(v, _Slot))
-        code = self.call_code(fn, args, kwargs)
         fresh = id(out) not in self.slot_of
         slot = self._new_slot(out, fresh)
-        self.emit(f"{slot} = {code}", read)
+        self.emit(Deferred(f"{slot} = ", partial(self.call_code, fn, args, kwargs)))
         return slot
 
-    def line_step(self, code: str, read: tuple, out) -> _Slot:
-        """``out = <code>``, a call written by the caller (``read``: the slots it reads)."""
+    def line_step(self, code: Callable[[], str], out) -> _Slot:
+        """``out = <code()>``, a call written by the caller."""
         fresh = id(out) not in self.slot_of
         slot = self._new_slot(out, fresh)
-        self.emit(f"{slot} = {code}", read)
+        self.emit(Deferred(f"{slot} = ", code))
         return slot
 
     def step_many(self, fn, args: tuple, outs: tuple, kwargs: dict | None = None) -> tuple:
         """A step with several results (a multi-output forward)."""
-        read = tuple(a for a in args if isinstance(a, _Slot))
-        code = self.call_code(fn, args, kwargs)
         fresh = [id(o) not in self.slot_of for o in outs]
         slots = tuple(
             "_" if o is None else self._new_slot(o, f) for o, f in zip(outs, fresh, strict=True)
         )
-        self.emit(f"{', '.join(slots)}, = {code}", read)
+        self.emit(Deferred(f"{', '.join(slots)}, = ", partial(self.call_code, fn, args, kwargs)))
         return slots
 
     def effect(self, fn, args: tuple, written: tuple = ()) -> None:
         """A call for its effect only (an in-place write, an optimizer's step)."""
-        read = tuple(a for a in args if isinstance(a, _Slot))
         self.written.update(written)
-        self.emit(self.call_code(fn, args), read)
+        self.emit(Deferred("", partial(self.call_code, fn, args)))
 
     # -- the function ----------------------------------------------------------------------
     def _live_lines(self, result_code: str) -> list[str | None]:
         """The lines, without loads of values nothing reads (``s9 = O3._grad._data`` kept in
         case a later step read the new ``.grad``)."""
+        lines = [str(line) for line in self.lines]  # (each Deferred line written now)
         used = set(_SLOT.findall(result_code))
-        for line in self.lines:
+        for line in lines:
             head, sep, tail = line.partition(" = ")
             used.update(_SLOT.findall(tail if sep else line))
         return [
             None if i in self._loads and line.partition(" = ")[0] not in used else line
-            for i, line in enumerate(self.lines)
+            for i, line in enumerate(lines)
         ]
 
     def build(self, result_code: str, name: str = "replay"):
@@ -219,6 +212,20 @@ def _literal(value) -> str | None:
         if all(i is not None for i in items):
             return "(" + "".join(f"{i}, " for i in items).rstrip() + ")"
     return None
+
+
+class Deferred:
+    """A line written when the program is built (at the second call), not while the first
+    call records: ``head`` (``"s7 = "``) and the call's code, ``code()``. The first call
+    stays closer to an eager call's cost."""
+
+    __slots__ = ("head", "code")
+
+    def __init__(self, head: str, code: Callable[[], str]) -> None:
+        self.head, self.code = head, code
+
+    def __str__(self) -> str:
+        return self.head + self.code()
 
 
 class _Slot(str):

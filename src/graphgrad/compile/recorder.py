@@ -165,7 +165,7 @@ class Recorder:
         reach it (PyTorch's ``_version`` of an argument or a parameter)."""
         code = self.tensor_code(t)
         if code is not None:
-            self.program.emit(f"{code}._version_counter.bump()", ())
+            self.program.emit(f"{code}._version_counter.bump()")
 
     def ref_tensor(self, t: Tensor):
         data = t._data
@@ -318,7 +318,7 @@ class Recorder:
         cycle = ahead.DrawsAhead(draws[0][2], [d[3] for d in draws])
         name = self.program.name(cycle.draw, "D")
         for i, (line, slot_name, *_) in enumerate(draws):
-            assert self.program.lines[line].startswith(f"{slot_name} = ")
+            assert str(self.program.lines[line]).startswith(f"{slot_name} = ")
             self.program.lines[line] = f"{slot_name} = {name}({i})"
 
     def fill(self, method, t: Tensor, args: tuple, kwargs: dict):
