@@ -301,8 +301,10 @@ def numel(input: Tensor) -> _builtins.int:
 # torch.vmap as its alias); what PyTorch's CPU-only build has of its accelerator API (cuda,
 # accelerator, backends: no device, flags at their defaults).
 from . import (  # noqa: E402
+    _dynamo,  # torch._dynamo and torch.compiler: graphgrad.compile's controls
     accelerator,
     backends,
+    compiler,
     cuda,
     distributed,  # torch.distributed on MPI (issue 16); mpi4py loads on first use
     distributions,

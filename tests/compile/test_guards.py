@@ -7,7 +7,6 @@ import warnings
 import pytest
 
 import graphgrad
-from graphgrad.compile import api
 
 from ._helpers import replayed
 
@@ -83,7 +82,7 @@ def test_module_modes_and_replaced_parameters_are_guarded():
 
 
 def test_recompile_limit(monkeypatch):
-    monkeypatch.setattr(api, "RECOMPILE_LIMIT", 3)
+    monkeypatch.setattr(graphgrad._dynamo.config, "recompile_limit", 3)
     f = graphgrad.compile(lambda x: x + 1)
     with pytest.warns(UserWarning, match="recompile limit"):
         for n in range(1, 6):

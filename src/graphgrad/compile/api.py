@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+import weakref
 from collections.abc import Callable
 
 import numpy as np
@@ -33,15 +34,17 @@ from ..autograd.node import Node
 from ..dtypes import get_default_dtype
 from ..nn.module import Module
 from ..tensor import Tensor, inference_state
-from . import patches
+from . import config, patches
 from ._flag import state
 from .discovery import discover, guard_source
-from .recorder import Recorder, Unsupported
+from .errors import InvalidBackend, Unsupported
+from .recorder import Recorder
 from .verify import Snapshot, freeze_output, same_output
 
-RECOMPILE_LIMIT = 8  # recordings per compiled callable, as torch._dynamo's cache_size_limit
-
-__all__ = ["compile", "Unsupported", "OptimizedModule"]
+__all__ = [
+    "compile", "Unsupported", "OptimizedModule", "reset", "set_stance", "disable", "is_compiling",
+]  # fmt: skip
+_COMPILED: weakref.WeakSet = weakref.WeakSet()  # every CompiledFunction, for ``reset``
 
 
 class CompiledFunctionBackward(Node):
@@ -99,8 +102,10 @@ class CompiledFunction:
         self.fullgraph = fullgraph
         self.cache: dict = {}
         self.recordings = 0
+        self.called = False
         self.warned: set[str] = set()
         functools.update_wrapper(self, fn, updated=())
+        _COMPILED.add(self)
 
     def __get__(self, obj, objtype=None):  # as a decorated method
         return self if obj is None else functools.partial(self, obj)
@@ -108,6 +113,9 @@ class CompiledFunction:
     def __call__(self, *args, **kwargs):
         if state.recorder is not None or _anomaly.enabled or _fw_state.active or current_hooks():
             return self.fn(*args, **kwargs)  # inside another recording, or a mode it skips
+        stance = _stance.name
+        if stance != "default" and self._eager_by_stance(stance):
+            return self.fn(*args, **kwargs)
         flat: list = []
         key = (
             _grad_state.enabled,
@@ -121,10 +129,18 @@ class CompiledFunction:
             for entry in entries:
                 if entry.guard():
                     return self._run(entry, flat, args, kwargs)
-        if self.recordings >= RECOMPILE_LIMIT:
+        if self.recordings and stance in _RECOMPILE_STANCES:
+            if stance == "eager_on_recompile":
+                return self.fn(*args, **kwargs)
+            raise RuntimeError(
+                "Detected recompile when torch.compile stance is 'fail_on_recompile'. "
+                + _where(self.fn)
+            )
+        limit = config.recompile_limit
+        if self.recordings >= limit:
             self._warn(
                 "limit",
-                f"graphgrad.compile: {_name(self.fn)} was recorded {RECOMPILE_LIMIT} times "
+                f"graphgrad.compile: {_name(self.fn)} was recorded {limit} times "
                 "(recompile limit); calls that match none of the recordings run eagerly",
             )
             return self.fn(*args, **kwargs)
@@ -132,6 +148,22 @@ class CompiledFunction:
         out, entry = self._record(flat, args, kwargs)
         self.cache.setdefault(key, []).append(entry)
         return out
+
+    def _eager_by_stance(self, stance: str) -> bool:
+        """Whether ``set_stance``'s ``stance`` runs this call eagerly, before any cache."""
+        if stance == "force_eager":
+            return True
+        if stance in _EAGER_FIRST and not self.called:
+            self.called = True  # the first invocation runs eagerly, later ones compile
+            return True
+        return False
+
+    def reset(self) -> None:
+        """Forget every recording (``torch.compiler.reset``)."""
+        self.cache.clear()
+        self.recordings = 0
+        self.called = False
+        self.warned.clear()
 
     def _run(self, entry: _Entry, flat: list, args: tuple, kwargs: dict):
         if entry.eager:
@@ -206,6 +238,17 @@ class CompiledFunction:
 
 def _name(fn) -> str:
     return getattr(fn, "__qualname__", None) or type(fn).__name__
+
+
+def _where(fn) -> str:
+    """``filename: '...', function name: '...', line number: N`` of ``fn``'s code, as PyTorch
+    names a function in its recompile errors."""
+    code = getattr(fn, "__code__", None) or getattr(getattr(fn, "forward", None), "__code__", None)
+    if code is None:
+        return f"function name: {_name(fn)!r}"
+    return f"filename: {code.co_filename!r}, function name: {code.co_name!r}, line number: " + str(
+        code.co_firstlineno
+    )
 
 
 def _key(value, flat: list):
@@ -325,7 +368,15 @@ class OptimizedModule(Module):
             return getattr(self._modules["_orig_mod"], name)
 
 
-_BACKENDS = ("inductor", "eager", "aot_eager", "cudagraphs", "onnxrt", "openxla", "tvm")
+# PyTorch 2.13's backends (``list_backends(exclude_tags=())``); the first four are those
+# ``list_backends()`` shows (the others are tagged debug or experimental).
+BACKENDS = ("cudagraphs", "inductor", "openxla", "tvm")
+_ALL_BACKENDS = BACKENDS + (
+    "aot_eager", "aot_eager_decomp_partition", "aot_eager_decomp_partition_crossref",
+    "aot_eager_decomp_partition_with_mode", "aot_eager_default_partitioner", "aot_ts",
+    "dynamo_accuracy_minifier_backend", "dynamo_minifier_backend", "eager", "eager_debug",
+    "eager_noexcept", "invoke_subgraph", "openxla_eval", "pre_dispatch_eager", "ts",
+)  # fmt: skip
 
 
 def compile(  # noqa: A001 - torch.compile's name
@@ -364,8 +415,8 @@ def compile(  # noqa: A001 - torch.compile's name
     """
     if mode is not None and options is not None:
         raise RuntimeError("Either mode or options can be specified, but both can't be specified")
-    if isinstance(backend, str) and backend not in _BACKENDS:
-        raise RuntimeError(f"invalid backend {backend!r}")
+    if isinstance(backend, str) and backend not in _ALL_BACKENDS:
+        raise InvalidBackend(backend)
     if model is None:
 
         def decorator(fn):
@@ -382,6 +433,138 @@ def compile(  # noqa: A001 - torch.compile's name
     if not callable(model):
         raise RuntimeError("compile() expects a callable (a function or an nn.Module)")
     return CompiledFunction(model, fullgraph)
+
+
+def disable(fn=None, recursive: bool = True, *, reason: str | None = None):
+    """``fn`` always run eagerly (``torch.compiler.disable``): called inside a compiled call,
+    it stops the recording, so that call runs eagerly (PyTorch runs the rest of the call
+    compiled around it; graphgrad records whole calls). As a decorator with arguments too.
+
+    Args:
+        fn: the function (or module, whose ``forward`` it wraps); without it, a decorator.
+        recursive: accepted for compatibility.
+        reason: said in the fallback's warning.
+
+    >>> import graphgrad as torch
+    >>> log = []
+    >>> @disable
+    ... def note(x):
+    ...     log.append(x.shape)
+    ...     return x
+    >>> f = torch.compile(lambda x: note(x * 2))
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     _ = [f(torch.ones(2)) for _ in range(3)]
+    >>> len(log)  # the Python side effect happens at every call
+    3
+    """
+    if fn is None:
+        return functools.partial(disable, recursive=recursive, reason=reason)
+    if isinstance(fn, Module):
+        fn.forward = disable(fn.forward, recursive, reason=reason)  # type: ignore[method-assign]
+        return fn
+    what = f"{_name(fn)} (under torch.compiler.disable{': ' + reason if reason else ''})"
+
+    @functools.wraps(fn)
+    def eager(*args, **kwargs):
+        rec = state.recorder
+        if rec is not None:
+            rec.stop(what)
+        return fn(*args, **kwargs)
+
+    eager.__dict__["_torchdynamo_disable"] = True
+    return eager
+
+
+def is_compiling() -> bool:
+    """Whether a compiled call is being recorded now (``torch.compiler.is_compiling``): code
+    that runs only when this is False runs in eager calls, never in a recording, so never in
+    its replays either.
+
+    >>> is_compiling()
+    False
+    """
+    return state.recorder is not None
+
+
+def reset() -> None:
+    """Forget every compiled callable's recordings: their next calls record again
+    (``torch.compiler.reset`` and ``torch._dynamo.reset``).
+
+    >>> import graphgrad as torch
+    >>> f = torch.compile(lambda x: x + 1)
+    >>> _ = [f(torch.ones(1)) for _ in range(3)]
+    >>> reset()
+    >>> f.recordings
+    0
+    """
+    for fn in list(_COMPILED):
+        fn.reset()
+
+
+_STANCES = (
+    "default", "force_eager", "eager_on_recompile", "fail_on_recompile", "eager_then_compile",
+    "aot_eager_then_compile",
+)  # fmt: skip
+_RECOMPILE_STANCES = ("eager_on_recompile", "fail_on_recompile")
+_EAGER_FIRST = ("eager_then_compile", "aot_eager_then_compile")
+
+
+class _Stance:
+    name = "default"  # process-wide, as in PyTorch
+
+
+_stance = _Stance()
+
+
+class set_stance:  # noqa: N801 - torch.compiler.set_stance, a class so that it can be a context
+    """Set how compiled callables behave (``torch.compiler.set_stance``): for good when called,
+    for a block as a context manager, for a function's calls as a decorator.
+
+    Stances: ``"default"``; ``"force_eager"`` (every compiled callable runs eagerly, nothing
+    recorded); ``"eager_on_recompile"`` (a call that matches no recording runs eagerly instead
+    of recording one more); ``"fail_on_recompile"`` (such a call raises); ``"eager_then_compile"``
+    and ``"aot_eager_then_compile"`` (a compiled callable's first call runs eagerly, the next
+    one records). ``skip_guard_eval_unsafe`` and ``force_backend`` are accepted for
+    compatibility.
+
+    >>> import graphgrad as torch
+    >>> f = torch.compile(lambda x: x * 2)
+    >>> with set_stance("force_eager"):
+    ...     _ = f(torch.ones(2))
+    >>> f.recordings
+    0
+    """
+
+    def __init__(
+        self, stance: str = "default", *, skip_guard_eval_unsafe: bool = False, force_backend=None
+    ) -> None:
+        if stance not in _STANCES:
+            raise RuntimeError(f"invalid torch.compile stance {stance!r}")
+        if state.recorder is not None:
+            raise RuntimeError("torch.compiler.set_stance cannot be called inside a compiled call")
+        self.stance, self.prior = stance, _stance.name
+        _stance.name = stance
+
+    def __enter__(self) -> set_stance:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _stance.name = self.prior
+
+    def __call__(self, fn):
+        _stance.name = self.prior  # decorating changes nothing until the function is called
+
+        @functools.wraps(fn)
+        def with_stance(*args, **kwargs):
+            prior, _stance.name = _stance.name, self.stance
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _stance.name = prior
+
+        return with_stance
 
 
 _ = np  # NumPy is what the replays run on

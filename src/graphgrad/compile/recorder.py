@@ -28,6 +28,7 @@ from ..random._generator import Generator
 from ..tensor import Tensor
 from . import backward as _backward
 from ._flag import state
+from .errors import Unsupported
 from .program import Program, slot
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -35,15 +36,6 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Ops whose output shape depends on the input's values: a replay cannot promise the shapes
 # that the rest of the recording assumed.
 DATA_DEPENDENT = frozenset(("masked_select", "nonzero", "unique", "unique_consecutive"))
-
-
-class Unsupported(RuntimeError):  # noqa: N818 - torch._dynamo.exc.Unsupported
-    """What ``graphgrad.compile(fullgraph=True)`` raises where a call cannot be recorded whole
-    (PyTorch raises ``torch._dynamo.exc.Unsupported`` there).
-
-    >>> issubclass(Unsupported, RuntimeError)
-    True
-    """
 
 
 def user_location() -> str:
