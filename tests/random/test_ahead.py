@@ -29,7 +29,7 @@ def _run(calls: list, cycles: int, seed: int, between=None) -> None:
             assert got.tobytes() == want.tobytes(), (c, i, method, args)
             assert _state(g) == _state(twin), (c, i)
         if between is not None:
-            between(c, g, twin)
+            between(c, g, twin, ahead)
 
 
 def test_seed_example_four_draws() -> None:
@@ -54,7 +54,7 @@ def test_random_cycles(seed: int) -> None:
 
 
 def test_a_draw_between_cycles_only_misses() -> None:
-    def between(c, g, twin):
+    def between(c, g, twin, ahead):
         if c % 3 == 1:  # something else draws: the prediction misses, the values stay right
             for gen in (g, twin):
                 gen.normal_array((3,))
@@ -64,6 +64,21 @@ def test_a_draw_between_cycles_only_misses() -> None:
 
     calls = [("normal_array", ((20,), 0.0, 1.0, F32)), ("normal_array", ((3,), 0.0, 1.0, F32))]
     _run(calls, 12, 1, between)
+
+
+def test_predicting_resumes_after_one_miss() -> None:
+    calls = [("normal_array", ((20,), 0.0, 1.0, F32)), ("normal_array", ((3,), 0.0, 1.0, F32))]
+    seen = []
+
+    def between(c, g, twin, ahead):
+        if c == 4:  # once: a draw outside the cycle
+            for gen in (g, twin):
+                gen.normal_array((2,))
+        seen.append((ahead.missed, len(ahead.queue.words)))
+
+    _run(calls, 30, 2, between)
+    assert seen[3] == (0, 16) and seen[5][0] == 1  # served, then one miss
+    assert seen[-1][0] == 0 and seen[-1][1] > 0  # predicting again, every draw served
 
 
 def test_a_restored_state_replays_the_same_values() -> None:
