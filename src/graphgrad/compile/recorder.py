@@ -326,9 +326,9 @@ class Recorder:
         return out
 
     def backward(self, roots, grads, retain_graph, create_graph, inputs, accumulate):
-        from .backward import record_backward  # the recording engine
-
-        return record_backward(self, roots, grads, retain_graph, create_graph, inputs, accumulate)
+        return _backward.record_backward(
+            self, roots, grads, retain_graph, create_graph, inputs, accumulate
+        )
 
 
 class _Fill:

@@ -144,9 +144,9 @@ class DrawsAhead:
 
 def _draw(g: Generator, s: Spec) -> np.ndarray:
     """The draw ``s`` made for real."""
-    if s.blocks or s.n < 16:
+    if s.blocks:
         return g.normal_array(s.shape, s.mean, s.std, s.np_dtype)
-    return g.normal_scalar_array(s.n, s.mean, s.std, s.np_dtype)
+    return g.normal_scalar_array(s.n, s.mean, s.std, s.np_dtype).reshape(s.shape)
 
 
 def _same_cache(a: float | None, b: float | None) -> bool:
