@@ -183,7 +183,7 @@ def test_a_value_that_changes_unseen_is_caught_by_the_check():
     f = graphgrad.compile(step)
     f()
     source += 1
-    with pytest.warns(UserWarning, match="differed from eager"):
+    with pytest.warns(UserWarning, match="differed between the replay and eager"):
         assert f().tolist() == [2.0, 3.0]
     source += 1
     assert f().tolist() == [3.0, 4.0]

@@ -214,3 +214,38 @@ def test_a_draw_the_recording_did_not_see_keeps_the_call_eager():
     before = gen.get_state()
     f(x)
     assert not np.array_equal(gen.get_state().numpy(), before.numpy())  # eager: it drew
+
+
+def _clipped_step(error_if_nonfinite: bool = False):
+    def make():
+        graphgrad.manual_seed(2)
+        model = nn.Sequential(nn.Linear(4, 6), nn.GELU(), nn.LayerNorm(6), nn.Linear(6, 3))
+        opt = graphgrad.optim.AdamW(model.parameters(), lr=0.05)
+        x, y = graphgrad.randn(5, 4), graphgrad.tensor([0, 2, 1, 1, 0])
+
+        def step():
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            norm = nn.utils.clip_grad_norm_(
+                model.parameters(), 0.3, error_if_nonfinite=error_if_nonfinite
+            )
+            opt.step()
+            return loss, norm
+
+        return step, list(model.parameters())
+
+    return make
+
+
+def test_gradient_clipping_is_replayed():
+    # the norm and the scaling are recorded: the step replays, clipped as eager clips it
+    compiled = run_both(_clipped_step(), calls=5)
+    assert replayed(compiled)
+
+
+def test_gradient_clipping_that_checks_the_norm_runs_eagerly():
+    # error_if_nonfinite reads the norm into Python (bool(tensor)): the step runs eagerly
+    with pytest.warns(UserWarning, match=r"bool\(tensor\)"):
+        compiled = run_both(_clipped_step(error_if_nonfinite=True), calls=3, expect_replay=False)
+    assert not replayed(compiled)

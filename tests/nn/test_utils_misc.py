@@ -30,6 +30,13 @@ def test_clip_grad_helpers():
         t.error(lambda: U.get_total_norm([T.tensor([float("inf")])], error_if_nonfinite=True))
         t.note(U.clip_grads_with_norm_([w], 1.0, T.tensor(5.0)), w.grad)
         t.note(U.clip_grads_with_norm_(w, 1.0, T.tensor(0.01)), w.grad)
+        g = T.nn.Parameter(T.tensor([[0.5, -2.0], [3.0, 1.25]]))
+        g.grad = T.tensor([[0.3, -0.7], [1.1, 2.3]])
+        h = T.nn.Parameter(T.tensor([1.0, 2.0], dtype=T.float64))
+        h.grad = T.tensor([0.1, -0.2], dtype=T.float64)
+        before = g.grad._version
+        t.note(U.clip_grad_norm_([g, h], 0.5), g.grad, h.grad, g.grad._version - before)
+        t.note(U.clip_grad_norm_([g, h], 0.5, norm_type=float("inf")), g.grad, h.grad)
 
     compare(scenario)
 

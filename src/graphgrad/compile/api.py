@@ -220,7 +220,7 @@ class CompiledFunction:
             if what is None and not same_output(freeze_output(out), replayed):
                 what = "the result"
             if what is not None:
-                failure = f"the replay's {what} differed from eager"
+                failure = f"{what} differed between the replay and eager"
         if failure is not None:
             entry.eager = True
             self._warn(failure, f"graphgrad.compile: {_name(self.fn)} runs eagerly: "

@@ -46,6 +46,15 @@ _DRAWS = (
     "bernoulli_array",
 )
 _RESEEDS = ("manual_seed", "seed", "set_state")
+# Functions of arrays the core calls outside any primitive, whose results a replay gets by
+# calling them again: dropout's mask (a draw), nll_loss's weights, gradient clipping's norm and
+# factor.
+_ARRAY_FUNCTIONS = (
+    ("graphgrad.nn.functional.dropout", "_mask"),
+    ("graphgrad.nn.functional.loss", "_nll_weights"),
+    ("graphgrad.nn.utils.clip_grad", "_norm_of"),
+    ("graphgrad.nn.utils.clip_grad", "_clip_coef"),
+)
 
 _lock = threading.Lock()
 
@@ -180,8 +189,8 @@ def install() -> None:
         for name in ("uniform_", "normal_", "bernoulli_"):
             _wrap(Tensor, name, _fill)
         # (by module path: ``nn.functional.dropout`` is also the name of the function)
-        for module, name in (("dropout", "_mask"), ("loss", "_nll_weights")):
-            _wrap_function(importlib.import_module(f"graphgrad.nn.functional.{module}"), name)
+        for module, name in _ARRAY_FUNCTIONS:
+            _wrap_function(importlib.import_module(module), name)
         _wrap(Optimizer, "zero_grad", _recorded)
         _wrap(Module, "zero_grad", _recorded)
         setattr(Tensor, "grad", _grad_property(Tensor.__dict__["grad"]))  # noqa: B010 (mypy)

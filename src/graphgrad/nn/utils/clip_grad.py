@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
 
 
@@ -25,7 +26,9 @@ def _grads(parameters) -> list[Tensor]:
     return [p._grad for p in parameters if p._grad is not None]
 
 
-def _norm_of(arrays: list[np.ndarray], norm_type: float, dtype) -> np.ndarray:
+# ``_norm_of`` and ``_clip_coef`` are functions of arrays that graphgrad.compile records as
+# calls (compile/patches.py), so that a compiled training step replays the clipping.
+def _norm_of(norm_type: float, dtype, *arrays: np.ndarray) -> np.ndarray:
     """The joint ``norm_type`` norm of ``arrays`` (each one's norm, then the norm of those)."""
     if norm_type == math.inf:
         return np.max([np.abs(a).max(initial=0) for a in arrays]).astype(dtype)
@@ -58,14 +61,14 @@ def get_total_norm(
     arrays = [t._data for t in tensors]
     if not arrays:
         return Tensor._make(np.asarray(0.0, np.float32))
-    total = _norm_of(arrays, float(norm_type), np.result_type(*arrays))
-    if error_if_nonfinite and not np.isfinite(total):
+    total = Tensor._make(_norm_of(float(norm_type), np.result_type(*arrays), *arrays))
+    if error_if_nonfinite and not bool(total.isfinite()):
         raise RuntimeError(
             f"The total norm of order {float(norm_type)} for gradients from `parameters` is "
             "non-finite, so it cannot be clipped. To disable this error and scale the gradients "
             "by the non-finite norm anyway, set `error_if_nonfinite=False`"
         )
-    return Tensor._make(np.asarray(total))
+    return total
 
 
 def clip_grads_with_norm_(
@@ -90,11 +93,14 @@ def clip_grads_with_norm_(
     if not grads:
         return
     norm = total_norm._data if isinstance(total_norm, Tensor) else np.asarray(total_norm)
-    for g in grads:
-        dtype = g._data.dtype
-        coef = np.minimum(np.asarray(max_norm / (norm.astype(dtype) + 1e-6), dtype), 1.0)
-        g._data *= coef.astype(dtype)
-        g._bump_version()
+    with no_grad():  # as PyTorch's: a gradient that requires grad is scaled outside its graph
+        for g in grads:
+            g.mul_(Tensor._make(_clip_coef(norm, max_norm, g._data.dtype)))
+
+
+def _clip_coef(norm: np.ndarray, max_norm: float, dtype) -> np.ndarray:
+    """``min(max_norm / (norm + 1e-6), 1)`` in ``dtype``, the factor of the gradients."""
+    return np.minimum(np.asarray(max_norm / (norm.astype(dtype) + 1e-6), dtype), 1.0).astype(dtype)
 
 
 def clip_grad_norm_(
