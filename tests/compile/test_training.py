@@ -249,3 +249,28 @@ def test_gradient_clipping_that_checks_the_norm_runs_eagerly():
     with pytest.warns(UserWarning, match=r"bool\(tensor\)"):
         compiled = run_both(_clipped_step(error_if_nonfinite=True), calls=3, expect_replay=False)
     assert not replayed(compiled)
+
+
+@pytest.mark.parametrize("dead_row", [False, True])
+def test_attention_with_a_mask_is_replayed(dead_row):
+    # scaled_dot_product_attention's shortcut for masks without a fully masked row reads a value;
+    # a recording takes the general path, with the same values
+    def make():
+        graphgrad.manual_seed(3)
+        layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.1, batch_first=True)
+        opt = graphgrad.optim.AdamW(layer.parameters(), lr=0.01)
+        x = graphgrad.randn(2, 5, 8)
+        mask = graphgrad.triu(graphgrad.ones(5, 5, dtype=graphgrad.bool), diagonal=1)
+        if dead_row:
+            mask[2] = True  # query 2 sees nothing: its attention weights are zeros
+
+        def step():
+            opt.zero_grad()
+            out = layer(x, src_mask=mask)
+            out.pow(2).mean().backward()
+            opt.step()
+            return out
+
+        return step, list(layer.parameters())
+
+    assert replayed(run_both(make, calls=4))

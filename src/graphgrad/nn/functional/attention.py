@@ -13,6 +13,7 @@ import math
 import warnings
 
 from ... import creation
+from ...compile._flag import state as _compile_state
 from ...dtypes import bool_
 from ...ops.shape.join import cat
 from ...tensor import Tensor
@@ -90,7 +91,10 @@ def _safe_softmax(scores: Tensor) -> Tensor:
     """Softmax over the last dim, with rows masked out entirely giving zeros (not NaN), as
     PyTorch's attention does; the NaN never enters the graph, so gradients stay finite."""
     dead = (scores.detach() == float("-inf")).all(-1, keepdim=True)
-    if not bool(dead.any()):
+    # The shortcut reads a value into Python, which graphgrad.compile cannot record (as
+    # PyTorch's own modules skip their fast paths under torch.compiler.is_compiling()): a call
+    # being recorded takes the general path, whose values are the same.
+    if _compile_state.recorder is None and not bool(dead.any()):
         return scores.softmax(-1)
     return scores.masked_fill(dead, 0.0).softmax(-1).masked_fill(dead, 0.0)
 
