@@ -48,12 +48,16 @@ _DRAWS = (
 _RESEEDS = ("manual_seed", "seed", "set_state")
 # Functions of arrays the core calls outside any primitive, whose results a replay gets by
 # calling them again: dropout's mask (a draw), nll_loss's weights, gradient clipping's norm and
-# factor.
+# factor, one_hot.
 _ARRAY_FUNCTIONS = (
     ("graphgrad.nn.functional.dropout", "_mask"),
     ("graphgrad.nn.functional.loss", "_nll_weights"),
     ("graphgrad.nn.utils.clip_grad", "_norm_of"),
     ("graphgrad.nn.utils.clip_grad", "_clip_coef"),
+    ("graphgrad.nn.functional", "_one_hot"),
+    # embedding's max_norm renormalizes the weight's rows in place: a recording stops there
+    # (a tensor argument), so such calls run eagerly
+    ("graphgrad.nn.functional.norm", "renorm_rows"),
 )
 
 _lock = threading.Lock()

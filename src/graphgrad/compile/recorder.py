@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from types import FrameType
 
 import numpy as np
@@ -51,6 +52,22 @@ def user_location() -> str:
 
 def _astype(a, dtype):
     return a.astype(dtype)
+
+
+def _tuple(*items) -> tuple:
+    return items
+
+
+def _list(*items) -> list:
+    return list(items)
+
+
+_SEQUENCES: dict[type, Callable] = {tuple: _tuple, list: _list}
+
+
+def _masked(indices: tuple) -> bool:
+    """Whether tensor indexing takes a boolean mask (its result's shape is the mask's count)."""
+    return any(isinstance(i, Tensor) and i._data.dtype == np.bool_ for i in indices)
 
 
 def _copyto(target, value) -> None:
@@ -198,8 +215,9 @@ class Recorder:
         if _fw_state.active:
             self.stop("forward-mode AD")
             return _primitive.apply(prim, *args, **params)
-        if prim.name in DATA_DEPENDENT:
-            self.stop(f"{prim.name} (its output's shape depends on the values)")
+        if prim.name in DATA_DEPENDENT or (prim.name == "index" and _masked(params["indices"])):
+            what = "indexing with a boolean mask" if prim.name == "index" else prim.name
+            self.stop(f"{what} (its output's shape depends on the values)")
             return _primitive.apply(prim, *args, **params)
         if any(getattr(v, "is_sparse", False) for v in (*args, *params.values())):
             self.stop(f"{prim.name} of a sparse tensor")  # no array to record it on
@@ -241,9 +259,13 @@ class Recorder:
         self.program.step(fn, tuple(refs), data, kwargs)
 
     def _ref_param(self, v):
-        """An op's parameter: a tensor one (``indices=``) is wrapped anew around its slot."""
+        """An op's parameter: a tensor one is wrapped anew around its slot, and so is each
+        tensor of a tuple or list (``index``'s ``indices=``), built anew at each replay."""
         if isinstance(v, Tensor):
             return slot(self.program.step(Tensor._make, (self.ref_tensor(v),), object()))
+        if type(v) in (tuple, list) and any(isinstance(x, Tensor) for x in v):
+            items = tuple(self._ref_param(x) for x in v)
+            return slot(self.program.step(_SEQUENCES[type(v)], items, object()))
         return self.ref_value(v)
 
     def commit(self, t: Tensor, out: Tensor, real):
@@ -282,6 +304,14 @@ class Recorder:
         else:
             self.stop(f"{method.__qualname__} (returns {type(out).__name__})")
         return out
+
+    def value_check(self, check, args: tuple, kwargs: dict) -> None:
+        """A check of values (``ops.value_check``): run now and at every replay, on the same
+        slots (it raises for bad values, so it must see the replay's own)."""
+        refs = tuple(self.ref_value(a) for a in args)
+        self.suspended(check, *args, **kwargs)
+        if self.broken is None:
+            self.program.effect(_Bound(check, kwargs), refs)
 
     def _note_draw(self, g: Generator, before: tuple, spec: ahead.Spec | None) -> None:
         """Remember a draw that ``random.ahead`` can compute ahead (its line comes next), if

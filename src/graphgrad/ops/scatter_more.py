@@ -22,8 +22,9 @@ import numpy as np
 from ..tensor import Tensor, _wrap_dim
 from .compare import isfinite
 from .elementwise import where
-from .index.gather import _check_index, scatter, scatter_add
+from .index.gather import _check_index, check_take, scatter, scatter_add
 from .inplace_examples import documented
+from .value_check import value_check
 
 
 def _dims(shape) -> str:
@@ -105,7 +106,12 @@ def _check_vector_index(op: str, input: Tensor, dim: int, index: Tensor) -> None
             f"{op}(): Expected a long tensor for index, but got {index.dtype.legacy}"
         )
     n = input.shape[_wrap_dim(dim, input.ndim)] if input.ndim else 1
-    bad = index._data[(index._data >= n) | (index._data < -n)]
+    _check_vector_bounds(index._data, n, op, dim)
+
+
+@value_check
+def _check_vector_bounds(index: np.ndarray, n: int, op: str, dim: int) -> None:
+    bad = index[(index >= n) | (index < -n)]
     if bad.size:
         raise IndexError(
             f"{op}(): index {bad.reshape(-1)[0]} is out of bounds for dimension {dim} with size {n}"
@@ -212,12 +218,7 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     tensor([[0., 9.],
             [0., 8.]])
     """
-    n = input.numel()
-    bad = index._data[(index._data >= n) | (index._data < -n)]
-    if bad.size:
-        raise IndexError(
-            f"out of range: tried to access index {bad.reshape(-1)[0]} on a tensor of {n} elements."
-        )
+    check_take(index._data, input.numel())  # the same flat positions as take's
     flat = input.reshape(-1).index_put(
         (index.reshape(-1),), source.reshape(-1).to(input.dtype), accumulate
     )

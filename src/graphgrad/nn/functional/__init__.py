@@ -210,14 +210,24 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """
     if tensor.dtype.name != "int64":
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
-    idx = tensor._data
+    if num_classes == -1:  # the result's shape depends on the values (a compiled call reads it)
+        _check_classes(tensor._data, None)
+        num_classes = int(tensor.max()) + 1 if tensor.numel() else 0
+    return Tensor._make(_one_hot(tensor._data, num_classes))
+
+
+# ``_one_hot`` is a function of arrays that graphgrad.compile records as a call
+# (compile/patches.py): a replay computes it from the indices it is given.
+def _one_hot(idx: np.ndarray, num_classes: int) -> np.ndarray:
+    _check_classes(idx, num_classes)
+    return (idx[..., None] == np.arange(num_classes)).astype(np.int64)
+
+
+def _check_classes(idx: np.ndarray, num_classes: int | None) -> None:
     if idx.size and idx.min() < 0:
         raise RuntimeError("Class values must be non-negative.")
-    if num_classes == -1:
-        num_classes = int(idx.max()) + 1 if idx.size else 0
-    if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
+    if num_classes is not None and idx.size and idx.max() >= num_classes:
         raise RuntimeError("Class values must be smaller than num_classes.")
-    return Tensor._make((idx[..., None] == np.arange(num_classes)).astype(np.int64))
 
 
 __all__ = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...ops.elementwise import where
+from ...ops.value_check import value_check
 from ...tensor import Tensor
 from .norm import embedding
 
@@ -93,11 +94,7 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
     flat, bag, count = _bags(input, offsets, include_last_offset)
     idx = flat._data.astype(np.int64)
     num = weight.shape[0]
-    if idx.size and (idx.min() < 0 or idx.max() >= num):
-        at = int(np.nonzero((idx < 0) | (idx >= num))[0][0])
-        raise RuntimeError(
-            f"Index {at} of input takes value {idx[at]} which is not in the valid range [0, {num})"
-        )
+    _check_bag_indices(idx, num)
     if padding_idx is not None and padding_idx < 0:
         padding_idx += num
     keep = np.nonzero(idx != padding_idx)[0] if padding_idx is not None else np.arange(idx.size)
@@ -135,3 +132,12 @@ def _bag_max(rows: Tensor, bags: np.ndarray, count: int, dim: int) -> Tensor:
 
 
 __all__ = ["embedding_bag"]
+
+
+@value_check
+def _check_bag_indices(idx: np.ndarray, num: int) -> None:
+    if idx.size and (idx.min() < 0 or idx.max() >= num):
+        at = int(np.nonzero((idx < 0) | (idx >= num))[0][0])
+        raise RuntimeError(
+            f"Index {at} of input takes value {idx[at]} which is not in the valid range [0, {num})"
+        )

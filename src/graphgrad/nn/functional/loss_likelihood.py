@@ -16,6 +16,7 @@ import numpy as np
 from ...autograd.grad_mode import no_grad
 from ...ops.elementwise import where
 from ...ops.shape.join import cat, stack
+from ...ops.value_check import value_check
 from ...tensor import Tensor
 from .._reduction import reduce_tensor, reduction_code
 from .linear import linear
@@ -79,8 +80,7 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False,
             raise ValueError("var is of incorrect size")
     if reduction not in ("none", "mean", "sum"):
         raise ValueError(reduction + " is not valid")
-    if (var._data < 0).any():
-        raise ValueError("var has negative entry/entries")
+    _check_var(var._data)
     var = var.clone()
     with no_grad():
         var.clamp_(min=eps)  # in place, unrecorded: the gradient ignores the clamp, as PyTorch
@@ -236,3 +236,9 @@ def linear_cross_entropy(input: Tensor, linear_weight: Tensor, target: Tensor, *
 
 
 __all__ = ["ctc_loss", "gaussian_nll_loss", "linear_cross_entropy", "poisson_nll_loss"]
+
+
+@value_check
+def _check_var(var: np.ndarray) -> None:
+    if (var < 0).any():
+        raise ValueError("var has negative entry/entries")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...ops.elementwise import minimum, where
+from ...ops.value_check import value_check
 from ...tensor import Tensor
 from .._reduction import reduce_tensor, reduction_code
 from .activation import logsigmoid
@@ -204,8 +205,7 @@ def multi_margin_loss(
     x = input if input.ndim == 2 else input.reshape(1, -1)
     t = _class_targets(input, target, "multi_margin_loss").reshape(-1)
     classes = x.shape[1]
-    if t.size and (t.min() < 0 or t.max() >= classes):
-        raise RuntimeError("target out of range")
+    _check_targets(t, classes)
     index = Tensor._make(t.reshape(-1, 1))
     chosen = x.gather(1, index)
     gaps = (margin - chosen + x).clamp_min(0)
@@ -349,3 +349,9 @@ __all__ = [
     "triplet_margin_loss",
     "triplet_margin_with_distance_loss",
 ]
+
+
+@value_check
+def _check_targets(t: np.ndarray, classes: int) -> None:
+    if t.size and (t.min() < 0 or t.max() >= classes):
+        raise RuntimeError("target out of range")

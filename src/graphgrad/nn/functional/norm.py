@@ -17,6 +17,7 @@ import numpy as np
 
 from ...autograd.namespace import TENSORS
 from ...ops.primitive import LINEAR, Primitive, apply, bind_rule
+from ...ops.value_check import value_check
 from ...tensor import Tensor
 from .._embedding_renorm import renorm_rows
 
@@ -402,11 +403,17 @@ def embedding(
     if padding_idx is not None and padding_idx < 0:
         padding_idx += num
     idx = input._data
-    if idx.size and (idx.min() < 0 or idx.max() >= num):
-        raise IndexError("index out of range in self")
+    _check_rows(idx, num)
     if max_norm is not None:
         renorm_rows(weight, idx, max_norm, norm_type)
     return embedding_lookup(weight, input, padding_idx, scale_grad_by_freq, sparse)
+
+
+@value_check
+def _check_rows(idx: np.ndarray, num: int) -> None:
+    """Embedding indices lie in [0, num)."""
+    if idx.size and (idx.min() < 0 or idx.max() >= num):
+        raise IndexError("index out of range in self")
 
 
 __all__ = ["batch_norm", "embedding", "layer_norm"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...ops.primitive import LINEAR, Primitive, apply
+from ...ops.value_check import value_check
 from ...random import default_generator
 from ...tensor import Tensor
 from .conv import _tuple
@@ -255,12 +256,7 @@ def _unpool(input: Tensor, indices: Tensor, kernel_size, stride, padding, output
     x = input.unsqueeze(0) if unbatched else input
     idx = indices.unsqueeze(0) if unbatched else indices
     plane = int(np.prod(size))
-    if idx.numel() and (idx._data.min() < 0 or idx._data.max() >= plane):
-        bad = idx._data[(idx._data < 0) | (idx._data >= plane)].ravel()[0]
-        raise RuntimeError(
-            f"Found an invalid max index: {bad} (output volumes are of size "
-            f"{'x'.join(map(str, size))})"
-        )
+    _check_max_indices(idx._data, plane, size)
     if nd == 1:  # as PyTorch: a 2-D unpooling of width 1, then squeezed
         x, idx, size = x.unsqueeze(-1), idx.unsqueeze(-1), size + (1,)
     out = apply(_MAX_UNPOOL[max(nd, 2)], x, indices=idx, size=size)
@@ -405,3 +401,13 @@ __all__ = [
     "max_unpool2d",
     "max_unpool3d",
 ]
+
+
+@value_check
+def _check_max_indices(idx: np.ndarray, plane: int, size: tuple) -> None:
+    if idx.size and (idx.min() < 0 or idx.max() >= plane):
+        bad = idx[(idx < 0) | (idx >= plane)].ravel()[0]
+        raise RuntimeError(
+            f"Found an invalid max index: {bad} (output volumes are of size "
+            f"{'x'.join(map(str, size))})"
+        )

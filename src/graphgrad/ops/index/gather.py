@@ -20,6 +20,7 @@ from ...tensor import Tensor, _wrap_dim
 from ..elementwise import where
 from ..primitive import LINEAR, Primitive, apply
 from ..shape.core import expand, reshape, show_u64
+from ..value_check import value_check
 
 
 def _dims(shape) -> str:
@@ -33,6 +34,7 @@ def _index_key(index: np.ndarray, axis: int) -> tuple:
     return tuple(key)
 
 
+@value_check
 def _check_bounds(index: np.ndarray, n: int, axis: int) -> None:
     """gather/scatter/index_add indices lie in [0, n): PyTorch does not wrap negative ones."""
     bad = index[(index >= n) | (index < 0)]
@@ -338,14 +340,8 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     n = input._data.shape[axis] if input.ndim else 1
     if n == 0 and index.numel() and input.ndim > 1:  # a 1-D input has the message below
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
-    bad = index._data[(index._data >= n) | (index._data < 0)]
-    if bad.size:
-        # PyTorch's kernel for dim 1 and for an empty input of 2 dims or more has its own message
-        if axis == 1 or (input.numel() == 0 and input.ndim > 1):
-            raise RuntimeError(
-                f"INDICES element is out of DATA bounds, id={bad.flat[0]} axis_dim={n}"
-            )
-        raise IndexError("index out of range in self")
+    # PyTorch's kernel for dim 1 and for an empty input of 2 dims or more has its own message
+    _check_select(index._data, n, axis == 1 or (input.numel() == 0 and input.ndim > 1))
     return apply(
         _index_select, input, dim=dim, axis=axis, index=index, self_sym_sizes=input._data.shape
     )
@@ -521,13 +517,30 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     >>> torch.take(torch.tensor([[1, 2], [3, 4]]), torch.tensor([0, 3]))
     tensor([1, 4])
     """
-    n = input.numel()
-    bad = index._data[(index._data >= n) | (index._data < -n)]
+    check_take(index._data, input.numel())
+    return apply(_take, input, index=index)
+
+
+@value_check
+def _check_select(index: np.ndarray, n: int, kernel_message: bool) -> None:
+    """index_select's indices lie in [0, n)."""
+    bad = index[(index >= n) | (index < 0)]
+    if bad.size:
+        if kernel_message:
+            raise RuntimeError(
+                f"INDICES element is out of DATA bounds, id={bad.flat[0]} axis_dim={n}"
+            )
+        raise IndexError("index out of range in self")
+
+
+@value_check
+def check_take(index: np.ndarray, n: int) -> None:
+    """take's flat indices lie in [-n, n)."""
+    bad = index[(index >= n) | (index < -n)]
     if bad.size:
         raise IndexError(
             f"out of range: tried to access index {bad.flat[0]} on a tensor of {n} elements."
         )
-    return apply(_take, input, index=index)
 
 
 def nonzero(input: Tensor, *, as_tuple: bool = False):

@@ -28,6 +28,7 @@ from ..inplace import check_inplace, check_overlap, commit, copy_
 from ..primitive import LINEAR, Primitive, apply
 from ..shape.core import expand, unsqueeze, view
 from ..shape.transpose import alias
+from ..value_check import value_check
 from ..views_inplace import as_strided, as_strided_scatter
 from .slicing import (
     _as_index_tensor,
@@ -62,12 +63,7 @@ def _check_indices(result: Tensor, adv: list) -> None:
                     )
             shapes.append((int(arr.sum()),))
             continue
-        n = sizes[0]
-        bad = arr[(arr >= n) | (arr < -n)]
-        if bad.size:
-            raise IndexError(
-                f"index {bad.flat[0]} is out of bounds for dimension {k} with size {n}"
-            )
+        _check_bounds(arr, sizes[0], k)
         shapes.append(arr.shape)
     try:
         np.broadcast_shapes(*shapes)
@@ -76,6 +72,14 @@ def _check_indices(result: Tensor, adv: list) -> None:
         raise IndexError(
             f"shape mismatch: indexing tensors could not be broadcast together with shapes {listed}"
         ) from None
+
+
+@value_check
+def _check_bounds(index: np.ndarray, n: int, k: int) -> None:
+    """The ``k``-th tensor index lies in [-n, n)."""
+    bad = index[(index >= n) | (index < -n)]
+    if bad.size:
+        raise IndexError(f"index {bad.flat[0]} is out of bounds for dimension {k} with size {n}")
 
 
 def _indices_tuple(adv: list) -> tuple:

@@ -1,0 +1,124 @@
+"""A replay computes from the values it is given: tensor indices, masks, one_hot and the checks
+of index bounds run at every replay, as eagerly (regressions: replays used the recorded
+indices, and a negative index wrapped silently)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import graphgrad
+import graphgrad.nn.functional as F
+from graphgrad import nn
+
+from ._helpers import replayed
+
+
+def _outcome(fn, *args):
+    try:
+        return fn(*args).tolist()
+    except Exception as e:  # noqa: BLE001 - the same error on both sides is agreement
+        return (type(e).__name__, str(e))
+
+
+def _agree(fn, calls: list[tuple], expect_replay: bool = True) -> None:
+    """``fn`` compiled and eager give the same results or errors on each of ``calls`` (the
+    first two record and check the program; the rest replay it)."""
+    compiled = graphgrad.compile(fn)
+    with graphgrad.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for args in calls:
+            assert _outcome(compiled, *args) == _outcome(fn, *args), args
+    assert replayed(compiled) == expect_replay
+
+
+def _index(*values):
+    return graphgrad.tensor(list(values))
+
+
+X = graphgrad.arange(10.0).reshape(5, 2)
+
+
+def test_tensor_indices_are_read_at_each_replay():
+    calls = [(X, _index(1, 2))] * 3 + [(X, _index(4, 0)), (X, _index(-1, 3)), (X, _index(5, 0))]
+    _agree(lambda x, i: x[i] * 2, calls)
+    _agree(lambda x, i: x[:, 1][i] + x[i, 0], calls)
+
+
+def test_index_put_reads_its_indices():
+    def put(x, i):
+        y = x.clone()
+        y[i] = -1.0
+        return y
+
+    _agree(put, [(X, _index(0, 1))] * 3 + [(X, _index(3, 4)), (X, _index(7, 0))])
+
+
+def test_a_boolean_mask_runs_eagerly():
+    def masked(x, m):
+        return x[m] * 2
+
+    mask = graphgrad.tensor([True, False, True, False, False])
+    other = graphgrad.tensor([False, True, True, True, False])
+    _agree(masked, [(X, mask)] * 3 + [(X, other)], expect_replay=False)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda x, i: x.index_select(0, i),
+        lambda x, i: x.reshape(-1).take(i),
+        lambda x, i: x.index_copy(0, i, graphgrad.ones(2, 2)),
+        lambda x, i: x.reshape(-1).put(i, graphgrad.tensor([7.0, 8.0])),
+        lambda x, i: x.gather(0, i.reshape(2, 1).expand(2, 2)),
+    ],
+)
+def test_index_bounds_are_checked_at_each_replay(fn):
+    _agree(fn, [(X, _index(0, 1))] * 3 + [(X, _index(2, 4)), (X, _index(9, 0)), (X, _index(-7, 1))])
+
+
+def test_embedding_and_one_hot_at_each_replay():
+    graphgrad.manual_seed(0)
+    emb = nn.Embedding(5, 3)
+
+    def lookup(i, y):
+        return emb(i).sum(-1) + F.one_hot(y, 3).float().sum(-1) * 2
+
+    ok = (_index(0, 1, 2), _index(2, 1, 0))
+    _agree(lookup, [ok] * 3 + [(_index(4, 3, 0), _index(0, 0, 1))])
+    for bad in [(_index(0, 7, 1), ok[1]), (_index(0, -1, 1), ok[1])]:
+        _agree(lookup, [ok] * 3 + [bad])  # "index out of range in self", not a wrapped row
+    for bad in [(ok[0], _index(0, 3, 1)), (ok[0], _index(0, -1, 1))]:
+        _agree(lookup, [ok] * 3 + [bad])  # one_hot's "Class values must be ..."
+
+
+def test_one_hot_with_classes_from_the_values_runs_eagerly():
+    _agree(lambda y: F.one_hot(y), [(_index(0, 2),)] * 3 + [(_index(1, 4),)], expect_replay=False)
+
+
+def test_a_training_step_with_changing_targets():
+    # an embedding model fed new indices and targets at every step, compiled and eager
+    def make():
+        graphgrad.manual_seed(4)
+        emb, head = nn.Embedding(7, 4), nn.Linear(4, 3)
+        opt = graphgrad.optim.Adam([*emb.parameters(), *head.parameters()], lr=0.1)
+
+        def step(i, y):
+            opt.zero_grad()
+            loss = F.cross_entropy(head(emb(i)), y) + F.one_hot(y, 3).float().mean()
+            loss.backward()
+            opt.step()
+            return loss.detach()
+
+        return step
+
+    compiled, eager = graphgrad.compile(make()), make()
+    gen = graphgrad.Generator().manual_seed(5)
+    for _ in range(8):
+        i, y = (
+            graphgrad.randint(0, 7, (6,), generator=gen),
+            graphgrad.randint(0, 3, (6,), generator=gen),
+        )
+        assert compiled(i, y).tolist() == eager(i, y).tolist()
+    assert replayed(compiled)
