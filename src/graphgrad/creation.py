@@ -17,12 +17,15 @@ from . import _device, dtypes
 from ._argcheck import as_int, dtype_arg, int_tuple, size_keyword, type_name
 from ._data import check_native, fill_value, to_array
 from .dtypes import dtype as dtype_t
+from .ops.array_step import constant
 from .tensor import Tensor
 
 
-def _finish(data: np.ndarray, requires_grad: bool, device=None) -> Tensor:
+def _finish(data: np.ndarray, requires_grad: bool, device=None, made: bool = True) -> Tensor:
+    """The new tensor of a creation function; ``made``: its values come from Python values (or
+    a NumPy array), not from another tensor's (see ``ops.array_step.constant``)."""
     _device.cpu_only(device)
-    t = Tensor._make(data)
+    t = Tensor._make(constant(data) if made else data)
     if requires_grad:
         if t.dtype.category < 2:
             raise RuntimeError(
@@ -75,7 +78,7 @@ def tensor(
         # Python data straight to the requested dtype: no detour through the default dtype.
         arr = to_array(data, dtype)
     arr = np.array(arr, dtype=dtype.np if dtype is not None else None, copy=True)
-    return _finish(arr, requires_grad, device)
+    return _finish(arr, requires_grad, device, made=not isinstance(data, Tensor))
 
 
 def as_tensor(data, dtype: dtype_t | None = None, device=None) -> Tensor:
@@ -114,7 +117,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     check_native(array)
-    return Tensor._make(array)
+    return Tensor._make(constant(array))  # (a recording freezes it: docs/compile.md)
 
 
 def _dt(dtype: dtype_t | None) -> np.dtype:

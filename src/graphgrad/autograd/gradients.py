@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..ops.array_step import constant
 from ..tensor import Tensor
 from .engine import run_backward
 
@@ -43,7 +44,7 @@ def _make_grads(outputs: list[Tensor], grads: list) -> list[Tensor]:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             shape, dt = out._data.shape, out._data.dtype
             # np.array is several times quicker than np.ones for the usual 0-d output
-            g = Tensor._make(np.array(1, dt) if shape == () else np.ones(shape, dt))
+            g = Tensor._make(constant(np.array(1, dt) if shape == () else np.ones(shape, dt)))
         elif g._data.shape != out._data.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "

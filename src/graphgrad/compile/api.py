@@ -319,6 +319,11 @@ def _tensor_code(rec: Recorder, t: Tensor) -> str:
     if made is not None:
         return made
     s = p.known(t._data)
+    if s is None and rec.constants.get(id(t._data)) is not t._data:
+        raise _UnreplayableError(
+            f"the call returns a tensor of shape {tuple(t.shape)} computed outside the "
+            "operations graphgrad.compile records"
+        )
     if s is None or s in p.const_lines:
         data = f"{p.name(t._data.copy())}.copy()"
     else:

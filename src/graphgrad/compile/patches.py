@@ -12,7 +12,6 @@ True
 from __future__ import annotations
 
 import functools
-import importlib
 import threading
 
 from ..nn.module import Module
@@ -46,20 +45,6 @@ _DRAWS = (
     "bernoulli_array",
 )
 _RESEEDS = ("manual_seed", "seed", "set_state")
-# Functions of arrays the core calls outside any primitive, whose results a replay gets by
-# calling them again: dropout's mask (a draw), nll_loss's weights, gradient clipping's norm and
-# factor, one_hot.
-_ARRAY_FUNCTIONS = (
-    ("graphgrad.nn.functional.dropout", "_mask"),
-    ("graphgrad.nn.functional.loss", "_nll_weights"),
-    ("graphgrad.nn.utils.clip_grad", "_norm_of"),
-    ("graphgrad.nn.utils.clip_grad", "_clip_coef"),
-    ("graphgrad.nn.functional", "_one_hot"),
-    # embedding's max_norm renormalizes the weight's rows in place: a recording stops there
-    # (a tensor argument), so such calls run eagerly
-    ("graphgrad.nn.functional.norm", "renorm_rows"),
-)
-
 _lock = threading.Lock()
 
 
@@ -92,31 +77,6 @@ def _recorded(method):
         return rec.call(method, self, args, kwargs)
 
     return _mark(wrapper)
-
-
-def _recorded_function(fn):
-    """A module function of arrays whose result the program gets by calling it again."""
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        rec = state.recorder
-        if rec is None:
-            return fn(*args, **kwargs)
-        return rec.call(_Plain(fn), None, args, kwargs)
-
-    return _mark(wrapper)
-
-
-class _Plain:
-    """``fn`` called as a method of nothing: ``Recorder.call`` passes ``obj`` first."""
-
-    __slots__ = ("fn", "__qualname__")
-
-    def __init__(self, fn) -> None:
-        self.fn, self.__qualname__ = fn, fn.__qualname__
-
-    def __call__(self, _none, *args, **kwargs):
-        return self.fn(*args, **kwargs)
 
 
 def _fill(method):
@@ -171,12 +131,6 @@ def _wrap(cls, name: str, make) -> None:
     setattr(cls, name, make(method))
 
 
-def _wrap_function(module, name: str) -> None:
-    fn = getattr(module, name)
-    if not getattr(fn, "_compile_wrapper", False):
-        setattr(module, name, _recorded_function(fn))
-
-
 def install() -> None:
     """Install the wrappers (once; later calls do nothing)."""
     global _installed
@@ -192,9 +146,6 @@ def install() -> None:
             _wrap(generator, name, lambda m, name=name: _stopping(m, f"Generator.{name}()"))
         for name in ("uniform_", "normal_", "bernoulli_"):
             _wrap(Tensor, name, _fill)
-        # (by module path: ``nn.functional.dropout`` is also the name of the function)
-        for module, name in _ARRAY_FUNCTIONS:
-            _wrap_function(importlib.import_module(module), name)
         _wrap(Optimizer, "zero_grad", _recorded)
         _wrap(Module, "zero_grad", _recorded)
         setattr(Tensor, "grad", _grad_property(Tensor.__dict__["grad"]))  # noqa: B010 (mypy)

@@ -131,6 +131,9 @@ class Recorder:
         self.keep: list = []  # objects whose ids key ``objects``
         # normal draws a replay can take from ``random.ahead``: (line, slot, generator, spec,
         # position after); None once another draw is recorded or moved the generator between
+        # arrays made from Python values during the call (``ops.array_step.constant``): the
+        # only unknown arrays a recording may freeze as constants
+        self.constants: dict[int, np.ndarray] = {}
         self.draws: list | None = []
         self.start = default_generator._mt.position
         self.arrays = _backward.ReplayArrays()  # the rules' ``xp`` in the replays
@@ -188,7 +191,7 @@ class Recorder:
         if owner is not None:
             self.loaded[id(owner)] = owner
             return self.program.live_slot(data, owner)
-        return self.program.const_slot(data)
+        return self._constant(data)
 
     def ref_value(self, value):
         """A slot for an array read outside a tensor (a parameter of an op, the data of an
@@ -205,6 +208,17 @@ class Recorder:
         if owner is not None:
             self.loaded[id(owner)] = owner
             return self.program.live_slot(value, owner)
+        return self._constant(value)
+
+    def _constant(self, value):
+        """A slot for an array no recorded step made: a constant when it was made from Python
+        values (a creation function), else the recording stops, since a replay could not
+        compute it (a value read from tensors outside the recorded ops)."""
+        if self.constants.get(id(value)) is not value and isinstance(value, np.ndarray):
+            self.stop(
+                f"a tensor of shape {tuple(value.shape)} computed outside the operations "
+                "graphgrad.compile records"
+            )
         return self.program.const_slot(value)
 
     def ref_arg(self, a):
@@ -305,13 +319,10 @@ class Recorder:
             self.stop(f"{method.__qualname__} (returns {type(out).__name__})")
         return out
 
-    def value_check(self, check, args: tuple, kwargs: dict) -> None:
-        """A check of values (``ops.value_check``): run now and at every replay, on the same
-        slots (it raises for bad values, so it must see the replay's own)."""
-        refs = tuple(self.ref_value(a) for a in args)
-        self.suspended(check, *args, **kwargs)
-        if self.broken is None:
-            self.program.effect(_Bound(check, kwargs), refs)
+    def array_step(self, fn, args: tuple, kwargs: dict):
+        """A function of arrays marked ``ops.array_step``: called now and again at every
+        replay, on the replay's own values."""
+        return self.call(_Plain(fn), None, args, kwargs)
 
     def _note_draw(self, g: Generator, before: tuple, spec: ahead.Spec | None) -> None:
         """Remember a draw that ``random.ahead`` can compute ahead (its line comes next), if
@@ -371,6 +382,18 @@ class _Fill:
 
     def __call__(self, data) -> None:
         self.method(Tensor._make(data), *self.args, **self.kwargs)
+
+
+class _Plain:
+    """``fn`` called as a method of nothing: ``Recorder.call`` passes ``obj`` first."""
+
+    __slots__ = ("fn", "__qualname__")
+
+    def __init__(self, fn) -> None:
+        self.fn, self.__qualname__ = fn, fn.__qualname__
+
+    def __call__(self, _none, *args, **kwargs):
+        return self.fn(*args, **kwargs)
 
 
 class _Bound:

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ops.array_step import array_step
 from ..tensor import Tensor
 
 
+@array_step
 def renorm_rows(weight: Tensor, indices: np.ndarray, max_norm: float, norm_type: float) -> None:
     """Scale each row of ``weight`` named in ``indices`` whose ``norm_type``-norm exceeds
     ``max_norm`` by ``max_norm / (norm + 1e-7)``, in place."""

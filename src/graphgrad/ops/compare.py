@@ -11,6 +11,7 @@ import numpy as np
 
 from ..dtypes import result_type
 from ..tensor import Tensor
+from .array_step import on_arrays
 from .elementwise import as_operand
 from .primitive import check_broadcast, wrap_int
 
@@ -29,11 +30,10 @@ def _binary_no_grad(fn, input, other, promote: bool = True) -> Tensor:
         if dt.kind in "iu":  # u8 == 256 compares with 0, as PyTorch wraps the scalar
             x, y = (wrap_int(v, dt) if v.__class__ is int else v for v in (x, y))
     try:
-        out = fn(x, y)
+        return Tensor._make(on_arrays(fn, x, y))
     except ValueError:
         check_broadcast((a, b))  # PyTorch's error for shapes that do not broadcast
         raise
-    return Tensor._make(out if type(out) is np.ndarray else np.asarray(out))
 
 
 def eq(input, other) -> Tensor:
@@ -165,7 +165,7 @@ def logical_not(input: Tensor) -> Tensor:
     >>> torch.logical_not(torch.tensor([0.0, 2.0]))
     tensor([ True, False])
     """
-    return Tensor._make(np.asarray(np.logical_not(input._data)))
+    return Tensor._make(on_arrays(np.logical_not, input._data))
 
 
 def _bitwise(fn, input, other) -> Tensor:
@@ -228,7 +228,7 @@ def bitwise_not(input: Tensor) -> Tensor:
     """
     if input.dtype.category > 1:
         raise NotImplementedError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype.legacy}'")
-    return Tensor._make(np.asarray(np.invert(input._data)))
+    return Tensor._make(on_arrays(np.invert, input._data))
 
 
 def isnan(input: Tensor) -> Tensor:
@@ -240,7 +240,7 @@ def isnan(input: Tensor) -> Tensor:
     >>> torch.isnan(torch.tensor([1.0, float("nan")]))
     tensor([False,  True])
     """
-    return Tensor._make(np.asarray(np.isnan(input._data)))
+    return Tensor._make(on_arrays(np.isnan, input._data))
 
 
 def isinf(input: Tensor) -> Tensor:
@@ -252,7 +252,7 @@ def isinf(input: Tensor) -> Tensor:
     >>> torch.isinf(torch.tensor([1.0, float("inf")]))
     tensor([False,  True])
     """
-    return Tensor._make(np.asarray(np.isinf(input._data)))
+    return Tensor._make(on_arrays(np.isinf, input._data))
 
 
 def isfinite(input: Tensor) -> Tensor:
@@ -264,7 +264,7 @@ def isfinite(input: Tensor) -> Tensor:
     >>> torch.isfinite(torch.tensor([1.0, float("inf"), float("nan")]))
     tensor([ True, False, False])
     """
-    return Tensor._make(np.asarray(np.isfinite(input._data)))
+    return Tensor._make(on_arrays(np.isfinite, input._data))
 
 
 def isclose(input: Tensor, other: Tensor, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor:
@@ -280,7 +280,7 @@ def isclose(input: Tensor, other: Tensor, rtol=1e-05, atol=1e-08, equal_nan=Fals
     >>> torch.isclose(torch.tensor([1.0, 2.0]), torch.tensor([1.0 + 1e-9, 2.1]))
     tensor([ True, False])
     """
-    return Tensor._make(np.asarray(np.isclose(input._data, other._data, rtol, atol, equal_nan)))
+    return Tensor._make(on_arrays(np.isclose, input._data, other._data, rtol, atol, equal_nan))
 
 
 def allclose(input: Tensor, other: Tensor, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:

@@ -20,11 +20,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
+from .array_step import array_step
 from .compare import isfinite
 from .elementwise import where
 from .index.gather import _check_index, check_take, scatter, scatter_add
 from .inplace_examples import documented
-from .value_check import value_check
 
 
 def _dims(shape) -> str:
@@ -109,7 +109,7 @@ def _check_vector_index(op: str, input: Tensor, dim: int, index: Tensor) -> None
     _check_vector_bounds(index._data, n, op, dim)
 
 
-@value_check
+@array_step
 def _check_vector_bounds(index: np.ndarray, n: int, op: str, dim: int) -> None:
     bad = index[(index >= n) | (index < -n)]
     if bad.size:

@@ -19,6 +19,7 @@ import numpy as np
 from ...ops import activation as _act
 from ...ops import activation_inplace as _act_inplace
 from ...ops import unary as _unary
+from ...ops.array_step import array_step as _array_step
 from ...tensor import Tensor
 from .activation import (
     hardsigmoid,
@@ -216,8 +217,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return Tensor._make(_one_hot(tensor._data, num_classes))
 
 
-# ``_one_hot`` is a function of arrays that graphgrad.compile records as a call
-# (compile/patches.py): a replay computes it from the indices it is given.
+@_array_step
 def _one_hot(idx: np.ndarray, num_classes: int) -> np.ndarray:
     _check_classes(idx, num_classes)
     return (idx[..., None] == np.arange(num_classes)).astype(np.int64)

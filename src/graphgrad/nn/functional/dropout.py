@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 
+from ...ops.array_step import array_step
 from ...random.draws import default_generator
 from ...tensor import Tensor
 
@@ -34,6 +35,7 @@ def _bernoulli_in_memory_order(data: np.ndarray, shape: tuple, p: float, dtype) 
     return np.ascontiguousarray(np.transpose(drawn, np.argsort(order)))
 
 
+@array_step
 def _mask(data: np.ndarray, p: float, mask_shape: tuple) -> np.ndarray:
     """The scaled keep-mask: one draw of the generator, which graphgrad.compile records (and
     replays) as a whole."""

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...ops.array_step import array_step
 from ...ops.elementwise import where
-from ...ops.value_check import value_check
 from ...tensor import Tensor
 from .norm import embedding
 
@@ -134,7 +134,7 @@ def _bag_max(rows: Tensor, bags: np.ndarray, count: int, dim: int) -> Tensor:
 __all__ = ["embedding_bag"]
 
 
-@value_check
+@array_step
 def _check_bag_indices(idx: np.ndarray, num: int) -> None:
     if idx.size and (idx.min() < 0 or idx.max() >= num):
         at = int(np.nonzero((idx < 0) | (idx >= num))[0][0])

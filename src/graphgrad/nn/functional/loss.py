@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...ops.activation import log_softmax
+from ...ops.array_step import array_step
 from ...ops.elementwise import where
 from ...ops.primitive import LINEAR, Primitive, apply
 from ...tensor import Tensor
@@ -105,6 +106,7 @@ _nll_loss = _nll_primitive("nll_loss", "NllLossBackward0")
 _nll_loss2d = _nll_primitive("nll_loss2d", "NllLoss2DBackward0")
 
 
+@array_step
 def _nll_weights(target: np.ndarray, classes: int, dtype, weight, ignore_index: int) -> tuple:
     """The targets as safe indices, each one's weight, which count, and the total weight: a
     function of arrays only, which graphgrad.compile records (and replays) as one step."""

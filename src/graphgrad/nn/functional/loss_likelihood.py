@@ -14,9 +14,9 @@ import math
 import numpy as np
 
 from ...autograd.grad_mode import no_grad
+from ...ops.array_step import array_step
 from ...ops.elementwise import where
 from ...ops.shape.join import cat, stack
-from ...ops.value_check import value_check
 from ...tensor import Tensor
 from .._reduction import reduce_tensor, reduction_code
 from .linear import linear
@@ -238,7 +238,7 @@ def linear_cross_entropy(input: Tensor, linear_weight: Tensor, target: Tensor, *
 __all__ = ["ctc_loss", "gaussian_nll_loss", "linear_cross_entropy", "poisson_nll_loss"]
 
 
-@value_check
+@array_step
 def _check_var(var: np.ndarray) -> None:
     if (var < 0).any():
         raise ValueError("var has negative entry/entries")

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...ops.array_step import array_step
 from ...ops.elementwise import minimum, where
-from ...ops.value_check import value_check
 from ...tensor import Tensor
 from .._reduction import reduce_tensor, reduction_code
 from .activation import logsigmoid
@@ -351,7 +351,7 @@ __all__ = [
 ]
 
 
-@value_check
+@array_step
 def _check_targets(t: np.ndarray, classes: int) -> None:
     if t.size and (t.min() < 0 or t.max() >= classes):
         raise RuntimeError("target out of range")

@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.namespace import TENSORS
+from ...ops.array_step import array_step
 from ...ops.primitive import LINEAR, Primitive, apply, bind_rule
-from ...ops.value_check import value_check
 from ...tensor import Tensor
 from .._embedding_renorm import renorm_rows
 
@@ -409,7 +409,7 @@ def embedding(
     return embedding_lookup(weight, input, padding_idx, scale_grad_by_freq, sparse)
 
 
-@value_check
+@array_step
 def _check_rows(idx: np.ndarray, num: int) -> None:
     """Embedding indices lie in [0, num)."""
     if idx.size and (idx.min() < 0 or idx.max() >= num):

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...ops.array_step import array_step
 from ...ops.primitive import LINEAR, Primitive, apply
-from ...ops.value_check import value_check
 from ...random import default_generator
 from ...tensor import Tensor
 from .conv import _tuple
@@ -403,7 +403,7 @@ __all__ = [
 ]
 
 
-@value_check
+@array_step
 def _check_max_indices(idx: np.ndarray, plane: int, size: tuple) -> None:
     if idx.size and (idx.min() < 0 or idx.max() >= plane):
         bad = idx[(idx < 0) | (idx >= plane)].ravel()[0]

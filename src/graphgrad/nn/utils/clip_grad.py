@@ -17,6 +17,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ...autograd.grad_mode import no_grad
+from ...ops.array_step import array_step
 from ...tensor import Tensor
 
 
@@ -26,8 +27,7 @@ def _grads(parameters) -> list[Tensor]:
     return [p._grad for p in parameters if p._grad is not None]
 
 
-# ``_norm_of`` and ``_clip_coef`` are functions of arrays that graphgrad.compile records as
-# calls (compile/patches.py), so that a compiled training step replays the clipping.
+@array_step
 def _norm_of(norm_type: float, dtype, *arrays: np.ndarray) -> np.ndarray:
     """The joint ``norm_type`` norm of ``arrays`` (each one's norm, then the norm of those)."""
     if norm_type == math.inf:
@@ -98,6 +98,7 @@ def clip_grads_with_norm_(
             g.mul_(Tensor._make(_clip_coef(norm, max_norm, g._data.dtype)))
 
 
+@array_step
 def _clip_coef(norm: np.ndarray, max_norm: float, dtype) -> np.ndarray:
     """``min(max_norm / (norm + 1e-6), 1)`` in ``dtype``, the factor of the gradients."""
     return np.minimum(np.asarray(max_norm / (norm.astype(dtype) + 1e-6), dtype), 1.0).astype(dtype)

@@ -17,10 +17,10 @@ from __future__ import annotations
 import numpy as np
 
 from ...tensor import Tensor, _wrap_dim
+from ..array_step import array_step
 from ..elementwise import where
 from ..primitive import LINEAR, Primitive, apply
 from ..shape.core import expand, reshape, show_u64
-from ..value_check import value_check
 
 
 def _dims(shape) -> str:
@@ -34,7 +34,7 @@ def _index_key(index: np.ndarray, axis: int) -> tuple:
     return tuple(key)
 
 
-@value_check
+@array_step
 def _check_bounds(index: np.ndarray, n: int, axis: int) -> None:
     """gather/scatter/index_add indices lie in [0, n): PyTorch does not wrap negative ones."""
     bad = index[(index >= n) | (index < 0)]
@@ -521,7 +521,7 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     return apply(_take, input, index=index)
 
 
-@value_check
+@array_step
 def _check_select(index: np.ndarray, n: int, kernel_message: bool) -> None:
     """index_select's indices lie in [0, n)."""
     bad = index[(index >= n) | (index < 0)]
@@ -533,7 +533,7 @@ def _check_select(index: np.ndarray, n: int, kernel_message: bool) -> None:
         raise IndexError("index out of range in self")
 
 
-@value_check
+@array_step
 def check_take(index: np.ndarray, n: int) -> None:
     """take's flat indices lie in [-n, n)."""
     bad = index[(index >= n) | (index < -n)]

@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 
 from ...tensor import Tensor, _wrap_dim
+from ..array_step import constant
 from ..inplace import check_inplace, commit
 from ..primitive import LINEAR, Primitive, apply
 from ..shape.core import show_u64
@@ -276,7 +277,7 @@ def _as_index_tensor(item) -> Tensor:
 def _value_tensor(value, like: Tensor) -> Tensor:
     if isinstance(value, Tensor):
         return value
-    return Tensor._make(np.asarray(value, like._data.dtype))
+    return Tensor._make(constant(np.asarray(value, like._data.dtype)))
 
 
 def index_put(input: Tensor, indices, values, accumulate: bool = False) -> Tensor:

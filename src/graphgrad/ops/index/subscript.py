@@ -24,11 +24,11 @@ import warnings
 import numpy as np
 
 from ...tensor import Tensor
+from ..array_step import array_step
 from ..inplace import check_inplace, check_overlap, commit, copy_
 from ..primitive import LINEAR, Primitive, apply
 from ..shape.core import expand, unsqueeze, view
 from ..shape.transpose import alias
-from ..value_check import value_check
 from ..views_inplace import as_strided, as_strided_scatter
 from .slicing import (
     _as_index_tensor,
@@ -74,7 +74,7 @@ def _check_indices(result: Tensor, adv: list) -> None:
         ) from None
 
 
-@value_check
+@array_step
 def _check_bounds(index: np.ndarray, n: int, k: int) -> None:
     """The ``k``-th tensor index lies in [-n, n)."""
     bad = index[(index >= n) | (index < -n)]

@@ -19,6 +19,7 @@ import numpy as np
 from ...autograd.namespace import TENSORS
 from ...dtypes import _FLOAT
 from ...tensor import Tensor, _wrap_dim
+from ..array_step import on_arrays
 from ..broadcast import sum_to_dims
 from ..elementwise import quiet, where
 from ..primitive import LINEAR, Primitive, apply, bind_rule
@@ -501,10 +502,12 @@ def cumprod(input: Tensor, dim: int, *, dtype=None) -> Tensor:
 # -- all, any (no gradient) --------------------------------------------------------------------
 def _logical_reduce(fn, input: Tensor, dim, keepdim: bool) -> Tensor:
     axes = None if dim is None else normalize_dims(dim, input.ndim)
-    out = np.asarray(fn(input._data, axis=axes, keepdims=keepdim))
-    if input._data.dtype == np.uint8:
-        out = out.astype(np.uint8)  # PyTorch keeps uint8 for all/any on uint8
-    return Tensor._make(out)
+    return Tensor._make(on_arrays(_logical, fn, input._data, axes, keepdim))
+
+
+def _logical(fn, a: np.ndarray, axes, keepdim: bool) -> np.ndarray:
+    out = np.asarray(fn(a, axis=axes, keepdims=keepdim))
+    return out.astype(np.uint8) if a.dtype == np.uint8 else out  # PyTorch keeps uint8
 
 
 def all(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001
