@@ -61,13 +61,20 @@ def constant(data: np.ndarray) -> np.ndarray:
     return data
 
 
-@array_step
 def on_arrays(fn: Callable, *args, **kwargs) -> np.ndarray:
     """``fn(*args, **kwargs)`` as an array: a NumPy function of arrays and numbers whose result
-    needs no gradient (``x > 0``, ``isnan``), one step of a recording.
+    needs no gradient (``x > 0``, ``isnan``), one step of a recording (``array_step``, with the
+    check inline: comparisons are everywhere).
 
     >>> on_arrays(np.greater, np.array([1, 3]), 2)
     array([False,  True])
     """
+    rec = _compile_state.recorder
+    if rec is not None:
+        return rec.array_step(_as_array, (fn, *args), kwargs)
+    return _as_array(fn, *args, **kwargs)
+
+
+def _as_array(fn: Callable, *args, **kwargs) -> np.ndarray:
     out = fn(*args, **kwargs)
     return out if type(out) is np.ndarray else np.asarray(out)
