@@ -17,7 +17,7 @@ from . import _device, dtypes
 from ._argcheck import as_int, dtype_arg, int_tuple, size_keyword, type_name
 from ._data import check_native, fill_value, to_array
 from .dtypes import dtype as dtype_t
-from .ops.array_step import constant
+from .ops.array_step import array_step, constant
 from .tensor import Tensor
 
 
@@ -77,7 +77,10 @@ def tensor(
     else:
         # Python data straight to the requested dtype: no detour through the default dtype.
         arr = to_array(data, dtype)
-    arr = np.array(arr, dtype=dtype.np if dtype is not None else None, copy=True)
+    np_dtype = dtype.np if dtype is not None else None
+    if isinstance(data, np.ndarray):  # read at each replay of a compiled call: it may change
+        return _finish(_copy(_NumPy(arr), np_dtype), requires_grad, device, made=False)
+    arr = np.array(arr, dtype=np_dtype, copy=True)
     return _finish(arr, requires_grad, device, made=not isinstance(data, Tensor))
 
 
@@ -117,7 +120,28 @@ def from_numpy(array: np.ndarray) -> Tensor:
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     check_native(array)
-    return Tensor._make(constant(array))  # (a recording freezes it: docs/compile.md)
+    return Tensor._make(_share(_NumPy(array)))
+
+
+class _NumPy:
+    """A NumPy array the caller owns, handed to a recorded step by reference: a replay of a
+    compiled call reads it as it is then (a batch buffer refilled between calls), where an
+    array argument would be frozen as a constant."""
+
+    __slots__ = ("array",)
+
+    def __init__(self, array: np.ndarray) -> None:
+        self.array = array
+
+
+@array_step
+def _copy(source: _NumPy, dtype) -> np.ndarray:
+    return np.array(source.array, dtype=dtype, copy=True)
+
+
+@array_step
+def _share(source: _NumPy) -> np.ndarray:
+    return source.array
 
 
 def _dt(dtype: dtype_t | None) -> np.dtype:

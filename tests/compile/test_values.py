@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 
 import graphgrad
@@ -158,3 +159,21 @@ def test_results_from_values_are_never_stale(name):
         [(x, _index(0, 0))] * 3 + [(x, _index(3, 2)), (x, _index(-1, 0))],
         expect_replay=None,
     )
+
+
+def test_a_numpy_buffer_refilled_between_calls():
+    # torch.tensor(buf) and torch.from_numpy(buf) read the caller's array at each replay (they
+    # were frozen as constants of the recording)
+    buf = np.zeros(3, np.float32)
+    w = graphgrad.tensor([1.0, 2.0, 3.0], requires_grad=True)
+
+    def step():
+        w.grad = None
+        (w * graphgrad.tensor(buf) + w * graphgrad.from_numpy(buf) ** 2).sum().backward()
+        return w.grad.clone()
+
+    compiled = graphgrad.compile(step)
+    for value in (1.0, 1.0, 1.0, 5.0, -2.0):
+        buf[:] = value
+        assert compiled().tolist() == step().tolist() == [value + value**2] * 3
+    assert replayed(compiled)
