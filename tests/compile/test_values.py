@@ -177,3 +177,30 @@ def test_a_numpy_buffer_refilled_between_calls():
         buf[:] = value
         assert compiled().tolist() == step().tolist() == [value + value**2] * 3
     assert replayed(compiled)
+
+
+def test_accuracy_in_a_training_step_replays():
+    # argmax, topk, max(dim) and sort indices are recorded steps: a step that measures its
+    # accuracy replays, and from each call's own outputs
+    def make():
+        graphgrad.manual_seed(0)
+        model = nn.Linear(4, 3)
+        opt = graphgrad.optim.SGD(model.parameters(), lr=0.1)
+
+        def step(x, y):
+            opt.zero_grad()
+            out = model(x)
+            F.cross_entropy(out, y).backward()
+            opt.step()
+            acc = (out.argmax(1) == y).float().mean()
+            return acc, out.topk(2, 1).indices, out.max(1).indices, out.detach().sort(1).indices
+
+        return step
+
+    compiled, eager = graphgrad.compile(make()), make()
+    gen = graphgrad.Generator().manual_seed(1)
+    for _ in range(6):
+        x, y = graphgrad.randn(5, 4, generator=gen), graphgrad.randint(0, 3, (5,), generator=gen)
+        got, want = compiled(x, y), eager(x, y)
+        assert [t.tolist() for t in got] == [t.tolist() for t in want]
+    assert replayed(compiled)

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
 from . import _stdsort
+from .array_step import array_step, constant
 from .primitive import LINEAR, Primitive, apply
 from .reduce.select import _select_prim, return_types
 from .return_types import return_type
@@ -103,6 +104,7 @@ def _radix_stable(a: np.ndarray, descending: bool) -> bool:
     return a.ndim == 1 and not descending and a.dtype.kind in "iu" and a.size >= 32768
 
 
+@array_step
 def _sort_indices(a: np.ndarray, axis: int, descending: bool, stable: bool) -> np.ndarray:
     stable = stable or _radix_stable(a, descending)
 
@@ -128,6 +130,7 @@ def _topk_algorithm(k: int, n: int, sorted: bool):  # noqa: A002
     return algorithm
 
 
+@array_step
 def _topk_indices(a: np.ndarray, axis: int, k: int, largest: bool, sorted: bool) -> np.ndarray:  # noqa: A002
     def rows_fn(rows: np.ndarray) -> np.ndarray:
         n = rows.shape[1]
@@ -159,6 +162,12 @@ def _axis(input: Tensor, dim: int) -> int:
     return _wrap_dim(int(dim), max(input.ndim, 1))
 
 
+@array_step
+def _kth_result(a: np.ndarray, axis: int, k: int, keepdim: bool) -> np.ndarray:
+    idx = _kth_indices(a, axis, k)
+    return idx if keepdim else np.squeeze(idx, axis)
+
+
 def _result(kind: str, prim: Primitive, input: Tensor, idx: np.ndarray, axis: int, dim: int):
     indices = Tensor._make(idx)
     values = apply(
@@ -182,7 +191,11 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
             [1, 0]])
     """
     a, axis = input._data, _axis(input, dim)
-    idx = np.zeros((), np.int64) if a.ndim == 0 else _sort_indices(a, axis, descending, stable)
+    idx = (
+        constant(np.zeros((), np.int64))
+        if a.ndim == 0
+        else _sort_indices(a, axis, descending, stable)
+    )
     return _result("sort", _sort, input, idx, axis, dim)
 
 
@@ -237,9 +250,9 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
     if a.ndim == 0:
-        idx = np.zeros((), np.int64)
+        idx = constant(np.zeros((), np.int64))
     elif k == 0:
-        idx = np.zeros(a.shape[:axis] + (0,) + a.shape[axis + 1 :], np.int64)
+        idx = constant(np.zeros(a.shape[:axis] + (0,) + a.shape[axis + 1 :], np.int64))
     else:
         idx = _topk_indices(a, axis, k, largest, sorted)
     return _result("topk", _topk, input, idx, axis, dim)
@@ -263,10 +276,9 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
     if a.ndim == 0:
-        idx = np.zeros((), np.int64)
+        idx = constant(np.zeros((), np.int64))
     else:
-        idx = _kth_indices(a, axis, k)
-        idx = idx if keepdim else np.squeeze(idx, axis)
+        idx = _kth_result(a, axis, k, keepdim)
     values = apply(
         _kthvalue,
         input,

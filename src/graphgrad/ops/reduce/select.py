@@ -18,6 +18,7 @@ import numpy as np
 
 from ...autograd.namespace import TENSORS
 from ...tensor import Tensor, _wrap_dim
+from ..array_step import array_step
 from ..elementwise import as_operand, maximum, minimum, where
 from ..primitive import LINEAR, Primitive, apply, bind_rule
 from ..return_types import return_type
@@ -153,12 +154,17 @@ def _median_index(a: np.ndarray, axis: int) -> np.ndarray:
     return idx
 
 
-def _indices(a: np.ndarray, axis: int, kind: str) -> np.ndarray:
-    """The keepdim-shaped int64 indices that ``max/min/median(dim)`` return."""
+@array_step
+def _indices(a: np.ndarray, axis: int, kind: str, keepdim: bool) -> np.ndarray:
+    """The int64 indices that ``max/min/median(dim)`` return (a step of a recording)."""
+    if a.ndim == 0:
+        return np.zeros((), np.int64)
     if kind == "median":
-        return _median_index(a, axis).astype(np.int64)
-    fn = np.argmax if kind == "max" else np.argmin
-    return np.expand_dims(fn(a, axis=axis), axis).astype(np.int64)
+        idx = _median_index(a, axis).astype(np.int64)
+    else:
+        fn = np.argmax if kind == "max" else np.argmin
+        idx = np.expand_dims(fn(a, axis=axis), axis).astype(np.int64)
+    return idx if keepdim else np.squeeze(idx, axis)
 
 
 def _reduce_dim(kind: str, prim: Primitive, input: Tensor, dim, keepdim: bool):
@@ -166,12 +172,7 @@ def _reduce_dim(kind: str, prim: Primitive, input: Tensor, dim, keepdim: bool):
     axis = _wrap_dim(int(dim), a.ndim)
     if a.ndim and a.shape[axis] == 0:
         raise IndexError(f"{kind}(): Expected reduction dim {axis} to have non-zero size.")
-    if a.ndim == 0:
-        idx = np.zeros((), np.int64)
-    else:
-        idx = _indices(a, axis, kind)
-        idx = idx if keepdim else np.squeeze(idx, axis)
-    indices = Tensor._make(idx)
+    indices = Tensor._make(_indices(a, axis, kind, keepdim))
     values = apply(
         prim,
         input,
@@ -305,16 +306,22 @@ def _arg(fn, name: str, input: Tensor, dim, keepdim: bool) -> Tensor:
             raise IndexError(
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
             )
-        out = np.asarray(fn(a, axis=None))
-        if keepdim:
-            out = out.reshape((1,) * a.ndim)
-        return Tensor._make(out.astype(np.int64))
+        return Tensor._make(_arg_indices(fn, a, None, keepdim))
     axis = _wrap_dim(int(dim), a.ndim)
-    if a.ndim == 0:
-        return Tensor._make(np.zeros((), np.int64))
-    if a.shape[axis] == 0:
+    if a.ndim and a.shape[axis] == 0:
         raise IndexError(f"{name}(): Expected reduction dim {axis} to have non-zero size.")
-    return Tensor._make(np.asarray(fn(a, axis=axis, keepdims=keepdim)).astype(np.int64))
+    return Tensor._make(_arg_indices(fn, a, axis, keepdim))
+
+
+@array_step
+def _arg_indices(fn, a: np.ndarray, axis: int | None, keepdim: bool) -> np.ndarray:
+    """argmax/argmin's int64 indices (a step of a recording)."""
+    if axis is None:
+        out = np.asarray(fn(a, axis=None))
+        return (out.reshape((1,) * a.ndim) if keepdim else out).astype(np.int64)
+    if a.ndim == 0:
+        return np.zeros((), np.int64)
+    return np.asarray(fn(a, axis=axis, keepdims=keepdim)).astype(np.int64)
 
 
 def argmax(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
