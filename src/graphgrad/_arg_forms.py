@@ -32,6 +32,7 @@ import numpy as np
 from ._argcheck import checked_exports
 from .autograd.grad_mode import is_grad_enabled, no_grad
 from .dtypes import from_numpy_dtype
+from .ops.inplace import copy_, resized
 from .ops.return_types import ReturnType
 from .tensor import Tensor
 
@@ -187,7 +188,9 @@ def write_out(result: Tensor, out: Tensor) -> Tensor:
             f"output type {out.dtype.legacy}"
         )
     if dst.shape == src.shape:
-        np.copyto(dst, src, casting="unsafe")
+        with no_grad():  # (an in-place write a compiled call records and replays)
+            copy_(out, result)
+        return out
     else:
         if dst.size:
             warnings.warn(
@@ -200,7 +203,7 @@ def write_out(result: Tensor, out: Tensor) -> Tensor:
                 UserWarning,
                 stacklevel=3,
             )
-        out._data = src.astype(dst.dtype, copy=True)
+        resized(out, src.astype(dst.dtype, copy=True))
     out._version_counter.bump()
     return out
 

@@ -204,3 +204,14 @@ def test_accuracy_in_a_training_step_replays():
         got, want = compiled(x, y), eager(x, y)
         assert [t.tolist() for t in got] == [t.tolist() for t in want]
     assert replayed(compiled)
+
+
+def test_out_tensors_are_written_at_each_replay():
+    # out= wrote into the tensor outside the recorded ops: a replay left it (and what read it)
+    # as the first call had made it
+    out = graphgrad.zeros(3)
+    _agree(
+        lambda x, o: graphgrad.add(x, 1, out=o) * 2 + o,
+        [(graphgrad.full((3,), 1.0), out)] * 3 + [(graphgrad.full((3,), 5.0), out)],
+    )
+    assert out.tolist() == [6.0, 6.0, 6.0]

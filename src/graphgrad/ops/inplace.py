@@ -264,6 +264,20 @@ def fill_(self: Tensor, value) -> Tensor:
     return commit(self, apply(_fill, self, value=fill_value(value, self.dtype)))
 
 
+def resized(t: Tensor, data: np.ndarray) -> None:
+    """Give ``t`` new storage of another shape (an ``out=`` tensor PyTorch resizes): a write a
+    compiled call cannot replay, since its guards fixed ``t``'s shape, so its recording stops.
+
+    >>> t = torch.zeros(1)
+    >>> resized(t, np.ones(2, np.float32)); t
+    tensor([1., 1.])
+    """
+    rec = _compile_state.recorder
+    if rec is not None:
+        rec.stop("an out= tensor resized to the result's shape")
+    t._data = data
+
+
 def copy_(self: Tensor, src, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` into this tensor in place (broadcast and cast to its dtype); returns it.
 

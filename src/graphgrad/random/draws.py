@@ -22,6 +22,8 @@ import numpy as np
 from .. import _device
 from .. import dtypes as _dtypes
 from .._argcheck import dtype_arg, int_tuple, size_keyword
+from ..autograd.grad_mode import no_grad
+from ..ops.inplace import copy_, resized
 from ..tensor import Tensor
 from ._generator import Generator
 
@@ -165,9 +167,10 @@ def _finish(arr: np.ndarray, requires_grad: bool, out: Tensor | None) -> Tensor:
     if out is None:
         return Tensor._make(arr, requires_grad)
     if out._data.shape == arr.shape:
-        np.copyto(out._data, arr, casting="unsafe")
+        with no_grad():  # (an in-place write a compiled call records and replays)
+            copy_(out, Tensor._make(arr))
     else:  # PyTorch resizes out= tensors to the result's shape
-        out._data = arr.astype(out._data.dtype)
+        resized(out, arr.astype(out._data.dtype))
     return out
 
 
