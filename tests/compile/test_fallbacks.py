@@ -152,14 +152,16 @@ def test_anomaly_mode_runs_eagerly():
     assert f.cache == {}
 
 
-def test_output_whose_backward_runs_outside_falls_back():
+def test_several_outputs_whose_backward_runs_outside_fall_back():
     model = graphgrad.nn.Linear(3, 1)
-    compiled = graphgrad.compile(model)
+    compiled = graphgrad.compile(lambda x: (model(x), model(x) * 2))
     x = graphgrad.ones(2, 3)
-    with pytest.warns(UserWarning, match="backward would run outside"):
-        out = compiled(x)
-    out.sum().backward()  # the eager graph is there
-    assert model.weight.grad.tolist() == [[2.0, 2.0, 2.0]]
+    with pytest.warns(UserWarning, match="several tensors that require grad, whose backward"):
+        out, twice = compiled(x)
+    (out.sum() + twice.sum()).backward()  # the eager graph is there
+    assert model.weight.grad.tolist() == [[6.0, 6.0, 6.0]]
+    out, twice = compiled(x)  # and stays eager
+    assert type(out.grad_fn).__name__ == "AddmmBackward0"
 
 
 def test_a_value_that_changes_unseen_is_caught_by_the_check():

@@ -29,17 +29,19 @@ import numpy as np
 from ..autograd.anomaly_mode import state as _anomaly
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
+from ..autograd.gradients import grad as _autograd_grad
 from ..autograd.graph import current_hooks
-from ..autograd.node import Node
+from ..autograd.node import BACKWARD_TWICE, Node, edge_of
 from ..dtypes import get_default_dtype
 from ..nn.module import Module
 from ..tensor import Tensor, inference_state
 from . import config, patches
 from ._flag import state
+from .backward import record_result_backward
 from .discovery import discover, guard_source
 from .errors import InvalidBackend, Unsupported
 from .recorder import Recorder
-from .verify import Snapshot, freeze_output, same_output
+from .verify import Snapshot, freeze_output, same, same_output
 
 __all__ = [
     "compile", "Unsupported", "OptimizedModule", "reset", "set_stance", "disable", "is_compiling",
@@ -48,29 +50,52 @@ _COMPILED: weakref.WeakSet = weakref.WeakSet()  # every CompiledFunction, for ``
 
 
 class CompiledFunctionBackward(Node):
-    """The ``grad_fn`` of a replayed result whose backward already ran inside the call;
-    ``recorded`` is the result's ``grad_fn`` in the recorded call, whose graph ``make_dot``
-    draws below it (no edge the engine follows)."""
+    """The ``grad_fn`` of a replayed result that requires grad. Where the call's backward
+    runs after it (``torch.compile(model)``), ``backward`` is the recorded backward of the
+    call's graph, a closure over the replay's values: the gradient of the result in, the
+    gradients of ``inputs`` (the parameters and arguments the graph reaches) out, which the
+    engine hands on to their nodes. Where it already ran inside the call, there is nothing to
+    run. ``recorded`` is the result's ``grad_fn`` in the recorded call, whose graph
+    ``make_dot`` draws below it (no edge the engine follows)."""
 
-    __slots__ = ("recorded",)
+    __slots__ = ("recorded", "backward", "inputs", "_meta")
 
-    def __init__(self, recorded: Node | None = None) -> None:
-        super().__init__(())
-        self.recorded = recorded
+    def __init__(self, recorded: Node | None = None, backward=None, inputs: tuple = ()) -> None:
+        super().__init__(tuple(edge_of(t) for t in inputs))
+        self.recorded, self.backward, self.inputs = recorded, backward, inputs
+        self._meta = tuple((t._data.shape, t.dtype) for t in inputs)
 
     def name(self) -> str:
         return "CompiledFunctionBackward"
 
     def apply(self, grads: list) -> list:
-        raise RuntimeError(
-            "Trying to backward through the graph a second time: this result of a "
-            "graphgrad.compile'd call comes from a replay, whose graph was consumed by the "
-            "backward inside the call"
-        )
+        if self.backward is None:
+            raise RuntimeError(BACKWARD_TWICE if self.inputs else _CONSUMED)
+        if _grad_state.enabled:  # create_graph=True: the recorded rules build no graph
+            raise RuntimeError(
+                "torch.compile with aot_autograd does not currently support double backward"
+            )
+        grad = grads[0]
+        if grad is None:
+            return [None] * len(self.inputs)
+        return [Tensor._make(g) for g in self.backward(grad._data)]
+
+    def release(self) -> None:
+        self.backward = None
+
+
+_CONSUMED = (
+    "Trying to backward through the graph a second time: this result of a graphgrad.compile'd "
+    "call comes from a replay, whose graph was consumed by the backward inside the call"
+)
 
 
 def _replayed_result(data, recorded: Node | None = None) -> Tensor:
     return Tensor._make(data, True, CompiledFunctionBackward(recorded))
+
+
+def _result_with_backward(data, backward, inputs: tuple, recorded: Node) -> Tensor:
+    return Tensor._make(data, True, CompiledFunctionBackward(recorded, backward, inputs))
 
 
 def _leaf_with_grad(data, grad: Tensor) -> Tensor:
@@ -181,6 +206,10 @@ class CompiledFunction:
         state.recorder = rec
         try:
             out = self.fn(*args, **kwargs)
+            graph_out = _graph_results(rec, out)
+            if len(graph_out) == 1 and not rec.backward_ran and rec.broken is None:
+                # (a result whose backward runs after the call, as ``torch.compile(model)``'s)
+                rec.result_backward = (graph_out[0], record_result_backward(rec, graph_out[0]))
         finally:
             state.recorder = None
         if rec.broken is not None:
@@ -197,8 +226,11 @@ class CompiledFunction:
         rec.draw_ahead()
         program = rec.program
         guard = _LazyGuard(guard_source(program, live, rec.loaded), program.names)
-        # compiled at the second call, which checks it: the first call stays cheap
-        return out, _Entry(guard, functools.partial(program.build, result), live, arrays=rec.arrays)
+        grads = rec.result_backward[1] if rec.result_backward else ()
+        build = functools.partial(
+            program.build, result, grads_code="(" + "".join(f"{g}, " for _, g in grads) + ")"
+        )  # compiled at the second call, which checks it: the first call stays cheap
+        return out, _Entry(guard, build, live, arrays=rec.arrays)
 
     def _verify(self, entry: _Entry, flat: list, args: tuple, kwargs: dict):
         """The first replay, checked against eager from the same state (see verify.py)."""
@@ -206,9 +238,10 @@ class CompiledFunction:
         entry.replay = entry.replay()  # build the program (see _record)
         entry.guard = entry.guard.fn  # and drop the lazy guard's indirection
         failure: str | None = None
-        replayed = after_replay = None
+        replayed = replayed_out = after_replay = None
         try:
-            replayed = freeze_output(entry.replay(flat))
+            replayed_out = entry.replay(flat)
+            replayed = freeze_output(replayed_out)
             after_replay = Snapshot(entry.live, flat)
         except Exception as e:  # noqa: BLE001 - a replay that fails is not trusted
             failure = f"the replay failed ({e!r})"
@@ -219,6 +252,8 @@ class CompiledFunction:
             what = after.differs(after_replay) if after_replay is not None else "the state"
             if what is None and not same_output(freeze_output(out), replayed):
                 what = "the result"
+            if what is None and not _same_backward(replayed_out, out):
+                what = "the gradients of the result's backward"
             if what is not None:
                 failure = f"{what} differed between the replay and eager"
         if failure is not None:
@@ -234,6 +269,22 @@ class CompiledFunction:
         if key not in self.warned:
             self.warned.add(key)
             warnings.warn(message, UserWarning, stacklevel=4)
+
+
+def _same_backward(replayed, eager) -> bool:
+    """Whether each replayed result's recorded backward gives, for a probe gradient, the bits
+    that the eager result's graph gives its inputs (kept for the caller's own backward)."""
+    for r, e in zip(_tensors(replayed), _tensors(eager), strict=False):
+        node = r.grad_fn
+        if isinstance(node, CompiledFunctionBackward) and node.backward is not None:
+            probe = np.linspace(-1.5, 2.5, r._data.size).reshape(r.shape).astype(r._data.dtype)
+            got = node.backward(probe)
+            want = _autograd_grad(
+                e, node.inputs, Tensor._make(probe), retain_graph=True, allow_unused=True
+            )
+            if any(w is None or not same(g, w._data) for g, w in zip(got, want, strict=True)):
+                return False
+    return True
 
 
 def _name(fn) -> str:
@@ -337,12 +388,40 @@ def _tensor_code(rec: Recorder, t: Tensor) -> str:
         if grad is None:
             raise _UnreplayableError("the call returns a new leaf whose .grad it did not compute")
         return f"{p.name(_leaf_with_grad)}({data}, {grad})"
+    if rec.result_backward and rec.result_backward[0] is t:
+        inputs = "(" + "".join(f"{code}, " for code, _ in rec.result_backward[1]) + ")"
+        fn = p.name(_result_with_backward)
+        return f"{fn}({data}, backward, {inputs}, {p.name(t.grad_fn)})"
     if not rec.backward_ran:
         raise _UnreplayableError(
-            "the call returns a tensor that requires grad, whose backward would run outside "
-            "the compiled call (compile the whole training step instead)"
+            "the call returns several tensors that require grad, whose backward would run "
+            "outside the compiled call (compile the whole training step instead)"
         )
     return f"{p.name(_replayed_result)}({data}, {p.name(t.grad_fn)})"
+
+
+def _tensors(value):
+    """The tensors in a call's result (nested lists, tuples and dict values), in order."""
+    if isinstance(value, Tensor):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _tensors(v)
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _tensors(v)
+
+
+def _graph_results(rec: Recorder, out) -> list[Tensor]:
+    """The results that carry a graph the call built (each once)."""
+    found = {
+        id(t): t
+        for t in _tensors(out)
+        if t.grad_fn is not None
+        and t.grad_fn._sequence_nr >= rec.start_seq
+        and rec.tensor_code(t) is None
+    }
+    return list(found.values())
 
 
 class OptimizedModule(Module):

@@ -120,8 +120,10 @@ def record_backward(rec, roots, grads, retain_graph, create_graph, inputs, accum
     grad_enabled = _grad_state.enabled
     _grad_state.enabled = False
     try:
+        for g in grads:
+            rec.ref_tensor(g)
         with np.errstate(all="ignore"):
-            _Run(rec, edges, grads, retain_graph).run()
+            _Run(rec, edges, [g._data for g in grads], retain_graph).run()
     finally:
         _grad_state.enabled = grad_enabled
         state.recorder = rec if rec.broken is None else None
@@ -129,22 +131,80 @@ def record_backward(rec, roots, grads, retain_graph, create_graph, inputs, accum
     return []
 
 
-def _unsupported_graph(rec, roots: list) -> str | None:
+def record_result_backward(rec, result: Tensor) -> list | None:
+    """Record the backward of the call's own graph below ``result``, whose ``backward()`` runs
+    after the call (``torch.compile(model)``, then ``loss.backward()`` outside): as the
+    program's second part (from ``program.split``), a function of ``result``'s gradient (slot
+    ``program.grad_slot``) that returns the gradients leaving the call's graph. Returns the
+    tensors they flow into (the call's arguments and the live leaves, as the program reaches
+    them: ``A[0]``, ``O3``) with their gradients' slots, or None where the recording stopped.
+
+    The engine runs it with a stand-in gradient (ones), keeping the graph for the real backward
+    of this first call; the rules' steps do not depend on the gradient's values."""
+    node, nr = result.grad_fn, result._output_nr
+    reason = _unsupported_graph(rec, [node], outside_ok=True)
+    if reason is not None:
+        rec.stop(reason)
+        return None
+    p = rec.program
+    p.split = len(p.lines)
+    stand_in = np.ones(result._data.shape, result._data.dtype)
+    p.grad_slot = p.input_slot(stand_in)
+    state.recorder = None
+    grad_enabled = _grad_state.enabled
+    _grad_state.enabled = False
+    try:
+        run = _Run(rec, [(node, nr)], [stand_in], retain_graph=True, stop_seq=rec.start_seq)
+        with np.errstate(all="ignore"):
+            run.run()
+    finally:
+        _grad_state.enabled = grad_enabled
+        state.recorder = rec if rec.broken is None else None
+    outputs = []
+    for nxt, grads in run.buffers.items():
+        for i, g in enumerate(grads):
+            if g is not None:
+                outputs.append((_input_code(rec, nxt, i), p.ref(g)))
+    if rec.broken is not None or any(code is None for code, _ in outputs):
+        rec.stop("a gradient into a tensor the compiled call made or reads but not as an argument")
+        return None
+    return outputs
+
+
+def _input_code(rec, node, nr: int) -> str | None:
+    """How the program reaches the tensor whose gradient flows into ``(node, nr)``: a live or
+    argument leaf, or an argument with that ``grad_fn``."""
+    if node.__class__ is AccumulateGrad:
+        variable = node.variable
+        if rec.live.tensor(variable) is not None:
+            rec.loaded[id(variable)] = variable
+        return rec.tensor_code(variable)
+    for i, t in enumerate(rec.args):
+        if t.grad_fn is node and t._output_nr == nr:
+            return f"A[{i}]"
+    return None
+
+
+def _unsupported_graph(rec, roots: list, outside_ok: bool = False) -> str | None:
     """Why the graph behind ``roots`` cannot be recorded, or None."""
     for node in _engine._count_dependencies(roots):
         if node._hooks is not None:
             return f"a hook on {node.name()}"
         if node.__class__ is AccumulateGrad:
             v = node.variable
-            if v._backward_hooks or v._post_accumulate_grad_hooks:
+            # (after the call, the engine itself accumulates: only a hook that the check's
+            # ``autograd.grad`` would run too is in the way)
+            if v._backward_hooks or (v._post_accumulate_grad_hooks and not outside_ok):
                 return "a hook on a leaf tensor"
-            if v._grad is not None and v._grad._requires_grad:
+            if v._grad is not None and v._grad._requires_grad and not outside_ok:
                 return "a .grad that requires grad"
             continue
+        if node._sequence_nr < rec.start_seq:
+            if outside_ok:  # where the call's own graph ends
+                continue
+            return "backward into a graph built before the compiled call"
         if not isinstance(node, FunctionNode):
             return f"{node.name()} (a custom Function's backward)"
-        if node._sequence_nr < rec.start_seq:
-            return "backward into a graph built before the compiled call"
         if node._saved.__class__ is Released:
             return "backward through a freed graph"
     return None
@@ -216,9 +276,12 @@ def _rule_code(p, rule, g: str, saved: dict, arrays: ReplayArrays) -> str:
 class _Run:
     """One recorded backward: the engine's ``_GraphTask._run_arrays``, each step recorded."""
 
-    def __init__(self, rec, edges: list, grads: list, retain_graph: bool) -> None:
+    def __init__(self, rec, edges: list, grads: list, retain_graph: bool, stop_seq=None) -> None:
         self.rec, self.program = rec, rec.program
         self.retain_graph = retain_graph
+        # the nodes made before ``stop_seq`` and the leaves are where the run stops, their
+        # gradients left in ``buffers`` (a compiled call's graph run on its own)
+        self.stop_seq = stop_seq
         roots = [node for node, _ in edges]
         self.deps = _engine._count_dependencies(roots)
         self.buffers: dict = {}
@@ -226,8 +289,7 @@ class _Run:
         self.ready: list = []
         self.tiebreak = 0
         for (node, nr), g in zip(edges, grads):
-            rec.ref_tensor(g)
-            self.add_grad(node, nr, g._data)
+            self.add_grad(node, nr, g)
         for node in self.buffers:
             if self.deps.get(node, 0) == 0:
                 self.push(node)
@@ -254,6 +316,8 @@ class _Run:
     def run(self) -> None:
         while self.ready:
             node = heapq.heappop(self.ready)[2]
+            if self.stop_seq is not None and self._outside(node):
+                continue
             grads = self.buffers.pop(node, None) or [None]
             if node.__class__ is AccumulateGrad:
                 self.accumulate(node, grads)
@@ -265,6 +329,9 @@ class _Run:
                 else:
                     outs = self.call_on_tensors(node, grads)
             self.propagate(node, grads, outs)
+
+    def _outside(self, node) -> bool:
+        return node.__class__ is AccumulateGrad or node._sequence_nr < self.stop_seq
 
     def call(self, node: FunctionNode, grads: list) -> list:
         """Run the node's rules through a ``NodeStep`` and record it."""

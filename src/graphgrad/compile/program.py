@@ -46,6 +46,10 @@ class Program:
         self.written: set[str] = set()  # slots written in place
         self._loads: set[int] = set()  # lines that only load a value (dropped if unread)
         self._n = 0
+        # where the backward of a result that leaves the call with its graph begins: the lines
+        # from ``split`` on are that backward, a function of the gradient in ``grad_slot``
+        self.split: int | None = None
+        self.grad_slot = ""
 
     # -- names ---------------------------------------------------------------------------------
     def name(self, obj, prefix: str = "C") -> str:
@@ -99,6 +103,10 @@ class Program:
         self._loads.add(len(self.lines))
         self.emit(f"{slot} = {tensor_code}._data")
         return slot
+
+    def input_slot(self, value) -> _Slot:
+        """A slot whose value the generated function is given (no line loads it)."""
+        return self._new_slot(value, False)
 
     def const_slot(self, value) -> str:
         """A value the call made from constants: frozen now, copied at replay if written."""
@@ -175,16 +183,30 @@ class Program:
             for i, line in enumerate(lines)
         ]
 
-    def build(self, result_code: str, name: str = "replay"):
-        """Compile the program, returning ``result_code``'s value: ``fn(A)``."""
-        lines = self._live_lines(result_code)
+    def build(self, result_code: str, name: str = "replay", grads_code: str = ""):
+        """Compile the program, returning ``result_code``'s value: ``fn(A)``. Where the program
+        has a backward part (``split``), ``result_code`` may name ``backward``: a closure over
+        the forward's values, ``backward(grad)`` returning ``grads_code``'s value."""
+        lines = self._live_lines(result_code + " " + grads_code)
         for slot in self.written:  # a constant written in place starts fresh at each replay
             at = self.const_lines.get(slot)
             line = lines[at] if at is not None else None
             if line is not None and isinstance(self.names[line.split(" = ")[1]], np.ndarray):
                 lines[at] = line + ".copy()"  # type: ignore[index]  # (at is set with line)
-        body = "\n    ".join(_freeing([line for line in lines if line is not None], result_code))
-        source = f"def {name}(A):\n    {body or 'pass'}\n    return {result_code}\n"
+        split = len(lines) if self.split is None else self.split
+        forward = [line for line in lines[:split] if line is not None]
+        backward = [line for line in lines[split:] if line is not None]
+        inner, keep = "", result_code
+        if self.split is not None:
+            # the forward keeps what the backward reads; the backward frees only its own values
+            steps = "\n        ".join(_freeing(backward, grads_code) or ["pass"])
+            inner = (
+                f"\n    def backward({self.grad_slot}):\n        {steps}\n"
+                f"        return {grads_code}"
+            )
+            keep += " " + " ".join(backward) + " " + grads_code
+        body = "\n    ".join(_freeing(forward, keep))
+        source = f"def {name}(A):\n    {body or 'pass'}{inner}\n    return {result_code}\n"
         # (a module name of graphgrad's own: NumPy's floating-point warnings from the replay are
         # hidden as eager graphgrad's are; see graphgrad/__init__.py)
         namespace = {**self.names, "__name__": "graphgrad.compile.replay"}

@@ -119,6 +119,7 @@ class Recorder:
     def __init__(self, fullgraph: bool, flat_args: list, live) -> None:
         self.program = Program()
         self.fullgraph = fullgraph
+        self.args = flat_args
         self.arg_data = {id(t._data): i for i, t in enumerate(flat_args)}
         self.arg_index = {id(t): i for i, t in enumerate(flat_args)}
         self.live = live  # discovery.Live: what the call reads live
@@ -127,6 +128,9 @@ class Recorder:
         self.objects: dict[int, str] = {}  # id(a tensor the program makes) -> its local name
         self.loaded: dict[int, Tensor] = {}  # live tensors the program reads: guarded
         self.backward_ran = False
+        # a result whose backward runs after the call, and the tensors its recorded backward
+        # gives gradients to, with their slots (``backward.record_result_backward``)
+        self.result_backward: tuple | None = None
         self.generators: dict[int, object] = {}
         self.keep: list = []  # objects whose ids key ``objects``
         # normal draws a replay can take from ``random.ahead``: (line, slot, generator, spec,

@@ -1,0 +1,189 @@
+"""A compiled call whose result's backward runs after it (``model = torch.compile(model)``, then
+``loss.backward()`` outside): replays give the result a ``CompiledFunctionBackward`` that runs
+the recorded backward of the call's graph, and training gives eager's bits."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import graphgrad
+from graphgrad.compile import api
+from graphgrad.viz import make_dot
+
+nn = graphgrad.nn
+F = nn.functional
+
+MODELS = {
+    "mlp": (lambda: nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 3)), (8, 4)),
+    "dropout": (
+        lambda: nn.Sequential(nn.Linear(4, 16), nn.Dropout(0.3), nn.GELU(), nn.Linear(16, 3)),
+        (8, 4),
+    ),
+    "batchnorm": (
+        lambda: nn.Sequential(nn.Linear(4, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 3)),
+        (8, 4),
+    ),
+    "layernorm": (
+        lambda: nn.Sequential(nn.Linear(4, 16), nn.LayerNorm(16), nn.SiLU(), nn.Linear(16, 3)),
+        (8, 4),
+    ),
+    "cnn": (
+        lambda: nn.Sequential(
+            nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(36, 3)
+        ),
+        (8, 1, 8, 8),
+    ),
+}
+
+
+def _train(make, shape, compiled: bool, opt_cls, input_grad: bool = False) -> tuple:
+    """Six steps of a loop that compiles the model only; every value it leaves, as bytes."""
+    graphgrad.manual_seed(0)
+    model = make()
+    forward = graphgrad.compile(model) if compiled else model
+    opt = opt_cls(model.parameters(), lr=0.01)
+    gen = graphgrad.Generator().manual_seed(1)
+    seen = []
+    for _ in range(6):
+        x = graphgrad.randn(*shape, generator=gen).requires_grad_(input_grad)
+        y = graphgrad.randint(0, 3, (shape[0],), generator=gen)
+        opt.zero_grad()
+        loss = F.cross_entropy(forward(x), y)
+        loss.backward()
+        opt.step()
+        seen.append(loss.detach().numpy().tobytes())
+        if input_grad:
+            seen.append(x.grad.numpy().tobytes())
+    state = [t.detach().numpy().tobytes() for t in (*model.parameters(), *model.buffers())]
+    return seen, state, type(forward(x).grad_fn).__name__
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("opt_cls", [graphgrad.optim.SGD, graphgrad.optim.Adam])
+def test_a_compiled_model_trains_to_eager_bits(name, opt_cls):
+    make, shape = MODELS[name]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no fallback
+        eager = _train(make, shape, False, opt_cls)
+        compiled = _train(make, shape, True, opt_cls)
+    assert compiled[:2] == eager[:2]
+    assert compiled[2] == "CompiledFunctionBackward"
+
+
+def test_the_gradient_of_an_argument_that_requires_grad():
+    make, shape = MODELS["mlp"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        eager = _train(make, shape, False, graphgrad.optim.SGD, input_grad=True)
+        compiled = _train(make, shape, True, graphgrad.optim.SGD, input_grad=True)
+    assert compiled[:2] == eager[:2]
+
+
+def _replaying(f, *args):
+    for _ in range(3):
+        out = f(*args)
+    assert type(out.grad_fn).__name__ == "CompiledFunctionBackward"
+    return out
+
+
+def test_an_argument_with_a_graph_from_before_the_call():
+    graphgrad.manual_seed(0)
+    lin = nn.Linear(3, 2)
+    f = graphgrad.compile(lin)
+    x = graphgrad.randn(4, 3)
+    w = graphgrad.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    _replaying(f, x * w)
+    w.grad = None
+    f(x * w).square().sum().backward()  # into the multiplication made before the call
+    ref = w.detach().clone().requires_grad_(True)
+    lin(x * ref).square().sum().backward()
+    assert np.array_equal(w.grad.numpy(), ref.grad.numpy())
+
+
+def test_a_step_that_returns_its_loss():
+    graphgrad.manual_seed(0)
+    lin = nn.Linear(3, 2)
+    loss_of = graphgrad.compile(lambda x, y: F.cross_entropy(lin(x), y))
+    x, y = graphgrad.randn(4, 3), graphgrad.tensor([0, 1, 1, 0])
+    _replaying(loss_of, x, y)
+    loss_of(x, y).backward()
+    grad = lin.weight.grad.clone()
+    lin.weight.grad = None
+    F.cross_entropy(lin(x), y).backward()
+    assert np.array_equal(grad.numpy(), lin.weight.grad.numpy())
+
+
+def test_retain_graph_and_a_second_backward():
+    lin = nn.Linear(3, 2)
+    f = graphgrad.compile(lin)
+    x = graphgrad.ones(4, 3)
+    total = _replaying(f, x).sum()
+    total.backward(retain_graph=True)
+    once = lin.weight.grad.clone()
+    total.backward()
+    assert np.array_equal(lin.weight.grad.numpy(), 2 * once.numpy())
+    with pytest.raises(RuntimeError, match="Trying to backward through the graph a second time"):
+        total.backward()
+
+
+def test_double_backward_raises_pytorchs_error():
+    lin = nn.Linear(3, 2)
+    f = graphgrad.compile(lin)
+    out = _replaying(f, graphgrad.ones(4, 3))
+    with pytest.raises(RuntimeError, match="does not currently support double backward"):
+        graphgrad.autograd.grad(out.sum(), lin.weight, create_graph=True)
+
+
+def test_leaf_hooks_after_the_call_run_as_eagerly():
+    lin = nn.Linear(3, 2)
+    f = graphgrad.compile(lin)
+    x = graphgrad.ones(4, 3)
+    _replaying(f, x)
+    seen = []
+    lin.weight.register_post_accumulate_grad_hook(lambda p: seen.append(p.grad.sum().item()))
+    lin.bias.register_hook(lambda g: g * 2)
+    f(x).sum().backward()
+    assert seen == [24.0] and lin.bias.grad.tolist() == [8.0, 8.0]
+
+
+def test_a_tensor_hook_on_a_parameter_when_recording_falls_back():
+    lin = nn.Linear(3, 2)
+    lin.bias.register_hook(lambda g: g * 2)
+    f = graphgrad.compile(lin)
+    with pytest.warns(UserWarning, match="a hook on a leaf tensor"):
+        out = f(graphgrad.ones(4, 3))
+    out.sum().backward()
+    assert lin.bias.grad.tolist() == [8.0, 8.0]
+
+
+def test_the_check_compares_the_recorded_backward(monkeypatch):
+    monkeypatch.setattr(api, "_same_backward", lambda replayed, eager: False)
+    lin = nn.Linear(3, 2)
+    f = graphgrad.compile(lin)
+    x = graphgrad.ones(4, 3)
+    f(x)
+    with pytest.warns(UserWarning, match="the gradients of the result's backward differed"):
+        f(x)
+    assert type(f(x).grad_fn).__name__ == "AddmmBackward0"  # eager from then on
+
+
+def test_the_check_finds_a_backward_that_differs():
+    lin = nn.Linear(3, 2)
+    f = graphgrad.compile(lin)
+    x = graphgrad.ones(4, 3)
+    replayed = _replaying(f, x)
+    eager = lin(x)
+    assert api._same_backward(replayed, eager)
+    node = replayed.grad_fn
+    right = node.backward
+    node.backward = lambda g: [a + 1 for a in right(g)]
+    assert not api._same_backward(replayed, eager)
+
+
+def test_make_dot_draws_the_replayed_result():
+    lin = nn.Linear(3, 2)
+    f = graphgrad.compile(lin)
+    out = _replaying(f, graphgrad.ones(4, 3))
+    source = make_dot(out.sum()).source
+    assert "CompiledFunctionBackward" in source and "AddmmBackward0" in source
