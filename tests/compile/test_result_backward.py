@@ -187,3 +187,33 @@ def test_make_dot_draws_the_replayed_result():
     out = _replaying(f, graphgrad.ones(4, 3))
     source = make_dot(out.sum()).source
     assert "CompiledFunctionBackward" in source and "AddmmBackward0" in source
+
+
+@pytest.mark.parametrize("written", ["result", "input", "weight"])
+def test_writes_in_place_before_the_backward_raise_as_eagerly(written):
+    graphgrad.manual_seed(0)
+    model = nn.Sequential(nn.Linear(3, 2), nn.Sigmoid())  # sigmoid's backward reads its result
+    f = graphgrad.compile(model)
+    x = graphgrad.ones(4, 3, requires_grad=True)  # so that the weight is read too
+    out = _replaying(f, x)
+    with graphgrad.no_grad():
+        {"result": out, "input": x, "weight": model[0].weight}[written].mul_(2)
+    shape = {"result": "4, 2", "input": "4, 3", "weight": "2, 3"}[written]
+    with pytest.raises(
+        RuntimeError,
+        match=rf"modified by an inplace operation: \[torch.FloatTensor \[{shape}\]\] is at version",
+    ):
+        out.sum().backward()
+
+
+def test_a_write_to_what_the_backward_does_not_read_is_fine():
+    graphgrad.manual_seed(0)
+    lin = nn.Linear(3, 2)
+    f = graphgrad.compile(lin)
+    x = graphgrad.ones(4, 3)  # no gradient for x: the weight is not read, nor the result
+    out = _replaying(f, x)
+    with graphgrad.no_grad():
+        lin.weight.mul_(2)
+        out.add_(1)
+    out.sum().backward()
+    assert lin.bias.grad.tolist() == [4.0, 4.0]

@@ -137,21 +137,32 @@ class SavedSlot:
 
     def _modified_message(self, node: Node) -> str:
         t = self.tensor
-        shape = t.shape if t is not None else self.data.shape
-        legacy = (t.dtype if t is not None else _dtype_of(self.data)).legacy
-        owner = node if t is None else t.grad_fn
-        where = ""
-        if owner is not None:
-            op = _forward_name(owner.name())
-            where = f", which is output {self.output_nr} of {op},"
-        dims = ", ".join(str(d) for d in shape)
-        return (
-            "one of the variables needed for gradient computation has been modified by an "
-            f"inplace operation: [torch.{legacy}Tensor [{dims}]]{where} is at version "
-            f"{self.current_version()}; expected version {self.version} instead. Hint: enable "
-            "anomaly detection to find the operation that failed to compute its gradient, with "
-            "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+        if t is None:
+            return modified_message(
+                self.data.shape, _dtype_of(self.data), node, self.output_nr,
+                self.current_version(), self.version,
+            )  # fmt: skip
+        return modified_message(
+            t.shape, t.dtype, t.grad_fn, self.output_nr, self.current_version(), self.version
         )
+
+
+def modified_message(
+    shape, dtype, owner: Node | None, output_nr: int, version: int, saved: int
+) -> str:
+    """PyTorch's error for a tensor needed by backward (output ``output_nr`` of ``owner``)
+    written in place since it was saved at version ``saved``."""
+    where = ""
+    if owner is not None:
+        where = f", which is output {output_nr} of {_forward_name(owner.name())},"
+    dims = ", ".join(str(d) for d in shape)
+    return (
+        "one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: [torch.{dtype.legacy}Tensor [{dims}]]{where} is at "
+        f"version {version}; expected version {saved} instead. Hint: enable anomaly detection "
+        "to find the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
 
 
 def _dtype_of(data: np.ndarray):

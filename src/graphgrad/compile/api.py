@@ -32,6 +32,7 @@ from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.gradients import grad as _autograd_grad
 from ..autograd.graph import current_hooks
 from ..autograd.node import BACKWARD_TWICE, Node, edge_of
+from ..autograd.saved import modified_message
 from ..dtypes import get_default_dtype
 from ..nn.module import Module
 from ..tensor import Tensor, inference_state
@@ -58,12 +59,15 @@ class CompiledFunctionBackward(Node):
     run. ``recorded`` is the result's ``grad_fn`` in the recorded call, whose graph
     ``make_dot`` draws below it (no edge the engine follows)."""
 
-    __slots__ = ("recorded", "backward", "inputs", "_meta")
+    __slots__ = ("recorded", "backward", "inputs", "_meta", "watched", "_result_meta")
 
     def __init__(self, recorded: Node | None = None, backward=None, inputs: tuple = ()) -> None:
         super().__init__(tuple(edge_of(t) for t in inputs))
         self.recorded, self.backward, self.inputs = recorded, backward, inputs
         self._meta = tuple((t._data.shape, t.dtype) for t in inputs)
+        # (tensor, or None for the result; its version counter; the version then) of each
+        # tensor whose array ``backward`` reads, checked as eager's saved tensors are
+        self.watched: tuple = ()
 
     def name(self) -> str:
         return "CompiledFunctionBackward"
@@ -75,6 +79,12 @@ class CompiledFunctionBackward(Node):
             raise RuntimeError(
                 "torch.compile with aot_autograd does not currently support double backward"
             )
+        for t, counter, version in self.watched:
+            now = _version_of(t) if t is not None else counter.value
+            if now != version:
+                shape, dtype = (t.shape, t.dtype) if t is not None else self._result_meta
+                owner, nr = (t.grad_fn, t._output_nr) if t is not None else (None, 0)
+                raise RuntimeError(modified_message(shape, dtype, owner, nr, now, version))
         grad = grads[0]
         if grad is None:
             return [None] * len(self.inputs)
@@ -94,8 +104,27 @@ def _replayed_result(data, recorded: Node | None = None) -> Tensor:
     return Tensor._make(data, True, CompiledFunctionBackward(recorded))
 
 
-def _result_with_backward(data, backward, inputs: tuple, recorded: Node) -> Tensor:
-    return Tensor._make(data, True, CompiledFunctionBackward(recorded, backward, inputs))
+def _result_with_backward(data, backward, inputs: tuple, recorded: Node, read: tuple) -> Tensor:
+    """The replayed result, whose ``grad_fn`` runs ``backward``; of the result and the tensors
+    ``read`` (the arguments and live tensors the program reads), those whose arrays the
+    closure holds (or views of them: the transposed weight of ``linear``) are watched for
+    in-place writes, as eager's saved tensors are."""
+    node = CompiledFunctionBackward(recorded, backward, inputs)
+    result = Tensor._make(data, True, node)
+    held = set()  # the arrays the closure holds, and those they are views of
+    for cell in backward.__closure__ or ():
+        held.update((id(cell.cell_contents), id(getattr(cell.cell_contents, "base", None))))
+    watched = [(t, None, _version_of(t)) for t in read if id(t._data) in held]
+    if id(data) in held:  # (its counter, not the result: the node would keep it alive)
+        counter = result._version_counter
+        watched.append((None, counter, counter.value))
+        node._result_meta = (result.shape, result.dtype)
+    node.watched = tuple(watched)
+    return result
+
+
+def _version_of(t: Tensor) -> int:
+    return 0 if t._vc is None else t._vc.value
 
 
 def _leaf_with_grad(data, grad: Tensor) -> Tensor:
@@ -390,8 +419,9 @@ def _tensor_code(rec: Recorder, t: Tensor) -> str:
         return f"{p.name(_leaf_with_grad)}({data}, {grad})"
     if rec.result_backward and rec.result_backward[0] is t:
         inputs = "(" + "".join(f"{code}, " for code, _ in rec.result_backward[1]) + ")"
+        read = "(" + "".join(f"{p.name(v, 'O')}, " for v in rec.loaded.values()) + "*A,)"
         fn = p.name(_result_with_backward)
-        return f"{fn}({data}, backward, {inputs}, {p.name(t.grad_fn)})"
+        return f"{fn}({data}, backward, {inputs}, {p.name(t.grad_fn)}, {read})"
     if not rec.backward_ran:
         raise _UnreplayableError(
             "the call returns several tensors that require grad, whose backward would run "
