@@ -176,8 +176,8 @@ def test_the_check_finds_a_backward_that_differs():
     eager = lin(x)
     assert api._same_backward(replayed, eager)
     node = replayed.grad_fn
-    right = node.backward
-    node.backward = lambda g: [a + 1 for a in right(g)]
+    (right,) = node.backwards
+    node.backwards = (lambda g: [a + 1 for a in right(g)],)
     assert not api._same_backward(replayed, eager)
 
 
@@ -217,3 +217,71 @@ def test_a_write_to_what_the_backward_does_not_read_is_fine():
         out.add_(1)
     out.sum().backward()
     assert lin.bias.grad.tolist() == [4.0, 4.0]
+
+
+class _LanguageModel(nn.Module):
+    """word_language_model's shape: returns the output and the LSTM's new hidden state."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb, self.rnn, self.out = nn.Embedding(20, 8), nn.LSTM(8, 16), nn.Linear(16, 20)
+
+    def forward(self, x, hidden):
+        o, hidden = self.rnn(self.emb(x), hidden)
+        return self.out(o), hidden
+
+
+def _train_language_model(compiled: bool) -> tuple:
+    graphgrad.manual_seed(0)
+    model = _LanguageModel()
+    forward = graphgrad.compile(model) if compiled else model
+    opt = graphgrad.optim.SGD(model.parameters(), lr=0.5)
+    gen = graphgrad.Generator().manual_seed(3)
+    hidden = (graphgrad.zeros(1, 4, 16), graphgrad.zeros(1, 4, 16))
+    seen = []
+    for _ in range(5):
+        x, y = (graphgrad.randint(0, 20, (5, 4), generator=gen) for _ in "xy")
+        hidden = tuple(h.detach() for h in hidden)  # only the output gets a gradient
+        opt.zero_grad()
+        out, hidden = forward(x, hidden)
+        F.cross_entropy(out.reshape(-1, 20), y.reshape(-1)).backward()
+        opt.step()
+        seen.append(out.detach().numpy().tobytes())
+    seen += [p.detach().numpy().tobytes() for p in model.parameters()]
+    return seen, type(out.grad_fn).__name__, type(hidden[0].grad_fn).__name__
+
+
+def test_a_language_model_returning_its_hidden_state():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        eager = _train_language_model(False)
+        compiled = _train_language_model(True)
+    assert compiled[0] == eager[0]
+    assert compiled[1:] == ("CompiledFunctionBackward", "CompiledFunctionBackward")
+
+
+@pytest.mark.parametrize("through", ["loss", "logits", "both"])
+def test_each_subset_of_the_results_gets_its_own_backward(through):
+    graphgrad.manual_seed(0)
+    lin = nn.Linear(3, 2)
+
+    def forward(x, y):  # a model that returns its loss and its logits (Hugging Face's shape)
+        logits = lin(x).tanh()
+        return {"loss": F.cross_entropy(logits, y), "logits": logits}
+
+    f = graphgrad.compile(forward)
+    x, y = graphgrad.randn(4, 3), graphgrad.tensor([0, 1, 1, 0])
+
+    def backward(out):
+        lin.zero_grad()
+        loss = {"loss": out["loss"], "logits": out["logits"].square().sum()}.get(through)
+        (loss if loss is not None else out["loss"] + out["logits"].square().sum()).backward()
+        return lin.weight.grad.numpy().tobytes(), lin.bias.grad.numpy().tobytes()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(3):
+            out = f(x, y)
+    assert type(out["loss"].grad_fn).__name__ == "CompiledFunctionBackward"
+    assert len(out["loss"].grad_fn.backwards) == 3
+    assert backward(out) == backward(forward(x, y))

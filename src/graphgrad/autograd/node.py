@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
+from ..compile._flag import constant
 from ..tensor import Tensor
 from .anomaly_mode import state as _anomaly
 from .anomaly_mode import user_stack
@@ -436,7 +437,7 @@ class FunctionNode(Node):
 
 def _zeros(meta: tuple) -> Tensor:
     shape, dt = meta
-    return Tensor._make(np.zeros(shape, dt.np))
+    return Tensor._make(constant(np.zeros(shape, dt.np)))  # (a compiled call's constant)
 
 
 # Nodes that PyTorch implements by hand in C++: name() includes their namespace.

@@ -38,7 +38,7 @@ from ..nn.module import Module
 from ..tensor import Tensor, inference_state
 from . import config, patches
 from ._flag import state
-from .backward import record_result_backward
+from .backward import MAX_GRAPH_RESULTS, record_results_backward
 from .discovery import discover, guard_source
 from .errors import InvalidBackend, Unsupported
 from .recorder import Recorder
@@ -51,47 +51,51 @@ _COMPILED: weakref.WeakSet = weakref.WeakSet()  # every CompiledFunction, for ``
 
 
 class CompiledFunctionBackward(Node):
-    """The ``grad_fn`` of a replayed result that requires grad. Where the call's backward
-    runs after it (``torch.compile(model)``), ``backward`` is the recorded backward of the
-    call's graph, a closure over the replay's values: the gradient of the result in, the
-    gradients of ``inputs`` (the parameters and arguments the graph reaches) out, which the
-    engine hands on to their nodes. Where it already ran inside the call, there is nothing to
-    run. ``recorded`` is the result's ``grad_fn`` in the recorded call, whose graph
-    ``make_dot`` draws below it (no edge the engine follows)."""
+    """The ``grad_fn`` of the replayed results that require grad. Where the call's backward
+    runs after it (``torch.compile(model)``), ``backwards[mask - 1]`` is the recorded backward
+    of the call's graph from the results in ``mask`` (a bit per output number): a closure over
+    the replay's values, their gradients in, the gradients of ``inputs`` (the parameters and
+    arguments the graph reaches) out, which the engine hands on to their nodes. Where it
+    already ran inside the call, there is nothing to run. ``recorded`` holds the results'
+    ``grad_fn``s in the recorded call, whose graph ``make_dot`` draws below it (no edge the
+    engine follows)."""
 
-    __slots__ = ("recorded", "backward", "inputs", "_meta", "watched", "_result_meta")
+    __slots__ = ("recorded", "backwards", "inputs", "_meta", "watched", "held")
 
-    def __init__(self, recorded: Node | None = None, backward=None, inputs: tuple = ()) -> None:
+    def __init__(self, recorded: tuple = (), backwards: tuple = (), inputs: tuple = ()) -> None:
         super().__init__(tuple(edge_of(t) for t in inputs))
-        self.recorded, self.backward, self.inputs = recorded, backward, inputs
+        self.recorded, self.backwards, self.inputs = recorded, backwards, inputs
         self._meta = tuple((t._data.shape, t.dtype) for t in inputs)
-        # (tensor, or None for the result; its version counter; the version then) of each
-        # tensor whose array ``backward`` reads, checked as eager's saved tensors are
-        self.watched: tuple = ()
+        # (tensor or None, version counter or None, the version then, (shape, dtype) or None)
+        # of each tensor whose array the backwards read, checked as eager's saved tensors are:
+        # an input by its tensor, a result by its counter (the node would keep it alive)
+        self.watched: list = []
+        self.held: set[int] = set()  # the ids of the arrays the backwards read (``_held``)
 
     def name(self) -> str:
         return "CompiledFunctionBackward"
 
     def apply(self, grads: list) -> list:
-        if self.backward is None:
+        if not self.backwards:
             raise RuntimeError(BACKWARD_TWICE if self.inputs else _CONSUMED)
         if _grad_state.enabled:  # create_graph=True: the recorded rules build no graph
             raise RuntimeError(
                 "torch.compile with aot_autograd does not currently support double backward"
             )
-        for t, counter, version in self.watched:
+        for t, counter, version, meta in self.watched:
             now = _version_of(t) if t is not None else counter.value
             if now != version:
-                shape, dtype = (t.shape, t.dtype) if t is not None else self._result_meta
+                shape, dtype = (t.shape, t.dtype) if t is not None else meta
                 owner, nr = (t.grad_fn, t._output_nr) if t is not None else (None, 0)
                 raise RuntimeError(modified_message(shape, dtype, owner, nr, now, version))
-        grad = grads[0]
-        if grad is None:
+        mask = sum(1 << i for i, g in enumerate(grads) if g is not None)
+        if not mask:
             return [None] * len(self.inputs)
-        return [Tensor._make(g) for g in self.backward(grad._data)]
+        out = self.backwards[mask - 1](*(g._data for g in grads if g is not None))
+        return [None if g is None else Tensor._make(g) for g in out]
 
     def release(self) -> None:
-        self.backward = None
+        self.backwards = ()
 
 
 _CONSUMED = (
@@ -100,26 +104,36 @@ _CONSUMED = (
 )
 
 
-def _replayed_result(data, recorded: Node | None = None) -> Tensor:
-    return Tensor._make(data, True, CompiledFunctionBackward(recorded))
+def _replayed_result(data, recorded: Node) -> Tensor:
+    return Tensor._make(data, True, CompiledFunctionBackward((recorded,)))
 
 
-def _result_with_backward(data, backward, inputs: tuple, recorded: Node, read: tuple) -> Tensor:
-    """The replayed result, whose ``grad_fn`` runs ``backward``; of the result and the tensors
+def _graph_node(backwards: tuple, inputs: tuple, recorded: tuple, read: tuple):
+    """The node of a replay's results whose backward runs after the call; of the tensors
     ``read`` (the arguments and live tensors the program reads), those whose arrays the
-    closure holds (or views of them: the transposed weight of ``linear``) are watched for
+    backwards hold (or views of them: the transposed weight of ``linear``) are watched for
     in-place writes, as eager's saved tensors are."""
-    node = CompiledFunctionBackward(recorded, backward, inputs)
-    result = Tensor._make(data, True, node)
-    held = set()  # the arrays the closure holds, and those they are views of
-    for cell in backward.__closure__ or ():
-        held.update((id(cell.cell_contents), id(getattr(cell.cell_contents, "base", None))))
-    watched = [(t, None, _version_of(t)) for t in read if id(t._data) in held]
-    if id(data) in held:  # (its counter, not the result: the node would keep it alive)
+    node = CompiledFunctionBackward(recorded, backwards, inputs)
+    held = node.held = _held(backwards)
+    node.watched = [(t, None, _version_of(t), None) for t in read if id(t._data) in held]
+    return node
+
+
+def _held(backwards: tuple) -> set[int]:
+    """The ids of the arrays the closures hold, and of those they are views of."""
+    held: set[int] = set()
+    for fn in backwards:
+        for cell in fn.__closure__ or ():
+            held.update((id(cell.cell_contents), id(getattr(cell.cell_contents, "base", None))))
+    return held
+
+
+def _graph_result(data, node: CompiledFunctionBackward, nr: int) -> Tensor:
+    """Output ``nr`` of ``node``: watched too where a backward reads it."""
+    result = Tensor._make(data, True, node, nr)
+    if id(data) in node.held:
         counter = result._version_counter
-        watched.append((None, counter, counter.value))
-        node._result_meta = (result.shape, result.dtype)
-    node.watched = tuple(watched)
+        node.watched.append((None, counter, counter.value, (result.shape, result.dtype)))
     return result
 
 
@@ -236,9 +250,11 @@ class CompiledFunction:
         try:
             out = self.fn(*args, **kwargs)
             graph_out = _graph_results(rec, out)
-            if len(graph_out) == 1 and not rec.backward_ran and rec.broken is None:
-                # (a result whose backward runs after the call, as ``torch.compile(model)``'s)
-                rec.result_backward = (graph_out[0], record_result_backward(rec, graph_out[0]))
+            if graph_out and not rec.backward_ran and rec.broken is None:
+                # (results whose backward runs after the call, as ``torch.compile(model)``'s)
+                rec.graph_results = graph_out
+                if len(graph_out) <= MAX_GRAPH_RESULTS:
+                    rec.results_backward = record_results_backward(rec, graph_out)
         finally:
             state.recorder = None
         if rec.broken is not None:
@@ -253,12 +269,18 @@ class CompiledFunction:
             self._warn(str(e), f"graphgrad.compile: {_name(self.fn)} runs eagerly: {e}")
             return out, _Entry(_ALWAYS, None, live, eager=True)
         rec.draw_ahead()
-        program = rec.program
+        program = p = rec.program
         guard = _LazyGuard(guard_source(program, live, rec.loaded), program.names)
-        grads = rec.result_backward[1] if rec.result_backward else ()
-        build = functools.partial(
-            program.build, result, grads_code="(" + "".join(f"{g}, " for _, g in grads) + ")"
-        )  # compiled at the second call, which checks it: the first call stays cheap
+        inputs, returns = rec.results_backward or ((), ())
+        node = ""
+        if returns:
+            backwards = "".join(f"backward{i}, " for i in range(len(returns)))
+            recorded = p.name(tuple(t.grad_fn for t in rec.graph_results))
+            read = "".join(f"{p.name(v, 'O')}, " for v in rec.loaded.values())
+            node = f"{p.name(_graph_node)}(({backwards}), ({''.join(c + ', ' for c in inputs)}), "
+            node += f"{recorded}, ({read}*A,))"
+        build = functools.partial(program.build, result, returns=tuple(returns), node=node)
+        # (compiled at the second call, which checks it: the first call stays cheap)
         return out, _Entry(guard, build, live, arrays=rec.arrays)
 
     def _verify(self, entry: _Entry, flat: list, args: tuple, kwargs: dict):
@@ -301,19 +323,37 @@ class CompiledFunction:
 
 
 def _same_backward(replayed, eager) -> bool:
-    """Whether each replayed result's recorded backward gives, for a probe gradient, the bits
-    that the eager result's graph gives its inputs (kept for the caller's own backward)."""
+    """Whether each recorded backward of the replayed results gives, for probe gradients, the
+    bits that ``autograd.grad`` gives through the eager results' graph (kept for the caller's
+    own backward)."""
+    pairs = {}  # output number -> (replayed result, eager result)
+    node = None
     for r, e in zip(_tensors(replayed), _tensors(eager), strict=False):
-        node = r.grad_fn
-        if isinstance(node, CompiledFunctionBackward) and node.backward is not None:
-            probe = np.linspace(-1.5, 2.5, r._data.size).reshape(r.shape).astype(r._data.dtype)
-            got = node.backward(probe)
-            want = _autograd_grad(
-                e, node.inputs, Tensor._make(probe), retain_graph=True, allow_unused=True
-            )
-            if any(w is None or not same(g, w._data) for g, w in zip(got, want, strict=True)):
+        if isinstance(r.grad_fn, CompiledFunctionBackward) and r.grad_fn.backwards:
+            node = r.grad_fn
+            pairs[r._output_nr] = (r, e)
+    if node is None:
+        return True
+    for mask, backward in enumerate(node.backwards, 1):
+        chosen = [pairs[i] for i in sorted(pairs) if mask >> i & 1]
+        probes = [_probe(r._data) for r, _ in chosen]
+        got = backward(*probes)
+        want = _autograd_grad(
+            [e for _, e in chosen], node.inputs, [Tensor._make(g) for g in probes],
+            retain_graph=True, allow_unused=True,
+        )  # fmt: skip
+        for g, w in zip(got, want, strict=True):
+            if g is None or w is None:
+                if g is not w:
+                    return False
+            elif not same(g, w._data):
                 return False
     return True
+
+
+def _probe(like: np.ndarray) -> np.ndarray:
+    """A gradient to check a backward with: unlike the stand-in it was recorded with (ones)."""
+    return np.linspace(-1.5, 2.5, like.size).reshape(like.shape).astype(like.dtype)
 
 
 def _name(fn) -> str:
@@ -417,15 +457,13 @@ def _tensor_code(rec: Recorder, t: Tensor) -> str:
         if grad is None:
             raise _UnreplayableError("the call returns a new leaf whose .grad it did not compute")
         return f"{p.name(_leaf_with_grad)}({data}, {grad})"
-    if rec.result_backward and rec.result_backward[0] is t:
-        inputs = "(" + "".join(f"{code}, " for code, _ in rec.result_backward[1]) + ")"
-        read = "(" + "".join(f"{p.name(v, 'O')}, " for v in rec.loaded.values()) + "*A,)"
-        fn = p.name(_result_with_backward)
-        return f"{fn}({data}, backward, {inputs}, {p.name(t.grad_fn)}, {read})"
+    if rec.results_backward:
+        nr = next(i for i, r in enumerate(rec.graph_results) if r is t)
+        return f"{p.name(_graph_result)}({data}, node, {nr})"
     if not rec.backward_ran:
         raise _UnreplayableError(
-            "the call returns several tensors that require grad, whose backward would run "
-            "outside the compiled call (compile the whole training step instead)"
+            f"the call returns more than {MAX_GRAPH_RESULTS} tensors that require grad, whose "
+            "backward would run after the call (compile the whole training step instead)"
         )
     return f"{p.name(_replayed_result)}({data}, {p.name(t.grad_fn)})"
 

@@ -131,44 +131,50 @@ def record_backward(rec, roots, grads, retain_graph, create_graph, inputs, accum
     return []
 
 
-def record_result_backward(rec, result: Tensor) -> list | None:
-    """Record the backward of the call's own graph below ``result``, whose ``backward()`` runs
-    after the call (``torch.compile(model)``, then ``loss.backward()`` outside): as the
-    program's second part (from ``program.split``), a function of ``result``'s gradient (slot
-    ``program.grad_slot``) that returns the gradients leaving the call's graph. Returns the
-    tensors they flow into (the call's arguments and the live leaves, as the program reaches
-    them: ``A[0]``, ``O3``) with their gradients' slots, or None where the recording stopped.
+MAX_GRAPH_RESULTS = 3  # each subset of them gets a backward: 7 for three
 
-    The engine runs it with a stand-in gradient (ones), keeping the graph for the real backward
-    of this first call; the rules' steps do not depend on the gradient's values."""
-    node, nr = result.grad_fn, result._output_nr
-    reason = _unsupported_graph(rec, [node], outside_ok=True)
+
+def record_results_backward(rec, results: list) -> tuple[list[str], list[str]] | None:
+    """Record the backward of the call's own graph below ``results``, whose ``backward()``
+    runs after the call (``torch.compile(model)``, then ``loss.backward()`` outside): one
+    backward part of the program (``Program.begin_backward``) for each subset of the results
+    that may receive gradients, as the engine runs it from those alone, down to where the
+    gradients leave the call's graph. Returns the tensors they flow into (the call's arguments
+    and the live leaves, as the program reaches them: ``A[0]``, ``O3``) and, per subset, the
+    tuple of their gradients' slots (``None`` where that subset gives none); None where the
+    recording stopped.
+
+    The engine runs on stand-in gradients (ones), keeping the graph for the real backward of
+    this first call; the rules' steps do not depend on the gradients' values."""
+    reason = _unsupported_graph(rec, [t.grad_fn for t in results], outside_ok=True)
     if reason is not None:
         rec.stop(reason)
         return None
     p = rec.program
-    p.split = len(p.lines)
-    stand_in = np.ones(result._data.shape, result._data.dtype)
-    p.grad_slot = p.input_slot(stand_in)
+    runs = []
     state.recorder = None
     grad_enabled = _grad_state.enabled
     _grad_state.enabled = False
     try:
-        run = _Run(rec, [(node, nr)], [stand_in], retain_graph=True, stop_seq=rec.start_seq)
-        with np.errstate(all="ignore"):
-            run.run()
+        for mask in range(1, 1 << len(results)):
+            chosen = [t for i, t in enumerate(results) if mask >> i & 1]
+            stand_ins = [np.ones(t._data.shape, t._data.dtype) for t in chosen]
+            p.begin_backward(stand_ins)
+            edges = [(t.grad_fn, t._output_nr) for t in chosen]
+            run = _Run(rec, edges, stand_ins, retain_graph=True, stop_seq=rec.start_seq)
+            with np.errstate(all="ignore"):
+                run.run()
+            runs.append(run.leaving())
     finally:
         _grad_state.enabled = grad_enabled
         state.recorder = rec if rec.broken is None else None
-    outputs = []
-    for nxt, grads in run.buffers.items():
-        for i, g in enumerate(grads):
-            if g is not None:
-                outputs.append((_input_code(rec, nxt, i), p.ref(g)))
-    if rec.broken is not None or any(code is None for code, _ in outputs):
+    inputs = list(dict.fromkeys(edge for found in runs for edge in found))
+    codes = [_input_code(rec, *edge) for edge in inputs]
+    if rec.broken is not None or None in codes:
         rec.stop("a gradient into a tensor the compiled call made or reads but not as an argument")
         return None
-    return outputs
+    returns = ["(" + "".join(f"{found.get(e, None)}, " for e in inputs) + ")" for found in runs]
+    return codes, returns  # type: ignore[return-value]  # (no None left in codes)
 
 
 def _input_code(rec, node, nr: int) -> str | None:
@@ -332,6 +338,17 @@ class _Run:
 
     def _outside(self, node) -> bool:
         return node.__class__ is AccumulateGrad or node._sequence_nr < self.stop_seq
+
+    def leaving(self) -> dict:
+        """After a run that stopped at ``stop_seq``: each edge ``(node, nr)`` where gradients
+        leave the graph, and the slot of the gradient that reached it."""
+        p = self.program
+        return {
+            (node, nr): p.ref(g)
+            for node, grads in self.buffers.items()
+            for nr, g in enumerate(grads)
+            if g is not None
+        }
 
     def call(self, node: FunctionNode, grads: list) -> list:
         """Run the node's rules through a ``NodeStep`` and record it."""

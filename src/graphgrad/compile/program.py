@@ -46,10 +46,9 @@ class Program:
         self.written: set[str] = set()  # slots written in place
         self._loads: set[int] = set()  # lines that only load a value (dropped if unread)
         self._n = 0
-        # where the backward of a result that leaves the call with its graph begins: the lines
-        # from ``split`` on are that backward, a function of the gradient in ``grad_slot``
-        self.split: int | None = None
-        self.grad_slot = ""
+        # the backwards of results that leave the call with their graph: each from its first
+        # line to the next one's, a function of the gradients in its slots
+        self.backwards: list[tuple[int, tuple[_Slot, ...]]] = []
 
     # -- names ---------------------------------------------------------------------------------
     def name(self, obj, prefix: str = "C") -> str:
@@ -104,9 +103,10 @@ class Program:
         self.emit(f"{slot} = {tensor_code}._data")
         return slot
 
-    def input_slot(self, value) -> _Slot:
-        """A slot whose value the generated function is given (no line loads it)."""
-        return self._new_slot(value, False)
+    def begin_backward(self, grads: list) -> None:
+        """Start a backward part: the lines from here on, up to the next part, are a function
+        of ``grads`` (given at each call: no line loads them)."""
+        self.backwards.append((len(self.lines), tuple(self._new_slot(g, False) for g in grads)))
 
     def const_slot(self, value) -> str:
         """A value the call made from constants: frozen now, copied at replay if written."""
@@ -183,28 +183,29 @@ class Program:
             for i, line in enumerate(lines)
         ]
 
-    def build(self, result_code: str, name: str = "replay", grads_code: str = ""):
-        """Compile the program, returning ``result_code``'s value: ``fn(A)``. Where the program
-        has a backward part (``split``), ``result_code`` may name ``backward``: a closure over
-        the forward's values, ``backward(grad)`` returning ``grads_code``'s value."""
-        lines = self._live_lines(result_code + " " + grads_code)
+    def build(self, result_code: str, name: str = "replay", returns: tuple = (), node: str = ""):
+        """Compile the program, returning ``result_code``'s value: ``fn(A)``. Each backward
+        part ``i`` becomes a closure over the forward's values, ``backward{i}(*grads)``
+        returning ``returns[i]``'s value, and ``node = <node>`` (which names them) is set
+        before the result is built."""
+        lines = self._live_lines(" ".join((result_code, node, *returns)))
         for slot in self.written:  # a constant written in place starts fresh at each replay
             at = self.const_lines.get(slot)
             line = lines[at] if at is not None else None
             if line is not None and isinstance(self.names[line.split(" = ")[1]], np.ndarray):
                 lines[at] = line + ".copy()"  # type: ignore[index]  # (at is set with line)
-        split = len(lines) if self.split is None else self.split
-        forward = [line for line in lines[:split] if line is not None]
-        backward = [line for line in lines[split:] if line is not None]
-        inner, keep = "", result_code
-        if self.split is not None:
-            # the forward keeps what the backward reads; the backward frees only its own values
-            steps = "\n        ".join(_freeing(backward, grads_code) or ["pass"])
-            inner = (
-                f"\n    def backward({self.grad_slot}):\n        {steps}\n"
-                f"        return {grads_code}"
-            )
-            keep += " " + " ".join(backward) + " " + grads_code
+        starts = [start for start, _ in self.backwards] + [len(lines)]
+        keep, inner = f"{result_code} {node}", ""
+        for i, ((_, grads), code) in enumerate(zip(self.backwards, returns, strict=True)):
+            # the forward keeps what a backward reads; a backward frees only its own values
+            part = [line for line in lines[starts[i] : starts[i + 1]] if line is not None]
+            steps = "\n        ".join(_freeing(part, code) or ["pass"])
+            inner += f"\n    def backward{i}({', '.join(grads)}):\n        {steps}\n"
+            inner += f"        return {code}"
+            keep += " " + " ".join(part) + " " + code
+        if node:
+            inner += f"\n    node = {node}"
+        forward = [line for line in lines[: starts[0]] if line is not None]
         body = "\n    ".join(_freeing(forward, keep))
         source = f"def {name}(A):\n    {body or 'pass'}{inner}\n    return {result_code}\n"
         # (a module name of graphgrad's own: NumPy's floating-point warnings from the replay are

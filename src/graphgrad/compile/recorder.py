@@ -128,9 +128,10 @@ class Recorder:
         self.objects: dict[int, str] = {}  # id(a tensor the program makes) -> its local name
         self.loaded: dict[int, Tensor] = {}  # live tensors the program reads: guarded
         self.backward_ran = False
-        # a result whose backward runs after the call, and the tensors its recorded backward
-        # gives gradients to, with their slots (``backward.record_result_backward``)
-        self.result_backward: tuple | None = None
+        # the results whose backward runs after the call, and what their recorded backwards
+        # give gradients to, with what they return (``backward.record_results_backward``)
+        self.graph_results: list[Tensor] = []
+        self.results_backward: tuple[list[str], list[str]] | None = None
         self.generators: dict[int, object] = {}
         self.keep: list = []  # objects whose ids key ``objects``
         # normal draws a replay can take from ``random.ahead``: (line, slot, generator, spec,

@@ -28,7 +28,10 @@ from typing import TypeVar
 
 import numpy as np
 
+from ..compile._flag import constant
 from ..compile._flag import state as _compile_state
+
+__all__ = ["array_step", "constant", "on_arrays"]  # (``constant`` lives with the flag)
 
 F = TypeVar("F", bound=Callable)
 
@@ -45,20 +48,6 @@ def array_step(fn: F) -> F:
         return rec.array_step(fn, args, kwargs)
 
     return run  # type: ignore[return-value]
-
-
-def constant(data: np.ndarray) -> np.ndarray:
-    """Say that ``data`` was made from Python values (``torch.tensor([1.0])``, ``zeros``):
-    a recording may freeze it as a constant. Any other array a recorded op reads that no
-    recorded step made stops the recording (it was computed from values outside the ops).
-
-    >>> constant(np.zeros(2))
-    array([0., 0.])
-    """
-    rec = _compile_state.recorder
-    if rec is not None:
-        rec.constants[id(data)] = data
-    return data
 
 
 def on_arrays(fn: Callable, *args, **kwargs) -> np.ndarray:

@@ -22,6 +22,7 @@ from ..autograd.namespace import ARRAYS, TENSORS
 from ..dtypes import from_numpy_dtype
 from ..tensor import Tensor
 from . import broadcast
+from .array_step import constant
 from .elementwise import _pow0, floor_divide, where
 from .index.slicing import _select_view, slice_view
 from .linalg.matmul import matmul
@@ -76,12 +77,13 @@ ARRAYS.pow = lambda x, exponent: x if exponent == 1 else _pow0.forward(x, expone
 TENSORS.floor_divide = floor_divide
 ARRAYS.floor_divide = np.floor_divide
 
-# zeros_like(grad): a new +0.0 gradient, recorded by nothing (PyTorch's zeros_like rule)
-TENSORS.zeros_like = lambda x: Tensor._make(np.zeros_like(x._data))
+# zeros_like(grad): a new +0.0 gradient, recorded by nothing (PyTorch's zeros_like rule); a
+# constant of a compiled call's recording (its shape and dtype are guarded)
+TENSORS.zeros_like = lambda x: Tensor._make(constant(np.zeros_like(x._data)))
 ARRAYS.zeros_like = np.zeros_like
 
 # zeros(shape, like): +0.0 of ``like``'s dtype, recorded by nothing
-TENSORS.zeros = lambda shape, like: Tensor._make(np.zeros(shape, like._data.dtype))
+TENSORS.zeros = lambda shape, like: Tensor._make(constant(np.zeros(shape, like._data.dtype)))
 ARRAYS.zeros = lambda shape, like: np.zeros(shape, like.dtype)
 
 # eye(n, like): the identity in ``like``'s dtype

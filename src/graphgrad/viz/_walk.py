@@ -242,7 +242,7 @@ REPLAY_NOTE = "\n(values from a graphgrad.compile replay;\nbelow: the graph of t
 
 
 def _recorded(fn: NodeLike):
-    """The recorded call's node behind a replayed result's ``CompiledFunctionBackward``."""
+    """The recorded call's nodes (of its results) behind a replayed ``CompiledFunctionBackward``."""
     return getattr(fn, "recorded", None)
 
 
@@ -251,7 +251,7 @@ def children(fn: NodeLike) -> list:
     graph of the call that graphgrad.compile recorded."""
     below = [u for u, _ in fn.next_functions if u is not None]
     recorded = _recorded(fn)
-    return below if recorded is None else [*below, recorded]
+    return below if recorded is None else [*below, *recorded]
 
 
 def _custom_saved(fn: NodeLike) -> tuple:
