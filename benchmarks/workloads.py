@@ -151,15 +151,17 @@ def mlp_model(T, batch: int):
     return model, opt, T.tensor(x), T.tensor(y)
 
 
-def mlp(T, batch: int) -> Step:
-    """W5: one SGD training step (zero_grad, forward, cross-entropy, backward, step)."""
+def mlp(T, batch: int, compile_model: bool = False) -> Step:
+    """W5: one SGD training step (zero_grad, forward, cross-entropy, backward, step); with
+    ``compile_model``, through ``T.compile(model)`` (the loop stays eager)."""
     model, opt, x, y = mlp_model(T, batch)
+    forward = T.compile(model) if compile_model else model
     cross_entropy = T.nn.functional.cross_entropy
     params = list(model.parameters())
 
     def step() -> list:
         opt.zero_grad()
-        loss = cross_entropy(model(x), y)
+        loss = cross_entropy(forward(x), y)
         loss.backward()
         opt.step()
         return [p.grad for p in params]
