@@ -17,6 +17,7 @@ from operator import itemgetter
 import numpy as np
 
 from .creation import linspace
+from .ops.array_step import array_step
 from .tensor import Tensor
 
 __all__ = ["histc", "histogram"]
@@ -53,15 +54,19 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0, *,  # 
         raise RuntimeError("torch.histc(): bins must be > 0, but got " + str(bins) + " for dim 0")
     if min > max:
         raise RuntimeError("torch.histc(): max must be larger than min")
-    low, high = _range(data, float(min), float(max), 1.0)
+    result = Tensor._make(_histc_counts(data, bins, float(min), float(max)))
+    return result if out is None else out.copy_(result)
+
+
+@array_step
+def _histc_counts(data: np.ndarray, bins: int, low: float, high: float) -> np.ndarray:
+    low, high = _range(data, low, high, 1.0)
     flat = data.reshape(-1)
     flat = flat[(flat >= low) & (flat <= high) & ~np.isnan(flat)]
     dt = data.dtype.type
     pos = ((flat - dt(low)) * dt(bins) / (dt(high) - dt(low))).astype(np.int64)
     pos = np.minimum(pos, bins - 1)
-    counts = np.bincount(pos, minlength=bins)[:bins].astype(data.dtype)
-    result = Tensor._make(counts)
-    return result if out is None else out.copy_(result)
+    return np.bincount(pos, minlength=bins)[:bins].astype(data.dtype)
 
 
 class histogram_type(tuple):  # noqa: N801 - shown as torch.return_types.histogram

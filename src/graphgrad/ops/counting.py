@@ -17,6 +17,7 @@ import numpy as np
 
 from ..dtypes import result_type
 from ..tensor import Tensor, _wrap_dim
+from .array_step import array_step
 from .elementwise import as_operand
 
 
@@ -138,18 +139,21 @@ def bincount(input: Tensor, weights=None, minlength: int = 0) -> Tensor:
     return Tensor._make(counts.astype(dt))
 
 
-def _search(boundaries: np.ndarray, values: np.ndarray, right: bool) -> np.ndarray:
+@array_step
+def _search(boundaries: np.ndarray, values, right: bool, out_int32: bool, sorter=None):
+    """The insertion points of ``values`` (an array or a number) in ``boundaries`` (sorted
+    along its last axis, or by ``sorter``), as int32 or int64."""
     side: Literal["left", "right"] = "right" if right else "left"
+    values = np.asarray(values)
+    if sorter is not None:
+        boundaries = np.take_along_axis(boundaries, sorter, -1)
     if boundaries.ndim <= 1:
-        return np.searchsorted(boundaries.reshape(-1), values, side=side)
-    out = np.empty(values.shape, np.int64)
-    for pos in np.ndindex(*boundaries.shape[:-1]):
-        out[pos] = np.searchsorted(boundaries[pos], values[pos], side=side)
-    return out
-
-
-def _index_result(found: np.ndarray, out_int32: bool) -> Tensor:
-    return Tensor._make(np.asarray(found, np.int32 if out_int32 else np.int64))
+        found = np.searchsorted(boundaries.reshape(-1), values, side=side)
+    else:
+        found = np.empty(values.shape, np.int64)
+        for pos in np.ndindex(*boundaries.shape[:-1]):
+            found[pos] = np.searchsorted(boundaries[pos], values[pos], side=side)
+    return np.asarray(found, np.int32 if out_int32 else np.int64)
 
 
 def searchsorted(
@@ -182,17 +186,16 @@ def searchsorted(
             )
         right = side == "right"
     seq = sorted_sequence._data
-    if sorter is not None:
-        seq = np.take_along_axis(seq, sorter._data, -1)
-    scalar = not isinstance(input, Tensor)
-    values = np.asarray(input) if scalar else input._data
-    if seq.ndim > 1 and seq.shape[:-1] != values.shape[:-1]:
+    values = input._data if isinstance(input, Tensor) else input
+    if seq.ndim > 1 and seq.shape[:-1] != np.shape(values)[:-1]:
         raise RuntimeError(
             "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
             "dimensions of boundaries tensor and input value tensor must match, but we got "
-            f"boundaries tensor {list(seq.shape)} and input value tensor {list(values.shape)}"
+            f"boundaries tensor {list(seq.shape)} and input value tensor "
+            f"{list(np.shape(values))}"
         )
-    return _index_result(_search(seq, values, right), out_int32)
+    sorter = None if sorter is None else sorter._data
+    return Tensor._make(_search(seq, values, right, out_int32, sorter))
 
 
 def bucketize(input, boundaries: Tensor, *, out_int32: bool = False, right: bool = False):
@@ -210,8 +213,8 @@ def bucketize(input, boundaries: Tensor, *, out_int32: bool = False, right: bool
     """
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
-    values = input._data if isinstance(input, Tensor) else np.asarray(input)
-    return _index_result(_search(boundaries._data, values, right), out_int32)
+    values = input._data if isinstance(input, Tensor) else input
+    return Tensor._make(_search(boundaries._data, values, right, out_int32))
 
 
 __all__ = ["unique", "unique_consecutive", "isin", "bincount", "bucketize", "searchsorted"]

@@ -1,7 +1,8 @@
 """Order statistics: nanmedian, mode, quantile and nanquantile, cummax and cummin.
 
-Each finds its positions with NumPy, then takes the values with ``gather`` (or ``sort`` and
-``lerp`` for quantiles), so the gradient flows to the chosen elements as PyTorch's does.
+Each finds its positions with NumPy (in an ``array_step``, which a compiled call repeats on
+its own values), then takes the values with ``gather`` (or ``sort`` and ``lerp`` for
+quantiles), so the gradient flows to the chosen elements as PyTorch's does.
 
 >>> import graphgrad as torch
 >>> torch.quantile(torch.tensor([1.0, 2.0, 3.0, 4.0]), 0.3)
@@ -15,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
+from .array_step import array_step
 from .pointwise_more import lerp
 from .return_types import return_type
 from .shape.join import stack
@@ -25,21 +27,30 @@ cummax_type = return_type("cummax")
 cummin_type = return_type("cummin")
 
 
-def _moved(input: Tensor, dim: int) -> tuple[np.ndarray, int]:
-    """``input``'s array with ``dim`` last (a 0-d tensor as one element), and the axis."""
-    axis = _wrap_dim(dim, max(input.ndim, 1))
-    a = input._data.reshape(1) if input.ndim == 0 else input._data
-    return np.moveaxis(a, axis, -1), axis
+def _rows(a: np.ndarray, axis: int) -> np.ndarray:
+    """``a`` with ``axis`` last (a 0-d array as one element)."""
+    return np.moveaxis(a.reshape(1) if a.ndim == 0 else a, axis, -1)
 
 
-def _pick(input: Tensor, dim: int, keepdim: bool, index: np.ndarray, kind: type):
-    """``(values, indices)`` of ``kind``: the values gathered at ``index`` (last axis moved
-    back to ``dim``), so gradients reach them."""
+def _reduced_size(input: Tensor, dim: int) -> tuple[int, int]:
+    """The wrapped ``dim`` and its size (1 for a 0-d tensor)."""
     axis = _wrap_dim(dim, max(input.ndim, 1))
-    idx = np.expand_dims(index, axis).astype(np.int64)
+    return axis, input.shape[axis] if input.ndim else 1
+
+
+@array_step
+def _row_index(find, a: np.ndarray, axis: int) -> np.ndarray:
+    """``find(rows)``'s position in each row of ``a`` along ``axis``, as int64 with ``axis``
+    kept (size 1)."""
+    return np.expand_dims(find(_rows(a, axis)), axis).astype(np.int64)
+
+
+def _pick(input: Tensor, axis: int, keepdim: bool, index: np.ndarray, kind: type):
+    """``(values, indices)`` of ``kind``: the values gathered at ``index`` (``axis`` kept), so
+    gradients reach them."""
     source = input.reshape(1) if input.ndim == 0 else input
-    values = source.gather(axis, Tensor._make(idx))
-    indices = Tensor._make(idx)
+    indices = Tensor._make(index)
+    values = source.gather(axis, indices)
     if not keepdim or input.ndim == 0:
         values, indices = values.squeeze(axis), indices.squeeze(axis)
     return kind(values, indices)
@@ -53,6 +64,12 @@ def _nan_median_index(rows: np.ndarray) -> np.ndarray:
     # an all-NaN row: the middle position (PyTorch's index there is unspecified)
     k = np.where(count == 0, (rows.shape[-1] - 1) // 2, np.maximum((count - 1) // 2, 0))
     return np.take_along_axis(order, k[..., None], -1)[..., 0] if rows.shape[-1] else k
+
+
+@array_step
+def _nan_median_flat(a: np.ndarray) -> np.ndarray:
+    """The flat position of the lower median of all of ``a``'s non-NaN values (0-d)."""
+    return np.asarray(_nan_median_index(a.reshape(-1)), np.int64)
 
 
 def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
@@ -71,16 +88,14 @@ def nanmedian(input: Tensor, dim=None, keepdim: bool = False):
     if dim is None:
         if input.numel() == 0:
             return Tensor._make(np.array(np.nan, input.dtype.np))
-        flat = input.reshape(-1)
-        index = _nan_median_index(flat._data[None])[0]
-        value = flat[int(index)]
-        return value if value.requires_grad else value.clone()
-    rows, _ = _moved(input, dim)
-    if rows.shape[-1] == 0:
+        return input.take(Tensor._make(_nan_median_flat(input._data)))
+    axis, size = _reduced_size(input, dim)
+    if size == 0:
         raise IndexError(
             f"median(): Expected reduction dim {_wrap_dim(dim, input.ndim)} to have non-zero size."
         )
-    return _pick(input, dim, keepdim, _nan_median_index(rows), nanmedian_type)
+    index = _row_index(_nan_median_index, input._data, axis)
+    return _pick(input, axis, keepdim, index, nanmedian_type)
 
 
 def _mode_index(rows: np.ndarray) -> np.ndarray:
@@ -110,17 +125,17 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False):
     values=tensor([2, 1]),
     indices=tensor([2, 3]))
     """
-    rows, _ = _moved(input, dim)
-    if rows.shape[-1] == 0:
-        raise IndexError(
-            f"mode(): Expected reduction dim {_wrap_dim(dim, max(input.ndim, 1))} to have "
-            "non-zero size."
-        )
-    return _pick(input, dim, keepdim, _mode_index(rows), mode_type)
+    axis, size = _reduced_size(input, dim)
+    if size == 0:
+        raise IndexError(f"mode(): Expected reduction dim {axis} to have non-zero size.")
+    return _pick(input, axis, keepdim, _row_index(_mode_index, input._data, axis), mode_type)
 
 
-def _cumulative(input: Tensor, dim: int, better, kind: type, name: str):
-    rows, _ = _moved(input, dim)
+@array_step
+def _cumulative_index(a: np.ndarray, axis: int, better) -> np.ndarray:
+    """The position of the running best (by ``better``, the latest of equal values; a NaN,
+    once met, stays) along ``axis``, int64 in ``a``'s shape."""
+    rows = _rows(a, axis)
     index = np.zeros(rows.shape, np.int64)
     if rows.shape[-1]:
         best = rows[..., 0].copy()
@@ -131,8 +146,12 @@ def _cumulative(input: Tensor, dim: int, better, kind: type, name: str):
                 take = (take & ~np.isnan(best)) | np.isnan(v) & ~np.isnan(best)
             index[..., i] = np.where(take, i, index[..., i - 1])
             best = np.where(take, v, best)
+    return np.ascontiguousarray(np.moveaxis(index, -1, axis)).reshape(a.shape)
+
+
+def _cumulative(input: Tensor, dim: int, better, kind: type):
     axis = _wrap_dim(dim, max(input.ndim, 1))
-    idx = Tensor._make(np.ascontiguousarray(np.moveaxis(index, -1, axis)).reshape(input.shape))
+    idx = Tensor._make(_cumulative_index(input._data, axis, better))
     source = input.reshape(1) if input.ndim == 0 else input
     values = source.gather(axis, idx.reshape(source.shape)).reshape(input.shape)
     return kind(values, idx)
@@ -151,7 +170,7 @@ def cummax(input: Tensor, dim: int):
     values=tensor([1., 3., 3., 5.]),
     indices=tensor([0, 1, 1, 3]))
     """
-    return _cumulative(input, dim, np.greater, cummax_type, "cummax")
+    return _cumulative(input, dim, np.greater, cummax_type)
 
 
 def cummin(input: Tensor, dim: int):
@@ -167,7 +186,7 @@ def cummin(input: Tensor, dim: int):
     values=tensor([3, 1, 1, 1]),
     indices=tensor([0, 1, 2, 2]))
     """
-    return _cumulative(input, dim, np.less, cummin_type, "cummin")
+    return _cumulative(input, dim, np.less, cummin_type)
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")

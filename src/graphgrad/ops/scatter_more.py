@@ -5,9 +5,9 @@
 The copies are a clone written in place through a view or an index (``out.select(d, i)
 .copy_(src)``), so autograd's in-place machinery gives their gradients: ``grad`` with the
 written part zeroed for ``input``, the written part for ``src``. ``scatter_reduce`` builds
-``sum`` and ``mean`` from ``scatter_add`` and ``prod`` as a product of scattered layers; for
-``amax``/``amin`` the values come from NumPy and the gradient from terms whose value is zero
-(``x - x.detach()``), split among ties as PyTorch's.
+``sum`` and ``mean`` from ``scatter_add``; ``prod`` is a primitive with PyTorch's gradient
+formula; for ``amax``/``amin`` the values come from NumPy and the gradient from terms whose
+value is zero (``x - x.detach()``), split among ties as PyTorch's.
 
 >>> import graphgrad as torch
 >>> torch.select_scatter(torch.zeros(2, 2), torch.ones(2), 0, 1)
@@ -19,12 +19,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd.function import DelayedError
+from ..autograd.node import edge_of
 from ..tensor import Tensor, _wrap_dim
-from .array_step import array_step
+from .array_step import array_step, constant
 from .compare import isfinite
 from .elementwise import where
 from .index.gather import _check_index, check_take, scatter, scatter_add
+from .index.gather import _index_key as _scatter_key
 from .inplace_examples import documented
+from .primitive import Primitive, apply
+from .shape.core import show_u64
 
 
 def _dims(shape) -> str:
@@ -238,12 +243,9 @@ def _identity(reduce: str, dtype: np.dtype):
     return -big if reduce == "amax" else big
 
 
-def _scatter_reduce_values(input, axis, index, src, reduce, include_self) -> np.ndarray:
-    """The forward on arrays: each element of ``src`` reduced into its place."""
-    a, idx, s = input._data, index._data, src._data
-    grid = list(np.indices(idx.shape, sparse=True))
-    grid[axis] = idx
-    key = tuple(grid)
+def _reduce_arrays(a, axis, idx, s, reduce, include_self) -> np.ndarray:
+    """The forward on arrays: each element of ``s`` reduced into its place."""
+    key = _scatter_key(idx, axis)
     values = s[tuple(slice(0, n) for n in idx.shape)]
     out = a.copy()
     hit = np.zeros(a.shape, bool)
@@ -260,27 +262,32 @@ def _scatter_reduce_values(input, axis, index, src, reduce, include_self) -> np.
     return out.astype(a.dtype, copy=False)
 
 
+_reduced = array_step(_reduce_arrays)
+
+
 def _zero_carrying(x: Tensor) -> Tensor:
     """0 in value, ``x``'s identity in gradient (0 where ``x`` is not finite)."""
     return where(isfinite(x), x - x.detach(), 0.0)
 
 
-def _targets(input: Tensor, axis: int, index: Tensor) -> np.ndarray:
-    """The flat position in ``input`` that each element of ``index`` scatters into."""
-    grid = list(np.indices(index.shape))
-    grid[axis] = np.mod(index._data, max(input.shape[axis], 1))
-    return np.ravel_multi_index(tuple(grid), input.shape).reshape(-1)
+@array_step
+def _taking_part(a: np.ndarray, axis: int, idx: np.ndarray, include_self: bool) -> np.ndarray:
+    """Where an element of ``a`` takes part in the reduction: where nothing is scattered into
+    it, or everywhere with ``include_self``."""
+    own = np.ones(a.shape, bool)
+    if not include_self:
+        own[_scatter_key(idx, axis)] = False
+    return own
 
 
 def _extreme_with_grad(input, dim, axis, index, src, include_self, values) -> Tensor:
     """amax/amin: ``values`` plus zero-valued terms that send the gradient to the winners,
     split evenly among ties (the second derivative is 0, as the zero terms' is)."""
     result = Tensor._make(values)
-    zeros = Tensor._make(np.zeros_like(values))
-    hit = np.zeros(input.numel(), bool)
-    hit[_targets(input, axis, index)] = True
-    # an element of input takes part where it was not scattered into, or with include_self
-    own = (input == result) & Tensor._make(~hit.reshape(input.shape) | include_self)
+    zeros = Tensor._make(constant(np.zeros(values.shape, values.dtype)))
+    own = (input == result) & Tensor._make(
+        _taking_part(input._data, axis, index._data, include_self)
+    )
     picked = _part(src, index)
     won = picked == result.gather(dim, index)
     ties = own.to(input.dtype) + scatter_add(zeros, dim, index, won.to(input.dtype))
@@ -290,26 +297,62 @@ def _extreme_with_grad(input, dim, axis, index, src, include_self, values) -> Te
     return result + carried / ties
 
 
-def _prod_with_grad(input, axis, index, src, include_self) -> Tensor:
-    """prod as a product of layers: the k-th layer holds the k-th element scattered into each
-    place (1 elsewhere), so the product rule gives every order of gradient, zeros included."""
-    targets = _targets(input, axis, index)
-    values = _part(src, index).reshape(-1)
-    n = input.numel()
-    flat = input.reshape(-1)
-    if not include_self:
-        hit = Tensor._make(np.unique(targets))
-        flat = flat.index_put((hit,), Tensor._make(np.ones(hit.shape, input.dtype.np)))
-    order = np.argsort(targets, kind="stable")
-    rank = np.empty_like(order)
-    ranks = np.arange(order.size) - np.searchsorted(targets[order], targets[order])
-    rank[order] = ranks
-    ones = Tensor._make(np.ones(n, input.dtype.np))
-    for k in range(int(rank.max()) + 1 if rank.size else 0):
-        chosen = np.nonzero(rank == k)[0]
-        taken = values[Tensor._make(chosen)]
-        flat = flat * ones.index_put((Tensor._make(targets[chosen]),), taken)
-    return flat.reshape(input.shape)
+def _prod_self_rule(grad, self, src, dim, axis, index, include_self, xp):
+    """PyTorch's: the product with ``self``'s zeros made 1, over ``self`` so made; 0 where
+    ``src`` replaced ``self`` (``include_self=False``)."""
+    own = xp.where(self == 0, 1.0, self)
+    rest = xp.scatter_reduce_prod(
+        own, src, dim=dim, axis=axis, index=index, include_self=include_self, reduce="prod"
+    )
+    g = grad * rest / own
+    return g if include_self else xp.scatter_value(g, dim=dim, axis=axis, index=index, value=0.0)
+
+
+def _prod_src_rule(grad, self, src, result, dim, axis, index, include_self, xp):
+    """PyTorch's: ``result / src`` gathered, but at a place's only zero of ``src`` the
+    product of the others (0 at a place's other zeros, whose second derivative PyTorch
+    refuses)."""
+    at = {"dim": dim, "axis": axis, "index": index}
+    zero = src == 0
+    if not zero.any():
+        return xp.gather(grad * result, sparse_grad=False, **at) / src
+    ind = xp.where(zero, 1.0, 0.0)
+    sizes = {"src_shape": tuple(src.shape), "self_shape": tuple(self.shape)}
+    count = xp.scatter_add(xp.zeros(self.shape, ind), ind, **at, **sizes)
+    alone = zero & (xp.gather(count, sparse_grad=False, **at) == 1)
+    others = xp.scatter_reduce_prod(
+        self, xp.where(alone, 1.0, src), **at, include_self=include_self, reduce="prod"
+    )
+    g = xp.where(
+        alone,
+        xp.gather(grad * others, sparse_grad=False, **at),
+        xp.gather(grad * result, sparse_grad=False, **at) / xp.where(zero, 1.0, src),
+    )
+    if isinstance(g, Tensor) and g.requires_grad and (count > 1).any():
+        err = DelayedError(
+            "scatter_reduce(): Double backward is unsupported for src when >1 zeros in src are "
+            "scattered to the same position in self",
+            (edge_of(g),),
+        )
+        err._meta = ((g._data.shape, g.dtype),)
+        g = Tensor._make(g._data, True, err)
+    return g
+
+
+# prod: a primitive, so that its gradient is a rule (as PyTorch's), not a product of as many
+# scattered layers as the most elements reduced into one place (a graph shaped by the values)
+_scatter_reduce_prod = Primitive(
+    "scatter_reduce_prod",
+    "ScatterReduceBackward0",
+    lambda a, src, index, axis, include_self, **_: _reduce_arrays(
+        a, axis, index._data, src, "prod", include_self
+    ),
+    self=_prod_self_rule,
+    src=_prod_src_rule,
+    attrs=("dim", "include_self", "index", "reduce", "result", "self", "src"),
+    display=show_u64("dim"),
+    register=False,
+)
 
 
 def _part(src: Tensor, index: Tensor) -> Tensor:
@@ -344,20 +387,23 @@ def scatter_reduce(
     if src.dtype is not input.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     axis = _check_index("scatter_reduce", input, dim, index, src)
+    if reduce == "prod":
+        part = _part(src, index)
+        params = {"dim": dim, "axis": axis, "index": index, "include_self": include_self}
+        return apply(_scatter_reduce_prod, input, part, **params, reduce=reduce)
     if reduce in ("sum", "mean") and input.dtype.is_floating_point:
         base = input if include_self else scatter(input, dim, index, 0.0)
         total = scatter_add(base, dim, index, _part(src, index))
         if reduce == "sum":
             return total
-        zeros = Tensor._make(np.zeros(input.shape, input.dtype.np))
-        counts = scatter_add(zeros, dim, index, Tensor._make(np.ones(index.shape, input.dtype.np)))
-        counts = counts + (1.0 if include_self else where(counts == 0, 1.0, 0.0))
+        zeros = Tensor._make(constant(np.zeros(input.shape, input.dtype.np)))
+        ones = Tensor._make(constant(np.ones(index.shape, input.dtype.np)))
+        counts = scatter_add(zeros, dim, index, ones)
+        counts = counts + (1.0 if include_self else (counts == 0).to(input.dtype))
         return total / counts
-    values = _scatter_reduce_values(input, axis, index, src, reduce, include_self)
+    values = _reduced(input._data, axis, index._data, src._data, reduce, include_self)
     if not (input.requires_grad or src.requires_grad) or reduce in ("sum", "mean"):
         return Tensor._make(values)
-    if reduce == "prod":
-        return _prod_with_grad(input, axis, index, src, include_self)
     return _extreme_with_grad(input, dim, axis, index, src, include_self, values)
 
 

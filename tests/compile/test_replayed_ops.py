@@ -1,0 +1,203 @@
+"""Ops whose results come from values by NumPy but whose shapes do not: a compiled call replays
+them, on each call's own values, with eager's bits (gradients included), and never falls back
+(regressions: searchsorted, bucketize, histc, cummax/cummin, mode, nanmedian and scatter_reduce
+ran eagerly, and nanmedian of all elements replayed the first call's position)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import graphgrad as torch
+
+from ._helpers import bits, replayed
+
+RNG = np.random.default_rng(0)
+NAN, INF = float("nan"), float("inf")
+
+
+def _same_each_call(fn, calls, grad: tuple[int, ...] = ()) -> None:
+    """``fn`` compiled and eager on each of ``calls`` (tuples of arrays, made into new tensors
+    for each side, those at ``grad`` requiring grad): the same bits, and no fallback warning."""
+
+    def args(arrays):
+        return [torch.tensor(a, requires_grad=i in grad) for i, a in enumerate(arrays)]
+
+    compiled = torch.compile(fn)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for arrays in calls:
+            assert bits(compiled(*args(arrays))) == bits(fn(*args(arrays)))
+    assert replayed(compiled)
+
+
+def _floats(shape, nans=0, infs=0, low=-3, high=3):
+    """Rounded random floats (ties likely) with ``nans`` NaN and ``infs`` +-inf placed anew."""
+    a = RNG.integers(low, high, shape) + RNG.choice([0.0, 0.5], shape)
+    flat = a.reshape(-1)
+    picked = RNG.permutation(flat.size)
+    flat[picked[:nans]] = NAN
+    flat[picked[nans : nans + infs]] = RNG.choice([INF, -INF], infs)
+    return a
+
+
+def _ints(shape, high=4):
+    return RNG.integers(0, high, shape)
+
+
+def _sorted(shape):
+    return np.sort(_floats(shape), axis=-1)
+
+
+def _grads_of(op):
+    """A training-like step: ``op(x * 2)``'s first result weighted, summed, backward; returns
+    the results (detached) and ``x.grad``."""
+
+    def step(x, w):
+        out = op(x * 2)
+        outs = out if isinstance(out, tuple) else (out,)
+        (outs[0] * w).sum().backward()
+        return tuple(o.detach() for o in outs), x.grad
+
+    return step
+
+
+# -- nan_to_num ------------------------------------------------------------------------------
+NON_FINITE = [_floats((3, 4), nans=n, infs=i) for n, i in ((2, 1), (0, 3), (4, 0), (1, 2), (0, 0))]
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16])
+def test_nan_to_num(dtype):
+    calls = [(a,) for a in NON_FINITE]
+    _same_each_call(lambda x: torch.nan_to_num(x.to(dtype) * 2), calls)
+    _same_each_call(lambda x: x.to(dtype).nan_to_num(nan=1.5, posinf=7.0), calls)
+
+
+def test_nan_to_num_gradient():
+    w = np.arange(12.0).reshape(3, 4)
+    step = _grads_of(lambda y: torch.nan_to_num(y, posinf=5.0, neginf=-5.0))
+    _same_each_call(step, [(a, w) for a in NON_FINITE], grad=(0,))
+
+
+# -- searchsorted, bucketize -----------------------------------------------------------------
+@pytest.mark.parametrize("right", [False, True])
+def test_searchsorted(right):
+    def f(seq, v):
+        return (
+            torch.searchsorted(seq * 1, v + 0, right=right),
+            torch.searchsorted(seq[0], v, side="right" if right else "left", out_int32=True),
+            torch.searchsorted(seq[0], 0.5, right=right),
+        )
+
+    _same_each_call(f, [(_sorted((3, 6)), _floats((3, 4))) for _ in range(5)])
+
+
+def test_searchsorted_with_a_sorter():
+    def f(seq, v, sorter):
+        return torch.searchsorted(seq, v * 1, sorter=sorter)
+
+    seqs = [_floats((2, 6)) for _ in range(5)]
+    _same_each_call(f, [(s, _floats((2, 3)), np.argsort(s, -1, kind="stable")) for s in seqs])
+
+
+@pytest.mark.parametrize("right", [False, True])
+def test_bucketize(right):
+    def f(x, boundaries):
+        return (
+            torch.bucketize(x * 1, boundaries, right=right),
+            torch.bucketize(x, boundaries * 2, out_int32=True, right=right),
+        )
+
+    _same_each_call(f, [(_floats((2, 5)), _sorted(7)) for _ in range(5)])
+
+
+# -- histc -----------------------------------------------------------------------------------
+def test_histc():
+    def f(x):  # min = max = 0: the data's own range
+        y = x * 1
+        return torch.histc(y, bins=5, min=-2, max=2), y.histc(bins=4), torch.histc(y[0], 3)
+
+    _same_each_call(f, [(_floats((3, 8), nans=n),) for n in (0, 2, 1, 0, 3)])
+
+
+# -- cummax, cummin --------------------------------------------------------------------------
+@pytest.mark.parametrize("op", [torch.cummax, torch.cummin])
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_cummax_cummin(op, dim):
+    _same_each_call(
+        lambda x: tuple(op(x * 1, dim)), [(_floats((4, 5), nans=n),) for n in (0, 2, 0, 1, 3)]
+    )
+    _same_each_call(lambda x: tuple(op(x + 1, dim)), [(_ints((4, 5)),) for _ in range(5)])
+
+
+@pytest.mark.parametrize("name", ["cummax", "cummin"])
+def test_cummax_cummin_gradient(name):
+    w = np.arange(20.0).reshape(4, 5)
+    step = _grads_of(lambda y: tuple(getattr(y, name)(1)))
+    _same_each_call(step, [(_floats((4, 5)), w) for _ in range(5)], grad=(0,))
+    step = _grads_of(lambda y: tuple(getattr(torch, name)(y, 0)))  # 0-d
+    _same_each_call(step, [(np.array(v), np.array(2.0)) for v in (1.0, -2.0, 3.0)], grad=(0,))
+
+
+# -- mode, nanmedian -------------------------------------------------------------------------
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_mode(keepdim):
+    calls = [(_ints((3, 6)),) for _ in range(6)]
+    _same_each_call(lambda x: tuple(torch.mode(x + 1, 1, keepdim)), calls)
+    _same_each_call(lambda x: tuple((x * 2).mode(0, keepdim=keepdim)), calls)
+
+
+def test_mode_gradient():
+    w = np.array([1.0, 2.0, 3.0])
+    step = _grads_of(lambda y: tuple(torch.mode(y)))
+    _same_each_call(step, [(_ints((3, 6), 3) * 1.0, w) for _ in range(5)], grad=(0,))
+
+
+def test_nanmedian_gradient():
+    calls = [(_floats((3, 6), nans=n), np.array([1.0, 2.0, 3.0])) for n in (0, 3, 1, 5, 2)]
+    _same_each_call(_grads_of(lambda y: tuple(torch.nanmedian(y, 1))), calls, grad=(0,))
+    _same_each_call(_grads_of(lambda y: torch.nanmedian(y)), calls, grad=(0,))
+
+
+# -- scatter_reduce --------------------------------------------------------------------------
+REDUCTIONS = ["sum", "prod", "mean", "amax", "amin"]
+
+
+def _scatter_calls(*zeros: int) -> list:
+    """``(input, index, src)``: new values and a new index each time, with ties and, as many
+    as ``zeros`` says, zeros in src (some meeting in one place)."""
+    calls = []
+    for z in zeros:
+        src = _floats((2, 6), low=-2, high=2)
+        src.reshape(-1)[RNG.permutation(12)[:z]] = 0.0
+        calls.append((_floats((2, 3)), _ints((2, 5), 3), src))
+    return calls
+
+
+@pytest.mark.parametrize("reduce", REDUCTIONS)
+@pytest.mark.parametrize("include_self", [True, False])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.int64])
+def test_scatter_reduce(reduce, include_self, dtype):
+    def f(a, index, src):
+        a, src = a.to(dtype), src.to(dtype)
+        return (
+            torch.scatter_reduce(a * 1, 1, index, src, reduce, include_self=include_self),
+            a.scatter_reduce(-1, index, src * 1, reduce, include_self=include_self),
+        )
+
+    _same_each_call(f, _scatter_calls(0, 2, 4, 0, 3))
+
+
+@pytest.mark.parametrize("reduce", REDUCTIONS)
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_gradient(reduce, include_self):
+    w = torch.arange(6.0, dtype=torch.float64).reshape(2, 3) - 2
+
+    def step(a, index, src):
+        out = a.scatter_reduce(1, index, src, reduce, include_self=include_self)
+        (out * w).sum().backward()
+        return out.detach(), a.grad, src.grad
+
+    _same_each_call(step, _scatter_calls(0, 2, 5, 0, 3, 1), grad=(0, 2))
