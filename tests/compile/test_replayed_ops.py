@@ -201,3 +201,16 @@ def test_scatter_reduce_gradient(reduce, include_self):
         return out.detach(), a.grad, src.grad
 
     _same_each_call(step, _scatter_calls(0, 2, 5, 0, 3, 1), grad=(0, 2))
+
+
+def test_a_return_type_or_a_named_tuple_is_returned_as_it_is():
+    import collections
+
+    pair = collections.namedtuple("pair", "shifted order")
+    calls = [(_floats((5,)),) for _ in range(4)]
+    _same_each_call(lambda x: torch.cummax(x * 2, 0), calls)
+    _same_each_call(lambda x: pair(x + 1, x.sort(0)), calls)
+    f = torch.compile(lambda x: torch.cummax(x * 2, 0))
+    for (a,) in calls:
+        out = f(torch.tensor(a))
+    assert type(out).__name__ == "cummax" and out.indices.dtype == torch.int64

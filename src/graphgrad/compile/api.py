@@ -35,6 +35,7 @@ from ..autograd.node import BACKWARD_TWICE, Node, edge_of
 from ..autograd.saved import modified_message
 from ..dtypes import get_default_dtype
 from ..nn.module import Module
+from ..ops.return_types import ReturnType
 from ..tensor import Tensor, inference_state
 from . import config, patches
 from ._flag import state
@@ -421,6 +422,10 @@ def _output_code(rec: Recorder, out, memo: dict | None = None) -> str:
         return "[" + ", ".join(_output_code(rec, v, memo) for v in out) + "]"
     if type(out) is tuple:
         return "(" + "".join(_output_code(rec, v, memo) + ", " for v in out) + ")"
+    if isinstance(out, tuple) and (hasattr(out, "_fields") or isinstance(out, ReturnType)):
+        # a named tuple, or torch.return_types.* (``cummax``, ``sort``...): made from its items
+        items = ", ".join(_output_code(rec, v, memo) for v in out)
+        return f"{p.name(type(out))}({items})"
     if type(out) is dict:
         return "{" + ", ".join(
             f"{p.name(k)}: {_output_code(rec, v, memo)}" for k, v in out.items()

@@ -144,8 +144,8 @@ def freeze_output(value):
     """A copy of a call's result to compare: tensors as (array copy, requires_grad)."""
     if isinstance(value, Tensor):
         return ("T", value._data.copy(), value._requires_grad)
-    if isinstance(value, (list, tuple)):
-        return (type(value).__name__, [freeze_output(v) for v in value])
+    if isinstance(value, (list, tuple)):  # (named tuples and return types of their class)
+        return ("seq", type(value), [freeze_output(v) for v in value])
     if isinstance(value, dict):
         return ("d", {k: freeze_output(v) for k, v in value.items()})
     return ("v", value)
@@ -156,8 +156,8 @@ def same_output(a, b) -> bool:
         return False
     if a[0] == "T":
         return same(a[1], b[1]) and a[2] == b[2]
-    if a[0] in ("list", "tuple"):
-        return len(a[1]) == len(b[1]) and all(map(same_output, a[1], b[1]))
+    if a[0] == "seq":
+        return a[1] is b[1] and len(a[2]) == len(b[2]) and all(map(same_output, a[2], b[2]))
     if a[0] == "d":
         return a[1].keys() == b[1].keys() and all(same_output(a[1][k], b[1][k]) for k in a[1])
     return _same_value(a[1], b[1])
