@@ -214,3 +214,16 @@ def test_a_return_type_or_a_named_tuple_is_returned_as_it_is():
     for (a,) in calls:
         out = f(torch.tensor(a))
     assert type(out).__name__ == "cummax" and out.indices.dtype == torch.int64
+
+
+def test_where_between_two_numbers():
+    calls = [(_floats((6,)),) for _ in range(4)]
+    _same_each_call(lambda x: torch.where(x > 0, 1.0, 0.0) * x, calls)
+
+
+@pytest.mark.parametrize("reduce", ["prod", "mean", "amax", "amin"])
+def test_index_reduce(reduce):
+    calls = [(_floats((3, 2)), _floats((4, 2)), _ints((4,), 3)) for _ in range(4)]
+    _same_each_call(
+        lambda x, s, i: x.index_reduce(0, i, s * 2, reduce, include_self=False), calls, grad=(1,)
+    )

@@ -18,6 +18,7 @@ import numpy as np
 from .._argcheck import type_name
 from ..dtypes import _FLOAT, get_default_dtype, result_type
 from ..tensor import Tensor
+from .array_step import array_step
 from .broadcast import broadcast_shapes
 from .primitive import DIAGONAL, Primitive, apply, wrap_int
 
@@ -607,8 +608,14 @@ def where(condition: Tensor, input=None, other=None):
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         dt = result_type(input, other)
         input, other = _in_range(input, dt.np), _in_range(other, dt.np)
-        return Tensor._make(np.where(condition._data, input, other).astype(dt.np))
+        return Tensor._make(_where_numbers(condition._data, input, other, dt.np))
     return apply(_where, input, other, condition=condition)
+
+
+@array_step
+def _where_numbers(condition: np.ndarray, input, other, dtype) -> np.ndarray:
+    """``where`` between two numbers, as ``dtype`` (no gradient): a step of a compiled call."""
+    return np.where(condition, input, other).astype(dtype)
 
 
 def floor_divide(input, other) -> Tensor:

@@ -433,9 +433,7 @@ def index_reduce(
     axis = _wrap_dim(dim, max(input.ndim, 1))
     shape = [1] * source.ndim
     shape[axis] = -1
-    spread = Tensor._make(np.ascontiguousarray(
-        np.broadcast_to(index._data.reshape(shape), source.shape)
-    ))  # fmt: skip
+    spread = index.reshape(shape).expand(source.shape).contiguous()
     return scatter_reduce(input, dim, spread, source, reduce, include_self=include_self)
 
 
