@@ -288,14 +288,21 @@ class Recorder:
         return self.ref_value(v)
 
     def commit(self, t: Tensor, out: Tensor, real):
-        """An in-place write of ``out`` into ``t``."""
-        if out.grad_fn is not None:
-            self.stop("an in-place op on a tensor that requires grad")
+        """An in-place write of ``out`` into ``t``. Where ``out`` has a graph (``relu_()`` on
+        an activation), ``t`` takes over its node, whose saved result becomes ``t``'s array
+        (the slot written here), and a saved ``t`` a copy of it from before the write."""
+        node = out.grad_fn
+        if node is not None and t._base is not None:
+            self.stop("an in-place op on a view of a tensor that requires grad")
             return real(t, out)
         target = self.ref_tensor(t)
         value = self.ref_tensor(out)
+        saved = node._saved.items() if node is not None else ()
+        kept = [k for k, v in saved if getattr(v, "tensor", None) is t]
         result = self.suspended(real, t, out)
         if self.broken is None:
+            for k in kept:  # (``snapshot_saved_self``'s copy, taken before the write)
+                self.program.step(np.copy, (target,), node._saved[k].tensor._data)
             self.program.effect(_copyto, (target, value), written=(target,))
             self.bump(t)
         return result
