@@ -297,12 +297,14 @@ class Recorder:
             return real(t, out)
         target = self.ref_tensor(t)
         value = self.ref_tensor(out)
-        saved = node._saved.items() if node is not None else ()
-        kept = [k for k, v in saved if getattr(v, "tensor", None) is t]
+        saved = getattr(node, "_saved", None)
+        if not isinstance(saved, dict):  # (a primitive's node keeps a dict)
+            saved = {}
+        kept = [k for k, v in saved.items() if getattr(v, "tensor", None) is t]
         result = self.suspended(real, t, out)
         if self.broken is None:
             for k in kept:  # (``snapshot_saved_self``'s copy, taken before the write)
-                self.program.step(np.copy, (target,), node._saved[k].tensor._data)
+                self.program.step(np.copy, (target,), saved[k].tensor._data)
             self.program.effect(_copyto, (target, value), written=(target,))
             self.bump(t)
         return result
