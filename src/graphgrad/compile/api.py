@@ -270,18 +270,12 @@ class CompiledFunction:
             self._warn(str(e), f"graphgrad.compile: {_name(self.fn)} runs eagerly: {e}")
             return out, _Entry(_ALWAYS, None, live, eager=True)
         rec.draw_ahead()
-        program = p = rec.program
+        program = rec.program
         guard = _LazyGuard(guard_source(program, live, rec.loaded), program.names)
-        inputs, returns = rec.results_backward or ((), ())
-        node = ""
-        if returns:
-            backwards = "".join(f"backward{i}, " for i in range(len(returns)))
-            recorded = p.name(tuple(t.grad_fn for t in rec.graph_results))
-            read = "".join(f"{p.name(v, 'O')}, " for v in rec.loaded.values())
-            node = f"{p.name(_graph_node)}(({backwards}), ({''.join(c + ', ' for c in inputs)}), "
-            node += f"{recorded}, ({read}*A,))"
-        build = functools.partial(program.build, result, returns=tuple(returns), node=node)
-        # (compiled at the second call, which checks it: the first call stays cheap)
+        returns = rec.results_backward[1] if rec.results_backward else []
+        build = functools.partial(
+            program.build, result, returns=tuple(returns), node=_node_code(rec)
+        )  # (compiled at the second call, which checks it: the first call stays cheap)
         return out, _Entry(guard, build, live, arrays=rec.arrays)
 
     def _verify(self, entry: _Entry, flat: list, args: tuple, kwargs: dict):
@@ -321,6 +315,20 @@ class CompiledFunction:
         if key not in self.warned:
             self.warned.add(key)
             warnings.warn(message, UserWarning, stacklevel=4)
+
+
+def _node_code(rec: Recorder) -> str:
+    """The expression that makes the node of the results whose backward runs after the call
+    (``_graph_node``), or "" where there are none."""
+    if not rec.results_backward:
+        return ""
+    p = rec.program
+    inputs, returns = rec.results_backward
+    backwards = "".join(f"backward{i}, " for i in range(len(returns)))
+    recorded = p.name(tuple(t.grad_fn for t in rec.graph_results))
+    read = "".join(f"{p.name(v, 'O')}, " for v in rec.loaded.values())
+    inputs_code = "".join(f"{code}, " for code in inputs)
+    return f"{p.name(_graph_node)}(({backwards}), ({inputs_code}), {recorded}, ({read}*A,))"
 
 
 def _same_backward(replayed, eager) -> bool:
