@@ -28,6 +28,7 @@ from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.node import AccumulateGrad, FunctionNode, Released, edge_of
 from ..autograd.saved import SavedSlot
 from ..ops.primitive import ARRAYS, needs_no_cast
+from ..ops.views_inplace import CopySlices
 from ..tensor import Tensor
 from ._flag import state
 from .program import Deferred, slot
@@ -209,6 +210,8 @@ def _unsupported_graph(rec, roots: list, outside_ok: bool = False) -> str | None
             if outside_ok:  # where the call's own graph ends
                 continue
             return "backward into a graph built before the compiled call"
+        if isinstance(node, CopySlices):  # (a write into a view: its rules on tensors)
+            continue
         if not isinstance(node, FunctionNode):
             return f"{node.name()} (a custom Function's backward)"
         if node._saved.__class__ is Released:

@@ -290,18 +290,17 @@ class Recorder:
     def commit(self, t: Tensor, out: Tensor, real):
         """An in-place write of ``out`` into ``t``. Where ``out`` has a graph (``relu_()`` on
         an activation), ``t`` takes over its node, whose saved result becomes ``t``'s array
-        (the slot written here), and a saved ``t`` a copy of it from before the write."""
+        (the slot written here), and a saved ``t`` a copy of it from before the write; into
+        a view (``outputs[i] = h``), the write goes through the view's slot to its base's
+        array, whose new node (``CopySlices``) the recorded backward runs on tensors."""
         node = out.grad_fn
-        if node is not None and t._base is not None:
-            self.stop("an in-place op on a view of a tensor that requires grad")
-            return real(t, out)
         target = self.ref_tensor(t)
         value = self.ref_tensor(out)
         saved = getattr(node, "_saved", None)
         if not isinstance(saved, dict):  # (a primitive's node keeps a dict)
             saved = {}
         kept = [k for k, v in saved.items() if getattr(v, "tensor", None) is t]
-        result = self.suspended(real, t, out)
+        result = real(t, out)  # (no op inside; a view's layout it reads is a constant)
         if self.broken is None:
             for k in kept:  # (``snapshot_saved_self``'s copy, taken before the write)
                 self.program.step(np.copy, (target,), saved[k].tensor._data)

@@ -34,6 +34,7 @@ from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.hooks import RetainGradHook
 from ..autograd.node import Node, edge_of
 from ..autograd.saved import SavedSlot, _forward_name
+from ..compile._flag import constant
 from ..tensor import Tensor
 from .primitive import LINEAR, Primitive, apply
 
@@ -69,7 +70,7 @@ def _affine(shape: tuple, strides: tuple, offset: int) -> np.ndarray:
         step = [1] * len(shape)
         step[d] = n
         pos = pos + (np.arange(n, dtype=np.int64) * s).reshape(step)
-    return np.broadcast_to(pos, shape)
+    return constant(np.broadcast_to(pos, shape))  # (of the layout alone: a recording's constant)
 
 
 def view_geometry(view: np.ndarray, base: np.ndarray) -> dict:
@@ -91,7 +92,7 @@ def view_geometry(view: np.ndarray, base: np.ndarray) -> dict:
         addr = _affine(base.shape, base.strides, 0).ravel()
         order = np.argsort(addr, kind="stable")
         ranked = addr[order]
-        pos = order[np.searchsorted(ranked, _affine(view.shape, view.strides, off))]
+        pos = constant(order[np.searchsorted(ranked, _affine(view.shape, view.strides, off))])
         start = int(ranked[0]) if ranked.size else 0
     overlap = any(s == 0 and n > 1 for s, n in zip(view.strides, view.shape, strict=True))
     return {
@@ -120,7 +121,7 @@ def _strided_write(a: np.ndarray, src: np.ndarray, pos: np.ndarray, overlap: boo
 
 
 def _zeros(shape: tuple, like: Tensor) -> Tensor:
-    return Tensor._make(np.zeros(shape, like._data.dtype))
+    return Tensor._make(constant(np.zeros(shape, like._data.dtype)))  # (a compiled call's constant)
 
 
 def _geometry(pos, size, stride, storage_offset, base_shape, overlap) -> dict:
