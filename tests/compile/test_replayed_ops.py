@@ -227,3 +227,18 @@ def test_index_reduce(reduce):
     _same_each_call(
         lambda x, s, i: x.index_reduce(0, i, s * 2, reduce, include_self=False), calls, grad=(1,)
     )
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda x: 2.0**x,  # a number's power: the primitive's scalar input is named self
+        lambda x: torch.pow(10000.0, x / 4),
+        lambda x: x[[0, 2, 1, 0]] * 3,  # a list as an index
+        lambda x: (torch.std_mean(x)[0] - torch.std_mean(x)[1]) * x,  # each output used alone
+    ],
+    ids=["rpow", "pow", "list-index", "std_mean"],
+)
+def test_more_ops_replay_with_gradients(fn):
+    calls = [(_floats((4,), low=-2, high=2), _floats((4,))) for _ in range(4)]
+    _same_each_call(_grads_of(fn), calls, grad=(0,))

@@ -402,13 +402,16 @@ class _Run:
         """A node without rules on arrays (a multi-output op): its rules on tensors, whose
         ops the recorder records one by one, as the engine's ``_call_wrapped`` runs them."""
         rec = self.rec
-        for g in grads:
+        wrapped = _engine._wrap_all(grads)
+        for g, w in zip(grads, wrapped, strict=True):
             if g is not None:
-                rec.ref_value(g)
+                r = rec.ref_value(g)
+                if w._data is not g:  # a NumPy scalar (a ufunc's 0-d result) made an array
+                    self.program.step(np.asarray, (r,), w._data)
         # (a rule that reads a value stops the recording; the backward goes on, unrecorded)
         state.recorder = rec if rec.broken is None else None
         try:
-            outs = node.apply(_engine._wrap_all(grads))
+            outs = node.apply(wrapped)
         finally:
             state.recorder = None
         if not self.retain_graph:

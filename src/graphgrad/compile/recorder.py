@@ -82,7 +82,7 @@ class _ScalarOut:
     def __init__(self, fn) -> None:
         self.fn = fn
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, /, *args, **kwargs):
         return np.asarray(self.fn(*args, **kwargs))
 
 
@@ -94,7 +94,7 @@ class _ManyOut:
     def __init__(self, fn) -> None:
         self.fn = fn
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, /, *args, **kwargs):
         return tuple(
             o if o.__class__ is np.ndarray else np.asarray(o) for o in self.fn(*args, **kwargs)
         )
@@ -109,7 +109,7 @@ class _WithRule:
     def __init__(self, fn, rule, args: tuple) -> None:
         self.fn, self.rule, self.args = fn, rule, args
 
-    def __call__(self, *datas, **kwargs):
+    def __call__(self, /, *datas, **kwargs):
         return self.fn(*self.rule(list(datas), self.args), **kwargs)
 
 
@@ -405,7 +405,7 @@ class _Plain:
     def __init__(self, fn) -> None:
         self.fn, self.__qualname__ = fn, fn.__qualname__
 
-    def __call__(self, _none, *args, **kwargs):
+    def __call__(self, _none, /, *args, **kwargs):
         return self.fn(*args, **kwargs)
 
 

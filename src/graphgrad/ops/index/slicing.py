@@ -271,6 +271,8 @@ def _as_index_tensor(item) -> Tensor:
         arr = arr.astype(np.bool_)
     if arr.dtype.kind not in "biu":
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    if isinstance(item, (list, tuple)):  # made from Python values: a recording's constant
+        constant(arr)
     return item if isinstance(item, Tensor) and arr is item._data else Tensor._make(arr)
 
 
