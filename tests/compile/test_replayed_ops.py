@@ -242,3 +242,28 @@ def test_index_reduce(reduce):
 def test_more_ops_replay_with_gradients(fn):
     calls = [(_floats((4,), low=-2, high=2), _floats((4,))) for _ in range(4)]
     _same_each_call(_grads_of(fn), calls, grad=(0,))
+
+
+@pytest.mark.parametrize("shape", [(6, 5), (4, 5, 3), (2, 5, 2, 3)], ids=["2d", "3d", "4d"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cross_entropy_with_label_smoothing_and_ignored_targets(shape, weighted):
+    # the mean's denominator counts the targets not ignored: a different count at each call
+    weight = torch.tensor(RNG.uniform(0.1, 2, 5).astype(np.float32)) if weighted else None
+
+    def loss(x, y):
+        return torch.nn.functional.cross_entropy(
+            x, y, weight=weight, ignore_index=1, label_smoothing=0.2
+        )
+
+    target_shape = shape[:1] + shape[2:]
+    calls = [(_floats(shape).astype(np.float32), _ints(target_shape, 5)) for _ in range(4)]
+    _same_each_call(_grads_of_loss(loss), calls, grad=(0,))
+
+
+def _grads_of_loss(loss):
+    def step(x, y):
+        out = loss(x, y)
+        out.backward()
+        return out.detach(), x.grad
+
+    return step

@@ -178,7 +178,7 @@ def nll_loss(
     if input.ndim == 4:
         return _nll_apply(_nll_loss2d, input, target, weight, code, ignore_index)
     n, c = input.shape[:2]
-    flat_target = Tensor._make(np.ascontiguousarray(target._data).reshape(n, 1, -1))
+    flat_target = target.reshape(n, 1, -1)
     out = _nll_apply(
         _nll_loss2d, input.contiguous().view(n, c, 1, -1), flat_target, weight, code, ignore_index
     )
@@ -208,6 +208,15 @@ def _prob_cross_entropy(
     return -prod.sum() / (logp.numel() / n_classes)
 
 
+@array_step
+def _smoothing_terms(target: np.ndarray, ignore_index: int, weight, dtype) -> tuple:
+    """Where the targets are ignored, and the mean's denominator: the weights of the others'
+    classes (or their count), summed as PyTorch sums them; a step of a compiled call."""
+    ignore = target == ignore_index
+    denom = weight[target[~ignore]].sum() if weight is not None else (~ignore).sum()
+    return ignore, np.asarray(denom, dtype)
+
+
 def _smoothed(
     logp: Tensor,
     target: Tensor,
@@ -218,16 +227,11 @@ def _smoothed(
     label_smoothing: float,
 ) -> Tensor:
     nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction_name(code))
-    ignore = target._data == ignore_index
+    w = None if weight is None else weight._data
+    ignore, denom = _smoothing_terms(target._data, ignore_index, w, logp._data.dtype)
     prod = logp if weight is None else logp * _class_view(weight, logp.ndim, class_dim)
     smooth = where(Tensor._make(ignore), 0.0, -prod.sum(class_dim))
-    denom = None
-    if code == 1:
-        if weight is not None:
-            denom = float(weight._data[target._data[~ignore]].sum())
-        else:
-            denom = float((~ignore).sum())
-    ret = reduce_tensor(smooth, code, denom)
+    ret = reduce_tensor(smooth, code, Tensor._make(denom) if code == 1 else None)
     n_classes = logp.shape[class_dim]
     return nll * (1 - label_smoothing) + ret * (label_smoothing / n_classes)
 
