@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -79,6 +80,24 @@ def check_training_equals_single_process_on_global_batch():
             assert_close(p, q)
         want = [[5, 4, 3, 2, 1, 0]] if cap_mb == 25 else [[5, 4], [3], [2], [1, 0]]
         assert ddp.reducer.buckets == want, ddp.reducer.buckets
+
+
+def check_compiled_models_train_as_single_process_on_global_batch():
+    batches = [global_batch(step) for step in range(4)]
+    reference = make_model(seed=0)
+    train(reference, batches, ddp=False)
+    # DDP(torch.compile(model)) replays the model; torch.compile(DDP(model)) runs eagerly,
+    # with a warning (a replay would skip the reducer's preparation for backward)
+    for wrap in (lambda m: DDP(torch.compile(m)), lambda m: torch.compile(DDP(m))):
+        inner = make_model(seed=R)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            train(wrap(inner), batches, ddp=True)
+        for p, q in zip(inner.parameters(), reference.parameters()):
+            assert_close(p, q)
+        said = [str(w.message) for w in caught]
+        assert all("compile the module inside it" in m for m in said), said
+    assert len(said) == 1, said  # (the second: compiled DDP ran eagerly)
 
 
 def check_buckets_reduce_during_backward():

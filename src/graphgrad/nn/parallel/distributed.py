@@ -22,10 +22,16 @@ import numpy as np
 
 from ... import distributed as dist
 from ...autograd.grad_mode import is_grad_enabled, no_grad
+from ...compile._flag import state as _compile_state
 from ...distributed._group import resolve
 from ...tensor import Tensor
 from ..module import Module
 from ._reducer import Reducer
+
+_COMPILED_DDP = (
+    "DistributedDataParallel's forward (its reducer is prepared for backward in Python at each "
+    "call; compile the module inside it instead: DDP(torch.compile(model)))"
+)
 
 
 def _tensors_in(value) -> list[Tensor]:
@@ -135,6 +141,9 @@ class DistributedDataParallel(Module):
         self.reducer = Reducer(params, pg, self.bucket_bytes_cap, find_unused_parameters)
 
     def forward(self, *inputs, **kwargs):
+        rec = _compile_state.recorder
+        if rec is not None:  # torch.compile(DDP(model)): a replay would skip the reducer's
+            rec.stop(_COMPILED_DDP)  # preparation and freeze no_sync's flag: run eagerly
         if self.broadcast_buffers and self.require_forward_param_sync:
             buffers = list(self.module.buffers())
             if buffers:
