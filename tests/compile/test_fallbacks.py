@@ -203,3 +203,39 @@ def test_backward_twice_through_a_replayed_result_raises():
     assert loss.grad_fn.name() == "CompiledFunctionBackward"
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
         loss.backward()
+
+
+@pytest.mark.parametrize("kind", ["forward", "forward_pre", "global"])
+def test_a_forward_hook_of_the_users_runs_at_every_call(kind):
+    # the hook's Python (storing activations) would be skipped by a replay: the call runs eagerly
+    model = graphgrad.nn.Sequential(graphgrad.nn.Linear(2, 3), graphgrad.nn.ReLU())
+    seen = []
+    register = {
+        "forward": lambda: model[1].register_forward_hook(lambda m, i, o: seen.append(o)),
+        "forward_pre": lambda: model[1].register_forward_pre_hook(lambda m, i: seen.append(i)),
+        "global": lambda: graphgrad.nn.modules.module.register_module_forward_hook(
+            lambda m, i, o: seen.append(o)
+        ),
+    }[kind]
+    handle = register()
+    try:
+        f = graphgrad.compile(model)
+        with pytest.warns(UserWarning, match="a forward hook on"):
+            for _ in range(4):
+                f(graphgrad.ones(1, 2))
+    finally:
+        handle.remove()
+    assert len(seen) == (4 if kind != "global" else 12)  # (global: every module's call)
+
+
+def test_graphgrads_own_forward_hooks_replay():
+    weight_norm = graphgrad.nn.utils.weight_norm
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # (weight_norm's deprecation)
+        model = graphgrad.nn.Sequential(weight_norm(graphgrad.nn.Linear(2, 3)), graphgrad.nn.Tanh())
+    f = graphgrad.compile(model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        outs = [f(graphgrad.full((1, 2), v)) for v in (1.0, 2.0, 3.0)]
+    assert replayed(f._compiled_call)
+    assert outs[2].tolist() == model(graphgrad.full((1, 2), 3.0)).tolist()

@@ -31,6 +31,7 @@ import numpy as np
 
 from .._device import cpu_only
 from ..autograd.grad_mode import no_grad
+from ..compile._flag import state as _compile_state
 from ..ops.convert import cuda, parse_to_args
 from ..tensor import Tensor
 from . import _hooks
@@ -141,6 +142,8 @@ class Module:
         )
 
     def __call__(self, *args, **kwargs):
+        if _compile_state.recorder is not None:
+            self._check_hooks_replay()
         # The global hooks (nn.modules.module.register_module_*) run before the module's own.
         for hook in [*_hooks.forward_pre_hooks.values(), *self._forward_pre_hooks.values()]:
             result = hook(self, args)
@@ -163,6 +166,18 @@ class Module:
         if backward_hooks or pre_hooks:
             output = bw_hook.setup_output_hook(output)
         return output
+
+    def _check_hooks_replay(self) -> None:
+        """In a compiled call's recording: a forward hook of the user's (storing activations,
+        logging) is Python that a replay would skip, so the call runs eagerly instead. The
+        hooks graphgrad registers itself (weight_norm's, spectral_norm's) are tensor ops,
+        which the recording holds."""
+        hooks = [
+            *_hooks.forward_pre_hooks.values(), *self._forward_pre_hooks.values(),
+            *_hooks.forward_hooks.values(), *self._forward_hooks.values(),
+        ]  # fmt: skip
+        if any(not _own_hook(hook) for hook in hooks):
+            _compile_state.recorder.stop(f"a forward hook on {type(self).__name__}")
 
     # -- registration -------------------------------------------------------------------------
     def _check_ready(self) -> None:
@@ -852,3 +867,9 @@ class Module:
             else:
                 body = "\n  " + "\n  ".join(lines) + "\n"
         return f"{self._get_name()}({body})"
+
+
+def _own_hook(hook) -> bool:
+    """Whether ``hook`` is one of graphgrad's own (``weight_norm``'s: tensor ops only)."""
+    fn = getattr(hook, "func", hook)  # (a functools.partial's function)
+    return (getattr(fn, "__module__", None) or "").startswith("graphgrad.")
