@@ -83,6 +83,55 @@ def test_module_modes_and_replaced_parameters_are_guarded():
     assert _entries(f) == 3
 
 
+SCALE = 2.0  # a global the compiled function below reads
+
+
+class _Scaled(graphgrad.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = graphgrad.nn.Linear(2, 2)
+        self.tau = 1.0  # a plain attribute the forward reads
+
+    def forward(self, x):
+        return self.lin(x) / self.tau * SCALE
+
+
+def test_python_values_a_call_reads_are_guarded():
+    # a module's attribute, a global and a closure's value, changed after the check passed
+    global SCALE
+    model = _Scaled()
+    shift = 0.0
+    f = graphgrad.compile(lambda x: model(x) + shift)
+    x = graphgrad.ones(1, 2)
+    try:
+        for i in range(10):
+            if i == 4:
+                model.tau = 0.5
+            if i == 6:
+                SCALE = 3
+            if i == 8:
+                shift = 1.5
+            with graphgrad.no_grad():
+                want = (model(x) + shift).tolist()
+                assert f(x).tolist() == want, i
+    finally:
+        SCALE = 2.0
+    assert _entries(f) == 4
+
+
+def test_a_value_that_changes_at_every_call_ends_in_eager_calls(monkeypatch):
+    monkeypatch.setattr(graphgrad._dynamo.config, "recompile_limit", 3)
+    model = _Scaled()
+    f = graphgrad.compile(model)
+    x = graphgrad.ones(1, 2)
+    with pytest.warns(UserWarning, match="recompile limit"):
+        for i in range(6):
+            model.tau = 1.0 + i
+            with graphgrad.no_grad():
+                assert f(x).tolist() == model(x).tolist()
+    assert _entries(f) == 3
+
+
 def test_recompile_limit(monkeypatch):
     monkeypatch.setattr(graphgrad._dynamo.config, "recompile_limit", 3)
     f = graphgrad.compile(lambda x: x + 1)

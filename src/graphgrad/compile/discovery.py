@@ -35,6 +35,9 @@ class Live:
         self.optimizers: dict[int, Optimizer] = {}
         self.schedulers: dict[int, LRScheduler] = {}
         self.generators: dict[int, object] = {id(default_generator): default_generator}
+        # the plain Python values the call may read, as they are before it runs (guarded):
+        # ("attr", module, name, value), ("cell", cell, "", value), ("global", dict, name, value)
+        self.values: list[tuple[str, object, str, object]] = []
 
     def tensor(self, t: Tensor) -> Tensor | None:
         return self.tensors.get(id(t))
@@ -77,6 +80,11 @@ class Live:
             return
         for sub in m.modules():
             self.modules[id(sub)] = sub
+            self.values += [
+                ("attr", sub, k, v)
+                for k, v in vars(sub).items()
+                if k[0] != "_" and k != "training" and _plain(v)
+            ]
             for t in sub._parameters.values():
                 if t is not None:
                     self._add_tensor(t)
@@ -115,20 +123,24 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
         seen.add(id(target))
         if isinstance(target, Module):
             live.add(target)
-            todo.append(type(target).forward)
+            todo += [type(m).forward for m in target.modules() if _user_class(type(m))]
             continue
         self_obj = getattr(target, "__self__", None)
         if self_obj is not None and not isinstance(self_obj, types.ModuleType):
             live.add(self_obj)
         func = getattr(target, "__func__", target)
-        found = [c.cell_contents for c in getattr(func, "__closure__", None) or () if _full(c)]
+        cells = [c for c in getattr(func, "__closure__", None) or () if _full(c)]
+        found = [c.cell_contents for c in cells]
+        live.values += [("cell", c, "", c.cell_contents) for c in cells if _plain(c.cell_contents)]
         code = getattr(func, "__code__", None)
         scope = getattr(func, "__globals__", {})
         if code is not None:
-            found += [scope[name] for name in _names(code) if name in scope]
+            names = [name for name in _names(code) if name in scope]
+            found += [scope[name] for name in names]
+            live.values += [("global", scope, n, scope[n]) for n in names if _plain(scope[n])]
         for obj in found:
             live.add(obj)
-            if _user_function(obj):
+            if _user_function(obj) or isinstance(obj, Module):
                 todo.append(obj)
         wrapped = getattr(func, "__wrapped__", None)
         if wrapped is not None:
@@ -139,12 +151,31 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
 _MAX_FUNCTIONS = 64
 
 
+_PLAIN = (int, float, bool, str, type(None))
+
+
+def _plain(v) -> bool:
+    """A value a recording may have read as a constant: a number, string, bool or None, or a
+    tuple of them (not NaN, which equals nothing).
+
+    >>> _plain(0.5), _plain((3, 3)), _plain([1]), _plain(float("nan"))
+    (True, True, False, False)
+    """
+    if type(v) is tuple:
+        return all(_plain(x) for x in v)
+    return type(v) in _PLAIN and v == v
+
+
 def _full(cell) -> bool:
     try:
         cell.cell_contents  # noqa: B018 - an empty cell raises
     except ValueError:
         return False
     return True
+
+
+def _user_class(cls: type) -> bool:
+    return not cls.__module__.startswith("graphgrad")
 
 
 def _user_function(obj) -> bool:
@@ -165,7 +196,8 @@ def _names(code) -> set[str]:
 
 def guard_source(program, live: Live, loaded: dict) -> str:
     """The conditions (Python source over the program's names) a later call must meet to
-    replay: the loaded tensors' shapes, dtypes and flags, the modules' parameters and modes."""
+    replay: the loaded tensors' shapes, dtypes and flags, the modules' parameters and modes,
+    and the plain Python values the call could read (``Live.values``)."""
     conds = []
     for t in loaded.values():
         o = program.name(t, "O")
@@ -179,4 +211,13 @@ def guard_source(program, live: Live, loaded: dict) -> str:
         for k, t in m._parameters.items():
             if t is not None and id(t) in loaded:
                 conds.append(f"{mo}._parameters.get({k!r}) is {program.name(t, 'O')}")
+    for how, holder, key, value in live.values:
+        h = program.name(holder, "M" if how == "attr" else "V")
+        now = {"attr": f"{h}.__dict__.get({key!r})", "cell": f"{h}.cell_contents",
+               "global": f"{h}.get({key!r})"}[how]  # fmt: skip
+        if value is None or type(value) is bool:
+            conds.append(f"{now} is {value!r}")
+        else:  # (the type too: ``x * 2`` and ``x * 2.0`` differ in dtype)
+            conds.append(f"{now}.__class__ is {program.name(type(value))}")
+            conds.append(f"{now} == {program.name(value)}")
     return " and ".join(conds) or "True"
