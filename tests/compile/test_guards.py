@@ -83,6 +83,22 @@ def test_module_modes_and_replaced_parameters_are_guarded():
     assert _entries(f) == 3
 
 
+def test_replaced_submodules_and_buffers_are_guarded():
+    # fine-tuning's ``model.fc = nn.Linear(...)`` after the model was compiled
+    nn = graphgrad.nn
+    model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3), nn.Linear(3, 1)).eval()
+    f = graphgrad.compile(model)
+    x = graphgrad.ones(2, 2)
+    with graphgrad.no_grad():
+        for i in range(8):
+            if i == 4:
+                model[2] = nn.Linear(3, 1)
+            if i == 6:
+                model[1].running_mean = graphgrad.ones(3)
+            assert f(x).tolist() == model(x).tolist(), i
+    assert _entries(f) == 3
+
+
 SCALE = 2.0  # a global the compiled function below reads
 
 

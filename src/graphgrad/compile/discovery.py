@@ -208,9 +208,12 @@ def guard_source(program, live: Live, loaded: dict) -> str:
     for m in live.modules.values():
         mo = program.name(m, "M")
         conds.append(f"{mo}.training is {bool(m.training)}")
-        for k, t in m._parameters.items():
+        for k, t in (*m._parameters.items(), *m._buffers.items()):
             if t is not None and id(t) in loaded:
-                conds.append(f"{mo}._parameters.get({k!r}) is {program.name(t, 'O')}")
+                where = "_parameters" if k in m._parameters else "_buffers"
+                conds.append(f"{mo}.{where}.get({k!r}) is {program.name(t, 'O')}")
+        for k, sub in m._modules.items():  # (``model.fc = nn.Linear(...)`` records again)
+            conds.append(f"{mo}._modules.get({k!r}) is {program.name(sub, 'M')}")
     for how, holder, key, value in live.values:
         h = program.name(holder, "M" if how == "attr" else "V")
         now = {"attr": f"{h}.__dict__.get({key!r})", "cell": f"{h}.cell_contents",
