@@ -135,6 +135,26 @@ def test_python_values_a_call_reads_are_guarded():
     assert _entries(f) == 4
 
 
+WEIGHT = graphgrad.ones(2)  # a global tensor the compiled function below reads
+
+
+def test_a_global_or_closure_rebound_to_another_tensor_records_again():
+    global WEIGHT
+    shift = graphgrad.zeros(2)
+    f = graphgrad.compile(lambda x: x * WEIGHT + shift)
+    x = graphgrad.ones(2)
+    try:
+        for i in range(8):
+            if i == 4:
+                WEIGHT = graphgrad.full((2,), 3.0)
+            if i == 6:
+                shift = graphgrad.full((2,), 5.0)
+            assert f(x).tolist() == (x * WEIGHT + shift).tolist(), i
+    finally:
+        WEIGHT = graphgrad.ones(2)
+    assert _entries(f) == 3
+
+
 def test_a_value_that_changes_at_every_call_ends_in_eager_calls(monkeypatch):
     monkeypatch.setattr(graphgrad._dynamo.config, "recompile_limit", 3)
     model = _Scaled()

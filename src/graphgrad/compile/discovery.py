@@ -35,8 +35,9 @@ class Live:
         self.optimizers: dict[int, Optimizer] = {}
         self.schedulers: dict[int, LRScheduler] = {}
         self.generators: dict[int, object] = {id(default_generator): default_generator}
-        # the plain Python values the call may read, as they are before it runs (guarded):
-        # ("attr", module, name, value), ("cell", cell, "", value), ("global", dict, name, value)
+        # what the call may read through names, as it is before it runs (guarded: a plain
+        # value by type and value, anything else by identity): ("attr", module, name, value),
+        # ("cell", cell, "", value), ("global", dict, name, value)
         self.values: list[tuple[str, object, str, object]] = []
 
     def tensor(self, t: Tensor) -> Tensor | None:
@@ -131,13 +132,13 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
         func = getattr(target, "__func__", target)
         cells = [c for c in getattr(func, "__closure__", None) or () if _full(c)]
         found = [c.cell_contents for c in cells]
-        live.values += [("cell", c, "", c.cell_contents) for c in cells if _plain(c.cell_contents)]
+        live.values += [("cell", c, "", c.cell_contents) for c in cells]
         code = getattr(func, "__code__", None)
         scope = getattr(func, "__globals__", {})
         if code is not None:
             names = [name for name in _names(code) if name in scope]
             found += [scope[name] for name in names]
-            live.values += [("global", scope, n, scope[n]) for n in names if _plain(scope[n])]
+            live.values += [("global", scope, n, scope[n]) for n in names]
         for obj in found:
             live.add(obj)
             if _user_function(obj) or isinstance(obj, Module):
@@ -197,7 +198,7 @@ def _names(code) -> set[str]:
 def guard_source(program, live: Live, loaded: dict) -> str:
     """The conditions (Python source over the program's names) a later call must meet to
     replay: the loaded tensors' shapes, dtypes and flags, the modules' parameters and modes,
-    and the plain Python values the call could read (``Live.values``)."""
+    and what the call could read through names (``Live.values``)."""
     conds = []
     for t in loaded.values():
         o = program.name(t, "O")
@@ -218,8 +219,8 @@ def guard_source(program, live: Live, loaded: dict) -> str:
         h = program.name(holder, "M" if how == "attr" else "V")
         now = {"attr": f"{h}.__dict__.get({key!r})", "cell": f"{h}.cell_contents",
                "global": f"{h}.get({key!r})"}[how]  # fmt: skip
-        if value is None or type(value) is bool:
-            conds.append(f"{now} is {value!r}")
+        if value is None or type(value) is bool or not _plain(value):
+            conds.append(f"{now} is {program.name(value, 'V')}")  # (a tensor rebound...)
         else:  # (the type too: ``x * 2`` and ``x * 2.0`` differ in dtype)
             conds.append(f"{now}.__class__ is {program.name(type(value))}")
             conds.append(f"{now} == {program.name(value)}")
