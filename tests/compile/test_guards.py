@@ -47,6 +47,27 @@ def test_grad_mode_is_guarded():
     assert _entries(f) == 2
 
 
+def test_the_same_tensor_passed_twice_is_part_of_the_key():
+    # recorded as f(x, x), the program reads one array for both arguments
+    f = graphgrad.compile(lambda a, b: a * 2 + b)
+    x, a, b = graphgrad.ones(2), graphgrad.ones(2), graphgrad.full((2,), 5.0)
+    for args in [(x, x)] * 3 + [(a, b)] * 3 + [(x, x)]:
+        assert f(*args).tolist() == (args[0] * 2 + args[1]).tolist()
+    assert _entries(f) == 2
+
+
+def test_overlapping_views_written_in_place_as_eagerly():
+    def step(a, b):
+        return a.add_(1) * b  # b sees a's write where they overlap, as eagerly
+
+    f = graphgrad.compile(step)
+    y, eager_y = graphgrad.arange(6.0), graphgrad.arange(6.0)
+    for _ in range(4):
+        got, want = f(y[:3], y[2:5]), step(eager_y[:3], eager_y[2:5])
+        assert got.tolist() == want.tolist() and y.tolist() == eager_y.tolist()
+    assert replayed(f)
+
+
 def test_python_arguments_are_part_of_the_key():
     f = graphgrad.compile(lambda x, s: x * s)
     x = graphgrad.tensor([1.0, 2.0])

@@ -192,6 +192,7 @@ class CompiledFunction:
             get_default_dtype(),
             _key(args, flat),
             _key(kwargs, flat) if kwargs else None,
+            _aliases(flat) if len(flat) > 1 else None,
         )
         entries = self.cache.get(key)
         if entries is not None:
@@ -392,6 +393,19 @@ def _key(value, flat: list):
     if isinstance(value, (int, float, str, bool, type(None))):
         return (type(value), value)
     return (id(value),)
+
+
+def _aliases(flat: list) -> tuple:
+    """Which tensor arguments share an array (``f(x, x)``): the first such argument's index,
+    for each. The recording reads one array for all of them, so another pattern records again.
+
+    >>> import graphgrad as torch
+    >>> x, y = torch.ones(1), torch.ones(1)
+    >>> _aliases([x, y, x])
+    (0, 1, 0)
+    """
+    first: dict[int, int] = {}
+    return tuple(first.setdefault(id(t._data), i) for i, t in enumerate(flat))
 
 
 class _LazyGuard:
