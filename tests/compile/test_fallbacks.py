@@ -3,11 +3,13 @@ fullgraph=True), and its results stay eager's."""
 
 from __future__ import annotations
 
+import builtins
 import warnings
 
 import pytest
 
 import graphgrad
+from graphgrad.compile import api
 from graphgrad.compile.recorder import Unsupported
 
 from ._helpers import replayed, run_both
@@ -239,3 +241,16 @@ def test_graphgrads_own_forward_hooks_replay():
         outs = [f(graphgrad.full((1, 2), v)) for v in (1.0, 2.0, 3.0)]
     assert replayed(f._compiled_call)
     assert outs[2].tolist() == model(graphgrad.full((1, 2), 3.0)).tolist()
+
+
+def test_a_print_in_the_call_runs_it_eagerly(capsys):
+    def step(x):
+        print("batch of", x.shape[0])
+        return x * 2
+
+    f = graphgrad.compile(step)
+    with pytest.warns(UserWarning, match=r"print\(\) at .*test_fallbacks.py"):
+        for _ in range(4):
+            assert f(graphgrad.ones(3)).tolist() == [2.0, 2.0, 2.0]
+    assert capsys.readouterr().out == "batch of 3\n" * 4
+    assert builtins.print is api._PRINT  # (put back once the recording ended)
