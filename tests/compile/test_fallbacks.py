@@ -6,10 +6,10 @@ from __future__ import annotations
 import builtins
 import warnings
 
+import numpy as np
 import pytest
 
 import graphgrad
-from graphgrad.compile import api
 from graphgrad.compile.recorder import Unsupported
 
 from ._helpers import replayed, run_both
@@ -244,6 +244,8 @@ def test_graphgrads_own_forward_hooks_replay():
 
 
 def test_a_print_in_the_call_runs_it_eagerly(capsys):
+    print_before = builtins.print
+
     def step(x):
         print("batch of", x.shape[0])
         return x * 2
@@ -253,4 +255,26 @@ def test_a_print_in_the_call_runs_it_eagerly(capsys):
         for _ in range(4):
             assert f(graphgrad.ones(3)).tolist() == [2.0, 2.0, 2.0]
     assert capsys.readouterr().out == "batch of 3\n" * 4
-    assert builtins.print is api._PRINT  # (put back once the recording ended)
+    assert builtins.print is print_before  # (put back once the recording ended)
+
+
+@pytest.mark.parametrize("draw", ["python", "numpy"])
+def test_python_and_numpy_random_numbers_run_the_call_eagerly(draw):
+    # an augmentation's coin flip: a replay would repeat the recorded call's branch
+    import random
+
+    def flip(x):
+        coin = random.random() if draw == "python" else np.random.rand()
+        return x.flip(-1) if coin < 0.5 else x * 1
+
+    f = graphgrad.compile(flip)
+    x = graphgrad.arange(3.0)
+    before = (random.random, np.random.rand)
+    random.seed(0)
+    np.random.seed(0)
+    with pytest.warns(UserWarning, match="random numbers"):
+        got = [f(x).tolist() for _ in range(8)]
+    random.seed(0)
+    np.random.seed(0)
+    assert got == [flip(x).tolist() for _ in range(8)]
+    assert (random.random, np.random.rand) == before  # (put back once the recording ended)

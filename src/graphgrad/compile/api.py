@@ -19,7 +19,6 @@ eagerly, with one warning saying where, and so do later calls of its signature.
 
 from __future__ import annotations
 
-import builtins
 import functools
 import warnings
 import weakref
@@ -250,9 +249,9 @@ class CompiledFunction:
             patches.install_for(obj)
         rec = Recorder(self.fullgraph, flat, live)
         state.recorder = rec
-        builtins.print = _print  # (only while recording: a replay would print nothing)
         try:
-            out = self.fn(*args, **kwargs)
+            with patches.python_effects():
+                out = self.fn(*args, **kwargs)
             graph_out = _graph_results(rec, out)
             if graph_out and not rec.backward_ran and rec.broken is None:
                 # (results whose backward runs after the call, as ``torch.compile(model)``'s)
@@ -261,7 +260,6 @@ class CompiledFunction:
                     rec.results_backward = record_results_backward(rec, graph_out)
         finally:
             state.recorder = None
-            builtins.print = _PRINT
         if rec.broken is not None:
             self._warn(rec.broken, f"graphgrad.compile: {_name(self.fn)} runs eagerly: "
                        f"{rec.broken} cannot be recorded")  # fmt: skip
@@ -396,18 +394,6 @@ def _key(value, flat: list):
     if isinstance(value, (int, float, str, bool, type(None))):
         return (type(value), value)
     return (id(value),)
-
-
-_PRINT = builtins.print
-
-
-def _print(*args, **kwargs) -> None:
-    """``print`` while a call is recorded: Python output, which a replay would not repeat,
-    so the call runs eagerly (and prints at every call, as PyTorch's compiled code does)."""
-    rec = state.recorder
-    if rec is not None:
-        rec.stop("print()")
-    _PRINT(*args, **kwargs)
 
 
 def _aliases(flat: list) -> tuple:

@@ -11,8 +11,13 @@ True
 
 from __future__ import annotations
 
+import builtins
+import contextlib
 import functools
+import random
 import threading
+
+import numpy as np
 
 from ..nn.module import Module
 from ..optim.lr_scheduler.schedules import LRScheduler
@@ -129,6 +134,34 @@ def _wrap(cls, name: str, make) -> None:
     if method is None or getattr(method, "_compile_wrapper", False):
         return
     setattr(cls, name, make(method))
+
+
+# Python calls whose effect or value a replay would not repeat (it runs the recorded tensor
+# work only): while a call is recorded they stop the recording, so the call runs eagerly and
+# they happen at every call, as in PyTorch's compiled code.
+_EFFECTS = [
+    (builtins, ("print",), "print()"),
+    (random, ("random", "uniform", "randint", "randrange", "choice", "choices", "sample",
+              "shuffle", "gauss", "normalvariate"), "random.{}() (Python's random numbers)"),
+    (np.random, ("rand", "randn", "random", "randint", "uniform", "normal", "choice", "shuffle",
+                 "permutation"), "numpy.random.{}() (NumPy's random numbers)"),
+]  # fmt: skip
+
+
+@contextlib.contextmanager
+def python_effects():
+    """The calls in ``_EFFECTS`` wrapped to stop the recording, for the recorded call only
+    (other threads see the wrappers too, which do nothing where no call is recorded)."""
+    saved = [(module, name, getattr(module, name)) for module, names, _ in _EFFECTS
+             for name in names]  # fmt: skip
+    for module, names, what in _EFFECTS:
+        for name in names:
+            setattr(module, name, _stopping(getattr(module, name), what.format(name)))
+    try:
+        yield
+    finally:
+        for module, name, fn in saved:
+            setattr(module, name, fn)
 
 
 def install() -> None:
