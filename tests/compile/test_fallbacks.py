@@ -278,3 +278,16 @@ def test_python_and_numpy_random_numbers_run_the_call_eagerly(draw):
     np.random.seed(0)
     assert got == [flip(x).tolist() for _ in range(8)]
     assert (random.random, np.random.rand) == before  # (put back once the recording ended)
+
+
+def test_the_warnings_name_the_callers_line(monkeypatch):
+    # from a compiled module (a frame deeper) and from the recompile limit (a frame shallower)
+    monkeypatch.setattr(graphgrad._dynamo.config, "recompile_limit", 1)
+    model = graphgrad.nn.Linear(2, 1)
+    model.weight.register_hook(lambda g: g)
+    f = graphgrad.compile(model)
+    line = test_the_warnings_name_the_callers_line.__code__.co_firstlineno
+    with pytest.warns(UserWarning) as caught:
+        f(graphgrad.ones(2))  # line + 8: a hook on a leaf
+        f(graphgrad.ones(3, 2))  # line + 9: a new shape past the limit
+    assert [(w.filename, w.lineno) for w in caught] == [(__file__, line + 8), (__file__, line + 9)]

@@ -42,7 +42,7 @@ from ._flag import state
 from .backward import MAX_GRAPH_RESULTS, record_results_backward
 from .discovery import discover, guard_source
 from .errors import InvalidBackend, Unsupported
-from .recorder import Recorder
+from .recorder import Recorder, user_stacklevel
 from .verify import Snapshot, freeze_output, same, same_output
 
 __all__ = [
@@ -316,7 +316,7 @@ class CompiledFunction:
     def _warn(self, key: str, message: str) -> None:
         if key not in self.warned:
             self.warned.add(key)
-            warnings.warn(message, UserWarning, stacklevel=4)
+            warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
 
 
 def _node_code(rec: Recorder) -> str:

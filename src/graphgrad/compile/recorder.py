@@ -43,11 +43,23 @@ def user_location() -> str:
     """``file:line`` of the innermost frame outside graphgrad: where the user's code is."""
     frame: FrameType | None = sys._getframe(1)
     while frame is not None:
-        name = frame.f_code.co_filename
-        if not os.path.abspath(name).startswith(_PACKAGE):
-            return f"{name}:{frame.f_lineno}"
+        if not _inside(frame):
+            return f"{frame.f_code.co_filename}:{frame.f_lineno}"
         frame = frame.f_back
     return "<unknown>"
+
+
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that makes a ``warnings.warn`` in the caller name the user's line
+    (the innermost frame outside graphgrad), however deep in graphgrad the caller is."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and _inside(frame):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _inside(frame: FrameType) -> bool:
+    return os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE)
 
 
 def _astype(a, dtype):
