@@ -267,3 +267,23 @@ def _grads_of_loss(loss):
         return out.detach(), x.grad
 
     return step
+
+
+@pytest.mark.parametrize(("n", "replacement"), [(1, False), (3, False), (1, True), (4, True)])
+def test_multinomial_draws_again_at_each_replay(n, replacement):
+    # a sampling loop's next token: the draws and the indices they pick are one recorded step
+    gen = torch.Generator()
+
+    def sample(weights):
+        return torch.multinomial(weights * 2, n, replacement=replacement, generator=gen)
+
+    compiled = torch.compile(sample)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for i in range(5):
+            weights = torch.tensor(RNG.uniform(0.1, 1.0, (2, 6)))
+            gen.manual_seed(i)
+            got = compiled(weights)
+            gen.manual_seed(i)
+            assert bits(got) == bits(sample(weights))
+    assert replayed(compiled)

@@ -31,6 +31,7 @@ import math
 import numpy as np
 
 from .. import dtypes as _dtypes
+from ..ops.array_step import array_step
 from ..tensor import Tensor
 from ._c_math import c_library
 from .draws import _check_int_bounds, _finish, _gen, _iteration_view
@@ -152,6 +153,7 @@ def _full_range(g, n: int, dt: _dtypes.dtype) -> np.ndarray:
 
 
 # -- multinomial ----------------------------------------------------------------------------------
+@array_step
 def _check_multinomial(p: np.ndarray, n: int, replacement: bool) -> None:
     if p.dtype.kind != "f":
         raise RuntimeError(
@@ -213,21 +215,27 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
     tensor([[2, 1],
             [2, 0]])
     """
-    from ..ops.sort import topk
-
     p, n = input._data, int(num_samples)
     _check_multinomial(p, n, replacement)
+    return _finish(_multinomial_indices(p, n, replacement, generator), False, out)
+
+
+@array_step
+def _multinomial_indices(p: np.ndarray, n: int, replacement: bool, generator) -> np.ndarray:
+    """The draws and the indices they pick, one step of a compiled call (which draws again
+    at each replay): with replacement, a binary search per draw; without, the ``n`` largest
+    ``p / q`` with ``q`` exponential draws."""
+    from ..ops.sort import topk
+
     if replacement and n > 1:
         idx = _with_replacement(p.reshape(-1, p.shape[-1]), n, generator)
-        return _finish(idx.reshape(p.shape[:-1] + (n,)), False, out)
+        return idx.reshape(p.shape[:-1] + (n,))
     q = exponential_(Tensor._make(np.empty_like(p)), generator=generator)._data
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = Tensor._make(p / q)
+        ratio = p / q
     if n == 1:
-        idx = np.expand_dims(np.argmax(ratio._data, -1), -1).astype(np.int64)
-    else:
-        idx = topk(ratio, n).indices._data
-    return _finish(idx, False, out)
+        return np.expand_dims(np.argmax(ratio, -1), -1).astype(np.int64)
+    return topk(Tensor._make(ratio), n).indices._data
 
 
 def tensor_methods() -> dict:
