@@ -215,3 +215,22 @@ def test_compile_signature_and_decorator_forms():
     m = graphgrad.compile(graphgrad.nn.Linear(2, 3))
     assert isinstance(m, graphgrad.nn.Module) and m.in_features == 2
     assert [n for n, _ in m.named_parameters()] == ["_orig_mod.weight", "_orig_mod.bias"]
+
+
+def test_a_guard_that_cannot_be_evaluated_fails_and_the_call_runs_as_eagerly():
+    def make():
+        scale = 2.0
+        f = graphgrad.compile(lambda x: x * scale)
+
+        def forget():
+            nonlocal scale
+            del scale
+
+        return f, forget
+
+    f, forget = make()
+    x = graphgrad.ones(2)
+    assert [f(x).tolist() for _ in range(3)][-1] == [2.0, 2.0]
+    forget()  # the closure's cell is empty: its guard raises, the call runs (and fails) eagerly
+    with pytest.raises(NameError, match="scale"):
+        f(x)

@@ -423,7 +423,10 @@ class _LazyGuard:
         fn = self.fn
         if fn is None:
             namespace = dict(self.names)
-            exec(f"def guard():\n    return {self.condition}\n", namespace)  # noqa: S102
+            # (a guard that cannot be evaluated, a closure's cell emptied by ``del``, fails)
+            source = f"def guard():\n    try:\n        return {self.condition}\n"
+            source += "    except Exception:\n        return False\n"
+            exec(source, namespace)  # noqa: S102
             fn = self.fn = namespace["guard"]
         return fn()
 
