@@ -2,6 +2,7 @@
 ``loss.backward()`` outside): replays give the result a ``CompiledFunctionBackward`` that runs
 the recorded backward of the call's graph, and training gives eager's bits."""
 
+import re
 import warnings
 
 import numpy as np
@@ -285,3 +286,13 @@ def test_each_subset_of_the_results_gets_its_own_backward(through):
     assert type(out["loss"].grad_fn).__name__ == "CompiledFunctionBackward"
     assert len(out["loss"].grad_fn.backwards) == 3
     assert backward(out) == backward(forward(x, y))
+
+
+def test_the_node_prints_as_pytorchs():
+    lin = nn.Linear(3, 2)
+    out = _replaying(graphgrad.compile(lin), graphgrad.ones(4, 3))
+    assert re.fullmatch(
+        r"<torch\.autograd\.function\.CompiledFunctionBackward object at 0x[0-9a-f]+>",
+        repr(out.grad_fn),
+    )
+    assert "grad_fn=<CompiledFunctionBackward>" in repr(out)

@@ -76,6 +76,9 @@ class CompiledFunctionBackward(Node):
     def name(self) -> str:
         return "CompiledFunctionBackward"
 
+    def __repr__(self) -> str:  # PyTorch's: the node of a Function defined in Python
+        return f"<torch.autograd.function.CompiledFunctionBackward object at {hex(id(self))}>"
+
     def apply(self, grads: list) -> list:
         if not self.backwards:
             raise RuntimeError(BACKWARD_TWICE if self.inputs else _CONSUMED)
