@@ -13,6 +13,7 @@ from . import autograd
 from ._arg_forms import numpy_names, scale_first
 from .autograd.hooks import RemovableHandle, RetainGradHook
 from .autograd.node import grad_accumulator
+from .compile._flag import counters
 from .ops import compare, convert, elementwise, inplace, unary
 from .ops.elementwise import as_operand
 from .tensor import Tensor
@@ -227,6 +228,7 @@ def register_hook(self: Tensor, hook):
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
     if self.grad_fn is not None:
         return self.grad_fn._add_tensor_hook(self._output_nr, hook)
+    counters.hooks += 1  # (a compiled call's replay would not run it: it records again)
     return grad_accumulator(self)._add_tensor_hook(0, hook)
 
 
@@ -271,6 +273,7 @@ def register_post_accumulate_grad_hook(self: Tensor, hook):
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
     if self.grad_fn is not None:
         raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    counters.hooks += 1  # (as in register_hook)
     if self._post_accumulate_grad_hooks is None:
         self._post_accumulate_grad_hooks = []
     self._post_accumulate_grad_hooks.append(hook)

@@ -234,3 +234,27 @@ def test_a_guard_that_cannot_be_evaluated_fails_and_the_call_runs_as_eagerly():
     forget()  # the closure's cell is empty: its guard raises, the call runs (and fails) eagerly
     with pytest.raises(NameError, match="scale"):
         f(x)
+
+
+def test_hooks_registered_after_the_recording_run():
+    # a replay runs none of the Python around the ops: a hook registered later records again
+    # (and the recording sees it: the call runs eagerly, the hook at every call)
+    model = graphgrad.nn.Sequential(graphgrad.nn.Linear(2, 3), graphgrad.nn.ReLU())
+    opt = graphgrad.optim.SGD(model.parameters(), lr=0.1)
+
+    def step(x):
+        opt.zero_grad()
+        model(x).sum().backward()
+        opt.step()
+
+    f = graphgrad.compile(step)
+    x = graphgrad.ones(1, 2)
+    for _ in range(3):
+        f(x)
+    forward, grads = [], []
+    model[1].register_forward_hook(lambda m, i, o: forward.append(1))
+    model[0].weight.register_hook(lambda g: grads.append(1))
+    with pytest.warns(UserWarning, match="runs eagerly"):
+        for _ in range(3):
+            f(x)
+    assert len(forward) == len(grads) == 3

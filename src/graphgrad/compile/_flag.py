@@ -1,5 +1,6 @@
 """The one flag the core consults: the recorder of the call ``graphgrad.compile`` is tracing on
-this thread, or ``None``; and ``constant``, which marks what the core makes from Python values.
+this thread, or ``None``; ``constant``, which marks what the core makes from Python values; and
+``counters`` of changes the recordings' guards look at.
 Kept free of imports so that the core modules can read it cheaply.
 
 >>> state.recorder is None
@@ -19,6 +20,17 @@ class _State(threading.local):
 
 
 state = _State()
+
+
+class _Counters:
+    """Changes that no value a guard reads would show, counted by the core: ``hooks``, a hook
+    registered on a module (or globally on all of them) or on a leaf tensor, which a replay
+    (running none of the Python around the ops) would skip."""
+
+    hooks = 0
+
+
+counters = _Counters()
 
 
 def constant(data: np.ndarray) -> np.ndarray:

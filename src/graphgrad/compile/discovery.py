@@ -23,6 +23,7 @@ from ..optim.optimizer import Optimizer
 from ..random import default_generator
 from ..random._generator import Generator
 from ..tensor import Tensor
+from ._flag import counters
 
 
 class Live:
@@ -39,6 +40,7 @@ class Live:
         # value by type and value, anything else by identity): ("attr", module, name, value),
         # ("cell", cell, "", value), ("global", dict, name, value)
         self.values: list[tuple[str, object, str, object]] = []
+        self.hooks = counters.hooks  # hooks registered so far (one registered later: guarded)
 
     def tensor(self, t: Tensor) -> Tensor | None:
         return self.tensors.get(id(t))
@@ -197,9 +199,10 @@ def _names(code) -> set[str]:
 
 def guard_source(program, live: Live, loaded: dict) -> str:
     """The conditions (Python source over the program's names) a later call must meet to
-    replay: the loaded tensors' shapes, dtypes and flags, the modules' parameters and modes,
-    and what the call could read through names (``Live.values``)."""
-    conds = []
+    replay: no hook registered since, the loaded tensors' shapes, dtypes and flags, the
+    modules' parameters and modes, and what the call could read through names
+    (``Live.values``)."""
+    conds = [f"{program.name(counters, 'V')}.hooks == {live.hooks}"]
     for t in loaded.values():
         o = program.name(t, "O")
         conds.append(f"{o}._data.shape == {program.name(t._data.shape)}")

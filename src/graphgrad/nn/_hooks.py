@@ -18,6 +18,7 @@ import itertools
 from collections import OrderedDict
 
 from ..autograd.hooks import RemovableHandle
+from ..compile._flag import counters
 
 _hook_ids = itertools.count()
 
@@ -37,6 +38,7 @@ def add_hook(store: OrderedDict, hook, prepend: bool = False) -> _HookHandle:
     """Put ``hook`` last in ``store`` (first with ``prepend``); its handle removes it."""
     key = next(_hook_ids)
     store[key] = hook
+    counters.hooks += 1  # (a compiled call's replay would not run it: it records again)
     if prepend:
         store.move_to_end(key, last=False)
     return _HookHandle(store, key)
