@@ -651,14 +651,7 @@ def disable(fn=None, recursive: bool = True, *, reason: str | None = None):
         fn.forward = disable(fn.forward, recursive, reason=reason)  # type: ignore[method-assign]
         return fn
     what = f"{_name(fn)} (under torch.compiler.disable{': ' + reason if reason else ''})"
-
-    @functools.wraps(fn)
-    def eager(*args, **kwargs):
-        rec = state.recorder
-        if rec is not None:
-            rec.stop(what)
-        return fn(*args, **kwargs)
-
+    eager = patches.stopping(fn, what)
     eager.__dict__["_torchdynamo_disable"] = True
     return eager
 

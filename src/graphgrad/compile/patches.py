@@ -62,7 +62,9 @@ def _mark(wrapper):
 _installed = False
 
 
-def _stopping(method, what: str):
+def stopping(method, what: str):
+    """``method`` that stops a recording it is called in (saying ``what``), then runs."""
+
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
         rec = state.recorder
@@ -156,7 +158,7 @@ def python_effects():
              for name in names]  # fmt: skip
     for module, names, what in _EFFECTS:
         for name in names:
-            setattr(module, name, _stopping(getattr(module, name), what.format(name)))
+            setattr(module, name, stopping(getattr(module, name), what.format(name)))
     try:
         yield
     finally:
@@ -171,12 +173,12 @@ def install() -> None:
         if _installed:
             return
         for name, what in _READS.items():
-            _wrap(Tensor, name, lambda m, what=what: _stopping(m, what))
+            _wrap(Tensor, name, lambda m, what=what: stopping(m, what))
         generator = type(default_generator)
         for name in _DRAWS:
             _wrap(generator, name, _recorded)
         for name in _RESEEDS:
-            _wrap(generator, name, lambda m, name=name: _stopping(m, f"Generator.{name}()"))
+            _wrap(generator, name, lambda m, name=name: stopping(m, f"Generator.{name}()"))
         for name in ("uniform_", "normal_", "bernoulli_"):
             _wrap(Tensor, name, _fill)
         _wrap(Optimizer, "zero_grad", _recorded)
