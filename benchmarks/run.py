@@ -24,6 +24,7 @@ import argparse  # noqa: E402
 import gc  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -172,17 +173,19 @@ def compiled_bits(builders: dict, calls: int = 4) -> bool:
     return run(builders[GG]()) == run(builders[CG]())
 
 
-def first_call(builders: dict, tries: int = 3) -> float:
-    """Seconds of a fresh compiled step's first call (the eager call that records), the
-    fastest of ``tries`` (after the one-time installation of compile's wrappers)."""
-    graphgrad.compile(lambda: None)()
-    best = float("inf")
-    for _ in range(tries):
+def first_call(builders: dict, warm: int = 8, tries: int = 15) -> float:
+    """Seconds of a fresh compiled step's first call (the eager call that records): the median
+    of ``tries`` fresh steps, after ``warm`` more. The eager rows are medians after warm-up
+    rounds; these warm the recording's own code the same way (Python specializes a function's
+    bytecode over its first calls: the first few recordings in a process cost up to twice as
+    much, and the process's very first one several times more)."""
+    times = []
+    for _ in range(warm + tries):
         step = builders[CG]()
         start = time.perf_counter()
         step()
-        best = min(best, time.perf_counter() - start)
-    return best
+        times.append(time.perf_counter() - start)
+    return statistics.median(times[warm:])
 
 
 def run_timed(args, extra: dict) -> list[Row]:

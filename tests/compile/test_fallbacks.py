@@ -280,6 +280,21 @@ def test_python_and_numpy_random_numbers_run_the_call_eagerly(draw):
     assert (random.random, np.random.rand) == before  # (put back once the recording ended)
 
 
+def test_a_random_function_replaced_after_a_recording_is_still_seen(monkeypatch):
+    # the wrappers are made once per function: one the user put in since is wrapped anew
+    import random
+
+    graphgrad.compile(lambda x: x * 2)(graphgrad.ones(1))  # wrappers made for the originals
+    draws = []
+    monkeypatch.setattr(random, "random", lambda: draws.append(1) or 0.25)
+    replaced = random.random
+    f = graphgrad.compile(lambda x: x * random.random())
+    with pytest.warns(UserWarning, match=r"random\.random\(\)"):
+        got = [f(graphgrad.ones(1)).tolist() for _ in range(3)]
+    assert got == [[0.25]] * 3 and len(draws) == 3  # drawn at every call: eager
+    assert random.random is replaced
+
+
 def test_the_warnings_name_the_callers_line(monkeypatch):
     # from a compiled module (a frame deeper) and from the recompile limit (a frame shallower)
     monkeypatch.setattr(graphgrad._dynamo.config, "recompile_limit", 1)

@@ -252,9 +252,9 @@ class CompiledFunction:
             patches.install_for(obj)
         rec = Recorder(self.fullgraph, flat, live)
         state.recorder = rec
+        effects = patches.stop_on_effects()
         try:
-            with patches.python_effects():
-                out = self.fn(*args, **kwargs)
+            out = self.fn(*args, **kwargs)
             graph_out = _graph_results(rec, out)
             if graph_out and not rec.backward_ran and rec.broken is None:
                 # (results whose backward runs after the call, as ``torch.compile(model)``'s)
@@ -263,6 +263,7 @@ class CompiledFunction:
                     rec.results_backward = record_results_backward(rec, graph_out)
         finally:
             state.recorder = None
+            patches.restore_effects(effects)
         if rec.broken is not None:
             self._warn(rec.broken, f"graphgrad.compile: {_name(self.fn)} runs eagerly: "
                        f"{rec.broken} cannot be recorded")  # fmt: skip

@@ -17,6 +17,7 @@ tensor(5.)
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
 from functools import partial
 from typing import cast as _as
 
@@ -112,8 +113,9 @@ def record_backward(rec, roots, grads, retain_graph, create_graph, inputs, accum
     edges = [e for e in found if e is not None]
     if reason is None and len(edges) < len(found):
         reason = "backward of a tensor that does not require grad"
+    deps = _engine._count_dependencies([e[0] for e in edges])
     if reason is None:
-        reason = _unsupported_graph(rec, [e[0] for e in edges])
+        reason = _unsupported_graph(rec, deps)
     if reason is not None:
         rec.stop(reason)
         return _engine.run_backward(roots, grads, retain_graph, create_graph, inputs, accumulate)
@@ -124,7 +126,7 @@ def record_backward(rec, roots, grads, retain_graph, create_graph, inputs, accum
         for g in grads:
             rec.ref_tensor(g)
         with np.errstate(all="ignore"):
-            _Run(rec, edges, [g._data for g in grads], retain_graph).run()
+            _Run(rec, edges, [g._data for g in grads], retain_graph, deps=deps).run()
     finally:
         _grad_state.enabled = grad_enabled
         state.recorder = rec if rec.broken is None else None
@@ -147,7 +149,8 @@ def record_results_backward(rec, results: list) -> tuple[list[str], list[str]] |
 
     The engine runs on stand-in gradients (ones), keeping the graph for the real backward of
     this first call; the rules' steps do not depend on the gradients' values."""
-    reason = _unsupported_graph(rec, [t.grad_fn for t in results], outside_ok=True)
+    graph = _engine._count_dependencies([t.grad_fn for t in results])
+    reason = _unsupported_graph(rec, graph, outside_ok=True)
     if reason is not None:
         rec.stop(reason)
         return None
@@ -192,9 +195,9 @@ def _input_code(rec, node, nr: int) -> str | None:
     return None
 
 
-def _unsupported_graph(rec, roots: list, outside_ok: bool = False) -> str | None:
-    """Why the graph behind ``roots`` cannot be recorded, or None."""
-    for node in _engine._count_dependencies(roots):
+def _unsupported_graph(rec, graph: Iterable, outside_ok: bool = False) -> str | None:
+    """Why the graph of ``graph``'s nodes cannot be recorded, or None."""
+    for node in graph:
         if node._hooks is not None:
             return f"a hook on {node.name()}"
         if node.__class__ is AccumulateGrad:
@@ -285,14 +288,16 @@ def _rule_code(p, rule, g: str, saved: dict, arrays: ReplayArrays) -> str:
 class _Run:
     """One recorded backward: the engine's ``_GraphTask._run_arrays``, each step recorded."""
 
-    def __init__(self, rec, edges: list, grads: list, retain_graph: bool, stop_seq=None) -> None:
+    def __init__(
+        self, rec, edges: list, grads: list, retain_graph: bool, stop_seq=None, deps=None
+    ) -> None:
         self.rec, self.program = rec, rec.program
         self.retain_graph = retain_graph
         # the nodes made before ``stop_seq`` and the leaves are where the run stops, their
         # gradients left in ``buffers`` (a compiled call's graph run on its own)
         self.stop_seq = stop_seq
-        roots = [node for node, _ in edges]
-        self.deps = _engine._count_dependencies(roots)
+        # (``deps``: the roots' dependency counts, where the caller counted them already)
+        self.deps = deps or _engine._count_dependencies([node for node, _ in edges])
         self.buffers: dict = {}
         self.owned: dict = {}
         self.ready: list = []

@@ -12,7 +12,6 @@ True
 from __future__ import annotations
 
 import builtins
-import contextlib
 import functools
 import random
 import threading
@@ -150,20 +149,39 @@ _EFFECTS = [
 ]  # fmt: skip
 
 
-@contextlib.contextmanager
-def python_effects():
-    """The calls in ``_EFFECTS`` wrapped to stop the recording, for the recorded call only
-    (other threads see the wrappers too, which do nothing where no call is recorded)."""
-    saved = [(module, name, getattr(module, name)) for module, names, _ in _EFFECTS
-             for name in names]  # fmt: skip
-    for module, names, what in _EFFECTS:
-        for name in names:
-            setattr(module, name, stopping(getattr(module, name), what.format(name)))
-    try:
-        yield
-    finally:
-        for module, name, fn in saved:
-            setattr(module, name, fn)
+class _Effects:
+    """One module's calls of ``_EFFECTS``: the functions found there and their stopping
+    wrappers, made once (building them at each recorded call cost a third of a small step's
+    recording) and made again if the module's functions were replaced since."""
+
+    def __init__(self, module, names: tuple, what: str) -> None:
+        self.space, self.names, self.what = vars(module), names, what
+        self.found: dict = {}
+        self.wrappers: dict = {}
+
+    def swap_in(self) -> dict:
+        """Put the wrappers in the module; returns the functions to put back."""
+        found = {name: self.space[name] for name in self.names}
+        if found != self.found:
+            self.found = found
+            self.wrappers = {n: stopping(f, self.what.format(n)) for n, f in found.items()}
+        self.space.update(self.wrappers)
+        return found
+
+
+_EFFECT_SWAPS = [_Effects(module, names, what) for module, names, what in _EFFECTS]
+
+
+def stop_on_effects() -> list:
+    """Wrap the calls in ``_EFFECTS`` to stop the recording, for the recorded call only
+    (other threads see the wrappers too, which do nothing where no call is recorded); hand
+    the result to ``restore_effects`` after the call."""
+    return [(swap.space, swap.swap_in()) for swap in _EFFECT_SWAPS]
+
+
+def restore_effects(saved: list) -> None:
+    for space, found in saved:
+        space.update(found)
 
 
 def install() -> None:
