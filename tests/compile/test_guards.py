@@ -201,6 +201,64 @@ def test_recompile_limit(monkeypatch):
         f(graphgrad.zeros(7))
 
 
+def _scaled(x, scale=1.0):
+    return x * scale
+
+
+_z = graphgrad.zeros
+REASONS = {
+    "shape": ((_z(2),), (_z(3),), "argument x's shape is (3,), recorded as (2,)"),
+    "dtype": (
+        (_z(2),),
+        (_z(2, dtype=graphgrad.float64),),
+        "argument x's dtype is torch.float64, recorded as torch.float32",
+    ),
+    "requires_grad": (
+        (_z(2),),
+        (_z(2, requires_grad=True),),
+        "argument x's requires_grad is True, recorded as False",
+    ),
+    "number": (
+        (_z(2), 2.0),
+        (_z(2), 3.0),
+        "argument scale is 3.0, recorded as 2.0 (a Python number or string argument is part "
+        "of the key: one that changes at each call, such as a step count, records again each "
+        "time)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", REASONS)
+def test_the_recompile_limit_warning_says_what_changed(monkeypatch, case):
+    # PyTorch's "last reason": what the call that matched no recording differed in
+    monkeypatch.setattr(graphgrad._dynamo.config, "recompile_limit", 1)
+    first, second, reason = REASONS[case]
+    f = graphgrad.compile(_scaled)
+    f(*first)
+    with pytest.warns(UserWarning) as caught:
+        assert f(*second).tolist() == _scaled(*second).tolist()
+    assert str(caught[0].message) == (
+        "graphgrad.compile: _scaled was recorded 1 time (recompile limit); calls that match "
+        f"none of the recordings run eagerly. Last reason: {reason}"
+    )
+
+
+def test_the_recompile_limit_warning_names_grad_mode_and_guards(monkeypatch):
+    monkeypatch.setattr(graphgrad._dynamo.config, "recompile_limit", 1)
+    model = _Scaled()
+    f = graphgrad.compile(model)
+    x = graphgrad.ones(1, 2)
+    f(x)
+    with pytest.warns(UserWarning, match="Last reason: grad mode is off, recorded as on"):
+        with graphgrad.no_grad():
+            f(x)
+    f = graphgrad.compile(model)
+    f(x)
+    model.tau = 7.0
+    with pytest.warns(UserWarning, match="Last reason: a value the recording read changed"):
+        assert f(x).tolist() == model(x).tolist()
+
+
 def test_compile_signature_and_decorator_forms():
     @graphgrad.compile(fullgraph=True, mode="max-autotune")
     def f(x):

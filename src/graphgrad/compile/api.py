@@ -33,15 +33,15 @@ from ..autograd.gradients import grad as _autograd_grad
 from ..autograd.graph import current_hooks
 from ..autograd.node import BACKWARD_TWICE, Node, edge_of
 from ..autograd.saved import modified_message
-from ..dtypes import get_default_dtype
 from ..nn.module import Module
 from ..ops.return_types import ReturnType
-from ..tensor import Tensor, inference_state
+from ..tensor import Tensor
 from . import config, patches
 from ._flag import state
 from .backward import MAX_GRAPH_RESULTS, record_results_backward
 from .discovery import discover, guard_source
 from .errors import InvalidBackend, Unsupported
+from .keys import call_key, describe_change
 from .recorder import Recorder, user_stacklevel
 from .verify import Snapshot, freeze_output, same, same_output
 
@@ -174,6 +174,7 @@ class CompiledFunction:
         self.fullgraph = fullgraph
         self.cache: dict = {}
         self.recordings = 0
+        self.last_key: tuple = ()  # the key of the latest recording
         self.called = False
         self.warned: set[str] = set()
         functools.update_wrapper(self, fn, updated=())
@@ -189,14 +190,7 @@ class CompiledFunction:
         if stance != "default" and self._eager_by_stance(stance):
             return self.fn(*args, **kwargs)
         flat: list = []
-        key = (
-            _grad_state.enabled,
-            inference_state.enabled,
-            get_default_dtype(),
-            _key(args, flat),
-            _key(kwargs, flat) if kwargs else None,
-            _aliases(flat) if len(flat) > 1 else None,
-        )
+        key = call_key(args, kwargs, flat)
         entries = self.cache.get(key)
         if entries is not None:
             for entry in entries:
@@ -213,11 +207,14 @@ class CompiledFunction:
         if self.recordings >= limit:
             self._warn(
                 "limit",
-                f"graphgrad.compile: {_name(self.fn)} was recorded {limit} times "
-                "(recompile limit); calls that match none of the recordings run eagerly",
+                f"graphgrad.compile: {_name(self.fn)} was recorded {limit} "
+                f"time{'s' * (limit != 1)} (recompile limit); calls that match none of the "
+                "recordings run eagerly. "
+                f"Last reason: {describe_change(self.fn, self.last_key, key)}",
             )
             return self.fn(*args, **kwargs)
         self.recordings += 1
+        self.last_key = key
         out, entry = self._record(flat, args, kwargs)
         self.cache.setdefault(key, []).append(entry)
         return out
@@ -384,33 +381,6 @@ def _where(fn) -> str:
     return f"filename: {code.co_filename!r}, function name: {code.co_name!r}, line number: " + str(
         code.co_firstlineno
     )
-
-
-def _key(value, flat: list):
-    """The part of the cache key for one argument; its tensors go to ``flat``."""
-    if isinstance(value, Tensor):
-        flat.append(value)
-        return (value._data.shape, value.dtype, value._requires_grad, value.grad_fn is None)
-    if isinstance(value, (list, tuple)):
-        return (type(value), tuple(_key(v, flat) for v in value))
-    if isinstance(value, dict):
-        return (dict, tuple((k, _key(v, flat)) for k, v in value.items()))
-    if isinstance(value, (int, float, str, bool, type(None))):
-        return (type(value), value)
-    return (id(value),)
-
-
-def _aliases(flat: list) -> tuple:
-    """Which tensor arguments share an array (``f(x, x)``): the first such argument's index,
-    for each. The recording reads one array for all of them, so another pattern records again.
-
-    >>> import graphgrad as torch
-    >>> x, y = torch.ones(1), torch.ones(1)
-    >>> _aliases([x, y, x])
-    (0, 1, 0)
-    """
-    first: dict[int, int] = {}
-    return tuple(first.setdefault(id(t._data), i) for i, t in enumerate(flat))
 
 
 class _LazyGuard:
