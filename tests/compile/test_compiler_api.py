@@ -215,3 +215,29 @@ def test_the_same_as_torch():
         graphgrad.compile(lambda x: x, backend="foo")
     assert str(got.value) == str(want.value)
     assert graphgrad._dynamo.config.cache_size_limit == torch._dynamo.config.cache_size_limit
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_recording_leaves_the_garbage_collector_as_it_found_it(enabled):
+    # the recording pauses cycle collection; a failing call and a user's gc.disable() included
+    import gc
+
+    seen = []
+
+    def step(x):
+        seen.append(gc.isenabled())
+        if len(seen) == 2:
+            raise ValueError("boom")
+        return x * 2
+
+    f = graphgrad.compile(step)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        f(graphgrad.ones(1))
+        assert gc.isenabled() is enabled
+        with pytest.raises(ValueError, match="boom"):
+            f(graphgrad.ones(2))  # records again, and raises
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
+    assert seen == [False, False]

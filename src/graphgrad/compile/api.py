@@ -20,6 +20,7 @@ eagerly, with one warning saying where, and so do later calls of its signature.
 from __future__ import annotations
 
 import functools
+import gc
 import warnings
 import weakref
 from collections.abc import Callable
@@ -250,6 +251,10 @@ class CompiledFunction:
         rec = Recorder(self.fullgraph, flat, live)
         state.recorder = rec
         effects = patches.stop_on_effects()
+        # no cycle collection while the call is recorded: the recording's many small objects
+        # would set off collections that scan the whole heap (9% of W4's first call)
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             out = self.fn(*args, **kwargs)
             graph_out = _graph_results(rec, out)
@@ -261,6 +266,8 @@ class CompiledFunction:
         finally:
             state.recorder = None
             patches.restore_effects(effects)
+            if collecting:
+                gc.enable()
         if rec.broken is not None:
             self._warn(rec.broken, f"graphgrad.compile: {_name(self.fn)} runs eagerly: "
                        f"{rec.broken} cannot be recorded")  # fmt: skip
