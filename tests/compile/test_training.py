@@ -274,3 +274,88 @@ def test_attention_with_a_mask_is_replayed(dead_row):
         return step, list(layer.parameters())
 
     assert replayed(run_both(make, calls=4))
+
+
+class _Checkpointed(nn.Module):
+    """Two blocks, the first under non-reentrant activation checkpointing, dropout inside."""
+
+    def __init__(self, sequential: bool = False) -> None:
+        super().__init__()
+        self.block = nn.Sequential(nn.Linear(5, 7), nn.GELU(), nn.Dropout(0.3), nn.Linear(7, 7))
+        self.head = nn.Linear(7, 3)
+        self.sequential = sequential
+
+    def forward(self, x):
+        checkpoint = graphgrad.utils.checkpoint
+        if self.sequential:
+            h = checkpoint.checkpoint_sequential(self.block, 2, x, use_reentrant=False)
+        else:
+            h = checkpoint.checkpoint(self.block, x, use_reentrant=False)
+        return self.head(h.tanh())
+
+
+@pytest.mark.parametrize("sequential", [False, True])
+def test_activation_checkpointing_is_replayed(sequential):
+    # the recording runs the segment as a plain call: the recomputation gives the same values,
+    # and draws the same dropout masks (it replays the generator's state)
+    def make():
+        graphgrad.manual_seed(1)
+        model = _Checkpointed(sequential)
+        opt = graphgrad.optim.Adam(model.parameters(), lr=0.01)
+        gen = graphgrad.Generator().manual_seed(2)
+
+        def step():
+            x = graphgrad.randn(4, 5, generator=gen)
+            opt.zero_grad()
+            loss = model(x).pow(2).mean()
+            loss.backward()
+            opt.step()
+            return loss
+
+        return step, list(model.parameters())
+
+    run_both(make, calls=5)
+
+
+def test_a_compiled_model_with_checkpointing_trains_as_eager():
+    # torch.compile(model) with the backward outside the call: the recorded backward of the
+    # call's graph stands in for the recomputation
+    def train(compiled: bool) -> list:
+        graphgrad.manual_seed(1)
+        model = _Checkpointed()
+        forward = graphgrad.compile(model) if compiled else model
+        opt = graphgrad.optim.SGD(model.parameters(), lr=0.1)
+        gen = graphgrad.Generator().manual_seed(2)
+        seen = []
+        for _ in range(5):
+            x = graphgrad.randn(4, 5, generator=gen)
+            opt.zero_grad()
+            loss = forward(x).pow(2).mean()
+            loss.backward()
+            opt.step()
+            seen.append(bits(loss))
+        seen.append(graphgrad.get_rng_state().tolist())
+        assert not compiled or replayed(forward._compiled_call)
+        return seen + [bits(p) for p in model.parameters()]
+
+    assert train(True) == train(False)
+
+
+def test_reentrant_checkpointing_runs_eagerly():
+    # its backward is a custom Function's, which accumulates inside: not recorded
+    def make():
+        graphgrad.manual_seed(1)
+        lin = nn.Linear(3, 3)
+        x = graphgrad.ones(2, 3, requires_grad=True)
+
+        def step():
+            lin.zero_grad()
+            checkpoint = graphgrad.utils.checkpoint.checkpoint
+            checkpoint(lin, x, use_reentrant=True).sum().backward()
+            return lin.weight.grad
+
+        return step, [lin.weight, x]
+
+    with pytest.warns(UserWarning, match="CheckpointFunctionBackward .a custom Function"):
+        compiled = run_both(make, calls=3, expect_replay=False)
+    assert not replayed(compiled)

@@ -29,6 +29,7 @@ from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..autograd.node import AccumulateGrad, FunctionNode
 from ..autograd.saved import SavedSlot
+from ..compile._flag import state as _compile_state
 from ..random.draws import get_rng_state, set_rng_state
 from ..tensor import Tensor
 
@@ -194,6 +195,10 @@ class CheckpointFunction(Function):
 
 # -- the non-reentrant variant: drop saved activations, refill them on first use ----------------
 def _checkpoint_without_reentrant(function, args: tuple, kwargs: dict, preserve_rng: bool):
+    if _compile_state.recorder is not None:
+        # a compiled call's replay keeps arrays, not a graph whose activations it could drop,
+        # and the recomputation gives the same values: the segment is recorded as a plain call
+        return function(*args, **kwargs)
     rng = _RngState(preserve_rng)
     start = next(_node._sequence)
     outputs = function(*args, **kwargs)
