@@ -119,32 +119,6 @@ def test_create_graph_falls_back():
     _warns_and_agrees(make, "create_graph=True")
 
 
-class _Cube(graphgrad.autograd.Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x**3
-
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return 3 * x**2 * grad
-
-
-def test_custom_function_falls_back():
-    def make():
-        x = graphgrad.tensor([1.0, 2.0], requires_grad=True)
-
-        def step():
-            x.grad = None
-            _Cube.apply(x).sum().backward()
-            return x.grad
-
-        return step, [x]
-
-    _warns_and_agrees(make, "custom Function")
-
-
 def test_anomaly_mode_runs_eagerly():
     x = graphgrad.tensor([1.0, 2.0], requires_grad=True)
     f = graphgrad.compile(lambda: (x * x).sum())

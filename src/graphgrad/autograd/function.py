@@ -31,6 +31,8 @@ import warnings
 
 import numpy as np
 
+from ..compile._flag import constant
+from ..compile._flag import state as _compile_state
 from ..tensor import Tensor
 from . import forward_ad
 from .grad_mode import _state as _grad_state
@@ -121,7 +123,7 @@ class BackwardCFunction(FunctionCtx, Node):
         if self.materialize_grads:
             for i, (g, meta) in enumerate(zip(grads, self._out_meta, strict=False)):
                 if g is None and meta is not None:
-                    grads[i] = Tensor._make(np.zeros(meta[0], meta[1].np))
+                    grads[i] = Tensor._make(constant(np.zeros(meta[0], meta[1].np)))
         return grads
 
     def _check_result(self, result: tuple) -> list:
@@ -397,6 +399,8 @@ def _wrap_one(ctx, o: Tensor, nr: int, record: bool, dirty: bool, non_diff: bool
     if dirty:
         if o._requires_grad and o.grad_fn is None and record:
             raise RuntimeError(LEAF_DIRTY)
+        if _compile_state.recorder is not None:  # (a replay would not repeat this bump)
+            _compile_state.recorder.stop("a custom Function that marks an input dirty")
         o._version_counter.bump()
     elif is_input and record:
         o = Tensor._make(o._data, base=o._base if o._base is not None else o)  # an alias

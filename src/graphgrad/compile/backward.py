@@ -5,7 +5,7 @@ arriving gradients in the same order and fits them to their inputs as the engine
 value is the engine's. Each node's rules run through ``node_step``, which the program calls
 again at replay with the new gradient and saved values; a leaf's ``AccumulateGrad`` becomes a
 step that sets or adds into ``.grad`` as ``accumulate_into`` does. What this engine does not
-record (``create_graph``, ``inputs=``, hooks, custom Functions, graphs built before the call)
+record (``create_graph``, ``inputs=``, hooks, graphs built before the call)
 stops the recording, and the real engine runs the backward.
 
 >>> import graphgrad as torch
@@ -25,6 +25,7 @@ import numpy as np
 
 from ..autograd import engine as _engine
 from ..autograd.anomaly_mode import state as _anomaly
+from ..autograd.function import BackwardCFunction
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.node import AccumulateGrad, FunctionNode, Released, edge_of
 from ..autograd.saved import SavedSlot
@@ -215,8 +216,12 @@ def _unsupported_graph(rec, graph: Iterable, outside_ok: bool = False) -> str | 
             return "backward into a graph built before the compiled call"
         if isinstance(node, CopySlices):  # (a write into a view: its rules on tensors)
             continue
+        if isinstance(node, BackwardCFunction):  # (a custom Function: its backward's ops)
+            if node._freed:
+                return "backward through a freed graph"
+            continue
         if not isinstance(node, FunctionNode):
-            return f"{node.name()} (a custom Function's backward)"
+            return f"{node.name()} (a backward graphgrad.compile does not record)"
         if node._saved.__class__ is Released:
             return "backward through a freed graph"
     return None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import types
 
+from ..autograd.function import Function
 from ..nn.module import Module
 from ..optim.lr_scheduler.schedules import LRScheduler
 from ..optim.optimizer import Optimizer
@@ -145,6 +146,8 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
             live.add(obj)
             if _user_function(obj) or isinstance(obj, Module):
                 todo.append(obj)
+            elif isinstance(obj, type) and issubclass(obj, Function):  # its forward, backward...
+                todo += [f for f in map(obj.__dict__.get, _FUNCTION_METHODS) if f is not None]
         wrapped = getattr(func, "__wrapped__", None)
         if wrapped is not None:
             todo.append(wrapped)
@@ -152,6 +155,7 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
 
 
 _MAX_FUNCTIONS = 64
+_FUNCTION_METHODS = ("forward", "setup_context", "backward", "vjp", "jvp")
 
 
 _PLAIN = (int, float, bool, str, type(None))

@@ -90,6 +90,8 @@ def checkpoint(
     if use_reentrant:
         if kwargs:
             raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
+        if _compile_state.recorder is not None:  # (its backward runs a backward of its own)
+            _compile_state.recorder.stop("checkpoint(use_reentrant=True)")
         return CheckpointFunction.apply(function, preserve_rng_state, *args)
     return _checkpoint_without_reentrant(function, args, kwargs, preserve_rng_state)
 
