@@ -201,6 +201,46 @@ def test_recompile_limit(monkeypatch):
         f(graphgrad.zeros(7))
 
 
+class _Optional(graphgrad.nn.Module):
+    """A forward that uses what it finds: an extra layer, a scale, a shift buffer."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = graphgrad.nn.Sequential(graphgrad.nn.Linear(2, 2))
+
+    def forward(self, x):
+        x = self.body(x)
+        if hasattr(self, "extra"):
+            x = self.extra(x)
+        if hasattr(self, "shift"):
+            x = x + self.shift
+        return x * getattr(self, "scale", 1.0)
+
+
+ADDITIONS = {
+    "submodule": lambda m: setattr(m, "extra", graphgrad.nn.Linear(2, 2)),
+    "attribute": lambda m: setattr(m, "scale", 3.0),
+    "buffer": lambda m: m.register_buffer("shift", graphgrad.ones(2)),
+    "appended layer": lambda m: m.body.append(graphgrad.nn.Tanh()),
+}
+
+
+@pytest.mark.parametrize("added", ADDITIONS)
+def test_an_attribute_added_after_the_check_records_again(added):
+    # the replay would have skipped what the forward finds only now
+    model = _Optional()
+    f = graphgrad.compile(model)
+    x = graphgrad.ones(1, 2)
+    with graphgrad.no_grad():
+        for _ in range(3):
+            f(x)
+        assert replayed(f._compiled_call)
+        ADDITIONS[added](model)
+        assert f(x).tolist() == model(x).tolist()
+        assert f(x).tolist() == model(x).tolist()
+    assert _entries(f) == 2
+
+
 def _scaled(x, scale=1.0):
     return x * scale
 

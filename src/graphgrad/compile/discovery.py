@@ -42,6 +42,7 @@ class Live:
         # ("cell", cell, "", value), ("global", dict, name, value)
         self.values: list[tuple[str, object, str, object]] = []
         self.hooks = counters.hooks  # hooks registered so far (one registered later: guarded)
+        self.sizes: dict[int, tuple[int, ...]] = {}  # per module, as ``_sizes`` (guarded)
 
     def tensor(self, t: Tensor) -> Tensor | None:
         return self.tensors.get(id(t))
@@ -84,6 +85,7 @@ class Live:
             return
         for sub in m.modules():
             self.modules[id(sub)] = sub
+            self.sizes[id(sub)] = _sizes(sub)
             self.values += [
                 ("attr", sub, k, v)
                 for k, v in vars(sub).items()
@@ -158,6 +160,13 @@ _MAX_FUNCTIONS = 64
 _FUNCTION_METHODS = ("forward", "setup_context", "backward", "vjp", "jvp")
 
 
+def _sizes(m: Module) -> tuple[int, ...]:
+    """How many attributes, submodules, parameters and buffers ``m`` has: one added since
+    (``model.extra = nn.Linear(...)`` that ``forward`` uses if present, a layer appended to a
+    ``Sequential``) changes them, and records again."""
+    return len(m.__dict__), len(m._modules), len(m._parameters), len(m._buffers)
+
+
 _PLAIN = (int, float, bool, str, type(None))
 
 
@@ -216,6 +225,7 @@ def guard_source(program, live: Live, loaded: dict) -> str:
     for m in live.modules.values():
         mo = program.name(m, "M")
         conds.append(f"{mo}.training is {bool(m.training)}")
+        conds.append(f"{program.name(_sizes, 'F')}({mo}) == {live.sizes[id(m)]}")
         for k, t in (*m._parameters.items(), *m._buffers.items()):
             if t is not None and id(t) in loaded:
                 where = "_parameters" if k in m._parameters else "_buffers"
