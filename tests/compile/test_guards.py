@@ -241,6 +241,34 @@ def test_an_attribute_added_after_the_check_records_again(added):
     assert _entries(f) == 2
 
 
+class _PlainTensor(graphgrad.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = graphgrad.nn.Linear(2, 2)
+        self.mask = graphgrad.tensor([1.0, 0.0])  # not a buffer: a plain attribute
+
+    def forward(self, x):
+        return self.lin(x) * self.mask
+
+
+def test_a_tensor_kept_as_a_plain_module_attribute_is_read_live():
+    # it replays (it ran eagerly: "a tensor computed outside the operations"), a write into
+    # it is seen, and rebinding it records again
+    model = _PlainTensor()
+    f = graphgrad.compile(model)
+    x = graphgrad.ones(1, 2)
+    with graphgrad.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(3):
+            assert f(x).tolist() == model(x).tolist()
+        assert replayed(f._compiled_call)
+        model.mask.mul_(3)
+        assert f(x).tolist() == model(x).tolist()
+        model.mask = graphgrad.tensor([0.0, 2.0])
+        assert f(x).tolist() == model(x).tolist()
+    assert _entries(f) == 2
+
+
 def _scaled(x, scale=1.0):
     return x * scale
 

@@ -43,6 +43,9 @@ class Live:
         self.values: list[tuple[str, object, str, object]] = []
         self.hooks = counters.hooks  # hooks registered so far (one registered later: guarded)
         self.sizes: dict[int, tuple[int, ...]] = {}  # per module, as ``_sizes`` (guarded)
+        # (module, name, tensor) of tensors modules keep as plain attributes: each one the
+        # program reads is guarded by identity (one a hook sets anew at each call is not read)
+        self.attr_tensors: list[tuple[Module, str, Tensor]] = []
 
     def tensor(self, t: Tensor) -> Tensor | None:
         return self.tensors.get(id(t))
@@ -91,6 +94,10 @@ class Live:
                 for k, v in vars(sub).items()
                 if k[0] != "_" and k != "training" and _plain(v)
             ]
+            for k, v in vars(sub).items():  # (a tensor kept as a plain attribute, ``self.mask``)
+                if isinstance(v, Tensor):
+                    self._add_tensor(v)
+                    self.attr_tensors.append((sub, k, v))
             for t in sub._parameters.values():
                 if t is not None:
                     self._add_tensor(t)
@@ -232,6 +239,9 @@ def guard_source(program, live: Live, loaded: dict) -> str:
                 conds.append(f"{mo}.{where}.get({k!r}) is {program.name(t, 'O')}")
         for k, sub in m._modules.items():  # (``model.fc = nn.Linear(...)`` records again)
             conds.append(f"{mo}._modules.get({k!r}) is {program.name(sub, 'M')}")
+    for m, k, t in live.attr_tensors:
+        if id(t) in loaded:
+            conds.append(f"{program.name(m, 'M')}.__dict__.get({k!r}) is {program.name(t, 'O')}")
     for how, holder, key, value in live.values:
         h = program.name(holder, "M" if how == "attr" else "V")
         now = {"attr": f"{h}.__dict__.get({key!r})", "cell": f"{h}.cell_contents",
