@@ -323,8 +323,68 @@ def test_the_recompile_limit_warning_names_grad_mode_and_guards(monkeypatch):
     f = graphgrad.compile(model)
     f(x)
     model.tau = 7.0
-    with pytest.warns(UserWarning, match="Last reason: a value the recording read changed"):
+    with pytest.warns(UserWarning, match=r"Last reason: _Scaled\.tau is not 1\.0 any more$"):
         assert f(x).tolist() == model(x).tolist()
+
+
+class _Reads(graphgrad.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = graphgrad.nn.Linear(2, 2)
+        self.tau = 1.0
+        self.mask = graphgrad.ones(2)
+
+    def forward(self, x):
+        return self.lin(x) / self.tau * self.mask * FACTOR
+
+
+FACTOR = 2.0
+
+GUARD_REASONS = {
+    "attribute": (lambda m: setattr(m, "tau", 0.5), "_Reads.tau is not 1.0 any more"),
+    "tensor attribute": (
+        lambda m: setattr(m, "mask", graphgrad.zeros(2)),
+        "_Reads.mask was rebound",
+    ),
+    "global": (lambda m: globals().update(FACTOR=3.0), "global FACTOR is not 2.0 any more"),
+    "mode": (lambda m: m.eval(), "_Reads.training changed"),
+    "submodule": (
+        lambda m: setattr(m, "lin", graphgrad.nn.Linear(2, 2)),
+        "_Reads.lin was replaced",
+    ),
+    "parameter": (
+        lambda m: setattr(m.lin, "bias", graphgrad.nn.Parameter(graphgrad.ones(2))),
+        "Linear.bias was replaced",
+    ),
+    "hook": (lambda m: m.register_forward_pre_hook(lambda *a: None), "a hook was registered"),
+}
+
+
+@pytest.mark.parametrize("case", GUARD_REASONS)
+def test_the_recompile_limit_warning_names_the_guard_that_failed(monkeypatch, case):
+    monkeypatch.setattr(graphgrad._dynamo.config, "recompile_limit", 1)
+    monkeypatch.setitem(globals(), "FACTOR", 2.0)
+    change, reason = GUARD_REASONS[case]
+    model = _Reads()
+    f = graphgrad.compile(model)
+    x = graphgrad.ones(1, 2)
+    f(x)
+    change(model)
+    with pytest.warns(UserWarning) as caught:
+        assert f(x).tolist() == model(x).tolist()
+    assert str(caught[0].message).endswith(f"Last reason: {reason}")
+
+
+def test_the_recompile_limit_warning_names_a_closure_variable(monkeypatch):
+    monkeypatch.setattr(graphgrad._dynamo.config, "recompile_limit", 1)
+    scale = 1.0
+    f = graphgrad.compile(lambda x: x * scale)
+    f(graphgrad.ones(1))
+    scale = 2.0
+    with pytest.warns(
+        UserWarning, match="Last reason: closure variable scale is not 1.0 any more$"
+    ):
+        assert f(graphgrad.ones(1)).tolist() == [scale]
 
 
 def test_compile_signature_and_decorator_forms():

@@ -155,13 +155,14 @@ def _leaf_with_grad(data, grad: Tensor) -> Tensor:
 class _Entry:
     """One recording: its guard, the replay function, and whether a replay was verified."""
 
-    __slots__ = ("guard", "replay", "verified", "eager", "live", "source", "arrays")
+    __slots__ = ("guard", "replay", "verified", "eager", "live", "arrays", "why")
 
-    def __init__(self, guard, replay, live, eager: bool = False, arrays=None) -> None:
+    def __init__(self, guard, replay, live, eager=False, arrays=None, why=None) -> None:
         self.guard, self.replay, self.live = guard, replay, live
         self.verified = False
         self.eager = eager
         self.arrays = arrays  # the replay's ``ReplayArrays``, frozen once the check passed
+        self.why: Callable[[], str] | None = why  # why the guard fails now (told at the limit)
 
 
 _ALWAYS = lambda: True  # noqa: E731 - the guard of an entry that runs eagerly
@@ -211,7 +212,7 @@ class CompiledFunction:
                 f"graphgrad.compile: {_name(self.fn)} was recorded {limit} "
                 f"time{'s' * (limit != 1)} (recompile limit); calls that match none of the "
                 "recordings run eagerly. "
-                f"Last reason: {describe_change(self.fn, self.last_key, key)}",
+                f"Last reason: {self._last_reason(key)}",
             )
             return self.fn(*args, **kwargs)
         self.recordings += 1
@@ -219,6 +220,14 @@ class CompiledFunction:
         out, entry = self._record(flat, args, kwargs)
         self.cache.setdefault(key, []).append(entry)
         return out
+
+    def _last_reason(self, key: tuple) -> str:
+        """What the call with ``key`` differs in from the latest recording (PyTorch's "last
+        reason" for a recompile): the key, or the first condition of its guard that fails."""
+        if key != self.last_key:
+            return describe_change(self.fn, self.last_key, key)
+        why = self.cache[key][-1].why
+        return why() if why is not None else "a recording that ran eagerly"
 
     def _eager_by_stance(self, stance: str) -> bool:
         """Whether ``set_stance``'s ``stance`` runs this call eagerly, before any cache."""
@@ -281,12 +290,14 @@ class CompiledFunction:
             return out, _Entry(_ALWAYS, None, live, eager=True)
         rec.draw_ahead()
         program = rec.program
-        guard = _LazyGuard(guard_source(program, live, rec.loaded), program.names)
+        guards = guard_source(program, live, rec.loaded)
+        guard = _LazyGuard(guards.source(), program.names)
         returns = rec.results_backward[1] if rec.results_backward else []
         build = functools.partial(
             program.build, result, returns=tuple(returns), node=_node_code(rec)
         )  # (compiled at the second call, which checks it: the first call stays cheap)
-        return out, _Entry(guard, build, live, arrays=rec.arrays)
+        why = functools.partial(guards.failing, program.names)
+        return out, _Entry(guard, build, live, arrays=rec.arrays, why=why)
 
     def _verify(self, entry: _Entry, flat: list, args: tuple, kwargs: dict):
         """The first replay, checked against eager from the same state (see verify.py)."""

@@ -39,7 +39,7 @@ class Live:
         self.generators: dict[int, object] = {id(default_generator): default_generator}
         # what the call may read through names, as it is before it runs (guarded: a plain
         # value by type and value, anything else by identity): ("attr", module, name, value),
-        # ("cell", cell, "", value), ("global", dict, name, value)
+        # ("cell", cell, name, value), ("global", dict, name, value)
         self.values: list[tuple[str, object, str, object]] = []
         self.hooks = counters.hooks  # hooks registered so far (one registered later: guarded)
         self.sizes: dict[int, tuple[int, ...]] = {}  # per module, as ``_sizes`` (guarded)
@@ -142,10 +142,11 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
         if self_obj is not None and not isinstance(self_obj, types.ModuleType):
             live.add(self_obj)
         func = getattr(target, "__func__", target)
-        cells = [c for c in getattr(func, "__closure__", None) or () if _full(c)]
-        found = [c.cell_contents for c in cells]
-        live.values += [("cell", c, "", c.cell_contents) for c in cells]
         code = getattr(func, "__code__", None)
+        closure = zip(getattr(code, "co_freevars", ()), getattr(func, "__closure__", None) or ())
+        cells = [(name, c) for name, c in closure if _full(c)]
+        found = [c.cell_contents for _, c in cells]
+        live.values += [("cell", c, name, c.cell_contents) for name, c in cells]
         scope = getattr(func, "__globals__", {})
         if code is not None:
             names = [name for name in _names(code) if name in scope]
@@ -217,38 +218,84 @@ def _names(code) -> set[str]:
     return names
 
 
-def guard_source(program, live: Live, loaded: dict) -> str:
-    """The conditions (Python source over the program's names) a later call must meet to
-    replay: no hook registered since, the loaded tensors' shapes, dtypes and flags, the
-    modules' parameters and modes, and what the call could read through names
-    (``Live.values``)."""
-    conds = [f"{program.name(counters, 'V')}.hooks == {live.hooks}"]
+class Guards:
+    """A recording's guard: conditions (Python source over the program's names), each with
+    why a call fails it (a text, or ``(template, holder, key, value)`` formatted only when
+    asked: the first call stays cheap)."""
+
+    def __init__(self) -> None:
+        self.conds: list[str] = []
+        self.reasons: list = []
+
+    def add(self, cond: str, reason) -> None:
+        self.conds.append(cond)
+        self.reasons.append(reason)
+
+    def source(self) -> str:
+        return " and ".join(self.conds) or "True"
+
+    def failing(self, names: dict) -> str:
+        """Why the guard fails now (its first failing condition), evaluated in ``names``."""
+        for cond, reason in zip(self.conds, self.reasons, strict=True):
+            try:
+                ok = eval(cond, dict(names))  # noqa: S307 - our own conditions
+            except Exception:  # noqa: BLE001 - a condition that cannot be evaluated fails
+                ok = False
+            if not ok:
+                if isinstance(reason, str):
+                    return reason
+                template, holder, key, value = reason
+                return template.format(type(holder).__name__, key, value)
+        return "no condition fails now"
+
+
+_LOADED = "a tensor the call reads changed its shape, dtype or requires_grad, or has a graph"
+_VALUE = {"attr": "{0}.{1} is not {2!r} any more", "cell": "closure variable {1} is not {2!r}"
+          " any more", "global": "global {1} is not {2!r} any more"}  # fmt: skip
+_REBOUND = {"attr": "{0}.{1} was rebound", "cell": "closure variable {1} was rebound",
+            "global": "global {1} was rebound"}  # fmt: skip
+
+
+def guard_source(program, live: Live, loaded: dict) -> Guards:
+    """The conditions a later call must meet to replay: no hook registered since, the loaded
+    tensors' shapes, dtypes and flags, the modules' parameters and modes, and what the call
+    could read through names (``Live.values``)."""
+    g = Guards()
+    g.add(f"{program.name(counters, 'V')}.hooks == {live.hooks}", "a hook was registered")
     for t in loaded.values():
         o = program.name(t, "O")
-        conds.append(f"{o}._data.shape == {program.name(t._data.shape)}")
-        conds.append(f"{o}._data.dtype is {program.name(t._data.dtype)}")
-        conds.append(f"{o}._requires_grad is {t._requires_grad}")
-        conds.append(f"{o}.grad_fn is None" if t.grad_fn is None else "False")
+        g.add(f"{o}._data.shape == {program.name(t._data.shape)}", _LOADED)
+        g.add(f"{o}._data.dtype is {program.name(t._data.dtype)}", _LOADED)
+        g.add(f"{o}._requires_grad is {t._requires_grad}", _LOADED)
+        g.add(f"{o}.grad_fn is None" if t.grad_fn is None else "False", _LOADED)
     for m in live.modules.values():
         mo = program.name(m, "M")
-        conds.append(f"{mo}.training is {bool(m.training)}")
-        conds.append(f"{program.name(_sizes, 'F')}({mo}) == {live.sizes[id(m)]}")
+        g.add(f"{mo}.training is {bool(m.training)}", ("{0}.training changed", m, "", None))
+        g.add(
+            f"{program.name(_sizes, 'F')}({mo}) == {live.sizes[id(m)]}",
+            ("{0} has another attribute, submodule, parameter or buffer", m, "", None),
+        )
         for k, t in (*m._parameters.items(), *m._buffers.items()):
             if t is not None and id(t) in loaded:
                 where = "_parameters" if k in m._parameters else "_buffers"
-                conds.append(f"{mo}.{where}.get({k!r}) is {program.name(t, 'O')}")
+                cond = f"{mo}.{where}.get({k!r}) is {program.name(t, 'O')}"
+                g.add(cond, ("{0}.{1} was replaced", m, k, None))
         for k, sub in m._modules.items():  # (``model.fc = nn.Linear(...)`` records again)
-            conds.append(f"{mo}._modules.get({k!r}) is {program.name(sub, 'M')}")
+            cond = f"{mo}._modules.get({k!r}) is {program.name(sub, 'M')}"
+            g.add(cond, ("{0}.{1} was replaced", m, k, None))
     for m, k, t in live.attr_tensors:
         if id(t) in loaded:
-            conds.append(f"{program.name(m, 'M')}.__dict__.get({k!r}) is {program.name(t, 'O')}")
+            cond = f"{program.name(m, 'M')}.__dict__.get({k!r}) is {program.name(t, 'O')}"
+            g.add(cond, ("{0}.{1} was rebound", m, k, None))
     for how, holder, key, value in live.values:
         h = program.name(holder, "M" if how == "attr" else "V")
         now = {"attr": f"{h}.__dict__.get({key!r})", "cell": f"{h}.cell_contents",
                "global": f"{h}.get({key!r})"}[how]  # fmt: skip
         if value is None or type(value) is bool or not _plain(value):
-            conds.append(f"{now} is {program.name(value, 'V')}")  # (a tensor rebound...)
+            # (a tensor rebound...)
+            g.add(f"{now} is {program.name(value, 'V')}", (_REBOUND[how], holder, key, value))
         else:  # (the type too: ``x * 2`` and ``x * 2.0`` differ in dtype)
-            conds.append(f"{now}.__class__ is {program.name(type(value))}")
-            conds.append(f"{now} == {program.name(value)}")
-    return " and ".join(conds) or "True"
+            reason = (_VALUE[how], holder, key, value)
+            g.add(f"{now}.__class__ is {program.name(type(value))}", reason)
+            g.add(f"{now} == {program.name(value)}", reason)
+    return g

@@ -67,7 +67,7 @@ _MODES = ("grad mode is {}", "inference mode is {}", "the default dtype is {}")
 
 def describe_change(fn, old: tuple, new: tuple) -> str:
     """What differs between the key ``old`` of a recording of ``fn`` and a call's ``new``
-    (PyTorch's "last reason" for a recompile), or that a guarded value changed."""
+    (PyTorch's "last reason" for a recompile)."""
     for i, what in enumerate(_MODES):
         if old[i] != new[i]:
             return what.format(_mode(new[i])) + ", recorded as " + _mode(old[i])
@@ -83,12 +83,7 @@ def describe_change(fn, old: tuple, new: tuple) -> str:
             if recorded.get(k) != b:
                 return _describe(k, recorded.get(k), b)
         return f"keyword arguments {sorted(recorded)} left out"
-    if old[5] != new[5]:
-        return "which tensor arguments are the same tensor differs from the recording"
-    return (
-        "a value the recording read changed (a parameter, buffer, module attribute, global or "
-        "closure variable) or a hook was registered"
-    )
+    return "which tensor arguments are the same tensor differs from the recording"
 
 
 def _mode(value) -> str:
