@@ -4,6 +4,7 @@ fullgraph=True), and its results stay eager's."""
 from __future__ import annotations
 
 import builtins
+import random
 import warnings
 
 import numpy as np
@@ -252,6 +253,77 @@ def test_python_and_numpy_random_numbers_run_the_call_eagerly(draw):
     np.random.seed(0)
     assert got == [flip(x).tolist() for _ in range(8)]
     assert (random.random, np.random.rand) == before  # (put back once the recording ended)
+
+
+RNG_OBJECTS = {
+    "random.Random": (lambda: random.Random(0), lambda rng: rng.random()),
+    "numpy.random.Generator": (lambda: np.random.default_rng(0), lambda rng: rng.random()),
+    "numpy.random.RandomState": (lambda: np.random.RandomState(0), lambda rng: rng.rand()),
+}
+
+
+@pytest.mark.parametrize("kind", RNG_OBJECTS)
+@pytest.mark.parametrize("where", ["closure", "module attribute"])
+def test_drawing_from_a_generator_object_runs_the_call_eagerly(kind, where):
+    # a replay repeated the recorded call's coin flip: the call's generators are compared
+    # before and after the recording
+    make, draw = RNG_OBJECTS[kind]
+
+    class Flip(graphgrad.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rng = make()
+
+        def forward(self, x):
+            return x.flip(-1) if draw(self.rng) < 0.5 else x * 1
+
+    rng = make()
+    flip = (
+        Flip()
+        if where == "module attribute"
+        else (lambda x: x.flip(-1) if draw(rng) < 0.5 else x * 1)
+    )
+    eager = Flip() if where == "module attribute" else None
+    eager_rng = make()
+    f = graphgrad.compile(flip)
+    x = graphgrad.arange(3.0)
+    with pytest.warns(UserWarning, match=f"drawing from a {kind}"):
+        got = [f(x).tolist() for _ in range(8)]
+    if eager is None:
+        want = [(x.flip(-1) if draw(eager_rng) < 0.5 else x).tolist() for _ in range(8)]
+    else:
+        want = [eager(x).tolist() for _ in range(8)]
+    assert got == want and len({str(g) for g in got}) == 2
+
+
+def test_a_generator_object_the_call_does_not_draw_from_does_not_stop_it():
+    rng = np.random.default_rng(0)
+    f = graphgrad.compile(lambda x, flag=False: x * (rng.random() if flag else 2.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [f(graphgrad.ones(1)).tolist() for _ in range(3)] == [[2.0]] * 3
+    assert replayed(f)
+
+
+def test_a_generator_made_in_the_call_without_a_seed_runs_it_eagerly():
+    f = graphgrad.compile(lambda x: x * float(np.random.default_rng().random()))
+    with pytest.warns(UserWarning, match=r"numpy\.random\.default_rng\(\) without a seed"):
+        got = {f(graphgrad.ones(1)).item() for _ in range(4)}
+    assert len(got) == 4
+
+
+def test_a_generator_made_in_the_call_with_a_seed_replays():
+    # the same numbers at every call, eagerly too
+    def step(x):
+        noise = np.random.default_rng(seed=3).standard_normal(2)
+        return x + graphgrad.tensor(noise, dtype=x.dtype)
+
+    f = graphgrad.compile(step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = [f(graphgrad.ones(2)).tolist() for _ in range(3)]
+    assert got == [step(graphgrad.ones(2)).tolist()] * 3
+    assert replayed(f)
 
 
 def test_a_random_function_replaced_after_a_recording_is_still_seen(monkeypatch):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import types
 import warnings
 
 import pytest
@@ -267,6 +270,50 @@ def test_a_tensor_kept_as_a_plain_module_attribute_is_read_live():
         model.mask = graphgrad.tensor([0.0, 2.0])
         assert f(x).tolist() == model(x).tolist()
     assert _entries(f) == 2
+
+
+@dataclasses.dataclass
+class _Config:
+    temperature: float = 1.0
+
+
+class _Tempered(graphgrad.nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.lin = graphgrad.nn.Linear(2, 2)
+        self.config = config
+
+    def forward(self, x):
+        return self.lin(x) / self.config.temperature
+
+
+CONFIG = types.SimpleNamespace(temperature=1.0)
+
+
+@pytest.mark.parametrize("where", ["module attribute", "global", "argument"])
+def test_a_config_objects_attribute_is_guarded(where):
+    # ``cfg.temperature`` changed after the check: replays kept the old one
+    config = {"module attribute": _Config(), "global": CONFIG, "argument": argparse.Namespace()}[
+        where
+    ]
+    config.temperature = 1.0
+    model = _Tempered(config if where == "module attribute" else _Config())
+    if where == "global":
+        f = graphgrad.compile(lambda x: model(x) * CONFIG.temperature)
+        call, want = (lambda x: f(x)), (lambda x: model(x) * CONFIG.temperature)
+    elif where == "argument":
+        f = graphgrad.compile(lambda x, cfg: model(x) * cfg.temperature)
+        call, want = (lambda x: f(x, config)), (lambda x: model(x) * config.temperature)
+    else:
+        f = graphgrad.compile(model)
+        call, want = f, model
+    x = graphgrad.ones(1, 2)
+    with graphgrad.no_grad():
+        for _ in range(3):
+            call(x)
+        config.temperature = 4.0
+        assert call(x).tolist() == want(x).tolist()
+    CONFIG.temperature = 1.0
 
 
 def _scaled(x, scale=1.0):

@@ -264,8 +264,12 @@ class CompiledFunction:
         # would set off collections that scan the whole heap (9% of W4's first call)
         collecting = gc.isenabled()
         gc.disable()
+        rngs = live.rng_states()
         try:
             out = self.fn(*args, **kwargs)
+            drawn = live.drawn_from(rngs) if rngs else None
+            if drawn is not None:
+                rec.stop(f"drawing from a {drawn} (random numbers)")
             graph_out = _graph_results(rec, out)
             if graph_out and not rec.backward_ran and rec.broken is None:
                 # (results whose backward runs after the call, as ``torch.compile(model)``'s)

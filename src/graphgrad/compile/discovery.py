@@ -15,7 +15,10 @@ True
 
 from __future__ import annotations
 
+import random
 import types
+
+import numpy as np
 
 from ..autograd.function import Function
 from ..nn.module import Module
@@ -43,9 +46,11 @@ class Live:
         self.values: list[tuple[str, object, str, object]] = []
         self.hooks = counters.hooks  # hooks registered so far (one registered later: guarded)
         self.sizes: dict[int, tuple[int, ...]] = {}  # per module, as ``_sizes`` (guarded)
-        # (module, name, tensor) of tensors modules keep as plain attributes: each one the
-        # program reads is guarded by identity (one a hook sets anew at each call is not read)
-        self.attr_tensors: list[tuple[Module, str, Tensor]] = []
+        # (object, name, tensor) of tensors kept as plain attributes of modules and data
+        # objects: each one the program reads is guarded by identity (one a hook sets anew at
+        # each call is not read)
+        self.attr_tensors: list[tuple[object, str, Tensor]] = []
+        self.rngs: list = []  # Python's and NumPy's generator objects the call could reach
 
     def tensor(self, t: Tensor) -> Tensor | None:
         return self.tensors.get(id(t))
@@ -73,6 +78,10 @@ class Live:
         elif depth == 0 and isinstance(obj, dict):
             for item in obj.values():
                 self.add(item, 1)
+        elif isinstance(obj, _RNGS):
+            self.rngs.append(obj)
+        elif _data_object(obj):
+            self._add_attributes(obj)
 
     def _add_tensor(self, t: Tensor) -> None:
         if id(t) in self.tensors:
@@ -89,21 +98,43 @@ class Live:
         for sub in m.modules():
             self.modules[id(sub)] = sub
             self.sizes[id(sub)] = _sizes(sub)
-            self.values += [
-                ("attr", sub, k, v)
-                for k, v in vars(sub).items()
-                if k[0] != "_" and k != "training" and _plain(v)
-            ]
-            for k, v in vars(sub).items():  # (a tensor kept as a plain attribute, ``self.mask``)
-                if isinstance(v, Tensor):
-                    self._add_tensor(v)
-                    self.attr_tensors.append((sub, k, v))
-            for t in sub._parameters.values():
+            self._add_attributes(sub)
+            for v in vars(sub).values():  # (a config object: ``self.config.n_head``)
+                if _data_object(v):
+                    self._add_attributes(v)
+            for t in (*sub._parameters.values(), *sub._buffers.values()):
                 if t is not None:
                     self._add_tensor(t)
-            for t in sub._buffers.values():
-                if t is not None:
-                    self._add_tensor(t)
+
+    def _add_attributes(self, obj) -> None:
+        """The plain values among ``obj``'s public attributes, guarded by value, and the
+        tensors among all of them (a module's ``self.mask`` that is not a buffer)."""
+        self.values += [
+            ("attr", obj, k, v)
+            for k, v in vars(obj).items()
+            if k[0] != "_" and k != "training" and _plain(v)
+        ]
+        for k, v in vars(obj).items():
+            if isinstance(v, Tensor):
+                self._add_tensor(v)
+                self.attr_tensors.append((obj, k, v))
+            elif isinstance(v, _RNGS):  # (an augmentation's ``self.rng``)
+                self.rngs.append(v)
+
+    def rng_states(self) -> list:
+        return [_rng_state(r) for r in self.rngs]
+
+    def drawn_from(self, before: list) -> str | None:
+        """Which of the Python or NumPy random number generators the call could reach moved
+        since ``before`` (``rng_states()``): the first one's class, or None. A replay would
+        repeat the recorded call's numbers."""
+        for rng, state in zip(self.rngs, before, strict=True):
+            if not _same_state(_rng_state(rng), state):
+                kind = next(k for k in _RNGS if isinstance(rng, k))
+                return ("numpy.random." if kind.__module__.startswith("numpy") else "random.") + (
+                    kind.__name__
+                )
+        return None
 
     def _add_optimizer(self, opt: Optimizer) -> None:
         if id(opt) in self.optimizers:
@@ -176,6 +207,49 @@ def _sizes(m: Module) -> tuple[int, ...]:
 
 
 _PLAIN = (int, float, bool, str, type(None))
+_RNGS = (random.Random, np.random.RandomState, np.random.Generator)
+
+
+def _rng_state(rng):
+    if isinstance(rng, random.Random):
+        return rng.getstate()
+    if isinstance(rng, np.random.RandomState):
+        return rng.get_state(legacy=False)
+    return rng.bit_generator.state
+
+
+def _same_state(a, b) -> bool:
+    """Whether two generator states are equal (dicts, tuples, numbers and arrays in them).
+
+    >>> _same_state({"key": np.arange(3), "pos": 1}, {"key": np.arange(3), "pos": 1})
+    True
+    """
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same_state(a[k], b[k]) for k in a)
+    if isinstance(a, (tuple, list)):
+        return len(a) == len(b) and all(_same_state(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, np.ndarray):
+        return bool(np.array_equal(a, b))
+    return bool(a == b)
+
+
+_NOT_DATA = (type, types.FunctionType, types.MethodType, types.ModuleType, Optimizer, LRScheduler)
+
+
+def _data_object(obj) -> bool:
+    """An object of the user's that holds values in its attributes (a dataclass, a
+    ``SimpleNamespace``, argparse's ``Namespace``), whose plain attributes a call may read
+    (``cfg.temperature``): not a function, class or module, nor one of graphgrad's.
+
+    >>> import types
+    >>> _data_object(types.SimpleNamespace(lr=0.1)), _data_object(len), _data_object(Live())
+    (True, False, False)
+    """
+    return (
+        hasattr(obj, "__dict__")
+        and not isinstance(obj, _NOT_DATA)
+        and not type(obj).__module__.startswith(("graphgrad", "numpy"))
+    )
 
 
 def _plain(v) -> bool:
@@ -283,10 +357,10 @@ def guard_source(program, live: Live, loaded: dict) -> Guards:
         for k, sub in m._modules.items():  # (``model.fc = nn.Linear(...)`` records again)
             cond = f"{mo}._modules.get({k!r}) is {program.name(sub, 'M')}"
             g.add(cond, ("{0}.{1} was replaced", m, k, None))
-    for m, k, t in live.attr_tensors:
+    for obj, k, t in live.attr_tensors:
         if id(t) in loaded:
-            cond = f"{program.name(m, 'M')}.__dict__.get({k!r}) is {program.name(t, 'O')}"
-            g.add(cond, ("{0}.{1} was rebound", m, k, None))
+            cond = f"{program.name(obj, 'M')}.__dict__.get({k!r}) is {program.name(t, 'O')}"
+            g.add(cond, ("{0}.{1} was rebound", obj, k, None))
     for how, holder, key, value in live.values:
         h = program.name(holder, "M" if how == "attr" else "V")
         now = {"attr": f"{h}.__dict__.get({key!r})", "cell": f"{h}.cell_contents",

@@ -61,13 +61,14 @@ def _mark(wrapper):
 _installed = False
 
 
-def stopping(method, what: str):
-    """``method`` that stops a recording it is called in (saying ``what``), then runs."""
+def stopping(method, what: str, when=None):
+    """``method`` that stops a recording it is called in (saying ``what``; only if ``when``
+    of its arguments is true, where given), then runs."""
 
     @functools.wraps(method)
     def wrapper(*args, **kwargs):
         rec = state.recorder
-        if rec is not None:
+        if rec is not None and (when is None or when(*args, **kwargs)):
             rec.stop(what)
         return method(*args, **kwargs)
 
@@ -140,12 +141,18 @@ def _wrap(cls, name: str, make) -> None:
 # Python calls whose effect or value a replay would not repeat (it runs the recorded tensor
 # work only): while a call is recorded they stop the recording, so the call runs eagerly and
 # they happen at every call, as in PyTorch's compiled code.
+def _unseeded(seed=None, *_, **__) -> bool:
+    """(A generator seeded with a value the guards fix draws the same numbers at every call.)"""
+    return seed is None
+
+
 _EFFECTS = [
-    (builtins, ("print",), "print()"),
+    (builtins, ("print",), "print()", None),
     (random, ("random", "uniform", "randint", "randrange", "choice", "choices", "sample",
-              "shuffle", "gauss", "normalvariate"), "random.{}() (Python's random numbers)"),
+              "shuffle", "gauss", "normalvariate"), "random.{}() (Python's random numbers)", None),
     (np.random, ("rand", "randn", "random", "randint", "uniform", "normal", "choice", "shuffle",
-                 "permutation"), "numpy.random.{}() (NumPy's random numbers)"),
+                 "permutation"), "numpy.random.{}() (NumPy's random numbers)", None),
+    (np.random, ("default_rng",), "numpy.random.default_rng() without a seed", _unseeded),
 ]  # fmt: skip
 
 
@@ -154,8 +161,8 @@ class _Effects:
     wrappers, made once (building them at each recorded call cost a third of a small step's
     recording) and made again if the module's functions were replaced since."""
 
-    def __init__(self, module, names: tuple, what: str) -> None:
-        self.space, self.names, self.what = vars(module), names, what
+    def __init__(self, module, names: tuple, what: str, when) -> None:
+        self.space, self.names, self.what, self.when = vars(module), names, what, when
         self.found: dict = {}
         self.wrappers: dict = {}
 
@@ -164,12 +171,14 @@ class _Effects:
         found = {name: self.space[name] for name in self.names}
         if found != self.found:
             self.found = found
-            self.wrappers = {n: stopping(f, self.what.format(n)) for n, f in found.items()}
+            self.wrappers = {
+                n: stopping(f, self.what.format(n), self.when) for n, f in found.items()
+            }
         self.space.update(self.wrappers)
         return found
 
 
-_EFFECT_SWAPS = [_Effects(module, names, what) for module, names, what in _EFFECTS]
+_EFFECT_SWAPS = [_Effects(*effect) for effect in _EFFECTS]
 
 
 def stop_on_effects() -> list:
