@@ -173,19 +173,33 @@ def compiled_bits(builders: dict, calls: int = 4) -> bool:
     return run(builders[GG]()) == run(builders[CG]())
 
 
-def first_call(builders: dict, warm: int = 8, tries: int = 15) -> float:
-    """Seconds of a fresh compiled step's first call (the eager call that records): the median
-    of ``tries`` fresh steps, after ``warm`` more. The eager rows are medians after warm-up
-    rounds; these warm the recording's own code the same way (Python specializes a function's
-    bytecode over its first calls: the first few recordings in a process cost up to twice as
-    much, and the process's very first one several times more)."""
+def fresh_calls(build, calls: int = 1, warm: int = 8, tries: int = 15) -> float:
+    """Seconds of the first ``calls`` calls of a fresh step (``build()``): the median of
+    ``tries`` fresh steps, after ``warm`` more. For a compiled step the first call is the eager
+    call that records, the second the check. Compiled and eager steps are timed the same way
+    (fresh, timed alone), and warmed the same way: Python specializes a function's bytecode
+    over its first calls, so the first few recordings in a process cost up to twice as much,
+    and the process's very first one several times more."""
     times = []
     for _ in range(warm + tries):
-        step = builders[CG]()
+        step = build()
         start = time.perf_counter()
-        step()
+        for _ in range(calls):
+            step()
         times.append(time.perf_counter() - start)
     return statistics.median(times[warm:])
+
+
+def first_calls(builders: dict, ops: int) -> dict:
+    """What compiling costs before it pays, per op: the first call of a fresh compiled step
+    and of a fresh eager one, and the first ten calls of each (the issue's "a loop of 10
+    steps is already faster than eager")."""
+    return {
+        "first": fresh_calls(builders[CG]) / ops,
+        "first_eager": fresh_calls(builders[GG]) / ops,
+        "ten": fresh_calls(builders[CG], 10, warm=3, tries=7) / ops,
+        "ten_eager": fresh_calls(builders[GG], 10, warm=3, tries=7) / ops,
+    }
 
 
 def run_timed(args, extra: dict) -> list[Row]:
@@ -197,7 +211,7 @@ def run_timed(args, extra: dict) -> list[Row]:
         _check(key, builders)
         if CG in builders:
             extra.setdefault("compiled_bits", {})[key] = compiled_bits(builders)
-            extra.setdefault("first_call", {})[key] = first_call(builders) / ops
+            extra.setdefault("first_call", {})[key] = first_calls(builders, ops)
         times = measure(_systems(builders), args.rounds, args.min_time)
         rows.append(Row(key, label, {k: [t / ops for t in v] for k, v in times.items()}))
         print(f"  {key} done", file=sys.stderr, flush=True)

@@ -319,7 +319,7 @@ class CompiledFunction:
         before.restore()
         out = self.fn(*args, **kwargs)
         if failure is None:
-            after = Snapshot(entry.live, flat)
+            after = Snapshot(entry.live, flat, copy=False)
             what = after.differs(after_replay) if after_replay is not None else "the state"
             if what is None and not same_output(freeze_output(out), replayed):
                 what = "the result"

@@ -20,16 +20,19 @@ from ..tensor import Tensor
 
 
 class Snapshot:
-    """The state of the live objects at one moment, to put back or to compare."""
+    """The state of the live objects at one moment, to put back or to compare. With
+    ``copy=False`` it holds the arrays themselves, not copies: to compare with at once (the
+    state after the eager call, which nothing changes before the comparison)."""
 
-    def __init__(self, live, args: list) -> None:
+    def __init__(self, live, args: list, copy: bool = True) -> None:
         tensors = list(live.tensors.values()) + list(args)
-        self.tensors = [(t, t._data.copy(), t._grad, _copy_or_none(t._grad)) for t in tensors]
+        keep = _copy_or_none if copy else _data_or_none
+        self.tensors = [(t, keep(t), t._grad, keep(t._grad)) for t in tensors]
         self.versions = [_version(t) for t in tensors]
         self.optimizers = [
             (
                 opt,
-                {p: {k: _freeze(v) for k, v in st.items()} for p, st in opt.state.items()},
+                {p: {k: _freeze(v, copy) for k, v in st.items()} for p, st in opt.state.items()},
                 [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups],
             )
             for opt in live.optimizers.values()
@@ -85,12 +88,12 @@ class _Frozen:
 
     __slots__ = ("tensor", "data")
 
-    def __init__(self, t: Tensor) -> None:
-        self.tensor, self.data = t, t._data.copy()
+    def __init__(self, t: Tensor, copy: bool) -> None:
+        self.tensor, self.data = t, t._data.copy() if copy else t._data
 
 
-def _freeze(v):
-    return _Frozen(v) if isinstance(v, Tensor) else v
+def _freeze(v, copy: bool = True):
+    return _Frozen(v, copy) if isinstance(v, Tensor) else v
 
 
 def _thaw(v):
@@ -109,6 +112,10 @@ def _version(t: Tensor) -> int | None:
 
 def _copy_or_none(t):
     return None if t is None else t._data.copy()
+
+
+def _data_or_none(t):
+    return None if t is None else t._data
 
 
 def _plain(v) -> bool:
