@@ -24,6 +24,7 @@ import numpy as np
 from . import _device
 from . import dtypes as _dt
 from .creation import tensor as _tensor
+from .ops.array_step import constant
 from .tensor import Size, Tensor
 
 
@@ -43,10 +44,10 @@ def legacy_new(dtype, args: tuple, kwargs: dict) -> Tensor:
                         f"unexpected keyword argument '{sorted(unknown)[0]}'")  # fmt: skip
     dt = _dt.get_default_dtype() if dtype is None else dtype
     if not args:
-        return Tensor._make(np.empty(0, dt.np))
+        return Tensor._make(constant(np.empty(0, dt.np)))
     if _is_sizes(args):
         shape = tuple(int(a) for a in (args[0] if isinstance(args[0], Size) else args))
-        return Tensor._make(np.zeros(shape, dt.np))  # "uninitialised": zeros, deterministic
+        return Tensor._make(constant(np.zeros(shape, dt.np)))  # "uninitialised": zeros
     if len(args) == 1 and isinstance(args[0], Tensor):
         other = args[0]
         if dtype is not None and other.dtype is not dtype:
@@ -155,7 +156,7 @@ def _new_filled(self: Tensor, size, value, dtype, device, requires_grad) -> Tens
     _device.cpu_only(device)
     dt = self.dtype if dtype is None else dtype
     arr = np.full(_size_args(size), value, dt.np)
-    return Tensor._make(arr, requires_grad)
+    return Tensor._make(constant(arr), requires_grad)  # (a compiled call's constant)
 
 
 def new_ones(self: Tensor, *size, dtype=None, device=None, requires_grad=False, layout=None,

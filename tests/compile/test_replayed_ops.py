@@ -287,3 +287,64 @@ def test_multinomial_draws_again_at_each_replay(n, replacement):
             gen.manual_seed(i)
             assert bits(got) == bits(sample(weights))
     assert replayed(compiled)
+
+
+# -- embedding_bag, cosine_embedding_loss ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("mode", "layout", "weighted"),
+    [
+        ("mean", "offsets", False),
+        ("sum", "offsets", True),
+        ("mean", "2d", False),
+        ("sum", "last", False),
+    ],
+)
+def test_embedding_bag_replays(mode, layout, weighted):
+    # its bags come from the offsets' values, and the means' sizes from the bags: array steps
+    # (it ran eagerly: "a tensor computed outside the operations")
+    F = torch.nn.functional
+
+    def bag(weight, indices, offsets, psw):
+        kw = {"mode": mode, "per_sample_weights": psw if weighted else None}
+        if layout == "2d":
+            return F.embedding_bag(indices.reshape(3, 4), weight, **kw)
+        last = layout == "last"
+        return F.embedding_bag(indices, weight, offsets, include_last_offset=last, **kw)
+
+    def call():
+        cut = np.sort(RNG.choice(np.arange(1, 12), 2, replace=False))
+        offsets = np.concatenate([[0], cut, [12]] if layout == "last" else [[0], cut])
+        return (_floats((10, 3)), _ints((12,), 10), offsets, _floats((12,)))
+
+    _same_each_call(_grads_of_first(bag), [call() for _ in range(4)], grad=(0,))
+
+
+def _grads_of_first(op):
+    """As ``_grads_of``, for an op of several arguments whose first requires grad."""
+
+    def step(x, *rest):
+        out = op(x * 2, *rest)
+        (out * out).sum().backward()
+        return out.detach(), x.grad
+
+    return step
+
+
+def test_embedding_bag_checks_each_replays_offsets():
+    F = torch.nn.functional
+    f = torch.compile(lambda w, i, o: F.embedding_bag(i, w, o))
+    w, i = torch.ones(5, 2), torch.tensor([0, 1, 2, 3])
+    for _ in range(3):
+        f(w, i, torch.tensor([0, 2]))
+    assert replayed(f)
+    with pytest.raises(RuntimeError, match=r"offsets\[0\] has to be 0"):
+        f(w, i, torch.tensor([1, 2]))
+
+
+def test_cosine_embedding_loss_replays():
+    # its zero came from ``new_zeros``, which a recording did not take as a constant
+    F = torch.nn.functional
+    calls = [(_floats((4, 3)), _floats((4, 3)), RNG.choice([-1.0, 1.0], 4)) for _ in range(4)]
+    _same_each_call(
+        _grads_of_first(lambda a, b, t: F.cosine_embedding_loss(a, b, t)), calls, grad=(0,)
+    )

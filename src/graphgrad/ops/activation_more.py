@@ -19,6 +19,7 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
 from .activation import _elu_forward, _elu_rule, _softplus_forward
+from .array_step import constant
 from .elementwise import quiet
 from .primitive import DIAGONAL, Primitive, apply
 from .unary import _clamp_forward, _sigmoid_array
@@ -299,7 +300,7 @@ def rrelu_noise(input: Tensor, lower: float, upper: float, training: bool, draw)
     elements of ``input`` that are not positive (1 elsewhere); else their mean everywhere."""
     data = input._data
     if not training:
-        return Tensor._make(np.full(data.shape, (lower + upper) / 2, data.dtype))
+        return Tensor._make(constant(np.full(data.shape, (lower + upper) / 2, data.dtype)))
     noise = np.ones(data.shape, data.dtype)
     drawn = data <= 0  # PyTorch draws a slope for these only, in order
     # each slope is a double, rounded to the input's dtype

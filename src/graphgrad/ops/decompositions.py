@@ -22,6 +22,7 @@ from typing import Literal
 import numpy as np
 
 from ..tensor import Tensor
+from .array_step import constant
 from .linalg.inverse import LinAlgError
 from .primitive import Primitive, apply
 from .return_types import return_type
@@ -138,9 +139,9 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True):
     u, s, vh = apply(_svd, input)
     m, n = input.shape[-2:]
     if not compute_uv:
-        zeros = Tensor._make(np.zeros((*input.shape[:-2], m, m), input._data.dtype))
+        zeros = Tensor._make(constant(np.zeros((*input.shape[:-2], m, m), input._data.dtype)))
         return svd_type(
-            zeros, s, Tensor._make(np.zeros((*input.shape[:-2], n, n), zeros._data.dtype))
+            zeros, s, Tensor._make(constant(np.zeros((*input.shape[:-2], n, n), zeros._data.dtype)))
         )
     if not some and m != n:
         full_u, _, full_vh = _lapack_svd(input._data, full_matrices=True)

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..autograd.namespace import ARRAYS, TENSORS
 from ..tensor import Tensor
+from .array_step import constant
 from .namespaces import via_tensors
 from .primitive import LINEAR, MULTILINEAR, Primitive, apply
 
@@ -143,7 +144,7 @@ def einsum_grad(g: Tensor, g_subs: str, others: list, target: str, shape: tuple)
     for c, n in zip(target, shape, strict=True):
         if c in renamed:
             fresh = next(free)
-            operands.append(Tensor._make(np.eye(n, dtype=g._data.dtype)))
+            operands.append(Tensor._make(constant(np.eye(n, dtype=g._data.dtype))))
             subs.append(c + fresh)
             c = fresh
         renamed.append(c)

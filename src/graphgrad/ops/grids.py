@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor
+from .array_step import constant
 from .convert import to
 from .reduce.core import cumprod
 from .shape.core import reshape
@@ -113,7 +114,7 @@ def _triangle_indices(name: str, which, row: int, col: int, offset: int, dtype) 
     if col < 0:
         raise RuntimeError(f"col must be non-negative, got{col}")
     rows, cols = which(row, k=offset, m=col)
-    return Tensor._make(np.stack([rows, cols]).astype(dtype.np).reshape(2, -1))
+    return Tensor._make(constant(np.stack([rows, cols]).astype(dtype.np).reshape(2, -1)))
 
 
 def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None, layout=None):
@@ -184,7 +185,7 @@ def increasing_powers(x: Tensor, n: int) -> Tensor:
     """``x ** 0 ... x ** (n - 1)`` along a new last dim, as running products of ``x`` (the
     Vandermonde matrix of ``torch.linalg.vander``, batched over ``x``'s leading dims)."""
     dt = dtypes.promote_types(x.dtype, dtypes.int64)
-    ones = Tensor._make(np.ones((*x.shape, min(n, 1)), dtype=dt.np))
+    ones = Tensor._make(constant(np.ones((*x.shape, min(n, 1)), dtype=dt.np)))
     column = reshape(to(x, dt), (*x.shape, 1))
     powers = cumprod(column.expand(*x.shape, max(n - 1, 0)), -1)
     return cat([ones, powers], -1)

@@ -46,14 +46,14 @@ def via_tensors(fn):
 
 def _wrapped(value):
     if isinstance(value, (np.ndarray, np.generic)):
-        return Tensor._make(np.asarray(value))
+        return Tensor._make(constant(np.asarray(value)))
     if isinstance(value, (list, tuple)):
         return type(value)(_wrapped(v) for v in value)
     return value
 
 
 def _as_tensor(value) -> Tensor:
-    return value if isinstance(value, Tensor) else Tensor._make(np.asarray(value))
+    return value if isinstance(value, Tensor) else Tensor._make(constant(np.asarray(value)))
 
 
 def _as_array(value) -> np.ndarray:
@@ -87,7 +87,7 @@ TENSORS.zeros = lambda shape, like: Tensor._make(constant(np.zeros(shape, like._
 ARRAYS.zeros = lambda shape, like: np.zeros(shape, like.dtype)
 
 # eye(n, like): the identity in ``like``'s dtype
-TENSORS.eye = lambda n, like: Tensor._make(np.eye(n, dtype=like._data.dtype))
+TENSORS.eye = lambda n, like: Tensor._make(constant(np.eye(n, dtype=like._data.dtype)))
 ARRAYS.eye = lambda n, like: np.eye(n, dtype=like.dtype)
 
 # sum(x, dim, keepdim): over one dim, a tuple of dims, or (dim None) all of them

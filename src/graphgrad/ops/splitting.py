@@ -20,6 +20,7 @@ import numpy as np
 
 from .._argcheck import type_name
 from ..tensor import Size, Tensor, _wrap_dim
+from .array_step import constant
 from .index.gather import index_select
 from .shape.core import expand, reshape
 from .shape.join import _tensor_list, cat, narrow
@@ -416,7 +417,7 @@ def combinations(input: Tensor, r: int = 2, with_replacement: bool = False) -> T
     if r < 0:
         raise RuntimeError(f"Expect a non-negative number, but got {r}")
     if r == 0:
-        return index_select(input, 0, Tensor._make(np.zeros(0, np.int64)))
+        return index_select(input, 0, Tensor._make(constant(np.zeros(0, np.int64))))
     pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
     rows = np.array(list(pick(range(input.shape[0]), r)), dtype=np.int64).reshape(-1, r)
     return index_select(input, 0, Tensor._make(rows.reshape(-1))).reshape(-1, r)

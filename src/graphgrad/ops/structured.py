@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import dtypes
 from ..tensor import Tensor, _wrap_dim
+from .array_step import constant
 from .broadcast import broadcast_shapes
 from .convert import to
 from .elementwise import mul, sub
@@ -77,15 +78,15 @@ def block_diag(*tensors: Tensor) -> Tensor:
                 f"{i} has {t.ndim} dimensions"
             )
     if not tensors:
-        return Tensor._make(np.zeros((1, 0), dtype=dtypes.get_default_dtype().np))
+        return Tensor._make(constant(np.zeros((1, 0), dtype=dtypes.get_default_dtype().np)))
     dt = dtypes.result_type(*tensors)
     blocks = [reshape(to(t, dt), (1, -1) if t.ndim < 2 else tuple(t.shape)) for t in tensors]
     width = builtins.sum(b.shape[1] for b in blocks)
     rows, left = [], 0
     for b in blocks:
         r, c = b.shape
-        pad_left = Tensor._make(np.zeros((r, left), dtype=dt.np))
-        pad_right = Tensor._make(np.zeros((r, width - left - c), dtype=dt.np))
+        pad_left = Tensor._make(constant(np.zeros((r, left), dtype=dt.np)))
+        pad_right = Tensor._make(constant(np.zeros((r, width - left - c), dtype=dt.np)))
         rows.append(cat([pad_left, b, pad_right], 1))
         left += c
     return cat(rows, 0)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...ops.array_step import array_step
+from ...ops.array_step import array_step, constant
 from ...ops.elementwise import where
 from ...tensor import Tensor
 from .norm import embedding
@@ -31,7 +31,7 @@ def _bags(input: Tensor, offsets: Tensor | None, include_last_offset: bool):
                 f"{kind}"
             )
         n, length = input.shape
-        return input.reshape(-1), np.repeat(np.arange(n), length), n
+        return input.reshape(-1), constant(np.repeat(np.arange(n), length)), n
     if input.ndim != 1:
         raise ValueError(
             f"input has to be 1D or 2D Tensor, but got Tensor of dimension {input.ndim}"
@@ -40,17 +40,22 @@ def _bags(input: Tensor, offsets: Tensor | None, include_last_offset: bool):
         raise ValueError("offsets has to be a 1D Tensor but got None")
     if offsets.ndim != 1:
         raise ValueError("offsets has to be a 1D Tensor")
-    starts = offsets._data.astype(np.int64)
+    count = offsets.shape[0] - 1 if include_last_offset else offsets.shape[0]
+    return input, _bag_of_each(offsets._data, input.shape[0], count, include_last_offset), count
+
+
+@array_step
+def _bag_of_each(offsets: np.ndarray, length: int, count: int, include_last_offset: bool):
+    """The bag of each of ``length`` indices, from the bags' starts (``offsets``)."""
+    starts = offsets.astype(np.int64)
     if starts.size and starts[0] != 0:
         raise RuntimeError(
             "offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start "
             f"from position 0. However, got {starts[0]}\n[ torch.LongTensor{{}} ]"  # as PyTorch
         )
-    count = len(starts) - 1 if include_last_offset else len(starts)
-    length = input.shape[0]
     bag = np.searchsorted(starts[: count + 1 if include_last_offset else None],
                           np.arange(length), side="right") - 1  # fmt: skip
-    return input, np.minimum(bag, max(count - 1, 0)), count
+    return np.minimum(bag, max(count - 1, 0))
 
 
 def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
@@ -92,26 +97,40 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None,
                 f"not None, then it must have the same shape as the input ({tuple(input.shape)})"
             )
     flat, bag, count = _bags(input, offsets, include_last_offset)
-    idx = flat._data.astype(np.int64)
+    idx = _as_int64(flat._data)
     num = weight.shape[0]
     _check_bag_indices(idx, num)
     if padding_idx is not None and padding_idx < 0:
         padding_idx += num
-    keep = np.nonzero(idx != padding_idx)[0] if padding_idx is not None else np.arange(idx.size)
-    picked = Tensor._make(idx[keep])
+    # (the indices that are not padding_idx: how many depends on the values, which a compiled
+    # call's recording cannot replay)
+    keep = None if padding_idx is None else np.nonzero(idx != padding_idx)[0]
+    picked = Tensor._make(idx if keep is None else idx[keep])
     rows = embedding(picked, weight, None, max_norm, norm_type, scale_grad_by_freq, sparse)
-    bags = bag[keep]
+    bags = bag if keep is None else bag[keep]
     dim = weight.shape[1]
     if mode == "max":
         return _bag_max(rows, bags, count, dim)
     if per_sample_weights is not None:
-        chosen = per_sample_weights.reshape(-1).index_select(0, Tensor._make(keep))
+        chosen = per_sample_weights.reshape(-1)
+        if keep is not None:
+            chosen = chosen.index_select(0, Tensor._make(keep))
         rows = rows * chosen.unsqueeze(1)
     out = rows.new_zeros((count, dim)).index_add(0, Tensor._make(bags), rows)
     if mode == "mean":
-        sizes = np.bincount(bags, minlength=count).astype(out._data.dtype)
-        out = out / Tensor._make(np.maximum(sizes, 1)[:, None])
+        out = out / Tensor._make(_bag_sizes(bags, count, out._data.dtype))
     return out
+
+
+@array_step
+def _as_int64(a: np.ndarray) -> np.ndarray:
+    return a.astype(np.int64)
+
+
+@array_step
+def _bag_sizes(bags: np.ndarray, count: int, dtype) -> np.ndarray:
+    """Each bag's size (1 for an empty one: its sum, 0, stays 0), a column."""
+    return np.maximum(np.bincount(bags, minlength=count), 1).astype(dtype)[:, None]
 
 
 def _bag_max(rows: Tensor, bags: np.ndarray, count: int, dim: int) -> Tensor:

@@ -24,7 +24,7 @@ import warnings
 import numpy as np
 
 from ...tensor import Tensor
-from ..array_step import array_step
+from ..array_step import array_step, constant
 from ..inplace import check_inplace, check_overlap, commit, copy_
 from ..primitive import LINEAR, Primitive, apply
 from ..shape.core import expand, unsqueeze, view
@@ -190,7 +190,7 @@ def _apply_basic(t: Tensor, key, for_setitem: bool = False) -> tuple[Tensor, tup
             ellipsis_done = True
         elif _is_bool(item):
             result = unsqueeze(result, dim)
-            adv.append((dim, Tensor._make(np.zeros(1 if item else 0, np.int64))))
+            adv.append((dim, Tensor._make(constant(np.zeros(1 if item else 0, np.int64)))))
             dim += 1
         elif _is_int(item):
             result = _apply_int(result, dim, item, position)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...tensor import Tensor
+from ..array_step import constant
 from ..grids import increasing_powers
 from ..shape.join import cat
 from ..shape.reorder import diagonal as _diagonal
@@ -149,8 +150,8 @@ def householder_product(A: Tensor, tau: Tensor, *, out=None) -> Tensor:
     eye = np.broadcast_to(np.eye(m, dtype=A._data.dtype), (*A.shape[:-2], m, m))
     Q = Tensor._make(eye.copy())  # noqa: N806
     for i in range(tau.shape[-1]):
-        head = Tensor._make(np.zeros((*A.shape[:-2], i), A._data.dtype))
-        one = Tensor._make(np.ones((*A.shape[:-2], 1), A._data.dtype))
+        head = Tensor._make(constant(np.zeros((*A.shape[:-2], i), A._data.dtype)))
+        one = Tensor._make(constant(np.ones((*A.shape[:-2], 1), A._data.dtype)))
         v = cat([head, one, A[..., i + 1 :, i]], -1).unsqueeze(-1)
         Q = Q - tau[..., i, None, None] * matmul(matmul(Q, v), v.mT)  # noqa: N806
     return Q[..., :, :n]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...tensor import Tensor
+from ..array_step import constant
 from ..elementwise import where
 from ..primitive import Primitive, apply
 from .matmul import matmul
@@ -114,7 +115,7 @@ def _det_jvp(t: Tensor, s: dict) -> Tensor:
     singular matrix, as the backward rule gives."""
     a, det = s["self"], s["result"]
     singular = det == 0
-    eye = Tensor._make(np.eye(a.shape[-1], dtype=a._data.dtype))
+    eye = Tensor._make(constant(np.eye(a.shape[-1], dtype=a._data.dtype)))
     safe = where(singular.unsqueeze(-1).unsqueeze(-1), eye, a)
     return where(singular, 0.0, det * (inv(safe).mT * t).sum((-2, -1)))
 

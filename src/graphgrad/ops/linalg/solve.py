@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...tensor import Tensor
+from ..array_step import constant
 from ..lapack import _cholesky, _cholesky_array, _partial_cholesky, lu, lu_unpack
 from ..primitive import Primitive, apply
 from ..return_types import return_type
@@ -247,7 +248,7 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, o
         if upper:
             factor = np.ascontiguousarray(np.swapaxes(factor, -1, -2))
         return cholesky_ex_type(Tensor._make(factor), Tensor._make(infos))
-    no_errors = Tensor._make(np.zeros(A.shape[:-2], np.int32))
+    no_errors = Tensor._make(constant(np.zeros(A.shape[:-2], np.int32)))
     return cholesky_ex_type(cholesky(A, upper=upper), no_errors)
 
 
@@ -285,7 +286,7 @@ def solve_triangular(
             )
     side = triu(A, 1 if unitriangular else 0) if upper else tril(A, -1 if unitriangular else 0)
     if unitriangular:
-        side = side + Tensor._make(np.eye(A.shape[-1], dtype=A._data.dtype))
+        side = side + Tensor._make(constant(np.eye(A.shape[-1], dtype=A._data.dtype)))
     _solve_checks(side, B, left, vector=False)
     return apply(_solve, side, B, left=bool(left), vector=False)
 

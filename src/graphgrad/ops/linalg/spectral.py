@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...tensor import Tensor
+from ..array_step import constant
 from ..decompositions import _float_matrix, _qr, _svd
 from ..decompositions import pinv as _pinv
 from ..decompositions import svd as svd_v
@@ -89,7 +90,7 @@ def qr(A: Tensor, mode: str = "reduced", *, out=None):
     _float_matrix("qr", A)
     if mode == "r":
         _, R = apply(_qr, A.detach(), mode="reduced")
-        return qr_type(Tensor._make(np.zeros(0, A._data.dtype)), R)
+        return qr_type(Tensor._make(constant(np.zeros(0, A._data.dtype))), R)
     return qr_type(*apply(_qr, A, mode=mode))
 
 
@@ -235,11 +236,11 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     solution = matmul(Vh.mT * S_inv.unsqueeze(-2), matmul(U.mT, rhs))
     rank = keep.sum(-1)
     m, n = A.shape[-2:]
-    empty = Tensor._make(np.zeros(0, A._data.dtype))
+    empty = Tensor._make(constant(np.zeros(0, A._data.dtype)))
     residuals = empty
     if driver != "gelsy" and m > n and bool((rank._data == n).all()):
         residuals = ((matmul(A, solution) - rhs) ** 2).sum(-2)
-    rank_out = Tensor._make(np.zeros(0, np.int64)) if driver == "gels" else rank
+    rank_out = Tensor._make(constant(np.zeros(0, np.int64))) if driver == "gels" else rank
     values = S.detach() if driver in ("gelsd", "gelss") else empty
     return lstsq_type(solution.squeeze(-1) if vector else solution, residuals, rank_out, values)
 
