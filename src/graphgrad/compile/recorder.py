@@ -324,10 +324,14 @@ class Recorder:
         """A method whose effect or result the program repeats by calling it again: a
         generator's draw (so the stream advances the same), an optimizer's step."""
         refs = tuple(self.ref_value(a) for a in args)
-        for a in args:
-            if isinstance(a, Tensor):
+        for a in (*args, *kwargs.values()):
+            if isinstance(a, Tensor) or _holds_arrays(a):
                 self.stop(f"{method.__qualname__} with a tensor argument")
                 return method(obj, *args, **kwargs)
+        if any(isinstance(v, (np.ndarray, np.generic)) for v in kwargs.values()):
+            # (the program passes keywords as constants: an array there would be frozen)
+            self.stop(f"{method.__qualname__} with an array as a keyword argument")
+            return method(obj, *args, **kwargs)
         before = obj._mt.position if isinstance(obj, Generator) else None
         out = self.suspended(method, obj, *args, **kwargs)
         if self.broken is not None:
@@ -407,6 +411,20 @@ class _Fill:
 
     def __call__(self, data) -> None:
         self.method(Tensor._make(data), *self.args, **self.kwargs)
+
+
+def _holds_arrays(value) -> bool:
+    """Whether ``value`` is a list, tuple or dict with an array or tensor in it (at any depth):
+    the program would pass it as a constant, frozen at its recorded values.
+
+    >>> _holds_arrays((np.ones(1), "x")), _holds_arrays(("x", (1, 2)))
+    (True, False)
+    """
+    if isinstance(value, dict):
+        value = tuple(value.values())
+    if not isinstance(value, (list, tuple)):
+        return False
+    return any(isinstance(v, (np.ndarray, np.generic, Tensor)) or _holds_arrays(v) for v in value)
 
 
 class _Plain:

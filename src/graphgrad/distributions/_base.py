@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import creation
 from ..autograd import grad_mode
+from ..ops.array_step import array_step
 from ..tensor import Size, Tensor
 
 
@@ -27,6 +28,55 @@ def broadcast_all(*values) -> list:
 def _shown(t: Tensor):
     """A tensor as torch's f-strings show it: a 0-d one as its number."""
     return t.item() if t.dim() == 0 else t
+
+
+def _repr(kind: str, names: list, values: tuple, endings: tuple) -> str:
+    """``Normal(loc: 0.0, scale: torch.Size([2]))``: a parameter of one element by its value,
+    any other by its size."""
+    parts = [
+        f"{n}: {_show(v, e) if v.size == 1 else Size(v.shape)}"
+        for n, v, e in zip(names, values, endings, strict=True)
+    ]
+    return f"{kind}({', '.join(parts)})"
+
+
+def _ending(t: Tensor) -> str:
+    """How ``t``'s repr ends: its ``grad_fn`` or ``requires_grad`` (fixed by a compiled call's
+    guards and graph, so a replay's message can print them from the recording)."""
+    if not t.requires_grad:
+        return ""
+    return f", grad_fn=<{t.grad_fn.name()}>" if t.grad_fn else ", requires_grad=True"
+
+
+def _show(data: np.ndarray, ending: str):
+    """``_shown`` of a tensor of values ``data`` whose repr ends with ``ending``."""
+    if data.ndim == 0:
+        return data.item()
+    text = repr(Tensor._make(data))
+    return text[:-1] + ending + ")" if ending else text
+
+
+def _require(ok: Tensor, dist: Distribution, before: str, after: str, value: Tensor) -> None:
+    """Raise PyTorch's ValueError, ``before`` + the distribution + ``after`` + the invalid
+    ``value``, unless ``ok`` is all true. The check and the message are an array step, so a
+    compiled call checks each replay's own values (it ran eagerly: ``bool(tensor)``)."""
+    if type(dist).__repr__ is not Distribution.__repr__:  # (a repr of its own: checked here)
+        if not bool(ok.all()):
+            raise ValueError(f"{before}{dist!r}{after}\n{_shown(value)}")
+        return
+    names = dist._repr_names()
+    params = [dist.__dict__[n] for n in names]
+    endings = tuple(_ending(t) for t in (value, *params))
+    text = (before, type(dist).__name__, names, after, endings)
+    _raise_unless(ok._data, text, value._data, *(t._data for t in params))
+
+
+@array_step
+def _raise_unless(ok, text: tuple, value, *params) -> None:
+    if not ok.all():
+        before, kind, names, after, endings = text
+        shown = _repr(kind, names, params, endings[1:])
+        raise ValueError(f"{before}{shown}{after}\n{_show(value, endings[0])}")
 
 
 class Distribution:
@@ -60,12 +110,14 @@ class Distribution:
                     value = getattr(self, name)  # a parameter kept on a base distribution
                 if value is None:
                     continue
-                if not bool(check(value).all()):
-                    raise ValueError(
-                        f"Expected parameter {name} (Tensor of shape {tuple(value.shape)}) of "
-                        f"distribution {self!r} to satisfy the constraint {check.__name__}, but "
-                        f"found invalid values:\n{_shown(value)}"
-                    )
+                _require(
+                    check(value),
+                    self,
+                    f"Expected parameter {name} (Tensor of shape {tuple(value.shape)}) of "
+                    "distribution ",
+                    f" to satisfy the constraint {check.__name__}, but found invalid values:",
+                    value,
+                )
 
     @property
     def batch_shape(self):
@@ -211,12 +263,14 @@ class Distribution:
     def _validate_sample(self, value) -> None:
         if not self._validate_args:
             return
-        if not bool(self.support(value).all()):
-            raise ValueError(
-                f"Expected value argument (Tensor of shape {tuple(value.shape)}) to be within the "
-                f"support ({self.support.__name__}) of the distribution {self!r}, but found "
-                f"invalid values:\n{_shown(value)}"
-            )
+        _require(
+            self.support(value),
+            self,
+            f"Expected value argument (Tensor of shape {tuple(value.shape)}) to be within the "
+            f"support ({self.support.__name__}) of the distribution ",
+            ", but found invalid values:",
+            value,
+        )
 
     def sample(self, sample_shape=()):
         """A draw without gradient (``rsample`` under ``no_grad``).
@@ -231,11 +285,10 @@ class Distribution:
             return self.rsample(sample_shape)
 
     def __repr__(self) -> str:
-        shown = []
-        for name in self._repr_names():
-            value = self.__dict__[name]
-            shown.append(f"{name}: {_shown(value) if value.numel() == 1 else value.size()}")
-        return f"{type(self).__name__}({', '.join(shown)})"
+        names = self._repr_names()
+        params = [self.__dict__[n] for n in names]
+        values = tuple(t._data for t in params)
+        return _repr(type(self).__name__, names, values, tuple(_ending(t) for t in params))
 
     def _repr_names(self) -> list:
         """The parameters ``repr`` shows: those kept on the instance (torch's lazily derived
