@@ -70,17 +70,24 @@ def test_disable_a_module():
     assert not replayed(f)
 
 
+class _Log:
+    __slots__ = ("seen",)  # (an object without a __dict__: its list is not watched)
+
+    def __init__(self) -> None:
+        self.seen: list = []
+
+
 def test_is_compiling_while_recording_only():
-    seen = []
+    log = _Log()
 
     def step(x):
-        seen.append(graphgrad.compiler.is_compiling())
+        log.seen.append(graphgrad.compiler.is_compiling())
         return x + 1
 
     f = graphgrad.compile(step)
     [f(graphgrad.ones(1)) for _ in range(4)]
     # recorded, then the check's eager run; replays run no Python
-    assert seen == [True, False]
+    assert log.seen == [True, False]
     assert not graphgrad.compiler.is_compiling() and not graphgrad.compiler.is_dynamo_compiling()
     assert graphgrad.compiler.is_exporting() is False
 

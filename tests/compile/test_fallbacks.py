@@ -326,6 +326,65 @@ def test_a_generator_made_in_the_call_with_a_seed_replays():
     assert replayed(f)
 
 
+class _Counting(graphgrad.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = graphgrad.nn.Linear(2, 2)
+        self.calls = 0
+        self.history: list = []
+
+    def forward(self, x):
+        self.calls += 1
+        out = self.lin(x)
+        self.history.append(out.detach())
+        return out
+
+
+def test_a_python_side_effect_in_the_call_is_not_replayed(monkeypatch):
+    # ``self.calls += 1`` and ``history.append``: a replay skipped both (the list stopped
+    # growing after the second call); now each call runs them, up to the recompile limit
+    monkeypatch.setattr(graphgrad._dynamo.config, "recompile_limit", 3)
+    model = _Counting()
+    f = graphgrad.compile(model)
+    x = graphgrad.ones(1, 2)
+    with pytest.warns(UserWarning, match=r"Last reason: the call changed _Counting\.calls"):
+        for _ in range(5):
+            f(x)
+    assert model.calls == 5 and len(model.history) == 5
+
+
+def test_a_list_appended_to_in_the_call_is_not_replayed():
+    losses = []
+    w = graphgrad.ones(2, requires_grad=True)
+
+    def step(x):
+        loss = (w * x).sum()
+        losses.append(loss.detach())
+        return loss
+
+    f = graphgrad.compile(step)
+    for i in range(4):
+        f(graphgrad.full((2,), float(i)))
+    assert [t.tolist() for t in losses] == [0.0, 2.0, 4.0, 6.0]
+    assert f.cache == {}  # (each call recorded again, none kept)
+
+
+def test_a_value_set_on_the_first_call_only_replays_after():
+    # lazy initialisation: the first call fills a cache, the second records, later ones replay
+    cache = {}
+
+    def step(x):
+        if "scale" not in cache:
+            cache["scale"] = 2.0
+        return x * cache["scale"]
+
+    f = graphgrad.compile(step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [f(graphgrad.ones(1)).tolist() for _ in range(4)] == [[2.0]] * 4
+    assert replayed(f) and f.recordings == 2
+
+
 def test_a_random_function_replaced_after_a_recording_is_still_seen(monkeypatch):
     # the wrappers are made once per function: one the user put in since is wrapped anew
     import random

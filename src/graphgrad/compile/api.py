@@ -177,6 +177,7 @@ class CompiledFunction:
         self.cache: dict = {}
         self.recordings = 0
         self.last_key: tuple = ()  # the key of the latest recording
+        self.last_change = ""  # what the latest recording's call changed in Python, if any
         self.called = False
         self.warned: set[str] = set()
         functools.update_wrapper(self, fn, updated=())
@@ -218,7 +219,8 @@ class CompiledFunction:
         self.recordings += 1
         self.last_key = key
         out, entry = self._record(flat, args, kwargs)
-        self.cache.setdefault(key, []).append(entry)
+        if entry is not None:
+            self.cache.setdefault(key, []).append(entry)
         return out
 
     def _last_reason(self, key: tuple) -> str:
@@ -226,6 +228,8 @@ class CompiledFunction:
         reason" for a recompile): the key, or the first condition of its guard that fails."""
         if key != self.last_key:
             return describe_change(self.fn, self.last_key, key)
+        if key not in self.cache:
+            return self.last_change
         why = self.cache[key][-1].why
         return why() if why is not None else "a recording that ran eagerly"
 
@@ -265,11 +269,14 @@ class CompiledFunction:
         collecting = gc.isenabled()
         gc.disable()
         rngs = live.rng_states()
+        python = live.python_state()
         try:
             out = self.fn(*args, **kwargs)
             drawn = live.drawn_from(rngs) if rngs else None
             if drawn is not None:
                 rec.stop(f"drawing from a {drawn} (random numbers)")
+            # (``self.calls += 1``, ``history.append(loss)``, a cache filled on the first call)
+            changed = live.changed_by_call(python)
             graph_out = _graph_results(rec, out)
             if graph_out and not rec.backward_ran and rec.broken is None:
                 # (results whose backward runs after the call, as ``torch.compile(model)``'s)
@@ -281,6 +288,11 @@ class CompiledFunction:
             patches.restore_effects(effects)
             if collecting:
                 gc.enable()
+        if changed is not None and rec.broken is None:
+            # a replay would skip the change: no recording, and the next call records again
+            # (one that changes the same at every call runs into the recompile limit)
+            self.last_change = f"the call changed {changed} (a Python side effect)"
+            return out, None
         if rec.broken is not None:
             self._warn(rec.broken, f"graphgrad.compile: {_name(self.fn)} runs eagerly: "
                        f"{rec.broken} cannot be recorded")  # fmt: skip

@@ -51,6 +51,9 @@ class Live:
         # each call is not read)
         self.attr_tensors: list[tuple[object, str, Tensor]] = []
         self.rngs: list = []  # Python's and NumPy's generator objects the call could reach
+        # (what, list or dict) the call could reach through names: one it changes is a
+        # Python side effect that a replay would skip
+        self.containers: list[tuple[str, list | dict]] = []
 
     def tensor(self, t: Tensor) -> Tensor | None:
         return self.tensors.get(id(t))
@@ -120,6 +123,8 @@ class Live:
                 self.attr_tensors.append((obj, k, v))
             elif isinstance(v, _RNGS):  # (an augmentation's ``self.rng``)
                 self.rngs.append(v)
+        name = type(obj).__name__
+        self.watch([(f"{name}.{k}", v) for k, v in vars(obj).items() if k[0] != "_"])
 
     def rng_states(self) -> list:
         return [_rng_state(r) for r in self.rngs]
@@ -134,6 +139,27 @@ class Live:
                 return ("numpy.random." if kind.__module__.startswith("numpy") else "random.") + (
                     kind.__name__
                 )
+        return None
+
+    def watch(self, named: list) -> None:
+        """Keep the lists and dicts among ``named`` (what, object) to compare after the call."""
+        self.containers += [(what, v) for what, v in named if type(v) in (list, dict)]
+
+    def python_state(self) -> list:
+        """The watched lists' and dicts' items now (shallow copies), for ``changed_by_call``."""
+        return [c.copy() for _, c in self.containers]
+
+    def changed_by_call(self, before: list) -> str | None:
+        """What the call just recorded changed among the Python values it could reach (a
+        value in ``values``, a watched list or dict given ``python_state()`` from before it),
+        or None: a replay would not repeat such a change."""
+        for how, holder, key, value in self.values:
+            now = _current(how, holder, key)
+            if now is not value and not (_plain(value) and _same_plain(now, value)):
+                return _name_of(how, holder, key)
+        for (what, now), then in zip(self.containers, before, strict=True):
+            if len(now) != len(then) or any(a is not b for a, b in zip(_items(now), _items(then))):
+                return what
         return None
 
     def _add_optimizer(self, opt: Optimizer) -> None:
@@ -178,11 +204,13 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
         cells = [(name, c) for name, c in closure if _full(c)]
         found = [c.cell_contents for _, c in cells]
         live.values += [("cell", c, name, c.cell_contents) for name, c in cells]
+        live.watch([(f"closure variable {name}", c.cell_contents) for name, c in cells])
         scope = getattr(func, "__globals__", {})
         if code is not None:
             names = [name for name in _names(code) if name in scope]
             found += [scope[name] for name in names]
             live.values += [("global", scope, n, scope[n]) for n in names]
+            live.watch([(f"global {n}", scope[n]) for n in names])
         for obj in found:
             live.add(obj)
             if _user_function(obj) or isinstance(obj, Module):
@@ -208,6 +236,32 @@ def _sizes(m: Module) -> tuple[int, ...]:
 
 _PLAIN = (int, float, bool, str, type(None))
 _RNGS = (random.Random, np.random.RandomState, np.random.Generator)
+_MISSING = object()
+
+
+def _name_of(how: str, holder, key: str) -> str:
+    """How messages name a value the call reads: ``Net.tau``, ``global SCALE``..."""
+    if how == "cell":
+        return f"closure variable {key}"
+    if how == "global":
+        return f"global {key}"
+    return f"{type(holder).__name__}.{key}" if key else type(holder).__name__
+
+
+def _current(how: str, holder, key: str):
+    """The value now at a ``Live.values`` entry's place (``_MISSING`` where there is none)."""
+    if how == "cell":
+        return holder.cell_contents if _full(holder) else _MISSING
+    space = holder if how == "global" else holder.__dict__
+    return space.get(key, _MISSING)
+
+
+def _same_plain(a, b) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _items(container) -> list:
+    return list(container) if type(container) is list else [*container, *container.values()]
 
 
 def _rng_state(rng):
@@ -294,8 +348,8 @@ def _names(code) -> set[str]:
 
 class Guards:
     """A recording's guard: conditions (Python source over the program's names), each with
-    why a call fails it (a text, or ``(template, holder, key, value)`` formatted only when
-    asked: the first call stays cheap)."""
+    why a call fails it (a text, or ``(template, how, holder, key, value)`` as in
+    ``Live.values``, formatted only when asked: the first call stays cheap)."""
 
     def __init__(self) -> None:
         self.conds: list[str] = []
@@ -318,16 +372,14 @@ class Guards:
             if not ok:
                 if isinstance(reason, str):
                     return reason
-                template, holder, key, value = reason
-                return template.format(type(holder).__name__, key, value)
+                template, how, holder, key, value = reason
+                return template.format(name=_name_of(how, holder, key), value=value)
         return "no condition fails now"
 
 
 _LOADED = "a tensor the call reads changed its shape, dtype or requires_grad, or has a graph"
-_VALUE = {"attr": "{0}.{1} is not {2!r} any more", "cell": "closure variable {1} is not {2!r}"
-          " any more", "global": "global {1} is not {2!r} any more"}  # fmt: skip
-_REBOUND = {"attr": "{0}.{1} was rebound", "cell": "closure variable {1} was rebound",
-            "global": "global {1} was rebound"}  # fmt: skip
+_VALUE = "{name} is not {value!r} any more"
+_REBOUND = "{name} was rebound"
 
 
 def guard_source(program, live: Live, loaded: dict) -> Guards:
@@ -344,32 +396,34 @@ def guard_source(program, live: Live, loaded: dict) -> Guards:
         g.add(f"{o}.grad_fn is None" if t.grad_fn is None else "False", _LOADED)
     for m in live.modules.values():
         mo = program.name(m, "M")
-        g.add(f"{mo}.training is {bool(m.training)}", ("{0}.training changed", m, "", None))
+        g.add(
+            f"{mo}.training is {bool(m.training)}", ("{name}.training changed", "attr", m, "", None)
+        )
         g.add(
             f"{program.name(_sizes, 'F')}({mo}) == {live.sizes[id(m)]}",
-            ("{0} has another attribute, submodule, parameter or buffer", m, "", None),
+            ("{name} has another attribute, submodule, parameter or buffer", "attr", m, "", None),
         )
         for k, t in (*m._parameters.items(), *m._buffers.items()):
             if t is not None and id(t) in loaded:
                 where = "_parameters" if k in m._parameters else "_buffers"
                 cond = f"{mo}.{where}.get({k!r}) is {program.name(t, 'O')}"
-                g.add(cond, ("{0}.{1} was replaced", m, k, None))
+                g.add(cond, ("{name} was replaced", "attr", m, k, None))
         for k, sub in m._modules.items():  # (``model.fc = nn.Linear(...)`` records again)
             cond = f"{mo}._modules.get({k!r}) is {program.name(sub, 'M')}"
-            g.add(cond, ("{0}.{1} was replaced", m, k, None))
+            g.add(cond, ("{name} was replaced", "attr", m, k, None))
     for obj, k, t in live.attr_tensors:
         if id(t) in loaded:
             cond = f"{program.name(obj, 'M')}.__dict__.get({k!r}) is {program.name(t, 'O')}"
-            g.add(cond, ("{0}.{1} was rebound", obj, k, None))
+            g.add(cond, (_REBOUND, "attr", obj, k, None))
     for how, holder, key, value in live.values:
         h = program.name(holder, "M" if how == "attr" else "V")
         now = {"attr": f"{h}.__dict__.get({key!r})", "cell": f"{h}.cell_contents",
                "global": f"{h}.get({key!r})"}[how]  # fmt: skip
         if value is None or type(value) is bool or not _plain(value):
             # (a tensor rebound...)
-            g.add(f"{now} is {program.name(value, 'V')}", (_REBOUND[how], holder, key, value))
+            g.add(f"{now} is {program.name(value, 'V')}", (_REBOUND, how, holder, key, value))
         else:  # (the type too: ``x * 2`` and ``x * 2.0`` differ in dtype)
-            reason = (_VALUE[how], holder, key, value)
+            reason = (_VALUE, how, holder, key, value)
             g.add(f"{now}.__class__ is {program.name(type(value))}", reason)
             g.add(f"{now} == {program.name(value)}", reason)
     return g
