@@ -12,7 +12,7 @@ import pytest
 
 import graphgrad as torch
 
-from ._helpers import bits, replayed
+from ._helpers import bits, replayed, run_both
 
 RNG = np.random.default_rng(0)
 NAN, INF = float("nan"), float("inf")
@@ -348,3 +348,51 @@ def test_cosine_embedding_loss_replays():
     _same_each_call(
         _grads_of_first(lambda a, b, t: F.cosine_embedding_loss(a, b, t)), calls, grad=(0,)
     )
+
+
+# -- poolings that pick their windows, resampling ------------------------------------------------
+POOLS = {
+    "adaptive_max_pool1d": lambda x: torch.nn.functional.adaptive_max_pool1d(x[0], 3),
+    "adaptive_max_pool2d": lambda x: torch.nn.functional.adaptive_max_pool2d(
+        x, (2, 3), return_indices=True
+    ),
+    "fractional_max_pool2d": lambda x: torch.nn.functional.fractional_max_pool2d(
+        x, 2, output_size=3, _random_samples=torch.tensor([[[0.3, 0.6]], [[0.9, 0.1]]])
+    ),
+    "upsample_bilinear": lambda x: torch.nn.functional.interpolate(
+        x, scale_factor=2, mode="bilinear"
+    ),
+    "upsample_bicubic": lambda x: torch.nn.functional.interpolate(
+        x, size=(4, 9), mode="bicubic", align_corners=True
+    ),
+}
+
+
+@pytest.mark.parametrize("name", POOLS)
+def test_poolings_and_resampling_replay(name):
+    # their windows' maxima are array steps and their taps constants (they ran eagerly)
+    def step(x):
+        out = POOLS[name](x * 2)
+        first = out[0] if isinstance(out, tuple) else out
+        (first * first).sum().backward()
+        return out, x.grad
+
+    _same_each_call(step, [(_floats((2, 1, 5, 7)),) for _ in range(4)], grad=(0,))
+
+
+def test_fractional_max_pool_draws_its_windows_at_each_replay():
+    data = _floats((2, 3, 8, 8))
+
+    def make():
+        pool = torch.nn.FractionalMaxPool2d(2, output_ratio=0.5)
+        x = torch.tensor(data, requires_grad=True)
+
+        def step():
+            x.grad = None
+            out = pool(x * 1)
+            out.sum().backward()
+            return out
+
+        return step, [x]
+
+    run_both(make, calls=5)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...ops.array_step import array_step
+from ...ops.array_step import array_step, constant
 from ...ops.primitive import LINEAR, Primitive, apply
 from ...random import default_generator
 from ...tensor import Tensor
@@ -26,10 +26,12 @@ from .pool3d import avg_pool3d, output_sizes
 
 
 # -- windows given by index tables ------------------------------------------------------------
-def _argmax_in_windows(a: np.ndarray, tables: list) -> np.ndarray:
+@array_step
+def _argmax_in_windows(a: np.ndarray, *tables: np.ndarray) -> np.ndarray:
     """The flat (per-plane) index of the maximum of each window. ``tables[d]`` is an integer
     array ``(N or 1, C or 1, out_d, k_d)``: the input positions along spatial dim ``d`` of each
-    output's window (a repeated position does not change the maximum)."""
+    output's window (a repeated position does not change the maximum). An array step: a
+    compiled call finds each replay's maxima."""
     nd, spatial = len(tables), a.shape[2:]
     flat = np.zeros((1, 1) + (1, 1) * nd, np.int64)
     for d, table in enumerate(tables):
@@ -44,7 +46,7 @@ def _argmax_in_windows(a: np.ndarray, tables: list) -> np.ndarray:
     out = tuple(flat.shape[i] for i in outs)
     pos = _window_argmax(np.transpose(values, order).reshape(a.shape[:2] + (-1,) + out))
     flat_by_window = np.transpose(flat, order).reshape(a.shape[:2] + (-1,) + out)
-    return np.take_along_axis(flat_by_window, pos[:, :, None], 2)[:, :, 0]
+    return np.ascontiguousarray(np.take_along_axis(flat_by_window, pos[:, :, None], 2)[:, :, 0])
 
 
 def _batched(input: Tensor, nd: int, name: str) -> tuple[Tensor, bool]:
@@ -61,7 +63,7 @@ def _batched(input: Tensor, nd: int, name: str) -> tuple[Tensor, bool]:
 
 
 def _pick(x: Tensor, indices: np.ndarray, unbatched: bool, return_indices: bool):
-    idx = Tensor._make(np.ascontiguousarray(indices))
+    idx = Tensor._make(indices)
     out = max_pool_gather(x, idx)
     if unbatched:
         out, idx = out.squeeze(0), idx.squeeze(0)
@@ -89,8 +91,8 @@ def _adaptive_max(input: Tensor, output_size, return_indices: bool, nd: int):
                 f"input has sizes {list(input.shape)} with dimension {d + input.ndim - nd} "
                 "being empty"
             )
-    tables = [_adaptive_table(n, o) for n, o in zip(spatial, size, strict=True)]
-    return _pick(x, _argmax_in_windows(x._data, tables), unbatched, return_indices)
+    tables = [constant(_adaptive_table(n, o)) for n, o in zip(spatial, size, strict=True)]
+    return _pick(x, _argmax_in_windows(x._data, *tables), unbatched, return_indices)
 
 
 def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
@@ -175,13 +177,20 @@ def _fractional(input, kernel_size, output_size, output_ratio, return_indices, s
                                                 x._data.dtype)  # fmt: skip
     else:
         draws = np.asarray(samples._data)
+    tables = _fractional_tables(draws, tuple(spatial), size, kernel)
+    return _pick(x, _argmax_in_windows(x._data, *tables), unbatched, return_indices)
+
+
+@array_step
+def _fractional_tables(draws: np.ndarray, spatial: tuple, size: tuple, kernel: tuple) -> tuple:
+    """Each spatial dim's ``_fractional_table`` from the planes' samples (an array step: a
+    compiled call's draws differ at each replay)."""
     # PyTorch's samples run width first in 2-D ([W, H]) and depth first in 3-D ([T, H, W])
-    order = (1, 0) if nd == 2 else (0, 1, 2)
-    tables = [
+    order = (1, 0) if len(spatial) == 2 else (0, 1, 2)
+    return tuple(
         _fractional_table(draws[:, :, order[d]], n, o, k)
         for d, (n, o, k) in enumerate(zip(spatial, size, kernel, strict=True))
-    ]
-    return _pick(x, _argmax_in_windows(x._data, tables), unbatched, return_indices)
+    )
 
 
 def fractional_max_pool2d(input, kernel_size, output_size=None, output_ratio=None,

@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 
+from ...ops.array_step import constant
 from ...ops.shape import pad_shuffle as _shuffles
 from ...tensor import Tensor
 from .pool import adaptive_avg_pool1d, adaptive_avg_pool2d
@@ -195,9 +196,10 @@ def _resample(x: Tensor, dim: int, taps: list) -> Tensor:
     shape = (-1,) + (1,) * (x.ndim - dim - 1)
     out: Tensor | None = None
     for index, weight in taps:
-        picked = x.index_select(dim, Tensor._make(np.ascontiguousarray(index)))
+        # (the taps come from the shapes and the scale: a compiled call's constants)
+        picked = x.index_select(dim, Tensor._make(constant(np.ascontiguousarray(index))))
         if weight is not None:
-            picked = picked * Tensor._make(np.ascontiguousarray(weight)).reshape(shape)
+            picked = picked * Tensor._make(constant(np.ascontiguousarray(weight))).reshape(shape)
         out = picked if out is None else out + picked
     assert out is not None, "every resampling has at least one tap"
     return out
