@@ -22,6 +22,9 @@ READS = {
     "numpy": lambda y: y.detach().numpy().sum(),
     "float": lambda y: float(y.sum()),
     "print": lambda y: str(y),
+    "allclose": lambda y: graphgrad.allclose(y, graphgrad.zeros(2)),
+    "equal": lambda y: graphgrad.equal(y, graphgrad.zeros(2)),
+    "matrix_exp": lambda y: graphgrad.matrix_exp(y.reshape(1, 2) * y.reshape(2, 1) * 1e-3),
 }
 MESSAGES = {
     "item": "Tensor.item()",
@@ -30,6 +33,9 @@ MESSAGES = {
     "numpy": "Tensor.numpy()",
     "float": "float(tensor)",
     "print": "printing a tensor",
+    "allclose": "torch.allclose()",  # (a Python bool of the values: replays kept the first)
+    "equal": "torch.equal()",
+    "matrix_exp": "torch.matrix_exp()",
 }
 
 

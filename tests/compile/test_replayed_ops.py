@@ -396,3 +396,10 @@ def test_fractional_max_pool_draws_its_windows_at_each_replay():
         return step, [x]
 
     run_both(make, calls=5)
+
+
+def test_a_branch_on_allclose_runs_the_call_eagerly():
+    f = torch.compile(lambda a, b: a * 2 if torch.allclose(a, b) else a * 3)
+    with pytest.warns(UserWarning, match=r"torch\.allclose\(\)"):
+        outs = [f(torch.ones(2), torch.ones(2) * k).tolist() for k in (1, 1, 1, 2)]
+    assert outs == [[2.0, 2.0]] * 3 + [[3.0, 3.0]]

@@ -31,7 +31,7 @@ import numpy as np
 from ..compile._flag import constant
 from ..compile._flag import state as _compile_state
 
-__all__ = ["array_step", "constant", "on_arrays"]  # (``constant`` lives with the flag)
+__all__ = ["array_step", "constant", "on_arrays", "value_read"]  # (``constant``: the flag's)
 
 F = TypeVar("F", bound=Callable)
 
@@ -48,6 +48,18 @@ def array_step(fn: F) -> F:
         return rec.array_step(fn, args, kwargs)
 
     return run  # type: ignore[return-value]
+
+
+def value_read(what: str) -> None:
+    """Python is about to decide on tensors' values outside any step a replay repeats (a
+    Python ``bool`` out, a branch): a compiled call's recording stops here, saying ``what``,
+    as at ``Tensor.item()``, so the call runs eagerly.
+
+    >>> value_read("torch.equal()")  # (no call is recorded: nothing happens)
+    """
+    rec = _compile_state.recorder
+    if rec is not None:
+        rec.stop(what)
 
 
 def on_arrays(fn: Callable, *args, **kwargs) -> np.ndarray:

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..dtypes import result_type
 from ..tensor import Tensor
-from .array_step import on_arrays
+from .array_step import on_arrays, value_read
 from .elementwise import as_operand
 from .primitive import check_broadcast, wrap_int
 
@@ -296,6 +296,7 @@ def allclose(input: Tensor, other: Tensor, rtol=1e-05, atol=1e-08, equal_nan=Fal
     >>> torch.allclose(torch.tensor([1.0, 2.0]), torch.tensor([1.0 + 1e-9, 2.0]))
     True
     """
+    value_read("torch.allclose() (a Python bool of the values)")
     return bool(np.allclose(input._data, other._data, rtol, atol, equal_nan))
 
 
@@ -309,6 +310,7 @@ def equal(input: Tensor, other: Tensor) -> bool:
     >>> torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2]))
     True
     """
+    value_read("torch.equal() (a Python bool of the values)")
     return input.shape == other.shape and bool(np.array_equal(input._data, other._data))
 
 

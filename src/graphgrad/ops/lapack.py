@@ -28,6 +28,7 @@ import warnings
 import numpy as np
 
 from ..tensor import Tensor
+from .array_step import value_read
 from .elementwise import where
 from .linalg.inverse import LinAlgError, _square_check, inv
 from .linalg.matmul import matmul
@@ -396,6 +397,7 @@ def matrix_exp(A: Tensor) -> Tensor:  # noqa: N803
     """
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         raise RuntimeError("matrix_exp: The input tensor A must be a batch of square matrices")
+    value_read("torch.matrix_exp() (its number of squarings depends on the values)")
     norm = float(np.abs(A._data).sum(-2).max()) if A.numel() else 0.0
     squarings = max(0, math.ceil(math.log2(norm)) + 1) if norm > 0.5 else 0
     X = A / 2.0**squarings

@@ -23,6 +23,7 @@ from .. import _device
 from .. import dtypes as _dtypes
 from .._argcheck import dtype_arg, int_tuple, size_keyword
 from ..autograd.grad_mode import no_grad
+from ..ops.array_step import array_step
 from ..ops.inplace import copy_, resized
 from ..tensor import Tensor
 from ._generator import Generator
@@ -348,8 +349,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     if result.kind not in "fc":
         name = _dtypes.from_numpy_dtype(result).legacy
         raise NotImplementedError(f"\"normal_kernel_cpu\" not implemented for '{name}'")
-    if isinstance(std, Tensor) and (std._data < 0).any():
-        raise RuntimeError("normal expects all elements of std >= 0.0")
+    if isinstance(std, Tensor):
+        _check_std(std._data)
     shape = np.broadcast_shapes(np.shape(m), np.shape(s))
     if isinstance(std, Tensor):
         # PyTorch draws N(0, 1) of the output's shape, then multiplies and adds in its dtype.
@@ -583,3 +584,10 @@ def tensor_methods() -> dict:
         "normal_": in_place(normal_),
         "bernoulli_": in_place(bernoulli_),
     }
+
+
+@array_step
+def _check_std(std: np.ndarray) -> None:
+    """(An array step: a compiled call checks each replay's std.)"""
+    if (std < 0).any():
+        raise RuntimeError("normal expects all elements of std >= 0.0")

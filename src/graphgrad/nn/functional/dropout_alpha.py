@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 
+from ...ops.array_step import array_step, constant
 from ...tensor import Tensor
 from .dropout import _bernoulli_in_memory_order, _check_p, _masked
 
@@ -27,15 +28,22 @@ def _alpha(input: Tensor, p: float, training: bool, inplace: bool, mask_shape: t
         return input
     dtype = input._data.dtype
     if p == 1.0:
-        zero = Tensor._make(np.zeros((), dtype))
+        zero = Tensor._make(constant(np.zeros((), dtype)))
         return input.mul_(zero) if inplace else input * zero
     keep = _bernoulli_in_memory_order(input._data, mask_shape, 1.0 - p, dtype)
+    scale, shift = map(Tensor._make, _scale_and_shift(keep, p, dtype))
+    if inplace:  # two in-place steps, as PyTorch (the input's version goes up by 2)
+        return input.mul_(scale).add_(shift)
+    return input * scale + shift
+
+
+@array_step
+def _scale_and_shift(keep: np.ndarray, p: float, dtype) -> tuple:
+    """The affine map of the kept (``keep`` 1) and dropped (0) elements (an array step: a
+    compiled call's mask is drawn anew at each replay)."""
     a = 1.0 / math.sqrt((_SELU_NEG**2 * p + 1) * (1 - p))
     shift = ((keep - 1) * (_SELU_NEG * a) + _SELU_NEG * a * p).astype(dtype)
-    scale = Tensor._make((keep * a).astype(dtype))
-    if inplace:  # two in-place steps, as PyTorch (the input's version goes up by 2)
-        return input.mul_(scale).add_(Tensor._make(shift))
-    return input * scale + Tensor._make(shift)
+    return (keep * a).astype(dtype), shift
 
 
 def _feature_shape(input: Tensor, batched: bool) -> tuple:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...ops.array_step import constant
 from ...tensor import Tensor
 from .conv import _conv_nd, _conv_transpose_nd, _tuple
 from .pad import pad
@@ -69,7 +70,8 @@ def _block_positions(size, kernel, dilation, stride, name: str, input_size=None)
     bi, bj = np.meshgrid(np.arange(blocks[0]), np.arange(blocks[1]), indexing="ij")
     rows = ki.reshape(-1, 1) * dilation[0] + bi.reshape(1, -1) * stride[0]
     cols = kj.reshape(-1, 1) * dilation[1] + bj.reshape(1, -1) * stride[1]
-    return Tensor._make((rows * size[1] + cols).reshape(-1).astype(np.int64)), blocks
+    # (made from the shapes: a compiled call's constant)
+    return Tensor._make(constant((rows * size[1] + cols).reshape(-1).astype(np.int64))), blocks
 
 
 def _args(kernel_size, dilation, padding, stride) -> tuple:

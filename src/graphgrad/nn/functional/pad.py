@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...ops.array_step import constant
 from ...ops.index.gather import index_select
 from ...ops.shape.pad_shuffle import constant_pad_nd
 from ...tensor import Tensor
@@ -86,7 +87,7 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
     for i in range(len(pad) // 2):
         dim, left, right = input.ndim - 1 - i, pad[2 * i], pad[2 * i + 1]
         idx = _positions(out.shape[dim], left, right, mode, dim, input.shape)
-        out = index_select(out, dim, Tensor._make(idx.astype(np.int64)))
+        out = index_select(out, dim, Tensor._make(constant(idx.astype(np.int64))))
     return out
 
 

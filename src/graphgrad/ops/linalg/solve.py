@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...tensor import Tensor
-from ..array_step import constant
+from ..array_step import array_step, constant
 from ..lapack import _cholesky, _cholesky_array, _partial_cholesky, lu, lu_unpack
 from ..primitive import Primitive, apply
 from ..return_types import return_type
@@ -305,17 +305,21 @@ def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False, o
     tensor([2, 2], dtype=torch.int32)
     """
     packed, pivots, infos = lu(A, pivot=pivot, get_infos=True)
-    if check_errors and infos._data.any():
-        raise RuntimeError(_lu_factor_message(infos._data, "torch.linalg.lu_factor_ex"))
+    if check_errors:
+        _check_lu_factor(infos._data, "torch.linalg.lu_factor_ex")
     return lu_factor_ex_type(packed, pivots, infos)
 
 
-def _lu_factor_message(infos: np.ndarray, name: str) -> str:
+@array_step
+def _check_lu_factor(infos: np.ndarray, name: str) -> None:
+    """PyTorch's error for a zero pivot (an array step: a compiled call checks each replay)."""
+    if not infos.any():
+        return
     flat = infos.reshape(-1)
     b = int(np.argmax(flat != 0))
     k = int(flat[b])
     where = f"(Batch element {b}): " if infos.ndim else ""
-    return (
+    raise RuntimeError(
         f"{name}: {where}U[{k},{k}] is zero and using it on lu_solve would result in a division "
         "by zero. If you still want to perform the factorization, consider calling "
         "linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)"
@@ -338,8 +342,7 @@ def lu_factor(A: Tensor, *, pivot: bool = True, out=None):
     pivots=tensor([2, 2], dtype=torch.int32))
     """
     packed, pivots, infos = lu(A, pivot=pivot, get_infos=True)
-    if infos._data.any():
-        raise RuntimeError(_lu_factor_message(infos._data, "torch.linalg.lu_factor"))
+    _check_lu_factor(infos._data, "torch.linalg.lu_factor")
     return lu_factor_type(packed, pivots)
 
 
