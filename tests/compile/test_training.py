@@ -359,3 +359,19 @@ def test_reentrant_checkpointing_runs_eagerly():
     with pytest.warns(UserWarning, match=r"checkpoint\(use_reentrant=True\) at .*test_training.py"):
         compiled = run_both(make, calls=3, expect_replay=False)
     assert not replayed(compiled)
+
+
+def test_batch_norm_with_a_cumulative_average_runs_eagerly():
+    # momentum=None: the factor 1 / num_batches_tracked is a number read from the buffer
+    def make():
+        bn = nn.BatchNorm1d(2, momentum=None)
+        gen = graphgrad.Generator().manual_seed(0)
+
+        def step():
+            return bn(graphgrad.randn(4, 2, generator=gen) * 3)
+
+        return step, [bn.running_mean, bn.running_var]
+
+    with pytest.warns(UserWarning, match=r"BatchNorm\(momentum=None\)"):
+        compiled = run_both(make, calls=5, expect_replay=False)
+    assert not replayed(compiled)

@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 
 from ..dtypes import get_default_dtype
+from ..ops.array_step import value_read
 from ..tensor import Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
 from .linear import empty_parameter
@@ -73,7 +74,8 @@ class _BatchNorm(Module):
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
             self.num_batches_tracked.add_(1)  # an in-place op, which graphgrad.compile records
-            if self.momentum is None:
+            if self.momentum is None:  # (a cumulative average: a number from the buffer)
+                value_read("BatchNorm(momentum=None) (its factor is 1 / num_batches_tracked)")
                 factor = 1.0 / float(self.num_batches_tracked._data)
         use_batch = self.training or (self.running_mean is None and self.running_var is None)
         keep = not self.training or self.track_running_stats

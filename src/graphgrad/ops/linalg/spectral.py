@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...tensor import Tensor
-from ..array_step import constant
+from ..array_step import constant, value_read
 from ..decompositions import _float_matrix, _qr, _svd
 from ..decompositions import pinv as _pinv
 from ..decompositions import svd as svd_v
@@ -238,6 +238,8 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     m, n = A.shape[-2:]
     empty = Tensor._make(constant(np.zeros(0, A._data.dtype)))
     residuals = empty
+    if driver != "gelsy" and m > n:
+        value_read("torch.linalg.lstsq() (its residuals depend on the rank found)")
     if driver != "gelsy" and m > n and bool((rank._data == n).all()):
         residuals = ((matmul(A, solution) - rhs) ** 2).sum(-2)
     rank_out = Tensor._make(constant(np.zeros(0, np.int64))) if driver == "gels" else rank
