@@ -66,3 +66,24 @@ def quiet():
     ctx.__enter__()
     warnings.simplefilter("ignore")
     return ctx
+
+
+def train_model_compiled_alone(make_model, shape: tuple, make_opt, compiled: bool) -> list:
+    """Five steps of a loop that compiles the model only (``torch.compile(model)``, the
+    backward and the optimizer's step outside it) on a mean-square loss: the losses, the RNG
+    state and the parameters after, as bits. A compiled model must have replayed."""
+    graphgrad.manual_seed(1)
+    model = make_model()
+    forward = graphgrad.compile(model) if compiled else model
+    opt = make_opt(model.parameters())
+    gen = graphgrad.Generator().manual_seed(2)
+    seen = []
+    for _ in range(5):
+        x = graphgrad.randn(*shape, generator=gen)
+        opt.zero_grad()
+        loss = forward(x).pow(2).mean()
+        loss.backward()
+        opt.step()
+        seen.append(bits(loss))
+    assert not compiled or replayed(forward._compiled_call)
+    return [*seen, graphgrad.get_rng_state().tolist(), *(bits(p) for p in model.parameters())]

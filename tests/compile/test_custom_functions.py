@@ -9,7 +9,7 @@ import pytest
 import graphgrad
 from graphgrad import nn
 
-from ._helpers import replayed, run_both
+from ._helpers import replayed, run_both, train_model_compiled_alone
 
 Function = graphgrad.autograd.Function
 
@@ -121,24 +121,11 @@ class _Gate(nn.Module):
 def test_a_compiled_model_with_a_custom_function_trains_as_eager():
     # torch.compile(model), backward outside: the Function's backward is recorded in the
     # backward of the call's graph
-    def train(compiled: bool) -> list:
-        graphgrad.manual_seed(0)
-        model = _Gate()
-        forward = graphgrad.compile(model) if compiled else model
-        opt = graphgrad.optim.Adam(model.parameters(), lr=0.01)
-        gen = graphgrad.Generator().manual_seed(1)
-        seen = []
-        for _ in range(5):
-            x = graphgrad.randn(6, 4, generator=gen)
-            opt.zero_grad()
-            loss = forward(x).pow(2).mean()
-            loss.backward()
-            opt.step()
-            seen.append(loss.detach().numpy().tobytes())
-        assert not compiled or replayed(forward._compiled_call)
-        return seen + [p.detach().numpy().tobytes() for p in model.parameters()]
+    def adam(params):
+        return graphgrad.optim.Adam(params, lr=0.01)
 
-    assert train(True) == train(False)
+    trained = [train_model_compiled_alone(_Gate, (6, 4), adam, c) for c in (True, False)]
+    assert trained[0] == trained[1]
 
 
 class _ReadsItsGradient(Function):

@@ -9,7 +9,7 @@ import pytest
 import graphgrad
 from graphgrad import nn
 
-from ._helpers import bits, replayed, run_both
+from ._helpers import bits, replayed, run_both, train_model_compiled_alone
 
 
 def _opt_state(opt) -> list:
@@ -320,25 +320,11 @@ def test_activation_checkpointing_is_replayed(sequential):
 def test_a_compiled_model_with_checkpointing_trains_as_eager():
     # torch.compile(model) with the backward outside the call: the recorded backward of the
     # call's graph stands in for the recomputation
-    def train(compiled: bool) -> list:
-        graphgrad.manual_seed(1)
-        model = _Checkpointed()
-        forward = graphgrad.compile(model) if compiled else model
-        opt = graphgrad.optim.SGD(model.parameters(), lr=0.1)
-        gen = graphgrad.Generator().manual_seed(2)
-        seen = []
-        for _ in range(5):
-            x = graphgrad.randn(4, 5, generator=gen)
-            opt.zero_grad()
-            loss = forward(x).pow(2).mean()
-            loss.backward()
-            opt.step()
-            seen.append(bits(loss))
-        seen.append(graphgrad.get_rng_state().tolist())
-        assert not compiled or replayed(forward._compiled_call)
-        return seen + [bits(p) for p in model.parameters()]
+    def sgd(params):
+        return graphgrad.optim.SGD(params, lr=0.1)
 
-    assert train(True) == train(False)
+    trained = [train_model_compiled_alone(_Checkpointed, (4, 5), sgd, c) for c in (True, False)]
+    assert trained[0] == trained[1]
 
 
 def test_reentrant_checkpointing_runs_eagerly():
