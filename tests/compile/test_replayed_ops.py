@@ -403,3 +403,66 @@ def test_a_branch_on_allclose_runs_the_call_eagerly():
     with pytest.warns(UserWarning, match=r"torch\.allclose\(\)"):
         outs = [f(torch.ones(2), torch.ones(2) * k).tolist() for k in (1, 1, 1, 2)]
     assert outs == [[2.0, 2.0]] * 3 + [[3.0, 3.0]]
+
+
+F = torch.nn.functional
+SHAPED = {  # index tables made from shapes: constants (they ran the call eagerly)
+    "unfold": lambda x: F.unfold(x, 2),
+    "fold": lambda x: F.fold(x.reshape(2, 4, 3), (2, 4), 2),
+    "reflect": lambda x: F.pad(x, (2, 1, 1, 0), mode="reflect"),
+    "replicate": lambda x: F.pad(x[0], (2, 1), mode="replicate"),
+    "circular": lambda x: F.pad(x, (1, 2, 0, 1), mode="circular"),
+}
+
+
+@pytest.mark.parametrize("name", SHAPED)
+def test_ops_with_index_tables_from_shapes_replay(name):
+    def step(x):
+        out = SHAPED[name](x * 2)
+        (out * out).sum().backward()
+        return out, x.grad
+
+    _same_each_call(step, [(_floats((2, 1, 3, 4)),) for _ in range(4)], grad=(0,))
+
+
+@pytest.mark.parametrize("which", ["multi_margin", "multilabel_margin"])
+def test_margin_losses_replay_and_check_each_replays_targets(which):
+    # the targets' masks are array steps, on each replay's targets
+    def step(x, t):
+        if which == "multi_margin":
+            loss = F.multi_margin_loss(x * 2, t, p=2, weight=torch.arange(1.0, 5.0))
+        else:
+            loss = F.multilabel_margin_loss(x * 2, t)
+        loss.backward()
+        return loss, x.grad
+
+    def targets():
+        if which == "multi_margin":
+            return _ints((3,), 4)
+        return np.array([RNG.permutation([0, 1, 2, 3, -1])[:4] for _ in range(3)])
+
+    _same_each_call(step, [(_floats((3, 4)), targets()) for _ in range(4)], grad=(0,))
+    f = torch.compile(step)
+    for _ in range(3):
+        f(torch.tensor(_floats((3, 4)), requires_grad=True), torch.tensor(targets()))
+    bad = torch.full((3,) if which == "multi_margin" else (3, 4), 7)
+    with pytest.raises(RuntimeError, match="out of range"):
+        f(torch.tensor(_floats((3, 4)), requires_grad=True), bad)
+
+
+def test_alpha_dropout_draws_at_each_replay():
+    data = _floats((4, 6))
+
+    def make():
+        drop = torch.nn.AlphaDropout(0.3)
+        x = torch.tensor(data, requires_grad=True)
+
+        def step():
+            x.grad = None
+            out = drop(x * 1)
+            out.sum().backward()
+            return out
+
+        return step, [x]
+
+    run_both(make, calls=5)

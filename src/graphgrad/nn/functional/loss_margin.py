@@ -169,10 +169,32 @@ def cosine_embedding_loss(
     return reduce_tensor(loss, code)
 
 
-def _class_targets(input: Tensor, target: Tensor, name: str) -> np.ndarray:
+def _check_long_target(input: Tensor, target: Tensor, name: str) -> None:
     if target.dtype.name != "int64":
         raise RuntimeError(f"{name}: expected target dtype to be Long, got {target.dtype.legacy}")
-    return target._data
+
+
+@array_step
+def _margin_targets(target: np.ndarray, classes: int) -> tuple:
+    """The checked targets, flat, and the mask of the other classes of each sample (an array
+    step: a compiled call reads each replay's targets)."""
+    t = target.reshape(-1)
+    _check_targets(t, classes)
+    return t, np.arange(classes) != t[:, None]
+
+
+@array_step
+def _multilabel_targets(target: np.ndarray, shape: tuple) -> tuple:
+    """Each slot's class (0 past the first -1) and the ``(N, slot, class)`` mask of the pairs
+    counted: a listed target's slot against a class that is not a target."""
+    t = target.reshape(shape)
+    ended = np.cumsum(t == -1, axis=1) > 0  # the -1 and everything after it
+    if (t[~ended] < -1).any() or (t[~ended] >= shape[1]).any():
+        raise RuntimeError("argument #2 'target' is out of range")
+    is_target = np.zeros(shape, bool)
+    rows, slots = np.nonzero(~ended)
+    is_target[rows, t[rows, slots]] = True
+    return np.where(ended, 0, t), ~ended[:, :, None] & ~is_target[:, None, :]
 
 
 def multi_margin_loss(
@@ -203,17 +225,15 @@ def multi_margin_loss(
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
     x = input if input.ndim == 2 else input.reshape(1, -1)
-    t = _class_targets(input, target, "multi_margin_loss").reshape(-1)
+    _check_long_target(input, target, "multi_margin_loss")
     classes = x.shape[1]
-    _check_targets(t, classes)
-    index = Tensor._make(t.reshape(-1, 1))
-    chosen = x.gather(1, index)
+    t, others = map(Tensor._make, _margin_targets(target._data, classes))
+    chosen = x.gather(1, t.reshape(-1, 1))
     gaps = (margin - chosen + x).clamp_min(0)
     if p == 2:
         gaps = gaps * gaps
     if weight is not None:
-        gaps = gaps * weight.gather(0, Tensor._make(t)).reshape(-1, 1)
-    others = Tensor._make(np.arange(classes) != t[:, None])
+        gaps = gaps * weight.gather(0, t).reshape(-1, 1)
     loss = where(others, gaps, gaps.new_zeros(())).sum(1) / classes
     if input.ndim < 2:
         loss = loss.reshape(target.shape) if target.ndim else loss.reshape(())
@@ -238,19 +258,12 @@ def multilabel_margin_loss(
     """
     code = _code(size_average, reduce, reduction)
     x = input if input.ndim == 2 else input.reshape(1, -1)
-    t = _class_targets(input, target, "multilabel_margin_loss").reshape(x.shape)
+    _check_long_target(input, target, "multilabel_margin_loss")
     classes = x.shape[1]
-    ended = np.cumsum(t == -1, axis=1) > 0  # the -1 and everything after it
-    if (t[~ended] < -1).any() or (t[~ended] >= classes).any():
-        raise RuntimeError("argument #2 'target' is out of range")
-    listed = np.where(ended, 0, t)
-    is_target = np.zeros(x.shape, bool)
-    rows, slots = np.nonzero(~ended)
-    is_target[rows, t[rows, slots]] = True
+    listed, counted = map(Tensor._make, _multilabel_targets(target._data, tuple(x.shape)))
     # (N, slot, class): slot j's target score against every non-target class
-    chosen = x.gather(1, Tensor._make(listed))
+    chosen = x.gather(1, listed)
     gaps = (1 - chosen.unsqueeze(2) + x.unsqueeze(1)).clamp_min(0)
-    counted = Tensor._make(~ended[:, :, None] & ~is_target[:, None, :])
     loss = where(counted, gaps, gaps.new_zeros(())).sum((1, 2)) / classes
     if input.ndim < 2:
         loss = loss.reshape(())
