@@ -466,3 +466,25 @@ def test_alpha_dropout_draws_at_each_replay():
         return step, [x]
 
     run_both(make, calls=5)
+
+
+def test_normal_with_tensor_mean_and_std_replays():
+    # its draws were scaled and shifted in place outside any step: the check caught it, and
+    # the call ran eagerly; a replay's negative std raises PyTorch's error
+    mean, std = _floats((3, 2)), np.abs(_floats((3, 2))) + 0.5
+
+    def make():
+        m, s = torch.tensor(mean), torch.tensor(std)
+
+        def step():
+            return torch.normal(m, s) * 2, torch.normal(m, 0.5)
+
+        return step, [m, s]
+
+    run_both(make, calls=5)
+    f = torch.compile(lambda m, s: torch.normal(m, s))
+    for _ in range(3):
+        f(torch.tensor(mean), torch.tensor(std))
+    assert replayed(f)
+    with pytest.raises(RuntimeError, match=r"normal expects all elements of std >= 0\.0"):
+        f(torch.tensor(mean), -torch.tensor(std))

@@ -354,12 +354,21 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     shape = np.broadcast_shapes(np.shape(m), np.shape(s))
     if isinstance(std, Tensor):
         # PyTorch draws N(0, 1) of the output's shape, then multiplies and adds in its dtype.
-        arr = g.normal_array(shape, 0.0, 1.0, result)
-        arr *= s
+        arr = _scaled_and_shifted(g.normal_array(shape, 0.0, 1.0, result), s, m)
     else:  # a float std goes into the kernel itself (it matters on the double scalar path)
-        arr = g.normal_array(shape, 0.0, float(std), result)
-    arr += m
+        arr = _scaled_and_shifted(g.normal_array(shape, 0.0, float(std), result), None, m)
     return _finish(arr, False, out)
+
+
+@array_step
+def _scaled_and_shifted(draws: np.ndarray, std, mean) -> np.ndarray:
+    """``draws * std + mean`` in the draws' dtype (``std`` None: not scaled). An array step: a
+    compiled call scales each replay's draws by its own ``std`` and ``mean``."""
+    out = draws.copy()
+    if std is not None:
+        out *= std
+    out += mean
+    return out
 
 
 def _as_array(x) -> np.ndarray | float:
