@@ -488,3 +488,35 @@ def test_normal_with_tensor_mean_and_std_replays():
     assert replayed(f)
     with pytest.raises(RuntimeError, match=r"normal expects all elements of std >= 0\.0"):
         f(torch.tensor(mean), -torch.tensor(std))
+
+
+def test_rrelu_in_training_draws_its_slopes_at_each_replay():
+    # as many slopes as the replay's input has values that are not positive
+    def make():
+        act = torch.nn.RReLU(0.1, 0.3)
+        w = torch.tensor([1.0, -1.0, 0.5, -0.5], requires_grad=True)
+        gen = torch.Generator().manual_seed(4)
+
+        def step():
+            w.grad = None
+            out = act(torch.randn(3, 4, generator=gen) * w)
+            out.sum().backward()
+            return out, w.grad
+
+        return step, [w]
+
+    run_both(make, calls=6)
+
+
+def test_rrelu_after_normal_draws_on_the_same_generator():
+    # the slopes are drawn inside a step, after draws a replay could have computed ahead: the
+    # generator ends elsewhere, so those are drawn as they come
+    def make():
+        act = torch.nn.RReLU()
+
+        def step():
+            return act(torch.randn(4, 3)), torch.randn(2)
+
+        return step, []
+
+    run_both(make, calls=6)

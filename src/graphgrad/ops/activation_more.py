@@ -19,7 +19,7 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap_dim
 from .activation import _elu_forward, _elu_rule, _softplus_forward
-from .array_step import constant
+from .array_step import array_step, constant
 from .elementwise import quiet
 from .primitive import DIAGONAL, Primitive, apply
 from .unary import _clamp_forward, _sigmoid_array
@@ -301,11 +301,18 @@ def rrelu_noise(input: Tensor, lower: float, upper: float, training: bool, draw)
     data = input._data
     if not training:
         return Tensor._make(constant(np.full(data.shape, (lower + upper) / 2, data.dtype)))
+    return Tensor._make(_drawn_slopes(data, lower, upper, draw))
+
+
+@array_step
+def _drawn_slopes(data: np.ndarray, lower: float, upper: float, draw) -> np.ndarray:
+    """(An array step: a compiled call draws each replay's slopes, as many as its input has
+    elements that are not positive.)"""
     noise = np.ones(data.shape, data.dtype)
     drawn = data <= 0  # PyTorch draws a slope for these only, in order
     # each slope is a double, rounded to the input's dtype
     noise[drawn] = draw((int(np.count_nonzero(drawn)),), lower, upper, np.dtype(np.float64))
-    return Tensor._make(noise)
+    return noise
 
 
 def rrelu_with_noise(input: Tensor, noise: Tensor, lower: float, upper: float, training: bool):
