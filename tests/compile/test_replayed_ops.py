@@ -380,24 +380,6 @@ def test_poolings_and_resampling_replay(name):
     _same_each_call(step, [(_floats((2, 1, 5, 7)),) for _ in range(4)], grad=(0,))
 
 
-def test_fractional_max_pool_draws_its_windows_at_each_replay():
-    data = _floats((2, 3, 8, 8))
-
-    def make():
-        pool = torch.nn.FractionalMaxPool2d(2, output_ratio=0.5)
-        x = torch.tensor(data, requires_grad=True)
-
-        def step():
-            x.grad = None
-            out = pool(x * 1)
-            out.sum().backward()
-            return out
-
-        return step, [x]
-
-    run_both(make, calls=5)
-
-
 def test_a_branch_on_allclose_runs_the_call_eagerly():
     f = torch.compile(lambda a, b: a * 2 if torch.allclose(a, b) else a * 3)
     with pytest.warns(UserWarning, match=r"torch\.allclose\(\)"):
@@ -450,16 +432,27 @@ def test_margin_losses_replay_and_check_each_replays_targets(which):
         f(torch.tensor(_floats((3, 4)), requires_grad=True), bad)
 
 
-def test_alpha_dropout_draws_at_each_replay():
-    data = _floats((4, 6))
+DRAWING = {  # layers that draw at each call: a replay draws its own, as eager does
+    "fractional_max_pool": (
+        lambda: torch.nn.FractionalMaxPool2d(2, output_ratio=0.5),
+        (2, 3, 8, 8),
+    ),
+    "alpha_dropout": (lambda: torch.nn.AlphaDropout(0.3), (4, 6)),
+}
+
+
+@pytest.mark.parametrize("name", DRAWING)
+def test_layers_that_draw_replay_with_eagers_draws(name):
+    make_layer, shape = DRAWING[name]
+    data = _floats(shape)
 
     def make():
-        drop = torch.nn.AlphaDropout(0.3)
+        layer = make_layer()
         x = torch.tensor(data, requires_grad=True)
 
         def step():
             x.grad = None
-            out = drop(x * 1)
+            out = layer(x * 1)
             out.sum().backward()
             return out
 
