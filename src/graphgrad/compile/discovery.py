@@ -110,21 +110,21 @@ class Live:
                     self._add_tensor(t)
 
     def _add_attributes(self, obj) -> None:
-        """The plain values among ``obj``'s public attributes, guarded by value, and the
-        tensors among all of them (a module's ``self.mask`` that is not a buffer)."""
-        self.values += [
-            ("attr", obj, k, v)
-            for k, v in vars(obj).items()
-            if k[0] != "_" and k != "training" and _plain(v)
-        ]
+        """``obj``'s attributes: the tensors (a module's ``self.mask`` that is not a buffer)
+        and generators among all of them, the plain values (guarded by value) and the lists
+        and dicts (watched) among the public ones."""
         for k, v in vars(obj).items():
             if isinstance(v, Tensor):
                 self._add_tensor(v)
                 self.attr_tensors.append((obj, k, v))
             elif isinstance(v, _RNGS):  # (an augmentation's ``self.rng``)
                 self.rngs.append(v)
-        name = type(obj).__name__
-        self.watch([(f"{name}.{k}", v) for k, v in vars(obj).items() if k[0] != "_"])
+            elif k[0] == "_" or k == "training":
+                continue
+            elif _plain(v):
+                self.values.append(("attr", obj, k, v))
+            elif type(v) in (list, dict):
+                self.containers.append((_name_of("attr", obj, k), v))
 
     def rng_states(self) -> list:
         return [_rng_state(r) for r in self.rngs]
@@ -135,10 +135,7 @@ class Live:
         repeat the recorded call's numbers."""
         for rng, state in zip(self.rngs, before, strict=True):
             if not _same_state(_rng_state(rng), state):
-                kind = next(k for k in _RNGS if isinstance(rng, k))
-                return ("numpy.random." if kind.__module__.startswith("numpy") else "random.") + (
-                    kind.__name__
-                )
+                return next(name for kind, name in _RNG_NAMES.items() if isinstance(rng, kind))
         return None
 
     def watch(self, named: list) -> None:
@@ -235,7 +232,12 @@ def _sizes(m: Module) -> tuple[int, ...]:
 
 
 _PLAIN = (int, float, bool, str, type(None))
-_RNGS = (random.Random, np.random.RandomState, np.random.Generator)
+_RNG_NAMES = {
+    random.Random: "random.Random",
+    np.random.RandomState: "numpy.random.RandomState",
+    np.random.Generator: "numpy.random.Generator",
+}
+_RNGS = tuple(_RNG_NAMES)
 _MISSING = object()
 
 
