@@ -262,32 +262,7 @@ class CompiledFunction:
         for obj in (*live.optimizers.values(), *live.schedulers.values()):
             patches.install_for(obj)
         rec = Recorder(self.fullgraph, flat, live)
-        state.recorder = rec
-        effects = patches.stop_on_effects()
-        # no cycle collection while the call is recorded: the recording's many small objects
-        # would set off collections that scan the whole heap (9% of W4's first call)
-        collecting = gc.isenabled()
-        gc.disable()
-        rngs = live.rng_states()
-        python = live.python_state()
-        try:
-            out = self.fn(*args, **kwargs)
-            drawn = live.drawn_from(rngs) if rngs else None
-            if drawn is not None:
-                rec.stop(f"drawing from a {drawn} (random numbers)")
-            # (``self.calls += 1``, ``history.append(loss)``, a cache filled on the first call)
-            changed = live.changed_by_call(python)
-            graph_out = _graph_results(rec, out)
-            if graph_out and not rec.backward_ran and rec.broken is None:
-                # (results whose backward runs after the call, as ``torch.compile(model)``'s)
-                rec.graph_results = graph_out
-                if len(graph_out) <= MAX_GRAPH_RESULTS:
-                    rec.results_backward = record_results_backward(rec, graph_out)
-        finally:
-            state.recorder = None
-            patches.restore_effects(effects)
-            if collecting:
-                gc.enable()
+        out, changed = self._call_recorded(rec, live, args, kwargs)
         if changed is not None and rec.broken is None:
             # a replay would skip the change: no recording, and the next call records again
             # (one that changes the same at every call runs into the recompile limit)
@@ -314,6 +289,37 @@ class CompiledFunction:
         )  # (compiled at the second call, which checks it: the first call stays cheap)
         why = functools.partial(guards.failing, program.names)
         return out, _Entry(guard, build, live, arrays=rec.arrays, why=why)
+
+    def _call_recorded(self, rec: Recorder, live, args: tuple, kwargs: dict) -> tuple:
+        """The call, recorded by ``rec`` (with the backward of results that leave it with
+        their graph); returns its result, and what it changed in Python that a replay would
+        not (``self.calls += 1``, ``history.append(loss)``, a cache filled on the first call),
+        or None."""
+        state.recorder = rec
+        effects = patches.stop_on_effects()
+        # no cycle collection while the call is recorded: the recording's many small objects
+        # would set off collections that scan the whole heap (9% of W4's first call)
+        collecting = gc.isenabled()
+        gc.disable()
+        rngs, python = live.rng_states(), live.python_state()
+        try:
+            out = self.fn(*args, **kwargs)
+            drawn = live.drawn_from(rngs) if rngs else None
+            if drawn is not None:
+                rec.stop(f"drawing from a {drawn} (random numbers)")
+            changed = live.changed_by_call(python)
+            graph_out = _graph_results(rec, out)
+            if graph_out and not rec.backward_ran and rec.broken is None:
+                # (results whose backward runs after the call, as ``torch.compile(model)``'s)
+                rec.graph_results = graph_out
+                if len(graph_out) <= MAX_GRAPH_RESULTS:
+                    rec.results_backward = record_results_backward(rec, graph_out)
+        finally:
+            state.recorder = None
+            patches.restore_effects(effects)
+            if collecting:
+                gc.enable()
+        return out, changed
 
     def _verify(self, entry: _Entry, flat: list, args: tuple, kwargs: dict):
         """The first replay, checked against eager from the same state (see verify.py)."""
