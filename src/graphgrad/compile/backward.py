@@ -114,7 +114,7 @@ def record_backward(rec, roots, grads, retain_graph, create_graph, inputs, accum
     edges = [e for e in found if e is not None]
     if reason is None and len(edges) < len(found):
         reason = "backward of a tensor that does not require grad"
-    deps = _engine._count_dependencies([e[0] for e in edges])
+    deps = _engine._count_dependencies([e[0] for e in edges]) if reason is None else {}
     if reason is None:
         reason = _unsupported_graph(rec, deps)
     if reason is not None:
@@ -197,7 +197,7 @@ def _input_code(rec, node, nr: int) -> str | None:
 
 
 def _unsupported_graph(rec, graph: Iterable, outside_ok: bool = False) -> str | None:
-    """Why the graph of ``graph``'s nodes cannot be recorded, or None."""
+    """Why the graph made of the nodes ``graph`` cannot be recorded, or None."""
     for node in graph:
         if node._hooks is not None:
             return f"a hook on {node.name()}"
