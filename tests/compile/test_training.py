@@ -361,3 +361,21 @@ def test_batch_norm_with_a_cumulative_average_runs_eagerly():
     with pytest.warns(UserWarning, match=r"BatchNorm\(momentum=None\)"):
         compiled = run_both(make, calls=5, expect_replay=False)
     assert not replayed(compiled)
+
+
+def test_requires_grad_set_on_an_argument_in_the_call_is_replayed():
+    # FGSM's ``x.requires_grad_()`` on the input: the argument kept requires_grad=False after
+    # a replay, where eagerly it is True
+    w = graphgrad.tensor([1.0, -2.0, 3.0])
+
+    def step(x):
+        x.requires_grad_()
+        (x * w).pow(2).sum().backward()
+        return x.grad.sign()
+
+    f = graphgrad.compile(step)
+    for i in range(4):
+        x = graphgrad.full((3,), float(i + 1))
+        assert f(x).tolist() == [1.0, 1.0, 1.0]
+        assert x.requires_grad and x.grad.tolist() == [2.0 * (i + 1), 8.0 * (i + 1), 18.0 * (i + 1)]
+    assert replayed(f)

@@ -131,6 +131,22 @@ def _grad_property(prop: property) -> property:
     return property(prop.fget, _mark(set_grad), prop.fdel, prop.__doc__)
 
 
+def _flag_setter(method):
+    """``Tensor._set_requires_grad``: on an argument or a live tensor, the replay sets the flag
+    too (``x.requires_grad_()`` on the call's input, before an input gradient)."""
+
+    @functools.wraps(method)
+    def wrapper(self, flag: bool, message: str) -> None:
+        method(self, flag, message)
+        rec = state.recorder
+        if rec is not None:
+            code = rec.tensor_code(self)
+            if code is not None:
+                rec.program.emit(f"{code}._requires_grad = {bool(flag)}")
+
+    return _mark(wrapper)
+
+
 def _wrap(cls, name: str, make) -> None:
     method = cls.__dict__.get(name)
     if method is None or getattr(method, "_compile_wrapper", False):
@@ -210,6 +226,7 @@ def install() -> None:
             _wrap(Tensor, name, _fill)
         _wrap(Optimizer, "zero_grad", _recorded)
         _wrap(Module, "zero_grad", _recorded)
+        _wrap(Tensor, "_set_requires_grad", _flag_setter)
         setattr(Tensor, "grad", _grad_property(Tensor.__dict__["grad"]))  # noqa: B010 (mypy)
         _installed = True
 

@@ -29,6 +29,7 @@ class Snapshot:
         keep = _copy_or_none if copy else _data_or_none
         self.tensors = [(t, keep(t), t._grad, keep(t._grad)) for t in tensors]
         self.versions = [_version(t) for t in tensors]
+        self.flags = [t._requires_grad for t in tensors]
         self.optimizers = [
             (
                 opt,
@@ -41,8 +42,11 @@ class Snapshot:
         self.generators = [(g, g._snapshot()) for g in live.generators.values()]
 
     def restore(self) -> None:
-        for (t, data, grad, grad_data), version in zip(self.tensors, self.versions):
+        for (t, data, grad, grad_data), version, flag in zip(
+            self.tensors, self.versions, self.flags
+        ):
             np.copyto(t._data, data)
+            t._requires_grad = flag
             if version is not None:
                 t._version_counter.value = version
             t._grad = grad
@@ -62,6 +66,8 @@ class Snapshot:
 
     def differs(self, other: Snapshot) -> str | None:
         """What differs from ``other`` (taken on the same objects), or None."""
+        if self.flags != other.flags:
+            return "requires_grad of a tensor"
         for (t, data, _, grad), (_, data2, _, grad2) in zip(self.tensors, other.tensors):
             if not same(data, data2):
                 return f"values of a tensor of shape {tuple(t.shape)}"
