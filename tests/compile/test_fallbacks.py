@@ -417,3 +417,29 @@ def test_the_warnings_name_the_callers_line(monkeypatch):
         f(graphgrad.ones(2))  # line + 8: a hook on a leaf
         f(graphgrad.ones(3, 2))  # line + 9: a new shape past the limit
     assert [(w.filename, w.lineno) for w in caught] == [(__file__, line + 8), (__file__, line + 9)]
+
+
+@pytest.mark.parametrize("change", ["default dtype", "grad mode"])
+def test_a_call_that_changes_torchs_global_mode_is_not_replayed(change):
+    # a replay left the default dtype (or grad mode) as it was before the call
+    def step(x):
+        if change == "default dtype":
+            graphgrad.set_default_dtype(graphgrad.float64)
+        else:
+            graphgrad.set_grad_enabled(False)
+        return x * 2
+
+    f = graphgrad.compile(step)
+    try:
+        for _ in range(4):
+            graphgrad.set_default_dtype(graphgrad.float32)
+            graphgrad.set_grad_enabled(True)
+            f(graphgrad.ones(2))
+            if change == "default dtype":
+                assert graphgrad.get_default_dtype() is graphgrad.float64
+            else:
+                assert not graphgrad.is_grad_enabled()
+        assert f.cache == {}
+    finally:
+        graphgrad.set_default_dtype(graphgrad.float32)
+        graphgrad.set_grad_enabled(True)

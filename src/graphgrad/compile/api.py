@@ -42,7 +42,7 @@ from ._flag import state
 from .backward import MAX_GRAPH_RESULTS, record_results_backward
 from .discovery import discover, guard_source
 from .errors import InvalidBackend, Unsupported
-from .keys import call_key, describe_change
+from .keys import call_key, describe_change, global_modes
 from .recorder import Recorder, user_stacklevel
 from .verify import Snapshot, freeze_output, same, same_output
 
@@ -301,13 +301,15 @@ class CompiledFunction:
         # would set off collections that scan the whole heap (9% of W4's first call)
         collecting = gc.isenabled()
         gc.disable()
-        rngs, python = live.rng_states(), live.python_state()
+        rngs, python, modes = live.rng_states(), live.python_state(), global_modes()
         try:
             out = self.fn(*args, **kwargs)
             drawn = live.drawn_from(rngs) if rngs else None
             if drawn is not None:
                 rec.stop(f"drawing from a {drawn} (random numbers)")
             changed = live.changed_by_call(python)
+            if global_modes() != modes:  # (``torch.set_default_dtype`` in the call)
+                changed = "grad mode, inference mode or the default dtype"
             graph_out = _graph_results(rec, out)
             if graph_out and not rec.backward_ran and rec.broken is None:
                 # (results whose backward runs after the call, as ``torch.compile(model)``'s)

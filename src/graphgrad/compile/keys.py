@@ -22,12 +22,16 @@ from ..dtypes import get_default_dtype
 from ..tensor import Tensor, inference_state
 
 
+def global_modes() -> tuple:
+    """Grad mode, inference mode and the default dtype: the global state every op reads
+    (part of each call's key; a call that changes one has a Python side effect)."""
+    return (_grad_state.enabled, inference_state.enabled, get_default_dtype())
+
+
 def call_key(args: tuple, kwargs: dict, flat: list) -> tuple:
     """The key of a call with ``args`` and ``kwargs``; its tensors go to ``flat``."""
     return (
-        _grad_state.enabled,
-        inference_state.enabled,
-        get_default_dtype(),
+        global_modes(),
         _key(args, flat),
         _key(kwargs, flat) if kwargs else None,
         aliases(flat) if len(flat) > 1 else None,
@@ -68,18 +72,19 @@ _MODES = ("grad mode is {}", "inference mode is {}", "the default dtype is {}")
 def describe_change(fn, old: tuple, new: tuple) -> str:
     """What differs between the key ``old`` of a recording of ``fn`` and a call's ``new``
     (PyTorch's "last reason" for a recompile)."""
+    modes, args, kwargs = old[:3]
     for i, what in enumerate(_MODES):
-        if old[i] != new[i]:
-            return what.format(_mode(new[i])) + ", recorded as " + _mode(old[i])
-    if old[3] != new[3]:
+        if modes[i] != new[0][i]:
+            return what.format(_mode(new[0][i])) + ", recorded as " + _mode(modes[i])
+    if args != new[1]:
         names = _positional_names(fn)
-        for i, (a, b) in enumerate(zip(old[3][1], new[3][1])):
+        for i, (a, b) in enumerate(zip(args[1], new[1][1])):
             if a != b:
                 return _describe(names[i] if i < len(names) else f"#{i}", a, b)
-        return f"{len(new[3][1])} arguments, recorded with {len(old[3][1])}"
-    if old[4] != new[4]:
-        recorded = dict(old[4][1]) if old[4] else {}
-        for k, b in new[4][1] if new[4] else ():
+        return f"{len(new[1][1])} arguments, recorded with {len(args[1])}"
+    if kwargs != new[2]:
+        recorded = dict(kwargs[1]) if kwargs else {}
+        for k, b in new[2][1] if new[2] else ():
             if recorded.get(k) != b:
                 return _describe(k, recorded.get(k), b)
         return f"keyword arguments {sorted(recorded)} left out"
