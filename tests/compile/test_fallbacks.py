@@ -148,14 +148,16 @@ def test_more_than_three_outputs_whose_backward_runs_outside_fall_back():
 
 
 def test_a_value_that_changes_unseen_is_caught_by_the_check():
-    scale = [1.0]  # a Python number read from a closure: a constant of the recording
+    # a number in a list inside a list: a constant of the recording that no guard sees (the
+    # outer list holds the same inner one)
+    scale = [[1.0]]
 
     def make():
         w = graphgrad.tensor([1.0, 1.0], requires_grad=True)
 
         def step():
             w.grad = None
-            (w * graphgrad.tensor([1.0, 2.0]) * scale[0]).sum().backward()
+            (w * graphgrad.tensor([1.0, 2.0]) * scale[0][0]).sum().backward()
             return w.grad
 
         return step, [w]
@@ -163,12 +165,36 @@ def test_a_value_that_changes_unseen_is_caught_by_the_check():
     step, _ = make()
     f = graphgrad.compile(step)
     f()
-    scale[0] += 1
+    scale[0][0] += 1
     with pytest.warns(UserWarning, match="differed between the replay and eager"):
         assert f().tolist() == [2.0, 4.0]
-    scale[0] += 1
+    scale[0][0] += 1
     assert f().tolist() == [3.0, 6.0]
     assert not replayed(f)
+
+
+@pytest.mark.parametrize("container", ["list length", "list item", "dict value"])
+def test_a_list_or_dict_the_call_reads_is_guarded(container):
+    # changed after the check: replays kept the recorded length or item
+    history, cfg = [], {"scale": 1.0}
+
+    def step(x):
+        if container == "list length":
+            return x * len(history)
+        if container == "list item":
+            return x * (history[0] if history else 1.0)
+        return x * cfg["scale"]
+
+    f = graphgrad.compile(step)
+    x = graphgrad.ones(1)
+    for i in range(6):
+        if i == 3:
+            history.append(5.0)
+            cfg["scale"] = 3.0
+        if i == 4 and container == "list item":
+            history[0] = 7.0
+        assert f(x).tolist() == step(x).tolist(), i
+    assert replayed(f)
 
 
 def test_backward_twice_through_a_replayed_result_raises():

@@ -143,8 +143,8 @@ class Live:
         self.containers += [(what, v) for what, v in named if type(v) in (list, dict)]
 
     def python_state(self) -> list:
-        """The watched lists' and dicts' items now (shallow copies), for ``changed_by_call``."""
-        return [c.copy() for _, c in self.containers]
+        """The watched lists' and dicts' items now, for ``changed_by_call``."""
+        return [_items(c) for _, c in self.containers]
 
     def changed_by_call(self, before: list) -> str | None:
         """What the call just recorded changed among the Python values it could reach (a
@@ -155,7 +155,7 @@ class Live:
             if now is not value and not (_plain(value) and _same_plain(now, value)):
                 return _name_of(how, holder, key)
         for (what, now), then in zip(self.containers, before, strict=True):
-            if len(now) != len(then) or any(a is not b for a, b in zip(_items(now), _items(then))):
+            if not _same_items(now, then):
                 return what
         return None
 
@@ -263,7 +263,32 @@ def _same_plain(a, b) -> bool:
 
 
 def _items(container) -> list:
+    """A list's items, or a dict's keys and values, as a new list."""
     return list(container) if type(container) is list else [*container, *container.values()]
+
+
+_ITEMS_COMPARED = 64  # (a longer list or dict is guarded by its length alone, at each call)
+
+
+def _same_items(container, items: list, limit: int | None = None) -> bool:
+    """Whether ``container`` holds ``items`` (``_items`` of it before): the same length, and
+    the same objects (up to ``limit`` items, where given).
+
+    >>> a = [1.0, "x"]
+    >>> _same_items(a, _items(a)), _same_items(a + [2], _items(a))
+    (True, False)
+    """
+    now = _items(container)
+    if len(now) != len(items):
+        return False
+    if limit is not None and len(now) > limit:
+        return True
+    return all(x is y for x, y in zip(now, items, strict=True))
+
+
+def _unchanged(container, items: list) -> bool:
+    """A guard's test of a list or dict the call reads (``len(history)``, ``cfg["lr"]``)."""
+    return _same_items(container, items, _ITEMS_COMPARED)
 
 
 def _rng_state(rng):
@@ -417,6 +442,10 @@ def guard_source(program, live: Live, loaded: dict) -> Guards:
         if id(t) in loaded:
             cond = f"{program.name(obj, 'M')}.__dict__.get({k!r}) is {program.name(t, 'O')}"
             g.add(cond, (_REBOUND, "attr", obj, k, None))
+    for what, container in live.containers:  # (their contents: a replay reads none of them)
+        items = program.name(_items(container))
+        cond = f"{program.name(_unchanged, 'F')}({program.name(container, 'V')}, {items})"
+        g.add(cond, f"{what} changed")
     for how, holder, key, value in live.values:
         h = program.name(holder, "M" if how == "attr" else "V")
         now = {"attr": f"{h}.__dict__.get({key!r})", "cell": f"{h}.cell_contents",
