@@ -98,6 +98,36 @@ def test_data_dependent_shape_falls_back():
     _warns_and_agrees(make, "masked_select")
 
 
+SPARSE_STEPS = {
+    "sparse_mm": lambda s, w: graphgrad.mm(s, w),  # (a primitive made for sparse operands)
+    "mul": lambda s, w: (s * 2.0).to_dense() @ w,  # (a kernel for a sparse operand)
+}
+
+
+@pytest.mark.parametrize("op", sorted(SPARSE_STEPS))
+def test_a_sparse_operand_falls_back(op):
+    def make():
+        indices = graphgrad.tensor([[0, 1, 1], [2, 0, 2]])
+        s = graphgrad.sparse_coo_tensor(indices, graphgrad.tensor([3.0, 4.0, 5.0]), (2, 3))
+        w = graphgrad.tensor([[1.0, 2.0], [3.0, -1.0], [0.5, 1.5]], requires_grad=True)
+
+        def step():
+            w.grad = None
+            SPARSE_STEPS[op](s, w).sum().backward()
+            return w.grad
+
+        return step, [w]
+
+    _warns_and_agrees(make, f"{op} of a sparse tensor")
+
+
+def test_an_op_without_a_sparse_kernel_raises_as_eagerly():
+    indices = graphgrad.tensor([[0, 1], [1, 0]])
+    s = graphgrad.sparse_coo_tensor(indices, graphgrad.tensor([3.0, 4.0]), (2, 2))
+    with pytest.raises(NotImplementedError, match="Could not run 'aten::exp' with arguments"):
+        graphgrad.compile(lambda: graphgrad.exp(s))()
+
+
 def test_hooks_fall_back():
     def make():
         x = graphgrad.tensor([1.0, 2.0], requires_grad=True)

@@ -2,9 +2,9 @@
 
 It walks the graph in the engine's order (latest-created node first, Kahn's algorithm), sums
 arriving gradients in the same order and fits them to their inputs as the engine does, so every
-value is the engine's. Each node's rules run through ``node_step``, which the program calls
-again at replay with the new gradient and saved values; a leaf's ``AccumulateGrad`` becomes a
-step that sets or adds into ``.grad`` as ``accumulate_into`` does. What this engine does not
+value is the engine's. Each rule that runs becomes a line of the program, a call of the rule on
+the slots of the gradient and the saved values; a leaf's ``AccumulateGrad`` becomes a step that
+sets or adds into ``.grad`` as ``accumulate_into`` does. What this engine does not
 record (``create_graph``, ``inputs=``, hooks, graphs built before the call)
 stops the recording, and the real engine runs the backward.
 
@@ -34,24 +34,6 @@ from ..ops.views_inplace import CopySlices
 from ..tensor import Tensor
 from ._flag import state
 from .program import Deferred, slot
-
-
-class NodeStep:
-    """A node's rules on arrays, as the program calls them: ``(grad, *saved values)`` in,
-    one gradient (or None) per input out. ``template`` holds the saved plain parameters."""
-
-    __slots__ = ("rules", "names", "template")
-
-    def __init__(self, rules: tuple, names: tuple, template: dict) -> None:
-        self.rules, self.names, self.template = rules, names, template
-
-    def __call__(self, grad, *values):
-        saved = self.template
-        if values:
-            saved = dict(saved)
-            for k, v in zip(self.names, values):
-                saved[k] = v
-        return [None if rule is None else rule(grad, saved) for rule in self.rules]
 
 
 class _Fit:
@@ -364,15 +346,14 @@ class _Run:
         }
 
     def call(self, node: FunctionNode, grads: list) -> list:
-        """Run the node's rules through a ``NodeStep`` and record it."""
+        """Run the node's rules on arrays, as the engine does, and record a line per rule."""
         grad = grads[0]
         p = self.program
-        template: dict = {}
-        names: list = []
-        refs: list = []
-        values: list = []
         prim = node.prim
+        values: dict = {}  # what the rules read, as ``unpack_saved`` gives it to them
+        refs: dict = {}  # and how the program reads it: slots, and the plain parameters
         for k, v in node._saved.items():
+            r = v
             if v.__class__ is SavedSlot:
                 v = _as(np.ndarray, v.unpack(node, True))
                 r = self.rec.ref_value(v)
@@ -380,30 +361,23 @@ class _Run:
                     cast = v.astype(grad.dtype)
                     r = slot(p.step(np.ndarray.astype, (r, grad.dtype), cast))
                     v = cast
-                names.append(k)
-                refs.append(r)
-                values.append(v)
             elif isinstance(v, (np.ndarray, np.generic, Tensor)):
                 # an array parameter (nll_loss's picked weights) comes from this call's steps
-                names.append(k)
-                refs.append(self.rec._ref_param(v))
-                values.append(v)
-            else:
-                template[k] = v
-        rules = tuple(
+                r = self.rec._ref_param(v)
+            values[k] = v
+            refs[k] = r
+        rules = [
             rule if nxt is not None else None
             for rule, nxt in zip(node._rules_on_arrays, node._next_nodes)
-        )
-        step = NodeStep(rules, tuple(names), template)
-        outs = step(grad, *values)
+        ]
+        outs = [None if rule is None else rule(grad, values) for rule in rules]
         # one line per rule that ran, calling the rule itself: ``s9 = R(s8, s6, X)``
         g = p.ref(grad)
-        saved = {**template, **dict(zip(names, refs))}
         for rule, o in zip(rules, outs):
             # a rule that hands the gradient on as it is (``add``'s, ``alpha == 1``) does so by
             # its constants and shapes, which the guards fix: no line, the slot is shared
-            if rule is not None and o is not None and o is not grad:
-                p.line_step(partial(_rule_code, p, rule, g, saved, self.rec.arrays), o)
+            if o is not None and o is not grad:
+                p.line_step(partial(_rule_code, p, rule, g, refs, self.rec.arrays), o)
         if not self.retain_graph:
             node.release()
         return outs

@@ -24,6 +24,7 @@ import numpy as np
 from ..autograd import node as _node
 from ..autograd.forward_ad import state as _fw_state
 from ..ops import primitive as _primitive
+from ..ops.sparse.coo import SparseTensor
 from ..random import ahead, default_generator
 from ..random._generator import Generator
 from ..tensor import Tensor
@@ -37,6 +38,14 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Ops whose output shape depends on the input's values: a replay cannot promise the shapes
 # that the rest of the recording assumed.
 DATA_DEPENDENT = frozenset(("masked_select", "nonzero", "unique", "unique_consecutive"))
+
+
+def _sparse_operand(args: tuple, params: dict) -> bool:
+    """Whether an op is given a sparse tensor (checked for every op: tensors by class)."""
+    for a in args:
+        if isinstance(a, SparseTensor):
+            return True
+    return bool(params) and any(isinstance(v, SparseTensor) for v in params.values())
 
 
 def user_location() -> str:
@@ -250,11 +259,15 @@ class Recorder:
             what = "indexing with a boolean mask" if prim.name == "index" else prim.name
             self.stop(f"{what} (its output's shape depends on the values)")
             return _primitive.apply(prim, *args, **params)
-        if any(getattr(v, "is_sparse", False) for v in (*args, *params.values())):
+        if _sparse_operand(args, params):
             self.stop(f"{prim.name} of a sparse tensor")  # no array to record it on
             return _primitive.apply(prim, *args, **params)
         refs = self._forward_inputs(prim, args)  # before the op: a constant is read as it is now
-        out = self.suspended(_primitive.apply, prim, *args, **params)
+        state.recorder = None  # (``suspended``, spelled out: this runs for every op)
+        try:
+            out = _primitive.apply(prim, *args, **params)
+        finally:
+            state.recorder = self if self.broken is None else None
         if self.broken is None:
             self._record_forward(prim, args, params, refs, out)
         return out
