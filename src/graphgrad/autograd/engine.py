@@ -53,8 +53,10 @@ def _count_dependencies(roots: list[Node]) -> dict[Node, int]:
     return deps
 
 
-def _needed_nodes(roots: list[Node], targets: dict) -> dict[Node, bool]:
-    """Which nodes lie on a path to a target node (iterative post-order walk)."""
+def _needed_nodes(roots: list[Node], targets: dict, stop_below: int = -1) -> dict[Node, bool]:
+    """Which nodes lie on a path to a target node (iterative post-order walk). Nodes numbered
+    below ``stop_below`` end the walk: none of them runs (a target among them still receives
+    what reaches it)."""
     target_nodes = {node for node, _ in targets}
     needed: dict[Node, bool] = {}
     for root in roots:
@@ -66,6 +68,9 @@ def _needed_nodes(roots: list[Node], targets: dict) -> dict[Node, bool]:
             node, children = stack[-1]
             for child in children:
                 if child is not None and child not in needed:
+                    if child._sequence_nr < stop_below:
+                        needed[child] = False
+                        continue
                     needed[child] = child in target_nodes
                     stack.append((child, iter(child._next_nodes)))
                     break
@@ -216,13 +221,18 @@ class _GraphTask:
     """
 
     def __init__(
-        self, roots: list[Node], targets: dict | None, accumulate: bool, arrays: bool
+        self,
+        roots: list[Node],
+        targets: dict | None,
+        accumulate: bool,
+        arrays: bool,
+        stop_below: int = -1,
     ) -> None:
         self.deps = _count_dependencies(roots)
         self.buffers: dict[Node, list] = {}
         self.ready: list = []
         self.targets = targets
-        self.needed = _needed_nodes(roots, targets) if targets is not None else {}
+        self.needed = _needed_nodes(roots, targets, stop_below) if targets is not None else {}
         self.accumulate = accumulate
         self.arrays = arrays
         self.xp = ARRAYS if arrays else TENSORS
@@ -398,11 +408,14 @@ def run_backward(
     create_graph: bool,
     inputs: list[Tensor] | None = None,
     accumulate: bool = True,
+    stop_below: int = -1,
 ) -> list[Tensor | None]:
     """Backpropagate ``grads`` from ``roots``.
 
     With ``accumulate`` the leaves' ``.grad`` fields receive the sums (restricted to ``inputs``
     when given); without it nothing is written and the gradients of ``inputs`` are returned.
+    With ``inputs``, ``stop_below`` keeps the walk to the nodes numbered from it on (what
+    ``graphgrad.compile``'s check compares a recorded backward with: the call's own graph).
     """
     if _compile_state.recorder is not None:  # graphgrad.compile is recording this call
         return _compile_state.recorder.backward(
@@ -425,7 +438,7 @@ def run_backward(
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(edge, j)
     arrays = not create_graph and targets is None and not _anomaly.enabled
-    task = _GraphTask([node for node, _ in root_edges], targets, accumulate, arrays)
+    task = _GraphTask([node for node, _ in root_edges], targets, accumulate, arrays, stop_below)
     for (node, nr), g in zip(root_edges, grads):
         task.add_grad(node, nr, g._data if arrays else g)
     for node in task.buffers:

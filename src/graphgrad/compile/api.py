@@ -30,9 +30,9 @@ import numpy as np
 from ..autograd.anomaly_mode import state as _anomaly
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
-from ..autograd.gradients import grad as _autograd_grad
+from ..autograd.engine import run_backward
 from ..autograd.graph import current_hooks
-from ..autograd.node import BACKWARD_TWICE, Node, edge_of
+from ..autograd.node import BACKWARD_TWICE, Node, _sequence, edge_of
 from ..autograd.saved import modified_message
 from ..nn.module import Module
 from ..ops.return_types import ReturnType
@@ -337,13 +337,14 @@ class CompiledFunction:
         except Exception as e:  # noqa: BLE001 - a replay that fails is not trusted
             failure = f"the replay failed ({e!r})"
         before.restore()
+        start = next(_sequence)  # (the eager call's nodes are numbered from here)
         out = self.fn(*args, **kwargs)
         if failure is None:
             after = Snapshot(entry.live, flat, copy=False)
             what = after.differs(after_replay) if after_replay is not None else "the state"
             if what is None and not same_output(freeze_output(out), replayed):
                 what = "the result"
-            if what is None and not _same_backward(replayed_out, out):
+            if what is None and not _same_backward(replayed_out, out, start):
                 what = "the gradients of the result's backward"
             if what is not None:
                 failure = f"{what} differed between the replay and eager"
@@ -376,10 +377,12 @@ def _node_code(rec: Recorder) -> str:
     return f"{p.name(_graph_node)}(({backwards}), ({inputs_code}), {recorded}, ({read}*A,))"
 
 
-def _same_backward(replayed, eager) -> bool:
+def _same_backward(replayed, eager, start: int) -> bool:
     """Whether each recorded backward of the replayed results gives, for probe gradients, the
     bits that ``autograd.grad`` gives through the eager results' graph (kept for the caller's
-    own backward)."""
+    own backward), down to where it leaves the graph the eager call made (its nodes numbered
+    from ``start``): an argument's own graph (an RNN's hidden state from the call before,
+    ``h = cell(x, h)``) may lead back to the same parameters, a path the engine takes later."""
     pairs = {}  # output number -> (replayed result, eager result)
     node = None
     for r, e in zip(_tensors(replayed), _tensors(eager), strict=False):
@@ -392,9 +395,9 @@ def _same_backward(replayed, eager) -> bool:
         chosen = [pairs[i] for i in sorted(pairs) if mask >> i & 1]
         probes = [_probe(r._data) for r, _ in chosen]
         got = backward(*probes)
-        want = _autograd_grad(
-            [e for _, e in chosen], node.inputs, [Tensor._make(g) for g in probes],
-            retain_graph=True, allow_unused=True,
+        want = run_backward(
+            [e for _, e in chosen], [Tensor._make(g) for g in probes], retain_graph=True,
+            create_graph=False, inputs=list(node.inputs), accumulate=False, stop_below=start,
         )  # fmt: skip
         for g, w in zip(got, want, strict=True):
             if g is None or w is None:
