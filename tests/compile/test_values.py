@@ -215,3 +215,51 @@ def test_out_tensors_are_written_at_each_replay():
         [(graphgrad.full((3,), 1.0), out)] * 3 + [(graphgrad.full((3,), 5.0), out)],
     )
     assert out.tolist() == [6.0, 6.0, 6.0]
+
+
+INDEXING = {
+    "z[y]": lambda z, y: z[y],
+    "z[:, y]": lambda z, y: z[:, y],
+    "z[arange, y]": lambda z, y: z[graphgrad.arange(4), y],
+    "z[range, y]": lambda z, y: z[range(4), y],
+    "index_put": lambda z, y: graphgrad.index_put(z * 1, (graphgrad.arange(4), y), z[:, 0]),
+    "setitem": lambda z, y: _setitem(z * 1, y),
+}
+
+
+def _setitem(o, y):
+    o[graphgrad.arange(4), y] = o[:, 1] * 2
+    return o
+
+
+@pytest.mark.parametrize("alone", [False, True], ids=["step", "model alone"])
+@pytest.mark.parametrize("name", sorted(INDEXING))
+def test_the_backward_of_indexing_reads_this_calls_indices(name, alone):
+    # (the recorded backward read the indices the node saved, a tuple of tensors, frozen at
+    # the recorded call's: with the same indices at the first two calls the check passed,
+    # and later calls scattered their gradients where the first call's indices pointed)
+    def run(compiled: bool) -> list:
+        gen = graphgrad.Generator().manual_seed(0)
+        w = graphgrad.randn(3, 3, generator=gen, requires_grad=True)
+        x = graphgrad.randn(4, 3, generator=gen)
+        forward = lambda xb, yb: INDEXING[name](xb @ w, yb)  # noqa: E731
+        if alone:
+            forward = graphgrad.compile(forward) if compiled else forward
+
+        def step(xb, yb):
+            w.grad = None
+            forward(xb, yb).sum().backward()
+            return w.grad
+
+        step = graphgrad.compile(step) if compiled and not alone else step
+        grads = [
+            step(x, _index(*y)).tolist()
+            for y in ([0, 1, 2, 0], [0, 1, 2, 0], [1, 1, 1, 1], [2, 0, 1, 2])
+        ]
+        return grads, replayed(step if not alone else forward) if compiled else None
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got, did_replay = run(True)
+    assert got == run(False)[0]
+    assert did_replay

@@ -28,9 +28,9 @@ from collections.abc import Callable
 import numpy as np
 
 from ..autograd.anomaly_mode import state as _anomaly
+from ..autograd.engine import run_backward
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.grad_mode import _state as _grad_state
-from ..autograd.engine import run_backward
 from ..autograd.graph import current_hooks
 from ..autograd.node import BACKWARD_TWICE, Node, _sequence, edge_of
 from ..autograd.saved import modified_message

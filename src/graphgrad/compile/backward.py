@@ -33,7 +33,7 @@ from ..ops.primitive import ARRAYS, needs_no_cast
 from ..ops.views_inplace import CopySlices
 from ..tensor import Tensor
 from ._flag import state
-from .program import Deferred, slot
+from .program import Deferred, holds_arrays, slot
 
 
 class _Fit:
@@ -361,9 +361,10 @@ class _Run:
                     cast = v.astype(grad.dtype)
                     r = slot(p.step(np.ndarray.astype, (r, grad.dtype), cast))
                     v = cast
-            elif isinstance(v, (np.ndarray, np.generic, Tensor)):
-                # an array parameter (nll_loss's picked weights) comes from this call's steps
-                r = self.rec._ref_param(v)
+            elif isinstance(v, (np.ndarray, np.generic, Tensor)) or holds_arrays(v):
+                # an array parameter (nll_loss's picked weights, index's indices) comes from
+                # this call's steps or arguments, as the forward's did
+                r = self.rec.ref_param(v)
             values[k] = v
             refs[k] = r
         rules = [

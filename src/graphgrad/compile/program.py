@@ -28,8 +28,24 @@ from functools import partial
 
 import numpy as np
 
+from ..tensor import Tensor
+
 _SLOT = re.compile(r"\bs\d+\b")
 _VALUES = (np.ndarray, np.generic)
+
+
+def holds_arrays(value) -> bool:
+    """Whether ``value`` is a list, tuple or dict with an array or tensor in it (at any depth):
+    the program would pass it as a constant, frozen at its recorded values.
+
+    >>> holds_arrays((np.ones(1), "x")), holds_arrays(("x", (1, 2)))
+    (True, False)
+    """
+    if isinstance(value, dict):
+        value = tuple(value.values())
+    if not isinstance(value, (list, tuple)):
+        return False
+    return any(isinstance(v, (*_VALUES, Tensor)) or holds_arrays(v) for v in value)
 
 
 class Program:

@@ -31,7 +31,7 @@ from ..tensor import Tensor
 from . import backward as _backward
 from ._flag import state
 from .errors import Unsupported
-from .program import Program, slot
+from .program import Program, holds_arrays, slot
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -292,7 +292,7 @@ class Recorder:
         if prim.dtype_rule.__class__ is not str:
             fn = _WithRule(fn, prim.dtype_rule, args)
             self.keep.append(args)
-        kwargs = {k: self._ref_param(v) for k, v in params.items()}
+        kwargs = {k: self.ref_param(v) for k, v in params.items()}
         if prim.n_outputs != 1:
             outs = tuple(o._data for o in out)
             self.program.step_many(_ManyOut(fn), tuple(refs), outs, kwargs)
@@ -302,14 +302,18 @@ class Recorder:
             fn = _ScalarOut(fn)
         self.program.step(fn, tuple(refs), data, kwargs)
 
-    def _ref_param(self, v):
-        """An op's parameter: a tensor one is wrapped anew around its slot, and so is each
-        tensor of a tuple or list (``index``'s ``indices=``), built anew at each replay."""
+    def ref_param(self, v):
+        """An op's parameter, or a value a node saved: a tensor one is wrapped anew around its
+        slot, and a tuple or list holding tensors or arrays (``index``'s ``indices``) is built
+        anew at each replay from their slots; any other container of arrays stops the
+        recording (a replay would read it frozen)."""
         if isinstance(v, Tensor):
             return slot(self.program.step(Tensor._make, (self.ref_tensor(v),), object()))
-        if type(v) in (tuple, list) and any(isinstance(x, Tensor) for x in v):
-            items = tuple(self._ref_param(x) for x in v)
+        if type(v) in (tuple, list) and holds_arrays(v):
+            items = tuple(self.ref_param(x) for x in v)
             return slot(self.program.step(_SEQUENCES[type(v)], items, object()))
+        if holds_arrays(v):
+            self.stop(f"a {type(v).__name__} of arrays as an operation's parameter")
         return self.ref_value(v)
 
     def commit(self, t: Tensor, out: Tensor, real):
@@ -338,7 +342,7 @@ class Recorder:
         generator's draw (so the stream advances the same), an optimizer's step."""
         refs = tuple(self.ref_value(a) for a in args)
         for a in (*args, *kwargs.values()):
-            if isinstance(a, Tensor) or _holds_arrays(a):
+            if isinstance(a, Tensor) or holds_arrays(a):
                 self.stop(f"{method.__qualname__} with a tensor argument")
                 return method(obj, *args, **kwargs)
         if any(isinstance(v, (np.ndarray, np.generic)) for v in kwargs.values()):
@@ -424,20 +428,6 @@ class _Fill:
 
     def __call__(self, data) -> None:
         self.method(Tensor._make(data), *self.args, **self.kwargs)
-
-
-def _holds_arrays(value) -> bool:
-    """Whether ``value`` is a list, tuple or dict with an array or tensor in it (at any depth):
-    the program would pass it as a constant, frozen at its recorded values.
-
-    >>> _holds_arrays((np.ones(1), "x")), _holds_arrays(("x", (1, 2)))
-    (True, False)
-    """
-    if isinstance(value, dict):
-        value = tuple(value.values())
-    if not isinstance(value, (list, tuple)):
-        return False
-    return any(isinstance(v, (np.ndarray, np.generic, Tensor)) or _holds_arrays(v) for v in value)
 
 
 class _Plain:
