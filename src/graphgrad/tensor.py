@@ -7,6 +7,7 @@ ops exist, so the dependency runs one way.
 
 from __future__ import annotations
 
+import copy
 import threading
 import warnings
 from typing import TYPE_CHECKING, TypeVar
@@ -128,6 +129,24 @@ _NON_LEAF_GRAD_WARNING = (
 
 
 _TensorT = TypeVar("_TensorT", bound="Tensor")  # a Tensor subclass (Parameter...)
+
+# A tensor's own autograd state in its instance dict (its gradient, the accumulator its
+# gradients arrive through, its hooks, its views and its base): ``copy.deepcopy`` starts the copy
+# without it, as PyTorch's does; only the attributes a user set are copied (a shared accumulator
+# sent the copy's gradients down the original's path).
+_OWN_STATE = frozenset(
+    {
+        "_grad",
+        "_output_nr",
+        "_base",
+        "_accumulator",
+        "_retains_grad",
+        "_backward_hooks",
+        "_post_accumulate_grad_hooks",
+        "_views",
+        "_view_meta",
+    }
+)
 
 
 class Tensor(TensorMethods):
@@ -479,11 +498,11 @@ class Tensor(TensorMethods):
                 "https://github.com/pytorch/pytorch/pull/103001"
             )
         t = type(self)._make(self._data.copy(), self._requires_grad)
-        if type(self) is not Tensor:
-            t.__dict__.update(self.__dict__)
-        if self._grad is not None:
-            t._grad = self._grad.__deepcopy__(memo)
         memo[id(self)] = t
+        attributes = {k: v for k, v in self.__dict__.items() if k not in _OWN_STATE}
+        t.__dict__.update(copy.deepcopy(attributes, memo))
+        if self._grad is not None:
+            t._grad = copy.deepcopy(self._grad, memo)
         return t
 
 

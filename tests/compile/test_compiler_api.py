@@ -194,6 +194,63 @@ def test_unwrapping_a_compiled_module_before_saving():
     assert list(compiled.state_dict()) == ["_orig_mod.weight", "_orig_mod.bias"]
 
 
+class _Scaled(graphgrad.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = graphgrad.nn.Linear(3, 2)
+        self.scale = 1.0
+
+    def forward(self, x):
+        return graphgrad.nn.functional.relu(self.fc(x)) * self.scale
+
+
+def test_attributes_set_on_a_compiled_module_are_the_originals():
+    # (were kept on the wrapper, and the forward went on reading the old ones)
+    model = _Scaled()
+    compiled = graphgrad.compile(model)
+    x = graphgrad.randn(8, 3)
+    first = [compiled(x).tolist() for _ in range(3)][-1]
+    compiled.scale = 3.0
+    assert model.scale == 3.0 and "scale" not in compiled.__dict__
+    assert compiled(x).tolist() == model(x).tolist() != first
+    compiled.eval()
+    assert not model.training and not compiled.training and not model.fc.training
+    compiled.training = True
+    assert model.training
+    del compiled.scale
+    assert not hasattr(model, "scale")
+    with pytest.raises(AttributeError, match="'_Scaled' object has no attribute 'scale'"):
+        compiled(x)
+
+
+@pytest.mark.parametrize("fullgraph", [False, True])
+@pytest.mark.parametrize("how", ["deepcopy", "pickle", "graphgrad.save"])
+def test_a_compiled_module_copies_and_saves_as_its_original_compiled_anew(how, fullgraph):
+    # after calls, the recordings (which hold the forward's globals) made copying fail
+    import copy
+    import io
+    import pickle
+
+    compiled = graphgrad.compile(_Scaled(), fullgraph=fullgraph)
+    x = graphgrad.randn(4, 3)
+    for _ in range(3):
+        compiled(x)
+    if how == "deepcopy":
+        copied = copy.deepcopy(compiled)
+    elif how == "pickle":
+        copied = pickle.loads(pickle.dumps(compiled))
+    else:
+        buffer = io.BytesIO()
+        graphgrad.save(compiled, buffer)
+        copied = graphgrad.load(io.BytesIO(buffer.getvalue()), weights_only=False)
+    assert type(copied) is type(compiled) and type(copied._orig_mod) is _Scaled
+    assert copied._compiled_call.fullgraph is fullgraph
+    assert copied.fc.weight is not compiled.fc.weight
+    assert copied.state_dict().keys() == compiled.state_dict().keys()
+    assert [copied(x).tolist() for _ in range(3)] == [compiled(x).tolist()] * 3
+    assert replayed(copied._compiled_call)
+
+
 def test_hints_change_nothing():
     x = graphgrad.ones(3)
     for hint in (graphgrad._dynamo.mark_dynamic, graphgrad._dynamo.maybe_mark_dynamic):

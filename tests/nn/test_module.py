@@ -146,6 +146,36 @@ def test_to_double_and_deepcopy():
     assert float(net.fc1.weight.abs().sum()) > 0
 
 
+@pytest.mark.parametrize("lib", ["graphgrad", "torch"])
+def test_deepcopy_after_backward_starts_the_copy_without_autograd_state(lib):
+    # the copy's parameters kept the original's gradient accumulator, hooks and views (a
+    # compiled call then saw their gradients arrive through another tensor's path)
+    torch = graphgrad if lib == "graphgrad" else pytest.importorskip("torch")
+    model = torch.nn.Linear(3, 2)
+    model(torch.ones(1, 3)).sum().backward()
+    model.weight.flag = 7
+    model.weight.register_post_accumulate_grad_hook(lambda p: p.grad.mul_(100))
+    clone = copy.deepcopy(model)
+    assert clone.weight.grad is None and not hasattr(clone.weight, "flag")
+    clone(torch.full((1, 3), 2.0)).sum().backward()
+    assert clone.weight.grad.tolist() == [[2.0] * 3] * 2  # the hook stayed behind
+    assert model.weight.grad.tolist() == [[1.0] * 3] * 2  # and the original is untouched
+    # a plain tensor keeps its gradient and the attributes set on it, not its hooks
+    t = torch.ones(2, requires_grad=True)
+    (t * 2).sum().backward()
+    t.tag = ["a"]
+    t.register_hook(lambda g: g * 10)
+    u = copy.deepcopy(t)
+    assert u.grad.tolist() == [2.0, 2.0] and u.tag == ["a"] and u.tag is not t.tag
+    (u * 3).sum().backward()
+    assert u.grad.tolist() == [5.0, 5.0] and t.grad.tolist() == [2.0, 2.0]
+    # a view copies as a tensor of its own
+    base = torch.zeros(4)
+    view = copy.deepcopy(base[:2])
+    view.add_(1)
+    assert base.tolist() == [0.0] * 4 and view.tolist() == [1.0, 1.0] and view._base is None
+
+
 def _repr_cases(NN):
     return [
         NN.Sequential(NN.Linear(10, 5), NN.ReLU(), NN.Linear(5, 1)),

@@ -567,7 +567,47 @@ class OptimizedModule(Module):
         try:
             return super().__getattr__(name)
         except AttributeError:
-            return getattr(self._modules["_orig_mod"], name)
+            orig = self.__dict__.get("_modules", {}).get("_orig_mod")
+            if orig is None:  # a bare instance, being unpickled
+                raise
+            return getattr(orig, name)
+
+    # Attributes are the original module's, as in PyTorch: ``model.hidden = model.init_hidden()``
+    # and ``model.scale = 3.0`` are what its forward reads (kept on the wrapper, the forward
+    # went on reading the old ones).
+    def __setattr__(self, name: str, value) -> None:
+        if name == "_orig_mod" or hasattr(type(self), name):
+            super().__setattr__(name, value)
+        else:
+            setattr(self._modules["_orig_mod"], name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name == "_orig_mod" or hasattr(type(self), name):
+            super().__delattr__(name)
+        else:
+            delattr(self._modules["_orig_mod"], name)
+
+    @property
+    def training(self) -> bool:
+        return self._modules["_orig_mod"].training
+
+    @training.setter
+    def training(self, mode: bool) -> None:
+        self._modules["_orig_mod"].training = mode
+
+    # Copied or saved (``copy.deepcopy(model)``, ``torch.save(model)``) as the original module
+    # compiled anew: the recordings, which hold the functions and globals the calls read, stay
+    # behind.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_fullgraph"] = state.pop("_compiled_call").fullgraph
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        fullgraph = state.pop("_fullgraph", False)
+        super().__setstate__(state)
+        self.__dict__["_compiled_call"] = CompiledFunction(self._modules["_orig_mod"], fullgraph)
 
 
 # PyTorch 2.13's backends (``list_backends(exclude_tags=())``); the first four are those

@@ -50,6 +50,22 @@ class Parameter(Tensor):
     def __reduce_ex__(self, protocol):
         return (Parameter, (Tensor._make(self._data.copy()), self._requires_grad))
 
+    def __deepcopy__(self, memo):
+        """A parameter with a copy of the data, and neither the ``.grad`` nor the attributes
+        set on this one, as PyTorch's ``copy.deepcopy(model)`` makes.
+
+        >>> import copy
+        >>> p = torch.nn.Parameter(torch.ones(2))
+        >>> p.sum().backward()
+        >>> q = copy.deepcopy(p)
+        >>> q, q.grad
+        (Parameter containing:
+        tensor([1., 1.], requires_grad=True), None)
+        """
+        p = type(self)._make(self._data.copy(), self._requires_grad)
+        memo[id(self)] = p
+        return p
+
 
 class _Lazy:
     """The mark of uninitialized parameters and buffers (``nn.lazy``'s classes derive from it)."""
