@@ -272,6 +272,62 @@ def test_a_tensor_kept_as_a_plain_module_attribute_is_read_live():
     assert _entries(f) == 2
 
 
+class _TupleState(graphgrad.nn.Module):
+    def __init__(self, keep: bool = False):
+        super().__init__()
+        self.lstm = graphgrad.nn.LSTM(3, 4)
+        self.hidden = (graphgrad.zeros(1, 1, 4), graphgrad.zeros(1, 1, 4))
+        self.keep = keep
+
+    def forward(self, x):
+        out, hidden = self.lstm(x, self.hidden)
+        if self.keep:  # (truncated backpropagation through time)
+            self.hidden = tuple(t.detach() for t in hidden)
+        return out.sum()
+
+
+def test_tensors_in_a_tuple_module_attribute_are_read_live():
+    # ``self.hidden = (h, c)`` (the sequence-models tutorial): it ran eagerly ("a tensor
+    # computed outside the operations"); now it replays, a write into it is seen, and
+    # rebinding it records again
+    model = _TupleState()
+    f = graphgrad.compile(model)
+    x = graphgrad.randn(2, 1, 3)
+
+    def both():
+        model.zero_grad()
+        got = f(x)
+        got.backward()
+        grads = [p.grad.tolist() for p in model.parameters()]
+        model.zero_grad()
+        want = model(x)
+        want.backward()
+        assert (got.item(), grads) == (want.item(), [p.grad.tolist() for p in model.parameters()])
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(3):
+            both()
+        assert replayed(f._compiled_call)
+        model.hidden[0].add_(0.5)
+        both()
+        model.hidden = (graphgrad.ones(1, 1, 4), graphgrad.zeros(1, 1, 4))
+        both()
+    assert _entries(f) == 2
+
+
+def test_a_forward_that_rebinds_its_tuple_state_runs_as_eagerly():
+    runs = []
+    for compiled in (False, True):
+        graphgrad.manual_seed(0)
+        model = _TupleState(keep=True)
+        f = graphgrad.compile(model) if compiled else model
+        losses = [f(graphgrad.randn(2, 1, 3)).item() for _ in range(4)]
+        runs.append((losses, model.hidden[0].tolist()))
+    assert runs[0] == runs[1]
+    assert not replayed(f._compiled_call)
+
+
 @dataclasses.dataclass
 class _Config:
     temperature: float = 1.0

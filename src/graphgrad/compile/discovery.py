@@ -110,15 +110,21 @@ class Live:
                     self._add_tensor(t)
 
     def _add_attributes(self, obj) -> None:
-        """``obj``'s attributes: the tensors (a module's ``self.mask`` that is not a buffer)
-        and generators among all of them, the plain values (guarded by value) and the lists
-        and dicts (watched) among the public ones."""
+        """``obj``'s attributes: the tensors (a module's ``self.mask`` that is not a buffer),
+        the tuples holding tensors and the generators among all of them, the plain values
+        (guarded by value) and the lists and dicts (watched) among the public ones."""
         for k, v in vars(obj).items():
             if isinstance(v, Tensor):
                 self._add_tensor(v)
                 self.attr_tensors.append((obj, k, v))
             elif isinstance(v, _RNGS):  # (an augmentation's ``self.rng``)
                 self.rngs.append(v)
+            elif type(v) is tuple and any(isinstance(x, Tensor) for x in v):
+                # (an LSTM's state, ``self.hidden = (h, c)``: the tuple guarded by identity)
+                for x in v:
+                    if isinstance(x, Tensor):
+                        self._add_tensor(x)
+                self.values.append(("attr", obj, k, v))
             elif k[0] == "_" or k == "training":
                 continue
             elif _plain(v):
