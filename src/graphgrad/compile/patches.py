@@ -19,6 +19,7 @@ import threading
 import numpy as np
 
 from ..nn.module import Module
+from ..ops.tensor_methods_more import INPLACE_VIEWS
 from ..optim.lr_scheduler.schedules import LRScheduler
 from ..optim.optimizer import Optimizer
 from ..random import default_generator
@@ -147,6 +148,26 @@ def _flag_setter(method):
     return _mark(wrapper)
 
 
+def _rebinding(method, bumps: bool):
+    """``method`` gives the tensor another array (``t.unsqueeze_(-1)``, ``p.data = ...``);
+    ``bumps``: it counts as an in-place write in the tensor's version."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        result = method(self, *args, **kwargs)
+        rec = state.recorder
+        if rec is not None:
+            rec.rebind(self, bumps)
+        return result
+
+    return _mark(wrapper)
+
+
+def _data_property(prop: property) -> property:
+    setter = _rebinding(prop.fset, bumps=False)
+    return property(prop.fget, setter, prop.fdel, prop.__doc__)
+
+
 def _wrap(cls, name: str, make) -> None:
     method = cls.__dict__.get(name)
     if method is None or getattr(method, "_compile_wrapper", False):
@@ -227,6 +248,9 @@ def install() -> None:
         _wrap(Optimizer, "zero_grad", _recorded)
         _wrap(Module, "zero_grad", _recorded)
         _wrap(Tensor, "_set_requires_grad", _flag_setter)
+        for name in INPLACE_VIEWS:
+            _wrap(Tensor, name, lambda m: _rebinding(m, bumps=True))
+        setattr(Tensor, "data", _data_property(Tensor.__dict__["data"]))  # noqa: B010 (mypy)
         setattr(Tensor, "grad", _grad_property(Tensor.__dict__["grad"]))  # noqa: B010 (mypy)
         _installed = True
 

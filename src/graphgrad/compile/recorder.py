@@ -23,6 +23,7 @@ import numpy as np
 
 from ..autograd import node as _node
 from ..autograd.forward_ad import state as _fw_state
+from ..dtypes import from_numpy_dtype
 from ..ops import primitive as _primitive
 from ..ops.sparse.coo import SparseTensor
 from ..random import ahead, default_generator
@@ -89,6 +90,11 @@ _SEQUENCES: dict[type, Callable] = {tuple: _tuple, list: _list}
 def _masked(indices: tuple) -> bool:
     """Whether tensor indexing takes a boolean mask (its result's shape is the mask's count)."""
     return any(isinstance(i, Tensor) and i._data.dtype == np.bool_ for i in indices)
+
+
+def _set_data(t: Tensor, data: np.ndarray) -> None:
+    t._data = data
+    t.dtype = from_numpy_dtype(data.dtype)
 
 
 def _copyto(target, value) -> None:
@@ -204,6 +210,24 @@ class Recorder:
         code = self.tensor_code(t)
         if code is not None:
             self.program.emit(f"{code}._version_counter.bump()")
+
+    def rebind(self, t: Tensor, bumps: bool) -> None:
+        """``t`` holds another array now (``t.unsqueeze_(-1)``, ``p.data = ...``): where the
+        program reaches ``t``, the replay gives it the same slot, which must be one a step
+        makes anew at each replay (a constant would be shared by the calls' tensors)."""
+        code = self.tensor_code(t)
+        if code is None:  # (the call made ``t``: the program reads its arrays only)
+            return
+        data = self.program.known(t._data)
+        if t.grad_fn is not None:  # (the replay would have to give it the node too)
+            self.stop("an in-place view op on an argument or a live tensor with a graph")
+            return
+        if data is None or data not in self.program.fresh:
+            self.stop("an argument or a live tensor given an array not made by a recorded op")
+            return
+        self.program.emit(f"{self.program.name(_set_data, 'F')}({code}, {data})")
+        if bumps:
+            self.bump(t)
 
     def ref_tensor(self, t: Tensor):
         data = t._data

@@ -27,7 +27,8 @@ class Snapshot:
     def __init__(self, live, args: list, copy: bool = True) -> None:
         tensors = list(live.tensors.values()) + list(args)
         keep = _copy_or_none if copy else _data_or_none
-        self.tensors = [(t, keep(t), t._grad, keep(t._grad)) for t in tensors]
+        # (the array itself too: ``t.unsqueeze_(-1)`` and ``p.data = ...`` give another)
+        self.tensors = [(t, t._data, t.dtype, keep(t), t._grad, keep(t._grad)) for t in tensors]
         self.versions = [_version(t) for t in tensors]
         self.flags = [t._requires_grad for t in tensors]
         self.optimizers = [
@@ -42,10 +43,11 @@ class Snapshot:
         self.generators = [(g, g._snapshot()) for g in live.generators.values()]
 
     def restore(self) -> None:
-        for (t, data, grad, grad_data), version, flag in zip(
+        for (t, array, dtype, data, grad, grad_data), version, flag in zip(
             self.tensors, self.versions, self.flags
         ):
-            np.copyto(t._data, data)
+            t._data, t.dtype = array, dtype
+            np.copyto(array, data)
             t._requires_grad = flag
             if version is not None:
                 t._version_counter.value = version
@@ -68,7 +70,7 @@ class Snapshot:
         """What differs from ``other`` (taken on the same objects), or None."""
         if self.flags != other.flags:
             return "requires_grad of a tensor"
-        for (t, data, _, grad), (_, data2, _, grad2) in zip(self.tensors, other.tensors):
+        for (t, *_, data, _, grad), (*_, data2, _, grad2) in zip(self.tensors, other.tensors):
             if not same(data, data2):
                 return f"values of a tensor of shape {tuple(t.shape)}"
             if (grad is None) != (grad2 is None) or (grad is not None and not same(grad, grad2)):

@@ -276,7 +276,8 @@ def bernoulli(self: Tensor, *, generator=None) -> Tensor:
     return bernoulli_fn(self, generator=generator)
 
 
-METHODS = {
+# (``graphgrad.compile`` repeats what they do to an argument: they give it another array)
+INPLACE_VIEWS = {
     "t_": _inplace_view("t", "", "torch.Size([3, 2])", "torch.zeros(2, 3)"),
     "transpose_": _inplace_view("transpose", "0, 2", "torch.Size([3, 1, 2])"),
     "squeeze_": _inplace_view("squeeze", "", "torch.Size([2, 3])"),
@@ -284,6 +285,9 @@ METHODS = {
     "swapaxes_": _inplace_view("swapaxes", "0, 2", "torch.Size([3, 1, 2])"),
     "swapdims_": _inplace_view("swapdims", "0, 2", "torch.Size([3, 1, 2])"),
     "as_strided_": _inplace_view("as_strided", "(3,), (1,)", "torch.Size([3])"),
+}
+METHODS = {
+    **INPLACE_VIEWS,
     **{
         name: globals()[name]
         for name in """fill_diagonal_ hardshrink storage_offset is_set_to is_shared
