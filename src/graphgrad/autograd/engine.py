@@ -76,7 +76,8 @@ def _needed_nodes(roots: list[Node], targets: dict, stop_below: int = -1) -> dic
                     break
             else:
                 stack.pop()
-                if any(needed.get(c, False) for c in node._next_nodes):
+                # (a target below ``stop_below`` does not run, but what reaches it counts)
+                if any(needed.get(c, False) or c in target_nodes for c in node._next_nodes):
                     needed[node] = True
     return needed
 

@@ -391,13 +391,15 @@ def _same_backward(replayed, eager, start: int) -> bool:
             pairs[r._output_nr] = (r, e)
     if node is None:
         return True
+    # (the node lists a tensor once per gradient it hands it: see ``record_results_backward``)
+    inputs = list({id(t): t for t in node.inputs}.values())
     for mask, backward in enumerate(node.backwards, 1):
         chosen = [pairs[i] for i in sorted(pairs) if mask >> i & 1]
         probes = [_probe(r._data) for r, _ in chosen]
-        got = backward(*probes)
+        got = _summed(node.inputs, backward(*probes))
         want = run_backward(
             [e for _, e in chosen], [Tensor._make(g) for g in probes], retain_graph=True,
-            create_graph=False, inputs=list(node.inputs), accumulate=False, stop_below=start,
+            create_graph=False, inputs=inputs, accumulate=False, stop_below=start,
         )  # fmt: skip
         for g, w in zip(got, want, strict=True):
             if g is None or w is None:
@@ -406,6 +408,16 @@ def _same_backward(replayed, eager, start: int) -> bool:
             elif not same(g, w._data):
                 return False
     return True
+
+
+def _summed(inputs: tuple, grads: tuple) -> list:
+    """The gradients of each distinct tensor in ``inputs``, added in order, as the engine adds
+    those that reach the same edge."""
+    total: dict[int, np.ndarray | None] = {}
+    for t, g in zip(inputs, grads, strict=True):
+        old = total.get(id(t))
+        total[id(t)] = g if old is None else old if g is None else old + g
+    return list(total.values())
 
 
 def _probe(like: np.ndarray) -> np.ndarray:

@@ -126,9 +126,10 @@ def record_results_backward(rec, results: list) -> tuple[list[str], list[str]] |
     backward part of the program (``Program.begin_backward``) for each subset of the results
     that may receive gradients, as the engine runs it from those alone, down to where the
     gradients leave the call's graph. Returns the tensors they flow into (the call's arguments
-    and the live leaves, as the program reaches them: ``A[0]``, ``O3``) and, per subset, the
-    tuple of their gradients' slots (``None`` where that subset gives none); None where the
-    recording stopped.
+    and the live leaves, as the program reaches them: ``A[0]``, ``O3``), each once per
+    gradient that reaches it (in the subset that gives it most), and, per subset, the tuple of
+    those gradients' slots (``None`` where that subset gives fewer); None where the recording
+    stopped.
 
     The engine runs on stand-in gradients (ones), keeping the graph for the real backward of
     this first call; the rules' steps do not depend on the gradients' values."""
@@ -151,17 +152,29 @@ def record_results_backward(rec, results: list) -> tuple[list[str], list[str]] |
             run = _Run(rec, edges, stand_ins, retain_graph=True, stop_seq=rec.start_seq)
             with np.errstate(all="ignore"):
                 run.run()
-            runs.append(run.leaving())
+            runs.append(run.leaving)
     finally:
         _grad_state.enabled = grad_enabled
         state.recorder = rec if rec.broken is None else None
-    inputs = list(dict.fromkeys(edge for found in runs for edge in found))
-    codes = [_input_code(rec, *edge) for edge in inputs]
+    # An edge gets each gradient that reaches it on its own, in order (an RNN's weight, one
+    # per step), so that the engine adds them into what earlier calls' results gave as it
+    # adds eager's (summed first, they differed in the last bits).
+    inputs = {e: max(len(found.get(e, ())) for found in runs) for found in runs for e in found}
+    codes = [_input_code(rec, *e) for e, n in inputs.items() for _ in range(n)]
     if rec.broken is not None or None in codes:
         rec.stop("a gradient into a tensor the compiled call made or reads but not as an argument")
         return None
-    returns = ["(" + "".join(f"{found.get(e, None)}, " for e in inputs) + ")" for found in runs]
+    returns = [
+        "("
+        + "".join(f"{g}, " for e, n in inputs.items() for g in _padded(found.get(e, []), n))
+        + ")"
+        for found in runs
+    ]
     return codes, returns  # type: ignore[return-value]  # (no None left in codes)
+
+
+def _padded(terms: list, n: int) -> list:
+    return terms + [None] * (n - len(terms))
 
 
 def _input_code(rec, node, nr: int) -> str | None:
@@ -286,6 +299,9 @@ class _Run:
         # (``deps``: the roots' dependency counts, where the caller counted them already)
         self.deps = deps or _engine._count_dependencies([node for node, _ in edges])
         self.buffers: dict = {}
+        # (with ``stop_seq``) the gradients that reach each edge ``(node, nr)`` out of the
+        # graph, in the order they arrive: the engine adds them into its buffer one by one
+        self.leaving: dict[tuple, list] = {}
         self.owned: dict = {}
         self.ready: list = []
         self.tiebreak = 0
@@ -333,17 +349,6 @@ class _Run:
 
     def _outside(self, node) -> bool:
         return node.__class__ is AccumulateGrad or node._sequence_nr < self.stop_seq
-
-    def leaving(self) -> dict:
-        """After a run that stopped at ``stop_seq``: each edge ``(node, nr)`` where gradients
-        leave the graph, and the slot of the gradient that reached it."""
-        p = self.program
-        return {
-            (node, nr): p.ref(g)
-            for node, grads in self.buffers.items()
-            for nr, g in enumerate(grads)
-            if g is not None
-        }
 
     def call(self, node: FunctionNode, grads: list) -> list:
         """Run the node's rules on arrays, as the engine does, and record a line per rule."""
@@ -423,7 +428,9 @@ class _Run:
                         p.step(_Fit(meta, node, i), (p.ref(g),), fitted)
                     g = fitted
                 nr = nrs[i]
-                if nr == 0 and nxt not in self.buffers:
+                if self.stop_seq is not None and self._outside(nxt):
+                    self.leaving.setdefault((nxt, nr), []).append(p.ref(g))
+                elif nr == 0 and nxt not in self.buffers:
                     self.buffers[nxt] = [g]
                     if nxt.__class__ is AccumulateGrad and _engine._leaf_may_keep(
                         g, outs[i], True, grads, outs, None
