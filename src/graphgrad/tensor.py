@@ -130,10 +130,11 @@ _NON_LEAF_GRAD_WARNING = (
 
 _TensorT = TypeVar("_TensorT", bound="Tensor")  # a Tensor subclass (Parameter...)
 
-# A tensor's own autograd state in its instance dict (its gradient, the accumulator its
-# gradients arrive through, its hooks, its views and its base): ``copy.deepcopy`` starts the copy
-# without it, as PyTorch's does; only the attributes a user set are copied (a shared accumulator
-# sent the copy's gradients down the original's path).
+# A tensor's own autograd state in its instance dict (the accumulator its gradients arrive
+# through, its hooks, its views and its base; its gradient, which ``__deepcopy__`` copies on its
+# own): a copy starts without it, as PyTorch's does, and gets only the attributes a user set (a
+# copy that shared them ran the original's hooks, and graphgrad.compile took its gradients for
+# the original's).
 _OWN_STATE = frozenset(
     {
         "_grad",

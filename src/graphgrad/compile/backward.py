@@ -164,17 +164,15 @@ def record_results_backward(rec, results: list) -> tuple[list[str], list[str]] |
     if rec.broken is not None or None in codes:
         rec.stop("a gradient into a tensor the compiled call made or reads but not as an argument")
         return None
-    returns = [
-        "("
-        + "".join(f"{g}, " for e, n in inputs.items() for g in _padded(found.get(e, []), n))
-        + ")"
-        for found in runs
-    ]
+    returns = [_tuple_code(found, inputs) for found in runs]
     return codes, returns  # type: ignore[return-value]  # (no None left in codes)
 
 
-def _padded(terms: list, n: int) -> list:
-    return terms + [None] * (n - len(terms))
+def _tuple_code(found: dict, inputs: dict) -> str:
+    """The tuple of the slots that reached each edge in one run, ``None`` for those it lacks:
+    ``(s4, s9, None, s2, )``."""
+    terms = [[*found.get(e, []), *[None] * (n - len(found.get(e, [])))] for e, n in inputs.items()]
+    return "(" + "".join(f"{g}, " for row in terms for g in row) + ")"
 
 
 def _input_code(rec, node, nr: int) -> str | None:

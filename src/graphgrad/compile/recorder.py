@@ -218,10 +218,10 @@ class Recorder:
         code = self.tensor_code(t)
         if code is None:  # (the call made ``t``: the program reads its arrays only)
             return
-        data = self.program.known(t._data)
         if t.grad_fn is not None:  # (the replay would have to give it the node too)
             self.stop("an in-place view op on an argument or a live tensor with a graph")
             return
+        data = self.program.known(t._data)
         if data is None or data not in self.program.fresh:
             self.stop("an argument or a live tensor given an array not made by a recorded op")
             return
