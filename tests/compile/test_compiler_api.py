@@ -223,6 +223,13 @@ def test_attributes_set_on_a_compiled_module_are_the_originals():
         compiled(x)
 
 
+def test_len_of_a_compiled_module_is_the_originals():
+    seq = graphgrad.compile(graphgrad.nn.Sequential(graphgrad.nn.Linear(2, 3), graphgrad.nn.ReLU()))
+    assert len(seq) == 2
+    with pytest.raises(TypeError, match=r"^Linear does not support len\(\)$"):  # PyTorch's
+        len(graphgrad.compile(graphgrad.nn.Linear(2, 3)))
+
+
 @pytest.mark.parametrize("fullgraph", [False, True])
 @pytest.mark.parametrize("how", ["deepcopy", "pickle", "graphgrad.save"])
 def test_a_compiled_module_copies_and_saves_as_its_original_compiled_anew(how, fullgraph):

@@ -599,6 +599,12 @@ class OptimizedModule(Module):
         else:
             delattr(self._modules["_orig_mod"], name)
 
+    def __len__(self) -> int:  # (a compiled ``Sequential``'s length is its own, as in PyTorch)
+        orig = self._modules["_orig_mod"]
+        if not hasattr(type(orig), "__len__"):
+            raise TypeError(f"{type(orig).__name__} does not support len()")
+        return len(orig)
+
     @property
     def training(self) -> bool:
         return self._modules["_orig_mod"].training
