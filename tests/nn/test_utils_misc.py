@@ -37,6 +37,10 @@ def test_clip_grad_helpers():
         before = g.grad._version
         t.note(U.clip_grad_norm_([g, h], 0.5), g.grad, h.grad, g.grad._version - before)
         t.note(U.clip_grad_norm_([g, h], 0.5, norm_type=float("inf")), g.grad, h.grad)
+        g.grad = T.tensor([[0.3, float("nan")], [-1.1, 2.3]])
+        before = g.grad._version
+        t.note(U.clip_grad_value_([g, h], 0.25), g.grad, h.grad, g.grad._version - before)
+        t.note(U.clip_grad_value_(h, 0.05), h.grad)
 
     compare(scenario)
 

@@ -183,6 +183,9 @@ def clip_grad_value_(
     >>> x.grad
     tensor([ 1., -1.])
     """
-    for g in _grads(parameters):
-        np.clip(g._data, -clip_value, clip_value, out=g._data)
-        g._bump_version()
+    # (ops in place, which graphgrad.compile records, where np.clip wrote unseen; two of them,
+    # as PyTorch's foreach clamps bump the version twice)
+    with no_grad():
+        for g in _grads(parameters):
+            g.clamp_(min=-clip_value)
+            g.clamp_(max=clip_value)
