@@ -3,7 +3,10 @@ the order of the calls, and programs of any length that Python can compile."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
+import pytest
 
 import graphgrad
 from graphgrad.compile.program import _NESTED, _inlined
@@ -63,3 +66,50 @@ def test_a_chain_of_a_thousand_ops_replays():
     for _ in range(3):
         assert bits(compiled()) == bits(eager())
     assert replayed(compiled)
+
+
+def _source(compiled) -> str:
+    return next(e for es in compiled.cache.values() for e in es if e.verified).replay.source
+
+
+def test_a_value_nothing_reads_is_not_computed():
+    # W2: the polynomial's terms and its sum feed only the backward of additions and of the
+    # sum, which read none of them; a replay computed them all (five of eight forward ops)
+    def make():
+        def step():
+            x = graphgrad.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+            z = (x**3 + 7 * x**2 + 5 * x + 10).sum()
+            z.backward()
+            return x.grad
+
+        return step
+
+    compiled, eager = graphgrad.compile(make()), make()
+    for _ in range(3):
+        assert bits(compiled()) == bits(eager())
+    source = _source(compiled)
+    assert "exponent=3" not in source and "exponent=2" not in source  # (pow's forward)
+    assert "dtype=None" not in source  # (sum's forward)
+
+
+@pytest.mark.parametrize("unused", ["cholesky", "index"])
+def test_an_unused_value_whose_op_can_raise_is_still_computed(unused):
+    # a matrix that is not positive-definite, or an index out of range, raises at every replay
+    # as eagerly, though nothing reads the value
+    def step(x, i):
+        if unused == "cholesky":
+            graphgrad.linalg.cholesky(x)
+        else:
+            x[i]
+        return x * 2
+
+    compiled = graphgrad.compile(step)
+    eye = graphgrad.eye(2)
+    for _ in range(3):
+        assert compiled(eye, graphgrad.tensor([1])).tolist() == [[2.0, 0.0], [0.0, 2.0]]
+    assert replayed(compiled)
+    bad = (-eye, graphgrad.tensor([1])) if unused == "cholesky" else (eye, graphgrad.tensor([5]))
+    with pytest.raises((IndexError, RuntimeError)) as want:
+        step(*bad)
+    with pytest.raises(type(want.value), match=re.escape(str(want.value))):
+        compiled(*bad)

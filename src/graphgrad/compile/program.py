@@ -60,7 +60,9 @@ class Program:
         self.fresh: set[str] = set()  # slots a step made (new values at every replay)
         self.const_lines: dict[str, int] = {}  # const slot -> the line that loads it
         self.written: set[str] = set()  # slots written in place
-        self._loads: set[int] = set()  # lines that only load a value (dropped if unread)
+        # lines without effects, that only load a value or compute one with a function that
+        # cannot raise: dropped where nothing reads what they define
+        self._pure: set[int] = set()
         self._n = 0
         # the backwards of results that leave the call with their graph: each from its first
         # line to the next one's, a function of the gradients in its slots
@@ -102,21 +104,21 @@ class Program:
     def arg_slot(self, value, index: int) -> _Slot:
         """The data of the call's ``index``-th tensor argument."""
         slot = self._new_slot(value, False)
-        self._loads.add(len(self.lines))
+        self._pure.add(len(self.lines))
         self.emit(f"{slot} = A[{index}]._data")
         return slot
 
     def live_slot(self, value, owner) -> _Slot:
         """The data of ``owner``, a tensor the call reads live (a parameter...)."""
         slot = self._new_slot(value, False)
-        self._loads.add(len(self.lines))
+        self._pure.add(len(self.lines))
         self.emit(f"{slot} = {self.name(owner, 'O')}._data")
         return slot
 
     def data_slot(self, value, tensor_code: str) -> _Slot:
         """The data of a tensor the program reaches by ``tensor_code`` (a ``.grad`` it set)."""
         slot = self._new_slot(value, False)
-        self._loads.add(len(self.lines))
+        self._pure.add(len(self.lines))
         self.emit(f"{slot} = {tensor_code}._data")
         return slot
 
@@ -157,11 +159,14 @@ class Program:
             return a
         return _literal(a) or self.name(a)
 
-    def step(self, fn, args: tuple, out, kwargs: dict | None = None) -> str:
+    def step(self, fn, args: tuple, out, kwargs: dict | None = None, pure: bool = False) -> str:
         """``out = fn(*args, **kwargs)``: one slot for the result (``args`` holds slots, made
-        with ``slot()``, and constants)."""
+        with ``slot()``, and constants). ``pure``: ``fn`` has no effect and cannot raise on
+        these arguments' shapes and dtypes (dropped where nothing reads the result)."""
         fresh = id(out) not in self.slot_of
         slot = self._new_slot(out, fresh)
+        if pure:
+            self._pure.add(len(self.lines))
         self.emit(Deferred(f"{slot} = ", partial(self.call_code, fn, args, kwargs)))
         return slot
 
@@ -188,14 +193,26 @@ class Program:
 
     # -- the function ----------------------------------------------------------------------
     def _live_lines(self, result_code: str) -> list[str | None]:
-        """The lines, without loads of values nothing reads (``s9 = O3._grad._data`` kept in
-        case a later step read the new ``.grad``)."""
-        lines = [str(line) for line in self.lines]  # (each Deferred line written now)
-        used = set(_SLOT.findall(" ".join([result_code, *map(_right, lines)])))
-        return [
-            None if i in self._loads and line.partition(" = ")[0] not in used else line
-            for i, line in enumerate(lines)
-        ]
+        """The lines, less the pure ones (``_pure``) whose values nothing reads, not even
+        through another dropped line: a load of a ``.grad`` no later step read, a loss the
+        call neither returns nor needs for its backward (W2's polynomial: five of its eight
+        forward ops).
+
+        >>> p = Program()
+        >>> p.lines, p._pure = ["s0 = A[0]._data", "s1 = F(s0)", "G(s0)", "s2 = H(s0)"], {0, 1}
+        >>> p._live_lines("s2")
+        ['s0 = A[0]._data', None, 'G(s0)', 's2 = H(s0)']
+        """
+        lines: list[str | None] = [str(line) for line in self.lines]  # (Deferred ones written)
+        read = set(_SLOT.findall(result_code))
+        for i in reversed(range(len(lines))):
+            line = lines[i]
+            assert line is not None
+            if i in self._pure and _DEFINITION.fullmatch(line)[1] not in read:  # type: ignore[index]
+                lines[i] = None
+            else:
+                read.update(_SLOT.findall(_right(line)))
+        return lines
 
     def build(self, result_code: str, name: str = "replay", returns: tuple = (), node: str = ""):
         """Compile the program, returning ``result_code``'s value: ``fn(A)``. Each backward

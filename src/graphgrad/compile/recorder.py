@@ -92,6 +92,15 @@ def _masked(indices: tuple) -> bool:
     return any(isinstance(i, Tensor) and i._data.dtype == np.bool_ for i in indices)
 
 
+# Forwards that raise on no values of floating dtypes, given the shapes (which the guards fix):
+# a replay may skip one whose result nothing reads. Others may raise on values, as an index out
+# of range or a singular matrix does, or on strides (``view``), which a replay must do as eagerly.
+_CANNOT_RAISE = frozenset(
+    """abs add addmm bmm cos div exp expand log mean mm mul neg permute pow relu sigmoid sin
+    sqrt sub sum sum_dim t tanh transpose unsqueeze""".split()
+)
+
+
 def _set_data(t: Tensor, data: np.ndarray) -> None:
     t._data = data
     t.dtype = from_numpy_dtype(data.dtype)
@@ -324,7 +333,8 @@ class Recorder:
         data = out._data
         if data.ndim == 0:
             fn = _ScalarOut(fn)
-        self.program.step(fn, tuple(refs), data, kwargs)
+        pure = prim.name in _CANNOT_RAISE and data.dtype.kind == "f"
+        self.program.step(fn, tuple(refs), data, kwargs, pure=pure)
 
     def ref_param(self, v):
         """An op's parameter, or a value a node saved: a tensor one is wrapped anew around its

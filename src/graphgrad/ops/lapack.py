@@ -165,8 +165,9 @@ def _cholesky_rule(grad, result, upper, xp):
     return 0.5 * (s + xp.mT(s))
 
 
-def _cholesky_forward(a: np.ndarray, upper: bool) -> np.ndarray:
-    lower = _cholesky_array(a, "cholesky")
+def _cholesky_forward(a: np.ndarray, upper: bool, function: str = "cholesky") -> np.ndarray:
+    # (``function`` names the caller in the error: ``torch.cholesky``, ``torch.linalg.cholesky``)
+    lower = _cholesky_array(a, function)
     return np.ascontiguousarray(np.swapaxes(lower, -1, -2)) if upper else lower
 
 

@@ -213,10 +213,7 @@ def cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
             [1.0000, 1.4142]])
     """
     _square_check("cholesky", A)
-    try:
-        return apply(_cholesky, A, upper=bool(upper))
-    except LinAlgError as error:
-        raise LinAlgError(f"linalg.{error}") from None
+    return apply(_cholesky, A, upper=bool(upper), function="linalg.cholesky")
 
 
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, out=None):
