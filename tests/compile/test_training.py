@@ -387,3 +387,30 @@ def test_requires_grad_set_on_an_argument_in_the_call_is_replayed():
         assert f(x).tolist() == [1.0, 1.0, 1.0]
         assert x.requires_grad and x.grad.tolist() == [2.0 * (i + 1), 8.0 * (i + 1), 18.0 * (i + 1)]
     assert replayed(f)
+
+
+@pytest.mark.parametrize("max_iter", [1, 20])
+def test_lbfgs_with_a_compiled_closure(max_iter):
+    # the check restored optimizer state by replacing each parameter's state dict, while
+    # LBFGS.step held the old one: its later writes were lost (max_iter=1: other losses and
+    # weights, silently; more iterations: a TypeError at the next step)
+    def run(compiled: bool) -> list:
+        graphgrad.manual_seed(0)
+        model = nn.Linear(3, 1).double()
+        x, y = graphgrad.randn(16, 3, dtype=graphgrad.float64), graphgrad.randn(16, 1).double()
+        opt = graphgrad.optim.LBFGS(model.parameters(), lr=0.5, max_iter=max_iter)
+
+        def closure():
+            opt.zero_grad()
+            loss = nn.functional.mse_loss(model(x), y)
+            loss.backward()
+            return loss
+
+        f = graphgrad.compile(closure) if compiled else closure
+        losses = [opt.step(f).item() for _ in range(5)]
+        assert not compiled or replayed(f)
+        return losses + model.weight.detach().numpy().tolist()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert run(True) == run(False)

@@ -31,10 +31,15 @@ class Snapshot:
         self.tensors = [(t, t._data, t.dtype, keep(t), t._grad, keep(t._grad)) for t in tensors]
         self.versions = [_version(t) for t in tensors]
         self.flags = [t._requires_grad for t in tensors]
+        # (each parameter's state dict itself too: ``LBFGS.step`` holds its own while it calls
+        # the compiled closure, and went on writing into a dict the restore had replaced)
         self.optimizers = [
             (
                 opt,
-                {p: {k: _freeze(v, copy) for k, v in st.items()} for p, st in opt.state.items()},
+                {
+                    p: (st, {k: _freeze(v, copy) for k, v in st.items()})
+                    for p, st in opt.state.items()
+                },
                 [{k: v for k, v in g.items() if k != "params"} for g in opt.param_groups],
             )
             for opt in live.optimizers.values()
@@ -56,8 +61,10 @@ class Snapshot:
                 np.copyto(grad._data, grad_data)
         for opt, state, groups in self.optimizers:
             opt.state.clear()
-            for p, st in state.items():
-                opt.state[p] = {k: _thaw(v) for k, v in st.items()}
+            for p, (st, saved) in state.items():
+                st.clear()
+                st.update({k: _thaw(v) for k, v in saved.items()})
+                opt.state[p] = st
             for g, saved in zip(opt.param_groups, groups):
                 g.update(saved)
         for s, d in self.schedulers:
@@ -79,7 +86,7 @@ class Snapshot:
             if st.keys() != st2.keys() or groups != groups2:
                 return "an optimizer's state"
             for p in st:
-                a, b = st[p], st2[p]
+                a, b = st[p][1], st2[p][1]
                 if a.keys() != b.keys() or any(not _same_value(a[k], b[k]) for k in a):
                     return "an optimizer's state"
         for (_, d), (_, d2) in zip(self.schedulers, other.schedulers):
