@@ -121,6 +121,25 @@ def test_a_sparse_operand_falls_back(op):
     _warns_and_agrees(make, f"{op} of a sparse tensor")
 
 
+@pytest.mark.parametrize("op", sorted(SPARSE_STEPS))
+def test_a_sparse_argument_falls_back(op):
+    # (its key read the array a sparse tensor has not: NotImplementedError, where eager ran;
+    # pytorch/examples' gcn calls its model with a sparse adjacency matrix)
+    indices = graphgrad.tensor([[0, 1, 1], [2, 0, 2]])
+    s = graphgrad.sparse_coo_tensor(indices, graphgrad.tensor([3.0, 4.0, 5.0]), (2, 3))
+    w = graphgrad.tensor([[1.0, 2.0], [3.0, -1.0], [0.5, 1.5]], requires_grad=True)
+
+    def step(s, x):
+        return SPARSE_STEPS[op](s, w * x).sum()
+
+    compiled = graphgrad.compile(step)
+    with pytest.warns(UserWarning, match=f"{op} of a sparse tensor"):
+        got = [compiled(s, graphgrad.tensor(2.0)).item() for _ in range(3)]
+    assert got == [step(s, graphgrad.tensor(2.0)).item()] * 3
+    with pytest.raises(Unsupported, match=f"{op} of a sparse tensor"):
+        graphgrad.compile(step, fullgraph=True)(s, graphgrad.tensor(2.0))
+
+
 def test_an_op_without_a_sparse_kernel_raises_as_eagerly():
     indices = graphgrad.tensor([[0, 1], [1, 0]])
     s = graphgrad.sparse_coo_tensor(indices, graphgrad.tensor([3.0, 4.0]), (2, 2))

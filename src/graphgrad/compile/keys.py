@@ -41,6 +41,8 @@ def call_key(args: tuple, kwargs: dict, flat: list) -> tuple:
 def _key(value, flat: list):
     """The part of the key for one argument."""
     if isinstance(value, Tensor):
+        if value.is_sparse:  # (no array to read: any op on it stops the recording)
+            return ("sparse", tuple(value.shape), value.dtype, value._requires_grad)
         flat.append(value)
         return (value._data.shape, value.dtype, value._requires_grad, value.grad_fn is None)
     if isinstance(value, (list, tuple)):
