@@ -344,3 +344,19 @@ def test_filled_creation_takes_size_by_keyword(name):
     )
     with pytest.raises(TypeError):
         make(sizes=(2,))
+
+
+def test_storage_flags_and_is_methods_are_pytorchs():
+    # (dcgan's forward tests ``input.is_cuda or input.is_xpu``: AttributeError)
+    real = pytest.importorskip("torch")
+    ours, theirs = torch.ones(2), real.ones(2)
+    names = [n for n in dir(theirs) if n.startswith("is_")]
+    flags = [n for n in names if not callable(getattr(theirs, n))]
+    assert {n: getattr(ours, n) for n in flags} == {n: getattr(theirs, n) for n in flags}
+    for lib, t in ((torch, ours), (real, theirs)):
+        assert (t.is_neg(), t.is_distributed(), t.is_same_size(lib.zeros(2))) == (
+            False, False, True,
+        )  # fmt: skip
+        assert lib.tensor([0.5]).is_nonzero() and not lib.tensor(0).is_nonzero()
+        with pytest.raises(RuntimeError, match="with more than one value is ambiguous"):
+            t.is_nonzero()

@@ -119,10 +119,66 @@ def _itemsize(self: Tensor) -> int:
     return self.element_size()
 
 
-def _is_meta(self: Tensor) -> bool:
-    """Whether this is a meta tensor (shape only): never, in graphgrad.
+# PyTorch's flags of where and how a tensor is stored: graphgrad's are dense CPU tensors
+# (``input.is_cuda or input.is_xpu`` in pytorch/examples' dcgan). Values: what the flag asks.
+_STORAGE_FLAGS = {
+    "is_cpu": (True, "on the CPU"),
+    "is_meta": (False, "a meta tensor (shape only)"),
+    "is_xpu": (False, "on an Intel GPU"),
+    "is_mps": (False, "on an Apple GPU"),
+    "is_ipu": (False, "on a Graphcore IPU"),
+    "is_maia": (False, "on a MAIA device"),
+    "is_mtia": (False, "on a Meta training and inference accelerator"),
+    "is_xla": (False, "on an XLA device"),
+    "is_vulkan": (False, "on a Vulkan device"),
+    "is_mkldnn": (False, "in oneDNN's layout"),
+    "is_quantized": (False, "quantized"),
+    "is_nested": (False, "a nested tensor"),
+    "is_sparse_csr": (False, "a sparse CSR tensor"),
+}
 
-    >>> torch.ones(1).is_meta
+
+def _storage_flag(name: str, value: bool, what: str) -> property:
+    def flag(self: Tensor) -> bool:
+        return value
+
+    flag.__doc__ = f"Whether the tensor is {what}: {value}.\n\n>>> torch.ones(1).{name}\n{value}\n"
+    return property(flag)
+
+
+def is_nonzero(self: Tensor) -> bool:
+    """Whether the one value of the tensor is not zero (``bool(self)``, with its errors for
+    more values or none).
+
+    >>> torch.tensor([0.5]).is_nonzero(), torch.tensor(0).is_nonzero()
+    (True, False)
+    """
+    return bool(self)
+
+
+def is_same_size(self: Tensor, other: Tensor) -> bool:
+    """Whether ``other`` has this tensor's shape.
+
+    >>> torch.ones(2, 3).is_same_size(torch.zeros(2, 3))
+    True
+    """
+    return self.shape == other.shape
+
+
+def is_neg(self: Tensor) -> bool:
+    """Whether the tensor's negation is pending (PyTorch's lazy ``neg`` of a conjugate view):
+    never, in graphgrad.
+
+    >>> torch.ones(1).is_neg()
+    False
+    """
+    return False
+
+
+def is_distributed(self: Tensor) -> bool:
+    """Whether the tensor is distributed (a legacy flag): never.
+
+    >>> torch.ones(1).is_distributed()
     False
     """
     return False
@@ -184,9 +240,13 @@ METHODS = {
     "is_signed": is_signed,
     "ndimension": ndimension,
     "is_conj": is_conj,
+    "is_nonzero": is_nonzero,
+    "is_same_size": is_same_size,
+    "is_neg": is_neg,
+    "is_distributed": is_distributed,
     "nbytes": property(_nbytes),
     "itemsize": property(_itemsize),
-    "is_meta": property(_is_meta),
+    **{name: _storage_flag(name, *flag) for name, flag in _STORAGE_FLAGS.items()},
     "H": property(_adjoint_property),
     "real": property(_real),
 }
