@@ -547,3 +547,28 @@ def test_hooks_registered_after_the_recording_run():
         for _ in range(3):
             f(x)
     assert len(forward) == len(grads) == 3
+
+
+step = 0  # a module global named as the optimizer's method (makemore's loop counter)
+
+
+def test_a_global_named_as_an_attribute_the_call_reads_is_not_guarded():
+    # ``optimizer.step()`` put ``step`` among the names the guards read as globals: with a
+    # loop counter of that name, every call recorded again and none replayed
+    global step
+    model = graphgrad.nn.Linear(2, 1)
+    optimizer = graphgrad.optim.SGD(model.parameters(), lr=0.1)
+
+    def train_step(x):
+        optimizer.zero_grad()
+        loss = model(x).square().mean()
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    f = graphgrad.compile(train_step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for step in range(5):  # noqa: B007 (the global this test is about)
+            f(graphgrad.ones(3, 2))
+    assert _entries(f) == 1 and replayed(f)

@@ -15,6 +15,8 @@ True
 
 from __future__ import annotations
 
+import dis
+import functools
 import random
 import types
 
@@ -111,8 +113,9 @@ class Live:
 
     def _add_attributes(self, obj) -> None:
         """``obj``'s attributes: the tensors (a module's ``self.mask`` that is not a buffer),
-        the tuples holding tensors and the generators among all of them, the plain values
-        (guarded by value) and the lists and dicts (watched) among the public ones."""
+        the tuples holding tensors, the modules, optimizers, schedulers and generators among
+        all of them, the plain values (guarded by value) and the lists and dicts (watched)
+        among the public ones."""
         for k, v in vars(obj).items():
             if isinstance(v, Tensor):
                 self._add_tensor(v)
@@ -125,6 +128,9 @@ class Live:
                     if isinstance(x, Tensor):
                         self._add_tensor(x)
                 self.values.append(("attr", obj, k, v))
+            elif isinstance(v, (Module, Optimizer, LRScheduler, Generator)):
+                # (``layer.opt.step()``, a trainer's ``self.model``: their state is live too)
+                self.add(v)
             elif k[0] == "_" or k == "training":
                 continue
             elif _plain(v):
@@ -371,12 +377,24 @@ def _user_function(obj) -> bool:
     return not (func.__module__ or "").startswith("graphgrad")
 
 
-def _names(code) -> set[str]:
-    names = set(code.co_names)
+_GLOBAL_OPS = frozenset(("LOAD_GLOBAL", "LOAD_NAME", "STORE_GLOBAL", "DELETE_GLOBAL"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _names(code) -> frozenset[str]:
+    """The globals ``code`` (and the functions, lambdas and comprehensions in it) reads or
+    writes: not every name in ``co_names``, which has the attributes too (``optimizer.step()``
+    guarded a global loop counter ``step``, and the call never replayed).
+
+    >>> step = 0
+    >>> sorted(_names((lambda opt: opt.step() + len([step])).__code__))
+    ['len', 'step']
+    """
+    names = {i.argval for i in dis.get_instructions(code) if i.opname in _GLOBAL_OPS}
     for c in code.co_consts:
         if isinstance(c, types.CodeType):
             names |= _names(c)
-    return names
+    return frozenset(names)
 
 
 class Guards:
