@@ -459,3 +459,36 @@ def test_an_optimizer_reached_through_attributes_replays(through):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         run_both(make, calls=5)
+
+
+def test_a_step_that_sets_the_training_mode_replays():
+    # gcn's train_iter: ``model.train()`` in the step, ``model.eval()`` for the evaluation
+    # between steps. The guard read the mode after the call, so every call failed it and
+    # recorded again; now the guard reads it before, and a replay sets it as the call did
+    def run(compiled: bool) -> list:
+        graphgrad.manual_seed(0)
+        model = nn.Sequential(nn.Linear(4, 8), nn.Dropout(0.5), nn.Linear(8, 2))
+        opt = graphgrad.optim.Adam(model.parameters(), lr=0.01)
+        x, y = graphgrad.randn(16, 4), graphgrad.randint(0, 2, (16,))
+
+        def step(x, y):
+            model.train()
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        f = graphgrad.compile(step) if compiled else step
+        seen = []
+        for _ in range(6):
+            seen.append((f(x, y).item(), model.training, model[1].training))
+            model.eval()
+            with graphgrad.no_grad():
+                seen.append(model(x).tolist())
+        assert not compiled or f.recordings == 2 and replayed(f)
+        return seen
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert run(True) == run(False)

@@ -308,6 +308,8 @@ class CompiledFunction:
             if drawn is not None:
                 rec.stop(f"drawing from a {drawn} (random numbers)")
             changed = live.changed_by_call(python)
+            for m, mode in live.modes_changed():  # (the replay leaves them as the call did)
+                rec.program.emit(f"{rec.program.name(m, 'M')}.training = {mode}")
             if global_modes() != modes:  # (``torch.set_default_dtype`` in the call)
                 changed = "grad mode, inference mode or the default dtype"
             graph_out = _graph_results(rec, out)

@@ -48,6 +48,7 @@ class Live:
         self.values: list[tuple[str, object, str, object]] = []
         self.hooks = counters.hooks  # hooks registered so far (one registered later: guarded)
         self.sizes: dict[int, tuple[int, ...]] = {}  # per module, as ``_sizes`` (guarded)
+        self.modes: dict[int, bool] = {}  # per module, ``training`` before the call (guarded)
         # (object, name, tensor) of tensors kept as plain attributes of modules and data
         # objects: each one the program reads is guarded by identity (one a hook sets anew at
         # each call is not read)
@@ -103,6 +104,7 @@ class Live:
         for sub in m.modules():
             self.modules[id(sub)] = sub
             self.sizes[id(sub)] = _sizes(sub)
+            self.modes[id(sub)] = sub.training
             self._add_attributes(sub)
             for v in vars(sub).values():  # (a config object: ``self.config.n_head``)
                 if _data_object(v):
@@ -170,6 +172,11 @@ class Live:
             if not _same_items(now, then):
                 return what
         return None
+
+    def modes_changed(self) -> list[tuple[Module, bool]]:
+        """The modules whose ``training`` the call changed (``model.train()`` in a step that
+        an evaluation between steps leaves in ``eval()``), with their new mode."""
+        return [(m, m.training) for m in self.modules.values() if m.training != self.modes[id(m)]]
 
     def _add_optimizer(self, opt: Optimizer) -> None:
         if id(opt) in self.optimizers:
@@ -448,7 +455,8 @@ def guard_source(program, live: Live, loaded: dict) -> Guards:
     for m in live.modules.values():
         mo = program.name(m, "M")
         g.add(
-            f"{mo}.training is {bool(m.training)}", ("{name}.training changed", "attr", m, "", None)
+            f"{mo}.training is {bool(live.modes[id(m)])}",
+            ("{name}.training changed", "attr", m, "", None),
         )
         g.add(
             f"{program.name(_sizes, 'F')}({mo}) == {live.sizes[id(m)]}",

@@ -154,10 +154,11 @@ def _rebinding(method, bumps: bool):
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
+        before = self._data
         result = method(self, *args, **kwargs)
         rec = state.recorder
         if rec is not None:
-            rec.rebind(self, bumps)
+            rec.rebind(self, before, bumps)
         return result
 
     return _mark(wrapper)

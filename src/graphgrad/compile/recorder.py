@@ -220,12 +220,20 @@ class Recorder:
         if code is not None:
             self.program.emit(f"{code}._version_counter.bump()")
 
-    def rebind(self, t: Tensor, bumps: bool) -> None:
-        """``t`` holds another array now (``t.unsqueeze_(-1)``, ``p.data = ...``): where the
-        program reaches ``t``, the replay gives it the same slot, which must be one a step
-        makes anew at each replay (a constant would be shared by the calls' tensors)."""
+    def rebind(self, t: Tensor, before: np.ndarray, bumps: bool) -> None:
+        """``t`` holds another array now, instead of ``before`` (``t.unsqueeze_(-1)``,
+        ``p.data = ...``): where the program reaches ``t``, the replay gives it the same slot,
+        which must be one a step makes anew at each replay (a constant would be shared by the
+        calls' tensors). A live tensor keeps its shape and dtype: the guards read them after
+        the call, as the next call will find them."""
         code = self.tensor_code(t)
         if code is None:  # (the call made ``t``: the program reads its arrays only)
+            return
+        if not code.startswith("A[") and (t._data.shape, t._data.dtype) != (
+            before.shape,
+            before.dtype,
+        ):
+            self.stop("a parameter or live tensor given an array of another shape or dtype")
             return
         if t.grad_fn is not None:  # (the replay would have to give it the node too)
             self.stop("an in-place view op on an argument or a live tensor with a graph")

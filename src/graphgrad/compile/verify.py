@@ -31,6 +31,7 @@ class Snapshot:
         self.tensors = [(t, t._data, t.dtype, keep(t), t._grad, keep(t._grad)) for t in tensors]
         self.versions = [_version(t) for t in tensors]
         self.flags = [t._requires_grad for t in tensors]
+        self.modes = [(m, m.training) for m in live.modules.values()]
         # (each parameter's state dict itself too: ``LBFGS.step`` holds its own while it calls
         # the compiled closure, and went on writing into a dict the restore had replaced)
         self.optimizers = [
@@ -59,6 +60,8 @@ class Snapshot:
             t._grad = grad
             if grad is not None:
                 np.copyto(grad._data, grad_data)
+        for m, mode in self.modes:
+            m.training = mode
         for opt, state, groups in self.optimizers:
             opt.state.clear()
             for p, (st, saved) in state.items():
@@ -77,6 +80,8 @@ class Snapshot:
         """What differs from ``other`` (taken on the same objects), or None."""
         if self.flags != other.flags:
             return "requires_grad of a tensor"
+        if self.modes != other.modes:
+            return "a module's training mode"
         for (t, *_, data, _, grad), (*_, data2, _, grad2) in zip(self.tensors, other.tensors):
             if not same(data, data2):
                 return f"values of a tensor of shape {tuple(t.shape)}"
