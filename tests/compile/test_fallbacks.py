@@ -140,6 +140,25 @@ def test_a_sparse_argument_falls_back(op):
         graphgrad.compile(step, fullgraph=True)(s, graphgrad.tensor(2.0))
 
 
+def test_a_tensor_from_before_the_call_in_a_list_attribute_names_where_it_was_read():
+    # (reinforce's ``policy.saved_log_probs``: the message said "computed outside the
+    # operations graphgrad.compile records", of tensors graphgrad's ops made before the call)
+    policy = graphgrad.nn.Linear(4, 2)
+    x = graphgrad.randn(3, 4)
+
+    def finish():
+        loss = graphgrad.cat([-p for p in policy.saved]).sum()
+        loss.backward()
+        return loss
+
+    f = graphgrad.compile(finish)
+    with pytest.warns(UserWarning, match=r"a tensor of shape \(1,\) computed before the call"):
+        for _ in range(3):
+            policy.saved = [policy(x[i : i + 1])[0, :1] for i in range(3)]
+            f()
+    assert not replayed(f)
+
+
 def test_an_op_without_a_sparse_kernel_raises_as_eagerly():
     indices = graphgrad.tensor([[0, 1], [1, 0]])
     s = graphgrad.sparse_coo_tensor(indices, graphgrad.tensor([3.0, 4.0]), (2, 2))

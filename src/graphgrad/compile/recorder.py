@@ -258,6 +258,12 @@ class Recorder:
         if owner is not None:
             self.loaded[id(owner)] = owner
             return self.program.live_slot(data, owner)
+        if t.grad_fn is not None and t.grad_fn._sequence_nr < self.start_seq:
+            self.stop(
+                f"a tensor of shape {tuple(data.shape)} computed before the call and read "
+                "where graphgrad.compile does not look (an item of a list attribute, an "
+                "attribute of an object in a container)"
+            )
         return self._constant(data)
 
     def ref_value(self, value):
