@@ -229,10 +229,8 @@ class Recorder:
         code = self.tensor_code(t)
         if code is None:  # (the call made ``t``: the program reads its arrays only)
             return
-        if not code.startswith("A[") and (t._data.shape, t._data.dtype) != (
-            before.shape,
-            before.dtype,
-        ):
+        live = id(t) not in self.arg_index
+        if live and (t._data.shape, t._data.dtype) != (before.shape, before.dtype):
             self.stop("a parameter or live tensor given an array of another shape or dtype")
             return
         if t.grad_fn is not None:  # (the replay would have to give it the node too)
