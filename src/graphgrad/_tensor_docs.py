@@ -81,11 +81,6 @@ Args:
 >>> torch.zeros(1).device
 device(type='cpu')
 """,
-    "is_cuda": """Whether the tensor is on a GPU: always False.
-
->>> torch.zeros(1).is_cuda
-False
-""",
     "is_floating_point": """Whether the dtype is a floating-point type.
 
 >>> torch.tensor([1.0]).is_floating_point(), torch.tensor([1]).is_floating_point()

@@ -280,10 +280,6 @@ class Tensor(TensorMethods):
     def device(self):
         return CPU
 
-    @property
-    def is_cuda(self) -> bool:
-        return False
-
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
 

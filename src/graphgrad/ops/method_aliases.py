@@ -123,6 +123,7 @@ def _itemsize(self: Tensor) -> int:
 # (``input.is_cuda or input.is_xpu`` in pytorch/examples' dcgan). Values: what the flag asks.
 _STORAGE_FLAGS = {
     "is_cpu": (True, "on the CPU"),
+    "is_cuda": (False, "on an NVIDIA GPU"),
     "is_meta": (False, "a meta tensor (shape only)"),
     "is_xpu": (False, "on an Intel GPU"),
     "is_mps": (False, "on an Apple GPU"),
