@@ -256,7 +256,8 @@ class _PlainTensor(graphgrad.nn.Module):
 
 def test_a_tensor_kept_as_a_plain_module_attribute_is_read_live():
     # it replays (it ran eagerly: "a tensor computed outside the operations"), a write into
-    # it is seen, and rebinding it records again
+    # it is seen, rebinding it to another tensor of its shape replays reading that one, and
+    # one of another shape records again
     model = _PlainTensor()
     f = graphgrad.compile(model)
     x = graphgrad.ones(1, 2)
@@ -268,6 +269,10 @@ def test_a_tensor_kept_as_a_plain_module_attribute_is_read_live():
         model.mask.mul_(3)
         assert f(x).tolist() == model(x).tolist()
         model.mask = graphgrad.tensor([0.0, 2.0])
+        assert f(x).tolist() == model(x).tolist() == (model.lin(x) * model.mask).tolist()
+        assert f(x)[0, 0].item() == 0.0
+        assert _entries(f) == 1
+        model.mask = graphgrad.tensor([[1.0, 1.0]])
         assert f(x).tolist() == model(x).tolist()
     assert _entries(f) == 2
 
@@ -288,8 +293,8 @@ class _TupleState(graphgrad.nn.Module):
 
 def test_tensors_in_a_tuple_module_attribute_are_read_live():
     # ``self.hidden = (h, c)`` (the sequence-models tutorial): it ran eagerly ("a tensor
-    # computed outside the operations"); now it replays, a write into it is seen, and
-    # rebinding it records again
+    # computed outside the operations"); now it replays, a write into it is seen, rebinding
+    # it to tensors of the same shapes replays, and to another shape records again
     model = _TupleState()
     f = graphgrad.compile(model)
     x = graphgrad.randn(2, 1, 3)
@@ -313,19 +318,32 @@ def test_tensors_in_a_tuple_module_attribute_are_read_live():
         both()
         model.hidden = (graphgrad.ones(1, 1, 4), graphgrad.zeros(1, 1, 4))
         both()
+        assert _entries(f) == 1
+        model.hidden = (graphgrad.ones(1, 2, 4), graphgrad.zeros(1, 2, 4))
+        x = graphgrad.randn(2, 2, 3)
+        both()
+        model.hidden = (graphgrad.ones(1, 1, 4),)  # (a tuple of another length)
+        with pytest.raises(IndexError):  # (the eager call that records raises, as torch's)
+            f(x)
     assert _entries(f) == 2
 
 
-def test_a_forward_that_rebinds_its_tuple_state_runs_as_eagerly():
+def test_a_forward_that_rebinds_its_tuple_state_replays():
+    # ``self.hidden = tuple(t.detach() for t in hidden)`` in the forward (truncated
+    # backpropagation through time): it ran eagerly (a Python side effect); the replay
+    # rebinds the attribute to its own tensors, and the next call reads them
     runs = []
     for compiled in (False, True):
         graphgrad.manual_seed(0)
         model = _TupleState(keep=True)
         f = graphgrad.compile(model) if compiled else model
-        losses = [f(graphgrad.randn(2, 1, 3)).item() for _ in range(4)]
-        runs.append((losses, model.hidden[0].tolist()))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            losses = [f(graphgrad.randn(2, 1, 3)).item() for _ in range(5)]
+        runs.append((losses, [t.tolist() for t in model.hidden]))
+        assert type(model.hidden) is tuple and model.hidden[0].grad_fn is None
     assert runs[0] == runs[1]
-    assert not replayed(f._compiled_call)
+    assert replayed(f._compiled_call) and _entries(f) == 1
 
 
 @dataclasses.dataclass
@@ -446,8 +464,8 @@ FACTOR = 2.0
 GUARD_REASONS = {
     "attribute": (lambda m: setattr(m, "tau", 0.5), "_Reads.tau is not 1.0 any more"),
     "tensor attribute": (
-        lambda m: setattr(m, "mask", graphgrad.zeros(2)),
-        "_Reads.mask was rebound",
+        lambda m: setattr(m, "mask", graphgrad.zeros(1, 2)),
+        "_Reads.mask holds a tensor of another shape, dtype or requires_grad, or with a graph",
     ),
     "global": (lambda m: globals().update(FACTOR=3.0), "global FACTOR is not 2.0 any more"),
     "mode": (lambda m: m.eval(), "_Reads.training changed"),

@@ -155,10 +155,11 @@ def _leaf_with_grad(data, grad: Tensor) -> Tensor:
 class _Entry:
     """One recording: its guard, the replay function, and whether a replay was verified."""
 
-    __slots__ = ("guard", "replay", "verified", "eager", "live", "arrays", "why")
+    __slots__ = ("guard", "replay", "verified", "eager", "live", "arrays", "why", "rebinds")
 
-    def __init__(self, guard, replay, live, eager=False, arrays=None, why=None) -> None:
+    def __init__(self, guard, replay, live, eager=False, arrays=None, why=None, rebinds=()):
         self.guard, self.replay, self.live = guard, replay, live
+        self.rebinds: tuple = rebinds  # (object, name) of the attribute state the call rebinds
         self.verified = False
         self.eager = eager
         self.arrays = arrays  # the replay's ``ReplayArrays``, frozen once the check passed
@@ -272,8 +273,9 @@ class CompiledFunction:
             self._warn(rec.broken, f"graphgrad.compile: {_name(self.fn)} runs eagerly: "
                        f"{rec.broken} cannot be recorded")  # fmt: skip
             return out, _Entry(_ALWAYS, None, live, eager=True)
+        rebinds = rec.rebinds
         try:
-            result = _output_code(rec, out)
+            result = _output_code(rec, _with_state(out, rebinds))
         except _UnreplayableError as e:
             if self.fullgraph:
                 raise Unsupported(f"graphgrad.compile(fullgraph=True): {e}") from None
@@ -281,6 +283,8 @@ class CompiledFunction:
             return out, _Entry(_ALWAYS, None, live, eager=True)
         rec.draw_ahead()
         program = rec.program
+        if rebinds:  # (the replay rebinds them as the call did, then returns its result)
+            result = f"{program.name(_rebind)}({result}, {program.name(rebinds)})"
         guards = guard_source(program, live, rec.loaded)
         guard = _LazyGuard(guards.source(), program.names)
         returns = rec.results_backward[1] if rec.results_backward else []
@@ -288,7 +292,7 @@ class CompiledFunction:
             program.build, result, returns=tuple(returns), node=_node_code(rec)
         )  # (compiled at the second call, which checks it: the first call stays cheap)
         why = functools.partial(guards.failing, program.names)
-        return out, _Entry(guard, build, live, arrays=rec.arrays, why=why)
+        return out, _Entry(guard, build, live, arrays=rec.arrays, why=why, rebinds=rebinds)
 
     def _call_recorded(self, rec: Recorder, live, args: tuple, kwargs: dict) -> tuple:
         """The call, recorded by ``rec`` (with the backward of results that leave it with
@@ -308,11 +312,12 @@ class CompiledFunction:
             if drawn is not None:
                 rec.stop(f"drawing from a {drawn} (random numbers)")
             changed = live.changed_by_call(python)
+            rec.rebinds = live.rebound()
             for m, mode in live.modes_changed():  # (the replay leaves them as the call did)
                 rec.program.emit(f"{rec.program.name(m, 'M')}.training = {mode}")
             if global_modes() != modes:  # (``torch.set_default_dtype`` in the call)
                 changed = "grad mode, inference mode or the default dtype"
-            graph_out = _graph_results(rec, out)
+            graph_out = _graph_results(rec, _with_state(out, rec.rebinds))
             if graph_out and not rec.backward_ran and rec.broken is None:
                 # (results whose backward runs after the call, as ``torch.compile(model)``'s)
                 rec.graph_results = graph_out
@@ -333,7 +338,7 @@ class CompiledFunction:
         failure: str | None = None
         replayed = replayed_out = after_replay = None
         try:
-            replayed_out = entry.replay(flat)
+            replayed_out = _with_state(entry.replay(flat), entry.rebinds)
             replayed = freeze_output(replayed_out)
             after_replay = Snapshot(entry.live, flat)
         except Exception as e:  # noqa: BLE001 - a replay that fails is not trusted
@@ -344,9 +349,10 @@ class CompiledFunction:
         if failure is None:
             after = Snapshot(entry.live, flat, copy=False)
             what = after.differs(after_replay) if after_replay is not None else "the state"
-            if what is None and not same_output(freeze_output(out), replayed):
+            eager_out = _with_state(out, entry.rebinds)
+            if what is None and not same_output(freeze_output(eager_out), replayed):
                 what = "the result"
-            if what is None and not _same_backward(replayed_out, out, start):
+            if what is None and not _same_backward(replayed_out, eager_out, start):
                 what = "the gradients of the result's backward"
             if what is not None:
                 failure = f"{what} differed between the replay and eager"
@@ -365,6 +371,22 @@ class CompiledFunction:
             warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
 
 
+def _with_state(out, rebinds: tuple):
+    """The call's result, with the attribute state it rebinds as it is now: the results a
+    recording builds, the check compares and whose graphs leave the call."""
+    if not rebinds:
+        return out
+    return out, tuple(obj.__dict__.get(k) for obj, k in rebinds)
+
+
+def _rebind(replayed: tuple, rebinds: tuple):
+    """Rebind the attribute state to the replay's values, as the call did; its result."""
+    out, values = replayed
+    for (obj, k), value in zip(rebinds, values, strict=True):
+        setattr(obj, k, value)
+    return out
+
+
 def _node_code(rec: Recorder) -> str:
     """The expression that makes the node of the results whose backward runs after the call
     (``_graph_node``), or "" where there are none."""
@@ -374,7 +396,7 @@ def _node_code(rec: Recorder) -> str:
     inputs, returns = rec.results_backward
     backwards = "".join(f"backward{i}, " for i in range(len(returns)))
     recorded = p.name(tuple(t.grad_fn for t in rec.graph_results))
-    read = "".join(f"{p.name(v, 'O')}, " for v in rec.loaded.values())
+    read = "".join(f"{rec.live.code(v, p)}, " for v in rec.loaded.values())
     inputs_code = "".join(f"{code}, " for code in inputs)
     return f"{p.name(_graph_node)}(({backwards}), ({inputs_code}), {recorded}, ({read}*A,))"
 

@@ -49,10 +49,14 @@ class Live:
         self.hooks = counters.hooks  # hooks registered so far (one registered later: guarded)
         self.sizes: dict[int, tuple[int, ...]] = {}  # per module, as ``_sizes`` (guarded)
         self.modes: dict[int, bool] = {}  # per module, ``training`` before the call (guarded)
-        # (object, name, tensor) of tensors kept as plain attributes of modules and data
-        # objects: each one the program reads is guarded by identity (one a hook sets anew at
-        # each call is not read)
-        self.attr_tensors: list[tuple[object, str, Tensor]] = []
+        # (object, name, value) of the plain attributes of modules and data objects that
+        # hold a tensor or a tuple of tensors (``self.mask``, an LSTM's ``self.hidden = (h,
+        # c)``): state, read through the attribute at each replay and guarded by shape, where
+        # the call may rebind it (``settle``)
+        self.attr_state: list[tuple[object, str, object]] = []
+        # id(tensor) -> (its holder, the attribute, where it sits: ``.__dict__['hidden'][0]``)
+        self.paths: dict[int, tuple[object, str, str]] = {}
+        self._reached: dict[int, int] = {}  # id(tensor) -> how many times discovery found it
         self.rngs: list = []  # Python's and NumPy's generator objects the call could reach
         # (what, list or dict) the call could reach through names: one it changes is a
         # Python side effect that a replay would skip
@@ -90,6 +94,7 @@ class Live:
             self._add_attributes(obj)
 
     def _add_tensor(self, t: Tensor) -> None:
+        self._reached[id(t)] = self._reached.get(id(t), 0) + 1
         if id(t) in self.tensors:
             return
         self.tensors[id(t)] = t
@@ -119,14 +124,14 @@ class Live:
         all of them, the plain values (guarded by value) and the lists and dicts (watched)
         among the public ones."""
         for k, v in vars(obj).items():
-            if isinstance(v, Tensor):
-                self._add_tensor(v)
-                self.attr_tensors.append((obj, k, v))
+            if _state(v):
+                for t in _state_tensors(v):
+                    self._add_tensor(t)
+                self.attr_state.append((obj, k, v))
             elif isinstance(v, _RNGS):  # (an augmentation's ``self.rng``)
                 self.rngs.append(v)
             elif type(v) is tuple and any(isinstance(x, Tensor) for x in v):
-                # (an LSTM's state, ``self.hidden = (h, c)``: the tuple guarded by identity)
-                for x in v:
+                for x in v:  # (a tuple of tensors and other values: guarded by identity)
                     if isinstance(x, Tensor):
                         self._add_tensor(x)
                 self.values.append(("attr", obj, k, v))
@@ -139,6 +144,45 @@ class Live:
                 self.values.append(("attr", obj, k, v))
             elif type(v) in (list, dict):
                 self.containers.append((_name_of("attr", obj, k), v))
+
+    def settle(self) -> None:
+        """Once everything is found: attribute state whose tensors discovery found nowhere
+        else is read through its attribute (``paths``); the rest, a tensor also held
+        elsewhere (aliases the replay could not tell apart), stays guarded by identity."""
+        kept = []
+        for obj, k, v in self.attr_state:
+            tensors = _state_tensors(v)
+            if all(self._reached[id(t)] == 1 for t in tensors):
+                kept.append((obj, k, v))
+                where = f".__dict__[{k!r}]"
+                for i, t in enumerate(tensors):
+                    self.paths[id(t)] = obj, k, where if type(v) is not tuple else f"{where}[{i}]"
+            else:
+                self.values.append(("attr", obj, k, v))
+        self.attr_state = kept
+
+    def code(self, t: Tensor, program) -> str:
+        """How the program reaches the live tensor ``t``: through its attribute, where it is
+        state (``M3.__dict__['hidden'][0]``), else as the object itself (an ``O`` name)."""
+        found = self.paths.get(id(t))
+        if found is None:
+            return program.name(t, "O")
+        return program.name(found[0], "M") + found[2]
+
+    def state_now(self) -> list[tuple[object, str, object]]:
+        """The attribute state as it is now: (object, name, value), where it is set."""
+        return [(obj, k, obj.__dict__[k]) for obj, k, _ in self.attr_state if k in obj.__dict__]
+
+    def rebound(self) -> tuple[tuple[object, str], ...]:
+        """(object, name) of the attribute state the call rebound, each to state of the same
+        form (a tensor for a tensor, a tuple of as many tensors for a tuple): ``self.hidden =
+        h.detach()``, an LSTM's ``self.hidden = (h, c)`` from its output. A replay rebinds
+        them as well."""
+        return tuple(
+            (obj, k)
+            for obj, k, then in self.attr_state
+            if (now := obj.__dict__.get(k)) is not then and _same_form(now, then)
+        )
 
     def rng_states(self) -> list:
         return [_rng_state(r) for r in self.rngs]
@@ -168,6 +212,9 @@ class Live:
             now = _current(how, holder, key)
             if now is not value and not (_plain(value) and _same_plain(now, value)):
                 return _name_of(how, holder, key)
+        for obj, k, then in self.attr_state:  # (rebinding it to state of its form: recorded)
+            if not _same_form(_current("attr", obj, k), then):
+                return _name_of("attr", obj, k)
         for (what, now), then in zip(self.containers, before, strict=True):
             if not _same_items(now, then):
                 return what
@@ -236,11 +283,31 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
         wrapped = getattr(func, "__wrapped__", None)
         if wrapped is not None:
             todo.append(wrapped)
+    live.settle()
     return live
 
 
 _MAX_FUNCTIONS = 64
 _FUNCTION_METHODS = ("forward", "setup_context", "backward", "vjp", "jvp")
+
+
+def _state(v) -> bool:
+    """Attribute state: a tensor, or a non-empty tuple of tensors."""
+    return isinstance(v, Tensor) or (
+        type(v) is tuple and bool(v) and all(isinstance(x, Tensor) for x in v)
+    )
+
+
+def _state_tensors(v) -> tuple:
+    return (v,) if isinstance(v, Tensor) else v
+
+
+def _same_form(now, then) -> bool:
+    """Whether ``now`` is attribute state of ``then``'s form: a tensor (no Parameter: that
+    would be registered), or a tuple of as many tensors."""
+    if isinstance(then, Tensor):
+        return type(now) is type(then)
+    return _state(now) and type(now) is tuple and len(now) == len(then)
 
 
 def _sizes(m: Module) -> tuple[int, ...]:
@@ -438,6 +505,7 @@ class Guards:
 _LOADED = "a tensor the call reads changed its shape, dtype or requires_grad, or has a graph"
 _VALUE = "{name} is not {value!r} any more"
 _REBOUND = "{name} was rebound"
+_STATE = "{name} holds a tensor of another shape, dtype or requires_grad, or with a graph"
 
 
 def guard_source(program, live: Live, loaded: dict) -> Guards:
@@ -447,11 +515,13 @@ def guard_source(program, live: Live, loaded: dict) -> Guards:
     g = Guards()
     g.add(f"{program.name(counters, 'V')}.hooks == {live.hooks}", "a hook was registered")
     for t in loaded.values():
-        o = program.name(t, "O")
-        g.add(f"{o}._data.shape == {program.name(t._data.shape)}", _LOADED)
-        g.add(f"{o}._data.dtype is {program.name(t._data.dtype)}", _LOADED)
-        g.add(f"{o}._requires_grad is {t._requires_grad}", _LOADED)
-        g.add(f"{o}.grad_fn is None" if t.grad_fn is None else "False", _LOADED)
+        o = live.code(t, program)
+        path = live.paths.get(id(t))
+        why = _LOADED if path is None else (_STATE, "attr", path[0], path[1], None)
+        g.add(f"{o}._data.shape == {program.name(t._data.shape)}", why)
+        g.add(f"{o}._data.dtype is {program.name(t._data.dtype)}", why)
+        g.add(f"{o}._requires_grad is {t._requires_grad}", why)
+        g.add(f"{o}.grad_fn is None" if t.grad_fn is None else "False", why)
     for m in live.modules.values():
         mo = program.name(m, "M")
         g.add(
@@ -470,10 +540,13 @@ def guard_source(program, live: Live, loaded: dict) -> Guards:
         for k, sub in m._modules.items():  # (``model.fc = nn.Linear(...)`` records again)
             cond = f"{mo}._modules.get({k!r}) is {program.name(sub, 'M')}"
             g.add(cond, ("{name} was replaced", "attr", m, k, None))
-    for obj, k, t in live.attr_tensors:
-        if id(t) in loaded:
-            cond = f"{program.name(obj, 'M')}.__dict__.get({k!r}) is {program.name(t, 'O')}"
-            g.add(cond, (_REBOUND, "attr", obj, k, None))
+    for obj, k, v in live.attr_state:  # (its tensors, where read: as the loaded ones above)
+        now = f"{program.name(obj, 'M')}.__dict__.get({k!r})"
+        if type(v) is tuple:
+            cond, form = f"{now}.__class__ is tuple and len({now}) == {len(v)}", f"{len(v)} tensors"
+        else:  # (a forward may test it in Python: ``if self.mask is not None``)
+            cond, form = f"{now}.__class__ is {program.name(type(v))}", type(v).__name__
+        g.add(cond, (f"{{name}} is not a {form} any more", "attr", obj, k, None))
     for what, container in live.containers:  # (their contents: a replay reads none of them)
         items = program.name(_items(container))
         cond = f"{program.name(_unchanged, 'F')}({program.name(container, 'V')}, {items})"

@@ -108,11 +108,12 @@ class Program:
         self.emit(f"{slot} = A[{index}]._data")
         return slot
 
-    def live_slot(self, value, owner) -> _Slot:
-        """The data of ``owner``, a tensor the call reads live (a parameter...)."""
+    def live_slot(self, value, owner_code: str) -> _Slot:
+        """The data of a tensor the call reads live (a parameter...), reached by
+        ``owner_code``."""
         slot = self._new_slot(value, False)
         self._pure.add(len(self.lines))
-        self.emit(f"{slot} = {self.name(owner, 'O')}._data")
+        self.emit(f"{slot} = {owner_code}._data")
         return slot
 
     def data_slot(self, value, tensor_code: str) -> _Slot:

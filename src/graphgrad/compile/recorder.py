@@ -164,6 +164,7 @@ class Recorder:
         self.objects: dict[int, str] = {}  # id(a tensor the program makes) -> its local name
         self.loaded: dict[int, Tensor] = {}  # live tensors the program reads: guarded
         self.backward_ran = False
+        self.rebinds: tuple = ()  # the attribute state the call rebound (``Live.rebound``)
         # the results whose backward runs after the call, and what their recorded backwards
         # give gradients to, with what they return (``backward.record_results_backward``)
         self.graph_results: list[Tensor] = []
@@ -210,7 +211,7 @@ class Recorder:
         if i is not None:
             return f"A[{i}]"
         if self.live.tensor(t) is not None:
-            return self.program.name(t, "O")
+            return self.live.code(t, self.program)
         return None
 
     def bump(self, t: Tensor) -> None:
@@ -255,7 +256,7 @@ class Recorder:
         owner = self.live.owner_of(data)
         if owner is not None:
             self.loaded[id(owner)] = owner
-            return self.program.live_slot(data, owner)
+            return self.program.live_slot(data, self.live.code(owner, self.program))
         if t.grad_fn is not None and t.grad_fn._sequence_nr < self.start_seq:
             self.stop(
                 f"a tensor of shape {tuple(data.shape)} computed before the call and read "
@@ -278,7 +279,7 @@ class Recorder:
         owner = self.live.owner_of(value)
         if owner is not None:
             self.loaded[id(owner)] = owner
-            return self.program.live_slot(value, owner)
+            return self.program.live_slot(value, self.live.code(owner, self.program))
         return self._constant(value)
 
     def _constant(self, value):

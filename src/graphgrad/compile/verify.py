@@ -25,7 +25,10 @@ class Snapshot:
     state after the eager call, which nothing changes before the comparison)."""
 
     def __init__(self, live, args: list, copy: bool = True) -> None:
-        tensors = list(live.tensors.values()) + list(args)
+        # (the attribute state as it is now too: rebound between calls or by the call)
+        self.attrs = live.state_now()
+        state = [t for *_, v in self.attrs if isinstance(v, (Tensor, tuple)) for t in _tensors(v)]
+        tensors = list(live.tensors.values()) + list(args) + state
         keep = _copy_or_none if copy else _data_or_none
         # (the array itself too: ``t.unsqueeze_(-1)`` and ``p.data = ...`` give another)
         self.tensors = [(t, t._data, t.dtype, keep(t), t._grad, keep(t._grad)) for t in tensors]
@@ -62,6 +65,8 @@ class Snapshot:
                 np.copyto(grad._data, grad_data)
         for m, mode in self.modes:
             m.training = mode
+        for obj, k, v in self.attrs:
+            obj.__dict__[k] = v
         for opt, state, groups in self.optimizers:
             opt.state.clear()
             for p, (st, saved) in state.items():
@@ -78,6 +83,8 @@ class Snapshot:
 
     def differs(self, other: Snapshot) -> str | None:
         """What differs from ``other`` (taken on the same objects), or None."""
+        if len(self.tensors) != len(other.tensors):
+            return "the tensors in a module's attributes"
         if self.flags != other.flags:
             return "requires_grad of a tensor"
         if self.modes != other.modes:
@@ -101,6 +108,10 @@ class Snapshot:
             if st[:3] != st2[:3]:  # the engine, the seed and the cached normal's bits
                 return "a generator's state"
         return None
+
+
+def _tensors(v) -> tuple:
+    return (v,) if isinstance(v, Tensor) else tuple(x for x in v if isinstance(x, Tensor))
 
 
 class _Frozen:

@@ -1,0 +1,146 @@
+"""Tensors kept in a module's attributes between calls (a recurrent model's hidden state):
+read through the attribute at each replay, and rebound by the replay where the call rebinds
+them."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+import graphgrad
+from graphgrad import nn
+
+from ._helpers import bits, replayed
+
+
+class _ResetOutside(nn.Module):
+    """The LSTM of a widely copied time-series tutorial: the loop sets ``hidden_cell`` to
+    zeros before each call, and the forward rebinds it to the LSTM's state, with its graph."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(1, 8)
+        self.linear = nn.Linear(8, 1)
+        self.hidden_cell = (graphgrad.zeros(1, 1, 8), graphgrad.zeros(1, 1, 8))
+
+    def forward(self, seq):
+        out, self.hidden_cell = self.lstm(seq.view(len(seq), 1, -1), self.hidden_cell)
+        return self.linear(out.view(len(seq), -1))[-1]
+
+    def reset(self):
+        self.hidden_cell = (graphgrad.zeros(1, 1, 8), graphgrad.zeros(1, 1, 8))
+
+
+class _Carried(nn.Module):
+    """A hidden state carried from call to call, detached in the forward."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(3, 5, batch_first=True)
+        self.fc = nn.Linear(5, 2)
+        self.hidden = graphgrad.zeros(1, 4, 5)
+
+    def forward(self, x):
+        out, h = self.rnn(x, self.hidden)
+        self.hidden = h.detach()
+        return self.fc(out[:, -1])
+
+    def reset(self):
+        pass
+
+
+def _train(cls, mode: str, data: list) -> tuple:
+    """Adam on ``cls`` over ``data``: eagerly, with the model compiled or with the whole step
+    compiled. Returns the bits of the losses, the parameters and the hidden state, and the
+    compiled callable."""
+    graphgrad.manual_seed(0)
+    model = cls()
+    opt = graphgrad.optim.Adam(model.parameters(), lr=0.01)
+    forward = graphgrad.compile(model) if mode == "model" else model
+
+    def step(x, y):
+        opt.zero_grad()
+        model.reset()
+        loss = ((forward(x) - y) ** 2).mean()
+        loss.backward()
+        opt.step()
+        return loss
+
+    if mode == "step":
+        step = graphgrad.compile(step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no fallback, no recompile limit)
+        losses = [bits(step(x, y)) for x, y in data]
+    hidden = getattr(model, "hidden_cell", None) or model.hidden
+    compiled = {"model": forward, "step": step}.get(mode)
+    return (losses, bits(list(model.parameters())), bits(hidden)), compiled
+
+
+@pytest.mark.parametrize("mode", ["model", "step"])
+@pytest.mark.parametrize(
+    "cls, shapes", [(_ResetOutside, [(12,), (1,)]), (_Carried, [(4, 6, 3), (4, 2)])]
+)
+def test_attribute_state_rebound_by_the_loop_or_the_forward_replays(cls, shapes, mode):
+    # both ran into the recompile limit ("the call changed _ResetOutside.hidden_cell"), eagerly
+    graphgrad.manual_seed(1)
+    data = [tuple(graphgrad.randn(*s) for s in shapes) for _ in range(6)]
+    want, _ = _train(cls, "eager", data)
+    got, compiled = _train(cls, mode, data)
+    assert got == want
+    call = compiled.__dict__.get("_compiled_call", compiled)
+    assert replayed(call)
+    assert sum(len(v) for v in call.cache.values()) == 1
+
+
+def test_the_replay_rebinds_the_state_to_tensors_with_the_graph_of_the_call():
+    # compiled alone, the rebound LSTM state leaves the call with its graph, as eagerly: a
+    # backward through it reaches the weights
+    grads = []
+    for compiled in (False, True):
+        graphgrad.manual_seed(0)
+        model = _ResetOutside()
+        forward = graphgrad.compile(model) if compiled else model
+        seq = graphgrad.randn(12)
+        for _ in range(4):
+            model.zero_grad()
+            model.reset()
+            out = forward(seq)
+            h, c = model.hidden_cell
+            assert h.requires_grad and h.grad_fn is not None
+            (out.sum() + 2 * c.sum()).backward()
+        grads.append(bits([p.grad for p in model.parameters()]))
+    assert grads[0] == grads[1]
+    assert replayed(forward._compiled_call)
+    assert type(h.grad_fn).__name__ == "CompiledFunctionBackward"
+
+
+class _Optional(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.mask = graphgrad.ones(2)
+
+    def forward(self, x):
+        return x * 2 if self.mask is not None else x  # (reads the attribute in Python only)
+
+
+def test_attribute_state_set_to_none_records_again():
+    # the replay kept doubling after ``model.mask = None`` (nothing guarded an attribute
+    # tensor that no op read)
+    model = _Optional()
+    f = graphgrad.compile(model)
+    x = graphgrad.ones(2)
+    for _ in range(3):
+        assert f(x).tolist() == [2.0, 2.0]
+    model.mask = None
+    assert f(x).tolist() == model(x).tolist() == [1.0, 1.0]
+
+
+def test_the_recompile_limit_names_attribute_state_of_another_form(monkeypatch):
+    monkeypatch.setattr(graphgrad._dynamo.config, "recompile_limit", 1)
+    model = _Optional()
+    f = graphgrad.compile(model)
+    f(graphgrad.ones(2))
+    model.mask = None
+    with pytest.warns(UserWarning, match="Last reason: _Optional.mask is not a Tensor any more$"):
+        f(graphgrad.ones(2))
