@@ -7,10 +7,12 @@ import dataclasses
 import types
 import warnings
 
+import numpy as np
 import pytest
 
 import graphgrad
 
+from . import _settings
 from ._helpers import replayed
 
 
@@ -590,3 +592,155 @@ def test_a_global_named_as_an_attribute_the_call_reads_is_not_guarded():
         for step in range(5):  # noqa: B007 (the global this test is about)
             f(graphgrad.ones(3, 2))
     assert _entries(f) == 1 and replayed(f)
+
+
+# -- Python values a call reads where discovery looked only one level deep, or not at all:
+# each replayed the recorded value after it changed (after the check, which compares the
+# first two calls only), a silent wrong result
+
+
+class _ClassValue(graphgrad.nn.Module):
+    scale = 2.0  # a class attribute, read as ``self.scale``
+
+    def forward(self, x):
+        return x * self.scale
+
+
+class _PrivateValue(graphgrad.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self._scale = 2.0
+
+    def forward(self, x):
+        return x * self._scale
+
+
+class _ModuleValue(graphgrad.nn.Module):
+    def forward(self, x):
+        return x * _settings.SCALE
+
+
+HELPER_SCALES = [2.0]
+
+
+class _HelperValue(graphgrad.nn.Module):
+    @property
+    def scale(self):  # (a property and a helper method read globals, as forward does)
+        return HELPER_SCALES[0]
+
+    def helper(self, x):
+        return x * self.scale
+
+    def forward(self, x):
+        return self.helper(x)
+
+
+class _CallableValue:
+    def __init__(self):
+        self.scale = 2.0
+
+    def __call__(self, x):
+        return x * self.scale
+
+
+class _ArrayValue(graphgrad.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = np.array([2.0, 2.0], np.float32)
+
+    def forward(self, x):
+        return x * graphgrad.from_numpy(self.w)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Frozen:
+    scale: float = 2.0
+
+
+class _ReplacedValues(graphgrad.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cfg = _Frozen()
+        self.double = _double
+
+    def forward(self, x):
+        return self.double(x) * self.cfg.scale / 2
+
+
+def _double(x):
+    return x * 2
+
+
+def _by_default(x, cfg={"scale": 2.0}):  # noqa: B006 - a mutable default, on purpose
+    return x * cfg["scale"]
+
+
+NESTED_LIST = [[2.0]]
+NESTED_DICT = {"a": {"b": 2.0}}
+NESTED_OBJECT = types.SimpleNamespace(inner=types.SimpleNamespace(k=2.0))
+
+PYTHON_VALUES = {
+    "class attribute": (_ClassValue, lambda m: setattr(_ClassValue, "scale", 3.0)),
+    "private attribute": (_PrivateValue, lambda m: setattr(m, "_scale", 3.0)),
+    "a module's value": (_ModuleValue, lambda m: setattr(_settings, "SCALE", 3.0)),
+    "a module's function's global": (
+        lambda: lambda x: _settings.scaled(x),
+        lambda m: _settings.FACTORS.__setitem__(0, 3.0),
+    ),
+    "global read by a property": (_HelperValue, lambda m: HELPER_SCALES.__setitem__(0, 3.0)),
+    "callable object's attribute": (_CallableValue, lambda m: setattr(m, "scale", 3.0)),
+    "a NumPy array attribute rebound": (
+        _ArrayValue,
+        lambda m: setattr(m, "w", np.array([3.0, 3.0], np.float32)),
+    ),
+    "a data object attribute replaced": (
+        _ReplacedValues,
+        lambda m: setattr(m, "cfg", _Frozen(3.0)),
+    ),
+    "a function attribute replaced": (
+        _ReplacedValues,
+        lambda m: setattr(m, "double", lambda x: x * 3),
+    ),
+    "a mutable default argument": (
+        lambda: _by_default,
+        lambda m: _by_default.__defaults__[0].__setitem__("scale", 3.0),
+    ),
+    "list in a list": (
+        lambda: lambda x: x * NESTED_LIST[0][0],
+        lambda m: NESTED_LIST[0].__setitem__(0, 3.0),
+    ),
+    "dict in a dict": (
+        lambda: lambda x: x * NESTED_DICT["a"]["b"],
+        lambda m: NESTED_DICT["a"].__setitem__("b", 3.0),
+    ),
+    "object in an object": (
+        lambda: lambda x: x * NESTED_OBJECT.inner.k,
+        lambda m: setattr(NESTED_OBJECT.inner, "k", 3.0),
+    ),
+}
+
+
+@pytest.fixture
+def restored_values():
+    saved = (_ClassValue.scale, _settings.SCALE, list(HELPER_SCALES))
+    yield
+    _ClassValue.scale, _settings.SCALE, HELPER_SCALES[:] = saved
+    _settings.FACTORS[0] = 2.0
+    _by_default.__defaults__[0]["scale"] = 2.0
+    NESTED_LIST[0][0] = NESTED_DICT["a"]["b"] = NESTED_OBJECT.inner.k = 2.0
+
+
+@pytest.mark.parametrize("case", PYTHON_VALUES)
+def test_a_python_value_changed_after_the_check_records_again(case, restored_values):
+    make, change = PYTHON_VALUES[case]
+    fn = make()
+    f = graphgrad.compile(fn)
+    x = graphgrad.ones(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [f(x).tolist() for _ in range(3)] == [[2.0, 2.0]] * 3
+        assert replayed(f.__dict__.get("_compiled_call", f))
+        change(fn)
+        assert f(x).tolist() == fn(x).tolist() == [3.0, 3.0]
+        assert f(x).tolist() == [3.0, 3.0]
+    assert _entries(f) == 2

@@ -18,6 +18,8 @@ from __future__ import annotations
 import dis
 import functools
 import random
+import sys
+import sysconfig
 import types
 
 import numpy as np
@@ -57,6 +59,7 @@ class Live:
         # id(tensor) -> (its holder, the attribute, where it sits: ``.__dict__['hidden'][0]``)
         self.paths: dict[int, tuple[object, str, str]] = {}
         self._reached: dict[int, int] = {}  # id(tensor) -> how many times discovery found it
+        self._searched: set[int] = set()  # the objects and classes whose attributes were added
         self.rngs: list = []  # Python's and NumPy's generator objects the call could reach
         # (what, list or dict) the call could reach through names: one it changes is a
         # Python side effect that a replay would skip
@@ -92,6 +95,11 @@ class Live:
             self.rngs.append(obj)
         elif _data_object(obj):
             self._add_attributes(obj)
+        elif isinstance(obj, types.ModuleType) and _user_module(obj):
+            # (``import config`` and ``config.SCALE`` read in the call: its plain values)
+            self.values += [
+                ("attr", obj, k, v) for k, v in vars(obj).items() if _public_plain(k, v)
+            ]
 
     def _add_tensor(self, t: Tensor) -> None:
         self._reached[id(t)] = self._reached.get(id(t), 0) + 1
@@ -111,39 +119,58 @@ class Live:
             self.sizes[id(sub)] = _sizes(sub)
             self.modes[id(sub)] = sub.training
             self._add_attributes(sub)
-            for v in vars(sub).values():  # (a config object: ``self.config.n_head``)
-                if _data_object(v):
-                    self._add_attributes(v)
             for t in (*sub._parameters.values(), *sub._buffers.values()):
                 if t is not None:
                     self._add_tensor(t)
 
-    def _add_attributes(self, obj) -> None:
-        """``obj``'s attributes: the tensors (a module's ``self.mask`` that is not a buffer),
-        the tuples holding tensors, the modules, optimizers, schedulers and generators among
-        all of them, the plain values (guarded by value) and the lists and dicts (watched)
-        among the public ones."""
+    def _add_attributes(self, obj, depth: int = 0) -> None:
+        """``obj``'s attributes: the tensors and tuples of tensors (state: ``settle``), the
+        modules, optimizers, schedulers and generators (live too), the plain values (guarded
+        by value: ``self._scale`` too), the lists and dicts (watched), the attributes of the
+        data objects (``self.config.n_head``, two levels deep), and every other public one
+        guarded by identity (a NumPy array, a function, a data object replaced); and the plain
+        values its classes hold (``class Net: scale = 2.0``, read as ``self.scale``)."""
+        if id(obj) in self._searched or depth > 1:
+            return
+        self._searched.add(id(obj))
+        self._add_class(type(obj))
         for k, v in vars(obj).items():
             if _state(v):
                 for t in _state_tensors(v):
                     self._add_tensor(t)
                 self.attr_state.append((obj, k, v))
-            elif isinstance(v, _RNGS):  # (an augmentation's ``self.rng``)
+                continue
+            if k == "training" or k.startswith("__"):
+                continue
+            if _plain(v):
+                self.values.append(("attr", obj, k, v))
+                continue
+            if isinstance(v, _RNGS):  # (an augmentation's ``self.rng``)
                 self.rngs.append(v)
-            elif type(v) is tuple and any(isinstance(x, Tensor) for x in v):
-                for x in v:  # (a tuple of tensors and other values: guarded by identity)
+            elif isinstance(v, tuple):
+                for x in v:  # (a tuple of tensors and other values)
                     if isinstance(x, Tensor):
                         self._add_tensor(x)
-                self.values.append(("attr", obj, k, v))
             elif isinstance(v, (Module, Optimizer, LRScheduler, Generator)):
                 # (``layer.opt.step()``, a trainer's ``self.model``: their state is live too)
                 self.add(v)
-            elif k[0] == "_" or k == "training":
+            if k[0] == "_":  # (a module's own dicts of parameters, hooks...: guarded apart)
                 continue
-            elif _plain(v):
-                self.values.append(("attr", obj, k, v))
-            elif type(v) in (list, dict):
-                self.containers.append((_name_of("attr", obj, k), v))
+            if type(v) in (list, dict):
+                self.watch([(_name_of("attr", obj, k), v)])
+                continue
+            if _data_object(v):
+                self._add_attributes(v, depth + 1)
+            self.values.append(("attr", obj, k, v))
+
+    def _add_class(self, cls: type) -> None:
+        """The plain values in the dicts of ``cls`` and of its bases, where they are the
+        user's classes (not graphgrad's: an ``nn.Module``'s class constants stay put)."""
+        for c in cls.__mro__:
+            if id(c) in self._searched or not _users_own(c):
+                continue
+            self._searched.add(id(c))
+            self.values += [("attr", c, k, v) for k, v in vars(c).items() if _public_plain(k, v)]
 
     def settle(self) -> None:
         """Once everything is found: attribute state whose tensors discovery found nowhere
@@ -196,9 +223,16 @@ class Live:
                 return next(name for kind, name in _RNG_NAMES.items() if isinstance(rng, kind))
         return None
 
-    def watch(self, named: list) -> None:
-        """Keep the lists and dicts among ``named`` (what, object) to compare after the call."""
-        self.containers += [(what, v) for what, v in named if type(v) in (list, dict)]
+    def watch(self, named: list, depth: int = 0) -> None:
+        """Keep the lists and dicts among ``named`` (what, object) to compare after the call,
+        and those in them, a few levels deep (``lists[0][0]``, ``cfg["model"]["scale"]``)."""
+        for what, v in named:
+            if type(v) not in (list, dict) or depth > 1:
+                continue
+            self.containers.append((what, v))
+            if len(v) <= _ITEMS_COMPARED:  # (a longer one is guarded by its length alone)
+                items = v.values() if type(v) is dict else v
+                self.watch([(f"an item of {what}", x) for x in items], depth + 1)
 
     def python_state(self) -> list:
         """The watched lists' and dicts' items now, for ``changed_by_call``."""
@@ -256,7 +290,11 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
         seen.add(id(target))
         if isinstance(target, Module):
             live.add(target)
-            todo += [type(m).forward for m in target.modules() if _user_class(type(m))]
+            todo += [f for m in target.modules() for f in _methods(type(m))]
+            continue
+        if _data_object(target) and _users_own(type(target)):  # (a callable object of theirs)
+            live.add(target)
+            todo += _methods(type(target), _users_own)
             continue
         self_obj = getattr(target, "__self__", None)
         if self_obj is not None and not isinstance(self_obj, types.ModuleType):
@@ -268,6 +306,11 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
         found = [c.cell_contents for _, c in cells]
         live.values += [("cell", c, name, c.cell_contents) for name, c in cells]
         live.watch([(f"closure variable {name}", c.cell_contents) for name, c in cells])
+        # (a default argument a call may read: ``def f(x, cfg={"scale": 2.0})``)
+        defaults = [*(getattr(func, "__defaults__", None) or ()),
+                    *(getattr(func, "__kwdefaults__", None) or {}).values()]  # fmt: skip
+        found += defaults
+        live.watch([(f"a default argument of {_qualname(func)}", d) for d in defaults])
         scope = getattr(func, "__globals__", {})
         if code is not None:
             names = [name for name in _names(code) if name in scope]
@@ -278,6 +321,11 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
             live.add(obj)
             if _user_function(obj) or isinstance(obj, Module):
                 todo.append(obj)
+            elif _data_object(obj):  # (``cfg.scale_for(x)``: its methods read values too)
+                todo += _methods(type(obj), _users_own)
+            elif isinstance(obj, types.ModuleType) and _user_module(obj) and code is not None:
+                # (``utils.scale(x)``: the functions of the user's modules that the code names)
+                todo += [f for n in code.co_names if _user_function(f := getattr(obj, n, None))]
             elif isinstance(obj, type) and issubclass(obj, Function):  # its forward, backward...
                 todo += [f for f in map(obj.__dict__.get, _FUNCTION_METHODS) if f is not None]
         wrapped = getattr(func, "__wrapped__", None)
@@ -287,7 +335,28 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
     return live
 
 
-_MAX_FUNCTIONS = 64
+_MAX_FUNCTIONS = 256
+
+
+def _methods(cls: type, searched=None) -> list:
+    """The functions of ``cls`` and of its bases that are ``searched`` classes (by default,
+    all but graphgrad's: a model from an installed package too): methods, static and class
+    methods, and properties' getters (``self.helper(x)``, ``self.scale``, which read globals
+    and attributes as ``forward`` does)."""
+    found = []
+    for c in cls.__mro__:
+        if not (searched or _user_class)(c):
+            continue
+        for v in vars(c).values():
+            if isinstance(v, (staticmethod, classmethod)):
+                v = v.__func__
+            elif isinstance(v, property):
+                v = v.fget
+            if isinstance(v, types.FunctionType):
+                found.append(v)
+    return found
+
+
 _FUNCTION_METHODS = ("forward", "setup_context", "backward", "vjp", "jvp")
 
 
@@ -308,6 +377,10 @@ def _same_form(now, then) -> bool:
     if isinstance(then, Tensor):
         return type(now) is type(then)
     return _state(now) and type(now) is tuple and len(now) == len(then)
+
+
+def _qualname(func) -> str:
+    return getattr(func, "__qualname__", None) or type(func).__name__
 
 
 def _sizes(m: Module) -> tuple[int, ...]:
@@ -333,7 +406,11 @@ def _name_of(how: str, holder, key: str) -> str:
         return f"closure variable {key}"
     if how == "global":
         return f"global {key}"
-    return f"{type(holder).__name__}.{key}" if key else type(holder).__name__
+    if isinstance(holder, (type, types.ModuleType)):  # (a class's or a module's own value)
+        owner = holder.__name__
+    else:
+        owner = type(holder).__name__
+    return f"{owner}.{key}" if key else owner
 
 
 def _current(how: str, holder, key: str):
@@ -440,7 +517,32 @@ def _full(cell) -> bool:
 
 
 def _user_class(cls: type) -> bool:
-    return not cls.__module__.startswith("graphgrad")
+    return not cls.__module__.startswith(("graphgrad", "builtins"))
+
+
+def _public_plain(k: str, v) -> bool:
+    return not k.startswith("__") and _plain(v)
+
+
+_LIBRARY_PATHS = tuple(
+    {sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+)
+
+
+def _users_own(cls: type) -> bool:
+    """A class defined in the user's own code (a script, a module beside it), not in the
+    standard library's or an installed package's (``argparse.Namespace``)."""
+    mod = sys.modules.get(cls.__module__)
+    return cls.__module__ == "__main__" or (mod is not None and _user_module(mod))
+
+
+def _user_module(mod: types.ModuleType) -> bool:
+    """A Python module of the user's own (a ``config.py`` beside the script), not the
+    standard library's or an installed package's."""
+    path = getattr(mod, "__file__", None)
+    if path is None or mod.__name__.partition(".")[0] in ("graphgrad", "numpy"):
+        return False  # (graphgrad itself, wherever it is installed from)
+    return not path.startswith(_LIBRARY_PATHS)
 
 
 def _user_function(obj) -> bool:
