@@ -492,3 +492,70 @@ def test_a_step_that_sets_the_training_mode_replays():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert run(True) == run(False)
+
+
+def _manual_step(read_lr):
+    """A step that reads the learning rate into Python (``read_lr(opt, sched)``) and updates
+    by hand, with a scheduler changing it between calls."""
+    w = graphgrad.ones(3, requires_grad=True)
+    opt = graphgrad.optim.SGD([w], lr=0.1)
+    sched = graphgrad.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+
+    def step(x):
+        w.grad = None
+        (w * x).sum().backward()
+        with graphgrad.no_grad():
+            w.sub_(read_lr(opt, sched) * w.grad)
+        return w.clone()
+
+    return step, sched
+
+
+READ_LR = {
+    "param_groups": lambda opt, sched: opt.param_groups[0]["lr"],
+    "param_groups get": lambda opt, sched: opt.param_groups[0].get("lr"),
+    "get_last_lr": lambda opt, sched: sched.get_last_lr()[0],
+}
+
+
+@pytest.mark.parametrize("how", READ_LR)
+def test_a_learning_rate_read_into_python_is_guarded(how):
+    # the replays went on with the recorded learning rate after the scheduler halved it
+    runs = []
+    for compiled in (False, True):
+        step, sched = _manual_step(READ_LR[how])
+        f = graphgrad.compile(step) if compiled else step
+        out = []
+        for i in range(6):
+            out.append(f(graphgrad.full((3,), 1.0 + i % 2)).tolist())
+            sched.step()
+        runs.append(out)
+    assert runs[0] == runs[1]
+    assert runs[0][-1] == [pytest.approx(0.475, abs=1e-6)] * 3
+    assert replayed(f)
+
+
+def test_a_scheduler_stepped_in_or_out_of_the_step_replays_every_call():
+    # the optimizer's own reads of its groups are not guarded: a learning rate changing at
+    # every call records once
+    for inside in (True, False):
+        m = graphgrad.nn.Linear(3, 1)
+        opt = graphgrad.optim.AdamW(m.parameters(), lr=0.1)
+        sched = graphgrad.optim.lr_scheduler.CosineAnnealingLR(opt, 50)
+        x, y = graphgrad.randn(8, 3), graphgrad.randn(8, 1)
+
+        def step():
+            opt.zero_grad()
+            loss = ((m(x) - y) ** 2).mean()
+            loss.backward()
+            opt.step()
+            if inside:  # noqa: B023 - read at each call, as intended
+                sched.step()
+            return loss
+
+        f = graphgrad.compile(step)
+        for _ in range(12):
+            f()
+            if not inside:
+                sched.step()
+        assert [(e.verified, e.eager) for v in f.cache.values() for e in v] == [(True, False)]

@@ -60,6 +60,7 @@ class Live:
         self.paths: dict[int, tuple[object, str, str]] = {}
         self._reached: dict[int, int] = {}  # id(tensor) -> how many times discovery found it
         self._searched: set[int] = set()  # the objects and classes whose attributes were added
+        self._read: set[tuple[int, str]] = set()  # the (holder, key) of ``note_read``
         self.rngs: list = []  # Python's and NumPy's generator objects the call could reach
         # (what, list or dict) the call could reach through names: one it changes is a
         # Python side effect that a replay would skip
@@ -172,6 +173,18 @@ class Live:
             self._searched.add(id(c))
             self.values += [("attr", c, k, v) for k, v in vars(c).items() if _public_plain(k, v)]
 
+    def note_read(self, holder, key: str, value) -> None:
+        """A value of an optimizer's parameter group or of a scheduler that the recorded call
+        read into Python (``lr = opt.param_groups[0]["lr"]``, ``sched.get_last_lr()``): the
+        recording used it as a constant, so it is guarded by value (a number, or a list of
+        numbers). The optimizer's own step reads them live and needs none of this."""
+        if (id(holder), key) in self._read or not (
+            _plain(value) or (type(value) is list and all(_plain(v) for v in value))
+        ):
+            return
+        self._read.add((id(holder), key))
+        self.values.append(("read", holder, key, list(value) if type(value) is list else value))
+
     def settle(self) -> None:
         """Once everything is found: attribute state whose tensors discovery found nowhere
         else is read through its attribute (``paths``); the rest, a tensor also held
@@ -244,7 +257,7 @@ class Live:
         or None: a replay would not repeat such a change."""
         for how, holder, key, value in self.values:
             now = _current(how, holder, key)
-            if now is not value and not (_plain(value) and _same_plain(now, value)):
+            if now is not value and not (_by_value(how, value) and _same_plain(now, value)):
                 return _name_of(how, holder, key)
         for obj, k, then in self.attr_state:  # (rebinding it to state of its form: recorded)
             if not _same_form(_current("attr", obj, k), then):
@@ -406,6 +419,8 @@ def _name_of(how: str, holder, key: str) -> str:
         return f"closure variable {key}"
     if how == "global":
         return f"global {key}"
+    if how == "read" and isinstance(holder, dict):
+        return f"an optimizer's parameter group's {key!r}"
     if isinstance(holder, (type, types.ModuleType)):  # (a class's or a module's own value)
         owner = holder.__name__
     else:
@@ -417,8 +432,22 @@ def _current(how: str, holder, key: str):
     """The value now at a ``Live.values`` entry's place (``_MISSING`` where there is none)."""
     if how == "cell":
         return holder.cell_contents if _full(holder) else _MISSING
+    if how == "read":
+        return _read(holder, key)
     space = holder if how == "global" else holder.__dict__
     return space.get(key, _MISSING)
+
+
+def _read(holder, key: str):
+    """An item of a dict (a parameter group, past its noting ``get``) or an attribute."""
+    if isinstance(holder, dict):
+        return dict.get(holder, key, _MISSING)
+    return holder.__dict__.get(key, _MISSING)
+
+
+def _by_value(how: str, value) -> bool:
+    """Whether a ``Live.values`` entry is guarded by value (else by identity)."""
+    return _plain(value) or how == "read"
 
 
 def _same_plain(a, b) -> bool:
@@ -656,8 +685,9 @@ def guard_source(program, live: Live, loaded: dict) -> Guards:
     for how, holder, key, value in live.values:
         h = program.name(holder, "M" if how == "attr" else "V")
         now = {"attr": f"{h}.__dict__.get({key!r})", "cell": f"{h}.cell_contents",
-               "global": f"{h}.get({key!r})"}[how]  # fmt: skip
-        if value is None or type(value) is bool or not _plain(value):
+               "global": f"{h}.get({key!r})",
+               "read": f"{program.name(_read, 'F')}({h}, {key!r})"}[how]  # fmt: skip
+        if not _by_value(how, value) or value is None or type(value) is bool:
             # (a tensor rebound...)
             g.add(f"{now} is {program.name(value, 'V')}", (_REBOUND, how, holder, key, value))
         else:  # (the type too: ``x * 2`` and ``x * 2.0`` differ in dtype)

@@ -204,6 +204,10 @@ class Recorder:
             state.recorder = self if self.broken is None else None
 
     # -- values ------------------------------------------------------------------------------
+    def read_value(self, holder, key: str, value) -> None:
+        """The call read an optimizer's or a scheduler's value into Python: guarded."""
+        self.live.note_read(holder, key, value)
+
     def tensor_code(self, t: Tensor) -> str | None:
         """How the program reaches the tensor object ``t`` itself: an argument (``A[i]``) or
         a live tensor (an ``O`` name); None for a tensor the call made."""

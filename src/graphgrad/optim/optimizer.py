@@ -29,6 +29,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad
+from ..compile._flag import state as _compiling
 from ..nn.parameter import reset_grads
 from ..tensor import Tensor
 from ._hooks import (
@@ -58,6 +59,32 @@ def _typename(obj) -> str:
     if isinstance(obj, Tensor):
         return f"torch.{obj.dtype.legacy}Tensor"
     return type(obj).__name__
+
+
+class ParamGroup(dict):
+    """A parameter group: a dict (PyTorch's are plain dicts) whose values, read into Python
+    by a call that ``graphgrad.compile`` records (``lr = opt.param_groups[0]["lr"]``), are
+    guarded by that recording: a learning rate changed since records again instead of
+    replaying the old one. The optimizer's own step reads them live, unrecorded.
+
+    >>> g = ParamGroup(lr=0.1)
+    >>> g["lr"], g.get("momentum", 0.0), isinstance(g, dict)
+    (0.1, 0.0, True)
+    """
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        value = dict.__getitem__(self, key)
+        if _compiling.recorder is not None:
+            _compiling.recorder.read_value(self, key, value)
+        return value
+
+    def get(self, key, default=None):
+        value = dict.get(self, key, default)
+        if _compiling.recorder is not None and key in self:
+            _compiling.recorder.read_value(self, key, value)
+        return value
 
 
 class Optimizer(OptimizerHooks):
@@ -134,7 +161,7 @@ class Optimizer(OptimizerHooks):
         existing = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in existing for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
-        self.param_groups.append(group)
+        self.param_groups.append(ParamGroup(group))
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of every parameter.
@@ -243,7 +270,7 @@ class Optimizer(OptimizerHooks):
                 param = mapping[key]
                 self.state[param] = {k: _cast_state(k, v, param) for k, v in value.items()}
         self.param_groups = [
-            dict(theirs, params=ours["params"])
+            ParamGroup(theirs, params=ours["params"])
             for ours, theirs in zip(self.param_groups, saved, strict=False)
         ]
         self._load_post_hooks()

@@ -18,6 +18,7 @@ import types
 from bisect import bisect_right
 from collections import Counter
 
+from ...compile._flag import state as _compiling
 from ..optimizer import Optimizer
 
 
@@ -80,6 +81,8 @@ class LRScheduler:
         >>> torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5).get_last_lr()
         [1.0]
         """
+        if _compiling.recorder is not None:  # (guarded by a recording that reads them)
+            _compiling.recorder.read_value(self, "_last_lr", self._last_lr)
         return self._last_lr
 
     def step(self, epoch: int | None = None) -> None:
