@@ -21,6 +21,7 @@ import random
 import sys
 import sysconfig
 import types
+from collections.abc import Callable
 
 import numpy as np
 
@@ -351,7 +352,7 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
 _MAX_FUNCTIONS = 256
 
 
-def _methods(cls: type, searched=None) -> list:
+def _methods(cls: type, searched: Callable[[type], bool] | None = None) -> list:
     """The functions of ``cls`` and of its bases that are ``searched`` classes (by default,
     all but graphgrad's: a model from an installed package too): methods, static and class
     methods, and properties' getters (``self.helper(x)``, ``self.scale``, which read globals
