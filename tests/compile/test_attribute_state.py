@@ -144,3 +144,34 @@ def test_the_recompile_limit_names_attribute_state_of_another_form(monkeypatch):
     model.mask = None
     with pytest.warns(UserWarning, match="Last reason: _Optional.mask is not a Tensor any more$"):
         f(graphgrad.ones(2))
+
+
+class _Alias(nn.Module):
+    """Attribute tensors that alias other state: the weight's array, a gradient."""
+
+    def __init__(self, of_grad: bool):
+        super().__init__()
+        self.lin = nn.Linear(2, 2)
+        if of_grad:
+            self.lin(graphgrad.ones(1, 2)).sum().backward()
+            self.alias = self.lin.weight.grad
+        else:
+            self.alias = self.lin.weight.detach()  # (the very array of the weight)
+
+    def forward(self, x):
+        return self.lin(x) + self.alias.sum()
+
+
+@pytest.mark.parametrize("of_grad", [False, True])
+def test_attribute_state_aliasing_other_state_stays_guarded_by_identity(of_grad):
+    # the program read the weight through ``alias``: rebinding ``alias`` changed the weight
+    # a replay used (silently, before this was guarded)
+    model = _Alias(of_grad)
+    f = graphgrad.compile(model)
+    x = graphgrad.ones(1, 2)
+    with graphgrad.no_grad():
+        for _ in range(3):
+            assert f(x).tolist() == model(x).tolist()
+        assert replayed(f._compiled_call)
+        model.alias = graphgrad.zeros(2, 2)
+        assert f(x).tolist() == model(x).tolist() == model.lin(x).tolist()

@@ -60,6 +60,7 @@ class Live:
         # id(tensor) -> (its holder, the attribute, where it sits: ``.__dict__['hidden'][0]``)
         self.paths: dict[int, tuple[object, str, str]] = {}
         self._reached: dict[int, int] = {}  # id(tensor) -> how many times discovery found it
+        self._sharing: dict[int, int] = {}  # id(array) -> how many tensors found hold it
         self._searched: set[int] = set()  # the objects and classes whose attributes were added
         self._read: set[tuple[int, str]] = set()  # the (holder, key) of ``note_read``
         self.rngs: list = []  # Python's and NumPy's generator objects the call could reach
@@ -108,8 +109,10 @@ class Live:
         if id(t) in self.tensors:
             return
         self.tensors[id(t)] = t
+        self._sharing[id(t._data)] = self._sharing.get(id(t._data), 0) + 1
         self.by_data.setdefault(id(t._data), t)
-        if t._grad is not None:
+        if t._grad is not None:  # (found as well: ``self.g = p.grad`` is an alias)
+            self._reached[id(t._grad)] = self._reached.get(id(t._grad), 0) + 1
             self.by_data.setdefault(id(t._grad._data), t._grad)
             self.tensors.setdefault(id(t._grad), t._grad)
 
@@ -189,11 +192,12 @@ class Live:
     def settle(self) -> None:
         """Once everything is found: attribute state whose tensors discovery found nowhere
         else is read through its attribute (``paths``); the rest, a tensor also held
-        elsewhere (aliases the replay could not tell apart), stays guarded by identity."""
+        elsewhere, or holding the very array of another (``self.alias = w.detach()``), stays
+        guarded by identity: the replay could not tell the aliases apart."""
         kept = []
         for obj, k, v in self.attr_state:
             tensors = _state_tensors(v)
-            if all(self._reached[id(t)] == 1 for t in tensors):
+            if all(self._reached[id(t)] == 1 == self._sharing.get(id(t._data)) for t in tensors):
                 kept.append((obj, k, v))
                 where = f".__dict__[{k!r}]"
                 for i, t in enumerate(tensors):
