@@ -4,8 +4,10 @@ them."""
 
 from __future__ import annotations
 
+import types
 import warnings
 
+import numpy as np
 import pytest
 
 import graphgrad
@@ -175,3 +177,68 @@ def test_attribute_state_aliasing_other_state_stays_guarded_by_identity(of_grad)
         assert replayed(f._compiled_call)
         model.alias = graphgrad.zeros(2, 2)
         assert f(x).tolist() == model(x).tolist() == model.lin(x).tolist()
+
+
+class _Knobs(nn.Module):
+    """A forward that reads Python values and attribute state of every kind guarded."""
+
+    level = 1.0  # (a class attribute)
+
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(3, 3)
+        self.public, self._private = 1.0, 1.0
+        self.table = {"a": {"b": 1.0}}
+        self.config = types.SimpleNamespace(inner=types.SimpleNamespace(k=1.0))
+        self.array = np.ones(3, np.float32)
+        self.mask = graphgrad.ones(3)
+        self.state = (graphgrad.zeros(3), graphgrad.zeros(3))
+        self.act = graphgrad.tanh
+
+    def forward(self, x):
+        scale = self.public * self._private * type(self).level * self.table["a"]["b"]
+        h = self.act(self.lin(x) * scale * self.config.inner.k)
+        h = h * graphgrad.from_numpy(self.array) * self.mask + self.state[0]
+        self.state = (h.detach(), self.state[1])
+        return h.sum()
+
+
+_CHANGES = [
+    lambda ms, v: [setattr(m, "public", v) for m in ms],
+    lambda ms, v: [setattr(m, "_private", v) for m in ms],
+    lambda ms, v: setattr(_Knobs, "level", v),
+    lambda ms, v: [m.table["a"].__setitem__("b", v) for m in ms],
+    lambda ms, v: [setattr(m.config.inner, "k", v) for m in ms],
+    lambda ms, v: [setattr(m, "array", np.full(3, v, np.float32)) for m in ms],
+    lambda ms, v: [m.array.__setitem__(0, v) for m in ms],
+    lambda ms, v: [setattr(m, "mask", graphgrad.full((3,), v)) for m in ms],
+    lambda ms, v: [m.mask.fill_(v) for m in ms],
+    lambda ms, v: [setattr(m, "state", (graphgrad.full((3,), v), m.state[1])) for m in ms],
+    lambda ms, v: [setattr(m, "act", graphgrad.sigmoid if v > 1 else graphgrad.tanh) for m in ms],
+]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_values_changed_between_calls_at_random_give_eager_results(seed):
+    # each kind of value a forward reads, changed between calls in a random order: every
+    # call's result and state are eager's bits (a replay, a new recording, or eager past
+    # the recompile limit)
+    rng = np.random.default_rng(seed)
+    try:
+        twins = []
+        for _ in range(2):
+            graphgrad.manual_seed(0)
+            twins.append(_Knobs())
+        eager, model = twins
+        f = graphgrad.compile(model)
+        x = graphgrad.randn(2, 3)
+        with graphgrad.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (the recompile limit, when many changes)
+            for _ in range(14):
+                if rng.random() < 0.4:
+                    change = _CHANGES[rng.integers(len(_CHANGES))]
+                    change(twins, float(rng.choice([0.5, 1.5, 2.0])))
+                assert bits(f(x)) == bits(eager(x))
+                assert bits(model.state[0]) == bits(eager.state[0])
+    finally:
+        _Knobs.level = 1.0

@@ -216,16 +216,16 @@ def test_more_than_three_outputs_whose_backward_runs_outside_fall_back():
 
 
 def test_a_value_that_changes_unseen_is_caught_by_the_check():
-    # a number in a list inside a list inside a list: a constant of the recording that no
-    # guard sees (lists are watched two levels deep: the inner ones hold the same innermost)
-    scale = [[[1.0]]]
+    # a number four lists deep: a constant of the recording that no guard sees (lists are
+    # watched three levels deep: the inner ones hold the same innermost)
+    scale = [[[[1.0]]]]
 
     def make():
         w = graphgrad.tensor([1.0, 1.0], requires_grad=True)
 
         def step():
             w.grad = None
-            (w * graphgrad.tensor([1.0, 2.0]) * scale[0][0][0]).sum().backward()
+            (w * graphgrad.tensor([1.0, 2.0]) * scale[0][0][0][0]).sum().backward()
             return w.grad
 
         return step, [w]
@@ -233,10 +233,10 @@ def test_a_value_that_changes_unseen_is_caught_by_the_check():
     step, _ = make()
     f = graphgrad.compile(step)
     f()
-    scale[0][0][0] += 1
+    scale[0][0][0][0] += 1
     with pytest.warns(UserWarning, match="differed between the replay and eager"):
         assert f().tolist() == [2.0, 4.0]
-    scale[0][0][0] += 1
+    scale[0][0][0][0] += 1
     assert f().tolist() == [3.0, 6.0]
     assert not replayed(f)
 

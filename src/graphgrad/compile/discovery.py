@@ -132,10 +132,10 @@ class Live:
         """``obj``'s attributes: the tensors and tuples of tensors (state: ``settle``), the
         modules, optimizers, schedulers and generators (live too), the plain values (guarded
         by value: ``self._scale`` too), the lists and dicts (watched), the attributes of the
-        data objects (``self.config.n_head``, two levels deep), and every other public one
-        guarded by identity (a NumPy array, a function, a data object replaced); and the plain
-        values its classes hold (``class Net: scale = 2.0``, read as ``self.scale``)."""
-        if id(obj) in self._searched or depth > 1:
+        data objects (``self.config.model.n_head``: ``_DATA_DEPTH`` levels), and every other
+        public one guarded by identity (a NumPy array, a function, a data object replaced);
+        and the plain values its classes hold (``class Net: scale = 2.0``, as ``self.scale``)."""
+        if id(obj) in self._searched or depth > _DATA_DEPTH:
             return
         self._searched.add(id(obj))
         self._add_class(type(obj))
@@ -243,12 +243,13 @@ class Live:
 
     def watch(self, named: list, depth: int = 0) -> None:
         """Keep the lists and dicts among ``named`` (what, object) to compare after the call,
-        and those in them, a few levels deep (``lists[0][0]``, ``cfg["model"]["scale"]``)."""
+        and those in them, ``_DATA_DEPTH`` levels deep (``lists[0][0]``,
+        ``cfg["model"]["scale"]``), ``_MAX_WATCHED`` in all (guards run at every call)."""
         for what, v in named:
-            if type(v) not in (list, dict) or depth > 1:
+            if type(v) not in (list, dict) or depth > _DATA_DEPTH:
                 continue
             self.containers.append((what, v))
-            if len(v) <= _ITEMS_COMPARED:  # (a longer one is guarded by its length alone)
+            if len(v) <= _ITEMS_COMPARED and len(self.containers) < _MAX_WATCHED:
                 items = v.values() if type(v) is dict else v
                 self.watch([(f"an item of {what}", x) for x in items], depth + 1)
 
@@ -354,6 +355,10 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
 
 
 _MAX_FUNCTIONS = 256
+# how deep data objects and containers inside others are searched: ``self.cfg.model.dropout``,
+# ``tables[0]["a"]["b"]``
+_DATA_DEPTH = 2
+_MAX_WATCHED = 256
 
 
 def _methods(cls: type, searched: Callable[[type], bool] | None = None) -> list:
