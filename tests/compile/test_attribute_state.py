@@ -240,5 +240,6 @@ def test_values_changed_between_calls_at_random_give_eager_results(seed):
                     change(twins, float(rng.choice([0.5, 1.5, 2.0])))
                 assert bits(f(x)) == bits(eager(x))
                 assert bits(model.state[0]) == bits(eager.state[0])
+        assert replayed(f._compiled_call)
     finally:
         _Knobs.level = 1.0
