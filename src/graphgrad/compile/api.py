@@ -157,7 +157,9 @@ class _Entry:
 
     __slots__ = ("guard", "replay", "verified", "eager", "live", "arrays", "why", "rebinds")
 
-    def __init__(self, guard, replay, live, eager=False, arrays=None, why=None, rebinds=()):
+    def __init__(
+        self, guard, replay, live, eager=False, arrays=None, why=None, rebinds: tuple = ()
+    ) -> None:
         self.guard, self.replay, self.live = guard, replay, live
         self.rebinds: tuple = rebinds  # (object, name) of the attribute state the call rebinds
         self.verified = False

@@ -141,7 +141,7 @@ class Live:
         self._add_class(type(obj))
         for k, v in vars(obj).items():
             if _state(v):
-                for t in _state_tensors(v):
+                for t in state_tensors(v):
                     self._add_tensor(t)
                 self.attr_state.append((obj, k, v))
                 continue
@@ -196,7 +196,7 @@ class Live:
         guarded by identity: the replay could not tell the aliases apart."""
         kept = []
         for obj, k, v in self.attr_state:
-            tensors = _state_tensors(v)
+            tensors = state_tensors(v)
             if all(self._reached[id(t)] == 1 == self._sharing.get(id(t._data)) for t in tensors):
                 kept.append((obj, k, v))
                 where = f".__dict__[{k!r}]"
@@ -390,8 +390,11 @@ def _state(v) -> bool:
     )
 
 
-def _state_tensors(v) -> tuple:
-    return (v,) if isinstance(v, Tensor) else v
+def state_tensors(v) -> tuple:
+    """The tensors of attribute state ``v``; none where ``v`` is something else now."""
+    if isinstance(v, Tensor):
+        return (v,)
+    return v if _state(v) else ()
 
 
 def _same_form(now, then) -> bool:

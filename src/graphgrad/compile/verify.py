@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
+from .discovery import state_tensors
 
 
 class Snapshot:
@@ -27,7 +28,7 @@ class Snapshot:
     def __init__(self, live, args: list, copy: bool = True) -> None:
         # (the attribute state as it is now too: rebound between calls or by the call)
         self.attrs = live.state_now()
-        state = [t for *_, v in self.attrs if isinstance(v, (Tensor, tuple)) for t in _tensors(v)]
+        state = [t for *_, v in self.attrs for t in state_tensors(v)]
         tensors = list(live.tensors.values()) + list(args) + state
         keep = _copy_or_none if copy else _data_or_none
         # (the array itself too: ``t.unsqueeze_(-1)`` and ``p.data = ...`` give another)
@@ -108,10 +109,6 @@ class Snapshot:
             if st[:3] != st2[:3]:  # the engine, the seed and the cached normal's bits
                 return "a generator's state"
         return None
-
-
-def _tensors(v) -> tuple:
-    return (v,) if isinstance(v, Tensor) else tuple(x for x in v if isinstance(x, Tensor))
 
 
 class _Frozen:
