@@ -744,3 +744,96 @@ def test_a_python_value_changed_after_the_check_records_again(case, restored_val
         assert f(x).tolist() == fn(x).tolist() == [3.0, 3.0]
         assert f(x).tolist() == [3.0, 3.0]
     assert _entries(f) == 2
+
+
+class _Trainer:
+    """A trainer object of the user's: the loop counts ``iter_num`` and keeps ``losses``;
+    the compiled step reads ``model``, ``opt`` and ``scale`` (``name`` read by ``getattr``)."""
+
+    def __init__(self, read_dict: bool = False):
+        graphgrad.manual_seed(0)
+        self.model = graphgrad.nn.Linear(3, 1)
+        self.opt = graphgrad.optim.SGD(self.model.parameters(), lr=0.1)
+        self.iter_num, self.losses, self.scale, self.extra = 0, [], 1.0, 1.0
+        self.name, self.read_dict = "extra", read_dict
+
+    def step(self, x, y):
+        self.opt.zero_grad()
+        scale = self.scale * getattr(self, self.name)
+        if self.read_dict:
+            scale *= len(self.__dict__)  # (reads every attribute)
+        loss = ((self.model(x) - y) ** 2).mean() * scale
+        loss.backward()
+        self.opt.step()
+        return loss
+
+
+def _run_trainer(trainer, step, changes: dict) -> list:
+    x, y = graphgrad.ones(4, 3), graphgrad.zeros(4, 1)
+    out = []
+    for i in range(8):
+        for k, v in changes.get(i, {}).items():
+            setattr(trainer, k, v)
+        out.append(step(x, y).item())
+        trainer.iter_num += 1
+        trainer.losses.append(out[-1])
+    return out
+
+
+@pytest.mark.parametrize(
+    "changes, recordings",
+    [
+        ({}, 1),  # (``iter_num`` and ``losses`` change at every call, unread: recorded once)
+        ({4: {"scale": 2.0}}, 2),  # (read: records again)
+        ({4: {"extra": 3.0}}, 2),  # (read by ``getattr`` with a name it computed)
+        ({4: {"name": "scale"}}, 2),
+    ],
+)
+def test_a_trainers_attributes_are_guarded_where_the_step_reads_them(changes, recordings):
+    # every public attribute of the trainer was guarded: its loop counter made each call
+    # record again, up to the recompile limit (minGPT's ``Trainer.iter_num``)
+    eager = _run_trainer(t := _Trainer(), t.step, changes)
+    trainer = _Trainer()
+    f = graphgrad.compile(trainer.step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _run_trainer(trainer, f, changes) == eager
+    assert replayed(f) and _entries(f) == recordings
+    assert "__getattribute__" not in vars(_Trainer)  # (watched during the recording only)
+
+
+def test_a_step_reading_the_objects_dict_guards_every_attribute():
+    trainer = _Trainer(read_dict=True)
+    f = graphgrad.compile(trainer.step)
+    x, y = graphgrad.ones(4, 3), graphgrad.zeros(4, 1)
+    for _ in range(3):
+        f(x, y)
+    trainer.iter_num += 1  # (a value the step did not name, but reached through __dict__)
+    f(x, y)
+    assert _entries(f) == 2
+
+
+class _Holder:
+    pass
+
+
+def test_an_attribute_the_call_adds_to_an_object_is_set_by_every_call():
+    # ``trainer.loss = ...`` in the step, where the trainer had no ``loss`` yet: nothing saw
+    # the new attribute, and the replays left the first call's loss there
+    holder = _Holder()
+    w = graphgrad.ones(2, requires_grad=True)
+
+    def step(x):
+        holder.loss = (w * x).sum()
+        holder.count = 1
+
+    f = graphgrad.compile(step)
+    losses = []
+    for i in range(5):
+        f(graphgrad.full((2,), float(i)))
+        losses.append(holder.loss.item())
+    assert losses == [0.0, 2.0, 4.0, 6.0, 8.0]
+    assert replayed(f)
+    holder.extra = 1.0  # (one added between calls: the call may test for it)
+    f(graphgrad.ones(2))
+    assert _entries(f) == 2

@@ -309,7 +309,8 @@ class CompiledFunction:
         gc.disable()
         rngs, python, modes = live.rng_states(), live.python_state(), global_modes()
         try:
-            out = self.fn(*args, **kwargs)
+            with live.watch_reads():
+                out = self.fn(*args, **kwargs)
             drawn = live.drawn_from(rngs) if rngs else None
             if drawn is not None:
                 rec.stop(f"drawing from a {drawn} (random numbers)")

@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import dis
 import functools
 import random
@@ -63,6 +64,15 @@ class Live:
         self._sharing: dict[int, int] = {}  # id(array) -> how many tensors found hold it
         self._searched: set[int] = set()  # the objects and classes whose attributes were added
         self._read: set[tuple[int, str]] = set()  # the (holder, key) of ``note_read``
+        # the user's own objects (not modules) whose attributes are guarded only where the
+        # recorded call read them (``watch_reads``): a trainer's ``iter_num`` that its loop
+        # counts, read by no step, does not record again at every call
+        self.watched_objects: dict[int, object] = {}
+        # the data objects' attribute names: one the call adds (``trainer.loss = ...``, which a
+        # replay would not set) is a change; one added between calls records again
+        self.data_keys: dict[int, tuple[object, tuple[str, ...]]] = {}
+        self.attribute_reads: set[tuple[int, str]] | None = None  # (id(object), name) read
+        self._container_owner: dict[int, tuple[object, str]] = {}  # id(list) -> its holder
         self.rngs: list = []  # Python's and NumPy's generator objects the call could reach
         # (what, list or dict) the call could reach through names: one it changes is a
         # Python side effect that a replay would skip
@@ -139,6 +149,10 @@ class Live:
             return
         self._searched.add(id(obj))
         self._add_class(type(obj))
+        if not isinstance(obj, Module):  # (a module's are counted by ``_sizes``)
+            self.data_keys[id(obj)] = obj, tuple(vars(obj))
+            if _users_own(type(obj)):
+                self.watched_objects[id(obj)] = obj
         for k, v in vars(obj).items():
             if _state(v):
                 for t in state_tensors(v):
@@ -162,6 +176,7 @@ class Live:
             if k[0] == "_":  # (a module's own dicts of parameters, hooks...: guarded apart)
                 continue
             if type(v) in (list, dict):
+                self._container_owner[id(v)] = obj, k
                 self.watch([(_name_of("attr", obj, k), v)])
                 continue
             if _data_object(v):
@@ -188,6 +203,37 @@ class Live:
             return
         self._read.add((id(holder), key))
         self.values.append(("read", holder, key, list(value) if type(value) is list else value))
+
+    @contextlib.contextmanager
+    def watch_reads(self):
+        """Note, while the call runs, which attributes of ``watched_objects`` it reads (their
+        classes' ``__getattribute__`` wrapped for that time only), into ``attribute_reads``."""
+        reads: set[tuple[int, str]] = set()
+        classes = {type(o) for o in self.watched_objects.values()}
+        saved = [(cls, cls.__dict__.get("__getattribute__")) for cls in classes]
+        for cls, _ in saved:
+            cls.__getattribute__ = _spy(cls.__getattribute__, reads)  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            for cls, own in saved:
+                if own is None:
+                    del cls.__getattribute__
+                else:
+                    cls.__getattribute__ = own  # type: ignore[method-assign]
+            self.attribute_reads = reads
+
+    def unread(self, holder, key: str) -> bool:
+        """Whether ``holder.key`` is an attribute of a watched object that the recorded call
+        did not read (reading ``__dict__`` reads them all): no guard needs it."""
+        reads = self.attribute_reads
+        if reads is None or id(holder) not in self.watched_objects:
+            return False
+        return (id(holder), key) not in reads and (id(holder), "__dict__") not in reads
+
+    def container_unread(self, container) -> bool:
+        owner = self._container_owner.get(id(container))
+        return owner is not None and self.unread(*owner)
 
     def settle(self) -> None:
         """Once everything is found: attribute state whose tensors discovery found nowhere
@@ -268,6 +314,9 @@ class Live:
         for obj, k, then in self.attr_state:  # (rebinding it to state of its form: recorded)
             if not _same_form(_current("attr", obj, k), then):
                 return _name_of("attr", obj, k)
+        for obj, keys in self.data_keys.values():
+            if tuple(vars(obj)) != keys:
+                return f"the attributes of {_name_of('attr', obj, '')}"
         for (what, now), then in zip(self.containers, before, strict=True):
             if not _same_items(now, then):
                 return what
@@ -381,6 +430,16 @@ def _methods(cls: type, searched: Callable[[type], bool] | None = None) -> list:
 
 
 _FUNCTION_METHODS = ("forward", "setup_context", "backward", "vjp", "jvp")
+
+
+def _spy(getattribute, reads: set):
+    """``getattribute`` noting each (object, name) it is asked for in ``reads``."""
+
+    def spy(obj, name):
+        reads.add((id(obj), name))
+        return getattribute(obj, name)
+
+    return spy
 
 
 def _state(v) -> bool:
@@ -666,6 +725,9 @@ def guard_source(program, live: Live, loaded: dict) -> Guards:
         g.add(f"{o}._data.dtype is {program.name(t._data.dtype)}", why)
         g.add(f"{o}._requires_grad is {t._requires_grad}", why)
         g.add(f"{o}.grad_fn is None" if t.grad_fn is None else "False", why)
+    for obj, keys in live.data_keys.values():
+        cond = f"len({program.name(obj, 'M')}.__dict__) == {len(keys)}"
+        g.add(cond, ("{name} has another attribute", "attr", obj, "", None))
     for m in live.modules.values():
         mo = program.name(m, "M")
         g.add(
@@ -692,10 +754,14 @@ def guard_source(program, live: Live, loaded: dict) -> Guards:
             cond, form = f"{now}.__class__ is {program.name(type(v))}", type(v).__name__
         g.add(cond, (f"{{name}} is not a {form} any more", "attr", obj, k, None))
     for what, container in live.containers:  # (their contents: a replay reads none of them)
+        if live.container_unread(container):
+            continue
         items = program.name(_items(container))
         cond = f"{program.name(_unchanged, 'F')}({program.name(container, 'V')}, {items})"
         g.add(cond, f"{what} changed")
     for how, holder, key, value in live.values:
+        if how == "attr" and live.unread(holder, key):
+            continue
         h = program.name(holder, "M" if how == "attr" else "V")
         now = {"attr": f"{h}.__dict__.get({key!r})", "cell": f"{h}.cell_contents",
                "global": f"{h}.get({key!r})",
