@@ -837,3 +837,21 @@ def test_an_attribute_the_call_adds_to_an_object_is_set_by_every_call():
     holder.extra = 1.0  # (one added between calls: the call may test for it)
     f(graphgrad.ones(2))
     assert _entries(f) == 2
+
+
+class _NoClassAttributes(type):
+    def __setattr__(cls, name, value):
+        raise TypeError("this class takes no new attributes")
+
+
+class _Sealed(metaclass=_NoClassAttributes):
+    def __init__(self):
+        self.k = 2.0
+
+
+def test_an_object_whose_class_cannot_be_watched_has_every_attribute_guarded():
+    sealed = _Sealed()
+    f = graphgrad.compile(lambda x: x * sealed.k)
+    assert [f(graphgrad.ones(1)).tolist() for _ in range(3)] == [[2.0]] * 3
+    sealed.k = 3.0
+    assert f(graphgrad.ones(1)).tolist() == [3.0]

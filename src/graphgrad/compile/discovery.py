@@ -209,10 +209,17 @@ class Live:
         """Note, while the call runs, which attributes of ``watched_objects`` it reads (their
         classes' ``__getattribute__`` wrapped for that time only), into ``attribute_reads``."""
         reads: set[tuple[int, str]] = set()
-        classes = {type(o) for o in self.watched_objects.values()}
-        saved = [(cls, cls.__dict__.get("__getattribute__")) for cls in classes]
-        for cls, _ in saved:
-            cls.__getattribute__ = _spy(cls.__getattribute__, reads)  # type: ignore[method-assign]
+        saved = []
+        for cls in {type(o) for o in self.watched_objects.values()}:
+            own = cls.__dict__.get("__getattribute__")
+            try:
+                cls.__getattribute__ = _spy(cls.__getattribute__, reads)  # type: ignore[method-assign]
+            except (TypeError, AttributeError):  # (a class that takes no attribute: all guarded)
+                self.watched_objects = {
+                    i: o for i, o in self.watched_objects.items() if type(o) is not cls
+                }
+                continue
+            saved.append((cls, own))
         try:
             yield
         finally:
