@@ -29,11 +29,12 @@ import numpy as np
 from ..autograd.function import Function
 from ..nn.module import Module
 from ..optim.lr_scheduler.schedules import LRScheduler
-from ..optim.optimizer import Optimizer
+from ..optim.optimizer import Optimizer, ParamGroup
 from ..random import default_generator
 from ..random._generator import Generator
 from ..tensor import Tensor
 from ._flag import counters
+from ._flag import state as _flag
 
 
 class Live:
@@ -207,9 +208,12 @@ class Live:
     @contextlib.contextmanager
     def watch_reads(self):
         """Note, while the call runs, which attributes of ``watched_objects`` it reads (their
-        classes' ``__getattribute__`` wrapped for that time only), into ``attribute_reads``."""
+        classes' ``__getattribute__`` wrapped for that time only), into ``attribute_reads``,
+        and which values of parameter groups it reads into Python (``note_read``)."""
         reads: set[tuple[int, str]] = set()
         saved = []
+        for name, method in _NOTING.items():
+            setattr(ParamGroup, name, method)
         for cls in {type(o) for o in self.watched_objects.values()}:
             own = cls.__dict__.get("__getattribute__")
             try:
@@ -223,11 +227,15 @@ class Live:
         try:
             yield
         finally:
+            # (tolerant: a recording in another thread may have put them back already)
+            for name in _NOTING:
+                if name in ParamGroup.__dict__:
+                    delattr(ParamGroup, name)
             for cls, own in saved:
-                if own is None:
-                    del cls.__getattribute__
-                else:
+                if own is not None:
                     cls.__getattribute__ = own  # type: ignore[method-assign]
+                elif "__getattribute__" in cls.__dict__:
+                    del cls.__getattribute__
             self.attribute_reads = reads
 
     def unread(self, holder, key: str) -> bool:
@@ -437,6 +445,24 @@ def _methods(cls: type, searched: Callable[[type], bool] | None = None) -> list:
 
 
 _FUNCTION_METHODS = ("forward", "setup_context", "backward", "vjp", "jvp")
+
+
+def _noting_getitem(group: ParamGroup, key):
+    """``group[key]``, noted where a recording reads it (not the optimizer's own reads,
+    which run unrecorded: ``Recorder.suspended``)."""
+    value = dict.__getitem__(group, key)
+    if _flag.recorder is not None:
+        _flag.recorder.read_value(group, key, value)
+    return value
+
+
+def _noting_get(group: ParamGroup, key, default=None):
+    """``group.get(key, default)``, noted as ``_noting_getitem`` notes."""
+    return _noting_getitem(group, key) if key in group else default
+
+
+# (installed on ``ParamGroup`` while a call is recorded only: a plain dict's speed otherwise)
+_NOTING = {"__getitem__": _noting_getitem, "get": _noting_get}
 
 
 def _spy(getattribute, reads: set):

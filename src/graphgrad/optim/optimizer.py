@@ -29,7 +29,6 @@ from collections.abc import Callable
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad
-from ..compile._flag import state as _compiling
 from ..nn.parameter import reset_grads
 from ..tensor import Tensor
 from ._hooks import (
@@ -62,10 +61,10 @@ def _typename(obj) -> str:
 
 
 class ParamGroup(dict):
-    """A parameter group: a dict (PyTorch's are plain dicts) whose values, read into Python
-    by a call that ``graphgrad.compile`` records (``lr = opt.param_groups[0]["lr"]``), are
-    guarded by that recording: a learning rate changed since records again instead of
-    replaying the old one. The optimizer's own step reads them live, unrecorded.
+    """A parameter group: a ``dict`` (PyTorch's are plain dicts). While ``graphgrad.compile``
+    records a call, its reads into Python (``lr = opt.param_groups[0]["lr"]``) are noted and
+    guarded (``compile.discovery.Live.watch_reads``), so a learning rate changed since records
+    again; at other times it reads as fast as a plain dict.
 
     >>> g = ParamGroup(lr=0.1)
     >>> g["lr"], g.get("momentum", 0.0), isinstance(g, dict)
@@ -73,18 +72,6 @@ class ParamGroup(dict):
     """
 
     __slots__ = ()
-
-    def __getitem__(self, key):
-        value = dict.__getitem__(self, key)
-        if _compiling.recorder is not None:
-            _compiling.recorder.read_value(self, key, value)
-        return value
-
-    def get(self, key, default=None):
-        value = dict.get(self, key, default)
-        if _compiling.recorder is not None and key in self:
-            _compiling.recorder.read_value(self, key, value)
-        return value
 
 
 class Optimizer(OptimizerHooks):
