@@ -243,3 +243,51 @@ def test_values_changed_between_calls_at_random_give_eager_results(seed):
         assert replayed(f._compiled_call)
     finally:
         _Knobs.level = 1.0
+
+
+class _Chained(nn.Module):
+    """Truncated backpropagation through time with the state in an attribute: the graph runs
+    through several calls (``self.state = cell(x, self.state)``) until the loop detaches it."""
+
+    def __init__(self, lstm: bool):
+        super().__init__()
+        self.lstm = lstm
+        self.cell = nn.LSTMCell(3, 4) if lstm else nn.RNNCell(3, 4)
+        self.state = (
+            (graphgrad.zeros(2, 4), graphgrad.zeros(2, 4)) if lstm else graphgrad.zeros(2, 4)
+        )
+
+    def forward(self, x):
+        self.state = self.cell(x, self.state)
+        return (self.state[0] if self.lstm else self.state).pow(2).sum()
+
+    def detach_state(self):
+        s = self.state
+        self.state = tuple(t.detach() for t in s) if self.lstm else s.detach()
+
+
+@pytest.mark.parametrize("lstm", [False, True])
+def test_a_graph_through_attribute_state_across_calls_replays(lstm):
+    # the state a call rebinds carries the call's graph into the next call, whose backward
+    # hands it its gradient as it hands an argument's (it ran eagerly: "a gradient into a
+    # tensor the compiled call made or reads but not as an argument")
+    runs = []
+    for compiled in (False, True):
+        graphgrad.manual_seed(0)
+        model = _Chained(lstm)
+        f = graphgrad.compile(model) if compiled else model
+        opt = graphgrad.optim.SGD(model.parameters(), lr=0.1)
+        losses = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for chunk in range(5):
+                model.detach_state()
+                loss = sum(f(graphgrad.full((2, 3), 0.1 * (chunk + t))) for t in range(3))
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                losses.append(bits(loss))
+        runs.append((losses, bits(list(model.parameters()))))
+    assert runs[0] == runs[1]
+    flags = [(e.verified, e.eager) for v in f._compiled_call.cache.values() for e in v]
+    assert flags == [(True, False), (True, False)]  # (the state without, then with a graph)

@@ -177,7 +177,7 @@ def _tuple_code(found: dict, inputs: dict) -> str:
 
 def _input_code(rec, node, nr: int) -> str | None:
     """How the program reaches the tensor whose gradient flows into ``(node, nr)``: a live or
-    argument leaf, or an argument with that ``grad_fn``."""
+    argument leaf, or an argument or attribute state with that ``grad_fn``."""
     if node.__class__ is AccumulateGrad:
         variable = node.variable
         if rec.live.tensor(variable) is not None:
@@ -186,6 +186,10 @@ def _input_code(rec, node, nr: int) -> str | None:
     for i, t in enumerate(rec.args):
         if t.grad_fn is node and t._output_nr == nr:
             return f"A[{i}]"
+    for t in rec.live.state_with_graph():  # (``self.h = cell(x, self.h)``, kept across calls)
+        if t.grad_fn is node and t._output_nr == nr:
+            rec.loaded[id(t)] = t
+            return rec.live.code(t, rec.program)
     return None
 
 

@@ -275,6 +275,16 @@ class Live:
             return program.name(t, "O")
         return program.name(found[0], "M") + found[2]
 
+    def state_with_graph(self) -> list[Tensor]:
+        """The tensors of attribute state (read through their attributes) that have a graph:
+        a replay's backward hands them gradients, as it hands an argument's."""
+        return [
+            t
+            for _, _, v in self.attr_state
+            for t in state_tensors(v)
+            if t.grad_fn is not None and id(t) in self.paths
+        ]
+
     def state_now(self) -> list[tuple[object, str, object]]:
         """The attribute state as it is now: (object, name, value), where it is set."""
         return [(obj, k, obj.__dict__[k]) for obj, k, _ in self.attr_state if k in obj.__dict__]
@@ -757,7 +767,10 @@ def guard_source(program, live: Live, loaded: dict) -> Guards:
         g.add(f"{o}._data.shape == {program.name(t._data.shape)}", why)
         g.add(f"{o}._data.dtype is {program.name(t._data.dtype)}", why)
         g.add(f"{o}._requires_grad is {t._requires_grad}", why)
-        g.add(f"{o}.grad_fn is None" if t.grad_fn is None else "False", why)
+        if t.grad_fn is None:
+            g.add(f"{o}.grad_fn is None", why)
+        else:  # (attribute state with a graph, whose backward the node hands gradients to)
+            g.add(f"{o}.grad_fn is not None" if path is not None else "False", why)
     for obj, keys in live.data_keys.values():
         cond = f"len({program.name(obj, 'M')}.__dict__) == {len(keys)}"
         g.add(cond, ("{name} has another attribute", "attr", obj, "", None))
