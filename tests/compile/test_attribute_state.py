@@ -1,6 +1,6 @@
-"""Tensors kept in a module's attributes between calls (a recurrent model's hidden state):
-read through the attribute at each replay, and rebound by the replay where the call rebinds
-them."""
+"""Tensors kept between calls in a module's attributes, a global or a closure variable (a
+recurrent model's hidden state): read where they are at each replay, and rebound by the
+replay where the call rebinds them."""
 
 from __future__ import annotations
 
@@ -291,3 +291,63 @@ def test_a_graph_through_attribute_state_across_calls_replays(lstm):
     assert runs[0] == runs[1]
     flags = [(e.verified, e.eager) for v in f._compiled_call.cache.values() for e in v]
     assert flags == [(True, False), (True, False)]  # (the state without, then with a graph)
+
+
+HIDDEN = graphgrad.zeros(1, 2, 4)
+
+
+def _global_state_step():
+    """A step that keeps the hidden state in a global (``global HIDDEN``), as notebooks do."""
+    graphgrad.manual_seed(0)
+    rnn, head = nn.RNN(3, 4, batch_first=True), nn.Linear(4, 1)
+    opt = graphgrad.optim.SGD([*rnn.parameters(), *head.parameters()], lr=0.1)
+
+    def step(x, y):
+        global HIDDEN
+        opt.zero_grad()
+        out, h = rnn(x, HIDDEN)
+        HIDDEN = h.detach()
+        loss = ((head(out[:, -1]) - y) ** 2).mean()
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step, lambda: HIDDEN
+
+
+def _closure_state_step():
+    """The same with the state in the enclosing function (``nonlocal hidden``)."""
+    graphgrad.manual_seed(0)
+    rnn, head = nn.RNN(3, 4, batch_first=True), nn.Linear(4, 1)
+    opt = graphgrad.optim.SGD([*rnn.parameters(), *head.parameters()], lr=0.1)
+    hidden = graphgrad.zeros(1, 2, 4)
+
+    def step(x, y):
+        nonlocal hidden
+        opt.zero_grad()
+        out, hidden = rnn(x, hidden)
+        hidden = hidden.detach()
+        loss = ((head(out[:, -1]) - y) ** 2).mean()
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step, lambda: hidden
+
+
+@pytest.mark.parametrize("make", [_global_state_step, _closure_state_step])
+def test_state_in_a_global_or_a_closure_rebound_by_the_step_replays(make):
+    # it ran into the recompile limit ("the call changed global HIDDEN"), eagerly
+    global HIDDEN
+    data = [(graphgrad.randn(2, 5, 3), graphgrad.randn(2, 1)) for _ in range(6)]
+    runs = []
+    for compiled in (False, True):
+        HIDDEN = graphgrad.zeros(1, 2, 4)
+        step, state = make()
+        f = graphgrad.compile(step) if compiled else step
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            losses = [bits(f(x, y)) for x, y in data]
+        runs.append((losses, bits(state())))
+    assert runs[0] == runs[1]
+    assert replayed(f) and sum(len(v) for v in f.cache.values()) == 1

@@ -164,21 +164,26 @@ def test_python_values_a_call_reads_are_guarded():
 WEIGHT = graphgrad.ones(2)  # a global tensor the compiled function below reads
 
 
-def test_a_global_or_closure_rebound_to_another_tensor_records_again():
+def test_a_global_or_closure_tensor_rebound_between_calls_is_read_where_it_is():
+    # (state: read through the global or the cell at each replay; one of another shape
+    # records again)
     global WEIGHT
     shift = graphgrad.zeros(2)
     f = graphgrad.compile(lambda x: x * WEIGHT + shift)
     x = graphgrad.ones(2)
     try:
-        for i in range(8):
+        for i in range(10):
             if i == 4:
                 WEIGHT = graphgrad.full((2,), 3.0)
             if i == 6:
                 shift = graphgrad.full((2,), 5.0)
+            if i == 8:
+                WEIGHT = graphgrad.full((1,), 2.0)
             assert f(x).tolist() == (x * WEIGHT + shift).tolist(), i
+            assert _entries(f) == (1 if i < 8 else 2)
     finally:
         WEIGHT = graphgrad.ones(2)
-    assert _entries(f) == 3
+    assert replayed(f)
 
 
 def test_a_value_that_changes_at_every_call_ends_in_eager_calls(monkeypatch):

@@ -40,7 +40,7 @@ from ..tensor import Tensor
 from . import config, patches
 from ._flag import state
 from .backward import MAX_GRAPH_RESULTS, record_results_backward
-from .discovery import discover, guard_source
+from .discovery import discover, guard_source, rebind, value_at
 from .errors import InvalidBackend, Unsupported
 from .keys import call_key, describe_change, global_modes
 from .recorder import Recorder, user_stacklevel
@@ -161,7 +161,7 @@ class _Entry:
         self, guard, replay, live, eager=False, arrays=None, why=None, rebinds: tuple = ()
     ) -> None:
         self.guard, self.replay, self.live = guard, replay, live
-        self.rebinds: tuple = rebinds  # (object, name) of the attribute state the call rebinds
+        self.rebinds: tuple = rebinds  # (how, holder, name) of the state the call rebinds
         self.verified = False
         self.eager = eager
         self.arrays = arrays  # the replay's ``ReplayArrays``, frozen once the check passed
@@ -375,18 +375,18 @@ class CompiledFunction:
 
 
 def _with_state(out, rebinds: tuple):
-    """The call's result, with the attribute state it rebinds as it is now: the results a
-    recording builds, the check compares and whose graphs leave the call."""
+    """The call's result, with the state it rebinds as it is now: the results a recording
+    builds, the check compares and whose graphs leave the call."""
     if not rebinds:
         return out
-    return out, tuple(obj.__dict__.get(k) for obj, k in rebinds)
+    return out, tuple(value_at(*place) for place in rebinds)
 
 
 def _rebind(replayed: tuple, rebinds: tuple):
-    """Rebind the attribute state to the replay's values, as the call did; its result."""
+    """Rebind the state to the replay's values, as the call did; its result."""
     out, values = replayed
-    for (obj, k), value in zip(rebinds, values, strict=True):
-        setattr(obj, k, value)
+    for (how, holder, key), value in zip(rebinds, values, strict=True):
+        rebind(how, holder, key, value)
     return out
 
 

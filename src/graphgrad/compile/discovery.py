@@ -54,13 +54,14 @@ class Live:
         self.hooks = counters.hooks  # hooks registered so far (one registered later: guarded)
         self.sizes: dict[int, tuple[int, ...]] = {}  # per module, as ``_sizes`` (guarded)
         self.modes: dict[int, bool] = {}  # per module, ``training`` before the call (guarded)
-        # (object, name, value) of the plain attributes of modules and data objects that
-        # hold a tensor or a tuple of tensors (``self.mask``, an LSTM's ``self.hidden = (h,
-        # c)``): state, read through the attribute at each replay and guarded by shape, where
-        # the call may rebind it (``settle``)
-        self.attr_state: list[tuple[object, str, object]] = []
-        # id(tensor) -> (its holder, the attribute, where it sits: ``.__dict__['hidden'][0]``)
-        self.paths: dict[int, tuple[object, str, str]] = {}
+        # (how, holder, name, value) of the places that hold a tensor or a tuple of tensors
+        # between calls, as ``values`` names them: a module's or data object's plain attribute
+        # (``self.mask``, an LSTM's ``self.hidden = (h, c)``), a global (``hidden``), a closure
+        # variable. State: read where it is at each replay and guarded by shape, where the
+        # call may rebind it (``settle``)
+        self.state: list[tuple[str, object, str, object]] = []
+        # id(tensor) -> (how, holder, name, where in the value: ``""`` or ``"[0]"``)
+        self.paths: dict[int, tuple[str, object, str, str]] = {}
         self._reached: dict[int, int] = {}  # id(tensor) -> how many times discovery found it
         self._sharing: dict[int, int] = {}  # id(array) -> how many tensors found hold it
         self._searched: set[int] = set()  # the objects and classes whose attributes were added
@@ -158,7 +159,7 @@ class Live:
             if _state(v):
                 for t in state_tensors(v):
                     self._add_tensor(t)
-                self.attr_state.append((obj, k, v))
+                self.state.append(("attr", obj, k, v))
                 continue
             if k == "training" or k.startswith("__"):
                 continue
@@ -192,6 +193,12 @@ class Live:
                 continue
             self._searched.add(id(c))
             self.values += [("attr", c, k, v) for k, v in vars(c).items() if _public_plain(k, v)]
+
+    def remember(self, places: list) -> None:
+        """Closure variables' and globals' (how, holder, name, value): state where they hold
+        a tensor or a tuple of tensors (``global hidden``), else values to guard."""
+        for place in places:
+            (self.state if _state(place[3]) else self.values).append(place)
 
     def note_read(self, holder, key: str, value) -> None:
         """A value of an optimizer's parameter group or of a scheduler that the recorded call
@@ -256,16 +263,15 @@ class Live:
         elsewhere, or holding the very array of another (``self.alias = w.detach()``), stays
         guarded by identity: the replay could not tell the aliases apart."""
         kept = []
-        for obj, k, v in self.attr_state:
+        for how, holder, k, v in self.state:
             tensors = state_tensors(v)
             if all(self._reached[id(t)] == 1 == self._sharing.get(id(t._data)) for t in tensors):
-                kept.append((obj, k, v))
-                where = f".__dict__[{k!r}]"
+                kept.append((how, holder, k, v))
                 for i, t in enumerate(tensors):
-                    self.paths[id(t)] = obj, k, where if type(v) is not tuple else f"{where}[{i}]"
+                    self.paths[id(t)] = how, holder, k, "" if type(v) is not tuple else f"[{i}]"
             else:
-                self.values.append(("attr", obj, k, v))
-        self.attr_state = kept
+                self.values.append((how, holder, k, v))
+        self.state = kept
 
     def code(self, t: Tensor, program) -> str:
         """How the program reaches the live tensor ``t``: through its attribute, where it is
@@ -273,31 +279,33 @@ class Live:
         found = self.paths.get(id(t))
         if found is None:
             return program.name(t, "O")
-        return program.name(found[0], "M") + found[2]
+        how, holder, k, item = found
+        return state_code(program, how, holder, k) + item
 
     def state_with_graph(self) -> list[Tensor]:
         """The tensors of attribute state (read through their attributes) that have a graph:
         a replay's backward hands them gradients, as it hands an argument's."""
         return [
             t
-            for _, _, v in self.attr_state
+            for *_, v in self.state
             for t in state_tensors(v)
             if t.grad_fn is not None and id(t) in self.paths
         ]
 
-    def state_now(self) -> list[tuple[object, str, object]]:
-        """The attribute state as it is now: (object, name, value), where it is set."""
-        return [(obj, k, obj.__dict__[k]) for obj, k, _ in self.attr_state if k in obj.__dict__]
+    def state_now(self) -> list[tuple[str, object, str, object]]:
+        """The state as it is now: (how, holder, name, value), where it is set."""
+        found = [(how, holder, k, value_at(how, holder, k)) for how, holder, k, _ in self.state]
+        return [entry for entry in found if entry[3] is not _MISSING]
 
-    def rebound(self) -> tuple[tuple[object, str], ...]:
-        """(object, name) of the attribute state the call rebound, each to state of the same
-        form (a tensor for a tensor, a tuple of as many tensors for a tuple): ``self.hidden =
-        h.detach()``, an LSTM's ``self.hidden = (h, c)`` from its output. A replay rebinds
-        them as well."""
+    def rebound(self) -> tuple[tuple[str, object, str], ...]:
+        """(how, holder, name) of the state the call rebound, each to state of the same form
+        (a tensor for a tensor, a tuple of as many tensors for a tuple): ``self.hidden =
+        h.detach()``, an LSTM's ``self.hidden = (h, c)`` from its output, ``global hidden``.
+        A replay rebinds them as well."""
         return tuple(
-            (obj, k)
-            for obj, k, then in self.attr_state
-            if (now := obj.__dict__.get(k)) is not then and _same_form(now, then)
+            (how, holder, k)
+            for how, holder, k, then in self.state
+            if (now := value_at(how, holder, k)) is not then and _same_form(now, then)
         )
 
     def rng_states(self) -> list:
@@ -333,12 +341,12 @@ class Live:
         value in ``values``, a watched list or dict given ``python_state()`` from before it),
         or None: a replay would not repeat such a change."""
         for how, holder, key, value in self.values:
-            now = _current(how, holder, key)
+            now = value_at(how, holder, key)
             if now is not value and not (_by_value(how, value) and _same_plain(now, value)):
                 return _name_of(how, holder, key)
-        for obj, k, then in self.attr_state:  # (rebinding it to state of its form: recorded)
-            if not _same_form(_current("attr", obj, k), then):
-                return _name_of("attr", obj, k)
+        for how, holder, k, then in self.state:  # (rebinding it to state of its form: recorded)
+            if not _same_form(value_at(how, holder, k), then):
+                return _name_of(how, holder, k)
         for obj, keys in self.data_keys.values():
             if tuple(vars(obj)) != keys:
                 return f"the attributes of {_name_of('attr', obj, '')}"
@@ -397,7 +405,7 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
         closure = zip(getattr(code, "co_freevars", ()), getattr(func, "__closure__", None) or ())
         cells = [(name, c) for name, c in closure if _full(c)]
         found = [c.cell_contents for _, c in cells]
-        live.values += [("cell", c, name, c.cell_contents) for name, c in cells]
+        live.remember([("cell", c, name, c.cell_contents) for name, c in cells])
         live.watch([(f"closure variable {name}", c.cell_contents) for name, c in cells])
         # (a default argument a call may read: ``def f(x, cfg={"scale": 2.0})``)
         defaults = [*(getattr(func, "__defaults__", None) or ()),
@@ -408,7 +416,7 @@ def discover(fn, args: tuple, kwargs: dict) -> Live:
         if code is not None:
             names = [name for name in _names(code) if name in scope]
             found += [scope[name] for name in names]
-            live.values += [("global", scope, n, scope[n]) for n in names]
+            live.remember([("global", scope, n, scope[n]) for n in names])
             live.watch([(f"global {n}", scope[n]) for n in names])
         for obj in found:
             live.add(obj)
@@ -543,14 +551,39 @@ def _name_of(how: str, holder, key: str) -> str:
     return f"{owner}.{key}" if key else owner
 
 
-def _current(how: str, holder, key: str):
-    """The value now at a ``Live.values`` entry's place (``_MISSING`` where there is none)."""
+def value_at(how: str, holder, key: str):
+    """The value now at a ``Live.values`` or ``Live.state`` entry's place (``_MISSING`` where
+    there is none)."""
     if how == "cell":
         return holder.cell_contents if _full(holder) else _MISSING
     if how == "read":
         return _read(holder, key)
     space = holder if how == "global" else holder.__dict__
     return space.get(key, _MISSING)
+
+
+def state_code(program, how: str, holder, key: str) -> str:
+    """How the program reaches a ``Live.state`` place: ``M3.__dict__['hidden']``,
+    ``V4['hidden']`` (a global), ``V5.cell_contents`` (a closure variable)."""
+    if how == "attr":
+        return f"{program.name(holder, 'M')}.__dict__[{key!r}]"
+    if how == "global":
+        return f"{program.name(holder, 'V')}[{key!r}]"
+    return f"{program.name(holder, 'V')}.cell_contents"
+
+
+def rebind(how: str, holder, key: str, value, restore: bool = False) -> None:
+    """Put ``value`` at a ``Live.state`` place, as the call did (``setattr``) or, to
+    ``restore`` a snapshot, into the attribute's dict itself."""
+    if how == "attr":
+        if restore:
+            holder.__dict__[key] = value
+        else:
+            setattr(holder, key, value)
+    elif how == "global":
+        holder[key] = value
+    else:
+        holder.cell_contents = value
 
 
 def _read(holder, key: str):
@@ -763,7 +796,7 @@ def guard_source(program, live: Live, loaded: dict) -> Guards:
     for t in loaded.values():
         o = live.code(t, program)
         path = live.paths.get(id(t))
-        why = _LOADED if path is None else (_STATE, "attr", path[0], path[1], None)
+        why = _LOADED if path is None else (_STATE, *path[:3], None)
         g.add(f"{o}._data.shape == {program.name(t._data.shape)}", why)
         g.add(f"{o}._data.dtype is {program.name(t._data.dtype)}", why)
         g.add(f"{o}._requires_grad is {t._requires_grad}", why)
@@ -792,13 +825,13 @@ def guard_source(program, live: Live, loaded: dict) -> Guards:
         for k, sub in m._modules.items():  # (``model.fc = nn.Linear(...)`` records again)
             cond = f"{mo}._modules.get({k!r}) is {program.name(sub, 'M')}"
             g.add(cond, ("{name} was replaced", "attr", m, k, None))
-    for obj, k, v in live.attr_state:  # (its tensors, where read: as the loaded ones above)
-        now = f"{program.name(obj, 'M')}.__dict__.get({k!r})"
+    for how, holder, k, v in live.state:  # (its tensors, where read: as the loaded ones above)
+        now = state_code(program, how, holder, k)
         if type(v) is tuple:
             cond, form = f"{now}.__class__ is tuple and len({now}) == {len(v)}", f"{len(v)} tensors"
         else:  # (a forward may test it in Python: ``if self.mask is not None``)
             cond, form = f"{now}.__class__ is {program.name(type(v))}", type(v).__name__
-        g.add(cond, (f"{{name}} is not a {form} any more", "attr", obj, k, None))
+        g.add(cond, (f"{{name}} is not a {form} any more", how, holder, k, None))
     for what, container in live.containers:  # (their contents: a replay reads none of them)
         if live.container_unread(container):
             continue

@@ -164,7 +164,7 @@ class Recorder:
         self.objects: dict[int, str] = {}  # id(a tensor the program makes) -> its local name
         self.loaded: dict[int, Tensor] = {}  # live tensors the program reads: guarded
         self.backward_ran = False
-        self.rebinds: tuple = ()  # the attribute state the call rebound (``Live.rebound``)
+        self.rebinds: tuple = ()  # the state the call rebound (``Live.rebound``)
         # the results whose backward runs after the call, and what their recorded backwards
         # give gradients to, with what they return (``backward.record_results_backward``)
         self.graph_results: list[Tensor] = []

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from .discovery import state_tensors
+from .discovery import rebind, state_tensors
 
 
 class Snapshot:
@@ -26,9 +26,9 @@ class Snapshot:
     state after the eager call, which nothing changes before the comparison)."""
 
     def __init__(self, live, args: list, copy: bool = True) -> None:
-        # (the attribute state as it is now too: rebound between calls or by the call)
-        self.attrs = live.state_now()
-        state = [t for *_, v in self.attrs for t in state_tensors(v)]
+        # (the state as it is now too: rebound between calls or by the call)
+        self.state = live.state_now()
+        state = [t for *_, v in self.state for t in state_tensors(v)]
         tensors = list(live.tensors.values()) + list(args) + state
         keep = _copy_or_none if copy else _data_or_none
         # (the array itself too: ``t.unsqueeze_(-1)`` and ``p.data = ...`` give another)
@@ -66,8 +66,8 @@ class Snapshot:
                 np.copyto(grad._data, grad_data)
         for m, mode in self.modes:
             m.training = mode
-        for obj, k, v in self.attrs:
-            obj.__dict__[k] = v
+        for how, holder, k, v in self.state:
+            rebind(how, holder, k, v, restore=True)
         for opt, state, groups in self.optimizers:
             opt.state.clear()
             for p, (st, saved) in state.items():
