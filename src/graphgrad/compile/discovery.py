@@ -218,6 +218,10 @@ class Live:
         classes' ``__getattribute__`` wrapped for that time only), into ``attribute_reads``,
         and which values of parameter groups it reads into Python (``note_read``)."""
         reads: set[tuple[int, str]] = set()
+        self.attribute_reads = reads
+        if not self.optimizers and not self.watched_objects:  # (nothing to watch: W1's step)
+            yield
+            return
         saved = []
         for name, method in _NOTING.items():
             setattr(ParamGroup, name, method)
