@@ -65,7 +65,7 @@ class Live:
         self._reached: dict[int, int] = {}  # id(tensor) -> how many times discovery found it
         self._sharing: dict[int, int] = {}  # id(array) -> how many tensors found hold it
         self._searched: set[int] = set()  # the objects and classes whose attributes were added
-        self._read: set[tuple[int, str]] = set()  # the (holder, key) of ``note_read``
+        self._noted: set[tuple[int, str]] = set()  # the (holder, key) of ``note_read``
         # the user's own objects (not modules) whose attributes are guarded only where the
         # recorded call read them (``watch_reads``): a trainer's ``iter_num`` that its loop
         # counts, read by no step, does not record again at every call
@@ -205,11 +205,11 @@ class Live:
         read into Python (``lr = opt.param_groups[0]["lr"]``, ``sched.get_last_lr()``): the
         recording used it as a constant, so it is guarded by value (a number, or a list of
         numbers). The optimizer's own step reads them live and needs none of this."""
-        if (id(holder), key) in self._read or not (
+        if (id(holder), key) in self._noted or not (
             _plain(value) or (type(value) is list and all(_plain(v) for v in value))
         ):
             return
-        self._read.add((id(holder), key))
+        self._noted.add((id(holder), key))
         self.values.append(("read", holder, key, list(value) if type(value) is list else value))
 
     @contextlib.contextmanager
