@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import queue
+import threading
 import types
 import warnings
 
@@ -860,3 +862,53 @@ def test_an_object_whose_class_cannot_be_watched_has_every_attribute_guarded():
     assert [f(graphgrad.ones(1)).tolist() for _ in range(3)] == [[2.0]] * 3
     sealed.k = 3.0
     assert f(graphgrad.ones(1)).tolist() == [3.0]
+
+
+class _Scale:
+    def __init__(self) -> None:
+        self.k = 2.0
+
+
+def test_recordings_overlapping_in_threads_put_every_class_back():
+    # thread A records, then thread B records a step reading the same class's object, and A
+    # finishes first. Before, A's end took B's spy away (B's reads went unnoted), and B's
+    # end put A's spy back for good: every later ``scale.k``, on any thread, went through it
+    # into the set of a recording long finished. (Queues without a ``__dict__`` sync the two,
+    # so that B's recording is kept: an ``Event`` set during it is a side effect)
+    scale, w = _Scale(), graphgrad.ones(1, requires_grad=True)
+    opt = graphgrad.optim.SGD([w], lr=0.1)
+    a_in, b_in, a_out = threading.Event(), queue.SimpleQueue(), queue.SimpleQueue()
+
+    def step_a(x):
+        a_in.set()
+        b_in.get(timeout=10)
+        return x * scale.k * opt.param_groups[0]["lr"]
+
+    def step_b(x):
+        b_in.put(1)
+        a_out.get(timeout=10)
+        return x * scale.k
+
+    fa, fb = graphgrad.compile(step_a), graphgrad.compile(step_b)
+
+    def run_a():
+        fa(graphgrad.ones(1))
+        for _ in range(9):  # (one for each call of ``step_b`` below)
+            a_out.put(1)
+
+    threads = [
+        threading.Thread(target=run_a),
+        threading.Thread(target=fb, args=(graphgrad.ones(1),)),
+    ]
+    threads[0].start()
+    a_in.wait(10)
+    threads[1].start()
+    for t in threads:
+        t.join(10)
+    assert fb.recordings == 1 and _entries(fb) == 1
+    assert "__getattribute__" not in vars(_Scale)
+    assert "__getitem__" not in vars(graphgrad.optim.optimizer.ParamGroup)
+    assert [fb(graphgrad.ones(1)).tolist() for _ in range(3)] == [[2.0]] * 3
+    assert replayed(fb) and fb.recordings == 1
+    scale.k = 3.0
+    assert fb(graphgrad.ones(1)).tolist() == [3.0]

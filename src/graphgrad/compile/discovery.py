@@ -21,6 +21,7 @@ import functools
 import random
 import sys
 import sysconfig
+import threading
 import types
 from collections.abc import Callable
 
@@ -222,32 +223,28 @@ class Live:
         if not self.optimizers and not self.watched_objects:  # (nothing to watch: W1's step)
             yield
             return
-        saved = []
-        for name, method in _NOTING.items():
-            setattr(ParamGroup, name, method)
-        for cls in {type(o) for o in self.watched_objects.values()}:
-            own = cls.__dict__.get("__getattribute__")
-            try:
-                cls.__getattribute__ = _spy(cls.__getattribute__, reads)  # type: ignore[method-assign]
-            except (TypeError, AttributeError):  # (a class that takes no attribute: all guarded)
-                self.watched_objects = {
-                    i: o for i, o in self.watched_objects.items() if type(o) is not cls
-                }
-                continue
-            saved.append((cls, own))
+        classes = {type(o) for o in self.watched_objects.values()}
+        with _installs.lock:
+            for name, method in _NOTING.items():
+                _installs.add(ParamGroup, name, method)
+            for cls in list(classes):
+                try:
+                    _installs.add(cls, "__getattribute__", _spy(cls.__getattribute__))
+                except (TypeError, AttributeError):  # (a class that takes no attribute)
+                    classes.discard(cls)  # (so every attribute of its objects is guarded)
+                    self.watched_objects = {
+                        i: o for i, o in self.watched_objects.items() if type(o) is not cls
+                    }
+        _reading.reads = reads
         try:
             yield
         finally:
-            # (tolerant: a recording in another thread may have put them back already)
-            for name in _NOTING:
-                if name in ParamGroup.__dict__:
-                    delattr(ParamGroup, name)
-            for cls, own in saved:
-                if own is not None:
-                    cls.__getattribute__ = own  # type: ignore[method-assign]
-                elif "__getattribute__" in cls.__dict__:
-                    del cls.__getattribute__
-            self.attribute_reads = reads
+            _reading.reads = None
+            with _installs.lock:
+                for name in _NOTING:
+                    _installs.remove(ParamGroup, name)
+                for cls in classes:
+                    _installs.remove(cls, "__getattribute__")
 
     def unread(self, holder, key: str) -> bool:
         """Whether ``holder.key`` is an attribute of a watched object that the recorded call
@@ -487,14 +484,61 @@ def _noting_get(group: ParamGroup, key, default=None):
 _NOTING = {"__getitem__": _noting_getitem, "get": _noting_get}
 
 
-def _spy(getattribute, reads: set):
-    """``getattribute`` noting each (object, name) it is asked for in ``reads``."""
+class _Reading(threading.local):
+    reads: set | None = None  # (object id, attribute name) read by the call recorded here
+
+
+_reading = _Reading()
+
+
+def _spy(getattribute):
+    """``getattribute``, noting each (object, name) it is asked for in the reads of the call
+    recorded on this thread (other threads' reads are not the recording's)."""
 
     def spy(obj, name):
-        reads.add((id(obj), name))
+        reads = _reading.reads
+        if reads is not None:
+            reads.add((id(obj), name))
         return getattribute(obj, name)
 
     return spy
+
+
+class _Installs:
+    """Class attributes installed while calls are recorded, counted, so that recordings
+    overlapping in threads install each once and the last to finish puts back the class's
+    own (the first to finish would otherwise restore a class still watched, or leave one
+    recording's spy installed for good)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users: dict[tuple[type, str], list] = {}  # -> [recordings, the class's own]
+
+    def add(self, cls: type, name: str, value: object) -> None:
+        """Install ``value`` as ``cls.name``, or count one more user of the one installed."""
+        entry = self.users.get((cls, name))
+        if entry is not None:
+            entry[0] += 1
+            return
+        own = cls.__dict__.get(name, _ABSENT)
+        setattr(cls, name, value)  # (may raise TypeError: nothing is counted then)
+        self.users[(cls, name)] = [1, own]
+
+    def remove(self, cls: type, name: str) -> None:
+        """One user fewer: the last puts back the class's own (or none)."""
+        entry = self.users[(cls, name)]
+        entry[0] -= 1
+        if entry[0]:
+            return
+        del self.users[(cls, name)]
+        if entry[1] is _ABSENT:
+            delattr(cls, name)
+        else:
+            setattr(cls, name, entry[1])
+
+
+_ABSENT = object()
+_installs = _Installs()
 
 
 def _state(v) -> bool:
