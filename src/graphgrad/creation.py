@@ -16,6 +16,7 @@ import numpy as np
 from . import _device, dtypes
 from ._argcheck import as_int, dtype_arg, int_tuple, size_keyword, type_name
 from ._data import check_native, fill_value, to_array
+from ._fma import fma32, fma64
 from .dtypes import dtype as dtype_t
 from .ops.array_step import array_step, constant
 from .tensor import Tensor
@@ -391,8 +392,37 @@ def linspace(
         raise TypeError(f"linspace(): argument 'steps' must be int, not {type_name(steps)}")
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    data = np.linspace(float(start), float(end), int(steps), dtype=np.float64)
-    return _finish(data.astype(_dt(dtype)), requires_grad, device)
+    return _finish(linspace_array(start, end, int(steps), _dt(dtype)), requires_grad, device)
+
+
+def linspace_array(start, end, steps: int, dt: np.dtype) -> np.ndarray:
+    """PyTorch's bits: the first half of the values counted up from ``start`` by ``step``, the
+    rest down from ``end`` (so both ends are exact), each value one fused multiply-add in the
+    dtype as PyTorch's AVX2 and AVX-512 kernels compute it; float16 rounds after every
+    operation, and integer dtypes count in float64 from their truncated ends, then truncate.
+
+    >>> linspace_array(-1, 1, 5, np.dtype(np.float32))
+    array([-1. , -0.5,  0. ,  0.5,  1. ], dtype=float32)
+    """
+    if dt.kind == "c" and not isinstance(start, complex) and not isinstance(end, complex):
+        return linspace_array(start, end, steps, np.finfo(dt).dtype).astype(dt)
+    if steps <= 1 or dt.kind == "c":  # (one value is ``start``; complex ends: NumPy's)
+        return np.linspace(start, end, steps).astype(dt)
+    i = np.arange(steps)
+    up = i < steps // 2
+    if dt == np.float16:  # (PyTorch's Half arithmetic rounds each operation to float16)
+        h = np.float16
+        s, e = h(start), h(end)
+        step = h(h(e - s) / h(steps - 1))
+        k = np.where(up, i, steps - 1 - i).astype(h)
+        return np.where(up, s + step * k, e - step * k)
+    work = dt.type if dt.kind == "f" else np.float64
+    s, e = (work(x) if dt.kind == "f" else work(int(x)) for x in (start, end))
+    step = (e - s) / work(steps - 1)
+    fma = fma32 if work is np.float32 else fma64
+    k = np.where(up, i, steps - 1 - i).astype(work)
+    values = fma(np.where(up, step, -step).astype(work), k, np.where(up, s, e).astype(work))
+    return values.astype(dt)
 
 
 def logspace(

@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 
+from ...creation import linspace_array
 from ...ops.elementwise import where
 from ...tensor import Tensor
 
@@ -34,8 +35,8 @@ def _base_coords(steps: int, align_corners: bool, dtype) -> np.ndarray:
     """PyTorch's sampling positions along one dim, in [-1, 1]."""
     if steps <= 1:
         return np.zeros(max(steps, 0), dtype)
-    r = np.linspace(-1, 1, steps).astype(dtype)
-    return r if align_corners else (r * ((steps - 1) / steps)).astype(dtype)
+    r = linspace_array(-1, 1, steps, np.dtype(dtype))
+    return r if align_corners else r * r.dtype.type(steps - 1) / r.dtype.type(steps)
 
 
 def affine_grid(theta: Tensor, size, align_corners=None) -> Tensor:
