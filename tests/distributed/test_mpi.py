@@ -46,13 +46,28 @@ def test_a_dead_rank_ends_the_job_instead_of_hanging(n):
 
 
 @pytest.mark.parametrize("n", [2, 3])
+def test_an_uncaught_exception_on_one_rank_ends_the_job(n):
+    # before: rank 1 printed its traceback and then waited in MPI's finalize, and the others
+    # in their all_reduce, for the whole 60 s timeout
+    start = time.monotonic()
+    proc = run_ranks(n, [str(WORKERS / "raises.py")], timeout=50)
+    assert proc.returncode != 0, proc.stdout
+    assert "RuntimeError: rank 1 fails" in proc.stdout
+    assert "without rank 1" not in proc.stdout
+    assert time.monotonic() - start < 30
+
+
+@pytest.mark.parametrize("n", [2, 3])
 def test_launcher_sets_torchrun_environment(n):
     require_mpi()
     import subprocess
 
     from ._mpirun import env
 
-    cmd = [sys.executable, "-m", "graphgrad.distributed.run", "--nproc-per-node", str(n),
+    # (torchrun's rendezvous options, as pytorch/examples' run_example.sh passes them, are
+    # accepted: before, "unrecognized arguments")
+    cmd = [sys.executable, "-m", "graphgrad.distributed.run", "--nnodes=1", "--nproc_per_node",
+           str(n), "--rdzv_id=101", "--rdzv_endpoint=localhost:5972",
            str(WORKERS / "launched.py")]  # fmt: skip
     proc = subprocess.run(
         cmd, env=env(), cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
@@ -62,7 +77,8 @@ def test_launcher_sets_torchrun_environment(n):
     lines = sorted(re.findall(r"RANK=\d .*?sum=[\d.]+", proc.stdout))
     total = float(sum(range(n)))
     assert lines == [
-        f"RANK={r} LOCAL_RANK={r} WORLD_SIZE={n} LOCAL_WORLD_SIZE={n} GROUP_RANK=0 sum={total}"
+        f"RANK={r} LOCAL_RANK={r} WORLD_SIZE={n} LOCAL_WORLD_SIZE={n} GROUP_RANK=0 elastic=True "
+        f"local={r} sub=[0, 1] 1 1 backend=gloo sum={total}"
         for r in range(n)
     ]
 

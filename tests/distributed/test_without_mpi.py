@@ -60,8 +60,56 @@ def test_reduce_op_matches_torch():
         assert (repr(ours), str(ours), ours.value) == (repr(theirs), str(theirs), int(theirs))
 
 
+def test_the_deprecated_reduce_op_warns_and_gives_reduce_ops():
+    # PyTorch's own distributed tutorial writes ``dist.reduce_op.SUM``; before, ``reduce_op``
+    # was graphgrad's module of that name: AttributeError
+    with pytest.warns(FutureWarning, match="`torch.distributed.reduce_op` is deprecated"):
+        assert dist.reduce_op.SUM is dist.ReduceOp.SUM
+    with pytest.warns(FutureWarning):
+        assert dist.reduce_op.MAX is dist.ReduceOp.MAX
+
+
+def _outcome(call):
+    try:
+        return repr(call())
+    except Exception as e:  # noqa: BLE001 - the error is what is compared
+        return f"{type(e).__name__}: {e}"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d, t: d.get_default_backend_for_device("cpu"),
+        lambda d, t: d.get_default_backend_for_device(t.device("cpu")),
+        lambda d, t: d.get_default_backend_for_device("cuda:1"),
+        lambda d, t: d.get_default_backend_for_device("meta"),
+        lambda d, t: d.Backend("GLOO"),
+        lambda d, t: (d.Backend.GLOO, d.Backend.MPI, d.Backend.NCCL),
+        lambda d, t: d.get_node_local_rank(fallback_rank=3),
+        lambda d, t: d.get_node_local_rank(),
+        lambda d, t: d.GroupMember.NON_GROUP_MEMBER,
+        lambda d, t: d.GroupMember.WORLD,
+        lambda d, t: d.get_process_group_ranks(None),
+        lambda d, t: d.get_global_rank(None, 0),
+        lambda d, t: d.get_group_rank(None, 0),
+    ],
+)
+def test_distributed_helpers_match_torch(call, monkeypatch):
+    # before: AttributeError for each (pytorch/examples' ddp/example.py asks the first)
+    torch = pytest.importorskip("torch")
+    monkeypatch.delenv("LOCAL_RANK", raising=False)
+    assert _outcome(lambda: call(dist, gg)) == _outcome(lambda: call(torch.distributed, torch))
+
+
+def test_is_torchelastic_launched_reads_torchruns_variable(monkeypatch):
+    monkeypatch.delenv("TORCHELASTIC_RUN_ID", raising=False)
+    assert dist.is_torchelastic_launched() is False
+    monkeypatch.setenv("TORCHELASTIC_RUN_ID", "none")
+    assert dist.is_torchelastic_launched() is True
+
+
 def test_op_checks_are_remembered_only_for_allowed_pairs():
-    from graphgrad.distributed.reduce_op import check_op
+    from graphgrad.distributed._reduce_op import check_op
 
     check_op(dist.ReduceOp.SUM, gg.int64)  # allowed, and remembered
     with pytest.raises(RuntimeError, match="desired output type Long"):

@@ -13,20 +13,29 @@ False
 from __future__ import annotations
 
 from ._group import (
+    Backend,
     DistBackendError,
     DistError,
+    GroupMember,
     ProcessGroup,
     default_pg_timeout,
     destroy_process_group,
     get_backend,
+    get_default_backend_for_device,
+    get_global_rank,
+    get_group_rank,
+    get_node_local_rank,
+    get_process_group_ranks,
     get_rank,
     get_world_size,
     group,
     init_process_group,
     is_available,
     is_initialized,
+    is_torchelastic_launched,
     new_group,
 )
+from ._reduce_op import ReduceOp, reduce_op
 from ._work import Work
 from .collectives import (
     all_gather,
@@ -45,11 +54,12 @@ from .collectives import (
     send,
 )
 from .objects import all_gather_object, broadcast_object_list, gather_object
-from .reduce_op import ReduceOp
 
 __all__ = [
+    "Backend",
     "DistBackendError",
     "DistError",
+    "GroupMember",
     "ProcessGroup",
     "ReduceOp",
     "Work",
@@ -65,6 +75,11 @@ __all__ = [
     "gather",
     "gather_object",
     "get_backend",
+    "get_default_backend_for_device",
+    "get_global_rank",
+    "get_group_rank",
+    "get_node_local_rank",
+    "get_process_group_ranks",
     "get_rank",
     "get_world_size",
     "group",
@@ -72,10 +87,12 @@ __all__ = [
     "irecv",
     "is_available",
     "is_initialized",
+    "is_torchelastic_launched",
     "isend",
     "new_group",
     "recv",
     "reduce",
+    "reduce_op",
     "reduce_scatter",
     "reduce_scatter_tensor",
     "scatter",

@@ -63,7 +63,7 @@ def _build(op_type: str, shape: tuple, dtype, op, root: int | None) -> np.ndarra
 
 
 def describe(vec: np.ndarray) -> str:
-    from .reduce_op import RedOpType
+    from ._reduce_op import RedOpType
 
     ndim = int(vec[4])
     shape = [int(d) for d in vec[5 : 5 + min(ndim, _DIMS)]] + (["..."] if ndim > _DIMS else [])

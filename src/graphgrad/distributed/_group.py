@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import sys
 
 from ._mpi import mpi, mpi_available
 
@@ -72,9 +73,75 @@ class ProcessGroup:
 
 
 class group:
-    """``group.WORLD``: the default process group once initialised (None before)."""
+    """``group.WORLD``: the default process group once initialised (None before); also
+    PyTorch's ``GroupMember``, with ``NON_GROUP_MEMBER``."""
 
     WORLD: ProcessGroup | None = None
+    NON_GROUP_MEMBER = -100
+
+
+GroupMember = group
+
+
+class Backend(str):
+    """A backend's name, as ``torch.distributed.Backend``: ``Backend("GLOO")`` is ``"gloo"``.
+
+    >>> Backend("GLOO"), Backend.MPI
+    ('gloo', 'mpi')
+    """
+
+    UNDEFINED, GLOO, NCCL, UCC, MPI = "undefined", "gloo", "nccl", "ucc", "mpi"
+
+    def __new__(cls, name: str) -> str:  # type: ignore[misc]
+        if not isinstance(name, str):
+            raise ValueError(
+                f"Backend constructor parameter must be string-ish, but got: {type(name)}"
+            )
+        return name.lower()
+
+
+_DEVICE_BACKENDS = {"cpu": "gloo", "cuda": "nccl", "xpu": "xccl"}
+
+
+def get_default_backend_for_device(device) -> str:
+    """The backend PyTorch picks for a device type: ``"gloo"`` for the CPU (which runs on MPI
+    here).
+
+    >>> get_default_backend_for_device("cpu")
+    'gloo'
+    """
+    kind = getattr(device, "type", None) or str(device).split(":")[0]
+    if kind not in _DEVICE_BACKENDS:
+        raise ValueError(f"Default backend not registered for device : {kind}")
+    return _DEVICE_BACKENDS[kind]
+
+
+def is_torchelastic_launched() -> bool:
+    """Whether a torchrun-style launcher started this process (``graphgrad.distributed.run``
+    sets ``TORCHELASTIC_RUN_ID``, as torchrun does; a bare ``mpiexec`` does not).
+
+    >>> isinstance(is_torchelastic_launched(), bool)
+    True
+    """
+    return os.environ.get("TORCHELASTIC_RUN_ID") is not None
+
+
+def get_node_local_rank(fallback_rank: int | None = None) -> int:
+    """This process's rank on its machine (``LOCAL_RANK``, which the launcher sets), else
+    ``fallback_rank``.
+
+    >>> get_node_local_rank(fallback_rank=0) >= 0
+    True
+    """
+    if "LOCAL_RANK" in os.environ:
+        return int(os.environ["LOCAL_RANK"])
+    if fallback_rank is not None:
+        return int(fallback_rank)
+    raise RuntimeError(
+        "LOCAL_RANK is not in the environment. Consider passing fallback_rank to allow "
+        "`get_node_local_rank` to work, assuming you are not running in a multi-device context "
+        "and want the code to run locally instead."
+    )
 
 
 class _State:
@@ -139,6 +206,28 @@ def init_process_group(
     _check_launch(comm, world_size, rank)
     group.WORLD = ProcessGroup(comm, list(range(comm.Get_size())), seconds, comm.Dup())
     _State.backend = name
+    if comm.Get_size() > 1:
+        _abort_on_uncaught_exceptions()
+
+
+def _abort_on_uncaught_exceptions() -> None:
+    """Make an exception that no code catches end every rank after its traceback, as torchrun
+    ends the job when one worker fails: otherwise this rank waits in MPI's finalize at exit,
+    and the others in their next collective, until the group's timeout. The rank leaves
+    without finalizing, which MPI's launcher answers by ending the job (``MPI_Abort`` would
+    too, but its launcher may drop the traceback still on its way)."""
+    previous = sys.excepthook
+    if getattr(previous, "aborts_the_job", False):  # (a second process group)
+        return
+
+    def excepthook(kind, value, traceback) -> None:
+        previous(kind, value, traceback)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(1)
+
+    excepthook.aborts_the_job = True  # type: ignore[attr-defined]
+    sys.excepthook = excepthook
 
 
 def _check_launch(comm, world_size: int, rank: int) -> None:
@@ -167,6 +256,40 @@ def resolve(pg: ProcessGroup | None) -> ProcessGroup:
     """``group=None`` means the default group; raises torch's error before init."""
     world = default_group()
     return world if pg is None else pg
+
+
+def get_process_group_ranks(group: ProcessGroup | None) -> list[int]:
+    """The global ranks of ``group``'s members, in group order (the default group if None)."""
+    return list(resolve(group).ranks)
+
+
+def get_global_rank(group: ProcessGroup | None, group_rank: int) -> int:
+    """The global rank of ``group``'s member number ``group_rank`` (the same number in the
+    default group, and, as in PyTorch, for ``None`` before ``init_process_group``)."""
+    if group is GroupMember.WORLD:
+        return group_rank
+    pg = _registered(group)
+    if not 0 <= group_rank < pg.size():
+        raise ValueError(f"Group rank {group_rank} is not part of group {pg}")
+    return pg.ranks[group_rank]
+
+
+def get_group_rank(group: ProcessGroup | None, global_rank: int) -> int:
+    """``global_rank``'s number within ``group`` (as ``get_global_rank``, the other way)."""
+    if group is GroupMember.WORLD:
+        return global_rank
+    pg = _registered(group)
+    if global_rank not in pg.ranks:
+        raise ValueError(f"Global rank {global_rank} is not part of group {pg}")
+    return pg.get_group_rank(global_rank)
+
+
+def _registered(pg: ProcessGroup | None) -> ProcessGroup:
+    if pg is None:
+        raise ValueError(
+            "Group None is not registered, please create group with torch.distributed.new_group API"
+        )
+    return pg
 
 
 def get_rank(group: ProcessGroup | None = None) -> int:

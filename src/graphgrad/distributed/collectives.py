@@ -23,8 +23,8 @@ from ..tensor import Tensor
 from ._fingerprint import start_check
 from ._group import ProcessGroup, resolve
 from ._mpi import mpi
+from ._reduce_op import RedOpType, ReduceOp, check_op, mpi_op
 from ._work import Work, check_usable
-from .reduce_op import RedOpType, ReduceOp, check_op, mpi_op
 
 
 class _Buffer:

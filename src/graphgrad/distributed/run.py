@@ -23,6 +23,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+# torchrun's options for its own rendezvous and restarts, which MPI does not need
+_RENDEZVOUS = ("rdzv-backend", "rdzv-endpoint", "rdzv-id", "rdzv-conf", "max-restarts",
+               "monitor-interval", "node-rank", "master-addr", "master-port")  # fmt: skip
+
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
@@ -35,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--hostfile", help="MPI host file (mpiexec -f), for several machines")
     p.add_argument("--mpiexec", help="the mpiexec to run (default: beside python, or on PATH)")
     p.add_argument("--standalone", action="store_true", help="accepted, as torchrun's")
+    for name in _RENDEZVOUS:  # (MPI finds the ranks itself: accepted so torchrun lines run)
+        p.add_argument(f"--{name}", f"--{name.replace('-', '_')}", help="accepted, as torchrun's")
     p.add_argument("-m", "--module", action="store_true", help="run the script as a module")
     p.add_argument("script", help="the training script (or module, with -m)")
     p.add_argument("script_args", nargs=argparse.REMAINDER)
@@ -74,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the arguments, run mpiexec, return its exit status."""
     args = _parser().parse_args(argv)
     env = dict(os.environ)
+    env["TORCHELASTIC_RUN_ID"] = args.rdzv_id or "none"  # (as torchrun: is_torchelastic_launched)
     if args.nproc_per_node > 1:
         env.setdefault("OMP_NUM_THREADS", "1")  # as torchrun: ranks share the cores
     return subprocess.call(mpiexec_command(args), env=env)

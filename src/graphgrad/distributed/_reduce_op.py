@@ -14,6 +14,7 @@ for each dtype (as torch's gloo backend combines them; checked against torch 2.1
 from __future__ import annotations
 
 import enum
+import warnings
 
 from ._mpi import mpi
 
@@ -54,6 +55,29 @@ class ReduceOp:
     BXOR = RedOpType.BXOR
     PREMUL_SUM = RedOpType.PREMUL_SUM
 
+
+class _DeprecatedReduceOp:
+    """``dist.reduce_op``, PyTorch's deprecated spelling of ``ReduceOp`` (PyTorch's own
+    distributed tutorial uses it): each name it gives warns as PyTorch's does.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     reduce_op.SUM
+    <RedOpType.SUM: 0>
+    """
+
+    def __getattr__(self, name: str) -> RedOpType:
+        warnings.warn(
+            "`torch.distributed.reduce_op` is deprecated, please use "
+            "`torch.distributed.ReduceOp` instead",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return getattr(ReduceOp, name)
+
+
+reduce_op = _DeprecatedReduceOp()
 
 _BITWISE = (RedOpType.BAND, RedOpType.BOR, RedOpType.BXOR)
 
