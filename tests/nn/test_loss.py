@@ -197,7 +197,30 @@ def test_loss_modules_and_reprs():
     out = loss(graphgrad.tensor([[0.2, 0.8], [0.6, 0.4]]), graphgrad.tensor([1, 0]))
     assert out.shape == ()
     assert nn.MSELoss(reduction="sum").reduction == "sum"
-    assert nn.L1Loss(size_average=False).reduction == "sum"
+    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
+        assert nn.L1Loss(size_average=False).reduction == "sum"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda T: T.nn.functional.mse_loss(T.ones(2), T.zeros(2), size_average=False),
+        lambda T: T.nn.MSELoss(reduce=False),
+        lambda T: T.nn.functional.nll_loss(T.zeros(2, 3), T.tensor([0, 1]), size_average=True),
+        lambda T: T.nn.BCELoss(size_average=False, reduce=True),
+        lambda T: T.nn.functional.l1_loss(T.ones(2), T.zeros(2)),  # (no legacy argument)
+    ],
+)
+def test_the_legacy_reduction_arguments_warn_as_pytorchs(call):
+    # before: no warning (yunjey/pytorch-tutorial's VAE uses ``size_average=False``)
+    torch = pytest.importorskip("torch")
+    got, want = [], []
+    for T, into in ((graphgrad, got), (torch, want)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call(T)
+        into.extend((w.category, str(w.message)) for w in caught)
+    assert got == want
 
 
 NLL_GRADIENT_CASES = [

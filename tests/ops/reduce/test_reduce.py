@@ -440,3 +440,18 @@ def test_double_backward_through_reductions():
     assert g.tolist() == pytest.approx([2.0, 4.0, 8.0])
     (h,) = torch.autograd.grad(g.sum(), x)
     assert h.tolist() == pytest.approx([2.0, 2.0, 2.0])
+
+
+def test_var_leaves_pythons_record_of_shown_warnings_alone():
+    # before: var() changed the warning filters (``catch_warnings``), which makes Python forget
+    # which warnings it has shown: a user's warning meant to show once per line came back
+    # after every var(), as in a training loop that logs with ``.var()``
+    def warn():
+        warnings.warn("shown once per line", UserWarning, stacklevel=1)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for _ in range(3):
+            warn()
+            torch.ones(2, 3).var(dim=1)
+    assert [str(w.message) for w in caught] == ["shown once per line"]

@@ -34,8 +34,9 @@ _UNSET = object()  # tells ``var()`` apart from ``var(None)``: only the former s
 
 # -- var, std, var_mean, std_mean --------------------------------------------------------------
 def _var_array(a, axes, correction_value, keepdim, std: bool = False, **_):
-    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)
+    # (np.errstate, not warnings.catch_warnings: changing the warning filters makes Python
+    # forget which warnings it has shown, so the user's "once per line" warnings came again)
+    with np.errstate(invalid="ignore", divide="ignore"):
         n = reduced_count(a.shape, axes)
         mean = np.mean(a, axis=axes, keepdims=True) if n else np.zeros((1,) * a.ndim, a.dtype)
         sq = np.sum(np.abs(a - mean) ** 2, axis=axes, keepdims=keepdim)
