@@ -24,9 +24,10 @@ def reduction_code(reduction: str, size_average=None, reduce=None) -> int:
         size_average = True if size_average is None else size_average
         reduce = True if reduce is None else reduce
         reduction = "none" if not reduce else "mean" if size_average else "sum"
-        warnings.warn(
+        warnings.warn(  # (from this line, as PyTorch's from its own: shown once a process)
             "size_average and reduce args will be deprecated, please use "
-            f"reduction='{reduction}' instead."
+            f"reduction='{reduction}' instead.",
+            stacklevel=1,
         )
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
