@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import math
 import types
 
 import pytest
@@ -69,3 +70,11 @@ def test_the_exports_are_the_public_forms():
     assert graphgrad.sum(graphgrad.ones(2, 3), axis=1).tolist() == [3.0, 3.0]
     with pytest.raises(TypeError, match="must be Tensor, not float"):
         graphgrad.tanh(1.0)
+
+
+def test_pytorchs_constants():
+    # before: AttributeError (LLMs-from-scratch's GPT masks attention with ``-torch.inf``)
+    assert (graphgrad.inf, graphgrad.pi, graphgrad.e) == (float("inf"), math.pi, math.e)
+    assert math.isnan(graphgrad.nan) and graphgrad.newaxis is None
+    scores = graphgrad.zeros(2, 2).masked_fill(graphgrad.ones(2, 2).triu(1).bool(), -graphgrad.inf)
+    assert scores.tolist() == [[0.0, -math.inf], [0.0, 0.0]]

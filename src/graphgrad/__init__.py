@@ -13,6 +13,7 @@ tensor(14.)
 from __future__ import annotations
 
 import builtins as _builtins
+import math as _math
 import warnings as _warnings
 from importlib import import_module as _import_module
 
@@ -319,6 +320,13 @@ from .serialization import load, save  # noqa: E402
 
 # The public names, as ``from graphgrad import *`` gives them (submodules aside);
 # tests/test_public_names.py checks that they are the module's public attributes.
+# PyTorch's constants (``-torch.inf`` in attention masks, ``torch.pi`` in GELU's tanh form)
+inf = _math.inf
+nan = _math.nan
+pi = _math.pi
+e = _math.e
+newaxis = None
+
 __all__ = [
     "BoolTensor", "ByteTensor", "CharTensor", "DoubleTensor", "FloatTensor", "Generator",
     "HalfTensor", "IntTensor", "LongTensor", "ShortTensor", "Size", "Tensor", "abs", "absolute",
@@ -367,6 +375,7 @@ __all__ = [
     "vander", "var", "var_mean", "vdot", "vmap", "vstack", "where", "xlogy", "zeros",
     "zeros_like",
 ]  # fmt: skip
+__all__ += ["inf", "nan", "pi", "e", "newaxis"]
 __all__ += [  # (a second list only to keep the first one's lines as they were)
     "adjoint", "angle", "asarray", "atleast_3d", "bincount", "bitwise_left_shift",
     "bitwise_right_shift", "broadcast_shapes", "broadcast_tensors", "bucketize", "cdist",

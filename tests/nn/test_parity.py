@@ -184,3 +184,27 @@ def test_linear_node_structure_is_addmm_with_transposed_weight():
         "torch::autograd::AccumulateGrad",
         "TBackward0",
     ]
+
+
+@pytest.mark.parametrize("shape", [(4,), (3, 4), (2, 3, 4), (2, 2, 3, 4)])
+@pytest.mark.parametrize("bias", [False, True])
+@pytest.mark.parametrize("contiguous", [True, False])
+def test_linear_takes_pytorchs_path_for_each_input(shape, bias, contiguous):
+    # before: every input but a matrix was flattened into one mm/addmm and viewed back, so
+    # ``Linear(bias=False)`` on a batch of sequences (a GPT's heads) showed ViewBackward0 where
+    # PyTorch's matmul shows UnsafeViewBackward0, and a transposed input with a bias showed
+    # ViewBackward0 for AddBackward0
+    torch = pytest.importorskip("torch")
+    if not contiguous and len(shape) < 3:
+        pytest.skip("only batches of three or more dims can be transposed here")
+    x = np.arange(np.prod(shape), dtype=np.float64).reshape(shape) / 10
+    w, b = np.ones((5, shape[-1])) / 3, np.arange(5.0)
+    names, values = [], []
+    for T in (graphgrad, torch):
+        xt = T.tensor(x, requires_grad=True)
+        xt = xt if contiguous else xt.transpose(0, 1)
+        out = T.nn.functional.linear(xt, T.tensor(w), T.tensor(b) if bias else None)
+        names.append(out.grad_fn.name())
+        values.append(out.detach().numpy())
+    assert names[0] == names[1]
+    np.testing.assert_allclose(values[0], values[1], rtol=1e-15)

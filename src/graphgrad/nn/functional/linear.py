@@ -9,7 +9,7 @@ torch.Size([1, 3])
 from __future__ import annotations
 
 from ...ops.linalg import products as _linalg
-from ...ops.linalg.products import mm
+from ...ops.linalg.matmul import matmul
 from ...tensor import Tensor
 
 
@@ -26,12 +26,15 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     tensor([[3.5000, 2.0000]])
     """
     wt = weight.t()
-    if input.ndim == 2:
-        return _linalg.addmm(bias, input, wt) if bias is not None else mm(input, wt)
-    lead = tuple(input.shape[:-1])
-    flat = input.reshape(-1, input.shape[-1]) if input.ndim != 1 else input.view(1, -1)
-    out = _linalg.addmm(bias, flat, wt) if bias is not None else mm(flat, wt)
-    return out.view(*lead, weight.shape[0])
+    # PyTorch's three ways, which its graph shows (AddmmBackward0, ViewBackward0 or the
+    # matmul's UnsafeViewBackward0 / SqueezeBackward4, then AddBackward0 for a bias)
+    if bias is not None and input.ndim == 2:
+        return _linalg.addmm(bias, input, wt)
+    if bias is not None and input.is_contiguous():  # (flattened to one addmm)
+        flat = input.view(-1, input.shape[-1])
+        return _linalg.addmm(bias, flat, wt).view(*input.shape[:-1], weight.shape[0])
+    out = matmul(input, wt)
+    return out if bias is None else out.add_(bias)
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None):
