@@ -331,6 +331,34 @@ def test_data_set_on_a_parameter_replays(dtype):
         assert run(True) == run(False)
 
 
+def test_an_update_written_through_data_in_place_replays():
+    # ``w.data -= lr * w.grad`` (Python sets ``w.data`` to what ``-=`` gave back, the same
+    # array): before, "given an array not made by a recorded op", and every call ran eagerly
+    def run(compiled: bool) -> list:
+        graphgrad.manual_seed(0)
+        w, lin = graphgrad.randn(3, requires_grad=True), nn.Linear(3, 2)
+
+        def step(x):
+            loss = (lin(x * w) ** 2).sum()
+            w.grad = None
+            lin.zero_grad()
+            loss.backward()
+            w.data -= 0.1 * w.grad
+            with graphgrad.no_grad():
+                for p in lin.parameters():
+                    p.data += -0.1 * p.grad
+            return loss
+
+        f = graphgrad.compile(step) if compiled else step
+        seen = [f(graphgrad.full((3,), float(i))).item() for i in range(5)]
+        assert not compiled or replayed(f)
+        return seen + [w.tolist(), lin.weight.tolist(), w._version, lin.weight._version]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert run(True) == run(False)
+
+
 def test_data_of_another_shape_on_a_parameter_runs_eagerly():
     # (the guards read a parameter's shape after the call: a recording that began with
     # another could pass them)

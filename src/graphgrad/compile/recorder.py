@@ -232,8 +232,8 @@ class Recorder:
         calls' tensors). A live tensor keeps its shape and dtype: the guards read them after
         the call, as the next call will find them."""
         code = self.tensor_code(t)
-        if code is None:  # (the call made ``t``: the program reads its arrays only)
-            return
+        if code is None or t._data is before:  # (the call made ``t``: the program reads its
+            return  # arrays only; or ``p.data -= u``, which writes into the array it gives back)
         live = id(t) not in self.arg_index
         if live and (t._data.shape, t._data.dtype) != (before.shape, before.dtype):
             self.stop("a parameter or live tensor given an array of another shape or dtype")
