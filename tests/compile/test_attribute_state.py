@@ -351,3 +351,111 @@ def test_state_in_a_global_or_a_closure_rebound_by_the_step_replays(make):
         runs.append((losses, bits(state())))
     assert runs[0] == runs[1]
     assert replayed(f) and sum(len(v) for v in f.cache.values()) == 1
+
+
+# -- plain-Python layers in a list (Karpathy's makemore lectures) --------------------------------
+class _Linear:
+    def __init__(self, g, fan_in: int, fan_out: int) -> None:
+        self.weight = graphgrad.randn((fan_in, fan_out), generator=g) / fan_in**0.5
+
+    def __call__(self, x):
+        self.out = x @ self.weight
+        return self.out
+
+    def parameters(self) -> list:
+        return [self.weight]
+
+
+class _BatchNorm1d:
+    def __init__(self, dim: int) -> None:
+        self.gamma, self.beta = graphgrad.ones(dim), graphgrad.zeros(dim)
+        self.running_mean, self.running_var = graphgrad.zeros(dim), graphgrad.ones(dim)
+
+    def __call__(self, x):
+        xmean, xvar = x.mean(0, keepdim=True), x.var(0, keepdim=True)
+        self.out = self.gamma * (x - xmean) / graphgrad.sqrt(xvar + 1e-5) + self.beta
+        with graphgrad.no_grad():  # (rebound to tensors made by the call, at every call)
+            self.running_mean = 0.9 * self.running_mean + 0.1 * xmean
+            self.running_var = 0.9 * self.running_var + 0.1 * xvar
+        return self.out
+
+    def parameters(self) -> list:
+        return [self.gamma, self.beta]
+
+
+class _Tanh:
+    def __call__(self, x):
+        self.out = graphgrad.tanh(x)
+        return self.out
+
+    def parameters(self) -> list:
+        return []
+
+
+class _Sequential:
+    def __init__(self, layers: list) -> None:
+        self.layers = layers
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+def test_plain_python_layers_in_a_list_replay():
+    # makemore's lectures build the network from classes of their own, kept in a list, and
+    # update ``p.data += -lr * p.grad``: before, their weights were not found ("a tensor
+    # computed outside the operations"), and every call ran eagerly
+    def run(compiled: bool) -> list:
+        g = graphgrad.Generator().manual_seed(2147483647)
+        emb = graphgrad.randn((27, 4), generator=g)
+        model = _Sequential([_Linear(g, 12, 16), _BatchNorm1d(16), _Tanh(), _Linear(g, 16, 27)])
+        parameters = [emb] + [p for layer in model.layers for p in layer.parameters()]
+        for p in parameters:
+            p.requires_grad = True
+
+        def step(xb, yb, lr):
+            logits = model(emb[xb].view(xb.shape[0], -1))
+            loss = graphgrad.nn.functional.cross_entropy(logits, yb)
+            for p in parameters:
+                p.grad = None
+            loss.backward()
+            for p in parameters:
+                p.data += -lr * p.grad
+            return loss
+
+        f = graphgrad.compile(step) if compiled else step
+        losses = []
+        for i in range(8):
+            xb = graphgrad.randint(0, 27, (16, 3), generator=g)
+            yb = graphgrad.randint(0, 27, (16,), generator=g)
+            losses.append(f(xb, yb, 0.1 if i < 5 else 0.01).item())
+        assert not compiled or replayed(f)
+        bn = model.layers[1]
+        return [losses, *map(bits, parameters), bits(bn.running_mean), bits(bn.running_var)]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert run(True) == run(False)
+
+
+def test_a_plain_python_model_of_layers_in_a_list_compiles():
+    # (the model alone: each layer's ``self.out`` is a result with a graph, and a compiled
+    # model returns three at most, so only the last layer here keeps one)
+    class Scale:
+        def __init__(self, w):
+            self.weight = w
+
+        def __call__(self, x):
+            return x @ self.weight
+
+    w = graphgrad.ones(4, 3, requires_grad=True)
+    model = graphgrad.compile(_Sequential([Scale(w), _Tanh()]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        outs = [model(graphgrad.full((2, 4), i / 10)) for i in range(4)]
+    assert replayed(model)
+    outs[-1].sum().backward()
+    want = [6 * np.tanh(np.float32(0.4) * i) for i in range(4)]
+    assert [o.sum().item() for o in outs] == pytest.approx(want, rel=1e-6)
+    assert w.grad.sum().item() == pytest.approx(12 * 0.6 * (1 - np.tanh(1.2) ** 2), rel=1e-6)

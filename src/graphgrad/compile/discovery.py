@@ -181,6 +181,9 @@ class Live:
             if type(v) in (list, dict):
                 self._container_owner[id(v)] = obj, k
                 self.watch([(_name_of("attr", obj, k), v)])
+                for x in v.values() if type(v) is dict else v:
+                    if _data_object(x):  # (``self.layers = [Linear(...), ...]``: their state)
+                        self._add_attributes(x, depth + 1)
                 continue
             if _data_object(v):
                 self._add_attributes(v, depth + 1)
