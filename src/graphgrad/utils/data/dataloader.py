@@ -1,7 +1,8 @@
 """DataLoader: batches from a dataset with optional shuffling, and ``default_collate``.
 
-Single-process only (``num_workers`` is accepted and ignored). A TensorDataset (or a Subset of
-one) with the default collate is batched by one fancy index per tensor instead of per sample.
+Single-process: workers (``num_workers``) are played in the calling process, with PyTorch's
+seeds (``_utils.worker``). A TensorDataset (or a Subset of one) with the default collate is
+batched by one fancy index per tensor instead of per sample.
 
 >>> import graphgrad as torch
 >>> default_collate([{"x": torch.tensor([1.0]), "y": 0}, {"x": torch.tensor([2.0]), "y": 1}])
@@ -11,10 +12,12 @@ one) with the default collate is batched by one fancy index per tensor instead o
 
 from __future__ import annotations
 
+import os
 import warnings
 
 from . import _rng
 from ._utils.collate import default_collate, default_convert
+from ._utils.worker import Worker
 from .iterable import (
     IterableDataset,
     _InfiniteConstantSampler,
@@ -35,13 +38,15 @@ class DataLoader:
         shuffle: visit the samples in a random order each epoch.
         sampler: the order of the indices (instead of ``shuffle``).
         batch_sampler: yields whole batches of indices (instead of ``batch_size`` etc.).
-        num_workers: accepted; data is always loaded in the calling process.
+        num_workers: how many of PyTorch's worker processes to play: batch k loads under
+            worker k % N, with its own random numbers (in the calling process, one by one).
         collate_fn: merges a list of samples into a batch (``default_collate``).
         pin_memory: accepted; with no accelerator there is nothing to pin, so each pass warns
             as PyTorch's CPU build does.
         drop_last: drop a last batch smaller than ``batch_size``.
-        timeout, worker_init_fn, multiprocessing_context, prefetch_factor,
-            persistent_workers: accepted for compatibility (there are no workers).
+        worker_init_fn: called with each worker's id when its pass starts, under the worker.
+        persistent_workers: keep the workers (and their random states) from pass to pass.
+        timeout, multiprocessing_context, prefetch_factor: accepted for compatibility.
         generator: the random generator for shuffling.
 
     >>> from graphgrad.utils.data import TensorDataset
@@ -86,7 +91,11 @@ class DataLoader:
                 "batch_sampler option is mutually exclusive with batch_size, "
                 "shuffle, sampler, and drop_last"
             )
+        if persistent_workers and num_workers == 0:
+            raise ValueError("persistent_workers option needs num_workers > 0")
         self.dataset, self.num_workers, self.generator = dataset, num_workers, generator
+        self.worker_init_fn, self.persistent_workers = worker_init_fn, persistent_workers
+        self._iterator: _MultiProcessingDataLoaderIter | None = None
         self.pin_memory = pin_memory
         self._iterable = isinstance(dataset, IterableDataset)
         if self._iterable:  # the dataset's own iterator orders the samples
@@ -113,8 +122,17 @@ class DataLoader:
     def _index_sampler(self):
         return self.batch_sampler if self.batch_sampler is not None else self.sampler
 
-    def __iter__(self) -> _LoaderIter:
-        return _LoaderIter(self)
+    def __iter__(self) -> _BaseDataLoaderIter:
+        if self.num_workers == 0:
+            return _SingleProcessDataLoaderIter(self)
+        _check_worker_number(self.num_workers)
+        if not self.persistent_workers:
+            return _MultiProcessingDataLoaderIter(self)
+        if self._iterator is None:  # (persistent workers: one set, for every pass)
+            self._iterator = _MultiProcessingDataLoaderIter(self)
+        else:
+            self._iterator._reset(self)
+        return self._iterator
 
     def _fetch(self, index):
         """One batch for ``index`` (a list of indices, or one index without auto-batching)."""
@@ -145,7 +163,7 @@ _NO_PINNING = (
 )
 
 
-class _LoaderIter:
+class _BaseDataLoaderIter:
     """One pass over a DataLoader. Starting it takes PyTorch's draws in PyTorch's order: the
     sampler's ``iter()`` first, then one int64 base seed (for worker seeding) from the loader's
     ``generator`` or the default generator, so the global stream stays in step with torch's."""
@@ -157,20 +175,94 @@ class _LoaderIter:
             warnings.warn(_NO_PINNING, UserWarning, stacklevel=1)
         self._sampler_iter = iter(loader._index_sampler)
         self._base_seed = _rng.base_seed(loader.generator)
-        self._stream = iter(loader.dataset) if loader._iterable else None
 
-    def __iter__(self) -> _LoaderIter:
+    def __iter__(self) -> _BaseDataLoaderIter:
         return self
-
-    def __next__(self):
-        loader = self._loader
-        if self._stream is not None:
-            batched = loader.batch_sampler is not None
-            index = next(self._sampler_iter)
-            return fetch_from_stream(
-                self._stream, index, batched, loader.drop_last, loader.collate_fn
-            )
-        return loader._fetch(next(self._sampler_iter))
 
     def __len__(self) -> int:
         return len(self._loader)
+
+    def _from_stream(self, stream, index):
+        loader = self._loader
+        batched = loader.batch_sampler is not None
+        return fetch_from_stream(stream, index, batched, loader.drop_last, loader.collate_fn)
+
+
+class _SingleProcessDataLoaderIter(_BaseDataLoaderIter):
+    """A pass with ``num_workers=0``: every batch loads in the calling process."""
+
+    def __init__(self, loader: DataLoader) -> None:
+        super().__init__(loader)
+        self._stream = iter(loader.dataset) if loader._iterable else None
+
+    def __next__(self):
+        index = next(self._sampler_iter)
+        if self._stream is not None:
+            return self._from_stream(self._stream, index)
+        return self._loader._fetch(index)
+
+
+class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
+    """A pass with ``num_workers=N``, its workers played in this process (``Worker``): batch
+    k loads under worker k % N (an ``IterableDataset``: each worker iterates its own copy, and
+    the batches take turns among the workers whose copies last), as PyTorch's do."""
+
+    def __init__(self, loader: DataLoader) -> None:
+        super().__init__(loader)
+        n = loader.num_workers
+        self._workers = [
+            Worker(i, n, self._base_seed, loader.dataset, loader.worker_init_fn) for i in range(n)
+        ]
+        self._start()
+
+    def _start(self) -> None:
+        self._turn = 0
+        self._streams: dict[Worker, object] = {}
+        if self._loader._iterable:
+            for worker in self._workers:
+                with worker:
+                    self._streams[worker] = iter(self._loader.dataset)
+
+    def _reset(self, loader: DataLoader) -> None:
+        """The next pass of persistent workers: their random states go on, no new seed."""
+        self._sampler_iter = iter(loader._index_sampler)
+        self._start()
+
+    def __next__(self):
+        n = len(self._workers)
+        if not self._loader._iterable:
+            index = next(self._sampler_iter)
+            worker = self._workers[self._turn % n]
+            self._turn += 1
+            with worker:
+                return self._loader._fetch(index)
+        while self._streams:
+            worker = self._workers[self._turn % n]
+            self._turn += 1
+            stream = self._streams.get(worker)
+            if stream is None:  # (exhausted: its turns pass to the next)
+                continue
+            try:
+                with worker:
+                    return self._from_stream(stream, next(self._sampler_iter))
+            except StopIteration:
+                del self._streams[worker]
+        raise StopIteration
+
+
+def _check_worker_number(num_workers: int) -> None:
+    """PyTorch's warning for more workers than this process may run on (once a process)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # (not on Linux)
+        cpus = os.cpu_count() or num_workers
+    if num_workers > cpus:
+        warnings.warn(
+            f"This DataLoader will create {num_workers} worker processes in total. Our "
+            f"suggested max number of worker in current system is {cpus}, which is smaller "
+            "than what this DataLoader is going to create. Please be aware that excessive "
+            "worker creation might get DataLoader running slow or even freeze, lower the "
+            "worker number to avoid potential slowness/freeze if necessary.",
+            UserWarning,
+            stacklevel=1,
+        )
