@@ -310,6 +310,7 @@ from . import (  # noqa: E402
     distributed,  # torch.distributed on MPI (issue 16); mpi4py loads on first use
     distributions,
     func,
+    multiprocessing,  # Python's, with torch.multiprocessing's spawn
     nn,
     optim,
     utils,
