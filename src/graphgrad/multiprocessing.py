@@ -178,14 +178,6 @@ def start_processes(
     return None
 
 
-def spawn(
-    fn: _Callable,
-    args: tuple = (),
-    nprocs: int = 1,
-    join: bool = True,
-    daemon: bool = False,
-    start_method: str = "spawn",
-) -> ProcessContext | None:
-    """``start_processes`` with Python's ``spawn`` start method (``mp.spawn(train,
-    args=(world_size,), nprocs=world_size)``)."""
-    return start_processes(fn, args, nprocs, join, daemon, start_method)
+# (``mp.spawn(train, args=(world_size,), nprocs=world_size)``: the same function, whose
+# default start method is already Python's "spawn")
+spawn = start_processes
