@@ -53,6 +53,7 @@ def test_an_uncaught_exception_on_one_rank_ends_the_job(n):
     proc = run_ranks(n, [str(WORKERS / "raises.py")], timeout=50)
     assert proc.returncode != 0, proc.stdout
     assert "RuntimeError: rank 1 fails" in proc.stdout
+    assert "exit handlers ran on rank 1" in proc.stdout  # (its log files are flushed)
     assert "without rank 1" not in proc.stdout
     assert time.monotonic() - start < 30
 

@@ -10,6 +10,7 @@ ranks; a group maps them to its own.
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import os
 import sys
@@ -213,15 +214,16 @@ def init_process_group(
 def _abort_on_uncaught_exceptions() -> None:
     """Make an exception that no code catches end every rank after its traceback, as torchrun
     ends the job when one worker fails: otherwise this rank waits in MPI's finalize at exit,
-    and the others in their next collective, until the group's timeout. The rank leaves
-    without finalizing, which MPI's launcher answers by ending the job (``MPI_Abort`` would
-    too, but its launcher may drop the traceback still on its way)."""
+    and the others in their next collective, until the group's timeout. The rank runs the
+    program's exit handlers, then leaves without finalizing MPI, which MPI's launcher answers
+    by ending the job (``MPI_Abort`` would too, but may drop the traceback on its way)."""
     previous = sys.excepthook
     if getattr(previous, "aborts_the_job", False):  # (a second process group)
         return
 
     def excepthook(kind, value, traceback) -> None:
         previous(kind, value, traceback)
+        atexit._run_exitfuncs()  # (the program's own: log files flushed; MPI's is not one)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(1)
