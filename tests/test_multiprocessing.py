@@ -56,3 +56,39 @@ def test_pythons_names_and_the_sharing_strategies():
     with pytest.raises(AssertionError, match="invalid sharing strategy 'x'"):
         mp.set_sharing_strategy("x")
     assert graphgrad.multiprocessing is mp
+
+
+def _add_ones(model, times: int) -> None:
+    with graphgrad.no_grad():
+        for _ in range(times):
+            model.weight.add_(1.0)
+
+
+def test_shared_parameters_are_updated_by_forked_processes():
+    # Hogwild (pytorch/examples' mnist_hogwild): before, share_memory() did not exist on a
+    # module and share_memory_() did nothing, so each process would train its own copy and
+    # the parent's model would stay as it was
+    model = graphgrad.nn.Linear(2, 1).share_memory()
+    assert model.weight.is_shared() and model.bias.is_shared()
+    want = model.weight.detach().clone()
+    for _ in range(6):
+        want += 1.0  # (the same float32 additions, in this process)
+    fork = multiprocessing.get_context("fork")
+    workers = [fork.Process(target=_add_ones, args=(model, 3)) for _ in range(2)]
+    for w in workers:  # (one after the other: two writing at once could lose an update)
+        w.start()
+        w.join()
+    assert [w.exitcode for w in workers] == [0, 0]
+    assert model.weight.tolist() == want.tolist()
+
+
+def test_a_shared_tensor_sent_to_a_spawned_process_raises():
+    # (such a process could not share it, and would train a copy)
+    model = graphgrad.nn.Linear(2, 1).share_memory()
+    process = multiprocessing.get_context("spawn").Process(target=_add_ones, args=(model, 1))
+    with pytest.raises(RuntimeError, match="reaches only the processes this one forks"):
+        process.start()
+    plain = graphgrad.nn.Linear(2, 1)  # (not shared: sent by value, as before)
+    queue = multiprocessing.get_context("spawn").SimpleQueue()
+    mp.spawn(_square_into, args=(queue, plain.weight.detach()[0, 0].item()), nprocs=1)
+    assert queue.get()[0] == 0

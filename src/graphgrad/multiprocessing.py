@@ -2,8 +2,9 @@
 ``torch.multiprocessing`` adds it.
 
 Every name of Python's module is here (``mp.Process``, ``mp.Queue``, ``mp.get_context``...).
-Tensors cross between processes by pickling, as any object does: there is no shared memory as
-in PyTorch's module (``share_memory_()`` leaves the tensor as it is). Distributed training
+Tensors cross between processes by pickling, as any object does, except those moved into
+shared memory (``share_memory_()``, ``Module.share_memory()``): the processes this one forks
+share them (Hogwild training), and sending one to another process raises. Distributed training
 starts its ranks with MPI instead (docs/distributed.md): ``init_process_group`` in a process
 that ``spawn`` started raises, saying how to launch.
 
@@ -16,10 +17,15 @@ from __future__ import annotations
 
 import multiprocessing as _mp
 import multiprocessing.connection as _connection
+import multiprocessing.reduction as _reduction
+import pickle as _pickle
 import signal as _signal
 import sys as _sys
 import traceback as _traceback
 from collections.abc import Callable as _Callable
+
+from .nn.parameter import Parameter as _Parameter
+from .tensor import Tensor as _Tensor
 
 __all__ = [
     "ProcessContext",
@@ -93,6 +99,23 @@ class ProcessExitedException(ProcessException):
     def __reduce__(self):
         args = (self.msg, self.error_index, self.error_pid, self.exit_code, self.signal_name)
         return type(self), args
+
+
+def _refuse_shared(t):
+    """How a tensor is pickled for another process (a ``spawn``ed one, a queue): by value,
+    except one in shared memory, which the receiver could not share (PyTorch sends a handle
+    to its memory; graphgrad has none): that raises instead of training a copy silently."""
+    if t.is_shared():
+        raise RuntimeError(
+            "a tensor in shared memory (share_memory_) reaches only the processes this one "
+            "forks: start them with mp.get_context('fork'), as Hogwild training on Linux does "
+            "by default"
+        )
+    return t.__reduce_ex__(_pickle.HIGHEST_PROTOCOL)
+
+
+for _cls in (_Tensor, _Parameter):
+    _reduction.ForkingPickler.register(_cls, _refuse_shared)
 
 
 def _run(fn: _Callable, i: int, args: tuple, errors) -> None:

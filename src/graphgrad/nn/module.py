@@ -649,6 +649,20 @@ class Module:
 
         return self.to(bfloat16)
 
+    def share_memory(self) -> Module:
+        """Move the parameters and buffers (and their gradients) into memory shared with the
+        processes this one forks (``Tensor.share_memory_``: Hogwild training). Returns the
+        module.
+
+        >>> torch.nn.Linear(2, 3).share_memory().weight.is_shared()
+        True
+        """
+        for t in (*self.parameters(), *self.buffers()):
+            for held in (t, t._grad):
+                if held is not None:
+                    held.share_memory_()
+        return self
+
     def cpu(self) -> Module:
         """The module itself: it is on the CPU already.
 

@@ -15,6 +15,8 @@ torch.Size([3, 2])
 
 from __future__ import annotations
 
+import mmap
+
 import numpy as np
 
 from ..autograd.node import renamed
@@ -138,21 +140,34 @@ def is_set_to(self: Tensor, tensor: Tensor) -> bool:
 
 
 def is_shared(self: Tensor) -> bool:
-    """Whether the storage is in shared memory: never, in graphgrad (no ``share_memory_``).
+    """Whether the storage is in memory shared with forked processes (``share_memory_``).
 
-    >>> torch.ones(1).is_shared()
-    False
+    >>> torch.ones(1).is_shared(), torch.ones(1).share_memory_().is_shared()
+    (False, True)
     """
-    return False
+    owner = self._data
+    while isinstance(owner, np.ndarray) and owner.base is not None:
+        owner = owner.base
+    return isinstance(owner, memoryview) and isinstance(owner.obj, mmap.mmap)
 
 
 def share_memory_(self: Tensor) -> Tensor:
-    """Accepted for compatibility: the tensor stays in ordinary memory; returns it.
+    """Move the values into memory shared with the processes this one forks, as PyTorch's
+    ``share_memory_`` (Hogwild training: several processes update one model in place);
+    returns the tensor. Processes that ``spawn`` starts cannot receive it (PyTorch sends
+    them a handle to its shared memory; graphgrad has none): sending it there raises
+    (``graphgrad.multiprocessing``). A view moves alone, apart from its base.
 
-    >>> x = torch.ones(1)
-    >>> x.share_memory_() is x
-    True
+    >>> x = torch.ones(2)
+    >>> x.share_memory_() is x, x.is_shared(), x
+    (True, True, tensor([1., 1.]))
     """
+    if not is_shared(self):
+        data = self._data
+        memory = mmap.mmap(-1, max(data.nbytes, 1))  # (anonymous, shared: kept across fork)
+        shared = np.frombuffer(memory, data.dtype, count=data.size).reshape(data.shape)
+        shared[...] = data
+        self._data = shared
     return self
 
 
