@@ -90,3 +90,16 @@ def test_reachable_as_torch_utils_benchmark():
     from graphgrad.utils.benchmark import Timer
 
     assert graphgrad.utils.benchmark is imported and Timer is imported.Timer
+
+
+def test_timer_takes_indented_code_and_gives_it_torch():
+    # before: IndentationError for an indented triple-quoted setup, and NameError for
+    # ``torch`` in the statement (PyTorch's timer_quick_start recipe does both)
+    from graphgrad.utils.benchmark import Timer
+
+    m = Timer("x * 2", """
+        x = 3
+        """).timeit(3)  # fmt: skip
+    assert (m.number_per_run, m.setup, m.stmt) == (3, "x = 3", "x * 2")
+    m = Timer("torch.ones(2).sum()").timeit(2)
+    assert m.number_per_run == 2 and len(m.times) == 1

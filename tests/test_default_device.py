@@ -46,3 +46,15 @@ def test_other_devices_raise_a_clear_error_and_reset_restores_cpu():
         graphgrad.set_default_device(None)
     assert str(graphgrad.zeros(1).device) == "cpu"
     assert graphgrad.get_default_device() == graphgrad.device("cpu")
+
+
+def test_a_device_is_a_context_manager_for_the_default_device():
+    # before: TypeError (four PyTorch recipes write ``with torch.device(...)``)
+    graphgrad.set_default_device(None)
+    with graphgrad.device("cpu") as d:
+        assert d == graphgrad.device("cpu") and graphgrad.zeros(1).device.type == "cpu"
+        assert graphgrad.get_default_device() == graphgrad.device("cpu")
+    with pytest.raises(RuntimeError, match="no 'meta' device"):
+        with graphgrad.device("meta"):
+            graphgrad.zeros(1)
+    assert graphgrad._device._default[0] is None  # (put back on the way out, even on error)

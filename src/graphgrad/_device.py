@@ -57,6 +57,21 @@ class device:  # noqa: N801 - PyTorch's public name
     def __hash__(self) -> int:
         return hash((self.type, self.index))
 
+    def __enter__(self) -> device:
+        """Make this the default device inside a ``with`` block, as PyTorch does.
+
+        >>> import graphgrad as torch
+        >>> with torch.device("cpu"):
+        ...     torch.zeros(1).device
+        device(type='cpu')
+        """
+        _entered.append(_default[0])
+        _default[0] = self
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _default[0] = _entered.pop()
+
     def __repr__(self) -> str:
         if self.index is None:
             return f"device(type='{self.type}')"
@@ -77,6 +92,7 @@ NO_ACCELERATOR = "Cannot access accelerator device when none is available."
 # The device ``set_default_device`` recorded (None: the CPU); ``cpu_only(None)`` checks it, so
 # every factory that takes no ``device=`` refuses a non-CPU default as PyTorch's CPU build does.
 _default: list[device | None] = [None]
+_entered: list[device | None] = []  # the defaults that ``with device(...)`` blocks replaced
 
 
 def cpu_only(requested) -> device:

@@ -23,6 +23,8 @@ f
 from __future__ import annotations
 
 import enum
+import sys
+import textwrap
 import time
 import timeit
 from collections.abc import Callable
@@ -161,6 +163,13 @@ class Measurement:
         return "\n".join(lines)
 
 
+def _dedented(code: str) -> str:
+    """``code`` as PyTorch's Timer takes it: dedented, without a first empty line or trailing
+    space (so a triple-quoted, indented ``setup`` runs)."""
+    code = textwrap.dedent(code)
+    return (code[1:] if code.startswith("\n") else code).rstrip()
+
+
 class Timer:
     """Times ``stmt`` (Python source), run after ``setup`` in the namespace ``globals``.
 
@@ -184,9 +193,12 @@ class Timer:
                  language: Language | str = Language.PYTHON) -> None:  # fmt: skip
         if language not in (Language.PYTHON, "py", "python"):
             raise ValueError(f"graphgrad's Timer runs Python statements only, not {language!r}")
+        stmt, setup, global_setup = map(_dedented, (stmt, setup, global_setup))
         self._task_spec = TaskSpec(stmt, setup, global_setup, label, sub_label, description,
                                    env, num_threads)  # fmt: skip
-        self._timer = timeit.Timer(stmt, setup, timer, globals=dict(globals or {}))
+        namespace = dict(globals or {})
+        namespace.setdefault("torch", sys.modules["graphgrad"])  # (PyTorch's gives ``torch``)
+        self._timer = timeit.Timer(stmt, setup, timer, globals=namespace)
 
     def timeit(self, number: int = 1000000) -> Measurement:
         """One measurement of ``number`` runs."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import graphgrad
 import graphgrad as torch
 
 U64 = 2**64
@@ -416,3 +417,30 @@ def test_error_messages_match_pytorch(index):
     with pytest.raises(kind) as err:
         fn(pt, pt.ones(5), pt.ones(3, 4))
     assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda T: T.zeros(5).scatter_(0, T.tensor(3), value=1),  # ("Learn the Basics" one-hot)
+        lambda T: T.zeros(5).scatter(0, T.tensor(3), T.tensor(7.0)),
+        lambda T: T.zeros(5).scatter(0, T.tensor(3), T.tensor([7.0, 8.0])),
+        lambda T: T.zeros(5).scatter_add(0, T.tensor(3), T.tensor(7.0)),
+        lambda T: T.zeros(()).scatter_(0, T.tensor(0), 5.0),
+        lambda T: T.arange(5.0).gather(0, T.tensor(3)),
+    ],
+)
+def test_a_0d_index_is_one_element(call):
+    # before: IndexError ("list assignment index out of range") for every 0-d index
+    torch = pytest.importorskip("torch")
+    got, want = call(graphgrad), call(torch)
+    assert (got.shape, got.tolist()) == (tuple(want.shape), want.tolist())
+
+
+def test_gradients_through_a_0d_index():
+    a = graphgrad.arange(5.0, requires_grad=True)
+    a.gather(0, graphgrad.tensor(2)).backward()
+    assert a.grad.tolist() == [0.0, 0.0, 1.0, 0.0, 0.0]
+    b, s = graphgrad.zeros(5, requires_grad=True), graphgrad.tensor(3.0, requires_grad=True)
+    (b.scatter(0, graphgrad.tensor(1), s) * graphgrad.arange(5.0)).sum().backward()
+    assert (b.grad.tolist(), s.grad.item()) == ([0.0, 0.0, 2.0, 3.0, 4.0], 1.0)

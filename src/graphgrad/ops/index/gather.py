@@ -28,7 +28,9 @@ def _dims(shape) -> str:
 
 
 def _index_key(index: np.ndarray, axis: int) -> tuple:
-    """For each element of ``index``, its position with dim ``axis`` replaced by its value."""
+    """For each element of ``index``, its position with dim ``axis`` replaced by its value (a
+    0-d index is one element of a 1-d one, as PyTorch takes it)."""
+    index = np.atleast_1d(index)
     key: list[np.ndarray] = list(np.indices(index.shape, sparse=True))
     key[axis] = index
     return tuple(key)
@@ -56,17 +58,18 @@ def _embed(t, shape: tuple, xp):
 # -- gather / scatter / scatter_add ---------------------------------------------------------------
 def _gather_forward(a: np.ndarray, index: Tensor, axis: int, **_) -> np.ndarray:
     idx = index._data
-    return a[_index_key(idx, axis)]
+    return a[_index_key(idx, axis)].reshape(idx.shape)
 
 
 def _scatter_into(out: np.ndarray, idx: np.ndarray, src, axis: int, add: bool) -> np.ndarray:
     key = _index_key(idx, axis)
     if not np.isscalar(src):
-        src = src[tuple(slice(0, n) for n in idx.shape)]
+        src = np.atleast_1d(src)[tuple(slice(0, n) for n in np.atleast_1d(idx).shape)]
+    target = out.reshape(1) if out.ndim == 0 else out  # (a view: 0-d self is one element)
     if add:
-        np.add.at(out, key, src)
+        np.add.at(target, key, src)
     else:
-        out[key] = src
+        target[key] = src
     return out
 
 
