@@ -208,3 +208,23 @@ def test_linear_takes_pytorchs_path_for_each_input(shape, bias, contiguous):
         values.append(out.detach().numpy())
     assert names[0] == names[1]
     np.testing.assert_allclose(values[0], values[1], rtol=1e-15)
+
+
+def test_data_parallel_is_pytorchs_cpu_one():
+    # before: AttributeError (PyTorch's saved-tensors-hooks tutorial ends with it)
+    torch = pytest.importorskip("torch")
+    nets = [T.nn.DataParallel(T.nn.Linear(2, 1)) for T in (graphgrad, torch)]
+    nets[0].load_state_dict(
+        {k: graphgrad.tensor(v.numpy()) for k, v in nets[1].state_dict().items()}
+    )
+    x = np.arange(6.0, dtype=np.float32).reshape(3, 2)
+    outs = [net(T.tensor(x)) for net, T in zip(nets, (graphgrad, torch), strict=True)]
+    assert [repr(n) for n in nets] == [repr(nets[1])] * 2
+    assert (
+        list(nets[0].state_dict()) == list(nets[1].state_dict()) == ["module.weight", "module.bias"]
+    )
+    np.testing.assert_allclose(outs[0].detach().numpy(), outs[1].detach().numpy(), rtol=1e-6)
+    assert (
+        nets[0].device_ids == nets[1].device_ids == []
+        and outs[0].grad_fn.name() == "AddmmBackward0"
+    )

@@ -186,9 +186,10 @@ __all__ += [
     "RMSNorm",
 ]
 
+from .parallel import DataParallel  # noqa: E402
 from .sync_batch_norm import SyncBatchNorm  # noqa: E402
 
-__all__ += ["SyncBatchNorm"]
+__all__ += ["DataParallel", "SyncBatchNorm"]
 
 from .pooling_select import *  # noqa: E402, F403 - 3-D, adaptive max, unpool, fractional, LP pools
 from .pooling_select import __all__ as _pooling_select_names  # noqa: E402
