@@ -4,6 +4,8 @@ torch.func (spec §3.19) and finite differences."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import numpy as np
 import pytest
 
@@ -213,3 +215,20 @@ def test_stack_module_state_with_vmap_matches_each_model():
     np.testing.assert_array_equal(got.detach().numpy(), want.detach().numpy())
     got.sum().backward()
     assert params["weight"].grad.shape == (4, 2, 3) and models[0].weight.grad is None
+
+
+def test_jacrev_of_parameters_in_a_dict_or_a_list():
+    # before: AttributeError "'dict' object has no attribute '_data'" (PyTorch's neural
+    # tangent kernel tutorial takes jacrev over functional_call's dict of parameters)
+    torch = pytest.importorskip("torch")
+    seen = []
+    for T in (graphgrad, torch):
+        F = import_module(T.__name__ + ".func")
+        net = T.nn.Linear(3, 2)
+        with T.no_grad():
+            net.weight.copy_(T.arange(6.0).reshape(2, 3) / 10)
+        params = {k: v.detach() for k, v in net.named_parameters()}
+        j = F.jacrev(lambda p, x: F.functional_call(net, p, (x,)))(params, T.ones(4, 3))
+        listed = F.jacrev(lambda ws, x: ws[0] * x + ws[1].sum())([T.ones(2), T.ones(3)], T.ones(2))
+        seen.append(({k: v.tolist() for k, v in j.items()}, [v.tolist() for v in listed]))
+    assert seen[0] == seen[1]

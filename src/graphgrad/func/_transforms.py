@@ -326,11 +326,20 @@ def jacrev(func, argnums=0, *, has_aux: bool = False, chunk_size=None):
                 cots = [filled_like(x, 0) for x in out_leaves]
                 cots[j] = one_hot_like(o, k)
                 rows.append(vjp_fn(tree_unflatten(out_spec, cots)))
-            per_out.append([stack_rows([r[i] for r in rows], o, c) for i, c in enumerate(chosen)])
+            per_out.append([_stack_tree([r[i] for r in rows], o, c) for i, c in enumerate(chosen)])
         jac = _jac_structure(per_out, out_spec, argnums)
         return (jac, aux[0]) if has_aux else jac
 
     return wrapper
+
+
+def _stack_tree(rows: list, out: Tensor, arg):
+    """``stack_rows`` for each tensor of the argument ``arg``: a tensor, or a dict, list or
+    tuple of them (the parameters of ``functional_call``), whose structure the result keeps."""
+    leaves, spec = tree_flatten(arg)
+    flat_rows = [tree_flatten(r)[0] for r in rows]
+    stacked = [stack_rows([r[m] for r in flat_rows], out, x) for m, x in enumerate(leaves)]
+    return tree_unflatten(spec, stacked)
 
 
 def jacfwd(func, argnums=0, has_aux: bool = False, *, randomness: str = "error"):
