@@ -21,6 +21,10 @@ class DataParallel(Module):
     Args:
         module: the module to run.
         device_ids, output_device, dim: accepted, as PyTorch's CPU build accepts them.
+
+    >>> import graphgrad as torch
+    >>> torch.nn.DataParallel(torch.nn.Linear(2, 1)).module
+    Linear(in_features=2, out_features=1, bias=True)
     """
 
     def __init__(self, module: Module, device_ids=None, output_device=None, dim: int = 0):
