@@ -82,13 +82,42 @@ def test_shared_parameters_are_updated_by_forked_processes():
     assert model.weight.tolist() == want.tolist()
 
 
-def test_a_shared_tensor_sent_to_a_spawned_process_raises():
-    # (such a process could not share it, and would train a copy)
-    model = graphgrad.nn.Linear(2, 1).share_memory()
-    process = multiprocessing.get_context("spawn").Process(target=_add_ones, args=(model, 1))
-    with pytest.raises(RuntimeError, match="reaches only the processes this one forks"):
+def _times_three_from(queue, done) -> None:
+    t = queue.get()
+    t.mul_(3)
+    done.put(t.sum().item())
+
+
+@pytest.mark.parametrize("shared_first", [True, False])
+def test_a_tensor_sent_to_a_spawned_process_is_shared(shared_first):
+    # as PyTorch sends it: moved into shared memory, which the receiver maps too (before:
+    # a pickled copy, whose updates the sender never saw; mnist_hogwild spawns its workers)
+    weight = graphgrad.zeros(2, 3)
+    if shared_first:
+        weight.share_memory_()
+    spawn = multiprocessing.get_context("spawn")
+    process = spawn.Process(target=_add_ones, args=(graphgrad.nn.Linear(3, 2), 0))
+    process.start()  # (a module's parameters go the same way)
+    process.join()
+    worker = spawn.Process(target=_add_twice, args=(weight,))
+    worker.start()
+    worker.join()
+    assert weight.is_shared() and weight.tolist() == [[2.0] * 3] * 2
+    queue, done = spawn.Queue(), spawn.Queue()
+    reader = spawn.Process(target=_times_three_from, args=(queue, done))
+    reader.start()
+    queue.put(weight[:, 1])  # (through a queue, a view: the view's values are shared)
+    assert done.get(timeout=60) == 12.0
+    reader.join()
+    assert weight.tolist() == [[2.0, 6.0, 2.0]] * 2
+
+
+def _add_twice(t) -> None:
+    t.add_(2.0)
+
+
+def test_a_non_leaf_tensor_that_requires_grad_is_not_sent():
+    spawn = multiprocessing.get_context("spawn")
+    process = spawn.Process(target=_add_twice, args=(graphgrad.ones(2, requires_grad=True) * 2,))
+    with pytest.raises(RuntimeError, match="Cowardly refusing to serialize non-leaf tensor"):
         process.start()
-    plain = graphgrad.nn.Linear(2, 1)  # (not shared: sent by value, as before)
-    queue = multiprocessing.get_context("spawn").SimpleQueue()
-    mp.spawn(_square_into, args=(queue, plain.weight.detach()[0, 0].item()), nprocs=1)
-    assert queue.get()[0] == 0

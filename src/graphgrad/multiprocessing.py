@@ -2,11 +2,12 @@
 ``torch.multiprocessing`` adds it.
 
 Every name of Python's module is here (``mp.Process``, ``mp.Queue``, ``mp.get_context``...).
-Tensors cross between processes by pickling, as any object does, except those moved into
-shared memory (``share_memory_()``, ``Module.share_memory()``): the processes this one forks
-share them (Hogwild training), and sending one to another process raises. Distributed training
-starts its ranks with MPI instead (docs/distributed.md): ``init_process_group`` in a process
-that ``spawn`` started raises, saying how to launch.
+A tensor sent to another process (a ``spawn``ed one's arguments, a queue) is shared, as
+PyTorch shares it: its values move into shared memory, which the receiver maps too, so an
+in-place update on either side shows on both (Hogwild training; ``share_memory_()`` and
+``Module.share_memory()`` move them ahead; processes this one forks share them).
+Distributed training starts its ranks with MPI instead (docs/distributed.md):
+``init_process_group`` in a process that ``spawn`` started raises, saying how to launch.
 
 >>> import graphgrad.multiprocessing as mp
 >>> mp.get_sharing_strategy()
@@ -18,12 +19,14 @@ from __future__ import annotations
 import multiprocessing as _mp
 import multiprocessing.connection as _connection
 import multiprocessing.reduction as _reduction
-import pickle as _pickle
 import signal as _signal
 import sys as _sys
 import traceback as _traceback
 from collections.abc import Callable as _Callable
 
+from ._shared_memory import layout as _layout
+from ._shared_memory import mapped_array as _mapped_array
+from ._shared_memory import segment_of as _shared_segment_of
 from .nn.parameter import Parameter as _Parameter
 from .tensor import Tensor as _Tensor
 
@@ -101,21 +104,32 @@ class ProcessExitedException(ProcessException):
         return type(self), args
 
 
-def _refuse_shared(t):
-    """How a tensor is pickled for another process (a ``spawn``ed one, a queue): by value,
-    except one in shared memory, which the receiver could not share (PyTorch sends a handle
-    to its memory; graphgrad has none): that raises instead of training a copy silently."""
-    if t.is_shared():
+def _reduce_tensor(t):
+    """How a tensor goes to another process (a spawned one, a queue): as PyTorch sends it,
+    its values moved into shared memory (here too: ``t.is_shared()`` after) and the receiver
+    mapping the same memory, so that writes on either side are seen on both."""
+    if t.requires_grad and not t.is_leaf:
         raise RuntimeError(
-            "a tensor in shared memory (share_memory_) reaches only the processes this one "
-            "forks: start them with mp.get_context('fork'), as Hogwild training on Linux does "
-            "by default"
+            "Cowardly refusing to serialize non-leaf tensor which requires_grad, since "
+            "autograd does not support crossing process boundaries.  If you just want to "
+            "transfer the data, call detach() on the tensor before serializing (e.g., putting "
+            "it on the queue)."
         )
-    return t.__reduce_ex__(_pickle.HIGHEST_PROTOCOL)
+    segment = _shared_segment_of(t.share_memory_()._data)
+    assert segment is not None
+    args = (type(t), _reduction.DupFd(segment.fd), _layout(t._data), t.requires_grad)
+    return _rebuild_tensor, args
+
+
+def _rebuild_tensor(cls: type, fd, layout: tuple, requires_grad: bool):
+    data = _mapped_array(fd.detach(), *layout)
+    if issubclass(cls, _Parameter):
+        return cls(_Tensor._make(data), requires_grad)
+    return _Tensor._make(data, requires_grad)
 
 
 for _cls in (_Tensor, _Parameter):
-    _reduction.ForkingPickler.register(_cls, _refuse_shared)
+    _reduction.ForkingPickler.register(_cls, _reduce_tensor)
 
 
 def _run(fn: _Callable, i: int, args: tuple, errors) -> None:

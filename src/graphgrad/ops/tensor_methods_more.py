@@ -15,10 +15,9 @@ torch.Size([3, 2])
 
 from __future__ import annotations
 
-import mmap
-
 import numpy as np
 
+from .._shared_memory import segment_of, shared_copy
 from ..autograd.node import renamed
 from ..histogram import histc as histc_fn
 from ..histogram import histogram as histogram_fn
@@ -140,34 +139,27 @@ def is_set_to(self: Tensor, tensor: Tensor) -> bool:
 
 
 def is_shared(self: Tensor) -> bool:
-    """Whether the storage is in memory shared with forked processes (``share_memory_``).
+    """Whether the values are in memory shared with other processes (``share_memory_``).
 
     >>> torch.ones(1).is_shared(), torch.ones(1).share_memory_().is_shared()
     (False, True)
     """
-    owner = self._data
-    while isinstance(owner, np.ndarray) and owner.base is not None:
-        owner = owner.base
-    return isinstance(owner, memoryview) and isinstance(owner.obj, mmap.mmap)
+    return segment_of(self._data) is not None
 
 
 def share_memory_(self: Tensor) -> Tensor:
-    """Move the values into memory shared with the processes this one forks, as PyTorch's
-    ``share_memory_`` (Hogwild training: several processes update one model in place);
-    returns the tensor. Processes that ``spawn`` starts cannot receive it (PyTorch sends
-    them a handle to its shared memory; graphgrad has none): sending it there raises
-    (``graphgrad.multiprocessing``). A view moves alone, apart from its base.
+    """Move the values into memory that other processes can share, as PyTorch's
+    ``share_memory_`` (Hogwild training: several processes update one model in place); the
+    processes this one forks share it, and so does any process it is sent to
+    (``graphgrad.multiprocessing``). Returns the tensor. A view moves alone, apart from its
+    base (PyTorch moves the base's whole storage).
 
     >>> x = torch.ones(2)
     >>> x.share_memory_() is x, x.is_shared(), x
     (True, True, tensor([1., 1.]))
     """
     if not is_shared(self):
-        data = self._data
-        memory = mmap.mmap(-1, max(data.nbytes, 1))  # (anonymous, shared: kept across fork)
-        shared = np.frombuffer(memory, data.dtype, count=data.size).reshape(data.shape)
-        shared[...] = data
-        self._data = shared
+        self._data = shared_copy(self._data)
     return self
 
 
