@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pytest
 
+import graphgrad
 import graphgrad as torch
 
 U64 = 2**64  # PyTorch shows a negative saved dim d as 2**64 + d
@@ -447,3 +448,24 @@ def test_diag_gradients():
     A = torch.arange(6.0, requires_grad=True)
     A.view(2, 3).diagonal(1).sum().backward()
     assert A.grad.tolist() == [0.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda T, x: T.flip(x, dims=[1]),
+        lambda T, x: x.flip(dims=(1,)),  # (nflib's normalizing flows write it)
+        lambda T, x: x.flip(0, 1),
+        lambda T, x: T.flip(x),
+    ],
+)
+def test_flip_takes_dims_by_keyword(call):
+    # before: TypeError "flip() got an unexpected keyword argument 'dims'"
+    torch = pytest.importorskip("torch")
+    outcomes = []
+    for T in (graphgrad, torch):
+        try:
+            outcomes.append(call(T, T.arange(6.0).view(2, 3)).tolist())
+        except TypeError as e:
+            outcomes.append(str(e))
+    assert outcomes[0] == outcomes[1]

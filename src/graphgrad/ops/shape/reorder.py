@@ -78,17 +78,22 @@ _flip = Primitive(
 )
 
 
-def flip(input: Tensor, *dims) -> Tensor:
+def flip(input: Tensor, *positional, dims=None) -> Tensor:
     """``input`` with the order of elements reversed along ``dims`` (a copy).
 
     Args:
         input: the tensor.
-        dims: the dimensions to reverse, as integers or one tuple.
+        dims: the dimensions to reverse, as integers or one tuple (or ``dims=``).
 
-    >>> torch.flip(torch.tensor([[1, 2], [3, 4]]), (0,))
+    >>> torch.flip(torch.tensor([[1, 2], [3, 4]]), dims=(0,))
     tensor([[3, 4],
             [1, 2]])
     """
+    if dims is not None:  # (``z.flip(dims=(1,))``, as normalizing-flow code writes it)
+        if positional:
+            raise TypeError("flip() got multiple values for argument 'dims'")
+        positional = (dims,)
+    dims = positional
     if not dims:
         raise TypeError('flip() missing 1 required positional arguments: "dims"')
     dims = parse_size(dims, "flip", "dims")
