@@ -103,3 +103,22 @@ def test_scheduler_errors():
         graphgrad.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0)
     with pytest.raises(ValueError, match="Factor should be < 1.0."):
         graphgrad.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=1.0)
+
+
+@pytest.mark.parametrize("optimizer_first", [True, False])
+def test_step_order_and_epoch_warnings_are_pytorchs(optimizer_first):
+    # before: no warning (karpathy/pytorch-made steps its scheduler first and passes epochs)
+    torch = pytest.importorskip("torch")
+    seen = []
+    for T in (graphgrad, torch):
+        opt = T.optim.SGD(T.nn.Linear(1, 1).parameters(), 0.1)
+        sched = T.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.1)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for _ in range(3):
+                steps = (opt.step, sched.step) if optimizer_first else (sched.step, opt.step)
+                for step in steps:
+                    step()
+            sched.step(5)
+        seen.append(([(w.category, str(w.message)) for w in caught], opt.param_groups[0]["lr"]))
+    assert seen[0] == seen[1] and len(seen[0][0]) == (1 if optimizer_first else 2)

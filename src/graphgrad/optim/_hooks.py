@@ -95,6 +95,7 @@ def hook_step(cls) -> None:
                     f"but got {result}."
                 )
             args, kwargs = result
+        optimizer._opt_called = True  # (a scheduler stepped before it warns, as PyTorch's)
         out = step(*args, **kwargs)
         post = [*optimizer._optimizer_step_post_hooks.values(), *_global_step_post_hooks.values()]
         for hook in post:
