@@ -4,6 +4,10 @@ tutorials import it even where the launcher starts the ranks)."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -64,22 +68,42 @@ def _add_ones(model, times: int) -> None:
             model.weight.add_(1.0)
 
 
+# (in a fresh interpreter: forking the test process, which runs threads, could deadlock)
+_HOGWILD_BY_FORK = """
+import multiprocessing
+import graphgrad
+
+def add_ones(model):
+    with graphgrad.no_grad():
+        for _ in range(3):
+            model.weight.add_(1.0)
+
+model = graphgrad.nn.Linear(2, 1).share_memory()
+assert model.weight.is_shared() and model.bias.is_shared()
+want = model.weight.detach().clone()
+for _ in range(6):
+    want += 1.0  # (the same float32 additions, in this process)
+for _ in range(2):  # (one after the other: two writing at once could lose an update)
+    worker = multiprocessing.get_context("fork").Process(target=add_ones, args=(model,))
+    worker.start()
+    worker.join()
+    assert worker.exitcode == 0
+assert model.weight.tolist() == want.tolist(), (model.weight, want)
+print("shared")
+"""
+
+
 def test_shared_parameters_are_updated_by_forked_processes():
     # Hogwild (pytorch/examples' mnist_hogwild): before, share_memory() did not exist on a
     # module and share_memory_() did nothing, so each process would train its own copy and
     # the parent's model would stay as it was
-    model = graphgrad.nn.Linear(2, 1).share_memory()
-    assert model.weight.is_shared() and model.bias.is_shared()
-    want = model.weight.detach().clone()
-    for _ in range(6):
-        want += 1.0  # (the same float32 additions, in this process)
-    fork = multiprocessing.get_context("fork")
-    workers = [fork.Process(target=_add_ones, args=(model, 3)) for _ in range(2)]
-    for w in workers:  # (one after the other: two writing at once could lose an update)
-        w.start()
-        w.join()
-    assert [w.exitcode for w in workers] == [0, 0]
-    assert model.weight.tolist() == want.tolist()
+    src = str(Path(graphgrad.__file__).resolve().parents[1])  # (this graphgrad, not another)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run(
+        [sys.executable, "-c", _HOGWILD_BY_FORK],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0 and done.stdout.strip() == "shared", done.stderr
 
 
 def _times_three_from(queue, done) -> None:

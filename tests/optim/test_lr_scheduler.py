@@ -122,3 +122,21 @@ def test_step_order_and_epoch_warnings_are_pytorchs(optimizer_first):
             sched.step(5)
         seen.append(([(w.category, str(w.message)) for w in caught], opt.param_groups[0]["lr"]))
     assert seen[0] == seen[1] and len(seen[0][0]) == (1 if optimizer_first else 2)
+
+
+def test_sequential_lr_moves_to_its_next_scheduler_without_the_epoch_warning():
+    # (it starts the next scheduler at epoch 0 itself: not the user's deprecated argument)
+    torch = pytest.importorskip("torch")
+    seen = []
+    for T in (graphgrad, torch):
+        opt = T.optim.SGD(T.nn.Linear(1, 1).parameters(), 0.1)
+        first = T.optim.lr_scheduler.ConstantLR(opt, 0.5, total_iters=2)
+        then = T.optim.lr_scheduler.ExponentialLR(opt, 0.9)
+        sched = T.optim.lr_scheduler.SequentialLR(opt, [first, then], milestones=[2])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for _ in range(4):
+                opt.step()
+                sched.step()
+        seen.append(([str(w.message) for w in caught], opt.param_groups[0]["lr"]))
+    assert seen[0] == seen[1] and seen[0][0] == []

@@ -120,12 +120,18 @@ class LRScheduler:
         """
         if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
             warnings.warn(_STEP_ORDER, UserWarning, stacklevel=2)
+        if epoch is not None:
+            warnings.warn(_EPOCH_DEPRECATED, UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """``step`` without its warnings (``SequentialLR`` starts its next scheduler at epoch
+        0 with it, as PyTorch's does)."""
         self._step_count += 1
         if epoch is None:
             self.last_epoch += 1
             values = self.get_lr()
         else:
-            warnings.warn(_EPOCH_DEPRECATED, UserWarning, stacklevel=2)
             self.last_epoch = epoch
             values = (
                 self._get_closed_form_lr()
