@@ -313,6 +313,7 @@ from . import (  # noqa: E402
     multiprocessing,  # Python's, with torch.multiprocessing's spawn
     nn,
     optim,
+    testing,  # torch.testing: assert_close and make_tensor
     utils,
 )
 from .compile.api import compile  # noqa: E402, A004 - torch.compile: record once, replay (issue 15)
