@@ -32,6 +32,13 @@ from . import _methods, autograd, dtypes
 from ._arg_forms import exports as _exports
 from ._device import device
 from ._layout import layout, sparse_coo, strided
+from ._memory_format import (
+    channels_last,
+    channels_last_3d,
+    contiguous_format,
+    memory_format,
+    preserve_format,
+)
 from ._printing import get_printoptions, printoptions, set_printoptions
 from .autograd import (
     enable_grad,
@@ -91,8 +98,7 @@ from .dtypes import float as float  # noqa: A004, PLC0414
 from .dtypes import int as int  # noqa: A004, PLC0414
 from .ops.convert import to as _to  # noqa: F401
 from .tensor import Size, Tensor, is_tensor
-
-__version__ = "0.1.0"
+from .version import __version__
 
 _methods.install()
 
@@ -315,6 +321,7 @@ from . import (  # noqa: E402
     optim,
     testing,  # torch.testing: assert_close and make_tensor
     utils,
+    version,
 )
 from .compile.api import compile  # noqa: E402, A004 - torch.compile: record once, replay (issue 15)
 from .func import vmap  # noqa: E402, F401
@@ -394,6 +401,8 @@ __all__ += [  # (a second list only to keep the first one's lines as they were)
     "vsplit",
 ]  # fmt: skip
 __all__ += ["layout", "sparse_coo", "sparse_coo_tensor", "spmm", "strided"]  # docs/sparse.md
+__all__ += ["channels_last", "channels_last_3d", "contiguous_format", "memory_format",
+            "preserve_format"]  # fmt: skip
 
 from . import cpu  # noqa: E402 - torch.cpu, what get_device_module("cpu") returns
 from ._utilities import (  # noqa: E402 - torch's casting, warning, determinism utilities

@@ -101,7 +101,12 @@ Args:
     + """>>> x.stride(), x.t().stride(0)
 ((3, 1), 1)
 """,
-    "is_contiguous": """Whether the elements lie in storage in row-major order with no gaps.
+    "is_contiguous": """Whether the elements lie in storage in row-major order with no gaps (or in
+the order of another memory format).
+
+Args:
+    memory_format: ``torch.contiguous_format`` (row-major), or ``torch.channels_last`` for
+        a 4-d tensor whose channels are innermost.
 
 """
     + _X

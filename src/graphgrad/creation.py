@@ -17,6 +17,7 @@ from . import _device, dtypes
 from ._argcheck import as_int, dtype_arg, int_tuple, size_keyword, type_name
 from ._data import check_native, fill_value, to_array
 from ._fma import fma32, fma64
+from ._memory_format import laid_out, memory_format, preserve_format
 from .dtypes import dtype as dtype_t
 from .ops.array_step import array_step, constant
 from .tensor import Tensor
@@ -150,7 +151,14 @@ def _dt(dtype: dtype_t | None) -> np.dtype:
 
 
 def _filled(
-    size: tuple, value, dtype, requires_grad: bool, device, fn: str, kwargs: dict | None = None
+    size: tuple,
+    value,
+    dtype,
+    requires_grad: bool,
+    device,
+    fn: str,
+    kwargs: dict | None = None,
+    memory_format: memory_format | None = None,
 ) -> Tensor:
     shape = int_tuple(size_keyword(size, fn, kwargs) if kwargs else size, fn)
     if any(n < 0 for n in shape):
@@ -160,7 +168,10 @@ def _filled(
             f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}"
         )
     dt = dtype_arg(dtype, fn) or dtypes.get_default_dtype()
-    return _finish(np.full(shape, fill_value(value, dt), dt.np), requires_grad, device)
+    if memory_format is preserve_format:  # nothing to preserve in a new tensor
+        raise RuntimeError("unsupported memory format Preserve")
+    data = laid_out(np.full(shape, fill_value(value, dt), dt.np), memory_format)
+    return _finish(data, requires_grad, device)
 
 
 def zeros(
@@ -212,7 +223,7 @@ def empty(
     dtype: dtype_t | None = None,
     device=None,
     requires_grad: bool = False,
-    memory_format=None,
+    memory_format: memory_format | None = None,
     **kwargs,
 ) -> Tensor:
     """A tensor of the given size whose values are not meant to be read (zeros here: NumPy's
@@ -220,12 +231,13 @@ def empty(
 
     Args:
         size, dtype, device, requires_grad: as in ``zeros``.
-        memory_format: accepted for compatibility (every tensor is contiguous).
+        memory_format: the layout, ``torch.contiguous_format`` (row-major, the default) or
+            ``torch.channels_last`` (4-d).
 
-    >>> torch.empty(2).shape
-    torch.Size([2])
+    >>> torch.empty(1, 2, 3, 4, memory_format=torch.channels_last).stride()
+    (24, 1, 8, 2)
     """
-    return _filled(size, 0, dtype, requires_grad, device, "empty", kwargs)
+    return _filled(size, 0, dtype, requires_grad, device, "empty", kwargs, memory_format)
 
 
 def full(
@@ -247,8 +259,12 @@ def full(
     return _filled((size,), fill_value, dtype, requires_grad, device, "full")
 
 
-def _like(input: Tensor, value, dtype, requires_grad: bool, device) -> Tensor:
+def _like(
+    input: Tensor, value, dtype, requires_grad: bool, device, memory_format: memory_format | None
+) -> Tensor:
     data = np.full(input._data.shape, value, (dtype or input.dtype).np)
+    if memory_format is not preserve_format:  # preserve: row-major here (docs/core.md)
+        data = laid_out(data, memory_format)
     return _finish(data, requires_grad, device)
 
 
@@ -260,12 +276,12 @@ def zeros_like(
     Args:
         input: the tensor whose shape (and, by default, dtype) the result takes.
         dtype, device, requires_grad: as in ``tensor``; ``dtype`` defaults to ``input``'s.
-        memory_format: accepted for compatibility (every tensor is contiguous).
+        memory_format: the layout, as in ``empty`` (by default row-major).
 
     >>> torch.zeros_like(torch.tensor([1.0, 2.0]))
     tensor([0., 0.])
     """
-    return _like(input, 0, dtype, requires_grad, device)
+    return _like(input, 0, dtype, requires_grad, device, memory_format)
 
 
 def ones_like(
@@ -279,7 +295,7 @@ def ones_like(
     >>> torch.ones_like(torch.tensor([1, 2]))
     tensor([1, 1])
     """
-    return _like(input, 1, dtype, requires_grad, device)
+    return _like(input, 1, dtype, requires_grad, device, memory_format)
 
 
 def empty_like(
@@ -293,7 +309,7 @@ def empty_like(
     >>> torch.empty_like(torch.tensor([1.0, 2.0])).shape
     torch.Size([2])
     """
-    return _like(input, 0, dtype, requires_grad, device)
+    return _like(input, 0, dtype, requires_grad, device, memory_format)
 
 
 def full_like(
@@ -308,7 +324,7 @@ def full_like(
     >>> torch.full_like(torch.tensor([1.0, 2.0]), 0.5)
     tensor([0.5000, 0.5000])
     """
-    return _like(input, fill_value, dtype, requires_grad, device)
+    return _like(input, fill_value, dtype, requires_grad, device, memory_format)
 
 
 def arange(

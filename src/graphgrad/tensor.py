@@ -17,6 +17,7 @@ import numpy as np
 from . import _printing
 from ._device import CPU
 from ._layout import strided
+from ._memory_format import contiguous_format, is_in, memory_format
 from .dtypes import _FROM_NUMPY, dtype, from_numpy_dtype
 
 if TYPE_CHECKING:
@@ -290,8 +291,8 @@ class Tensor(TensorMethods):
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
 
-    def is_contiguous(self) -> bool:
-        return self._data.flags.c_contiguous
+    def is_contiguous(self, *, memory_format: memory_format = contiguous_format) -> bool:
+        return is_in(self._data, memory_format)
 
     def data_ptr(self) -> int:
         return self._data.__array_interface__["data"][0]

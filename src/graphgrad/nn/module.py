@@ -587,22 +587,27 @@ class Module:
 
     def to(self, *args, **kwargs) -> Module:
         """Cast the floating-point parameters and buffers to a dtype; ``"cpu"`` is the only
-        device. Takes ``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(tensor)``.
-        Returns the module.
+        device. Takes ``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or ``to(tensor)``,
+        and ``memory_format=`` (applied to the 4-d and 5-d tensors, as PyTorch does). Returns
+        the module; its Parameter objects stay.
 
         >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
         >>> net.to(torch.float64)[0].weight.dtype
         torch.float64
         """
         dt, _ = parse_to_args(args, kwargs)
-        if dt is None:
-            return self
-        if not dt.is_floating_point:
+        fmt = kwargs.get("memory_format")
+        if dt is not None and not dt.is_floating_point:
             raise TypeError(
                 f"nn.Module.to only accepts floating point or complex dtypes, but "
                 f"got desired dtype={dt}"
             )
-        return self._apply_to_tensors(lambda t: t.to(dt) if t.dtype.is_floating_point else t)
+
+        def convert(t: Tensor) -> Tensor:
+            cast = dt if t.dtype.is_floating_point else None
+            return t.to(cast, memory_format=fmt if t.dim() in (4, 5) else None)
+
+        return self if dt is None and fmt is None else self._apply_to_tensors(convert)
 
     def float(self) -> Module:
         """Cast floating-point parameters and buffers to float32. Returns the module.

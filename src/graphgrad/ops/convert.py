@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .. import _device
 from .._argcheck import dtype_arg
+from .._memory_format import laid_out
 from ..dtypes import check_storable
 from ..dtypes import dtype as dtype_t
 from ..tensor import Tensor
@@ -18,7 +19,8 @@ from .primitive import LINEAR, Primitive, apply
 _to_copy = Primitive(
     "to_copy",
     "ToCopyBackward0",
-    lambda a, dtype: a.astype(dtype.np),
+    # astype keeps the layout (preserve_format) unless a memory format is asked for
+    lambda a, dtype, memory_format=None: laid_out(a.astype(dtype.np), memory_format),
     # The engine casts the gradient back to the input's dtype.
     self=lambda grad: grad,
     jvp=LINEAR,
@@ -54,9 +56,11 @@ def to(input: Tensor, *args, **kwargs) -> Tensor:
     tensor([1., 2.], dtype=torch.float64)
     """
     dt, copy = parse_to_args(args, kwargs)
-    if dt is None or dt is input.dtype:
+    fmt = kwargs.get("memory_format")
+    moves = fmt is not None and laid_out(input._data, fmt) is not input._data
+    if (dt is None or dt is input.dtype) and not moves:
         return input.clone() if copy else input
-    return apply(_to_copy, input, dtype=dt)
+    return apply(_to_copy, input, dtype=dt or input.dtype, memory_format=fmt)
 
 
 def cuda(input: Tensor, device=None, non_blocking: bool = False, memory_format=None) -> Tensor:

@@ -17,6 +17,14 @@ from __future__ import annotations
 import numpy as np
 
 from ..._argcheck import int_tuple
+from ..._memory_format import (
+    axes,
+    contiguous_format,
+    copy_in,
+    is_in,
+    memory_format,
+    preserve_format,
+)
 from ...dtypes import dtype
 from ...tensor import Tensor, _wrap_dim
 from ..primitive import LINEAR, Primitive, apply
@@ -244,39 +252,44 @@ def unflatten(input: Tensor, dim: int, sizes) -> Tensor:
 _clone = Primitive(
     "clone",
     "CloneBackward0",
-    # clone() keeps the layout (PyTorch's preserve_format); contiguous() asks for C order.
-    lambda a, order="K": np.array(a, order=order, copy=True),
+    # clone() keeps the layout (PyTorch's preserve_format); contiguous() asks for another.
+    lambda a, memory_format=preserve_format: copy_in(a, memory_format),
     self=lambda grad: grad,
     jvp=LINEAR,
 )
 
 
-def clone(input: Tensor, *, memory_format=None) -> Tensor:
+def clone(input: Tensor, *, memory_format: memory_format = preserve_format) -> Tensor:
     """A copy of ``input`` that stays in the graph (gradients flow back through it).
 
     Args:
         input: the tensor.
-        memory_format: accepted for compatibility (copies are contiguous).
+        memory_format: the copy's layout; by default ``input``'s own.
 
     >>> torch.clone(torch.tensor([1.0, 2.0], requires_grad=True))
     tensor([1., 2.], grad_fn=<CloneBackward0>)
     """
-    return apply(_clone, input)
+    axes(memory_format, input.dim())  # channels_last needs a 4-d tensor, even for a no-op
+    return apply(_clone, input, memory_format=memory_format)
 
 
-def contiguous(input: Tensor, memory_format=None) -> Tensor:
-    """``input`` itself when its elements are in row-major order, else a contiguous copy.
+def contiguous(input: Tensor, memory_format: memory_format = contiguous_format) -> Tensor:
+    """``input`` itself when its elements lie densely in ``memory_format``'s order (row-major by
+    default), else a copy that does.
 
     Args:
         input: the tensor (``input.contiguous()``).
-        memory_format: accepted for compatibility.
+        memory_format: ``torch.contiguous_format`` or ``torch.channels_last`` (4-d tensors).
 
     >>> torch.zeros(2, 3).t().contiguous().is_contiguous()
     True
     """
-    if input._data.flags.c_contiguous:
+    axes(memory_format, input.dim())
+    if is_in(input._data, memory_format):
         return input
-    return apply(_clone, input, order="C")
+    if memory_format is preserve_format:
+        raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
+    return apply(_clone, input, memory_format=memory_format)
 
 
 # -- expand ---------------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def _neg_kernel(input: SparseTensor) -> Tensor:
     return _with_values(input, neg(Tensor._make(input._vals)))
 
 
-def _to_copy_kernel(input: SparseTensor, dtype) -> Tensor:
+def _to_copy_kernel(input: SparseTensor, dtype, memory_format=None) -> Tensor:
     return make_sparse(input._idx, input._vals.astype(dtype.np), input._size, input._coalesced)
 
 
