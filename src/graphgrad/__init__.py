@@ -325,6 +325,50 @@ from . import (  # noqa: E402
 )
 from .compile.api import compile  # noqa: E402, A004 - torch.compile: record once, replay (issue 15)
 from .func import vmap  # noqa: E402, F401
+from .nn.functional import (  # noqa: E402 - the torch.<name> forms that F's signatures match
+    adaptive_avg_pool1d,
+    avg_pool1d,
+    bilinear,
+    celu,
+    channel_shuffle,
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    cosine_similarity,
+    hardshrink,
+    pairwise_distance,
+    pdist,
+    pixel_shuffle,
+    pixel_unshuffle,
+    prelu,
+    rms_norm,
+    rrelu,
+    selu,
+    threshold,
+)
+from .nn.functional.torch_forms import (  # noqa: E402 - the native signatures (docstring there)
+    adaptive_max_pool1d,
+    alpha_dropout,
+    batch_norm,
+    binary_cross_entropy_with_logits,
+    cosine_embedding_loss,
+    dropout,
+    embedding,
+    feature_alpha_dropout,
+    group_norm,
+    hinge_embedding_loss,
+    instance_norm,
+    kl_div,
+    layer_norm,
+    margin_ranking_loss,
+    max_pool1d,
+    max_pool2d,
+    max_pool3d,
+    triplet_margin_loss,
+)
 from .serialization import load, save  # noqa: E402
 
 # The public names, as ``from graphgrad import *`` gives them (submodules aside);
@@ -403,6 +447,16 @@ __all__ += [  # (a second list only to keep the first one's lines as they were)
 __all__ += ["layout", "sparse_coo", "sparse_coo_tensor", "spmm", "strided"]  # docs/sparse.md
 __all__ += ["channels_last", "channels_last_3d", "contiguous_format", "memory_format",
             "preserve_format"]  # fmt: skip
+__all__ += [  # layer functions as torch.<name> (nn/functional/torch_forms.py)
+    "adaptive_avg_pool1d", "adaptive_max_pool1d", "alpha_dropout", "avg_pool1d", "batch_norm",
+    "bilinear", "binary_cross_entropy_with_logits", "celu", "channel_shuffle", "conv1d",
+    "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "cosine_embedding_loss", "cosine_similarity", "dropout", "embedding",
+    "feature_alpha_dropout", "group_norm", "hardshrink", "hinge_embedding_loss", "instance_norm",
+    "kl_div", "layer_norm", "margin_ranking_loss", "max_pool1d", "max_pool2d", "max_pool3d",
+    "pairwise_distance", "pdist", "pixel_shuffle", "pixel_unshuffle", "prelu", "rms_norm",
+    "rrelu", "selu", "threshold", "triplet_margin_loss",
+]  # fmt: skip
 
 from . import cpu  # noqa: E402 - torch.cpu, what get_device_module("cpu") returns
 from ._utilities import (  # noqa: E402 - torch's casting, warning, determinism utilities
