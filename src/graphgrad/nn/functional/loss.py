@@ -22,19 +22,60 @@ from .._reduction import reduce_tensor, reduction_code, reduction_name
 
 
 # -- nll_loss ---------------------------------------------------------------------------------
-def _check_target(input: Tensor, target: Tensor) -> None:
+def _check_target(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
+    """nll_loss's argument checks, in PyTorch's order and with its messages (4-d inputs take
+    PyTorch's nll_loss2d path, whose messages differ)."""
+    if input.ndim == 4 and target.ndim != 3:
+        raise RuntimeError(
+            "only batches of spatial targets supported (3D tensors) but got targets of "
+            f"dimension: {target.ndim}"
+        )
+    if input.ndim <= 2 and target.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
+        raise ValueError(
+            f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}"
+        )
+    if input.ndim >= 2 and (target.ndim == 0 or target.shape[0] != input.shape[0]):
+        got = target.shape[0] if target.ndim else 0
+        raise ValueError(
+            f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({got})."
+        )
+    expected = input.shape[:1] + input.shape[2:]
+    if input.ndim == 3 or input.ndim > 4:
+        if tuple(target.shape) != tuple(expected):
+            raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
     if target.dtype.name not in ("int64", "uint8"):
         raise RuntimeError(
             f"expected target dtype to be Long or Byte, but got {target.dtype.legacy}"
         )
-    if input.ndim >= 2 and (target.ndim == 0 or target.shape[0] != input.shape[0]):
-        got = target.shape[0] if target.ndim else 1
-        raise ValueError(
-            f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({got})."
+    if weight is not None:
+        _check_weight(input, weight)
+    if input.ndim == 4 and tuple(target.shape) != tuple(expected):
+        raise RuntimeError(
+            f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}"
+        )  # (PyTorch's message, its spacing and unclosed parenthesis included)
+
+
+def _checked_target(input: Tensor, target: Tensor, weight: Tensor | None) -> Tensor:
+    """``target`` checked; a one-sample input's class index given as a 1-vector made 0-d."""
+    _check_target(input, target, weight)
+    return target.reshape(()) if input.ndim == 1 and target.ndim == 1 else target
+
+
+def _check_weight(input: Tensor, weight: Tensor) -> None:
+    classes = input.shape[0 if input.ndim == 1 else 1]
+    if weight.ndim != 1 or weight.shape[0] != classes:
+        if input.ndim <= 2:
+            raise RuntimeError(
+                f"weight tensor should be defined either for all {classes} classes or no "
+                f"classes but got weight tensor of shape: {list(weight.shape)}"
+            )
+        raise RuntimeError("weight tensor should be defined either for all or no classes")
+    if weight.dtype is not input.dtype:
+        raise RuntimeError(
+            f"expected scalar type {input.dtype.legacy} but found {weight.dtype.legacy}"
         )
-    expected = input.shape[:1] + input.shape[2:] if input.ndim >= 2 else ()
-    if tuple(target.shape) != tuple(expected):
-        raise RuntimeError(f"Expected target size {list(expected)}, got {list(target.shape)}")
 
 
 def _target_index(ndim: int, safe: np.ndarray):
@@ -54,6 +95,8 @@ def _nll_forward(a, reduction, total_weight, picked, safe, class_dim, **_):
             np.take_along_axis(a, np.expand_dims(safe, class_dim), class_dim), class_dim
         )
     loss = -chosen * picked
+    if a.ndim == 1:  # one sample: PyTorch sums its one term from +0.0 (-0.0 comes out +0.0)
+        loss = loss + a.dtype.type(0)
     if reduction == 1:
         return (loss.sum(dtype=a.dtype) / total_weight._data).astype(a.dtype)
     if reduction == 2:
@@ -172,7 +215,7 @@ def nll_loss(
     tensor(0.3000)
     """
     code = reduction_code(reduction, size_average, reduce)
-    _check_target(input, target)
+    target = _checked_target(input, target, weight)
     if input.ndim <= 2:
         return _nll_apply(_nll_loss, input, target, weight, code, ignore_index)
     if input.ndim == 4:
@@ -268,7 +311,7 @@ def cross_entropy(
     if target.dtype.is_floating_point and target.shape == input.shape:
         return _prob_cross_entropy(logp, target, weight, code, class_dim, label_smoothing)
     if label_smoothing > 0:
-        _check_target(input, target)
+        target = _checked_target(input, target, weight)
         return _smoothed(logp, target, weight, code, class_dim, ignore_index, label_smoothing)
     return nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction_name(code))
 
