@@ -118,9 +118,9 @@ SCALE_FIRST = [
 @pytest.mark.parametrize(("name", "call"), SCALE_FIRST)
 def test_deprecated_scale_first_forms_match_torch(name, call, monkeypatch):
     torch = pytest.importorskip("torch")
-    from graphgrad import _arg_forms
+    from graphgrad import _utilities
 
-    monkeypatch.setattr(_arg_forms, "_scale_first_warned", [False])
+    monkeypatch.setattr(_utilities, "_warned", set())
     a, b = np.array([1.0, 2.0, 4.0]), np.array([0.5, -1.0, 3.0])
     with pytest.warns(UserWarning, match=f"This overload of {name} is deprecated"):
         got = call(graphgrad, graphgrad.tensor(a), graphgrad.tensor(b))
@@ -131,9 +131,9 @@ def test_deprecated_scale_first_forms_match_torch(name, call, monkeypatch):
 
 
 def test_deprecated_scale_first_warns_once_with_torchs_text(monkeypatch):
-    from graphgrad import _arg_forms
+    from graphgrad import _utilities
 
-    monkeypatch.setattr(_arg_forms, "_scale_first_warned", [False])
+    monkeypatch.setattr(_utilities, "_warned", set())
     p, g = graphgrad.ones(2), graphgrad.ones(2)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -55,3 +57,37 @@ def test_linspace_matches_torch_bit_for_bit(dtype):
         want = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
         got = graphgrad.linspace(start, end, steps, dtype=getattr(graphgrad, dtype)).numpy()
         assert got.dtype == want.dtype and got.tobytes() == want.tobytes(), (start, end, steps)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda T: T.tensor([np.zeros(2), np.zeros(2)]),
+        lambda T: T.tensor([[1.0, 2.0], np.zeros(2)]),
+        lambda T: T.tensor([[np.zeros(2)]]),
+        lambda T: T.as_tensor((np.zeros(2), np.zeros(2))),
+        lambda T: T.FloatTensor([np.zeros(2), np.zeros(2)]),
+    ],
+)
+def test_a_list_of_arrays_warns_as_pytorch_does(make, monkeypatch):
+    from graphgrad import _utilities
+
+    monkeypatch.setattr(_utilities, "_warned", set())
+    with pytest.warns(UserWarning, match="Creating a tensor from a list of numpy.ndarrays is"):
+        assert make(graphgrad).tolist() in ([[0.0, 0.0], [0.0, 0.0]], [[1.0, 2.0], [0.0, 0.0]],
+                                            [[[0.0, 0.0]]])  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        make(graphgrad)  # once per process, as PyTorch's warning
+
+
+@pytest.mark.parametrize(
+    "make", [lambda T: T.tensor([np.float32(1), np.float32(2)]), lambda T: T.tensor([np.zeros(())])]
+)
+def test_numpy_scalars_and_0d_arrays_in_a_list_do_not_warn(make, monkeypatch):
+    from graphgrad import _utilities
+
+    monkeypatch.setattr(_utilities, "_warned", set())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        make(graphgrad)

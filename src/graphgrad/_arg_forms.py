@@ -30,6 +30,7 @@ import warnings
 import numpy as np
 
 from ._argcheck import checked_exports
+from ._utilities import warn_once
 from .autograd.grad_mode import is_grad_enabled, no_grad
 from .dtypes import from_numpy_dtype
 from .ops.inplace import copy_, resized
@@ -83,8 +84,6 @@ _SCALE_FIRST = {
     "addcmul": ("value", ("tensor1", "tensor2")),
     "addcdiv": ("value", ("tensor1", "tensor2")),
 }
-# PyTorch's argument parser warns once per process, for the first of these overloads used.
-_scale_first_warned = [False]
 
 
 def scale_first(name: str, fn, method: bool = False):
@@ -115,16 +114,14 @@ def scale_first(name: str, fn, method: bool = False):
 
 
 def _warn_scale_first(name: str, scale: str, tensors: tuple[str, ...], method: bool) -> None:
-    if _scale_first_warned[0]:
-        return
-    _scale_first_warned[0] = True
+    # PyTorch's argument parser warns once per process, for the first of these overloads used
     named = ", ".join(f"Tensor {t}" for t in tensors)
     first, out = ("", "") if method else ("Tensor input, ", ", Tensor out = None")
-    warnings.warn(
+    warn_once(
+        "scale-first overload",
         f"This overload of {name} is deprecated:\n\t{name}({first}Number {scale}, {named}"
         f"{', *' + out if out else ''})\nConsider using one of the following signatures "
         f"instead:\n\t{name}({first}{named}, *, Number {scale} = 1{out})",
-        UserWarning,
         stacklevel=3,
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtypes
+from ._utilities import warn_once
 from .tensor import Tensor
 
 _INT64 = (-(2**63), 2**63 - 1)
@@ -30,8 +31,18 @@ def to_array(data, dtype: dtypes.dtype | None = None) -> np.ndarray:
     """``data`` as a new array in ``dtype``, or in the dtype PyTorch infers (Python floats take
     the default dtype; a one-element Tensor counts as a number of its dtype)."""
     inferred = None
-    if isinstance(data, (list, tuple)) and _holds_tensor(data):
-        data, inferred = _tensors_to_numbers(data)
+    if isinstance(data, (list, tuple)):
+        tensors, arrays = _holds(data)
+        if arrays:
+            warn_once(
+                "list of ndarrays",
+                "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please "
+                "consider converting the list to a single numpy.ndarray with numpy.array() "
+                "before converting to a tensor.",
+                stacklevel=3,
+            )
+        if tensors:
+            data, inferred = _tensors_to_numbers(data)
     try:
         arr = np.array(data)
     except ValueError:
@@ -84,18 +95,22 @@ def _cast_checked(arr: np.ndarray, dtype: dtypes.dtype, name: str = "") -> np.nd
         return arr.astype(target)
 
 
-def _holds_tensor(data: list | tuple) -> bool:
-    """Whether nested lists hold a Tensor anywhere (iteratively; numbers skipped quickly)."""
+def _holds(data: list | tuple) -> tuple[bool, bool]:
+    """Whether nested lists hold a Tensor, and a NumPy array of 1 or more dims, anywhere
+    (iteratively; numbers skipped quickly)."""
+    tensors = arrays = False
     stack = [data]
-    while stack:
+    while stack and not (tensors and arrays):
         for item in stack.pop():
             if item.__class__ in _NUMBERS:
                 continue
             if isinstance(item, (list, tuple)):
                 stack.append(item)
             elif isinstance(item, Tensor):
-                return True
-    return False
+                tensors = True
+            elif isinstance(item, np.ndarray) and item.ndim:
+                arrays = True
+    return tensors, arrays
 
 
 def _scalar_dtype(value) -> dtypes.dtype:

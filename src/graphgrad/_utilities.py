@@ -69,6 +69,24 @@ def set_warn_always(b: bool, /) -> None:
     _state["warn_always"] = b
 
 
+_warned: set[str] = set()
+
+
+def warn_once(key: str, message: str, category: type[Warning] = UserWarning,
+              stacklevel: int = 3) -> None:  # fmt: skip
+    """Warn as PyTorch's warn-once does: the first time ``key`` comes up in the process, and
+    every time while ``set_warn_always(True)`` is in force.
+
+    Args:
+        key: what the warning is about (one warning per key).
+        message, category, stacklevel: as in ``warnings.warn``.
+    """
+    if key in _warned and not _state["warn_always"]:
+        return
+    _warned.add(key)
+    warnings.warn(message, category, stacklevel=stacklevel + 1)
+
+
 def is_warn_always_enabled() -> bool:
     """Whether ``set_warn_always(True)`` is in force.
 

@@ -133,9 +133,9 @@ def test_meshgrid_message_for_a_2d_tensor():
 
 
 def test_meshgrid_without_indexing_warns_once_and_means_ij(monkeypatch):
-    from graphgrad.ops import grids
+    from graphgrad import _utilities
 
-    monkeypatch.setitem(grids._warned, "meshgrid", False)
+    monkeypatch.setattr(_utilities, "_warned", set())
     with pytest.warns(UserWarning, match="it will be required to pass the indexing argument"):
         xs, _ = gg.meshgrid(gg.tensor([1, 2]), gg.tensor([3, 4, 5]))
     assert xs.tolist() == [[1, 1, 1], [2, 2, 2]]

@@ -242,3 +242,16 @@ def test_inplace_forms_match_torch(name):
         return x, y is x
 
     assert_same(outcome(gg, case), outcome(torch, case))
+
+
+@pytest.mark.parametrize("p", [2, 3, 1, 0.5, INF, -INF])
+def test_dist_is_one_node_as_in_pytorch(p):
+    # before: LinalgVectorNormBackward0 over SubBackward0 (another graph in make_dot)
+    def graph(T):
+        a = T.tensor([1.0, 2.0, 0.0], requires_grad=True)
+        node = T.dist(a, T.tensor([[4.0, 6.0, 0.0], [1.0, 1.0, 3.0]], requires_grad=True), p)
+        node = node.grad_fn
+        return node.name(), node._saved_p, [type(n).__name__ for n, _ in node.next_functions]
+
+    assert graph(gg) == ("DistBackward0", p, ["AccumulateGrad", "AccumulateGrad"])
+    assert graph(gg)[:2] == graph(torch)[:2]

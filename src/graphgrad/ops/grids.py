@@ -14,11 +14,10 @@ tensor([[1, 3],
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from .. import dtypes
+from .._utilities import warn_once
 from ..tensor import Tensor
 from .array_step import constant
 from .convert import to
@@ -30,7 +29,6 @@ from .shape.reorder import flip
 _MESHGRID_INDEXING = (
     "torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument."
 )
-_warned = {"meshgrid": False}
 
 
 def meshgrid(*tensors, indexing: str | None = None) -> tuple[Tensor, ...]:
@@ -53,9 +51,7 @@ def meshgrid(*tensors, indexing: str | None = None) -> tuple[Tensor, ...]:
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     if indexing is None:
-        if not _warned["meshgrid"]:
-            _warned["meshgrid"] = True
-            warnings.warn(_MESHGRID_INDEXING, UserWarning, stacklevel=2)
+        warn_once("meshgrid indexing", _MESHGRID_INDEXING, stacklevel=2)
         indexing = "ij"
     _check_meshgrid(tensors, indexing)
     swap = indexing == "xy" and len(tensors) >= 2

@@ -17,7 +17,7 @@ from ..return_types import ReturnType, return_type
 from .core import NO_DIM, nansum, normalize_dims
 from .core import sum as _sum
 from .select import amax, amin
-from .stats import norm
+from .stats import dist_norm
 
 
 def count_nonzero(input: Tensor, dim=None) -> Tensor:
@@ -85,7 +85,7 @@ def dist(input: Tensor, other: Tensor, p=2) -> Tensor:
             "norm(): input dtype should be either floating point or complex. "
             f"Got {dt.legacy} instead."
         )
-    return norm(input - other, p)
+    return dist_norm(input, other, p)
 
 
 def nanmean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:

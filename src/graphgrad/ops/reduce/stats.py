@@ -300,6 +300,28 @@ _vector_norm = Primitive(
 )
 
 
+def _dist_rule(grad, self, other, result, p, xp):
+    """The norm's rule at ``self - other`` (the engine sums it back to each input's shape)."""
+    difference = self - other
+    return _norm_rule(grad, difference, result, p, tuple(range(difference.ndim)), False, xp)
+
+
+# torch.dist: one node (DistBackward0) for the norm of the difference, as PyTorch records it
+_dist = Primitive(
+    "dist",
+    "DistBackward0",
+    lambda a, b, p, **_: _vector_norm_array(a - b, p, None, False),
+    self=_dist_rule,
+    other=lambda grad, self, other, result, p, xp: -_dist_rule(grad, self, other, result, p, xp),
+    attrs=("other", "p", "result", "self"),
+)
+
+
+def dist_norm(input: Tensor, other: Tensor, p) -> Tensor:
+    """The ``p``-norm of ``input - other`` as one op (``torch.dist``, which checks the inputs)."""
+    return apply(_dist, input, other, p=p)
+
+
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """The ``ord``-norm of ``x`` as a vector (all elements, or over ``dim``).
 
