@@ -11,6 +11,8 @@ import pytest
 import graphgrad
 import graphgrad.nn.functional as F  # noqa: N812
 
+from .._compare_torch import assert_same, outcome
+
 ACTIVATIONS = ["hardtanh", "relu6", "hardsigmoid", "hardswish", "logsigmoid", "softsign"]
 _X = np.concatenate([np.linspace(-8, 8, 37), [0.0, -1.0, 1.0, 6.0, -3.0, 3.0, 40.0, -40.0]])
 
@@ -166,3 +168,22 @@ def test_distance_layers_match_torch():
     assert repr(ours) == repr(theirs)
     got = ours(graphgrad.tensor(a), graphgrad.tensor(b)).item()
     assert got == pytest.approx(theirs(torch.tensor(a), torch.tensor(b)).item(), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "pad", [(-1, 1), (1, -1), (-1, -1), (2, -1), (-2, 0), (-1, 1, 0, 0), (1, 1, -1, 2)]
+)
+def test_circular_padding_crops_before_it_wraps(pad):
+    # before: wrapped around the uncropped input ((-1, 1) on [0, 1, 2, 3] gave [1, 2, 3, 0])
+    torch = pytest.importorskip("torch")
+
+    def case(T):
+        x = T.arange(16.0).reshape(1, 1, 4, 4)
+        return T.nn.functional.pad(x[:, :, 0] if len(pad) == 2 else x, pad, mode="circular")
+
+    assert_same(outcome(graphgrad, case), outcome(torch, case))
+
+
+def test_circular_padding_of_a_cropped_row_without_torch():
+    x = graphgrad.arange(4.0).reshape(1, 1, 4)
+    assert graphgrad.nn.functional.pad(x, (-1, 1), mode="circular").tolist() == [[[1, 2, 3, 1]]]

@@ -8,6 +8,7 @@ import pytest
 
 import graphgrad
 
+from .._compare_torch import assert_same, outcome
 from ._functional_compare import compare, same_error
 
 _RNG = np.random.default_rng(0)
@@ -85,3 +86,31 @@ def test_layers_match_torch():
             {k: graphgrad.tensor(v.numpy()) for k, v in theirs.state_dict().items()}
         )
         compare(torch, lambda T, a, o=ours, t=theirs: (o if T is graphgrad else t)(a), [x])
+
+
+OUTPUT_SIZES = [(12, 12), (11, 11), (13, 13), [1, 4, 12, 11], (10, 10), (12,), (1, 3, 12, 12)]
+
+
+@pytest.mark.parametrize("size", OUTPUT_SIZES, ids=str)
+def test_conv_transpose_output_size_picks_the_output_padding_as_pytorch(size):
+    # before: forward() took no output_size (a TypeError for U-Net style decoders)
+    torch = pytest.importorskip("torch")
+
+    def case(T):
+        T.manual_seed(0)
+        conv = T.nn.ConvTranspose2d(3, 4, 3, stride=2)
+        x = (
+            T.ones(3, 5, 5)
+            if len(size) == 4 and size[0] == 1 and size[1] == 3
+            else T.ones(1, 3, 5, 5)
+        )
+        return conv(x, output_size=size)
+
+    assert_same(outcome(graphgrad, case), outcome(torch, case))
+
+
+def test_conv_transpose_output_size_without_torch():
+    conv = graphgrad.nn.ConvTranspose1d(3, 4, 3, stride=2)
+    assert conv(graphgrad.ones(1, 3, 5), output_size=[12]).shape == (1, 4, 12)
+    with pytest.raises(ValueError, match="valid sizes range from \\[11\\] to \\[12\\]"):
+        conv(graphgrad.ones(1, 3, 5), output_size=[13])

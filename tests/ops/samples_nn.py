@@ -199,7 +199,7 @@ SAMPLES = {
             lambda T, a: _f(T).nll_loss(
                 a,
                 _targets(T, [1, 0, 3]),
-                weight=T.tensor([1.0, 2.0, 0.5, 3.0], dtype=T.float64),
+                weight=T.tensor([1.0, 2.0, 0.5, 3.0], dtype=a.dtype),  # (PyTorch: the same dtype)
                 reduction="none",
             ),
             ((3, 4),),

@@ -137,6 +137,11 @@ SAMPLES = {
             lambda T, a: T.std_mean(a)[0] - T.std_mean(a)[1], ref=lambda a: a.std(ddof=1) - a.mean()
         )
     ],
+    "dist": [
+        Sample(lambda T, a, b: T.dist(a, b), ((3, 4), (4,)), lambda a, b: _norm(a - b, 2)),
+        Sample(lambda T, a, b: T.dist(a, b, 3), ((2, 3), (2, 3)), lambda a, b: _norm(a - b, 3)),
+        Sample(lambda T, a, b: T.dist(a, b, 1.5), ((3,), (2, 3)), lambda a, b: _norm(a - b, 1.5)),
+    ],
     "vector_norm": [
         Sample(lambda T, a: a.norm(), ref=np.linalg.norm),
         Sample(lambda T, a: a.norm(p=1, dim=1), ref=lambda a: np.abs(a).sum(1), gradgrad=False),

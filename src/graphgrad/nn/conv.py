@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..tensor import Tensor
+from ..tensor import Size, Tensor
 from . import functional as F  # noqa: N812 - PyTorch's spelling
 from .functional.conv import _tuple
 from .linear import add_weight_and_bias, reset_fan_in
@@ -151,17 +151,38 @@ class _ConvTransposeNd(_ConvNd):
         )
         self.output_padding = _tuple(output_padding, self._nd)
 
-    def forward(self, input: Tensor) -> Tensor:
+    def forward(self, input: Tensor, output_size=None) -> Tensor:
+        """The transposed convolution of ``input``; ``output_size`` picks, among the spatial
+        sizes the stride allows, the one to produce (it sets the output padding)."""
+        padding = self.output_padding
+        if output_size is not None:
+            padding = self._output_padding(input, output_size)
         return type(self)._fn(
-            input,
-            self.weight,
-            self.bias,
-            self.stride,
-            self.padding,
-            self.output_padding,
-            self.groups,
+            input, self.weight, self.bias, self.stride, self.padding, padding, self.groups,
             self.dilation,
-        )
+        )  # fmt: skip
+
+    def _output_padding(self, input: Tensor, output_size) -> tuple[int, ...]:
+        nd, outer = self._nd, input.ndim - self._nd  # outer: the batch and channel dims
+        if len(output_size) == nd + outer:
+            output_size = output_size[outer:]
+        if len(output_size) != nd:
+            raise ValueError(
+                f"ConvTranspose{nd}D: for {input.ndim}D input, output_size must have {nd} or "
+                f"{nd + outer} elements (got {len(output_size)})"
+            )
+        smallest = [
+            (input.shape[outer + d] - 1) * self.stride[d] - 2 * self.padding[d]
+            + self.dilation[d] * (self.kernel_size[d] - 1) + 1
+            for d in range(nd)
+        ]  # fmt: skip
+        largest = [smallest[d] + self.stride[d] - 1 for d in range(nd)]
+        if any(not lo <= int(n) <= hi for n, lo, hi in zip(output_size, smallest, largest)):
+            raise ValueError(
+                f"requested an output size of {output_size}, but valid sizes range from "
+                f"{smallest} to {largest} (for an input of {Size(input.shape[outer:])})"
+            )
+        return tuple(int(n) - lo for n, lo in zip(output_size, smallest))
 
 
 class Conv1d(_ConvNd):

@@ -40,7 +40,9 @@ def _softmax_forward(a: np.ndarray, dim: int) -> np.ndarray:
     if a.size == 0:  # no slice to take a max of (NumPy's max raises)
         return a.copy()
     e = np.exp(a - np.max(a, axis=dim, keepdims=True))
-    return e / np.sum(e, axis=dim, keepdims=True)
+    # times the reciprocal of the sum, as PyTorch's kernel does: e / sum rounds otherwise
+    e *= 1 / np.sum(e, axis=dim, keepdims=True)
+    return e
 
 
 @quiet

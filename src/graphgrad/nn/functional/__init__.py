@@ -211,6 +211,8 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """
     if tensor.dtype.name != "int64":
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if tensor.numel() == 0 and num_classes <= 0:
+        raise RuntimeError("Can not infer total number of classes from empty tensor.")
     if num_classes == -1:  # the result's shape depends on the values (a compiled call reads it)
         _check_classes(tensor._data, None)
         num_classes = int(tensor.max()) + 1 if tensor.numel() else 0

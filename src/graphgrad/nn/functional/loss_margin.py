@@ -305,8 +305,10 @@ def triplet_margin_loss(
     tensor(5.0000)
     """
     code = _code(size_average, reduce, reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
     dims = (anchor.ndim, positive.ndim, negative.ndim)
-    if len(set(dims)) != 1 or dims[0] not in (1, 2):
+    if len(set(dims)) != 1:  # any number of dims, the same for all three
         raise RuntimeError(
             "The anchor, positive, and negative tensors are expected to have the same number "
             f"of dimensions, but got: anchor {dims[0]}D, positive {dims[1]}D, and negative "

@@ -289,6 +289,26 @@ _bce = _elementwise_loss(
 )
 
 
+def _check_expands(weight: Tensor, shape) -> None:
+    """A loss's weight must broadcast to the input's shape without growing it (a bigger
+    weight would silently make a bigger loss); PyTorch's messages for both failures."""
+    for i in range(1, weight.ndim + 1):
+        w = weight.shape[-i]
+        if w != 1 and (i > len(shape) or w != shape[-i]):
+            if i <= len(shape):
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {w} at -{i}! Mismatching "
+                    f"argument at index 1 had {weight.shape}; but expected shape should be "
+                    f"broadcastable to {list(shape)}"
+                )
+            break
+    full = broadcast_shapes(shape, weight.shape)
+    if tuple(full) != tuple(shape):
+        raise RuntimeError(
+            f"output with shape {list(shape)} doesn't match the broadcast shape {list(full)}"
+        )
+
+
 def binary_cross_entropy(
     input: Tensor,
     target: Tensor,
@@ -315,7 +335,8 @@ def binary_cross_entropy(
             f"({input.shape}) is deprecated. Please ensure they have the same size."
         )
     if weight is not None and weight.shape != input.shape:
-        weight = weight.expand(broadcast_shapes(target.shape, weight.shape))
+        _check_expands(weight, input.shape)
+        weight = weight.expand(input.shape)
     if target.dtype != input.dtype:
         raise RuntimeError(f"Found dtype {target.dtype.legacy} but expected {input.dtype.legacy}")
     # NaN is outside [0, 1] too, as PyTorch's kernel checks it; the input first, then the target
@@ -393,6 +414,13 @@ def binary_cross_entropy_with_logits(
         raise ValueError(
             f"Target size ({target.shape}) must be the same as input size ({input.shape})"
         )
+    # PyTorch's "size of tensor a" errors (the weight after the input, the pos_weight before)
+    if weight is not None:
+        broadcast_shapes(input.shape, weight.shape)
+        _check_expands(weight, input.shape)
+    if pos_weight is not None:
+        broadcast_shapes(pos_weight.shape, input.shape)
+        _check_expands(pos_weight, input.shape)
     return apply(
         _bcel,
         input,

@@ -400,8 +400,13 @@ def embedding(
             "arguments for embedding)"
         )
     num = weight.shape[0]
-    if padding_idx is not None and padding_idx < 0:
-        padding_idx += num
+    if padding_idx is not None:
+        if not -num <= padding_idx < num:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        if padding_idx < 0:
+            padding_idx += num
+    if weight.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
     idx = input._data
     _check_rows(idx, num)
     if max_norm is not None:

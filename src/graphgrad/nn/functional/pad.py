@@ -62,9 +62,14 @@ def _positions(n: int, left: int, right: int, mode: str, dim: int, shape) -> np.
         return np.where(p >= n, 2 * (n - 1) - p, p)
     if mode == "replicate":
         return np.clip(p, 0, n - 1)
-    if left > n or right > n:
+    # a negative pad crops first, and the other side wraps around what is left (as PyTorch)
+    start, stop = max(-left, 0), n - max(-right, 0)
+    kept = stop - start
+    if kept < 0 or (kept == 0 and max(left, right) > 0):
+        raise RuntimeError("Negative padding value is resulting in an empty dimension")
+    if left > kept or right > kept:
         raise RuntimeError("Padding value causes wrapping around more than once.")
-    return p % n
+    return start + (np.arange(-max(left, 0), kept + max(right, 0)) % max(kept, 1))
 
 
 def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:

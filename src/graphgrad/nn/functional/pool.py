@@ -181,6 +181,34 @@ def _check_output_size(x: Tensor, kernel, stride, padding, dilation, ceil_mode) 
         )
 
 
+def check_rank(input: Tensor, nd: int, kind: str) -> None:
+    """PyTorch's error for an input that is neither ``nd + 1`` nor ``nd + 2``-dimensional
+    (each pooling function words it its own way)."""
+    if input.ndim in (nd + 1, nd + 2):
+        return
+    if kind == "max" and nd == 1:
+        raise RuntimeError(
+            "max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size "
+            f"for input, but got:{list(input.shape)}"
+        )
+    if kind == "avg" and nd == 1:
+        raise RuntimeError(
+            f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for argument "
+            "#1 'self' (while checking arguments for avg_pool1d)"
+        )
+    if kind == "avg" and nd == 2:
+        if input.ndim < 3:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-max(input.ndim, 1)}, "
+                f"{max(input.ndim, 1) - 1}], but got -3)"
+            )
+        raise RuntimeError(
+            "Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, "
+            f"but got:{list(input.shape)}"
+        )
+    raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
+
+
 def _batched(input: Tensor, nd: int):
     if input.ndim == nd + 1:
         return input.unsqueeze(0), True
@@ -210,6 +238,7 @@ def max_pool2d(
 def _max_pool_nd(prim, nd, input, kernel_size, stride, padding, dilation, ceil_mode,
                  return_indices):  # fmt: skip
     """Max pooling over the last ``nd`` dims with the primitive ``prim`` (2-D or 3-D)."""
+    check_rank(input, nd, "max")
     kernel, stride_t, pad_t, dil_t = _pool_args(kernel_size, stride, padding, dilation, nd)
     x, unbatched = _batched(input, nd)
     _check_output_size(x, kernel, stride_t, pad_t, dil_t, ceil_mode)
@@ -244,6 +273,7 @@ def max_pool1d(
     >>> F.max_pool1d(torch.tensor([[[1.0, 3.0, 2.0, 4.0]]]), 2)
     tensor([[[3., 4.]]])
     """
+    check_rank(input, 1, "max")
     k = _tuple(kernel_size, 1)
     s = k if stride is None or stride == [] else _tuple(stride, 1)
     out = max_pool2d(
@@ -393,6 +423,7 @@ def avg_pool2d(
 def _avg_pool_nd(prim, nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
                  divisor_override) -> Tensor:  # fmt: skip
     """Average pooling over the last ``nd`` dims with the primitive ``prim`` (2-D or 3-D)."""
+    check_rank(input, nd, "avg")
     kernel, stride_t, pad_t, _ = _pool_args(kernel_size, stride, padding, 1, nd)
     x, unbatched = _batched(input, nd)
     _check_output_size(x, kernel, stride_t, pad_t, (1,) * nd, ceil_mode)
@@ -422,6 +453,7 @@ def avg_pool1d(
     >>> F.avg_pool1d(torch.tensor([[[1.0, 3.0, 2.0, 4.0]]]), 2)
     tensor([[[2., 3.]]])
     """
+    check_rank(input, 1, "avg")
     k = _tuple(kernel_size, 1)[0]
     s = k if stride is None or stride == [] else _tuple(stride, 1)[0]
     out = avg_pool2d(
@@ -512,6 +544,14 @@ _adaptive_avg_backward = Primitive(
 )
 
 
+def output_sizes(output_size, spatial: tuple) -> tuple:
+    """An adaptive pooling's output size per spatial dim: an int for all, ``None`` keeping the
+    input's size."""
+    nd = len(spatial)
+    sizes = (output_size,) * nd if not isinstance(output_size, (tuple, list)) else output_size
+    return tuple(n if o is None else int(o) for n, o in zip(spatial, sizes, strict=True))
+
+
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     """Average pooling to an ``output_size`` grid; see ``nn.AdaptiveAvgPool2d``.
 
@@ -522,9 +562,8 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     >>> F.adaptive_avg_pool2d(torch.arange(16.0).view(1, 1, 4, 4), 1)
     tensor([[[[7.5000]]]])
     """
-    size = _tuple(output_size, 2) if output_size is not None else (None, None)
-    spatial = input.shape[-2:]
-    size = tuple(n if o is None else o for n, o in zip(spatial, size, strict=False))
+    spatial = tuple(input.shape[-2:])
+    size = output_sizes(output_size, spatial)
     if size == (1, 1):
         return input.mean((-2, -1), keepdim=True)  # PyTorch's shortcut: MeanBackward1
     return apply(_adaptive_avg, input, sizes=tuple(zip(spatial, size, strict=False)))
@@ -540,7 +579,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     >>> F.adaptive_avg_pool1d(torch.tensor([[[1.0, 3.0, 2.0, 4.0]]]), 2)
     tensor([[[2., 3.]]])
     """
-    size = _tuple(output_size, 1)[0]
+    size = output_sizes(output_size, tuple(input.shape[-1:]))[0]
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
 
 

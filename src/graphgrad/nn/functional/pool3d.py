@@ -81,14 +81,6 @@ def avg_pool3d(
     )  # fmt: skip
 
 
-def output_sizes(output_size, spatial: tuple) -> tuple:
-    """An adaptive pooling's output size per spatial dim: an int for all, ``None`` keeping the
-    input's size."""
-    nd = len(spatial)
-    sizes = (output_size,) * nd if not isinstance(output_size, (tuple, list)) else output_size
-    return tuple(n if o is None else int(o) for n, o in zip(spatial, sizes, strict=True))
-
-
 def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
     """Average pooling to an ``output_size`` volume; see ``nn.AdaptiveAvgPool3d``.
 
@@ -101,7 +93,7 @@ def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
     tensor([3.5000])
     """
     spatial = tuple(input.shape[-3:])
-    size = output_sizes(output_size, spatial)
+    size = _pool.output_sizes(output_size, spatial)
     if size == (1, 1, 1):
         return input.mean((-3, -2, -1), keepdim=True)  # PyTorch's shortcut: MeanBackward1
     return apply(_pool._adaptive_avg, input, sizes=tuple(zip(spatial, size, strict=True)))

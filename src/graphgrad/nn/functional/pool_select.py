@@ -21,8 +21,8 @@ from ...ops.primitive import LINEAR, Primitive, apply
 from ...random import default_generator
 from ...tensor import Tensor
 from .conv import _tuple
-from .pool import _window_argmax, avg_pool1d, avg_pool2d, max_pool_gather
-from .pool3d import avg_pool3d, output_sizes
+from .pool import _window_argmax, avg_pool1d, avg_pool2d, max_pool_gather, output_sizes
+from .pool3d import avg_pool3d
 
 
 # -- windows given by index tables ------------------------------------------------------------
@@ -91,6 +91,12 @@ def _adaptive_max(input: Tensor, output_size, return_indices: bool, nd: int):
                 f"input has sizes {list(input.shape)} with dimension {d + input.ndim - nd} "
                 "being empty"
             )
+    if 0 in size:  # nothing to pool: an empty result, still in the graph
+        empty = x.flatten()[:0].reshape(*x.shape[:2], *size)
+        values, indices = empty, empty.detach().long()
+        if unbatched:
+            values, indices = values.squeeze(0), indices.squeeze(0)
+        return (values, indices) if return_indices else values
     tables = [constant(_adaptive_table(n, o)) for n, o in zip(spatial, size, strict=True)]
     return _pick(x, _argmax_in_windows(x._data, *tables), unbatched, return_indices)
 

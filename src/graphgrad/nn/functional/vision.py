@@ -110,6 +110,22 @@ _ALIGNED = ("linear", "bilinear", "bicubic", "trilinear")
 _CUBIC_A = -0.75
 
 
+def _check_positive(spatial: tuple, sizes: tuple) -> None:
+    """PyTorch's error for an empty input or output dim."""
+    if all(n > 0 for n in spatial + sizes):
+        return
+    names = ("D", "H", "W")[3 - len(sizes) :]
+
+    def shown(values: tuple) -> str:
+        return ", ".join(f"{name}: {v}" for name, v in zip(names, values, strict=True))
+
+    joint = " and" if len(sizes) == 1 else ""
+    raise RuntimeError(
+        "Input and output sizes should be greater than 0, but got input "
+        f"({shown(spatial)}){joint} output ({shown(sizes)})"
+    )
+
+
 def _output_sizes(input: Tensor, size, scale_factor, nd: int) -> tuple[tuple, tuple]:
     """The output size of each spatial dim, and the scale factors the kernels use."""
     spatial = tuple(input.shape[2:])
@@ -256,6 +272,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     _check_align(mode, align_corners)
     nd = input.ndim - 2
     sizes, scales = _output_sizes(input, size, scale_factor, nd)
+    if mode != "area":  # area pooling to nothing gives an empty tensor, as in PyTorch
+        _check_positive(tuple(input.shape[2:]), sizes)
     _check_mode(input, mode)
     if antialias:
         raise NotImplementedError("interpolate(antialias=True) is not supported")

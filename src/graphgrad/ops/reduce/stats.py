@@ -306,6 +306,18 @@ def _dist_rule(grad, self, other, result, p, xp):
     return _norm_rule(grad, difference, result, p, tuple(range(difference.ndim)), False, xp)
 
 
+def _dist_tangent(sign: float):
+    """The norm's JVP at ``self - other`` for one input's tangent (``-t`` for ``other``)."""
+
+    def rule(t: Tensor, s: dict) -> Tensor:
+        x = s["self"] - s["other"]
+        at = {"self": x, "p": s["p"], "axes": tuple(range(x.ndim)), "keepdim": False,
+              "result": s["result"]}  # fmt: skip
+        return _norm_jvp(sign * t.expand(x.shape), at)
+
+    return rule
+
+
 # torch.dist: one node (DistBackward0) for the norm of the difference, as PyTorch records it
 _dist = Primitive(
     "dist",
@@ -314,6 +326,7 @@ _dist = Primitive(
     self=_dist_rule,
     other=lambda grad, self, other, result, p, xp: -_dist_rule(grad, self, other, result, p, xp),
     attrs=("other", "p", "result", "self"),
+    jvp=(_dist_tangent(1.0), _dist_tangent(-1.0)),
 )
 
 

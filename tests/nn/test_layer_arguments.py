@@ -1,0 +1,100 @@
+"""Layer functions given arguments PyTorch refuses (or accepts in a way graphgrad did not):
+each case gives torch's outcome, error type and message included. Found by probing bad
+inputs across ``nn.functional`` against torch 2.13; before, each returned a value where torch
+raises, leaked a NumPy error, or refused valid input."""
+
+from __future__ import annotations
+
+import pytest
+
+import graphgrad
+
+from .._compare_torch import assert_same, outcome
+
+
+def F(T):
+    return T.nn.functional
+
+
+def x4(T):
+    return T.arange(50.0).reshape(1, 2, 5, 5)
+
+
+def a3(T):
+    return T.arange(24.0).reshape(2, 3, 4) / 10
+
+
+def bce(T, shape, weight=None, pos_weight=None, logits=False):
+    if logits:
+        return F(T).binary_cross_entropy_with_logits(T.zeros(shape), T.ones(shape), weight=weight,
+                                                     pos_weight=pos_weight)  # fmt: skip
+    return F(T).binary_cross_entropy(T.full(shape, 0.5), T.ones(shape), weight=weight)
+
+
+def emb(T, **kwargs):
+    return F(T).embedding(T.tensor([0, 1]), T.ones(5, 3), **kwargs)
+
+
+CASES = {
+    # adaptive pooling: None keeps a size; an output size of 0 gives an empty result
+    "adaptive_avg_pool2d (None, 2)": lambda T: F(T).adaptive_avg_pool2d(x4(T), (None, 2)),
+    "adaptive_avg_pool2d (3, None)": lambda T: F(T).adaptive_avg_pool2d(x4(T), (3, None)),
+    "AdaptiveAvgPool2d (None, 3)": lambda T: T.nn.AdaptiveAvgPool2d((None, 3))(x4(T)),
+    "adaptive_max_pool2d (None, 2)": lambda T: F(T).adaptive_max_pool2d(x4(T), (None, 2)),
+    "adaptive_max_pool2d 0": lambda T: F(T).adaptive_max_pool2d(x4(T), 0),
+    "adaptive_max_pool1d 0": lambda T: F(T).adaptive_max_pool1d(x4(T)[0], 0),
+    # triplet margin loss: any number of dims, a positive margin
+    "triplet 3-D": lambda T: F(T).triplet_margin_loss(a3(T), a3(T) * 0.5, a3(T) * 2),
+    "triplet mixed dims": lambda T: F(T).triplet_margin_loss(a3(T), a3(T)[0], a3(T) * 2),
+    "triplet margin -1": lambda T: F(T).triplet_margin_loss(a3(T), a3(T), a3(T), margin=-1.0),
+    "triplet margin 0": lambda T: F(T).triplet_margin_loss(a3(T), a3(T), a3(T), margin=0.0),
+    # pooling inputs of the wrong rank
+    "max_pool2d 5-D": lambda T: F(T).max_pool2d(T.ones(1, 2, 3, 4, 4), 2),
+    "max_pool2d 2-D": lambda T: F(T).max_pool2d(T.ones(2, 4), 2),
+    "avg_pool2d 5-D": lambda T: F(T).avg_pool2d(T.ones(1, 2, 3, 4, 4), 2),
+    "avg_pool2d 2-D": lambda T: F(T).avg_pool2d(T.ones(2, 4), 2),
+    "max_pool1d 4-D": lambda T: F(T).max_pool1d(T.ones(1, 2, 4, 4), 2),
+    "max_pool1d 1-D": lambda T: F(T).max_pool1d(T.ones(4), 2),
+    "avg_pool1d 1-D": lambda T: F(T).avg_pool1d(T.ones(4), 2),
+    "avg_pool1d 4-D": lambda T: F(T).avg_pool1d(T.ones(1, 2, 4, 4), 2),
+    "max_pool3d 6-D": lambda T: F(T).max_pool3d(T.ones(2, 2, 2, 2, 2, 2), 2),
+    "avg_pool3d 3-D": lambda T: F(T).avg_pool3d(T.ones(2, 2, 2), 2),
+    # loss weights that would grow the loss, or do not broadcast
+    "bce weight (2, 3) on (3,)": lambda T: bce(T, (3,), weight=T.ones(2, 3)),
+    "bce weight (4,) on (2, 3)": lambda T: bce(T, (2, 3), weight=T.ones(4)),
+    "bce weight (1, 3) on (2, 3)": lambda T: bce(T, (2, 3), weight=T.ones(1, 3)),
+    "bce weight (2, 1) on (2, 3)": lambda T: bce(T, (2, 3), weight=T.ones(2, 1)),
+    "bce logits weight (2, 3) on (3,)": lambda T: bce(T, (3,), T.ones(2, 3), logits=True),
+    "bce logits weight (4,)": lambda T: bce(T, (2, 3), T.ones(4), logits=True),
+    "bce logits pos_weight (4, 1, 3)": lambda T: bce(T, (3,), None, T.ones(4, 1, 3), True),
+    "bce logits pos_weight (4,)": lambda T: bce(T, (2, 3), None, T.ones(4), True),
+    "bce logits pos_weight (3,)": lambda T: bce(T, (2, 3), None, T.ones(3), True),
+    # embedding
+    "embedding padding_idx 5": lambda T: emb(T, padding_idx=5),
+    "embedding padding_idx -6": lambda T: emb(T, padding_idx=-6),
+    "embedding padding_idx -5": lambda T: emb(T, padding_idx=-5),
+    "embedding 1-D weight": lambda T: F(T).embedding(T.tensor([0, 1]), T.ones(5)),
+    # one_hot of nothing
+    "one_hot empty": lambda T: F(T).one_hot(T.tensor([], dtype=T.int64)),
+    "one_hot empty, 0 classes": lambda T: F(T).one_hot(T.tensor([], dtype=T.int64), 0),
+    "one_hot empty, 3 classes": lambda T: F(T).one_hot(T.tensor([], dtype=T.int64), 3),
+    # interpolate to nothing
+    "interpolate size -1": lambda T: F(T).interpolate(x4(T), size=-1),
+    "interpolate scale 0.1": lambda T: F(T).interpolate(x4(T), scale_factor=0.1),
+    "interpolate size 0": lambda T: F(T).interpolate(x4(T), size=0),
+    "interpolate 1-D size 0": lambda T: F(T).interpolate(T.ones(1, 1, 5), size=0),
+    "interpolate 3-D size 0": lambda T: F(T).interpolate(T.ones(1, 1, 3, 5, 5), size=0),
+    "interpolate (0, 2) bilinear": lambda T: F(T).interpolate(x4(T), size=(0, 2), mode="bilinear"),
+    "interpolate area to 0": lambda T: F(T).interpolate(x4(T), size=0, mode="area"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_outcome_matches_pytorchs(name):
+    torch = pytest.importorskip("torch")
+    assert_same(outcome(graphgrad, CASES[name]), outcome(torch, CASES[name]))
+
+
+def test_a_bigger_loss_weight_is_refused_without_torch():
+    with pytest.raises(RuntimeError, match="doesn't match the broadcast shape \\[2, 3\\]"):
+        bce(graphgrad, (3,), weight=graphgrad.ones(2, 3))
