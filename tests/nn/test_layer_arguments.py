@@ -31,6 +31,12 @@ def bce(T, shape, weight=None, pos_weight=None, logits=False):
     return F(T).binary_cross_entropy(T.full(shape, 0.5), T.ones(shape), weight=weight)
 
 
+def conv(T, nd=2, transposed=False, **kwargs):
+    x, w = T.ones(1, 1, *(5,) * nd), T.ones(1, 1, *(3,) * nd)
+    name = f"conv_transpose{nd}d" if transposed else f"conv{nd}d"
+    return getattr(F(T), name)(x, w, **kwargs)
+
+
 def emb(T, **kwargs):
     return F(T).embedding(T.tensor([0, 1]), T.ones(5, 3), **kwargs)
 
@@ -86,6 +92,45 @@ CASES = {
     "interpolate 3-D size 0": lambda T: F(T).interpolate(T.ones(1, 1, 3, 5, 5), size=0),
     "interpolate (0, 2) bilinear": lambda T: F(T).interpolate(x4(T), size=(0, 2), mode="bilinear"),
     "interpolate area to 0": lambda T: F(T).interpolate(x4(T), size=0, mode="area"),
+    # convolution geometry
+    "conv stride of 3 values": lambda T: conv(T, stride=(1, 1, 1)),
+    "conv padding of 3 values": lambda T: conv(T, padding=(1, 1, 1)),
+    "conv dilation of 3 values": lambda T: conv(T, dilation=(1, 1, 1)),
+    "conv1d stride of 2 values": lambda T: conv(T, 1, stride=(1, 1)),
+    "conv dilation 0": lambda T: conv(T, dilation=0),
+    "conv dilation (0, 1)": lambda T: conv(T, dilation=(0, 1)),
+    "conv1d dilation 0": lambda T: conv(T, 1, dilation=0),
+    "conv3d dilation 0": lambda T: conv(T, 3, dilation=0),
+    "conv dilation -1": lambda T: conv(T, dilation=-1),
+    "conv stride 0": lambda T: conv(T, stride=0),
+    "conv1d stride 0": lambda T: conv(T, 1, stride=0),
+    "conv stride -1": lambda T: conv(T, stride=-1),
+    "conv padding -1": lambda T: conv(T, padding=-1),
+    "conv groups 0": lambda T: conv(T, groups=0),
+    "conv stride 0, padding -1": lambda T: conv(T, stride=0, padding=-1),
+    "conv stride 0, groups 0": lambda T: conv(T, stride=0, dilation=-1, groups=0),
+    "conv same, strided": lambda T: conv(T, 1, padding="same", stride=2),
+    "conv bogus padding": lambda T: conv(T, 1, padding="bogus"),
+    "conv same": lambda T: conv(T, padding="same"),
+    "conv same, dilated": lambda T: conv(T, padding="same", dilation=2),
+    "Conv2d same, strided": lambda T: T.nn.Conv2d(3, 4, 3, padding="same", stride=2),
+    "Conv2d stride 0": lambda T: T.nn.Conv2d(1, 1, 3, stride=0)(T.ones(1, 1, 5, 5)),
+    "conv_transpose padding -1": lambda T: conv(T, transposed=True, padding=-1),
+    "conv_transpose output_padding -1": lambda T: conv(T, transposed=True, output_padding=-1),
+    "conv_transpose output_padding 2": lambda T: conv(T, transposed=True, stride=2,
+                                                      output_padding=2),
+    "conv_transpose1d output_padding 2": lambda T: conv(T, 1, True, stride=2, output_padding=2),
+    "conv_transpose3d output_padding 2": lambda T: conv(T, 3, True, stride=2, output_padding=2),
+    "conv_transpose too small": lambda T: conv(T, transposed=True, padding=5),
+    "conv_transpose1d too small": lambda T: conv(T, 1, True, padding=5),
+    "conv_transpose stride 0": lambda T: conv(T, transposed=True, stride=0),
+    "conv_transpose dilation 0": lambda T: conv(T, transposed=True, dilation=0),
+    "conv_transpose1d dilation 0": lambda T: conv(T, 1, True, dilation=0),
+    "conv_transpose3d dilation 0": lambda T: conv(T, 3, True, dilation=0),
+    # max pooling an empty batch
+    "max_pool2d empty batch": lambda T: F(T).max_pool2d(T.ones(0, 2, 4, 4), 2, return_indices=True),
+    "max_pool2d empty channels": lambda T: F(T).max_pool2d(T.ones(2, 0, 4, 4), 2),
+    "max_pool2d unbatched, no channels": lambda T: F(T).max_pool2d(T.ones(0, 4, 4), 2),
 }  # fmt: skip
 
 
@@ -93,6 +138,12 @@ CASES = {
 def test_outcome_matches_pytorchs(name):
     torch = pytest.importorskip("torch")
     assert_same(outcome(graphgrad, CASES[name]), outcome(torch, CASES[name]))
+
+
+def test_invalid_padding_strings_are_refused_when_the_layer_is_made():
+    # PyTorch prints the valid strings as a set, in an order that varies between runs
+    with pytest.raises(ValueError, match="Invalid padding string 'bogus', should be one of"):
+        graphgrad.nn.Conv2d(3, 4, 3, padding="bogus")
 
 
 def test_a_bigger_loss_weight_is_refused_without_torch():

@@ -285,6 +285,49 @@ def _check_size(input: Tensor, kernel, padding, dilation) -> None:
         )
 
 
+def _check_lengths(nd: int, **values) -> None:
+    for name, value in values.items():
+        if isinstance(value, (tuple, list)) and len(value) not in (1, nd):
+            raise RuntimeError(
+                f"expected {name} to be a single integer value or a list of {nd} values to "
+                f"match the convolution dimensions, but got {name}={list(value)}"
+            )
+
+
+def _check_geometry(stride, padding, dilation, groups, output_padding=(0,)) -> None:
+    """PyTorch's checks of a convolution's numbers, in its order (``padding`` as numbers)."""
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d < 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+
+
+def _named(what: str, values: tuple, sep: str = ", ") -> str:
+    """``dilation_height: 1, dilation_width: 0``: a 1-D convolution runs as a 2-D one, whose
+    height has a stride and dilation of 1 and no output padding."""
+    if len(values) == 1:
+        values = (0 if what == "output_padding" else 1, *values)
+    names = ("depth", "height", "width")[3 - len(values) :]
+    return sep.join(f"{what}_{n}: {v}" for n, v in zip(names, values, strict=True))
+
+
+def _check_zero_dilation(dilation: tuple, transposed: bool) -> None:
+    """The kernels' own check, after the shapes': no dilation of 0."""
+    if 0 not in dilation:
+        return
+    if transposed:
+        shown = _named("dilation", dilation)
+    else:  # a 1-D convolution runs as a 2-D one, with a height of 1
+        shown = str([1, *dilation] if len(dilation) == 1 else list(dilation))
+    raise RuntimeError(f"dilation should be greater than zero, but got {shown}")
+
+
 def _same_padding(kernel, dilation) -> tuple:
     total = [d * (k - 1) for k, d in zip(kernel, dilation, strict=False)]
     if any(t % 2 for t in total):
@@ -293,12 +336,21 @@ def _same_padding(kernel, dilation) -> tuple:
 
 
 def _conv_nd(input, weight, bias, stride, padding, dilation, groups, nd: int, name: str):
+    _check_lengths(nd, stride=stride, padding=padding, dilation=dilation)
+    stride, dilation = _tuple(stride, nd), _tuple(dilation, nd)
+    if isinstance(padding, str):
+        if padding not in ("same", "valid"):
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+        if padding == "same" and any(s != 1 for s in stride):
+            raise RuntimeError("padding='same' is not supported for strided convolutions")
+    _check_geometry(stride, (0,) if isinstance(padding, str) else _tuple(padding, nd), dilation,
+                    groups)  # fmt: skip
     _check_conv(input, weight, nd, groups, name)
+    _check_zero_dilation(dilation, False)
     unbatched = input.ndim == nd + 1
     if unbatched:
         input = input.unsqueeze(0)
     kernel = tuple(weight.shape[2:])
-    stride, dilation = _tuple(stride, nd), _tuple(dilation, nd)
     if padding == "valid":
         padding = 0
     padding = _same_padding(kernel, dilation) if padding == "same" else _tuple(padding, nd)
@@ -346,14 +398,30 @@ def _conv_transpose_nd(
     if unbatched:
         input = input.unsqueeze(0)
     kernel = tuple(weight.shape[2:])
+    _check_lengths(nd, stride=stride, padding=padding, dilation=dilation)
     stride, padding = _tuple(stride, nd), _tuple(padding, nd)
     dilation, output_padding = _tuple(dilation, nd), _tuple(output_padding, nd)
+    _check_geometry(stride, padding, dilation, groups, output_padding)
+    _check_zero_dilation(dilation, True)
+    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation, strict=True)):
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            + " ".join(_named(w, v, " ") for w, v in (("output_padding", output_padding),
+                                                      ("stride", stride), ("dilation", dilation)))
+        )  # fmt: skip
     size = tuple(
         (s - 1) * st - 2 * p + d * (k - 1) + 1 + op
         for s, st, p, d, k, op in zip(
             input.shape[2:], stride, padding, dilation, kernel, output_padding, strict=False
         )
     )
+    if any(n <= 0 for n in size):
+        given = (1,) * (nd == 1) + tuple(input.shape[2:])
+        shown = (1,) * (nd == 1) + size
+        raise RuntimeError(
+            f"Given input size per channel: ({' x '.join(map(str, given))}). Calculated output "
+            f"size per channel: ({' x '.join(map(str, shown))}). Output size is too small"
+        )
     _check_dtypes(input, weight, None)
     out = convolution(input, weight, bias, stride, padding, dilation, True, groups, size)
     return out.squeeze(0) if unbatched else out

@@ -242,6 +242,15 @@ def _max_pool_nd(prim, nd, input, kernel_size, stride, padding, dilation, ceil_m
     kernel, stride_t, pad_t, dil_t = _pool_args(kernel_size, stride, padding, dilation, nd)
     x, unbatched = _batched(input, nd)
     _check_output_size(x, kernel, stride_t, pad_t, dil_t, ceil_mode)
+    if x._data.size == 0:  # an empty batch: nothing to pool, an empty result in the graph
+        if 0 in input.shape[(0 if unbatched else 1) :]:
+            raise RuntimeError(
+                f"Expected {nd + 1}D or {nd + 2}D (batch mode) tensor with optional 0 dim batch "
+                f"size for input, but got:{list(input.shape)}"
+            )
+        out_sizes, _ = _geometry(x._data.shape[2:], kernel, stride_t, pad_t, dil_t, ceil_mode)
+        empty = x.flatten()[:0].reshape(*x.shape[(1 if unbatched else 0) : 2], *out_sizes)
+        return (empty, empty.detach().long()) if return_indices else empty
     out, idx = apply(
         prim,
         x,
