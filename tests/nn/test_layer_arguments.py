@@ -149,3 +149,27 @@ def test_invalid_padding_strings_are_refused_when_the_layer_is_made():
 def test_a_bigger_loss_weight_is_refused_without_torch():
     with pytest.raises(RuntimeError, match="doesn't match the broadcast shape \\[2, 3\\]"):
         bce(graphgrad, (3,), weight=graphgrad.ones(2, 3))
+
+
+ACTIVATIONS = (
+    "gelu silu softplus leaky_relu elu selu celu rrelu hardswish hardsigmoid mish logsigmoid "
+    "hardshrink softshrink"
+).split()
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8", "bool"])
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_activations_refuse_integers_as_pytorch_does(name, dtype):
+    # before: an integer (or float64) result, where PyTorch has no kernel
+    torch = pytest.importorskip("torch")
+    case = lambda T: getattr(F(T), name)(T.tensor([1, 0, 1]).to(getattr(T, dtype)))  # noqa: E731
+    assert_same(outcome(graphgrad, case), outcome(torch, case))
+
+
+def test_rrelu_in_training_names_its_own_kernel_and_draws_nothing():
+    graphgrad.manual_seed(0)
+    with pytest.raises(NotImplementedError, match='"rrelu_with_noise_out_cpu" not implemented'):
+        F(graphgrad).rrelu(graphgrad.tensor([-1, 2]), training=True)
+    after = graphgrad.rand(1).item()
+    graphgrad.manual_seed(0)
+    assert after == graphgrad.rand(1).item()  # the generator did not move

@@ -20,7 +20,7 @@ import numpy as np
 from .._argcheck import no_integer_kernel
 from ..tensor import Tensor, _wrap_dim
 from .elementwise import quiet
-from .primitive import DIAGONAL, Primitive, apply
+from .primitive import DIAGONAL, Primitive, apply, floating_only
 from .unary import _sigmoid_array, exp
 
 _SQRT_HALF = 1 / math.sqrt(2)
@@ -196,6 +196,7 @@ _gelu = Primitive(
     "gelu",
     "GeluBackward0",
     _gelu_forward,
+    dtype=floating_only("GeluKernelImpl"),
     self=_gelu_rule,
     attrs=("approximate", "self"),
     jvp=DIAGONAL,
@@ -226,6 +227,7 @@ _leaky_relu = Primitive(
     "leaky_relu",
     "LeakyReluBackward0",
     lambda a, negative_slope: np.where(a > 0, a, a * negative_slope).astype(a.dtype, copy=False),
+    dtype=floating_only("leaky_relu_cpu"),
     self=_leaky_relu_rule,
     attrs=("negative_slope", "self"),
     jvp=DIAGONAL,
@@ -246,6 +248,7 @@ _silu = Primitive(
     "silu",
     "SiluBackward0",
     lambda a: (a * _sigmoid_array(a)).astype(a.dtype, copy=False),
+    dtype=floating_only("silu_cpu"),
     self=_silu_rule,
     jvp=DIAGONAL,
 )
@@ -272,6 +275,7 @@ _softplus = Primitive(
     "softplus",
     "SoftplusBackward0",
     _softplus_forward,
+    dtype=floating_only("softplus_cpu"),
     self=_softplus_rule,
     attrs=("beta", "self", "threshold"),
     jvp=DIAGONAL,
@@ -298,6 +302,7 @@ _elu = Primitive(
     "elu",
     "EluBackward0",
     _elu_forward,
+    dtype=floating_only("elu_cpu"),
     self=_elu_rule,
     attrs=("alpha", "input_scale", "scale", "self"),
     jvp=DIAGONAL,

@@ -21,7 +21,7 @@ from ..tensor import Tensor, _wrap_dim
 from .activation import _elu_forward, _elu_rule, _softplus_forward
 from .array_step import array_step, constant
 from .elementwise import quiet
-from .primitive import DIAGONAL, Primitive, apply
+from .primitive import DIAGONAL, Primitive, apply, floating_only
 from .unary import _clamp_forward, _sigmoid_array
 
 # PyTorch's hardsigmoid backward multiplies by 1/6 rounded to float32, in every dtype
@@ -65,6 +65,7 @@ _hardsigmoid = Primitive(
     "hardsigmoid",
     "HardsigmoidBackward0",
     lambda a: _clamp_forward(a + 3, 0, 6) / 6,
+    dtype=floating_only("hardsigmoid_cpu"),
     self=lambda grad, self, xp: xp.where(
         (self > -3) & (self < 3), grad * _SIXTH_F32, xp.zeros_like(grad)
     ),
@@ -93,6 +94,7 @@ _hardswish = Primitive(
     "hardswish",
     "HardswishBackward0",
     lambda a: a * _clamp_forward(a + 3, 0, 6) / 6,
+    dtype=floating_only("hardswish_cpu"),
     self=_hardswish_rule,
     jvp=DIAGONAL,
 )
@@ -120,6 +122,7 @@ _mish = Primitive(
     "mish",
     "MishBackward0",
     lambda a: a * np.tanh(_softplus_forward(a, 1.0, 20.0)),
+    dtype=floating_only("mish_cpu"),
     self=_mish_rule,
     jvp=DIAGONAL,
 )
@@ -148,7 +151,7 @@ _logsigmoid = Primitive(
     "LogSigmoidBackward0",
     _logsigmoid_forward,
     self=lambda grad, self, xp: grad * xp.sigmoid(-self),
-    dtype="float",
+    dtype=floating_only("log_sigmoid_cpu"),
     jvp=DIAGONAL,
 )
 
@@ -203,6 +206,7 @@ _celu = Primitive(
     "celu",
     "CeluBackward0",
     lambda a, alpha: _elu_forward(a, alpha, 1.0, 1.0 / alpha),
+    dtype=floating_only("elu_cpu"),
     self=lambda grad, self, alpha, xp: _elu_rule(grad, self, alpha, 1.0, 1.0 / alpha, xp),
     attrs=("alpha", "self"),
     jvp=DIAGONAL,
@@ -236,6 +240,7 @@ _softshrink = Primitive(
     "SoftshrinkBackward0",
     # the band gives x * 0 (a zero of x's sign, NaN for NaN), as PyTorch
     lambda a, lambd: np.where(a > lambd, a - lambd, np.where(a < -lambd, a + lambd, a * 0)),
+    dtype=floating_only("softshrink_check"),
     self=_shrink_rule,
     attrs=("lambd", "self"),
     jvp=DIAGONAL,
@@ -244,6 +249,7 @@ _hardshrink = Primitive(
     "hardshrink",
     "HardshrinkBackward0",
     lambda a, lambd: np.where((a >= -lambd) & (a <= lambd), a.dtype.type(0), a),
+    dtype=floating_only("hardshrink_cpu"),
     self=_shrink_rule,
     attrs=("lambd", "self"),
     jvp=DIAGONAL,
@@ -287,6 +293,7 @@ _rrelu_with_noise = Primitive(
     "rrelu_with_noise",
     "RreluWithNoiseBackward0",
     lambda a, noise, lower, upper, training: np.where(a > 0, a, a * noise),
+    dtype=floating_only("rrelu_with_noise_out_cpu"),
     inputs=("self", "noise"),
     self=_rrelu_rule,
     noise=None,

@@ -250,6 +250,26 @@ def _bind_saved(rule: Callable, names: tuple[str, ...], xp: Namespace) -> Callab
     return lambda g, s: rule(g, *get(s))
 
 
+def floating_only(kernel: str) -> Callable:
+    """The dtype rule of an op PyTorch implements for floating and complex inputs only: any
+    other input raises PyTorch's error, which names its CPU kernel.
+
+    >>> import graphgrad as torch
+    >>> torch.nn.functional.gelu(torch.tensor([1]))
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: "GeluKernelImpl" not implemented for 'Long'
+    """
+
+    def rule(arrays: list, args: tuple) -> list:
+        first = args[0]
+        if isinstance(first, Tensor) and first.dtype.category < _FLOAT:
+            raise NotImplementedError(f"\"{kernel}\" not implemented for '{first.dtype.legacy}'")
+        return arrays
+
+    return rule
+
+
 def _prepare(prim: Primitive, args: tuple) -> list:
     """The forward's array arguments, cast as the op's dtype rule says."""
     rule = prim.dtype_rule
