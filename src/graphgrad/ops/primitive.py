@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .._argcheck import no_integer_kernel
 from ..autograd.forward_ad import propagating as _fw_propagating
 from ..autograd.forward_ad import state as _fw_state
 from ..autograd.forward_ad import suspended as _fw_suspended
@@ -262,9 +263,8 @@ def floating_only(kernel: str) -> Callable:
     """
 
     def rule(arrays: list, args: tuple) -> list:
-        first = args[0]
-        if isinstance(first, Tensor) and first.dtype.category < _FLOAT:
-            raise NotImplementedError(f"\"{kernel}\" not implemented for '{first.dtype.legacy}'")
+        if isinstance(args[0], Tensor):
+            no_integer_kernel(kernel, args[0].dtype)
         return arrays
 
     return rule

@@ -10,10 +10,10 @@ tensor([0.5000, 2.0000])
 
 from __future__ import annotations
 
+from ..._argcheck import no_integer_kernel
 from ...ops import activation as _act
 from ...ops import activation_inplace as _inplace
 from ...ops import activation_more as _more
-from ...ops.primitive import floating_only
 from ...random import default_generator
 from ...tensor import Tensor
 
@@ -82,7 +82,7 @@ def rrelu(
     tensor([-0.6875,  2.0000])
     """
     # checked before any draw; in evaluation PyTorch's kernel is leaky_relu's, and its error too
-    floating_only("rrelu_with_noise_out_cpu" if training else "leaky_relu_cpu")([], (input,))
+    no_integer_kernel("rrelu_with_noise_out_cpu" if training else "leaky_relu_cpu", input.dtype)
     noise = _more.rrelu_noise(input, lower, upper, training, default_generator.uniform_array)
     if inplace:
         return _inplace.rrelu_with_noise_(input, noise, lower, upper, training)
