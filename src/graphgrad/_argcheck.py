@@ -128,6 +128,21 @@ def no_integer_kernel(kernel: str, dtype: dtypes.dtype) -> None:
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype.legacy}'")
 
 
+def check_castable(result: dtypes.dtype, output: dtypes.dtype) -> None:
+    """PyTorch's error for a result written to an output of a lower dtype category (a float
+    result into an integer tensor).
+
+    >>> check_castable(dtypes.float32, dtypes.int64)
+    Traceback (most recent call last):
+    ...
+    RuntimeError: result type Float can't be cast to the desired output type Long
+    """
+    if result.category > output.category:
+        raise RuntimeError(
+            f"result type {result.legacy} can't be cast to the desired output type {output.legacy}"
+        )
+
+
 def tensor_input(fn, name: str):
     """``fn`` with PyTorch's TypeError when its first argument (``input``) is not a Tensor.
 

@@ -5,6 +5,9 @@ raises, leaked a NumPy error, or refused valid input."""
 
 from __future__ import annotations
 
+import warnings
+
+import numpy as np
 import pytest
 
 import graphgrad
@@ -173,3 +176,30 @@ def test_rrelu_in_training_names_its_own_kernel_and_draws_nothing():
     after = graphgrad.rand(1).item()
     graphgrad.manual_seed(0)
     assert after == graphgrad.rand(1).item()  # the generator did not move
+
+
+LOSSES = (
+    "mse_loss l1_loss smooth_l1_loss huber_loss kl_div soft_margin_loss "
+    "binary_cross_entropy_with_logits binary_cross_entropy poisson_nll_loss hinge_embedding_loss"
+).split()
+
+
+@pytest.mark.parametrize("dtypes", ["int,int", "float,int", "int,float"])
+@pytest.mark.parametrize("name", LOSSES)
+def test_losses_of_integer_tensors_as_pytorch(name, dtypes):
+    # before: mse_loss of two int64 tensors gave an int64 loss, kl_div of integers a value
+    torch = pytest.importorskip("torch")
+
+    def case(T):
+        made = {"int": T.tensor([1, 2, 3]), "float": T.tensor([1.0, 2.0, 3.0])}
+        first, second = (made[d] for d in dtypes.split(","))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # kl_div's 'mean' warning
+            return getattr(F(T), name)(first, second)
+
+    got, want = outcome(graphgrad, case), outcome(torch, case)
+    if got[0] == want[0] == "ok":  # accepted by both: the values, to float32 rounding (log1p)
+        assert got[1][:3] == want[1][:3]
+        np.testing.assert_allclose(got[1][3], want[1][3], rtol=1e-6)
+        return
+    assert_same(got, want)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .._argcheck import check_castable
 from .._data import fill_value
 from ..autograd import forward_ad
 from ..autograd.forward_ad import propagating as _fw_propagating
@@ -69,11 +70,7 @@ def check_overlap(t: Tensor) -> None:
 
 
 def _check_result(t: Tensor, out: Tensor) -> None:
-    if out.dtype.category > t.dtype.category:
-        raise RuntimeError(
-            f"result type {out.dtype.legacy} can't be cast to the desired output type "
-            f"{t.dtype.legacy}"
-        )
+    check_castable(out.dtype, t.dtype)
     if out._data.shape != t._data.shape:
         raise RuntimeError(
             f"output with shape [{', '.join(map(str, t.shape))}] doesn't match the broadcast "

@@ -96,6 +96,8 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduct
             UserWarning,
             stacklevel=2,
         )
+    if not (input.dtype.is_floating_point and target.dtype.is_floating_point):
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         pointwise = exp(target) * (target - input)
     else:

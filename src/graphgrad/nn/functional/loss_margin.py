@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ... import dtypes
+from ..._argcheck import check_castable
 from ...ops.array_step import array_step
 from ...ops.elementwise import minimum, where
 from ...tensor import Tensor
@@ -76,6 +78,11 @@ def hinge_embedding_loss(
     tensor(0.4500)
     """
     code = _code(size_average, reduce, reduction)
+    if not (input.dtype.is_floating_point or input.dtype.is_complex):
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {input.dtype.legacy}"
+        )
     zero = input.new_zeros(())
     below = where(target != 1, (margin - input).clamp_min(0), zero)
     return reduce_tensor(below + where(target != -1, input, zero), code)
@@ -95,6 +102,7 @@ def soft_margin_loss(
     tensor(0.6931)
     """
     code = _code(size_average, reduce, reduction)
+    check_castable(dtypes.get_default_dtype(), input.dtype)  # its exp is a float, input's dtype not
     return reduce_tensor((-target * input).exp().log1p(), code)
 
 

@@ -15,6 +15,8 @@ import warnings
 
 import numpy as np
 
+from ..._argcheck import check_castable, no_integer_kernel
+from ...dtypes import result_type
 from ...ops.broadcast import broadcast_shapes
 from ...ops.elementwise import quiet
 from ...ops.primitive import Primitive, apply
@@ -168,6 +170,7 @@ def mse_loss(
     tensor(3.2500)
     """
     code = reduction_code(reduction, size_average, reduce)
+    no_integer_kernel("mse_cpu", result_type(input, target))
     if weight is None:
         return _regression(_mse, input, target, code)
     return _weighted_loss(_regression(_mse, input, target, 0), input, weight, code, by_weight=True)
@@ -221,6 +224,7 @@ def smooth_l1_loss(
     tensor(0.8125)
     """
     code = reduction_code(reduction, size_average, reduce)
+    no_integer_kernel("smooth_l1_cpu", result_type(input, target))
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     if beta == 0:
@@ -247,6 +251,8 @@ def huber_loss(
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
     code = reduction_code(reduction)
+    check_castable(result_type(input, target), input.dtype)  # the result takes input's dtype
+    no_integer_kernel("huber_cpu", input.dtype)
     if weight is None:
         return _regression(_huber, input, target, code, delta=delta)
     loss = _regression(_huber, input, target, 0, delta=delta)
@@ -339,6 +345,7 @@ def binary_cross_entropy(
         weight = weight.expand(input.shape)
     if target.dtype != input.dtype:
         raise RuntimeError(f"Found dtype {target.dtype.legacy} but expected {input.dtype.legacy}")
+    no_integer_kernel("binary_cross_entropy", input.dtype)
     # NaN is outside [0, 1] too, as PyTorch's kernel checks it; the input first, then the target
     for what, t in (("input", input), ("target", target)):
         x = t._data
@@ -414,6 +421,8 @@ def binary_cross_entropy_with_logits(
         raise ValueError(
             f"Target size ({target.shape}) must be the same as input size ({input.shape})"
         )
+    no_integer_kernel("log_sigmoid_cpu", input.dtype)
+    check_castable(input.dtype, target.dtype)  # PyTorch's kernel writes into a target-typed buffer
     # PyTorch's "size of tensor a" errors (the weight after the input, the pos_weight before)
     if weight is not None:
         broadcast_shapes(input.shape, weight.shape)
