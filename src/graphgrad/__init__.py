@@ -316,6 +316,8 @@ from . import (  # noqa: E402
     distributed,  # torch.distributed on MPI (issue 16); mpi4py loads on first use
     distributions,
     func,
+    futures,
+    jit,  # torch.jit as PyTorch runs it with PYTORCH_JIT=0: script and trace return their input
     multiprocessing,  # Python's, with torch.multiprocessing's spawn
     nn,
     optim,
