@@ -8,8 +8,10 @@ COO ones (graphgrad has no CSR, CSC, BSR or BSC layouts).
 
 from __future__ import annotations
 
+from ._named import TorchConstant
 
-class layout:  # noqa: N801 - PyTorch's name
+
+class layout(TorchConstant):  # noqa: N801 - PyTorch's name
     """How a tensor stores its elements; compare with ``is`` or ``==`` (one object per
     layout: ``torch.strided`` and ``torch.sparse_coo``, no others to make).
 
@@ -20,16 +22,7 @@ class layout:  # noqa: N801 - PyTorch's name
     True
     """
 
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"torch.{self.name}"
-
-    def __reduce__(self) -> str:
-        return self.name  # pickled by name: unpickling gives the same object
+    __slots__ = ()
 
 
 strided = layout("strided")

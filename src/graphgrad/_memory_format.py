@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._named import TorchConstant
 
-class memory_format:  # noqa: N801 - PyTorch's name
+
+class memory_format(TorchConstant):  # noqa: N801 - PyTorch's name
     """A memory format: ``torch.contiguous_format``, ``torch.preserve_format``,
     ``torch.channels_last`` or ``torch.channels_last_3d``.
 
@@ -27,16 +29,7 @@ class memory_format:  # noqa: N801 - PyTorch's name
     torch.channels_last
     """
 
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"torch.{self.name}"
-
-    def __reduce__(self) -> str:
-        return self.name  # pickles as the module's constant: loads as the same object
+    __slots__ = ()
 
 
 contiguous_format = memory_format("contiguous_format")
