@@ -360,13 +360,22 @@ def arange(
     if dtype is None:
         is_float = any(isinstance(v, float) for v in values)
         dtype = dtypes.get_default_dtype() if is_float else dtypes.int64
+    if dtype is dtypes.bool_:
+        raise NotImplementedError("\"arange_cpu\" not implemented for 'Bool'")
+    if dtype.category < 2:  # integers: start + i * step with both truncated to integers
+        start, end, step = (int(v) for v in values)
+        if dtype is dtypes.int64:  # PyTorch counts int64's elements in integers too
+            if step == 0:
+                raise ValueError("step must be nonzero")
+            n = max(0, -((start - end) // step))  # ceil((end - start) / step), exactly
+        else:  # and the other integer dtypes' in doubles, from the values as given
+            n = max(0, math.ceil((values[1] - values[0]) / values[2]))
+        data = (start + np.arange(n, dtype=np.int64) * step).astype(dtype.np)
+        return _finish(data, requires_grad, device)
     start, end, step = values
     n = max(0, math.ceil((end - start) / step))
     # Computed as start + i * step in double, like PyTorch, not by repeated addition.
     data = (start + np.arange(n, dtype=np.float64) * step).astype(dtype.np)
-    if dtype.category < 2:
-        data = start + np.arange(n, dtype=np.int64) * step
-        data = data.astype(dtype.np)
     return _finish(data, requires_grad, device)
 
 

@@ -280,7 +280,13 @@ def isclose(input: Tensor, other: Tensor, rtol=1e-05, atol=1e-08, equal_nan=Fals
     >>> torch.isclose(torch.tensor([1.0, 2.0]), torch.tensor([1.0 + 1e-9, 2.1]))
     tensor([ True, False])
     """
+    _check_same_dtype(input, other)
     return Tensor._make(on_arrays(np.isclose, input._data, other._data, rtol, atol, equal_nan))
+
+
+def _check_same_dtype(input: Tensor, other: Tensor) -> None:
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"{input.dtype.legacy} did not match {other.dtype.legacy}")
 
 
 def allclose(input: Tensor, other: Tensor, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
@@ -297,6 +303,7 @@ def allclose(input: Tensor, other: Tensor, rtol=1e-05, atol=1e-08, equal_nan=Fal
     True
     """
     value_read("torch.allclose() (a Python bool of the values)")
+    _check_same_dtype(input, other)
     return bool(np.allclose(input._data, other._data, rtol, atol, equal_nan))
 
 

@@ -158,7 +158,23 @@ def add(input, other, *, alpha=1) -> Tensor:
     """
     if input.__class__ is not Tensor or other.__class__ not in _PLAIN_OPERANDS:
         input, other = as_operand(input), as_operand(other)
+    if alpha != 1:
+        alpha = _checked_alpha(input, other, alpha)
     return apply(_add, input, other, alpha=alpha)
+
+
+def _checked_alpha(input, other, alpha):
+    """``alpha`` as PyTorch takes it: a float is refused for integer operands, and for bool
+    ones it counts as a bool."""
+    dt = result_type(as_operand(input), as_operand(other))
+    if dt.category < _FLOAT:
+        if isinstance(alpha, float):
+            raise RuntimeError(
+                "For integral input tensors, argument alpha must not be a floating point number."
+            )
+        if dt.name == "bool":
+            return bool(alpha)
+    return alpha
 
 
 def _is_bool(value) -> bool:
@@ -196,6 +212,8 @@ def sub(input, other, *, alpha=1) -> Tensor:
     tensor([-1.,  0.])
     """
     check_bool_sub(input, other)
+    if alpha != 1:
+        alpha = _checked_alpha(input, other, alpha)
     if not isinstance(input, Tensor) and isinstance(other, Tensor):
         return rsub(other, input, alpha=alpha)
     return apply(_sub, as_operand(input), as_operand(other), alpha=alpha)
@@ -260,8 +278,9 @@ def div(input, other, *, rounding_mode: str | None = None) -> Tensor:
     if rounding_mode == "floor":
         return floor_divide(input, other)
     if rounding_mode == "trunc":
-        q = div(input, other)
-        return q.trunc() if q.dtype.category >= _FLOAT else q
+        if result_type(as_operand(input), as_operand(other)).category < _FLOAT:
+            return _trunc_divide_integers(input, other)
+        return div(input, other).trunc()
     raise RuntimeError(
         "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
         f"'{rounding_mode}'"
@@ -639,6 +658,19 @@ def floor_divide(input, other) -> Tensor:
     with np.errstate(all="ignore"):  # x // 0 is inf or nan, silently as in PyTorch
         out = np.floor_divide(x, y)
     return Tensor._make(np.asarray(out).astype(dt.np, copy=False))
+
+
+def _trunc_divide_integers(input, other) -> Tensor:
+    """Integer ``input / other`` rounded toward zero, in the integer dtype (no gradient)."""
+    a, b = as_operand(input), as_operand(other)
+    dt = result_type(a, b)
+    x = np.asarray(a._data if isinstance(a, Tensor) else a, dt.np)
+    y = np.asarray(b._data if isinstance(b, Tensor) else b, dt.np)
+    if np.any(y == 0):
+        raise RuntimeError("ZeroDivisionError")
+    q = np.floor_divide(x, y)
+    q = q + ((q * y != x) & ((x < 0) != (y < 0))).astype(dt.np)  # floor, moved toward zero
+    return Tensor._make(np.asarray(q).astype(dt.np, copy=False))
 
 
 def _integer_divisor_check(a: np.ndarray, b) -> None:

@@ -239,14 +239,14 @@ def _sigmoid_array(a: np.ndarray) -> np.ndarray:
 
 def _clamp_forward(a, min, max):  # noqa: A002
     # by comparison, as PyTorch: a bound replaces only values strictly beyond it, so -0.0
-    # stays -0.0 at min=0 and NaN stays NaN
+    # stays -0.0 at min=0 and NaN stays NaN; a NaN bound makes every value NaN
     try:
         if min is not None:
             lo = np.asarray(min, a.dtype)
-            a = np.where(a < lo, lo, a)
+            a = np.where((a < lo) | (lo != lo), lo, a)
         if max is not None:
             hi = np.asarray(max, a.dtype)
-            a = np.where(a > hi, hi, a)
+            a = np.where((a > hi) | (hi != hi), hi, a)
     except OverflowError:  # an int bound beyond an integer dtype's range
         raise RuntimeError(
             f"value cannot be converted to type {a.dtype.name}_t without overflow"

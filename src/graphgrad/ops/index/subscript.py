@@ -249,6 +249,11 @@ def _assign(target: Tensor, value) -> None:
 
 def setitem(self: Tensor, key, value) -> None:
     """``self[key] = value``: an in-place write (CopySlices on a view, or IndexPutBackward0)."""
+    if not isinstance(value, (Tensor, bool, int, float, complex)):
+        # PyTorch takes a tensor or a Python number only (not a list, None or a NumPy value)
+        kind = type(value)
+        name = f"numpy.{kind.__name__}" if kind.__module__ == "numpy" else kind.__name__
+        raise TypeError(f"can't assign a {name} to a torch.{self.dtype.legacy}Tensor")
     target, indices = _apply_basic(self, key, for_setitem=True)
     if indices is None:
         _assign(target, value)

@@ -131,7 +131,7 @@ def view(input: Tensor, *shape) -> Tensor:
     torch.Size([3, 2])
     """
     if len(shape) == 1 and isinstance(shape[0], dtype):
-        return input.to(shape[0])  # view(dtype) is not supported beyond same-size casts
+        return _view_as_dtype(input, shape[0])
     shape = infer_size(parse_size(shape), input._data.size)
     if not _viewable(input._data, shape):
         raise RuntimeError(
@@ -139,6 +139,25 @@ def view(input: Tensor, *shape) -> Tensor:
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
         )
     return _view_of(_view, input, shape=shape, self_sym_sizes=input._data.shape)
+
+
+def _view_as_dtype(input: Tensor, dt: dtype) -> Tensor:
+    """The same bytes read as ``dt`` (``view(dtype)``): the last dim shrinks or grows by the
+    ratio of the element sizes; the result shares memory and, as in PyTorch, has no gradient."""
+    a, target = input._data, dt.np
+    if a.dtype.itemsize != target.itemsize:
+        what = f"view {input.dtype.legacy} as {dt.legacy} (different element sizes)"
+        if a.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 to {what}")
+        stride = a.strides[-1] // a.dtype.itemsize
+        if stride != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 to {what}, but got {stride}")
+        ratio = target.itemsize // a.dtype.itemsize
+        if ratio > 1 and a.shape[-1] % ratio:
+            raise RuntimeError(
+                f"self.size(-1) must be divisible by {ratio} to {what}, but got {a.shape[-1]}"
+            )
+    return Tensor._make(a.view(target))
 
 
 def reshape(input: Tensor, *shape) -> Tensor:

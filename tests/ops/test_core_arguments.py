@@ -1,0 +1,91 @@
+"""Core tensor operations given arguments where graphgrad gave a value PyTorch does not: each
+case runs in graphgrad and in torch, and the outcome (values and dtype, or the exception's type
+and message) must be the same. Found by a probe of 838 edge-case calls against torch 2.13."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import graphgrad
+
+from .._compare_torch import assert_same, outcome
+
+NAN = float("nan")
+
+
+def assigned(T, make, key, value):
+    x = make(T)
+    x[key] = value
+    return x
+
+
+CASES = {
+    # view(dtype) reads the same bytes (it converted the values)
+    "view float32 as int32": lambda T: T.tensor([1.0, 2.0]).view(T.int32),
+    "view float32 as float64, odd": lambda T: T.ones(3).view(T.float64),
+    "view float32 as float64": lambda T: T.ones(2, 4).view(T.float64),
+    "view float64 as float32": lambda T: T.ones(2, dtype=T.float64).view(T.float32),
+    "view float32 as uint8": lambda T: T.ones(1).view(T.uint8),
+    "view float32 as int16, 2-D": lambda T: T.ones(2, 2).view(T.int16),
+    "view uint8 as bool": lambda T: T.tensor([0, 1, 2], dtype=T.uint8).view(T.bool),
+    "view 0-d as int32": lambda T: T.tensor(1.0).view(T.int32),
+    "view 0-d as float64": lambda T: T.tensor(1.0).view(T.float64),
+    "view transposed as float64": lambda T: T.ones(4, 2).t().view(T.float64),
+    "view transposed as int16": lambda T: T.ones(2, 3).t().view(T.int16),
+    "view requires_grad": lambda T: T.ones(2, requires_grad=True).view(T.int32).requires_grad,
+    # integer division toward zero stays integer (it gave floats, and inf for 1 // 0)
+    "div trunc int": lambda T: T.div(T.tensor([7, -7, 7, -7, 0]), T.tensor([2, 2, -2, -2, 3]),
+                                     rounding_mode="trunc"),
+    "div trunc by 0": lambda T: T.div(T.tensor([1]), T.tensor([0]), rounding_mode="trunc"),
+    "div_ trunc int": lambda T: T.tensor([7]).div_(2, rounding_mode="trunc"),
+    "div trunc int scalar": lambda T: T.div(T.tensor([7]), 2, rounding_mode="trunc"),
+    "div trunc int by float": lambda T: T.div(T.tensor([7]), 2.0, rounding_mode="trunc"),
+    "div trunc uint8": lambda T: T.div(T.tensor([7], dtype=T.uint8), T.tensor([2], dtype=T.uint8),
+                                       rounding_mode="trunc"),
+    # a NaN bound makes clamp's result NaN (it was ignored)
+    "clamp min nan": lambda T: T.tensor([1.0, 5.0]).clamp(NAN),
+    "clamp max nan": lambda T: T.tensor([1.0, 5.0]).clamp(max=NAN),
+    "clamp_min nan": lambda T: T.tensor([1.0, 5.0]).clamp_min(NAN),
+    "clamp_max nan": lambda T: T.tensor([1.0, 5.0]).clamp_max(NAN),
+    # alpha: no float for integers; a bool for bools
+    "add bool alpha 2": lambda T: T.add(T.tensor([True]), T.tensor([True]), alpha=2),
+    "add int alpha 0.5": lambda T: T.add(T.arange(3), T.arange(3), alpha=0.5),
+    "add float alpha 0.5": lambda T: T.add(T.arange(3.0), T.arange(3), alpha=0.5),
+    "sub int alpha 0.5": lambda T: T.sub(T.arange(3), T.arange(3), alpha=0.5),
+    "add_ int alpha 0.5": lambda T: T.arange(3).add_(T.arange(3), alpha=0.5),
+    # arange in integer dtypes: the bounds and step truncated first
+    "arange int64 step 0.5": lambda T: T.arange(0, 2.5, 0.5, dtype=T.int64),
+    "arange int64 (-1.5, 2)": lambda T: T.arange(-1.5, 2, 1, dtype=T.int64),
+    "arange int64 (0, 2.5)": lambda T: T.arange(0, 2.5, 1, dtype=T.int64),
+    "arange int64 step 1.5": lambda T: T.arange(0, 3, 1.5, dtype=T.int64),
+    "arange int64 (0, -2.5, -1)": lambda T: T.arange(0, -2.5, -1, dtype=T.int64),
+    "arange uint8 (0, 2.5)": lambda T: T.arange(0, 2.5, 1, dtype=T.uint8),
+    "arange int8 (-1.5, 2)": lambda T: T.arange(-1.5, 2, 1, dtype=T.int8),
+    "arange int8 step 0.5": lambda T: T.arange(0, 2.5, 0.5, dtype=T.int8),
+    "arange bool": lambda T: T.arange(3, dtype=T.bool),
+    # comparisons of two dtypes
+    "isclose int float": lambda T: T.isclose(T.arange(3), T.arange(3.0)),
+    "allclose float32 float64": lambda T: T.allclose(T.ones(2), T.ones(2, dtype=T.float64)),
+    # assignment takes a tensor or a Python number
+    "assign None": lambda T: assigned(T, lambda T: T.zeros(3), 0, None),
+    "assign list": lambda T: assigned(T, lambda T: T.zeros(2, 4), 0, [1, 2, 3, 4]),
+    "assign tuple": lambda T: assigned(T, lambda T: T.zeros(3), 0, (1.0,)),
+    "assign str": lambda T: assigned(T, lambda T: T.zeros(3), 0, "a"),
+    "assign ndarray": lambda T: assigned(T, lambda T: T.zeros(3), slice(None), np.ones(3)),
+    "assign numpy scalar": lambda T: assigned(T, lambda T: T.zeros(3), 0, np.float32(2)),
+    "assign list to int64": lambda T: assigned(T, lambda T: T.zeros(3, dtype=T.int64), [0, 1],
+                                               [1, 2]),
+    "assign bool": lambda T: assigned(T, lambda T: T.zeros(3), slice(None), True),
+    "assign tensor": lambda T: assigned(T, lambda T: T.zeros(3), slice(None), T.ones(3)),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_outcome_matches_pytorchs(name):
+    torch = pytest.importorskip("torch")
+    assert_same(outcome(graphgrad, CASES[name]), outcome(torch, CASES[name]))
+
+
+def test_view_as_another_dtype_reads_the_bytes_without_torch():
+    assert graphgrad.tensor([1.0]).view(graphgrad.int32).item() == 1065353216
