@@ -78,6 +78,25 @@ CASES = {
                                                [1, 2]),
     "assign bool": lambda T: assigned(T, lambda T: T.zeros(3), slice(None), True),
     "assign tensor": lambda T: assigned(T, lambda T: T.zeros(3), slice(None), T.ones(3)),
+    # index, put and take: PyTorch's index dtypes, sizes and source dtypes
+    "put more indices than values": lambda T: T.zeros(3).put(T.tensor([0, 1]), T.tensor([1.0])),
+    "put float64 source": lambda T: T.zeros(3).put(T.tensor([0]), T.tensor([1.0], dtype=T.float64)),
+    "take int32 index": lambda T: T.zeros(3).take(T.tensor([0], dtype=T.int32)),
+    "index with int8": lambda T: T.arange(4.0)[T.tensor([1, 0], dtype=T.int8)],
+    "index with int16": lambda T: T.arange(4.0)[T.tensor([1, 0], dtype=T.int16)],
+    "index with int32": lambda T: T.arange(4.0)[T.tensor([1, 0], dtype=T.int32)],
+    "index_put float64": lambda T: T.zeros(3).index_put((T.tensor([0]),),
+                                                        T.tensor([1.0], dtype=T.float64)),
+    # shapes and reductions
+    "squeeze a dim twice": lambda T: T.ones(1, 3, 1).squeeze((0, 0)),
+    "squeeze 0 and -3": lambda T: T.ones(1, 3, 1).squeeze((0, -3)),
+    "broadcast_shapes -1": lambda T: T.broadcast_shapes((-1, 4)),
+    "vector_norm -1 of nothing": lambda T: T.linalg.vector_norm(T.zeros(0), ord=-1),
+    "vector_norm inf of nothing": lambda T: T.linalg.vector_norm(T.zeros(0), ord=float("inf")),
+    "vector_norm -inf of nothing": lambda T: T.linalg.vector_norm(T.zeros(0), ord=-float("inf")),
+    "vector_norm 2 of nothing": lambda T: T.linalg.vector_norm(T.zeros(0)),
+    "vector_norm -1 over a full dim": lambda T: T.linalg.vector_norm(T.zeros(2, 0), ord=-1, dim=0),
+    "round int decimals": lambda T: T.arange(3).round(decimals=1),
 }  # fmt: skip
 
 

@@ -223,10 +223,18 @@ def put(input: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) 
     tensor([[0., 9.],
             [0., 8.]])
     """
+    if source.numel() != index.numel():
+        raise IndexError(
+            "put_(): Expected source and index to have the same number of elements, but got "
+            f"source.numel() = {source.numel()}, index.numel() = {index.numel()}"
+        )
+    if source.dtype is not input.dtype:
+        raise RuntimeError(
+            "put_(): self and source expected to have the same dtype, but got self.dtype = "
+            f"{input.dtype.legacy} and source.dtype = {source.dtype.legacy}"
+        )
     check_take(index._data, input.numel())  # the same flat positions as take's
-    flat = input.reshape(-1).index_put(
-        (index.reshape(-1),), source.reshape(-1).to(input.dtype), accumulate
-    )
+    flat = input.reshape(-1).index_put((index.reshape(-1),), source.reshape(-1), accumulate)
     return flat.reshape(input.shape)
 
 

@@ -283,6 +283,8 @@ def broadcast_shapes(*shapes) -> Size:
     result: list[int] = []
     for index, shape in enumerate(shapes):
         shape = (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(shape)
+        if any(size < 0 for size in shape):
+            raise ValueError("Attempting to broadcast a dimension with negative length!")
         for i in range(1, len(shape) + 1):
             size = shape[-i]
             if i > len(result):

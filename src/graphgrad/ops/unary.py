@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._argcheck import no_integer_kernel
 from ..dtypes import _FLOAT, result_type
 from ..tensor import Tensor
 from .elementwise import as_operand, no_bool, quiet, zeros_like_grad
@@ -545,6 +546,7 @@ def round(input: Tensor, *, decimals: int = 0) -> Tensor:  # noqa: A001
     tensor([2.5700])
     """
     if decimals:
+        no_integer_kernel("round_cpu", input.dtype)  # PyTorch rounds decimals of floats only
         scale = 10.0**decimals
         return apply(_round, input * scale) / scale
     return apply(_round, input)

@@ -520,6 +520,10 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     >>> torch.take(torch.tensor([[1, 2], [3, 4]]), torch.tensor([0, 3]))
     tensor([1, 4])
     """
+    if index.dtype.name != "int64":
+        raise RuntimeError(
+            f"take(): Expected a long tensor for index, but got {index.dtype.legacy}"
+        )
     check_take(index._data, input.numel())
     return apply(_take, input, index=index)
 

@@ -269,7 +269,9 @@ def _as_index_tensor(item) -> Tensor:
             stacklevel=4,
         )
         arr = arr.astype(np.bool_)
-    if arr.dtype.kind not in "biu":
+    if arr.dtype.kind not in "biu" or (
+        isinstance(item, Tensor) and item.dtype.name in ("int8", "int16")
+    ):  # PyTorch's index tensors: int64, int32, uint8 or bool
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     if isinstance(item, (list, tuple)):  # made from Python values: a recording's constant
         constant(arr)
@@ -295,6 +297,11 @@ def index_put(input: Tensor, indices, values, accumulate: bool = False) -> Tenso
     >>> torch.index_put(torch.zeros(3), (torch.tensor([0, 2]),), torch.tensor([5.0, 7.0]))
     tensor([5., 0., 7.])
     """
+    if isinstance(values, Tensor) and values.dtype is not input.dtype:
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{input.dtype.legacy} for the destination and {values.dtype.legacy} for the source."
+        )
     indices = tuple(None if i is None else _as_index_tensor(i) for i in indices)
     return apply(
         _index_put,

@@ -357,6 +357,12 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
     if dtype is not None:
         x = x.to(dtype)
     axes = normalize_dims(dim, x.ndim)
+    if (ord < 0 or ord == math.inf) and any(x.shape[a] == 0 for a in axes):
+        # the max or min of nothing (or a power of it)
+        raise RuntimeError(
+            f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the "
+            "operation does not have an identity"
+        )
     return apply(
         _vector_norm,
         x,

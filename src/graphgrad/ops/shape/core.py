@@ -493,7 +493,11 @@ def squeeze(input: Tensor, dim=None) -> Tensor:
         return _view_of(_squeeze0, input, self_sym_sizes=sizes)
     if isinstance(dim, (tuple, list)):
         dims = tuple(int(d) for d in dim)
-        axes = tuple(sorted({_wrap_dim(d, input.ndim) for d in dims}))
+        wrapped = [_wrap_dim(d, input.ndim) for d in dims]
+        for d in wrapped:
+            if wrapped.count(d) > 1:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        axes = tuple(sorted(set(wrapped)))
         return _view_of(_squeeze2, input, dim=dims, axes=axes, self_sym_sizes=sizes)
     return _view_of(
         _squeeze1, input, dim=dim, axis=_wrap_dim(dim, input.ndim), self_sym_sizes=sizes
