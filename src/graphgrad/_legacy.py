@@ -23,6 +23,7 @@ import numpy as np
 
 from . import _device
 from . import dtypes as _dt
+from .creation import check_sizes
 from .creation import tensor as _tensor
 from .ops.array_step import constant
 from .tensor import Size, Tensor
@@ -47,6 +48,7 @@ def legacy_new(dtype, args: tuple, kwargs: dict) -> Tensor:
         return Tensor._make(constant(np.empty(0, dt.np)))
     if _is_sizes(args):
         shape = tuple(int(a) for a in (args[0] if isinstance(args[0], Size) else args))
+        check_sizes(shape)
         return Tensor._make(constant(np.zeros(shape, dt.np)))  # "uninitialised": zeros
     if len(args) == 1 and isinstance(args[0], Tensor):
         other = args[0]
@@ -155,7 +157,9 @@ def _size_args(size: tuple) -> tuple:
 def _new_filled(self: Tensor, size, value, dtype, device, requires_grad) -> Tensor:
     _device.cpu_only(device)
     dt = self.dtype if dtype is None else dtype
-    arr = np.full(_size_args(size), value, dt.np)
+    shape = _size_args(size)
+    check_sizes(shape)
+    arr = np.full(shape, value, dt.np)
     return Tensor._make(constant(arr), requires_grad)  # (a compiled call's constant)
 
 

@@ -150,6 +150,20 @@ def _dt(dtype: dtype_t | None) -> np.dtype:
     return (dtype_arg(dtype, "tensor") or dtypes.get_default_dtype()).np
 
 
+def check_sizes(shape: tuple) -> None:
+    """PyTorch's error for a new tensor with a negative size.
+
+    >>> check_sizes((2, -1))
+    Traceback (most recent call last):
+    ...
+    RuntimeError: Trying to create tensor with negative dimension -1: [2, -1]
+    """
+    if any(n < 0 for n in shape):
+        raise RuntimeError(
+            f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}"
+        )
+
+
 def _filled(
     size: tuple,
     value,
@@ -161,12 +175,9 @@ def _filled(
     memory_format: memory_format | None = None,
 ) -> Tensor:
     shape = int_tuple(size_keyword(size, fn, kwargs) if kwargs else size, fn)
-    if any(n < 0 for n in shape):
-        if fn == "zeros":
-            raise RuntimeError("zeros: Dimension size must be non-negative.")
-        raise RuntimeError(
-            f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}"
-        )
+    if any(n < 0 for n in shape) and fn == "zeros":
+        raise RuntimeError("zeros: Dimension size must be non-negative.")
+    check_sizes(shape)
     dt = dtype_arg(dtype, fn) or dtypes.get_default_dtype()
     if memory_format is preserve_format:  # nothing to preserve in a new tensor
         raise RuntimeError("unsupported memory format Preserve")
@@ -254,6 +265,11 @@ def full(
     tensor([[7, 7],
             [7, 7]])
     """
+    if isinstance(fill_value, Tensor) and fill_value.ndim == 0:
+        fill_value = fill_value.item()
+    if not isinstance(fill_value, numbers.Number):
+        kind = type_name(fill_value)
+        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not {kind}")
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value)
     return _filled((size,), fill_value, dtype, requires_grad, device, "full")

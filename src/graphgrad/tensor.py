@@ -448,6 +448,10 @@ class Tensor(TensorMethods):
         self._scalar_check()
         return float(self._data.reshape(()))
 
+    def __complex__(self) -> complex:
+        self._scalar_check()
+        return complex(self._data.reshape(()))
+
     def __int__(self) -> int:
         self._scalar_check()
         return int(self._data.reshape(()))

@@ -97,6 +97,23 @@ CASES = {
     "vector_norm 2 of nothing": lambda T: T.linalg.vector_norm(T.zeros(0)),
     "vector_norm -1 over a full dim": lambda T: T.linalg.vector_norm(T.zeros(2, 0), ord=-1, dim=0),
     "round int decimals": lambda T: T.arange(3).round(decimals=1),
+    # errors that leaked NumPy's or Python's
+    "assign NaN into int64": lambda T: assigned(T, lambda T: T.zeros(3, dtype=T.int64), 0, NAN),
+    "assign 300 into int8": lambda T: assigned(T, lambda T: T.zeros(3, dtype=T.int8), 0, 300),
+    "assign inf into int64": lambda T: assigned(T, lambda T: T.zeros(3, dtype=T.int64), 0,
+                                                float("inf")),
+    "assign complex into float": lambda T: assigned(T, lambda T: T.zeros(2), 0, 1 + 2j),
+    "ragged depth": lambda T: T.tensor([[[1]], [2]]),
+    "ragged number": lambda T: T.tensor([[1], 2]),
+    "Tensor(-1)": lambda T: T.Tensor(-1),
+    "new_zeros(-1)": lambda T: T.zeros(2).new_zeros(-1),
+    "full with a string": lambda T: T.full((2,), "a"),
+    "full with None": lambda T: T.full((2,), None),
+    "full with a 0-d tensor": lambda T: T.full((2,), T.tensor(3.0)),
+    "hstack of nothing": lambda T: T.hstack([]),
+    "vstack of nothing": lambda T: T.vstack([]),
+    "unbind 0-d": lambda T: T.tensor(5.0).unbind(),
+    "complex of a tensor": lambda T: complex(T.tensor(1 + 2j)),
 }  # fmt: skip
 
 

@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from ..._data import fill_value
 from ...tensor import Tensor, _wrap_dim
 from ..array_step import constant
 from ..inplace import check_inplace, commit
@@ -279,9 +280,15 @@ def _as_index_tensor(item) -> Tensor:
 
 
 def _value_tensor(value, like: Tensor) -> Tensor:
+    """A value to write into ``like``: a tensor as it is, a Python number range-checked as
+    PyTorch checks it (NaN or 300 into int8 raise)."""
     if isinstance(value, Tensor):
         return value
-    return Tensor._make(constant(np.asarray(value, like._data.dtype)))
+    dt = like.dtype
+    if isinstance(value, complex) and not dt.is_complex and dt.name != "bool":
+        c_type = {"int64": "int64_t", "float16": "double"}.get(dt.name, dt.cpp)
+        raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
+    return Tensor._make(constant(np.asarray(fill_value(value, dt), like._data.dtype)))
 
 
 def index_put(input: Tensor, indices, values, accumulate: bool = False) -> Tensor:

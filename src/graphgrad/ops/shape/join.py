@@ -91,12 +91,15 @@ def _cat_axis(tensors: list, dim: int) -> tuple[int, tuple]:
     return axis, sizes
 
 
-def _tensor_list(fn: str, tensors) -> None:
-    """PyTorch's TypeError for one tensor where a sequence of them belongs."""
+def _tensor_list(fn: str, tensors, nonempty: bool = False) -> None:
+    """PyTorch's TypeError for one tensor where a sequence of them belongs; with ``nonempty``,
+    its error for no tensors at all."""
     if isinstance(tensors, Tensor):
         raise TypeError(
             f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor"
         )
+    if nonempty and len(tensors) == 0:
+        raise RuntimeError(f"{fn} expects a non-empty TensorList")
 
 
 def cat(tensors, dim: int = 0) -> Tensor:
@@ -229,7 +232,7 @@ def hstack(tensors) -> Tensor:
     >>> torch.hstack([torch.tensor([1, 2]), torch.tensor([3])])
     tensor([1, 2, 3])
     """
-    _tensor_list("hstack", tensors)
+    _tensor_list("hstack", tensors, nonempty=True)
     tensors = [atleast_1d(t) for t in tensors]
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
@@ -244,7 +247,7 @@ def vstack(tensors) -> Tensor:
     tensor([[1, 2],
             [3, 4]])
     """
-    _tensor_list("vstack", tensors)
+    _tensor_list("vstack", tensors, nonempty=True)
     return cat([atleast_2d(t) for t in tensors], 0)
 
 
@@ -409,6 +412,8 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
     >>> torch.unbind(torch.tensor([[1, 2], [3, 4]]))
     (tensor([1, 2]), tensor([3, 4]))
     """
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     axis = _wrap_dim(dim, input.ndim)
     return _multi_view(_unbind, input, dim=dim, axis=axis, self_sym_sizes=input._data.shape)
 
