@@ -106,7 +106,7 @@ def _operators() -> dict:
         "__ror__": c.bitwise_or,
         "__xor__": c.bitwise_xor,
         "__rxor__": c.bitwise_xor,
-        "__invert__": c.bitwise_not,
+        "__invert__": c.invert_operator,
     }
 
 

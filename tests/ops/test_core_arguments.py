@@ -114,6 +114,18 @@ CASES = {
     "vstack of nothing": lambda T: T.vstack([]),
     "unbind 0-d": lambda T: T.tensor(5.0).unbind(),
     "complex of a tensor": lambda T: complex(T.tensor(1 + 2j)),
+    # other exception types
+    "~ of a float tensor": lambda T: ~T.zeros(3),
+    "~ of a bool tensor": lambda T: ~T.tensor([True, False]),
+    "bitwise_not of a float tensor": lambda T: T.bitwise_not(T.zeros(3)),
+    "index_fill with a float index": lambda T: T.zeros(3).index_fill(0, T.tensor([0.0]), 1.0),
+    "index_fill with an int32 index": lambda T: T.zeros(3).index_fill(
+        0, T.tensor([0], dtype=T.int32), 1.0),
+    "kthvalue of nothing": lambda T: T.zeros(0).kthvalue(1),
+    "kthvalue over an empty dim": lambda T: T.zeros(2, 0).kthvalue(1),
+    "bool @ bool": lambda T: T.ones(2, 2, dtype=T.bool) @ T.ones(2, 2, dtype=T.bool),
+    "bool vectors @": lambda T: T.ones(2, dtype=T.bool) @ T.ones(2, dtype=T.bool),
+    "bool mm": lambda T: T.mm(T.ones(2, 2, dtype=T.bool), T.ones(2, 2, dtype=T.bool)),
 }  # fmt: skip
 
 

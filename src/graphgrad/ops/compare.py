@@ -231,6 +231,20 @@ def bitwise_not(input: Tensor) -> Tensor:
     return Tensor._make(on_arrays(np.invert, input._data))
 
 
+def invert_operator(input: Tensor) -> Tensor:
+    """``~input``: ``bitwise_not``, whose operator form PyTorch refuses for floats with a
+    TypeError (the function raises NotImplementedError).
+
+    >>> ~torch.tensor([True, False])
+    tensor([False,  True])
+    """
+    if input.dtype.category > 1:
+        raise TypeError(
+            "~ (operator.invert) is only implemented on integer and Boolean-type tensors"
+        )
+    return bitwise_not(input)
+
+
 def isnan(input: Tensor) -> Tensor:
     """Where ``input`` is NaN, as a bool tensor.
 

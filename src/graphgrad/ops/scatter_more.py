@@ -172,6 +172,8 @@ def index_fill(input: Tensor, dim: int, index: Tensor, value) -> Tensor:
             "index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
             f"{value.ndim} dimension(s)."
         )
+    if index.dtype.name != "int64":  # (index_fill words it its own way)
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
     _check_vector_index("index_fill_", input, dim, index)
     out = input.clone()
     out[_index_key(input, dim, index.reshape(-1))] = value

@@ -273,6 +273,8 @@ def kthvalue(input: Tensor, k: int, dim: int = -1, keepdim: bool = False):
     """
     a, axis = input._data, _axis(input, dim)
     n = a.shape[axis] if a.ndim else 1
+    if n == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {axis} to have non-zero size.")
     if not 1 <= k <= n:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {axis}")
     if a.ndim == 0:

@@ -150,6 +150,8 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     if input.is_sparse or mat2.is_sparse:  # before the dense checks: PyTorch's sparse ones
         return sparse_call(_mm, (input, mat2), {})
     _mm_check(input, mat2)
+    if input.dtype.name == "bool":  # PyTorch has no bool product kernel
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
     return apply(_mm, input, mat2, self_strides=_strides(input), mat2_strides=_strides(mat2))
 
 
@@ -257,6 +259,8 @@ def dot(input: Tensor, tensor: Tensor) -> Tensor:
             "dot : expected both vectors to have same dtype, but found "
             f"{input.dtype.legacy} and {tensor.dtype.legacy}"
         )
+    if input.dtype.name == "bool":
+        raise NotImplementedError("\"dot\" not implemented for 'Bool'")
     return apply(_dot, input, tensor)
 
 
