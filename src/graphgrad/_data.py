@@ -184,8 +184,8 @@ def _check_ragged(data) -> None:
     while stack:
         item, depth = stack.pop()
         if not isinstance(item, (list, tuple)):
-            if depth < len(lengths):  # a number where the first item has a sequence
-                raise TypeError("not a sequence")
+            if depth < len(lengths) and isinstance(item, (int, float, complex, np.generic)):
+                raise TypeError("not a sequence")  # a number where the first item has a list
             continue
         if depth >= len(lengths) or len(item) != lengths[depth]:
             want = lengths[depth] if depth < len(lengths) else 0

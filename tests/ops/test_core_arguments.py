@@ -105,6 +105,8 @@ CASES = {
     "assign complex into float": lambda T: assigned(T, lambda T: T.zeros(2), 0, 1 + 2j),
     "ragged depth": lambda T: T.tensor([[[1]], [2]]),
     "ragged number": lambda T: T.tensor([[1], 2]),
+    "ragged string": lambda T: T.tensor([[1], "a"]),
+    "ragged None": lambda T: T.tensor([[1], None]),
     "Tensor(-1)": lambda T: T.Tensor(-1),
     "new_zeros(-1)": lambda T: T.zeros(2).new_zeros(-1),
     "full with a string": lambda T: T.full((2,), "a"),
