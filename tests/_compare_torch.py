@@ -26,6 +26,16 @@ def _plain(T, value):
     return value
 
 
+def assert_like_torch(case) -> None:
+    """``case(T)`` gives in graphgrad what it gives in torch (skipped where torch is absent)."""
+    import pytest
+
+    import graphgrad
+
+    torch = pytest.importorskip("torch")
+    assert_same(outcome(graphgrad, case), outcome(torch, case))
+
+
 def assert_same(got, want, message: bool = True) -> None:
     """``got`` (graphgrad's outcome) is ``want`` (torch's); ``message=False`` compares only
     the exception's type."""
