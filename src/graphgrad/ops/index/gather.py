@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._utilities import warn_once
 from ...tensor import Tensor, _wrap_dim
 from ..array_step import array_step
 from ..elementwise import where
@@ -193,15 +194,16 @@ def scatter(
         index: an int64 tensor with ``input``'s number of dimensions.
         src: the values, a tensor or a number.
         value: a number to write instead of ``src``.
-        reduce: not supported (raises); use ``scatter_add``.
+        reduce: ``"add"`` or ``"multiply"``: combine ``src`` with what is there (PyTorch's
+            deprecated form, without a gradient; ``scatter_reduce`` has one).
 
     >>> torch.scatter(torch.zeros(2, 3), 1, torch.tensor([[2], [0]]), torch.ones(2, 1))
     tensor([[0., 0., 1.],
             [1., 0., 0.]])
     """
-    if reduce is not None:
-        raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add")
     src = value if src is None else src
+    if reduce is not None:
+        return _scatter_reduced(input, dim, index, src, reduce)
     if not isinstance(src, Tensor):
         axis = _check_index("scatter", input, dim, index, None)
         return apply(_scatter_value, input, dim=dim, axis=axis, index=index, value=src)
@@ -209,6 +211,33 @@ def scatter(
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     axis = _check_index("scatter", input, dim, index, src)
     return apply(_scatter, input, src, dim=dim, axis=axis, index=index, src_shape=src.shape)
+
+
+def _scatter_reduced(input: Tensor, dim: int, index: Tensor, src, reduce: str) -> Tensor:
+    """``scatter(..., reduce="add" / "multiply")``: each ``src`` value added into (or
+    multiplied with) its place, in order, with PyTorch's deprecation warning for a tensor
+    ``src``; no gradient, as in PyTorch."""
+    if isinstance(src, Tensor):
+        warn_once(
+            "scatter reduce",
+            "The reduce argument of torch.scatter with Tensor src is deprecated and will be "
+            "removed in a future PyTorch release. Use torch.scatter_reduce instead for more "
+            "reduction options.",
+            stacklevel=3,
+        )
+    if reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    axis = _check_index("scatter", input, dim, index, src if isinstance(src, Tensor) else None)
+    out = input._data.copy()
+    idx = index._data
+    places: list[np.ndarray] = list(np.indices(idx.shape, sparse=True))
+    places[axis] = idx
+    if isinstance(src, Tensor):
+        values = src._data[tuple(slice(0, n) for n in idx.shape)]
+    else:
+        values = np.full(idx.shape, src, out.dtype)
+    (np.add if reduce == "add" else np.multiply).at(out, tuple(places), values)
+    return Tensor._make(out)
 
 
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
